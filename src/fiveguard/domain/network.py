@@ -1,0 +1,251 @@
+"""The national network model: scope, regions, suppliers, products, operators and assets.
+
+These types describe the YAML model document. Radio sites listed in CSV files are held
+column-wise in :class:`fiveguard.domain.sites.SiteTable`; each CSV row means exactly what
+an :class:`Asset` with the same fields means.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import Discriminator, Field, Tag
+
+from fiveguard.domain.base import (
+    CountryCode,
+    Frozen,
+    Identifier,
+    Level,
+    ProductRef,
+    Text,
+    Version,
+)
+from fiveguard.domain.evidence import Evidence
+
+# ---------------------------------------------------------------------------- scope
+
+
+class Scope(Frozen):
+    """What the model describes: one country's networks as of a date."""
+
+    country: CountryCode
+    name: Text
+    as_of: dt.date = Field(description="The date the model describes the networks at.")
+
+
+class Region(Frozen):
+    """A region of the country, with its resident population."""
+
+    id: Identifier
+    name: Text
+    population: int = Field(ge=0, description="Resident population.")
+
+
+# ---------------------------------------------------------------------------- suppliers
+
+
+class Ownership(StrEnum):
+    """How a supplier is owned; one of the EU criteria looks at it."""
+
+    LISTED = "listed"
+    PRIVATE = "private"
+    STATE_OWNED = "state-owned"
+    STATE_LINKED = "state-linked"
+
+
+class FactorScore(Frozen):
+    """One factor of a supplier's risk profile: an ordinal score and the argument for it."""
+
+    score: Level
+    rationale: Text
+    evidence: tuple[Identifier, ...] = Field(
+        default=(), description="Ids of evidence records supporting the score."
+    )
+
+
+class SupplierProfile(Frozen):
+    """A supplier's scores on the EU criteria (coordinated risk assessment, SM03).
+
+    A factor left out is *unknown*; the assessment reports it and never treats it as low.
+    """
+
+    government_link: FactorScore | None = None
+    legislation: FactorScore | None = None
+    ownership: FactorScore | None = None
+    pressure: FactorScore | None = None
+    supply_assurance: FactorScore | None = None
+    product_quality: FactorScore | None = None
+
+
+PROFILE_FACTORS: tuple[str, ...] = tuple(SupplierProfile.model_fields)
+
+
+class Supplier(Frozen):
+    """An equipment or software supplier."""
+
+    id: Identifier
+    name: Text
+    headquarters: CountryCode
+    ownership: Ownership
+    profile: SupplierProfile = SupplierProfile()
+    note: Text | None = None
+
+
+class Product(Frozen):
+    """A product line of a supplier, of one asset kind, in the versions deployed."""
+
+    id: Identifier
+    supplier: Identifier
+    name: Text
+    kind: Identifier = Field(description="Asset kind from the catalogue, e.g. core.amf.")
+    versions: tuple[Version, ...] = Field(min_length=1)
+
+
+# ---------------------------------------------------------------------------- operators
+
+
+class Operator(Frozen):
+    """A mobile network operator."""
+
+    id: Identifier
+    name: Text
+    subscribers: int = Field(ge=0)
+    roaming: tuple[Identifier, ...] = Field(
+        default=(),
+        description="Operators whose radio network this operator's users can fall back to.",
+    )
+    country: CountryCode | None = Field(
+        default=None, description="Country of the operator when it differs from the scope's."
+    )
+
+
+# ---------------------------------------------------------------------------- assets
+
+
+class AnyOf(Frozen):
+    """A requirement satisfied while at least one of its members is up."""
+
+    any: tuple[Identifier, ...] = Field(min_length=1)
+
+
+def _requirement_tag(value: object) -> str:
+    return "any" if isinstance(value, dict | AnyOf) else "id"
+
+
+Requirement = Annotated[
+    Annotated[Identifier, Tag("id")] | Annotated[AnyOf, Tag("any")],
+    Discriminator(_requirement_tag),
+]
+"""An entry of ``requires``: an asset id, or ``{any: [ids]}``."""
+
+
+class Asset(Frozen):
+    """A network function, management system, transport element or radio asset."""
+
+    id: Identifier
+    operator: Identifier
+    kind: Identifier = Field(description="Asset kind from the catalogue, e.g. core.amf.")
+    product: ProductRef | None = Field(
+        default=None, description="PRODUCT@VERSION running on the asset."
+    )
+    name: Text | None = None
+    region: Identifier | None = None
+    sites: int = Field(default=0, ge=0, description="Number of physical sites (radio assets).")
+    population: int = Field(default=0, ge=0, description="People whose service it carries.")
+    critical_services: tuple[Identifier, ...] = Field(
+        default=(), description="Critical services it carries (catalogue ids)."
+    )
+    sensitive: bool = Field(default=False, description="At a sensitive site (e.g. military).")
+    battery_hours: float | None = Field(
+        default=None, ge=0, description="Autonomy on batteries/generators after power loss."
+    )
+    requires: tuple[Requirement, ...] = ()
+    managed_by: Identifier | None = None
+    shared_with: tuple[Identifier, ...] = Field(
+        default=(),
+        description="Other operators whose users this radio asset also serves (RAN sharing).",
+    )
+    installed: dt.date | None = Field(default=None, description="When it was put in service.")
+
+
+# ---------------------------------------------------------------------------- measures
+
+
+class MeasureStatus(StrEnum):
+    """Implementation status of a toolbox measure."""
+
+    NOT_STARTED = "not-started"
+    PLANNED = "planned"
+    IN_PROGRESS = "in-progress"
+    IMPLEMENTED = "implemented"
+    NOT_APPLICABLE = "not-applicable"
+
+
+class MeasureRecord(Frozen):
+    """The status of one toolbox measure for one operator, or nationally."""
+
+    measure: Identifier = Field(description="Toolbox measure id, e.g. TM07.")
+    operator: Identifier | None = Field(
+        default=None, description="Operator id; leave out for a national measure."
+    )
+    status: MeasureStatus
+    date: dt.date | None = None
+    evidence: tuple[Identifier, ...] = ()
+    note: Text | None = None
+
+
+class ControlRecord(Frozen):
+    """Compliance with one requirement of the ENISA 5G security controls matrix."""
+
+    requirement: Identifier = Field(description="ENISA requirement id, e.g. SO4-001.")
+    operator: Identifier | None = None
+    level: int = Field(ge=0, le=3, description="Maturity level reached (0 = none, 1-3).")
+    evidence: tuple[Identifier, ...] = ()
+    note: Text | None = None
+
+
+class RiskOverride(Frozen):
+    """An analyst's judgement replacing a computed likelihood or impact, with its reason."""
+
+    risk: Identifier = Field(description="Risk id, R1 to R9.")
+    operator: Identifier | None = Field(default=None, description="Leave out for national.")
+    likelihood: Level | None = None
+    impact: Level | None = None
+    rationale: Text
+
+
+# ---------------------------------------------------------------------------- the document
+
+
+class ModelDocument(Frozen):
+    """A national model file (YAML). Site CSV files are referenced from ``sites``."""
+
+    fiveguard: Literal[1] = Field(description="Model format version.")
+    scope: Scope
+    regions: tuple[Region, ...] = ()
+    suppliers: tuple[Supplier, ...] = ()
+    products: tuple[Product, ...] = ()
+    operators: tuple[Operator, ...] = ()
+    assets: tuple[Asset, ...] = ()
+    sites: tuple[str, ...] = Field(
+        default=(), description="CSV files of radio assets, relative to the model file."
+    )
+    measures: tuple[MeasureRecord, ...] = ()
+    controls: tuple[ControlRecord, ...] = ()
+    overrides: tuple[RiskOverride, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+
+
+SECTIONS: tuple[str, ...] = (
+    "regions",
+    "suppliers",
+    "products",
+    "operators",
+    "assets",
+    "measures",
+    "controls",
+    "overrides",
+    "evidence",
+)

@@ -1,0 +1,311 @@
+"""All assets of a model as one set of arrays: the common input of every engine.
+
+Rows ``0 … n_declared-1`` are the assets declared in the YAML document, in order; the
+rest are the CSV site rows, in order. Every reference is resolved to an index once here,
+so engines group, filter and propagate with NumPy instead of looping over objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from fiveguard.domain.base import split_product_ref
+from fiveguard.domain.graph import ragged_ranges, row_of_entry
+from fiveguard.domain.network import AnyOf, Asset
+
+if TYPE_CHECKING:
+    from fiveguard.domain.network import ModelDocument
+    from fiveguard.domain.sites import Categorical, SiteTable
+
+Int32Array = npt.NDArray[np.int32]
+Int64Array = npt.NDArray[np.int64]
+
+NAT = np.datetime64("NaT", "D")
+
+
+class UnresolvedReferenceError(KeyError):
+    """Raised when a table is built from a model that has not been validated."""
+
+
+@dataclass(frozen=True, eq=False)
+class AssetTable:
+    """Every asset as a row. Index columns use -1 for "none".
+
+    ``requires`` is a two-level CSR: asset ``i`` has entries ``req_ptr[i]:req_ptr[i+1]``;
+    entry ``e`` has members ``members[entry_ptr[e]:entry_ptr[e+1]]`` and is satisfied
+    while any member is up (a plain id is an entry with one member).
+    """
+
+    ids: npt.NDArray[np.object_]
+    n_declared: int
+    position: Mapping[str, int]
+    kinds: tuple[str, ...]
+    kind: Int32Array
+    operator: Int32Array
+    product_versions: tuple[str, ...]
+    product_version: Int32Array
+    product: Int32Array
+    supplier: Int32Array
+    region: Int32Array
+    sites: Int64Array
+    population: Int64Array
+    sensitive: npt.NDArray[np.bool_]
+    battery_hours: npt.NDArray[np.float64]
+    installed: npt.NDArray[np.datetime64]
+    managed_by: Int32Array
+    req_ptr: Int64Array
+    entry_ptr: Int64Array
+    members: Int32Array
+    entry_is_group: npt.NDArray[np.bool_]
+    service_ids: tuple[str, ...]
+    service_ptr: Int64Array
+    services: Int32Array
+    shared_ptr: Int64Array
+    shared_with: Int32Array
+
+    def __len__(self) -> int:
+        return int(self.ids.shape[0])
+
+    @property
+    def entry_asset(self) -> Int64Array:
+        """For each requires entry, the asset it belongs to."""
+        return row_of_entry(self.req_ptr)
+
+    def dependency_edges(self) -> tuple[Int64Array, Int32Array]:
+        """The requires graph flattened: asset → every member of each of its entries."""
+        member_entry = row_of_entry(self.entry_ptr)
+        owner = self.entry_asset[member_entry]
+        counts = np.bincount(owner, minlength=len(self))
+        ptr = np.zeros(len(self) + 1, dtype=np.int64)
+        np.cumsum(counts, out=ptr[1:])
+        # entries are stored in asset order, so members already are too
+        return ptr, self.members
+
+    def management_edges(self) -> tuple[Int64Array, Int32Array]:
+        """The managed_by graph: each asset → its manager (at most one)."""
+        has = self.managed_by >= 0
+        ptr = np.zeros(len(self) + 1, dtype=np.int64)
+        np.cumsum(has, out=ptr[1:])
+        return ptr, self.managed_by[has]
+
+
+class _Indexer:
+    """Maps names to dense indices, in first-seen order."""
+
+    def __init__(self, names: Sequence[str] = ()) -> None:
+        self.index: dict[str, int] = {name: i for i, name in enumerate(names)}
+
+    def __call__(self, name: str | None) -> int:
+        if name is None:
+            return -1
+        return self.index.setdefault(name, len(self.index))
+
+    def names(self) -> tuple[str, ...]:
+        return tuple(self.index)
+
+
+def build_asset_table(document: ModelDocument, sites: SiteTable) -> AssetTable:
+    """Resolve every reference of a validated model into index arrays."""
+    declared = document.assets
+    n_decl = len(declared)
+    n = n_decl + len(sites)
+    ids = np.empty(n, dtype=object)
+    ids[:n_decl] = [a.id for a in declared]
+    ids[n_decl:] = sites.id
+    position: dict[str, int] = {str(name): i for i, name in enumerate(ids.tolist())}
+
+    operators = {o.id: i for i, o in enumerate(document.operators)}
+    regions = {r.id: i for i, r in enumerate(document.regions)}
+    suppliers = {s.id: i for i, s in enumerate(document.suppliers)}
+    products = {p.id: i for i, p in enumerate(document.products)}
+    product_supplier = {p.id: suppliers.get(p.supplier, -1) for p in document.products}
+
+    kinds = _Indexer()
+    versions = _Indexer()
+    services = _Indexer()
+
+    def lookup(table: Mapping[str, int], name: str | None, what: str) -> int:
+        if name is None:
+            return -1
+        try:
+            return table[name]
+        except KeyError:
+            raise UnresolvedReferenceError(f"{what} {name!r}") from None
+
+    def column(values: Sequence[int], site_part: Int32Array) -> Int32Array:
+        return np.concatenate([np.asarray(values, dtype=np.int32), site_part]).astype(np.int32)
+
+    def site_codes(
+        cat: Categorical[str], resolve: Mapping[str, int] | _Indexer, what: str
+    ) -> Int32Array:
+        if isinstance(resolve, _Indexer):
+            return cat.remap([resolve(v) for v in cat.categories])
+        return cat.remap([lookup(resolve, v, what) for v in cat.categories])
+
+    # --- simple columns
+    kind = column([kinds(a.kind) for a in declared], site_codes(sites.kind, kinds, "kind"))
+    operator = column(
+        [lookup(operators, a.operator, "operator") for a in declared],
+        site_codes(sites.operator, operators, "operator"),
+    )
+    product_version = column(
+        [versions(a.product) for a in declared], site_codes(sites.product, versions, "product")
+    )
+    pv_names = versions.names()
+    pv_product = np.asarray(
+        [lookup(products, split_product_ref(r)[0], "product") for r in pv_names] + [-1],
+        dtype=np.int32,
+    )
+    pv_supplier = np.asarray(
+        [product_supplier.get(split_product_ref(r)[0], -1) for r in pv_names] + [-1],
+        dtype=np.int32,
+    )
+    region = column(
+        [lookup(regions, a.region, "region") for a in declared],
+        site_codes(sites.region, regions, "region"),
+    )
+    managed_by = column(
+        [lookup(position, a.managed_by, "asset") for a in declared],
+        site_codes(sites.managed_by, position, "asset"),
+    )
+    installed = np.concatenate(
+        [
+            np.array([a.installed or NAT for a in declared], dtype="datetime64[D]"),
+            np.array([*sites.installed.categories, NAT], dtype="datetime64[D]")[
+                sites.installed.codes
+            ]
+            if len(sites)
+            else np.zeros(0, dtype="datetime64[D]"),
+        ]
+    )
+
+    # --- requires: a two-level CSR built from per-asset (or per-pattern) entry lists
+    def resolve_requirements(reqs: Sequence[str | AnyOf]) -> list[list[int]]:
+        return [
+            [lookup(position, m, "asset") for m in (r.any if isinstance(r, AnyOf) else (r,))]
+            for r in reqs
+        ]
+
+    def group_flags(reqs: Sequence[str | AnyOf]) -> list[bool]:
+        return [isinstance(r, AnyOf) for r in reqs]
+
+    decl_entries = [resolve_requirements(a.requires) for a in declared]
+    decl_groups = [group_flags(a.requires) for a in declared]
+    pattern_entries = [resolve_requirements(p) for p in sites.requires.categories]
+    pattern_groups = [group_flags(p) for p in sites.requires.categories]
+    req_ptr, entry_ptr, members, entry_is_group = _two_level_csr(
+        decl_entries, decl_groups, pattern_entries, pattern_groups, sites.requires.codes
+    )
+
+    # --- one-level lists: critical services, shared_with (operator indices)
+    service_ptr, service_col = _list_column(
+        [[services(s) for s in a.critical_services] for a in declared],
+        [[services(s) for s in p] for p in sites.critical_services.categories],
+        sites.critical_services.codes,
+    )
+    shared_ptr, shared_col = _list_column(
+        [[lookup(operators, o, "operator") for o in a.shared_with] for a in declared],
+        [[lookup(operators, o, "operator") for o in p] for p in sites.shared_with.categories],
+        sites.shared_with.codes,
+    )
+
+    return AssetTable(
+        ids=ids,
+        n_declared=n_decl,
+        position=position,
+        kinds=kinds.names(),
+        kind=kind,
+        operator=operator,
+        product_versions=pv_names,
+        product_version=product_version,
+        product=pv_product[product_version],
+        supplier=pv_supplier[product_version],
+        region=region,
+        sites=np.concatenate([[a.sites for a in declared], sites.sites]).astype(np.int64),
+        population=np.concatenate([[a.population for a in declared], sites.population]).astype(
+            np.int64
+        ),
+        sensitive=np.concatenate([[a.sensitive for a in declared], sites.sensitive]).astype(bool),
+        battery_hours=np.concatenate(
+            [
+                [np.nan if a.battery_hours is None else a.battery_hours for a in declared],
+                sites.battery_hours,
+            ]
+        ).astype(np.float64),
+        installed=installed,
+        managed_by=managed_by,
+        req_ptr=req_ptr,
+        entry_ptr=entry_ptr,
+        members=members,
+        entry_is_group=entry_is_group,
+        service_ids=services.names(),
+        service_ptr=service_ptr,
+        services=service_col,
+        shared_ptr=shared_ptr,
+        shared_with=shared_col,
+    )
+
+
+def _ptr(counts: npt.NDArray[np.integer]) -> Int64Array:
+    ptr = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=ptr[1:])
+    return ptr
+
+
+def _list_column(
+    declared: Sequence[Sequence[int]], patterns: Sequence[Sequence[int]], codes: Int32Array
+) -> tuple[Int64Array, Int32Array]:
+    """CSR of per-row lists: declared rows listed directly, site rows via pattern codes."""
+    pat_counts = np.asarray([len(p) for p in patterns] + [0], dtype=np.int64)
+    pat_ptr = _ptr(pat_counts)
+    pat_flat = np.asarray([v for p in patterns for v in p], dtype=np.int32)
+    site_counts = pat_counts[codes]
+    counts = np.concatenate([np.asarray([len(d) for d in declared], dtype=np.int64), site_counts])
+    ptr = _ptr(counts)
+    site_part = pat_flat[ragged_ranges(pat_ptr, np.where(codes < 0, len(patterns), codes))]
+    flat = np.concatenate([np.asarray([v for d in declared for v in d], dtype=np.int32), site_part])
+    return ptr, flat.astype(np.int32)
+
+
+def _two_level_csr(
+    decl_entries: Sequence[Sequence[Sequence[int]]],
+    decl_groups: Sequence[Sequence[bool]],
+    pattern_entries: Sequence[Sequence[Sequence[int]]],
+    pattern_groups: Sequence[Sequence[bool]],
+    codes: Int32Array,
+) -> tuple[Int64Array, Int64Array, Int32Array, npt.NDArray[np.bool_]]:
+    # Entries as a list column (each entry an id), then members of each entry.
+    entry_lists: list[list[int]] = []
+    decl_entry_ids: list[list[int]] = []
+    decl_flags: list[bool] = []
+    for entries, flags in zip(decl_entries, decl_groups, strict=True):
+        decl_entry_ids.append(list(range(len(entry_lists), len(entry_lists) + len(entries))))
+        entry_lists.extend(list(e) for e in entries)
+        decl_flags.extend(flags)
+    pat_entry_ids: list[list[int]] = []
+    pat_flags: list[bool] = []
+    for entries, flags in zip(pattern_entries, pattern_groups, strict=True):
+        pat_entry_ids.append(list(range(len(entry_lists), len(entry_lists) + len(entries))))
+        entry_lists.extend(list(e) for e in entries)
+        pat_flags.extend(flags)
+    # every asset row → list of "template entry" ids
+    req_ptr, template = _list_column(decl_entry_ids, pat_entry_ids, codes)
+    template_ptr = _ptr(np.asarray([len(e) for e in entry_lists], dtype=np.int64))
+    template_members = np.asarray([m for e in entry_lists for m in e], dtype=np.int32)
+    template64 = template.astype(np.int64)
+    entry_ptr = _ptr(template_ptr[template64 + 1] - template_ptr[template64])
+    members = template_members[ragged_ranges(template_ptr, template64)]
+    is_group = np.asarray(decl_flags + pat_flags, dtype=bool)
+    return req_ptr, entry_ptr, members.astype(np.int32), is_group[template64]
+
+
+def asset_of_row(table: AssetTable, document: ModelDocument, sites: SiteTable, row: int) -> Asset:
+    """The asset at ``row`` as an object, whether declared in YAML or read from CSV."""
+    if row < table.n_declared:
+        return document.assets[row]
+    return sites.asset(row - table.n_declared)
