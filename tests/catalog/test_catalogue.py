@@ -1,0 +1,255 @@
+"""The packaged catalogue: every expected entry is there and every reference resolves."""
+
+from __future__ import annotations
+
+import pytest
+
+from fiveguard.catalog import default_catalogue, load_catalogue
+from fiveguard.catalog.loader import _packaged, integrity_problems
+from fiveguard.domain.catalogue import (
+    CapRule,
+    Catalogue,
+    Criticality,
+    Domain,
+    ExcludeRule,
+    MeasureCategory,
+)
+from fiveguard.domain.network import PROFILE_FACTORS
+
+KINDS = {
+    *("ran.gnb", "ran.enb", "ran.cu", "ran.du", "ran.ru"),
+    *("core.amf", "core.smf", "core.upf", "core.ausf", "core.udm", "core.udr"),
+    *("core.pcf", "core.nrf", "core.nssf", "core.nef", "core.sepp"),
+    *("core.mme", "core.hss", "core.sgw", "core.pgw"),
+    *("mgmt.oss", "mgmt.ems", "mano.nfvo", "mano.vnfm", "mano.vim"),
+    *("transport.backhaul", "transport.ipcore", "li", "ims", "interconnect"),
+}
+RISKS = {f"R{i}" for i in range(1, 10)}
+STRATEGIC = {f"SM{i:02d}" for i in range(1, 9)}
+TECHNICAL = {f"TM{i:02d}" for i in range(1, 12)}
+SUPPORTING = {f"SA{i:02d}" for i in range(1, 11)}
+SCAS = {
+    "ran.gnb": "TS 33.511",
+    "ran.enb": "TS 33.216",
+    "core.amf": "TS 33.512",
+    "core.upf": "TS 33.513",
+    "core.udm": "TS 33.514",
+    "core.smf": "TS 33.515",
+    "core.ausf": "TS 33.516",
+    "core.sepp": "TS 33.517",
+    "core.nrf": "TS 33.518",
+    "core.nef": "TS 33.519",
+    "core.mme": "TS 33.116",
+    "core.pgw": "TS 33.250",
+}
+
+
+@pytest.fixture(scope="module")
+def cat() -> Catalogue:
+    return default_catalogue()
+
+
+def test_every_asset_kind_is_present(cat: Catalogue) -> None:
+    assert set(cat.asset_kinds) == KINDS
+    assert len(cat.asset_kinds) == 30
+
+
+def test_kind_ids_are_filled_in_from_their_keys(cat: Catalogue) -> None:
+    assert all(key == kind.id for key, kind in cat.asset_kinds.items())
+
+
+def test_domains_follow_the_kind_prefix(cat: Catalogue) -> None:
+    prefix_domain = {
+        "ran": Domain.RAN,
+        "core": Domain.CORE,
+        "mgmt": Domain.MANAGEMENT,
+        "mano": Domain.ORCHESTRATION,
+        "transport": Domain.TRANSPORT,
+    }
+    for kind in cat.asset_kinds.values():
+        head = kind.id.split(".")[0]
+        if head in prefix_domain:
+            assert kind.domain is prefix_domain[head], kind.id
+    assert cat.asset_kinds["li"].domain is Domain.LAWFUL_INTERCEPTION
+    assert cat.asset_kinds["ims"].domain is Domain.SERVICES
+    assert cat.asset_kinds["interconnect"].domain is Domain.SERVICES
+
+
+def test_default_criticality_puts_core_and_management_first(cat: Catalogue) -> None:
+    kinds = cat.asset_kinds
+    for kind in kinds.values():
+        if kind.domain in (Domain.CORE, Domain.MANAGEMENT, Domain.ORCHESTRATION):
+            assert kind.criticality is Criticality.CRITICAL, kind.id
+        if kind.is_radio:
+            assert kind.criticality is Criticality.STANDARD, kind.id
+    assert kinds["li"].criticality is Criticality.CRITICAL
+    assert kinds["transport.ipcore"].criticality is Criticality.CRITICAL
+    for sensitive in ("transport.backhaul", "ims", "interconnect"):
+        assert kinds[sensitive].criticality is Criticality.SENSITIVE
+
+
+def test_scas_is_class_specific_only_where_3gpp_has_one(cat: Catalogue) -> None:
+    assert cat.scas_general == "TS 33.117"
+    for kind in cat.asset_kinds.values():
+        expected = (SCAS[kind.id],) if kind.id in SCAS else ()
+        assert kind.scas == expected, kind.id
+
+
+def test_ip_core_is_tagged_backbone(cat: Catalogue) -> None:
+    assert "backbone" in cat.asset_kinds["transport.ipcore"].tags
+    assert {k for k, v in cat.asset_kinds.items() if "user-plane" in v.tags} == {
+        "core.upf",
+        "core.sgw",
+        "core.pgw",
+    }
+
+
+def test_toolbox_areas_risks_and_measures_are_complete(cat: Catalogue) -> None:
+    assert set(cat.risk_areas) == {"A", "B", "C", "D", "E"}
+    assert set(cat.risks) == RISKS
+    by_category = {
+        c: {m.id for m in cat.measures.values() if m.category is c} for c in MeasureCategory
+    }
+    assert by_category[MeasureCategory.STRATEGIC] == STRATEGIC
+    assert by_category[MeasureCategory.TECHNICAL] == TECHNICAL
+    assert by_category[MeasureCategory.SUPPORTING] == SUPPORTING
+
+
+def test_every_risk_sits_in_the_area_that_lists_it(cat: Catalogue) -> None:
+    listed = {risk: area.id for area in cat.risk_areas.values() for risk in area.risks}
+    assert listed == {risk.id: risk.area for risk in cat.risks.values()}
+
+
+def test_every_risk_has_links_and_every_link_resolves(cat: Catalogue) -> None:
+    links = cat.risk_measures.links
+    assert set(links) == RISKS
+    for measure_ids in links.values():
+        assert measure_ids
+        assert set(measure_ids) <= set(cat.measures)
+
+
+def test_links_are_presented_as_editorial_not_official(cat: Catalogue) -> None:
+    provenance = cat.risk_measures.provenance.lower()
+    assert "editorial" in provenance
+    assert "not" in provenance and "annex 1" in provenance
+    assert "edit" in provenance
+
+
+def test_supplier_factors_match_the_profile_fields(cat: Catalogue) -> None:
+    assert sorted(cat.supplier_criteria.factor_ids) == sorted(PROFILE_FACTORS)
+    assert [c.id for c in cat.supplier_criteria.criteria] == [
+        "state_interference",
+        "supply_assurance",
+        "product_quality",
+    ]
+    assert [level.value for level in cat.supplier_criteria.scale] == ["low", "medium", "high"]
+
+
+def test_presets_carry_source_date_and_what_they_leave_out(cat: Catalogue) -> None:
+    assert set(cat.policies) == {
+        "UK-2020-01",
+        "UK-2020-07",
+        "UK-2022-10",
+        "SE-2020-10",
+        "BE-2020-07",
+        "DE-2024-07",
+    }
+    for policy in cat.policies.values():
+        assert policy.source and policy.date is not None and policy.country, policy.id
+        assert policy.modelled_on and policy.not_modelled, policy.id
+        assert policy.rules, policy.id
+
+
+def test_portugal_defines_criteria_so_is_not_a_preset(cat: Catalogue) -> None:
+    assert not any(p.startswith("PT") for p in cat.policies)
+
+
+def test_every_policy_target_resolves(cat: Catalogue) -> None:
+    tags = {tag for kind in cat.asset_kinds.values() for tag in kind.tags}
+    for policy in cat.policies.values():
+        for rule in policy.rules:
+            assert set(rule.targets.kinds) <= set(cat.asset_kinds), (policy.id, rule.id)
+            assert set(rule.targets.tags) <= tags, (policy.id, rule.id)
+
+
+def test_uk_january_2020_preset_as_decided(cat: Catalogue) -> None:
+    rules = {rule.id: rule for rule in cat.policies["UK-2020-01"].rules}
+    cap = next(r for r in rules.values() if isinstance(r, CapRule))
+    assert (cap.max_share, cap.measure, cap.per) == (0.35, "sites", "operator")
+    assert cap.targets.domains == (Domain.RAN,)
+    core = rules["core-and-security-functions"]
+    assert isinstance(core, ExcludeRule)
+    assert {Domain.CORE, Domain.MANAGEMENT, Domain.ORCHESTRATION} <= set(core.targets.domains)
+    assert "backbone" in core.targets.tags
+    assert any(isinstance(r, ExcludeRule) and r.sensitive_sites_only for r in rules.values())
+
+
+def test_deadlines_and_new_equipment_dates(cat: Catalogue) -> None:
+    def dates(policy_id: str) -> set[str]:
+        found = set()
+        for rule in cat.policies[policy_id].rules:
+            if rule.deadline:
+                found.add(f"deadline {rule.deadline}")
+            if isinstance(rule, ExcludeRule) and rule.installed_after:
+                found.add(f"after {rule.installed_after}")
+        return found
+
+    assert dates("UK-2020-07") == {"after 2020-12-31", "deadline 2027-12-31"}
+    assert dates("UK-2022-10") == {
+        "deadline 2023-12-31",
+        "deadline 2023-01-28",
+        "deadline 2027-12-31",
+    }
+    assert dates("SE-2020-10") == {"after 2020-10-20", "deadline 2025-01-01"}
+    assert dates("DE-2024-07") == {"deadline 2026-12-31", "deadline 2029-12-31"}
+    assert dates("BE-2020-07") == set()
+    assert any("certification" in item for item in cat.policies["DE-2024-07"].not_modelled)
+
+
+def test_controls_matrix_has_the_enisa_shape(cat: Catalogue) -> None:
+    matrix = cat.controls
+    assert "ENISA" in matrix.source
+    assert len(matrix.domains) == 8
+    assert sum(len(d.objectives) for d in matrix.domains) == 23
+    assert len(matrix.measures) == 144
+    assert {m.level for m in matrix.measures} == {1, 2, 3}
+    requirements = matrix.requirements()
+    assert len(requirements) == sum(
+        len(o.requirements) for d in matrix.domains for o in d.objectives
+    )
+    measure_ids = {m.id for m in matrix.measures}
+    for requirement in requirements.values():
+        assert requirement.measures and set(requirement.measures) <= measure_ids
+
+
+def test_countries_hold_iso_codes_eu_members_and_user_assigned(cat: Catalogue) -> None:
+    countries = cat.countries
+    assert len(countries.eu_members) == 27
+    assert set(countries.eu_members) <= set(countries.names)
+    assert "GB" not in countries.eu_members and "GR" in countries.eu_members
+    assert countries.names["NO"] == "Norway"  # not YAML 1.1's false
+    assert countries.names["XR"] == "user-assigned"
+    assert {"AA", "QM", "QZ", "XA", "XZ", "ZZ"} <= set(countries.names)
+    assert sum(1 for name in countries.names.values() if name != "user-assigned") == 249
+
+
+def test_critical_services_and_limits(cat: Catalogue) -> None:
+    assert {"emergency-calls", "public-safety", "health", "energy", "water"} <= set(
+        cat.critical_services
+    )
+    assert cat.limits.max_region_population == 1_500_000_000
+    assert cat.limits.max_battery_hours == 720
+
+
+def test_packaged_catalogue_passes_its_own_integrity_checks(cat: Catalogue) -> None:
+    assert integrity_problems(cat) == []
+
+
+def test_every_catalogue_field_comes_from_exactly_one_file() -> None:
+    assert set(_packaged().files) == set(Catalogue.model_fields)
+
+
+def test_no_override_gives_the_cached_packaged_catalogue() -> None:
+    # parsed once per process: commands load the catalogue every time they run
+    assert load_catalogue() is default_catalogue()
+    assert _packaged() is _packaged()
