@@ -1,0 +1,183 @@
+"""Loading a national model: YAML document, CSV site files, then every check.
+
+:func:`load_model` either returns a :class:`NetworkModel` that passed every check or
+raises :class:`InputError` carrying every problem found, each located as
+``FILE:LINE:COL: path.to.field: message``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from fiveguard.domain.catalogue import Catalogue
+from fiveguard.domain.errors import InputError, Problem
+from fiveguard.domain.evidence import Evidence
+from fiveguard.domain.model import NetworkModel
+from fiveguard.domain.network import (
+    Asset,
+    ControlRecord,
+    MeasureRecord,
+    ModelDocument,
+    Operator,
+    Product,
+    Region,
+    RiskOverride,
+    Scope,
+    Supplier,
+)
+from fiveguard.domain.sites import SiteTable
+from fiveguard.modelio.csvsites import read_sites
+from fiveguard.modelio.messages import problems_from
+from fiveguard.modelio.sources import Sources
+from fiveguard.modelio.validate import validate
+from fiveguard.modelio.yamlsource import YamlSource, display_name, read_yaml
+
+ITEM_TYPES: dict[str, Any] = {
+    "regions": Region,
+    "suppliers": Supplier,
+    "products": Product,
+    "operators": Operator,
+    "assets": Asset,
+    "measures": MeasureRecord,
+    "controls": ControlRecord,
+    "overrides": RiskOverride,
+    "evidence": Evidence,
+}
+_ADAPTERS: dict[str, TypeAdapter[Any]] = {name: TypeAdapter(tp) for name, tp in ITEM_TYPES.items()}
+_SCOPE = TypeAdapter(Scope)
+FORMAT_VERSION = 1
+
+
+def load_model(path: Path, catalogue: Catalogue) -> NetworkModel:
+    """Read, check and return a national model; raise InputError with every problem."""
+    document, sites, sources, problems = parse_model(path)
+    more, table = validate(document, sites, sources, catalogue)
+    problems.extend(more)
+    if problems:
+        raise InputError(sort_problems(problems))
+    model = NetworkModel(document, sites, source=sources.yaml.file)
+    if table is not None:  # built while checking cycles; keep it rather than rebuild
+        model.__dict__["table"] = table
+    return model
+
+
+def parse_model(path: Path) -> tuple[ModelDocument, SiteTable, Sources, list[Problem]]:
+    """Read the YAML document and its site files, checking types and syntax only.
+
+    Items that fail are left out of the returned document (and reported), so that
+    later checks can still run on the rest.
+    """
+    source = read_yaml(path)
+    sources = Sources(source)
+    problems: list[Problem] = []
+    data = source.data
+    if not isinstance(data, dict):
+        raise InputError(
+            source.problem((), "expected a mapping with 'fiveguard: 1', 'scope', 'assets' …")
+        )
+    known = set(ModelDocument.model_fields)
+    for key in data:
+        if key not in known:
+            problems.append(
+                source.problem(
+                    (key,), f"unknown section {key!r}; expected one of: {', '.join(sorted(known))}"
+                )
+            )
+    version = data.get("fiveguard")
+    if version != FORMAT_VERSION:
+        message = (
+            "missing the format version: add 'fiveguard: 1' at the top"
+            if "fiveguard" not in data
+            else f"unsupported format version {version!r}; this fiveguard reads version 1"
+        )
+        problems.append(source.problem(("fiveguard",), message))
+
+    scope = None
+    if "scope" not in data:
+        problems.append(source.problem((), "missing required section 'scope'"))
+    else:
+        try:
+            scope = _SCOPE.validate_python(data["scope"])
+            sources.scope_ok = True
+        except ValidationError as exc:
+            problems.extend(problems_from(exc, Scope, source, ("scope",)))
+
+    sections: dict[str, tuple[Any, ...]] = {}
+    for name, adapter in _ADAPTERS.items():
+        items, raw_ids = _section(source, data, name, adapter, problems)
+        sections[name] = items
+        sources.raw_ids[name] = raw_ids
+
+    site_files = _site_files(source, data.get("sites"), problems)
+    tables: list[SiteTable] = []
+    base = path.parent
+    for index, ref in enumerate(site_files):
+        csv_path = (base / ref) if not Path(ref).is_absolute() else Path(ref)
+        try:
+            table, site_problems, locator = read_sites(csv_path, display_name(csv_path))
+        except InputError as exc:
+            problems.append(source.problem(("sites", index), f"cannot use site file {ref!r}"))
+            problems.extend(exc.problems)
+            continue
+        problems.extend(site_problems)
+        tables.append(table)
+        sources.site_locators.append(locator)
+    sites = SiteTable.concat(tables)
+
+    # Built without validating again: every part was validated above. A scope that
+    # failed is replaced by a placeholder that later checks skip (sources.scope_ok).
+    document = ModelDocument.model_construct(
+        fiveguard=1,
+        scope=scope or Scope.model_construct(country="ZZ", name="?", as_of=dt.date.min),
+        sites=tuple(site_files),
+        **sections,  # type: ignore[arg-type]
+    )
+    return document, sites, sources, problems
+
+
+def _section(
+    source: YamlSource,
+    data: dict[str, Any],
+    name: str,
+    adapter: TypeAdapter[Any],
+    problems: list[Problem],
+) -> tuple[tuple[Any, ...], list[str]]:
+    raw = data.get(name)
+    if raw is None:
+        return (), []
+    if not isinstance(raw, list):
+        problems.append(source.problem((name,), f"expected a list of {name}"))
+        return (), []
+    items = []
+    raw_ids: list[str] = []
+    for index, item in enumerate(raw):
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            raw_ids.append(item["id"])
+        try:
+            items.append(adapter.validate_python(item))
+        except ValidationError as exc:
+            problems.extend(problems_from(exc, ITEM_TYPES[name], source, (name, index)))
+    return tuple(items), raw_ids
+
+
+def _site_files(source: YamlSource, raw: Any, problems: list[Problem]) -> list[str]:
+    if raw is None:
+        return []
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list) or not all(isinstance(r, str) and r for r in raw):
+        problems.append(source.problem(("sites",), "expected a CSV file name or a list of them"))
+        return []
+    return list(raw)
+
+
+def sort_problems(problems: list[Problem]) -> list[Problem]:
+    """Problems in file order: by file, line, column."""
+    return sorted(
+        problems,
+        key=lambda p: (p.location.file or "", p.location.line or 0, p.location.col or 0),
+    )

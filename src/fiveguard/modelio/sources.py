@@ -1,0 +1,28 @@
+"""Where each part of a parsed model came from, so later checks can locate problems."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fiveguard.domain.errors import Location
+from fiveguard.domain.sites import SiteTable
+from fiveguard.modelio.csvsites import SiteFileLocator
+from fiveguard.modelio.yamlsource import YamlSource
+
+
+@dataclass
+class Sources:
+    """Where each part of a model came from, to locate problems found later."""
+
+    yaml: YamlSource
+    site_locators: list[SiteFileLocator] = field(default_factory=list)
+    raw_ids: dict[str, list[str]] = field(default_factory=dict)
+    """Ids declared in each section, including items that failed validation."""
+    scope_ok: bool = False
+
+    def site(self, row: int, column: str | None, sites: SiteTable) -> Location:
+        """Location of a cell of the combined site table."""
+        file_index = int(sites.file_of_row[row]) if len(sites.file_of_row) else 0
+        locator = self.site_locators[file_index]
+        first = sum(len(loc.lines) for loc in self.site_locators[:file_index])
+        return locator.locate(row - first, column)

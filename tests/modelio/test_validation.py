@@ -1,0 +1,274 @@
+"""One test per kind of model problem: the message says what was expected, and where."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import BASE_CSV, BASE_YAML
+
+Problems = Callable[[Path], list[str]]
+
+
+def only(found: list[str]) -> str:
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_base_model_is_valid(write_model, model_problems: Problems) -> None:
+    assert model_problems(write_model()) == []
+
+
+def test_yaml_syntax_error_is_located(write_model, model_problems: Problems) -> None:
+    text = BASE_YAML.replace(
+        "  - {id: R2, name: Two, population: 2000}", "  - {id: R2, name: Two, population: 2000"
+    )
+    message = only(model_problems(write_model(text)))
+    assert message.startswith("model.yaml:")
+    assert "YAML syntax error" in message
+    line = int(message.split(":")[1])
+    assert 5 <= line <= 7
+
+
+def test_wrong_type_names_field_and_expectation(write_model, model_problems: Problems) -> None:
+    text = BASE_YAML.replace("population: 1000}", "population: many}")
+    assert only(model_problems(write_model(text))) == (
+        "model.yaml:4:37: regions[0].population: expected a whole number, got 'many'"
+    )
+
+
+def test_unknown_field_lists_expected_fields(write_model, model_problems: Problems) -> None:
+    text = BASE_YAML.replace("{id: R1, name: One,", "{id: R1, nmae: One, name: One,")
+    message = only(model_problems(write_model(text)))
+    assert message.startswith("model.yaml:4:")
+    assert "regions[0].nmae: unknown field 'nmae'; expected one of: id, name, population" in message
+
+
+def test_missing_required_field(write_model, model_problems: Problems) -> None:
+    text = BASE_YAML.replace(
+        "{id: a.oss, operator: op-a, kind: mgmt.oss,", "{id: a.oss, operator: op-a,"
+    )
+    message = only(model_problems(write_model(text)))
+    assert message.startswith("model.yaml:15:5: assets[0].kind: missing required field 'kind'")
+
+
+def test_duplicate_id_in_section(write_model, model_problems: Problems) -> None:
+    text = BASE_YAML.replace("{id: R2, name: Two", "{id: R1, name: Two")
+    found = model_problems(write_model(text))
+    assert "model.yaml:5:10: regions[1].id: duplicate id 'R1' in regions" in found
+
+
+def test_duplicate_asset_id_across_yaml_and_csv(write_model, model_problems: Problems) -> None:
+    csv = BASE_CSV.replace("a.s2,", "a.oss,")
+    found = model_problems(write_model(csv_text=csv))
+    assert found == ["sites.csv:3:1: id: duplicate asset id 'a.oss'"]
+
+
+def test_reference_to_undeclared_supplier(write_model, model_problems: Problems) -> None:
+    text = BASE_YAML.replace("{id: amf, supplier: sup-a", "{id: amf, supplier: sup-x")
+    assert "model.yaml:9:25: products[0].supplier: 'sup-x' is not a declared supplier" in (
+        model_problems(write_model(text))
+    )
+
+
+def test_reference_to_undeclared_product_and_version(write_model, model_problems: Problems) -> None:
+    text = BASE_YAML.replace("product: amf@1.0", "product: amf@9.9")
+    message = only(model_problems(write_model(text)))
+    assert message == (
+        "model.yaml:16:58: assets[1].product: version '9.9' of 'amf' is not declared; "
+        "declared versions: 1.0, 1.1"
+    )
+    text = BASE_YAML.replace("product: oss@3}", "product: nms@3}")
+    assert "assets[0].product: 'nms' is not a declared product" in only(
+        model_problems(write_model(text))
+    )
+
+
+def test_reference_to_undeclared_region_in_csv(write_model, model_problems: Problems) -> None:
+    csv = BASE_CSV.replace("gnb@2.0,R2,400", "gnb@2.0,R9,400")
+    assert only(model_problems(write_model(csv_text=csv))) == (
+        "sites.csv:3:27: region: 'R9' is not a declared region"
+    )
+
+
+def test_reference_to_undeclared_operator_in_csv_counts_rows(
+    write_model, model_problems: Problems
+) -> None:
+    csv = BASE_CSV.replace(",op-a,", ",op-z,")
+    assert only(model_problems(write_model(csv_text=csv))) == (
+        "sites.csv:2:6: operator: 'op-z' is not a declared operator (2 rows)"
+    )
+
+
+def test_reference_to_undeclared_asset_in_requires(write_model, model_problems: Problems) -> None:
+    text = BASE_YAML.replace("requires: [a.amf]", "requires: [a.amf, {any: [a.smf-1, a.amf]}]")
+    assert only(model_problems(write_model(text))) == (
+        "model.yaml:17:130: assets[2].requires[1].any[0]: 'a.smf-1' is not a declared asset"
+    )
+
+
+def test_dependency_cycle_is_printed(write_model, model_problems: Problems) -> None:
+    text = BASE_YAML.replace(
+        "{id: a.oss, operator: op-a, kind: mgmt.oss, product: oss@3}",
+        "{id: a.oss, operator: op-a, kind: mgmt.oss, product: oss@3, requires: [a.ran]}",
+    ).replace("product: amf@1.0, managed_by", "product: amf@1.0, requires: [a.oss], managed_by")
+    message = only(model_problems(write_model(text)))
+    assert "dependency cycle through requires:" in message
+    chain = message.split("requires: ", 2)[-1]
+    names = chain.split(" → ")
+    assert names[0] == names[-1]
+    assert set(names) == {"a.oss", "a.amf", "a.ran"} or set(names) == {"a.oss", "a.ran", "a.amf"}
+
+
+def test_managed_by_must_be_a_management_asset(write_model, model_problems: Problems) -> None:
+    text = BASE_YAML.replace(
+        "product: amf@1.0, managed_by: a.oss", "product: amf@1.0, managed_by: a.ran"
+    )
+    assert only(model_problems(write_model(text))) == (
+        "model.yaml:16:79: assets[1].managed_by: 'a.ran' is a ran.gnb, not a management asset "
+        "(expected a kind in the management or orchestration domain)"
+    )
+
+
+def test_population_served_cannot_exceed_region(write_model, model_problems: Problems) -> None:
+    csv = BASE_CSV.replace("R2,500", "R2,1900")
+    assert only(model_problems(write_model(csv_text=csv))) == (
+        "model.yaml:5:37: regions[1].population: radio assets in R2 serve 2,300 people, more "
+        "than its population of 2,000"
+    )
+
+
+def test_negative_numbers_are_rejected(write_model, model_problems: Problems) -> None:
+    text = BASE_YAML.replace("subscribers: 1500", "subscribers: -5")
+    assert only(model_problems(write_model(text))) == (
+        "model.yaml:13:47: operators[0].subscribers: expected a number ≥ 0, got -5"
+    )
+    csv = BASE_CSV.replace("R2,400", "R2,-400")
+    assert only(model_problems(write_model(csv_text=csv))) == (
+        "sites.csv:3:30: population: expected a number ≥ 0, got -400"
+    )
+
+
+def test_absurd_numbers_are_rejected(write_model, model_problems: Problems) -> None:
+    text = BASE_YAML.replace("population: 600,", "population: 600, battery_hours: 100000,")
+    message = only(model_problems(write_model(text)))
+    assert message.startswith("model.yaml:17:")
+    assert "assets[2].battery_hours: absurd battery autonomy 100000 h (limit 720 h)" in message
+
+
+def test_unknown_asset_kind(write_model, model_problems: Problems) -> None:
+    text = BASE_YAML.replace("kind: mgmt.oss, product: oss@3}", "kind: mgmt.nms, product: oss@3}")
+    found = model_problems(write_model(text))
+    assert (
+        "model.yaml:15:39: assets[0].kind: unknown asset kind 'mgmt.nms'; see 'fiveguard catalog kinds'"
+        in found
+    )
+
+
+def test_product_kind_must_match_asset_kind(write_model, model_problems: Problems) -> None:
+    csv = BASE_CSV.replace("a.s1,op-a,ran.gnb,gnb@2.0", "a.s1,op-a,ran.gnb,amf@1.0")
+    assert "sites.csv:2:19: product: 'amf' is a core.amf product, the asset is a ran.gnb" in (
+        model_problems(write_model(csv_text=csv))
+    )
+
+
+def test_unknown_evidence_and_measure(write_model, model_problems: Problems) -> None:
+    text = BASE_YAML.replace(
+        "{measure: TM07, operator: op-a, status: implemented, evidence: [ev-1]}",
+        "{measure: TM99, operator: op-a, status: implemented, evidence: [ev-2]}",
+    )
+    found = model_problems(write_model(text))
+    assert "model.yaml:20:15: measures[0].measure: unknown toolbox measure 'TM99'" in found
+    assert (
+        "model.yaml:20:69: measures[0].evidence[0]: 'ev-2' is not a declared evidence record"
+        in found
+    )
+
+
+def test_bad_enum_value_lists_choices(write_model, model_problems: Problems) -> None:
+    text = BASE_YAML.replace("status: implemented", "status: done")
+    message = only(model_problems(write_model(text)))
+    assert message.startswith("model.yaml:20:45: measures[0].status: expected ")
+    assert "'implemented'" in message and "got 'done'" in message
+
+
+def test_country_code_no_is_not_a_boolean(write_model, model_problems: Problems) -> None:
+    text = BASE_YAML.replace("headquarters: SE", "headquarters: NO")
+    assert model_problems(write_model(text)) == []
+
+
+def test_unknown_country_code(write_model, model_problems: Problems) -> None:
+    # UK is only "exceptionally reserved" in ISO 3166-1; the United Kingdom's code is GB
+    text = BASE_YAML.replace("headquarters: SE", "headquarters: UK")
+    assert only(model_problems(write_model(text))) == (
+        "model.yaml:7:49: suppliers[0].headquarters: unknown country code 'UK' "
+        "(expected ISO 3166-1 alpha-2)"
+    )
+
+
+def test_unknown_section(write_model, model_problems: Problems) -> None:
+    text = BASE_YAML + "networks: []\n"
+    assert only(model_problems(write_model(text))).startswith(
+        "model.yaml:23:11: networks: unknown section 'networks'; expected one of:"
+    )
+
+
+def test_missing_format_version(write_model, model_problems: Problems) -> None:
+    text = BASE_YAML.replace("fiveguard: 1\n", "")
+    assert only(model_problems(write_model(text))) == (
+        "model.yaml:1:1: fiveguard: missing the format version: add 'fiveguard: 1' at the top"
+    )
+
+
+def test_every_problem_is_reported_not_just_the_first(
+    write_model, model_problems: Problems
+) -> None:
+    text = (
+        BASE_YAML.replace("population: 1000}", "population: lots}")
+        .replace("supplier: sup-a, name: AMF", "supplier: sup-q, name: AMF")
+        .replace("headquarters: SE", "headquarters: se")
+    )
+    csv = BASE_CSV.replace("R2,500", "R7,500")
+    found = model_problems(write_model(text, csv))
+    assert len(found) == 4, found
+    assert [f.split(":")[0] for f in found] == ["model.yaml"] * 3 + ["sites.csv"]
+
+
+def test_not_utf8(write_model, model_problems: Problems, tmp_path: Path) -> None:
+    path = write_model()
+    path.write_bytes(BASE_YAML.encode() + b"# caf\xe9\n")
+    assert only(model_problems(path)).startswith("model.yaml:23:6: not valid UTF-8 text")
+
+
+def test_missing_site_file(write_model, model_problems: Problems) -> None:
+    path = write_model(csv_text=None)
+    found = model_problems(path)
+    assert found[0] == "model.yaml:18:8: sites[0]: cannot use site file 'sites.csv'"
+    assert found[1].endswith("sites.csv: site file not found")
+
+
+@pytest.mark.parametrize(
+    ("csv", "expected"),
+    [
+        (
+            BASE_CSV.replace("population,", "populaton,"),
+            "sites.csv:1: populaton: unknown column 'populaton'",
+        ),
+        (
+            BASE_CSV.replace("id,operator,", "operator,", 1),
+            "sites.csv:1:1: id: missing required column 'id'",
+        ),
+        (
+            BASE_CSV.replace("a.s2,op-a,", "a.s2,op-a,extra,"),
+            "sites.csv:3:1: row has 9 fields, the header names 8",
+        ),
+        (BASE_CSV + 'a.s3,"op-a,ran.gnb\n', "sites.csv:4: CSV syntax error"),
+    ],
+)
+def test_csv_structure_errors(
+    write_model, model_problems: Problems, csv: str, expected: str
+) -> None:
+    found = model_problems(write_model(csv_text=csv))
+    assert any(f.startswith(expected) for f in found), found

@@ -1,0 +1,74 @@
+"""YAML reading: positions of every value, YAML 1.2 scalars, guarded expansion."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from fiveguard.domain.errors import InputError
+from fiveguard.modelio import yamlsource
+from fiveguard.modelio.yamlsource import parse_yaml
+
+
+def test_positions_are_recorded_for_nested_values() -> None:
+    source = parse_yaml("a:\n  b: [1, 2]\n  c: {d: x}\n", "f.yaml")
+    assert source.marks[("a", "b", 1)] == (2, 10)
+    assert source.marks[("a", "c", "d")] == (3, 10)
+    location = source.locate(("a", "c", "missing"))
+    assert (location.line, location.col, location.path) == (3, 6, "a.c.missing")
+
+
+def test_yaml_12_booleans_and_numbers() -> None:
+    data = parse_yaml("a: NO\nb: yes\nc: true\nd: 012\ne: 12\nf: 2026-01-02\ng: on\n", "f").data
+    assert data == {
+        "a": "NO",
+        "b": "yes",
+        "c": True,
+        "d": "012",
+        "e": 12,
+        "f": dt.date(2026, 1, 2),
+        "g": "on",
+    }
+
+
+def test_duplicate_keys_are_errors() -> None:
+    with pytest.raises(InputError) as info:
+        parse_yaml("a: 1\nb: 2\na: 3\n", "f.yaml")
+    assert str(info.value.problems[0]) == "f.yaml:3:1: a: duplicate key 'a'"
+
+
+def test_invalid_date_is_located() -> None:
+    with pytest.raises(InputError) as info:
+        parse_yaml("when: 2026-02-31\n", "f.yaml")
+    message = str(info.value.problems[0])
+    assert message.startswith("f.yaml:1:7: when: not a valid date: '2026-02-31'")
+
+
+def test_alias_bomb_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(yamlsource, "MAX_NODES", 1000)
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+    for level in "bcdef":
+        prev = chr(ord(level) - 1)
+        bomb += f"{level}: &{level} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+    with pytest.raises(InputError) as info:
+        parse_yaml(bomb, "bomb.yaml")
+    assert "expands to more than 1,000 values" in str(info.value)
+
+
+def test_deep_nesting_is_stopped() -> None:
+    with pytest.raises(InputError) as info:
+        parse_yaml("a: " + "[" * 300 + "]" * 300 + "\n", "deep.yaml")
+    assert "nested deeper than" in str(info.value)
+
+
+def test_merge_keys_are_rejected() -> None:
+    with pytest.raises(InputError) as info:
+        parse_yaml("base: &b {x: 1}\nother:\n  <<: *b\n  y: 2\n", "m.yaml")
+    assert "merge keys" in str(info.value)
+
+
+def test_non_scalar_keys_are_rejected() -> None:
+    with pytest.raises(InputError) as info:
+        parse_yaml("? [a, b]\n: 1\n", "k.yaml")
+    assert "a key must be a plain name" in str(info.value)
