@@ -1,0 +1,1 @@
+"""Pure assessment engines: a model and the catalogue in, results out."""

@@ -1,0 +1,15 @@
+"""The ``fiveguard`` command line: one thin module per command group."""
+
+from __future__ import annotations
+
+from fiveguard.cli import catalog as _catalog  # noqa: F401  (registers commands)
+from fiveguard.cli import model as _model  # noqa: F401
+from fiveguard.cli.app import app
+
+
+def main() -> None:
+    """Entry point of the ``fiveguard`` console script."""
+    app()
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,96 @@
+"""The Typer application object, shared options and the edge where input errors
+become exit code 2 with located messages (never a traceback)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from typer.core import TyperGroup
+
+from fiveguard import __version__
+from fiveguard.domain.errors import InputError
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+EXIT_BAD_INPUT = 2
+MAX_PROBLEMS_SHOWN = 200
+
+
+def report_problems(exc: InputError) -> None:
+    """Print every problem, one per line, as FILE:LINE:COL: path: message."""
+    problems = exc.problems
+    for problem in problems[:MAX_PROBLEMS_SHOWN]:
+        err_console.print(str(problem), markup=False, soft_wrap=True)
+    if len(problems) > MAX_PROBLEMS_SHOWN:
+        err_console.print(f"… and {len(problems) - MAX_PROBLEMS_SHOWN} more problems", markup=False)
+    noun = "problem" if len(problems) == 1 else "problems"
+    err_console.print(f"error: {len(problems)} {noun} found; nothing was written.", markup=False)
+
+
+class _Group(TyperGroup):
+    """Root command group: turns :class:`InputError` into exit code 2."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            report_problems(exc)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="fiveguard",
+    help="Risk-based security assessment of 5G networks, after the EU toolbox.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class Settings:
+    """Options given before the command, shared by every command."""
+
+    def __init__(self, catalog: Path | None = None) -> None:
+        self.catalog = catalog
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"fiveguard {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    catalog: Annotated[
+        Path | None,
+        typer.Option(
+            "--catalog",
+            envvar="FIVEGUARD_CATALOG",
+            help="A catalogue file of your own, merged over the packaged catalogue.",
+            dir_okay=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """fiveguard: describe a country's 5G networks in a model file, check it, assess it.
+
+    Example: [bold]fiveguard validate national.yaml[/bold]
+    """
+    ctx.obj = Settings(catalog=catalog)
+
+
+def settings(ctx: typer.Context) -> Settings:
+    obj = ctx.find_root().obj
+    return obj if isinstance(obj, Settings) else Settings()

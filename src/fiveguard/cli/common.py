@@ -1,0 +1,33 @@
+"""Loading what commands need: the catalogue and a model, with the user's overrides."""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from importlib import resources
+from pathlib import Path
+
+import typer
+
+from fiveguard.cli.app import settings
+from fiveguard.domain.catalogue import Catalogue
+from fiveguard.domain.model import NetworkModel
+
+
+def catalogue(ctx: typer.Context) -> Catalogue:
+    """The packaged catalogue, merged with ``--catalog`` when given."""
+    from fiveguard.catalog import load_catalogue
+
+    return load_catalogue(settings(ctx).catalog)
+
+
+def model(ctx: typer.Context, path: Path) -> tuple[NetworkModel, Catalogue]:
+    """Load and check a model file against the catalogue."""
+    from fiveguard.modelio.load import load_model
+
+    cat = catalogue(ctx)
+    return load_model(path, cat), cat
+
+
+def demo_model_path() -> AbstractContextManager[Path]:
+    """The embedded demo model, as a real path for the duration of the block."""
+    return resources.as_file(resources.files("fiveguard.examples") / "demo" / "model.yaml")

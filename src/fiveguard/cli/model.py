@@ -1,0 +1,127 @@
+"""Commands on model files: validate, schema, demo."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from fiveguard.assess.summary import ModelSummary, summarise
+from fiveguard.cli import common
+from fiveguard.cli.app import app, console
+
+ModelArg = Annotated[
+    Path,
+    typer.Argument(help="The national model (YAML).", show_default=False),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+
+
+@app.command()
+def validate(ctx: typer.Context, model: ModelArg, json_out: JsonOpt = False) -> None:
+    """Check a model file and its site CSVs; list every problem with its location.
+
+    Exit code 0 when the model is valid, 2 when it is not.
+
+    Example: [bold]fiveguard validate national.yaml[/bold]
+    """
+    loaded, cat = common.model(ctx, model)
+    summary = summarise(loaded, cat)
+    if json_out:
+        console.print_json(json.dumps({"valid": True, "summary": summary.model_dump(mode="json")}))
+        return
+    console.print(
+        f"[green]valid[/green] {loaded.source}: {summary.country} · {len(summary.operators)} "
+        f"operators · {len(summary.suppliers)} suppliers · {summary.assets:,} assets · "
+        f"{summary.radio_sites:,} radio sites · {summary.population_served:,} people served"
+    )
+
+
+@app.command()
+def schema(
+    name: Annotated[str, typer.Argument(help="Which schema: model.")] = "model",
+) -> None:
+    """Print the JSON Schema of a fiveguard file format.
+
+    Example: [bold]fiveguard schema model > model.schema.json[/bold]
+    """
+    from fiveguard.modelio.schema import SCHEMAS, schema_json
+
+    if name not in SCHEMAS:
+        raise typer.BadParameter(f"unknown schema {name!r}; expected one of: {', '.join(SCHEMAS)}")
+    typer.echo(schema_json(name), nl=False)
+
+
+@app.command()
+def demo(ctx: typer.Context, json_out: JsonOpt = False) -> None:
+    """Run fiveguard on the embedded demo network of a fictional member state (XR).
+
+    Example: [bold]fiveguard demo[/bold]
+    """
+    with common.demo_model_path() as path:
+        loaded, cat = common.model(ctx, path)
+    summary = summarise(loaded, cat)
+    if json_out:
+        console.print_json(json.dumps(summary.model_dump(mode="json")))
+        return
+    print_summary(summary)
+
+
+def print_summary(summary: ModelSummary) -> None:
+    """The model summary as Rich tables."""
+    console.rule(f"[bold]{summary.name}[/bold] — {summary.country}, as of {summary.as_of}")
+    console.print(
+        f"{summary.regions} regions · {summary.national_population:,} people · "
+        f"{summary.assets:,} assets · {summary.radio_sites:,} radio sites serving "
+        f"{summary.population_served:,} people ({summary.population_coverage:.0%} of residents "
+        "counted once per operator)"
+    )
+    ops = Table(title="Operators", title_justify="left")
+    for column in (
+        "operator",
+        "subscribers",
+        "assets",
+        "radio sites",
+        "people served",
+        "shares RAN with",
+    ):
+        ops.add_column(
+            column, justify="right" if column not in ("operator", "shares RAN with") else "left"
+        )
+    for o in summary.operators:
+        ops.add_row(
+            f"{o.name} ({o.id})",
+            f"{o.subscribers:,}",
+            f"{o.assets:,}",
+            f"{o.radio_sites:,}",
+            f"{o.population_served:,}",
+            ", ".join(o.shares_radio_with) or "—",
+        )
+    console.print(ops)
+    sup = Table(title="Suppliers", title_justify="left")
+    for column in ("supplier", "headquarters", "ownership", "assets", "sites"):
+        sup.add_column(column, justify="right" if column in ("assets", "sites") else "left")
+    for s in summary.suppliers:
+        sup.add_row(
+            f"{s.name} ({s.id})", s.headquarters, s.ownership, f"{s.assets:,}", f"{s.sites:,}"
+        )
+    console.print(sup)
+    domains = sorted(summary.assets_by_domain)
+    suppliers = sorted({c.supplier for c in summary.by_domain_and_supplier})
+    grid = Table(title="Assets by domain and supplier (assets / sites)", title_justify="left")
+    grid.add_column("supplier")
+    for d in domains:
+        grid.add_column(d, justify="right")
+    cells = {(c.supplier, c.domain): c for c in summary.by_domain_and_supplier}
+    for s_id in suppliers:
+        row = [s_id]
+        for d in domains:
+            c = cells.get((s_id, d))
+            row.append(
+                "·" if c is None else (f"{c.assets:,}" + (f" / {c.sites:,}" if c.sites else ""))
+            )
+        grid.add_row(*row)
+    console.print(grid)

@@ -1,0 +1,1 @@
+"""Example models shipped inside the package (the embedded demo)."""

@@ -1,0 +1,141 @@
+"""``fiveguard catalog …``: tables, JSON, help examples and bad override files."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import fiveguard.cli  # noqa: F401  (registers the commands)
+from fiveguard.cli.app import app
+
+runner = CliRunner()
+COMMANDS = ["kinds", "risks", "measures", "policies", "controls", "services", "criteria"]
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, ANSI.sub("", result.stdout), ANSI.sub("", result.stderr)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_each_command_prints_a_table(command: str) -> None:
+    code, out, err = run("catalog", command)
+    assert code == 0, err
+    assert out.strip()
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_each_command_has_an_example_in_its_help(command: str) -> None:
+    code, out, _ = run("catalog", command, "--help")
+    assert code == 0
+    assert f"Example: fiveguard catalog {command}" in out
+
+
+def test_kinds_json_lists_every_kind() -> None:
+    code, out, _ = run("catalog", "kinds", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["scas_general"] == "TS 33.117"
+    assert len(data["asset_kinds"]) == 30
+    assert data["asset_kinds"]["core.amf"]["scas"] == ["TS 33.512"]
+
+
+def test_risks_json_carries_the_links_with_their_provenance() -> None:
+    data = json.loads(run("catalog", "risks", "--json")[1])
+    assert set(data["risks"]) == {f"R{i}" for i in range(1, 10)}
+    assert set(data["risk_areas"]) == set("ABCDE")
+    assert "editorial" in data["risk_measures"]["provenance"].lower()
+    assert "SM03" in data["risk_measures"]["links"]["R5"]
+
+
+def test_risks_table_marks_links_as_editorial_default() -> None:
+    out = run("catalog", "risks")[1]
+    assert "editorial default" in out.lower()
+
+
+def test_measures_json_can_filter_by_category() -> None:
+    data = json.loads(run("catalog", "measures", "--json")[1])
+    assert len(data["measures"]) == 29
+    technical = json.loads(run("catalog", "measures", "--category", "technical", "--json")[1])
+    assert set(technical["measures"]) == {f"TM{i:02d}" for i in range(1, 12)}
+
+
+def test_policies_show_rules_in_words_with_deadlines() -> None:
+    code, out, _ = run("catalog", "policies", "UK-2022-10")
+    assert code == 0
+    flat = " ".join(out.split())
+    assert "deadline 2023-12-31" in flat
+    assert "Not modelled" in out
+
+
+def test_policies_json_holds_every_preset() -> None:
+    data = json.loads(run("catalog", "policies", "--json")[1])
+    assert set(data["policies"]) == {
+        "UK-2020-01",
+        "UK-2020-07",
+        "UK-2022-10",
+        "SE-2020-10",
+        "BE-2020-07",
+        "DE-2024-07",
+    }
+    assert data["policies"]["UK-2020-07"]["rules"][0]["installed_after"] == "2020-12-31"
+
+
+def test_an_unknown_policy_is_bad_input() -> None:
+    code, _, err = run("catalog", "policies", "XX-1999")
+    assert code == 2
+    assert "unknown policy 'XX-1999'" in err
+
+
+def test_controls_counts_and_one_domain() -> None:
+    data = json.loads(run("catalog", "controls", "--json")[1])
+    assert len(data["controls"]["domains"]) == 8
+    assert len(data["controls"]["measures"]) == 144
+    code, out, _ = run("catalog", "controls", "--domain", "D8", "--json")
+    assert code == 0
+    domain = json.loads(out)
+    assert domain["id"] == "D8"
+    assert [r["id"] for r in domain["objectives"][0]["requirements"]] == [
+        "SO29-001",
+        "SO29-002",
+        "SO29-003",
+    ]
+    assert run("catalog", "controls", "--domain", "D8")[0] == 0
+
+
+def test_an_unknown_controls_domain_is_refused() -> None:
+    code, _, err = run("catalog", "controls", "--domain", "D99")
+    assert code == 2
+    assert "D99" in err
+
+
+def test_services_and_criteria_json() -> None:
+    services = json.loads(run("catalog", "services", "--json")[1])
+    assert "emergency-calls" in services["critical_services"]
+    criteria = json.loads(run("catalog", "criteria", "--json")[1])
+    ids = [c["id"] for c in criteria["supplier_criteria"]["criteria"]]
+    assert ids == ["state_interference", "supply_assurance", "product_quality"]
+
+
+def test_commands_use_the_catalog_override(tmp_path: Path) -> None:
+    override = tmp_path / "mine.yaml"
+    override.write_text("critical_services:\n  broadcast: {title: Public broadcasting}\n")
+    code, out, _ = run("--catalog", str(override), "catalog", "services", "--json")
+    assert code == 0
+    assert "broadcast" in json.loads(out)["critical_services"]
+
+
+def test_a_bad_catalog_file_exits_2_with_located_messages(tmp_path: Path) -> None:
+    override = tmp_path / "bad.yaml"
+    override.write_text("asset_kinds:\n  core.amf: {colour: red}\n")
+    result = runner.invoke(app, ["--catalog", str(override), "catalog", "kinds"])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert f"{override}:2:" in result.stderr
+    assert "asset_kinds.core.amf.colour: unknown field 'colour'" in result.stderr
+    assert result.stdout == ""
