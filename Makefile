@@ -12,6 +12,8 @@ PYTEST_WORKERS ?= 2
 
 .PHONY: demo test lint typecheck unit install install-dev browser bench schema clean
 
+CHROMIUM ?= /usr/bin/chromium
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
@@ -41,16 +43,30 @@ lint: $(DEV_STAMP)
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
 
-unit: $(DEV_STAMP)
+unit: $(DEV_STAMP) browser
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -q
+
+## Debian's Chromium for the browser tests (Playwright drives it; no browser download).
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian's chromium for the browser tests"; \
+	    (apt-get install -y -qq chromium >/dev/null 2>&1 || \
+	     (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium >/dev/null 2>&1)) || \
+	    echo "warning: could not install chromium; browser tests will be skipped"; \
+	  else \
+	    echo "warning: $(CHROMIUM) missing and cannot install it; browser tests will be skipped"; \
+	  fi; \
+	fi
 
 ## Regenerate the published JSON Schemas in docs/.
 schema: $(RUN_STAMP)
 	$(BIN)/fiveguard schema model > docs/schema/model.schema.json
 
-## Benchmarks (not part of make test); results go to benchmarks/RESULTS.md by hand.
+## Benchmarks (not part of make test); each prints its comparison and writes
+## benchmarks/out/; the figures are recorded in benchmarks/RESULTS.md by hand.
 bench: $(DEV_STAMP)
-	$(BIN)/python benchmarks/model_scale.py
+	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -244,6 +244,15 @@ class Countries(Frozen):
     names: dict[CountryCode, Text]
 
 
+# ---------------------------------------------------------------------------- assessment rules
+
+
+# ---------------------------------------------------------------------------- simulation parameters
+
+
+# ---------------------------------------------------------------------------- assurance rules
+
+
 class Catalogue(Frozen):
     """The whole reference catalogue."""
 
@@ -259,3 +268,6 @@ class Catalogue(Frozen):
     critical_services: dict[Identifier, CriticalService]
     countries: Countries
     limits: Limits
+    # assessment fields
+    # simulation fields
+    # assurance fields
