@@ -11,7 +11,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import Discriminator, Field, Tag
+from pydantic import BeforeValidator, Discriminator, Field, Tag
 
 from fiveguard.domain.base import (
     CountryCode,
@@ -219,6 +219,10 @@ class RiskOverride(Frozen):
 # ---------------------------------------------------------------------------- the document
 
 
+def _one_or_many(value: object) -> object:
+    return (value,) if isinstance(value, str) else value
+
+
 class ModelDocument(Frozen):
     """A national model file (YAML). Site CSV files are referenced from ``sites``."""
 
@@ -229,8 +233,12 @@ class ModelDocument(Frozen):
     products: tuple[Product, ...] = ()
     operators: tuple[Operator, ...] = ()
     assets: tuple[Asset, ...] = ()
-    sites: tuple[str, ...] = Field(
-        default=(), description="CSV files of radio assets, relative to the model file."
+    sites: Annotated[
+        tuple[Annotated[str, Field(min_length=1)], ...],
+        BeforeValidator(_one_or_many, json_schema_input_type=str | list[str]),
+    ] = Field(
+        default=(),
+        description="CSV file(s) of radio assets, relative to the model file: a name or a list.",
     )
     measures: tuple[MeasureRecord, ...] = ()
     controls: tuple[ControlRecord, ...] = ()

@@ -1,0 +1,5 @@
+"""``python -m fiveguard`` runs the command line."""
+
+from fiveguard.cli import main
+
+main()
