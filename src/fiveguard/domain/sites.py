@@ -8,6 +8,7 @@ the same fields means. Columns whose values repeat (operator, kind, product, reg
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -78,6 +79,15 @@ class Categorical(Generic[T]):
         """Codes translated through ``mapping`` (category index → new index); -1 kept."""
         table = np.asarray([*mapping, -1], dtype=np.int32)
         return table[self.codes]
+
+    def compact(self) -> Categorical[T]:
+        """The same column without categories that no row uses."""
+        used = np.bincount(self.codes + 1, minlength=len(self.categories) + 1)[1:] > 0
+        if used.all():
+            return self
+        mapping = np.where(used, np.cumsum(used) - 1, -1).tolist()
+        kept = tuple(c for c, u in zip(self.categories, used.tolist(), strict=True) if u)
+        return Categorical(self.remap(mapping), kept)
 
     def equals(self, other: Categorical[T]) -> bool:
         if len(self) != len(other):
@@ -188,6 +198,12 @@ class SiteTable:
             files=tuple(files),
             file_of_row=np.concatenate(file_parts).astype(np.int16),
             line_of_row=np.concatenate([t.line_of_row for t in tables]).astype(np.int32),
+        )
+
+    def compacted(self) -> SiteTable:
+        """The same rows with every categorical column free of unused categories."""
+        return dataclasses.replace(
+            self, **{name: getattr(self, name).compact() for name in self.CATEGORICAL}
         )
 
     def asset(self, row: int) -> Asset:

@@ -111,6 +111,7 @@ class _Indexer:
 
 def build_asset_table(document: ModelDocument, sites: SiteTable) -> AssetTable:
     """Resolve every reference of a validated model into index arrays."""
+    sites = sites.compacted()  # categories no row uses need not (and may not) resolve
     declared = document.assets
     n_decl = len(declared)
     n = n_decl + len(sites)
