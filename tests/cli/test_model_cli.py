@@ -58,7 +58,7 @@ def test_validate_json_reports_the_summary() -> None:
 
 
 def test_validate_reports_located_problems_and_exits_2(write_model) -> None:
-    from conftest import BASE_YAML
+    from model_texts import BASE_YAML
 
     path = write_model(BASE_YAML.replace("population: 1000}", "population: -1}"))
     code, out, err = run("validate", str(path))

@@ -9,12 +9,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import BASE_CSV, BASE_YAML
 from fiveguard.catalog import default_catalogue
 from fiveguard.domain.errors import InputError
 from fiveguard.modelio.csvsites import read_sites
 from fiveguard.modelio.load import load_model
 from fiveguard.modelio.yamlsource import parse_yaml
+from model_texts import BASE_CSV, BASE_YAML
 
 SPECIAL = [*":{}[]-#&*!|>'\"%@`,\t\n ;=?\\\x00é漢", "true", "null", "-1", "1e999", "~"]
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BASE_CSV, BASE_YAML
+from model_texts import BASE_CSV, BASE_YAML
 
 Problems = Callable[[Path], list[str]]
 
