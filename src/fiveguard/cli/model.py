@@ -42,7 +42,7 @@ def validate(ctx: typer.Context, model: ModelArg, json_out: JsonOpt = False) -> 
 
 @app.command()
 def schema(
-    name: Annotated[str, typer.Argument(help="Which schema: model.")] = "model",
+    name: Annotated[str, typer.Argument(help="Which schema: model or assessment.")] = "model",
 ) -> None:
     """Print the JSON Schema of a fiveguard file format.
 
@@ -55,19 +55,33 @@ def schema(
     typer.echo(schema_json(name), nl=False)
 
 
-@app.command()
-def demo(ctx: typer.Context, json_out: JsonOpt = False) -> None:
-    """Run fiveguard on the embedded demo network of a fictional member state (XR).
+DEMO_OUT = Path("fiveguard-demo")
 
-    Example: [bold]fiveguard demo[/bold]
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    json_out: JsonOpt = False,
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", help="Where to write report.html and assessment.json.", file_okay=False
+        ),
+    ] = DEMO_OUT,
+    policy: Annotated[
+        str | None,
+        typer.Option("--policy", help="Policy preset or file (default: the catalogue's default)."),
+    ] = None,
+) -> None:
+    """Assess the embedded demo network of a fictional member state (XR) and write the report.
+
+    Example: [bold]fiveguard demo[/bold]  (then open fiveguard-demo/report.html)
     """
+    from fiveguard.cli.assess import run_assessment
+
     with common.demo_model_path() as path:
         loaded, cat = common.model(ctx, path)
-    summary = summarise(loaded, cat)
-    if json_out:
-        console.print_json(json.dumps(summary.model_dump(mode="json")))
-        return
-    print_summary(summary)
+        run_assessment(ctx, loaded, cat, policy, json_out, out)
 
 
 def print_summary(summary: ModelSummary) -> None:

@@ -244,6 +244,16 @@ class ModelDocument(Frozen):
     controls: tuple[ControlRecord, ...] = ()
     overrides: tuple[RiskOverride, ...] = ()
     evidence: tuple[Evidence, ...] = ()
+    evidence_dirs: Annotated[
+        tuple[Annotated[str, Field(min_length=1)], ...],
+        BeforeValidator(_one_or_many, json_schema_input_type=str | list[str]),
+    ] = Field(
+        default=(),
+        description=(
+            "Directories of evidence records written by `fiveguard evidence`, relative to the "
+            "model file: a name or a list. Loading the model adds their records to `evidence`."
+        ),
+    )
 
 
 SECTIONS: tuple[str, ...] = (

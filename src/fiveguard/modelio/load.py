@@ -112,6 +112,8 @@ def parse_model(path: Path) -> tuple[ModelDocument, SiteTable, Sources, list[Pro
         sections[name] = items
         sources.raw_ids[name] = raw_ids
 
+    _add_stored_evidence(path, source, sources, data.get("evidence_dirs"), sections, problems)
+
     site_files = _site_files(source, data.get("sites"), problems)
     tables: list[SiteTable] = []
     base = path.parent
@@ -162,6 +164,42 @@ def _section(
         except ValidationError as exc:
             problems.extend(problems_from(exc, ITEM_TYPES[name], source, (name, index)))
     return tuple(items), raw_ids
+
+
+def _add_stored_evidence(
+    path: Path,
+    source: YamlSource,
+    sources: Sources,
+    raw: Any,
+    sections: dict[str, tuple[Any, ...]],
+    problems: list[Problem],
+) -> None:
+    """Append the records of the model's evidence directories to its ``evidence``.
+
+    The loaded document is self-contained: its ``evidence_dirs`` is left empty, so a
+    model written back from it carries every record inline.
+    """
+    if raw is None:
+        return
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list) or not all(isinstance(r, str) and r for r in raw):
+        problems.append(
+            source.problem(("evidence_dirs",), "expected a directory name or a list of them")
+        )
+        return
+    from fiveguard.evidence.store import read_evidence_dirs
+
+    stored = read_evidence_dirs(
+        path.parent,
+        raw,
+        set(sources.raw_ids.get("evidence", ())),
+        lambda index, message: source.problem(("evidence_dirs", index), message),
+    )
+    problems.extend(stored.problems)
+    first = len(sections["evidence"])
+    sections["evidence"] = (*sections["evidence"], *(s.record for s in stored.records))
+    sources.stored_evidence = {first + k: s for k, s in enumerate(stored.records)}
 
 
 def _site_files(source: YamlSource, raw: Any, problems: list[Problem]) -> list[str]:

@@ -26,7 +26,26 @@ def model_schema() -> dict[str, Any]:
     }
 
 
-SCHEMAS = {"model": model_schema}
+def assessment_schema() -> dict[str, Any]:
+    """JSON Schema of the assessment document (``fiveguard assess --json``, assessment.json)."""
+    from fiveguard.assess.results import Assessment  # deferred: the engines are not IO
+
+    schema = Assessment.model_json_schema(mode="serialization")
+    body = {k: v for k, v in schema.items() if k not in ("title", "description")}
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "$id": "https://fiveguard.invalid/schema/assessment.schema.json",
+        "title": "fiveguard assessment",
+        "description": (
+            "The national 5G risk assessment of one model: supplier profiles, restriction-"
+            "policy violations, supplier diversity, the R1-R9 risk register and the toolbox "
+            "gap; see docs/assessment.md."
+        ),
+        **body,
+    }
+
+
+SCHEMAS = {"model": model_schema, "assessment": assessment_schema}
 
 
 def schema_json(name: str) -> str:

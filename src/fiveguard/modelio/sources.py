@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from fiveguard.domain.errors import Location
 from fiveguard.domain.sites import SiteTable
 from fiveguard.modelio.csvsites import SiteFileLocator
 from fiveguard.modelio.yamlsource import YamlSource
+
+if TYPE_CHECKING:
+    from fiveguard.evidence.store import StoredRecord
 
 
 @dataclass
@@ -19,6 +23,8 @@ class Sources:
     raw_ids: dict[str, list[str]] = field(default_factory=dict)
     """Ids declared in each section, including items that failed validation."""
     scope_ok: bool = False
+    stored_evidence: dict[int, StoredRecord] = field(default_factory=dict)
+    """Evidence records read from evidence directories, by their index in ``evidence``."""
 
     def site(self, row: int, column: str | None, sites: SiteTable) -> Location:
         """Location of a cell of the combined site table."""

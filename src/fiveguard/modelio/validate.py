@@ -15,7 +15,14 @@ import numpy as np
 from fiveguard.domain.base import split_product_ref
 from fiveguard.domain.catalogue import Catalogue, Domain
 from fiveguard.domain.errors import Problem
-from fiveguard.domain.evidence import Certificate, Equivalence, Evaluation, Finding
+from fiveguard.domain.evidence import (
+    Certificate,
+    Equivalence,
+    Evaluation,
+    Finding,
+    Sbom,
+    VulnerabilityScan,
+)
 from fiveguard.domain.graph import topological_levels
 from fiveguard.domain.network import (
     AnyOf,
@@ -42,7 +49,9 @@ class _Checker:
         self.regions = set(ids.get("regions", ()))
         self.suppliers = set(ids.get("suppliers", ()))
         self.operators = set(ids.get("operators", ()))
-        self.evidence = set(ids.get("evidence", ()))
+        self.evidence = set(ids.get("evidence", ())) | {
+            stored.record.id for stored in sources.stored_evidence.values()
+        }
         self.products = {p.id: p for p in document.products}
         self.product_ids = set(ids.get("products", ()))
         self.assets: dict[str, int] = {}
@@ -488,8 +497,9 @@ class _Checker:
     def check_evidence(self) -> None:
         for i, record in enumerate(self.doc.evidence):
             if record.subject is not None and not self.is_subject(record.subject):
-                self.at(
-                    ("evidence", i, "subject"),
+                self.at_evidence(
+                    i,
+                    ("subject",),
                     f"{record.subject!r} is not a declared supplier, operator, asset, product or "
                     "PRODUCT@VERSION",
                 )
@@ -499,14 +509,19 @@ class _Checker:
                 refs, field = record.products, "products"
             elif isinstance(record, Finding):
                 refs, field = record.affected, "affected"
-            elif isinstance(record, Equivalence):
+            elif isinstance(record, Equivalence | Sbom | VulnerabilityScan):
                 refs, field = (record.product,), "product"
             for j, ref in enumerate(refs):
                 for _, message in self.product_problems(ref, None):
-                    self.at(
-                        ("evidence", i, field, j) if field != "product" else ("evidence", i, field),
-                        message,
-                    )
+                    self.at_evidence(i, (field, j) if field != "product" else (field,), message)
+
+    def at_evidence(self, index: int, rest: tuple[str | int, ...], message: str) -> None:
+        """A problem with evidence record ``index``: in the model file or its stored file."""
+        stored = self.sources.stored_evidence.get(index)
+        if stored is not None:
+            self.problems.append(stored.problem(rest, message))
+        else:
+            self.at(("evidence", index, *rest), message)
 
     def is_subject(self, subject: str) -> bool:
         if "@" in subject:

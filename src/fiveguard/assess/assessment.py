@@ -1,0 +1,156 @@
+"""The assessment entry point: a model, the catalogue and a policy in; an Assessment out.
+
+``assess`` is a pure function: it reads no file, database or clock (the assessment date is
+the model's ``scope.as_of``), so the same inputs always give the same result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+
+from fiveguard import __version__
+from fiveguard.assess.context import Prepared
+from fiveguard.assess.diversity import assess_diversity
+from fiveguard.assess.findings import count_levels, headline_findings
+from fiveguard.assess.gaps import build_gaps
+from fiveguard.assess.measures import MeasureBook
+from fiveguard.assess.profiles import assess_suppliers
+from fiveguard.assess.register import build_register
+from fiveguard.assess.register_rules import RuleContext
+from fiveguard.assess.restrictions import check_policy
+from fiveguard.assess.results import (
+    Assessment,
+    AssuranceSignal,
+    Metadata,
+    ModelInfo,
+    Summary,
+)
+from fiveguard.assess.signals import evidence_signals
+from fiveguard.domain.catalogue import Catalogue, RestrictionPolicy
+from fiveguard.domain.errors import InputError, Location, Problem
+from fiveguard.domain.model import NetworkModel
+
+
+def assess(
+    model: NetworkModel,
+    catalogue: Catalogue,
+    policy: RestrictionPolicy | None = None,
+    *,
+    policy_origin: str = "preset",
+    catalogue_label: str = "packaged",
+    extra_signals: Sequence[AssuranceSignal] = (),
+) -> Assessment:
+    """Assess ``model`` against ``catalogue`` and restriction ``policy`` (none: not checked).
+
+    ``extra_signals`` are assurance signals from sources other than the model's evidence
+    records (e.g. vulnerable components, see :class:`fiveguard.assess.signals.SignalFactory`);
+    they move product quality exactly as evidence signals do. Raises :class:`InputError`
+    when the catalogue's assessment rules refer to risks, measures or policies it lacks.
+    """
+    problems = rule_problems(catalogue)
+    if problems:
+        raise InputError(problems)
+    prep = Prepared(model, catalogue)
+    signals = (*evidence_signals(model, catalogue), *extra_signals)
+    suppliers, levels = assess_suppliers(prep, signals)
+    violations = check_policy(prep, levels, policy, policy_origin)
+    diversity = assess_diversity(prep)
+    book = MeasureBook(model)
+    context = RuleContext(prep, levels, suppliers, signals, diversity, book)
+    register = build_register(context)
+    gaps = build_gaps(prep, book, register)
+    table = model.table
+    summary = Summary(
+        operators=prep.n_operators,
+        suppliers=prep.n_suppliers,
+        assets=len(table),
+        radio_sites=int(table.sites[prep.radio].sum()),
+        population=prep.national_population,
+        profiles=count_levels([s.profile for s in suppliers]),
+        violations=sum(1 for v in violations.violations if v.status == "violation"),
+        in_transition=sum(1 for v in violations.violations if v.status == "in-transition"),
+        unresolved=sum(1 for v in violations.violations if v.status == "unresolved"),
+        register_levels=count_levels([e.level.value for e in register.entries]),
+        residual_levels=count_levels([e.residual.value for e in register.entries]),
+        missing_measures=len(gaps.missing),
+        findings=headline_findings(suppliers, violations, diversity, register, gaps),
+    )
+    document = model.document
+    metadata = Metadata(
+        fiveguard_version=__version__,
+        model=ModelInfo(
+            source=model.source,
+            country=document.scope.country,
+            name=document.scope.name,
+            as_of=document.scope.as_of,
+            assets=len(document.assets),
+            site_rows=len(model.sites),
+        ),
+        catalogue=catalogue_label,
+        catalogue_digest=catalogue_digest(catalogue),
+        policy=policy.id if policy else None,
+        profile_rule=catalogue.assessment.profile.id,
+    )
+    return Assessment(
+        metadata=metadata,
+        summary=summary,
+        suppliers=suppliers,
+        violations=violations,
+        diversity=diversity,
+        risk_register=register,
+        gaps=gaps,
+    )
+
+
+def catalogue_digest(catalogue: Catalogue) -> str:
+    """SHA-256 of the catalogue's canonical JSON: names exactly the rules in force."""
+    return hashlib.sha256(catalogue.model_dump_json().encode("utf-8")).hexdigest()
+
+
+def rule_problems(catalogue: Catalogue) -> list[Problem]:
+    """Cross-references of ``assessment`` the types cannot check, as located problems."""
+    return [
+        Problem(Location(file="catalogue", path=path), message)
+        for path, message in _rule_checks(catalogue)
+    ]
+
+
+def _rule_checks(catalogue: Catalogue) -> Iterator[tuple[str, str]]:
+    rules = catalogue.assessment
+    if rules.default_policy is not None and rules.default_policy not in catalogue.policies:
+        yield (
+            "assessment.default_policy",
+            f"unknown policy {rules.default_policy!r}; presets: {', '.join(catalogue.policies)}",
+        )
+    for risk in catalogue.risks:
+        if risk not in rules.risks:
+            yield f"assessment.risks.{risk}", f"risk {risk} has no likelihood and impact rules"
+    for risk, pair in rules.risks.items():
+        if risk not in catalogue.risks:
+            yield f"assessment.risks.{risk}", f"unknown risk {risk!r}"
+        for part in ("likelihood", "impact"):
+            for measure in getattr(pair, part).measures:
+                if measure not in catalogue.measures:
+                    yield f"assessment.risks.{risk}.{part}.measures", f"unknown measure {measure!r}"
+    tags = {tag for kind in catalogue.asset_kinds.values() for tag in kind.tags}
+    for index, group in enumerate(rules.diversity.groups):
+        for kind in group.targets.kinds:
+            if kind not in catalogue.asset_kinds:
+                yield (
+                    f"assessment.diversity.groups[{index}].targets.kinds",
+                    f"unknown asset kind {kind!r}",
+                )
+        for tag in group.targets.tags:
+            if tag not in tags:
+                yield (
+                    f"assessment.diversity.groups[{index}].targets.tags",
+                    f"no asset kind has the tag {tag!r}",
+                )
+    statuses = {"implemented", "in-progress", "planned", "not-started", "unrecorded"}
+    for status in rules.residual.credit:
+        if status not in statuses:
+            yield (
+                "assessment.residual.credit",
+                f"unknown status {status!r}; expected one of {', '.join(sorted(statuses))}",
+            )

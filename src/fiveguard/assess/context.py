@@ -1,0 +1,163 @@
+"""What every engine of the assessment reads, prepared once: per-row arrays and lookups.
+
+Engines compute on the :class:`~fiveguard.domain.table.AssetTable` (one row per asset,
+YAML-declared assets first, then CSV site rows) with NumPy; this module adds the
+catalogue's view of each row (domain, criticality, target matching) so that no engine
+loops over assets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import numpy.typing as npt
+
+from fiveguard.domain.catalogue import Catalogue, Criticality, Domain, RuleTargets
+from fiveguard.domain.model import NetworkModel
+from fiveguard.domain.table import AssetTable
+
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+NATIONAL = "national"
+"""The scope name of national figures (operators are named by their ids)."""
+
+
+@dataclass(frozen=True, eq=False)
+class Prepared:
+    """A model and the catalogue, with per-row arrays the engines share."""
+
+    model: NetworkModel
+    catalogue: Catalogue
+
+    @property
+    def table(self) -> AssetTable:
+        return self.model.table
+
+    @property
+    def as_of(self) -> dt.date:
+        return self.model.document.scope.as_of
+
+    @cached_property
+    def operator_ids(self) -> tuple[str, ...]:
+        return tuple(o.id for o in self.model.document.operators)
+
+    @cached_property
+    def supplier_ids(self) -> tuple[str, ...]:
+        return tuple(s.id for s in self.model.document.suppliers)
+
+    @property
+    def n_operators(self) -> int:
+        return len(self.operator_ids)
+
+    @property
+    def n_suppliers(self) -> int:
+        return len(self.supplier_ids)
+
+    @cached_property
+    def kind_domain(self) -> tuple[Domain, ...]:
+        """Domain of each kind index of the table."""
+        return tuple(self.catalogue.asset_kinds[k].domain for k in self.table.kinds)
+
+    @cached_property
+    def domain(self) -> npt.NDArray[np.int8]:
+        """Per row: index of its domain in ``list(Domain)``."""
+        order = list(Domain)
+        per_kind = np.asarray([order.index(d) for d in self.kind_domain] + [0], dtype=np.int8)
+        return per_kind[self.table.kind]
+
+    def in_domains(self, *domains: Domain) -> BoolArray:
+        order = list(Domain)
+        return np.isin(self.domain, [order.index(d) for d in domains])
+
+    @cached_property
+    def radio(self) -> BoolArray:
+        """Rows of the radio access network."""
+        return self.in_domains(Domain.RAN)
+
+    @cached_property
+    def critical(self) -> BoolArray:
+        """Rows whose kind is critical by default (core, management, LI, IP core …)."""
+        per_kind = np.asarray(
+            [
+                self.catalogue.asset_kinds[k].criticality is Criticality.CRITICAL
+                for k in self.table.kinds
+            ]
+            + [False],
+            dtype=bool,
+        )
+        return per_kind[self.table.kind]
+
+    @cached_property
+    def supplier(self) -> IntArray:
+        """Per row: supplier index, -1 for an asset naming no product."""
+        return self.table.supplier.astype(np.int64)
+
+    @cached_property
+    def operator(self) -> IntArray:
+        return self.table.operator.astype(np.int64)
+
+    @cached_property
+    def national_population(self) -> int:
+        """Residents of the regions; when the model gives none, the people its radio serves."""
+        regions = sum(r.population for r in self.model.document.regions)
+        if regions > 0:
+            return regions
+        return int(self.table.population[self.radio].sum())
+
+    def kinds_matching(self, targets: RuleTargets) -> BoolArray:
+        """Per kind index of the table: whether ``targets`` cover the kind."""
+        flags = []
+        for kind_id in self.table.kinds:
+            kind = self.catalogue.asset_kinds[kind_id]
+            flags.append(
+                targets.all_assets
+                or kind.domain in targets.domains
+                or kind_id in targets.kinds
+                or any(tag in targets.tags for tag in kind.tags)
+            )
+        return np.asarray(flags, dtype=bool)
+
+    def rows_matching(self, targets: RuleTargets) -> BoolArray:
+        """Per row: whether ``targets`` cover the row's kind."""
+        per_kind = np.concatenate([self.kinds_matching(targets), [False]])
+        return per_kind[self.table.kind]
+
+    def ids(self, rows: npt.NDArray[np.integer]) -> tuple[str, ...]:
+        """Asset ids of some rows."""
+        return tuple(str(x) for x in self.table.ids[rows].tolist())
+
+
+def weight_column(prep: Prepared, weight: str) -> FloatArray:
+    """Per row: 1 for ``assets``, its radio sites or the people it serves."""
+    table = prep.table
+    if weight == "sites":
+        return table.sites.astype(np.float64)
+    if weight == "population":
+        return table.population.astype(np.float64)
+    return np.ones(len(table), dtype=np.float64)
+
+
+def managed_via(prep: Prepared, manager_rows: BoolArray) -> BoolArray:
+    """Rows managed, directly or through a chain of managers, by one of ``manager_rows``.
+
+    Pointer doubling along ``managed_by``: after step k each row knows whether any of its
+    first 2^k managers is flagged, so a chain of any length takes a handful of
+    vectorised steps (and a cycle cannot loop forever).
+    """
+    parent = prep.table.managed_by.astype(np.int64)
+    has = parent >= 0
+    flagged = np.zeros(len(parent), dtype=bool)
+    flagged[has] = manager_rows[parent[has]]
+    for _ in range(64):
+        has = parent >= 0
+        if not has.any():
+            break
+        rows = np.flatnonzero(has)
+        flagged[rows] |= flagged[parent[rows]]
+        parent[rows] = parent[parent[rows]]
+    return flagged

@@ -1,0 +1,104 @@
+"""A restriction policy written by a user: checked, with every problem located.
+
+The file is one YAML mapping with the fields of a preset (see ``fiveguard catalog
+policies`` and docs/assessment.md): ``id``, ``title``, ``source`` and ``rules``, plus the
+optional ``country``, ``date``, ``modelled_on`` and ``not_modelled``. ``id`` defaults to
+the file's name and ``source`` to "user policy file NAME". This module parses what the
+caller read (a :class:`YamlSource`); it opens no file itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import PurePath
+
+from pydantic import ValidationError
+
+from fiveguard.domain.base import ID_RE
+from fiveguard.domain.catalogue import CapRule, Catalogue, ExcludeRule, RestrictionPolicy
+from fiveguard.domain.errors import InputError, Problem
+from fiveguard.modelio.messages import describe
+from fiveguard.modelio.yamlsource import YamlSource
+
+
+def parse_policy(source: YamlSource, catalogue: Catalogue) -> RestrictionPolicy:
+    """The policy in ``source``; raises :class:`InputError` listing every problem."""
+    data = source.data
+    if not isinstance(data, dict):
+        raise InputError(
+            source.problem(
+                (), "expected a mapping with 'id', 'title', 'source' and 'rules' (a policy)"
+            )
+        )
+    if "policies" in data and "rules" not in data:
+        raise InputError(
+            source.problem(
+                ("policies",),
+                "a policy file holds one policy (id, title, source, rules); to add presets, "
+                "put 'policies' in a catalogue file given with --catalog instead",
+            )
+        )
+    stem = PurePath(source.file).stem
+    filled = dict(data)
+    if "id" not in filled and ID_RE.fullmatch(stem):
+        filled["id"] = stem
+    filled.setdefault("source", f"user policy file {PurePath(source.file).name}")
+    try:
+        policy = RestrictionPolicy.model_validate(filled)
+    except ValidationError as exc:
+        raise InputError(_located(exc, source)) from None
+    problems = list(_target_problems(policy, catalogue, source))
+    if problems:
+        raise InputError(problems)
+    return policy
+
+
+RULE_TYPES = ("exclude", "cap")
+
+
+def _located(exc: ValidationError, source: YamlSource) -> list[Problem]:
+    """Validation errors at their place in the file. Pydantic names the rule type it tried
+    (``rules.0.cap.max_share``); that name is not in the file, so it is dropped."""
+    problems: list[Problem] = []
+    for error in exc.errors(include_url=False):
+        loc = tuple(error["loc"])
+        path = tuple(
+            part
+            for i, part in enumerate(loc)
+            if not (i == 2 and loc[0] == "rules" and part in RULE_TYPES)
+        )
+        message = describe(error, RestrictionPolicy, path)
+        if error["type"] == "extra_forbidden" and len(loc) == 4 and loc[2] in RULE_TYPES:
+            fields = (ExcludeRule if loc[2] == "exclude" else CapRule).model_fields
+            article = "an" if loc[2] == "exclude" else "a"
+            message = (
+                f"unknown field {path[-1]!r}; {article} {loc[2]} rule has: {', '.join(fields)}"
+            )
+        problem = source.problem(path, message)
+        if problem not in problems:
+            problems.append(problem)
+    return problems
+
+
+def _target_problems(
+    policy: RestrictionPolicy, catalogue: Catalogue, source: YamlSource
+) -> Iterator[Problem]:
+    tags = {tag for kind in catalogue.asset_kinds.values() for tag in kind.tags}
+    for index, rule in enumerate(policy.rules):
+        at = ("rules", index, "targets")
+        targets = rule.targets
+        if not (targets.domains or targets.kinds or targets.tags or targets.all_assets):
+            yield source.problem(
+                at, "the rule targets nothing: give domains, kinds, tags or all_assets: true"
+            )
+        for k, kind in enumerate(targets.kinds):
+            if kind not in catalogue.asset_kinds:
+                yield source.problem(
+                    (*at, "kinds", k), f"unknown asset kind {kind!r}; see 'fiveguard catalog kinds'"
+                )
+        for t, tag in enumerate(targets.tags):
+            if tag not in tags:
+                yield source.problem(
+                    (*at, "tags", t),
+                    f"no asset kind has the tag {tag!r}; tags in use: {', '.join(sorted(tags))}",
+                )

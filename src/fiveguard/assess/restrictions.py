@@ -1,0 +1,333 @@
+"""Restriction policies, executed: which assets break which rule, on the assessment date.
+
+A rule applies to suppliers whose profile is at or above its ``min_profile``. A supplier
+whose profile is unknown but could reach that level makes the rule *unresolved* for its
+assets rather than met. Deadlines: before a rule's deadline (on the assessment date
+``scope.as_of``) a breaking asset is *in transition*; after it, or with no deadline, it
+is a *violation*.
+
+- ``exclude``: every targeted asset of such a supplier breaks the rule, limited to
+  sensitive sites (``sensitive_sites_only``) or to assets put in service after a date
+  (``installed_after``; an asset with no installation date is unresolved).
+- ``cap``: such suppliers together may hold at most ``max_share`` of the targeted assets,
+  counted by radio sites or by people served, per operator or nationally.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from fiveguard.assess.context import BoolArray, Prepared
+from fiveguard.assess.profiles import SupplierLevels
+from fiveguard.assess.results import (
+    PolicyAssessment,
+    PolicyInfo,
+    Quantity,
+    RuleOutcome,
+    Violation,
+)
+from fiveguard.domain.catalogue import CapRule, ExcludeRule, RestrictionPolicy
+
+Status = Literal["violation", "in-transition", "unresolved"]
+LEVEL_WORDS = {1: "low", 2: "medium", 3: "high"}
+NAMED_ASSETS = 4
+"""Up to this many assets are named in a violation's sentence; more are counted."""
+
+
+def check_policy(
+    prep: Prepared,
+    levels: SupplierLevels,
+    policy: RestrictionPolicy | None,
+    origin: str = "preset",
+) -> PolicyAssessment:
+    """Check every rule of ``policy`` against the model; ``None`` checks nothing."""
+    if policy is None:
+        return PolicyAssessment(policy=None, as_of=prep.as_of, rules=(), violations=())
+    outcomes: list[RuleOutcome] = []
+    violations: list[Violation] = []
+    for rule in policy.rules:
+        if isinstance(rule, ExcludeRule):
+            found, notes = _exclude(prep, levels, rule)
+        else:
+            found, notes = _cap(prep, levels, rule)
+        violations.extend(found)
+        outcomes.append(_outcome(rule, found, notes))
+    info = PolicyInfo(
+        id=policy.id,
+        title=policy.title,
+        source=policy.source,
+        modelled_on=policy.modelled_on,
+        origin=origin,
+        not_modelled=policy.not_modelled,
+    )
+    return PolicyAssessment(
+        policy=info, as_of=prep.as_of, rules=tuple(outcomes), violations=tuple(violations)
+    )
+
+
+def _outcome(rule: ExcludeRule | CapRule, found: list[Violation], notes: list[str]) -> RuleOutcome:
+    statuses = {v.status for v in found}
+    status = (
+        "violated"
+        if "violation" in statuses
+        else "in-transition"
+        if "in-transition" in statuses
+        else "unresolved"
+        if statuses
+        else "met"
+    )
+    return RuleOutcome(
+        rule=rule.id,
+        type=rule.rule,
+        text=rule.text,
+        status=status,
+        violations=len(found),
+        notes=tuple(notes),
+    )
+
+
+def deadline_status(prep: Prepared, rule: ExcludeRule | CapRule) -> Status:
+    """``violation`` once the deadline has passed (or with none), else ``in-transition``."""
+    if rule.deadline is None or prep.as_of > rule.deadline:
+        return "violation"
+    return "in-transition"
+
+
+def in_scope(
+    levels: SupplierLevels, supplier: npt.NDArray[np.int64], min_rank: int
+) -> tuple[BoolArray, BoolArray]:
+    """Per row: supplier certainly at or above ``min_rank``; possibly (profile unknown)."""
+    has = supplier >= 0
+    index = np.where(has, supplier, 0)
+    certain = has & (levels.profile_lowest[index] >= min_rank)
+    possible = has & (levels.profile_highest[index] >= min_rank) & ~certain
+    return certain, possible
+
+
+# ---------------------------------------------------------------------------- exclude
+
+
+def _exclude(
+    prep: Prepared, levels: SupplierLevels, rule: ExcludeRule
+) -> tuple[list[Violation], list[str]]:
+    table = prep.table
+    targeted = prep.rows_matching(rule.targets)
+    if rule.sensitive_sites_only:
+        targeted &= table.sensitive
+    certain, possible = in_scope(levels, prep.supplier, rule.min_profile.rank)
+    notes: list[str] = []
+    undated = np.zeros(len(table), dtype=bool)
+    if rule.installed_after is not None:
+        after = np.datetime64(rule.installed_after, "D")
+        known = ~np.isnat(table.installed)
+        undated = targeted & (certain | possible) & ~known
+        targeted &= known & (table.installed > after)
+        if undated.any():
+            notes.append(
+                f"{int(undated.sum()):,} assets of suppliers in scope have no installation "
+                f"date, so whether they came after {rule.installed_after} is unknown "
+                "(reported as unresolved)"
+            )
+    status = deadline_status(prep, rule)
+    if rule.deadline is not None:
+        notes.append(
+            f"deadline {rule.deadline}: "
+            + ("passed on the assessment date" if status == "violation" else "still ahead")
+        )
+    found = [
+        *_grouped(prep, levels, rule, targeted & certain, status),
+        *_grouped(prep, levels, rule, (targeted & possible) | undated, "unresolved"),
+    ]
+    return found, notes
+
+
+def _grouped(
+    prep: Prepared, levels: SupplierLevels, rule: ExcludeRule, rows_mask: BoolArray, status: Status
+) -> Iterator[Violation]:
+    """One violation per (supplier, operator) among the flagged rows."""
+    rows = np.flatnonzero(rows_mask)
+    if rows.size == 0:
+        return
+    n_ops = max(prep.n_operators, 1)
+    keys = prep.supplier[rows] * n_ops + prep.operator[rows]
+    order = np.argsort(keys, kind="stable")
+    rows, keys = rows[order], keys[order]
+    present, starts = np.unique(keys, return_index=True)
+    bounds = [*starts.tolist(), rows.size]
+    table = prep.table
+    sample = prep.catalogue.assessment.sample_size
+    for g, key in enumerate(present.tolist()):
+        group = rows[bounds[g] : bounds[g + 1]]
+        supplier = prep.supplier_ids[key // n_ops]
+        operator = prep.operator_ids[key % n_ops]
+        kinds = tuple(sorted({table.kinds[k] for k in np.unique(table.kind[group]).tolist()}))
+        quantity = Quantity(
+            assets=int(group.size),
+            sites=int(table.sites[group].sum()),
+            population=int(table.population[group].sum()),
+        )
+        yield Violation(
+            rule=rule.id,
+            rule_text=rule.text,
+            type="exclude",
+            status=status,
+            suppliers=(supplier,),
+            operator=operator,
+            assets=prep.ids(group[:sample]),
+            asset_count=int(group.size),
+            kinds=kinds,
+            quantity=quantity,
+            deadline=rule.deadline,
+            explanation=_exclude_words(prep, levels, rule, key // n_ops, operator, group, status)
+            + _deadline_words(rule.deadline, status),
+        )
+
+
+def _exclude_words(
+    prep: Prepared,
+    levels: SupplierLevels,
+    rule: ExcludeRule,
+    supplier: int,
+    operator: str,
+    rows: npt.NDArray[np.int64],
+    status: Status,
+) -> str:
+    """The violation in a sentence: who, how much, where; the assets named when few."""
+    table = prep.table
+    low, high = int(levels.profile_lowest[supplier]), int(levels.profile_highest[supplier])
+    profile = LEVEL_WORDS[low] if low == high else f"unknown, up to {LEVEL_WORDS[high]}"
+    covers = f"the rule covers {rule.min_profile.value} and above"
+    who = f"{prep.supplier_ids[supplier]} (profile {profile}; {covers})"
+    verb = "may break" if status == "unresolved" else "breaks"
+    if rows.size <= NAMED_ASSETS:
+        what = ", ".join(f"{table.ids[r]} ({table.kinds[table.kind[r]]})" for r in rows.tolist())
+    else:
+        kinds = sorted({table.kinds[k] for k in np.unique(table.kind[rows]).tolist()})
+        what = f"{rows.size:,} assets ({', '.join(kinds)})"
+    where = " at sensitive sites" if rule.sensitive_sites_only else ""
+    sites = int(table.sites[rows].sum())
+    people = int(table.population[rows].sum())
+    size = f"; {sites:,} radio sites serving {people:,} people" if sites else ""
+    return f"{who} {verb} the rule in {operator}{where}: {what}{size}"
+
+
+def _deadline_words(deadline: object, status: Status) -> str:
+    if status == "in-transition":
+        return f"; in transition until the deadline {deadline}"
+    if status == "violation" and deadline is not None:
+        return f"; the deadline {deadline} has passed"
+    return ""
+
+
+# ---------------------------------------------------------------------------- cap
+
+
+def _cap(
+    prep: Prepared, levels: SupplierLevels, rule: CapRule
+) -> tuple[list[Violation], list[str]]:
+    table = prep.table
+    targeted = prep.rows_matching(rule.targets)
+    certain, possible = in_scope(levels, prep.supplier, rule.min_profile.rank)
+    weight = (table.sites if rule.measure == "sites" else table.population).astype(np.float64)
+    n_ops = prep.n_operators
+    group = prep.operator if rule.per == "operator" else np.zeros(len(table), dtype=np.int64)
+    n_groups = n_ops if rule.per == "operator" else 1
+
+    def totals(mask: BoolArray) -> npt.NDArray[np.float64]:
+        counts = np.bincount(group[mask], weights=weight[mask], minlength=n_groups)
+        return counts.astype(np.float64, copy=False)
+
+    whole = totals(targeted)
+    held = totals(targeted & certain)
+    could = totals(targeted & (certain | possible))
+    status = deadline_status(prep, rule)
+    notes = [
+        f"counted by {rule.measure}, "
+        + ("per operator" if rule.per == "operator" else "nationally, all operators together")
+    ]
+    found: list[Violation] = []
+    for g in range(n_groups):
+        if whole[g] <= 0:
+            continue
+        share, possible_share = held[g] / whole[g], could[g] / whole[g]
+        if share > rule.max_share:
+            found.append(
+                _cap_violation(prep, rule, targeted & certain, group, g, share, whole[g], status)
+            )
+        elif possible_share > rule.max_share:
+            found.append(
+                _cap_violation(
+                    prep,
+                    rule,
+                    targeted & (certain | possible),
+                    group,
+                    g,
+                    possible_share,
+                    whole[g],
+                    "unresolved",
+                )
+            )
+    return found, notes
+
+
+def _cap_violation(
+    prep: Prepared,
+    rule: CapRule,
+    mask: BoolArray,
+    group: npt.NDArray[np.int64],
+    g: int,
+    share: float,
+    whole: float,
+    status: Status,
+) -> Violation:
+    table = prep.table
+    rows = np.flatnonzero(mask & (group == g))
+    per_supplier = np.bincount(
+        prep.supplier[rows],
+        weights=(table.sites if rule.measure == "sites" else table.population)[rows],
+        minlength=prep.n_suppliers,
+    )
+    contributors = [int(s) for s in np.argsort(-per_supplier, kind="stable") if per_supplier[s] > 0]
+    suppliers = tuple(prep.supplier_ids[s] for s in contributors)
+    held = float(per_supplier.sum())
+    excess = math.ceil(held - rule.max_share * whole - 1e-9)
+    operator = prep.operator_ids[g] if rule.per == "operator" else None
+    parts = ", ".join(f"{prep.supplier_ids[s]} {per_supplier[s] / whole:.1%}" for s in contributors)
+    unit = "radio sites" if rule.measure == "sites" else "people served"
+    excess_unit = unit if excess != 1 else ("radio site" if rule.measure == "sites" else "person")
+    kinds = tuple(sorted({table.kinds[k] for k in np.unique(table.kind[rows]).tolist()}))
+    return Violation(
+        rule=rule.id,
+        rule_text=rule.text,
+        type="cap",
+        status=status,
+        suppliers=suppliers,
+        operator=operator,
+        assets=prep.ids(rows[: prep.catalogue.assessment.sample_size]),
+        asset_count=int(rows.size),
+        kinds=kinds,
+        quantity=Quantity(
+            assets=int(rows.size),
+            sites=int(table.sites[rows].sum()),
+            population=int(table.population[rows].sum()),
+        ),
+        measure=rule.measure,
+        share=share,
+        max_share=rule.max_share,
+        total=int(whole),
+        excess=excess,
+        deadline=rule.deadline,
+        explanation=(
+            f"suppliers at or above {rule.min_profile.value} hold {share:.1%} of "
+            f"{'the ' + operator + ' network' if operator else 'the national total'} "
+            f"({int(held):,} of {int(whole):,} {unit}: {parts}), above the cap of "
+            f"{rule.max_share:.0%} by {excess:,} {excess_unit}"
+            + (" (counting suppliers whose profile is unknown)" if status == "unresolved" else "")
+            + _deadline_words(rule.deadline, status)
+        ),
+    )

@@ -1,0 +1,427 @@
+"""The assessment's result types: what ``fiveguard assess`` prints, writes as JSON and reports.
+
+Every figure here is traceable: a profile names the rule step that decided it and the
+evidence that moved its factors, a violation names its rule and assets, a register entry
+names the rules that gave its likelihood and impact and the facts they read. The JSON
+Schema of :class:`Assessment` is published (``fiveguard schema assessment``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from fiveguard.domain.base import Level
+
+
+class Result(BaseModel):
+    """Base of every result type: immutable, unknown fields rejected."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+ProfileLevel = Literal["low", "medium", "high", "unknown"]
+Direction = Literal["raise", "lower", "none"]
+Weight = Literal["sites", "population", "assets"]
+
+
+class Fact(Result):
+    """One fact read from the model, in words, with the ids it is about."""
+
+    text: str
+    refs: tuple[str, ...] = ()
+
+
+# ---------------------------------------------------------------------------- suppliers
+
+
+class AssuranceSignal(Result):
+    """One piece of assurance evidence, read as a push on product quality.
+
+    Signals come from the model's evidence records (evaluations, certificates, findings,
+    equivalence checks, assurance statements) and, later, from other sources such as
+    vulnerable components found in SBOMs; ``source`` says where each came from.
+    """
+
+    id: str = Field(description="Unique: SOURCE:KIND.")
+    kind: str = Field(description="Signal kind from the catalogue (assessment.assurance.signals).")
+    source: str = Field(description="Evidence id, or another source such as an advisory id.")
+    supplier: str
+    products: tuple[str, ...] = Field(
+        default=(), description="PRODUCT@VERSION it concerns; empty for the supplier as a whole."
+    )
+    deployed: tuple[str, ...] = Field(
+        default=(), description="Product versions it concerns that some asset of the model runs."
+    )
+    direction: Direction
+    reason: str
+    date: dt.date | None = None
+
+
+class FactorResult(Result):
+    """One factor of a supplier's profile: the analyst's score and what evidence did to it."""
+
+    factor: str
+    title: str
+    criterion: str
+    scored: Level | None = Field(description="The score in the model; null when not scored.")
+    effective: Level | None = Field(description="The score after assurance evidence.")
+    lowest: Level = Field(description="Lowest level the factor can have (unknown → low).")
+    highest: Level = Field(description="Highest level the factor can have (unknown → high).")
+    rationale: str | None = None
+    evidence: tuple[str, ...] = ()
+    moved_by: tuple[str, ...] = Field(default=(), description="Ids of the signals that moved it.")
+    note: str | None = None
+
+
+class ProfileGap(Result):
+    """Something missing from a supplier's profile: reported, never taken as low."""
+
+    factor: str
+    problem: Literal["not-scored", "no-evidence"]
+    text: str
+
+
+class Footprint(Result):
+    """Where a supplier's products run in the model."""
+
+    assets: int
+    radio_sites: int
+    population: int
+    operators: tuple[str, ...]
+    domains: tuple[str, ...]
+    critical_assets: int
+
+
+class SupplierAssessment(Result):
+    """A supplier's overall profile, the rule step behind it and its factors."""
+
+    id: str
+    name: str
+    headquarters: str
+    ownership: str
+    profile: ProfileLevel
+    lowest: Level = Field(description="The profile with every unknown factor at low.")
+    highest: Level = Field(description="The profile with every unknown factor at high.")
+    rule: str
+    step: str | None = Field(description="The rule step that decided; null when none held.")
+    reason: str
+    factors: tuple[FactorResult, ...]
+    missing: tuple[ProfileGap, ...]
+    signals: tuple[AssuranceSignal, ...]
+    footprint: Footprint
+
+
+# ---------------------------------------------------------------------------- restrictions
+
+
+class Quantity(Result):
+    """How much of the network: assets (rows), radio sites and people served."""
+
+    assets: int
+    sites: int
+    population: int
+
+
+class Violation(Result):
+    """Assets breaking one rule of the policy, for one supplier (or suppliers) and operator."""
+
+    rule: str
+    rule_text: str
+    type: Literal["exclude", "cap"]
+    status: Literal["violation", "in-transition", "unresolved"] = Field(
+        description=(
+            "violation: past the deadline or none; in-transition: before the deadline; "
+            "unresolved: a supplier's profile is unknown and could be in the rule's scope."
+        )
+    )
+    suppliers: tuple[str, ...]
+    operator: str | None = Field(description="Null for a national cap.")
+    assets: tuple[str, ...] = Field(description="Asset ids (a sample when there are many).")
+    asset_count: int
+    kinds: tuple[str, ...]
+    quantity: Quantity
+    measure: Literal["sites", "population"] | None = None
+    share: float | None = Field(default=None, description="For caps: share held (0–1).")
+    max_share: float | None = None
+    total: int | None = Field(default=None, description="For caps: the whole the share is of.")
+    excess: int | None = Field(default=None, description="For caps: sites or people above the cap.")
+    deadline: dt.date | None = None
+    explanation: str
+
+
+class RuleOutcome(Result):
+    """One rule of the policy, checked: whether it is met and why."""
+
+    rule: str
+    type: Literal["exclude", "cap"]
+    text: str
+    status: Literal["met", "violated", "in-transition", "unresolved"]
+    violations: int
+    notes: tuple[str, ...] = ()
+
+
+class PolicyInfo(Result):
+    id: str
+    title: str
+    source: str
+    modelled_on: str | None = None
+    origin: str = Field(description="'preset' or the policy file it was read from.")
+    not_modelled: tuple[str, ...] = ()
+
+
+class PolicyAssessment(Result):
+    """The restriction policy checked against the model on its assessment date."""
+
+    policy: PolicyInfo | None = Field(description="Null when no policy was checked.")
+    as_of: dt.date
+    rules: tuple[RuleOutcome, ...]
+    violations: tuple[Violation, ...]
+
+
+# ---------------------------------------------------------------------------- diversity
+
+
+class SupplierShare(Result):
+    supplier: str
+    quantity: float
+    share: float
+
+
+class ShareTable(Result):
+    """Supplier shares of one group (or one asset kind of it) in one scope, by one weight."""
+
+    group: str
+    title: str
+    kind: str | None = Field(description="Asset kind when the group is split by kind.")
+    scope: str = Field(description="Operator id, or 'national'.")
+    weight: Weight
+    total: float
+    unattributed: float = Field(description="Quantity of assets that name no product.")
+    shares: tuple[SupplierShare, ...]
+    suppliers: int
+    hhi: float = Field(description="Herfindahl–Hirschman index, 0–10,000.")
+    band: Literal["unconcentrated", "moderate", "high"]
+
+
+class Dependency(Result):
+    """A group of an operator (or of the country) served by one supplier only."""
+
+    group: str
+    title: str
+    scope: str
+    supplier: str
+    quantity: float
+    weight: Weight
+    text: str
+
+
+class Concentration(Result):
+    """One supplier above the nation-wide concentration threshold in a group."""
+
+    group: str
+    title: str
+    kind: str | None
+    weight: Weight
+    supplier: str
+    share: float
+    threshold: float
+    operators: tuple[str, ...]
+    text: str
+
+
+class Diversity(Result):
+    hhi_scale: str
+    hhi_bands: dict[str, float]
+    tables: tuple[ShareTable, ...]
+    single_supplier: tuple[Dependency, ...]
+    national_concentration: tuple[Concentration, ...]
+
+
+# ---------------------------------------------------------------------------- register
+
+
+class MeasureLine(Result):
+    """A measure a risk calls for, with its status in the entry's scope."""
+
+    measure: str
+    title: str
+    status: str = Field(description="A measure status, or 'unrecorded'.")
+    source: Literal["operator", "national", "operators", "none"]
+    credit: float | None = Field(description="Credit towards coverage; null when not counted.")
+    counted: bool = Field(description="False when not applicable or read by the likelihood rule.")
+    evidence: tuple[str, ...] = ()
+
+
+class Judgement(Result):
+    """A likelihood or an impact: computed by a named rule, possibly overridden."""
+
+    rule: str
+    rule_text: str
+    computed: Level
+    override: Level | None = None
+    effective: Level
+    facts: tuple[Fact, ...]
+
+
+class RegisterEntry(Result):
+    """One risk in one scope (an operator, or national)."""
+
+    risk: str
+    title: str
+    area: str
+    scope: str
+    scope_name: str
+    likelihood: Judgement
+    impact: Judgement
+    computed_level: Level = Field(description="The matrix at the computed likelihood and impact.")
+    level: Level = Field(description="The matrix at the effective (overridden) values.")
+    override_rationale: str | None = None
+    measures: tuple[MeasureLine, ...]
+    coverage: float | None
+    residual_likelihood: Level
+    residual: Level
+    residual_reason: str
+
+
+class ScaleEntry(Result):
+    level: Level
+    likelihood: str
+    impact: str
+
+
+class Register(Result):
+    scale: tuple[ScaleEntry, ...]
+    matrix: dict[str, dict[str, str]] = Field(description="likelihood → impact → level.")
+    matrix_text: str
+    residual_text: str
+    entries: tuple[RegisterEntry, ...]
+
+
+# ---------------------------------------------------------------------------- gaps
+
+
+class GapRow(Result):
+    """One measure's status in every scope (national first, then each operator)."""
+
+    measure: str
+    title: str
+    category: str
+    expected: Literal["national", "operator"]
+    statuses: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+class MissingMeasure(Result):
+    """A measure not in place where it is expected, and the risks that call for it."""
+
+    measure: str
+    title: str
+    scope: str
+    status: str
+    risks: tuple[str, ...]
+    highest_risk: Level
+    highest_residual: Level
+
+
+class ControlDomainLine(Result):
+    domain: str
+    name: str
+    requirements: int
+    recorded: int
+    meeting_target: int
+    mean_level: float | None
+
+
+class ControlShortfall(Result):
+    requirement: str
+    level: int
+    target: int
+    text: str
+
+
+class ControlsCompliance(Result):
+    """ENISA controls compliance in one scope, where the model records it."""
+
+    scope: str
+    target_level: int
+    recorded: int
+    meeting_target: int
+    domains: tuple[ControlDomainLine, ...]
+    below_target: tuple[ControlShortfall, ...]
+
+
+class Gaps(Result):
+    scopes: tuple[str, ...]
+    rows: tuple[GapRow, ...]
+    missing: tuple[MissingMeasure, ...]
+    controls: tuple[ControlsCompliance, ...]
+    controls_note: str
+
+
+# ---------------------------------------------------------------------------- the whole
+
+
+class Finding(Result):
+    """A headline of the summary, pointing to the section that explains it."""
+
+    section: Literal["suppliers", "violations", "diversity", "register", "gaps"]
+    severity: Level
+    text: str
+    refs: tuple[str, ...] = ()
+
+
+class Summary(Result):
+    operators: int
+    suppliers: int
+    assets: int
+    radio_sites: int
+    population: int
+    profiles: dict[str, int] = Field(description="Suppliers per profile level.")
+    violations: int
+    in_transition: int
+    unresolved: int
+    register_levels: dict[str, int] = Field(description="Register entries per risk level.")
+    residual_levels: dict[str, int] = Field(description="Register entries per residual level.")
+    missing_measures: int
+    findings: tuple[Finding, ...]
+
+
+class ModelInfo(Result):
+    source: str | None
+    country: str
+    name: str
+    as_of: dt.date
+    assets: int
+    site_rows: int
+
+
+class Metadata(Result):
+    fiveguard_version: str
+    model: ModelInfo
+    catalogue: str = Field(description="'packaged', or the override file merged over it.")
+    catalogue_digest: str = Field(description="SHA-256 of the catalogue in force (canonical JSON).")
+    policy: str | None
+    profile_rule: str
+
+
+class Assessment(Result):
+    """The national risk assessment of one model, on its assessment date.
+
+    The register is the attribute ``risk_register`` (``register`` would hide a method every
+    pydantic model has); in JSON its key is ``register``.
+    """
+
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", serialize_by_alias=True, validate_by_name=True
+    )
+
+    metadata: Metadata
+    summary: Summary
+    suppliers: tuple[SupplierAssessment, ...]
+    violations: PolicyAssessment
+    diversity: Diversity
+    risk_register: Register = Field(alias="register")
+    gaps: Gaps

@@ -1,0 +1,492 @@
+"""Binary equivalence: is what is deployed what was reviewed?
+
+Each side is a directory, a tar archive (plain, gzip, bzip2 or xz: whatever Python's
+``tarfile`` reads) or a manifest of SHA-256 digests (``sha256sum`` output, GNU or BSD
+style). Both become a map from relative path to digest; files are compared by SHA-256 of
+their content, symbolic links by their target. The result counts identical, differing,
+missing (reviewed, not deployed) and extra (deployed, not reviewed) paths, and the
+equivalence ratio identical ÷ all paths.
+
+Reading streams: files and archive members are hashed in 1 MiB blocks, never held whole,
+and directory files are hashed by a few threads (hashlib releases the GIL), so a
+multi-gigabyte image costs its read time and little memory. Reading is also defensive.
+Refused, with a located message: paths that are absolute or climb out with ``..``;
+links whose target is absolute or leaves the tree; hard links to members not seen
+before; device files, FIFOs and sockets; and anything past the catalogue's
+``archive_limits`` (members, bytes per file and in all, and content bytes per compressed
+byte, which stops decompression bombs while they inflate).
+"""
+
+from __future__ import annotations
+
+import bz2
+import datetime as dt
+import gzip
+import hashlib
+import lzma
+import os
+import posixpath
+import re
+import stat
+import tarfile
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Literal
+
+from fiveguard.domain.catalogue import ArchiveLimits
+from fiveguard.domain.errors import InputError, Location, Problem
+from fiveguard.domain.evidence import Equivalence
+from fiveguard.evidence.inputs import decode, read_limited
+from fiveguard.evidence.store import record_id
+from fiveguard.modelio.yamlsource import display_name
+
+BLOCK = 1 << 20
+"""Bytes read and hashed at a time."""
+
+_MAGIC = (b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00")
+_GNU_LINE = re.compile(r"^(\\?)([0-9a-fA-F]{64}) [ *](.+)$")
+_BSD_LINE = re.compile(r"^SHA256 \((.+)\) = ([0-9a-fA-F]{64})$")
+
+SideKind = Literal["directory", "archive", "manifest"]
+
+
+@dataclass
+class FileTree:
+    """One side: every path (``/``-separated, relative) and its content digest."""
+
+    label: str
+    kind: SideKind
+    entries: dict[str, str] = field(default_factory=dict)
+    bytes_read: int = 0
+
+    def describe(self) -> str:
+        """How the side is named in records and reports."""
+        return f"{self.kind} {self.label} ({len(self.entries):,} paths)"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Reviewed against deployed, path by path (each list sorted)."""
+
+    reviewed: FileTree
+    deployed: FileTree
+    identical: list[str]
+    differing: list[str]
+    missing: list[str]
+    extra: list[str]
+
+    @property
+    def total(self) -> int:
+        return len(self.identical) + len(self.differing) + len(self.missing) + len(self.extra)
+
+    @property
+    def ratio(self) -> float:
+        """Identical paths over all paths; 1.0 when both sides are empty."""
+        return len(self.identical) / self.total if self.total else 1.0
+
+
+def compare(reviewed: FileTree, deployed: FileTree) -> Comparison:
+    """Compare two sides path by path."""
+    a, b = reviewed.entries, deployed.entries
+    common = a.keys() & b.keys()
+    return Comparison(
+        reviewed=reviewed,
+        deployed=deployed,
+        identical=sorted(p for p in common if a[p] == b[p]),
+        differing=sorted(p for p in common if a[p] != b[p]),
+        missing=sorted(a.keys() - b.keys()),
+        extra=sorted(b.keys() - a.keys()),
+    )
+
+
+SAMPLE_PATHS = 200
+"""Paths of each kind kept in a record; the counts are always complete."""
+
+
+def equivalence_record(
+    comparison: Comparison, product: str, as_of: dt.date, issuer: str | None = None
+) -> Equivalence:
+    """The ``equivalence`` evidence record of a comparison, for ``product`` (P@V)."""
+    return Equivalence(
+        id=record_id("equivalence", product),
+        type="equivalence",
+        title=f"Binary equivalence of {product}: {comparison.ratio:.1%} of paths identical",
+        date=as_of,
+        issuer=issuer,
+        subject=product,
+        product=product,
+        identical=len(comparison.identical),
+        differing=len(comparison.differing),
+        missing=len(comparison.missing),
+        extra=len(comparison.extra),
+        reviewed=comparison.reviewed.describe(),
+        deployed=comparison.deployed.describe(),
+        differing_paths=tuple(comparison.differing[:SAMPLE_PATHS]),
+        missing_paths=tuple(comparison.missing[:SAMPLE_PATHS]),
+        extra_paths=tuple(comparison.extra[:SAMPLE_PATHS]),
+    )
+
+
+# ---------------------------------------------------------------------------- sides
+
+
+def read_side(path: Path, limits: ArchiveLimits, workers: int | None = None) -> FileTree:
+    """Read a directory, tar archive or manifest into a :class:`FileTree`."""
+    label = display_name(path)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError.at("not found", label) from None
+    except OSError as exc:
+        raise InputError.at(f"cannot read: {exc.strerror or exc}", label) from None
+    if stat.S_ISDIR(info.st_mode):
+        return read_directory(path, limits, label, workers)
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError.at("expected a directory, a tar archive or a manifest file", label)
+    with path.open("rb") as handle:
+        head = handle.read(512)
+    if head.startswith(_MAGIC) or head[257:262] == b"ustar":
+        return read_archive(path, limits, label)
+    return read_manifest(path, limits, label)
+
+
+def _safe_path(name: str, file: str, max_length: int) -> str:
+    """A relative ``/`` path, or InputError when it is absolute, climbs out or is too long."""
+    if len(name) > max_length:
+        raise InputError(Problem(Location(file, path=name[:200] + "…"), "path too long"))
+    if name.startswith("/") or re.match(r"^[A-Za-z]:[\\/]", name) or "\x00" in name:
+        raise InputError(
+            Problem(Location(file, path=name), "absolute path: every path must be relative")
+        )
+    parts = [p for p in name.replace("\\", "/").split("/") if p not in ("", ".")]
+    if ".." in parts:
+        raise InputError(
+            Problem(Location(file, path=name), "path traversal: '..' would leave the tree")
+        )
+    return "/".join(parts)
+
+
+def _link_target(link: str, target: str, file: str) -> str:
+    """The digest stand-in of a symbolic link; refuses targets outside the tree."""
+    if target.startswith("/") or re.match(r"^[A-Za-z]:[\\/]", target):
+        raise InputError(
+            Problem(Location(file, path=link), f"link to an absolute path {target!r}: outside")
+        )
+    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(link), target))
+    if resolved == ".." or resolved.startswith("../"):
+        raise InputError(
+            Problem(Location(file, path=link), f"link to {target!r} points outside the tree")
+        )
+    return "symlink:" + target
+
+
+class _Budget:
+    """Counts members and bytes against the limits."""
+
+    def __init__(self, limits: ArchiveLimits, file: str) -> None:
+        self.limits = limits
+        self.file = file
+        self.members = 0
+        self.total = 0
+
+    def member(self, name: str) -> None:
+        self.members += 1
+        if self.members > self.limits.max_members:
+            raise InputError(
+                Problem(
+                    Location(self.file, path=name),
+                    f"more than {self.limits.max_members:,} members "
+                    "(catalogue evidence_rules.archive_limits.max_members)",
+                )
+            )
+
+    def size(self, name: str, size: int) -> None:
+        if size > self.limits.max_member_bytes:
+            raise InputError(
+                Problem(
+                    Location(self.file, path=name),
+                    f"file of {size:,} bytes, more than the limit of "
+                    f"{self.limits.max_member_bytes:,} (archive_limits.max_member_bytes)",
+                )
+            )
+        self.total += size
+        if self.total > self.limits.max_total_bytes:
+            raise InputError(
+                Problem(
+                    Location(self.file, path=name),
+                    f"content exceeds {self.limits.max_total_bytes:,} bytes in all "
+                    "(archive_limits.max_total_bytes)",
+                )
+            )
+
+
+def hash_file(path: Path | str, limit: int | None = None) -> tuple[str, int]:
+    """SHA-256 (hex) and size of a file, read in blocks; OSError passes through."""
+    digest = hashlib.sha256()
+    buffer = bytearray(BLOCK)
+    view = memoryview(buffer)
+    size = 0
+    with open(path, "rb", buffering=0) as handle:
+        while count := handle.readinto(buffer):
+            digest.update(view[:count])
+            size += count
+            if limit is not None and size > limit:
+                raise OSError(f"grew past {limit:,} bytes while being read")
+    return digest.hexdigest(), size
+
+
+def read_directory(
+    root: Path, limits: ArchiveLimits, label: str | None = None, workers: int | None = None
+) -> FileTree:
+    """Hash every file under ``root``; links are compared by target, never followed."""
+    file = label or display_name(root)
+    tree = FileTree(file, "directory")
+    budget = _Budget(limits, file)
+    files: list[tuple[str, str]] = []
+    for relative, entry in _walk(root, file, budget):
+        info = entry.stat(follow_symlinks=False)
+        if stat.S_ISLNK(info.st_mode):
+            tree.entries[relative] = _link_target(relative, os.readlink(entry.path), file)
+        elif stat.S_ISREG(info.st_mode):
+            budget.size(relative, info.st_size)
+            files.append((relative, entry.path))
+        else:
+            what = "FIFO" if stat.S_ISFIFO(info.st_mode) else "device file or socket"
+            raise InputError(Problem(Location(file, path=relative), f"{what}: not accepted"))
+    count = workers or min(4, os.cpu_count() or 1)
+
+    def one(item: tuple[str, str]) -> tuple[str, str, int]:
+        relative, full = item
+        try:
+            digest, size = hash_file(full, limits.max_member_bytes)
+        except OSError as exc:
+            raise InputError(
+                Problem(Location(file, path=relative), f"cannot read: {exc.strerror or exc}")
+            ) from None
+        return relative, digest, size
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        for relative, digest, size in pool.map(one, files):
+            tree.entries[relative] = digest
+            tree.bytes_read += size
+    tree.entries = dict(sorted(tree.entries.items()))
+    return tree
+
+
+def _walk(root: Path, file: str, budget: _Budget) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    stack = [("", str(root))]
+    while stack:
+        prefix, directory = stack.pop()
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as exc:
+            raise InputError(
+                Problem(Location(file, path=prefix or "."), f"cannot list: {exc.strerror}")
+            ) from None
+        for entry in entries:
+            relative = f"{prefix}{entry.name}"
+            budget.member(relative)
+            _safe_path(relative, file, budget.limits.max_path_length)
+            if entry.is_dir(follow_symlinks=False):
+                stack.append((relative + "/", entry.path))
+            else:
+                yield relative, entry
+
+
+# ---------------------------------------------------------------------------- archives
+
+
+class _Counting:
+    """A binary reader that counts the (compressed) bytes taken from the file."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw = raw
+        self.count = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.raw.read(size)
+        self.count += len(data)
+        return data
+
+
+def _decompressing(raw: Any, head: bytes, stack: ExitStack) -> Any:
+    """A reader of the archive's tar stream: Python's own decompressor, or the raw file."""
+    if head.startswith(b"\x1f\x8b"):
+        return stack.enter_context(gzip.GzipFile(fileobj=raw, mode="rb"))
+    if head.startswith(b"BZh"):
+        return stack.enter_context(bz2.BZ2File(raw))
+    if head.startswith(b"\xfd7zXZ\x00"):
+        return stack.enter_context(lzma.LZMAFile(raw))
+    return raw
+
+
+END_OF_ARCHIVE = 1024
+"""Two zero blocks end a tar archive; without them the archive was cut short."""
+
+
+def read_archive(path: Path, limits: ArchiveLimits, label: str | None = None) -> FileTree:
+    """Hash every member of a tar archive, streaming it once from start to end.
+
+    The decompressors are Python's own (gzip, bz2, lzma), so a truncated or corrupt
+    compressed stream is an error, and the archive must end with its end-of-archive
+    blocks: an archive cut between two members is refused, not half compared.
+    """
+    file = label or display_name(path)
+    tree = FileTree(file, "archive")
+    budget = _Budget(limits, file)
+    try:
+        with ExitStack() as stack:
+            raw = stack.enter_context(path.open("rb"))
+            head = raw.read(6)
+            raw.seek(0)
+            counter = _Counting(raw)
+            content = _Counting(_decompressing(counter, head, stack))
+            with tarfile.open(fileobj=content, mode="r|") as archive:  # type: ignore[call-overload]
+                for member in archive:
+                    _member(archive, member, tree, budget, counter, content)
+                end = archive.offset
+            while content.read(BLOCK):  # the rest: end blocks, padding, and any trailing data
+                _check_ratio(content.count, counter.count, budget, "(after the last member)")
+            if content.count < end + END_OF_ARCHIVE:
+                raise InputError.at(
+                    "archive ends without its end-of-archive blocks: it was cut short", file
+                )
+    except InputError:
+        raise
+    except (tarfile.TarError, EOFError, OSError, ValueError) as exc:
+        raise InputError.at(f"not a readable tar archive: {exc}", file) from None
+    except Exception as exc:  # zlib and lzma raise their own kinds on corrupt data
+        raise InputError.at(f"corrupt archive: {type(exc).__name__}: {exc}", file) from None
+    tree.entries = dict(sorted(tree.entries.items()))
+    return tree
+
+
+def _member(
+    archive: tarfile.TarFile,
+    member: tarfile.TarInfo,
+    tree: FileTree,
+    budget: _Budget,
+    counter: _Counting,
+    content: _Counting,
+) -> None:
+    file = tree.label
+    name = _safe_path(member.name, file, budget.limits.max_path_length)
+    budget.member(member.name)
+    if member.isdir() or not name:
+        return
+    if member.issym():
+        tree.entries[name] = _link_target(name, member.linkname, file)
+    elif member.islnk():
+        try:
+            target = _safe_path(member.linkname, file, budget.limits.max_path_length)
+        except InputError as exc:
+            raise InputError(
+                Problem(
+                    Location(file, path=member.name),
+                    f"hard link to {member.linkname!r}: {exc.problems[0].message}",
+                )
+            ) from None
+        if target not in tree.entries:
+            raise InputError(
+                Problem(
+                    Location(file, path=member.name),
+                    f"hard link to {member.linkname!r}, which is not an earlier member",
+                )
+            )
+        tree.entries[name] = tree.entries[target]
+    elif member.isreg():
+        budget.size(member.name, member.size)
+        handle = archive.extractfile(member)
+        if handle is None:  # pragma: no cover - a regular member always has data
+            raise InputError(Problem(Location(file, path=member.name), "member has no data"))
+        digest = hashlib.sha256()
+        while block := handle.read(BLOCK):
+            digest.update(block)
+            tree.bytes_read += len(block)
+            _check_ratio(content.count, counter.count, budget, member.name)
+        tree.entries[name] = digest.hexdigest()
+    else:
+        what = "FIFO" if member.isfifo() else "device file"
+        raise InputError(Problem(Location(file, path=member.name), f"{what}: not accepted"))
+
+
+def _check_ratio(content: int, compressed: int, budget: _Budget, name: str) -> None:
+    limits = budget.limits
+    if content > limits.max_total_bytes + BLOCK:
+        raise InputError(
+            Problem(
+                Location(budget.file, path=name),
+                f"archive stream exceeds {limits.max_total_bytes:,} bytes "
+                "(archive_limits.max_total_bytes)",
+            )
+        )
+    if content > limits.ratio_after_bytes and content > limits.max_ratio * max(compressed, 1):
+        raise InputError(
+            Problem(
+                Location(budget.file, path=name),
+                f"decompression bomb: {content:,} bytes of content from {compressed:,} "
+                f"archive bytes, more than {limits.max_ratio:g}× "
+                "(archive_limits.max_ratio)",
+            )
+        )
+
+
+# ---------------------------------------------------------------------------- manifests
+
+
+def read_manifest(path: Path, limits: ArchiveLimits, label: str | None = None) -> FileTree:
+    """Read ``sha256sum`` output (``DIGEST  PATH`` or ``SHA256 (PATH) = DIGEST`` lines)."""
+    file = label or display_name(path)
+    text = decode(read_limited(path, limits.max_manifest_bytes, file), file)
+    tree = FileTree(file, "manifest")
+    first_line: dict[str, int] = {}
+    problems: list[Problem] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.rstrip("\r")
+        if not stripped.strip() or stripped.lstrip().startswith("#"):
+            continue
+        gnu = _GNU_LINE.match(stripped)
+        bsd = _BSD_LINE.match(stripped) if gnu is None else None
+        if gnu is not None:
+            digest, name = gnu.group(2), gnu.group(3)
+            if gnu.group(1):  # sha256sum escapes names holding a newline or a backslash
+                name = name.replace("\\n", "\n").replace("\\\\", "\\")
+        elif bsd is not None:
+            name, digest = bsd.group(1), bsd.group(2)
+        else:
+            problems.append(
+                Problem(
+                    Location(file, number, 1),
+                    "expected 'SHA256DIGEST  PATH' (sha256sum) or 'SHA256 (PATH) = DIGEST'",
+                )
+            )
+            continue
+        try:
+            safe = _safe_path(name, file, limits.max_path_length)
+        except InputError as exc:
+            problems.append(Problem(Location(file, number, 1), exc.problems[0].message))
+            continue
+        if not safe:
+            problems.append(Problem(Location(file, number, 1), "empty path"))
+        elif safe in first_line:
+            problems.append(
+                Problem(
+                    Location(file, number, 1),
+                    f"{safe!r} listed twice (first at line {first_line[safe]})",
+                )
+            )
+        else:
+            first_line[safe] = number
+            tree.entries[safe] = digest.lower()
+        if len(first_line) > limits.max_members:
+            problems.append(
+                Problem(Location(file, number, 1), f"more than {limits.max_members:,} paths")
+            )
+            break
+    if problems:
+        raise InputError(problems)
+    tree.entries = dict(sorted(tree.entries.items()))
+    return tree

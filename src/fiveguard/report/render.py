@@ -1,0 +1,191 @@
+"""The HTML report: one self-contained file from an Assessment (and, later, simulation results).
+
+The page needs no script and loads nothing: styles are inline, charts are inline SVG
+drawn by :mod:`fiveguard.report.charts`. It reads top to bottom on screen and prints on
+A4 with one section per page. Rendering is pure: text in, text out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from fiveguard.assess.context import NATIONAL
+from fiveguard.assess.results import Assessment, RegisterEntry, ShareTable
+from fiveguard.report import charts
+
+SECTIONS = (
+    ("summary", "Summary"),
+    ("suppliers", "Supplier profiles"),
+    ("violations", "Restriction policy"),
+    ("diversity", "Supplier diversity"),
+    ("register", "Risk register"),
+    ("gaps", "Toolbox gap"),
+    ("provenance", "Provenance"),
+)
+"""Section anchors and headings, in page order (the simulation goes before provenance)."""
+
+
+@dataclass(frozen=True)
+class ReportTable:
+    """A plain table for a report section: a title, column names, rows of text."""
+
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class SimulationSection:
+    """What a simulation adds to the report, rendered only when one is given.
+
+    The simulation package fills it: a summary paragraph, tables (e.g. people without
+    service per scenario: mean, P95, P99), charts as SVG text it drew itself (trusted,
+    inserted as they are) and provenance lines (trials, seed, engine).
+    """
+
+    title: str = "Simulation"
+    summary: str = ""
+    tables: tuple[ReportTable, ...] = ()
+    charts: tuple[str, ...] = ()
+    provenance: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("fiveguard.report", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["pct"] = lambda v, digits=1: "—" if v is None else f"{v:.{digits}%}"
+    env.filters["num"] = lambda v: "—" if v is None else f"{v:,.0f}"
+    env.filters["level"] = _level_badge
+    return env
+
+
+def _level_badge(value: Any) -> Markup:
+    text = getattr(value, "value", value)
+    text = "—" if text is None else str(text)
+    css = text if text in ("low", "medium", "high", "unknown") else "other"
+    return Markup('<span class="lv lv-{}">{}</span>').format(css, text)
+
+
+def render_report(assessment: Assessment, simulation: SimulationSection | None = None) -> str:
+    """The report as HTML text."""
+    template = _environment().get_template("report.html.j2")
+    return template.render(**report_context(assessment, simulation))
+
+
+def report_context(
+    assessment: Assessment, simulation: SimulationSection | None = None
+) -> dict[str, Any]:
+    """What the template reads, with the charts already drawn."""
+    suppliers = [s.id for s in assessment.suppliers]
+    names = {s.id: s.name for s in assessment.suppliers}
+    colours = charts.supplier_colours(suppliers)
+    register = assessment.risk_register
+    scopes = [NATIONAL, *[e.scope for e in register.entries if e.scope != NATIONAL]]
+    scopes = list(dict.fromkeys(scopes))
+    sections = list(SECTIONS)
+    if simulation is not None:
+        sections.insert(len(sections) - 1, ("simulation", simulation.title))
+    return {
+        "a": assessment,
+        "sections": sections,
+        "names": names,
+        "legend": charts.legend(colours, names),
+        "diversity_charts": _diversity_charts(assessment.diversity.tables, colours),
+        "kind_tables": _kind_tables(assessment.diversity.tables),
+        "heat_maps": _heat_maps(register.entries, register.matrix, scopes, assessment),
+        "register_by_risk": _by_risk(register.entries),
+        "simulation": simulation,
+        "simulation_charts": [Markup(c) for c in simulation.charts] if simulation else [],
+    }
+
+
+def _diversity_charts(
+    tables: Sequence[ShareTable], colours: dict[str, str]
+) -> list[dict[str, Any]]:
+    """One chart per (group, weight) across scopes: national first, then operators."""
+    keyed: dict[tuple[str, str], list[ShareTable]] = {}
+    titles: dict[tuple[str, str], str] = {}
+    for table in tables:
+        if table.kind is not None:
+            continue
+        key = (table.group, table.weight)
+        keyed.setdefault(key, []).append(table)
+        titles[key] = table.title
+    words = {"sites": "by radio sites", "population": "by people served", "assets": "by assets"}
+    return [
+        {
+            "group": group,
+            "weight": weight,
+            "title": f"{titles[(group, weight)]} — {words[weight]}",
+            "svg": charts.share_bars(rows, colours, f"{titles[(group, weight)]}, {words[weight]}"),
+            "tables": rows,
+        }
+        for (group, weight), rows in keyed.items()
+    ]
+
+
+def _kind_tables(tables: Sequence[ShareTable]) -> list[dict[str, Any]]:
+    """Per asset kind of groups split by kind: who supplies it in each scope."""
+    rows: dict[str, dict[str, str]] = {}
+    scopes: list[str] = []
+    for table in tables:
+        if table.kind is None:
+            continue
+        if table.scope not in scopes:
+            scopes.append(table.scope)
+        rows.setdefault(table.kind, {})[table.scope] = (
+            ", ".join(
+                f"{s.supplier} {s.share:.0%}" if table.suppliers > 1 else s.supplier
+                for s in table.shares
+            )
+            or "(no product)"
+        )
+    return [
+        {"kind": kind, "cells": [cells.get(scope, "·") for scope in scopes], "scopes": scopes}
+        for kind, cells in rows.items()
+    ]
+
+
+def _heat_maps(
+    entries: Sequence[RegisterEntry],
+    matrix: dict[str, dict[str, str]],
+    scopes: Sequence[str],
+    assessment: Assessment,
+) -> list[dict[str, Any]]:
+    names = {e.scope: e.scope_name for e in entries}
+    out = []
+    for scope in scopes:
+        mine = [e for e in entries if e.scope == scope]
+        out.append(
+            {
+                "scope": scope,
+                "name": names.get(scope, scope),
+                "inherent": charts.heat_map(mine, matrix, f"{names.get(scope, scope)}: risk"),
+                "residual": charts.heat_map(
+                    mine, matrix, f"{names.get(scope, scope)}: residual", residual=True
+                ),
+            }
+        )
+    return out
+
+
+def _by_risk(entries: Sequence[RegisterEntry]) -> list[dict[str, Any]]:
+    grouped: dict[str, list[RegisterEntry]] = {}
+    for e in entries:
+        grouped.setdefault(e.risk, []).append(e)
+    return [
+        {"risk": risk, "title": rows[0].title, "area": rows[0].area, "entries": rows}
+        for risk, rows in grouped.items()
+    ]

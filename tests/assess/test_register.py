@@ -1,0 +1,371 @@
+"""The risk register: each named rule on a small model, the matrix, residual, overrides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from assess_builders import build, operator, product, run, site, supplier
+
+from fiveguard.assess.context import Prepared
+from fiveguard.assess.diversity import assess_diversity
+from fiveguard.assess.measures import MeasureBook
+from fiveguard.assess.profiles import assess_suppliers
+from fiveguard.assess.register_rules import RULES, RuleContext
+from fiveguard.assess.results import Assessment, RegisterEntry
+from fiveguard.assess.signals import evidence_signals
+from fiveguard.catalog import default_catalogue
+from fiveguard.domain.base import Level
+from fiveguard.domain.catalogue import LevelRule
+from fiveguard.domain.model import NetworkModel
+
+HIGH = ["high"] * 6
+
+
+def context(model: NetworkModel) -> RuleContext:
+    catalogue = default_catalogue()
+    prep = Prepared(model, catalogue)
+    signals = evidence_signals(model, catalogue)
+    suppliers, levels = assess_suppliers(prep, signals)
+    return RuleContext(prep, levels, suppliers, signals, assess_diversity(prep), MeasureBook(model))
+
+
+def apply(model: NetworkModel, scope: int | None = 0, **spec: Any) -> tuple[Level, list[str]]:
+    rule = LevelRule.model_validate({"text": "test", **spec})
+    level, facts = RULES[rule.rule](context(model), rule, scope)
+    return level, [f.text for f in facts]
+
+
+def entry(result: Assessment, risk: str, scope: str) -> RegisterEntry:
+    return next(e for e in result.risk_register.entries if (e.risk, e.scope) == (risk, scope))
+
+
+def network(**more: Any) -> NetworkModel:
+    """Operator a: a core AMF and an EMS from the high-profile supplier h managing an OSS
+    of supplier l, which manages a's radio sites; operator b: clean, from l only."""
+    defaults: dict[str, Any] = {
+        "suppliers": [supplier("h", HIGH), supplier("l", "low")],
+        "products": [
+            product("h-amf", "h", "core.amf"),
+            product("h-ems", "h", "mgmt.ems"),
+            product("h-gnb", "h", "ran.gnb"),
+            product("l-oss", "l", "mgmt.oss"),
+            product("l-gnb", "l", "ran.gnb", ["1", "2", "3"]),
+            product("l-amf", "l", "core.amf"),
+        ],
+        "operators": [operator("a", 4000), operator("b", 1500)],
+        "assets": [
+            {"id": "a.ems", "operator": "a", "kind": "mgmt.ems", "product": "h-ems@1"},
+            {
+                "id": "a.oss",
+                "operator": "a",
+                "kind": "mgmt.oss",
+                "product": "l-oss@1",
+                "managed_by": "a.ems",
+            },
+            {"id": "b.amf", "operator": "b", "kind": "core.amf", "product": "l-amf@1"},
+        ],
+        "sites": [
+            *(
+                site(f"a.s{i}", "a", "l-gnb@1", population=500, battery_hours=b, managed_by="a.oss")
+                for i, b in enumerate([1, 2, None, 5])
+            ),
+            *(
+                site(f"b.s{i}", "b", f"l-gnb@{1 + i % 3}", population=250, battery_hours=8)
+                for i in range(4)
+            ),
+        ],
+    }
+    defaults.update(more)
+    return build(**defaults)
+
+
+# ---------------------------------------------------------------------------- each rule
+
+
+def test_constant_gives_its_level_and_says_it_is_an_assumption() -> None:
+    level, facts = apply(network(), rule="constant", level="medium")
+    assert level is Level.MEDIUM and "no data" in facts[0]
+
+
+def test_version_count() -> None:
+    # b runs l-gnb 1, 2 and 3 and l-amf 1: four versions
+    assert apply(network(), 1, rule="version-count", medium_at=2, high_at=4)[0] is Level.HIGH
+    level, facts = apply(network(), 1, rule="version-count", medium_at=2, high_at=5)
+    assert level is Level.MEDIUM and "b runs 4 distinct product versions of 1 suppliers" in facts[0]
+
+
+def test_missing_measures_counts_measures_not_in_place() -> None:
+    measures = [
+        {"measure": "TM03", "operator": "a", "status": "implemented"},
+        {"measure": "SM04", "status": "in-progress"},
+    ]
+    level, facts = apply(
+        network(measures=measures),
+        rule="missing-measures",
+        measures=["TM03", "SM04"],
+        medium_at=1,
+        high_at=2,
+    )
+    assert level is Level.MEDIUM
+    assert "TM03 implemented (operator record); SM04 in-progress (national record)" in facts[0]
+    assert (
+        apply(
+            network(), rule="missing-measures", measures=["TM03", "SM04"], medium_at=1, high_at=2
+        )[0]
+        is Level.HIGH
+    )
+
+
+def test_supplier_product_quality_reads_suppliers_with_a_material_presence() -> None:
+    # h (quality high) runs a critical EMS in a; b has only l (quality low)
+    assert apply(network(), 0, rule="supplier-product-quality", min_share=0.05)[0] is Level.HIGH
+    level, facts = apply(network(), 1, rule="supplier-product-quality", min_share=0.05)
+    assert level is Level.LOW and facts[0].startswith("l: product quality low")
+
+
+def test_supplier_concentration_from_hhi_and_single_supplier_dependencies() -> None:
+    level, facts = apply(network(), 1, rule="supplier-concentration", medium_at=2500, high_at=10000)
+    assert level is Level.HIGH and any("comes from one supplier" in f for f in facts)
+    mixed = network(
+        sites=[
+            site("a1", "a", "l-gnb@1"),
+            site("a2", "a", "l-gnb@1"),
+            site("a3", "a", "l-gnb@1"),
+            site("a4", "a", "h-gnb@1"),
+        ],
+        assets=[],
+    )
+    level, facts = apply(mixed, 0, rule="supplier-concentration", medium_at=2500, high_at=10000)
+    assert level is Level.MEDIUM and "HHI 6,250 (high)" in facts[0]  # 75² + 25²
+
+
+def test_high_profile_in_a_critical_asset_or_a_management_path_is_high() -> None:
+    level, facts = apply(network(), 0, rule="high-profile-key-assets")
+    assert level is Level.HIGH
+    assert any("h (profile high) runs 1 assets of a, 1 of them critical: a.ems" in f for f in facts)
+    # the OSS and, through it, all four sites are on h's management path
+    assert any(
+        f.startswith("5 assets are on the management path") and "4 radio sites" in f for f in facts
+    )
+    assert apply(network(), 1, rule="high-profile-key-assets")[0] is Level.LOW
+
+
+def test_management_path_alone_makes_it_high() -> None:
+    # h's EMS managing l's OSS, but h's EMS is not counted as critical here: the path still is
+    model = network(
+        assets=[
+            {"id": "a.ems", "operator": "a", "kind": "mgmt.ems", "product": "h-ems@1"},
+            {
+                "id": "a.oss",
+                "operator": "a",
+                "kind": "mgmt.oss",
+                "product": "l-oss@1",
+                "managed_by": "a.ems",
+            },
+        ]
+    )
+    assert apply(model, 0, rule="high-profile-key-assets")[0] is Level.HIGH
+
+
+def test_high_profile_radio_alone_is_medium_and_unknown_critical_is_medium() -> None:
+    radio_only = network(assets=[], sites=[site("a1", "a", "h-gnb@1"), site("a2", "a", "l-gnb@1")])
+    assert apply(radio_only, 0, rule="high-profile-key-assets")[0] is Level.MEDIUM
+    unknown = network(
+        suppliers=[supplier("h", None), supplier("l", "low")],
+        assets=[{"id": "a.amf", "operator": "a", "kind": "core.amf", "product": "h-amf@1"}],
+        sites=[],
+    )
+    level, facts = apply(unknown, 0, rule="high-profile-key-assets")
+    assert level is Level.MEDIUM and "could be high" in facts[-1]
+
+
+def test_exposed_functions_with_raising_evidence_are_high() -> None:
+    nef = {
+        "products": [product("l-nef", "l", "core.nef"), product("l-gnb", "l", "ran.gnb")],
+        "assets": [{"id": "a.nef", "operator": "a", "kind": "core.nef", "product": "l-nef@1"}],
+        "sites": [],
+    }
+    spec = {"rule": "exposed-function-findings", "tags": ["exposure"], "level": "medium"}
+    assert apply(network(**nef), 0, **spec)[0] is Level.MEDIUM
+    finding = {
+        "id": "f1",
+        "type": "finding",
+        "title": "API authorisation bypass",
+        "severity": "high",
+        "status": "open",
+        "affected": ["l-nef@1"],
+        "source": "pentest",
+    }
+    level, facts = apply(network(**nef, evidence=[finding]), 0, **spec)
+    assert level is Level.HIGH and any(f.startswith("f1: open high finding") for f in facts)
+
+
+def test_critical_services_on_high_profile_paths() -> None:
+    carrying = network(
+        sites=[site("a1", "a", "l-gnb@1", critical_services=("health",), managed_by="a.oss")]
+    )
+    level, facts = apply(carrying, 0, rule="critical-service-suppliers", basis="profile")
+    assert level is Level.HIGH and "high profile" in facts[1]
+    clean = network(sites=[site("b1", "b", "l-gnb@1", critical_services=("health",))])
+    assert apply(clean, 1, rule="critical-service-suppliers", basis="profile")[0] is Level.MEDIUM
+    assert apply(network(), 1, rule="critical-service-suppliers", basis="profile")[0] is Level.LOW
+
+
+def test_battery_autonomy_counts_unknown_autonomy_as_short() -> None:
+    level, facts = apply(
+        network(), 0, rule="battery-autonomy", hours=3, medium_at=0.25, high_at=0.5
+    )
+    # a's sites: 1 h, 2 h, unknown, 5 h → 3 of 4 short
+    assert level is Level.HIGH
+    assert (
+        facts[0].startswith("3 of 4 radio sites of a (75.0%) have less than 3 h")
+        and "1 of them with none recorded" in facts[0]
+    )
+    assert (
+        apply(network(), 1, rule="battery-autonomy", hours=3, medium_at=0.25, high_at=0.5)[0]
+        is Level.LOW
+    )
+
+
+def test_short_autonomy_population() -> None:
+    level, facts = apply(
+        network(), 0, rule="short-autonomy-population", hours=3, medium_at=0.05, high_at=0.2
+    )
+    assert level is Level.MEDIUM  # 1,500 people of 10,000
+    assert (
+        "1,500 people (15.0% of the population)" in facts[0] and "500 people per site" in facts[0]
+    )
+
+
+def test_population_and_subscriber_shares() -> None:
+    assert (
+        apply(network(), 0, rule="population-share", medium_at=0.1, high_at=0.25)[0] is Level.MEDIUM
+    )  # 2,000 / 10,000
+    assert (
+        apply(network(), 0, rule="subscriber-share", medium_at=0.1, high_at=0.25)[0] is Level.HIGH
+    )  # 4,000 / 10,000
+    assert (
+        apply(network(), 1, rule="subscriber-share", medium_at=0.1, high_at=0.25)[0] is Level.MEDIUM
+    )  # 1,500
+
+
+def test_exposed_population_is_everyone_served_when_a_critical_asset_is_touched() -> None:
+    level, facts = apply(
+        network(), 0, rule="exposed-population", basis="profile", medium_at=0.1, high_at=0.25
+    )
+    assert level is Level.MEDIUM and facts[0].startswith("2,000 people exposed (20.0%")
+    radio_only = network(
+        assets=[],
+        sites=[
+            site("a1", "a", "h-gnb@1", population=1200),
+            site("a2", "a", "l-gnb@1", population=5000),
+        ],
+    )
+    level, facts = apply(
+        radio_only, 0, rule="exposed-population", basis="profile", medium_at=0.1, high_at=0.25
+    )
+    assert level is Level.MEDIUM and facts[0].startswith("1,200 people exposed")
+
+
+def test_largest_supplier_population_pooled_nationally() -> None:
+    level, facts = apply(
+        network(), None, rule="largest-supplier-population", medium_at=0.1, high_at=0.25
+    )
+    assert (
+        level is Level.HIGH
+        and "l is the largest radio supplier of the country, serving 3,000 people" in facts[0]
+    )
+
+
+def test_critical_services_counts_distinct_services() -> None:
+    model = network(
+        sites=[
+            site("a1", "a", "l-gnb@1", critical_services=("health", "energy")),
+            site("a2", "a", "l-gnb@1", critical_services=("health",)),
+        ]
+    )
+    level, facts = apply(model, 0, rule="critical-services", medium_at=1, high_at=3)
+    assert level is Level.MEDIUM and "a carries 2 critical services: health, energy" in facts[0]
+
+
+# ---------------------------------------------------------------------------- the register
+
+
+def test_every_entry_follows_the_matrix_and_the_residual_rule() -> None:
+    result = run(network())
+    rules = default_catalogue().assessment
+    for e in result.risk_register.entries:
+        assert e.level is rules.matrix.level(e.likelihood.effective, e.impact.effective)
+        assert e.computed_level is rules.matrix.level(e.likelihood.computed, e.impact.computed)
+        assert e.residual is rules.matrix.level(e.residual_likelihood, e.impact.effective)
+        assert e.residual_likelihood.rank <= e.likelihood.effective.rank
+    scopes = {e.scope for e in result.risk_register.entries}
+    assert scopes == {"national", "a", "b"} and len(result.risk_register.entries) == 27
+
+
+def test_measures_read_by_the_likelihood_rule_are_not_counted_twice() -> None:
+    measures = [
+        {"measure": m, "operator": "a", "status": "implemented"} for m in ("TM03", "TM05", "TM06")
+    ] + [
+        {"measure": "SM02", "status": "implemented"},
+        {"measure": "SM04", "status": "not-applicable"},
+        {"measure": "SA01", "status": "in-progress"},
+    ]
+    result = run(network(measures=measures))
+    r2 = entry(result, "R2", "a")
+    counted = {m.measure: m.credit for m in r2.measures if m.counted}
+    # R2's likelihood reads TM03 and SM04; SA02 is unrecorded
+    assert counted == {"SM02": 1.0, "TM05": 1.0, "TM06": 1.0, "SA01": 0.5, "SA02": 0.0}
+    assert r2.coverage == pytest.approx(3.5 / 5)
+    assert r2.likelihood.computed is Level.LOW  # TM03 in place, SM04 not applicable
+    assert r2.residual_likelihood is Level.LOW
+
+
+def test_coverage_steps_lower_likelihood() -> None:
+    links = default_catalogue().risk_measures.links["R5"]
+    full = [{"measure": m, "operator": "a", "status": "implemented"} for m in links]
+    result = run(network(measures=full))
+    r5 = entry(result, "R5", "a")
+    assert (r5.likelihood.effective, r5.coverage, r5.residual_likelihood) == (
+        Level.HIGH,
+        1.0,
+        Level.LOW,
+    )
+    bare = entry(run(network()), "R5", "a")
+    assert (bare.coverage, bare.residual_likelihood) == (0.0, Level.HIGH)
+
+
+def test_overrides_show_computed_and_overridden_values() -> None:
+    overrides = [
+        {"risk": "R8", "likelihood": "low", "rationale": "Generators at every site since 2025."},
+        {
+            "risk": "R1",
+            "operator": "b",
+            "impact": "high",
+            "rationale": "Carries the emergency network.",
+        },
+    ]
+    result = run(network(overrides=overrides))
+    r8 = entry(result, "R8", "national")
+    assert r8.likelihood.override is Level.LOW and r8.likelihood.effective is Level.LOW
+    assert r8.likelihood.computed is not Level.LOW or r8.likelihood.override is Level.LOW
+    assert r8.override_rationale == "Generators at every site since 2025."
+    r1 = entry(result, "R1", "b")
+    assert (r1.impact.computed, r1.impact.override, r1.impact.effective) == (
+        Level.MEDIUM,
+        Level.HIGH,
+        Level.HIGH,
+    )
+    assert entry(result, "R1", "a").override_rationale is None
+
+
+def test_national_entry_is_the_worst_operator_unless_pooled() -> None:
+    result = run(network())
+    r5 = entry(result, "R5", "national")
+    assert r5.likelihood.computed is Level.HIGH
+    assert r5.likelihood.facts[0].text.startswith(
+        "national likelihood is the highest among operators: a (high)"
+    )
+    r8 = entry(result, "R8", "national")  # pooled: 3 of 8 sites short
+    assert "3 of 8 radio sites of the country" in r8.likelihood.facts[0].text

@@ -1,0 +1,449 @@
+"""Restriction policies executed against hand-built models with hand-computed results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from assess_builders import build, operator, product, run, site, supplier
+
+from fiveguard.assess.policy_file import parse_policy
+from fiveguard.assess.results import PolicyAssessment
+from fiveguard.catalog import default_catalogue
+from fiveguard.domain.errors import InputError
+from fiveguard.domain.model import NetworkModel
+from fiveguard.modelio.yamlsource import read_yaml
+
+HIGH = ["high"] * 6
+MEDIUM = ["high", "low", "low", "low", "low", "low"]  # one high factor: medium profile
+
+
+@pytest.fixture(scope="module")
+def network() -> NetworkModel:
+    """Two operators. Operator a: 4 of 10 radio sites from the high-profile supplier, but
+    they serve few people (40 of 640); operator b: 3 of 10 sites, serving most (3,000 of
+    3,700). Core, management and IP core of a come from the high-profile supplier."""
+    sites = [
+        *(site(f"a.hi{i}", "a", "hi-gnb@1", population=10, sensitive=i == 0) for i in range(4)),
+        *(site(f"a.lo{i}", "a", "lo-gnb@1", population=100, sensitive=i == 0) for i in range(6)),
+        *(site(f"b.hi{i}", "b", "hi-gnb@1", population=1000) for i in range(3)),
+        *(site(f"b.lo{i}", "b", "lo-gnb@1", population=100) for i in range(7)),
+    ]
+    return build(
+        suppliers=[supplier("hi", HIGH), supplier("lo", "low")],
+        products=[
+            product("hi-gnb", "hi", "ran.gnb"),
+            product("hi-amf", "hi", "core.amf"),
+            product("hi-ems", "hi", "mgmt.ems"),
+            product("hi-ipr", "hi", "transport.ipcore"),
+            product("lo-gnb", "lo", "ran.gnb"),
+            product("lo-amf", "lo", "core.amf"),
+        ],
+        operators=[operator("a"), operator("b")],
+        assets=[
+            {
+                "id": "a.amf",
+                "operator": "a",
+                "kind": "core.amf",
+                "product": "hi-amf@1",
+                "installed": "2021-03-01",
+            },
+            {
+                "id": "a.ems",
+                "operator": "a",
+                "kind": "mgmt.ems",
+                "product": "hi-ems@1",
+                "installed": "2019-01-01",
+            },
+            {"id": "a.ipr", "operator": "a", "kind": "transport.ipcore", "product": "hi-ipr@1"},
+            {"id": "b.amf", "operator": "b", "kind": "core.amf", "product": "lo-amf@1"},
+        ],
+        sites=sites,
+        population=5000,
+    )
+
+
+def rule(**fields: Any) -> dict[str, Any]:
+    base = {"rule": "exclude", "id": "r", "text": "a rule", "targets": {"domains": ["core"]}}
+    return {**base, **fields}
+
+
+def check(model: NetworkModel, *rules: dict[str, Any]) -> PolicyAssessment:
+    return run(model, {"rules": list(rules)}).violations
+
+
+# ---------------------------------------------------------------------------- exclude
+
+
+def test_exclude_by_domain_names_the_assets_supplier_and_operator(network: NetworkModel) -> None:
+    result = check(network, rule())
+    [v] = result.violations
+    assert (v.status, v.suppliers, v.operator, v.assets, v.kinds) == (
+        "violation",
+        ("hi",),
+        "a",
+        ("a.amf",),
+        ("core.amf",),
+    )
+    assert (v.quantity.assets, v.quantity.sites, v.quantity.population) == (1, 0, 0)
+    assert "a.amf (core.amf)" in v.explanation
+    assert result.rules[0].status == "violated"
+
+
+@pytest.mark.parametrize(
+    ("targets", "assets"),
+    [
+        ({"kinds": ["mgmt.ems"]}, {"a.ems"}),
+        ({"tags": ["backbone"]}, {"a.ipr"}),
+        ({"domains": ["core", "management"]}, {"a.amf", "a.ems"}),
+        (
+            {"all_assets": True},
+            {
+                "a.amf",
+                "a.ems",
+                "a.ipr",
+                "a.hi0",
+                "a.hi1",
+                "a.hi2",
+                "a.hi3",
+                "b.hi0",
+                "b.hi1",
+                "b.hi2",
+            },
+        ),
+    ],
+)
+def test_exclude_targets_kinds_tags_domains_or_everything(
+    network: NetworkModel, targets: dict[str, Any], assets: set[str]
+) -> None:
+    result = check(network, rule(targets=targets))
+    assert {a for v in result.violations for a in v.assets} == assets
+    assert sum(v.asset_count for v in result.violations) == len(assets)
+
+
+def test_sensitive_sites_only_counts_sensitive_rows(network: NetworkModel) -> None:
+    result = check(network, rule(targets={"all_assets": True}, sensitive_sites_only=True))
+    [v] = result.violations
+    assert v.assets == ("a.hi0",) and v.quantity.population == 10
+
+
+def test_installed_after_counts_new_equipment_and_flags_undated_assets(
+    network: NetworkModel,
+) -> None:
+    result = check(
+        network,
+        rule(
+            targets={"domains": ["core", "management", "transport"]}, installed_after="2020-12-31"
+        ),
+    )
+    by_status = {v.status: v for v in result.violations}
+    assert by_status["violation"].assets == ("a.amf",)  # 2021 is after; a.ems (2019) is not
+    assert by_status["unresolved"].assets == ("a.ipr",)  # no installation date
+    assert any("no installation date" in n for n in result.rules[0].notes)
+
+
+@pytest.mark.parametrize(
+    ("deadline", "status"),
+    [
+        ("2027-12-31", "in-transition"),
+        ("2026-06-30", "in-transition"),
+        ("2026-06-29", "violation"),
+        (None, "violation"),
+    ],
+)
+def test_deadline_decides_transition_or_violation(
+    network: NetworkModel, deadline: str | None, status: str
+) -> None:
+    result = check(network, rule(deadline=deadline))
+    assert [v.status for v in result.violations] == [status]
+    assert result.violations[0].deadline is None or str(result.violations[0].deadline) == deadline
+
+
+def test_min_profile_medium_covers_medium_suppliers_and_unknown_profiles_are_unresolved() -> None:
+    model = build(
+        suppliers=[supplier("med", MEDIUM), supplier("lo", "low"), supplier("unk", None)],
+        products=[
+            product("m", "med", "core.amf"),
+            product("l", "lo", "core.amf"),
+            product("u", "unk", "core.amf"),
+        ],
+        operators=[operator("a")],
+        assets=[
+            {"id": "m1", "operator": "a", "kind": "core.amf", "product": "m@1"},
+            {"id": "l1", "operator": "a", "kind": "core.amf", "product": "l@1"},
+            {"id": "u1", "operator": "a", "kind": "core.amf", "product": "u@1"},
+        ],
+    )
+    high = check(model, rule())
+    assert [(v.status, v.assets) for v in high.violations] == [("unresolved", ("u1",))]
+    assert high.rules[0].status == "unresolved"
+    medium = check(model, rule(min_profile="medium"))
+    assert sorted((v.status, v.assets) for v in medium.violations) == [
+        ("unresolved", ("u1",)),
+        ("violation", ("m1",)),
+    ]
+
+
+def test_many_site_rows_are_counted_with_a_sample_of_ids() -> None:
+    model = build(
+        suppliers=[supplier("hi", HIGH)],
+        products=[product("g", "hi", "ran.gnb")],
+        operators=[operator("a")],
+        sites=[site(f"s{i:03d}", "a", "g@1", population=7) for i in range(25)],
+    )
+    [v] = check(model, rule(targets={"domains": ["ran"]})).violations
+    assert v.asset_count == 25 and len(v.assets) == default_catalogue().assessment.sample_size
+    assert v.assets[0] == "s000" and v.quantity.population == 175
+    assert "25 assets (ran.gnb)" in v.explanation
+
+
+# ---------------------------------------------------------------------------- caps
+
+
+def cap(**fields: Any) -> dict[str, Any]:
+    base = {
+        "rule": "cap",
+        "id": "cap",
+        "text": "at most 35 %",
+        "targets": {"domains": ["ran"]},
+        "max_share": 0.35,
+    }
+    return {**base, **fields}
+
+
+def test_cap_by_sites_per_operator(network: NetworkModel) -> None:
+    [v] = check(network, cap(measure="sites", per="operator")).violations
+    assert (v.operator, v.share, v.total, v.excess, v.quantity.sites) == ("a", 0.4, 10, 1, 4)
+    assert v.suppliers == ("hi",) and v.asset_count == 4
+
+
+def test_cap_counts_population_not_sites(network: NetworkModel) -> None:
+    [v] = check(network, cap(measure="population", per="operator")).violations
+    # operator a: 40 of 640 people (6.25 %) is within the cap; b: 3,000 of 3,700 is not
+    assert v.operator == "b"
+    assert v.share == pytest.approx(3000 / 3700)
+    assert (v.total, v.excess) == (3700, 1705)  # 3,000 - 0.35 × 3,700 = 1,705 people
+
+
+def test_national_cap_pools_the_operators(network: NetworkModel) -> None:
+    by_sites = check(network, cap(measure="sites", per="national"))
+    assert (
+        by_sites.violations == () and by_sites.rules[0].status == "met"
+    )  # 7 of 20 = 35 %, not above
+    [v] = check(network, cap(measure="population", per="national")).violations
+    assert v.operator is None and v.share == pytest.approx(3040 / 4340)
+
+
+def test_cap_before_its_deadline_is_in_transition(network: NetworkModel) -> None:
+    [v] = check(network, cap(measure="sites", per="operator", deadline="2027-01-01")).violations
+    assert v.status == "in-transition" and "in transition until" in v.explanation
+
+
+def test_cap_with_unknown_profiles_that_could_exceed_it_is_unresolved() -> None:
+    model = build(
+        suppliers=[supplier("unk", None), supplier("lo", "low")],
+        products=[product("u", "unk", "ran.gnb"), product("l", "lo", "ran.gnb")],
+        operators=[operator("a")],
+        sites=[site("u1", "a", "u@1"), site("l1", "a", "l@1")],
+    )
+    [v] = check(model, cap(measure="sites", per="operator")).violations
+    assert (v.status, v.share) == ("unresolved", 0.5)
+
+
+# ---------------------------------------------------------------------------- presets
+
+
+PRESET_MODEL_ASSETS = [
+    {
+        "id": "a.amf",
+        "operator": "a",
+        "kind": "core.amf",
+        "product": "hi-amf@1",
+        "installed": "2019-05-01",
+    },
+    {
+        "id": "a.ems",
+        "operator": "a",
+        "kind": "mgmt.ems",
+        "product": "hi-ems@1",
+        "installed": "2021-02-01",
+    },
+    {
+        "id": "a.ipr",
+        "operator": "a",
+        "kind": "transport.ipcore",
+        "product": "hi-ipr@1",
+        "installed": "2018-01-01",
+    },
+]
+
+
+def preset_model(as_of: str) -> NetworkModel:
+    """Operator a: high-profile core, EMS and IP core; 4 of 10 sites high-profile (one
+    sensitive, installed 2022); every asset dated."""
+    sites = [
+        *(
+            site(
+                f"hi{i}",
+                "a",
+                "hi-gnb@1",
+                population=100,
+                sensitive=i == 0,
+                installed="2022-01-01" if i == 0 else "2019-01-01",
+            )
+            for i in range(4)
+        ),
+        *(
+            site(f"lo{i}", "a", "lo-gnb@1", population=100, installed="2019-01-01")
+            for i in range(6)
+        ),
+    ]
+    return build(
+        suppliers=[supplier("hi", HIGH), supplier("lo", "low")],
+        products=[
+            product("hi-gnb", "hi", "ran.gnb"),
+            product("hi-amf", "hi", "core.amf"),
+            product("hi-ems", "hi", "mgmt.ems"),
+            product("hi-ipr", "hi", "transport.ipcore"),
+            product("lo-gnb", "lo", "ran.gnb"),
+        ],
+        operators=[operator("a")],
+        assets=PRESET_MODEL_ASSETS,
+        sites=sites,
+        as_of=as_of,
+    )
+
+
+def outcome(preset: str, as_of: str) -> dict[str, list[tuple[str, int]]]:
+    result = run(preset_model(as_of), default_catalogue().policies[preset]).violations
+    found: dict[str, list[tuple[str, int]]] = {}
+    for v in result.violations:
+        found.setdefault(v.rule, []).append((v.status, v.asset_count))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("preset", "as_of", "expected"),
+    [
+        (
+            "UK-2020-01",
+            "2026-06-30",
+            {
+                "core-and-security-functions": [("violation", 3)],  # core, management, backbone
+                "sensitive-sites": [("violation", 1)],
+                "access-network-cap": [("violation", 4)],  # 40 % of sites > 35 %
+            },
+        ),
+        (
+            "UK-2020-07",
+            "2026-06-30",
+            {"no-new-equipment": [("violation", 2)], "removal-by-2027": [("in-transition", 7)]},
+        ),
+        (
+            "UK-2020-07",
+            "2028-01-01",
+            {"no-new-equipment": [("violation", 2)], "removal-by-2027": [("violation", 7)]},
+        ),
+        (
+            "UK-2022-10",
+            "2026-06-30",
+            {
+                "core-removal": [("violation", 1)],
+                "sensitive-sites-removal": [("violation", 1)],
+                "removal-from-5g": [("in-transition", 7)],
+            },
+        ),
+        (
+            "SE-2020-10",
+            "2024-06-30",
+            {
+                "no-new-central-functions": [("violation", 2)],
+                "phase-out-central-functions": [("in-transition", 7)],
+            },
+        ),
+        (
+            "SE-2020-10",
+            "2026-06-30",
+            {
+                "no-new-central-functions": [("violation", 2)],
+                "phase-out-central-functions": [("violation", 7)],
+            },
+        ),
+        (
+            "BE-2020-07",
+            "2026-06-30",
+            {
+                "core-and-backbone": [("violation", 2)],
+                "radio-network-cap": [("violation", 4)],
+                "sensitive-areas": [("violation", 1)],
+            },
+        ),
+        (
+            "DE-2024-07",
+            "2026-06-30",
+            {
+                "core-removal": [("in-transition", 1)],
+                "access-transport-management": [("in-transition", 1)],
+            },
+        ),
+        (
+            "DE-2024-07",
+            "2027-06-30",
+            {
+                "core-removal": [("violation", 1)],
+                "access-transport-management": [("in-transition", 1)],
+            },
+        ),
+    ],
+)
+def test_presets_find_their_violations_and_transitions(
+    preset: str, as_of: str, expected: dict[str, list[tuple[str, int]]]
+) -> None:
+    assert outcome(preset, as_of) == expected
+
+
+def test_no_policy_checks_nothing(network: NetworkModel) -> None:
+    result = run(network, None).violations
+    assert (result.policy, result.rules, result.violations) == (None, (), ())
+
+
+# ---------------------------------------------------------------------------- policy files
+
+
+def test_a_policy_file_is_read_with_defaults(tmp_path: Path) -> None:
+    path = tmp_path / "my-policy.yaml"
+    path.write_text(
+        "title: Ours\nrules:\n  - {rule: exclude, id: no-core, text: Not in the core., targets: {domains: [core]}}\n",
+        encoding="utf-8",
+    )
+    policy = parse_policy(read_yaml(path, "my-policy.yaml"), default_catalogue())
+    assert (policy.id, policy.source) == ("my-policy", "user policy file my-policy.yaml")
+
+
+def test_policy_file_problems_are_located(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        "id: bad\ntitle: Bad\nsource: me\nrules:\n"
+        "  - {rule: exclude, id: r1, text: t, min_profile: severe, targets: {domains: [core]}}\n"
+        "  - {rule: exclude, id: r2, text: t, targets: {kinds: [core.xyz]}}\n"
+        "  - {rule: cap, id: r3, text: t, targets: {domains: [ran]}, max_share: 0.35, measure: sites}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as caught:
+        parse_policy(read_yaml(path, "bad.yaml"), default_catalogue())
+    messages = [str(p) for p in caught.value.problems]
+    assert any(
+        m.startswith("bad.yaml:5:") and "min_profile" in m and "severe" in m for m in messages
+    )
+    assert any(m.startswith("bad.yaml:7:") and "per" in m for m in messages)
+    with pytest.raises(InputError) as unknown_kind:
+        path.write_text(
+            "id: k\ntitle: K\nsource: me\nrules:\n  - {rule: exclude, id: r2, text: t, targets: {kinds: [core.xyz]}}\n",
+            encoding="utf-8",
+        )
+        parse_policy(read_yaml(path, "bad.yaml"), default_catalogue())
+    [problem] = unknown_kind.value.problems
+    assert str(problem).startswith("bad.yaml:5:") and "unknown asset kind 'core.xyz'" in str(
+        problem
+    )

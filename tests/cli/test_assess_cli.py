@@ -1,0 +1,187 @@
+"""``fiveguard assess``, ``fiveguard demo`` and ``fiveguard schema assessment`` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+from typer.testing import CliRunner
+
+import fiveguard.cli  # noqa: F401  (registers the commands)
+from fiveguard.cli.app import app
+from fiveguard.modelio.schema import schema_json
+
+runner = CliRunner()
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+ROOT = Path(__file__).parents[2]
+EXAMPLE = ROOT / "examples" / "small" / "model.yaml"
+
+
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tables as a wide terminal shows them, whatever terminal the tests run in."""
+    from fiveguard.cli.app import console
+
+    monkeypatch.setattr(console, "width", 200)
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, ANSI.sub("", result.stdout), ANSI.sub("", result.stderr)
+
+
+def test_assess_prints_the_summary_tables() -> None:
+    code, out, err = run("assess", str(EXAMPLE))
+    assert code == 0, err
+    for title in (
+        "Supplier profiles",
+        "Policy UK-2020-01",
+        "Supplier diversity",
+        "Risk register",
+        "Missing measures",
+    ):
+        assert title in out, title
+    assert "UK-2020-01 (default preset)" in out
+    assert "Eastwave Technologies (eastwave)" in out
+
+
+def test_assess_json_validates_against_the_published_schema() -> None:
+    code, out, err = run("assess", str(EXAMPLE), "--json", "--policy", "BE-2020-07")
+    assert code == 0, err
+    document = json.loads(out)
+    jsonschema.validate(document, json.loads(schema_json("assessment")))
+    assert document["metadata"]["policy"] == "BE-2020-07"
+    assert document["violations"]["policy"]["origin"] == "preset"
+
+
+def test_assess_out_writes_json_and_report(tmp_path: Path) -> None:
+    out_dir = tmp_path / "out"
+    code, out, err = run("assess", str(EXAMPLE), "--out", str(out_dir))
+    assert code == 0, err
+    assert sorted(p.name for p in out_dir.iterdir()) == ["assessment.json", "report.html"]
+    assert "report.html" in out.replace("\n", "")
+    html = (out_dir / "report.html").read_text(encoding="utf-8")
+    assert 'id="register"' in html and "Small-state 5G assessment" in html
+    json.loads((out_dir / "assessment.json").read_text(encoding="utf-8"))
+
+
+def test_policy_none_checks_no_policy() -> None:
+    code, out, _ = run("assess", str(EXAMPLE), "--json", "--policy", "none")
+    assert code == 0
+    assert json.loads(out)["violations"]["policy"] is None
+
+
+def test_policy_file_is_used(tmp_path: Path) -> None:
+    policy = tmp_path / "ours.yaml"
+    policy.write_text(
+        "title: Ours\nrules:\n  - {rule: exclude, id: no-ems, text: No high-profile element managers., targets: {kinds: [mgmt.ems]}}\n",
+        encoding="utf-8",
+    )
+    code, out, err = run("assess", str(EXAMPLE), "--json", "--policy", str(policy))
+    assert code == 0, err
+    violations = json.loads(out)["violations"]
+    assert violations["policy"]["id"] == "ours"
+    assert [v["assets"] for v in violations["violations"]] == [["op-a.ems-ew"]]
+
+
+def test_a_bad_policy_file_is_exit_2_with_located_problems_and_nothing_written(
+    tmp_path: Path,
+) -> None:
+    policy = tmp_path / "bad.yaml"
+    policy.write_text(
+        "id: bad\ntitle: Bad\nsource: me\nrules:\n  - {rule: cap, id: c, text: t, targets: {domains: [ran]}, max_share: 1.5, measure: sites, per: operator}\n",
+        encoding="utf-8",
+    )
+    out_dir = tmp_path / "out"
+    code, _, err = run("assess", str(EXAMPLE), "--policy", str(policy), "--out", str(out_dir))
+    assert code == 2
+    assert re.search(r"bad\.yaml:5:\d+: rules\[0\]\.max_share: expected a number ≤ 1", err), err
+    assert "Traceback" not in err and not out_dir.exists()
+
+
+def test_an_unknown_preset_is_exit_2() -> None:
+    code, _, err = run("assess", str(EXAMPLE), "--policy", "XX-2020")
+    assert code == 2 and "unknown policy 'XX-2020'" in err and "UK-2020-01" in err
+
+
+def test_a_bad_model_is_exit_2(tmp_path: Path) -> None:
+    bad = tmp_path / "model.yaml"
+    bad.write_text(
+        "fiveguard: 1\nscope: {country: XR, name: x, as_of: 2026-01-01}\nassets:\n  - {id: a, operator: nobody, kind: core.amf}\n",
+        encoding="utf-8",
+    )
+    code, _, err = run("assess", str(bad))
+    assert code == 2 and "nobody" in err
+
+
+def test_a_failure_while_writing_leaves_nothing_half_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import fiveguard.report
+
+    def broken(*_: object) -> str:
+        raise RuntimeError("renderer failed")
+
+    monkeypatch.setattr(fiveguard.report, "render_report", broken)
+    out_dir = tmp_path / "out"
+    result = runner.invoke(app, ["assess", str(EXAMPLE), "--out", str(out_dir)])
+    assert result.exit_code != 0
+    assert not out_dir.exists() or list(out_dir.iterdir()) == []
+
+
+def test_catalog_override_is_named_in_the_provenance(tmp_path: Path) -> None:
+    override = tmp_path / "mine.yaml"
+    override.write_text(
+        "assessment:\n  diversity:\n    national_concentration: 0.9\n", encoding="utf-8"
+    )
+    code, out, err = run("--catalog", str(override), "assess", str(EXAMPLE), "--json")
+    assert code == 0, err
+    assert "mine.yaml" in json.loads(out)["metadata"]["catalogue"]
+
+
+def test_demo_writes_the_report_and_prints_its_path(tmp_path: Path) -> None:
+    out_dir = tmp_path / "demo"
+    code, out, err = run("demo", "--out", str(out_dir))
+    assert code == 0, err
+    report = out_dir / "report.html"
+    assert report.exists() and (out_dir / "assessment.json").exists()
+    flat = out.replace("\n", "")
+    assert str(report.resolve()) in flat
+    assert "korvath" in out and "access-network-cap" in flat
+
+
+def test_schema_assessment_prints_the_published_schema() -> None:
+    code, out, _ = run("schema", "assessment")
+    assert code == 0
+    assert out == (ROOT / "docs" / "schema" / "assessment.schema.json").read_text(encoding="utf-8")
+
+
+SCAN = """\
+  - id: scan-nv-ran
+    type: vulnerability-scan
+    title: "Vulnerability scan of Nordvik RAN 25.1"
+    product: nv-ran@25.1
+    database: "OSV snapshot (fictional)"
+    database_records: 120
+    components: 40
+    matches:
+      - {vulnerability: CVE-2014-0160, severity: critical, severity_source: cvss, component: openssl, name: openssl, version: 1.0.1f, matched_by: purl}
+"""
+
+
+def test_vulnerability_scans_move_product_quality(tmp_path: Path) -> None:
+    for name in ("model.yaml", "sites.csv"):
+        (tmp_path / name).write_text(
+            (EXAMPLE.parent / name).read_text(encoding="utf-8"), encoding="utf-8"
+        )
+    model = tmp_path / "model.yaml"
+    model.write_text(model.read_text(encoding="utf-8") + SCAN, encoding="utf-8")  # evidence is last
+    code, out, err = run("assess", str(model), "--json")
+    assert code == 0, err
+    nordvik = next(s for s in json.loads(out)["suppliers"] if s["id"] == "nordvik")
+    quality = next(f for f in nordvik["factors"] if f["factor"] == "product_quality")
+    assert (quality["scored"], quality["effective"]) == ("low", "medium")
+    assert quality["moved_by"] == ["scan-nv-ran:vulnerable-component-critical"]

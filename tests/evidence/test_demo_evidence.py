@@ -1,0 +1,82 @@
+"""The demo's recorded evidence: current with its SBOM and OSV records, and it changes what
+the assessment says about Valtaro Core AMF 24.2 and the assets running it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+import fiveguard.examples
+from fiveguard.catalog import default_catalogue
+from fiveguard.domain.catalogue import Catalogue
+from fiveguard.domain.evidence import Sbom, VulnerabilityScan
+from fiveguard.evidence.assurance import assess_assurance, signal_specs
+from fiveguard.evidence.matching import scan
+from fiveguard.evidence.osv import load_osv_directory
+from fiveguard.evidence.sbom import read_sbom
+from fiveguard.evidence.store import record_json
+from fiveguard.modelio.load import load_model
+
+DEMO = Path(next(iter(fiveguard.examples.__path__))) / "demo"
+PRODUCT = "valtaro-amf@24.2"
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    return default_catalogue()
+
+
+def test_recorded_demo_evidence_is_what_the_commands_produce_today(
+    catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(DEMO)  # the records name their sources relative to the demo folder
+    rules = catalogue.evidence_rules
+    sbom = read_sbom(Path("sbom/valtaro-amf-24.2.cdx.json"), PRODUCT, rules)
+    stored = DEMO / "evidence"
+    assert record_json(sbom) == (stored / f"{sbom.id}.json").read_text(), (
+        "demo SBOM record is stale: re-run the commands in the demo model's last comment"
+    )
+    as_of = dt.date(2026, 9, 30)
+    result = scan(sbom, load_osv_directory(Path("osv"), rules), rules, as_of)
+    assert record_json(result) == (stored / f"{result.id}.json").read_text(), (
+        "demo vulnerability scan is stale: re-run the commands in the demo model's last comment"
+    )
+
+
+def test_demo_model_carries_the_records_and_they_flag_the_amf(catalogue: Catalogue) -> None:
+    demo = load_model(DEMO / "model.yaml", catalogue)
+    assert demo.document.scope.as_of == dt.date(2026, 9, 30)
+    kinds = {type(r) for r in demo.document.evidence}
+    assert {Sbom, VulnerabilityScan} <= kinds
+    report = assess_assurance(demo, catalogue)
+    amf = next(v for v in report.versions if v.product == PRODUCT)
+    assert set(amf.reasons) == {"vulnerable-components", "end-of-support"}
+    assert {a.asset for a in report.assets_at_risk if a.product == PRODUCT} == {
+        "xtel.amf-1",
+        "meridian.amf-1",
+        "meridian.amf-2",
+    }
+    specs = signal_specs(demo, catalogue)
+    assert [(s.kind, s.products) for s in specs if s.kind.startswith("vulnerable")] == [
+        ("vulnerable-component-high", (PRODUCT,))
+    ]
+
+
+def test_without_its_evidence_directory_the_amf_is_not_flagged(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    text = (DEMO / "model.yaml").read_text().replace("evidence_dirs: evidence\n", "")
+    (tmp_path / "model.yaml").write_text(text)
+    (tmp_path / "sites.csv").symlink_to(DEMO / "sites.csv")
+    report = assess_assurance(load_model(tmp_path / "model.yaml", catalogue), catalogue)
+    amf = next(v for v in report.versions if v.product == PRODUCT)
+    assert amf.reasons == ()
+    assert not any(a.product == PRODUCT for a in report.assets_at_risk)
+
+
+def test_demo_sbom_is_a_cyclonedx_document() -> None:
+    data = json.loads((DEMO / "sbom" / "valtaro-amf-24.2.cdx.json").read_text())
+    assert data["bomFormat"] == "CycloneDX" and data["specVersion"] == "1.5"

@@ -1,0 +1,254 @@
+"""Binary equivalence of directories, tar archives and manifests; refusing unsafe input."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import os
+import tarfile
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from fiveguard.domain.catalogue import ArchiveLimits, EvidenceRules
+from fiveguard.domain.errors import InputError
+from fiveguard.evidence.equivalence import (
+    compare,
+    equivalence_record,
+    hash_file,
+    read_side,
+)
+
+FILES = {
+    "bin/amf": b"\x7fELF reviewed amf binary" * 100,
+    "lib/libssl.so.3": b"libssl " * 1000,
+    "etc/amf.conf": b"port=38412\n",
+    "share/doc/README": b"readme\n",
+}
+
+
+def _tree(root: Path, files: dict[str, bytes]) -> Path:
+    for name, data in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return root
+
+
+def _tar(path: Path, files: dict[str, bytes], mode: str = "w:gz") -> Path:
+    with tarfile.open(path, mode) as archive:
+        for name, data in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return path
+
+
+def _deployed() -> dict[str, bytes]:
+    files = dict(FILES)
+    amf = bytearray(files["bin/amf"])
+    amf[10] ^= 0x01  # one byte differs
+    files["bin/amf"] = bytes(amf)
+    del files["share/doc/README"]  # one file missing
+    files["bin/debug-shell"] = b"#!/bin/sh\n"  # one file extra
+    return files
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # messages name files relative to the working directory
+
+
+@pytest.fixture
+def limits(rules: EvidenceRules) -> ArchiveLimits:
+    return rules.archive_limits
+
+
+@pytest.mark.parametrize("mode", ["w", "w:gz", "w:bz2", "w:xz"])
+def test_one_byte_differs_one_missing_one_extra_across_forms(
+    tmp_path: Path, limits: ArchiveLimits, mode: str
+) -> None:
+    reviewed = _tree(tmp_path / "reviewed", FILES)
+    deployed = _tar(tmp_path / "deployed.tar", _deployed(), mode)
+    result = compare(read_side(reviewed, limits), read_side(deployed, limits))
+    assert result.identical == ["etc/amf.conf", "lib/libssl.so.3"]
+    assert result.differing == ["bin/amf"]
+    assert result.missing == ["share/doc/README"]
+    assert result.extra == ["bin/debug-shell"]
+    assert result.ratio == pytest.approx(2 / 5)
+
+
+def test_manifest_against_directory_and_identical_sides(
+    tmp_path: Path, limits: ArchiveLimits
+) -> None:
+    reviewed = _tree(tmp_path / "r", FILES)
+    lines = [f"{hashlib.sha256(d).hexdigest()}  ./{n}" for n, d in FILES.items()]
+    lines[0] = "# sha256sum output\n" + lines[0]
+    bsd = f"SHA256 (etc/amf.conf) = {hashlib.sha256(FILES['etc/amf.conf']).hexdigest()}"
+    manifest = tmp_path / "reviewed.sha256"
+    manifest.write_text("\n".join(lines) + "\n")
+    result = compare(read_side(manifest, limits), read_side(reviewed, limits))
+    assert result.ratio == 1.0 and len(result.identical) == 4
+    (tmp_path / "bsd.txt").write_text(bsd + "\n")
+    assert read_side(tmp_path / "bsd.txt", limits).entries == {
+        "etc/amf.conf": hashlib.sha256(FILES["etc/amf.conf"]).hexdigest()
+    }
+
+
+def test_record_carries_counts_ratio_and_paths(tmp_path: Path, limits: ArchiveLimits) -> None:
+    reviewed = _tree(tmp_path / "r", FILES)
+    deployed = _tree(tmp_path / "d", _deployed())
+    result = compare(read_side(reviewed, limits), read_side(deployed, limits))
+    import datetime as dt
+
+    record = equivalence_record(result, "ve-core@5.2", dt.date(2026, 6, 30))
+    assert (record.identical, record.differing, record.missing, record.extra) == (2, 1, 1, 1)
+    assert record.ratio == pytest.approx(0.4) and not record.equivalent
+    assert record.differing_paths == ("bin/amf",) and record.id == "equivalence-ve-core-5.2"
+    assert record.reviewed is not None and record.reviewed.startswith("directory")
+
+
+def test_symlinks_inside_compare_by_target_outside_are_refused(
+    tmp_path: Path, limits: ArchiveLimits
+) -> None:
+    root = _tree(tmp_path / "r", FILES)
+    os.symlink("libssl.so.3", root / "lib" / "libssl.so")
+    assert read_side(root, limits).entries["lib/libssl.so"] == "symlink:libssl.so.3"
+    os.symlink("../../../etc/passwd", root / "lib" / "evil")
+    with pytest.raises(InputError, match="points outside the tree"):
+        read_side(root, limits)
+    (root / "lib" / "evil").unlink()
+    os.symlink("/etc/passwd", root / "lib" / "abs")
+    with pytest.raises(InputError, match="absolute path"):
+        read_side(root, limits)
+
+
+def test_fifo_in_a_directory_is_refused(tmp_path: Path, limits: ArchiveLimits) -> None:
+    root = _tree(tmp_path / "r", FILES)
+    os.mkfifo(root / "pipe")
+    with pytest.raises(InputError) as caught:
+        read_side(root, limits)
+    assert str(caught.value.problems[0]).endswith("r: pipe: FIFO: not accepted")
+
+
+def _raw_tar(path: Path, members: list[tarfile.TarInfo], data: dict[str, bytes]) -> Path:
+    with tarfile.open(path, "w:gz") as archive:
+        for info in members:
+            payload = data.get(info.name)
+            archive.addfile(info, io.BytesIO(payload) if payload is not None else None)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "linkname", "message"),
+    [
+        ("../../etc/cron.d/x", tarfile.REGTYPE, "", "path traversal"),
+        ("/etc/passwd", tarfile.REGTYPE, "", "absolute path"),
+        ("lib/evil", tarfile.SYMTYPE, "../../../etc/shadow", "points outside the tree"),
+        ("lib/evil", tarfile.SYMTYPE, "/etc/shadow", "absolute path"),
+        ("lib/hard", tarfile.LNKTYPE, "../outside", "path traversal"),
+        ("lib/hard", tarfile.LNKTYPE, "not/seen", "not an earlier member"),
+        ("dev/sda", tarfile.BLKTYPE, "", "device file"),
+        ("dev/tty", tarfile.CHRTYPE, "", "device file"),
+        ("run/pipe", tarfile.FIFOTYPE, "", "FIFO"),
+    ],
+)
+def test_unsafe_archive_members_are_refused_with_their_name(
+    tmp_path: Path, limits: ArchiveLimits, name: str, kind: bytes, linkname: str, message: str
+) -> None:
+    ok = tarfile.TarInfo("bin/ok")
+    ok.size = 2
+    bad = tarfile.TarInfo(name)
+    bad.type = kind
+    bad.linkname = linkname
+    if kind == tarfile.REGTYPE:
+        bad.size = 1
+    path = _raw_tar(tmp_path / "x.tar.gz", [ok, bad], {"bin/ok": b"ok", name: b"!"})
+    with pytest.raises(InputError) as caught:
+        read_side(path, limits)
+    text = str(caught.value.problems[0])
+    assert text.startswith("x.tar.gz: ") and message in text and name in text
+
+
+def test_decompression_bomb_is_stopped_while_it_inflates(
+    tmp_path: Path, limits: ArchiveLimits
+) -> None:
+    bomb = tmp_path / "bomb.tar.gz"
+    with gzip.open(bomb, "wb", compresslevel=9) as raw, tarfile.open(fileobj=raw, mode="w") as tar:
+        info = tarfile.TarInfo("zeros.img")
+        info.size = 64 << 20
+        tar.addfile(info, io.BytesIO(bytes(info.size)))
+    assert bomb.stat().st_size < 200_000
+    tight = limits.model_copy(update={"ratio_after_bytes": 4 << 20, "max_ratio": 50.0})
+    with pytest.raises(InputError, match="decompression bomb"):
+        read_side(bomb, tight)
+    small = limits.model_copy(update={"max_total_bytes": 1 << 20})
+    with pytest.raises(InputError, match="max_total_bytes"):
+        read_side(bomb, small)
+
+
+def test_member_count_limit(tmp_path: Path, limits: ArchiveLimits) -> None:
+    path = _tar(tmp_path / "many.tar", {f"f{i}": b"x" for i in range(20)}, "w")
+    with pytest.raises(InputError, match="more than 10 members"):
+        read_side(path, limits.model_copy(update={"max_members": 10}))
+
+
+def test_corrupt_archive_and_bad_manifest_are_located(
+    tmp_path: Path, limits: ArchiveLimits
+) -> None:
+    good = _tar(tmp_path / "a.tar.gz", FILES).read_bytes()
+    (tmp_path / "cut.tar.gz").write_bytes(good[: len(good) // 2])
+    with pytest.raises(InputError) as caught:
+        read_side(tmp_path / "cut.tar.gz", limits)
+    assert str(caught.value.problems[0]).startswith("cut.tar.gz: ")
+    digest = "0" * 64
+    (tmp_path / "m.txt").write_text(f"{digest}  a\nnot a line\n{digest}  ../x\n{digest}  a\n")
+    with pytest.raises(InputError) as caught:
+        read_side(tmp_path / "m.txt", limits)
+    assert [str(p).split(": ", 1)[0] for p in caught.value.problems] == [
+        "m.txt:2:1",
+        "m.txt:3:1",
+        "m.txt:4:1",
+    ]
+
+
+def test_hashing_streams_a_large_file_in_small_memory(
+    tmp_path: Path, limits: ArchiveLimits
+) -> None:
+    big = tmp_path / "tree" / "image.bin"
+    big.parent.mkdir()
+    with big.open("wb") as handle:  # sparse: 1 GiB on paper, little on disk
+        handle.truncate(1 << 30)
+    tracemalloc.start()
+    try:
+        tree = read_side(big.parent, limits)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 << 20
+    assert tree.entries["image.bin"] == hash_file(big)[0]
+    assert tree.bytes_read == 1 << 30
+
+
+def test_archive_members_stream_in_small_memory(tmp_path: Path, limits: ArchiveLimits) -> None:
+    path = tmp_path / "big.tar"
+    size = 128 << 20
+    with tarfile.open(path, "w") as archive:
+        info = tarfile.TarInfo("image.bin")
+        info.size = size
+        archive.addfile(info, io.BytesIO(bytes(size)))
+    tracemalloc.start()
+    try:
+        tree = read_side(path, limits)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 << 20
+    assert tree.entries["image.bin"] == hashlib.sha256(bytes(size)).hexdigest()
+
+
+def test_missing_side_is_reported(tmp_path: Path, limits: ArchiveLimits) -> None:
+    with pytest.raises(InputError, match="not found"):
+        read_side(tmp_path / "nope", limits)
