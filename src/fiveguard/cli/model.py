@@ -78,10 +78,14 @@ def demo(
     Example: [bold]fiveguard demo[/bold]  (then open fiveguard-demo/report.html)
     """
     from fiveguard.cli.assess import run_assessment
+    from fiveguard.cli.simulate import demo_simulation, print_demo_simulation
 
     with common.demo_model_path() as path:
         loaded, cat = common.model(ctx, path)
-        run_assessment(ctx, loaded, cat, policy, json_out, out)
+        simulated, worst, section = demo_simulation(loaded, cat)
+        run_assessment(ctx, loaded, cat, policy, json_out, out, simulation=section)
+    if not json_out:
+        print_demo_simulation(simulated, worst)
 
 
 def print_summary(summary: ModelSummary) -> None:

@@ -1,0 +1,156 @@
+"""The report's simulation section: worst single-supplier events, the Monte Carlo
+distribution, the event sources contributing most, and an exceedance chart (inline SVG)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from fiveguard.report.charts import FONT, PALETTE, _t
+from fiveguard.report.render import ReportTable, SimulationSection
+from fiveguard.simulate.results import CurvePoint, SimulationResult, SupplierEvent
+
+FIELDS = (
+    ("people_without_service", "people without service"),
+    ("subscribers_exposed", "subscribers exposed"),
+    ("assets_down", "assets down"),
+    ("sites_down", "sites down"),
+)
+
+
+def simulation_section(
+    result: SimulationResult, worst: Sequence[SupplierEvent], top: int = 8
+) -> SimulationSection:
+    """The simulation part of the report, from a Monte Carlo result and supplier events."""
+    people = result.distributions.people_without_service
+    summary = (
+        f"{result.trials:,} simulated years (seed {result.seed}). In a typical year "
+        f"{people.p50:,} people lose service at some point; in one year in twenty, "
+        f"{people.p95:,} or more; in one in a hundred, {people.p99:,} or more "
+        f"(mean {people.mean:,.0f}). The worst single-supplier event, "
+        f"{worst[0].event if worst else 'none'}, would leave "
+        f"{worst[0].impact.people_without_service if worst else 0:,} people without service."
+    )
+    return SimulationSection(
+        title="Simulation",
+        summary=summary,
+        tables=(_worst_table(worst[:top]), _distribution_table(result), _source_table(result, top)),
+        charts=(exceedance_chart(result.exceedance_curve, result.trials),),
+        provenance=(
+            ("trials", f"{result.trials:,} (one per year), seed {result.seed}"),
+            ("parameters", result.parameters),
+            ("engine", "fiveguard.simulate: bit-parallel propagation, events sampled by hits"),
+        ),
+    )
+
+
+def _worst_table(worst: Sequence[SupplierEvent]) -> ReportTable:
+    return ReportTable(
+        title="Worst single-supplier events (what if it happened)",
+        columns=("event", *(title for _, title in FIELDS)),
+        rows=tuple(
+            (e.event, *(f"{getattr(e.impact, name):,}" for name, _ in FIELDS)) for e in worst
+        ),
+        note="A supplier fault takes every asset on the supplier's products down; a "
+        "malicious update compromises them (and takes them down in sabotage).",
+    )
+
+
+def _distribution_table(result: SimulationResult) -> ReportTable:
+    rows = []
+    for name, title in FIELDS:
+        d = getattr(result.distributions, name)
+        rows.append(
+            (title, f"{d.mean:,.0f}", f"{d.p50:,}", f"{d.p95:,}", f"{d.p99:,}", f"{d.max:,}")
+        )
+    return ReportTable(
+        title="Per simulated year",
+        columns=("impact", "mean", "P50", "P95", "P99", "max"),
+        rows=tuple(rows),
+    )
+
+
+def _source_table(result: SimulationResult, top: int) -> ReportTable:
+    ranked = sorted(result.events, key=lambda e: -e.expected_people_without_service)[:top]
+    return ReportTable(
+        title="Event sources contributing most",
+        columns=("source", "annual probability", "worst case: people", "expected people/yr"),
+        rows=tuple(
+            (
+                e.source + (f" (×{e.sources:,})" if e.sources > 1 else ""),
+                f"{e.annual_probability:.3g}",
+                f"{e.impact.people_without_service:,}",
+                f"{e.expected_people_without_service:,.0f}",
+            )
+            for e in ranked
+        ),
+        note="Each source alone: its annual probability times the mean people without "
+        "service when it happens. The JSON lists every source with its derivation.",
+    )
+
+
+def exceedance_chart(curve: Sequence[CurvePoint], trials: int, width: int = 640) -> str:
+    """Annual probability of at least N people without service, on log-log axes."""
+    title = "Annual probability that at least N people lose service"
+    height, left, right, top, bottom = 300, 64, 16, 34, 44
+    points = [p for p in curve if p.people > 0 and p.probability > 0]
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" style="{FONT}">'
+        f"<title>{_t(title)}</title>"
+        f"<desc>{_t('; '.join(f'{p.people:,} people: {p.probability:.3g}' for p in points))}</desc>"
+        f'<text x="{left}" y="20" font-size="14" font-weight="600">{_t(title)}</text>'
+    )
+    if not points:
+        return head + f'<text x="{left}" y="60" font-size="12">no year lost service</text></svg>'
+    x_lo = math.floor(math.log10(points[0].people))
+    x_hi = max(math.ceil(math.log10(points[-1].people)), x_lo + 1)
+    y_lo = min(math.floor(math.log10(1.0 / trials)), math.floor(math.log10(points[-1].probability)))
+    plot_w, plot_h = width - left - right, height - top - bottom
+
+    def x(people: float) -> float:
+        return left + (math.log10(people) - x_lo) / (x_hi - x_lo) * plot_w
+
+    def y(probability: float) -> float:
+        return top + (0 - math.log10(probability)) / (0 - y_lo) * plot_h
+
+    parts = [head]
+    for e in range(x_lo, x_hi + 1):
+        parts.append(
+            f'<line x1="{x(10**e):.1f}" y1="{top}" x2="{x(10**e):.1f}" y2="{top + plot_h}" '
+            f'stroke="#ddd"/><text x="{x(10**e):.1f}" y="{top + plot_h + 16}" font-size="11" '
+            f'text-anchor="middle">{_t(_people(10**e))}</text>'
+        )
+    for e in range(y_lo, 1):
+        parts.append(
+            f'<line x1="{left}" y1="{y(10**e):.1f}" x2="{left + plot_w}" y2="{y(10**e):.1f}" '
+            f'stroke="#ddd"/><text x="{left - 6}" y="{y(10**e) + 4:.1f}" font-size="11" '
+            f'text-anchor="end">{10**e:g}</text>'
+        )
+    steps = []
+    for point in points:
+        steps.append(f"{x(point.people):.1f},{y(point.probability):.1f}")
+    parts.append(
+        f'<polyline fill="none" stroke="{PALETTE[0]}" stroke-width="2" points="{" ".join(steps)}"/>'
+    )
+    parts.extend(
+        f'<circle cx="{x(p.people):.1f}" cy="{y(p.probability):.1f}" r="2.5" fill="{PALETTE[0]}">'
+        f"<title>{_t(f'{p.people:,} people or more: {p.probability:.3g} per year')}</title>"
+        "</circle>"
+        for p in points
+    )
+    parts.append(
+        f'<text x="{left + plot_w / 2:.1f}" y="{height - 6}" font-size="11" '
+        'text-anchor="middle">people without service (N, log scale)</text>'
+        f'<text x="14" y="{top + plot_h / 2:.1f}" font-size="11" text-anchor="middle" '
+        f'transform="rotate(-90 14 {top + plot_h / 2:.1f})">probability per year (log)</text>'
+        "</svg>"
+    )
+    return "".join(parts)
+
+
+def _people(n: float) -> str:
+    for size, unit in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
+        if n >= size:
+            return f"{n / size:g}{unit}"
+    return f"{n:g}"

@@ -1,0 +1,97 @@
+"""Simulation of supplier-level events propagated through national networks.
+
+The engines are pure: a model and the catalogue in, arrays and result objects out.
+
+- :func:`whatif`: the deterministic impact of events happening together;
+- :func:`simulate`: a Monte Carlo run, one trial per year, with the distribution of each
+  impact and the contribution of each event source;
+- :func:`worst_supplier_events`: every single-supplier event, worst first.
+
+See docs/simulation.md for the semantics, the parameters and the performance design.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fiveguard.domain.catalogue import Catalogue
+from fiveguard.domain.model import NetworkModel
+from fiveguard.simulate.compile import CompiledNetwork, compile_network
+from fiveguard.simulate.contributions import source_results
+from fiveguard.simulate.engines import Progress, run_trials
+from fiveguard.simulate.events import Event, EventType, Mode, parse_event
+from fiveguard.simulate.measures import OperatorEffects, operator_effects
+from fiveguard.simulate.results import SimulationResult, SupplierEvent, WhatIfResult
+from fiveguard.simulate.sources import EventSources, event_sources
+from fiveguard.simulate.summary import simulation_result
+from fiveguard.simulate.whatif import whatif, worst_supplier_events
+
+
+@dataclass(frozen=True, eq=False)
+class Prepared:
+    """A model compiled once, with its measure effects and event sources."""
+
+    model: NetworkModel
+    catalogue: Catalogue
+    compiled: CompiledNetwork
+    effects: OperatorEffects
+    sources: EventSources
+
+
+def prepare(model: NetworkModel, catalogue: Catalogue) -> Prepared:
+    """Compile ``model`` and derive its event sources (raises InputError on bad parameters)."""
+    effects = operator_effects(model, catalogue)
+    compiled = compile_network(model, catalogue, effects=effects)
+    return Prepared(
+        model, catalogue, compiled, effects, event_sources(model, catalogue, compiled, effects)
+    )
+
+
+def simulate(
+    model: NetworkModel | Prepared,
+    catalogue: Catalogue,
+    trials: int,
+    seed: int,
+    *,
+    workers: int = 1,
+    scheduler: object | None = None,
+    progress: Progress | None = None,
+) -> SimulationResult:
+    """A Monte Carlo run of ``trials`` years: distributions, exceedance and event sources.
+
+    ``scheduler`` is a Dask scheduler address or ``distributed.Client``; without it,
+    ``workers`` local processes run the batches. The same seed gives the same result
+    whatever the workers, batches or scheduler.
+    """
+    ready = model if isinstance(model, Prepared) else prepare(model, catalogue)
+    impacts = run_trials(
+        ready.compiled,
+        ready.sources,
+        trials,
+        seed,
+        workers=workers,
+        scheduler=scheduler,  # type: ignore[arg-type]
+        progress=progress,
+    )
+    events = source_results(ready.model, catalogue, ready.compiled, ready.sources, ready.effects)
+    return simulation_result(
+        ready.compiled, catalogue, impacts, seed=seed, model=ready.model.source, events=events
+    )
+
+
+__all__ = [
+    "CompiledNetwork",
+    "Event",
+    "EventType",
+    "Mode",
+    "Prepared",
+    "SimulationResult",
+    "SupplierEvent",
+    "WhatIfResult",
+    "compile_network",
+    "parse_event",
+    "prepare",
+    "simulate",
+    "whatif",
+    "worst_supplier_events",
+]

@@ -1,0 +1,70 @@
+"""Trials packed as bits: trial ``t`` of a batch is bit ``t % 64`` of word ``t // 64``.
+
+A *plane* is a ``uint64`` array of shape ``(rows, words)``: one row per asset class (or
+event target), one bit per trial. These helpers set bits from (row, trial) pairs, read
+them back, and unpack planes into ``uint8`` matrices for weighted sums.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+Plane = npt.NDArray[np.uint64]
+IntArray = npt.NDArray[np.int64]
+BITS = 64
+
+
+def words_for(trials: int) -> int:
+    """Words needed to hold ``trials`` bits."""
+    return max(1, -(-trials // BITS))
+
+
+def empty_plane(rows: int, words: int) -> Plane:
+    """A ``(rows, words)`` plane with every bit clear."""
+    return np.zeros((rows, words), dtype=np.uint64)
+
+
+def set_bits(plane: Plane, rows: npt.ArrayLike, trials: npt.ArrayLike) -> None:
+    """Set bit ``trials[i]`` of row ``rows[i]`` for every ``i`` (repeats are harmless).
+
+    ``plane``: ``(R, W)`` uint64, C-contiguous, modified in place.
+    """
+    r = np.asarray(rows, dtype=np.int64)
+    t = np.asarray(trials, dtype=np.int64)
+    if r.size == 0:
+        return
+    if not plane.flags.c_contiguous:
+        raise ValueError("set_bits needs a C-contiguous plane")
+    words = plane.shape[1]
+    flat = plane.reshape(-1)
+    masks = np.left_shift(np.uint64(1), (t & (BITS - 1)).astype(np.uint64))
+    np.bitwise_or.at(flat, r * words + (t >> 6), masks)
+
+
+def get_bits(plane: Plane, rows: npt.ArrayLike, trials: npt.ArrayLike) -> npt.NDArray[np.bool_]:
+    """Bit ``trials[i]`` of row ``rows[i]``, as booleans of the pairs' shape."""
+    r = np.asarray(rows, dtype=np.int64)
+    t = np.asarray(trials, dtype=np.int64)
+    words = plane[r, t >> 6]
+    bits: npt.NDArray[np.bool_] = ((words >> (t & (BITS - 1)).astype(np.uint64)) & 1).astype(bool)
+    return bits
+
+
+def unpack(plane: Plane, trials: int) -> npt.NDArray[np.uint8]:
+    """``(R, W)`` uint64 → ``(R, trials)`` uint8 of 0/1 (little-endian bit order)."""
+    if plane.shape[0] == 0:
+        return np.zeros((0, trials), dtype=np.uint8)
+    # little-endian words, so that byte k of a row holds trials 8k … 8k+7 on any machine
+    as_bytes = np.ascontiguousarray(plane, dtype="<u8").view(np.uint8)
+    return np.unpackbits(as_bytes, axis=1, count=trials, bitorder="little")
+
+
+def trial_mask(trials: int, words: int) -> Plane:
+    """``(words,)`` uint64 with the first ``trials`` bits set: masks padding bits off."""
+    mask = np.zeros(words, dtype=np.uint64)
+    full, rest = divmod(trials, BITS)
+    mask[:full] = np.uint64(0xFFFFFFFFFFFFFFFF)
+    if rest:
+        mask[full] = np.uint64((1 << rest) - 1)
+    return mask

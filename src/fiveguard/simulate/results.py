@@ -1,0 +1,144 @@
+"""Result types of the simulation: what-if impacts, distributions, event sources.
+
+Every number can be traced: an impact is a plain count over assets; a distribution is
+computed from the per-trial impacts; each event source lists its annual probability, the
+catalogue parameters and measure effects that produced it (``derivation``), and what it
+does when it happens (``impact``, ``variants``).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Result(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Counts(_Result):
+    """The impact numbers of one trial (or one operator or region of it)."""
+
+    people_without_service: int = Field(
+        description="Population of radio assets that are down, except people whose operator "
+        "has a roaming partner with a radio asset in the same region that is not down."
+    )
+    subscribers_exposed: int = Field(
+        description="Population of radio assets that are compromised or have a compromised "
+        "asset in their transitive requires closure (members of any: groups included)."
+    )
+    assets_down: int
+    assets_compromised: int
+    sites_down: int = Field(description="Sum of the sites of the assets that are down.")
+
+
+class Impact(Counts):
+    """A deterministic impact, nationally and broken down."""
+
+    by_operator: dict[str, Counts]
+    by_region: dict[str, Counts] = Field(
+        description="Assets with a region only; the national figures also count the others."
+    )
+    critical_services: tuple[str, ...] = Field(
+        description="Critical services carried by an asset that is down or compromised."
+    )
+
+
+class WhatIfResult(Impact):
+    """The impact of a set of events happening together."""
+
+    model: str | None
+    events: tuple[str, ...]
+
+
+class Exceedance(_Result):
+    """Annual probability that an impact reaches ``threshold`` or more."""
+
+    threshold: int
+    probability: float
+
+
+class Distribution(_Result):
+    """An impact over the simulated years. Percentiles are order statistics (the
+    smallest value reached or passed by at least that share of years)."""
+
+    mean: float
+    p50: int
+    p95: int
+    p99: int
+    max: int
+    exceedance: tuple[Exceedance, ...]
+
+
+class Distributions(_Result):
+    """One :class:`Distribution` per impact."""
+
+    people_without_service: Distribution
+    subscribers_exposed: Distribution
+    assets_down: Distribution
+    assets_compromised: Distribution
+    sites_down: Distribution
+
+
+class Step(_Result):
+    """One step of an annual probability's derivation."""
+
+    parameter: str = Field(description="Catalogue path of the parameter, or the measure.")
+    value: str
+    note: str
+
+
+class Variant(_Result):
+    """One way an event source can play out, with its share of the source's events."""
+
+    label: str
+    share: float
+    impact: Counts
+
+
+class EventSourceResult(_Result):
+    """One event source (or a group of equal per-asset sources) and what it contributes."""
+
+    source: str = Field(description="TYPE:TARGET, e.g. supplier-update:vendor-x.")
+    kind: str
+    annual_probability: float = Field(description="Per source and year.")
+    sources: int = Field(default=1, description="Independent sources in the group.")
+    derivation: tuple[Step, ...]
+    impact: Counts = Field(description="What-if impact of its worst variant.")
+    variants: tuple[Variant, ...] = ()
+    expected_people_without_service: float = Field(
+        description="Per year: probability × mean people without service when it happens, "
+        "summed over the group's sources (alone, without other events)."
+    )
+    expected_subscribers_exposed: float
+
+
+class CurvePoint(_Result):
+    """A point of the exceedance curve: P(people without service ≥ people) per year."""
+
+    people: int
+    probability: float
+
+
+class SimulationResult(_Result):
+    """A Monte Carlo run: one trial per simulated year."""
+
+    model: str | None
+    trials: int
+    seed: int
+    distributions: Distributions
+    by_operator: dict[str, Distributions]
+    by_region: dict[str, Distributions]
+    critical_services: dict[str, float] = Field(
+        description="Per critical service, the annual probability that it is affected."
+    )
+    exceedance_curve: tuple[CurvePoint, ...]
+    events: tuple[EventSourceResult, ...]
+    parameters: str = Field(description="Where the simulation parameters come from.")
+
+
+class SupplierEvent(_Result):
+    """The impact of one single-supplier event (for summaries and reports)."""
+
+    supplier: str
+    event: str
+    impact: Counts

@@ -1,0 +1,334 @@
+"""Monte Carlo event sources and their annual probabilities, each traced to its parameters.
+
+Sources, one Bernoulli trial per year each:
+
+- per supplier, a malicious update: probability from the supplier's profile by the
+  catalogue's rule; it reaches each operator with the probability left by that operator's
+  measures (TM07 …), and is sabotage with the catalogue's share;
+- per deployed product version, a common-mode fault: probability from the supplier's
+  product quality;
+- per operator, a misconfiguration taking down one of its core or transport assets,
+  chosen uniformly; lowered by the operator's measures;
+- per region, a power loss with a log-normal duration;
+- per asset, an independent failure: probability by the domain of its kind, lowered by
+  the operator's measures.
+
+Every probability comes with its :class:`Step` list: the catalogue parameters and measure
+effects that produced it, named by their path in the catalogue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from fiveguard.domain.base import Level
+from fiveguard.domain.catalogue import Catalogue, Domain
+from fiveguard.domain.errors import InputError, Location, Problem
+from fiveguard.domain.model import NetworkModel
+from fiveguard.domain.network import PROFILE_FACTORS, Supplier
+from fiveguard.simulate.compile import CompiledNetwork
+from fiveguard.simulate.measures import OperatorEffects
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+LEVELS = (Level.LOW, Level.MEDIUM, Level.HIGH)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a probability's derivation: a named parameter (or measure effect), its
+    value, and what it does."""
+
+    parameter: str
+    value: str
+    note: str
+
+
+Derivation = tuple[Step, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class ProbabilityGroups:
+    """Sources grouped by equal probability: the sources of ``values[i]`` are
+    ``order[starts[i] : starts[i] + counts[i]]``, ascending."""
+
+    values: FloatArray
+    order: IntArray
+    starts: IntArray
+    counts: IntArray
+
+    @classmethod
+    def of(cls, probability: FloatArray) -> ProbabilityGroups:
+        values, inverse = np.unique(probability, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        order = np.argsort(inverse, kind="stable").astype(np.int64)
+        counts = np.bincount(inverse, minlength=values.shape[0]).astype(np.int64)
+        return cls(values.astype(np.float64), order, np.cumsum(counts) - counts, counts)
+
+
+@dataclass(frozen=True, eq=False)
+class EventSources:
+    """Every event source of a model. Arrays are indexed like the compiled model's
+    suppliers (S), versions (P), operators (K), regions (R) and assets (N)."""
+
+    update_probability: FloatArray  # (S,)
+    update_reach: FloatArray  # (K,) probability an update lands at the operator
+    sabotage_share: float
+    fault_probability: FloatArray  # (P,)
+    misconfiguration_probability: FloatArray  # (K,)
+    misconfiguration_ptr: IntArray  # (K+1,) into misconfiguration_targets
+    misconfiguration_targets: IntArray  # asset indices
+    power_probability: FloatArray  # (R,)
+    power_median_hours: float
+    power_sigma: float
+    failure_probability: FloatArray  # (N,)
+    failure_groups: ProbabilityGroups  # the same, grouped once for the sampler
+    update_steps: tuple[Derivation, ...]
+    fault_steps: tuple[Derivation, ...]
+    misconfiguration_steps: tuple[Derivation, ...]
+    power_steps: Derivation
+
+
+def parameter_problems(catalogue: Catalogue) -> list[Problem]:
+    """References in ``simulation`` that types cannot check: factors and measures."""
+    params = catalogue.simulation
+    words = ", ".join(PROFILE_FACTORS)
+    found: list[tuple[str, str]] = []
+    for i, factor in enumerate(params.supplier_update.factors):
+        if factor not in PROFILE_FACTORS:
+            found.append((f"supplier_update.factors[{i}]", f"unknown factor {factor!r}"))
+    if params.product_fault.factor not in PROFILE_FACTORS:
+        found.append(("product_fault.factor", f"unknown factor {params.product_fault.factor!r}"))
+    found = [(path, f"{message}; a supplier profile has: {words}") for path, message in found]
+    for effect_id, effect in params.measure_effects.items():
+        if effect.measure not in catalogue.measures:
+            found.append(
+                (f"measure_effects.{effect_id}.measure", f"unknown measure {effect.measure!r}")
+            )
+    if params.supplier_update.medium_from > params.supplier_update.high_from:
+        found.append(("supplier_update.medium_from", "medium_from is above high_from"))
+    return [
+        Problem(Location(file="catalogue", path=f"simulation.{path}"), message)
+        for path, message in found
+    ]
+
+
+def event_sources(
+    model: NetworkModel,
+    catalogue: Catalogue,
+    compiled: CompiledNetwork,
+    effects: OperatorEffects,
+) -> EventSources:
+    """The event sources of a model, with probabilities from the catalogue and measures."""
+    problems = parameter_problems(catalogue)
+    if problems:
+        raise InputError(problems)
+    params = catalogue.simulation
+    suppliers = model.suppliers
+    update = [update_probability(suppliers[s], catalogue) for s in compiled.suppliers]
+    update_tail = _update_tail_steps(catalogue, compiled, effects)
+    faults = [
+        fault_probability(suppliers[compiled.suppliers[s]] if s >= 0 else None, catalogue)
+        for s in compiled.version_supplier.tolist()
+    ]
+    targets, ptr = _misconfiguration_targets(model, catalogue, compiled)
+    base = params.misconfiguration.annual_probability
+    misconfiguration = base * effects.misconfiguration * (np.diff(ptr) > 0)
+    duration = params.power_loss.duration
+    failure = _failure_probability(model, catalogue, compiled, effects)
+    return EventSources(
+        update_probability=np.asarray([p for p, _ in update], dtype=np.float64),
+        update_reach=effects.reach.copy(),
+        sabotage_share=params.supplier_update.sabotage_share,
+        fault_probability=np.asarray([p for p, _ in faults], dtype=np.float64),
+        misconfiguration_probability=misconfiguration.astype(np.float64),
+        misconfiguration_ptr=ptr,
+        misconfiguration_targets=targets,
+        power_probability=np.full(len(compiled.regions), params.power_loss.annual_probability),
+        power_median_hours=duration.median_hours,
+        power_sigma=duration.sigma,
+        failure_probability=failure,
+        failure_groups=ProbabilityGroups.of(failure),
+        update_steps=tuple((*steps, *update_tail) for _, steps in update),
+        fault_steps=tuple(steps for _, steps in faults),
+        misconfiguration_steps=tuple(
+            _misconfiguration_steps(catalogue, effects, operator, int(ptr[k + 1] - ptr[k]))
+            for k, operator in enumerate(compiled.operators)
+        ),
+        power_steps=(
+            Step(
+                "simulation.power_loss.annual_probability",
+                f"{params.power_loss.annual_probability:g}",
+                "per region and year",
+            ),
+            Step(
+                "simulation.power_loss.duration",
+                f"log-normal, median {duration.median_hours:g} h, sigma {duration.sigma:g}",
+                "how long a loss lasts; assets with shorter autonomy go down",
+            ),
+        ),
+    )
+
+
+def _update_tail_steps(
+    catalogue: Catalogue, compiled: CompiledNetwork, effects: OperatorEffects
+) -> Derivation:
+    """The steps every supplier's update shares: the sabotage share, the reach per operator."""
+    share = Step(
+        "simulation.supplier_update.sabotage_share",
+        f"{catalogue.simulation.supplier_update.sabotage_share:g}",
+        "share of malicious updates that also take the compromised assets down",
+    )
+    reach = tuple(
+        Step(
+            f"reach at {operator}",
+            f"{effects.reach[k]:.4g}",
+            "; ".join(a.describe() for a in effects.of(operator, "supplier-update-reach"))
+            or "no measure lowers it",
+        )
+        for k, operator in enumerate(compiled.operators)
+    )
+    return (share, *reach)
+
+
+# ---------------------------------------------------------------------------- per supplier
+
+
+def _factor_level(supplier: Supplier, factor: str, unknown: Level) -> tuple[Level, bool]:
+    score = getattr(supplier.profile, factor, None)
+    return (score.score, True) if score is not None else (unknown, False)
+
+
+def update_probability(supplier: Supplier, catalogue: Catalogue) -> tuple[float, Derivation]:
+    """Annual probability of a malicious update by ``supplier``, and how it follows."""
+    rule = catalogue.simulation.supplier_update
+    levels = [_factor_level(supplier, f, rule.unknown_level) for f in rule.factors]
+    ranks = [level.rank for level, _ in levels]
+    combined = float(np.mean(ranks)) if rule.combine == "mean" else float(max(ranks))
+    level = (
+        Level.HIGH
+        if combined >= rule.high_from
+        else Level.MEDIUM
+        if combined >= rule.medium_from
+        else Level.LOW
+    )
+    scored = ", ".join(
+        f"{f} {lv.value}" + ("" if known else " (unscored)")
+        for f, (lv, known) in zip(rule.factors, levels, strict=True)
+    )
+    probability = rule.annual_probability.of(level)
+    return probability, (
+        Step(
+            "simulation.supplier_update.factors",
+            scored,
+            f"unscored factors count as {rule.unknown_level.value} "
+            "(simulation.supplier_update.unknown_level)",
+        ),
+        Step(
+            f"simulation.supplier_update.combine = {rule.combine}",
+            f"{combined:.3g} → {level.value}",
+            f"ranks low 1, medium 2, high 3; medium from {rule.medium_from:g}, "
+            f"high from {rule.high_from:g}",
+        ),
+        Step(
+            f"simulation.supplier_update.annual_probability.{level.value}",
+            f"{probability:g}",
+            "annual probability of a malicious update",
+        ),
+    )
+
+
+def fault_probability(supplier: Supplier | None, catalogue: Catalogue) -> tuple[float, Derivation]:
+    """Annual probability of a common-mode fault of one version of ``supplier``'s product."""
+    rule = catalogue.simulation.product_fault
+    if supplier is None:
+        level, known = rule.unknown_level, False
+    else:
+        level, known = _factor_level(supplier, rule.factor, rule.unknown_level)
+    probability = rule.annual_probability.of(level)
+    return probability, (
+        Step(
+            f"simulation.product_fault.factor = {rule.factor}",
+            level.value + ("" if known else " (unscored)"),
+            f"the supplier's score; unscored counts as {rule.unknown_level.value}",
+        ),
+        Step(
+            f"simulation.product_fault.annual_probability.{level.value}",
+            f"{probability:g}",
+            "annual probability of a fault stopping every asset on the version",
+        ),
+    )
+
+
+# ------------------------------------------------------------------ per operator and asset
+
+
+def asset_domains(model: NetworkModel, catalogue: Catalogue) -> list[Domain | None]:
+    """The domain of each asset kind of the table (``None`` for a kind not catalogued)."""
+    kinds = catalogue.asset_kinds
+    return [kinds[k].domain if k in kinds else None for k in model.table.kinds]
+
+
+def _misconfiguration_targets(
+    model: NetworkModel, catalogue: Catalogue, compiled: CompiledNetwork
+) -> tuple[IntArray, IntArray]:
+    wanted = set(catalogue.simulation.misconfiguration.target_domains)
+    in_scope = np.asarray([d in wanted for d in asset_domains(model, catalogue)] + [False])
+    assets = np.flatnonzero(in_scope[model.table.kind])
+    operator = compiled.asset_operator[assets]
+    order = np.argsort(operator, kind="stable")
+    counts = np.bincount(operator, minlength=len(compiled.operators))
+    ptr = np.zeros(len(compiled.operators) + 1, dtype=np.int64)
+    np.cumsum(counts, out=ptr[1:])
+    return assets[order].astype(np.int64), ptr
+
+
+def _misconfiguration_steps(
+    catalogue: Catalogue, effects: OperatorEffects, operator: str, targets: int
+) -> Derivation:
+    params = catalogue.simulation.misconfiguration
+    applied = effects.of(operator, "misconfiguration")
+    return (
+        Step(
+            "simulation.misconfiguration.annual_probability",
+            f"{params.annual_probability:g}",
+            f"per operator; one of its {targets} core or transport assets, chosen uniformly"
+            + ("" if targets else " (none, so the source is off)"),
+        ),
+        *(Step(f"measure {a.measure} at {operator}", f"× {a.value:g}", a.describe())
+          for a in applied),
+    )  # fmt: skip
+
+
+def _failure_probability(
+    model: NetworkModel,
+    catalogue: Catalogue,
+    compiled: CompiledNetwork,
+    effects: OperatorEffects,
+) -> FloatArray:
+    table = catalogue.simulation.asset_failure.annual_probability
+    by_kind = np.asarray(
+        [table.get(d, 0.0) if d is not None else 0.0 for d in asset_domains(model, catalogue)]
+        + [0.0],
+        dtype=np.float64,
+    )
+    return by_kind[model.table.kind] * effects.asset_failure[compiled.asset_operator]
+
+
+def failure_steps(
+    catalogue: Catalogue, effects: OperatorEffects, domain: Domain, operator: str
+) -> Derivation:
+    """How the failure probability of an asset of ``domain`` at ``operator`` follows."""
+    base = catalogue.simulation.asset_failure.annual_probability.get(domain, 0.0)
+    return (
+        Step(
+            f"simulation.asset_failure.annual_probability.{domain.value}",
+            f"{base:g}",
+            "per asset and year",
+        ),
+        *(Step(f"measure {a.measure} at {operator}", f"× {a.value:g}", a.describe())
+          for a in effects.of(operator, "asset-failure")),
+    )  # fmt: skip

@@ -1,0 +1,52 @@
+"""Shared helpers of the simulation tests: engine output in the oracle's shape, and a
+catalogue with probabilities high enough that every kind of event happens often."""
+
+from __future__ import annotations
+
+import numpy as np
+from oracle import OracleImpact
+
+from fiveguard.domain.catalogue import Catalogue, Domain
+from fiveguard.simulate.compile import CompiledNetwork
+from fiveguard.simulate.metrics import IMPACT_FIELDS, TrialImpacts
+
+
+def engine_impact(compiled: CompiledNetwork, impacts: TrialImpacts, trial: int) -> OracleImpact:
+    """Trial ``trial`` of the engine's arrays, as the oracle reports it."""
+
+    def fields(row: np.ndarray) -> dict[str, int]:
+        return dict(zip(IMPACT_FIELDS, (int(v) for v in row), strict=True))
+
+    return OracleImpact(
+        national=fields(impacts.national[trial]),
+        by_operator={
+            o: fields(impacts.by_operator[trial, k]) for k, o in enumerate(compiled.operators)
+        },
+        by_region={r: fields(impacts.by_region[trial, k]) for k, r in enumerate(compiled.regions)},
+        services={compiled.services[s] for s in np.flatnonzero(impacts.services[trial])},
+    )
+
+
+def busy_catalogue(catalogue: Catalogue) -> Catalogue:
+    """``catalogue`` with every event source made frequent."""
+    sim = catalogue.simulation
+    levels = sim.supplier_update.annual_probability.model_copy(
+        update={"low": 0.1, "medium": 0.2, "high": 0.3}
+    )
+    faults = sim.product_fault.annual_probability.model_copy(
+        update={"low": 0.05, "medium": 0.1, "high": 0.2}
+    )
+    busy = sim.model_copy(
+        update={
+            "supplier_update": sim.supplier_update.model_copy(
+                update={"annual_probability": levels, "sabotage_share": 0.5}
+            ),
+            "product_fault": sim.product_fault.model_copy(update={"annual_probability": faults}),
+            "misconfiguration": sim.misconfiguration.model_copy(update={"annual_probability": 0.3}),
+            "power_loss": sim.power_loss.model_copy(update={"annual_probability": 0.3}),
+            "asset_failure": sim.asset_failure.model_copy(
+                update={"annual_probability": dict.fromkeys(Domain, 0.15)}
+            ),
+        }
+    )
+    return catalogue.model_copy(update={"simulation": busy})

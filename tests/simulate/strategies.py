@@ -1,0 +1,212 @@
+"""Hypothesis strategies: random valid national models (dependency DAGs) and event sets.
+
+A model has a few regions, suppliers with random profiles, products in one or two
+versions, operators with random roaming partners and measure records, declared core,
+management and transport assets whose ``requires`` and ``managed_by`` point only to
+earlier assets (so the graphs are acyclic), and radio assets drawn from a few templates
+and repeated, so that the engine's asset classes hold several assets. Some radio assets
+are CSV site rows, some declared; a declared radio asset may be required by another.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import strategies as st
+
+from fiveguard.domain.base import Level
+from fiveguard.domain.model import NetworkModel
+from fiveguard.domain.network import (
+    AnyOf,
+    Asset,
+    FactorScore,
+    MeasureRecord,
+    MeasureStatus,
+    ModelDocument,
+    Operator,
+    Ownership,
+    Product,
+    Region,
+    Scope,
+    Supplier,
+    SupplierProfile,
+)
+from fiveguard.domain.sites import SiteTable
+from fiveguard.simulate.events import Event, EventType, Mode
+
+CORE_KINDS = ("core.amf", "core.smf", "core.upf", "transport.ipcore", "li")
+MANAGER_KINDS = ("mgmt.oss", "mgmt.ems")
+RADIO_KINDS = ("ran.gnb", "ran.du")
+BATTERIES = (None, 0.0, 1.0, 2.0, 2.5, 4.0, 8.0)
+SERVICES = ((), (), ("health",), ("emergency-calls", "energy"))
+FACTORS = ("government_link", "legislation", "ownership", "pressure", "product_quality")
+
+
+@st.composite
+def models(draw: st.DrawFn, max_declared: int = 10, max_templates: int = 4) -> NetworkModel:
+    """A random valid model."""
+    n_regions = draw(st.integers(1, 3))
+    regions = tuple(
+        Region(id=f"R{i}", name=f"Region {i}", population=10**8) for i in range(n_regions)
+    )
+    n_suppliers = draw(st.integers(1, 3))
+    suppliers = tuple(_supplier(draw, i) for i in range(n_suppliers))
+    products = []
+    for kind in (*CORE_KINDS, *MANAGER_KINDS, *RADIO_KINDS):
+        for s in range(n_suppliers):
+            if draw(st.booleans()):
+                versions = ("1.0", "2.0")[: draw(st.integers(1, 2))]
+                products.append(
+                    Product(
+                        id=f"p-{kind}-{s}", supplier=f"s{s}", name="P", kind=kind, versions=versions
+                    )
+                )
+    n_operators = draw(st.integers(1, 3))
+    operator_ids = [f"op{i}" for i in range(n_operators)]
+    operators = tuple(
+        Operator(
+            id=o,
+            name=o,
+            subscribers=1000,
+            roaming=tuple(p for p in operator_ids if p != o and draw(st.booleans())),
+        )
+        for o in operator_ids
+    )
+
+    def product_of(kind: str) -> str | None:
+        choices = [p for p in products if p.kind == kind]
+        if not choices or not draw(st.booleans()):
+            return None
+        p = draw(st.sampled_from(choices))
+        return f"{p.id}@{draw(st.sampled_from(p.versions))}"
+
+    declared: list[Asset] = []
+    for i in range(draw(st.integers(1, max_declared))):
+        kind = draw(st.sampled_from((*CORE_KINDS, *MANAGER_KINDS, *RADIO_KINDS)))
+        earlier = [a.id for a in declared]
+        managers = [a.id for a in declared if a.kind in MANAGER_KINDS]
+        radio = kind in RADIO_KINDS
+        declared.append(
+            Asset(
+                id=f"a{i}",
+                operator=draw(st.sampled_from(operator_ids)),
+                kind=kind,
+                product=product_of(kind),
+                region=draw(st.sampled_from([r.id for r in regions]))
+                if radio or draw(st.booleans())
+                else None,
+                sites=draw(st.integers(0, 3)) if radio else 0,
+                population=draw(st.integers(0, 500)) if radio else 0,
+                battery_hours=draw(st.sampled_from(BATTERIES)),
+                requires=_requirements(draw, earlier),
+                managed_by=draw(st.sampled_from([None, *managers])),
+                critical_services=draw(st.sampled_from(SERVICES)),
+            )
+        )
+    site_rows: list[Asset] = []
+    earlier = [a.id for a in declared]
+    managers = [a.id for a in declared if a.kind in MANAGER_KINDS]
+    for t in range(draw(st.integers(1, max_templates))):
+        template = dict(
+            operator=draw(st.sampled_from(operator_ids)),
+            kind=draw(st.sampled_from(RADIO_KINDS)),
+            region=draw(st.sampled_from([r.id for r in regions])),
+            battery_hours=draw(st.sampled_from(BATTERIES)),
+            requires=_requirements(draw, earlier),
+            managed_by=draw(st.sampled_from([None, *managers])),
+            critical_services=draw(st.sampled_from(SERVICES)),
+        )
+        product = product_of(str(template["kind"]))
+        for j in range(draw(st.integers(1, 4))):
+            site_rows.append(
+                Asset(
+                    id=f"site-{t}-{j}",
+                    product=product
+                    if draw(st.integers(0, 4))
+                    else product_of(str(template["kind"])),
+                    sites=draw(st.integers(1, 2)),
+                    population=draw(st.integers(0, 400)),
+                    **template,  # type: ignore[arg-type]
+                )
+            )
+    in_csv = [a for a in site_rows if draw(st.booleans())]
+    declared += [a for a in site_rows if a not in in_csv]
+    measures = tuple(
+        MeasureRecord(measure=m, operator=o, status=draw(st.sampled_from(list(MeasureStatus))))
+        for m in ("TM07", "TM11", "TM05", "SM04")
+        for o in (None, *operator_ids)
+        if draw(st.integers(0, 2)) == 0
+    )
+    document = ModelDocument(
+        fiveguard=1,
+        scope=Scope(country="XR", name="random", as_of=dt.date(2026, 1, 1)),
+        regions=regions,
+        suppliers=suppliers,
+        products=tuple(products),
+        operators=operators,
+        assets=tuple(declared),
+        measures=measures,
+    )
+    return NetworkModel(document, SiteTable.from_assets(in_csv))
+
+
+def _supplier(draw: st.DrawFn, index: int) -> Supplier:
+    scores = {
+        f: FactorScore(score=draw(st.sampled_from(list(Level))), rationale="r")
+        for f in FACTORS
+        if draw(st.booleans())
+    }
+    return Supplier(
+        id=f"s{index}",
+        name=f"Supplier {index}",
+        headquarters="SE",
+        ownership=Ownership.LISTED,
+        profile=SupplierProfile(**scores),
+    )
+
+
+def _requirements(draw: st.DrawFn, earlier: list[str]) -> tuple[str | AnyOf, ...]:
+    if not earlier:
+        return ()
+    out: list[str | AnyOf] = []
+    for _ in range(draw(st.integers(0, 3))):
+        if draw(st.booleans()):
+            out.append(draw(st.sampled_from(earlier)))
+        else:
+            members = draw(st.lists(st.sampled_from(earlier), min_size=1, max_size=3, unique=True))
+            out.append(AnyOf(any=tuple(members)))
+    return tuple(out)
+
+
+@st.composite
+def scenarios(draw: st.DrawFn, model: NetworkModel, max_events: int = 4) -> list[Event]:
+    """A random set of forced events on ``model``'s suppliers, versions, assets, regions."""
+    doc = model.document
+    assets = list(model.table.ids.tolist())
+    versions = [f"{p.id}@{v}" for p in doc.products for v in p.versions]
+    operators = [o.id for o in doc.operators]
+    events = []
+    for _ in range(draw(st.integers(0, max_events))):
+        kind = draw(st.sampled_from(list(EventType)))
+        if kind is EventType.SUPPLIER_UPDATE:
+            reach = draw(st.none() | st.lists(st.sampled_from(operators), unique=True).map(tuple))
+            events.append(
+                Event(
+                    kind,
+                    draw(st.sampled_from([s.id for s in doc.suppliers])),
+                    mode=draw(st.sampled_from(list(Mode))),
+                    operators=reach,
+                )
+            )
+        elif kind is EventType.SUPPLIER_FAULT:
+            events.append(Event(kind, draw(st.sampled_from([s.id for s in doc.suppliers]))))
+        elif kind is EventType.PRODUCT_FAULT and versions:
+            events.append(Event(kind, draw(st.sampled_from(versions))))
+        elif kind is EventType.ASSET_DOWN:
+            events.append(Event(kind, str(draw(st.sampled_from(assets)))))
+        elif kind is EventType.REGION_POWER:
+            hours = draw(st.sampled_from((0.5, 1.0, 2.0, 2.5, 3.0, 4.0, 6.0, 8.0, 12.5, 100.0)))
+            events.append(
+                Event(kind, draw(st.sampled_from([r.id for r in doc.regions])), hours=hours)
+            )
+    return events

@@ -1,0 +1,166 @@
+"""``fiveguard whatif`` and ``fiveguard simulate`` as a user runs them, and the worked
+example of docs/simulation.md, read from the page itself."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import fiveguard.cli  # noqa: F401  (registers the commands)
+from fiveguard.cli.app import app
+
+ROOT = Path(__file__).parents[2]
+EXAMPLE = ROOT / "examples" / "small" / "model.yaml"
+DOC = ROOT / "docs" / "simulation.md"
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, ANSI.sub("", result.stdout), ANSI.sub("", result.stderr)
+
+
+def test_whatif_json_has_the_impact_fields() -> None:
+    code, out, _ = run("whatif", str(EXAMPLE), "--event", "product-fault:nv-amf@5.2", "--json")
+    assert code == 0
+    data = json.loads(out)
+    for name in (
+        "people_without_service",
+        "subscribers_exposed",
+        "assets_down",
+        "assets_compromised",
+        "sites_down",
+        "by_operator",
+        "by_region",
+        "critical_services",
+    ):
+        assert name in data
+    assert data["events"] == ["product-fault:nv-amf@5.2"]
+    assert data["assets_down"] > 0
+    assert set(data["by_operator"]) == {"op-a", "op-b"}
+
+
+def test_whatif_prints_tables_on_the_terminal() -> None:
+    code, out, _ = run(
+        "whatif", str(EXAMPLE), "-e", "supplier-update:eastwave", "--mode", "sabotage"
+    )
+    assert code == 0
+    assert "supplier-update:eastwave (sabotage)" in out and "national" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-e", "supplier-update"], "malformed event"),
+        (["-e", "meteor:XS-N"], "unknown event type 'meteor'"),
+        (["-e", "supplier-update:acme"], "unknown supplier 'acme'"),
+        (["-e", "product-fault:nv-amf@7"], "has no version '7'"),
+        (["-e", "asset-down:nowhere"], "unknown asset 'nowhere'"),
+        (["-e", "region-power:XS-N"], "needs --hours"),
+        (["-e", "region-power:XS-N", "--hours", "-1"], "positive number"),
+        (["-e", "supplier-update:nordvik", "--mode", "chaos"], "chaos"),
+    ],
+)
+def test_bad_events_exit_2_with_a_message_and_no_traceback(args: list[str], message: str) -> None:
+    code, out, err = run("whatif", str(EXAMPLE), *args)
+    assert code == 2
+    assert message in out + err
+    assert "Traceback" not in out + err
+
+
+def test_simulate_json_has_distributions_and_every_event_source() -> None:
+    code, out, _ = run(
+        "simulate", str(EXAMPLE), "--trials", "600", "--seed", "3", "--workers", "1", "--json"
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert data["trials"] == 600 and data["seed"] == 3
+    people = data["distributions"]["people_without_service"]
+    assert set(people) == {"mean", "p50", "p95", "p99", "max", "exceedance"}
+    assert people["p50"] <= people["p95"] <= people["p99"] <= people["max"]
+    assert all(0 <= e["probability"] <= 1 for e in people["exceedance"])
+    sources = {e["source"] for e in data["events"]}
+    assert "supplier-update:eastwave" in sources and "region-power:XS-N" in sources
+    update = next(e for e in data["events"] if e["source"] == "supplier-update:eastwave")
+    assert update["annual_probability"] > 0 and update["derivation"] and update["variants"]
+
+
+def test_simulate_gives_the_same_json_whatever_the_workers() -> None:
+    args = ("simulate", str(EXAMPLE), "--trials", "700", "--seed", "5", "--json")
+    _, one, _ = run(*args, "--workers", "1")
+    _, two, _ = run(*args, "--workers", "2")
+    assert json.loads(one) == json.loads(two)
+
+
+def test_simulate_prints_a_summary_on_the_terminal() -> None:
+    code, out, _ = run("simulate", str(EXAMPLE), "--trials", "300", "--workers", "1")
+    assert code == 0
+    assert "300 simulated years" in out and "Event sources contributing most" in out
+
+
+@pytest.mark.parametrize("trials", ["0", "-5"])
+def test_zero_or_negative_trials_exit_2(trials: str) -> None:
+    code, out, err = run("simulate", str(EXAMPLE), "--trials", trials)
+    assert code == 2
+    assert "--trials" in out + err
+
+
+def test_an_unreachable_scheduler_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("fiveguard.simulate.engines.CONNECT_TIMEOUT", "1s")
+    code, out, err = run(
+        "simulate", str(EXAMPLE), "--trials", "10", "--scheduler", "tcp://127.0.0.1:9"
+    )
+    assert code == 2
+    assert "cannot reach the Dask scheduler" in out + err
+    assert "Traceback" not in out + err
+
+
+def test_a_bad_model_exits_2(tmp_path: Path) -> None:
+    bad = tmp_path / "model.yaml"
+    bad.write_text("fiveguard: 1\nscope: {country: XS}\n")
+    code, _, _ = run("whatif", str(bad), "-e", "asset-down:x")
+    assert code == 2
+
+
+# ---------------------------------------------------------------------------- docs
+
+
+def worked_example() -> tuple[str, list[tuple[list[str], list[int]]]]:
+    """The model and the result table of docs/simulation.md's worked example."""
+    text = DOC.read_text(encoding="utf-8")
+    after = text.split("<!-- worked-example-model -->", 1)[1]
+    model = after.split("```yaml\n", 1)[1].split("```", 1)[0]
+    rows = []
+    for line in after.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 6 and cells[0].startswith("`-e "):
+            rows.append((shlex.split(cells[0].strip("`")), [int(c) for c in cells[1:]]))
+    return model, rows
+
+
+def test_the_worked_example_of_the_docs_gives_the_numbers_it_states(tmp_path: Path) -> None:
+    model, rows = worked_example()
+    path = tmp_path / "model.yaml"
+    path.write_text(model, encoding="utf-8")
+    assert len(rows) == 4
+    for args, expected in rows:
+        code, out, err = run("whatif", str(path), *args, "--json")
+        assert code == 0, err
+        data = json.loads(out)
+        got = [
+            data[k]
+            for k in (
+                "people_without_service",
+                "subscribers_exposed",
+                "assets_down",
+                "assets_compromised",
+                "sites_down",
+            )
+        ]
+        assert got == expected, args
