@@ -43,9 +43,10 @@ def assess(
 ) -> Assessment:
     """Assess ``model`` against ``catalogue`` and restriction ``policy`` (none: not checked).
 
-    ``extra_signals`` are assurance signals from sources other than the model's evidence
-    records (e.g. vulnerable components, see :class:`fiveguard.assess.signals.SignalFactory`);
-    they move product quality exactly as evidence signals do. Raises :class:`InputError`
+    Assurance signals come from the model's evidence records, vulnerability scans
+    included; ``extra_signals`` adds signals from other sources (see
+    :class:`fiveguard.assess.signals.SignalFactory`), which move product quality exactly
+    as evidence signals do. Raises :class:`InputError`
     when the catalogue's assessment rules refer to risks, measures or policies it lacks.
     """
     problems = rule_problems(catalogue)

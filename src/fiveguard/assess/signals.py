@@ -113,7 +113,29 @@ def evidence_signals(model: NetworkModel, catalogue: Catalogue) -> tuple[Assuran
                         suffix=supplier if len(grouped) > 1 else None,
                     )
                 )
+    signals.extend(component_signals(model, catalogue, factory))
     return tuple(signals)
+
+
+def component_signals(
+    model: NetworkModel, catalogue: Catalogue, factory: SignalFactory
+) -> Iterator[AssuranceSignal]:
+    """Vulnerable and end-of-support components from each product version's latest
+    vulnerability scan (records ``fiveguard evidence vulns`` writes). Kinds the catalogue's
+    ``assessment.assurance.signals`` does not define are left out."""
+    from fiveguard.evidence.assurance import signal_specs
+
+    known = catalogue.assessment.assurance.signals
+    for spec in signal_specs(model, catalogue):
+        if spec.kind in known:
+            yield factory.signal(
+                kind=spec.kind,
+                source=spec.source,
+                supplier=spec.supplier,
+                products=spec.products,
+                reason=spec.reason,
+                date=spec.date,
+            )
 
 
 def _by_supplier(

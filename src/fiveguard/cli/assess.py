@@ -74,14 +74,15 @@ def run_assessment(
     json_out: bool,
     out: Path | None,
     simulation: SimulationSection | None = None,
+    announce: bool = True,
 ) -> Assessment:
     """Assess, then print and write what was asked; shared by ``assess`` and ``demo``.
 
     ``simulation``, when given, adds its section to the report (see
-    :class:`fiveguard.report.SimulationSection`).
+    :class:`fiveguard.report.SimulationSection`). ``announce`` prints where the files
+    went; the demo does that itself, last.
     """
     from fiveguard.assess.assessment import assess
-    from fiveguard.cli.evidence import assurance_signals
 
     chosen, origin = resolve_policy(policy_arg, cat)
     override = settings(ctx).catalog
@@ -91,8 +92,6 @@ def run_assessment(
         chosen,
         policy_origin=origin,
         catalogue_label=f"packaged, with {override} merged over it" if override else "packaged",
-        # vulnerable and end-of-support components from the model's vulnerability scans
-        extra_signals=assurance_signals(loaded, cat),
     )
     if out is not None:
         write_outputs(assessment, out, simulation)
@@ -100,7 +99,7 @@ def run_assessment(
         typer.echo(assessment.model_dump_json(indent=2))
     else:
         print_assessment(assessment)
-        if out is not None:
+        if out is not None and announce:
             console.print(
                 f"\nreport: [bold]{(out / REPORT_NAME).resolve()}[/bold]\n"
                 f"JSON:   {(out / JSON_NAME).resolve()}",

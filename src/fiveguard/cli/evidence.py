@@ -28,7 +28,7 @@ from fiveguard.domain.evidence import Sbom
 from fiveguard.domain.model import NetworkModel
 
 if TYPE_CHECKING:
-    from fiveguard.assess.results import AssuranceSignal
+    pass
 
 evidence_app = typer.Typer(
     name="evidence",
@@ -424,28 +424,3 @@ def assurance(
     for product, assets in by_version.items():
         at_risk.add_row(escape(product), f"{len(assets):,}", escape(", ".join(assets[:4])))
     console.print(at_risk)
-
-
-def assurance_signals(model: NetworkModel, catalogue: Catalogue) -> tuple[AssuranceSignal, ...]:
-    """Vulnerable and end-of-support components as assessment signals.
-
-    Pass to ``fiveguard.assess.assessment.assess(..., extra_signals=...)``. Kinds the
-    catalogue's ``assessment.assurance.signals`` does not define are left out.
-    """
-    from fiveguard.assess.signals import SignalFactory
-    from fiveguard.evidence.assurance import signal_specs
-
-    factory = SignalFactory(model, catalogue)
-    known = catalogue.assessment.assurance.signals
-    return tuple(
-        factory.signal(
-            kind=s.kind,
-            source=s.source,
-            supplier=s.supplier,
-            products=s.products,
-            reason=s.reason,
-            date=s.date,
-        )
-        for s in signal_specs(model, catalogue)
-        if s.kind in known
-    )

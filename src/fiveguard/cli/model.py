@@ -77,15 +77,22 @@ def demo(
 
     Example: [bold]fiveguard demo[/bold]  (then open fiveguard-demo/report.html)
     """
-    from fiveguard.cli.assess import run_assessment
+    from fiveguard.cli.assess import JSON_NAME, REPORT_NAME, run_assessment
     from fiveguard.cli.simulate import demo_simulation, print_demo_simulation
 
     with common.demo_model_path() as path:
         loaded, cat = common.model(ctx, path)
+        if not json_out:
+            print_summary(summarise(loaded, cat))
         simulated, worst, section = demo_simulation(loaded, cat)
-        run_assessment(ctx, loaded, cat, policy, json_out, out, simulation=section)
+        run_assessment(ctx, loaded, cat, policy, json_out, out, simulation=section, announce=False)
     if not json_out:
         print_demo_simulation(simulated, worst)
+        console.print(
+            f"\nreport: [bold]{(out / REPORT_NAME).resolve()}[/bold]\n"
+            f"JSON:   {(out / JSON_NAME).resolve()}",
+            soft_wrap=True,
+        )
 
 
 def print_summary(summary: ModelSummary) -> None:
