@@ -129,18 +129,34 @@ def test_bad_rules_in_an_override_are_located(tmp_path: Path, override: str, mes
     assert any(message in str(p) and "catalogue.yaml:" in str(p) for p in caught.value.problems)
 
 
-def test_cross_references_of_the_rules_are_checked(tmp_path: Path, example: NetworkModel) -> None:
-    catalogue = load_catalogue(
-        write(
-            tmp_path,
-            "assessment:\n  default_policy: XX-1\n  risks:\n    R2:\n      likelihood: {measures: [TM99]}\n",
-        )
+def test_cross_references_of_the_rules_are_located_in_the_override(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "assessment:\n  default_policy: XX-1\n  risks:\n    R2:\n      likelihood: {measures: [TM99]}\n",
     )
-    messages = [str(p) for p in rule_problems(catalogue)]
-    assert any("unknown policy 'XX-1'" in m for m in messages)
-    assert any("assessment.risks.R2.likelihood.measures" in m and "TM99" in m for m in messages)
+    with pytest.raises(InputError) as caught:
+        load_catalogue(path)
+    messages = [str(p) for p in caught.value.problems]
+    assert any(
+        "catalogue.yaml:2:19: assessment.default_policy: unknown policy 'XX-1'" in m
+        for m in messages
+    ), messages
+    assert any(
+        "catalogue.yaml:5:31: assessment.risks.R2.likelihood.measures[0]" in m and "TM99" in m
+        for m in messages
+    ), messages
+
+
+def test_engines_guard_catalogues_built_in_code(
+    catalogue: Catalogue, example: NetworkModel
+) -> None:
+    rules = catalogue.assessment.model_copy(update={"default_policy": "XX-1"})
+    broken = catalogue.model_copy(update={"assessment": rules})
+    assert next(str(p) for p in rule_problems(broken)).startswith(
+        "catalogue: assessment.default_policy: unknown policy 'XX-1'"
+    )
     with pytest.raises(InputError):
-        assess(example, catalogue)
+        assess(example, broken)
 
 
 def test_packaged_rules_have_no_problems(catalogue: Catalogue) -> None:

@@ -256,13 +256,16 @@ policies:
     assert all("override.yaml" in m for m in found)
 
 
-def test_a_new_risk_must_be_listed_by_its_area(tmp_path: Path) -> None:
+def test_a_new_risk_must_be_listed_by_its_area_and_rated(tmp_path: Path) -> None:
     text = "risks:\n  R10: {area: A, title: A new risk}\n"
-    (message,) = problems(write(tmp_path, text))
-    assert "override.yaml:2:" in message
-    assert "area A does not list risk R10" in message
+    found = problems(write(tmp_path, text))
+    listed = [m for m in found if "area A does not list risk R10" in m]
+    assert len(listed) == 1 and "override.yaml:2:" in listed[0]
+    # the register cannot rate a risk it has no rules for
+    assert any("risk R10 has no likelihood and impact rules" in m for m in found)
     fixed = text + "risk_areas:\n  A: {risks: [R1, R2, R10]}\n"
-    assert "R10" in load_catalogue(write(tmp_path, fixed, "fixed.yaml")).risks
+    still = problems(write(tmp_path, fixed, "fixed.yaml"))
+    assert [m for m in still if "R10" in m and "no likelihood and impact rules" not in m] == []
 
 
 def test_a_problem_caused_by_the_override_is_located_there(tmp_path: Path) -> None:

@@ -113,11 +113,12 @@ def test_a_catalogue_naming_an_unknown_measure_or_factor_is_an_input_error(
         "  measure_effects:\n"
         "    mine: {measure: TM99, applies_to: misconfiguration, multiplier: 0.5, rationale: r}\n"
     )
-    cat = load_catalogue(override)
     with pytest.raises(InputError) as caught:
-        prepare(small, cat)
+        load_catalogue(override)
     text = str(caught.value)
+    assert "override.yaml:2:" in text
     assert "simulation.supplier_update.factors[1]: unknown factor 'loyalty'" in text
+    assert "override.yaml:4:" in text
     assert "simulation.measure_effects.mine.measure: unknown measure 'TM99'" in text
 
 

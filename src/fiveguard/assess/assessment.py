@@ -7,7 +7,7 @@ the model's ``scope.as_of``), so the same inputs always give the same result.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 from fiveguard import __version__
 from fiveguard.assess.context import Prepared
@@ -27,6 +27,7 @@ from fiveguard.assess.results import (
     Summary,
 )
 from fiveguard.assess.signals import evidence_signals
+from fiveguard.catalog.rule_checks import as_text_path, assessment_checks
 from fiveguard.domain.catalogue import Catalogue, RestrictionPolicy
 from fiveguard.domain.errors import InputError, Location, Problem
 from fiveguard.domain.model import NetworkModel
@@ -110,48 +111,11 @@ def catalogue_digest(catalogue: Catalogue) -> str:
 
 
 def rule_problems(catalogue: Catalogue) -> list[Problem]:
-    """Cross-references of ``assessment`` the types cannot check, as located problems."""
+    """Cross-references of ``assessment`` the types cannot check, as located problems.
+
+    The catalogue loader reports these at their line; this guards catalogues built in code.
+    """
     return [
-        Problem(Location(file="catalogue", path=path), message)
-        for path, message in _rule_checks(catalogue)
+        Problem(Location(file="catalogue", path=as_text_path(paths[0])), message)
+        for paths, message in assessment_checks(catalogue)
     ]
-
-
-def _rule_checks(catalogue: Catalogue) -> Iterator[tuple[str, str]]:
-    rules = catalogue.assessment
-    if rules.default_policy is not None and rules.default_policy not in catalogue.policies:
-        yield (
-            "assessment.default_policy",
-            f"unknown policy {rules.default_policy!r}; presets: {', '.join(catalogue.policies)}",
-        )
-    for risk in catalogue.risks:
-        if risk not in rules.risks:
-            yield f"assessment.risks.{risk}", f"risk {risk} has no likelihood and impact rules"
-    for risk, pair in rules.risks.items():
-        if risk not in catalogue.risks:
-            yield f"assessment.risks.{risk}", f"unknown risk {risk!r}"
-        for part in ("likelihood", "impact"):
-            for measure in getattr(pair, part).measures:
-                if measure not in catalogue.measures:
-                    yield f"assessment.risks.{risk}.{part}.measures", f"unknown measure {measure!r}"
-    tags = {tag for kind in catalogue.asset_kinds.values() for tag in kind.tags}
-    for index, group in enumerate(rules.diversity.groups):
-        for kind in group.targets.kinds:
-            if kind not in catalogue.asset_kinds:
-                yield (
-                    f"assessment.diversity.groups[{index}].targets.kinds",
-                    f"unknown asset kind {kind!r}",
-                )
-        for tag in group.targets.tags:
-            if tag not in tags:
-                yield (
-                    f"assessment.diversity.groups[{index}].targets.tags",
-                    f"no asset kind has the tag {tag!r}",
-                )
-    statuses = {"implemented", "in-progress", "planned", "not-started", "unrecorded"}
-    for status in rules.residual.credit:
-        if status not in statuses:
-            yield (
-                "assessment.residual.credit",
-                f"unknown status {status!r}; expected one of {', '.join(sorted(statuses))}",
-            )

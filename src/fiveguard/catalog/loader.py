@@ -32,6 +32,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from fiveguard.catalog.rule_checks import assessment_checks, simulation_checks
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.errors import InputError, Problem
 from fiveguard.domain.network import PROFILE_FACTORS
@@ -369,6 +370,8 @@ def integrity_problems(catalogue: Catalogue) -> list[Check]:
         *_control_checks(catalogue),
         *_criteria_checks(catalogue),
         *_country_checks(catalogue),
+        *assessment_checks(catalogue),
+        *simulation_checks(catalogue),
     ]
 
 

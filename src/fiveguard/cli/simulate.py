@@ -195,7 +195,10 @@ def print_simulation(result: SimulationResult, seconds: float, sources: bool = T
         ops.add_row(*_distribution_row(operator, d.people_without_service))
     console.print(ops)
     services = ", ".join(f"{s} {p:.2g}" for s, p in result.critical_services.items())
-    console.print(f"Annual probability a critical service is affected: {services or 'none'}")
+    console.print(
+        "Annual probability that at least one asset carrying a critical service is down or "
+        f"compromised: {services or 'none'}"
+    )
     if sources:
         print_sources(result)
 

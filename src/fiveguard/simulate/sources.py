@@ -24,11 +24,12 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from fiveguard.catalog.rule_checks import as_text_path, simulation_checks
 from fiveguard.domain.base import Level
 from fiveguard.domain.catalogue import Catalogue, Domain
 from fiveguard.domain.errors import InputError, Location, Problem
 from fiveguard.domain.model import NetworkModel
-from fiveguard.domain.network import PROFILE_FACTORS, Supplier
+from fiveguard.domain.network import Supplier
 from fiveguard.simulate.compile import CompiledNetwork
 from fiveguard.simulate.measures import OperatorEffects
 
@@ -93,26 +94,13 @@ class EventSources:
 
 
 def parameter_problems(catalogue: Catalogue) -> list[Problem]:
-    """References in ``simulation`` that types cannot check: factors and measures."""
-    params = catalogue.simulation
-    words = ", ".join(PROFILE_FACTORS)
-    found: list[tuple[str, str]] = []
-    for i, factor in enumerate(params.supplier_update.factors):
-        if factor not in PROFILE_FACTORS:
-            found.append((f"supplier_update.factors[{i}]", f"unknown factor {factor!r}"))
-    if params.product_fault.factor not in PROFILE_FACTORS:
-        found.append(("product_fault.factor", f"unknown factor {params.product_fault.factor!r}"))
-    found = [(path, f"{message}; a supplier profile has: {words}") for path, message in found]
-    for effect_id, effect in params.measure_effects.items():
-        if effect.measure not in catalogue.measures:
-            found.append(
-                (f"measure_effects.{effect_id}.measure", f"unknown measure {effect.measure!r}")
-            )
-    if params.supplier_update.medium_from > params.supplier_update.high_from:
-        found.append(("supplier_update.medium_from", "medium_from is above high_from"))
+    """References in ``simulation`` that types cannot check: factors and measures.
+
+    The catalogue loader reports these at their line; this guards catalogues built in code.
+    """
     return [
-        Problem(Location(file="catalogue", path=f"simulation.{path}"), message)
-        for path, message in found
+        Problem(Location(file="catalogue", path=as_text_path(paths[0])), message)
+        for paths, message in simulation_checks(catalogue)
     ]
 
 

@@ -1,0 +1,96 @@
+"""Cross-references of the assessment rules and simulation parameters.
+
+Types cannot check that a rule names a risk, measure, policy, asset kind, tag or supplier
+factor the catalogue has. These checks run when the catalogue loads, so a mistake in a
+user's override is reported at its line; the engines run them again on catalogues built
+in code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from fiveguard.domain.catalogue import Catalogue
+from fiveguard.domain.network import PROFILE_FACTORS
+from fiveguard.modelio.yamlsource import PathKey
+
+Check = tuple[Sequence[PathKey], str]
+
+RESIDUAL_STATUSES = frozenset(
+    {"implemented", "in-progress", "planned", "not-started", "unrecorded"}
+)
+
+
+def assessment_checks(catalogue: Catalogue) -> Iterator[Check]:
+    """Problems of ``assessment``: its policy, risks, measures, groups and statuses."""
+    rules = catalogue.assessment
+    if rules.default_policy is not None and rules.default_policy not in catalogue.policies:
+        yield (
+            [("assessment", "default_policy")],
+            f"unknown policy {rules.default_policy!r}; presets: {', '.join(catalogue.policies)}",
+        )
+    for risk in catalogue.risks:
+        if risk not in rules.risks:
+            yield [("assessment", "risks")], f"risk {risk} has no likelihood and impact rules"
+    for risk, pair in rules.risks.items():
+        if risk not in catalogue.risks:
+            yield [("assessment", "risks", risk)], f"unknown risk {risk!r}"
+        for part in ("likelihood", "impact"):
+            for index, measure in enumerate(getattr(pair, part).measures):
+                if measure not in catalogue.measures:
+                    yield (
+                        [("assessment", "risks", risk, part, "measures", index)],
+                        f"unknown measure {measure!r}",
+                    )
+    tags = {tag for kind in catalogue.asset_kinds.values() for tag in kind.tags}
+    for index, group in enumerate(rules.diversity.groups):
+        at = ("assessment", "diversity", "groups", index, "targets")
+        for j, kind in enumerate(group.targets.kinds):
+            if kind not in catalogue.asset_kinds:
+                yield [(*at, "kinds", j)], f"unknown asset kind {kind!r}"
+        for j, tag in enumerate(group.targets.tags):
+            if tag not in tags:
+                yield [(*at, "tags", j)], f"no asset kind has the tag {tag!r}"
+    for status in rules.residual.credit:
+        if status not in RESIDUAL_STATUSES:
+            yield (
+                [("assessment", "residual", "credit", status)],
+                f"unknown status {status!r}; expected one of "
+                + ", ".join(sorted(RESIDUAL_STATUSES)),
+            )
+
+
+def simulation_checks(catalogue: Catalogue) -> Iterator[Check]:
+    """Problems of ``simulation``: supplier factors, measures, level thresholds."""
+    params = catalogue.simulation
+    words = ", ".join(PROFILE_FACTORS)
+    for index, factor in enumerate(params.supplier_update.factors):
+        if factor not in PROFILE_FACTORS:
+            yield (
+                [("simulation", "supplier_update", "factors", index)],
+                f"unknown factor {factor!r}; a supplier profile has: {words}",
+            )
+    if params.product_fault.factor not in PROFILE_FACTORS:
+        yield (
+            [("simulation", "product_fault", "factor")],
+            f"unknown factor {params.product_fault.factor!r}; a supplier profile has: {words}",
+        )
+    for effect_id, effect in params.measure_effects.items():
+        if effect.measure not in catalogue.measures:
+            yield (
+                [("simulation", "measure_effects", effect_id, "measure")],
+                f"unknown measure {effect.measure!r}",
+            )
+    if params.supplier_update.medium_from > params.supplier_update.high_from:
+        yield (
+            [("simulation", "supplier_update", "medium_from")],
+            "medium_from is above high_from",
+        )
+
+
+def as_text_path(path: PathKey) -> str:
+    """``('simulation', 'factors', 1)`` → ``simulation.factors[1]``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
