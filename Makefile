@@ -59,9 +59,10 @@ browser:
 	  fi; \
 	fi
 
-## Regenerate the published JSON Schemas in docs/.
+## Regenerate the published JSON Schemas in docs/ (tests check they are current).
 schema: $(RUN_STAMP)
 	$(BIN)/fiveguard schema model > docs/schema/model.schema.json
+	$(BIN)/fiveguard schema assessment > docs/schema/assessment.schema.json
 
 ## Benchmarks (not part of make test); each prints its comparison and writes
 ## benchmarks/out/; the figures are recorded in benchmarks/RESULTS.md by hand.
