@@ -17,7 +17,7 @@ from fiveguard.evidence.assurance import assess_assurance, signal_specs
 from fiveguard.evidence.matching import scan
 from fiveguard.evidence.osv import load_osv_directory
 from fiveguard.evidence.sbom import read_sbom
-from fiveguard.evidence.store import record_json
+from fiveguard.modelio.evidence_store import record_json
 from fiveguard.modelio.load import load_model
 
 DEMO = Path(next(iter(fiveguard.examples.__path__))) / "demo"

@@ -20,7 +20,7 @@ from fiveguard.domain.errors import InputError
 from fiveguard.evidence.equivalence import read_archive, read_manifest
 from fiveguard.evidence.osv import parse_osv
 from fiveguard.evidence.sbom import parse_sbom
-from fiveguard.evidence.store import read_evidence_dirs
+from fiveguard.modelio.evidence_store import read_evidence_dirs
 
 FUZZ = settings(
     max_examples=60,

@@ -112,7 +112,7 @@ def _as_of(given: dt.datetime | None, model: NetworkModel | None) -> dt.date:
 
 def _store(model_path: Path, model: NetworkModel, ident: str) -> Path:
     """The evidence directory a record goes to; refuses an id the model file itself uses."""
-    from fiveguard.evidence.store import RECORD_SUFFIX, model_evidence_dirs
+    from fiveguard.modelio.evidence_store import RECORD_SUFFIX, model_evidence_dirs
 
     dirs = model_evidence_dirs(model_path)
     if not dirs:
@@ -158,7 +158,7 @@ def sbom(
     Example: [bold]fiveguard evidence sbom ve-core@5.2 core-5.2.cdx.json -m national.yaml[/bold]
     """
     from fiveguard.evidence.sbom import read_sbom
-    from fiveguard.evidence.store import write_record
+    from fiveguard.modelio.evidence_store import write_record
 
     _product(product)
     loaded, cat = _loaded(ctx, model)
@@ -236,7 +236,7 @@ def vulns(
     from fiveguard.evidence.matching import scan
     from fiveguard.evidence.osv import load_osv_directory
     from fiveguard.evidence.sbom import read_sbom
-    from fiveguard.evidence.store import write_record
+    from fiveguard.modelio.evidence_store import write_record
 
     _product(product)
     loaded, cat = _loaded(ctx, model)
@@ -322,7 +322,7 @@ def equivalence(
     -p ve-core@5.2 -m national.yaml[/bold]
     """
     from fiveguard.evidence.equivalence import compare, equivalence_record, read_side
-    from fiveguard.evidence.store import write_record
+    from fiveguard.modelio.evidence_store import write_record
 
     if product is not None:
         _product(product)

@@ -20,7 +20,7 @@ from xml.etree import ElementTree as ET
 from xml.parsers import expat
 
 from fiveguard.domain.errors import InputError, Location, Problem
-from fiveguard.evidence.inputs import JsonLocator
+from fiveguard.modelio.jsonsource import JsonLocator
 from fiveguard.modelio.yamlsource import PathKey
 
 SPEC_VERSIONS = ("1.4", "1.5", "1.6", "1.7")

@@ -39,8 +39,8 @@ from typing import IO, Any, Literal
 from fiveguard.domain.catalogue import ArchiveLimits
 from fiveguard.domain.errors import InputError, Location, Problem
 from fiveguard.domain.evidence import Equivalence
-from fiveguard.evidence.inputs import decode, read_limited
-from fiveguard.evidence.store import record_id
+from fiveguard.modelio.evidence_store import record_id
+from fiveguard.modelio.jsonsource import decode, read_limited
 from fiveguard.modelio.yamlsource import display_name
 
 BLOCK = 1 << 20

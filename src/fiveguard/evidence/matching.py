@@ -45,8 +45,8 @@ from fiveguard.domain.evidence import (
 )
 from fiveguard.evidence.cvss import base_score
 from fiveguard.evidence.osv import Cpe, OsvAffected, OsvDatabase, OsvRecord
-from fiveguard.evidence.store import record_id
 from fiveguard.evidence.versions import Compare, comparator
+from fiveguard.modelio.evidence_store import record_id
 
 ECOSYSTEM_OF_PURL = {
     "pypi": "PyPI",

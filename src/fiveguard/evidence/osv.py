@@ -23,7 +23,7 @@ from typing import Any
 
 from fiveguard.domain.catalogue import EvidenceRules
 from fiveguard.domain.errors import InputError, Problem
-from fiveguard.evidence.inputs import JsonLocator, decode, parse_json, read_limited
+from fiveguard.modelio.jsonsource import JsonLocator, decode, parse_json, read_limited
 from fiveguard.modelio.yamlsource import PathKey, YamlSource, display_name, parse_yaml
 
 RANGE_TYPES = ("SEMVER", "ECOSYSTEM", "GIT")

@@ -29,8 +29,8 @@ from fiveguard.domain.evidence import (
     VexStatement,
 )
 from fiveguard.evidence import cyclonedx, spdx
-from fiveguard.evidence.inputs import JsonLocator, decode, parse_json, read_limited
-from fiveguard.evidence.store import record_id
+from fiveguard.modelio.evidence_store import record_id
+from fiveguard.modelio.jsonsource import JsonLocator, decode, parse_json, read_limited
 from fiveguard.modelio.messages import describe
 from fiveguard.modelio.yamlsource import display_name
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from fiveguard.domain.errors import InputError, Location, Problem
 from fiveguard.evidence.cyclonedx import HEX, MAX_NESTING, purl_problem
-from fiveguard.evidence.inputs import JsonLocator
+from fiveguard.modelio.jsonsource import JsonLocator
 from fiveguard.modelio.yamlsource import PathKey
 
 SPDX_VERSIONS = ("SPDX-2.2", "SPDX-2.3")

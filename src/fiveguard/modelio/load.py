@@ -31,6 +31,7 @@ from fiveguard.domain.network import (
 )
 from fiveguard.domain.sites import SiteTable
 from fiveguard.modelio.csvsites import read_sites
+from fiveguard.modelio.evidence_store import read_evidence_dirs
 from fiveguard.modelio.messages import problems_from
 from fiveguard.modelio.sources import Sources
 from fiveguard.modelio.validate import validate
@@ -188,8 +189,6 @@ def _add_stored_evidence(
             source.problem(("evidence_dirs",), "expected a directory name or a list of them")
         )
         return
-    from fiveguard.evidence.store import read_evidence_dirs
-
     stored = read_evidence_dirs(
         path.parent,
         raw,

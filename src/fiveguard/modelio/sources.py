@@ -11,7 +11,7 @@ from fiveguard.modelio.csvsites import SiteFileLocator
 from fiveguard.modelio.yamlsource import YamlSource
 
 if TYPE_CHECKING:
-    from fiveguard.evidence.store import StoredRecord
+    from fiveguard.modelio.evidence_store import StoredRecord
 
 
 @dataclass

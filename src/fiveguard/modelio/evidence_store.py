@@ -8,8 +8,7 @@ validation, the assessment and every report see them as if written in the model 
 
 Records are written to a temporary file and renamed into place: a failed command leaves
 the directory as it was. Problems in a stored file are located in that file
-(``FILE:LINE:COL: path: message``). The database (a later issue) will hold the same
-records; this module is the file-based store until then.
+(``FILE:LINE:COL: path: message``).
 """
 
 from __future__ import annotations
@@ -27,7 +26,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from fiveguard.domain.base import split_product_ref
 from fiveguard.domain.errors import InputError, Problem
 from fiveguard.domain.evidence import Evidence
-from fiveguard.evidence.inputs import JsonLocator, decode, parse_json, read_limited
+from fiveguard.modelio.jsonsource import JsonLocator, decode, parse_json, read_limited
 from fiveguard.modelio.messages import problems_from
 from fiveguard.modelio.yamlsource import PathKey, display_name, read_yaml
 
