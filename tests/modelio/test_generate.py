@@ -203,6 +203,8 @@ def test_command_help_has_an_example() -> None:
         (["--sites", "10", "--operators", "0"], "--operators: expected at least 1 operator"),
         (["--sites", "10", "--suppliers", "1"], "--suppliers: expected at least 2 suppliers"),
         (["--sites", "10", "--regions", "0"], "--regions: expected at least 1 region"),
+        (["--sites", "10", "--seed", "-1"], "--seed: expected a seed ≥ 0, got -1"),
+        (["--sites", "2000000000"], "--sites: expected at most 10,000,000 sites"),
     ],
 )
 def test_command_rejects_bad_arguments(tmp_path: Path, args: list[str], message: str) -> None:
@@ -223,3 +225,10 @@ def test_command_rejects_an_unwritable_directory(tmp_path: Path) -> None:
         assert "--out:" in stderr
         assert "Traceback" not in stdout + stderr
     assert blocker.read_text() == "not a directory\n"
+
+
+def test_command_creates_nested_output_directories_only_when_writing(tmp_path: Path) -> None:
+    out = tmp_path / "a" / "b"
+    code, _, stderr = run("--sites", "20", "--out", str(out))
+    assert code == 0, stderr
+    assert (out / "model.yaml").exists() and (out / "sites.csv").exists()

@@ -38,3 +38,16 @@ def test_schema_rejects_an_unknown_section() -> None:
     validator = jsonschema.Draft202012Validator(json.loads(schema_json("model")))
     errors = list(validator.iter_errors({"fiveguard": 1, "scope": {}, "networks": []}))
     assert any("networks" in e.message for e in errors)
+
+
+def test_model_format_doc_names_every_field() -> None:
+    """docs/model-format.md documents each field the schema has, written as `field`."""
+    doc = (ROOT / "docs" / "model-format.md").read_text(encoding="utf-8")
+    schema = json.loads(schema_json("model"))
+    missing = sorted(
+        f"{owner}.{name}"
+        for owner, definition in [("model", schema), *schema["$defs"].items()]
+        for name in definition.get("properties", {})
+        if f"`{name}`" not in doc
+    )
+    assert missing == [], f"fields not documented in docs/model-format.md: {missing}"

@@ -158,6 +158,21 @@ def test_absurd_numbers_are_rejected(write_model, model_problems: Problems) -> N
     assert "assets[2].battery_hours: absurd battery autonomy 100000 h (limit 720 h)" in message
 
 
+def test_radio_asset_serving_people_needs_a_site(write_model, model_problems: Problems) -> None:
+    text = BASE_YAML.replace("region: R1, sites: 3, population: 600", "region: R1, population: 600")
+    message = only(model_problems(write_model(text)))
+    assert message.startswith("model.yaml:17:")
+    assert "assets[2].sites: a radio asset serving 600 people needs at least one site" in message
+    csv = (
+        BASE_CSV.replace("id,operator,", "id,sites,operator,")
+        .replace("a.s1,", "a.s1,0,")
+        .replace("a.s2,", "a.s2,1,")
+    )
+    assert only(model_problems(write_model(csv_text=csv))) == (
+        "sites.csv:2:6: sites: a radio asset serving people needs at least one site"
+    )
+
+
 def test_unknown_asset_kind(write_model, model_problems: Problems) -> None:
     text = BASE_YAML.replace("kind: mgmt.oss, product: oss@3}", "kind: mgmt.nms, product: oss@3}")
     found = model_problems(write_model(text))
@@ -254,7 +269,7 @@ def test_missing_site_file(write_model, model_problems: Problems) -> None:
     [
         (
             BASE_CSV.replace("population,", "populaton,"),
-            "sites.csv:1: populaton: unknown column 'populaton'",
+            "sites.csv:1:33: populaton: unknown column 'populaton'",
         ),
         (
             BASE_CSV.replace("id,operator,", "operator,", 1),
@@ -264,7 +279,10 @@ def test_missing_site_file(write_model, model_problems: Problems) -> None:
             BASE_CSV.replace("a.s2,op-a,", "a.s2,op-a,extra,"),
             "sites.csv:3:1: row has 9 fields, the header names 8",
         ),
-        (BASE_CSV + 'a.s3,"op-a,ran.gnb\n', "sites.csv:4: CSV syntax error"),
+        (
+            BASE_CSV + 'a.s3,"op-a,ran.gnb\n' + "a.s4,op-a,ran.gnb,gnb@2.0,R2,1,a.amf,a.oss\n",
+            "sites.csv:4:1: CSV syntax error in the record starting here",
+        ),
     ],
 )
 def test_csv_structure_errors(

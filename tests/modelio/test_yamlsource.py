@@ -45,14 +45,31 @@ def test_invalid_date_is_located() -> None:
     assert message.startswith("f.yaml:1:7: when: not a valid date: '2026-02-31'")
 
 
-def test_alias_bomb_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(yamlsource, "MAX_NODES", 1000)
+def billion_laughs(levels: int) -> str:
     bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
-    for level in "bcdef":
+    for level in "bcdefghijklmnopqrstuvwxyz"[:levels]:
         prev = chr(ord(level) - 1)
-        bomb += f"{level}: &{level} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+        bomb += f"{level}: &{level} [{', '.join([f'*{prev}'] * 10)}]\n"
+    return bomb
+
+
+def test_alias_bomb_is_stopped_quickly() -> None:
+    # ten levels expand to 10^11 values; refused after 100,000 repeats, in well under
+    # a second of work
     with pytest.raises(InputError) as info:
-        parse_yaml(bomb, "bomb.yaml")
+        parse_yaml(billion_laughs(10), "bomb.yaml")
+    assert "aliases expand to more than 100,000 repeated values" in str(info.value)
+
+
+def test_a_few_aliases_are_fine() -> None:
+    data = parse_yaml("base: &b {x: 1}\nothers: [*b, *b, *b]\n", "ok.yaml").data
+    assert data["others"] == [{"x": 1}] * 3
+
+
+def test_huge_documents_are_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(yamlsource, "MAX_NODES", 1000)
+    with pytest.raises(InputError) as info:
+        parse_yaml("a: [" + ", ".join(["1"] * 2000) + "]\n", "big.yaml")
     assert "expands to more than 1,000 values" in str(info.value)
 
 

@@ -13,8 +13,8 @@ from typer.core import TyperGroup
 from fiveguard import __version__
 from fiveguard.domain.errors import InputError
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+console = Console(highlight=False, emoji=False)
+err_console = Console(stderr=True, highlight=False, emoji=False)
 
 EXIT_BAD_INPUT = 2
 MAX_PROBLEMS_SHOWN = 200
@@ -28,7 +28,7 @@ def report_problems(exc: InputError) -> None:
     if len(problems) > MAX_PROBLEMS_SHOWN:
         err_console.print(f"… and {len(problems) - MAX_PROBLEMS_SHOWN} more problems", markup=False)
     noun = "problem" if len(problems) == 1 else "problems"
-    err_console.print(f"error: {len(problems)} {noun} found; nothing was written.", markup=False)
+    err_console.print(f"error: {len(problems)} {noun} found.", markup=False)
 
 
 class _Group(TyperGroup):

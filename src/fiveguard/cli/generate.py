@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import tempfile
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -39,11 +39,11 @@ def generate(
 
     Example: [bold]fiveguard generate --sites 100000 --operators 4 --seed 1 --out big[/bold]
     """
-    _check_arguments(sites, operators, suppliers, regions)
-    _check_writable(out)
-
     from fiveguard.modelio.dump import write_model
-    from fiveguard.modelio.generate import SITES_FILE, generate_model
+    from fiveguard.modelio.generate import MAX_SITES, SITES_FILE, generate_model
+
+    _check_arguments(sites, operators, suppliers, regions, seed, MAX_SITES)
+    _check_writable(out)
 
     model = generate_model(sites, operators, suppliers, seed=seed, regions=regions)
     target = out / "model.yaml"
@@ -62,11 +62,20 @@ def generate(
     )
 
 
-def _check_arguments(sites: int, operators: int, suppliers: int, regions: int | None) -> None:
+def _check_arguments(
+    sites: int, operators: int, suppliers: int, regions: int | None, seed: int, max_sites: int
+) -> None:
     problems = [
         (option, message)
         for option, bad, message in (
             ("--sites", sites < 1, f"expected at least 1 site, got {sites}"),
+            (
+                "--sites",
+                sites > max_sites,
+                f"expected at most {max_sites:,} sites (what one machine's memory can load), "
+                f"got {sites:,}",
+            ),
+            ("--seed", seed < 0, f"expected a seed ≥ 0, got {seed}"),
             ("--operators", operators < 1, f"expected at least 1 operator, got {operators}"),
             (
                 "--suppliers",
@@ -87,17 +96,20 @@ def _check_arguments(sites: int, operators: int, suppliers: int, regions: int | 
 
 
 def _check_writable(out: Path) -> None:
-    """Fail before generating (which may take a while) if DIR cannot take files."""
-    if out.exists() and not out.is_dir():
+    """Fail before generating (which may take a while) if DIR cannot take files.
+
+    Nothing is created here: the directory is made only when the files are written.
+    """
+    existing = out
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
         raise InputError.at(
-            f"{str(out)!r} is a file; expected a directory", COMMAND_LINE, path="--out"
+            f"{str(existing)!r} is a file; expected a directory", COMMAND_LINE, path="--out"
         )
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=out):
-            pass
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
+    if not os.access(existing, os.W_OK | os.X_OK):
         raise InputError.at(
-            f"cannot write to directory {str(out)!r}: {reason}", COMMAND_LINE, path="--out"
-        ) from None
+            f"cannot write to directory {str(existing)!r}: permission denied",
+            COMMAND_LINE,
+            path="--out",
+        )

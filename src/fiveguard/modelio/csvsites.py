@@ -185,10 +185,16 @@ class SiteFileLocator:
         line = self.line_of(row)
         return Location(self.file, line, self._column_offset(line - 1, column), column)
 
+    def header_column(self, index: int) -> int | None:
+        """The character column where the header's ``index``-th name starts."""
+        return self._offset_of_field(0, index)
+
     def _column_offset(self, line_index: int, column: str | None) -> int | None:
         if column is None or column not in self.header:
             return 1 if column is None else None
-        target = self.header.index(column)
+        return self._offset_of_field(line_index, self.header.index(column))
+
+    def _offset_of_field(self, line_index: int, target: int) -> int | None:
         try:
             raw = self._raw_lines[line_index]
         except IndexError:
@@ -305,10 +311,26 @@ def _number(spec: _Column, value: str) -> float:
     return number
 
 
+class _RecordError(Exception):
+    """A CSV syntax error, with the line where the broken record began."""
+
+    def __init__(self, line: int, error: csv.Error) -> None:
+        super().__init__(str(error))
+        self.line = line
+
+
 def _rows_with_lines(reader: Any) -> Iterator[tuple[int, list[str]]]:
     """Each row with the line it starts on (a quoted field may span lines)."""
     line = reader.line_num + 1
-    for row in reader:
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            # an unbalanced quote is only noticed at the end of the file: point at the
+            # record where it opened, not where the parser gave up
+            raise _RecordError(line, exc) from None
         yield line, row
         line = reader.line_num + 1
 
@@ -357,7 +379,7 @@ def _read(
     except csv.Error as exc:
         raise InputError.at(f"CSV syntax error: {exc}", file, line=1) from None
     locator = SiteFileLocator(path, file, tuple(header))
-    _check_header(header, file, problems)
+    _check_header(header, locator, problems)
     if problems:
         raise InputError(problems)
 
@@ -461,9 +483,12 @@ def _quoted_blocks(reader: Any, file: str, problems: list[Problem]) -> Iterator[
     while True:
         try:
             chunk = list(itertools.islice(records, CHUNK_ROWS))
-        except csv.Error as exc:
+        except _RecordError as exc:
             problems.append(
-                Problem(Location(file, reader.line_num, None, None), f"CSV syntax error: {exc}")
+                Problem(
+                    Location(file, exc.line, 1, None),
+                    f"CSV syntax error in the record starting here: {exc} (is a quote left open?)",
+                )
             )
             raise InputError(problems) from None
         if not chunk:
@@ -491,19 +516,16 @@ def _well_formed(
     return [r for r, k in zip(rows, keep.tolist(), strict=True) if k], lines[keep]
 
 
-def _check_header(header: Sequence[str], file: str, problems: list[Problem]) -> None:
+def _check_header(header: Sequence[str], locator: SiteFileLocator, problems: list[Problem]) -> None:
+    file = locator.file
     for index, name in enumerate(header):
+        at = Location(file, 1, locator.header_column(index), name or f"column {index + 1}")
         if name not in _SPECS:
             problems.append(
-                Problem(
-                    Location(file, 1, None, name or f"column {index + 1}"),
-                    f"unknown column {name!r}; expected some of: {', '.join(COLUMNS)}",
-                )
+                Problem(at, f"unknown column {name!r}; expected some of: {', '.join(COLUMNS)}")
             )
         elif header.index(name) != index:
-            problems.append(
-                Problem(Location(file, 1, None, name), f"column {name!r} appears twice")
-            )
+            problems.append(Problem(at, f"column {name!r} appears twice"))
     for name in REQUIRED:
         if name not in header:
             problems.append(

@@ -46,6 +46,9 @@ from fiveguard.domain.sites import Categorical, SiteTable
 COUNTRY = "XG"
 AS_OF = dt.date(2026, 6, 30)
 SITES_FILE = "sites.csv"
+MAX_SITES = 10_000_000
+"""The largest model the generator writes: loading one takes about 0.8 GB per million
+sites (see benchmarks/RESULTS.md), so ten million is what a machine like ours can hold."""
 MAX_REGION_POPULATION = 1_000_000_000
 """Generated regions stay below this, well inside the catalogue's plausibility limit."""
 

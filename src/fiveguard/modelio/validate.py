@@ -311,6 +311,13 @@ class _Checker:
                 "sites",
                 f"absurd number of sites {sites:,} (limit {limits.max_sites_per_asset:,})",
             )
+        info = self.cat.asset_kinds.get(kind)
+        if info is not None and info.is_radio and population > 0 and sites == 0:
+            yield (
+                "sites",
+                f"a radio asset serving {population:,} people needs at least one site "
+                "(sites defaults to 0 in YAML, 1 in site files)",
+            )
         if sites and population > sites * limits.max_population_per_site:
             yield (
                 "population",
@@ -413,6 +420,11 @@ class _Checker:
                 "battery_hours",
                 np.nan_to_num(sites.battery_hours) > limits.max_battery_hours,
                 f"absurd battery autonomy (limit {limits.max_battery_hours:g} h)",
+            ),
+            (
+                "sites",
+                (sites.sites == 0) & (sites.population > 0),
+                "a radio asset serving people needs at least one site",
             ),
         ]
         for column, mask, message in checks:

@@ -24,7 +24,11 @@ from fiveguard.domain.errors import InputError, Location, Problem, dotted
 PathKey = tuple[str | int, ...]
 
 MAX_NODES = 20_000_000
-"""Guard against alias expansion ("billion laughs"): no real model comes near it."""
+"""No document may expand to more values than this."""
+
+MAX_ALIAS_VALUES = 100_000
+"""Values reached a second time through aliases. Aliases save repetition in a model;
+expanding more than this is an attack ("billion laughs"), refused at once."""
 
 MAX_DEPTH = 200
 
@@ -149,6 +153,8 @@ class _Builder:
     def __init__(self, source: YamlSource) -> None:
         self.source = source
         self.count = 0
+        self.seen: set[int] = set()
+        self.repeated = 0
         self.problems: list[Problem] = []
 
     def build(self, root: Node) -> Any:
@@ -167,6 +173,18 @@ class _Builder:
 
     def _node(self, node: Node, path: PathKey, depth: int) -> Any:
         self.count += 1
+        if id(node) in self.seen:
+            self.repeated += 1
+            if self.repeated > MAX_ALIAS_VALUES:
+                self._fail(
+                    node,
+                    path,
+                    f"aliases expand to more than {MAX_ALIAS_VALUES:,} repeated values "
+                    "(an alias bomb?)",
+                )
+                raise InputError(self.problems)
+        else:
+            self.seen.add(id(node))
         if self.count > MAX_NODES:
             self._fail(node, path, f"document expands to more than {MAX_NODES:,} values")
             raise InputError(self.problems)
