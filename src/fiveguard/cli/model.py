@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from fiveguard.assess.summary import ModelSummary, summarise
@@ -34,10 +35,17 @@ def validate(ctx: typer.Context, model: ModelArg, json_out: JsonOpt = False) -> 
         console.print_json(json.dumps({"valid": True, "summary": summary.model_dump(mode="json")}))
         return
     console.print(
-        f"[green]valid[/green] {loaded.source}: {summary.country} · {len(summary.operators)} "
-        f"operators · {len(summary.suppliers)} suppliers · {summary.assets:,} assets · "
-        f"{summary.radio_sites:,} radio sites · {summary.population_served:,} people served"
+        f"[green]valid[/green] {escape(str(loaded.source))}: {summary.country} · "
+        f"{_count(len(summary.operators), 'operator')} · "
+        f"{_count(len(summary.suppliers), 'supplier')} · {_count(summary.assets, 'asset')} · "
+        f"{_count(summary.radio_sites, 'radio site')} · "
+        f"{summary.population_served:,} people served",
+        soft_wrap=True,
     )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 @app.command()
