@@ -290,3 +290,20 @@ def test_csv_structure_errors(
 ) -> None:
     found = model_problems(write_model(csv_text=csv))
     assert any(f.startswith(expected) for f in found), found
+
+
+def test_an_asset_requiring_itself_is_reported_once(write_model, model_problems: Problems) -> None:
+    text = BASE_YAML.replace("requires: [a.amf]", "requires: [a.amf, a.ran]")
+    assert only(model_problems(write_model(text))) == (
+        "model.yaml:17:123: assets[2].requires[1]: an asset cannot require itself"
+    )
+
+
+def test_many_duplicate_site_ids_are_listed_then_counted(
+    write_model, model_problems: Problems
+) -> None:
+    rows = "".join("a.s1,op-a,ran.gnb,gnb@2.0,R2,1,a.amf,a.oss\n" for _ in range(60))
+    found = model_problems(write_model(csv_text=BASE_CSV + rows))
+    assert len(found) == 51
+    assert found[0] == "sites.csv:4:1: id: duplicate asset id 'a.s1'"
+    assert found[-1] == "sites.csv:54:1: id: … and 10 more duplicate asset ids from here on"

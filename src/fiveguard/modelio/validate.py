@@ -35,6 +35,9 @@ from fiveguard.domain.sites import Categorical, SiteTable
 from fiveguard.domain.table import AssetTable, build_asset_table
 from fiveguard.modelio.sources import Sources
 
+MAX_LISTED = 50
+"""Problems of one kind listed one by one before the rest are counted in one line."""
+
 
 class _Checker:
     def __init__(
@@ -112,15 +115,22 @@ class _Checker:
             self.report_site_duplicates(site_ids, set(raw_assets))
 
     def report_site_duplicates(self, site_ids: list[str], declared: set[str]) -> None:
+        """Each duplicate site id at its row; past the first ones, a count of the rest."""
         seen: set[str] = set()
-        reported = 0
+        duplicates: list[int] = []
         for row, ident in enumerate(site_ids):
             if ident in seen or ident in declared:
-                self.at_site(row, "id", f"duplicate asset id {ident!r}")
-                reported += 1
-                if reported >= 50:
-                    return
+                duplicates.append(row)
             seen.add(ident)
+        for row in duplicates[:MAX_LISTED]:
+            self.at_site(row, "id", f"duplicate asset id {site_ids[row]!r}")
+        if len(duplicates) > MAX_LISTED:
+            row = duplicates[MAX_LISTED]
+            self.at_site(
+                row,
+                "id",
+                f"… and {len(duplicates) - MAX_LISTED:,} more duplicate asset ids from here on",
+            )
 
     def check_scope(self) -> None:
         if self.sources.scope_ok:
@@ -587,6 +597,8 @@ class _Checker:
             levels = topological_levels(len(table), ptr, targets)
             if levels.cycle is None:
                 continue
+            if len(levels.cycle) == 1:
+                continue  # an asset naming itself, already reported where it does so
             names = [str(table.ids[i]) for i in levels.cycle]
             chain = " → ".join([*names, names[0]])
             first = levels.cycle[0]
