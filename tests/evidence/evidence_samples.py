@@ -210,6 +210,18 @@ def firmware_cdx() -> dict[str, Any]:
     return copy.deepcopy(FIRMWARE_CDX)
 
 
+def cdx_of(*components: dict[str, Any], **rest: Any) -> dict[str, Any]:
+    """A CycloneDX 1.5 document of ``components`` (each a library unless it says), plus any
+    other top-level fields (``vulnerabilities``, ``dependencies`` …)."""
+    return {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.5",
+        "version": 1,
+        "components": [{"type": "library", **c} for c in components],
+        **rest,
+    }
+
+
 def cdx_xml(data: dict[str, Any], version: str = "1.5") -> bytes:
     """The same SBOM written as XML by cyclonedx-python-lib's own writer."""
     from cyclonedx.model.bom import Bom

@@ -5,19 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 import fiveguard.examples
 from fiveguard.catalog import default_catalogue
+from fiveguard.cli import app
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.evidence import Sbom, VulnerabilityScan
 from fiveguard.evidence.assurance import assess_assurance, signal_specs
-from fiveguard.evidence.matching import scan
-from fiveguard.evidence.osv import load_osv_directory
-from fiveguard.evidence.sbom import read_sbom
-from fiveguard.modelio.evidence_store import record_json
 from fiveguard.modelio.load import load_model
 
 DEMO = Path(next(iter(fiveguard.examples.__path__))) / "demo"
@@ -30,20 +29,29 @@ def catalogue() -> Catalogue:
 
 
 def test_recorded_demo_evidence_is_what_the_commands_produce_today(
-    catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(DEMO)  # the records name their sources relative to the demo folder
-    rules = catalogue.evidence_rules
-    sbom = read_sbom(Path("sbom/valtaro-amf-24.2.cdx.json"), PRODUCT, rules)
-    stored = DEMO / "evidence"
-    assert record_json(sbom) == (stored / f"{sbom.id}.json").read_text(), (
-        "demo SBOM record is stale: re-run the commands in the demo model's last comment"
-    )
-    as_of = dt.date(2026, 9, 30)
-    result = scan(sbom, load_osv_directory(Path("osv"), rules), rules, as_of)
-    assert record_json(result) == (stored / f"{result.id}.json").read_text(), (
-        "demo vulnerability scan is stale: re-run the commands in the demo model's last comment"
-    )
+    """The commands in the demo model's last comment, run on a copy of the demo from
+    another working directory, write exactly the recorded files: the records name their
+    sources relative to the model file."""
+    copy = tmp_path / "demo"
+    shutil.copytree(DEMO, copy, ignore=shutil.ignore_patterns("evidence", "__pycache__"))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    model = str(copy / "model.yaml")
+    for command in (
+        ["sbom", PRODUCT, str(copy / "sbom" / "valtaro-amf-24.2.cdx.json"), "-m", model],
+        ["vulns", PRODUCT, "--osv", str(copy / "osv"), "-m", model],
+    ):
+        result = CliRunner().invoke(app, ["evidence", *command])
+        assert result.exit_code == 0, result.stderr
+    made = sorted(p.name for p in (copy / "evidence").iterdir())
+    assert made == sorted(p.name for p in (DEMO / "evidence").iterdir())
+    for name in made:
+        assert (copy / "evidence" / name).read_text() == (DEMO / "evidence" / name).read_text(), (
+            f"demo record {name} is stale: re-run the commands in the demo model's last comment"
+        )
 
 
 def test_demo_model_carries_the_records_and_they_flag_the_amf(catalogue: Catalogue) -> None:

@@ -6,8 +6,11 @@ import gzip
 import hashlib
 import io
 import os
+import shutil
+import subprocess
 import tarfile
 import tracemalloc
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -252,3 +255,108 @@ def test_archive_members_stream_in_small_memory(tmp_path: Path, limits: ArchiveL
 def test_missing_side_is_reported(tmp_path: Path, limits: ArchiveLimits) -> None:
     with pytest.raises(InputError, match="not found"):
         read_side(tmp_path / "nope", limits)
+
+
+# ---------------------------------------------------------------------------- manifest names
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def test_escaped_manifest_names_are_read_in_one_pass(tmp_path: Path, limits: ArchiveLimits) -> None:
+    # sha256sum escapes a backslash as \\ and a newline as \n; "a\\nb" is a backslash and an n
+    manifest = tmp_path / "m.sha256"
+    lines = [
+        f"\\{_digest(b'1')}  a\\\\nb",
+        f"\\{_digest(b'2')}  line\\nbreak",
+        f"\\{_digest(b'3')}  carriage\\rreturn",
+        f"\\SHA256 (tag\\\\form) = {_digest(b'4')}",
+        f"{_digest(b'5')}  para\u2028graph",  # not a line end in a manifest
+    ]
+    manifest.write_text("\n".join(lines) + "\n")
+    assert read_side(manifest, limits).entries == {
+        "a\\nb": _digest(b"1"),
+        "line\nbreak": _digest(b"2"),
+        "carriage\rreturn": _digest(b"3"),
+        "tag\\form": _digest(b"4"),
+        "para\u2028graph": _digest(b"5"),
+    }
+
+
+def test_an_unknown_escape_is_a_located_problem(tmp_path: Path, limits: ArchiveLimits) -> None:
+    manifest = tmp_path / "m.sha256"
+    manifest.write_text(f"{_digest(b'0')}  fine\n\\{_digest(b'1')}  a\\tb\n")
+    with pytest.raises(InputError) as caught:
+        read_side(manifest, limits)
+    assert [str(p) for p in caught.value.problems] == [
+        "m.sha256:2:1: unknown escape in an escaped name: sha256sum writes only \\\\, \\n and \\r"
+    ]
+
+
+@pytest.mark.skipif(shutil.which("sha256sum") is None, reason="needs GNU sha256sum")
+def test_sha256sum_output_for_awkward_names_matches_the_directory(
+    tmp_path: Path, limits: ArchiveLimits
+) -> None:
+    root = tmp_path / "tree"
+    names = ["a\\nb", "new\nline", "back\\slash", "plain"]
+    root.mkdir()
+    for index, name in enumerate(names):
+        (root / name).write_bytes(str(index).encode())
+    listed = subprocess.run(
+        ["sha256sum", "--", *names], cwd=root, capture_output=True, check=True
+    ).stdout
+    manifest = tmp_path / "tree.sha256"
+    manifest.write_bytes(listed)
+    result = compare(read_side(manifest, limits), read_side(root, limits))
+    assert sorted(result.identical) == sorted(names) and result.ratio == 1.0
+
+
+# ---------------------------------------------------------------------------- formats not read
+
+
+@pytest.mark.parametrize(
+    ("head", "what"),
+    [
+        (b"PK\x03\x04" + bytes(60), "a zip archive"),
+        (b"7z\xbc\xaf\x27\x1c" + bytes(60), "a 7-Zip archive"),
+        (b"\x28\xb5\x2f\xfd" + bytes(60), "a Zstandard-compressed file"),
+        (b"\x7fELF\x02\x01\x01" + bytes(60), "an ELF binary"),
+        (b"\x00\x01garbage", "a binary file"),
+    ],
+)
+def test_formats_not_read_are_named_with_those_that_are(
+    tmp_path: Path, limits: ArchiveLimits, head: bytes, what: str
+) -> None:
+    path = tmp_path / "rev.zip"
+    path.write_bytes(head)
+    with pytest.raises(InputError) as caught:
+        read_side(path, limits)
+    assert [str(p) for p in caught.value.problems] == [
+        f"rev.zip: {what}: not read; each side must be a directory, a tar archive (plain, "
+        "gzip, bzip2 or xz) or a SHA-256 manifest (sha256sum output)"
+    ]
+
+
+def test_a_real_zip_file_is_refused_by_name(tmp_path: Path, limits: ArchiveLimits) -> None:
+    with zipfile.ZipFile(tmp_path / "rev.zip", "w") as archive:
+        archive.writestr("bin/amf", b"amf")
+    with pytest.raises(InputError, match=r"^rev\.zip: a zip archive: not read"):
+        read_side(tmp_path / "rev.zip", limits)
+
+
+def test_a_hard_link_to_a_symlink_is_checked_from_where_it_stands(
+    tmp_path: Path, limits: ArchiveLimits
+) -> None:
+    link = tarfile.TarInfo("a/b/up")
+    link.type, link.linkname = tarfile.SYMTYPE, "../x"  # a/x: inside
+    hard = tarfile.TarInfo("top")
+    hard.type, hard.linkname = tarfile.LNKTYPE, "a/b/up"  # the same link at the top: ../x
+    path = _raw_tar(tmp_path / "h.tar.gz", [link, hard], {})
+    with pytest.raises(InputError) as caught:
+        read_side(path, limits)
+    assert str(caught.value.problems[0]) == "h.tar.gz: top: link to '../x' points outside the tree"
+    inside = tarfile.TarInfo("a/b/same")
+    inside.type, inside.linkname = tarfile.LNKTYPE, "a/b/up"
+    path = _raw_tar(tmp_path / "ok.tar.gz", [link, inside], {})
+    assert read_side(path, limits).entries == {"a/b/same": "symlink:../x", "a/b/up": "symlink:../x"}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib.metadata
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -242,3 +244,264 @@ def test_deep_nesting_is_refused_not_a_recursion_error() -> None:
         node["components"] = [{"type": "library", "name": "n"}]
         node = node["components"][0]
     assert any("nested deeper than 64" in p for p in _problems(json.dumps(data).encode()))
+
+
+# ---------------------------------------------------------------------------- refs
+
+
+def _line(raw: bytes | str, needle: str, nth: int = 1) -> int:
+    """The line of the ``nth`` line holding ``needle``."""
+    text = raw.decode() if isinstance(raw, bytes) else raw
+    found = [i for i, t in enumerate(text.splitlines(), 1) if needle in t]
+    return found[nth - 1]
+
+
+def test_duplicate_spdx_ids_are_refused_where_the_second_one_is() -> None:
+    data = spdx_json()
+    data["packages"][3]["SPDXID"] = "SPDXRef-openssl"
+    raw = dumps(data)
+    first, second = (_line(raw, '"SPDXRef-openssl"', n) for n in (1, 2))
+    # the relationships naming SPDXRef-tools now dangle too
+    assert (
+        f"s.json:{second}:17: packages[3].SPDXID: duplicate SPDXID 'SPDXRef-openssl': "
+        f"packages[1] (line {first}) has it too"
+    ) in _problems(raw, "s.json")
+
+
+def test_duplicate_spdx_ids_in_tag_value_are_refused_at_their_line() -> None:
+    text = spdx_tag_value(spdx_json()).decode()
+    text = text.replace("SPDXID: SPDXRef-tools", "SPDXID: SPDXRef-yaml")
+    first, second = (_line(text, "SPDXID: SPDXRef-yaml", n) for n in (1, 2))
+    problems = _problems(text.encode(), "s.spdx")
+    assert (
+        f"s.spdx:{second}:1: duplicate SPDXID 'SPDXRef-yaml': line {first} has it too" in problems
+    )
+
+
+def test_dangling_spdx_relationships_are_refused_and_external_ones_kept() -> None:
+    data = spdx_json()
+    for target in ("SPDXRef-ghost", "DocumentRef-base:SPDXRef-libc", "NOASSERTION"):
+        data["relationships"].append(
+            {
+                "spdxElementId": "SPDXRef-tools",
+                "relationshipType": "DEPENDS_ON",
+                "relatedSpdxElement": target,
+            }
+        )
+    raw = dumps(data)
+    assert _problems(raw, "s.json") == [
+        f"s.json:{_line(raw, 'SPDXRef-ghost')}:29: relationships[6].relatedSpdxElement: "
+        "'SPDXRef-ghost' is the SPDXID of no package, file or snippet of this document"
+    ]
+    text = spdx_tag_value(spdx_json()).decode()
+    text += "Relationship: SPDXRef-phantom CONTAINS SPDXRef-yaml\n"
+    assert _problems(text.encode(), "s.spdx") == [
+        f"s.spdx:{_line(text, 'phantom')}:1: 'SPDXRef-phantom' is the SPDXID of no package, "
+        "file or snippet of this document"
+    ]
+
+
+def test_duplicate_bom_refs_are_refused_in_json_and_xml() -> None:
+    data = firmware_cdx()
+    data["components"][4]["bom-ref"] = "req-230"  # the one before has it
+    raw = dumps(data)
+    first, second = (_line(raw, '"bom-ref": "req-230"', n) for n in (1, 2))
+    assert _problems(raw, "fw.json") == [
+        f"fw.json:{second}:18: components[4].bom-ref: duplicate bom-ref 'req-230': "
+        f"components[3] (line {first - 2}) has it too"
+    ]
+    xml = cdx_xml(firmware_cdx()).decode().replace('bom-ref="req-221"', 'bom-ref="req-230"')
+    second = _line(xml, 'bom-ref="req-230"', 2)
+    problems = _problems(xml.encode(), "fw.xml")
+    assert any(
+        p.startswith(f"fw.xml:{second}:") and "duplicate bom-ref 'req-230'" in p for p in problems
+    )
+
+
+def test_dangling_dependency_refs_are_refused_with_their_location() -> None:
+    data = firmware_cdx()
+    data["dependencies"].append({"ref": "phantom", "dependsOn": ["oam"]})
+    data["dependencies"][0]["dependsOn"].append("ghost")
+    raw = dumps(data)
+    assert _problems(raw, "fw.json") == [
+        f"fw.json:{_line(raw, 'ghost')}:9: dependencies[0].dependsOn[2]: 'ghost' is the "
+        "bom-ref of no component or service of this SBOM",
+        f"fw.json:{_line(raw, 'phantom')}:14: dependencies[2].ref: 'phantom' is the bom-ref "
+        "of no component or service of this SBOM",
+    ]
+    xml = cdx_xml(firmware_cdx()).decode()
+    xml = xml.replace('<dependency ref="pyyaml"/>', '<dependency ref="ghost"/>', 1)
+    problems = _problems(xml.encode(), "fw.xml")
+    assert len(problems) == 1
+    assert problems[0].startswith(f"fw.xml:{_line(xml, 'ghost')}:")
+    assert "'ghost' is the bom-ref of no component or service of this SBOM" in problems[0]
+
+
+def test_dependencies_may_name_services() -> None:
+    data = firmware_cdx()
+    data["services"] = [{"bom-ref": "svc-ntp", "name": "ntp"}]
+    data["dependencies"].append({"ref": "oam", "dependsOn": ["svc-ntp"]})
+    record = parse_sbom(dumps(data), "fw@9.0", "fw.json")
+    assert ("oam", ("svc-ntp",)) in {(d.ref, d.depends_on) for d in record.dependencies}
+
+
+def test_vex_in_an_sbom_must_name_its_components_a_vex_document_names_another_bom() -> None:
+    data = firmware_cdx()
+    data["vulnerabilities"][0]["affects"] = [{"ref": "openssl-4"}]
+    problems = _problems(dumps(data), "fw.json")
+    assert (
+        len(problems) == 1
+        and "vulnerabilities[0].affects[0].ref: 'openssl-4' names no component" in problems[0]
+    )
+    data["vulnerabilities"][0]["affects"] = [{"ref": "pkg:conan/openssl@3.0.5"}]  # by purl
+    assert parse_sbom(dumps(data), "fw@9.0", "fw.json").vex[0].refs == ("pkg:conan/openssl@3.0.5",)
+    vex_only = {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "version": 1,
+        "vulnerabilities": [
+            {
+                "id": "CVE-1",
+                "analysis": {"state": "resolved"},
+                "affects": [{"ref": "urn:cdx:abc/1#x"}, {"ref": "elsewhere"}],
+            }
+        ],
+    }
+    assert parse_sbom(dumps(vex_only), "fw@9.0", "v.json").vex[0].refs == ("x", "elsewhere")
+
+
+# ---------------------------------------------------------------------------- located refusals
+
+
+def test_vex_justification_and_response_are_checked_where_they_are() -> None:
+    data = firmware_cdx()
+    data["vulnerabilities"][0]["analysis"]["justification"] = "because"
+    data["vulnerabilities"][0]["analysis"]["response"] = ["update", "pray"]
+    raw = dumps(data)
+    problems = _problems(raw, "badvex.json")
+    assert [p.split("; expected")[0] for p in problems] == [
+        f"badvex.json:{_line(raw, 'because')}:26: vulnerabilities[0].analysis.justification: "
+        "unknown justification 'because'",
+        f"badvex.json:{_line(raw, 'pray')}:11: vulnerabilities[0].analysis.response[1]: "
+        "unknown response 'pray'",
+    ]
+    xml = cdx_xml(firmware_cdx()).decode()
+    xml = xml.replace(">code_not_reachable<", ">because<")
+    problems = _problems(xml.encode(), "badvex.xml")
+    assert len(problems) == 1 and problems[0].startswith(f"badvex.xml:{_line(xml, 'because')}:")
+    assert "unknown justification 'because'" in problems[0]
+
+
+def test_an_end_of_support_property_that_is_no_date_is_located() -> None:
+    data = firmware_cdx()
+    data["components"][-1]["properties"][0]["value"] = "soon"
+    raw = dumps(data)
+    assert _problems(raw, "badeos.json") == [
+        f"badeos.json:{_line(raw, 'soon')}:20: components[19].properties[0].value: "
+        "end-of-support property 'soon' is not a date YYYY-MM-DD"
+    ]
+    xml = cdx_xml(firmware_cdx()).decode().replace(">2025-01-31<", ">soon<")
+    problems = _problems(xml.encode(), "badeos.xml")
+    assert len(problems) == 1 and problems[0].startswith(f"badeos.xml:{_line(xml, 'soon')}:")
+
+
+def test_what_only_the_library_refuses_is_located_at_its_component() -> None:
+    data = firmware_cdx()
+    data["components"][2]["scope"] = "sometimes"  # not read by fiveguard; the library refuses it
+    raw = dumps(data)
+    problems = _problems(raw, "fw.json")
+    assert len(problems) == 1
+    opening = _line(raw, '"oam-agent"') - 3  # the component's "{"
+    assert problems[0].startswith(f"fw.json:{opening}:")
+    assert "components[2]: cyclonedx-python-lib cannot read it:" in problems[0]
+    assert "sometimes" in problems[0]
+
+
+# ---------------------------------------------------------------------------- order
+
+
+def test_components_keep_document_order_and_identical_ones_stay_two() -> None:
+    twice = {"type": "library", "name": "zlib", "version": "1.3"}
+    data = {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "version": 1,
+        "components": [
+            {"type": "library", "name": "zz-last-by-name", "version": "1"},
+            dict(twice),
+            {
+                "type": "library",
+                "name": "aa-first-by-name",
+                "version": "1",
+                "components": [dict(twice), dict(twice)],
+            },
+            dict(twice),
+        ],
+    }
+    for raw, name in ((dumps(data), "o.json"), (_xml_of(data), "o.xml")):
+        record = parse_sbom(raw, "x@1", name)
+        assert [c.ref for c in record.components] == [
+            "zz-last-by-name@1",
+            "zlib@1.3",
+            "aa-first-by-name@1",
+            "zlib@1.3#4",
+        ], name
+        assert [c.ref for c in record.components[2].components] == ["zlib@1.3#2", "zlib@1.3#3"]
+
+
+def _xml_of(data: dict[str, object]) -> bytes:
+    """The document as XML written by hand (the library's writer would sort it)."""
+
+    def component(c: dict[str, object]) -> str:
+        nested = "".join(component(n) for n in c.get("components", []))  # type: ignore[attr-defined]
+        inner = f"<components>{nested}</components>" if nested else ""
+        return f'<component type="{c["type"]}"><name>{c["name"]}</name><version>{c["version"]}</version>{inner}</component>'
+
+    body = "".join(component(c) for c in data["components"])  # type: ignore[attr-defined]
+    return (
+        '<?xml version="1.0"?>\n<bom xmlns="http://cyclonedx.org/schema/bom/1.6" version="1">'
+        f"<components>{body}</components></bom>"
+    ).encode()
+
+
+# ---------------------------------------------------------------------------- offline tools
+
+
+def test_the_guard_refuses_connections_whatever_the_proxy_settings(
+    offline: tuple[dict[str, str], Path],
+) -> None:
+    env, log = offline
+    probe = (
+        "import socket, urllib.request\n"
+        "for attempt in (lambda: urllib.request.urlopen('https://pypi.org/simple/', timeout=5),\n"
+        "                lambda: socket.socket().connect(('151.101.0.223', 443))):\n"
+        "    try:\n"
+        "        attempt()\n"
+        "    except OSError as exc:\n"
+        "        print('refused', type(exc).__name__)\n"
+        "    else:\n"
+        "        print('CONNECTED')\n"
+    )
+    env = {**env, "https_proxy": "", "HTTPS_PROXY": ""}  # even with no proxy at all
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert result.stdout.split("\n")[:2] == ["refused URLError", "refused OSError"], result.stderr
+    assert "refused connect ('151.101.0.223', 443)" in log.read_text()
+
+
+def test_sbom_tools_produce_their_sboms_with_every_connection_refused(
+    tool_sboms: dict[str, Path], offline: tuple[dict[str, str], Path]
+) -> None:
+    _, log = offline
+    lines = log.read_text().splitlines()
+    # every tool process ran under the guard, and nothing got past it
+    assert sum(line.endswith(" guard active") for line in lines) >= 8
+    assert all(line.split(" ", 1)[1].startswith(("guard active", "refused ")) for line in lines)
+    for name in ("spdx-tag", "spdx-json"):
+        assert tool_sboms[name].stat().st_size > 1000, name

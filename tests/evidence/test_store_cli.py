@@ -4,6 +4,7 @@ model loader merging it: located problems, nothing written on bad input, round t
 from __future__ import annotations
 
 import json
+import os
 import tarfile
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from evidence_samples import OSV_DIR, dumps, firmware_cdx
 from typer.testing import CliRunner
 
 from fiveguard.cli import app
+from fiveguard.cli.app import console
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.errors import InputError
 from fiveguard.domain.evidence import Equivalence, Sbom, VulnerabilityScan
@@ -44,6 +46,12 @@ evidence_dirs: evidence
 """
 
 runner = CliRunner()
+
+
+@pytest.fixture
+def wide(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Table cells on one line each, so a test can read them."""
+    monkeypatch.setattr(console, "_width", 300)
 
 
 @pytest.fixture
@@ -240,3 +248,198 @@ def test_every_evidence_command_has_an_example_in_its_help() -> None:
     for command in ("sbom", "vulns", "equivalence", "assurance"):
         code, out, _ = _run("evidence", command, "--help")
         assert code == 0 and "Example: fiveguard evidence " + command in " ".join(out.split())
+
+
+def test_equivalence_json_gives_counts_and_paths_named_as_the_record_names_them(
+    model_path: Path,
+) -> None:
+    _record_all(model_path)
+    code, out, _ = _run("evidence", "equivalence", "reviewed", "deployed.tar.gz", "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert {k: data[k] for k in ("identical", "differing", "missing", "extra", "total")} == {
+        "identical": 1,
+        "differing": 0,
+        "missing": 1,
+        "extra": 0,
+        "total": 2,
+    }
+    assert data["identical_paths"] == ["app"] and data["missing_paths"] == ["lib"]
+    assert data["differing_paths"] == [] and data["extra_paths"] == []
+    assert data["ratio"] == 0.5 and data["equivalent"] is False
+
+
+def test_recorded_paths_are_relative_to_the_model_file_not_the_working_directory(
+    model_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path / "somewhere" / "else"
+    elsewhere.mkdir(parents=True)
+    monkeypatch.chdir(elsewhere)
+    model = str(model_path)
+    sbom = str(model_path.parent / "fw.cdx.json")
+    assert _run("evidence", "sbom", "fw@9.0", sbom, "-m", model)[0] == 0
+    code, _, err = _run("evidence", "vulns", "fw@9.0", "--osv", str(OSV_DIR), "-m", model)
+    assert code == 0, err
+    stored = model_path.parent / "evidence"
+    record = json.loads((stored / "sbom-fw-9.0.json").read_text())
+    assert record["link"] == "fw.cdx.json"
+    scan = json.loads((stored / "vulns-fw-9.0.json").read_text())
+    osv = Path(os.path.relpath(OSV_DIR, model_path.parent)).as_posix()
+    assert scan["database"].startswith(f"{osv} (")
+    assert (scan["link"], scan["sha256"]) == (record["link"], record["sha256"])
+    side = model_path.parent / "build"
+    side.mkdir()
+    (side / "app").write_bytes(b"A")
+    code, _, err = _run(
+        "evidence", "equivalence", str(side), str(side), "-p", "fw@9.0", "-m", model
+    )
+    assert code == 0, err
+    check = json.loads((stored / "equivalence-fw-9.0.json").read_text())
+    assert check["reviewed"] == check["deployed"] == "directory build (1 paths)"
+
+
+def test_a_reimported_sbom_makes_the_scan_stale_and_the_commands_say_so(
+    model_path: Path, wide: None
+) -> None:
+    _record_all(model_path)
+    code, out, _ = _run("evidence", "assurance", "model.yaml", "--json")
+    assert json.loads(out)["stale_scans"] == []
+    changed = firmware_cdx()
+    changed["components"].pop()
+    (model_path.parent / "fw.cdx.json").write_bytes(dumps(changed))
+    code, out, _ = _run("evidence", "sbom", "fw@9.0", "fw.cdx.json", "-m", "model.yaml")
+    flat = " ".join(out.split())
+    assert (
+        code == 0
+        and "the recorded scan vulns-fw-9.0 is now stale: made from an earlier SBOM" in flat
+    )
+    code, out, _ = _run("evidence", "assurance", "model.yaml", "--json")
+    (stale,) = json.loads(out)["stale_scans"]
+    assert stale["scan"] == "vulns-fw-9.0" and "run evidence vulns again" in stale["reason"]
+    code, out, _ = _run("evidence", "assurance", "model.yaml")
+    assert "scan vulns-fw-9.0 is stale" in " ".join(out.split())
+    code, out, _ = _run("evidence", "vulns", "fw@9.0", "--osv", str(OSV_DIR), "-m", "model.yaml")
+    assert code == 0 and "replaces vulns-fw-9.0, which was stale" in " ".join(out.split())
+    code, out, _ = _run("evidence", "assurance", "model.yaml", "--json")
+    assert json.loads(out)["stale_scans"] == []
+
+
+def test_vex_documents_given_later_override_earlier_ones_and_the_sbom(model_path: Path) -> None:
+    def vex(state: str) -> str:
+        name = f"{state}.vex.json"
+        document = {
+            "bomFormat": "CycloneDX",
+            "specVersion": "1.5",
+            "version": 1,
+            "vulnerabilities": [
+                {
+                    "id": "CVE-2022-3786",
+                    "analysis": {"state": state},
+                    "affects": [{"ref": "openssl-3"}],
+                }
+            ],
+        }
+        (model_path.parent / name).write_bytes(dumps(document))
+        return name
+
+    def suppressed(*vex_files: str) -> bool:
+        args = [a for f in vex_files for a in ("--vex", f)]
+        code, out, err = _run(
+            "evidence",
+            "vulns",
+            "fw@9.0",
+            "--osv",
+            str(OSV_DIR),
+            "--sbom",
+            "fw.cdx.json",
+            "--json",
+            *args,
+        )
+        assert code == 0, err
+        match = next(
+            m
+            for m in json.loads(out)["matches"]
+            if m["vulnerability"] == "CVE-2022-3786" and m["component"] == "openssl-3"
+        )
+        return bool(match.get("suppressed"))
+
+    assert suppressed()  # the SBOM itself says not_affected
+    assert not suppressed(vex("exploitable"))
+    assert suppressed(vex("exploitable"), vex("resolved"))
+    assert not suppressed(vex("resolved"), vex("exploitable"))
+
+
+def test_text_from_files_is_printed_as_written_never_as_markup(
+    model_path: Path, wide: None
+) -> None:
+    data = firmware_cdx()
+    data["components"][0]["name"] = "a [/bold] b"
+    data["components"][0]["supplier"] = {"name": "[red]Openssl Foundation\\"}
+    (model_path.parent / "fw.cdx.json").write_bytes(dumps(data))
+    code, out, err = _run("evidence", "sbom", "fw@9.0", "fw.cdx.json", "-m", "model.yaml")
+    assert code == 0, err
+    assert "a [/bold] b" in out and "[red]Openssl Foundation\\" in out
+    code, out, err = _run("evidence", "vulns", "fw@9.0", "--osv", str(OSV_DIR), "-m", "model.yaml")
+    assert code == 0, err
+    assert "a [/bold] b 1.0.1f" in out
+    code, out, err = _run("evidence", "assurance", "model.yaml")
+    assert code == 0, err
+    assert "end of support: a [/bold] b 1.0.1f (since 2016-12-31)" in out
+    reviewed = model_path.parent / "odd"
+    reviewed.mkdir()
+    (reviewed / "[").mkdir()
+    (reviewed / "[" / "bold]:100:").write_bytes(b"x")  # the path [/bold]:100:
+    code, out, err = _run("evidence", "equivalence", "odd", "odd.sha256")
+    assert code == 2  # the manifest is missing: the message is not markup either
+    assert "odd.sha256" in err
+    (model_path.parent / "odd.sha256").write_text(f"{'0' * 64}  other\n")
+    code, out, err = _run("evidence", "equivalence", "odd", "odd.sha256")
+    assert code == 0, err
+    assert "[/bold]:100:" in out
+
+
+def test_assurance_table_shows_every_kind_of_evidence_and_the_suppliers(
+    model_path: Path, wide: None
+) -> None:
+    extra = (
+        "  - {id: ev-cert-fw, type: certificate, title: Cert, scheme: National, identifier: C-1, "
+        "products: [fw@9.1], valid_from: 2026-01-01, valid_to: 2027-01-01}\n"
+        "  - {id: ev-old-cert, type: certificate, title: Old, scheme: National, identifier: C-0, "
+        "products: [fw@9.1], valid_from: 2020-01-01, valid_to: 2021-01-01}\n"
+        "  - {id: ev-isms-b, type: certificate, title: ISMS, subject: sup-b, scheme: ISO/IEC 27001, "
+        "identifier: I-9, valid_from: 2025-01-01, valid_to: 2028-01-01}\n"
+        "  - {id: ev-statement-b, type: assurance-statement, title: Board, subject: sup-b, "
+        "level: limited, products: [amf@1.0]}\n"
+        "  - {id: ev-failed-amf, type: evaluation, title: Failed, scheme: GSMA NESAS, "
+        "products: [amf@1.0], result: fail, date: 2026-02-01}\n"
+        "  - {id: ev-future-cert, type: certificate, title: Next, scheme: National, "
+        "identifier: C-2, products: [amf@1.0], valid_from: 2027-01-01, valid_to: 2029-01-01}\n"
+    )
+    model_path.write_text(
+        MODEL.replace("evidence_dirs: evidence\n", extra + "evidence_dirs: evidence\n")
+    )
+    code, out, err = _run("evidence", "assurance", "model.yaml")
+    assert code == 0, err
+    for text in (
+        "evaluation: ev-eval-fw",
+        "certificate: ev-cert-fw",
+        "certificate expired: ev-old-cert",
+        "evaluation failed: ev-failed-amf",
+        "not yet valid: ev-future-cert",
+        "open finding: ev-find-amf",
+        "statement: limited (ev-statement-b)",
+        "Suppliers",
+        "ISO/IEC 27001 I-9: valid (ev-isms-b)",
+        "Critical or sensitive assets at risk",
+    ):
+        assert text in out, text
+
+
+def test_json_output_stays_one_document_when_recording(model_path: Path) -> None:
+    code, out, err = _run("evidence", "sbom", "fw@9.0", "fw.cdx.json", "-m", "model.yaml", "--json")
+    assert code == 0 and json.loads(out)["link"] == "fw.cdx.json"
+    assert "recorded evidence/sbom-fw-9.0.json" in err
+    code, out, err = _run(
+        "evidence", "vulns", "fw@9.0", "--osv", str(OSV_DIR), "-m", "model.yaml", "--json"
+    )
+    assert code == 0 and json.loads(out)["sbom"] == "sbom-fw-9.0"

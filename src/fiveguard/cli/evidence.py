@@ -3,15 +3,19 @@ equivalence, and show what the assurance evidence says.
 
 With ``--model MODEL`` (or ``FIVEGUARD_MODEL``) a command checks PRODUCT@VERSION against the
 model and records its result in the model's first evidence directory (``evidence_dirs``),
-where every later load of the model finds it. Without it, the command only reports. Bad
-input of any kind exits with code 2, located messages, and nothing recorded.
+where every later load of the model finds it; paths in a record (the SBOM file, the OSV
+directory) are relative to the model file. Without it, the command only reports. Bad
+input of any kind exits with code 2, located messages, and nothing recorded. Every text
+from a model or an input file is printed as written, never read as Rich markup.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -20,15 +24,15 @@ from rich.markup import escape
 from rich.table import Table
 
 from fiveguard.cli import common
-from fiveguard.cli.app import app, console
+from fiveguard.cli.app import app, console, err_console
 from fiveguard.domain.base import PRODUCT_REF_PATTERN, split_product_ref
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.errors import InputError
-from fiveguard.domain.evidence import Sbom
+from fiveguard.domain.evidence import Sbom, VulnerabilityScan
 from fiveguard.domain.model import NetworkModel
 
 if TYPE_CHECKING:
-    pass
+    from fiveguard.evidence.assurance import AssuranceReport, VersionAssurance
 
 evidence_app = typer.Typer(
     name="evidence",
@@ -138,8 +142,20 @@ def _loaded(ctx: typer.Context, path: Path | None) -> tuple[NetworkModel | None,
     return common.model(ctx, path)
 
 
-def _recorded(path: Path) -> None:
-    console.print(f"[green]recorded[/green] {escape(str(path))}")
+def _recorded(path: Path, json_out: bool) -> None:
+    """Where the record went; on stderr under --json, so stdout stays one JSON document."""
+    (err_console if json_out else console).print(f"[green]recorded[/green] {escape(str(path))}")
+
+
+def _beside(path: Path, model_path: Path) -> str:
+    """``path`` as a record names it: relative to the model file's directory, ``/``-separated,
+    so the record reads the same from any working directory."""
+    relative = os.path.relpath(path.resolve(), model_path.resolve().parent)
+    return Path(relative).as_posix()
+
+
+def _note(text: str, json_out: bool) -> None:
+    (err_console if json_out else console).print(f"[yellow]note[/yellow]: {escape(text)}")
 
 
 # ---------------------------------------------------------------------------- sbom
@@ -166,14 +182,27 @@ def sbom(
         _declared(loaded, product)
     record = read_sbom(file, product, cat.evidence_rules)
     target = _store(model, loaded, record.id) if model and loaded else None
-    if target is not None:
+    if model is not None and target is not None:
+        record = record.model_copy(update={"link": _beside(file, model)[:2000]})
         written = write_record(target, record)
     if json_out:
         _print_json(record.model_dump(mode="json", exclude_defaults=True))
     else:
         _print_sbom(record)
-    if target is not None:
-        _recorded(written)
+    if target is not None and loaded is not None:
+        _recorded(written, json_out)
+        _stale_after_import(loaded.document.evidence, record, json_out)
+
+
+def _stale_after_import(evidence: Iterable[object], record: Sbom, json_out: bool) -> None:
+    """Say so when a recorded scan was made from the SBOM this import replaced."""
+    from fiveguard.evidence.matching import stale_scan
+
+    for scan_record in evidence:
+        if isinstance(scan_record, VulnerabilityScan) and scan_record.sbom == record.id:
+            reason = stale_scan(scan_record, [record])
+            if reason is not None:
+                _note(f"the recorded scan {scan_record.id} is now stale: {reason}", json_out)
 
 
 def _print_sbom(record: Sbom) -> None:
@@ -224,7 +253,12 @@ def vulns(
     ] = None,
     vex: Annotated[
         list[Path] | None,
-        typer.Option("--vex", dir_okay=False, help="CycloneDX VEX document(s) to honour."),
+        typer.Option(
+            "--vex",
+            dir_okay=False,
+            help="CycloneDX VEX document to honour (repeatable). It overrides the SBOM's own "
+            "statements; a later document overrides an earlier one.",
+        ),
     ] = None,
     as_of: AsOfOpt = None,
     json_out: JsonOpt = False,
@@ -259,9 +293,13 @@ def vulns(
             f"nothing to scan: give --sbom FILE, or --model MODEL holding an SBOM of {product}",
             COMMAND_LINE,
         )
+    if sbom_file is not None and model is not None:
+        sbom_record = sbom_record.model_copy(update={"link": _beside(sbom_file, model)[:2000]})
     database = load_osv_directory(osv, rules)
+    # later documents override earlier ones, and all override the SBOM's own statements
     statements = [s for path in vex or () for s in read_sbom(path, product, rules).vex]
-    record = scan(sbom_record, database, rules, _as_of(as_of, loaded), statements)
+    label = _beside(osv, model) if model is not None else None
+    record = scan(sbom_record, database, rules, _as_of(as_of, loaded), statements, label)
     if sbom_file is not None:
         record = record.model_copy(update={"sbom": None})
     target = _store(model, loaded, record.id) if model and loaded else None
@@ -271,12 +309,28 @@ def vulns(
         _print_json(record.model_dump(mode="json", exclude_defaults=True))
     else:
         _print_scan(record)
-    if target is not None:
-        _recorded(written)
+    if target is not None and loaded is not None:
+        _recorded(written, json_out)
+        _replaced_stale(loaded.document.evidence, record, json_out)
 
 
-def _print_scan(record: Any) -> None:
+def _replaced_stale(evidence: Sequence[object], record: VulnerabilityScan, json_out: bool) -> None:
+    """Say so when the scan just recorded replaces one made from an earlier SBOM."""
+    from fiveguard.evidence.matching import stale_scan
+
+    for earlier in evidence:
+        if isinstance(earlier, VulnerabilityScan) and earlier.id == record.id:
+            reason = stale_scan(earlier, evidence)
+            if reason is not None:
+                _note(f"replaces {earlier.id}, which was stale: {reason}", json_out)
+
+
+def _print_scan(record: VulnerabilityScan) -> None:
     console.print(escape(record.title) + f" (OSV: {escape(record.database)})")
+    source = record.sbom or "SBOM file"
+    if record.link or record.sha256:
+        source += f" {record.link or ''} (sha256 {(record.sha256 or '?')[:12]}…)"
+    console.print(f"scanned: {escape(source)}")
     if record.matches:
         table = Table(title="Matches", title_justify="left")
         for column in ("vulnerability", "severity", "component", "fixed in", "by", "VEX"):
@@ -337,7 +391,8 @@ def equivalence(
     comparison = compare(read_side(reviewed, limits), read_side(deployed, limits))
     record = None
     if product is not None:
-        record = equivalence_record(comparison, product, _as_of(as_of, loaded))
+        labels = (_beside(reviewed, model), _beside(deployed, model)) if model else None
+        record = equivalence_record(comparison, product, _as_of(as_of, loaded), labels=labels)
     target = _store(model, loaded, record.id) if model and loaded and record else None
     if target is not None and record is not None:
         written = write_record(target, record)
@@ -347,12 +402,11 @@ def equivalence(
             {
                 "reviewed": comparison.reviewed.describe(),
                 "deployed": comparison.deployed.describe(),
-                "identical": len(comparison.identical),
-                "differing": comparison.differing,
-                "missing": comparison.missing,
-                "extra": comparison.extra,
                 "ratio": comparison.ratio,
                 "equivalent": equivalent,
+                "total": comparison.total,
+                **{kind: len(paths) for kind, paths in _kinds(comparison)},
+                **{f"{kind}_paths": paths for kind, paths in _kinds(comparison)},
             }
         )
     else:
@@ -372,7 +426,17 @@ def equivalence(
             if len(paths) > 20:
                 console.print(f"  … {len(paths) - 20:,} more {label} (--json lists them all)")
     if target is not None:
-        _recorded(written)
+        _recorded(written, json_out)
+
+
+def _kinds(comparison: Any) -> list[tuple[str, list[str]]]:
+    """Each kind of path of a comparison, named as the equivalence record names them."""
+    return [
+        ("identical", comparison.identical),
+        ("differing", comparison.differing),
+        ("missing", comparison.missing),
+        ("extra", comparison.extra),
+    ]
 
 
 # ---------------------------------------------------------------------------- assurance
@@ -391,36 +455,116 @@ def assurance(
 
     Example: [bold]fiveguard evidence assurance national.yaml[/bold]
     """
-    from fiveguard.evidence.assurance import REASONS, assess_assurance
+    from fiveguard.evidence.assurance import assess_assurance
 
     loaded, cat = common.model(ctx, model)
     report = assess_assurance(loaded, cat)
+    stale = _stale_scans(loaded)
     if json_out:
-        _print_json(report.model_dump(mode="json"))
+        payload = report.model_dump(mode="json")
+        payload["stale_scans"] = [{"scan": k, "reason": v} for k, v in stale.items()]
+        _print_json(payload)
         return
-    table = Table(title=f"Product versions needing attention (as of {report.as_of})")
-    for column in ("product version", "supplier", "assets", "reasons", "evidence"):
-        table.add_column(column)
+    _print_versions(report, stale)
+    _print_suppliers(report)
+    _print_assets_at_risk(report)
+
+
+def _stale_scans(model: NetworkModel) -> dict[str, str]:
+    """Scan record id → why it no longer describes its product version's recorded SBOM."""
+    from fiveguard.evidence.matching import stale_scan
+
+    evidence = model.document.evidence
+    out = {}
+    for record in evidence:
+        if isinstance(record, VulnerabilityScan):
+            reason = stale_scan(record, evidence)
+            if reason is not None:
+                out[record.id] = reason
+    return out
+
+
+def _print_versions(report: AssuranceReport, stale: dict[str, str]) -> None:
+    from fiveguard.evidence.assurance import REASONS
+
+    attention = sum(1 for v in report.versions if v.reasons)
+    table = Table(
+        title=f"Product versions as of {report.as_of}: {attention} of "
+        f"{len(report.versions)} need attention",
+        title_justify="left",
+    )
+    for column in ("product version", "supplier", "assets", "evidence", "needs attention"):
+        table.add_column(column, overflow="fold")  # ids are cut nowhere
     for v in report.versions:
-        if not v.reasons:
-            continue
-        evidence = [*v.open_findings, *v.vulnerable_components[:3], *v.end_of_support[:2]]
-        if v.equivalence_ratio is not None:
-            evidence.append(f"equivalence {v.equivalence_ratio:.1%} ({v.equivalence})")
         table.add_row(
             escape(v.product),
             escape(v.supplier),
             f"{v.deployed_assets:,}",
-            escape("; ".join(REASONS[r] for r in v.reasons)),
-            escape("\n".join(evidence) or "—"),
+            escape("\n".join(_version_evidence(v, stale)) or "—"),
+            escape("; ".join(REASONS.get(r, r) for r in v.reasons) or "—"),
         )
     console.print(table)
+
+
+def _version_evidence(v: VersionAssurance, stale: dict[str, str]) -> list[str]:
+    """One line per piece of evidence on a product version, the long lists cut short."""
+    lines = [f"evaluation: {e}" for e in v.valid_evaluations]
+    lines += [f"evaluation expired: {e}" for e in v.expired_evaluations]
+    lines += [f"evaluation failed: {e}" for e in v.failed_evaluations]
+    lines += [f"certificate: {c}" for c in v.valid_certificates]
+    lines += [f"certificate expired: {c}" for c in v.expired_certificates]
+    lines += [f"not yet valid: {r}" for r in v.not_yet_valid]
+    lines += [f"open finding: {f}" for f in v.open_findings]
+    lines += _some("vulnerable", v.vulnerable_components, 3)
+    lines += _some("end of support", v.end_of_support, 2)
+    if v.scan is not None and v.scan in stale:
+        lines.append(f"scan {v.scan} is stale: {stale[v.scan]}")
+    if v.equivalence_ratio is not None:
+        lines.append(f"equivalence {v.equivalence_ratio:.1%} ({v.equivalence})")
+    lines += [f"statement: {s}" for s in v.statements]
+    return lines
+
+
+def _some(label: str, items: Sequence[str], shown: int) -> list[str]:
+    lines = [f"{label}: {item}" for item in items[:shown]]
+    if len(items) > shown:
+        lines.append(f"{label}: … {len(items) - shown} more (--json lists them all)")
+    return lines
+
+
+def _print_suppliers(report: AssuranceReport) -> None:
+    table = Table(title="Suppliers", title_justify="left")
+    for column in ("supplier", "versions", "needing attention", "process certificates"):
+        table.add_column(column, overflow="fold")
+    table.add_column("statements", overflow="fold")
+    for s in report.suppliers:
+        table.add_row(
+            escape(s.supplier),
+            f"{s.versions:,}",
+            escape(_first_few(s.versions_needing_attention, 4)),
+            escape("\n".join(s.process_certificates) or "—"),
+            escape("\n".join(s.statements) or "—"),
+        )
+    console.print(table)
+
+
+def _first_few(items: Sequence[str], shown: int) -> str:
+    if not items:
+        return "—"
+    more = [f"… {len(items) - shown} more"] if len(items) > shown else []
+    return "\n".join([*items[:shown], *more])
+
+
+def _print_assets_at_risk(report: AssuranceReport) -> None:
     by_version: dict[str, list[str]] = {}
     for asset in report.assets_at_risk:
         by_version.setdefault(asset.product, []).append(asset.asset)
-    at_risk = Table(title=f"Critical or sensitive assets at risk: {len(report.assets_at_risk):,}")
+    at_risk = Table(
+        title=f"Critical or sensitive assets at risk: {len(report.assets_at_risk):,}",
+        title_justify="left",
+    )
     for column in ("product version", "assets", "examples"):
-        at_risk.add_column(column)
+        at_risk.add_column(column, overflow="fold")
     for product, assets in by_version.items():
         at_risk.add_row(escape(product), f"{len(assets):,}", escape(", ".join(assets[:4])))
     console.print(at_risk)

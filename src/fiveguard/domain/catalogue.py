@@ -317,17 +317,29 @@ ASSURANCE_SIGNAL_KINDS: tuple[str, ...] = (
     "certificate-not-yet-valid",
     "process-certificate-valid",
     "process-certificate-expired",
+    "evaluation-not-yet-valid",
     "finding-open-critical",
     "finding-open-high",
+    "finding-open-medium",
+    "finding-open-low",
+    "finding-open-advisory",
     "equivalence-confirmed",
     "equivalence-failed",
     "assurance-full",
     "assurance-reasonable",
     "assurance-limited",
     "assurance-none",
+    "vulnerable-component-critical",
+    "vulnerable-component-high",
+    "vulnerable-component-medium",
+    "vulnerable-component-low",
+    "vulnerable-component-advisory",
+    "component-end-of-support",
 )
 """Signal kinds the assessment derives from evidence records; the catalogue must give
-each a direction. Other helpers (vulnerability matching) may add kinds of their own."""
+each a direction. Findings and vulnerable components give a signal only at the severities
+``evidence_rules`` alerts on (``finding_alert_severities``, ``vulnerable_min_severity``).
+Other sources may add kinds of their own."""
 
 
 class SignalKind(Frozen):
@@ -359,16 +371,18 @@ class AssuranceSignalRules(Frozen):
 
 
 class HhiBands(Frozen):
-    """Bands of the Herfindahl–Hirschman index (0–10,000) and where they come from."""
+    """Bands of the Herfindahl–Hirschman index (0–10,000) and where they come from, in the
+    2010 guidelines' wording: unconcentrated below ``moderate_from``, moderately
+    concentrated from it up to ``high_above`` inclusive, highly concentrated above."""
 
     moderate_from: float = Field(ge=0, le=10_000)
-    high_from: float = Field(ge=0, le=10_000)
+    high_above: float = Field(ge=0, le=10_000)
     source: Text
 
     @model_validator(mode="after")
     def _ordered(self) -> HhiBands:
-        if self.high_from < self.moderate_from:
-            raise ValueError("high_from is below moderate_from")
+        if self.high_above < self.moderate_from:
+            raise ValueError("high_above is below moderate_from")
         return self
 
 
@@ -386,8 +400,22 @@ class DiversityGroup(Frozen):
     single_supplier_check: bool = True
 
 
+class CommonModeRule(Frozen):
+    """Redundancy groups (requires ``any:``) whose members all run one product version."""
+
+    id: Identifier
+    text: Text
+    min_members: int = Field(default=2, ge=2, description="Smaller groups are not checked.")
+    likelihood: Level = Field(
+        default=Level.MEDIUM,
+        description="R4 (supplier-concentration) likelihood is at least this in a scope "
+        "with such a group.",
+    )
+
+
 class DiversityRules(Frozen):
-    """Supplier diversity: the groups measured, HHI bands, nation-wide concentration."""
+    """Supplier diversity: the groups measured, HHI bands, nation-wide concentration,
+    redundancy groups on one version."""
 
     text: Text
     hhi: HhiBands
@@ -395,6 +423,7 @@ class DiversityRules(Frozen):
         gt=0, le=1, description="One supplier's national share above this is reported."
     )
     groups: tuple[DiversityGroup, ...] = Field(min_length=1)
+    common_mode: CommonModeRule
 
 
 RISK_RULE_PARAMETERS: dict[str, frozenset[str]] = {
@@ -664,6 +693,19 @@ class ExceedanceThresholds(Frozen):
     assets: tuple[int, ...] = Field(min_length=1, description="For asset and site counts.")
 
 
+class CriticalServiceParameters(Frozen):
+    """How much of a critical service the Monte Carlo counts as badly hit: the share of the
+    assets carrying it that are down or compromised in a year."""
+
+    rationale: Text
+    share_threshold: float = Field(
+        gt=0,
+        le=1,
+        description="Share of a service's carrying assets down or compromised whose annual "
+        "probability is reported.",
+    )
+
+
 class SimulationParameters(Frozen):
     """Everything the simulation takes from the catalogue."""
 
@@ -676,6 +718,7 @@ class SimulationParameters(Frozen):
     status_weights: dict[MeasureStatusName, Probability]
     measure_effects: dict[Identifier, MeasureEffect]
     exceedance: ExceedanceThresholds
+    critical_services: CriticalServiceParameters
     demo_trials: int = Field(ge=64, description="Trials the demo summary runs.")
 
 
@@ -745,6 +788,11 @@ class EvidenceRules(Frozen):
         description="VEX states that take a match off the list (it is still reported)."
     )
     end_of_support: dict[Identifier, EndOfSupportEntry] = Field(default_factory=dict)
+    distro_releases: dict[Identifier, dict[Identifier, Identifier]] = Field(
+        default_factory=dict,
+        description="Release codenames per distribution (debian: {bullseye: '11'}), so a purl "
+        "qualifier distro=bullseye matches OSV's Debian:11.",
+    )
     archive_limits: ArchiveLimits
     max_sbom_bytes: int = Field(gt=0)
     max_osv_records: int = Field(gt=0)

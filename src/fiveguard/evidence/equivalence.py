@@ -45,10 +45,37 @@ from fiveguard.modelio.yamlsource import display_name
 
 BLOCK = 1 << 20
 """Bytes read and hashed at a time."""
+_SYMLINK = "symlink:"
+"""A symbolic link's entry: this prefix and its target (no SHA-256 digest starts so)."""
 
 _MAGIC = (b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00")
 _GNU_LINE = re.compile(r"^(\\?)([0-9a-fA-F]{64}) [ *](.+)$")
-_BSD_LINE = re.compile(r"^SHA256 \((.+)\) = ([0-9a-fA-F]{64})$")
+_BSD_LINE = re.compile(r"^(\\?)SHA256 \((.+)\) = ([0-9a-fA-F]{64})$")
+_ESCAPE = re.compile(r"\\(.?)", re.DOTALL)
+_UNESCAPED = {"\\": "\\", "n": "\n", "r": "\r"}
+"""What ``sha256sum`` escapes in a name (the line then starts with a backslash)."""
+
+NOT_READ = (
+    (b"PK\x03\x04", "a zip archive"),
+    (b"PK\x05\x06", "a zip archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"\x28\xb5\x2f\xfd", "a Zstandard-compressed file"),
+    (b"\x04\x22\x4d\x18", "an LZ4-compressed file"),
+    (b"LZIP", "an lzip-compressed file"),
+    (b"\x89LZO", "an LZO-compressed file"),
+    (b"!<arch>\n", "an ar archive (a .deb package is one)"),
+    (b"\xed\xab\xee\xdb", "an RPM package"),
+    (b"070701", "a cpio archive"),
+    (b"070707", "a cpio archive"),
+    (b"hsqs", "a SquashFS image"),
+    (b"MSCF", "a cabinet archive"),
+    (b"\x7fELF", "an ELF binary"),
+)
+"""Formats recognised by their first bytes only to say they are not read."""
+FORMATS_READ = (
+    "a directory, a tar archive (plain, gzip, bzip2 or xz) or a SHA-256 manifest (sha256sum output)"
+)
 
 SideKind = Literal["directory", "archive", "manifest"]
 
@@ -62,9 +89,9 @@ class FileTree:
     entries: dict[str, str] = field(default_factory=dict)
     bytes_read: int = 0
 
-    def describe(self) -> str:
-        """How the side is named in records and reports."""
-        return f"{self.kind} {self.label} ({len(self.entries):,} paths)"
+    def describe(self, label: str | None = None) -> str:
+        """How the side is named in records and reports (``label`` instead of its own)."""
+        return f"{self.kind} {label or self.label} ({len(self.entries):,} paths)"
 
 
 @dataclass(frozen=True)
@@ -107,9 +134,18 @@ SAMPLE_PATHS = 200
 
 
 def equivalence_record(
-    comparison: Comparison, product: str, as_of: dt.date, issuer: str | None = None
+    comparison: Comparison,
+    product: str,
+    as_of: dt.date,
+    issuer: str | None = None,
+    labels: tuple[str, str] | None = None,
 ) -> Equivalence:
-    """The ``equivalence`` evidence record of a comparison, for ``product`` (P@V)."""
+    """The ``equivalence`` evidence record of a comparison, for ``product`` (P@V).
+
+    ``labels`` name the reviewed and deployed sides in the record (e.g. relative to the
+    model file) instead of as they were given.
+    """
+    reviewed, deployed = labels or (None, None)
     return Equivalence(
         id=record_id("equivalence", product),
         type="equivalence",
@@ -122,8 +158,8 @@ def equivalence_record(
         differing=len(comparison.differing),
         missing=len(comparison.missing),
         extra=len(comparison.extra),
-        reviewed=comparison.reviewed.describe(),
-        deployed=comparison.deployed.describe(),
+        reviewed=comparison.reviewed.describe(reviewed),
+        deployed=comparison.deployed.describe(deployed),
         differing_paths=tuple(comparison.differing[:SAMPLE_PATHS]),
         missing_paths=tuple(comparison.missing[:SAMPLE_PATHS]),
         extra_paths=tuple(comparison.extra[:SAMPLE_PATHS]),
@@ -145,11 +181,16 @@ def read_side(path: Path, limits: ArchiveLimits, workers: int | None = None) -> 
     if stat.S_ISDIR(info.st_mode):
         return read_directory(path, limits, label, workers)
     if not stat.S_ISREG(info.st_mode):
-        raise InputError.at("expected a directory, a tar archive or a manifest file", label)
+        raise InputError.at(f"expected {FORMATS_READ}", label)
     with path.open("rb") as handle:
         head = handle.read(512)
     if head.startswith(_MAGIC) or head[257:262] == b"ustar":
         return read_archive(path, limits, label)
+    what = next((name for magic, name in NOT_READ if head.startswith(magic)), None)
+    if what is None and b"\x00" in head:
+        what = "a binary file"
+    if what is not None:
+        raise InputError.at(f"{what}: not read; each side must be {FORMATS_READ}", label)
     return read_manifest(path, limits, label)
 
 
@@ -161,8 +202,9 @@ def _safe_path(name: str, file: str, max_length: int) -> str:
         raise InputError(
             Problem(Location(file, path=name), "absolute path: every path must be relative")
         )
-    parts = [p for p in name.replace("\\", "/").split("/") if p not in ("", ".")]
-    if ".." in parts:
+    parts = [p for p in name.split("/") if p not in ("", ".")]
+    # a backslash is an ordinary character of a POSIX name, but '..\\' climbs on Windows
+    if ".." in parts or ".." in name.replace("\\", "/").split("/"):
         raise InputError(
             Problem(Location(file, path=name), "path traversal: '..' would leave the tree")
         )
@@ -180,7 +222,7 @@ def _link_target(link: str, target: str, file: str) -> str:
         raise InputError(
             Problem(Location(file, path=link), f"link to {target!r} points outside the tree")
         )
-    return "symlink:" + target
+    return _SYMLINK + target
 
 
 class _Budget:
@@ -396,7 +438,10 @@ def _member(
                     f"hard link to {member.linkname!r}, which is not an earlier member",
                 )
             )
-        tree.entries[name] = tree.entries[target]
+        value = tree.entries[target]
+        if value.startswith(_SYMLINK):  # a second name for a link: its target, read from here
+            value = _link_target(name, value.removeprefix(_SYMLINK), file)
+        tree.entries[name] = value
     elif member.isreg():
         budget.size(member.name, member.size)
         handle = archive.extractfile(member)
@@ -409,7 +454,12 @@ def _member(
             _check_ratio(content.count, counter.count, budget, member.name)
         tree.entries[name] = digest.hexdigest()
     else:
-        what = "FIFO" if member.isfifo() else "device file"
+        if member.isfifo():
+            what = "FIFO"
+        elif member.ischr() or member.isblk():
+            what = "device file"
+        else:
+            what = f"member of type {member.type!r}"
         raise InputError(Problem(Location(file, path=member.name), f"{what}: not accepted"))
 
 
@@ -444,18 +494,17 @@ def read_manifest(path: Path, limits: ArchiveLimits, label: str | None = None) -
     tree = FileTree(file, "manifest")
     first_line: dict[str, int] = {}
     problems: list[Problem] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.rstrip("\r")
+    # only newlines end lines: a name may hold any other line separator Python knows
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.removesuffix("\r")
         if not stripped.strip() or stripped.lstrip().startswith("#"):
             continue
         gnu = _GNU_LINE.match(stripped)
         bsd = _BSD_LINE.match(stripped) if gnu is None else None
         if gnu is not None:
-            digest, name = gnu.group(2), gnu.group(3)
-            if gnu.group(1):  # sha256sum escapes names holding a newline or a backslash
-                name = name.replace("\\n", "\n").replace("\\\\", "\\")
+            escaped, digest, name = gnu.groups()
         elif bsd is not None:
-            name, digest = bsd.group(1), bsd.group(2)
+            escaped, name, digest = bsd.groups()
         else:
             problems.append(
                 Problem(
@@ -464,6 +513,18 @@ def read_manifest(path: Path, limits: ArchiveLimits, label: str | None = None) -
                 )
             )
             continue
+        if escaped:  # sha256sum escapes names holding a newline, a return or a backslash
+            unescaped = _unescape(name)
+            if unescaped is None:
+                problems.append(
+                    Problem(
+                        Location(file, number, 1),
+                        "unknown escape in an escaped name: sha256sum writes only "
+                        "\\\\, \\n and \\r",
+                    )
+                )
+                continue
+            name = unescaped
         try:
             safe = _safe_path(name, file, limits.max_path_length)
         except InputError as exc:
@@ -490,3 +551,20 @@ def read_manifest(path: Path, limits: ArchiveLimits, label: str | None = None) -
         raise InputError(problems)
     tree.entries = dict(sorted(tree.entries.items()))
     return tree
+
+
+def _unescape(name: str) -> str | None:
+    """A name as ``sha256sum`` escaped it, read in one pass (so ``\\\\n`` is a backslash
+    and an ``n``); None when it holds an escape sha256sum does not write."""
+    unknown = False
+
+    def one(match: re.Match[str]) -> str:
+        nonlocal unknown
+        replacement = _UNESCAPED.get(match.group(1))
+        if replacement is None:
+            unknown = True
+            return ""
+        return replacement
+
+    out = _ESCAPE.sub(one, name)
+    return None if unknown else out

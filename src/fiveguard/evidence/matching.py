@@ -5,8 +5,13 @@ How a component is identified:
 - **By purl**: its type gives the OSV ecosystem (``pkg:pypi`` → PyPI, ``pkg:deb/debian`` →
   Debian, …) and its namespace and name the package name in that ecosystem's spelling
   (PyPI names normalised per PEP 503); an ``affected`` entry's own ``package.purl`` is
-  matched too. A ``distro`` qualifier (``debian-12``) must agree with a release-scoped
-  ecosystem (``Debian:12``); without one, every release matches.
+  matched too. A ``distro`` qualifier (``debian-12``, ``bookworm``, ``alpine-3.18.4``)
+  must agree with a release-scoped ecosystem (``Debian:12``, ``Alpine:v3.18``): codenames
+  are read through the catalogue's ``distro_releases``, and a release agrees with the
+  ecosystem's when equal or a point release of it (``3.18.4`` of ``v3.18``). Without one,
+  every release matches. Distribution packages carry the source package they were built
+  from in an ``upstream`` qualifier (``libssl3`` from ``openssl``); OSV's Debian, Ubuntu
+  and Alpine records name source packages, so the component is matched under both names.
 - **By CPE**, for components without a purl (or with a ``pkg:generic`` one): vendor and
   product against the CPE names an OSV record carries (see :mod:`.osv`).
 - A component with neither, or without a version, is not matched.
@@ -17,10 +22,12 @@ opens, ``fixed`` closes at, ``last_affected`` closes after; ``limit`` events bou
 range). ``GIT`` ranges need the repository's history, which fiveguard does not have: a
 component whose version is a commit matches only the commits named as ``introduced`` or
 ``last_affected``; otherwise the entry's ``versions`` list (tags, with prefixes such as
-``openssl-`` or ``OpenSSL_1_0_1f`` read as ``1.0.1f``) decides.
+``openssl-``, ``v`` or ``OpenSSL_1_0_1f`` read as ``1.0.1f``) decides.
 
 VEX statements (in the SBOM, or given apart) with a suppressing state keep the match in
-the record but mark it suppressed, with the justification.
+the record but mark it suppressed, with the justification. When several statements apply
+to one match, the last one wins: the SBOM's own come first, then each VEX document in the
+order given, each in its own order, so a separate VEX document overrides the SBOM.
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from packageurl import PackageURL
@@ -92,7 +99,9 @@ SEVERITY_RANK = {
     Severity.CRITICAL: 4,
 }
 _COMMIT = re.compile(r"^[0-9a-f]{40}$")
-_TAG = re.compile(r"^[A-Za-z][A-Za-z_-]*?[-_]v?(?=\d)")
+_TAG = re.compile(r"^(?:[A-Za-z][A-Za-z0-9_-]*?[-_])?[vV]?(?=\d)")
+DISTRO_PURL_TYPES = frozenset({"deb", "rpm", "apk"})
+"""Purl types of distribution packages: patched and supported by the distribution."""
 
 
 def normalise_name(ecosystem: str, name: str) -> str:
@@ -112,9 +121,14 @@ class _Identity:
     release: str | None
     purl_key: tuple[str, str, str]
     version: str | None
+    source: str | None = None
+    """The source package a distribution package was built from (``upstream`` qualifier)."""
+    source_version: str | None = None
 
 
-def _identity(purl_text: str) -> _Identity | None:
+def _identity(
+    purl_text: str, releases: Mapping[str, Mapping[str, str]] | None = None
+) -> _Identity | None:
     try:
         purl = PackageURL.from_string(purl_text)
     except ValueError:
@@ -130,23 +144,53 @@ def _identity(purl_text: str) -> _Identity | None:
     else:
         name = purl.name
     qualifiers = purl.qualifiers if isinstance(purl.qualifiers, dict) else {}
-    distro = qualifiers.get("distro")
+    source, source_version = _upstream(purl.type, qualifiers.get("upstream"))
     return _Identity(
         ecosystem=ecosystem,
         name=normalise_name(ecosystem, name),
-        release=distro.rpartition("-")[2].lower() if distro else None,
+        release=_release(ecosystem, qualifiers.get("distro"), releases or {}),
         purl_key=(purl.type, namespace, purl.name.lower()),
         version=purl.version,
+        source=None if source is None else normalise_name(ecosystem, source),
+        source_version=source_version,
     )
 
 
+def _release(
+    ecosystem: str, distro: str | None, releases: Mapping[str, Mapping[str, str]]
+) -> str | None:
+    """The release of a ``distro`` qualifier: ``debian-11``, ``alpine-3.18.4``, ``bullseye``
+    and ``debian-bullseye`` give ``11``, ``3.18.4``, ``11``, ``11``."""
+    if not distro:
+        return None
+    release = distro.rpartition("-")[2].strip().lower()
+    codenames = releases.get(ecosystem.lower(), {})
+    return codenames.get(release, release) or None
+
+
+def _upstream(purl_type: str, upstream: str | None) -> tuple[str | None, str | None]:
+    """Source package name and version from an ``upstream`` qualifier, as syft writes it:
+    ``openssl`` or ``openssl@1.1.1n-0+deb11u3`` (deb, apk), ``openssl-3.0.7-24.el9.src.rpm``
+    (rpm: the name only, the version being the binary package's)."""
+    if not upstream:
+        return None, None
+    if purl_type == "rpm":
+        stem = re.sub(r"\.(?:no)?src\.rpm$", "", upstream)
+        parts = stem.rsplit("-", 2)
+        return (parts[0] if len(parts) == 3 else stem) or None, None
+    name, _, version = upstream.partition("@")
+    return name or None, version or None
+
+
 def _release_agrees(ecosystem: str, release: str | None) -> bool:
-    """``Debian:12`` against a component's ``distro`` release; no release on either side agrees."""
+    """``Debian:12`` or ``Alpine:v3.18`` against a component's ``distro`` release: equal,
+    or a point release of it (``3.18.4``); no release on either side agrees."""
     _, _, scoped = ecosystem.partition(":")
     if not scoped or release is None:
         return True
-    parts = [p.lower() for p in scoped.split(":")]
-    return release in parts or any(p.lstrip("v") == release.lstrip("v") for p in parts)
+    wanted = release.lower().lstrip("v")
+    parts = [p.lower().lstrip("v") for p in scoped.split(":")]
+    return any(p and (wanted == p or wanted.startswith(p + ".")) for p in parts)
 
 
 # ---------------------------------------------------------------------------- the index
@@ -184,8 +228,8 @@ class OsvIndex:
 
 
 def tag_version(tag: str) -> str:
-    """A version from a release tag: ``openssl-3.0.7`` → ``3.0.7``, ``OpenSSL_1_0_1f`` →
-    ``1.0.1f``."""
+    """A version from a release tag: ``openssl-3.0.7`` → ``3.0.7``, ``v2.9.10`` →
+    ``2.9.10``, ``OpenSSL_1_0_1f`` → ``1.0.1f``."""
     stripped = _TAG.sub("", tag)
     if stripped != tag and "." not in stripped:
         stripped = stripped.replace("_", ".")
@@ -221,9 +265,10 @@ def is_affected(affected: OsvAffected, version: str) -> bool:
     """Whether ``version`` is affected per the entry's ``versions`` and ``ranges``."""
     compare = comparator(affected.ecosystem)
     git = any(r.type == "GIT" for r in affected.ranges)
+    wanted = tag_version(version) if git else version
     for listed in affected.versions:
         candidate = tag_version(listed) if git else listed
-        if candidate == version or compare(candidate, version) == 0:
+        if candidate == wanted or compare(candidate, wanted) == 0:
             return True
     for item in affected.ranges:
         if item.type == "GIT":
@@ -260,16 +305,20 @@ def severity_of(
     """Severity, CVSS base score and where they came from (score, rating or default)."""
     entries = affected.severity or record.severity
     best: tuple[float, str] | None = None
-    for kind, score in entries:
+    priority: str | None = None
+    for kind, score in entries:  # every entry is scored before any priority is used
         number = base_score(kind, score)
-        if number is not None and (best is None or number > best[0]):
-            best = (number, kind)
-        if kind == "Ubuntu" and score.lower() in _RATINGS and best is None:
-            return _RATINGS[score.lower()], None, f"Ubuntu priority {score}"
+        if number is not None:
+            if best is None or number > best[0]:
+                best = (number, kind)
+        elif kind == "Ubuntu" and priority is None and score.lower() in _RATINGS:
+            priority = score
     if best is not None:
         bands = sorted(rules.cvss_bands, key=lambda b: -b.min_score)
         severity = next((b.severity for b in bands if best[0] >= b.min_score), Severity.ADVISORY)
         return severity, best[0], f"{best[1]} base score {best[0]:.1f}"
+    if priority is not None:
+        return _RATINGS[priority.lower()], None, f"Ubuntu priority {priority}"
     rating = affected.rating or record.rating
     if rating is not None and rating.lower() in _RATINGS:
         return _RATINGS[rating.lower()], None, f"database rating {rating}"
@@ -282,8 +331,9 @@ def severity_of(
 def _vex_for(
     statements: Sequence[VexStatement], record: OsvRecord, component: SbomComponent
 ) -> VexStatement | None:
+    """The statement that decides a match: the last one that applies (see the module)."""
     names = {record.id, *record.aliases}
-    for statement in statements:
+    for statement in reversed(statements):
         if not names & {statement.vulnerability, *statement.aliases}:
             continue
         if (
@@ -296,21 +346,31 @@ def _vex_for(
 
 
 def _candidates(
-    component: SbomComponent, index: OsvIndex
+    component: SbomComponent, index: OsvIndex, rules: EvidenceRules
 ) -> Iterable[tuple[OsvRecord, OsvAffected, str, str | None]]:
     """(record, affected entry, how matched, version to test) for one component."""
-    identity = _identity(component.purl) if component.purl else None
+    identity = _identity(component.purl, rules.distro_releases) if component.purl else None
     if identity is not None:
         version = component.version or identity.version
+        base = identity.ecosystem.lower()
+        kind, namespace, _ = identity.purl_key
+        lookups = [(identity.name, identity.purl_key[2], version)]
+        if identity.source is not None and identity.source != identity.name:
+            # a binary package (libssl3) under its source package's name (openssl)
+            lookups.append((identity.source, identity.source, identity.source_version or version))
         seen: set[int] = set()
-        pairs = index.by_name.get((identity.ecosystem.lower(), identity.name), [])
-        for record, affected in [*pairs, *index.by_purl.get(identity.purl_key, [])]:
-            if id(affected) in seen or not _release_agrees(
-                affected.ecosystem or "", identity.release
-            ):
-                continue
-            seen.add(id(affected))
-            yield record, affected, "purl", version
+        for name, purl_name, tested in lookups:
+            pairs = [
+                *index.by_name.get((base, name), []),
+                *index.by_purl.get((kind, namespace, purl_name), []),
+            ]
+            for record, affected in pairs:
+                if id(affected) in seen or not _release_agrees(
+                    affected.ecosystem or "", identity.release
+                ):
+                    continue
+                seen.add(id(affected))
+                yield record, affected, "purl", tested
         return
     cpe = Cpe.parse(component.cpe) if component.cpe else None
     if cpe is None:
@@ -331,12 +391,16 @@ def match_components(
     rules: EvidenceRules,
     extra_vex: Sequence[VexStatement] = (),
 ) -> list[VulnerabilityMatch]:
-    """Every (component, vulnerability) match, most severe first; VEX applied."""
+    """Every (component, vulnerability) match, most severe first; VEX applied.
+
+    ``extra_vex`` are the statements of separate VEX documents, in the order given: they
+    come after the SBOM's own, so they override them (the last applicable one decides).
+    """
     statements = [*sbom.vex, *extra_vex]
     suppressing = set(rules.vex_suppressing_states)
     found: dict[tuple[str, str], VulnerabilityMatch] = {}
     for component in sbom.all_components():
-        for record, affected, how, version in _candidates(component, index):
+        for record, affected, how, version in _candidates(component, index, rules):
             key = (component.ref, record.id)
             if key in found or version is None or not is_affected(affected, version):
                 continue
@@ -372,7 +436,11 @@ def _continues(version: str, line: str) -> bool:
 
 
 def end_of_support(sbom: Sbom, rules: EvidenceRules) -> list[EndOfSupport]:
-    """Components whose support ends on a date: per the SBOM, or per the catalogue's list."""
+    """Components whose support ends on a date: per the SBOM, or per the catalogue's list.
+
+    Distribution packages (purl types deb, rpm, apk) are left out of the catalogue's list:
+    the distribution supports its own patched builds past upstream's dates.
+    """
     out: list[EndOfSupport] = []
     for component in sbom.all_components():
         if component.end_of_support is not None:
@@ -385,6 +453,8 @@ def end_of_support(sbom: Sbom, rules: EvidenceRules) -> list[EndOfSupport]:
                     source="sbom",
                 )
             )
+            continue
+        if _purl_type(component.purl) in DISTRO_PURL_TYPES:
             continue
         names = {component.name.lower()}
         identity = _identity(component.purl) if component.purl else None
@@ -412,17 +482,34 @@ def end_of_support(sbom: Sbom, rules: EvidenceRules) -> list[EndOfSupport]:
     return out
 
 
+def _purl_type(purl: str | None) -> str | None:
+    if not purl:
+        return None
+    try:
+        return PackageURL.from_string(purl).type
+    except ValueError:
+        return None
+
+
 def scan(
     sbom: Sbom,
     database: OsvDatabase,
     rules: EvidenceRules,
     as_of: dt.date,
     extra_vex: Sequence[VexStatement] = (),
+    database_label: str | None = None,
 ) -> VulnerabilityScan:
-    """The vulnerability-scan record of ``sbom``'s product version against ``database``."""
+    """The vulnerability-scan record of ``sbom``'s product version against ``database``.
+
+    The record's ``link`` and ``sha256`` are the scanned SBOM file's (as the SBOM record
+    gives them), so a scan whose SBOM was re-imported since is recognised as stale
+    (:func:`stale_scan`). ``database_label`` names the OSV directory in the record (by
+    default, as it was given).
+    """
     matches = match_components(sbom, OsvIndex.build(database), rules, extra_vex)
     open_matches = [m for m in matches if not m.suppressed]
     components = len(sbom.all_components())
+    label = database_label or database.directory
     return VulnerabilityScan(
         id=record_id("vulns", sbom.product),
         type="vulnerability-scan",
@@ -432,12 +519,35 @@ def scan(
         ),
         date=as_of,
         subject=sbom.product,
+        link=sbom.link,
+        sha256=sbom.sha256,
         product=sbom.product,
         sbom=sbom.id,
-        database=f"{database.directory} ({len(database.records)} OSV records)"[:20_000],
+        database=f"{label} ({len(database.records)} OSV records)"[:20_000],
         database_records=len(database.records),
         database_sha256=database.sha256 or None,
         components=components,
         matches=tuple(matches),
         end_of_support=tuple(end_of_support(sbom, rules)),
     )
+
+
+def stale_scan(scan_record: VulnerabilityScan, records: Iterable[object]) -> str | None:
+    """Why ``scan_record`` no longer describes its product version's recorded SBOM, or None.
+
+    A scan names the SBOM record it scanned (``sbom``) and that SBOM file's digest
+    (``sha256``). It is stale when that SBOM record is gone, or now holds another file
+    (the SBOM was imported again since). Scans of a file given apart (``sbom`` empty) and
+    scans recorded without a digest cannot be judged and are not flagged.
+    """
+    if scan_record.sbom is None or scan_record.sha256 is None:
+        return None
+    current = next((r for r in records if isinstance(r, Sbom) and r.id == scan_record.sbom), None)
+    if current is None:
+        return f"its SBOM record {scan_record.sbom} is no longer recorded"
+    if current.sha256 is not None and current.sha256 != scan_record.sha256:
+        return (
+            f"made from an earlier SBOM (sha256 {scan_record.sha256[:12]}…); "
+            f"{current.id} now holds sha256 {current.sha256[:12]}…: run evidence vulns again"
+        )
+    return None

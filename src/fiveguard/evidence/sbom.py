@@ -10,10 +10,8 @@ an :class:`InputError` with located problems; nothing else escapes for bad input
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +24,8 @@ from fiveguard.domain.evidence import (
     Sbom,
     SbomComponent,
     SbomDependency,
-    VexStatement,
 )
-from fiveguard.evidence import cyclonedx, spdx
+from fiveguard.evidence import cyclonedx, cyclonedx_xml, spdx
 from fiveguard.modelio.evidence_store import record_id
 from fiveguard.modelio.jsonsource import JsonLocator, decode, parse_json, read_limited
 from fiveguard.modelio.messages import describe
@@ -49,10 +46,10 @@ def parse_sbom(raw: bytes, product: str, file: str) -> Sbom:
     digest = hashlib.sha256(raw).hexdigest()
     head = raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if head == b"<":
-        document = cyclonedx.parse_xml(raw, file)
-        spec = cyclonedx.check_xml(document)
-        fields = _from_cyclonedx(cyclonedx.read_bom(document.root, file), file, "xml", spec)
-        fields["date"] = _date(_xml_timestamp(document))
+        xml = cyclonedx_xml.read_xml_bom(cyclonedx_xml.parse_xml(raw, file))
+        spec = cyclonedx.check(xml.data, xml.locate)
+        tools = cyclonedx.library_check_xml(xml)
+        fields = _from_cyclonedx(cyclonedx.read(xml.data, xml.locate), "xml", spec, tools)
     else:
         text = decode(raw, file)
         if head == b"{":
@@ -100,11 +97,9 @@ def _from_json(text: str, file: str) -> dict[str, Any]:
     data = parse_json(text, file)
     locator = JsonLocator(text, file)
     if isinstance(data, dict) and "bomFormat" in data:
-        spec = cyclonedx.check_json(data, locator)
-        fields = _from_cyclonedx(cyclonedx.read_bom(data, file), file, "json", spec)
-        metadata = data.get("metadata")
-        fields["date"] = _date(metadata.get("timestamp") if isinstance(metadata, dict) else None)
-        return fields
+        spec = cyclonedx.check(data, locator.locate)
+        tools = cyclonedx.library_check_json(data, locator.locate)
+        return _from_cyclonedx(cyclonedx.read(data, locator.locate), "json", spec, tools)
     if isinstance(data, dict) and "spdxVersion" in data:
         spdx.check_json(data, locator)
         return _from_spdx(spdx.read_json(data, file), file, "json")
@@ -115,108 +110,26 @@ def _from_json(text: str, file: str) -> dict[str, Any]:
     )
 
 
-def _date(value: object) -> dt.date | None:
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return None
-
-
-def _xml_timestamp(document: cyclonedx.XmlDocument) -> str | None:
-    for element in document.root.iter():
-        if element.tag.endswith("}timestamp"):
-            return (element.text or "").strip()
-    return None
-
-
-# ---------------------------------------------------------------------------- CycloneDX
-
-
-def _from_cyclonedx(bom: Any, file: str, encoding: str, spec: str) -> dict[str, Any]:
-    refs: set[str] = set()
-    root = bom.metadata.component
-    tools = bom.metadata.tools
-    names = [f"{t.name} {t.version or ''}".strip() for t in tools.tools if t.name]
-    names += [f"{c.name} {c.version or ''}".strip() for c in tools.components]
+def _from_cyclonedx(
+    content: cyclonedx.CdxContent, encoding: str, spec: str, tools: list[str]
+) -> dict[str, Any]:
     return {
         "format": "cyclonedx",
         "spec_version": spec,
         "encoding": encoding,
-        "issuer": ", ".join(names)[:2000] or None,
-        "root": None if root is None else _cdx_component(root, file, refs),
-        "components": tuple(_cdx_component(c, file, refs) for c in bom.components),
-        "dependencies": tuple(
-            SbomDependency(
-                ref=str(d.ref.value), depends_on=tuple(str(x.ref.value) for x in d.dependencies)
-            )
-            for d in bom.dependencies
-            if d.ref.value and d.dependencies
-        ),
-        "vex": tuple(_cdx_vex(bom.vulnerabilities)),
+        "date": cyclonedx.parse_date(content.timestamp),
+        "issuer": ", ".join(tools)[:2000] or None,
+        "root": content.root,
+        "components": content.components,
+        "dependencies": content.dependencies,
+        "vex": content.vex,
     }
-
-
-def _unique(preferred: str | None, fallback: str, refs: set[str]) -> str:
-    ref = preferred or fallback
-    candidate, n = ref, 1
-    while candidate in refs:
-        n += 1
-        candidate = f"{ref}#{n}"
-    refs.add(candidate)
-    return candidate
-
-
-def _cdx_component(c: Any, file: str, refs: set[str]) -> SbomComponent:
-    name = str(c.name)
-    version = None if c.version is None else str(c.version)
-    ref = _unique(c.bom_ref.value, f"{name}@{version or ''}", refs)
-    supplier = c.supplier.name if c.supplier is not None and c.supplier.name else c.publisher
-    eos_text = cyclonedx.end_of_support(c.properties)
-    eos = _date(eos_text)
-    if eos_text is not None and eos is None:
-        raise InputError.at(
-            f"component {ref}: end-of-support property {eos_text!r:.60} is not a date YYYY-MM-DD",
-            file,
-        )
-    try:
-        return SbomComponent(
-            ref=ref,
-            name=name,
-            version=version,
-            kind=c.type.value,
-            purl=None if c.purl is None else str(c.purl),
-            cpe=c.cpe,
-            supplier=supplier,
-            hashes=tuple(ComponentHash(alg=h.alg.value, value=h.content.lower()) for h in c.hashes),
-            end_of_support=eos,
-            components=tuple(_cdx_component(n, file, refs) for n in c.components),
-        )
-    except ValidationError as exc:
-        raise InputError.at(f"component {ref}: {_first(exc)}", file) from None
 
 
 def _first(exc: ValidationError) -> str:
     error = exc.errors(include_url=False)[0]
     path = tuple(error["loc"])
     return f"{'.'.join(str(p) for p in path)}: {describe(error, SbomComponent, path)}"
-
-
-def _cdx_vex(vulnerabilities: Iterable[Any]) -> Iterable[VexStatement]:
-    for v in vulnerabilities:
-        analysis = v.analysis
-        if analysis is None or analysis.state is None or not v.id:
-            continue
-        yield VexStatement(
-            vulnerability=str(v.id),
-            aliases=tuple(str(r.id) for r in v.references if r.id),
-            state=analysis.state.value,
-            justification=None if analysis.justification is None else analysis.justification.value,
-            detail=analysis.detail or None,
-            # a VEX document names components of another BOM by bom-link: urn:cdx:…#ref
-            refs=tuple(str(a.ref).rpartition("#")[2] or str(a.ref) for a in v.affects),
-        )
 
 
 # ---------------------------------------------------------------------------- SPDX
@@ -229,7 +142,7 @@ def _from_spdx(content: spdx.SpdxContent, file: str, encoding: str) -> dict[str,
 
     def build(ref: str) -> SbomComponent:
         package = by_ref[ref]
-        eos = _date(package.valid_until)
+        eos = cyclonedx.parse_date(package.valid_until)
         try:
             component = SbomComponent(
                 ref=package.ref,
@@ -258,7 +171,7 @@ def _from_spdx(content: spdx.SpdxContent, file: str, encoding: str) -> dict[str,
         "spec_version": content.spec_version,
         "encoding": encoding,
         "issuer": ", ".join(content.creators)[:2000] or None,
-        "date": _date(content.created),
+        "date": cyclonedx.parse_date(content.created),
         "root": None if root_ref is None else build(root_ref),
         "components": tuple(build(ref) for ref in top if ref != root_ref),
         "dependencies": tuple(

@@ -2,7 +2,10 @@
 
 JSON documents are checked here first for the fields fiveguard reads, each problem
 located by path, line and column; tag-value documents go straight to spdx-tools, whose
-messages carry line numbers that become locations. Packages become components:
+messages carry line numbers that become locations. In both, every SPDXID must be unique
+(a package listed twice under one id would silently replace the other) and every
+relationship must name elements of the document (or ``NONE``, ``NOASSERTION``, or an
+element of an external document, ``DocumentRef-…:…``). Packages become components:
 ``CONTAINS`` relationships nest them, ``DEPENDS_ON`` and the ``*_DEPENDENCY_OF`` family
 give dependencies, and the package a document ``DESCRIBES`` (when it describes one)
 becomes the SBOM's root.
@@ -11,11 +14,11 @@ becomes the SBOM's root.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from fiveguard.domain.errors import InputError, Location, Problem
+from fiveguard.domain.errors import InputError, Location, Problem, dotted
 from fiveguard.evidence.cyclonedx import HEX, MAX_NESTING, purl_problem
 from fiveguard.modelio.jsonsource import JsonLocator
 from fiveguard.modelio.yamlsource import PathKey
@@ -91,6 +94,7 @@ def check_json(data: Any, locator: JsonLocator) -> None:
         packages = []
     for index, package in enumerate(packages):
         _check_package(package, ("packages", index), fail)
+    known = _json_ids(data, locator, fail)
     relationships = data.get("relationships", [])
     if not isinstance(relationships, list):
         fail(("relationships",), "expected a list")
@@ -103,8 +107,92 @@ def check_json(data: Any, locator: JsonLocator) -> None:
         for key in ("spdxElementId", "relationshipType", "relatedSpdxElement"):
             if not isinstance(relation.get(key), str) or not relation[key]:
                 fail((*path, key), f"missing or empty {key!r}")
+            elif key != "relationshipType" and not _resolves(relation[key], known):
+                fail((*path, key), _dangling(relation[key]))
+    describes = data.get("documentDescribes", [])
+    for index, ref in enumerate(describes if isinstance(describes, list) else []):
+        if isinstance(ref, str) and not _resolves(ref, known):
+            fail(("documentDescribes", index), _dangling(ref))
     if problems:
         raise InputError(problems)
+
+
+def _json_ids(
+    data: dict[str, Any], locator: JsonLocator, fail: Callable[[PathKey, str], None]
+) -> set[str]:
+    """The SPDXIDs the document defines; one defined twice is a problem at the second."""
+    first: dict[str, PathKey] = {}
+    if isinstance(data.get("SPDXID"), str):
+        first[data["SPDXID"]] = ("SPDXID",)
+    for kind in ("packages", "files", "snippets"):
+        items = data.get(kind, [])
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            ident = item.get("SPDXID") if isinstance(item, dict) else None
+            if not isinstance(ident, str) or not ident:
+                continue
+            path: PathKey = (kind, index, "SPDXID")
+            if ident in first:
+                line = locator.locate(first[ident]).line
+                where = dotted(first[ident][:-1] or first[ident])
+                where += f" (line {line})" if line is not None else ""
+                fail(path, f"duplicate SPDXID {ident!r:.200}: {where} has it too")
+            else:
+                first[ident] = path
+    return set(first)
+
+
+def _resolves(ref: str, known: set[str]) -> bool:
+    """Whether a relationship's element is defined: here, elsewhere, or none at all."""
+    if ref in known or ref in ("NONE", "NOASSERTION"):
+        return True
+    return ref.startswith("DocumentRef-") and ":" in ref
+
+
+def _dangling(ref: str) -> str:
+    return f"{ref!r:.200} is the SPDXID of no package, file or snippet of this document"
+
+
+def check_tag_value_ids(text: str, file: str) -> None:
+    """Unique SPDXIDs and relationships naming defined elements, located by line.
+
+    Run after spdx-tools has read the document, so only well-formed documents get here.
+    """
+    problems: list[Problem] = []
+    first: dict[str, int] = {}
+    relations: list[tuple[int, list[str]]] = []
+    for number, line in _tag_value_lines(text):
+        tag, _, value = line.partition(":")
+        tag, value = tag.strip(), value.strip()
+        if tag in ("SPDXID", "SnippetSPDXID") and value:
+            if value in first:
+                problems.append(
+                    Problem(
+                        Location(file, number, 1),
+                        f"duplicate SPDXID {value!r:.200}: line {first[value]} has it too",
+                    )
+                )
+            else:
+                first[value] = number
+        elif tag == "Relationship":
+            relations.append((number, value.split()))
+    for number, parts in relations:
+        for ref in (parts[0], parts[-1]) if len(parts) >= 3 else ():
+            if not _resolves(ref, set(first)):
+                problems.append(Problem(Location(file, number, 1), _dangling(ref)))
+    if problems:
+        raise InputError(problems)
+
+
+def _tag_value_lines(text: str) -> Iterator[tuple[int, str]]:
+    """Numbered tag-value lines, leaving out the inside of multi-line ``<text>`` values."""
+    inside = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if inside:
+            inside = "</text>" not in line
+            continue
+        if "<text>" in line and "</text>" not in line.partition("<text>")[2]:
+            inside = True
+        yield number, line
 
 
 def _check_package(package: Any, path: PathKey, fail: Callable[[PathKey, str], None]) -> None:
@@ -174,6 +262,7 @@ def read_tag_value(text: str, file: str) -> SpdxContent:
     # ply would print its table generation and grammar warnings to stderr
     parser = Parser(errorlog=yacc.NullLogger(), debug=False, write_tables=False)  # type: ignore[no-untyped-call]
     document = _guarded(lambda: parser.parse(text), file, text)  # type: ignore[no-untyped-call]
+    check_tag_value_ids(text, file)
     return _content(document)
 
 
