@@ -1,12 +1,29 @@
-"""Shared helpers of the simulation tests: engine output in the oracle's shape, and a
-catalogue with probabilities high enough that every kind of event happens often."""
+"""Shared helpers of the simulation tests: engine output in the oracle's shape, a
+catalogue with probabilities high enough that every kind of event happens often, and
+small models built in code."""
 
 from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
 
 import numpy as np
 from oracle import OracleImpact
 
 from fiveguard.domain.catalogue import Catalogue, Domain
+from fiveguard.domain.model import NetworkModel
+from fiveguard.domain.network import (
+    Asset,
+    MeasureRecord,
+    ModelDocument,
+    Operator,
+    Ownership,
+    Product,
+    Region,
+    Scope,
+    Supplier,
+)
+from fiveguard.domain.sites import SiteTable
 from fiveguard.simulate.compile import CompiledNetwork
 from fiveguard.simulate.metrics import IMPACT_FIELDS, TrialImpacts
 
@@ -24,6 +41,9 @@ def engine_impact(compiled: CompiledNetwork, impacts: TrialImpacts, trial: int) 
         },
         by_region={r: fields(impacts.by_region[trial, k]) for k, r in enumerate(compiled.regions)},
         services={compiled.services[s] for s in np.flatnonzero(impacts.services[trial])},
+        service_assets={
+            s: int(impacts.service_assets[trial, k]) for k, s in enumerate(compiled.services)
+        },
     )
 
 
@@ -50,3 +70,31 @@ def busy_catalogue(catalogue: Catalogue) -> Catalogue:
         }
     )
     return catalogue.model_copy(update={"simulation": busy})
+
+
+def model_of(
+    assets: Sequence[Asset],
+    *,
+    operators: Sequence[Operator],
+    sites: Sequence[Asset] = (),
+    regions: Sequence[str] = ("N",),
+    products: Sequence[Product] = (),
+    measures: Sequence[MeasureRecord] = (),
+) -> NetworkModel:
+    """A small model built in code: ``assets`` declared, ``sites`` as CSV site rows; one
+    supplier ``alpha`` unless products name others."""
+    suppliers = sorted({"alpha", *(p.supplier for p in products)})
+    document = ModelDocument(
+        fiveguard=1,
+        scope=Scope(country="XW", name="test", as_of=dt.date(2026, 6, 30)),
+        regions=tuple(Region(id=r, name=r, population=10**6) for r in regions),
+        suppliers=tuple(
+            Supplier(id=s, name=s.title(), headquarters="SE", ownership=Ownership.LISTED)
+            for s in suppliers
+        ),
+        products=tuple(products),
+        operators=tuple(operators),
+        assets=tuple(assets),
+        measures=tuple(measures),
+    )
+    return NetworkModel(document, SiteTable.from_assets(list(sites)))

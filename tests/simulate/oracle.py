@@ -29,12 +29,14 @@ FIELDS = (
 
 @dataclass
 class OracleImpact:
-    """What one trial did: national numbers, per operator, per region, services hit."""
+    """What one trial did: national numbers, per operator, per region, services hit, and
+    per service the number of its carrying assets down or compromised."""
 
     national: dict[str, int]
     by_operator: dict[str, dict[str, int]]
     by_region: dict[str, dict[str, int]]
     services: set[str] = field(default_factory=set)
+    service_assets: dict[str, int] = field(default_factory=dict)
 
 
 class Oracle:
@@ -147,6 +149,7 @@ class Oracle:
         by_operator = {o: dict(zero) for o in self.operators}
         by_region = {r: dict(zero) for r in self.regions}
         services: set[str] = set()
+        service_assets = {s: 0 for a in self.assets for s in a.critical_services}
 
         def add(a: Asset, name: str, value: int) -> None:
             national[name] += value
@@ -168,7 +171,9 @@ class Oracle:
                 add(a, "subscribers_exposed", a.population)
             if a.id in down or a.id in compromised:
                 services.update(a.critical_services)
-        return OracleImpact(national, by_operator, by_region, services)
+                for service in set(a.critical_services):
+                    service_assets[service] += 1
+        return OracleImpact(national, by_operator, by_region, services, service_assets)
 
     def _roams(self, asset: Asset, down: set[str]) -> bool:
         """Whether the asset's operator has a roaming partner with a live radio asset in

@@ -5,7 +5,17 @@ versions, operators with random roaming partners and measure records, declared c
 management and transport assets whose ``requires`` and ``managed_by`` point only to
 earlier assets (so the graphs are acyclic), and radio assets drawn from a few templates
 and repeated, so that the engine's asset classes hold several assets. Some radio assets
-are CSV site rows, some declared; a declared radio asset may be required by another.
+are CSV site rows, some declared; a declared radio asset may be required by another; some
+radio assets are shared with other operators (``shared_with``).
+
+Situations the engine handles apart are made frequent on purpose:
+
+- *twins*: identical core or transport assets nothing depends on, so that they form one
+  asset class and a misconfiguration and an independent failure can hit the same one of
+  them in the same year (the engine must count it once);
+- a roaming partner whose radios in a region are copies of one template (one class of
+  several assets), and event sets that take down every radio asset of an operator in a
+  region one by one (the engine must see that the partner offers no cover there).
 """
 
 from __future__ import annotations
@@ -35,6 +45,8 @@ from fiveguard.domain.sites import SiteTable
 from fiveguard.simulate.events import Event, EventType, Mode
 
 CORE_KINDS = ("core.amf", "core.smf", "core.upf", "transport.ipcore", "li")
+TWIN_KINDS = ("core.upf", "transport.backhaul", "transport.ipcore")
+"""Kinds in the misconfiguration's target domains (core, transport)."""
 MANAGER_KINDS = ("mgmt.oss", "mgmt.ems")
 RADIO_KINDS = ("ran.gnb", "ran.du")
 BATTERIES = (None, 0.0, 1.0, 2.0, 2.5, 4.0, 8.0)
@@ -63,15 +75,22 @@ def models(draw: st.DrawFn, max_declared: int = 10, max_templates: int = 4) -> N
                 )
     n_operators = draw(st.integers(1, 3))
     operator_ids = [f"op{i}" for i in range(n_operators)]
+    roam_all = draw(st.booleans())
     operators = tuple(
         Operator(
             id=o,
             name=o,
             subscribers=1000,
-            roaming=tuple(p for p in operator_ids if p != o and draw(st.booleans())),
+            roaming=tuple(p for p in operator_ids if p != o and (roam_all or draw(st.booleans()))),
         )
         for o in operator_ids
     )
+
+    def shared_with(operator: str) -> tuple[str, ...]:
+        others = [o for o in operator_ids if o != operator]
+        if not others or draw(st.integers(0, 2)):
+            return ()
+        return tuple(draw(st.lists(st.sampled_from(others), min_size=1, unique=True)))
 
     def product_of(kind: str) -> str | None:
         choices = [p for p in products if p.kind == kind]
@@ -86,10 +105,11 @@ def models(draw: st.DrawFn, max_declared: int = 10, max_templates: int = 4) -> N
         earlier = [a.id for a in declared]
         managers = [a.id for a in declared if a.kind in MANAGER_KINDS]
         radio = kind in RADIO_KINDS
+        operator = draw(st.sampled_from(operator_ids))
         declared.append(
             Asset(
                 id=f"a{i}",
-                operator=draw(st.sampled_from(operator_ids)),
+                operator=operator,
                 kind=kind,
                 product=product_of(kind),
                 region=draw(st.sampled_from([r.id for r in regions]))
@@ -101,28 +121,33 @@ def models(draw: st.DrawFn, max_declared: int = 10, max_templates: int = 4) -> N
                 requires=_requirements(draw, earlier),
                 managed_by=draw(st.sampled_from([None, *managers])),
                 critical_services=draw(st.sampled_from(SERVICES)),
+                shared_with=shared_with(operator) if radio else (),
             )
         )
     site_rows: list[Asset] = []
     earlier = [a.id for a in declared]
     managers = [a.id for a in declared if a.kind in MANAGER_KINDS]
     for t in range(draw(st.integers(1, max_templates))):
+        operator = draw(st.sampled_from(operator_ids))
         template = dict(
-            operator=draw(st.sampled_from(operator_ids)),
+            operator=operator,
             kind=draw(st.sampled_from(RADIO_KINDS)),
             region=draw(st.sampled_from([r.id for r in regions])),
             battery_hours=draw(st.sampled_from(BATTERIES)),
             requires=_requirements(draw, earlier),
             managed_by=draw(st.sampled_from([None, *managers])),
             critical_services=draw(st.sampled_from(SERVICES)),
+            shared_with=shared_with(operator),
         )
         product = product_of(str(template["kind"]))
+        # mostly copies of one template (one class), now and then one that differs
+        uniform = draw(st.booleans())
         for j in range(draw(st.integers(1, 4))):
             site_rows.append(
                 Asset(
                     id=f"site-{t}-{j}",
                     product=product
-                    if draw(st.integers(0, 4))
+                    if uniform or draw(st.integers(0, 4))
                     else product_of(str(template["kind"])),
                     sites=draw(st.integers(1, 2)),
                     population=draw(st.integers(0, 400)),
@@ -131,6 +156,20 @@ def models(draw: st.DrawFn, max_declared: int = 10, max_templates: int = 4) -> N
             )
     in_csv = [a for a in site_rows if draw(st.booleans())]
     declared += [a for a in site_rows if a not in in_csv]
+    # twins: identical core or transport assets that nothing depends on (declared last)
+    if draw(st.booleans()):
+        kind = draw(st.sampled_from(TWIN_KINDS))
+        twin = dict(
+            operator=draw(st.sampled_from(operator_ids)),
+            kind=kind,
+            product=product_of(kind),
+            region=draw(st.sampled_from([None, *(r.id for r in regions)])),
+            battery_hours=draw(st.sampled_from(BATTERIES)),
+            requires=_requirements(draw, earlier),
+            managed_by=draw(st.sampled_from([None, *managers])),
+        )
+        for j in range(draw(st.integers(2, 3))):
+            declared.append(Asset(id=f"twin-{j}", **twin))  # type: ignore[arg-type]
     measures = tuple(
         MeasureRecord(measure=m, operator=o, status=draw(st.sampled_from(list(MeasureStatus))))
         for m in ("TM07", "TM11", "TM05", "SM04")
@@ -180,12 +219,14 @@ def _requirements(draw: st.DrawFn, earlier: list[str]) -> tuple[str | AnyOf, ...
 
 @st.composite
 def scenarios(draw: st.DrawFn, model: NetworkModel, max_events: int = 4) -> list[Event]:
-    """A random set of forced events on ``model``'s suppliers, versions, assets, regions."""
+    """A random set of forced events on ``model``'s suppliers, versions, assets, regions;
+    often with every radio asset of one operator in one region taken down one by one
+    (preferably a roaming partner's, where another operator's users would roam)."""
     doc = model.document
     assets = list(model.table.ids.tolist())
     versions = [f"{p.id}@{v}" for p in doc.products for v in p.versions]
     operators = [o.id for o in doc.operators]
-    events = []
+    events = draw(radio_wipe(model)) if draw(st.booleans()) else []
     for _ in range(draw(st.integers(0, max_events))):
         kind = draw(st.sampled_from(list(EventType)))
         if kind is EventType.SUPPLIER_UPDATE:
@@ -210,3 +251,26 @@ def scenarios(draw: st.DrawFn, model: NetworkModel, max_events: int = 4) -> list
                 Event(kind, draw(st.sampled_from([r.id for r in doc.regions])), hours=hours)
             )
     return events
+
+
+@st.composite
+def radio_wipe(draw: st.DrawFn, model: NetworkModel) -> list[Event]:
+    """``asset-down`` on every radio asset of one operator in one region, a roaming
+    partner's when there is one: where the partner's radios there are one class of several
+    assets, they are all down one by one, and the partner offers no cover."""
+    return [Event(EventType.ASSET_DOWN, a) for a in _radio_cell(draw, model)]
+
+
+def _radio_cell(draw: st.DrawFn, model: NetworkModel) -> list[str]:
+    """Every radio asset of one (operator, region), a roaming partner's when there is one."""
+    radios = [
+        model.asset(i) for i in range(model.asset_count) if model.asset(i).kind in RADIO_KINDS
+    ]
+    cells: dict[tuple[str, str | None], list[str]] = {}
+    for a in radios:
+        cells.setdefault((a.operator, a.region), []).append(a.id)
+    if not cells:
+        return []
+    partners = {p for o in model.document.operators for p in o.roaming}
+    preferred = sorted((c for c in cells if c[0] in partners), key=str) or sorted(cells, key=str)
+    return cells[draw(st.sampled_from(preferred))]

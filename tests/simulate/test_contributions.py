@@ -3,14 +3,19 @@ the probability-weighted what-if impact."""
 
 from __future__ import annotations
 
+import itertools
+import math
 from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import model_of
 from oracle import Oracle
+from scipy import stats
 
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.model import NetworkModel
+from fiveguard.domain.network import Asset, MeasureRecord, MeasureStatus, Operator
 from fiveguard.modelio.load import load_model
 from fiveguard.simulate import prepare
 from fiveguard.simulate.contributions import source_results
@@ -101,3 +106,57 @@ def test_supplier_update_variants_cover_each_reach_and_mode(
         small, ready.compiled, [[Event(EventType.SUPPLIER_UPDATE, "nordvik", mode=Mode.SABOTAGE)]]
     )
     assert sabotage.impact.people_without_service == int(direct.national[0, 0])
+
+
+# ---------------------------------------------------------------------------- power variants
+
+
+@pytest.fixture(scope="module")
+def powered(catalogue: Catalogue) -> tuple[NetworkModel, Catalogue]:
+    """Radios in N with autonomies 1 (an unknown battery, the catalogue set to 1 h), 2,
+    3.5 (1.5 h + 2 h from TM11 in progress at op-a) and 8 hours (6 h + 2 h); op-a's users
+    roam onto op-b."""
+    sim = catalogue.simulation
+    power = sim.power_loss.model_copy(update={"unknown_battery_hours": 1.0})
+    cat = catalogue.model_copy(update={"simulation": sim.model_copy(update={"power_loss": power})})
+    radio = {"kind": "ran.gnb", "region": "N", "sites": 1}
+    model = model_of(
+        [
+            Asset(id="a.r1", operator="op-a", population=100, battery_hours=1.5, **radio),  # type: ignore[arg-type]
+            Asset(id="a.r2", operator="op-a", population=200, battery_hours=6, **radio),  # type: ignore[arg-type]
+            Asset(id="b.r1", operator="op-b", population=400, **radio),  # type: ignore[arg-type]
+            Asset(id="b.r2", operator="op-b", population=800, battery_hours=2, **radio),  # type: ignore[arg-type]
+        ],
+        operators=[
+            Operator(id="op-a", name="A", subscribers=300, roaming=("op-b",)),
+            Operator(id="op-b", name="B", subscribers=1200),
+        ],
+        measures=[MeasureRecord(measure="TM11", operator="op-a", status=MeasureStatus.IN_PROGRESS)],
+    )
+    return model, cat
+
+
+def test_each_power_variant_has_the_oracles_impact_inside_its_interval(
+    powered: tuple[NetworkModel, Catalogue],
+) -> None:
+    model, cat = powered
+    ready = prepare(model, cat)
+    region_power = source_results(model, cat, ready.compiled, ready.sources, ready.effects)
+    variants = next(r for r in region_power if r.source == "region-power:N").variants
+    oracle = Oracle(model, cat)
+    autonomies = sorted({oracle.autonomy[a] for a in ("a.r1", "a.r2", "b.r1", "b.r2")})
+    assert autonomies == [1.0, 2.0, 3.5, 8.0]
+    duration = cat.simulation.power_loss.duration
+    lasting = stats.lognorm(s=duration.sigma, scale=duration.median_hours)
+    edges = [0.0, *autonomies, math.inf]
+    expected = []
+    for low, high in itertools.pairwise(edges):
+        inside = (low + high) / 2 if math.isfinite(high) else low * 2
+        impact = oracle.impact([Event(EventType.REGION_POWER, "N", hours=inside)]).national
+        expected.append((lasting.cdf(high) - lasting.cdf(low), impact))
+    assert len(variants) == len(expected)
+    for variant, (share, impact) in zip(variants, expected, strict=True):
+        assert variant.share == pytest.approx(share), variant.label
+        assert variant.impact.model_dump() == impact, variant.label
+    # a loss of (2, 3.5] h outlasts both of op-b's radios, not op-a's
+    assert variants[2].impact.people_without_service == 1200

@@ -3,6 +3,8 @@ many trials were asked for; different seeds differ."""
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 from helpers import busy_catalogue
@@ -70,7 +72,9 @@ def test_progress_reports_every_trial(ready: Prepared) -> None:
     assert sum(done) == TRIALS and len(done) > 1
 
 
-def test_a_dask_cluster_gives_the_same_results(ready: Prepared) -> None:
+def test_a_dask_cluster_gives_the_same_results_with_no_default_client(
+    ready: Prepared,
+) -> None:
     distributed = pytest.importorskip("distributed")
     reference = run_trials(ready.compiled, ready.sources, TRIALS, 5)
     with (
@@ -78,10 +82,13 @@ def test_a_dask_cluster_gives_the_same_results(ready: Prepared) -> None:
             n_workers=2,
             threads_per_worker=1,
             processes=False,
-            dashboard_address=None,
+            dashboard_address=":0",
         ) as cluster,
-        distributed.Client(cluster) as client,
+        # not the default client: the engine must use the client it is given
+        distributed.Client(cluster, set_as_default=False) as client,
     ):
+        with pytest.raises(ValueError, match="No clients found"):
+            distributed.default_client()
         on_client = run_trials(ready.compiled, ready.sources, TRIALS, 5, scheduler=client)
         by_address = run_trials(
             ready.compiled, ready.sources, TRIALS, 5, scheduler=cluster.scheduler_address
@@ -90,12 +97,19 @@ def test_a_dask_cluster_gives_the_same_results(ready: Prepared) -> None:
     assert same(reference, by_address)
 
 
-def test_an_unreachable_scheduler_is_an_input_error(
-    ready: Prepared, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr("fiveguard.simulate.engines.CONNECT_TIMEOUT", "1s")
+def test_an_unreachable_scheduler_is_an_input_error(ready: Prepared) -> None:
+    started = time.monotonic()
     with pytest.raises(InputError, match="cannot reach the Dask scheduler"):
-        run_trials(ready.compiled, ready.sources, 10, 1, scheduler="tcp://127.0.0.1:9")
+        run_trials(
+            ready.compiled, ready.sources, 10, 1, scheduler="tcp://127.0.0.1:9", connect_timeout=1
+        )
+    assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize("address", ["nonsense", "tcp://host", "udp://host:1", "tcp://h:0"])
+def test_a_malformed_scheduler_address_is_an_input_error(ready: Prepared, address: str) -> None:
+    with pytest.raises(InputError, match="is not a Dask scheduler address"):
+        run_trials(ready.compiled, ready.sources, 10, 1, scheduler=address)
 
 
 def test_simulation_results_are_identical_for_identical_runs(

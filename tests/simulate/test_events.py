@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from fiveguard.simulate.events import (
     EventType,
     Mode,
     SampledEvents,
+    near_matches,
     parse_event,
     resolve_events,
 )
@@ -68,7 +70,15 @@ def test_malformed_events_are_input_errors(text: str, hours: float | None, messa
         (Event(EventType.SUPPLIER_FAULT, "acme"), "unknown supplier 'acme'"),
         (Event(EventType.PRODUCT_FAULT, "acme@1"), "unknown product 'acme'"),
         (Event(EventType.PRODUCT_FAULT, "nv-amf@9.9"), "has no version '9.9'; its versions: 5.2"),
-        (Event(EventType.ASSET_DOWN, "op-z.amf"), "unknown asset 'op-z.amf'"),
+        (
+            Event(EventType.ASSET_DOWN, "op-a.upff"),
+            "unknown asset 'op-a.upff'; ids like it: op-a.upf",
+        ),
+        (
+            Event(EventType.ASSET_DOWN, "nope"),
+            "unknown asset 'nope'; no asset id is like it (the model's assets and site files "
+            "have 2",
+        ),
         (
             Event(EventType.REGION_POWER, "XS-X", hours=2),
             "unknown region 'XS-X'; known regions: XS-N, XS-S",
@@ -82,6 +92,15 @@ def test_unknown_targets_are_input_errors_naming_what_is_known(
     compiled = compile_network(small, catalogue)
     with pytest.raises(InputError, match=message.replace("(", r"\(")):
         resolve_events(small, compiled, [[event]])
+
+
+def test_near_matches_come_closest_first_and_stay_quick_on_a_million_ids() -> None:
+    ids = [f"op-{o}.site-{i:06d}" for o in "abcd" for i in range(250_000)]
+    started = time.monotonic()
+    assert near_matches("op-c.site-000123x", ids)[0] == "op-c.site-000123"
+    assert near_matches("zz", ids) == []
+    assert time.monotonic() - started < 10
+    assert near_matches("op-a.upff", ["op-a.upf", "op-b.upf", "li"]) == ["op-a.upf", "op-b.upf"]
 
 
 def test_every_bad_target_is_reported_at_once(small: NetworkModel, catalogue: Catalogue) -> None:

@@ -8,7 +8,7 @@ from helpers import busy_catalogue, engine_impact
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from oracle import Oracle
-from strategies import models, scenarios
+from strategies import models, radio_wipe, scenarios
 
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.modelio.generate import generate_model
@@ -33,6 +33,7 @@ SETTINGS = settings(
 def test_forced_events_give_the_oracles_impacts(data: st.DataObject, catalogue: Catalogue) -> None:
     model = data.draw(models())
     cases = [data.draw(scenarios(model)) for _ in range(data.draw(st.integers(1, 6)))]
+    cases.append(data.draw(radio_wipe(model)))  # on its own, so nothing else masks it
     oracle = Oracle(model, catalogue)
     expected = [oracle.impact(events) for events in cases]
     for grouped in (True, False):

@@ -84,6 +84,20 @@ def test_block_events_occur_at_their_annual_probabilities(busy) -> None:  # type
         assert binomial_ok(int(failures[assets].sum()), int(assets.sum()) * n, float(p))
 
 
+def test_misconfigurations_occur_at_each_operators_probability(busy) -> None:  # type: ignore[no-untyped-def]
+    sources = busy.sources
+    events = sample_trials(sources, 12, 0, 40 * BLOCK_TRIALS)
+    n = events.trials
+    operator = busy.compiled.asset_operator[events.down_asset]
+    counts = np.bincount(operator, minlength=sources.misconfiguration_probability.size)
+    assert counts.sum() > 1000
+    for count, p in zip(counts, sources.misconfiguration_probability, strict=True):
+        assert binomial_ok(int(count), n, float(p))
+    # at most one per operator and year: one Bernoulli trial each
+    pairs = operator * n + events.down_trial
+    assert np.unique(pairs).size == pairs.size
+
+
 def test_updates_reach_operators_and_turn_to_sabotage_at_their_rates(busy) -> None:  # type: ignore[no-untyped-def]
     sources = busy.sources
     events = sample_trials(sources, 5, 0, 200 * BLOCK_TRIALS)

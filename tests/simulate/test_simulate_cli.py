@@ -16,6 +16,7 @@ from fiveguard.cli.app import app
 
 ROOT = Path(__file__).parents[2]
 EXAMPLE = ROOT / "examples" / "small" / "model.yaml"
+DEMO = ROOT / "src" / "fiveguard" / "examples" / "demo" / "model.yaml"
 DOC = ROOT / "docs" / "simulation.md"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 runner = CliRunner()
@@ -74,6 +75,32 @@ def test_bad_events_exit_2_with_a_message_and_no_traceback(args: list[str], mess
     assert "Traceback" not in out + err
 
 
+@pytest.mark.parametrize(
+    ("args", "warning"),
+    [
+        (["-e", "product-fault:nv-amf@5.2", "--hours", "6"], "warning: --hours applies to "),
+        (["-e", "asset-down:op-a.upf", "--mode", "sabotage"], "warning: --mode applies to "),
+    ],
+)
+def test_an_option_with_no_event_to_apply_to_is_ignored_with_a_warning(
+    args: list[str], warning: str
+) -> None:
+    code, out, err = run("whatif", str(EXAMPLE), *args, "--json")
+    assert code == 0
+    assert warning in err and "it is ignored" in err
+    assert json.loads(out)["assets_down"] > 0
+
+
+def test_options_that_apply_give_no_warning() -> None:
+    code, _, err = run(
+        "whatif",
+        str(EXAMPLE),
+        *("-e", "region-power:XS-N", "--hours", "6"),
+        *("-e", "supplier-update:nordvik", "--mode", "sabotage"),
+    )
+    assert code == 0 and "warning" not in err
+
+
 def test_simulate_json_has_distributions_and_every_event_source() -> None:
     code, out, _ = run(
         "simulate", str(EXAMPLE), "--trials", "600", "--seed", "3", "--workers", "1", "--json"
@@ -111,14 +138,62 @@ def test_zero_or_negative_trials_exit_2(trials: str) -> None:
     assert "--trials" in out + err
 
 
-def test_an_unreachable_scheduler_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("fiveguard.simulate.engines.CONNECT_TIMEOUT", "1s")
+def test_an_unreachable_scheduler_exits_2() -> None:
     code, out, err = run(
-        "simulate", str(EXAMPLE), "--trials", "10", "--scheduler", "tcp://127.0.0.1:9"
+        "simulate",
+        str(EXAMPLE),
+        "--trials",
+        "10",
+        "--scheduler",
+        "tcp://127.0.0.1:9",
+        "--scheduler-timeout",
+        "1",
     )
     assert code == 2
     assert "cannot reach the Dask scheduler" in out + err
     assert "Traceback" not in out + err
+
+
+def test_simulate_prints_the_share_of_each_critical_service_hit(tmp_path: Path) -> None:
+    code, out, _ = run("simulate", str(DEMO), "--trials", "256", "--workers", "1")
+    assert code == 0
+    assert "Critical services: annual probability that any carrying asset" in out
+    assert "emergency-calls" in out and "≥10%/yr" in out
+
+
+def test_text_from_the_model_and_catalogue_prints_as_written(tmp_path: Path) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        "name: Nordvik Networks", 'name: "Nordvik [/bold] Networks"'
+    )
+    assert "Nordvik [/bold] Networks" in text
+    (tmp_path / "model.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "sites.csv").write_text((EXAMPLE.parent / "sites.csv").read_text())
+    override = tmp_path / "catalogue.yaml"
+    override.write_text("simulation:\n  source: 'Editorial [red]defaults[/] [link=x]'\n")
+    model = tmp_path / "model.yaml"
+    code, out, err = run(
+        "--catalog", str(override), "simulate", str(model), "--trials", "64", "--workers", "1"
+    )
+    assert code == 0, err
+    assert "Parameters: Editorial [red]defaults[/] [link=x]" in out
+    # the demo's table of supplier events names each supplier
+    from fiveguard.catalog import default_catalogue
+    from fiveguard.cli.app import console
+    from fiveguard.cli.simulate import demo_simulation, print_demo_simulation
+    from fiveguard.modelio.load import load_model
+
+    catalogue = default_catalogue()
+    result, worst, _ = demo_simulation(load_model(model, catalogue), catalogue)
+    width = console.width
+    console.width = 200  # wide enough that no cell folds
+    try:
+        with console.capture() as captured:
+            print_demo_simulation(result, worst, top=len(worst))
+    finally:
+        console.width = width
+    assert "supplier-update:nordvik (sabotage) — Nordvik [/bold] Networks" in ANSI.sub(
+        "", captured.get()
+    )
 
 
 def test_a_bad_model_exits_2(tmp_path: Path) -> None:

@@ -6,13 +6,23 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import model_of
 
 from fiveguard.catalog import load_catalogue
 from fiveguard.domain.base import Level
-from fiveguard.domain.catalogue import Catalogue
+from fiveguard.domain.catalogue import Catalogue, Domain
 from fiveguard.domain.errors import InputError
 from fiveguard.domain.model import NetworkModel
-from fiveguard.domain.network import FactorScore, Supplier, SupplierProfile
+from fiveguard.domain.network import (
+    Asset,
+    FactorScore,
+    MeasureRecord,
+    MeasureStatus,
+    Operator,
+    Product,
+    Supplier,
+    SupplierProfile,
+)
 from fiveguard.modelio.load import load_model
 from fiveguard.simulate import prepare
 from fiveguard.simulate.measures import operator_effects
@@ -132,3 +142,135 @@ def test_every_source_explains_its_probability(small: NetworkModel, catalogue: C
     assert sources.misconfiguration_probability[0] == pytest.approx(
         catalogue.simulation.misconfiguration.annual_probability
     )
+
+
+# ---------------------------------------------------------------------------- every measure
+
+
+@pytest.fixture(scope="module")
+def measured() -> NetworkModel:
+    """Two operators with every measure effect of the catalogue in some status.
+
+    op-a: TM07 implemented, TM05 implemented, TM11 in progress (own records), SM04
+    implemented (national record). op-b: SM04 planned (its own record overrides the
+    national one), TM05 in progress (national record), nothing else.
+    """
+    statuses = [
+        (None, "SM04", "implemented"),
+        (None, "TM05", "in-progress"),
+        ("op-a", "TM07", "implemented"),
+        ("op-a", "TM05", "implemented"),
+        ("op-a", "TM11", "in-progress"),
+        ("op-b", "SM04", "planned"),
+    ]
+    product = Product(id="p-ran", supplier="alpha", name="RAN", kind="ran.gnb", versions=("1",))
+    return model_of(
+        [
+            Asset(id="a.upf", operator="op-a", kind="core.upf"),
+            Asset(
+                id="a.ran",
+                operator="op-a",
+                kind="ran.gnb",
+                product="p-ran@1",
+                region="N",
+                sites=1,
+                population=10,
+                battery_hours=1.5,
+                requires=("a.upf",),
+            ),
+            Asset(id="b.bh", operator="op-b", kind="transport.backhaul", region="N"),
+            Asset(
+                id="b.ran",
+                operator="op-b",
+                kind="ran.gnb",
+                product="p-ran@1",
+                region="N",
+                sites=1,
+                population=10,
+                requires=("b.bh",),
+            ),
+        ],
+        operators=[
+            Operator(id="op-a", name="A", subscribers=10),
+            Operator(id="op-b", name="B", subscribers=10),
+        ],
+        products=[product],
+        measures=[
+            MeasureRecord(measure=m, operator=o, status=MeasureStatus(s)) for o, m, s in statuses
+        ],
+    )
+
+
+def test_the_catalogue_numbers_the_hand_computed_figures_assume(catalogue: Catalogue) -> None:
+    sim = catalogue.simulation
+    effects = sim.measure_effects
+    assert effects["tm07-update-integrity"].multiplier == 0.3
+    assert effects["sm04-third-line-access"].multiplier == 0.7
+    assert effects["tm05-operations"].multiplier == 0.6
+    assert effects["tm11-autonomy"].extra_hours == 4.0
+    assert effects["tm11-recovery"].multiplier == 0.8
+    assert (sim.status_weights["implemented"], sim.status_weights["in-progress"]) == (1.0, 0.5)
+    assert sim.status_weights["planned"] == 0.0
+    assert sim.misconfiguration.annual_probability == 0.1
+    assert sim.asset_failure.annual_probability[Domain.RAN] == 0.002
+    assert sim.asset_failure.annual_probability[Domain.CORE] == 0.001
+    assert sim.asset_failure.annual_probability[Domain.TRANSPORT] == 0.002
+    assert sim.power_loss.unknown_battery_hours == 0.0
+
+
+def test_every_measure_effect_gives_the_hand_computed_probabilities(
+    measured: NetworkModel, catalogue: Catalogue
+) -> None:
+    ready = prepare(measured, catalogue)
+    sources = ready.sources
+    # reach: op-a TM07 0.3 × SM04 (national, implemented) 0.7; op-b SM04 planned: 1
+    assert sources.update_reach.tolist() == pytest.approx([0.21, 1.0])
+    # misconfiguration 0.1 × TM05: op-a implemented 0.6; op-b in progress 1 - 0.5 × 0.4
+    assert sources.misconfiguration_probability.tolist() == pytest.approx([0.06, 0.08])
+    # failures by domain × TM11 (op-a in progress: 1 - 0.5 × 0.2 = 0.9)
+    failure = dict(
+        zip(measured.table.ids.tolist(), sources.failure_probability.tolist(), strict=True)
+    )
+    assert failure == pytest.approx(
+        {"a.upf": 0.0009, "a.ran": 0.0018, "b.bh": 0.002, "b.ran": 0.002}
+    )
+    # autonomy: op-a's 1.5 h + 0.5 × 4 h; op-b's unknown battery counts as 0 h
+    autonomy = dict(
+        zip(measured.table.ids.tolist(), ready.compiled.asset_battery.tolist(), strict=True)
+    )
+    assert autonomy["a.ran"] == pytest.approx(3.5) and autonomy["b.ran"] == 0.0
+
+
+def test_the_derivations_name_each_measure_at_each_operator(
+    measured: NetworkModel, catalogue: Catalogue
+) -> None:
+    sources = prepare(measured, catalogue).sources
+    misconfiguration = {s.parameter: s.value for s in sources.misconfiguration_steps[0]}
+    assert misconfiguration["measure TM05 at op-a"] == "× 0.6"
+    assert {s.parameter: s.value for s in sources.misconfiguration_steps[1]} == {
+        "simulation.misconfiguration.annual_probability": "0.1",
+        "measure TM05 at op-b": "× 0.8",
+    }
+    reach = {s.parameter: (s.value, s.note) for s in sources.update_steps[0]}
+    assert reach["reach at op-a"][0] == "0.21"
+    assert "TM07 implemented" in reach["reach at op-a"][1]
+    assert "SM04 implemented" in reach["reach at op-a"][1]
+    assert reach["reach at op-b"] == ("1", "no measure lowers it")
+
+
+def test_the_power_derivation_names_the_unknown_battery_hours_and_tm11(
+    measured: NetworkModel, catalogue: Catalogue
+) -> None:
+    steps = {s.parameter: s for s in prepare(measured, catalogue).sources.power_steps[0]}
+    assert set(steps) >= {
+        "simulation.power_loss.annual_probability",
+        "simulation.power_loss.duration",
+        "simulation.power_loss.unknown_battery_hours",
+        "autonomy at op-a",
+        "autonomy at op-b",
+    }
+    unknown = steps["simulation.power_loss.unknown_battery_hours"]
+    assert unknown.value == "0 h" and "2 of the 3 assets in N" in unknown.note
+    assert steps["autonomy at op-a"].value == "+2 h"
+    assert "TM11 in-progress at op-a" in steps["autonomy at op-a"].note
+    assert steps["autonomy at op-b"].value == "+0 h"

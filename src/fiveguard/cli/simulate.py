@@ -8,13 +8,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from fiveguard.cli import common
 from fiveguard.cli.app import app, console, err_console
 from fiveguard.domain.errors import InputError, Problem
-from fiveguard.simulate.events import EVENT_HELP, Event, Mode
+from fiveguard.simulate.cluster import CONNECT_TIMEOUT
+from fiveguard.simulate.events import EVENT_HELP, Event, EventType, Mode
 from fiveguard.simulate.results import (
     Counts,
     Distribution,
@@ -72,12 +74,32 @@ def whatif(
             problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
+    _warn_unused(events, mode, hours)
     loaded, cat = common.model(ctx, model)
     result = run_whatif(loaded, cat, events)
     if json_out:
         console.print_json(result.model_dump_json())
         return
     print_whatif(result)
+
+
+def _warn_unused(events: list[Event], mode: Mode | None, hours: float | None) -> None:
+    """Say so on stderr when ``--mode`` or ``--hours`` has no event to apply to."""
+    types = {e.type for e in events}
+    if mode is not None and EventType.SUPPLIER_UPDATE not in types:
+        err_console.print(
+            "warning: --mode applies to supplier-update events only, and none was given; "
+            "it is ignored",
+            markup=False,
+            soft_wrap=True,
+        )
+    if hours is not None and EventType.REGION_POWER not in types:
+        err_console.print(
+            "warning: --hours applies to region-power events only, and none was given; "
+            "it is ignored",
+            markup=False,
+            soft_wrap=True,
+        )
 
 
 @app.command()
@@ -92,8 +114,17 @@ def simulate(
     ] = None,
     scheduler: Annotated[
         str | None,
-        typer.Option(help="Run the trials on this Dask scheduler (e.g. tcp://host:8786)."),
+        typer.Option(
+            help="Run the trials on this Dask scheduler: tcp://HOST:PORT, tls://HOST:PORT "
+            "or HOST:PORT (e.g. tcp://scheduler:8786).",
+        ),
     ] = None,
+    scheduler_timeout: Annotated[
+        float,
+        typer.Option(
+            help="Seconds allowed for connecting to the scheduler and its handshake.",
+        ),
+    ] = CONNECT_TIMEOUT,
     json_out: JsonOpt = False,
 ) -> None:
     """Monte Carlo of supplier-level events, one trial per year: distributions of each
@@ -105,7 +136,14 @@ def simulate(
     """
     from fiveguard.simulate import prepare
     from fiveguard.simulate import simulate as run_simulation
+    from fiveguard.simulate.cluster import scheduler_address
 
+    address = scheduler_address(scheduler) if scheduler is not None else None
+    if not 0 < scheduler_timeout < float("inf"):
+        raise InputError.at(
+            f"expected a positive number of seconds, got {scheduler_timeout:g}",
+            path="--scheduler-timeout",
+        )
     loaded, cat = common.model(ctx, model)
     ready = prepare(loaded, cat)
     started = time.perf_counter()
@@ -127,8 +165,9 @@ def simulate(
             trials,
             seed,
             workers=workers or max(1, min(os.cpu_count() or 1, 8)),
-            scheduler=scheduler,
+            scheduler=address,
             progress=lambda done: progress.advance(task, done),
+            connect_timeout=scheduler_timeout,
         )
     if json_out:
         console.print_json(result.model_dump_json())
@@ -137,15 +176,18 @@ def simulate(
 
 
 # ---------------------------------------------------------------------------- output
+# Every text that comes from the model, the catalogue or the command line is escaped
+# before Rich reads it as markup: a supplier called "Nordvik [/bold] Networks" prints as
+# written.
 
 
 def _counts_row(label: str, c: Counts) -> list[str]:
-    return [label, *(f"{getattr(c, name):,}" for name, _ in FIELDS)]
+    return [escape(label), *(f"{getattr(c, name):,}" for name, _ in FIELDS)]
 
 
 def print_whatif(result: WhatIfResult) -> None:
     """A what-if result as Rich tables."""
-    console.rule("[bold]What if[/bold] " + " + ".join(result.events))
+    console.rule("[bold]What if[/bold] " + escape(" + ".join(result.events)))
     table = Table(title="Impact", title_justify="left")
     table.add_column("")
     for _, title in FIELDS:
@@ -164,11 +206,18 @@ def print_whatif(result: WhatIfResult) -> None:
             by_region.add_row(*_counts_row(region, c))
         console.print(by_region)
     services = ", ".join(result.critical_services) or "none"
-    console.print(f"Critical services affected: {services}")
+    console.print(f"Critical services affected: {services}", markup=False)
 
 
 def _distribution_row(label: str, d: Distribution) -> list[str]:
-    return [label, f"{d.mean:,.0f}", f"{d.p50:,}", f"{d.p95:,}", f"{d.p99:,}", f"{d.max:,}"]
+    return [
+        escape(label),
+        f"{d.mean:,.0f}",
+        f"{d.p50:,}",
+        f"{d.p95:,}",
+        f"{d.p99:,}",
+        f"{d.max:,}",
+    ]
 
 
 def print_simulation(result: SimulationResult, seconds: float, sources: bool = True) -> None:
@@ -194,13 +243,37 @@ def print_simulation(result: SimulationResult, seconds: float, sources: bool = T
     for operator, d in result.by_operator.items():
         ops.add_row(*_distribution_row(operator, d.people_without_service))
     console.print(ops)
-    services = ", ".join(f"{s} {p:.2g}" for s, p in result.critical_services.items())
-    console.print(
-        "Annual probability that at least one asset carrying a critical service is down or "
-        f"compromised: {services or 'none'}"
-    )
+    print_services(result)
     if sources:
         print_sources(result)
+    console.print(f"Parameters: {result.parameters}", markup=False, soft_wrap=True)
+
+
+def print_services(result: SimulationResult) -> None:
+    """Per critical service: how often any carrying asset is hit, and how much of it."""
+    if not result.critical_service_shares:
+        console.print("Critical services: none carried by the model's assets")
+        return
+    threshold = next(iter(result.critical_service_shares.values())).threshold
+    table = Table(
+        title="Critical services: annual probability that any carrying asset is down or "
+        "compromised, and the share of them that are (per year)",
+        title_justify="left",
+    )
+    table.add_column("service", no_wrap=True)
+    for column in ("assets", "any/yr", "mean", "P95", "P99", f"≥{threshold:.0%}/yr"):
+        table.add_column(column, justify="right")
+    for service, share in result.critical_service_shares.items():
+        table.add_row(
+            escape(service),
+            f"{share.carrying_assets:,}",
+            f"{result.critical_services.get(service, 0.0):.2g}",
+            f"{share.mean:.2%}",
+            f"{share.p95:.1%}",
+            f"{share.p99:.1%}",
+            f"{share.probability:.2g}",
+        )
+    console.print(table)
 
 
 def print_sources(result: SimulationResult, limit: int = 12) -> None:
@@ -217,7 +290,7 @@ def print_sources(result: SimulationResult, limit: int = 12) -> None:
     for e in ranked:
         count = f" ×{e.sources:,}" if e.sources > 1 else ""
         table.add_row(
-            e.source + count,
+            escape(e.source) + count,
             f"{e.annual_probability:.3g}",
             f"{e.impact.people_without_service:,}",
             f"{e.expected_people_without_service:,.0f}",
@@ -252,6 +325,7 @@ def print_demo_simulation(
     for _, title in FIELDS:
         table.add_column(title, justify="right")
     for e in worst[:top]:
-        table.add_row(e.event, *(f"{getattr(e.impact, name):,}" for name, _ in FIELDS))
+        label = escape(e.event) + (f" — {escape(e.name)}" if e.name else "")
+        table.add_row(label, *(f"{getattr(e.impact, name):,}" for name, _ in FIELDS))
     console.print(table)
     print_simulation(result, seconds=0.0, sources=False)

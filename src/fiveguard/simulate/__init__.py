@@ -56,12 +56,14 @@ def simulate(
     workers: int = 1,
     scheduler: object | None = None,
     progress: Progress | None = None,
+    connect_timeout: float | None = None,
 ) -> SimulationResult:
     """A Monte Carlo run of ``trials`` years: distributions, exceedance and event sources.
 
     ``scheduler`` is a Dask scheduler address or ``distributed.Client``; without it,
-    ``workers`` local processes run the batches. The same seed gives the same result
-    whatever the workers, batches or scheduler.
+    ``workers`` local processes run the batches. ``connect_timeout``: seconds allowed for
+    connecting to a scheduler address (default ``cluster.CONNECT_TIMEOUT``). The same seed
+    gives the same result whatever the workers, batches or scheduler.
     """
     ready = model if isinstance(model, Prepared) else prepare(model, catalogue)
     impacts = run_trials(
@@ -72,6 +74,7 @@ def simulate(
         workers=workers,
         scheduler=scheduler,  # type: ignore[arg-type]
         progress=progress,
+        connect_timeout=connect_timeout,
     )
     events = source_results(ready.model, catalogue, ready.compiled, ready.sources, ready.effects)
     return simulation_result(

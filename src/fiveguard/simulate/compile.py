@@ -320,9 +320,13 @@ class _Classes:
         self.battery = battery[rep]
         manager = t.managed_by[rep].astype(np.int64)
         self.manager = np.where(manager >= 0, asset_class[np.maximum(manager, 0)], -1)
-        counts = np.diff(t.service_ptr)[rep]
-        self.service_ptr = _ptr(counts)
-        self.services = t.services[ragged_ranges(t.service_ptr, rep)].astype(np.int64)
+        # each service once per class, even when an asset lists it twice
+        n_services = max(len(t.service_ids), 1)
+        owner = np.repeat(np.arange(self.n, dtype=np.int64), np.diff(t.service_ptr)[rep])
+        services = t.services[ragged_ranges(t.service_ptr, rep)].astype(np.int64)
+        pairs = np.unique(owner * n_services + services)
+        self.service_ptr = _ptr(np.bincount(pairs // n_services, minlength=self.n))
+        self.services = pairs % n_services
 
     def renumbered(self, old_of_new: IntArray, new_of_old: IntArray) -> _Classes:
         out = object.__new__(_Classes)

@@ -203,7 +203,7 @@ def _power_sources(compiled: CompiledNetwork, sources: EventSources) -> list[_So
             f"{EventType.REGION_POWER.value}:{region}",
             EventType.REGION_POWER.value,
             float(sources.power_probability[r]),
-            _steps(sources.power_steps),
+            _steps(sources.power_steps[r]),
         )
         for low, high in itertools.pairwise(edges):
             share = _lognormal_cdf(high, median, sigma) - _lognormal_cdf(low, median, sigma)

@@ -1,4 +1,5 @@
-"""Running Monte Carlo trials in batches: here, in local worker processes, or on Dask.
+"""Running Monte Carlo trials in batches: here, in local worker processes, or on Dask
+(:mod:`fiveguard.simulate.cluster`).
 
 A batch is a run of consecutive sampling blocks (see :mod:`fiveguard.simulate.sampling`),
 sampled, propagated and measured on its own; results are put back in trial order. Since a
@@ -12,9 +13,8 @@ import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from fiveguard.domain.errors import InputError
 from fiveguard.simulate.compile import CompiledNetwork
 from fiveguard.simulate.metrics import TrialImpacts, measure
 from fiveguard.simulate.propagate import propagate
@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 Progress = Callable[[int], None]
 """Called with the number of trials a finished batch ran."""
 MAX_BLOCKS_PER_BATCH = 8
-CONNECT_TIMEOUT = "5s"
 
 
 @dataclass(frozen=True)
@@ -70,12 +69,16 @@ def run_trials(
     scheduler: str | Client | None = None,
     progress: Progress | None = None,
     blocks_per_batch: int | None = None,
+    connect_timeout: float | None = None,
 ) -> TrialImpacts:
     """Impacts of trials ``0 … trials-1`` for ``seed``.
 
     ``workers`` local processes run the batches (1: this process); with ``scheduler``
     (a Dask scheduler address or a ``distributed.Client``) the batches run on that
-    cluster instead. Raises InputError when the scheduler cannot be reached.
+    cluster instead (see :mod:`fiveguard.simulate.cluster`; ``connect_timeout`` seconds
+    for connecting, by default ``cluster.CONNECT_TIMEOUT``). Raises InputError for a
+    malformed scheduler address, one that cannot be reached within the time limit, or a
+    cluster that fails while running.
     """
     if seed < 0:
         raise ValueError(f"seed must be non-negative, got {seed}")
@@ -84,7 +87,12 @@ def run_trials(
     batches = plan_batches(trials, workers, blocks_per_batch)
     report = progress or (lambda _: None)
     if scheduler is not None:
-        results = _on_dask(compiled, sources, seed, batches, scheduler, report)
+        from fiveguard.simulate import cluster
+
+        timeout = cluster.CONNECT_TIMEOUT if connect_timeout is None else connect_timeout
+        results = cluster.run_on_cluster(
+            compiled, sources, seed, batches, scheduler, report, timeout
+        )
     elif workers == 1 or len(batches) == 1:
         results = []
         for batch in batches:
@@ -135,49 +143,3 @@ def _in_processes(
             results[index] = future.result()
             report(batches[index].trials)
     return [r for r in results if r is not None]
-
-
-# ---------------------------------------------------------------------------- Dask
-
-
-def connect(address: str) -> Client:
-    """A client of the Dask scheduler at ``address``; InputError when unreachable."""
-    from distributed import Client
-
-    try:
-        client: Client = Client(  # type: ignore[no-untyped-call]
-            address, timeout=CONNECT_TIMEOUT, set_as_default=False
-        )
-        return client
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise InputError.at(
-            f"cannot reach the Dask scheduler at {address!r}: {exc}", path="--scheduler"
-        ) from None
-
-
-def _on_dask(
-    compiled: CompiledNetwork,
-    sources: EventSources,
-    seed: int,
-    batches: list[Batch],
-    scheduler: str | Client,
-    report: Progress,
-) -> list[TrialImpacts]:
-    from distributed import as_completed as dask_completed
-
-    own = isinstance(scheduler, str)
-    # distributed has no type hints: its client is handled as Any here
-    client: Any = connect(scheduler) if isinstance(scheduler, str) else scheduler
-    try:
-        shared: list[Any] = client.scatter([compiled, sources], broadcast=True)
-        futures = [
-            client.submit(run_batch, shared[0], shared[1], seed, b, pure=False) for b in batches
-        ]
-        index = {f.key: i for i, f in enumerate(futures)}
-        for future in dask_completed(futures):  # type: ignore[no-untyped-call]
-            report(batches[index[future.key]].trials)
-        results: list[TrialImpacts] = client.gather(futures)
-        return results
-    finally:
-        if own:
-            client.close()

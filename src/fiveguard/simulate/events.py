@@ -17,6 +17,7 @@ samplers produce, what what-if questions are resolved into, and what the kernel 
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
@@ -32,6 +33,8 @@ from fiveguard.simulate.compile import CompiledNetwork
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]
+NEAR_POOL = 20_000
+"""Ids compared with an unknown asset's name to suggest near matches."""
 
 
 class EventType(StrEnum):
@@ -240,6 +243,25 @@ def _ints(values: list[object]) -> IntArray:
     return np.asarray(values, dtype=np.int64).reshape(-1)
 
 
+def near_matches(name: str, candidates: Sequence[str], limit: int = 5) -> list[str]:
+    """Up to ``limit`` of ``candidates`` that look like ``name``, closest first.
+
+    Among many candidates (a million sites) only those sharing ``name``'s longest useful
+    prefix are compared, at most :data:`NEAR_POOL` of them, so that a typo costs about a
+    second at worst.
+    """
+    pool: Sequence[str] = candidates
+    for length in range(1, len(name) + 1):
+        if len(pool) <= NEAR_POOL:
+            break
+        head = name[:length]
+        narrower = [c for c in pool if c[:length] == head]
+        if not narrower:
+            break
+        pool = narrower
+    return difflib.get_close_matches(name, pool[:NEAR_POOL], n=limit, cutoff=0.6)
+
+
 def _known(names: Sequence[str] | Mapping[str, object], limit: int = 12) -> str:
     ordered = sorted(names)
     shown = ", ".join(ordered[:limit])
@@ -283,10 +305,7 @@ class _Targets:
         elif t is EventType.ASSET_DOWN:
             asset = self.model.table.position.get(event.target)
             if asset is None:
-                raise InputError.at(
-                    f"unknown asset {event.target!r}; see the model's assets and site files",
-                    path=where,
-                )
+                raise InputError.at(self._unknown_asset(event.target), path=where)
             columns["down_trial"].append(trial)
             columns["down_asset"].append(asset)
         else:
@@ -299,6 +318,14 @@ class _Targets:
             columns["power_trial"].append(trial)
             columns["power_region"].append(region)
             columns["power_hours"].append(float(event.hours or 0.0))
+
+    def _unknown_asset(self, name: str) -> str:
+        ids = self.model.table.ids.tolist()
+        near = near_matches(name, ids)
+        where = f"(the model's assets and site files have {len(ids):,})"
+        if near:
+            return f"unknown asset {name!r}; ids like it: {', '.join(near)} {where}"
+        return f"unknown asset {name!r}; no asset id is like it {where}"
 
     def _reach(self, event: Event, where: str) -> list[bool]:
         if event.operators is None:

@@ -119,6 +119,25 @@ class CurvePoint(_Result):
     probability: float
 
 
+class ServiceShare(_Result):
+    """How much of one critical service the simulated years take out: the share of the
+    assets carrying it (those listing it in ``critical_services``) that are down or
+    compromised. Shares are order statistics of the per-year counts over
+    ``carrying_assets``, as for the impacts."""
+
+    carrying_assets: int
+    mean: float = Field(description="Mean share over the simulated years.")
+    p50: float
+    p95: float
+    p99: float
+    max: float
+    threshold: float = Field(description="simulation.critical_services.share_threshold.")
+    probability: float = Field(
+        description="Annual probability that at least `threshold` of the carrying assets "
+        "are down or compromised."
+    )
+
+
 class SimulationResult(_Result):
     """A Monte Carlo run: one trial per simulated year."""
 
@@ -129,7 +148,12 @@ class SimulationResult(_Result):
     by_operator: dict[str, Distributions]
     by_region: dict[str, Distributions]
     critical_services: dict[str, float] = Field(
-        description="Per critical service, the annual probability that it is affected."
+        description="Per critical service, the annual probability that at least one asset "
+        "carrying it is down or compromised."
+    )
+    critical_service_shares: dict[str, ServiceShare] = Field(
+        description="Per critical service, the share of its carrying assets down or "
+        "compromised per year, and the annual probability of reaching the catalogue's share."
     )
     exceedance_curve: tuple[CurvePoint, ...]
     events: tuple[EventSourceResult, ...]
@@ -142,3 +166,4 @@ class SupplierEvent(_Result):
     supplier: str
     event: str
     impact: Counts
+    name: str | None = Field(default=None, description="The supplier's name in the model.")

@@ -90,7 +90,7 @@ class EventSources:
     update_steps: tuple[Derivation, ...]
     fault_steps: tuple[Derivation, ...]
     misconfiguration_steps: tuple[Derivation, ...]
-    power_steps: Derivation
+    power_steps: tuple[Derivation, ...]  # (R,)
 
 
 def parameter_problems(catalogue: Catalogue) -> list[Problem]:
@@ -146,18 +146,7 @@ def event_sources(
             _misconfiguration_steps(catalogue, effects, operator, int(ptr[k + 1] - ptr[k]))
             for k, operator in enumerate(compiled.operators)
         ),
-        power_steps=(
-            Step(
-                "simulation.power_loss.annual_probability",
-                f"{params.power_loss.annual_probability:g}",
-                "per region and year",
-            ),
-            Step(
-                "simulation.power_loss.duration",
-                f"log-normal, median {duration.median_hours:g} h, sigma {duration.sigma:g}",
-                "how long a loss lasts; assets with shorter autonomy go down",
-            ),
-        ),
+        power_steps=_power_steps(model, catalogue, compiled, effects),
     )
 
 
@@ -180,6 +169,58 @@ def _update_tail_steps(
         for k, operator in enumerate(compiled.operators)
     )
     return (share, *reach)
+
+
+def _power_steps(
+    model: NetworkModel, catalogue: Catalogue, compiled: CompiledNetwork, effects: OperatorEffects
+) -> tuple[Derivation, ...]:
+    """Per region: the probability, the duration, and what sets the autonomies a loss is
+    compared with (the hours taken for unknown batteries, the hours measures add)."""
+    params = catalogue.simulation.power_loss
+    duration = params.duration
+    t = model.table
+    regional = t.region >= 0
+    n_regions = len(compiled.regions)
+    in_region = np.bincount(t.region[regional], minlength=n_regions)
+    unknown = np.bincount(
+        t.region[regional & np.isnan(t.battery_hours)], minlength=n_regions
+    ).tolist()
+    present = np.zeros((n_regions, len(compiled.operators)), dtype=bool)
+    present[t.region[regional], t.operator[regional]] = True
+    out = []
+    for r, region in enumerate(compiled.regions):
+        autonomy = tuple(
+            Step(
+                f"autonomy at {operator}",
+                f"+{effects.extra_hours[k]:g} h",
+                "; ".join(a.describe() for a in effects.of(operator, "power-autonomy"))
+                or "no measure adds hours",
+            )
+            for k, operator in enumerate(compiled.operators)
+            if present[r, k]
+        )
+        out.append(
+            (
+                Step(
+                    "simulation.power_loss.annual_probability",
+                    f"{params.annual_probability:g}",
+                    "per region and year",
+                ),
+                Step(
+                    "simulation.power_loss.duration",
+                    f"log-normal, median {duration.median_hours:g} h, sigma {duration.sigma:g}",
+                    "how long a loss lasts; assets with shorter autonomy go down",
+                ),
+                Step(
+                    "simulation.power_loss.unknown_battery_hours",
+                    f"{params.unknown_battery_hours:g} h",
+                    f"the battery taken for the {unknown[r]} of the {int(in_region[r])} assets "
+                    f"in {region} whose battery_hours the model leaves out",
+                ),
+                *autonomy,
+            )
+        )
+    return tuple(out)
 
 
 # ---------------------------------------------------------------------------- per supplier

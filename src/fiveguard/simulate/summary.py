@@ -1,5 +1,5 @@
-"""From per-trial impacts to a :class:`SimulationResult`: distributions, exceedance, the
-probability that each critical service is hit, and the events list."""
+"""From per-trial impacts to a :class:`SimulationResult`: distributions, exceedance, how
+often and how much each critical service is hit, and the events list."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from fiveguard.simulate.results import (
     Distributions,
     EventSourceResult,
     Exceedance,
+    ServiceShare,
     SimulationResult,
 )
 
@@ -42,6 +43,45 @@ def distributions(values: npt.NDArray[np.int64], catalogue: Catalogue) -> Distri
             ),
         )
     return Distributions(**out)
+
+
+def carrying_assets(compiled: CompiledNetwork) -> npt.NDArray[np.int64]:
+    """``(S,)``: per critical service, the assets that carry it."""
+    n = len(compiled.services)
+    service = np.repeat(np.arange(n, dtype=np.int64), np.diff(compiled.service_ptr))
+    sizes = compiled.class_size[compiled.service_classes]
+    return np.bincount(service, weights=sizes, minlength=n).astype(np.int64)
+
+
+def service_share(hit: npt.NDArray[np.int64], carrying: int, threshold: float) -> ServiceShare:
+    """The share of ``carrying`` assets hit per year (``hit``: ``(T,)`` counts) and the
+    share of years in which it is at least ``threshold``."""
+    s = summarise(hit, ())
+    return ServiceShare(
+        carrying_assets=carrying,
+        mean=s.mean / carrying,
+        p50=s.p50 / carrying,
+        p95=s.p95 / carrying,
+        p99=s.p99 / carrying,
+        max=s.max / carrying,
+        threshold=threshold,
+        # compared as a quotient, so that 3 of 30 reaches 0.1 (0.1 × 30 > 3 in floats)
+        probability=float((hit / carrying >= threshold).mean()),
+    )
+
+
+def service_shares(
+    compiled: CompiledNetwork, catalogue: Catalogue, impacts: TrialImpacts
+) -> dict[str, ServiceShare]:
+    """Per critical service, the distribution of the share of its carrying assets down or
+    compromised, and the annual probability of at least the catalogue's share."""
+    threshold = catalogue.simulation.critical_services.share_threshold
+    return {
+        service: service_share(impacts.service_assets[:, k], carrying, threshold)
+        for k, (service, carrying) in enumerate(
+            zip(compiled.services, carrying_assets(compiled).tolist(), strict=True)
+        )
+    }
 
 
 def simulation_result(
@@ -70,6 +110,7 @@ def simulation_result(
         critical_services={
             s: float(impacts.services[:, k].mean()) for k, s in enumerate(compiled.services)
         },
+        critical_service_shares=service_shares(compiled, catalogue, impacts),
         exceedance_curve=tuple(
             CurvePoint(people=x, probability=p) for x, p in exceedance_curve(impacts.national[:, 0])
         ),

@@ -112,6 +112,7 @@ def worst_supplier_events(
             supplier=scenarios[i][0],
             event=str(scenarios[i][1]),
             impact=counts(impacts.national[i].tolist()),
+            name=model.suppliers[scenarios[i][0]].name,
         )
         for i in ranked
     ]
