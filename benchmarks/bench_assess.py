@@ -4,8 +4,10 @@ Phases run in fresh processes so each one's time and peak memory are its own:
 
 1. generate a national model of N sites (``generate_model``) and write it (YAML + CSV);
 2. ``fiveguard assess MODEL --out DIR`` end to end, as a user runs it (load, check,
-   assess, terminal summary, assessment.json and report.html);
-3. the same in one process, timed by phase (load and check, ``assess()``, JSON, HTML);
+   assess with the what-ifs of its diversity findings, a Monte Carlo run of the default
+   1,024 trials, terminal summary, assessment.json and report.html);
+3. the same in one process, timed by phase (load and check, compiling the model for the
+   simulation engine, ``assess()``, the Monte Carlo run, JSON, HTML);
 4. ``fiveguard demo`` end to end, and ``assess()`` alone on the demo;
 5. the comparison in the same run: the plain per-asset reference of the tests
    (tests/assess/assess_reference.py) against the vectorised engines, doing the same work
@@ -33,6 +35,7 @@ OUT = Path(__file__).parent / "out"
 ROOT = Path(__file__).parents[1]
 FIVEGUARD = Path(sys.executable).parent / "fiveguard"
 POLICY = "UK-2020-01"
+TRIALS = 1024  # fiveguard assess's default --trials
 
 
 def run_phase(code: str) -> dict[str, float]:
@@ -72,19 +75,30 @@ def phases_in_process(model: Path) -> dict[str, float]:
         from fiveguard.catalog import default_catalogue
         from fiveguard.modelio.load import load_model
         from fiveguard.assess.assessment import assess
+        from fiveguard.assess.engine import prepare_engine, simulation_summary
         from fiveguard.report import render_report
+        from fiveguard.report.simulation import simulation_section
+        from fiveguard.simulate import simulate, worst_supplier_events
         cat = default_catalogue()
         t = time.perf_counter()
         model = load_model(Path({str(model)!r}), cat)
         result['load_and_check'] = time.perf_counter() - t
         t = time.perf_counter()
-        a = assess(model, cat, cat.policies[{POLICY!r}])
+        engine = prepare_engine(model, cat)
+        result['engine'] = time.perf_counter() - t
+        t = time.perf_counter()
+        a = assess(model, cat, cat.policies[{POLICY!r}], engine=engine)
         result['assess'] = time.perf_counter() - t
+        t = time.perf_counter()
+        run = simulate(engine, cat, {TRIALS}, 0, workers=1)
+        worst = worst_supplier_events(model, cat, compiled=engine.compiled)
+        a = a.model_copy(update={{'simulation': simulation_summary(run, worst)}})
+        result['simulate'] = time.perf_counter() - t
         t = time.perf_counter()
         text = a.model_dump_json(indent=2)
         result['json'] = time.perf_counter() - t
         t = time.perf_counter()
-        html = render_report(a)
+        html = render_report(a, simulation_section(run, worst))
         result['html'] = time.perf_counter() - t
         result['rows'] = len(model.table)
         result['violations'] = len(a.violations.violations)
@@ -101,7 +115,7 @@ def comparison(sample: int) -> dict[str, float]:
         import sys
         sys.path.insert(0, {str(ROOT / "tests" / "assess")!r})
         import numpy as np
-        from assess_reference import (every_asset, reference_cap_shares, reference_diversity,
+        from assess_reference import (every_asset, reference_cap, reference_diversity,
             reference_exclude, reference_managed_via, reference_short_battery)
         from fiveguard.assess.context import Prepared, managed_via
         from fiveguard.assess.diversity import assess_diversity
@@ -137,7 +151,7 @@ def comparison(sample: int) -> dict[str, float]:
         result['reference_materialise'] = time.perf_counter() - t
         for rule in policy.rules:
             if isinstance(rule, CapRule):
-                reference_cap_shares(model, assets, rule, profile)
+                reference_cap(model, assets, rule, profile)
             else:
                 reference_exclude(model, assets, rule, profile)
         reference_diversity(model, assets, cat.assessment.diversity.groups)
@@ -215,7 +229,9 @@ def print_markdown(r: dict[str, object], sites: int) -> None:
     print("| --- | ---: | ---: |")
     for key, label in (
         ("load_and_check", "load and check the model"),
+        ("engine", "compile for the simulation engine (`prepare`)"),
         ("assess", "`assess()`"),
+        ("simulate", f"Monte Carlo, {TRIALS:,} trials, and the supplier what-ifs"),
         ("json", "JSON"),
         ("html", "HTML report"),
     ):

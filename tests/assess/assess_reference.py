@@ -9,6 +9,8 @@ vectorised, on purpose.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -72,22 +74,85 @@ def reference_exclude(
     return {k: (v[0], v[1], v[2]) for k, v in found.items()}
 
 
-def reference_cap_shares(
+def people_shares(model: NetworkModel, asset: Asset) -> dict[str, float]:
+    """RAN sharing: operator → its share of the asset's people. The host and each operator
+    the asset is shared with split them by subscribers (equally if none has any)."""
+    subscribers = {o.id: o.subscribers for o in model.document.operators}
+    parties = [asset.operator, *asset.shared_with]
+    total = sum(subscribers[p] for p in parties)
+    if total == 0:
+        return {p: 1 / len(parties) for p in parties}
+    return {p: subscribers[p] / total for p in parties}
+
+
+def reference_cap(
     model: NetworkModel, assets: Iterable[Asset], rule: CapRule, profile: Profiles
-) -> dict[str | None, float]:
-    """Operator (or None nationally) → share held by suppliers certainly in the rule's scope."""
+) -> dict[str | None, tuple[float, str, int, int]]:
+    """Operator (or None nationally) → (share, status, excess, total) of a cap broken by
+    suppliers certainly in the rule's scope. Per operator a shared asset counts for each
+    operator sharing it: its sites whole, its people by :func:`people_shares`."""
     whole: dict[str | None, float] = defaultdict(float)
     held: dict[str | None, float] = defaultdict(float)
     for asset in assets:
         if not targeted(asset, rule.targets):
             continue
-        key = asset.operator if rule.per == "operator" else None
-        amount = asset.sites if rule.measure == "sites" else asset.population
-        whole[key] += amount
+        if rule.per == "operator":
+            counted = {
+                op: (asset.sites if rule.measure == "sites" else asset.population * share)
+                for op, share in people_shares(model, asset).items()
+            }
+        else:
+            counted = {None: asset.sites if rule.measure == "sites" else asset.population}
         supplier = supplier_of(model, asset)
-        if supplier is not None and profile[supplier][0] >= RANK[rule.min_profile.value]:
-            held[key] += amount
-    return {k: held[k] / w for k, w in whole.items() if w > 0}
+        in_scope = supplier is not None and profile[supplier][0] >= RANK[rule.min_profile.value]
+        for key, amount in counted.items():
+            whole[key] += amount
+            if in_scope:
+                held[key] += amount
+    as_of = model.document.scope.as_of
+    status = "violation" if rule.deadline is None or rule.deadline < as_of else "in-transition"
+    out: dict[str | None, tuple[float, str, int, int]] = {}
+    for key, total in whole.items():
+        if total <= 0 or held[key] / total <= rule.max_share:
+            continue
+        excess = math.ceil(held[key] - rule.max_share * total - 1e-9)
+        out[key] = (held[key] / total, status, excess, round(total))
+    return out
+
+
+def reference_profiles(model: NetworkModel) -> dict[str, tuple[str, int, int]]:
+    """Supplier → (profile, lowest rank, highest rank) by the catalogue's profile rule,
+    trying every level for each factor the model leaves unscored (no evidence moves a
+    factor in these models)."""
+    rule = default_catalogue().assessment.profile
+    factors = (
+        "government_link",
+        "legislation",
+        "ownership",
+        "pressure",
+        "supply_assurance",
+        "product_quality",
+    )
+    out = {}
+    for supplier in model.document.suppliers:
+        options = []
+        for factor in factors:
+            score = getattr(supplier.profile, factor)
+            options.append([RANK[score.score.value]] if score is not None else [1, 2, 3])
+        outcomes = []
+        for combo in itertools.product(*options):
+            levels = dict(zip(factors, combo, strict=True))
+            outcome = RANK[rule.otherwise.value]
+            for step in rule.steps:
+                hits = sum(1 for f in step.when.factors if levels[f] >= RANK[step.when.level.value])
+                if hits >= step.when.at_least:
+                    outcome = RANK[step.profile.value]
+                    break
+            outcomes.append(outcome)
+        low, high = min(outcomes), max(outcomes)
+        name = {1: "low", 2: "medium", 3: "high"}[low] if low == high else "unknown"
+        out[supplier.id] = (name, low, high)
+    return out
 
 
 def reference_diversity(
@@ -105,8 +170,10 @@ def reference_diversity(
                 continue
             for weight in group.weights:
                 amount = {"sites": asset.sites, "population": asset.population, "assets": 1}[weight]
-                for scope in ("national", asset.operator):
-                    found[(group.id, scope, weight)][supplier] += amount
+                found[(group.id, "national", weight)][supplier] += amount
+                for scope, share in people_shares(model, asset).items():
+                    part = amount * share if weight == "population" else amount
+                    found[(group.id, scope, weight)][supplier] += part
     return found
 
 
@@ -129,14 +196,16 @@ def reference_managed_via(
 
 
 def reference_short_battery(assets: Iterable[Asset], hours: float) -> dict[str, tuple[int, int]]:
-    """Operator → (radio sites below ``hours`` or with none recorded, radio sites)."""
+    """Operator → (radio sites below ``hours`` or with none recorded, radio sites); a
+    shared site counts for its host and for each operator it is shared with."""
     found: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for asset in assets:
         if not asset.kind.startswith("ran."):
             continue
-        found[asset.operator][1] += asset.sites
-        if asset.battery_hours is None or asset.battery_hours < hours:
-            found[asset.operator][0] += asset.sites
+        for operator in (asset.operator, *asset.shared_with):
+            found[operator][1] += asset.sites
+            if asset.battery_hours is None or asset.battery_hours < hours:
+                found[operator][0] += asset.sites
     return {k: (v[0], v[1]) for k, v in found.items()}
 
 

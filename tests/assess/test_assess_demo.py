@@ -4,26 +4,32 @@ from __future__ import annotations
 
 from importlib import resources
 
+import numpy as np
 import pytest
 
 from fiveguard.assess.assessment import assess
 from fiveguard.assess.results import Assessment, RegisterEntry, SupplierAssessment, Violation
 from fiveguard.domain.base import Level
 from fiveguard.domain.catalogue import Catalogue
+from fiveguard.domain.model import NetworkModel
 
 
 @pytest.fixture(scope="module")
-def demo(catalogue: Catalogue) -> Assessment:
+def demo_model(catalogue: Catalogue) -> NetworkModel:
     from fiveguard.modelio.load import load_model
 
     with resources.as_file(resources.files("fiveguard.examples") / "demo" / "model.yaml") as path:
-        model = load_model(path, catalogue)
+        return load_model(path, catalogue)
+
+
+@pytest.fixture(scope="module")
+def demo(catalogue: Catalogue, demo_model: NetworkModel) -> Assessment:
     policy = catalogue.policies[catalogue.assessment.default_policy or "UK-2020-01"]
-    return assess(model, catalogue, policy)
+    return assess(demo_model, catalogue, policy)
 
 
-def violation(a: Assessment, rule: str) -> Violation:
-    [found] = [v for v in a.violations.violations if v.rule == rule]
+def violation(a: Assessment, rule: str, operator: str = "meridian") -> Violation:
+    [found] = [v for v in a.violations.violations if (v.rule, v.operator) == (rule, operator)]
     return found
 
 
@@ -35,7 +41,9 @@ def entry(a: Assessment, risk: str, scope: str) -> RegisterEntry:
     return next(e for e in a.risk_register.entries if (e.risk, e.scope) == (risk, scope))
 
 
-def test_high_profile_supplier_in_a_core_function_and_a_management_system(demo: Assessment) -> None:
+def test_high_profile_supplier_in_a_core_function_and_a_management_system(
+    demo: Assessment, demo_model: NetworkModel
+) -> None:
     assert supplier(demo, "korvath").profile == "high"
     v = violation(demo, "core-and-security-functions")
     assert (v.status, v.suppliers, v.operator) == ("violation", ("korvath",), "meridian")
@@ -44,6 +52,13 @@ def test_high_profile_supplier_in_a_core_function_and_a_management_system(demo: 
         "meridian.smf (core.smf)" in v.explanation
         and "meridian.ems-korvath (mgmt.ems)" in v.explanation
     )
+    # the SMF serves no one itself, but every Meridian radio site needs it: all their people
+    table = demo_model.table
+    meridian = [o.id for o in demo_model.document.operators].index("meridian")
+    radio = np.asarray([k.startswith("ran.") for k in table.kinds])[table.kind]
+    everyone = int(table.population[radio & (table.operator == meridian)].sum())
+    assert v.quantity.population == 0 and v.people_depending == everyone
+    assert f"{everyone:,} people are served by radio sites that depend on them" in v.explanation
 
 
 def test_high_profile_share_of_radio_above_the_cap(demo: Assessment) -> None:
@@ -61,22 +76,47 @@ def test_sensitive_sites_on_the_high_profile_vendor(demo: Assessment) -> None:
 
 
 def test_single_supplier_radio_network(demo: Assessment) -> None:
+    # Nova's own radio sites are all Corvelle; the sites Meridian shares with it are not
     found = [d for d in demo.diversity.single_supplier if (d.group, d.scope) == ("ran", "nova")]
-    assert [d.supplier for d in found] == ["corvelle"]
-    assert "comes from one supplier, corvelle" in found[0].text
+    assert [(d.supplier, d.network) for d in found] == [("corvelle", "own")]
+    assert "Radio access network that nova runs itself comes from one supplier, corvelle" in (
+        found[0].text
+    )
+    assert found[0].fault is not None and found[0].fault.by_operator["nova"] > 0
     r4 = entry(demo, "R4", "nova")
     assert r4.likelihood.computed is Level.HIGH
     assert any(
-        "Radio access network of nova comes from one supplier" in f.text
+        "Radio access network that nova runs itself comes from one supplier" in f.text
         for f in r4.likelihood.facts
     )
+
+
+def test_nova_sees_the_high_profile_radios_meridian_shares_with_it(demo: Assessment) -> None:
+    r5 = entry(demo, "R5", "nova")
+    assert r5.likelihood.computed is Level.HIGH  # Korvath's manager runs sites Nova's users need
+    texts = " ".join(f.text for f in (*r5.likelihood.facts, *r5.impact.facts))
+    assert "korvath (profile high) runs 2,966 assets of nova" in texts
+    assert "meridian shares with nova" in texts
+    assert not r5.impact.facts[0].text.startswith("0 people")
+    ran = next(
+        t
+        for t in demo.diversity.tables
+        if (t.group, t.scope, t.weight, t.kind) == ("ran", "nova", "sites", None)
+    )
+    assert {s.supplier for s in ran.shares} == {"corvelle", "korvath", "valtaro"}
+    cap = violation(demo, "access-network-cap", "nova")
+    assert cap.suppliers == ("korvath",) and cap.share is not None and cap.share > 0.35
 
 
 def test_expired_certificate_raises_product_quality(demo: Assessment) -> None:
     corvelle = supplier(demo, "corvelle")
     quality = next(f for f in corvelle.factors if f.factor == "product_quality")
     assert (quality.scored, quality.effective) == (Level.MEDIUM, Level.HIGH)
-    assert quality.moved_by == ("ev-cert-corvelle-gnb:certificate-expired",)
+    # the 2023 NESAS evaluation has no valid_until: it counted for 3 years, to April 2026
+    assert quality.moved_by == (
+        "ev-nesas-corvelle-gnb:evaluation-expired",
+        "ev-cert-corvelle-gnb:certificate-expired",
+    )
     [signal] = [s for s in corvelle.signals if s.kind == "certificate-expired"]
     assert "expired on 2026-06-30" in signal.reason and "corvelle-gnb@21.3" in signal.deployed
 
@@ -115,8 +155,58 @@ def test_state_interference_risk_names_core_and_management_path(demo: Assessment
 
 def test_analyst_override_is_shown_beside_the_computed_value(demo: Assessment) -> None:
     r8 = entry(demo, "R8", "national")
-    assert r8.likelihood.override is Level.MEDIUM
+    # the override changes something: the demo would show an analyst who changed nothing
+    assert r8.likelihood.computed is Level.MEDIUM
+    assert r8.likelihood.override is Level.HIGH
+    assert r8.likelihood.override is not r8.likelihood.computed
     assert r8.override_rationale is not None and "storms" in r8.override_rationale
+    assert "sets the likelihood for the country to high (computed: medium)" in (
+        r8.likelihood.facts[-1].text
+    )
+
+
+def test_meridians_amf_pool_on_one_version_is_reported(demo: Assessment) -> None:
+    [pool] = [
+        g for g in demo.diversity.common_mode if g.members == ("meridian.amf-1", "meridian.amf-2")
+    ]
+    assert pool.product == "valtaro-amf@24.2" and pool.people > 3_000_000
+    assert pool.fault is not None and pool.fault.event == "product-fault:valtaro-amf@24.2"
+    assert not any("xtel.amf" in m for g in demo.diversity.common_mode for m in g.members)
+    r4 = entry(demo, "R4", "meridian")
+    assert any("valtaro-amf@24.2" in f.text for f in r4.likelihood.facts)
+
+
+def test_every_fact_says_whose_network_it_describes(demo: Assessment) -> None:
+    operators = ("xtel", "meridian", "nova")
+    for e in demo.risk_register.entries:
+        for judgement in (e.likelihood, e.impact):
+            for f in judgement.facts:
+                if e.scope != "national":
+                    assert e.scope in f.text, (e.risk, e.scope, f.text)
+                elif e.likelihood.rule_text and any(
+                    f.text.startswith(f"{op}: ") for op in operators
+                ):
+                    continue  # borrowed from the worst operator, and saying so
+                else:
+                    whose = ("the country", "nationally", *(f"of {op}" for op in operators))
+                    assert any(w in f.text for w in whose), (e.risk, f.text)
+
+
+def test_assurance_evidence_reaches_the_assessment(demo: Assessment) -> None:
+    section = demo.assurance
+    amf = next(v for v in section.versions if v.product == "valtaro-amf@24.2")
+    assert set(amf.reasons) == {"vulnerable-components", "end-of-support"}
+    assert amf.assets_at_risk == 3
+    assert {d.asset for d in section.declared if d.product == "valtaro-amf@24.2"} == {
+        "xtel.amf-1",
+        "meridian.amf-1",
+        "meridian.amf-2",
+    }
+    korvath = [g for g in section.site_rows if g.product == "korvath-gnb@9.0"]
+    assert korvath and all(len(g.sample) <= 5 and g.assets >= len(g.sample) for g in korvath)
+    assert section.assets_at_risk == len(section.declared) + sum(
+        g.assets for g in section.site_rows
+    )
 
 
 def test_every_problem_reaches_the_summary(demo: Assessment) -> None:
@@ -125,7 +215,9 @@ def test_every_problem_reaches_the_summary(demo: Assessment) -> None:
         "rule core-and-security-functions",
         "rule sensitive-sites",
         "rule access-network-cap",
-        "Radio access network of nova comes from one supplier",
+        "Radio access network that nova runs itself comes from one supplier",
+        "valtaro-amf@24.2 (valtaro) needs attention",
+        "the redundancy group {any: meridian.amf-1, meridian.amf-2}",
         "expired on 2026-06-30",
         "open high finding",
         "37 differing",
@@ -133,4 +225,5 @@ def test_every_problem_reaches_the_summary(demo: Assessment) -> None:
         "Korvath Technologies (korvath) has a high profile",
     ):
         assert needle in text, needle
-    assert demo.summary.violations == 3
+    # Meridian's core, sensitive sites and cap; the cap for Nova's users too (shared sites)
+    assert demo.summary.violations == 4

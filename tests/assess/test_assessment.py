@@ -118,8 +118,8 @@ def test_thresholds_are_catalogue_data(tmp_path: Path, example: NetworkModel) ->
         ),
         ("assessment:\n  matrix:\n    cells:\n      low: {low: severe}\n", "got 'severe'"),
         (
-            "assessment:\n  diversity:\n    hhi: {moderate_from: 3000, high_from: 2000}\n",
-            "high_from is below moderate_from",
+            "assessment:\n  diversity:\n    hhi: {moderate_from: 3000, high_above: 2000}\n",
+            "high_above is below moderate_from",
         ),
     ],
 )

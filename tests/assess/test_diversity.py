@@ -19,23 +19,31 @@ from fiveguard.catalog import default_catalogue
         ([50, 30, 20], 3_800.0),  # 2,500 + 900 + 400
         ([70, 20, 10], 5_400.0),  # 4,900 + 400 + 100
         ([0.6, 0.4], 5_200.0),
-        ([], 0.0),
-        ([0, 0], 0.0),
     ],
 )
 def test_hhi_of_known_shares(quantities: list[float], expected: float) -> None:
     assert hhi(quantities) == pytest.approx(expected)
 
 
-def test_hhi_bands_follow_the_catalogue() -> None:
+@pytest.mark.parametrize("quantities", [[], [0, 0]])
+def test_hhi_of_nothing_attributed_is_none_not_zero(quantities: list[float]) -> None:
+    # 0 would mean "many tiny suppliers", the opposite of knowing none
+    assert hhi(quantities) is None
+
+
+def test_hhi_bands_follow_the_2010_guidelines_wording() -> None:
+    # below 1,500 unconcentrated; between 1,500 and 2,500 moderate; above 2,500 high
     bands = default_catalogue().assessment.diversity.hhi
-    assert [band(v, bands) for v in (1_499, 1_500, 2_499, 2_500, 10_000)] == [
+    assert [band(v, bands) for v in (1_499, 1_500, 2_499, 2_500, 2_500.01, 10_000, None)] == [
         "unconcentrated",
         "moderate",
         "moderate",
+        "moderate",
         "high",
         "high",
+        "no-attributed-supplier",
     ]
+    assert "above 2,500 highly concentrated" in bands.source
 
 
 @pytest.fixture(scope="module")
@@ -121,3 +129,72 @@ def test_nationwide_concentration_above_the_threshold(diversity: Diversity) -> N
     assert found[("ran", "sites", "x")].operators == ("a", "b")
     assert ("ran", "population", "y") in found  # 3,400 of 4,600 people
     assert ("ran", "population", "x") not in found
+
+
+def test_a_group_with_no_attributed_supplier_has_no_hhi_and_shows_what_is_unattributed() -> None:
+    model = build(
+        suppliers=[supplier("x")],
+        products=[product("x-gnb", "x", "ran.gnb")],
+        operators=[operator("a"), operator("b")],
+        sites=[
+            site("a1", "a", None, population=100),
+            site("a2", "a", None, population=300),
+            site("b1", "b", "x-gnb@1", population=50),
+            site("b2", "b", None, population=50),
+        ],
+    )
+    d = run(model).diversity
+    a = table(d, "ran", "a", "sites")
+    assert (a.suppliers, a.hhi, a.band) == (0, None, "no-attributed-supplier")
+    assert (a.total, a.unattributed, a.unattributed_share) == (0, 2, 1.0)
+    b = table(d, "ran", "b", "population")
+    assert (b.hhi, b.band, b.unattributed_share) == (10_000, "high", 0.5)
+    national = table(d, "ran", "national", "sites")
+    assert national.unattributed_share == pytest.approx(0.75)
+
+
+def test_a_redundancy_group_on_one_version_is_reported_with_the_people_depending() -> None:
+    """a's AMF pool runs x-amf 1 on both members; b's mixes 1 and 2. a's three sites need
+    the pool; one more site needs a's IMS, which needs the pool: 4 sites, 1,000 people."""
+    pool = {"any": ["a.amf-1", "a.amf-2"]}
+    model = build(
+        suppliers=[supplier("x")],
+        products=[
+            product("x-amf", "x", "core.amf", ["1", "2"]),
+            product("x-ims", "x", "ims"),
+            product("x-gnb", "x", "ran.gnb"),
+        ],
+        operators=[operator("a"), operator("b")],
+        assets=[
+            {"id": "a.amf-1", "operator": "a", "kind": "core.amf", "product": "x-amf@1"},
+            {"id": "a.amf-2", "operator": "a", "kind": "core.amf", "product": "x-amf@1"},
+            {
+                "id": "a.ims",
+                "operator": "a",
+                "kind": "ims",
+                "product": "x-ims@1",
+                "requires": [pool],
+            },
+            {"id": "b.amf-1", "operator": "b", "kind": "core.amf", "product": "x-amf@1"},
+            {"id": "b.amf-2", "operator": "b", "kind": "core.amf", "product": "x-amf@2"},
+        ],
+        sites=[
+            *(site(f"a{i}", "a", "x-gnb@1", population=200, requires=(pool,)) for i in range(3)),
+            site("a9", "a", "x-gnb@1", population=400, requires=("a.ims",)),
+            site("b1", "b", "x-gnb@1", population=999, requires=({"any": ["b.amf-1", "b.amf-2"]},)),
+        ],
+    )
+    result = run(model)
+    [group] = result.diversity.common_mode
+    assert (group.members, group.product, group.operators) == (
+        ("a.amf-1", "a.amf-2"),
+        "x-amf@1",
+        ("a",),
+    )
+    assert (group.holders, group.sites, group.people) == (4, 4, 1_000)
+    assert "runs one version, x-amf@1, on both members" in group.text
+    assert group.fault is not None and group.fault.event == "product-fault:x-amf@1"
+    # a common-mode group makes R4 at least medium for a, named in the facts
+    r4 = next(e for e in result.risk_register.entries if (e.risk, e.scope) == ("R4", "a"))
+    assert any("common-mode-version" in f.text for f in r4.likelihood.facts)
+    assert any(f.section == "diversity" and "x-amf@1" in f.text for f in result.summary.findings)

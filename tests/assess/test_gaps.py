@@ -114,3 +114,24 @@ def test_enisa_controls_compliance_where_recorded() -> None:
     assert [s.requirement for s in a.below_target] == ["SO1-002"]
     d1 = next(d for d in a.domains if d.recorded)
     assert (d1.recorded, d1.meeting_target, d1.mean_level) == (2, 1, 2.0)
+
+
+def test_an_operator_record_of_a_national_measure_is_checked_for_that_operator() -> None:
+    # SM05 is strategic (expected nationally); b records it itself as not started, and that
+    # record is what b's R4 residual reads: the gap list must show it for b too
+    gaps = run(
+        model(
+            [
+                {"measure": "SM05", "status": "in-progress"},
+                {"measure": "SM05", "operator": "b", "status": "not-started"},
+                {"measure": "SM05", "operator": "a", "status": "implemented"},
+            ]
+        )
+    ).gaps
+    missing = {(m.measure, m.scope): m.status for m in gaps.missing if m.measure == "SM05"}
+    assert missing == {("SM05", "national"): "in-progress", ("SM05", "b"): "not-started"}
+    result = run(model([{"measure": "SM05", "operator": "b", "status": "not-started"}]))
+    r4 = next(e for e in result.risk_register.entries if (e.risk, e.scope) == ("R4", "b"))
+    [line] = [m for m in r4.measures if m.measure == "SM05"]
+    assert (line.status, line.source) == ("not-started", "operator")
+    assert ("SM05", "b") in {(m.measure, m.scope) for m in result.gaps.missing}

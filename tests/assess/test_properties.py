@@ -15,16 +15,17 @@ import pytest
 from assess_builders import FACTORS, build, product, run
 from assess_reference import (
     every_asset,
-    reference_cap_shares,
+    reference_cap,
     reference_diversity,
     reference_exclude,
     reference_managed_via,
+    reference_profiles,
     reference_short_battery,
 )
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fiveguard.assess.context import Prepared, managed_via
+from fiveguard.assess.context import Prepared, managed_via, plural
 from fiveguard.assess.diversity import hhi
 from fiveguard.assess.results import Assessment
 from fiveguard.catalog import default_catalogue
@@ -102,6 +103,8 @@ def models(draw: st.DrawFn) -> NetworkModel:
     sites = []
     for r in range(n_sites):
         op = draw(st.sampled_from(ops))
+        partners = [o for o in ops if o != op]
+        shared = draw(st.lists(st.sampled_from(partners), unique=True)) if partners else []
         battery = draw(st.one_of(st.none(), st.floats(0, 10, allow_nan=False)))
         sites.append(
             Asset(
@@ -117,12 +120,16 @@ def models(draw: st.DrawFn) -> NetworkModel:
                 battery_hours=battery,
                 installed=draw(st.sampled_from(DATES)),
                 managed_by=draw(st.sampled_from([None, f"{op}.ems1", f"{op}.ems2"])),
+                shared_with=tuple(shared),
             )
         )
     return build(
         suppliers=suppliers,
         products=products,
-        operators=[{"id": op, "name": op, "subscribers": 100} for op in ops],
+        operators=[
+            {"id": op, "name": op, "subscribers": draw(st.sampled_from([0, 100, 250, 1000]))}
+            for op in ops
+        ],
         assets=assets,
         sites=sites,
         as_of=AS_OF.isoformat(),
@@ -185,19 +192,30 @@ cap_rules = st.builds(
     max_share=st.sampled_from([0.0, 0.2, 0.35, 0.9]),
     measure=st.sampled_from(["sites", "population"]),
     per=st.sampled_from(["operator", "national"]),
+    deadline=st.sampled_from([None, dt.date(2025, 1, 1), AS_OF, dt.date(2030, 1, 1)]),
 )
 
 
 @PROPERTY
 @given(model=models(), rule=cap_rules)
-def test_cap_shares_match_the_reference(model: NetworkModel, rule: CapRule) -> None:
+def test_caps_match_the_reference(model: NetworkModel, rule: CapRule) -> None:
     result = run(model, {"rules": [rule.model_dump()]})
-    shares = reference_cap_shares(model, every_asset(model), rule, bounds(result))
-    over = {k: s for k, s in shares.items() if s > rule.max_share}
-    found = {v.operator: v.share for v in result.violations.violations if v.status != "unresolved"}
-    assert found.keys() == over.keys()
-    for key, share in over.items():
-        assert found[key] == pytest.approx(share)
+    expected = reference_cap(model, every_asset(model), rule, bounds(result))
+    found = {v.operator: v for v in result.violations.violations if v.status != "unresolved"}
+    assert found.keys() == expected.keys()
+    for key, (share, status, excess, total) in expected.items():
+        v = found[key]
+        assert v.share == pytest.approx(share)
+        assert (v.status, v.excess, v.total, v.deadline) == (status, excess, total, rule.deadline)
+        assert v.max_share == rule.max_share and v.measure == rule.measure
+
+
+@PROPERTY
+@given(model=models())
+def test_profiles_match_the_plain_reading_of_the_rule(model: NetworkModel) -> None:
+    result = run(model)
+    engine = {s.id: (s.profile, s.lowest.rank, s.highest.rank) for s in result.suppliers}
+    assert engine == reference_profiles(model)
 
 
 @PROPERTY
@@ -235,4 +253,4 @@ def test_battery_rule_matches_counting_site_by_site(model: NetworkModel) -> None
         if e.risk != "R8" or e.scope == "national":
             continue
         short, total = per_operator.get(e.scope, (0, 0))
-        assert e.likelihood.facts[0].text.startswith(f"{short:,} of {total:,} radio sites")
+        assert e.likelihood.facts[0].text.startswith(f"{short:,} of {plural(total, 'radio site')}")

@@ -92,7 +92,10 @@ def test_version_count() -> None:
     # b runs l-gnb 1, 2 and 3 and l-amf 1: four versions
     assert apply(network(), 1, rule="version-count", medium_at=2, high_at=4)[0] is Level.HIGH
     level, facts = apply(network(), 1, rule="version-count", medium_at=2, high_at=5)
-    assert level is Level.MEDIUM and "b runs 4 distinct product versions of 1 suppliers" in facts[0]
+    assert (
+        level is Level.MEDIUM
+        and "b runs 4 distinct product versions of 1 supplier on its own assets" in facts[0]
+    )
 
 
 def test_missing_measures_counts_measures_not_in_place() -> None:
@@ -121,7 +124,7 @@ def test_supplier_product_quality_reads_suppliers_with_a_material_presence() -> 
     # h (quality high) runs a critical EMS in a; b has only l (quality low)
     assert apply(network(), 0, rule="supplier-product-quality", min_share=0.05)[0] is Level.HIGH
     level, facts = apply(network(), 1, rule="supplier-product-quality", min_share=0.05)
-    assert level is Level.LOW and facts[0].startswith("l: product quality low")
+    assert level is Level.LOW and facts[0].startswith("l in b: product quality low")
 
 
 def test_supplier_concentration_from_hhi_and_single_supplier_dependencies() -> None:
@@ -143,10 +146,11 @@ def test_supplier_concentration_from_hhi_and_single_supplier_dependencies() -> N
 def test_high_profile_in_a_critical_asset_or_a_management_path_is_high() -> None:
     level, facts = apply(network(), 0, rule="high-profile-key-assets")
     assert level is Level.HIGH
-    assert any("h (profile high) runs 1 assets of a, 1 of them critical: a.ems" in f for f in facts)
+    assert any("h (profile high) runs 1 asset of a, 1 of them critical: a.ems" in f for f in facts)
     # the OSS and, through it, all four sites are on h's management path
     assert any(
-        f.startswith("5 assets are on the management path") and "4 radio sites" in f for f in facts
+        f.startswith("5 assets of a are on the management path") and "4 radio sites" in f
+        for f in facts
     )
     assert apply(network(), 1, rule="high-profile-key-assets")[0] is Level.LOW
 
@@ -168,7 +172,7 @@ def test_management_path_alone_makes_it_high() -> None:
     assert apply(model, 0, rule="high-profile-key-assets")[0] is Level.HIGH
 
 
-def test_high_profile_radio_alone_is_medium_and_unknown_critical_is_medium() -> None:
+def test_high_profile_radio_alone_is_medium_and_unknown_critical_counts_as_high() -> None:
     radio_only = network(assets=[], sites=[site("a1", "a", "h-gnb@1"), site("a2", "a", "l-gnb@1")])
     assert apply(radio_only, 0, rule="high-profile-key-assets")[0] is Level.MEDIUM
     unknown = network(
@@ -176,8 +180,10 @@ def test_high_profile_radio_alone_is_medium_and_unknown_critical_is_medium() -> 
         assets=[{"id": "a.amf", "operator": "a", "kind": "core.amf", "product": "h-amf@1"}],
         sites=[],
     )
+    # an unknown profile is never read as low: it counts at its highest possible level
     level, facts = apply(unknown, 0, rule="high-profile-key-assets")
-    assert level is Level.MEDIUM and "could be high" in facts[-1]
+    assert level is Level.HIGH
+    assert "h (profile unknown, counted at its highest possible level (high))" in facts[0]
 
 
 def test_exposed_functions_with_raising_evidence_are_high() -> None:
@@ -198,7 +204,10 @@ def test_exposed_functions_with_raising_evidence_are_high() -> None:
         "source": "pentest",
     }
     level, facts = apply(network(**nef, evidence=[finding]), 0, **spec)
-    assert level is Level.HIGH and any(f.startswith("f1: open high finding") for f in facts)
+    assert level is Level.HIGH and any(
+        f.startswith("f1, on a version exposed functions of a run: open high finding")
+        for f in facts
+    )
 
 
 def test_critical_services_on_high_profile_paths() -> None:
@@ -206,7 +215,7 @@ def test_critical_services_on_high_profile_paths() -> None:
         sites=[site("a1", "a", "l-gnb@1", critical_services=("health",), managed_by="a.oss")]
     )
     level, facts = apply(carrying, 0, rule="critical-service-suppliers", basis="profile")
-    assert level is Level.HIGH and "high profile" in facts[1]
+    assert level is Level.HIGH and "profile is or could be high (h)" in facts[1]
     clean = network(sites=[site("b1", "b", "l-gnb@1", critical_services=("health",))])
     assert apply(clean, 1, rule="critical-service-suppliers", basis="profile")[0] is Level.MEDIUM
     assert apply(network(), 1, rule="critical-service-suppliers", basis="profile")[0] is Level.LOW
@@ -365,7 +374,69 @@ def test_national_entry_is_the_worst_operator_unless_pooled() -> None:
     r5 = entry(result, "R5", "national")
     assert r5.likelihood.computed is Level.HIGH
     assert r5.likelihood.facts[0].text.startswith(
-        "national likelihood is the highest among operators: a (high)"
+        "the likelihood for the country is the highest among operators: a (high)"
     )
+    # the facts borrowed from a describe a's network, and say so
+    assert all(f.text.startswith("a: ") for f in r5.likelihood.facts[1:])
     r8 = entry(result, "R8", "national")  # pooled: 3 of 8 sites short
     assert "3 of 8 radio sites of the country" in r8.likelihood.facts[0].text
+
+
+# ---------------------------------------------------------------------------- unknown levels
+
+
+def unknown_radio(levels: list[str | None]) -> NetworkModel:
+    """a's four radio sites (2,000 people) all come from u, scored ``levels``."""
+    return network(
+        suppliers=[supplier("h", HIGH), supplier("l", "low"), supplier("u", levels)],
+        products=[product("u-gnb", "u", "ran.gnb"), product("l-amf", "l", "core.amf")],
+        assets=[],
+        sites=[site(f"a.s{i}", "a", "u-gnb@1", population=500) for i in range(4)],
+    )
+
+
+def test_unknown_product_quality_counts_at_its_highest_level_for_likelihood_and_impact() -> None:
+    # quality not scored: R3's likelihood took it as high; the impact must too, not as 0
+    result = run(unknown_radio(["low"] * 5 + [None]))
+    r3 = entry(result, "R3", "a")
+    assert r3.likelihood.computed is Level.HIGH
+    assert "unknown, counted at its highest possible level (high)" in r3.likelihood.facts[0].text
+    assert r3.impact.computed is Level.MEDIUM  # 2,000 of 10,000 people: 20 %
+    texts = [f.text for f in r3.impact.facts]
+    assert texts[0].startswith("2,000 people exposed (20.0% of the population)")
+    assert (
+        "2,000 of the people a serves are on radio sites run or managed by suppliers " in texts[1]
+    )
+    assert "whose product quality is unknown (u)" in texts[1]
+
+
+def test_unknown_profile_counts_at_its_highest_level_for_state_interference() -> None:
+    # government_link unknown with legislation high: the profile is medium or high
+    result = run(unknown_radio([None, "high", "low", "low", "low", "low"]))
+    assert next(s for s in result.suppliers if s.id == "u").profile == "unknown"
+    r5 = entry(result, "R5", "a")
+    assert r5.likelihood.computed is Level.MEDIUM  # radio only
+    assert r5.impact.computed is Level.MEDIUM
+    assert any("whose profile is unknown (u)" in f.text for f in r5.impact.facts)
+    # scored low, nothing is exposed
+    clean = entry(run(unknown_radio(["low"] * 6)), "R5", "a")
+    assert clean.impact.facts[0].text.startswith("0 people exposed")
+
+
+def test_an_override_equal_to_the_computed_value_says_it_confirms_it() -> None:
+    # R5 likelihood: high for a (h in its management path), low for b
+    overrides = [
+        {"risk": "R5", "operator": "a", "likelihood": "high", "rationale": "agreed"},
+        {"risk": "R5", "operator": "b", "likelihood": "medium", "rationale": "disputed"},
+    ]
+    result = run(network(overrides=overrides))
+    same = entry(result, "R5", "a").likelihood
+    assert same.override is same.computed is Level.HIGH
+    assert same.facts[-1].text == (
+        "the analyst's override (high) confirms the computed likelihood for a"
+    )
+    changed = entry(result, "R5", "b").likelihood
+    assert (changed.computed, changed.override) == (Level.LOW, Level.MEDIUM)
+    assert changed.facts[-1].text == (
+        "the analyst's override sets the likelihood for b to medium (computed: low)"
+    )

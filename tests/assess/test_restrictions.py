@@ -447,3 +447,59 @@ def test_policy_file_problems_are_located(tmp_path: Path) -> None:
     assert str(problem).startswith("bad.yaml:5:") and "unknown asset kind 'core.xyz'" in str(
         problem
     )
+
+
+def test_a_rule_id_used_twice_in_a_policy_file_is_refused_where_it_repeats(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "twice.yaml"
+    path.write_text(
+        "title: Twice\nrules:\n"
+        "  - {rule: exclude, id: core-and-management, text: a, targets: {domains: [core]}}\n"
+        "  - {rule: exclude, id: sensitive, text: b, targets: {all_assets: true}}\n"
+        "  - {rule: exclude, id: core-and-management, text: c, targets: {domains: [management]}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as caught:
+        parse_policy(read_yaml(path, "twice.yaml"), default_catalogue())
+    [problem] = caught.value.problems
+    assert str(problem).startswith("twice.yaml:5:") and "rules[2].id" in str(problem)
+    assert "duplicate rule id 'core-and-management': rules[0] has it already" in str(problem)
+
+
+# ---------------------------------------------------------------------------- people depending
+
+
+def test_violations_name_the_people_served_through_the_breaking_assets() -> None:
+    """h's SMF serves no one itself; a's two sites require it (300 people), a third site is
+    managed by h's EMS (200 people), and b's site needs neither (999 people)."""
+    model = build(
+        suppliers=[supplier("h", ["high"] * 6), supplier("l", "low")],
+        products=[
+            product("h-smf", "h", "core.smf"),
+            product("h-ems", "h", "mgmt.ems"),
+            product("l-gnb", "l", "ran.gnb"),
+        ],
+        operators=[operator("a"), operator("b")],
+        assets=[
+            {"id": "a.smf", "operator": "a", "kind": "core.smf", "product": "h-smf@1"},
+            {"id": "a.ems", "operator": "a", "kind": "mgmt.ems", "product": "h-ems@1"},
+        ],
+        sites=[
+            site("a1", "a", "l-gnb@1", population=100, requires=("a.smf",)),
+            site("a2", "a", "l-gnb@1", population=200, requires=("a.smf",)),
+            site("a3", "a", "l-gnb@1", population=200, managed_by="a.ems"),
+            site("b1", "b", "l-gnb@1", population=999),
+        ],
+    )
+    rule = {"rule": "exclude", "id": "core", "text": "t", "targets": {"domains": ["core"]}}
+    [v] = run(model, {"rules": [rule]}).violations.violations
+    assert (v.quantity.population, v.people_depending) == (0, 300)
+    assert "300 people are served by radio sites that depend on it" in v.explanation
+    both = {**rule, "targets": {"domains": ["core", "management"]}}
+    [v] = run(model, {"rules": [both]}).violations.violations
+    assert (v.asset_count, v.people_depending) == (2, 500)
+    radio = {**rule, "targets": {"domains": ["ran"]}, "min_profile": "low"}
+    found = {v.operator: v for v in run(model, {"rules": [radio]}).violations.violations}
+    assert found["b"].people_depending == found["b"].quantity.population == 999
+    assert "depend on" not in found["b"].explanation  # nothing beyond their own people

@@ -185,3 +185,187 @@ def test_vulnerability_scans_move_product_quality(tmp_path: Path) -> None:
     quality = next(f for f in nordvik["factors"] if f["factor"] == "product_quality")
     assert (quality["scored"], quality["effective"]) == ("low", "medium")
     assert quality["moved_by"] == ["scan-nv-ran:vulnerable-component-critical"]
+
+
+# ---------------------------------------------------------------------------- --out
+
+
+@pytest.mark.parametrize("command", ["assess", "demo"])
+def test_an_out_directory_that_cannot_be_made_is_exit_2_without_traceback(
+    tmp_path: Path, command: str
+) -> None:
+    afile = tmp_path / "afile"
+    afile.write_text("not a directory", encoding="utf-8")
+    for target in (afile / "sub", afile, Path("/proc/fiveguard-cannot-be-here")):
+        args = [command] + ([str(EXAMPLE)] if command == "assess" else []) + ["--out", str(target)]
+        result = runner.invoke(app, args)
+        err = ANSI.sub("", result.stderr)
+        assert result.exit_code == 2, (target, err, result.exception)
+        assert "--out" in err and "Traceback" not in err, err
+    assert afile.read_text(encoding="utf-8") == "not a directory"
+
+
+def test_an_os_error_while_writing_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = Path.write_text
+
+    def full_disk(self: Path, *args: object, **kwargs: object) -> int:
+        if "report.html" in self.name:  # the second file: the first was written already
+            raise OSError(28, "No space left on device")
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "write_text", full_disk)
+    fresh = tmp_path / "new" / "out"
+    code, _, err = run("assess", str(EXAMPLE), "--trials", "0", "--out", str(fresh))
+    assert code == 2 and "Traceback" not in err
+    assert "command line: --out: cannot write assessment.json and report.html" in err
+    assert "No space left on device" in err
+    assert not (tmp_path / "new").exists()  # not even the directories made for them
+    # an existing directory keeps what it had, and no temporary file is left behind
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    monkeypatch.setattr(Path, "write_text", real)
+    (kept / "assessment.json").write_text("earlier\n", encoding="utf-8")
+    monkeypatch.setattr(Path, "write_text", full_disk)
+    code, _, _ = run("assess", str(EXAMPLE), "--trials", "0", "--out", str(kept))
+    assert code == 2
+    assert [p.name for p in kept.iterdir()] == ["assessment.json"]
+    assert (kept / "assessment.json").read_text(encoding="utf-8") == "earlier\n"
+
+
+# ---------------------------------------------------------------------------- model text
+
+
+def hostile_copy(tmp_path: Path, overrides: str = "") -> Path:
+    """The small example with names that look like Rich markup and emoji codes."""
+    for name in ("model.yaml", "sites.csv"):
+        text = (EXAMPLE.parent / name).read_text(encoding="utf-8")
+        if name == "model.yaml":
+            text = (
+                text.replace("name: Nordvik Networks", 'name: "Nordvik [/bold] Networks :100:"')
+                .replace(
+                    "name: Eastwave Technologies",
+                    'name: "[red]East[/red] [link=http://x]wave[/link]"',
+                )
+                .replace(
+                    "name: Small-state 5G assessment (documentation example)",
+                    'name: "Small [bold]state[/] :warning:"',
+                )
+            )
+            text = text.replace("\nevidence:\n", overrides + "\nevidence:\n")
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return tmp_path / "model.yaml"
+
+
+def test_model_text_is_printed_as_written_not_read_as_markup(tmp_path: Path) -> None:
+    model = hostile_copy(tmp_path)
+    code, out, err = run("assess", str(model), "--trials", "0")
+    assert code == 0, err
+    flat = re.sub(r"[│\s]+", " ", out)
+    assert "Nordvik [/bold] Networks :100:" in flat
+    assert "[red]East[/red] [link=http://x]wave[/link]" in flat
+    assert "Small [bold]state[/] :warning:" in flat
+    assert "\x1b]8;" not in out  # no hyperlink escape
+
+
+def test_the_demo_summary_escapes_model_text(tmp_path: Path) -> None:
+    from fiveguard.assess.summary import summarise
+    from fiveguard.catalog import default_catalogue
+    from fiveguard.cli.app import console
+    from fiveguard.cli.model import print_summary
+    from fiveguard.modelio.load import load_model
+
+    catalogue = default_catalogue()
+    summary = summarise(load_model(hostile_copy(tmp_path), catalogue), catalogue)
+    with console.capture() as captured:
+        print_summary(summary)
+    flat = re.sub(r"[│\s]+", " ", ANSI.sub("", captured.get()))
+    assert "Nordvik [/bold] Networks :100:" in flat
+    assert "[red]East[/red] [link=http://x]wave[/link]" in flat
+
+
+# ---------------------------------------------------------------------------- overrides
+
+
+def register_lines(out: str) -> list[str]:
+    start = out.index("Risk register")
+    return out[start : out.index("Missing measures", start)].splitlines()
+
+
+def test_an_override_equal_to_the_computed_value_gets_no_marker(tmp_path: Path) -> None:
+    # op-a's R5 likelihood is high (Eastwave's manager): an override of high changes nothing
+    same = "overrides:\n  - {risk: R5, operator: op-a, likelihood: high, rationale: agreed}\n"
+    code, out, err = run("assess", str(hostile_copy(tmp_path, same)), "--trials", "0")
+    assert code == 0, err
+    lines = register_lines(out)
+    assert not any("*" in line for line in lines)
+    assert "override" not in " ".join(lines)
+
+
+def test_an_override_that_changes_a_value_is_marked_and_explained(tmp_path: Path) -> None:
+    changed = "overrides:\n  - {risk: R5, operator: op-a, likelihood: low, rationale: disputed}\n"
+    code, out, err = run("assess", str(hostile_copy(tmp_path, changed)), "--trials", "0")
+    assert code == 0, err
+    lines = register_lines(out)
+    [r5] = [line for line in lines if line.startswith("│ R5")]
+    assert r5.count("*") == 1
+    assert "changes the computed value" in " ".join(lines)
+
+
+# ---------------------------------------------------------------------------- simulation
+
+
+def test_trials_add_the_simulation_to_the_report_and_the_json(tmp_path: Path) -> None:
+    out_dir = tmp_path / "out"
+    code, _, err = run(
+        "assess", str(EXAMPLE), "--trials", "64", "--seed", "3", "--out", str(out_dir)
+    )
+    assert code == 0, err
+    document = json.loads((out_dir / "assessment.json").read_text(encoding="utf-8"))
+    jsonschema.validate(document, json.loads(schema_json("assessment")))
+    simulation = document["simulation"]
+    assert (simulation["trials"], simulation["seed"]) == (64, 3)
+    assert simulation["worst_supplier_events"] and simulation["exceedance"] is not None
+    html = (out_dir / "report.html").read_text(encoding="utf-8")
+    assert 'id="simulation"' in html and 'href="#simulation"' in html
+    assert "Annual probability that at least N people lose service" in html
+    code, out, _ = run("assess", str(EXAMPLE), "--trials", "0", "--json")
+    assert code == 0 and json.loads(out)["simulation"] is None
+
+
+def test_concentration_and_dependency_findings_carry_a_what_if(tmp_path: Path) -> None:
+    code, out, err = run("assess", str(EXAMPLE), "--trials", "0", "--json")
+    assert code == 0, err
+    diversity = json.loads(out)["diversity"]
+    findings = [*diversity["single_supplier"], *diversity["national_concentration"]]
+    assert findings
+    for finding in findings:
+        fault = finding["fault"]
+        assert fault["event"] == f"supplier-fault:{finding['supplier']}"
+        assert fault["people_without_service"] >= 0 and "without service" in fault["text"]
+
+
+def test_the_demo_json_holds_the_simulation(tmp_path: Path) -> None:
+    code, out, err = run("demo", "--json", "--out", str(tmp_path / "d"))
+    assert code == 0, err
+    document = json.loads(out)
+    assert document["simulation"]["trials"] > 0
+    assert document["assurance"]["versions"]
+
+
+def test_missing_measure_titles_wrap_at_80_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    from fiveguard.cli.app import console
+
+    monkeypatch.setattr(console, "width", 80)
+    code, out, err = run("assess", str(EXAMPLE), "--trials", "0")
+    assert code == 0, err
+    table = out[out.index("Missing measures") :]
+    first_column = " ".join(
+        line.split("│")[1].strip() for line in table.splitlines() if line.startswith("│")
+    )
+    assert "TM02 Ensuring and evaluating the implementation of security measures in " in (
+        first_column
+    )
+    assert "existing 5G standards" in first_column
+    assert all(len(line) <= 80 for line in out.splitlines())

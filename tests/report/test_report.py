@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 from importlib import resources
-from pathlib import Path
 
 import pytest
 
@@ -177,9 +176,81 @@ def test_simulation_section_appears_only_when_given(demo_assessment: Assessment)
 
 
 def test_report_of_a_model_without_policy_or_sites(catalogue: Catalogue) -> None:
-    from fiveguard.modelio.load import load_model
+    from fiveguard.domain.model import NetworkModel
+    from fiveguard.domain.network import ModelDocument
+    from fiveguard.domain.sites import SiteTable
 
-    model = load_model(Path(__file__).parents[2] / "examples" / "small" / "model.yaml", catalogue)
+    document = ModelDocument.model_validate(
+        {
+            "fiveguard": 1,
+            "scope": {"country": "XR", "name": "Core only", "as_of": "2026-06-30"},
+            "regions": [{"id": "R1", "name": "R", "population": 1000}],
+            "suppliers": [{"id": "x", "name": "X", "headquarters": "SE", "ownership": "listed"}],
+            "products": [
+                {
+                    "id": "x-amf",
+                    "supplier": "x",
+                    "name": "AMF",
+                    "kind": "core.amf",
+                    "versions": ["1"],
+                }
+            ],
+            "operators": [{"id": "a", "name": "A", "subscribers": 10}],
+            "assets": [{"id": "a.amf", "operator": "a", "kind": "core.amf", "product": "x-amf@1"}],
+        }
+    )
+    model = NetworkModel(document, SiteTable.from_assets([]))
+    assert len(model.sites) == 0 and not document.sites
     out = render_report(assess(model, catalogue, None))
     page = parse(out)
     assert page.errors == [] and "No restriction policy was checked" in out
+    assert "radio sites" in out
+
+
+def test_the_assurance_section_has_its_menu_entry_and_lists_what_needs_attention(
+    html: str, demo_assessment: Assessment
+) -> None:
+    page = parse(html)
+    assert "assurance" in page.ids and 'href="#assurance"' in html
+    assert (
+        html.index('id="suppliers"') < html.index('id="assurance"') < html.index('id="violations"')
+    )
+    text = " ".join(page.text)
+    assert "valtaro-amf@24.2" in text and "meridian.amf-1" in text
+    assert "Site rows (from site files), counted" in text
+
+
+def test_a_group_without_attributed_supplier_is_drawn_as_such(catalogue: Catalogue) -> None:
+    from fiveguard.assess.results import ShareTable
+    from fiveguard.report.charts import share_bars
+
+    empty = ShareTable(
+        group="ran",
+        title="Radio",
+        kind=None,
+        scope="a",
+        weight="sites",
+        total=0,
+        unattributed=12,
+        unattributed_share=1.0,
+        shares=(),
+        suppliers=0,
+        hhi=None,
+        band="no-attributed-supplier",
+    )
+    svg = str(share_bars([empty], {}, "Radio"))
+    assert "no attributed supplier" in svg and "HHI — · 0 supp. · 100% no product" in svg
+    assert "HHI 0 " not in svg
+
+
+def test_an_override_that_confirms_the_computed_value_says_so(
+    demo_assessment: Assessment,
+) -> None:
+    entries = list(demo_assessment.risk_register.entries)
+    r8 = next(i for i, e in enumerate(entries) if (e.risk, e.scope) == ("R8", "national"))
+    same = entries[r8].likelihood.model_copy(update={"override": entries[r8].likelihood.computed})
+    entries[r8] = entries[r8].model_copy(update={"likelihood": same})
+    register = demo_assessment.risk_register.model_copy(update={"entries": tuple(entries)})
+    out = render_report(demo_assessment.model_copy(update={"risk_register": register}))
+    assert "override confirms it" in out
+    assert "override → " in render_report(demo_assessment)  # the demo's changes the value

@@ -1,7 +1,9 @@
 """The assessment entry point: a model, the catalogue and a policy in; an Assessment out.
 
 ``assess`` is a pure function: it reads no file, database or clock (the assessment date is
-the model's ``scope.as_of``), so the same inputs always give the same result.
+the model's ``scope.as_of``), so the same inputs always give the same result. It uses the
+simulation engine for the what-if impacts of its diversity findings
+(:mod:`fiveguard.assess.engine`).
 """
 
 from __future__ import annotations
@@ -10,8 +12,10 @@ import hashlib
 from collections.abc import Sequence
 
 from fiveguard import __version__
+from fiveguard.assess.assurance_section import assurance_section
 from fiveguard.assess.context import Prepared
 from fiveguard.assess.diversity import assess_diversity
+from fiveguard.assess.engine import Engine, attach_fault_impacts, prepare_engine
 from fiveguard.assess.findings import count_levels, headline_findings
 from fiveguard.assess.gaps import build_gaps
 from fiveguard.assess.measures import MeasureBook
@@ -41,14 +45,18 @@ def assess(
     policy_origin: str = "preset",
     catalogue_label: str = "packaged",
     extra_signals: Sequence[AssuranceSignal] = (),
+    engine: Engine | None = None,
+    whatif: bool = True,
 ) -> Assessment:
     """Assess ``model`` against ``catalogue`` and restriction ``policy`` (none: not checked).
 
     Assurance signals come from the model's evidence records, vulnerability scans
     included; ``extra_signals`` adds signals from other sources (see
     :class:`fiveguard.assess.signals.SignalFactory`), which move product quality exactly
-    as evidence signals do. Raises :class:`InputError`
-    when the catalogue's assessment rules refer to risks, measures or policies it lacks.
+    as evidence signals do. ``engine`` is the model prepared for the simulation (made here
+    when not given); ``whatif=False`` leaves out the what-if impacts of the diversity
+    findings. Raises :class:`InputError` when the catalogue's assessment rules refer to
+    risks, measures or policies it lacks, or its simulation parameters are bad.
     """
     problems = rule_problems(catalogue)
     if problems:
@@ -58,6 +66,10 @@ def assess(
     suppliers, levels = assess_suppliers(prep, signals)
     violations = check_policy(prep, levels, policy, policy_origin)
     diversity = assess_diversity(prep)
+    if whatif:
+        ready = engine if engine is not None else prepare_engine(model, catalogue)
+        diversity = attach_fault_impacts(model, catalogue, diversity, ready)
+    assurance = assurance_section(prep)
     book = MeasureBook(model)
     context = RuleContext(prep, levels, suppliers, signals, diversity, book)
     register = build_register(context)
@@ -76,7 +88,7 @@ def assess(
         register_levels=count_levels([e.level.value for e in register.entries]),
         residual_levels=count_levels([e.residual.value for e in register.entries]),
         missing_measures=len(gaps.missing),
-        findings=headline_findings(suppliers, violations, diversity, register, gaps),
+        findings=headline_findings(suppliers, assurance, violations, diversity, register, gaps),
     )
     document = model.document
     metadata = Metadata(
@@ -98,6 +110,7 @@ def assess(
         metadata=metadata,
         summary=summary,
         suppliers=suppliers,
+        assurance=assurance,
         violations=violations,
         diversity=diversity,
         risk_register=register,

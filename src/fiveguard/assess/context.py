@@ -2,8 +2,9 @@
 
 Engines compute on the :class:`~fiveguard.domain.table.AssetTable` (one row per asset,
 YAML-declared assets first, then CSV site rows) with NumPy; this module adds the
-catalogue's view of each row (domain, criticality, target matching) so that no engine
-loops over assets.
+catalogue's view of each row (domain, criticality, target matching), each operator's view
+of the network with RAN sharing (:class:`OperatorView`), and the assets depending on
+others (:func:`dependents`), so that no engine loops over assets.
 """
 
 from __future__ import annotations
@@ -25,6 +26,34 @@ FloatArray = npt.NDArray[np.float64]
 
 NATIONAL = "national"
 """The scope name of national figures (operators are named by their ids)."""
+
+
+def plural(n: float, noun: str, many: str | None = None) -> str:
+    """``1 asset``, ``2 assets``, ``1,250 radio sites``: a count with its noun."""
+    word = noun if n == 1 else (many or noun + "s")
+    return f"{n:,.0f} {word}"
+
+
+@dataclass(frozen=True, eq=False)
+class OperatorView:
+    """Which rows each operator's users depend on, and the share of their people it gets.
+
+    An asset belongs to its operator (the host); one ``shared_with`` other operators
+    (RAN sharing) serves their users too. Each (row, operator) pair is one entry: every
+    row once for its host, and once more per guest. ``share`` is the part of the row's
+    population attributed to that operator: the operators sharing the row split it in
+    proportion to their subscribers (equally when none has subscribers); an unshared row
+    gives its host everything. Sites are not split: a shared site is a whole site of each
+    operator's network.
+    """
+
+    row: IntArray
+    operator: IntArray
+    share: FloatArray
+    guest: BoolArray
+
+
+"""``guest[e]``: entry ``e`` is a guest's (the row is shared with that operator)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -109,6 +138,110 @@ class Prepared:
             return regions
         return int(self.table.population[self.radio].sum())
 
+    @cached_property
+    def view(self) -> OperatorView:
+        """Every operator's rows, RAN sharing included (see :class:`OperatorView`)."""
+        table = self.table
+        n = len(table)
+        counts = np.diff(table.shared_ptr)
+        guest_row = np.repeat(np.arange(n, dtype=np.int64), counts)
+        guest_op = table.shared_with.astype(np.int64)
+        subscribers = np.asarray(
+            [o.subscribers for o in self.model.document.operators] + [0], dtype=np.float64
+        )
+        owner = self.operator
+        total = subscribers[owner] + np.bincount(
+            guest_row, weights=subscribers[guest_op], minlength=n
+        )
+        parties = 1.0 + counts
+        safe = np.where(total > 0, total, 1.0)
+        host_share = np.where(total > 0, subscribers[owner] / safe, 1.0 / parties)
+        guest_share = np.where(
+            total[guest_row] > 0,
+            subscribers[guest_op] / safe[guest_row],
+            1.0 / parties[guest_row],
+        )
+        return OperatorView(
+            row=np.concatenate([np.arange(n, dtype=np.int64), guest_row]),
+            operator=np.concatenate([owner, guest_op]),
+            share=np.concatenate([host_share, guest_share]),
+            guest=np.concatenate([np.zeros(n, dtype=bool), np.ones(guest_row.size, dtype=bool)]),
+        )
+
+    @cached_property
+    def has_sharing(self) -> bool:
+        return bool(self.table.shared_with.size)
+
+    def own_rows(self, scope: int | None) -> BoolArray:
+        """Rows of an operator (its own assets), or every row for the national scope."""
+        if scope is None:
+            return np.ones(len(self.table), dtype=bool)
+        result: BoolArray = self.operator == scope
+        return result
+
+    def view_rows(self, scope: int | None) -> BoolArray:
+        """Rows an operator's users depend on: its own and those shared with it."""
+        return self._view(scope)[0]
+
+    def shared_in(self, scope: int | None) -> BoolArray:
+        """Rows of other operators shared with ``scope`` (none nationally)."""
+        return self._view(scope)[2]
+
+    def people(self, scope: int | None) -> FloatArray:
+        """Per row: the people it serves attributed to ``scope`` (all of them nationally;
+        for an operator, its share of each row in its view, 0 elsewhere)."""
+        return self._view(scope)[1]
+
+    def _view(self, scope: int | None) -> tuple[BoolArray, FloatArray, BoolArray]:
+        cache = self._views
+        if scope in cache:
+            return cache[scope]
+        table = self.table
+        n = len(table)
+        if scope is None:
+            result = (
+                np.ones(n, dtype=bool),
+                table.population.astype(np.float64),
+                np.zeros(n, dtype=bool),
+            )
+        elif not self.has_sharing:
+            own = self.operator == scope
+            result = (
+                own,
+                np.where(own, table.population, 0).astype(np.float64),
+                np.zeros(n, dtype=bool),
+            )
+        else:
+            view = self.view
+            mine = view.operator == scope
+            rows = view.row[mine]
+            mask = np.zeros(n, dtype=bool)
+            mask[rows] = True
+            people = np.zeros(n, dtype=np.float64)
+            people[rows] = table.population[rows] * view.share[mine]
+            shared = np.zeros(n, dtype=bool)
+            shared[view.row[mine & view.guest]] = True
+            result = (mask, people, shared)
+        cache[scope] = result
+        return result
+
+    @cached_property
+    def _views(self) -> dict[int | None, tuple[BoolArray, FloatArray, BoolArray]]:
+        return {}
+
+    def hosts_of(self, rows: BoolArray) -> tuple[str, ...]:
+        """The operators owning some of ``rows``, in model order."""
+        present = np.unique(self.operator[rows])
+        return tuple(self.operator_ids[k] for k in present.tolist())
+
+    @cached_property
+    def member_owner(self) -> IntArray:
+        """For each member of a requires entry, the row whose entry it is."""
+        from fiveguard.domain.graph import row_of_entry
+
+        ptr, _ = self.table.dependency_edges()
+        return row_of_entry(ptr)
+
     def kinds_matching(self, targets: RuleTargets) -> BoolArray:
         """Per kind index of the table: whether ``targets`` cover the kind."""
         flags = []
@@ -140,6 +273,29 @@ def weight_column(prep: Prepared, weight: str) -> FloatArray:
     if weight == "population":
         return table.population.astype(np.float64)
     return np.ones(len(table), dtype=np.float64)
+
+
+def dependents(prep: Prepared, seeds: BoolArray) -> BoolArray:
+    """Rows depending on a seed row, directly or through other rows; seeds included.
+
+    A row depends on every member of its ``requires`` entries (each member of an ``any:``
+    group counts: what one member does reaches the row) and on its manager
+    (``managed_by``). One vectorised step per link of the longest chain.
+    """
+    table = prep.table
+    members = table.members
+    owner = prep.member_owner
+    parent = table.managed_by.astype(np.int64)
+    managed = np.flatnonzero(parent >= 0)
+    flagged = seeds.copy()
+    while True:
+        reached = np.zeros(len(table), dtype=bool)
+        reached[owner[flagged[members]]] = True
+        reached[managed[flagged[parent[managed]]]] = True
+        fresh = reached & ~flagged
+        if not fresh.any():
+            return flagged
+        flagged |= fresh
 
 
 def managed_via(prep: Prepared, manager_rows: BoolArray) -> BoolArray:

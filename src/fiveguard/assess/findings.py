@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
+from fiveguard.assess.assurance_section import assurance_headline
 from fiveguard.assess.results import (
+    AssuranceSection,
     Diversity,
     Finding,
     Gaps,
@@ -19,12 +21,14 @@ MAX_MISSING_SHOWN = 5
 
 def headline_findings(
     suppliers: tuple[SupplierAssessment, ...],
+    assurance: AssuranceSection,
     policy: PolicyAssessment,
     diversity: Diversity,
     register: Register,
     gaps: Gaps,
 ) -> tuple[Finding, ...]:
-    """Findings in reading order: profiles, violations, diversity, register, gaps."""
+    """Findings in reading order: profiles, assurance, violations, diversity, register,
+    gaps."""
     findings: list[Finding] = []
     for s in suppliers:
         if s.profile in ("high", "unknown"):
@@ -48,6 +52,8 @@ def headline_findings(
                     refs=(s.id, *sources),
                 )
             )
+    for line in assurance_headline(assurance):
+        findings.append(Finding(section="assurance", severity=Level.MEDIUM, text=line))
     for v in policy.violations:
         findings.append(
             Finding(
@@ -62,12 +68,29 @@ def headline_findings(
     for d in diversity.single_supplier:
         findings.append(
             Finding(
-                section="diversity", severity=Level.MEDIUM, text=d.text, refs=(d.supplier, d.scope)
+                section="diversity",
+                severity=Level.MEDIUM,
+                text=d.text + (f"; what if: {d.fault.text}" if d.fault else ""),
+                refs=(d.supplier, d.scope),
             )
         )
     for c in diversity.national_concentration:
         findings.append(
-            Finding(section="diversity", severity=Level.MEDIUM, text=c.text, refs=(c.supplier,))
+            Finding(
+                section="diversity",
+                severity=Level.MEDIUM,
+                text=c.text + (f"; what if: {c.fault.text}" if c.fault else ""),
+                refs=(c.supplier,),
+            )
+        )
+    for g in diversity.common_mode:
+        findings.append(
+            Finding(
+                section="diversity",
+                severity=Level.MEDIUM,
+                text=f"{g.rule}: {g.text}" + (f"; what if: {g.fault.text}" if g.fault else ""),
+                refs=(g.product, *g.members[:4]),
+            )
         )
     high_residual: dict[str, list[str]] = {}
     titles = {}

@@ -1,11 +1,17 @@
 """The toolbox gap: measure status per scope, the missing measures the highest risks call
-for first, and compliance with the ENISA controls matrix where the model records it."""
+for first, and compliance with the ENISA controls matrix where the model records it.
+
+A measure is checked where the catalogue expects it (``measure_scope``: strategic measures
+and supporting actions nationally, technical ones per operator) and, for a measure
+expected nationally, also for each operator that records it itself: that record is what
+the operator's register entries read, so the gap list and the register agree.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from fiveguard.assess.context import NATIONAL, Prepared
+from fiveguard.assess.context import NATIONAL, Prepared, plural
 from fiveguard.assess.measures import DONE, MeasureBook
 from fiveguard.assess.results import (
     ControlDomainLine,
@@ -46,6 +52,10 @@ def build_gaps(prep: Prepared, book: MeasureBook, register: Register) -> Gaps:
             )
         )
         wanted = [NATIONAL] if expected == "national" else list(prep.operator_ids)
+        if expected == "national":
+            # an operator's own record of a national measure feeds its register entries,
+            # so the gap list checks it there too
+            wanted += [op for op in prep.operator_ids if (measure_id, op) in book.records]
         for scope in wanted:
             status = statuses[scopes.index(scope)].status
             if status in DONE:
@@ -77,7 +87,7 @@ def build_gaps(prep: Prepared, book: MeasureBook, register: Register) -> Gaps:
     controls = _controls(prep, prep.model.document.controls)
     note = (
         f"{sum(c.recorded for c in controls)} ENISA requirement records in "
-        f"{len(controls)} scope(s); a requirement counts as met at maturity level "
+        f"{plural(len(controls), 'scope')}; a requirement counts as met at maturity level "
         f"{catalogue.assessment.controls_target_level} or above"
         if controls
         else "The model records no ENISA controls compliance (section 'controls'); "

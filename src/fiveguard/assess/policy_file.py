@@ -43,14 +43,37 @@ def parse_policy(source: YamlSource, catalogue: Catalogue) -> RestrictionPolicy:
     if "id" not in filled and ID_RE.fullmatch(stem):
         filled["id"] = stem
     filled.setdefault("source", f"user policy file {PurePath(source.file).name}")
+    duplicates = list(_duplicate_ids(filled.get("rules"), source))
     try:
         policy = RestrictionPolicy.model_validate(filled)
     except ValidationError as exc:
-        raise InputError(_located(exc, source)) from None
-    problems = list(_target_problems(policy, catalogue, source))
+        raise InputError([*duplicates, *_located(exc, source)]) from None
+    problems = [*duplicates, *_target_problems(policy, catalogue, source)]
     if problems:
         raise InputError(problems)
     return policy
+
+
+def _duplicate_ids(rules: object, source: YamlSource) -> Iterator[Problem]:
+    """A rule id used twice (violations and outcomes are keyed by it), at the second use;
+    as the catalogue loader does for its lists."""
+    if not isinstance(rules, list):
+        return
+    seen: dict[object, int] = {}
+    for index, rule in enumerate(rules):
+        if not isinstance(rule, dict):
+            continue
+        ident = rule.get("id")
+        if not isinstance(ident, str):
+            continue
+        if ident in seen:
+            yield source.problem(
+                ("rules", index, "id"),
+                f"duplicate rule id {ident!r}: rules[{seen[ident]}] has it already; each rule "
+                "of a policy needs its own id",
+            )
+        else:
+            seen[ident] = index
 
 
 RULE_TYPES = ("exclude", "cap")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from fiveguard.assess.context import Prepared
+from fiveguard.assess.context import Prepared, plural
 from fiveguard.assess.results import (
     AssuranceSignal,
     FactorResult,
@@ -112,7 +112,10 @@ def _moved_note(verb: str, scored: Level | None, rank: int, moved: Sequence[str]
         return f"not scored; assurance evidence puts it {side} {level_of(rank).value} ({by})"
     if level_of(rank) is scored:
         word = "raising" if verb == "raised" else "lowering"
-        return f"already {scored.value}, the end of the scale; {len(moved)} {word} signal(s) agree"
+        return (
+            f"already {scored.value}, the end of the scale; "
+            f"{plural(len(moved), word + ' signal')} agree{'s' if len(moved) == 1 else ''}"
+        )
     return f"{verb} from {scored.value} to {level_of(rank).value} {by}"
 
 

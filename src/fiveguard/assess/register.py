@@ -137,6 +137,17 @@ def _judge(
     override: Level | None,
 ) -> Judgement:
     level, facts = _measure(ctx, risk_id, part, spec, scope, memo)
+    if override is not None:
+        facts = [
+            *facts,
+            Fact(
+                text=f"the analyst's override ({override.value}) confirms the computed "
+                f"{part} for {ctx.whose(scope)}"
+                if override is level
+                else f"the analyst's override sets the {part} for {ctx.whose(scope)} to "
+                f"{override.value} (computed: {level.value})"
+            ),
+        ]
     return Judgement(
         rule=spec.rule,
         rule_text=spec.text,
@@ -168,13 +179,17 @@ def _measure(
         per = [_measure(ctx, risk_id, part, spec, k, memo) for k in range(ctx.prep.n_operators)]
         worst = max(range(len(per)), key=lambda k: per[k][0].rank)
         level, facts = per[worst]
+        named = ctx.prep.operator_ids[worst]
         head = Fact(
-            text=f"national {part} is the highest among operators: {ctx.prep.operator_ids[worst]} "
+            text=f"the {part} for the country is the highest among operators: {named} "
             f"({level.value}); "
-            + ", ".join(f"{ctx.prep.operator_ids[k]} {per[k][0].value}" for k in range(len(per))),
-            refs=(ctx.prep.operator_ids[worst],),
+            + ", ".join(f"{ctx.prep.operator_ids[k]} {per[k][0].value}" for k in range(len(per)))
+            + f"; the facts below are {named}'s",
+            refs=(named,),
         )
-        result = (level, [head, *facts])
+        # borrowed facts describe one operator's network: each says whose
+        borrowed = [Fact(text=f"{named}: {f.text}", refs=f.refs) for f in facts]
+        result = (level, [head, *borrowed])
     memo[key] = result
     return result
 

@@ -1,7 +1,9 @@
 """The named rules of the risk register: each derives a level from the model, with facts.
 
 A rule is a function ``(context, spec, scope) -> (level, facts)``. ``scope`` is an
-operator index, or ``None`` for the whole country pooled. The catalogue chooses a rule for
+operator index (its view: own assets and radio assets shared with it, see
+:mod:`fiveguard.assess.rule_context`), or ``None`` for the whole country pooled. Every
+fact names whose network it describes. The catalogue chooses a rule for
 each risk's likelihood and impact and gives its parameters (``assessment.risks``); the
 parameters each rule needs are declared in
 :data:`fiveguard.domain.catalogue.RISK_RULE_PARAMETERS`. Every rule computes on arrays;
@@ -11,97 +13,20 @@ the only loops run over suppliers, operators or a rule's short lists.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import cached_property
 
 import numpy as np
-import numpy.typing as npt
 
-from fiveguard.assess.context import NATIONAL, BoolArray, Prepared, managed_via
-from fiveguard.assess.measures import DONE, MeasureBook
-from fiveguard.assess.profiles import SupplierLevels, level_of
-from fiveguard.assess.results import AssuranceSignal, Diversity, Fact, SupplierAssessment
+from fiveguard.assess.context import plural
+from fiveguard.assess.measures import DONE
+from fiveguard.assess.profiles import level_of
+from fiveguard.assess.results import Fact
+from fiveguard.assess.rule_context import HIGH, Basis, RuleContext
 from fiveguard.domain.base import Level
 from fiveguard.domain.catalogue import LevelRule
 
 Measured = tuple[Level, list[Fact]]
-HIGH = 3
 
-
-@dataclass(frozen=True, eq=False)
-class RuleContext:
-    """What the rules read: the prepared model, profiles, signals, diversity, measures."""
-
-    prep: Prepared
-    levels: SupplierLevels
-    suppliers: tuple[SupplierAssessment, ...]
-    signals: tuple[AssuranceSignal, ...]
-    diversity: Diversity
-    measures: MeasureBook
-    _short_autonomy: dict[float, tuple[BoolArray, BoolArray]] = field(
-        default_factory=dict, repr=False
-    )
-
-    def rows(self, scope: int | None) -> BoolArray:
-        """Rows of an operator, or every row for the national scope."""
-        if scope is None:
-            return np.ones(len(self.prep.table), dtype=bool)
-        result: BoolArray = self.prep.operator == scope
-        return result
-
-    def scope_name(self, scope: int | None) -> str:
-        return NATIONAL if scope is None else self.prep.operator_ids[scope]
-
-    def whose(self, scope: int | None) -> str:
-        return "the country" if scope is None else self.prep.operator_ids[scope]
-
-    @cached_property
-    def high_profile(self) -> npt.NDArray[np.bool_]:
-        """Per supplier: profile certainly high."""
-        result: npt.NDArray[np.bool_] = self.levels.profile_lowest >= HIGH
-        return result
-
-    @cached_property
-    def maybe_high_profile(self) -> npt.NDArray[np.bool_]:
-        """Per supplier: profile unknown, possibly high."""
-        result: npt.NDArray[np.bool_] = (self.levels.profile_highest >= HIGH) & ~self.high_profile
-        return result
-
-    @cached_property
-    def quality_high(self) -> npt.NDArray[np.bool_]:
-        """Per supplier: product quality certainly high risk (after evidence)."""
-        result: npt.NDArray[np.bool_] = self.levels.quality_lowest >= HIGH
-        return result
-
-    def of_suppliers(self, flags: npt.NDArray[np.bool_]) -> BoolArray:
-        """Per row: its supplier is flagged."""
-        sup = self.prep.supplier
-        padded = np.concatenate([flags, [False]])
-        result: BoolArray = padded[np.where(sup >= 0, sup, len(flags))]
-        return result
-
-    @cached_property
-    def under_high_profile(self) -> BoolArray:
-        """Rows managed, directly or through other managers, by a high-profile supplier."""
-        return managed_via(self.prep, self.of_suppliers(self.high_profile))
-
-    @cached_property
-    def under_quality_high(self) -> BoolArray:
-        return managed_via(self.prep, self.of_suppliers(self.quality_high))
-
-    def short_autonomy(self, hours: float) -> tuple[BoolArray, BoolArray]:
-        """Radio rows below ``hours`` of autonomy (none recorded counts as short), and
-        those with none recorded; computed once per threshold."""
-        cached = self._short_autonomy.get(hours)
-        if cached is None:
-            battery = self.prep.table.battery_hours
-            unknown = self.prep.radio & np.isnan(battery)
-            short = self.prep.radio & (unknown | (np.nan_to_num(battery, nan=0.0) < hours))
-            cached = self._short_autonomy[hours] = (short, unknown)
-        return cached
-
-    def sample(self, mask: BoolArray, limit: int = 5) -> tuple[str, ...]:
-        return self.prep.ids(np.flatnonzero(mask)[:limit])
+__all__ = ["HIGH", "RULES", "Measured", "RuleContext", "by_threshold"]
 
 
 def by_threshold(value: float, spec: LevelRule) -> Level:
@@ -121,6 +46,10 @@ def _pct(spec: LevelRule) -> str:
     return _thresholds(spec, "{:.0%}")
 
 
+def _people(n: float) -> str:
+    return plural(round(n), "person", "people")
+
+
 def _names(ids: list[str], limit: int = 6) -> str:
     return ", ".join(ids[:limit]) + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
 
@@ -132,22 +61,25 @@ def constant(ctx: RuleContext, spec: LevelRule, scope: int | None) -> Measured:
     level = spec.level or Level.MEDIUM
     return level, [
         Fact(
-            text=f"The model holds no data for this rule; the catalogue baseline is {level.value}."
+            text=f"The model holds no data for this rule on {ctx.whose(scope)}; the catalogue "
+            f"baseline is {level.value}."
         )
     ]
 
 
 def version_count(ctx: RuleContext, spec: LevelRule, scope: int | None) -> Measured:
+    # an operator configures its own assets, not those a partner shares with it
     table = ctx.prep.table
-    mask = ctx.rows(scope) & (table.product_version >= 0)
+    mask = ctx.own_rows(scope) & (table.product_version >= 0)
     versions = np.unique(table.product_version[mask])
     suppliers = np.unique(ctx.prep.supplier[mask])
     count = int(versions.size)
     names = sorted(table.product_versions[v] for v in versions.tolist())
     return by_threshold(count, spec), [
         Fact(
-            text=f"{ctx.whose(scope)} runs {count} distinct product versions of "
-            f"{int((suppliers >= 0).sum())} suppliers ({_thresholds(spec)})",
+            text=f"{ctx.whose(scope)} runs {plural(count, 'distinct product version')} of "
+            f"{plural(int((suppliers >= 0).sum()), 'supplier')} on its own assets "
+            f"({_thresholds(spec)})",
             refs=tuple(names[:12]),
         )
     ]
@@ -163,7 +95,7 @@ def missing_measures(ctx: RuleContext, spec: LevelRule, scope: int | None) -> Me
         parts.append(f"{measure} {status.status} ({status.source} record)")
     return by_threshold(missing, spec), [
         Fact(
-            text=f"{missing} of {len(spec.measures)} measures not implemented for "
+            text=f"{missing} of {plural(len(spec.measures), 'measure')} not implemented for "
             f"{ctx.whose(scope)}: {'; '.join(parts)} ({_thresholds(spec)})",
             refs=spec.measures,
         )
@@ -184,19 +116,22 @@ def supplier_product_quality(ctx: RuleContext, spec: LevelRule, scope: int | Non
         share = sites[s] / total_sites if total_sites else 0.0
         if critical[s] == 0 and share < (spec.min_share or 0.0):
             continue
+        # unknown quality counts at its highest possible level, here as in the impact
         rank = int(ctx.levels.quality_highest[s])
         worst = max(worst, rank)
         quality = next(f for f in assessed.factors if f.factor == "product_quality")
         said = (
             quality.effective.value
             if quality.effective
-            else f"unknown (up to {quality.highest.value})"
+            else f"unknown, counted at its highest possible level ({quality.highest.value})"
         )
+        mine = radio & (sup == s)
         facts.append(
             Fact(
-                text=f"{assessed.id}: product quality {said}"
+                text=f"{assessed.id} in {ctx.whose(scope)}: product quality {said}"
                 + (f" — {quality.note}" if quality.note else "")
-                + f"; runs {int(critical[s])} critical assets and {share:.1%} of the radio sites",
+                + f"; runs {plural(int(critical[s]), 'critical asset')} and {share:.1%} of "
+                f"the radio sites{ctx.shared_note(scope, mine)}",
                 refs=(
                     assessed.id,
                     *(sig.source for sig in assessed.signals if sig.id in quality.moved_by),
@@ -206,7 +141,8 @@ def supplier_product_quality(ctx: RuleContext, spec: LevelRule, scope: int | Non
     if not facts:
         facts.append(
             Fact(
-                text=f"no supplier runs a critical asset or {spec.min_share:.0%} of the radio sites"
+                text=f"no supplier runs a critical asset or {spec.min_share:.0%} of the radio "
+                f"sites of {ctx.whose(scope)}"
             )
         )
     return level_of(worst), facts
@@ -214,9 +150,9 @@ def supplier_product_quality(ctx: RuleContext, spec: LevelRule, scope: int | Non
 
 def supplier_concentration(ctx: RuleContext, spec: LevelRule, scope: int | None) -> Measured:
     name = ctx.scope_name(scope)
-    groups = {
-        g.id: g for g in ctx.prep.catalogue.assessment.diversity.groups if g.single_supplier_check
-    }
+    whose = ctx.whose(scope)
+    rules = ctx.prep.catalogue.assessment.diversity
+    groups = {g.id: g for g in rules.groups if g.single_supplier_check}
     tables = [
         t
         for t in ctx.diversity.tables
@@ -227,14 +163,19 @@ def supplier_concentration(ctx: RuleContext, spec: LevelRule, scope: int | None)
     ]
     facts = [
         Fact(
-            text=f"{t.title} by {t.weight}: HHI {t.hhi:,.0f} ({t.band}), {t.suppliers} supplier"
-            + ("s" if t.suppliers != 1 else "")
-            + (f", largest {t.shares[0].supplier} {t.shares[0].share:.0%}" if t.shares else ""),
+            text=f"{t.title} of {whose} by {t.weight}: "
+            + (
+                f"HHI {t.hhi:,.0f} ({t.band}), {plural(t.suppliers, 'supplier')}"
+                if t.hhi is not None
+                else "no asset names a product, so no HHI"
+            )
+            + (f", largest {t.shares[0].supplier} {t.shares[0].share:.0%}" if t.shares else "")
+            + (f", {t.unattributed_share:.0%} naming no product" if t.unattributed else ""),
             refs=tuple(s.supplier for s in t.shares),
         )
         for t in tables
     ]
-    value = max((t.hhi for t in tables), default=0.0)
+    value = max((t.hhi for t in tables if t.hhi is not None), default=0.0)
     level = by_threshold(value, spec)
     facts += [
         Fact(text=d.text, refs=(d.supplier,))
@@ -249,65 +190,79 @@ def supplier_concentration(ctx: RuleContext, spec: LevelRule, scope: int | None)
             level = Level.MEDIUM
             facts.append(
                 Fact(
-                    text="a nation-wide concentration makes the national likelihood at least medium"
+                    text="a nation-wide concentration makes the likelihood for the country "
+                    "at least medium"
                 )
             )
-    facts.append(Fact(text=f"highest HHI {value:,.0f} ({_thresholds(spec)})"))
+    common = [c for c in ctx.diversity.common_mode if scope is None or name in c.operators]
+    if common:
+        facts += [
+            Fact(text=f"{rules.common_mode.id}: {c.text}", refs=(c.product, *c.members[:4]))
+            for c in common
+        ]
+        floor = rules.common_mode.likelihood
+        if level.rank < floor.rank:
+            level = floor
+            facts.append(
+                Fact(
+                    text=f"a redundancy group running one version makes the likelihood for "
+                    f"{whose} at least {floor.value} (rule {rules.common_mode.id})"
+                )
+            )
+    facts.append(Fact(text=f"highest HHI of {whose}: {value:,.0f} ({_thresholds(spec)})"))
     return level, facts
 
 
 def high_profile_key_assets(ctx: RuleContext, spec: LevelRule, scope: int | None) -> Measured:
     prep = ctx.prep
     rows = ctx.rows(scope)
-    high = ctx.of_suppliers(ctx.high_profile)
-    maybe = ctx.of_suppliers(ctx.maybe_high_profile)
-    critical_high = rows & prep.critical & high
-    managed = rows & ctx.under_high_profile
-    present = rows & high
-    critical_maybe = rows & prep.critical & maybe
+    basis = ctx.profile
+    flagged = rows & ctx.of_suppliers(basis.possible)
+    managed = rows & ctx.under(basis)
     facts = []
-    for s in np.flatnonzero(ctx.high_profile).tolist():
-        mine = present & (prep.supplier == s)
+    for s in np.flatnonzero(basis.possible).tolist():
+        mine = flagged & (prep.supplier == s)
         if not mine.any():
             continue
         crit = mine & prep.critical
         sites = int(prep.table.sites[mine & prep.radio].sum())
+        profile = (
+            "profile high"
+            if basis.certain[s]
+            else "profile unknown, counted at its highest possible level (high)"
+        )
         text = (
-            f"{prep.supplier_ids[s]} (profile high) runs {int(mine.sum()):,} assets "
+            f"{prep.supplier_ids[s]} ({profile}) runs {plural(int(mine.sum()), 'asset')} "
             f"of {ctx.whose(scope)}"
         )
         if crit.any():
             named = _names(list(prep.ids(np.flatnonzero(crit)[:6])))
             text += f", {int(crit.sum())} of them critical: {named}"
         if sites:
-            text += f"; {sites:,} radio sites"
+            text += f"; {plural(sites, 'radio site')}{ctx.shared_note(scope, mine & prep.radio)}"
         facts.append(Fact(text=text, refs=(prep.supplier_ids[s], *ctx.sample(crit))))
     if managed.any():
         crit_managed = managed & prep.critical
+        radio_managed = managed & prep.radio
         facts.append(
             Fact(
-                text=f"{int(managed.sum()):,} assets are on the management path of a high-profile "
-                f"supplier (managed by its systems, directly or through other managers), "
-                f"{int(crit_managed.sum())} of them critical, "
-                f"{int(prep.table.sites[managed & prep.radio].sum()):,} radio sites",
+                text=f"{plural(int(managed.sum()), 'asset')} of {ctx.whose(scope)} are on the "
+                f"management path of {basis.words} (managed by its systems, directly or "
+                f"through other managers), {int(crit_managed.sum())} of them critical, "
+                f"{plural(int(prep.table.sites[radio_managed].sum()), 'radio site')}"
+                + ctx.shared_note(scope, radio_managed),
                 refs=ctx.sample(crit_managed) + ctx.sample(managed & ~crit_managed, 3),
             )
         )
-    if critical_maybe.any():
-        facts.append(
-            Fact(
-                text=f"{int(critical_maybe.sum())} critical assets come from suppliers whose "
-                "profile is unknown and could be high",
-                refs=ctx.sample(critical_maybe),
-            )
-        )
-    if critical_high.any() or managed.any():
+    if (flagged & prep.critical).any() or managed.any():
         level = Level.HIGH
-    elif present.any() or critical_maybe.any():
+    elif flagged.any():
         level = Level.MEDIUM
     else:
         level = Level.LOW
-        facts.append(Fact(text=f"no high-profile supplier in {ctx.whose(scope)}"))
+        facts.append(
+            Fact(text=f"no supplier whose profile is or could be high in {ctx.whose(scope)}")
+        )
     return level, facts
 
 
@@ -331,12 +286,20 @@ def exposed_function_findings(ctx: RuleContext, spec: LevelRule, scope: int | No
     baseline = spec.level or Level.MEDIUM
     facts = [
         Fact(
-            text=f"{int(exposed.sum())} assets of kinds tagged {', '.join(spec.tags)} run "
-            f"{len(versions)} product versions; baseline {baseline.value}",
+            text=f"{plural(int(exposed.sum()), 'asset')} of {ctx.whose(scope)} of kinds tagged "
+            f"{', '.join(spec.tags)} run {plural(len(versions), 'product version')}; "
+            f"baseline {baseline.value}",
             refs=tuple(sorted(versions))[:8],
         )
     ]
-    facts += [Fact(text=f"{s.source}: {s.reason}", refs=(s.source, *s.deployed)) for s in raising]
+    facts += [
+        Fact(
+            text=f"{s.source}, on a version exposed functions of {ctx.whose(scope)} run: "
+            f"{s.reason}",
+            refs=(s.source, *s.deployed),
+        )
+        for s in raising
+    ]
     return (Level.HIGH if raising else baseline), facts
 
 
@@ -346,24 +309,24 @@ def critical_service_suppliers(ctx: RuleContext, spec: LevelRule, scope: int | N
     carrying = ctx.rows(scope) & (np.diff(table.service_ptr) > 0)
     if not carrying.any():
         return Level.LOW, [Fact(text=f"no asset of {ctx.whose(scope)} carries a critical service")]
-    if spec.basis == "profile":
-        bad_suppliers, managed, what = ctx.high_profile, ctx.under_high_profile, "high profile"
-    else:
-        bad_suppliers, managed = ctx.quality_high, ctx.under_quality_high
-        what = "high product-quality risk"
-    bad = carrying & (ctx.of_suppliers(bad_suppliers) | managed)
+    basis = ctx.basis(spec.basis)
+    bad = carrying & (ctx.of_suppliers(basis.possible) | ctx.under(basis))
     facts = [
         Fact(
-            text=f"{int(carrying.sum()):,} assets carry critical services",
+            text=f"{plural(int(carrying.sum()), 'asset')} of {ctx.whose(scope)} carry critical "
+            "services" + ctx.shared_note(scope, carrying, "assets"),
             refs=ctx.sample(carrying),
         )
     ]
     if bad.any():
-        names = [prep.supplier_ids[s] for s in np.flatnonzero(bad_suppliers).tolist()]
+        unknown = ", ".join(ctx.supplier_names(basis.unknown))
         facts.append(
             Fact(
-                text=f"{int(bad.sum()):,} of them are supplied or managed by suppliers of {what} "
-                f"({', '.join(names)})",
+                text=f"{int(bad.sum()):,} of the assets of {ctx.whose(scope)} carrying critical "
+                f"services are supplied or managed by {basis.words} "
+                f"({', '.join(ctx.supplier_names(basis.possible))}"
+                + (f"; {unknown}: {basis.name} unknown, counted at high" if unknown else "")
+                + ")",
                 refs=ctx.sample(bad),
             )
         )
@@ -382,23 +345,45 @@ def battery_autonomy(ctx: RuleContext, spec: LevelRule, scope: int | None) -> Me
     share = below / total if total else 0.0
     return by_threshold(share, spec), [
         Fact(
-            text=f"{below:,.0f} of {total:,.0f} radio sites of {ctx.whose(scope)} "
+            text=f"{below:,.0f} of {plural(total, 'radio site')} of {ctx.whose(scope)} "
             f"({share:.1%}) have "
             f"less than {hours:g} h of battery autonomy"
             + (f", {missing:,.0f} of them with none recorded (counted as short)" if missing else "")
+            + ctx.shared_note(scope, rows & short)
             + f" ({_pct(spec)})"
         )
     ]
 
 
+def _served(ctx: RuleContext, scope: int | None, mask: np.ndarray) -> float:
+    return float(ctx.people(scope)[mask & ctx.prep.radio].sum())
+
+
+def _sharing_words(ctx: RuleContext, scope: int | None, mask: np.ndarray) -> str:
+    """`` (N of them at radio sites HOST shares with OP, its share)`` when any."""
+    if scope is None:
+        return ""
+    shared = mask & ctx.prep.radio & ctx.prep.shared_in(scope)
+    if not shared.any():
+        return ""
+    people = float(ctx.people(scope)[shared].sum())
+    hosts = ", ".join(ctx.prep.hosts_of(shared))
+    return (
+        f" ({people:,.0f} of them at radio sites {hosts} shares with {ctx.whose(scope)}: its "
+        "share of their people, by subscribers)"
+    )
+
+
 def population_share(ctx: RuleContext, spec: LevelRule, scope: int | None) -> Measured:
     prep = ctx.prep
-    served = float(prep.table.population[ctx.rows(scope) & prep.radio].sum())
+    rows = ctx.rows(scope)
+    served = _served(ctx, scope, rows)
     share = served / prep.national_population if prep.national_population else 0.0
     return by_threshold(share, spec), [
         Fact(
-            text=f"{ctx.whose(scope)} serves {served:,.0f} people by radio, {share:.1%} of the "
-            f"population of {prep.national_population:,} ({_pct(spec)})"
+            text=f"{ctx.whose(scope)} serves {_people(served)} by radio"
+            + _sharing_words(ctx, scope, rows)
+            + f", {share:.1%} of the population of {prep.national_population:,} ({_pct(spec)})"
         )
     ]
 
@@ -406,50 +391,87 @@ def population_share(ctx: RuleContext, spec: LevelRule, scope: int | None) -> Me
 def exposed_population(ctx: RuleContext, spec: LevelRule, scope: int | None) -> Measured:
     prep = ctx.prep
     rows = ctx.rows(scope)
-    if spec.basis == "profile":
-        flags, managed, what = ctx.high_profile, ctx.under_high_profile, "high-profile suppliers"
-    else:
-        flags, managed, what = (
-            ctx.quality_high,
-            ctx.under_quality_high,
-            "suppliers of high product-quality risk",
-        )
-    touched = rows & (ctx.of_suppliers(flags) | managed)
-    population = prep.table.population
+    basis = ctx.basis(spec.basis)
+    touched = rows & (ctx.of_suppliers(basis.possible) | ctx.under(basis))
     if (touched & prep.critical).any():
-        exposed = float(population[rows & prep.radio].sum())
+        exposed = _served(ctx, scope, rows)
         named = _names(list(ctx.sample(touched & prep.critical)))
         how = (
-            f"{what} run or manage critical assets ({named}), so everyone "
-            f"{ctx.whose(scope)} serves is exposed"
+            f"{basis.words} run or manage critical assets ({named}), so everyone "
+            f"{ctx.whose(scope)} serves is exposed" + _sharing_words(ctx, scope, rows)
         )
     else:
-        exposed = float(population[touched & prep.radio].sum())
-        how = f"people of the radio sites that {what} run or manage"
+        exposed = _served(ctx, scope, touched)
+        how = (
+            f"people of the radio sites of {ctx.whose(scope)} that {basis.words} run or manage"
+            + _sharing_words(ctx, scope, touched)
+        )
     share = exposed / prep.national_population if prep.national_population else 0.0
-    return by_threshold(share, spec), [
+    facts = [
         Fact(
-            text=f"{exposed:,.0f} people exposed ({share:.1%} of the population): {how} "
-            f"({_pct(spec)})"
+            text=f"{_people(exposed)} exposed ({share:.1%} of the population): {how} ({_pct(spec)})"
         )
     ]
+    unknown = basis.unknown
+    if unknown.any():
+        facts.extend(_unknown_exposure(ctx, scope, basis, rows))
+    return by_threshold(share, spec), facts
+
+
+def _unknown_exposure(
+    ctx: RuleContext, scope: int | None, basis: Basis, rows: np.ndarray
+) -> list[Fact]:
+    """What suppliers of unknown level add to an exposure: named, never taken as low."""
+    prep = ctx.prep
+    unknown = basis.unknown
+    touched = rows & (ctx.of_suppliers(unknown) | ctx.under(_only(basis, unknown)))
+    names = [
+        prep.supplier_ids[s]
+        for s in np.flatnonzero(unknown).tolist()
+        if (rows & (prep.supplier == s)).any()
+    ]
+    if not touched.any() or not names:
+        return []
+    whose = ctx.whose(scope)
+    why = f"counted as exposed, since it could be high; score the {basis.name} to know"
+    critical = touched & prep.critical
+    if critical.any():
+        text = (
+            f"suppliers whose {basis.name} is unknown ({', '.join(names)}) run or manage "
+            f"critical assets of {whose} ({_names(list(ctx.sample(critical)))}): everyone "
+            f"{whose} serves is {why}"
+        )
+    else:
+        text = (
+            f"{_served(ctx, scope, touched):,.0f} of the people {whose} serves are on "
+            f"radio sites run or managed by suppliers whose {basis.name} is unknown "
+            f"({', '.join(names)}): {why}"
+        )
+    return [Fact(text=text, refs=tuple(names))]
+
+
+def _only(basis: Basis, flags: np.ndarray) -> Basis:
+    """A basis flagging exactly ``flags`` (for the management paths of some suppliers)."""
+    return Basis(f"{basis.name}/unknown", certain=flags, possible=flags, words=basis.words)
 
 
 def largest_supplier_population(ctx: RuleContext, spec: LevelRule, scope: int | None) -> Measured:
     prep = ctx.prep
     radio = ctx.rows(scope) & prep.radio & (prep.supplier >= 0)
     people = np.bincount(
-        prep.supplier[radio], weights=prep.table.population[radio], minlength=prep.n_suppliers
+        prep.supplier[radio], weights=ctx.people(scope)[radio], minlength=prep.n_suppliers
     )
     if not people.any():
         return Level.LOW, [Fact(text=f"{ctx.whose(scope)} has no attributed radio sites")]
     largest = int(np.argmax(people))
     share = people[largest] / prep.national_population if prep.national_population else 0.0
+    mine = radio & (prep.supplier == largest)
     return by_threshold(share, spec), [
         Fact(
             text=f"{prep.supplier_ids[largest]} is the largest radio supplier of "
-            f"{ctx.whose(scope)}, "
-            f"serving {people[largest]:,.0f} people ({share:.1%} of the population; {_pct(spec)})",
+            f"{ctx.whose(scope)}, serving {_people(people[largest])}"
+            + _sharing_words(ctx, scope, mine)
+            + f" ({share:.1%} of the population; {_pct(spec)})",
             refs=(prep.supplier_ids[largest],),
         )
     ]
@@ -464,8 +486,8 @@ def subscriber_share(ctx: RuleContext, spec: LevelRule, scope: int | None) -> Me
     share = subscribers / prep.national_population if prep.national_population else 0.0
     return by_threshold(share, spec), [
         Fact(
-            text=f"{ctx.whose(scope)} has {subscribers:,} subscribers, {share:.1%} of the "
-            f"population ({_pct(spec)})"
+            text=f"{ctx.whose(scope)} has {plural(subscribers, 'subscriber')}, {share:.1%} of "
+            f"the population ({_pct(spec)})"
         )
     ]
 
@@ -478,7 +500,7 @@ def critical_services(ctx: RuleContext, spec: LevelRule, scope: int | None) -> M
     names = [table.service_ids[s] for s in carried.tolist()]
     return by_threshold(len(names), spec), [
         Fact(
-            text=f"{ctx.whose(scope)} carries {len(names)} critical services"
+            text=f"{ctx.whose(scope)} carries {plural(len(names), 'critical service')}"
             + (f": {', '.join(names)}" if names else "")
             + f" ({_thresholds(spec)})",
             refs=tuple(names),
@@ -491,18 +513,19 @@ def short_autonomy_population(ctx: RuleContext, spec: LevelRule, scope: int | No
     hours = spec.hours or 0.0
     short, _ = ctx.short_autonomy(hours)
     mask = ctx.rows(scope) & short
-    people = prep.table.population[mask]
+    people = ctx.people(scope)[mask]
     sites = int(prep.table.sites[mask].sum())
     exposed = float(people.sum())
     share = exposed / prep.national_population if prep.national_population else 0.0
     per_site = exposed / sites if sites else 0.0
-    most = int(people.max()) if people.size else 0
+    most = float(people.max()) if people.size else 0.0
     return by_threshold(share, spec), [
         Fact(
-            text=f"{exposed:,.0f} people ({share:.1%} of the population) are served by {sites:,} "
-            f"radio sites of {ctx.whose(scope)} with less than {hours:g} h of autonomy: "
-            f"{per_site:,.0f} people per site on average, at most {most:,} "
-            f"({_pct(spec)})"
+            text=f"{_people(exposed)} ({share:.1%} of the population) are served by "
+            f"{plural(sites, 'radio site')} of {ctx.whose(scope)} with less than {hours:g} h of "
+            f"autonomy: {per_site:,.0f} people per site on average, at most {most:,.0f}"
+            + _sharing_words(ctx, scope, mask)
+            + f" ({_pct(spec)})"
         )
     ]
 

@@ -10,7 +10,15 @@ is a *violation*.
   sensitive sites (``sensitive_sites_only``) or to assets put in service after a date
   (``installed_after``; an asset with no installation date is unresolved).
 - ``cap``: such suppliers together may hold at most ``max_share`` of the targeted assets,
-  counted by radio sites or by people served, per operator or nationally.
+  counted by radio sites or by people served, per operator or nationally. Per operator,
+  the operator's view counts: its own assets and the radio assets others share with it (a
+  shared site a whole site of each, its people split by subscribers); nationally each
+  asset once. Exclusions are reported for the asset's own operator (its host).
+
+Every violation also gives ``people_depending``: the people served by radio assets that
+depend on the breaking assets (themselves included), through ``requires`` and
+``managed_by``, transitively — a core function breaking a rule touches every user whose
+radio needs it, though it serves no one itself.
 """
 
 from __future__ import annotations
@@ -22,7 +30,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from fiveguard.assess.context import BoolArray, Prepared
+from fiveguard.assess.context import BoolArray, Prepared, dependents, plural
 from fiveguard.assess.profiles import SupplierLevels
 from fiveguard.assess.results import (
     PolicyAssessment,
@@ -129,7 +137,7 @@ def _exclude(
         targeted &= known & (table.installed > after)
         if undated.any():
             notes.append(
-                f"{int(undated.sum()):,} assets of suppliers in scope have no installation "
+                f"{plural(int(undated.sum()), 'asset')} of suppliers in scope have no installation "
                 f"date, so whether they came after {rule.installed_after} is unknown "
                 "(reported as unresolved)"
             )
@@ -171,6 +179,7 @@ def _grouped(
             sites=int(table.sites[group].sum()),
             population=int(table.population[group].sum()),
         )
+        depending = people_depending(prep, group)
         yield Violation(
             rule=rule.id,
             rule_text=rule.text,
@@ -182,8 +191,10 @@ def _grouped(
             asset_count=int(group.size),
             kinds=kinds,
             quantity=quantity,
+            people_depending=depending,
             deadline=rule.deadline,
             explanation=_exclude_words(prep, levels, rule, key // n_ops, operator, group, status)
+            + _depending_words(quantity, depending)
             + _deadline_words(rule.deadline, status),
         )
 
@@ -212,8 +223,29 @@ def _exclude_words(
     where = " at sensitive sites" if rule.sensitive_sites_only else ""
     sites = int(table.sites[rows].sum())
     people = int(table.population[rows].sum())
-    size = f"; {sites:,} radio sites serving {people:,} people" if sites else ""
+    size = (
+        f"; {plural(sites, 'radio site')} serving {plural(people, 'person', 'people')}"
+        if sites
+        else ""
+    )
     return f"{who} {verb} the rule in {operator}{where}: {what}{size}"
+
+
+def people_depending(prep: Prepared, rows: npt.NDArray[np.int64]) -> int:
+    """People served by radio assets depending on ``rows`` (them included), transitively."""
+    seeds = np.zeros(len(prep.table), dtype=bool)
+    seeds[rows] = True
+    reached = dependents(prep, seeds) & prep.radio
+    return int(prep.table.population[reached].sum())
+
+
+def _depending_words(quantity: Quantity, depending: int) -> str:
+    if depending == quantity.population:
+        return ""
+    return (
+        f"; {plural(depending, 'person', 'people')} are served by radio sites that depend on "
+        f"{'it' if quantity.assets == 1 else 'them'} (through requires and managed_by)"
+    )
 
 
 def _deadline_words(deadline: object, status: Status) -> str:
@@ -230,16 +262,14 @@ def _deadline_words(deadline: object, status: Status) -> str:
 def _cap(
     prep: Prepared, levels: SupplierLevels, rule: CapRule
 ) -> tuple[list[Violation], list[str]]:
-    table = prep.table
     targeted = prep.rows_matching(rule.targets)
     certain, possible = in_scope(levels, prep.supplier, rule.min_profile.rank)
-    weight = (table.sites if rule.measure == "sites" else table.population).astype(np.float64)
-    n_ops = prep.n_operators
-    group = prep.operator if rule.per == "operator" else np.zeros(len(table), dtype=np.int64)
-    n_groups = n_ops if rule.per == "operator" else 1
+    entries = _CapEntries(prep, rule)
+    n_groups = prep.n_operators if rule.per == "operator" else 1
 
     def totals(mask: BoolArray) -> npt.NDArray[np.float64]:
-        counts = np.bincount(group[mask], weights=weight[mask], minlength=n_groups)
+        hit = mask[entries.row]
+        counts = np.bincount(entries.group[hit], weights=entries.weight[hit], minlength=n_groups)
         return counts.astype(np.float64, copy=False)
 
     whole = totals(targeted)
@@ -248,7 +278,11 @@ def _cap(
     status = deadline_status(prep, rule)
     notes = [
         f"counted by {rule.measure}, "
-        + ("per operator" if rule.per == "operator" else "nationally, all operators together")
+        + (
+            "per operator (its own assets and those other operators share with it)"
+            if rule.per == "operator"
+            else "nationally, all operators together"
+        )
     ]
     found: list[Violation] = []
     for g in range(n_groups):
@@ -257,15 +291,15 @@ def _cap(
         share, possible_share = held[g] / whole[g], could[g] / whole[g]
         if share > rule.max_share:
             found.append(
-                _cap_violation(prep, rule, targeted & certain, group, g, share, whole[g], status)
+                _cap_violation(prep, rule, entries, targeted & certain, g, share, whole[g], status)
             )
         elif possible_share > rule.max_share:
             found.append(
                 _cap_violation(
                     prep,
                     rule,
+                    entries,
                     targeted & (certain | possible),
-                    group,
                     g,
                     possible_share,
                     whole[g],
@@ -275,23 +309,44 @@ def _cap(
     return found, notes
 
 
+class _CapEntries:
+    """What a cap counts: (row, group, weight) entries. Per operator, one entry per row of
+    each operator's view (a shared row for its host and each guest; people split by
+    subscribers, sites whole); nationally, each row once."""
+
+    def __init__(self, prep: Prepared, rule: CapRule) -> None:
+        table = prep.table
+        base = (table.sites if rule.measure == "sites" else table.population).astype(np.float64)
+        if rule.per == "operator":
+            view = prep.view
+            self.row = view.row
+            self.group = view.operator
+            self.guest = view.guest
+            self.people_share = view.share
+        else:
+            self.row = np.arange(len(table), dtype=np.int64)
+            self.group = np.zeros(len(table), dtype=np.int64)
+            self.guest = np.zeros(len(table), dtype=bool)
+            self.people_share = np.ones(len(table), dtype=np.float64)
+        split = self.people_share if rule.measure == "population" else 1.0
+        self.weight = base[self.row] * split
+
+
 def _cap_violation(
     prep: Prepared,
     rule: CapRule,
+    entries: _CapEntries,
     mask: BoolArray,
-    group: npt.NDArray[np.int64],
     g: int,
     share: float,
     whole: float,
     status: Status,
 ) -> Violation:
     table = prep.table
-    rows = np.flatnonzero(mask & (group == g))
-    per_supplier = np.bincount(
-        prep.supplier[rows],
-        weights=(table.sites if rule.measure == "sites" else table.population)[rows],
-        minlength=prep.n_suppliers,
-    )
+    chosen = np.flatnonzero(mask[entries.row] & (entries.group == g))
+    rows = entries.row[chosen]
+    weights = entries.weight[chosen]
+    per_supplier = np.bincount(prep.supplier[rows], weights=weights, minlength=prep.n_suppliers)
     contributors = [int(s) for s in np.argsort(-per_supplier, kind="stable") if per_supplier[s] > 0]
     suppliers = tuple(prep.supplier_ids[s] for s in contributors)
     held = float(per_supplier.sum())
@@ -301,6 +356,17 @@ def _cap_violation(
     unit = "radio sites" if rule.measure == "sites" else "people served"
     excess_unit = unit if excess != 1 else ("radio site" if rule.measure == "sites" else "person")
     kinds = tuple(sorted({table.kinds[k] for k in np.unique(table.kind[rows]).tolist()}))
+    guest = entries.guest[chosen]
+    shared = ""
+    if guest.any():
+        hosts = ", ".join(
+            dict.fromkeys(prep.operator_ids[int(k)] for k in prep.operator[rows[guest]])
+        )
+        shared = (
+            f"; {plural(int(table.sites[rows[guest]].sum()), 'radio site')} of them are "
+            f"{hosts}'s, shared with {operator}"
+        )
+    people = round(float((table.population[rows] * entries.people_share[chosen]).sum()))
     return Violation(
         rule=rule.id,
         rule_text=rule.text,
@@ -314,19 +380,21 @@ def _cap_violation(
         quantity=Quantity(
             assets=int(rows.size),
             sites=int(table.sites[rows].sum()),
-            population=int(table.population[rows].sum()),
+            population=people,
         ),
+        people_depending=people_depending(prep, rows),
         measure=rule.measure,
         share=share,
         max_share=rule.max_share,
-        total=int(whole),
+        total=round(whole),
         excess=excess,
         deadline=rule.deadline,
         explanation=(
             f"suppliers at or above {rule.min_profile.value} hold {share:.1%} of "
             f"{'the ' + operator + ' network' if operator else 'the national total'} "
-            f"({int(held):,} of {int(whole):,} {unit}: {parts}), above the cap of "
+            f"({held:,.0f} of {whole:,.0f} {unit}: {parts}), above the cap of "
             f"{rule.max_share:.0%} by {excess:,} {excess_unit}"
+            + shared
             + (" (counting suppliers whose profile is unknown)" if status == "unresolved" else "")
             + _deadline_words(rule.deadline, status)
         ),

@@ -143,6 +143,11 @@ class Violation(Result):
     asset_count: int
     kinds: tuple[str, ...]
     quantity: Quantity
+    people_depending: int = Field(
+        description="People served by radio assets that depend on the violating assets "
+        "(themselves included), directly or transitively through requires (any member of "
+        "an any: group counts) and managed_by: whose service the violating assets touch."
+    )
     measure: Literal["sites", "population"] | None = None
     share: float | None = Field(default=None, description="For caps: share held (0–1).")
     max_share: float | None = None
@@ -191,19 +196,45 @@ class SupplierShare(Result):
 
 
 class ShareTable(Result):
-    """Supplier shares of one group (or one asset kind of it) in one scope, by one weight."""
+    """Supplier shares of one group (or one asset kind of it) in one scope, by one weight.
+
+    An operator's table is its view: its own assets and the radio assets other operators
+    share with it (a shared site a whole site, its people split by subscribers).
+    """
 
     group: str
     title: str
     kind: str | None = Field(description="Asset kind when the group is split by kind.")
     scope: str = Field(description="Operator id, or 'national'.")
     weight: Weight
-    total: float
+    total: float = Field(description="Attributed quantity: assets naming a product.")
     unattributed: float = Field(description="Quantity of assets that name no product.")
-    shares: tuple[SupplierShare, ...]
+    unattributed_share: float = Field(
+        description="Unattributed quantity over the whole group (attributed + unattributed)."
+    )
+    shared_in: float = Field(
+        default=0.0, description="Quantity on assets other operators host and share with it."
+    )
+    shares: tuple[SupplierShare, ...] = Field(description="Shares of the attributed quantity.")
     suppliers: int
-    hhi: float = Field(description="Herfindahl–Hirschman index, 0–10,000.")
-    band: Literal["unconcentrated", "moderate", "high"]
+    hhi: float | None = Field(
+        description="Herfindahl–Hirschman index of the attributed shares, 0–10,000; null "
+        "when no asset of the group names a product."
+    )
+    band: Literal["unconcentrated", "moderate", "high", "no-attributed-supplier"]
+
+
+class FaultImpact(Result):
+    """What the simulation engine computes for one fault happening (a deterministic what-if)."""
+
+    event: str = Field(description="The event, e.g. supplier-fault:vendor-x.")
+    people_without_service: int = Field(
+        description="Nationally: people of radio assets down, except those a roaming "
+        "partner's radio in the same region still serves (see docs/simulation.md)."
+    )
+    by_operator: dict[str, int] = Field(description="People without service per operator.")
+    sites_down: int
+    text: str
 
 
 class Dependency(Result):
@@ -215,7 +246,15 @@ class Dependency(Result):
     supplier: str
     quantity: float
     weight: Weight
+    network: Literal["served", "own"] = Field(
+        default="served",
+        description="served: the operator's view (RAN sharing included); own: its own "
+        "assets only, when the assets others share with it bring more suppliers.",
+    )
     text: str
+    fault: FaultImpact | None = Field(
+        default=None, description="What-if of a fault of every product of the supplier."
+    )
 
 
 class Concentration(Result):
@@ -230,14 +269,42 @@ class Concentration(Result):
     threshold: float
     operators: tuple[str, ...]
     text: str
+    fault: FaultImpact | None = Field(
+        default=None, description="What-if of a fault of every product of the supplier."
+    )
+
+
+class CommonModeGroup(Result):
+    """A redundancy group (requires ``any:``) whose members all run one product version."""
+
+    rule: str = Field(description="The catalogue rule (assessment.diversity.common_mode.id).")
+    operators: tuple[str, ...] = Field(description="Operators of the members.")
+    members: tuple[str, ...]
+    product: str = Field(description="The one PRODUCT@VERSION every member runs.")
+    supplier: str
+    holders: int = Field(description="Assets requiring the group.")
+    holder_sample: tuple[str, ...]
+    people: int = Field(
+        description="People served by radio assets depending on the group, directly or "
+        "through other assets (requires, managed_by)."
+    )
+    sites: int = Field(description="Radio sites depending on the group.")
+    text: str
+    fault: FaultImpact | None = Field(
+        default=None, description="What-if of a fault of that product version."
+    )
 
 
 class Diversity(Result):
     hhi_scale: str
     hhi_bands: dict[str, float]
+    sharing_rule: str = Field(description="How operators' figures count RAN sharing.")
     tables: tuple[ShareTable, ...]
     single_supplier: tuple[Dependency, ...]
     national_concentration: tuple[Concentration, ...]
+    common_mode: tuple[CommonModeGroup, ...] = Field(
+        description="Redundancy groups whose members all run one product version."
+    )
 
 
 # ---------------------------------------------------------------------------- register
@@ -361,13 +428,125 @@ class Gaps(Result):
     controls_note: str
 
 
+# ---------------------------------------------------------------------------- assurance
+
+
+class VersionAttention(Result):
+    """A deployed product version that needs attention, and why."""
+
+    product: str = Field(description="PRODUCT@VERSION.")
+    supplier: str
+    reasons: tuple[str, ...] = Field(description="Reason keys (see AssuranceSection.reasons).")
+    details: tuple[str, ...] = Field(description="The evidence behind the reasons, in words.")
+    deployed_assets: int
+    assets_at_risk: int = Field(description="Critical or sensitive assets running it.")
+
+
+class AssetAtRiskLine(Result):
+    """A declared critical or sensitive asset running a version that needs attention."""
+
+    asset: str
+    operator: str
+    kind: str
+    criticality: str
+    sensitive_site: bool
+    product: str
+    reasons: tuple[str, ...]
+
+
+class SiteRowsAtRisk(Result):
+    """Site rows (from site files) at sensitive sites, or of a critical or sensitive kind,
+    running a version that needs attention: counted per version and operator."""
+
+    product: str
+    operator: str
+    reasons: tuple[str, ...]
+    assets: int
+    sites: int
+    population: int
+    sample: tuple[str, ...]
+
+
+class AssuranceSection(Result):
+    """What the assurance evidence says needs attention (``fiveguard evidence assurance``):
+    product versions, and the critical or sensitive assets running them."""
+
+    as_of: dt.date
+    rule: str = Field(description="When a version needs attention, in words.")
+    reasons: dict[str, str] = Field(description="Reason key → what it means.")
+    versions: tuple[VersionAttention, ...] = Field(
+        description="Deployed versions needing attention, most assets at risk first."
+    )
+    assets_at_risk: int = Field(description="Critical or sensitive assets on such versions.")
+    assets_by_reason: dict[str, int] = Field(
+        description="Critical or sensitive assets per reason (an asset counts once per reason)."
+    )
+    declared: tuple[AssetAtRiskLine, ...] = Field(
+        description="Every declared asset (model file) at risk."
+    )
+    site_rows: tuple[SiteRowsAtRisk, ...] = Field(description="Site rows at risk, counted.")
+
+
+# ---------------------------------------------------------------------------- simulation
+
+
+class ImpactFigures(Result):
+    people_without_service: int
+    subscribers_exposed: int
+    assets_down: int
+    sites_down: int
+
+
+class DistributionSummary(Result):
+    impact: str
+    mean: float
+    p50: int
+    p95: int
+    p99: int
+    max: int
+
+
+class ExceedancePoint(Result):
+    people: int = Field(description="At least this many people without service …")
+    probability: float = Field(description="… in a year, with this probability.")
+
+
+class WorstEvent(Result):
+    supplier: str
+    event: str
+    impact: ImpactFigures
+
+
+class SourceContribution(Result):
+    source: str
+    sources: int
+    annual_probability: float
+    worst_people_without_service: int
+    expected_people_without_service: float
+
+
+class SimulationSummary(Result):
+    """The Monte Carlo run and the single-supplier what-ifs the report's simulation section
+    shows (``fiveguard assess --trials N``, ``fiveguard demo``); see docs/simulation.md."""
+
+    trials: int
+    seed: int
+    parameters: str
+    distributions: tuple[DistributionSummary, ...]
+    exceedance: tuple[ExceedancePoint, ...] = Field(description="The exceedance curve.")
+    worst_supplier_events: tuple[WorstEvent, ...]
+    top_sources: tuple[SourceContribution, ...] = Field(
+        description="Event sources contributing most expected people without service per year."
+    )
+
+
 # ---------------------------------------------------------------------------- the whole
 
 
 class Finding(Result):
     """A headline of the summary, pointing to the section that explains it."""
 
-    section: Literal["suppliers", "violations", "diversity", "register", "gaps"]
+    section: Literal["suppliers", "assurance", "violations", "diversity", "register", "gaps"]
     severity: Level
     text: str
     refs: tuple[str, ...] = ()
@@ -421,7 +600,12 @@ class Assessment(Result):
     metadata: Metadata
     summary: Summary
     suppliers: tuple[SupplierAssessment, ...]
+    assurance: AssuranceSection
     violations: PolicyAssessment
     diversity: Diversity
     risk_register: Register = Field(alias="register")
     gaps: Gaps
+    simulation: SimulationSummary | None = Field(
+        default=None,
+        description="Present when a Monte Carlo run was asked for (assess --trials, demo).",
+    )

@@ -1,10 +1,16 @@
-"""What a model contains, in numbers: operators, suppliers, assets by domain and supplier."""
+"""What a model contains, in numbers: operators, suppliers, assets by domain and supplier.
+
+With RAN sharing, an operator's people served are its share of each site it shares (split
+by subscribers, see :class:`fiveguard.assess.context.OperatorView`), so the operators'
+figures add up to the people the radio network serves.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
+from fiveguard.assess.context import Prepared
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.model import NetworkModel
 
@@ -19,7 +25,10 @@ class OperatorLine(_Result):
     subscribers: int
     assets: int
     radio_sites: int
+    shared_radio_sites: int = 0
+    """Radio sites of other operators shared with this one (RAN sharing)."""
     population_served: int
+    """People its radio serves: of a shared site, its share by subscribers."""
     shares_radio_with: tuple[str, ...]
 
 
@@ -79,12 +88,23 @@ def summarise(model: NetworkModel, catalogue: Catalogue) -> ModelSummary:
 
     ops_assets = np.bincount(table.operator, minlength=n_ops)
     ops_sites = np.bincount(table.operator, weights=radio_sites, minlength=n_ops)
-    ops_pop = np.bincount(table.operator, weights=radio_population, minlength=n_ops)
+    view = Prepared(model, catalogue).view
+    guest_radio = view.guest & radio[view.row]
+    ops_pop = np.bincount(
+        view.operator,
+        weights=table.population[view.row] * view.share * radio[view.row],
+        minlength=n_ops,
+    )
+    ops_shared = np.bincount(
+        view.operator[guest_radio], weights=table.sites[view.row[guest_radio]], minlength=n_ops
+    )
     sharing: dict[int, set[str]] = {}
     shared_rows = np.flatnonzero(np.diff(table.shared_ptr) > 0)
     for row in shared_rows[:10_000].tolist():  # sharing pairs are few; rows can be many
+        host = int(table.operator[row])
         for partner in table.shared_with[table.shared_ptr[row] : table.shared_ptr[row + 1]]:
-            sharing.setdefault(int(table.operator[row]), set()).add(doc.operators[partner].id)
+            sharing.setdefault(host, set()).add(doc.operators[partner].id)
+            sharing.setdefault(int(partner), set()).add(doc.operators[host].id)
     operators = tuple(
         OperatorLine(
             id=o.id,
@@ -92,7 +112,8 @@ def summarise(model: NetworkModel, catalogue: Catalogue) -> ModelSummary:
             subscribers=o.subscribers,
             assets=int(ops_assets[i]),
             radio_sites=int(ops_sites[i]),
-            population_served=int(ops_pop[i]),
+            shared_radio_sites=int(ops_shared[i]),
+            population_served=round(float(ops_pop[i])),
             shares_radio_with=tuple(sorted(sharing.get(i, ()))),
         )
         for i, o in enumerate(doc.operators)

@@ -1,12 +1,21 @@
 """``fiveguard assess``: the national risk assessment of a model, in the terminal, as JSON
-and as an offline HTML report."""
+and as an offline HTML report.
+
+Everything printed from the model or the catalogue (names, ids, texts) is escaped, so a
+supplier called ``Nordvik [/bold] Networks`` prints as written instead of being read as
+Rich markup.
+"""
 
 from __future__ import annotations
 
+import os
+import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from fiveguard.cli import common
@@ -16,12 +25,15 @@ from fiveguard.domain.errors import InputError
 from fiveguard.domain.model import NetworkModel
 
 if TYPE_CHECKING:  # the engines are imported when a command runs, not for --help
-    from fiveguard.assess.results import Assessment
+    from fiveguard.assess.results import Assessment, Judgement, RegisterEntry
     from fiveguard.report import SimulationSection
+    from fiveguard.simulate import SimulationResult, SupplierEvent
 
 NO_POLICY = "none"
 REPORT_NAME = "report.html"
 JSON_NAME = "assessment.json"
+COMMAND_LINE = "command line"
+DEFAULT_TRIALS = 1024
 
 ModelArg = Annotated[Path, typer.Argument(help="The national model (YAML).", show_default=False)]
 PolicyOpt = Annotated[
@@ -45,6 +57,16 @@ OutOpt = Annotated[
         show_default=False,
     ),
 ]
+TrialsOpt = Annotated[
+    int,
+    typer.Option(
+        "--trials",
+        min=0,
+        help="Simulated years of the Monte Carlo run behind the report's simulation section "
+        "and the JSON's 'simulation' (0: no run).",
+    ),
+]
+SeedOpt = Annotated[int, typer.Option("--seed", min=0, help="Seed of the Monte Carlo run.")]
 
 
 @app.command("assess")
@@ -54,16 +76,22 @@ def assess_command(
     policy: PolicyOpt = None,
     json_out: JsonOpt = False,
     out: OutOpt = None,
+    trials: TrialsOpt = DEFAULT_TRIALS,
+    seed: SeedOpt = 0,
 ) -> None:
-    """Assess a model: supplier profiles, restriction policy, diversity, R1–R9, toolbox gap.
+    """Assess a model: supplier profiles, assurance evidence, restriction policy, diversity,
+    R1–R9, toolbox gap, and a Monte Carlo simulation of supplier-level events.
 
     Exit code 0 when the assessment ran (violations are results, not errors); 2 on bad
-    input (model, catalogue or policy file), with every problem located.
+    input (model, catalogue, policy file, an --out directory that cannot be written), with
+    every problem located.
 
     Example: [bold]fiveguard assess national.yaml --policy BE-2020-07 --out report/[/bold]
     """
+    if out is not None:
+        check_out_dir(out)
     loaded, cat = common.model(ctx, model)
-    run_assessment(ctx, loaded, cat, policy, json_out, out)
+    run_assessment(ctx, loaded, cat, policy, json_out, out, trials=trials, seed=seed)
 
 
 def run_assessment(
@@ -73,39 +101,62 @@ def run_assessment(
     policy_arg: str | None,
     json_out: bool,
     out: Path | None,
-    simulation: SimulationSection | None = None,
+    *,
+    trials: int = 0,
+    seed: int = 0,
+    simulated: tuple[SimulationResult, Sequence[SupplierEvent]] | None = None,
     announce: bool = True,
 ) -> Assessment:
     """Assess, then print and write what was asked; shared by ``assess`` and ``demo``.
 
-    ``simulation``, when given, adds its section to the report (see
-    :class:`fiveguard.report.SimulationSection`). ``announce`` prints where the files
-    went; the demo does that itself, last.
+    The simulation section comes from ``simulated`` (a Monte Carlo result and the
+    single-supplier events) when given, else from a run of ``trials`` years (none for 0).
+    ``announce`` prints where the files went; the demo does that itself, last.
     """
     from fiveguard.assess.assessment import assess
+    from fiveguard.assess.engine import prepare_engine, simulation_summary
+    from fiveguard.report.simulation import simulation_section
+    from fiveguard.simulate import simulate, worst_supplier_events
 
+    if out is not None:
+        check_out_dir(out)
     chosen, origin = resolve_policy(policy_arg, cat)
     override = settings(ctx).catalog
+    engine = prepare_engine(loaded, cat)
     assessment = assess(
         loaded,
         cat,
         chosen,
         policy_origin=origin,
         catalogue_label=f"packaged, with {override} merged over it" if override else "packaged",
+        engine=engine,
     )
+    if simulated is None and trials > 0:
+        result = simulate(engine, cat, trials, seed, workers=1)
+        simulated = (result, worst_supplier_events(loaded, cat, compiled=engine.compiled))
+    section = None
+    if simulated is not None:
+        result, worst = simulated
+        assessment = assessment.model_copy(update={"simulation": simulation_summary(result, worst)})
+        section = simulation_section(result, list(worst))
     if out is not None:
-        write_outputs(assessment, out, simulation)
+        write_outputs(assessment, out, section)
     if json_out:
         typer.echo(assessment.model_dump_json(indent=2))
     else:
         print_assessment(assessment)
         if out is not None and announce:
-            console.print(
-                f"\nreport: [bold]{(out / REPORT_NAME).resolve()}[/bold]\n"
-                f"JSON:   {(out / JSON_NAME).resolve()}",
-                soft_wrap=True,
-            )
+            announce_outputs(out)
     return assessment
+
+
+def announce_outputs(out: Path) -> None:
+    """Where the report and the JSON went (paths kept whole, to copy)."""
+    console.print(
+        f"\nreport: [bold]{escape(str((out / REPORT_NAME).resolve()))}[/bold]\n"
+        f"JSON:   {escape(str((out / JSON_NAME).resolve()))}",
+        soft_wrap=True,
+    )
 
 
 def resolve_policy(value: str | None, cat: Catalogue) -> tuple[RestrictionPolicy | None, str]:
@@ -132,35 +183,104 @@ def resolve_policy(value: str | None, cat: Catalogue) -> tuple[RestrictionPolicy
     )
 
 
+# ---------------------------------------------------------------------------- output files
+
+
+def check_out_dir(out: Path) -> None:
+    """Fail before assessing if ``--out`` cannot take files; creates nothing."""
+    if out.exists() and not out.is_dir():
+        raise InputError.at(
+            f"{str(out)!r} exists and is not a directory", COMMAND_LINE, path="--out"
+        )
+    existing = out
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise InputError.at(
+            f"{str(existing)!r} is a file; expected a directory", COMMAND_LINE, path="--out"
+        )
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise InputError.at(
+            f"cannot write to directory {str(existing)!r}: permission denied",
+            COMMAND_LINE,
+            path="--out",
+        )
+
+
 def write_outputs(
     assessment: Assessment, out: Path, simulation: SimulationSection | None = None
 ) -> None:
-    """Render both files first, then write each atomically: an error writes nothing."""
-    from fiveguard.modelio.dump import write_text
+    """Render both files, write each to a temporary name in ``out`` and rename them only
+    when both were written: a failure leaves neither (nor a directory made for them).
+    An OS error is the user's input (the directory given) and becomes a located problem."""
     from fiveguard.report import render_report
 
-    if out.exists() and not out.is_dir():
-        raise InputError.at("exists and is not a directory", str(out))
-    report = render_report(assessment, simulation)
-    document = assessment.model_dump_json(indent=2) + "\n"
-    write_text(out / JSON_NAME, document)
-    write_text(out / REPORT_NAME, report)
+    files = {
+        JSON_NAME: assessment.model_dump_json(indent=2) + "\n",
+        REPORT_NAME: render_report(assessment, simulation),
+    }
+    try:
+        _write_together(out, files)
+    except OSError as exc:
+        raise InputError.at(
+            f"cannot write {JSON_NAME} and {REPORT_NAME} into {str(out)!r}: {exc.strerror or exc}",
+            COMMAND_LINE,
+            path="--out",
+        ) from None
+
+
+def _write_together(out: Path, files: dict[str, str]) -> None:
+    created = [p for p in (out, *out.parents) if not p.exists()]
+    temporary: list[tuple[Path, Path]] = []
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        mask = os.umask(0)
+        os.umask(mask)
+        for name, text in files.items():
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
+            os.close(fd)
+            tmp = Path(tmp_name)
+            temporary.append((tmp, out / name))
+            tmp.write_text(text, encoding="utf-8")
+            tmp.chmod(0o666 & ~mask)
+        for tmp, target in temporary:
+            os.replace(tmp, target)
+    except BaseException:
+        for tmp, _ in temporary:
+            tmp.unlink(missing_ok=True)
+        for directory in created:  # deepest first: what this call made
+            try:
+                directory.rmdir()
+            except OSError:
+                break
+        raise
 
 
 # ---------------------------------------------------------------------------- terminal
+
+
+def _plural(n: float, noun: str, many: str | None = None) -> str:
+    from fiveguard.assess.context import plural
+
+    return plural(n, noun, many)
 
 
 def print_assessment(a: Assessment) -> None:
     """The assessment's summary as Rich tables."""
     m = a.metadata
     policy = a.violations.policy
-    console.rule(f"[bold]{m.model.name}[/bold] — {m.model.country}, as of {m.model.as_of}")
+    console.rule(
+        f"[bold]{escape(m.model.name)}[/bold] — {escape(m.model.country)}, as of {m.model.as_of}"
+    )
+    chosen = f"{policy.id} ({policy.origin})" if policy else "none checked"
     console.print(
-        f"policy: {policy.id + ' (' + policy.origin + ')' if policy else 'none checked'} · "
-        f"{a.summary.suppliers} suppliers · {a.summary.operators} operators · "
-        f"{a.summary.radio_sites:,} radio sites · catalogue {m.catalogue}"
+        f"policy: {chosen} · {_plural(a.summary.suppliers, 'supplier')} · "
+        f"{_plural(a.summary.operators, 'operator')} · "
+        f"{_plural(a.summary.radio_sites, 'radio site')} · catalogue {m.catalogue}",
+        markup=False,
     )
     _suppliers(a)
+    _assurance(a)
     _violations(a)
     _diversity(a)
     _register(a)
@@ -169,7 +289,7 @@ def print_assessment(a: Assessment) -> None:
 
 def _level(value: str) -> str:
     colour = {"low": "green", "medium": "yellow", "high": "red", "unknown": "magenta"}
-    return f"[{colour.get(value, 'white')}]{value}[/]"
+    return f"[{colour.get(value, 'white')}]{escape(value)}[/]"
 
 
 def _suppliers(a: Assessment) -> None:
@@ -195,13 +315,38 @@ def _suppliers(a: Assessment) -> None:
             if part
         )
         table.add_row(
-            f"{s.name} ({s.id})",
+            escape(f"{s.name} ({s.id})"),
             _level(s.profile),
-            s.step
-            or ("several (unknown factors)" if s.profile == "unknown" else "none: " + s.profile),
-            shown,
+            escape(
+                s.step
+                or ("several (unknown factors)" if s.profile == "unknown" else "none: " + s.profile)
+            ),
+            escape(shown),
             gaps or "—",
         )
+    console.print(table)
+
+
+def _assurance(a: Assessment, limit: int = 8) -> None:
+    section = a.assurance
+    if not section.versions:
+        return
+    table = Table(
+        title=f"Assurance: {_plural(len(section.versions), 'deployed version')} need attention; "
+        f"{_plural(section.assets_at_risk, 'critical or sensitive asset')} run them",
+        title_justify="left",
+    )
+    for column in ("version", "supplier", "why", "assets at risk"):
+        table.add_column(column, overflow="fold", justify="right" if column[0] == "a" else "left")
+    for v in section.versions[:limit]:
+        table.add_row(
+            escape(v.product),
+            escape(v.supplier),
+            escape("; ".join(section.reasons.get(r, r) for r in v.reasons)),
+            f"{v.assets_at_risk:,}",
+        )
+    if len(section.versions) > limit:
+        table.caption = f"… and {len(section.versions) - limit} more (see the report or --json)"
     console.print(table)
 
 
@@ -210,47 +355,71 @@ def _violations(a: Assessment) -> None:
         return
     rows = a.violations.violations
     table = Table(
-        title=f"Policy {a.violations.policy.id}: {len(rows)} finding(s)", title_justify="left"
+        title=f"Policy {escape(a.violations.policy.id)}: {_plural(len(rows), 'finding')}",
+        title_justify="left",
     )
-    for column in ("status", "rule", "supplier", "operator", "assets", "sites", "share"):
-        numeric = column in ("assets", "sites")
-        table.add_column(column, justify="right" if numeric else "left", overflow="fold")
+    for column in ("status", "rule", "supplier in", "assets", "people", "share"):
+        numeric = column in ("assets", "people")
+        table.add_column(
+            column,
+            justify="right" if numeric else "left",
+            overflow="fold",
+            no_wrap=numeric or column == "status",
+        )
     for v in rows:
         share = f"{v.share:.1%} > {v.max_share:.0%}" if v.share is not None else "—"
         colour = {"violation": "red", "in-transition": "yellow"}.get(v.status, "magenta")
         table.add_row(
             f"[{colour}]{v.status}[/]",
-            v.rule,
-            ", ".join(v.suppliers),
-            v.operator or "national",
+            escape(v.rule),
+            escape(f"{', '.join(v.suppliers)} in {v.operator or 'the country'}"),
             f"{v.asset_count:,}",
-            f"{v.quantity.sites:,}",
+            f"{v.people_depending:,}",
             share,
         )
     met = sum(1 for r in a.violations.rules if r.status == "met")
-    table.caption = f"{met} of {len(a.violations.rules)} rules met"
+    table.caption = (
+        f"{met} of {_plural(len(a.violations.rules), 'rule')} met; people: served by radio "
+        "sites depending on the assets (requires, managed_by)"
+    )
     console.print(table)
 
 
 def _diversity(a: Assessment) -> None:
-    table = Table(title="Supplier diversity (HHI 0–10,000)", title_justify="left")
+    table = Table(title="Supplier diversity: HHI 0–10,000 (suppliers)", title_justify="left")
     groups = [t for t in a.diversity.tables if t.kind is None]
     scopes = list(dict.fromkeys(t.scope for t in groups))
     table.add_column("group")
     for scope in scopes:
-        table.add_column(scope, justify="right")
+        table.add_column(escape(scope), justify="right")
     keyed = {(t.group, t.weight, t.scope): t for t in groups}
+    unattributed = False
     for group, weight in dict.fromkeys((t.group, t.weight) for t in groups):
         cells = []
         for scope in scopes:
             t = keyed.get((group, weight, scope))
-            cells.append("·" if t is None else f"{t.hhi:,.0f} ({t.suppliers})")
-        table.add_row(f"{group} by {weight}", *cells)
+            if t is None:
+                cells.append("·")
+                continue
+            index = "—" if t.hhi is None else f"{t.hhi:,.0f}"
+            cell = f"{index} ({t.suppliers})"
+            if t.unattributed:
+                unattributed = True
+                cell += f"\n{t.unattributed_share:.0%} no product"
+            cells.append(cell)
+        table.add_row(escape(f"{group} by {weight}"), *cells)
+    if unattributed:
+        table.caption = "no product: share of the group naming no product (not in the HHI)"
     console.print(table)
     lines = [d.text for d in a.diversity.single_supplier]
     lines += [c.text for c in a.diversity.national_concentration]
+    lines += [f"{g.rule}: {g.text}" for g in a.diversity.common_mode]
     for line in lines:
         console.print(f"  • {line}", markup=False)
+
+
+def _changed(j: Judgement) -> bool:
+    return j.override is not None and j.override is not j.computed
 
 
 def _register(a: Assessment) -> None:
@@ -259,16 +428,19 @@ def _register(a: Assessment) -> None:
     table = Table(title="Risk register: level → residual", title_justify="left")
     table.add_column("risk")
     for scope in scopes:
-        table.add_column(scope)
-    keyed = {(e.risk, e.scope): e for e in entries}
+        table.add_column(escape(scope))
+    keyed: dict[tuple[str, str], RegisterEntry] = {(e.risk, e.scope): e for e in entries}
+    marked = False
     for risk in dict.fromkeys(e.risk for e in entries):
         cells = []
         for scope in scopes:
             e = keyed[(risk, scope)]
-            mark = "*" if e.likelihood.override or e.impact.override else ""
+            mark = "*" if _changed(e.likelihood) or _changed(e.impact) else ""
+            marked = marked or bool(mark)
             cells.append(f"{_level(e.level.value)}{mark} → {_level(e.residual.value)}")
-        table.add_row(risk, *cells)
-    table.caption = "* an analyst's override in the model"
+        table.add_row(escape(risk), *cells)
+    if marked:
+        table.caption = "* an analyst's override in the model changes the computed value"
     console.print(table)
 
 
@@ -282,10 +454,10 @@ def _gaps(a: Assessment, limit: int = 8) -> None:
         table.add_column(column, overflow="fold")
     for m in missing[:limit]:
         table.add_row(
-            f"{m.measure} {m.title[:48]}",
-            m.scope,
-            m.status,
-            ", ".join(m.risks),
+            escape(f"{m.measure} {m.title}"),
+            escape(m.scope),
+            escape(m.status),
+            escape(", ".join(m.risks)),
             _level(m.highest_risk.value),
         )
     console.print(table)

@@ -35,7 +35,7 @@ def validate(ctx: typer.Context, model: ModelArg, json_out: JsonOpt = False) -> 
         console.print_json(json.dumps({"valid": True, "summary": summary.model_dump(mode="json")}))
         return
     console.print(
-        f"[green]valid[/green] {escape(str(loaded.source))}: {summary.country} · "
+        f"[green]valid[/green] {escape(str(loaded.source))}: {escape(summary.country)} · "
         f"{_count(len(summary.operators), 'operator')} · "
         f"{_count(len(summary.suppliers), 'supplier')} · {_count(summary.assets, 'asset')} · "
         f"{_count(summary.radio_sites, 'radio site')} · "
@@ -85,32 +85,34 @@ def demo(
 
     Example: [bold]fiveguard demo[/bold]  (then open fiveguard-demo/report.html)
     """
-    from fiveguard.cli.assess import JSON_NAME, REPORT_NAME, run_assessment
+    from fiveguard.cli.assess import announce_outputs, check_out_dir, run_assessment
     from fiveguard.cli.simulate import demo_simulation, print_demo_simulation
 
+    check_out_dir(out)  # before the work, and creating nothing
     with common.demo_model_path() as path:
         loaded, cat = common.model(ctx, path)
         if not json_out:
             print_summary(summarise(loaded, cat))
-        simulated, worst, section = demo_simulation(loaded, cat)
-        run_assessment(ctx, loaded, cat, policy, json_out, out, simulation=section, announce=False)
+        simulated, worst, _ = demo_simulation(loaded, cat)
+        run_assessment(
+            ctx, loaded, cat, policy, json_out, out, simulated=(simulated, worst), announce=False
+        )
     if not json_out:
         print_demo_simulation(simulated, worst)
-        console.print(
-            f"\nreport: [bold]{(out / REPORT_NAME).resolve()}[/bold]\n"
-            f"JSON:   {(out / JSON_NAME).resolve()}",
-            soft_wrap=True,
-        )
+        announce_outputs(out)
 
 
 def print_summary(summary: ModelSummary) -> None:
-    """The model summary as Rich tables."""
-    console.rule(f"[bold]{summary.name}[/bold] — {summary.country}, as of {summary.as_of}")
+    """The model summary as Rich tables; text from the model is escaped."""
+    console.rule(
+        f"[bold]{escape(summary.name)}[/bold] — {escape(summary.country)}, as of {summary.as_of}"
+    )
     console.print(
-        f"{summary.regions} regions · {summary.national_population:,} people · "
-        f"{summary.assets:,} assets · {summary.radio_sites:,} radio sites serving "
-        f"{summary.population_served:,} people ({summary.population_coverage:.0%} of residents "
-        "counted once per operator)"
+        f"{_count(summary.regions, 'region')} · {summary.national_population:,} people · "
+        f"{_count(summary.assets, 'asset')} · {_count(summary.radio_sites, 'radio site')} "
+        f"serving {summary.population_served:,} people ({summary.population_coverage:.0%} of "
+        "residents counted once per operator)",
+        markup=False,
     )
     ops = Table(title="Operators", title_justify="left")
     for column in (
@@ -126,12 +128,18 @@ def print_summary(summary: ModelSummary) -> None:
         )
     for o in summary.operators:
         ops.add_row(
-            f"{o.name} ({o.id})",
+            escape(f"{o.name} ({o.id})"),
             f"{o.subscribers:,}",
             f"{o.assets:,}",
-            f"{o.radio_sites:,}",
+            f"{o.radio_sites:,}"
+            + (f" + {o.shared_radio_sites:,} shared" if o.shared_radio_sites else ""),
             f"{o.population_served:,}",
-            ", ".join(o.shares_radio_with) or "—",
+            escape(", ".join(o.shares_radio_with)) or "—",
+        )
+    if any(o.shares_radio_with for o in summary.operators):
+        ops.caption = (
+            "with RAN sharing, a shared site counts for each operator sharing it, and its "
+            "people are split between them by subscribers"
         )
     console.print(ops)
     sup = Table(title="Suppliers", title_justify="left")
@@ -139,7 +147,11 @@ def print_summary(summary: ModelSummary) -> None:
         sup.add_column(column, justify="right" if column in ("assets", "sites") else "left")
     for s in summary.suppliers:
         sup.add_row(
-            f"{s.name} ({s.id})", s.headquarters, s.ownership, f"{s.assets:,}", f"{s.sites:,}"
+            escape(f"{s.name} ({s.id})"),
+            escape(s.headquarters),
+            escape(s.ownership),
+            f"{s.assets:,}",
+            f"{s.sites:,}",
         )
     console.print(sup)
     domains = sorted(summary.assets_by_domain)
@@ -147,10 +159,10 @@ def print_summary(summary: ModelSummary) -> None:
     grid = Table(title="Assets by domain and supplier (assets / sites)", title_justify="left")
     grid.add_column("supplier")
     for d in domains:
-        grid.add_column(d, justify="right")
+        grid.add_column(escape(d), justify="right")
     cells = {(c.supplier, c.domain): c for c in summary.by_domain_and_supplier}
     for s_id in suppliers:
-        row = [s_id]
+        row = [escape(s_id)]
         for d in domains:
             c = cells.get((s_id, d))
             row.append(

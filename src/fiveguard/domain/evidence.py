@@ -4,7 +4,7 @@ Every record has an id, a type, a title and usually a date, an issuer and a subj
 supplier id, an operator id, an asset id or a ``PRODUCT@VERSION``). Assurance records
 (evaluations, certificates, findings, assurance statements, equivalence results, SBOMs and
 vulnerability scans of them) carry the fields the assessment reads; the ``type`` field
-selects which. SBOM and scan records live in :mod:`fiveguard.domain.sbom`.
+selects which. SBOMs and vulnerability scans of them are records of this module too.
 """
 
 from __future__ import annotations
@@ -101,8 +101,21 @@ class Finding(_EvidenceBase):
     type: Literal["finding"]
     severity: Severity
     status: FindingStatus
-    affected: tuple[ProductRef, ...] = Field(min_length=1)
+    affected: tuple[ProductRef, ...] = Field(
+        default=(),
+        description="Product versions it affects; empty for a finding on a supplier as a "
+        "whole (subject: the supplier id), which concerns every version of it.",
+    )
     source: Literal["source-review", "pentest", "engineering-audit", "evaluation", "other"]
+
+    @model_validator(mode="after")
+    def _tied_to_something(self) -> Finding:
+        if not self.affected and self.subject is None:
+            raise ValueError(
+                "a finding names the versions it affects (affected) or, for a finding on a "
+                "supplier as a whole, the supplier (subject)"
+            )
+        return self
 
 
 class AssuranceStatement(_EvidenceBase):

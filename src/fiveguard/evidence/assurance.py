@@ -9,6 +9,11 @@ of support; a failed binary-equivalence check (latest check below
 ``equivalence_min_ratio``). Critical assets are those whose kind the catalogue rates
 critical or sensitive; sensitive ones sit at sensitive sites. Pure: no file, no clock.
 
+The judgements — is an evaluation or a certificate valid on a date, which finding alerts,
+which check or scan is a version's latest, which components are vulnerable — are the
+functions in the first section below. ``fiveguard.assess.signals`` uses the same ones, so
+``fiveguard assess`` and ``fiveguard evidence assurance`` read the evidence alike.
+
 :func:`signal_specs` turns vulnerable and end-of-support components into assurance
 signals for the assessment (``fiveguard.assess``), one per scan record and kind.
 """
@@ -18,8 +23,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal, TypeVar
 
 import numpy as np
+import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
 
 from fiveguard.domain.base import split_product_ref
@@ -27,16 +34,98 @@ from fiveguard.domain.catalogue import Catalogue, Criticality, EvidenceRules
 from fiveguard.domain.evidence import (
     AssuranceStatement,
     Certificate,
+    EndOfSupport,
     Equivalence,
     Evaluation,
     EvaluationResult,
     Finding,
     FindingStatus,
     Severity,
+    VulnerabilityMatch,
     VulnerabilityScan,
 )
 from fiveguard.domain.model import NetworkModel
 from fiveguard.evidence.matching import SEVERITY_RANK
+
+# ---------------------------------------------------------------------------- judgements
+# Shared with fiveguard.assess.signals: one reading of the evidence for both.
+
+EvidenceState = Literal["valid", "expired", "failed", "not-yet-valid"]
+Dated = TypeVar("Dated", Equivalence, VulnerabilityScan)
+
+
+def evaluation_end(record: Evaluation, rules: EvidenceRules) -> dt.date | None:
+    """The last day an evaluation counts: ``valid_until``, else its date plus
+    ``evaluation_valid_days``; ``None`` when it gives neither (valid without end)."""
+    if record.valid_until is not None:
+        return record.valid_until
+    if record.date is not None:
+        return record.date + dt.timedelta(days=rules.evaluation_valid_days)
+    return None
+
+
+def evaluation_state(record: Evaluation, as_of: dt.date, rules: EvidenceRules) -> EvidenceState:
+    """``failed`` (whatever its dates), ``not-yet-valid`` (dated after ``as_of``),
+    ``expired`` (past :func:`evaluation_end`) or ``valid``."""
+    if record.result is EvaluationResult.FAIL:
+        return "failed"
+    if record.date is not None and record.date > as_of:
+        return "not-yet-valid"
+    end = evaluation_end(record, rules)
+    if end is not None and end < as_of:
+        return "expired"
+    return "valid"
+
+
+def certificate_state(record: Certificate, as_of: dt.date) -> EvidenceState:
+    """``not-yet-valid`` before ``valid_from``, ``expired`` after ``valid_to``, else valid."""
+    if record.valid_from > as_of:
+        return "not-yet-valid"
+    if record.valid_to < as_of:
+        return "expired"
+    return "valid"
+
+
+def finding_alerts(record: Finding, rules: EvidenceRules) -> bool:
+    """An open finding of a severity the catalogue alerts on (``finding_alert_severities``)."""
+    return record.status is FindingStatus.OPEN and record.severity in rules.finding_alert_severities
+
+
+def finding_concerns(record: Finding, product: str, supplier: str) -> bool:
+    """Whether a finding concerns ``product`` (of ``supplier``): it lists the version in
+    ``affected``, or lists none and names the supplier as its subject (then it concerns
+    every version of that supplier)."""
+    if record.affected:
+        return product in record.affected
+    return record.subject == supplier
+
+
+def latest_per_product(records: Iterable[Dated]) -> dict[str, Dated]:
+    """Each product version's latest record: the latest date; an undated record counts as
+    the earliest; on the same date the later record in the model wins."""
+    latest: dict[str, Dated] = {}
+    for record in records:
+        held = latest.get(record.product)
+        if held is None or (record.date or dt.date.min) >= (held.date or dt.date.min):
+            latest[record.product] = record
+    return latest
+
+
+def equivalence_failed(record: Equivalence, rules: EvidenceRules) -> bool:
+    """The check's ratio is below ``equivalence_min_ratio``."""
+    return record.ratio < rules.equivalence_min_ratio
+
+
+def vulnerable_matches(scan: VulnerabilityScan, rules: EvidenceRules) -> list[VulnerabilityMatch]:
+    """Unsuppressed matches at or above ``vulnerable_min_severity``."""
+    threshold = SEVERITY_RANK[rules.vulnerable_min_severity]
+    return [m for m in scan.matches if not m.suppressed and SEVERITY_RANK[m.severity] >= threshold]
+
+
+def past_end_of_support(scan: VulnerabilityScan, as_of: dt.date) -> list[EndOfSupport]:
+    """Components whose support ended before ``as_of``."""
+    return [e for e in scan.end_of_support if e.date < as_of]
+
 
 REASONS = {
     "open-findings": "open critical or high findings",
@@ -62,6 +151,9 @@ class VersionAssurance(_Result):
     failed_evaluations: tuple[str, ...] = ()
     valid_certificates: tuple[str, ...] = ()
     expired_certificates: tuple[str, ...] = ()
+    not_yet_valid: tuple[str, ...] = Field(
+        default=(), description="Evaluations and certificates whose validity starts later."
+    )
     open_findings: tuple[str, ...] = Field(default=(), description="Ids, alert severities only.")
     vulnerable_components: tuple[str, ...] = Field(
         default=(), description="NAME VERSION: VULNERABILITY (severity)."
@@ -111,28 +203,12 @@ _LISTS = (
     "failed_evaluations",
     "valid_certificates",
     "expired_certificates",
+    "not_yet_valid",
     "open_findings",
     "vulnerable_components",
     "end_of_support",
     "statements",
 )
-
-
-def _latest(records: Iterable[object]) -> object | None:
-    ordered = sorted(records, key=lambda r: getattr(r, "date", None) or dt.date.min)
-    return ordered[-1] if ordered else None
-
-
-def _evaluation_valid(record: Evaluation, as_of: dt.date, rules: EvidenceRules) -> bool:
-    if record.result is EvaluationResult.FAIL:
-        return False
-    if record.date is not None and record.date > as_of:
-        return False
-    if record.valid_until is not None:
-        return record.valid_until >= as_of
-    if record.date is not None:
-        return record.date + dt.timedelta(days=rules.evaluation_valid_days) >= as_of
-    return True
 
 
 def version_assurance(
@@ -143,20 +219,26 @@ def version_assurance(
     fields: dict[str, list[str]] = {key: [] for key in _LISTS}
     scans: list[VulnerabilityScan] = []
     checks: list[Equivalence] = []
-    alert = set(rules.finding_alert_severities)
     for record in model.document.evidence:
         if isinstance(record, Evaluation) and product in record.products:
-            if record.result is EvaluationResult.FAIL:
-                fields["failed_evaluations"].append(record.id)
-            elif _evaluation_valid(record, as_of, rules):
-                fields["valid_evaluations"].append(record.id)
-            else:
-                fields["expired_evaluations"].append(record.id)
+            state = evaluation_state(record, as_of, rules)
+            key = {
+                "failed": "failed_evaluations",
+                "valid": "valid_evaluations",
+                "expired": "expired_evaluations",
+                "not-yet-valid": "not_yet_valid",
+            }[state]
+            fields[key].append(record.id)
         elif isinstance(record, Certificate) and product in record.products:
-            valid = record.valid_from <= as_of <= record.valid_to
-            fields["valid_certificates" if valid else "expired_certificates"].append(record.id)
-        elif isinstance(record, Finding) and product in record.affected:
-            if record.status is FindingStatus.OPEN and record.severity in alert:
+            state = certificate_state(record, as_of)
+            key = {
+                "valid": "valid_certificates",
+                "expired": "expired_certificates",
+                "not-yet-valid": "not_yet_valid",
+            }[state]
+            fields[key].append(record.id)
+        elif isinstance(record, Finding) and finding_concerns(record, product, supplier):
+            if finding_alerts(record, rules):
                 fields["open_findings"].append(record.id)
         elif isinstance(record, AssuranceStatement) and product in record.products:
             fields["statements"].append(f"{record.level} ({record.id})")
@@ -164,21 +246,16 @@ def version_assurance(
             scans.append(record)
         elif isinstance(record, Equivalence) and record.product == product:
             checks.append(record)
-    scan = _latest(scans)
-    if isinstance(scan, VulnerabilityScan):
-        threshold = SEVERITY_RANK[rules.vulnerable_min_severity]
+    scan = latest_per_product(scans).get(product)
+    if scan is not None:
         fields["vulnerable_components"] = [
             f"{m.name} {m.version or ''}: {m.vulnerability} ({m.severity.value})"
-            for m in scan.matches
-            if not m.suppressed and SEVERITY_RANK[m.severity] >= threshold
+            for m in vulnerable_matches(scan, rules)
         ]
         fields["end_of_support"] = [
-            f"{e.name} {e.version or ''} (since {e.date})"
-            for e in scan.end_of_support
-            if e.date < as_of
+            f"{e.name} {e.version or ''} (since {e.date})" for e in past_end_of_support(scan, as_of)
         ]
-    check = _latest(checks)
-    ratio = check.ratio if isinstance(check, Equivalence) else None
+    check = latest_per_product(checks).get(product)
     reasons = []
     if fields["open_findings"]:
         reasons.append("open-findings")
@@ -188,35 +265,42 @@ def version_assurance(
         reasons.append("vulnerable-components")
     if fields["end_of_support"]:
         reasons.append("end-of-support")
-    if ratio is not None and ratio < rules.equivalence_min_ratio:
+    if check is not None and equivalence_failed(check, rules):
         reasons.append("failed-equivalence")
     return VersionAssurance(
         product=product,
         supplier=supplier,
         deployed_assets=assets,
-        scan=scan.id if isinstance(scan, VulnerabilityScan) else None,
-        equivalence=check.id if isinstance(check, Equivalence) else None,
-        equivalence_ratio=ratio,
+        scan=scan.id if scan is not None else None,
+        equivalence=check.id if check is not None else None,
+        equivalence_ratio=check.ratio if check is not None else None,
         reasons=tuple(reasons),
         **{k: tuple(v) for k, v in fields.items()},
     )
 
 
-def assess_assurance(model: NetworkModel, catalogue: Catalogue) -> AssuranceReport:
-    """Per product version and supplier, and the critical or sensitive assets at risk."""
+def assess_assurance_versions(
+    model: NetworkModel, catalogue: Catalogue
+) -> tuple[VersionAssurance, ...]:
+    """The evidence on every product version the model declares, with its asset count."""
     rules = catalogue.evidence_rules
-    document = model.document
     table = model.table
     counts = np.bincount(
         table.product_version[table.product_version >= 0],
         minlength=len(table.product_versions),
     )
     deployed = dict(zip(table.product_versions, counts.tolist(), strict=True))
-    versions = tuple(
+    return tuple(
         version_assurance(f"{p.id}@{v}", p.supplier, deployed.get(f"{p.id}@{v}", 0), model, rules)
-        for p in document.products
+        for p in model.document.products
         for v in p.versions
     )
+
+
+def assess_assurance(model: NetworkModel, catalogue: Catalogue) -> AssuranceReport:
+    """Per product version and supplier, and the critical or sensitive assets at risk."""
+    document = model.document
+    versions = assess_assurance_versions(model, catalogue)
     suppliers = tuple(_supplier(s.id, versions, model) for s in document.suppliers)
     return AssuranceReport(
         as_of=document.scope.as_of,
@@ -237,7 +321,7 @@ def _supplier(
         if record.subject != supplier:
             continue
         if isinstance(record, Certificate) and not record.products:
-            state = "valid" if record.valid_from <= as_of <= record.valid_to else "not valid"
+            state = certificate_state(record, as_of)
             certificates.append(f"{record.scheme} {record.identifier}: {state} ({record.id})")
         elif isinstance(record, AssuranceStatement):
             statements.append(f"{record.level} ({record.id})")
@@ -250,31 +334,44 @@ def _supplier(
     )
 
 
+def rows_at_risk(
+    model: NetworkModel, catalogue: Catalogue, versions: Iterable[VersionAssurance]
+) -> tuple[npt.NDArray[np.bool_], dict[str, tuple[str, ...]]]:
+    """Per row of the asset table: a critical or sensitive asset (by its kind's
+    criticality, or at a sensitive site) running a version that needs attention; and the
+    reasons of each such version. Vectorised over rows."""
+    table = model.table
+    reasons = {v.product: v.reasons for v in versions if v.reasons}
+    flagged = np.asarray([pv in reasons for pv in table.product_versions] + [False], dtype=bool)
+    important = np.asarray(
+        [criticality_of(catalogue, k) is not Criticality.STANDARD for k in table.kinds] + [False],
+        dtype=bool,
+    )
+    mask: npt.NDArray[np.bool_] = flagged[table.product_version] & (
+        important[table.kind] | table.sensitive
+    )
+    return mask, reasons
+
+
+def criticality_of(catalogue: Catalogue, kind: str) -> Criticality:
+    known = catalogue.asset_kinds.get(kind)
+    return known.criticality if known is not None else Criticality.STANDARD
+
+
 def _assets_at_risk(
     model: NetworkModel, catalogue: Catalogue, versions: tuple[VersionAssurance, ...]
 ) -> Iterable[AssetAtRisk]:
     table = model.table
-    reasons = {v.product: v.reasons for v in versions if v.reasons}
-    if not reasons:
-        return
-    flagged = np.asarray([pv in reasons for pv in table.product_versions] + [False], dtype=bool)
-    criticality = [
-        catalogue.asset_kinds[k].criticality if k in catalogue.asset_kinds else Criticality.STANDARD
-        for k in table.kinds
-    ]
-    important = np.asarray([c is not Criticality.STANDARD for c in criticality], dtype=bool)
-    rows = np.flatnonzero(
-        flagged[table.product_version] & (important[table.kind] | table.sensitive)
-    )
+    mask, reasons = rows_at_risk(model, catalogue, versions)
     operators = model.document.operators
-    for row in rows.tolist():
+    for row in np.flatnonzero(mask).tolist():
         product = table.product_versions[table.product_version[row]]
         kind = table.kinds[table.kind[row]]
         yield AssetAtRisk(
             asset=str(table.ids[row]),
             operator=operators[table.operator[row]].id,
             kind=kind,
-            criticality=criticality[table.kind[row]].value,
+            criticality=criticality_of(catalogue, kind).value,
             sensitive_site=bool(table.sensitive[row]),
             product=product,
             reasons=reasons[product],
@@ -300,25 +397,23 @@ class SignalSpec:
 def signal_specs(model: NetworkModel, catalogue: Catalogue) -> list[SignalSpec]:
     """Vulnerable and end-of-support components of each product version's latest scan.
 
-    Kinds: ``vulnerable-component-critical`` and ``vulnerable-component-high`` (unsuppressed
-    matches of that severity) and ``component-end-of-support`` (components past their
-    end of support at the model's date).
+    Kinds: ``vulnerable-component-SEVERITY`` for the unsuppressed matches of each severity
+    at or above ``vulnerable_min_severity`` (packaged: high, so critical and high), and
+    ``component-end-of-support`` (components past their end of support at the model's
+    date).
     """
+    rules = catalogue.evidence_rules
     as_of = model.document.scope.as_of
     supplier_of = {p.id: p.supplier for p in model.document.products}
-    latest: dict[str, VulnerabilityScan] = {}
-    for record in model.document.evidence:
-        if isinstance(record, VulnerabilityScan):
-            held = latest.get(record.product)
-            if held is None or (record.date or dt.date.min) >= (held.date or dt.date.min):
-                latest[record.product] = record
+    scans = (r for r in model.document.evidence if isinstance(r, VulnerabilityScan))
     specs = []
-    for product, scan in latest.items():
+    for product, scan in latest_per_product(scans).items():
         supplier = supplier_of.get(split_product_ref(product)[0])
         if supplier is None:
             continue
-        for severity in (Severity.CRITICAL, Severity.HIGH):
-            hits = [m for m in scan.matches if m.severity is severity and not m.suppressed]
+        vulnerable = vulnerable_matches(scan, rules)
+        for severity in sorted(Severity, key=lambda s: -SEVERITY_RANK[s]):
+            hits = [m for m in vulnerable if m.severity is severity]
             if hits:
                 names = ", ".join(sorted({f"{m.name} {m.version or ''}".strip() for m in hits}))
                 ids = ", ".join(sorted({m.vulnerability for m in hits}))
@@ -333,7 +428,7 @@ def signal_specs(model: NetworkModel, catalogue: Catalogue) -> list[SignalSpec]:
                         date=scan.date,
                     )
                 )
-        past = [e for e in scan.end_of_support if e.date < as_of]
+        past = past_end_of_support(scan, as_of)
         if past:
             specs.append(
                 SignalSpec(

@@ -531,6 +531,14 @@ class _Checker:
                 refs, field = record.products, "products"
             elif isinstance(record, Finding):
                 refs, field = record.affected, "affected"
+                if not refs and record.subject not in self.suppliers:
+                    self.at_evidence(
+                        i,
+                        ("affected",),
+                        "a finding without affected versions must name a supplier as its "
+                        f"subject (it then concerns every version of that supplier); "
+                        f"{record.subject!r} is not a declared supplier",
+                    )
             elif isinstance(record, Equivalence | Sbom | VulnerabilityScan):
                 refs, field = (record.product,), "product"
             for j, ref in enumerate(refs):

@@ -47,8 +47,10 @@ def share_bars(
     title: str,
     width: int = 720,
 ) -> Markup:
-    """One horizontal 100 % bar per scope (national first), split by supplier share."""
-    label_w, right_w, bar_h, gap = 110, 120, 22, 10
+    """One horizontal 100 % bar per scope (national first), split by supplier share of the
+    attributed quantity; the label gives the HHI, the suppliers and the share naming no
+    product; a scope where nothing names a product gets a dashed empty bar."""
+    label_w, right_w, bar_h, gap = 110, 230, 22, 10
     top = 28
     bar_w = width - label_w - right_w
     height = top + len(tables) * (bar_h + gap) + 8
@@ -65,6 +67,14 @@ def share_bars(
             f'text-anchor="end">{_t(table.scope)}</text>'
         )
         x = float(label_w)
+        if not table.shares:
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y}" width="{bar_w}" height="{bar_h}" fill="#ffffff" '
+                f'stroke="#7F7F7F" stroke-dasharray="4 3"><title>{_t(table.scope)}: no '
+                f"asset names a product ({table.unattributed:,.0f} unattributed)</title></rect>"
+                f'<text x="{x + bar_w / 2:.1f}" y="{y + bar_h / 2 + 4:.1f}" font-size="11" '
+                f'text-anchor="middle" fill="#444444">no attributed supplier</text>'
+            )
         for share in table.shares:
             w = share.share * bar_w
             colour = colours.get(share.supplier, "#999999")
@@ -81,12 +91,29 @@ def share_bars(
                     f'text-anchor="middle" fill="{ink}">{share.share:.0%}</text>'
                 )
             x += w
+        index = "—" if table.hhi is None else f"{table.hhi:,.0f}"
+        label = f"HHI {index} · {table.suppliers} supp."
+        if table.unattributed:
+            label += f" · {table.unattributed_share:.0%} no product"
         parts.append(
             f'<text x="{label_w + bar_w + 8}" y="{y + bar_h / 2 + 4:.1f}" font-size="11">'
-            f"HHI {table.hhi:,.0f} · {table.suppliers} supp.</text>"
+            f"{_t(label)}<title>{_t(_bar_note(table))}</title></text>"
         )
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def _bar_note(table: ShareTable) -> str:
+    index = "none (no asset names a product)" if table.hhi is None else f"{table.hhi:,.0f}"
+    note = f"{table.scope}: HHI {index}, {table.suppliers} supplier(s)"
+    if table.unattributed:
+        note += (
+            f"; {table.unattributed:,.0f} ({table.unattributed_share:.0%}) name no product "
+            "and are not in the shares"
+        )
+    if table.shared_in:
+        note += f"; {table.shared_in:,.0f} on assets other operators share with it"
+    return note
 
 
 def legend(colours: Mapping[str, str], names: Mapping[str, str]) -> Markup:

@@ -14,13 +14,14 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from fiveguard.assess.context import NATIONAL
+from fiveguard.assess.context import NATIONAL, plural
 from fiveguard.assess.results import Assessment, RegisterEntry, ShareTable
 from fiveguard.report import charts
 
 SECTIONS = (
     ("summary", "Summary"),
     ("suppliers", "Supplier profiles"),
+    ("assurance", "Assurance evidence"),
     ("violations", "Restriction policy"),
     ("diversity", "Supplier diversity"),
     ("register", "Risk register"),
@@ -68,6 +69,7 @@ def _environment() -> Environment:
     env.filters["pct"] = lambda v, digits=1: "—" if v is None else f"{v:.{digits}%}"
     env.filters["num"] = lambda v: "—" if v is None else f"{v:,.0f}"
     env.filters["level"] = _level_badge
+    env.filters["count"] = lambda n, noun, many=None: plural(n, noun, many)
     return env
 
 

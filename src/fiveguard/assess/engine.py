@@ -1,0 +1,155 @@
+"""What the simulation engine (:mod:`fiveguard.simulate`) adds to the assessment.
+
+- :func:`attach_fault_impacts`: the deterministic what-if of the fault behind each
+  nation-wide concentration and single-supplier dependency (``supplier-fault:SUPPLIER``:
+  every asset on the supplier's products down) and each redundancy group on one version
+  (``product-fault:PRODUCT@VERSION``), in people without service. One what-if per
+  distinct event; the network is compiled once.
+- :func:`simulation_summary`: a Monte Carlo run and the single-supplier what-ifs, shaped
+  for the assessment's JSON (``simulation``) — the figures of the report's simulation
+  section.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fiveguard.assess.context import plural
+from fiveguard.assess.results import (
+    DistributionSummary,
+    Diversity,
+    ExceedancePoint,
+    FaultImpact,
+    ImpactFigures,
+    SimulationSummary,
+    SourceContribution,
+    WorstEvent,
+)
+from fiveguard.domain.catalogue import Catalogue
+from fiveguard.domain.model import NetworkModel
+from fiveguard.simulate import Prepared as Engine
+from fiveguard.simulate import SimulationResult, SupplierEvent, parse_event, prepare, whatif
+
+__all__ = ["Engine", "attach_fault_impacts", "prepare_engine", "simulation_summary"]
+
+TOP_SOURCES = 12
+IMPACTS = ("people_without_service", "subscribers_exposed", "assets_down", "sites_down")
+
+
+def prepare_engine(model: NetworkModel, catalogue: Catalogue) -> Engine:
+    """The model compiled for the engine, with its event sources (reusable for a run)."""
+    return prepare(model, catalogue)
+
+
+def attach_fault_impacts(
+    model: NetworkModel, catalogue: Catalogue, diversity: Diversity, engine: Engine
+) -> Diversity:
+    """``diversity`` with the what-if impact of each finding's fault attached."""
+    cache: dict[str, FaultImpact] = {}
+
+    def impact(event: str, scope: str | None) -> FaultImpact:
+        if event not in cache:
+            result = whatif(model, catalogue, [parse_event(event)], compiled=engine.compiled)
+            by_operator = {op: c.people_without_service for op, c in result.by_operator.items()}
+            cache[event] = FaultImpact(
+                event=event,
+                people_without_service=result.people_without_service,
+                by_operator=by_operator,
+                sites_down=result.sites_down,
+                text="",
+            )
+        found = cache[event]
+        return found.model_copy(update={"text": _words(found, scope)})
+
+    return diversity.model_copy(
+        update={
+            "single_supplier": tuple(
+                d.model_copy(
+                    update={
+                        "fault": impact(
+                            f"supplier-fault:{d.supplier}",
+                            None if d.scope == "national" else d.scope,
+                        )
+                    }
+                )
+                for d in diversity.single_supplier
+            ),
+            "national_concentration": tuple(
+                c.model_copy(update={"fault": impact(f"supplier-fault:{c.supplier}", None)})
+                for c in diversity.national_concentration
+            ),
+            "common_mode": tuple(
+                g.model_copy(
+                    update={
+                        "fault": impact(
+                            f"product-fault:{g.product}",
+                            g.operators[0] if len(g.operators) == 1 else None,
+                        )
+                    }
+                )
+                for g in diversity.common_mode
+            ),
+        }
+    )
+
+
+def _words(found: FaultImpact, scope: str | None) -> str:
+    what = (
+        "a fault of every product of " + found.event.split(":", 1)[1]
+        if found.event.startswith("supplier-fault:")
+        else "a fault of " + found.event.split(":", 1)[1]
+    )
+    text = (
+        f"{what} would leave {plural(found.people_without_service, 'person', 'people')} "
+        f"without service nationally ({plural(found.sites_down, 'radio site')} down)"
+    )
+    if scope is not None and scope in found.by_operator:
+        text += f", {found.by_operator[scope]:,} of them {scope}'s users"
+    return text
+
+
+def simulation_summary(
+    result: SimulationResult, worst: Sequence[SupplierEvent], top: int = TOP_SOURCES
+) -> SimulationSummary:
+    """The Monte Carlo result and supplier events as the assessment's ``simulation``."""
+    distributions = tuple(
+        DistributionSummary(
+            impact=name,
+            mean=d.mean,
+            p50=d.p50,
+            p95=d.p95,
+            p99=d.p99,
+            max=d.max,
+        )
+        for name in (*IMPACTS[:3], "assets_compromised", IMPACTS[3])
+        for d in (getattr(result.distributions, name),)
+    )
+    ranked = sorted(result.events, key=lambda e: -e.expected_people_without_service)[:top]
+    return SimulationSummary(
+        trials=result.trials,
+        seed=result.seed,
+        parameters=result.parameters,
+        distributions=distributions,
+        exceedance=tuple(
+            ExceedancePoint(people=p.people, probability=p.probability)
+            for p in result.exceedance_curve
+        ),
+        worst_supplier_events=tuple(
+            WorstEvent(
+                supplier=e.supplier,
+                event=e.event,
+                impact=ImpactFigures(**{name: getattr(e.impact, name) for name in IMPACTS}),
+            )
+            for e in worst
+        ),
+        top_sources=tuple(
+            SourceContribution(
+                source=e.source,
+                sources=e.sources,
+                annual_probability=e.annual_probability,
+                worst_people_without_service=e.impact.people_without_service,
+                expected_people_without_service=e.expected_people_without_service,
+            )
+            for e in ranked
+        ),
+    )
