@@ -41,6 +41,8 @@ from fiveguard.modelio.yamlsource import PathKey, YamlSource, parse_yaml, read_y
 
 DATA_DIR = "data"
 PACKAGE_LABEL = "fiveguard/catalog/data"
+_USERS_SHOWN = 5
+"""A message about an unknown id names at most this many of the places using it."""
 """How packaged files are named in messages."""
 
 try:  # libyaml when present: the packaged controls matrix alone is ~7,000 lines
@@ -462,7 +464,9 @@ def _control_checks(cat: Catalogue) -> Iterator[Check]:
                             ((*at, "measures", m), requirement.id)
                         )
     for measure_id, uses in unknown.items():
-        users = ", ".join(req for _, req in uses[:5]) + (" …" if len(uses) > 5 else "")
+        users = ", ".join(req for _, req in uses[:_USERS_SHOWN]) + (
+            " …" if len(uses) > _USERS_SHOWN else ""
+        )
         yield (
             [uses[0][0], ("controls", "measures")],
             f"unknown control measure {measure_id!r} (not in controls.measures), "

@@ -40,9 +40,9 @@ def generate(
     Example: [bold]fiveguard generate --sites 100000 --operators 4 --seed 1 --out big[/bold]
     """
     from fiveguard.modelio.dump import write_model
-    from fiveguard.modelio.generate import MAX_SITES, SITES_FILE, generate_model
+    from fiveguard.modelio.generate import MAX_SITES, MIN_SUPPLIERS, SITES_FILE, generate_model
 
-    _check_arguments(sites, operators, suppliers, regions, seed, MAX_SITES)
+    _check_arguments(sites, operators, suppliers, regions, seed, MAX_SITES, MIN_SUPPLIERS)
     _check_writable(out)
 
     model = generate_model(sites, operators, suppliers, seed=seed, regions=regions)
@@ -63,7 +63,13 @@ def generate(
 
 
 def _check_arguments(
-    sites: int, operators: int, suppliers: int, regions: int | None, seed: int, max_sites: int
+    sites: int,
+    operators: int,
+    suppliers: int,
+    regions: int | None,
+    seed: int,
+    max_sites: int,
+    min_suppliers: int,
 ) -> None:
     problems = [
         (option, message)
@@ -79,8 +85,9 @@ def _check_arguments(
             ("--operators", operators < 1, f"expected at least 1 operator, got {operators}"),
             (
                 "--suppliers",
-                suppliers < 2,
-                f"expected at least 2 suppliers (one low-, one high-risk profile), got {suppliers}",
+                suppliers < min_suppliers,
+                f"expected at least {min_suppliers} suppliers (one low-, one high-risk "
+                f"profile), got {suppliers}",
             ),
             (
                 "--regions",

@@ -15,9 +15,12 @@ which the model format uses as separators (``product@version``, CSV ``requires``
 ID_RE = re.compile(ID_PATTERN[1:-1])
 """Use with ``fullmatch``."""
 
+ID_MAX_LENGTH = 128
+"""The longest identifier the model format accepts."""
+
 Identifier = Annotated[
     str,
-    StringConstraints(pattern=ID_PATTERN, min_length=1, max_length=128),
+    StringConstraints(pattern=ID_PATTERN, min_length=1, max_length=ID_MAX_LENGTH),
     Field(description="An identifier: letters, digits and . _ : - (no spaces, '@', ';' or '|')."),
 ]
 

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from fiveguard.domain.base import (
+    ID_MAX_LENGTH,
     ID_RE,
     PRODUCT_REF_PATTERN,
 )
@@ -64,6 +65,8 @@ COLUMNS = (
 
 _TRUE = frozenset({"true", "yes", "1", "y"})
 _FALSE = frozenset({"false", "no", "0", "n", ""})
+_MANY_FRESH = 64
+"""Above this many new values in a chunk, first rows are found in one reversed pass."""
 
 
 # ---------------------------------------------------------------------------- parsing values
@@ -74,7 +77,7 @@ class _BadCellError(ValueError):
 
 
 def _identifier(text: str) -> str:
-    if not ID_RE.fullmatch(text) or len(text) > 128:
+    if not ID_RE.fullmatch(text) or len(text) > ID_MAX_LENGTH:
         raise _BadCellError(
             f"expected an identifier (letters, digits, '.', '_', ':', '-'), got {text!r}"
         )
@@ -231,7 +234,7 @@ class _CategoricalBuilder:
     def add(self, values: Sequence[str], first_row: int) -> None:
         index = self.index
         fresh = [v for v in dict.fromkeys(values) if v not in index]
-        if len(fresh) > 64:
+        if len(fresh) > _MANY_FRESH:
             # many distinct values: find first rows in one pass (reversed, so the first
             # occurrence is the one that stays)
             first = dict(zip(reversed(values), range(len(values) - 1, -1, -1), strict=True))
@@ -603,7 +606,7 @@ def _assemble(
 MAX_REPEATS = 20
 """At most this many problems of one kind per column are listed."""
 
-_BAD_ID = re.compile(r"^(?![A-Za-z0-9][A-Za-z0-9._:-]{0,127}$).*$", re.MULTILINE)
+_BAD_ID = re.compile(rf"^(?![A-Za-z0-9][A-Za-z0-9._:-]{{0,{ID_MAX_LENGTH - 1}}}$).*$", re.MULTILINE)
 
 
 def _check_ids(ids: list[str], problems: list[Problem], locator: SiteFileLocator) -> None:
@@ -613,7 +616,7 @@ def _check_ids(ids: list[str], problems: list[Problem], locator: SiteFileLocator
         return
     bad = 0
     for row, value in enumerate(ids):
-        if not ID_RE.fullmatch(value) or len(value) > 128 or "\n" in value:
+        if not ID_RE.fullmatch(value) or len(value) > ID_MAX_LENGTH or "\n" in value:
             problems.append(
                 Problem(
                     locator.locate(row, "id"),

@@ -23,7 +23,7 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from fiveguard.domain.base import split_product_ref
+from fiveguard.domain.base import ID_MAX_LENGTH, split_product_ref
 from fiveguard.domain.errors import InputError, Problem
 from fiveguard.domain.evidence import Evidence
 from fiveguard.modelio.jsonsource import JsonLocator, decode, parse_json, read_limited
@@ -48,8 +48,8 @@ def record_id(kind: str, product_ref: str) -> str:
     product, version = split_product_ref(product_ref)
     raw = f"{kind}-{product}-{version}"
     clean = _UNSAFE.sub("_", raw)
-    if len(clean) > 128:
-        clean = clean[:111] + "-" + hashlib.sha256(raw.encode()).hexdigest()[:16]
+    if len(clean) > ID_MAX_LENGTH:
+        clean = clean[: ID_MAX_LENGTH - 17] + "-" + hashlib.sha256(raw.encode()).hexdigest()[:16]
     return clean
 
 

@@ -47,6 +47,8 @@ COUNTRY = "XG"
 AS_OF = dt.date(2026, 6, 30)
 SITES_FILE = "sites.csv"
 MAX_SITES = 10_000_000
+MIN_SUPPLIERS = 2
+"""One supplier with a low-risk profile and one with a high-risk profile, at least."""
 """The largest model the generator writes: loading one takes about 0.8 GB per million
 sites (see benchmarks/RESULTS.md), so ten million is what a machine like ours can hold."""
 MAX_REGION_POPULATION = 1_000_000_000
@@ -143,7 +145,12 @@ def generate_model(
     ``regions`` defaults to a number that grows with the square root of ``sites``. Raises
     ValueError for sites < 1, operators < 1, suppliers < 2 or regions < 1.
     """
-    if sites < 1 or operators < 1 or suppliers < 2 or (regions is not None and regions < 1):
+    if (
+        sites < 1
+        or operators < 1
+        or suppliers < MIN_SUPPLIERS
+        or (regions is not None and regions < 1)
+    ):
         raise ValueError(
             "expected sites ≥ 1, operators ≥ 1, suppliers ≥ 2 and regions ≥ 1, got "
             f"sites={sites}, operators={operators}, suppliers={suppliers}, regions={regions}"

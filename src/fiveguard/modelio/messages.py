@@ -20,6 +20,9 @@ from fiveguard.domain.base import ID_PATTERN, PRODUCT_REF_PATTERN, VERSION_PATTE
 from fiveguard.domain.errors import Problem
 from fiveguard.modelio.yamlsource import PathKey, YamlSource
 
+_SHOWN_CHARS = 80
+"""A value quoted in a message is cut to this many characters."""
+
 _PATTERN_WORDS = {
     ID_PATTERN: "an identifier (letters, digits, '.', '_', ':', '-'; no spaces)",
     PRODUCT_REF_PATTERN: "a product version PRODUCT@VERSION, e.g. ve-core@5.2",
@@ -31,7 +34,7 @@ _PATTERN_WORDS = {
 
 def _show(value: Any) -> str:
     text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+    return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 3] + "..."
 
 
 def _strip_annotated(tp: Any) -> Any:
