@@ -131,6 +131,50 @@ def test_nationwide_concentration_above_the_threshold(diversity: Diversity) -> N
     assert ("ran", "population", "x") not in found
 
 
+def test_a_dependency_carries_the_what_if_of_its_suppliers_fault(diversity: Diversity) -> None:
+    # a fault of x takes down its 11 sites: a's six (600 people) and b's five (1,000)
+    [dependency] = [d for d in diversity.single_supplier if (d.group, d.scope) == ("ran", "b")]
+    fault = dependency.fault
+    assert fault is not None
+    assert (fault.event, fault.people_without_service, fault.sites_down) == (
+        "supplier-fault:x",
+        1_600,
+        11,
+    )
+    assert fault.by_operator == {"a": 600, "b": 1_000}
+    assert fault.text.endswith("(11 radio sites down), 1,000 of them b's users")
+    [concentration] = [
+        c for c in diversity.national_concentration if (c.group, c.weight) == ("ran", "sites")
+    ]
+    assert concentration.fault == fault.model_copy(update={"text": concentration.fault.text})
+
+
+def test_the_what_if_keeps_users_who_can_roam_onto_a_partner_with_radio_up() -> None:
+    """a (roams onto b) runs two x sites of 300 people; b runs a y site of 100 people and
+    an x site of 50, all in one region. A fault of x: a's users roam onto b's y site, b's
+    50 people have no partner: 50 people without service, 3 sites down."""
+    model = build(
+        suppliers=[supplier("x"), supplier("y")],
+        products=[product("x-gnb", "x", "ran.gnb"), product("y-gnb", "y", "ran.gnb")],
+        operators=[operator("a", roaming=["b"]), operator("b")],
+        sites=[
+            site("a1", "a", "x-gnb@1", population=300, region="R1"),
+            site("a2", "a", "x-gnb@1", population=300, region="R1"),
+            site("b1", "b", "y-gnb@1", population=100, region="R1"),
+            site("b2", "b", "x-gnb@1", population=50, region="R1"),
+        ],
+    )
+    d = run(model).diversity
+    [dependency] = [x for x in d.single_supplier if (x.group, x.scope) == ("ran", "a")]
+    assert dependency.fault is not None
+    fault = dependency.fault
+    assert (fault.people_without_service, fault.sites_down) == (50, 3)
+    assert fault.by_operator == {"a": 0, "b": 50}
+    assert "would leave 50 people without service nationally (3 radio sites down), 0 of them" in (
+        fault.text
+    )
+
+
 def test_a_group_with_no_attributed_supplier_has_no_hhi_and_shows_what_is_unattributed() -> None:
     model = build(
         suppliers=[supplier("x")],
@@ -194,6 +238,8 @@ def test_a_redundancy_group_on_one_version_is_reported_with_the_people_depending
     assert (group.holders, group.sites, group.people) == (4, 4, 1_000)
     assert "runs one version, x-amf@1, on both members" in group.text
     assert group.fault is not None and group.fault.event == "product-fault:x-amf@1"
+    # b's pool mixes versions and survives: only a's four sites go down
+    assert (group.fault.people_without_service, group.fault.sites_down) == (1_000, 4)
     # a common-mode group makes R4 at least medium for a, named in the facts
     r4 = next(e for e in result.risk_register.entries if (e.risk, e.scope) == ("R4", "a"))
     assert any("common-mode-version" in f.text for f in r4.likelihood.facts)

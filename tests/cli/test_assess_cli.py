@@ -104,7 +104,32 @@ def test_a_bad_policy_file_is_exit_2_with_located_problems_and_nothing_written(
 
 def test_an_unknown_preset_is_exit_2() -> None:
     code, _, err = run("assess", str(EXAMPLE), "--policy", "XX-2020")
-    assert code == 2 and "unknown policy 'XX-2020'" in err and "UK-2020-01" in err
+    assert code == 2 and "command line: --policy: unknown policy 'XX-2020'" in err
+    assert "UK-2020-01" in err and "Traceback" not in err
+
+
+def test_the_demo_refuses_a_bad_policy_before_any_work(tmp_path: Path) -> None:
+    out_dir = tmp_path / "demo"
+    code, out, err = run("demo", "--policy", "XX-2020", "--out", str(out_dir))
+    assert code == 2 and "command line: --policy: unknown policy 'XX-2020'" in err
+    assert out == "" and not out_dir.exists()
+
+
+def test_the_terminal_shows_the_assurance_section_the_json_holds() -> None:
+    code, out, err = run("assess", str(EXAMPLE), "--trials", "0")
+    assert code == 0, err
+    _, document, _ = run("assess", str(EXAMPLE), "--trials", "0", "--json")
+    section = json.loads(document)["assurance"]
+    versions, at_risk = len(section["versions"]), section["assets_at_risk"]
+    assert versions > 1 and at_risk > 1  # the plural title below
+    flat = re.sub(r"\s+", " ", out)
+    assert (
+        f"Assurance: {versions} deployed versions need attention; "
+        f"{at_risk} critical or sensitive assets run them"
+    ) in flat
+    table = out[out.index("Assurance:") : out.index("Policy UK-2020-01")]
+    for v in section["versions"][:8]:
+        assert f"│ {v['product']} " in table, v["product"]
 
 
 def test_a_bad_model_is_exit_2(tmp_path: Path) -> None:
@@ -368,4 +393,7 @@ def test_missing_measure_titles_wrap_at_80_columns(monkeypatch: pytest.MonkeyPat
         first_column
     )
     assert "existing 5G standards" in first_column
+    _, document, _ = run("assess", str(EXAMPLE), "--trials", "0", "--json")
+    missing = len(json.loads(document)["gaps"]["missing"])
+    assert missing > 8 and f"… and {missing - 8} more (see the report or --json)" in table
     assert all(len(line) <= 80 for line in out.splitlines())

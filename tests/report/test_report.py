@@ -254,3 +254,40 @@ def test_an_override_that_confirms_the_computed_value_says_so(
     out = render_report(demo_assessment.model_copy(update={"risk_register": register}))
     assert "override confirms it" in out
     assert "override → " in render_report(demo_assessment)  # the demo's changes the value
+
+
+def test_the_exceedance_chart_places_points_on_log_axes() -> None:
+    from fiveguard.report.simulation import exceedance_chart
+    from fiveguard.simulate.results import CurvePoint
+
+    # 100 trials: x from 10^3 to 10^5 over 64…624, y from 1 to 10^-2 over 34…256
+    curve = [
+        CurvePoint(people=1_000, probability=1.0),
+        CurvePoint(people=100_000, probability=0.01),
+    ]
+    svg = exceedance_chart(curve, 100)
+    assert 'points="64.0,34.0 624.0,256.0"' in svg
+    assert parse(svg).errors == []
+
+
+def test_the_exceedance_chart_of_a_single_trial_draws() -> None:
+    from fiveguard.report.simulation import exceedance_chart
+    from fiveguard.simulate.results import CurvePoint
+
+    # one simulated year that lost service: every probability is 1, the axis still spans
+    # a decade (it used to divide by zero)
+    svg = exceedance_chart([CurvePoint(people=5_000, probability=1.0)], 1)
+    page = parse(svg)
+    assert page.errors == [] and "polyline" in page.tags
+    assert "5,000 people or more: 1 per year" in svg
+
+
+def test_the_diversity_findings_show_their_what_if(html: str, demo_assessment: Assessment) -> None:
+    from markupsafe import escape
+
+    dv = demo_assessment.diversity
+    found = [*dv.single_supplier, *dv.national_concentration, *dv.common_mode]
+    assert found
+    for finding in found:
+        assert finding.fault is not None
+        assert f"What if: {escape(finding.fault.text)}." in html, finding.fault.event

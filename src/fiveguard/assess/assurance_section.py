@@ -165,12 +165,16 @@ def assurance_headline(section: AssuranceSection) -> list[str]:
         lines.append(
             f"{v.product} ({v.supplier}) needs attention — "
             + "; ".join(REASONS[r] for r in v.reasons)
-            + f": {plural(v.assets_at_risk, 'critical or sensitive asset')} run it"
+            + f": {plural(v.assets_at_risk, 'critical or sensitive asset')} "
+            + ("runs it" if v.assets_at_risk == 1 else "run it")
         )
     if only_unevaluated:
         assets = sum(v.assets_at_risk for v in only_unevaluated)
+        one = len(only_unevaluated) == 1
         lines.append(
-            f"{plural(len(only_unevaluated), 'more deployed version')} have no valid evaluation "
-            f"or certificate; {plural(assets, 'critical or sensitive asset')} run them"
+            f"{plural(len(only_unevaluated), 'more deployed version')} "
+            f"{'has' if one else 'have'} no valid evaluation or certificate; "
+            f"{plural(assets, 'critical or sensitive asset')} {'runs' if assets == 1 else 'run'} "
+            f"{'it' if one else 'them'}"
         )
     return lines

@@ -18,6 +18,7 @@ from fiveguard.assess.results import CommonModeGroup
 from fiveguard.domain.graph import ragged_ranges
 
 NAMED_MEMBERS = 6
+PAIR = 2  # two members read "both"
 
 
 def common_mode_groups(prep: Prepared) -> tuple[CommonModeGroup, ...]:
@@ -98,7 +99,7 @@ def _group(prep: Prepared, rule: str, members: np.ndarray, holders: np.ndarray) 
         sites=sites,
         text=(
             f"the redundancy group {{any: {shown}}} of {', '.join(operators)} runs one version, "
-            f"{version}, on {'both' if len(names) == 2 else f'all {len(names)}'} members: one "
+            f"{version}, on {'both' if len(names) == PAIR else f'all {len(names)}'} members: one "
             f"fault of that version stops the whole group; {plural(n_holders, 'asset')} "
             f"require{'s' if n_holders == 1 else ''} it, and "
             f"{plural(people, 'person', 'people')} are served by "

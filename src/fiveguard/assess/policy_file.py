@@ -77,6 +77,9 @@ def _duplicate_ids(rules: object, source: YamlSource) -> Iterator[Problem]:
 
 
 RULE_TYPES = ("exclude", "cap")
+# pydantic locates a rule's field as ("rules", INDEX, RULE_TYPE, FIELD)
+RULE_TYPE_AT = 2
+RULE_FIELD_LOC = 4
 
 
 def _located(exc: ValidationError, source: YamlSource) -> list[Problem]:
@@ -88,14 +91,15 @@ def _located(exc: ValidationError, source: YamlSource) -> list[Problem]:
         path = tuple(
             part
             for i, part in enumerate(loc)
-            if not (i == 2 and loc[0] == "rules" and part in RULE_TYPES)
+            if not (i == RULE_TYPE_AT and loc[0] == "rules" and part in RULE_TYPES)
         )
         message = describe(error, RestrictionPolicy, path)
-        if error["type"] == "extra_forbidden" and len(loc) == 4 and loc[2] in RULE_TYPES:
-            fields = (ExcludeRule if loc[2] == "exclude" else CapRule).model_fields
-            article = "an" if loc[2] == "exclude" else "a"
+        rule_type = loc[RULE_TYPE_AT] if len(loc) == RULE_FIELD_LOC else None
+        if error["type"] == "extra_forbidden" and rule_type in RULE_TYPES:
+            fields = (ExcludeRule if rule_type == "exclude" else CapRule).model_fields
+            article = "an" if rule_type == "exclude" else "a"
             message = (
-                f"unknown field {path[-1]!r}; {article} {loc[2]} rule has: {', '.join(fields)}"
+                f"unknown field {path[-1]!r}; {article} {rule_type} rule has: {', '.join(fields)}"
             )
         problem = source.problem(path, message)
         if problem not in problems:

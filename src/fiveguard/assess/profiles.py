@@ -31,6 +31,7 @@ from fiveguard.domain.network import PROFILE_FACTORS, FactorScore, Supplier
 
 LEVELS = (Level.LOW, Level.MEDIUM, Level.HIGH)
 QUALITY = "product_quality"
+NAMED_VERSIONS = 5  # versions named in a note; the rest counted
 
 
 def level_of(rank: int) -> Level:
@@ -99,7 +100,8 @@ def adjust_quality(
             uncovered = sorted(deployed - covered)
             note = (
                 f"lowering evidence does not cover every deployed version (not covered: "
-                f"{', '.join(uncovered[:5])}{' …' if len(uncovered) > 5 else ''}); not moved"
+                f"{', '.join(uncovered[:NAMED_VERSIONS])}"
+                f"{' …' if len(uncovered) > NAMED_VERSIONS else ''}); not moved"
             )
     effective = level_of(low_rank) if low_rank == high_rank else None
     return FactorBounds(scored, effective, level_of(low_rank), level_of(high_rank), moved, note)

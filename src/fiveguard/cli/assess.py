@@ -79,12 +79,11 @@ def assess_command(
     trials: TrialsOpt = DEFAULT_TRIALS,
     seed: SeedOpt = 0,
 ) -> None:
-    """Assess a model: supplier profiles, assurance evidence, restriction policy, diversity,
-    R1–R9, toolbox gap, and a Monte Carlo simulation of supplier-level events.
+    """Assess a model: profiles, assurance, policy, diversity, R1–R9, gaps, simulation.
 
-    Exit code 0 when the assessment ran (violations are results, not errors); 2 on bad
-    input (model, catalogue, policy file, an --out directory that cannot be written), with
-    every problem located.
+    Exit code 0 when the assessment ran (violations are results, not errors).
+
+    Exit code 2 on bad input (model, catalogue, policy, --out), every problem located.
 
     Example: [bold]fiveguard assess national.yaml --policy BE-2020-07 --out report/[/bold]
     """
@@ -179,7 +178,8 @@ def resolve_policy(value: str | None, cat: Catalogue) -> tuple[RestrictionPolicy
     raise InputError.at(
         f"unknown policy {value!r}: not a preset ({', '.join(cat.policies)}) and not a "
         "YAML file; give a preset id, a policy file, or 'none'",
-        "--policy",
+        COMMAND_LINE,
+        path="--policy",
     )
 
 
@@ -331,9 +331,12 @@ def _assurance(a: Assessment, limit: int = 8) -> None:
     section = a.assurance
     if not section.versions:
         return
+    one = len(section.versions) == 1
     table = Table(
-        title=f"Assurance: {_plural(len(section.versions), 'deployed version')} need attention; "
-        f"{_plural(section.assets_at_risk, 'critical or sensitive asset')} run them",
+        title=f"Assurance: {_plural(len(section.versions), 'deployed version')} "
+        f"{'needs' if one else 'need'} attention; "
+        f"{_plural(section.assets_at_risk, 'critical or sensitive asset')} "
+        f"{'runs' if section.assets_at_risk == 1 else 'run'} {'it' if one else 'them'}",
         title_justify="left",
     )
     for column in ("version", "supplier", "why", "assets at risk"):
@@ -460,4 +463,6 @@ def _gaps(a: Assessment, limit: int = 8) -> None:
             escape(", ".join(m.risks)),
             _level(m.highest_risk.value),
         )
+    if len(missing) > limit:
+        table.caption = f"… and {len(missing) - limit} more (see the report or --json)"
     console.print(table)

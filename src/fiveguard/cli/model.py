@@ -85,12 +85,18 @@ def demo(
 
     Example: [bold]fiveguard demo[/bold]  (then open fiveguard-demo/report.html)
     """
-    from fiveguard.cli.assess import announce_outputs, check_out_dir, run_assessment
+    from fiveguard.cli.assess import (
+        announce_outputs,
+        check_out_dir,
+        resolve_policy,
+        run_assessment,
+    )
     from fiveguard.cli.simulate import demo_simulation, print_demo_simulation
 
     check_out_dir(out)  # before the work, and creating nothing
     with common.demo_model_path() as path:
         loaded, cat = common.model(ctx, path)
+        resolve_policy(policy, cat)  # a bad --policy fails before anything is printed or run
         if not json_out:
             print_summary(summarise(loaded, cat))
         simulated, worst, _ = demo_simulation(loaded, cat)

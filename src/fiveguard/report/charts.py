@@ -27,6 +27,7 @@ PALETTE = (
 )
 """Okabe–Ito colours, then grey and black; suppliers beyond nine repeat with a hatch."""
 
+MIN_LABELLED_WIDTH = 34  # px: a narrower bar segment has no room for "100%"
 LEVEL_FILL = {"low": "#d9f0d3", "medium": "#fee8a8", "high": "#f4a6a0"}
 LEVEL_INK = {"low": "#1b5e20", "medium": "#7a4f00", "high": "#8b1a1a"}
 FONT = "font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif"
@@ -84,7 +85,7 @@ def share_bars(
                 f"<title>{_t(share.supplier)}: {share.share:.1%} "
                 f"({share.quantity:,.0f})</title></rect>"
             )
-            if w > 34:
+            if w > MIN_LABELLED_WIDTH:
                 ink = "#000000" if colour in ("#F0E442", "#E69F00", "#56B4E9") else "#ffffff"
                 parts.append(
                     f'<text x="{x + w / 2:.1f}" y="{y + bar_h / 2 + 4:.1f}" font-size="11" '

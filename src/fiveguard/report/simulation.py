@@ -105,7 +105,12 @@ def exceedance_chart(curve: Sequence[CurvePoint], trials: int, width: int = 640)
         return head + f'<text x="{left}" y="60" font-size="12">no year lost service</text></svg>'
     x_lo = math.floor(math.log10(points[0].people))
     x_hi = max(math.ceil(math.log10(points[-1].people)), x_lo + 1)
-    y_lo = min(math.floor(math.log10(1.0 / trials)), math.floor(math.log10(points[-1].probability)))
+    # at least one decade down: with a single trial every probability is 1 (log 0)
+    y_lo = min(
+        math.floor(math.log10(1.0 / trials)),
+        math.floor(math.log10(points[-1].probability)),
+        -1,
+    )
     plot_w, plot_h = width - left - right, height - top - bottom
 
     def x(people: float) -> float:
