@@ -28,7 +28,7 @@ def ready(catalogue: Catalogue) -> Prepared:
 def same(a: TrialImpacts, b: TrialImpacts) -> bool:
     return all(
         np.array_equal(getattr(a, name), getattr(b, name))
-        for name in ("national", "by_operator", "by_region", "services")
+        for name in ("national", "by_operator", "by_region", "service_assets")
     )
 
 

@@ -50,8 +50,9 @@ def test_every_event_type_parses() -> None:
         ("vendor-hack:x", None, "unknown event type 'vendor-hack'"),
         ("product-fault:nv-amf", None, "PRODUCT@VERSION"),
         ("region-power:XS-N", None, "needs --hours"),
-        ("region-power:XS-N", 0.0, "positive number"),
-        ("region-power:XS-N", float("nan"), "positive number"),
+        ("region-power:XS-N", 0.0, "positive, finite number"),
+        ("region-power:XS-N", float("nan"), "positive, finite number"),
+        ("region-power:XS-N", float("inf"), "positive, finite number"),
     ],
 )
 def test_malformed_events_are_input_errors(text: str, hours: float | None, message: str) -> None:
@@ -90,8 +91,10 @@ def test_unknown_targets_are_input_errors_naming_what_is_known(
     small: NetworkModel, catalogue: Catalogue, event: Event, message: str
 ) -> None:
     compiled = compile_network(small, catalogue)
-    with pytest.raises(InputError, match=message.replace("(", r"\(")):
+    with pytest.raises(InputError, match=message.replace("(", r"\(")) as caught:
         resolve_events(small, compiled, [[event]])
+    # located like a malformed event: the option and the event as written
+    assert caught.value.problems[0].location.path == f"--event '{event.type.value}:{event.target}'"
 
 
 def test_near_matches_come_closest_first_and_stay_quick_on_a_million_ids() -> None:

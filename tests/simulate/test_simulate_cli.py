@@ -9,10 +9,14 @@ import shlex
 from pathlib import Path
 
 import pytest
+from oracle import Oracle
 from typer.testing import CliRunner
 
 import fiveguard.cli  # noqa: F401  (registers the commands)
+from fiveguard.catalog import default_catalogue
 from fiveguard.cli.app import app
+from fiveguard.modelio.load import load_model
+from fiveguard.simulate.events import Event, Mode, parse_event
 
 ROOT = Path(__file__).parents[2]
 EXAMPLE = ROOT / "examples" / "small" / "model.yaml"
@@ -64,7 +68,7 @@ def test_whatif_prints_tables_on_the_terminal() -> None:
         (["-e", "product-fault:nv-amf@7"], "has no version '7'"),
         (["-e", "asset-down:nowhere"], "unknown asset 'nowhere'"),
         (["-e", "region-power:XS-N"], "needs --hours"),
-        (["-e", "region-power:XS-N", "--hours", "-1"], "positive number"),
+        (["-e", "region-power:XS-N", "--hours", "-1"], "positive, finite number"),
         (["-e", "supplier-update:nordvik", "--mode", "chaos"], "chaos"),
     ],
 )
@@ -89,6 +93,20 @@ def test_an_option_with_no_event_to_apply_to_is_ignored_with_a_warning(
     assert code == 0
     assert warning in err and "it is ignored" in err
     assert json.loads(out)["assets_down"] > 0
+
+
+def test_cluster_options_with_no_effect_are_ignored_with_a_warning() -> None:
+    args = ("simulate", str(EXAMPLE), "--trials", "64", "--json")
+    code, out, err = run(*args, "--workers", "1", "--scheduler-timeout", "3")
+    assert code == 0 and json.loads(out)["trials"] == 64
+    assert "warning: --scheduler-timeout applies with --scheduler only" in err
+    assert "--workers" not in err
+    # an unreachable scheduler still fails, after saying --workers is not used
+    unreachable = ("--scheduler", "tcp://127.0.0.1:9", "--scheduler-timeout", "1")
+    code, _, err = run(*args, "--workers", "2", *unreachable)
+    assert code == 2
+    assert "warning: --workers applies to local processes only" in err
+    assert "cannot reach the Dask scheduler" in err
 
 
 def test_options_that_apply_give_no_warning() -> None:
@@ -219,11 +237,22 @@ def worked_example() -> tuple[str, list[tuple[list[str], list[int]]]]:
     return model, rows
 
 
+def events_of(args: list[str]) -> list[Event]:
+    """The events of a ``whatif`` command line (``-e`` with ``--mode`` and ``--hours``)."""
+    options = dict(zip(args[::2], args[1::2], strict=True))
+    mode = Mode(options["--mode"]) if "--mode" in options else None
+    hours = float(options["--hours"]) if "--hours" in options else None
+    texts = [value for flag, value in zip(args[::2], args[1::2], strict=True) if flag == "-e"]
+    return [parse_event(text, mode=mode, hours=hours) for text in texts]
+
+
 def test_the_worked_example_of_the_docs_gives_the_numbers_it_states(tmp_path: Path) -> None:
     model, rows = worked_example()
     path = tmp_path / "model.yaml"
     path.write_text(model, encoding="utf-8")
     assert len(rows) == 4
+    catalogue = default_catalogue()
+    oracle = Oracle(load_model(path, catalogue), catalogue)
     for args, expected in rows:
         code, out, err = run("whatif", str(path), *args, "--json")
         assert code == 0, err
@@ -239,3 +268,66 @@ def test_the_worked_example_of_the_docs_gives_the_numbers_it_states(tmp_path: Pa
             )
         ]
         assert got == expected, args
+        assert list(oracle.impact(events_of(args)).national.values()) == expected, args
+    # "a.ran-s carries emergency calls …: 1 of its 1 carrying asset"
+    _, out, _ = run("whatif", str(path), *rows[1][0], "--json")
+    assert json.loads(out)["critical_service_assets"] == {
+        "emergency-calls": {"affected": 1, "carrying": 1}
+    }
+    assert "1 of its 1 carrying asset" in DOC.read_text(encoding="utf-8")
+    _, out, _ = run("whatif", str(path), *rows[1][0])
+    assert "Critical services affected: emergency-calls (1 of 1 carrying assets)" in out
+
+
+def table_after(marker: str) -> list[list[str]]:
+    """The body rows of the first Markdown table after ``marker`` in docs/simulation.md."""
+    lines = DOC.read_text(encoding="utf-8").split(marker, 1)[1].strip().splitlines()
+    rows = []
+    for line in lines[2:]:  # past the header and its rule
+        if not line.startswith("|"):
+            break
+        rows.append([c.strip().strip("`") for c in line.strip().strip("|").split("|")])
+    return rows
+
+
+def test_the_monte_carlo_figures_of_the_worked_example_are_what_simulate_gives(
+    tmp_path: Path,
+) -> None:
+    model, _ = worked_example()
+    path = tmp_path / "model.yaml"
+    path.write_text(model, encoding="utf-8")
+    code, out, err = run(
+        "simulate", str(path), "--trials", "10000", "--seed", "1", "--workers", "1", "--json"
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    sources = {e["source"]: e for e in data["events"]}
+    rows = table_after("<!-- worked-example-sources -->")
+    assert len(rows) == 3
+    for source, probability, worst, people, exposed in rows:
+        e = sources[source]
+        assert e["annual_probability"] == float(probability), source
+        assert e["impact"]["people_without_service"] == int(worst), source
+        assert e["expected_people_without_service"] == pytest.approx(float(people), abs=0.01)
+        assert e["expected_subscribers_exposed"] == pytest.approx(float(exposed), abs=0.01)
+    [(_, mean, p50, p95, p99, most)] = table_after("<!-- worked-example-distribution -->")
+    people = data["distributions"]["people_without_service"]
+    assert people["mean"] == pytest.approx(float(mean), abs=0.005)
+    assert [people["p50"], people["p95"], people["p99"], people["max"]] == [
+        int(p50),
+        int(p95),
+        int(p99),
+        int(most),
+    ]
+    # and the figures quoted in the text around the tables
+    text = DOC.read_text(encoding="utf-8")
+    expected_sum = sum(e["expected_people_without_service"] for e in data["events"])
+    everybody = data["exceedance_curve"][-1]
+    assert everybody["people"] == people["max"] == 4600
+    for quoted in (
+        f"lists {len(data['events'])} event sources",
+        f"in {everybody['probability'] * 100:.2f} % of the years",
+        f"add up to {expected_sum:.1f} people a year",
+        f"is hit in {data['critical_services']['emergency-calls'] * 100:.1f} % of the years",
+    ):
+        assert quoted in text

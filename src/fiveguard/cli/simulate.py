@@ -87,19 +87,9 @@ def _warn_unused(events: list[Event], mode: Mode | None, hours: float | None) ->
     """Say so on stderr when ``--mode`` or ``--hours`` has no event to apply to."""
     types = {e.type for e in events}
     if mode is not None and EventType.SUPPLIER_UPDATE not in types:
-        err_console.print(
-            "warning: --mode applies to supplier-update events only, and none was given; "
-            "it is ignored",
-            markup=False,
-            soft_wrap=True,
-        )
+        _warn("--mode applies to supplier-update events only, and none was given")
     if hours is not None and EventType.REGION_POWER not in types:
-        err_console.print(
-            "warning: --hours applies to region-power events only, and none was given; "
-            "it is ignored",
-            markup=False,
-            soft_wrap=True,
-        )
+        _warn("--hours applies to region-power events only, and none was given")
 
 
 @app.command()
@@ -110,7 +100,7 @@ def simulate(
     seed: Annotated[int, typer.Option(min=0, help="Seed of the random streams.")] = 0,
     workers: Annotated[
         int | None,
-        typer.Option(min=1, help="Local worker processes (default: one per CPU)."),
+        typer.Option(min=1, help="Local worker processes (default: one per CPU, at most 8)."),
     ] = None,
     scheduler: Annotated[
         str | None,
@@ -144,6 +134,7 @@ def simulate(
             f"expected a positive number of seconds, got {scheduler_timeout:g}",
             path="--scheduler-timeout",
         )
+    _warn_unused_cluster_options(ctx, address, workers)
     loaded, cat = common.model(ctx, model)
     ready = prepare(loaded, cat)
     started = time.perf_counter()
@@ -173,6 +164,24 @@ def simulate(
         console.print_json(result.model_dump_json())
         return
     print_simulation(result, time.perf_counter() - started)
+
+
+def _warn_unused_cluster_options(
+    ctx: typer.Context, address: str | None, workers: int | None
+) -> None:
+    """Say so on stderr when ``--workers`` or ``--scheduler-timeout`` has no effect."""
+    if address is not None and workers is not None:
+        _warn(
+            "--workers applies to local processes only; with --scheduler the cluster's "
+            "workers run the trials"
+        )
+    given = ctx.get_parameter_source("scheduler_timeout")
+    if address is None and given is not None and given.name != "DEFAULT":
+        _warn("--scheduler-timeout applies with --scheduler only, and none was given")
+
+
+def _warn(message: str) -> None:
+    err_console.print(f"warning: {message}; it is ignored", markup=False, soft_wrap=True)
 
 
 # ---------------------------------------------------------------------------- output
@@ -205,8 +214,13 @@ def print_whatif(result: WhatIfResult) -> None:
         for region, c in regions:
             by_region.add_row(*_counts_row(region, c))
         console.print(by_region)
-    services = ", ".join(result.critical_services) or "none"
-    console.print(f"Critical services affected: {services}", markup=False)
+    services = ", ".join(
+        f"{service} ({hit.affected:,} of {hit.carrying:,} carrying assets)"
+        if (hit := result.critical_service_assets.get(service))
+        else service
+        for service in result.critical_services
+    )
+    console.print(f"Critical services affected: {services or 'none'}", markup=False)
 
 
 def _distribution_row(label: str, d: Distribution) -> list[str]:

@@ -36,6 +36,9 @@ FloatArray = npt.NDArray[np.float64]
 MAX_RUNS = 2048
 """Runs are OR-ed one by one (a Python loop) only when there are at most this many and
 they average 16 rows or more; otherwise every row gathers its own (vectorised)."""
+GROUP_MEMBERS = 2
+"""Entries with at least this many members are computed as ``any:`` groups; an entry of
+one member reads that member's row directly."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -452,7 +455,7 @@ def _requires_levels(
     # a group is computed at the lowest level of the classes that use it
     group_level = np.full(sizes.shape[0], np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(group_level, entries.ids, level[owner])
-    is_group = (sizes >= 2) & (group_level < np.iinfo(np.int64).max)
+    is_group = (sizes >= GROUP_MEMBERS) & (group_level < np.iinfo(np.int64).max)
     groups = np.flatnonzero(is_group)
     groups = groups[np.lexsort((-sizes[groups], group_level[groups]))]
     source = np.full(sizes.shape[0], -1, dtype=np.int64)

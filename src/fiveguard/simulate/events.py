@@ -105,7 +105,9 @@ def parse_event(text: str, *, mode: Mode | None = None, hours: float | None = No
         if hours is None:
             raise InputError.at("a region-power event needs --hours H (its duration)", path=where)
         if not math.isfinite(hours) or hours <= 0:
-            raise InputError.at(f"--hours must be a positive number, got {hours:g}", path=where)
+            raise InputError.at(
+                f"--hours must be a positive, finite number of hours, got {hours:g}", path=where
+            )
     return Event(
         event_type,
         target,
@@ -280,7 +282,7 @@ class _Targets:
         self.versions = {v: i for i, v in enumerate(compiled.versions)}
 
     def add(self, columns: dict[str, list[object]], trial: int, event: Event) -> None:
-        where = f"--event {event.type.value}:{event.target}"
+        where = "--event " + repr(f"{event.type.value}:{event.target}")
         t = event.type
         if t in (EventType.SUPPLIER_UPDATE, EventType.SUPPLIER_FAULT):
             supplier = self.suppliers.get(event.target)

@@ -300,6 +300,14 @@ def _plane_sums(plane: Plane, terms: Sequence[Terms], n_out: int, trials: int) -
     return np.concatenate(out, axis=1)
 
 
+def carrying_assets(compiled: CompiledNetwork) -> npt.NDArray[np.int64]:
+    """``(S,)``: per critical service, the assets that carry it."""
+    n = len(compiled.services)
+    service = np.repeat(np.arange(n, dtype=np.int64), np.diff(compiled.service_ptr))
+    sizes = compiled.class_size[compiled.service_classes]
+    return np.bincount(service, weights=sizes, minlength=n).astype(np.int64)
+
+
 # ---------------------------------------------------------------------------- distributions
 
 

@@ -31,6 +31,13 @@ class Counts(_Result):
     sites_down: int = Field(description="Sum of the sites of the assets that are down.")
 
 
+class ServiceHit(_Result):
+    """How much of one critical service an event takes out."""
+
+    affected: int = Field(description="Assets carrying the service that are down or compromised.")
+    carrying: int = Field(description="Assets carrying it (listing it in critical_services).")
+
+
 class Impact(Counts):
     """A deterministic impact, nationally and broken down."""
 
@@ -40,6 +47,11 @@ class Impact(Counts):
     )
     critical_services: tuple[str, ...] = Field(
         description="Critical services carried by an asset that is down or compromised."
+    )
+    critical_service_assets: dict[str, ServiceHit] = Field(
+        default_factory=dict,
+        description="For each service of critical_services, how many of the assets carrying "
+        "it are down or compromised, of how many.",
     )
 
 

@@ -10,7 +10,13 @@ import numpy.typing as npt
 
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.simulate.compile import CompiledNetwork
-from fiveguard.simulate.metrics import IMPACT_FIELDS, TrialImpacts, exceedance_curve, summarise
+from fiveguard.simulate.metrics import (
+    IMPACT_FIELDS,
+    TrialImpacts,
+    carrying_assets,
+    exceedance_curve,
+    summarise,
+)
 from fiveguard.simulate.results import (
     CurvePoint,
     Distribution,
@@ -43,14 +49,6 @@ def distributions(values: npt.NDArray[np.int64], catalogue: Catalogue) -> Distri
             ),
         )
     return Distributions(**out)
-
-
-def carrying_assets(compiled: CompiledNetwork) -> npt.NDArray[np.int64]:
-    """``(S,)``: per critical service, the assets that carry it."""
-    n = len(compiled.services)
-    service = np.repeat(np.arange(n, dtype=np.int64), np.diff(compiled.service_ptr))
-    sizes = compiled.class_size[compiled.service_classes]
-    return np.bincount(service, weights=sizes, minlength=n).astype(np.int64)
 
 
 def service_share(hit: npt.NDArray[np.int64], carrying: int, threshold: float) -> ServiceShare:

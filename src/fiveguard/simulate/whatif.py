@@ -15,9 +15,9 @@ from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.model import NetworkModel
 from fiveguard.simulate.compile import CompiledNetwork, compile_network
 from fiveguard.simulate.events import Event, EventType, Mode, SampledEvents, resolve_events
-from fiveguard.simulate.metrics import IMPACT_FIELDS, TrialImpacts, measure
+from fiveguard.simulate.metrics import IMPACT_FIELDS, TrialImpacts, carrying_assets, measure
 from fiveguard.simulate.propagate import propagate
-from fiveguard.simulate.results import Counts, Impact, SupplierEvent, WhatIfResult
+from fiveguard.simulate.results import Counts, Impact, ServiceHit, SupplierEvent, WhatIfResult
 
 SCENARIOS_PER_PASS = 4096
 """Scenarios evaluated together; more are run in several passes to bound memory."""
@@ -41,6 +41,8 @@ def counts(values: Sequence[int]) -> Counts:
 
 def impact_at(compiled: CompiledNetwork, impacts: TrialImpacts, trial: int) -> Impact:
     """The full impact of one trial, with its breakdowns and critical services."""
+    hit = np.flatnonzero(impacts.services[trial]).tolist()
+    carrying = carrying_assets(compiled)
     return Impact(
         **counts(impacts.national[trial].tolist()).model_dump(),
         by_operator={
@@ -50,9 +52,13 @@ def impact_at(compiled: CompiledNetwork, impacts: TrialImpacts, trial: int) -> I
         by_region={
             r: counts(impacts.by_region[trial, k].tolist()) for k, r in enumerate(compiled.regions)
         },
-        critical_services=tuple(
-            compiled.services[s] for s in np.flatnonzero(impacts.services[trial]).tolist()
-        ),
+        critical_services=tuple(compiled.services[s] for s in hit),
+        critical_service_assets={
+            compiled.services[s]: ServiceHit(
+                affected=int(impacts.service_assets[trial, s]), carrying=int(carrying[s])
+            )
+            for s in hit
+        },
     )
 
 
