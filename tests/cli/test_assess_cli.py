@@ -397,3 +397,14 @@ def test_missing_measure_titles_wrap_at_80_columns(monkeypatch: pytest.MonkeyPat
     missing = len(json.loads(document)["gaps"]["missing"])
     assert missing > 8 and f"… and {missing - 8} more (see the report or --json)" in table
     assert all(len(line) <= 80 for line in out.splitlines())
+
+
+def test_assess_trials_default_to_the_catalogue_and_stop_at_its_maximum(tmp_path: Path) -> None:
+    override = tmp_path / "catalogue.yaml"
+    override.write_text("simulation:\n  assess_trials: 80\n  max_trials: 10000\n")
+    code, out, err = run("--catalog", str(override), "assess", str(EXAMPLE), "--json")
+    assert code == 0, err
+    assert json.loads(out)["simulation"]["trials"] == 80
+    code, _, err = run("--catalog", str(override), "assess", str(EXAMPLE), "--trials", "10001")
+    assert code == 2 and "Traceback" not in err
+    assert "command line: --trials: expected at most 10,000 trials" in err

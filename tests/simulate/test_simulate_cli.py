@@ -331,3 +331,23 @@ def test_the_monte_carlo_figures_of_the_worked_example_are_what_simulate_gives(
         f"is hit in {data['critical_services']['emergency-calls'] * 100:.1f} % of the years",
     ):
         assert quoted in text
+
+
+def test_trials_default_to_the_catalogue_and_stop_at_its_maximum(tmp_path: Path) -> None:
+    override = tmp_path / "catalogue.yaml"
+    override.write_text("simulation:\n  default_trials: 96\n  max_trials: 5000\n")
+    code, out, err = run("--catalog", str(override), "simulate", str(EXAMPLE), "--json")
+    assert code == 0, err
+    assert json.loads(out)["trials"] == 96
+    code, out, err = run("--catalog", str(override), "simulate", str(EXAMPLE), "--trials", "5001")
+    assert code == 2 and "Traceback" not in err
+    assert "command line: --trials: expected at most 5,000 trials" in err
+    assert "got 5,001" in err
+
+
+def test_a_catalogue_whose_default_trials_exceed_its_maximum_is_refused(tmp_path: Path) -> None:
+    override = tmp_path / "catalogue.yaml"
+    override.write_text("simulation:\n  max_trials: 100\n")
+    code, _, err = run("--catalog", str(override), "simulate", str(EXAMPLE))
+    assert code == 2 and "Traceback" not in err
+    assert "exceeds max_trials (100)" in err and "catalogue.yaml" in err

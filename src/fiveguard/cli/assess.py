@@ -33,7 +33,6 @@ NO_POLICY = "none"
 REPORT_NAME = "report.html"
 JSON_NAME = "assessment.json"
 COMMAND_LINE = "command line"
-DEFAULT_TRIALS = 1024
 
 ModelArg = Annotated[Path, typer.Argument(help="The national model (YAML).", show_default=False)]
 PolicyOpt = Annotated[
@@ -58,12 +57,14 @@ OutOpt = Annotated[
     ),
 ]
 TrialsOpt = Annotated[
-    int,
+    int | None,
     typer.Option(
         "--trials",
         min=0,
         help="Simulated years of the Monte Carlo run behind the report's simulation section "
-        "and the JSON's 'simulation' (0: no run).",
+        "and the JSON's 'simulation' (0: no run). Default: the catalogue's "
+        "simulation.assess_trials (1,024 packaged).",
+        show_default=False,
     ),
 ]
 SeedOpt = Annotated[int, typer.Option("--seed", min=0, help="Seed of the Monte Carlo run.")]
@@ -76,7 +77,7 @@ def assess_command(
     policy: PolicyOpt = None,
     json_out: JsonOpt = False,
     out: OutOpt = None,
-    trials: TrialsOpt = DEFAULT_TRIALS,
+    trials: TrialsOpt = None,
     seed: SeedOpt = 0,
 ) -> None:
     """Assess a model: profiles, assurance, policy, diversity, R1–R9, gaps, simulation.
@@ -90,7 +91,8 @@ def assess_command(
     if out is not None:
         check_out_dir(out)
     loaded, cat = common.model(ctx, model)
-    run_assessment(ctx, loaded, cat, policy, json_out, out, trials=trials, seed=seed)
+    chosen = common.trials(trials, cat.simulation.assess_trials, cat)
+    run_assessment(ctx, loaded, cat, policy, json_out, out, trials=chosen, seed=seed)
 
 
 def run_assessment(

@@ -10,6 +10,7 @@ import typer
 
 from fiveguard.cli.app import settings
 from fiveguard.domain.catalogue import Catalogue
+from fiveguard.domain.errors import InputError
 from fiveguard.domain.model import NetworkModel
 
 
@@ -26,6 +27,24 @@ def model(ctx: typer.Context, path: Path) -> tuple[NetworkModel, Catalogue]:
 
     cat = catalogue(ctx)
     return load_model(path, cat), cat
+
+
+COMMAND_LINE = "command line"
+
+
+def trials(given: int | None, default: int, cat: Catalogue) -> int:
+    """``--trials`` as given, else ``default`` (a catalogue value); refused above the
+    catalogue's ``simulation.max_trials``, since every trial's impacts stay in memory."""
+    chosen = default if given is None else given
+    limit = cat.simulation.max_trials
+    if chosen > limit:
+        raise InputError.at(
+            f"expected at most {limit:,} trials (the catalogue's simulation.max_trials: every "
+            f"trial's impacts are kept in memory), got {chosen:,}",
+            COMMAND_LINE,
+            path="--trials",
+        )
+    return chosen
 
 
 def demo_model_path() -> AbstractContextManager[Path]:

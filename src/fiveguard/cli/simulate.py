@@ -96,7 +96,15 @@ def _warn_unused(events: list[Event], mode: Mode | None, hours: float | None) ->
 def simulate(
     ctx: typer.Context,
     model: ModelArg,
-    trials: Annotated[int, typer.Option(min=1, help="Simulated years (trials).")] = 10_000,
+    trials: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Simulated years (trials). Default: the catalogue's "
+            "simulation.default_trials (10,000 packaged).",
+            show_default=False,
+        ),
+    ] = None,
     seed: Annotated[int, typer.Option(min=0, help="Seed of the random streams.")] = 0,
     workers: Annotated[
         int | None,
@@ -132,10 +140,12 @@ def simulate(
     if not 0 < scheduler_timeout < float("inf"):
         raise InputError.at(
             f"expected a positive number of seconds, got {scheduler_timeout:g}",
+            common.COMMAND_LINE,
             path="--scheduler-timeout",
         )
     _warn_unused_cluster_options(ctx, address, workers)
     loaded, cat = common.model(ctx, model)
+    trials = common.trials(trials, cat.simulation.default_trials, cat)
     ready = prepare(loaded, cat)
     started = time.perf_counter()
     progress = Progress(

@@ -720,6 +720,28 @@ class SimulationParameters(Frozen):
     exceedance: ExceedanceThresholds
     critical_services: CriticalServiceParameters
     demo_trials: int = Field(ge=64, description="Trials the demo summary runs.")
+    default_trials: int = Field(
+        ge=1, description="Trials of `fiveguard simulate` when --trials is not given."
+    )
+    assess_trials: int = Field(
+        ge=0,
+        description="Trials of the Monte Carlo run in `fiveguard assess` when --trials is not "
+        "given (0: no run).",
+    )
+    max_trials: int = Field(
+        ge=1,
+        description="The most trials one run may ask for. Every trial's impacts are kept for "
+        "the percentiles, so memory grows with the number of trials.",
+    )
+
+    @model_validator(mode="after")
+    def _defaults_within_the_maximum(self) -> SimulationParameters:
+        for name in ("demo_trials", "default_trials", "assess_trials"):
+            if getattr(self, name) > self.max_trials:
+                raise ValueError(
+                    f"{name} ({getattr(self, name):,}) exceeds max_trials ({self.max_trials:,})"
+                )
+        return self
 
 
 # ---------------------------------------------------------------------------- assurance rules
