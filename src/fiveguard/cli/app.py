@@ -49,7 +49,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
+    rich_markup_mode="markdown",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -86,7 +86,7 @@ def root(
 ) -> None:
     """fiveguard: describe a country's 5G networks in a model file, check it, assess it.
 
-    Example: [bold]fiveguard validate national.yaml[/bold]
+    Example: `fiveguard validate national.yaml`
     """
     ctx.obj = Settings(catalog=catalog)
 

@@ -86,7 +86,7 @@ def assess_command(
 
     Exit code 2 on bad input (model, catalogue, policy, --out), every problem located.
 
-    Example: [bold]fiveguard assess national.yaml --policy BE-2020-07 --out report/[/bold]
+    Example: `fiveguard assess national.yaml --policy BE-2020-07 --out report/`
     """
     if out is not None:
         check_out_dir(out)

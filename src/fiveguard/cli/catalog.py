@@ -31,10 +31,10 @@ catalog_app = typer.Typer(
     name="catalog",
     help=(
         "Show the reference catalogue: asset kinds, the EU toolbox, policies, controls.\n\n"
-        "Example: [bold]fiveguard catalog kinds --json[/bold]"
+        "Example: `fiveguard catalog kinds --json`"
     ),
     no_args_is_help=True,
-    rich_markup_mode="rich",
+    rich_markup_mode="markdown",
 )
 app.add_typer(catalog_app, name="catalog")
 
@@ -68,7 +68,7 @@ def _e(text: str) -> str:
 def kinds(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     """Asset kinds: domain, default criticality, SCAS specification and tags.
 
-    Example: [bold]fiveguard catalog kinds --json[/bold]
+    Example: `fiveguard catalog kinds --json`
     """
     catalogue = _catalogue(ctx)
     if as_json:
@@ -98,7 +98,7 @@ def kinds(ctx: typer.Context, as_json: JsonFlag = False) -> None:
 def risks(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     """Risk areas and risks R1–R9, with the measures each calls for (editorial default).
 
-    Example: [bold]fiveguard catalog risks --json[/bold]
+    Example: `fiveguard catalog risks --json`
     """
     catalogue = _catalogue(ctx)
     if as_json:
@@ -131,7 +131,7 @@ def measures(
 ) -> None:
     """Toolbox measures SM01–SM08, TM01–TM11 and supporting actions SA01–SA10.
 
-    Example: [bold]fiveguard catalog measures --category technical --json[/bold]
+    Example: `fiveguard catalog measures --category technical --json`
     """
     catalogue = _catalogue(ctx)
     chosen = {
@@ -173,7 +173,7 @@ def policies(
 ) -> None:
     """Restriction-policy presets modelled on national decisions: rules, deadlines, sources.
 
-    Example: [bold]fiveguard catalog policies UK-2020-01 --json[/bold]
+    Example: `fiveguard catalog policies UK-2020-01 --json`
     """
     catalogue = _catalogue(ctx)
     chosen = catalogue.policies
@@ -255,7 +255,7 @@ def controls(
 ) -> None:
     """The ENISA 5G security controls matrix: domains, objectives and requirements.
 
-    Example: [bold]fiveguard catalog controls --domain D3[/bold]
+    Example: `fiveguard catalog controls --domain D3`
     """
     catalogue = _catalogue(ctx)
     matrix = catalogue.controls
@@ -295,7 +295,7 @@ def controls(
 def services(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     """Critical services that assets can be marked as carrying.
 
-    Example: [bold]fiveguard catalog services --json[/bold]
+    Example: `fiveguard catalog services --json`
     """
     catalogue = _catalogue(ctx)
     if as_json:
@@ -313,7 +313,7 @@ def services(ctx: typer.Context, as_json: JsonFlag = False) -> None:
 def criteria(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     """The EU criteria and factors a supplier's risk profile is scored on.
 
-    Example: [bold]fiveguard catalog criteria --json[/bold]
+    Example: `fiveguard catalog criteria --json`
     """
     catalogue = _catalogue(ctx)
     if as_json:

@@ -37,7 +37,7 @@ def generate(
 
     The same arguments always write the same files, and the model is valid as written.
 
-    Example: [bold]fiveguard generate --sites 100000 --operators 4 --seed 1 --out big[/bold]
+    Example: `fiveguard generate --sites 100000 --operators 4 --seed 1 --out big`
     """
     from fiveguard.modelio.dump import write_model
     from fiveguard.modelio.generate import MAX_SITES, MIN_SUPPLIERS, SITES_FILE, generate_model

@@ -27,7 +27,7 @@ def validate(ctx: typer.Context, model: ModelArg, json_out: JsonOpt = False) -> 
 
     Exit code 0 when the model is valid, 2 when it is not.
 
-    Example: [bold]fiveguard validate national.yaml[/bold]
+    Example: `fiveguard validate national.yaml`
     """
     loaded, cat = common.model(ctx, model)
     summary = summarise(loaded, cat)
@@ -54,7 +54,7 @@ def schema(
 ) -> None:
     """Print the JSON Schema of a fiveguard file format.
 
-    Example: [bold]fiveguard schema model > model.schema.json[/bold]
+    Example: `fiveguard schema model > model.schema.json`
     """
     from fiveguard.modelio.schema import SCHEMAS, schema_json
 
@@ -83,7 +83,7 @@ def demo(
 ) -> None:
     """Assess the embedded demo network of a fictional member state (XR) and write the report.
 
-    Example: [bold]fiveguard demo[/bold]  (then open fiveguard-demo/report.html)
+    Example: `fiveguard demo`  (then open fiveguard-demo/report.html)
     """
     from fiveguard.cli.assess import (
         announce_outputs,

@@ -60,7 +60,7 @@ def whatif(
 ) -> None:
     """The impact of events happening together, deterministically.
 
-    Example: [bold]fiveguard whatif national.yaml -e supplier-update:vendor-x --mode sabotage[/bold]
+    Example: `fiveguard whatif national.yaml -e supplier-update:vendor-x --mode sabotage`
     """
     from fiveguard.simulate import parse_event
     from fiveguard.simulate import whatif as run_whatif
@@ -130,7 +130,7 @@ def simulate(
 
     The same seed gives the same result whatever the workers or the scheduler.
 
-    Example: [bold]fiveguard simulate national.yaml --trials 10000 --seed 1[/bold]
+    Example: `fiveguard simulate national.yaml --trials 10000 --seed 1`
     """
     from fiveguard.simulate import prepare
     from fiveguard.simulate import simulate as run_simulation
