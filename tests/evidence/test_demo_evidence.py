@@ -12,8 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 import fiveguard.examples
+from fiveguard.assess.assessment import assess
 from fiveguard.catalog import default_catalogue
 from fiveguard.cli import app
+from fiveguard.domain.base import Level
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.evidence import Sbom, VulnerabilityScan
 from fiveguard.evidence.assurance import assess_assurance, signal_specs
@@ -83,6 +85,35 @@ def test_without_its_evidence_directory_the_amf_is_not_flagged(
     amf = next(v for v in report.versions if v.product == PRODUCT)
     assert amf.reasons == ()
     assert not any(a.product == PRODUCT for a in report.assets_at_risk)
+
+
+def test_the_recorded_scan_changes_the_demo_assessment(
+    catalogue: Catalogue, tmp_path: Path
+) -> None:
+    """With its evidence directory, the assessment moves Valtaro's product quality up a
+    step on the scan's signals and lists the AMFs running 24.2; without it, neither."""
+    text = (DEMO / "model.yaml").read_text()
+    (tmp_path / "model.yaml").write_text(text.replace("evidence_dirs: evidence\n", ""))
+    (tmp_path / "sites.csv").symlink_to(DEMO / "sites.csv")
+    policy = catalogue.policies["UK-2020-01"]
+
+    def valtaro_quality(model_path: Path) -> tuple[object, object, tuple[str, ...], set[str]]:
+        result = assess(load_model(model_path, catalogue), catalogue, policy)
+        valtaro = next(s for s in result.suppliers if s.id == "valtaro")
+        quality = next(f for f in valtaro.factors if f.factor == "product_quality")
+        amfs = {d.asset for d in result.assurance.declared if d.product == PRODUCT}
+        return quality.scored, quality.effective, quality.moved_by, amfs
+
+    assert valtaro_quality(tmp_path / "model.yaml") == (Level.LOW, Level.LOW, (), set())
+    assert valtaro_quality(DEMO / "model.yaml") == (
+        Level.LOW,
+        Level.MEDIUM,
+        (
+            "vulns-valtaro-amf-24.2:vulnerable-component-high",
+            "vulns-valtaro-amf-24.2:component-end-of-support",
+        ),
+        {"xtel.amf-1", "meridian.amf-1", "meridian.amf-2"},
+    )
 
 
 def test_demo_sbom_is_a_cyclonedx_document() -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import io
+import lzma
 import os
 import shutil
 import subprocess
@@ -41,11 +41,15 @@ def _tree(root: Path, files: dict[str, bytes]) -> Path:
 
 
 def _tar(path: Path, files: dict[str, bytes], mode: str = "w:gz") -> Path:
-    with tarfile.open(path, mode) as archive:
+    """A tar archive of ``files``; mode ``lzma`` writes the legacy .lzma format, which
+    ``tarfile`` reads (its xz mode decodes both) but does not write."""
+    with tarfile.open(path, "w" if mode == "lzma" else mode) as archive:
         for name, data in files.items():
             info = tarfile.TarInfo(name)
             info.size = len(data)
             archive.addfile(info, io.BytesIO(data))
+    if mode == "lzma":
+        path.write_bytes(lzma.compress(path.read_bytes(), format=lzma.FORMAT_ALONE))
     return path
 
 
@@ -69,7 +73,7 @@ def limits(rules: EvidenceRules) -> ArchiveLimits:
     return rules.archive_limits
 
 
-@pytest.mark.parametrize("mode", ["w", "w:gz", "w:bz2", "w:xz"])
+@pytest.mark.parametrize("mode", ["w", "w:gz", "w:bz2", "w:xz", "lzma"])
 def test_one_byte_differs_one_missing_one_extra_across_forms(
     tmp_path: Path, limits: ArchiveLimits, mode: str
 ) -> None:
@@ -128,6 +132,51 @@ def test_symlinks_inside_compare_by_target_outside_are_refused(
         read_side(root, limits)
 
 
+def _symlink(name: str, target: str) -> tarfile.TarInfo:
+    info = tarfile.TarInfo(name)
+    info.type, info.linkname = tarfile.SYMTYPE, target
+    return info
+
+
+@pytest.mark.parametrize("order", ["link first", "link last"])
+def test_a_link_that_leaves_through_another_link_is_refused_in_any_order(
+    tmp_path: Path, limits: ArchiveLimits, order: str
+) -> None:
+    """``a/d -> ..`` is the root (inside); ``a/x -> d/..`` reads as ``a`` but resolves to
+    the root's parent, as ``readlink -f`` shows."""
+    root = _tree(tmp_path / "r", FILES)
+    (root / "a").mkdir()
+    os.symlink("..", root / "a" / "d")
+    os.symlink("d/..", root / "a" / "x")
+    assert not os.path.realpath(root / "a" / "x").startswith(str(root.resolve()))
+    with pytest.raises(InputError) as caught:
+        read_side(root, limits)
+    assert [str(p) for p in caught.value.problems] == [
+        "r: a/x: link to 'd/..' points outside the tree once the links it passes through "
+        "are followed"
+    ]
+    members = [_symlink("a/d", ".."), _symlink("a/x", "d/..")]
+    if order == "link last":
+        members.reverse()
+    with pytest.raises(InputError, match=r"a/x: link to 'd/\.\.' points outside"):
+        read_side(_raw_tar(tmp_path / "x.tar.gz", members, {}), limits)
+
+
+def test_links_through_links_that_stay_inside_and_loops_are_accepted(
+    tmp_path: Path, limits: ArchiveLimits
+) -> None:
+    members = [
+        _symlink("usr/bin/X11", "."),  # as Debian ships it
+        _symlink("usr/bin/tool", "X11/../../lib/tool"),
+        _symlink("lib64", "usr/lib"),
+        _symlink("loop/a", "b"),
+        _symlink("loop/b", "a"),
+    ]
+    tree = read_side(_raw_tar(tmp_path / "ok.tar.gz", members, {}), limits)
+    assert tree.entries["usr/bin/tool"] == "symlink:X11/../../lib/tool"
+    assert len(tree.entries) == len(members)
+
+
 def test_fifo_in_a_directory_is_refused(tmp_path: Path, limits: ArchiveLimits) -> None:
     root = _tree(tmp_path / "r", FILES)
     os.mkfifo(root / "pipe")
@@ -175,14 +224,11 @@ def test_unsafe_archive_members_are_refused_with_their_name(
     assert text.startswith("x.tar.gz: ") and message in text and name in text
 
 
+@pytest.mark.parametrize("mode", ["w:gz", "w:bz2", "w:xz", "lzma"])
 def test_decompression_bomb_is_stopped_while_it_inflates(
-    tmp_path: Path, limits: ArchiveLimits
+    tmp_path: Path, limits: ArchiveLimits, mode: str
 ) -> None:
-    bomb = tmp_path / "bomb.tar.gz"
-    with gzip.open(bomb, "wb", compresslevel=9) as raw, tarfile.open(fileobj=raw, mode="w") as tar:
-        info = tarfile.TarInfo("zeros.img")
-        info.size = 64 << 20
-        tar.addfile(info, io.BytesIO(bytes(info.size)))
+    bomb = _tar(tmp_path / "bomb.tar", {"zeros.img": bytes(64 << 20)}, mode)
     assert bomb.stat().st_size < 200_000
     tight = limits.model_copy(update={"ratio_after_bytes": 4 << 20, "max_ratio": 50.0})
     with pytest.raises(InputError, match="decompression bomb"):
@@ -334,7 +380,7 @@ def test_formats_not_read_are_named_with_those_that_are(
         read_side(path, limits)
     assert [str(p) for p in caught.value.problems] == [
         f"rev.zip: {what}: not read; each side must be a directory, a tar archive (plain, "
-        "gzip, bzip2 or xz) or a SHA-256 manifest (sha256sum output)"
+        "gzip, bzip2, xz or lzma) or a SHA-256 manifest (sha256sum output)"
     ]
 
 

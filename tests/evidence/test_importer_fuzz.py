@@ -10,8 +10,10 @@ all, holds only relative paths inside the tree and wrote nothing anywhere)."""
 from __future__ import annotations
 
 import copy
+import errno
 import io
 import json
+import os
 import posixpath
 import tarfile
 from collections.abc import Callable
@@ -338,7 +340,11 @@ def archives(draw: st.DrawFn) -> tuple[bytes, list[str]]:
             info = tarfile.TarInfo(name)
             info.type = draw(st.sampled_from(MEMBER_TYPES))
             earlier = st.sampled_from(names) if names else generated
-            info.linkname = draw(st.one_of(earlier, earlier, generated))
+            # relative climbs through earlier members, the shape of a link that leaves the
+            # tree only through another link (a/d -> .., a/x -> d/..)
+            steps = st.sampled_from(["..", ".", *(n.rpartition("/")[2] for n in names)])
+            through = st.lists(steps, min_size=1, max_size=4).map("/".join)
+            info.linkname = draw(st.one_of(earlier, earlier, generated, through))
             data = draw(st.binary(max_size=64)) if info.type in _DATA_TYPES else b""
             info.size = len(data)
             archive.addfile(info, io.BytesIO(data) if data else None)
@@ -359,6 +365,7 @@ def test_archive_members_generated(tmp_path_factory: Any, archive: tuple[bytes, 
     path = root / "a.tar"
     path.write_bytes(raw)
     before = sorted(p.name for p in root.parent.iterdir())
+    accepted = None
     try:
         tree = read_archive(path, LIMITS, "a.tar")
     except InputError as exc:
@@ -370,8 +377,93 @@ def test_archive_members_generated(tmp_path_factory: Any, archive: tuple[bytes, 
             if digest.startswith("symlink:"):
                 target = posixpath.normpath(posixpath.join(posixpath.dirname(name), digest[8:]))
                 assert not digest[8:].startswith("/") and _inside(target), (name, digest)
+        accepted = tree.entries
     assert sorted(p.name for p in root.iterdir()) == ["a.tar"]  # nothing extracted
     assert sorted(p.name for p in root.parent.iterdir()) == before
+    if accepted is not None:
+        _links_resolve_inside(accepted, root / "links")
+
+
+def _make_links(links: dict[str, str], root: Path) -> list[str]:
+    """The links, made real under ``root`` where no parent is itself a link (so nothing is
+    ever written through one); the names made."""
+    made = []
+    for name, target in links.items():
+        parents = name.split("/")[:-1]
+        if any("/".join(parents[: i + 1]) in links for i in range(len(parents))):
+            continue
+        try:
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            os.symlink(target, root / name)
+        except OSError:  # a name that is a directory of another entry: not made
+            continue
+        made.append(name)
+    return made
+
+
+def _leaving(names: list[str], root: Path) -> list[str]:
+    """The links among ``names`` that the file system resolves outside ``root``."""
+    real_root = os.path.realpath(root)
+    out = []
+    for name in names:
+        real = os.path.realpath(root / name)
+        if not (real == real_root or real.startswith(real_root + os.sep)):
+            out.append(name)
+    return out
+
+
+def _loops(path: Path) -> bool:
+    try:
+        os.stat(path)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
+
+
+def _links_resolve_inside(entries: dict[str, str], root: Path) -> None:
+    """The file system as oracle: the accepted links, made real, resolve inside ``root``."""
+    links = {n: d[8:] for n, d in entries.items() if d.startswith("symlink:")}
+    assert not _leaving(_make_links(links, root), root), links
+
+
+_LINK_STEPS = st.sampled_from(["..", ".", "a", "b", "d"])
+
+
+@FUZZ
+@given(
+    st.dictionaries(
+        st.lists(st.sampled_from(["a", "b", "d"]), min_size=1, max_size=2).map("/".join),
+        st.lists(_LINK_STEPS, min_size=1, max_size=4).map("/".join),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_link_chains_agree_with_the_file_system(
+    tmp_path_factory: Any, links: dict[str, str]
+) -> None:
+    """Archives of links only, whose targets climb through one another: what the reader
+    accepts, the file system (the links made real) resolves inside; what it refuses for
+    leaving through other links, the file system resolves outside. (A target whose text
+    alone climbs out is refused even where a link on its way would bring it back.)"""
+    root = Path(tmp_path_factory.mktemp("chain"))
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        for name, target in links.items():
+            info = tarfile.TarInfo(name)
+            info.type, info.linkname = tarfile.SYMTYPE, target
+            archive.addfile(info)
+    (root / "a.tar").write_bytes(buffer.getvalue())
+    made = _make_links(links, root / "tree")
+    if len(made) < len(links) or any(_loops(root / "tree" / name) for name in made):
+        return  # not made whole, or a loop, which resolves nowhere (realpath guesses)
+    leaving = _leaving(made, root / "tree")
+    try:
+        read_archive(root / "a.tar", LIMITS, "a.tar")
+    except InputError as exc:
+        through = [p for p in exc.problems if "links it passes through" in p.message]
+        assert leaving or not through, (links, exc.problems)
+    else:
+        assert not leaving, links
 
 
 # ---------------------------------------------------------------------------- stored records

@@ -3,8 +3,11 @@ model loader merging it: located problems, nothing written on bad input, round t
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import subprocess
+import sys
 import tarfile
 from pathlib import Path
 
@@ -238,6 +241,42 @@ def test_bad_input_exits_2_located_and_records_nothing(
     assert after == before
 
 
+def test_bad_input_leaves_earlier_records_as_they_were(model_path: Path) -> None:
+    """Recording again replaces a record, but only once the new input was read whole:
+    a bad SBOM, VEX document, OSV record or archive (a link leaving it, a decompression
+    bomb) exits 2 and every stored file keeps its bytes."""
+    _record_all(model_path)
+    root = model_path.parent
+    stored = root / "evidence"
+    before = {p.name: p.read_bytes() for p in stored.iterdir()}
+    (root / "bad.cdx.json").write_bytes(
+        dumps({**firmware_cdx(), "components": [{"type": "library", "name": "x", "purl": "?"}]})
+    )
+    (root / "osv-bad").mkdir()
+    (root / "osv-bad" / "r.json").write_text('{"id": "X-1"}')
+    link = tarfile.TarInfo("lib/escape")
+    link.type, link.linkname = tarfile.SYMTYPE, "../../etc/shadow"
+    with tarfile.open(root / "link.tar.gz", "w:gz") as archive:
+        archive.addfile(link)
+    with tarfile.open(root / "bomb.tar.bz2", "w:bz2") as archive:
+        zeros = tarfile.TarInfo("zeros.img")
+        zeros.size = 8 << 20
+        archive.addfile(zeros, io.BytesIO(bytes(zeros.size)))
+    (root / "tight.yaml").write_text(
+        "evidence_rules:\n  archive_limits: {ratio_after_bytes: 1048576, max_ratio: 50}\n"
+    )
+    for args, message in (
+        (["sbom", "fw@9.0", "bad.cdx.json"], "bad.cdx.json:"),
+        (["vulns", "fw@9.0", "--osv", str(OSV_DIR), "--vex", "bad.cdx.json"], "bad.cdx.json:"),
+        (["vulns", "fw@9.0", "--osv", "osv-bad"], "osv-bad/r.json:"),
+        (["equivalence", "reviewed", "link.tar.gz", "-p", "fw@9.0"], "points outside the tree"),
+        (["equivalence", "reviewed", "bomb.tar.bz2", "-p", "fw@9.0"], "decompression bomb"),
+    ):
+        code, out, err = _run("--catalog", "tight.yaml", "evidence", *args, "-m", "model.yaml")
+        assert code == 2 and message in err and "Traceback" not in out + err, (args, err)
+        assert {p.name: p.read_bytes() for p in stored.iterdir()} == before, args
+
+
 def test_a_model_without_evidence_dirs_says_how_to_add_one(model_path: Path) -> None:
     model_path.write_text(MODEL.replace("evidence_dirs: evidence\n", ""))
     code, _, err = _run("evidence", "sbom", "fw@9.0", "fw.cdx.json", "-m", "model.yaml")
@@ -443,3 +482,43 @@ def test_json_output_stays_one_document_when_recording(model_path: Path) -> None
         "evidence", "vulns", "fw@9.0", "--osv", str(OSV_DIR), "-m", "model.yaml", "--json"
     )
     assert code == 0 and json.loads(out)["sbom"] == "sbom-fw-9.0"
+
+
+def test_the_commands_run_with_every_connection_refused(
+    model_path: Path, offline: tuple[dict[str, str], Path]
+) -> None:
+    """Nothing is fetched at run time: the installed ``fiveguard`` command imports, matches
+    and compares under the socket-level guard the SBOM tools run under, and the guard
+    logs no attempt. The OSV directory comes from ``FIVEGUARD_OSV_DIR``."""
+    command = Path(sys.executable).parent / "fiveguard"
+    if not command.exists():
+        pytest.skip("the fiveguard command is not installed in this environment")
+    base, _ = offline
+    log = model_path.parent / "network.log"
+    env = {**base, "FIVEGUARD_NETWORK_LOG": str(log), "FIVEGUARD_OSV_DIR": str(OSV_DIR)}
+    (model_path.parent / "build").mkdir()
+    (model_path.parent / "build" / "app").write_bytes(b"A")
+    with tarfile.open(model_path.parent / "build.tar.xz", "w:xz") as archive:
+        archive.add(model_path.parent / "build" / "app", "app")
+    for args in (
+        ["sbom", "fw@9.0", "fw.cdx.json", "-m", "model.yaml"],
+        ["vulns", "fw@9.0", "-m", "model.yaml"],
+        ["equivalence", "build", "build.tar.xz", "-p", "fw@9.0", "-m", "model.yaml"],
+        ["assurance", "model.yaml"],
+    ):
+        done = subprocess.run(
+            [str(command), "evidence", *args],
+            check=False,
+            cwd=model_path.parent,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, (args, done.stderr)
+    names = sorted(p.name for p in (model_path.parent / "evidence").iterdir())
+    assert names == ["equivalence-fw-9.0.json", "sbom-fw-9.0.json", "vulns-fw-9.0.json"]
+    scan = json.loads((model_path.parent / "evidence" / "vulns-fw-9.0.json").read_text())
+    assert scan["matches"]  # the database was found through the environment
+    lines = log.read_text().splitlines()
+    assert len(lines) == 4 and all(line.endswith(" guard active") for line in lines), lines

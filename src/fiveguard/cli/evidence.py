@@ -38,15 +38,19 @@ evidence_app = typer.Typer(
     name="evidence",
     help=(
         "Assurance evidence: SBOMs, known vulnerabilities (offline, OSV), binary equivalence.\n\n"
-        "Example: [bold]fiveguard evidence sbom ve-core@5.2 core-5.2.cdx.json "
-        "--model national.yaml[/bold]"
+        "Example: `fiveguard evidence sbom ve-core@5.2 core-5.2.cdx.json "
+        "--model national.yaml`"
     ),
     no_args_is_help=True,
-    rich_markup_mode="rich",
+    rich_markup_mode="markdown",
 )
 app.add_typer(evidence_app, name="evidence")
 
 COMMAND_LINE = "command line"
+COMPONENTS_SHOWN = 40
+"""Components listed in the table of an imported SBOM; --json lists them all."""
+PATHS_SHOWN = 20
+"""Paths of each kind listed after an equivalence check; --json lists them all."""
 
 ProductArg = Annotated[
     str, typer.Argument(metavar="PRODUCT@VERSION", help="The product version, e.g. ve-core@5.2.")
@@ -68,6 +72,7 @@ AsOfOpt = Annotated[
     typer.Option(
         "--as-of",
         formats=["%Y-%m-%d"],
+        metavar="DATE",
         help="Date of the check (default: the model's as_of, else today).",
     ),
 ]
@@ -171,7 +176,7 @@ def sbom(
 ) -> None:
     """Import an SBOM of a product version: CycloneDX 1.4–1.6 or SPDX 2.3.
 
-    Example: [bold]fiveguard evidence sbom ve-core@5.2 core-5.2.cdx.json -m national.yaml[/bold]
+    Example: `fiveguard evidence sbom ve-core@5.2 core-5.2.cdx.json -m national.yaml`
     """
     from fiveguard.evidence.sbom import read_sbom
     from fiveguard.modelio.evidence_store import write_record
@@ -215,7 +220,7 @@ def _print_sbom(record: Sbom) -> None:
     table = Table(title="Components", title_justify="left")
     for column in ("name", "version", "purl / CPE", "supplier", "hashes"):
         table.add_column(column)
-    for c in components[:40]:
+    for c in components[:COMPONENTS_SHOWN]:
         table.add_row(
             escape(c.name),
             escape(c.version or "—"),
@@ -224,8 +229,9 @@ def _print_sbom(record: Sbom) -> None:
             str(len(c.hashes)),
         )
     console.print(table)
-    if len(components) > 40:
-        console.print(f"… and {len(components) - 40} more (--json lists them all)")
+    if len(components) > COMPONENTS_SHOWN:
+        more = len(components) - COMPONENTS_SHOWN
+        console.print(f"… and {more} more (--json lists them all)")
 
 
 # ---------------------------------------------------------------------------- vulns
@@ -256,6 +262,7 @@ def vulns(
         typer.Option(
             "--vex",
             dir_okay=False,
+            metavar="FILE",
             help="CycloneDX VEX document to honour (repeatable). It overrides the SBOM's own "
             "statements; a later document overrides an earlier one.",
         ),
@@ -265,7 +272,7 @@ def vulns(
 ) -> None:
     """Match the components of a product version against OSV records, offline.
 
-    Example: [bold]fiveguard evidence vulns ve-core@5.2 --osv ./osv -m national.yaml[/bold]
+    Example: `fiveguard evidence vulns ve-core@5.2 --osv ./osv -m national.yaml`
     """
     from fiveguard.evidence.matching import scan
     from fiveguard.evidence.osv import load_osv_directory
@@ -372,8 +379,8 @@ def equivalence(
 
     Exit code 0 when the check ran (see the verdict), 2 for bad input.
 
-    Example: [bold]fiveguard evidence equivalence reviewed.tar.gz deployed/
-    -p ve-core@5.2 -m national.yaml[/bold]
+    Example: `fiveguard evidence equivalence reviewed.tar.gz deployed/
+    -p ve-core@5.2 -m national.yaml`
     """
     from fiveguard.evidence.equivalence import compare, equivalence_record, read_side
     from fiveguard.modelio.evidence_store import write_record
@@ -421,10 +428,11 @@ def equivalence(
             ("missing", comparison.missing),
             ("extra", comparison.extra),
         ):
-            for path in paths[:20]:
+            for path in paths[:PATHS_SHOWN]:
                 console.print(f"  {label:9} {escape(path)}")
-            if len(paths) > 20:
-                console.print(f"  … {len(paths) - 20:,} more {label} (--json lists them all)")
+            if len(paths) > PATHS_SHOWN:
+                more = len(paths) - PATHS_SHOWN
+                console.print(f"  … {more:,} more {label} (--json lists them all)")
     if target is not None:
         _recorded(written, json_out)
 
@@ -453,7 +461,7 @@ def assurance(
     A version needs attention with open critical/high findings, no valid evaluation or
     certificate, vulnerable or unsupported components, or failed binary equivalence.
 
-    Example: [bold]fiveguard evidence assurance national.yaml[/bold]
+    Example: `fiveguard evidence assurance national.yaml`
     """
     from fiveguard.evidence.assurance import assess_assurance
 

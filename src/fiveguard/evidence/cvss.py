@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import math
 
+MAX_SCORE = 10.0
+"""CVSS base scores run from 0 to 10."""
+
 _V3 = {
     "AV": {"N": 0.85, "A": 0.62, "L": 0.55, "P": 0.2},
     "AC": {"L": 0.77, "H": 0.44},
@@ -89,7 +92,7 @@ def base_score(kind: str, score: str) -> float | None:
         number = float(score)
     except ValueError:
         number = None
-    if number is not None and 0 <= number <= 10:
+    if number is not None and 0 <= number <= MAX_SCORE:
         return number
     if kind == "CVSS_V3":
         return cvss3_base_score(score)

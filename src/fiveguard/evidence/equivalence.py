@@ -1,20 +1,20 @@
 """Binary equivalence: is what is deployed what was reviewed?
 
-Each side is a directory, a tar archive (plain, gzip, bzip2 or xz: whatever Python's
-``tarfile`` reads) or a manifest of SHA-256 digests (``sha256sum`` output, GNU or BSD
-style). Both become a map from relative path to digest; files are compared by SHA-256 of
-their content, symbolic links by their target. The result counts identical, differing,
-missing (reviewed, not deployed) and extra (deployed, not reviewed) paths, and the
-equivalence ratio identical ÷ all paths.
+Each side is a directory, a tar archive (plain, gzip, bzip2, xz or legacy lzma: whatever
+Python's ``tarfile`` reads) or a manifest of SHA-256 digests (``sha256sum`` output, GNU
+or BSD style). Both become a map from relative path to digest; files are compared by
+SHA-256 of their content, symbolic links by their target. The result counts identical,
+differing, missing (reviewed, not deployed) and extra (deployed, not reviewed) paths, and
+the equivalence ratio identical ÷ all paths.
 
 Reading streams: files and archive members are hashed in 1 MiB blocks, never held whole,
 and directory files are hashed by a few threads (hashlib releases the GIL), so a
 multi-gigabyte image costs its read time and little memory. Reading is also defensive.
 Refused, with a located message: paths that are absolute or climb out with ``..``;
-links whose target is absolute or leaves the tree; hard links to members not seen
-before; device files, FIFOs and sockets; and anything past the catalogue's
-``archive_limits`` (members, bytes per file and in all, and content bytes per compressed
-byte, which stops decompression bombs while they inflate).
+links whose target is absolute or leaves the tree, read alone or through the other links
+on its way; hard links to members not seen before; device files, FIFOs and sockets; and
+anything past the catalogue's ``archive_limits`` (members, bytes per file and in all, and
+content bytes per compressed byte, which stops decompression bombs while they inflate).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ import posixpath
 import re
 import stat
 import tarfile
+from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
@@ -48,7 +49,10 @@ BLOCK = 1 << 20
 _SYMLINK = "symlink:"
 """A symbolic link's entry: this prefix and its target (no SHA-256 digest starts so)."""
 
-_MAGIC = (b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00")
+_LZMA_ALONE = b"\x5d\x00\x00"
+"""The legacy .lzma header as lzma and ``tar --lzma`` write it (default properties, a
+power-of-two dictionary); it has no magic number of its own."""
+_MAGIC = (b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00", _LZMA_ALONE)
 _GNU_LINE = re.compile(r"^(\\?)([0-9a-fA-F]{64}) [ *](.+)$")
 _BSD_LINE = re.compile(r"^(\\?)SHA256 \((.+)\) = ([0-9a-fA-F]{64})$")
 _ESCAPE = re.compile(r"\\(.?)", re.DOTALL)
@@ -74,7 +78,8 @@ NOT_READ = (
 )
 """Formats recognised by their first bytes only to say they are not read."""
 FORMATS_READ = (
-    "a directory, a tar archive (plain, gzip, bzip2 or xz) or a SHA-256 manifest (sha256sum output)"
+    "a directory, a tar archive (plain, gzip, bzip2, xz or lzma) or a SHA-256 manifest "
+    "(sha256sum output)"
 )
 
 SideKind = Literal["directory", "archive", "manifest"]
@@ -225,6 +230,61 @@ def _link_target(link: str, target: str, file: str) -> str:
     return _SYMLINK + target
 
 
+MAX_LINK_HOPS = 40
+"""Links followed in resolving one path, as Linux's limit; a longer chain is a loop."""
+
+
+def check_links(tree: FileTree) -> None:
+    """Refuse a symbolic link that leaves the tree once the links on its way are followed.
+
+    Each link was checked where it stands by its target's text alone (:func:`_link_target`),
+    which cannot see through another link: with ``a/d -> ..`` (the root: inside),
+    ``a/x -> d/..`` reads as ``a``, yet resolves to the root's parent. The whole tree is
+    known only at the end of an archive, so this runs once every entry is read.
+    """
+    links = {
+        path: value.removeprefix(_SYMLINK)
+        for path, value in tree.entries.items()
+        if value.startswith(_SYMLINK)
+    }
+    for path, target in links.items():
+        if _resolves_outside(path, links):
+            raise InputError(
+                Problem(
+                    Location(tree.label, path=path),
+                    f"link to {target!r} points outside the tree once the links it passes "
+                    "through are followed",
+                )
+            )
+
+
+def _resolves_outside(path: str, links: dict[str, str]) -> bool:
+    """Whether ``path``, resolved as a file system resolves it (following ``links``),
+    climbs above the root. A chain longer than :data:`MAX_LINK_HOPS` (a loop) resolves
+    nowhere, so it does not leave the tree."""
+    pending = deque(path.split("/"))
+    resolved: list[str] = []
+    hops = 0
+    while pending:
+        part = pending.popleft()
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if not resolved:
+                return True
+            resolved.pop()
+            continue
+        target = links.get("/".join([*resolved, part]))
+        if target is None:
+            resolved.append(part)
+            continue
+        hops += 1
+        if hops > MAX_LINK_HOPS:
+            return False
+        pending.extendleft(reversed(target.split("/")))
+    return False
+
+
 class _Budget:
     """Counts members and bytes against the limits."""
 
@@ -315,6 +375,7 @@ def read_directory(
             tree.entries[relative] = digest
             tree.bytes_read += size
     tree.entries = dict(sorted(tree.entries.items()))
+    check_links(tree)
     return tree
 
 
@@ -362,6 +423,8 @@ def _decompressing(raw: Any, head: bytes, stack: ExitStack) -> Any:
         return stack.enter_context(bz2.BZ2File(raw))
     if head.startswith(b"\xfd7zXZ\x00"):
         return stack.enter_context(lzma.LZMAFile(raw))
+    if head.startswith(_LZMA_ALONE):
+        return stack.enter_context(lzma.LZMAFile(raw, format=lzma.FORMAT_ALONE))
     return raw
 
 
@@ -403,6 +466,7 @@ def read_archive(path: Path, limits: ArchiveLimits, label: str | None = None) ->
     except Exception as exc:  # zlib and lzma raise their own kinds on corrupt data
         raise InputError.at(f"corrupt archive: {type(exc).__name__}: {exc}", file) from None
     tree.entries = dict(sorted(tree.entries.items()))
+    check_links(tree)
     return tree
 
 

@@ -101,6 +101,8 @@ SEVERITY_RANK = {
 _COMMIT = re.compile(r"^[0-9a-f]{40}$")
 _TAG = re.compile(r"^(?:[A-Za-z][A-Za-z0-9_-]*?[-_])?[vV]?(?=\d)")
 DISTRO_PURL_TYPES = frozenset({"deb", "rpm", "apk"})
+_NVR_PARTS = 3
+"""An rpm file is NAME-VERSION-RELEASE; the name may hold '-' itself."""
 """Purl types of distribution packages: patched and supported by the distribution."""
 
 
@@ -177,7 +179,7 @@ def _upstream(purl_type: str, upstream: str | None) -> tuple[str | None, str | N
     if purl_type == "rpm":
         stem = re.sub(r"\.(?:no)?src\.rpm$", "", upstream)
         parts = stem.rsplit("-", 2)
-        return (parts[0] if len(parts) == 3 else stem) or None, None
+        return (parts[0] if len(parts) == _NVR_PARTS else stem) or None, None
     name, _, version = upstream.partition("@")
     return name or None, version or None
 

@@ -28,6 +28,9 @@ _LINE = re.compile(r"[Ll]ine:? (\d+)")
 # Tools (sbom4python among them) write the license list version as 3.28.0; SPDX and
 # spdx-tools want MAJOR.MINOR. fiveguard does not use it, so it is trimmed, not refused.
 _LICENSE_LIST_TV = re.compile(r"^(LicenseListVersion:\s*\d+\.\d+)\.\d+\s*$", re.MULTILINE)
+_TOOL_LICENSE_LIST_PARTS = 3  # MAJOR.MINOR.PATCH, as sbom4python writes it
+_RELATIONSHIP_PARTS = 3
+"""A tag-value relationship: ELEMENT TYPE RELATED-ELEMENT."""
 
 _DEPENDENCY_OF = frozenset(
     {
@@ -176,7 +179,7 @@ def check_tag_value_ids(text: str, file: str) -> None:
         elif tag == "Relationship":
             relations.append((number, value.split()))
     for number, parts in relations:
-        for ref in (parts[0], parts[-1]) if len(parts) >= 3 else ():
+        for ref in (parts[0], parts[-1]) if len(parts) >= _RELATIONSHIP_PARTS else ():
             if not _resolves(ref, set(first)):
                 problems.append(Problem(Location(file, number, 1), _dangling(ref)))
     if problems:
@@ -237,7 +240,7 @@ def trim_license_list_json(data: dict[str, Any]) -> None:
     info = data.get("creationInfo")
     if isinstance(info, dict) and isinstance(info.get("licenseListVersion"), str):
         parts = info["licenseListVersion"].split(".")
-        if len(parts) == 3 and all(p.isdigit() for p in parts):
+        if len(parts) == _TOOL_LICENSE_LIST_PARTS and all(p.isdigit() for p in parts):
             info["licenseListVersion"] = ".".join(parts[:2])
 
 
