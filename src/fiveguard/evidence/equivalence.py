@@ -25,11 +25,9 @@ import gzip
 import hashlib
 import lzma
 import os
-import posixpath
 import re
 import stat
 import tarfile
-from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
@@ -40,14 +38,13 @@ from typing import IO, Any, Literal
 from fiveguard.domain.catalogue import ArchiveLimits
 from fiveguard.domain.errors import InputError, Location, Problem
 from fiveguard.domain.evidence import Equivalence
+from fiveguard.evidence.tree_safety import SYMLINK, Budget, check_links, link_entry, safe_path
 from fiveguard.modelio.evidence_store import record_id
 from fiveguard.modelio.jsonsource import decode, read_limited
 from fiveguard.modelio.yamlsource import display_name
 
 BLOCK = 1 << 20
 """Bytes read and hashed at a time."""
-_SYMLINK = "symlink:"
-"""A symbolic link's entry: this prefix and its target (no SHA-256 digest starts so)."""
 
 _LZMA_ALONE = b"\x5d\x00\x00"
 """The legacy .lzma header as lzma and ``tar --lzma`` write it (default properties, a
@@ -199,132 +196,6 @@ def read_side(path: Path, limits: ArchiveLimits, workers: int | None = None) -> 
     return read_manifest(path, limits, label)
 
 
-def _safe_path(name: str, file: str, max_length: int) -> str:
-    """A relative ``/`` path, or InputError when it is absolute, climbs out or is too long."""
-    if len(name) > max_length:
-        raise InputError(Problem(Location(file, path=name[:200] + "…"), "path too long"))
-    if name.startswith("/") or re.match(r"^[A-Za-z]:[\\/]", name) or "\x00" in name:
-        raise InputError(
-            Problem(Location(file, path=name), "absolute path: every path must be relative")
-        )
-    parts = [p for p in name.split("/") if p not in ("", ".")]
-    # a backslash is an ordinary character of a POSIX name, but '..\\' climbs on Windows
-    if ".." in parts or ".." in name.replace("\\", "/").split("/"):
-        raise InputError(
-            Problem(Location(file, path=name), "path traversal: '..' would leave the tree")
-        )
-    return "/".join(parts)
-
-
-def _link_target(link: str, target: str, file: str) -> str:
-    """The digest stand-in of a symbolic link; refuses targets outside the tree."""
-    if target.startswith("/") or re.match(r"^[A-Za-z]:[\\/]", target):
-        raise InputError(
-            Problem(Location(file, path=link), f"link to an absolute path {target!r}: outside")
-        )
-    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(link), target))
-    if resolved == ".." or resolved.startswith("../"):
-        raise InputError(
-            Problem(Location(file, path=link), f"link to {target!r} points outside the tree")
-        )
-    return _SYMLINK + target
-
-
-MAX_LINK_HOPS = 40
-"""Links followed in resolving one path, as Linux's limit; a longer chain is a loop."""
-
-
-def check_links(tree: FileTree) -> None:
-    """Refuse a symbolic link that leaves the tree once the links on its way are followed.
-
-    Each link was checked where it stands by its target's text alone (:func:`_link_target`),
-    which cannot see through another link: with ``a/d -> ..`` (the root: inside),
-    ``a/x -> d/..`` reads as ``a``, yet resolves to the root's parent. The whole tree is
-    known only at the end of an archive, so this runs once every entry is read.
-    """
-    links = {
-        path: value.removeprefix(_SYMLINK)
-        for path, value in tree.entries.items()
-        if value.startswith(_SYMLINK)
-    }
-    for path, target in links.items():
-        if _resolves_outside(path, links):
-            raise InputError(
-                Problem(
-                    Location(tree.label, path=path),
-                    f"link to {target!r} points outside the tree once the links it passes "
-                    "through are followed",
-                )
-            )
-
-
-def _resolves_outside(path: str, links: dict[str, str]) -> bool:
-    """Whether ``path``, resolved as a file system resolves it (following ``links``),
-    climbs above the root. A chain longer than :data:`MAX_LINK_HOPS` (a loop) resolves
-    nowhere, so it does not leave the tree."""
-    pending = deque(path.split("/"))
-    resolved: list[str] = []
-    hops = 0
-    while pending:
-        part = pending.popleft()
-        if part in ("", "."):
-            continue
-        if part == "..":
-            if not resolved:
-                return True
-            resolved.pop()
-            continue
-        target = links.get("/".join([*resolved, part]))
-        if target is None:
-            resolved.append(part)
-            continue
-        hops += 1
-        if hops > MAX_LINK_HOPS:
-            return False
-        pending.extendleft(reversed(target.split("/")))
-    return False
-
-
-class _Budget:
-    """Counts members and bytes against the limits."""
-
-    def __init__(self, limits: ArchiveLimits, file: str) -> None:
-        self.limits = limits
-        self.file = file
-        self.members = 0
-        self.total = 0
-
-    def member(self, name: str) -> None:
-        self.members += 1
-        if self.members > self.limits.max_members:
-            raise InputError(
-                Problem(
-                    Location(self.file, path=name),
-                    f"more than {self.limits.max_members:,} members "
-                    "(catalogue evidence_rules.archive_limits.max_members)",
-                )
-            )
-
-    def size(self, name: str, size: int) -> None:
-        if size > self.limits.max_member_bytes:
-            raise InputError(
-                Problem(
-                    Location(self.file, path=name),
-                    f"file of {size:,} bytes, more than the limit of "
-                    f"{self.limits.max_member_bytes:,} (archive_limits.max_member_bytes)",
-                )
-            )
-        self.total += size
-        if self.total > self.limits.max_total_bytes:
-            raise InputError(
-                Problem(
-                    Location(self.file, path=name),
-                    f"content exceeds {self.limits.max_total_bytes:,} bytes in all "
-                    "(archive_limits.max_total_bytes)",
-                )
-            )
-
-
 def hash_file(path: Path | str, limit: int | None = None) -> tuple[str, int]:
     """SHA-256 (hex) and size of a file, read in blocks; OSError passes through."""
     digest = hashlib.sha256()
@@ -346,12 +217,12 @@ def read_directory(
     """Hash every file under ``root``; links are compared by target, never followed."""
     file = label or display_name(root)
     tree = FileTree(file, "directory")
-    budget = _Budget(limits, file)
+    budget = Budget(limits, file)
     files: list[tuple[str, str]] = []
     for relative, entry in _walk(root, file, budget):
         info = entry.stat(follow_symlinks=False)
         if stat.S_ISLNK(info.st_mode):
-            tree.entries[relative] = _link_target(relative, os.readlink(entry.path), file)
+            tree.entries[relative] = link_entry(relative, os.readlink(entry.path), file)
         elif stat.S_ISREG(info.st_mode):
             budget.size(relative, info.st_size)
             files.append((relative, entry.path))
@@ -375,11 +246,11 @@ def read_directory(
             tree.entries[relative] = digest
             tree.bytes_read += size
     tree.entries = dict(sorted(tree.entries.items()))
-    check_links(tree)
+    check_links(tree.entries, tree.label)
     return tree
 
 
-def _walk(root: Path, file: str, budget: _Budget) -> Iterator[tuple[str, os.DirEntry[str]]]:
+def _walk(root: Path, file: str, budget: Budget) -> Iterator[tuple[str, os.DirEntry[str]]]:
     stack = [("", str(root))]
     while stack:
         prefix, directory = stack.pop()
@@ -392,7 +263,7 @@ def _walk(root: Path, file: str, budget: _Budget) -> Iterator[tuple[str, os.DirE
         for entry in entries:
             relative = f"{prefix}{entry.name}"
             budget.member(relative)
-            _safe_path(relative, file, budget.limits.max_path_length)
+            safe_path(relative, file, budget.limits.max_path_length)
             if entry.is_dir(follow_symlinks=False):
                 stack.append((relative + "/", entry.path))
             else:
@@ -441,7 +312,7 @@ def read_archive(path: Path, limits: ArchiveLimits, label: str | None = None) ->
     """
     file = label or display_name(path)
     tree = FileTree(file, "archive")
-    budget = _Budget(limits, file)
+    budget = Budget(limits, file)
     try:
         with ExitStack() as stack:
             raw = stack.enter_context(path.open("rb"))
@@ -466,7 +337,7 @@ def read_archive(path: Path, limits: ArchiveLimits, label: str | None = None) ->
     except Exception as exc:  # zlib and lzma raise their own kinds on corrupt data
         raise InputError.at(f"corrupt archive: {type(exc).__name__}: {exc}", file) from None
     tree.entries = dict(sorted(tree.entries.items()))
-    check_links(tree)
+    check_links(tree.entries, tree.label)
     return tree
 
 
@@ -474,20 +345,20 @@ def _member(
     archive: tarfile.TarFile,
     member: tarfile.TarInfo,
     tree: FileTree,
-    budget: _Budget,
+    budget: Budget,
     counter: _Counting,
     content: _Counting,
 ) -> None:
     file = tree.label
-    name = _safe_path(member.name, file, budget.limits.max_path_length)
+    name = safe_path(member.name, file, budget.limits.max_path_length)
     budget.member(member.name)
     if member.isdir() or not name:
         return
     if member.issym():
-        tree.entries[name] = _link_target(name, member.linkname, file)
+        tree.entries[name] = link_entry(name, member.linkname, file)
     elif member.islnk():
         try:
-            target = _safe_path(member.linkname, file, budget.limits.max_path_length)
+            target = safe_path(member.linkname, file, budget.limits.max_path_length)
         except InputError as exc:
             raise InputError(
                 Problem(
@@ -503,8 +374,8 @@ def _member(
                 )
             )
         value = tree.entries[target]
-        if value.startswith(_SYMLINK):  # a second name for a link: its target, read from here
-            value = _link_target(name, value.removeprefix(_SYMLINK), file)
+        if value.startswith(SYMLINK):  # a second name for a link: its target, read from here
+            value = link_entry(name, value.removeprefix(SYMLINK), file)
         tree.entries[name] = value
     elif member.isreg():
         budget.size(member.name, member.size)
@@ -527,7 +398,7 @@ def _member(
         raise InputError(Problem(Location(file, path=member.name), f"{what}: not accepted"))
 
 
-def _check_ratio(content: int, compressed: int, budget: _Budget, name: str) -> None:
+def _check_ratio(content: int, compressed: int, budget: Budget, name: str) -> None:
     limits = budget.limits
     if content > limits.max_total_bytes + BLOCK:
         raise InputError(
@@ -590,7 +461,7 @@ def read_manifest(path: Path, limits: ArchiveLimits, label: str | None = None) -
                 continue
             name = unescaped
         try:
-            safe = _safe_path(name, file, limits.max_path_length)
+            safe = safe_path(name, file, limits.max_path_length)
         except InputError as exc:
             problems.append(Problem(Location(file, number, 1), exc.problems[0].message))
             continue
