@@ -104,7 +104,8 @@ def _words(found: FaultImpact, scope: str | None) -> str:
         f"without service nationally ({plural(found.sites_down, 'radio site')} down)"
     )
     if scope is not None and scope in found.by_operator:
-        text += f", {found.by_operator[scope]:,} of them {scope}'s users"
+        mine = found.by_operator[scope]
+        text += f", {f'{mine:,}' if mine else 'none'} of them users of {scope}"
     return text
 
 

@@ -215,7 +215,8 @@ def _print_sbom(record: Sbom) -> None:
     console.print(
         f"{escape(record.product)}: {record.format} {escape(record.spec_version)} "
         f"({record.encoding}), {len(components)} components, "
-        f"{len(record.dependencies)} dependency entries, {len(record.vex)} VEX statements"
+        f"{len(record.dependencies)} with their dependencies listed, "
+        f"{len(record.vex)} VEX statements"
     )
     table = Table(title="Components", title_justify="left")
     for column in ("name", "version", "purl / CPE", "supplier", "hashes"):
