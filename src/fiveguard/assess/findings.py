@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 
 from fiveguard.assess.assurance_section import assurance_headline
 from fiveguard.assess.results import (
     AssuranceSection,
     Diversity,
+    FaultImpact,
     Finding,
     Gaps,
     PolicyAssessment,
@@ -29,69 +31,84 @@ def headline_findings(
 ) -> tuple[Finding, ...]:
     """Findings in reading order: profiles, assurance, violations, diversity, register,
     gaps."""
-    findings: list[Finding] = []
+    return (
+        *_supplier_findings(suppliers),
+        *(
+            Finding(section="assurance", severity=Level.MEDIUM, text=line)
+            for line in assurance_headline(assurance)
+        ),
+        *_violation_findings(policy),
+        *_diversity_findings(diversity),
+        *_register_findings(register),
+        *_gap_findings(gaps),
+    )
+
+
+def _supplier_findings(suppliers: tuple[SupplierAssessment, ...]) -> Iterator[Finding]:
+    """A high or unknown profile, and product quality moved by assurance evidence."""
     for s in suppliers:
         if s.profile in ("high", "unknown"):
-            findings.append(
-                Finding(
-                    section="suppliers",
-                    severity=Level.HIGH if s.profile == "high" else Level.MEDIUM,
-                    text=f"{s.name} ({s.id}) has a {s.profile} profile — {s.reason}",
-                    refs=(s.id,),
-                )
+            yield Finding(
+                section="suppliers",
+                severity=Level.HIGH if s.profile == "high" else Level.MEDIUM,
+                text=f"{s.name} ({s.id}) has a {s.profile} profile — {s.reason}",
+                refs=(s.id,),
             )
         quality = next((f for f in s.factors if f.factor == "product_quality"), None)
         if quality is not None and quality.moved_by:
             sources = sorted({sig.source for sig in s.signals if sig.id in quality.moved_by})
-            findings.append(
-                Finding(
-                    section="suppliers",
-                    severity=Level.MEDIUM,
-                    text=f"{s.id}: product quality {quality.note}: "
-                    + "; ".join(sig.reason for sig in s.signals if sig.id in quality.moved_by),
-                    refs=(s.id, *sources),
-                )
-            )
-    for line in assurance_headline(assurance):
-        findings.append(Finding(section="assurance", severity=Level.MEDIUM, text=line))
-    for v in policy.violations:
-        findings.append(
-            Finding(
-                section="violations",
-                severity={"violation": Level.HIGH, "in-transition": Level.MEDIUM}.get(
-                    v.status, Level.LOW
-                ),
-                text=f"{v.status}: rule {v.rule} — {v.explanation}",
-                refs=(*v.suppliers, *((v.operator,) if v.operator else ()), *v.assets[:3]),
-            )
-        )
-    for d in diversity.single_supplier:
-        findings.append(
-            Finding(
-                section="diversity",
+            yield Finding(
+                section="suppliers",
                 severity=Level.MEDIUM,
-                text=d.text + (f"; what if: {d.fault.text}" if d.fault else ""),
-                refs=(d.supplier, d.scope),
+                text=f"{s.id}: product quality {quality.note}: "
+                + "; ".join(sig.reason for sig in s.signals if sig.id in quality.moved_by),
+                refs=(s.id, *sources),
             )
+
+
+def _violation_findings(policy: PolicyAssessment) -> Iterator[Finding]:
+    severity = {"violation": Level.HIGH, "in-transition": Level.MEDIUM}
+    for v in policy.violations:
+        yield Finding(
+            section="violations",
+            severity=severity.get(v.status, Level.LOW),
+            text=f"{v.status}: rule {v.rule} — {v.explanation}",
+            refs=(*v.suppliers, *((v.operator,) if v.operator else ()), *v.assets[:3]),
+        )
+
+
+def _what_if(fault: FaultImpact | None) -> str:
+    return f"; what if: {fault.text}" if fault else ""
+
+
+def _diversity_findings(diversity: Diversity) -> Iterator[Finding]:
+    """Single-supplier dependencies, national concentration and common-mode groups, each
+    with the what-if of the supplier's (or version's) fault behind it."""
+    for d in diversity.single_supplier:
+        yield Finding(
+            section="diversity",
+            severity=Level.MEDIUM,
+            text=d.text + _what_if(d.fault),
+            refs=(d.supplier, d.scope),
         )
     for c in diversity.national_concentration:
-        findings.append(
-            Finding(
-                section="diversity",
-                severity=Level.MEDIUM,
-                text=c.text + (f"; what if: {c.fault.text}" if c.fault else ""),
-                refs=(c.supplier,),
-            )
+        yield Finding(
+            section="diversity",
+            severity=Level.MEDIUM,
+            text=c.text + _what_if(c.fault),
+            refs=(c.supplier,),
         )
     for g in diversity.common_mode:
-        findings.append(
-            Finding(
-                section="diversity",
-                severity=Level.MEDIUM,
-                text=f"{g.rule}: {g.text}" + (f"; what if: {g.fault.text}" if g.fault else ""),
-                refs=(g.product, *g.members[:4]),
-            )
+        yield Finding(
+            section="diversity",
+            severity=Level.MEDIUM,
+            text=f"{g.rule}: {g.text}" + _what_if(g.fault),
+            refs=(g.product, *g.members[:4]),
         )
+
+
+def _register_findings(register: Register) -> Iterator[Finding]:
+    """One finding per risk whose residual level is high somewhere, naming where."""
     high_residual: dict[str, list[str]] = {}
     titles = {}
     for e in register.entries:
@@ -99,25 +116,23 @@ def headline_findings(
         if e.residual is Level.HIGH:
             high_residual.setdefault(e.risk, []).append(e.scope_name)
     for risk, scopes in high_residual.items():
-        findings.append(
-            Finding(
-                section="register",
-                severity=Level.HIGH,
-                text=f"{risk} {titles[risk]}: residual risk high for {', '.join(scopes)}",
-                refs=(risk,),
-            )
+        yield Finding(
+            section="register",
+            severity=Level.HIGH,
+            text=f"{risk} {titles[risk]}: residual risk high for {', '.join(scopes)}",
+            refs=(risk,),
         )
+
+
+def _gap_findings(gaps: Gaps) -> Iterator[Finding]:
     for m in gaps.missing[:MAX_MISSING_SHOWN]:
-        findings.append(
-            Finding(
-                section="gaps",
-                severity=m.highest_risk,
-                text=f"{m.measure} ({m.title}) is {m.status} for {m.scope}; called for by "
-                f"{', '.join(m.risks)} (highest risk {m.highest_risk.value})",
-                refs=(m.measure, m.scope),
-            )
+        yield Finding(
+            section="gaps",
+            severity=m.highest_risk,
+            text=f"{m.measure} ({m.title}) is {m.status} for {m.scope}; called for by "
+            f"{', '.join(m.risks)} (highest risk {m.highest_risk.value})",
+            refs=(m.measure, m.scope),
         )
-    return tuple(findings)
 
 
 def count_levels(levels: list[str]) -> dict[str, int]:
