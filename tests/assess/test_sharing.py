@@ -168,3 +168,18 @@ def test_subscribers_split_evenly_when_none_are_recorded() -> None:
     )
     result = run(even)
     assert share_table(result, "g", "population").total == 450
+
+
+def test_every_sharing_pair_is_named_however_many_shared_rows_come_first() -> None:
+    # 10,001 sites h shares with g, then one site p shares with q: the last pair is named.
+    many = build(
+        suppliers=[supplier("x")],
+        products=[product("x-gnb", "x", "ran.gnb")],
+        operators=[operator("h"), operator("g"), operator("p"), operator("q")],
+        sites=[
+            *(site(f"s{i}", "h", "x-gnb@1", shared_with=("g",)) for i in range(10_001)),
+            site("t", "p", "x-gnb@1", shared_with=("q",)),
+        ],
+    )
+    lines = {o.id: o.shares_radio_with for o in summarise(many, default_catalogue()).operators}
+    assert lines == {"h": ("g",), "g": ("h",), "p": ("q",), "q": ("p",)}

@@ -81,13 +81,40 @@ def summarise(model: NetworkModel, catalogue: Catalogue) -> ModelSummary:
     )
     domain = kind_domain[table.kind]
     radio = domain == domain_names.index("ran")
-    n_ops = len(doc.operators)
-    n_sup = len(doc.suppliers)
     radio_sites = table.sites * radio
-    radio_population = table.population * radio
+    national = sum(r.population for r in doc.regions)
+    served = int((table.population * radio).sum())
+    return ModelSummary(
+        country=doc.scope.country,
+        name=doc.scope.name,
+        as_of=doc.scope.as_of.isoformat(),
+        regions=len(doc.regions),
+        national_population=national,
+        operators=_operator_lines(model, catalogue, radio),
+        suppliers=_supplier_lines(model),
+        assets=len(table),
+        assets_by_domain={
+            domain_names[d]: int(c)
+            for d, c in enumerate(np.bincount(domain, minlength=len(domain_names)).tolist())
+            if c
+        },
+        by_domain_and_supplier=_domain_supplier_cells(model, domain, domain_names),
+        radio_sites=int(radio_sites.sum()),
+        population_served=served,
+        population_coverage=served / national if national else 0.0,
+    )
 
+
+def _operator_lines(
+    model: NetworkModel, catalogue: Catalogue, radio: np.ndarray
+) -> tuple[OperatorLine, ...]:
+    """Per operator: assets, its own radio sites, sites shared with it, people served (its
+    share of shared sites) and the operators it shares radio with."""
+    table = model.table
+    doc = model.document
+    n_ops = len(doc.operators)
     ops_assets = np.bincount(table.operator, minlength=n_ops)
-    ops_sites = np.bincount(table.operator, weights=radio_sites, minlength=n_ops)
+    ops_sites = np.bincount(table.operator, weights=table.sites * radio, minlength=n_ops)
     view = Prepared(model, catalogue).view
     guest_radio = view.guest & radio[view.row]
     ops_pop = np.bincount(
@@ -98,14 +125,8 @@ def summarise(model: NetworkModel, catalogue: Catalogue) -> ModelSummary:
     ops_shared = np.bincount(
         view.operator[guest_radio], weights=table.sites[view.row[guest_radio]], minlength=n_ops
     )
-    sharing: dict[int, set[str]] = {}
-    shared_rows = np.flatnonzero(np.diff(table.shared_ptr) > 0)
-    for row in shared_rows[:10_000].tolist():  # sharing pairs are few; rows can be many
-        host = int(table.operator[row])
-        for partner in table.shared_with[table.shared_ptr[row] : table.shared_ptr[row + 1]]:
-            sharing.setdefault(host, set()).add(doc.operators[partner].id)
-            sharing.setdefault(int(partner), set()).add(doc.operators[host].id)
-    operators = tuple(
+    sharing = _sharing_partners(model)
+    return tuple(
         OperatorLine(
             id=o.id,
             name=o.name,
@@ -118,10 +139,29 @@ def summarise(model: NetworkModel, catalogue: Catalogue) -> ModelSummary:
         )
         for i, o in enumerate(doc.operators)
     )
+
+
+def _sharing_partners(model: NetworkModel) -> dict[int, set[str]]:
+    """Operator index → ids of the operators it shares radio with, either way round."""
+    table = model.table
+    operators = model.document.operators
+    hosts = np.repeat(table.operator, np.diff(table.shared_ptr))
+    pairs = np.unique(np.stack([hosts, table.shared_with]), axis=1)
+    partners: dict[int, set[str]] = {}
+    for host, guest in pairs.T.tolist():
+        partners.setdefault(host, set()).add(operators[guest].id)
+        partners.setdefault(guest, set()).add(operators[host].id)
+    return partners
+
+
+def _supplier_lines(model: NetworkModel) -> tuple[SupplierLine, ...]:
+    table = model.table
+    suppliers = model.document.suppliers
+    n_sup = len(suppliers)
     supplier = np.where(table.supplier >= 0, table.supplier, n_sup)
     sup_assets = np.bincount(supplier, minlength=n_sup + 1)
     sup_sites = np.bincount(supplier, weights=table.sites, minlength=n_sup + 1)
-    suppliers = tuple(
+    return tuple(
         SupplierLine(
             id=s.id,
             name=s.name,
@@ -130,13 +170,24 @@ def summarise(model: NetworkModel, catalogue: Catalogue) -> ModelSummary:
             assets=int(sup_assets[i]),
             sites=int(sup_sites[i]),
         )
-        for i, s in enumerate(doc.suppliers)
+        for i, s in enumerate(suppliers)
     )
+
+
+def _domain_supplier_cells(
+    model: NetworkModel, domain: np.ndarray, domain_names: list[str]
+) -> tuple[DomainSupplierCell, ...]:
+    """Assets and sites per (domain, supplier), assets without a product under
+    :data:`NO_SUPPLIER`; only cells that hold assets."""
+    table = model.table
+    n_sup = len(model.document.suppliers)
+    supplier = np.where(table.supplier >= 0, table.supplier, n_sup)
     cell = domain * (n_sup + 1) + supplier
-    cell_assets = np.bincount(cell, minlength=len(domain_names) * (n_sup + 1))
-    cell_sites = np.bincount(cell, weights=table.sites, minlength=len(domain_names) * (n_sup + 1))
-    supplier_names = [s.id for s in doc.suppliers] + [NO_SUPPLIER]
-    cells = tuple(
+    size = len(domain_names) * (n_sup + 1)
+    cell_assets = np.bincount(cell, minlength=size)
+    cell_sites = np.bincount(cell, weights=table.sites, minlength=size)
+    supplier_names = [s.id for s in model.document.suppliers] + [NO_SUPPLIER]
+    return tuple(
         DomainSupplierCell(
             domain=domain_names[c // (n_sup + 1)],
             supplier=supplier_names[c % (n_sup + 1)],
@@ -144,25 +195,4 @@ def summarise(model: NetworkModel, catalogue: Catalogue) -> ModelSummary:
             sites=int(cell_sites[c]),
         )
         for c in np.flatnonzero(cell_assets).tolist()
-    )
-    national = sum(r.population for r in doc.regions)
-    served = int(radio_population.sum())
-    return ModelSummary(
-        country=doc.scope.country,
-        name=doc.scope.name,
-        as_of=doc.scope.as_of.isoformat(),
-        regions=len(doc.regions),
-        national_population=national,
-        operators=operators,
-        suppliers=suppliers,
-        assets=len(table),
-        assets_by_domain={
-            domain_names[d]: int(c)
-            for d, c in enumerate(np.bincount(domain, minlength=len(domain_names)).tolist())
-            if c
-        },
-        by_domain_and_supplier=cells,
-        radio_sites=int(radio_sites.sum()),
-        population_served=served,
-        population_coverage=served / national if national else 0.0,
     )
