@@ -1,0 +1,175 @@
+"""Types of the reference catalogue fiveguard assesses against.
+
+The catalogue is data (``fiveguard/catalog/data/*.yaml``), loaded into these types and
+overridable by a user's file. It holds the asset kinds, the EU toolbox (risk areas,
+risks, measures and fiveguard's default risk-to-measure links), the supplier criteria,
+restriction-policy presets, the ENISA 5G security controls matrix, critical services,
+countries and plausibility limits (``reference``, ``policies``), the rules the
+assessment applies (``assessment``), the simulation's parameters (``simulation``) and
+the rules for assurance evidence (``assurance``). This module holds the whole
+:class:`Catalogue` and re-exports every part's types.
+"""
+
+from __future__ import annotations
+
+from fiveguard.domain.base import Frozen, Identifier, Text
+from fiveguard.domain.catalogue.assessment import (
+    ASSURANCE_SIGNAL_KINDS,
+    RISK_RULE_PARAMETERS,
+    AssessmentRules,
+    AssuranceSignalRules,
+    CommonModeRule,
+    DiversityGroup,
+    DiversityRules,
+    HhiBands,
+    LevelRule,
+    ProfileCondition,
+    ProfileRule,
+    ProfileStep,
+    ResidualRule,
+    ResidualStep,
+    RiskMatrix,
+    RiskRules,
+    ScaleLevel,
+    ShareWeight,
+    SignalDirection,
+    SignalKind,
+)
+from fiveguard.domain.catalogue.assurance import (
+    ArchiveLimits,
+    CvssBand,
+    EndOfSupportEntry,
+    EvidenceRules,
+)
+from fiveguard.domain.catalogue.policies import (
+    CapRule,
+    ExcludeRule,
+    PolicyRule,
+    RestrictionPolicy,
+    RuleTargets,
+)
+from fiveguard.domain.catalogue.reference import (
+    MANAGEMENT_DOMAINS,
+    AssetKind,
+    ControlDomain,
+    ControlMeasure,
+    ControlObjective,
+    ControlRequirement,
+    ControlsMatrix,
+    Countries,
+    CriterionFactor,
+    Criticality,
+    CriticalService,
+    Domain,
+    Limits,
+    Measure,
+    MeasureCategory,
+    Risk,
+    RiskArea,
+    RiskMeasureLinks,
+    SupplierCriteria,
+    SupplierCriterion,
+)
+from fiveguard.domain.catalogue.simulation import (
+    AssetFailureParameters,
+    CriticalServiceParameters,
+    DurationDistribution,
+    EffectTarget,
+    ExceedanceThresholds,
+    LevelProbabilities,
+    MeasureEffect,
+    MeasureStatusName,
+    MisconfigurationParameters,
+    PowerLossParameters,
+    Probability,
+    ProductFaultParameters,
+    SimulationParameters,
+    SupplierUpdateParameters,
+)
+
+__all__ = [
+    "ASSURANCE_SIGNAL_KINDS",
+    "MANAGEMENT_DOMAINS",
+    "RISK_RULE_PARAMETERS",
+    "ArchiveLimits",
+    "AssessmentRules",
+    "AssetFailureParameters",
+    "AssetKind",
+    "AssuranceSignalRules",
+    "CapRule",
+    "Catalogue",
+    "CommonModeRule",
+    "ControlDomain",
+    "ControlMeasure",
+    "ControlObjective",
+    "ControlRequirement",
+    "ControlsMatrix",
+    "Countries",
+    "CriterionFactor",
+    "CriticalService",
+    "CriticalServiceParameters",
+    "Criticality",
+    "CvssBand",
+    "DiversityGroup",
+    "DiversityRules",
+    "Domain",
+    "DurationDistribution",
+    "EffectTarget",
+    "EndOfSupportEntry",
+    "EvidenceRules",
+    "ExceedanceThresholds",
+    "ExcludeRule",
+    "HhiBands",
+    "LevelProbabilities",
+    "LevelRule",
+    "Limits",
+    "Measure",
+    "MeasureCategory",
+    "MeasureEffect",
+    "MeasureStatusName",
+    "MisconfigurationParameters",
+    "PolicyRule",
+    "PowerLossParameters",
+    "Probability",
+    "ProductFaultParameters",
+    "ProfileCondition",
+    "ProfileRule",
+    "ProfileStep",
+    "ResidualRule",
+    "ResidualStep",
+    "RestrictionPolicy",
+    "Risk",
+    "RiskArea",
+    "RiskMatrix",
+    "RiskMeasureLinks",
+    "RiskRules",
+    "RuleTargets",
+    "ScaleLevel",
+    "ShareWeight",
+    "SignalDirection",
+    "SignalKind",
+    "SimulationParameters",
+    "SupplierCriteria",
+    "SupplierCriterion",
+    "SupplierUpdateParameters",
+]
+
+
+class Catalogue(Frozen):
+    """The whole reference catalogue."""
+
+    asset_kinds: dict[Identifier, AssetKind]
+    scas_general: Text
+    risk_areas: dict[Identifier, RiskArea]
+    risks: dict[Identifier, Risk]
+    measures: dict[Identifier, Measure]
+    risk_measures: RiskMeasureLinks
+    supplier_criteria: SupplierCriteria
+    policies: dict[Identifier, RestrictionPolicy]
+    controls: ControlsMatrix
+    critical_services: dict[Identifier, CriticalService]
+    countries: Countries
+    limits: Limits
+    assessment: AssessmentRules
+    simulation: SimulationParameters
+    evidence_rules: EvidenceRules

@@ -1,0 +1,83 @@
+"""Assurance evidence rule types: how fiveguard.evidence reads and judges evidence.
+
+Which vulnerability scores count as high, how long an evaluation without an end date
+stays valid, when components are past end of support, and the limits that keep archive
+reading safe.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import Field
+
+from fiveguard.domain.base import Frozen, Identifier, Text
+from fiveguard.domain.evidence import Severity, VexState
+
+
+class CvssBand(Frozen):
+    """Scores at or above ``min_score`` (and below the next band) have ``severity``."""
+
+    severity: Severity
+    min_score: float = Field(ge=0, le=10)
+
+
+class EndOfSupportEntry(Frozen):
+    """A release line of a component whose support ends on a date."""
+
+    id: Identifier
+    name: Text = Field(
+        description="Component name, matched without case against the name, the purl name "
+        "and the CPE product."
+    )
+    versions: Text = Field(description="Release line: versions equal to it or starting with it.")
+    date: dt.date = Field(description="Last day of support.")
+    source: Text
+
+
+class ArchiveLimits(Frozen):
+    """Limits on reading one side of an equivalence check; beyond any, the input is refused."""
+
+    max_members: int = Field(gt=0, description="Files, links and directories in all.")
+    max_total_bytes: int = Field(gt=0, description="Content bytes read in all.")
+    max_member_bytes: int = Field(gt=0, description="Bytes of one file.")
+    max_ratio: float = Field(gt=1, description="Content bytes over archive bytes.")
+    ratio_after_bytes: int = Field(
+        ge=0, description="The ratio is checked once this many content bytes were read."
+    )
+    max_path_length: int = Field(gt=0)
+    max_manifest_bytes: int = Field(gt=0)
+
+
+class EvidenceRules(Frozen):
+    """How assurance evidence is read and judged; every threshold editable."""
+
+    source: Text
+    cvss_bands: tuple[CvssBand, ...] = Field(min_length=1)
+    unscored_severity: Severity = Field(
+        description="Severity of a vulnerability whose record gives no score or rating."
+    )
+    vulnerable_min_severity: Severity = Field(
+        description="A component with an unsuppressed match at or above it is vulnerable."
+    )
+    finding_alert_severities: tuple[Severity, ...] = Field(
+        description="Open findings of these severities put a product version on the list."
+    )
+    evaluation_valid_days: int = Field(
+        gt=0, description="Validity of an evaluation that gives no valid_until, from its date."
+    )
+    equivalence_min_ratio: float = Field(
+        ge=0, le=1, description="An equivalence check below this ratio has failed."
+    )
+    vex_suppressing_states: tuple[VexState, ...] = Field(
+        description="VEX states that take a match off the list (it is still reported)."
+    )
+    end_of_support: dict[Identifier, EndOfSupportEntry] = Field(default_factory=dict)
+    distro_releases: dict[Identifier, dict[Identifier, Identifier]] = Field(
+        default_factory=dict,
+        description="Release codenames per distribution (debian: {bullseye: '11'}), so a purl "
+        "qualifier distro=bullseye matches OSV's Debian:11.",
+    )
+    archive_limits: ArchiveLimits
+    max_sbom_bytes: int = Field(gt=0)
+    max_osv_records: int = Field(gt=0)

@@ -1,0 +1,176 @@
+"""Types of the reference data: asset kinds, the EU toolbox, supplier criteria and controls.
+
+The asset kinds and their network domains, the EU toolbox (risk areas, risks, measures and
+fiveguard's default risk-to-measure links), the supplier criteria, the ENISA 5G security
+controls matrix, critical services, countries and plausibility limits.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import Field
+
+from fiveguard.domain.base import CountryCode, Frozen, Identifier, Level, Text
+
+
+class Domain(StrEnum):
+    """Network domains asset kinds belong to; restriction rules can target them."""
+
+    RAN = "ran"
+    CORE = "core"
+    MANAGEMENT = "management"
+    ORCHESTRATION = "orchestration"
+    TRANSPORT = "transport"
+    LAWFUL_INTERCEPTION = "lawful-interception"
+    SERVICES = "services"
+
+
+MANAGEMENT_DOMAINS = frozenset({Domain.MANAGEMENT, Domain.ORCHESTRATION})
+
+
+class Criticality(StrEnum):
+    CRITICAL = "critical"
+    SENSITIVE = "sensitive"
+    STANDARD = "standard"
+
+
+class AssetKind(Frozen):
+    """A kind of network asset, e.g. ``core.amf``."""
+
+    id: Identifier
+    title: Text
+    domain: Domain
+    generation: Literal["4g", "5g", "any"] = "any"
+    criticality: Criticality
+    scas: tuple[Text, ...] = Field(
+        default=(),
+        description="Class-specific 3GPP SCAS specifications (TS 33.117 applies to all).",
+    )
+    tags: tuple[Identifier, ...] = ()
+    source: Text | None = None
+
+    @property
+    def is_radio(self) -> bool:
+        return self.domain is Domain.RAN
+
+    @property
+    def is_management(self) -> bool:
+        return self.domain in MANAGEMENT_DOMAINS
+
+
+class RiskArea(Frozen):
+    id: Identifier
+    title: Text
+    risks: tuple[Identifier, ...]
+
+
+class Risk(Frozen):
+    id: Identifier
+    title: Text
+    area: Identifier
+
+
+class MeasureCategory(StrEnum):
+    STRATEGIC = "strategic"
+    TECHNICAL = "technical"
+    SUPPORTING = "supporting"
+
+
+class Measure(Frozen):
+    id: Identifier
+    title: Text
+    category: MeasureCategory
+
+
+class RiskMeasureLinks(Frozen):
+    """Which measures each risk calls for. fiveguard's editorial default, editable."""
+
+    provenance: Text
+    links: dict[Identifier, tuple[Identifier, ...]]
+
+
+class CriterionFactor(Frozen):
+    id: Identifier
+    title: Text
+
+
+class SupplierCriterion(Frozen):
+    id: Identifier
+    title: Text
+    factors: tuple[CriterionFactor, ...]
+
+
+class SupplierCriteria(Frozen):
+    """The EU criteria for a supplier's risk profile and the scale they are scored on."""
+
+    source: Text
+    scale: tuple[Level, ...]
+    criteria: tuple[SupplierCriterion, ...]
+
+    @property
+    def factor_ids(self) -> tuple[str, ...]:
+        return tuple(f.id for c in self.criteria for f in c.factors)
+
+
+class ControlMeasure(Frozen):
+    id: Identifier
+    level: int = Field(ge=1, le=3)
+    text: Text
+
+
+class ControlRequirement(Frozen):
+    id: Identifier
+    text: Text
+    typical_evidence: Text
+    measures: tuple[Identifier, ...]
+
+
+class ControlObjective(Frozen):
+    id: Identifier
+    name: Text
+    description: Text
+    requirements: tuple[ControlRequirement, ...]
+
+
+class ControlDomain(Frozen):
+    id: Identifier
+    name: Text
+    description: Text
+    objectives: tuple[ControlObjective, ...]
+
+
+class ControlsMatrix(Frozen):
+    """The ENISA 5G security controls matrix, fiveguard's baseline framework."""
+
+    source: Text
+    measures: tuple[ControlMeasure, ...]
+    domains: tuple[ControlDomain, ...]
+
+    def requirements(self) -> dict[str, ControlRequirement]:
+        return {r.id: r for d in self.domains for o in d.objectives for r in o.requirements}
+
+
+# ---------------------------------------------------------------------------- other data
+
+
+class CriticalService(Frozen):
+    id: Identifier
+    title: Text
+
+
+class Limits(Frozen):
+    """Plausibility limits; a value beyond them is reported as absurd."""
+
+    max_region_population: int = Field(gt=0)
+    max_subscribers: int = Field(gt=0)
+    max_sites_per_asset: int = Field(gt=0)
+    max_population_per_site: int = Field(gt=0)
+    max_battery_hours: float = Field(gt=0)
+
+
+class Countries(Frozen):
+    source: Text
+    eu_members: tuple[CountryCode, ...]
+    names: dict[CountryCode, Text]

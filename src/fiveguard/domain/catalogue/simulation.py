@@ -1,0 +1,184 @@
+"""Simulation parameter types: what fiveguard.simulate takes from the catalogue.
+
+The annual probability of each event source, how a supplier's profile sets the
+probability of a malicious update, power-loss durations, and the named effects through
+which measures in place lower probabilities or limit impact. Every figure carries its
+rationale in catalog/data/simulation.yaml.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from fiveguard.domain.base import Frozen, Identifier, Level, Text
+from fiveguard.domain.catalogue.reference import Domain
+
+MeasureStatusName = Literal[
+    "not-started", "planned", "in-progress", "implemented", "not-applicable"
+]
+Probability = Annotated[float, Field(ge=0, le=1)]
+
+
+class LevelProbabilities(Frozen):
+    """An annual probability for each level of a supplier factor."""
+
+    low: Probability
+    medium: Probability
+    high: Probability
+
+    def of(self, level: Level) -> float:
+        return float(getattr(self, level.value))
+
+
+class SupplierUpdateParameters(Frozen):
+    """A supplier compelled to push a malicious update: probability from its profile.
+
+    The levels of ``factors`` (an unscored factor counts as ``unknown_level``) are turned
+    into ranks 1-3 and combined (``mean`` or ``max``); the combined rank gives the level
+    (``high`` from ``high_from``, ``medium`` from ``medium_from``), and the level the annual
+    probability. ``sabotage_share`` of such updates also take the compromised assets down.
+    """
+
+    rationale: Text
+    factors: tuple[Identifier, ...] = Field(min_length=1)
+    unknown_level: Level
+    combine: Literal["mean", "max"]
+    medium_from: float = Field(ge=1, le=3)
+    high_from: float = Field(ge=1, le=3)
+    annual_probability: LevelProbabilities
+    sabotage_share: Probability
+
+
+class ProductFaultParameters(Frozen):
+    """A common-mode fault of one product version: probability from the supplier's
+    ``factor`` (product quality), an unscored factor counting as ``unknown_level``."""
+
+    rationale: Text
+    factor: Identifier
+    unknown_level: Level
+    annual_probability: LevelProbabilities
+
+
+class MisconfigurationParameters(Frozen):
+    """An operator's misconfiguration taking down one of its assets in ``target_domains``,
+    chosen uniformly."""
+
+    rationale: Text
+    annual_probability: Probability
+    target_domains: tuple[Domain, ...] = Field(min_length=1)
+
+
+class DurationDistribution(Frozen):
+    """How long a power loss lasts: log-normal with the given median and shape."""
+
+    distribution: Literal["lognormal"]
+    median_hours: float = Field(gt=0)
+    sigma: float = Field(ge=0)
+
+
+class PowerLossParameters(Frozen):
+    """A regional power loss; assets whose autonomy is shorter than it go down."""
+
+    rationale: Text
+    annual_probability: Probability
+    duration: DurationDistribution
+    unknown_battery_hours: float = Field(
+        ge=0, description="Autonomy of an asset whose battery_hours the model leaves out."
+    )
+
+
+class AssetFailureParameters(Frozen):
+    """Independent failure of one asset, by the domain of its kind."""
+
+    rationale: Text
+    annual_probability: dict[Domain, Probability]
+
+
+EffectTarget = Literal[
+    "supplier-update-reach", "misconfiguration", "power-autonomy", "asset-failure"
+]
+
+
+class MeasureEffect(Frozen):
+    """How one toolbox measure, in place at an operator, changes the simulation.
+
+    ``multiplier`` scales a probability (the reach of a malicious update, a
+    misconfiguration, an asset failure); ``extra_hours`` adds to power autonomy. A measure
+    partly in place applies its effect scaled by the status weight.
+    """
+
+    id: Identifier
+    measure: Identifier
+    applies_to: EffectTarget
+    multiplier: Probability | None = None
+    extra_hours: float | None = Field(default=None, ge=0)
+    rationale: Text
+
+    @model_validator(mode="after")
+    def _one_effect(self) -> MeasureEffect:
+        wants_hours = self.applies_to == "power-autonomy"
+        if wants_hours and (self.extra_hours is None or self.multiplier is not None):
+            raise ValueError("a power-autonomy effect gives extra_hours (and no multiplier)")
+        if not wants_hours and (self.multiplier is None or self.extra_hours is not None):
+            raise ValueError(f"a {self.applies_to} effect gives a multiplier (and no extra_hours)")
+        return self
+
+
+class ExceedanceThresholds(Frozen):
+    """Thresholds at which annual exceedance probabilities are reported."""
+
+    people: tuple[int, ...] = Field(min_length=1, description="For people and subscribers.")
+    assets: tuple[int, ...] = Field(min_length=1, description="For asset and site counts.")
+
+
+class CriticalServiceParameters(Frozen):
+    """How much of a critical service the Monte Carlo counts as badly hit: the share of the
+    assets carrying it that are down or compromised in a year."""
+
+    rationale: Text
+    share_threshold: float = Field(
+        gt=0,
+        le=1,
+        description="Share of a service's carrying assets down or compromised whose annual "
+        "probability is reported.",
+    )
+
+
+class SimulationParameters(Frozen):
+    """Everything the simulation takes from the catalogue."""
+
+    source: Text
+    supplier_update: SupplierUpdateParameters
+    product_fault: ProductFaultParameters
+    misconfiguration: MisconfigurationParameters
+    power_loss: PowerLossParameters
+    asset_failure: AssetFailureParameters
+    status_weights: dict[MeasureStatusName, Probability]
+    measure_effects: dict[Identifier, MeasureEffect]
+    exceedance: ExceedanceThresholds
+    critical_services: CriticalServiceParameters
+    demo_trials: int = Field(ge=64, description="Trials the demo summary runs.")
+    default_trials: int = Field(
+        ge=1, description="Trials of `fiveguard simulate` when --trials is not given."
+    )
+    assess_trials: int = Field(
+        ge=0,
+        description="Trials of the Monte Carlo run in `fiveguard assess` when --trials is not "
+        "given (0: no run).",
+    )
+    max_trials: int = Field(
+        ge=1,
+        description="The most trials one run may ask for. Every trial's impacts are kept for "
+        "the percentiles, so memory grows with the number of trials.",
+    )
+
+    @model_validator(mode="after")
+    def _defaults_within_the_maximum(self) -> SimulationParameters:
+        for name in ("demo_trials", "default_trials", "assess_trials"):
+            if getattr(self, name) > self.max_trials:
+                raise ValueError(
+                    f"{name} ({getattr(self, name):,}) exceeds max_trials ({self.max_trials:,})"
+                )
+        return self
