@@ -113,68 +113,122 @@ def build_asset_table(document: ModelDocument, sites: SiteTable) -> AssetTable:
     """Resolve every reference of a validated model into index arrays."""
     sites = sites.compacted()  # categories no row uses need not (and may not) resolve
     declared = document.assets
-    n_decl = len(declared)
-    n = n_decl + len(sites)
-    ids = np.empty(n, dtype=object)
-    ids[:n_decl] = [a.id for a in declared]
-    ids[n_decl:] = sites.id
-    position: dict[str, int] = {str(name): i for i, name in enumerate(ids.tolist())}
-
+    ids, position = _ids_and_positions(declared, sites)
     operators = {o.id: i for i, o in enumerate(document.operators)}
     regions = {r.id: i for i, r in enumerate(document.regions)}
+    kinds = _Indexer()
+    versions = _Indexer()
+
+    kind = _column([kinds(a.kind) for a in declared], _site_codes(sites.kind, kinds, "kind"))
+    operator = _column(
+        [_lookup(operators, a.operator, "operator") for a in declared],
+        _site_codes(sites.operator, operators, "operator"),
+    )
+    product_version = _column(
+        [versions(a.product) for a in declared], _site_codes(sites.product, versions, "product")
+    )
+    product_versions = versions.names()
+    pv_product, pv_supplier = _product_and_supplier_of_versions(document, product_versions)
+    region = _column(
+        [_lookup(regions, a.region, "region") for a in declared],
+        _site_codes(sites.region, regions, "region"),
+    )
+    managed_by = _column(
+        [_lookup(position, a.managed_by, "asset") for a in declared],
+        _site_codes(sites.managed_by, position, "asset"),
+    )
+    installed = _installed(declared, sites)
+    req_ptr, entry_ptr, members, entry_is_group = _requirements(declared, sites, position)
+    service_ids, service_ptr, service_col = _critical_services(declared, sites)
+    shared_ptr, shared_col = _shared_with(declared, sites, operators)
+    site_count, population, sensitive, battery_hours = _quantities(declared, sites)
+
+    return AssetTable(
+        ids=ids,
+        n_declared=len(declared),
+        position=position,
+        kinds=kinds.names(),
+        kind=kind,
+        operator=operator,
+        product_versions=product_versions,
+        product_version=product_version,
+        product=pv_product[product_version],
+        supplier=pv_supplier[product_version],
+        region=region,
+        sites=site_count,
+        population=population,
+        sensitive=sensitive,
+        battery_hours=battery_hours,
+        installed=installed,
+        managed_by=managed_by,
+        req_ptr=req_ptr,
+        entry_ptr=entry_ptr,
+        members=members,
+        entry_is_group=entry_is_group,
+        service_ids=service_ids,
+        service_ptr=service_ptr,
+        services=service_col,
+        shared_ptr=shared_ptr,
+        shared_with=shared_col,
+    )
+
+
+def _ids_and_positions(
+    declared: Sequence[Asset], sites: SiteTable
+) -> tuple[npt.NDArray[np.object_], dict[str, int]]:
+    """Every asset id, declared ones first, and the row of each id."""
+    ids = np.empty(len(declared) + len(sites), dtype=object)
+    ids[: len(declared)] = [a.id for a in declared]
+    ids[len(declared) :] = sites.id
+    position: dict[str, int] = {str(name): i for i, name in enumerate(ids.tolist())}
+    return ids, position
+
+
+def _lookup(table: Mapping[str, int], name: str | None, what: str) -> int:
+    """The index of ``name`` in ``table``, -1 for None; unknown names are a bug here."""
+    if name is None:
+        return -1
+    try:
+        return table[name]
+    except KeyError:
+        raise UnresolvedReferenceError(f"{what} {name!r}") from None
+
+
+def _column(values: Sequence[int], site_part: Int32Array) -> Int32Array:
+    """An index column: the declared assets' values, then the site rows'."""
+    return np.concatenate([np.asarray(values, dtype=np.int32), site_part]).astype(np.int32)
+
+
+def _site_codes(
+    cat: Categorical[str], resolve: Mapping[str, int] | _Indexer, what: str
+) -> Int32Array:
+    """A site column's codes turned into indices, resolving each category once."""
+    if isinstance(resolve, _Indexer):
+        return cat.remap([resolve(v) for v in cat.categories])
+    return cat.remap([_lookup(resolve, v, what) for v in cat.categories])
+
+
+def _product_and_supplier_of_versions(
+    document: ModelDocument, product_versions: Sequence[str]
+) -> tuple[Int32Array, Int32Array]:
+    """Each ``PRODUCT@VERSION``'s product and supplier index, then -1 for "no product"."""
     suppliers = {s.id: i for i, s in enumerate(document.suppliers)}
     products = {p.id: i for i, p in enumerate(document.products)}
     product_supplier = {p.id: suppliers.get(p.supplier, -1) for p in document.products}
-
-    kinds = _Indexer()
-    versions = _Indexer()
-    services = _Indexer()
-
-    def lookup(table: Mapping[str, int], name: str | None, what: str) -> int:
-        if name is None:
-            return -1
-        try:
-            return table[name]
-        except KeyError:
-            raise UnresolvedReferenceError(f"{what} {name!r}") from None
-
-    def column(values: Sequence[int], site_part: Int32Array) -> Int32Array:
-        return np.concatenate([np.asarray(values, dtype=np.int32), site_part]).astype(np.int32)
-
-    def site_codes(
-        cat: Categorical[str], resolve: Mapping[str, int] | _Indexer, what: str
-    ) -> Int32Array:
-        if isinstance(resolve, _Indexer):
-            return cat.remap([resolve(v) for v in cat.categories])
-        return cat.remap([lookup(resolve, v, what) for v in cat.categories])
-
-    # --- simple columns
-    kind = column([kinds(a.kind) for a in declared], site_codes(sites.kind, kinds, "kind"))
-    operator = column(
-        [lookup(operators, a.operator, "operator") for a in declared],
-        site_codes(sites.operator, operators, "operator"),
-    )
-    product_version = column(
-        [versions(a.product) for a in declared], site_codes(sites.product, versions, "product")
-    )
-    pv_names = versions.names()
     pv_product = np.asarray(
-        [lookup(products, split_product_ref(r)[0], "product") for r in pv_names] + [-1],
+        [_lookup(products, split_product_ref(r)[0], "product") for r in product_versions] + [-1],
         dtype=np.int32,
     )
     pv_supplier = np.asarray(
-        [product_supplier.get(split_product_ref(r)[0], -1) for r in pv_names] + [-1],
+        [product_supplier.get(split_product_ref(r)[0], -1) for r in product_versions] + [-1],
         dtype=np.int32,
     )
-    region = column(
-        [lookup(regions, a.region, "region") for a in declared],
-        site_codes(sites.region, regions, "region"),
-    )
-    managed_by = column(
-        [lookup(position, a.managed_by, "asset") for a in declared],
-        site_codes(sites.managed_by, position, "asset"),
-    )
-    installed = np.concatenate(
+    return pv_product, pv_supplier
+
+
+def _installed(declared: Sequence[Asset], sites: SiteTable) -> npt.NDArray[np.datetime64]:
+    """Each asset's installation date, NaT where unknown."""
+    return np.concatenate(
         [
             np.array([a.installed or NAT for a in declared], dtype="datetime64[D]"),
             np.array([*sites.installed.categories, NAT], dtype="datetime64[D]")[
@@ -185,70 +239,69 @@ def build_asset_table(document: ModelDocument, sites: SiteTable) -> AssetTable:
         ]
     )
 
-    # --- requires: a two-level CSR built from per-asset (or per-pattern) entry lists
-    def resolve_requirements(reqs: Sequence[str | AnyOf]) -> list[list[int]]:
+
+def _quantities(
+    declared: Sequence[Asset], sites: SiteTable
+) -> tuple[Int64Array, Int64Array, npt.NDArray[np.bool_], npt.NDArray[np.float64]]:
+    """Sites, population, sensitivity and battery hours per asset (NaN: no battery)."""
+    site_count = np.concatenate([[a.sites for a in declared], sites.sites]).astype(np.int64)
+    population = np.concatenate([[a.population for a in declared], sites.population]).astype(
+        np.int64
+    )
+    sensitive = np.concatenate([[a.sensitive for a in declared], sites.sensitive]).astype(bool)
+    battery_hours = np.concatenate(
+        [
+            [np.nan if a.battery_hours is None else a.battery_hours for a in declared],
+            sites.battery_hours,
+        ]
+    ).astype(np.float64)
+    return site_count, population, sensitive, battery_hours
+
+
+def _critical_services(
+    declared: Sequence[Asset], sites: SiteTable
+) -> tuple[tuple[str, ...], Int64Array, Int32Array]:
+    """The services named, in first-seen order, and each asset's as a list column."""
+    services = _Indexer()
+    ptr, column = _list_column(
+        [[services(s) for s in a.critical_services] for a in declared],
+        [[services(s) for s in p] for p in sites.critical_services.categories],
+        sites.critical_services.codes,
+    )
+    return services.names(), ptr, column
+
+
+def _shared_with(
+    declared: Sequence[Asset], sites: SiteTable, operators: Mapping[str, int]
+) -> tuple[Int64Array, Int32Array]:
+    """The operators each asset is shared with, as a list column of operator indices."""
+    return _list_column(
+        [[_lookup(operators, o, "operator") for o in a.shared_with] for a in declared],
+        [[_lookup(operators, o, "operator") for o in p] for p in sites.shared_with.categories],
+        sites.shared_with.codes,
+    )
+
+
+def _requirements(
+    declared: Sequence[Asset], sites: SiteTable, position: Mapping[str, int]
+) -> tuple[Int64Array, Int64Array, Int32Array, npt.NDArray[np.bool_]]:
+    """The requires two-level CSR, from per-asset (or per-pattern) entry lists."""
+
+    def resolve(reqs: Sequence[str | AnyOf]) -> list[list[int]]:
         return [
-            [lookup(position, m, "asset") for m in (r.any if isinstance(r, AnyOf) else (r,))]
+            [_lookup(position, m, "asset") for m in (r.any if isinstance(r, AnyOf) else (r,))]
             for r in reqs
         ]
 
     def group_flags(reqs: Sequence[str | AnyOf]) -> list[bool]:
         return [isinstance(r, AnyOf) for r in reqs]
 
-    decl_entries = [resolve_requirements(a.requires) for a in declared]
+    decl_entries = [resolve(a.requires) for a in declared]
     decl_groups = [group_flags(a.requires) for a in declared]
-    pattern_entries = [resolve_requirements(p) for p in sites.requires.categories]
+    pattern_entries = [resolve(p) for p in sites.requires.categories]
     pattern_groups = [group_flags(p) for p in sites.requires.categories]
-    req_ptr, entry_ptr, members, entry_is_group = _two_level_csr(
+    return _two_level_csr(
         decl_entries, decl_groups, pattern_entries, pattern_groups, sites.requires.codes
-    )
-
-    # --- one-level lists: critical services, shared_with (operator indices)
-    service_ptr, service_col = _list_column(
-        [[services(s) for s in a.critical_services] for a in declared],
-        [[services(s) for s in p] for p in sites.critical_services.categories],
-        sites.critical_services.codes,
-    )
-    shared_ptr, shared_col = _list_column(
-        [[lookup(operators, o, "operator") for o in a.shared_with] for a in declared],
-        [[lookup(operators, o, "operator") for o in p] for p in sites.shared_with.categories],
-        sites.shared_with.codes,
-    )
-
-    return AssetTable(
-        ids=ids,
-        n_declared=n_decl,
-        position=position,
-        kinds=kinds.names(),
-        kind=kind,
-        operator=operator,
-        product_versions=pv_names,
-        product_version=product_version,
-        product=pv_product[product_version],
-        supplier=pv_supplier[product_version],
-        region=region,
-        sites=np.concatenate([[a.sites for a in declared], sites.sites]).astype(np.int64),
-        population=np.concatenate([[a.population for a in declared], sites.population]).astype(
-            np.int64
-        ),
-        sensitive=np.concatenate([[a.sensitive for a in declared], sites.sensitive]).astype(bool),
-        battery_hours=np.concatenate(
-            [
-                [np.nan if a.battery_hours is None else a.battery_hours for a in declared],
-                sites.battery_hours,
-            ]
-        ).astype(np.float64),
-        installed=installed,
-        managed_by=managed_by,
-        req_ptr=req_ptr,
-        entry_ptr=entry_ptr,
-        members=members,
-        entry_is_group=entry_is_group,
-        service_ids=services.names(),
-        service_ptr=service_ptr,
-        services=service_col,
-        shared_ptr=shared_ptr,
-        shared_with=shared_col,
     )
 
 
