@@ -11,7 +11,6 @@ import socketserver
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,14 +27,12 @@ ROOT = Path(__file__).parents[2]
 EXAMPLE = ROOT / "examples" / "small" / "model.yaml"
 LIMIT = 2.0
 """The --scheduler-timeout the bad-address tests give."""
-STARTUP = 8.0
-"""Slack for starting Python and importing fiveguard in a subprocess."""
 
 
-def fiveguard(*args: str) -> tuple[subprocess.CompletedProcess[str], float]:
-    """``python -m fiveguard ARGS`` in its own process, and how long it took."""
-    started = time.monotonic()
-    done = subprocess.run(
+def fiveguard(*args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m fiveguard ARGS`` in its own process. The generous ``timeout`` only
+    guards against a hang; no test depends on how long a run takes."""
+    return subprocess.run(
         [sys.executable, "-m", "fiveguard", *args],
         capture_output=True,
         text=True,
@@ -43,7 +40,6 @@ def fiveguard(*args: str) -> tuple[subprocess.CompletedProcess[str], float]:
         cwd=ROOT,
         check=False,
     )
-    return done, time.monotonic() - started
 
 
 def assert_clean_failure(done: subprocess.CompletedProcess[str], message: str) -> None:
@@ -73,7 +69,7 @@ def test_the_command_on_a_multi_process_cluster_gives_the_local_results(cluster:
     with pytest.raises(ValueError, match="No clients found"):
         distributed.default_client()
     args = ["simulate", str(EXAMPLE), "--trials", "700", "--seed", "4", "--json"]
-    remote, _ = fiveguard(*args, "--scheduler", cluster.scheduler_address)
+    remote = fiveguard(*args, "--scheduler", cluster.scheduler_address)
     assert remote.returncode == 0, remote.stderr
     assert "Traceback" not in remote.stderr
     local = CliRunner().invoke(app, [*args, "--workers", "1"])
@@ -86,9 +82,8 @@ def test_the_command_on_a_multi_process_cluster_gives_the_local_results(cluster:
 
 
 def test_a_malformed_address_exits_2_at_once() -> None:
-    done, took = fiveguard("simulate", str(EXAMPLE), "--trials", "10", "--scheduler", "nonsense")
+    done = fiveguard("simulate", str(EXAMPLE), "--trials", "10", "--scheduler", "nonsense")
     assert_clean_failure(done, "'nonsense' is not a Dask scheduler address; expected tcp://")
-    assert took < STARTUP
 
 
 def free_port() -> int:
@@ -98,13 +93,12 @@ def free_port() -> int:
     return port
 
 
-def test_a_closed_port_exits_2_within_the_time_limit() -> None:
+def test_a_closed_port_exits_2() -> None:
     address = f"tcp://127.0.0.1:{free_port()}"
-    done, took = fiveguard(
+    done = fiveguard(
         "simulate", str(EXAMPLE), "--scheduler", address, "--scheduler-timeout", str(LIMIT)
     )
     assert_clean_failure(done, f"cannot reach the Dask scheduler at '{address}'")
-    assert took < LIMIT + STARTUP
 
 
 class _Silent(http.server.SimpleHTTPRequestHandler):
@@ -112,12 +106,17 @@ class _Silent(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+_RELEASE = threading.Event()
+"""Set when a test is over: until then the garbage server keeps every connection open."""
+
+
 class _Garbage(socketserver.BaseRequestHandler):
-    """What some middleboxes do: answer anything with bytes that mean nothing."""
+    """What some middleboxes do: answer anything with bytes that mean nothing, and hold
+    the connection open, so only the client's own time limit can end its wait."""
 
     def handle(self) -> None:
         self.request.sendall(b"\xff" * 64)
-        time.sleep(LIMIT + STARTUP)
+        _RELEASE.wait()
 
 
 @pytest.fixture(params=["http", "garbage"])
@@ -129,23 +128,24 @@ def not_dask(request: pytest.FixtureRequest) -> Iterator[str]:
     else:
         server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Garbage)
     server.daemon_threads = True
+    _RELEASE.clear()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
         yield f"tcp://127.0.0.1:{server.server_address[1]}"
     finally:
+        _RELEASE.set()
         server.shutdown()
         server.server_close()
 
 
-def test_a_port_that_is_not_a_dask_scheduler_exits_2_within_the_time_limit(
+def test_a_port_that_is_not_a_dask_scheduler_exits_2_when_the_time_limit_passes(
     not_dask: str,
 ) -> None:
-    done, took = fiveguard(
+    done = fiveguard(
         "simulate", str(EXAMPLE), "--scheduler", not_dask, "--scheduler-timeout", str(LIMIT)
     )
     assert_clean_failure(done, f"cannot reach the Dask scheduler at '{not_dask}'")
-    assert took < LIMIT + STARTUP
 
 
 @pytest.mark.parametrize("seconds", ["0", "-1", "inf"])

@@ -3,8 +3,6 @@ many trials were asked for; different seeds differ."""
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 from helpers import busy_catalogue
@@ -98,12 +96,10 @@ def test_a_dask_cluster_gives_the_same_results_with_no_default_client(
 
 
 def test_an_unreachable_scheduler_is_an_input_error(ready: Prepared) -> None:
-    started = time.monotonic()
     with pytest.raises(InputError, match="cannot reach the Dask scheduler"):
         run_trials(
             ready.compiled, ready.sources, 10, 1, scheduler="tcp://127.0.0.1:9", connect_timeout=1
         )
-    assert time.monotonic() - started < 5
 
 
 @pytest.mark.parametrize("address", ["nonsense", "tcp://host", "udp://host:1", "tcp://h:0"])
