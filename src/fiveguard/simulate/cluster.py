@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 from fiveguard.domain.errors import InputError
 from fiveguard.simulate.compile import CompiledNetwork
 from fiveguard.simulate.engines import Batch, Progress, run_batch
+from fiveguard.simulate.events import COMMAND_LINE
 from fiveguard.simulate.metrics import TrialImpacts
 from fiveguard.simulate.sources import EventSources
 
@@ -58,7 +59,7 @@ def scheduler_address(text: str, *, in_process: bool = False) -> str:
         parts = urlsplit(full)
         port = parts.port
     except ValueError:
-        raise InputError.at(problem, path=OPTION) from None
+        raise InputError.at(problem, file=COMMAND_LINE, path=OPTION) from None
     if (
         parts.scheme not in SCHEMES
         or not parts.hostname
@@ -69,7 +70,7 @@ def scheduler_address(text: str, *, in_process: bool = False) -> str:
         or parts.query
         or parts.fragment
     ):
-        raise InputError.at(problem, path=OPTION)
+        raise InputError.at(problem, file=COMMAND_LINE, path=OPTION)
     return f"{parts.scheme}://{parts.netloc}"
 
 
@@ -93,6 +94,7 @@ def run_on_cluster(
     if not (0 < timeout < float("inf")):
         raise InputError.at(
             f"the time limit must be a positive number of seconds, got {timeout:g}",
+            file=COMMAND_LINE,
             path="--scheduler-timeout",
         )
     job = _with_address(compiled, sources, seed, batches, address, report, timeout)
@@ -238,18 +240,22 @@ def _raise_task_error(address: str, exc: BaseException) -> None:
         raise InputError.at(
             f"the Dask workers of {address} cannot run fiveguard ({_describe(exc)}); "
             "install the same fiveguard on the workers",
+            file=COMMAND_LINE,
             path=OPTION,
         )
     raise _TaskError(exc)
 
 
 def _unreachable(address: str, why: str) -> InputError:
-    return InputError.at(f"cannot reach the Dask scheduler at {address!r}: {why}", path=OPTION)
+    return InputError.at(
+        f"cannot reach the Dask scheduler at {address!r}: {why}", file=COMMAND_LINE, path=OPTION
+    )
 
 
 def _failed(address: str, exc: BaseException) -> InputError:
     return InputError.at(
         f"the Dask cluster at {address!r} failed while running the trials: {_describe(exc)}",
+        file=COMMAND_LINE,
         path=OPTION,
     )
 

@@ -30,6 +30,9 @@ from fiveguard.domain.errors import InputError, Problem
 from fiveguard.domain.model import NetworkModel
 from fiveguard.simulate.compile import CompiledNetwork
 
+COMMAND_LINE = "command line"
+"""Where problems with the events given on the command line are located."""
+
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]
@@ -91,22 +94,32 @@ def parse_event(text: str, *, mode: Mode | None = None, hours: float | None = No
     kind, sep, target = text.strip().partition(":")
     where = f"--event {text!r}"
     if not sep or not target.strip():
-        raise InputError.at(f"malformed event; expected {EVENT_HELP}", path=where)
+        raise InputError.at(
+            f"malformed event; expected {EVENT_HELP}", file=COMMAND_LINE, path=where
+        )
     try:
         event_type = EventType(kind.strip())
     except ValueError:
         raise InputError.at(
-            f"unknown event type {kind.strip()!r}; expected {EVENT_HELP}", path=where
+            f"unknown event type {kind.strip()!r}; expected {EVENT_HELP}",
+            file=COMMAND_LINE,
+            path=where,
         ) from None
     target = target.strip()
     if event_type is EventType.PRODUCT_FAULT and "@" not in target:
-        raise InputError.at("a product fault names PRODUCT@VERSION, e.g. core-x@5.2", path=where)
+        raise InputError.at(
+            "a product fault names PRODUCT@VERSION, e.g. core-x@5.2", file=COMMAND_LINE, path=where
+        )
     if event_type is EventType.REGION_POWER:
         if hours is None:
-            raise InputError.at("a region-power event needs --hours H (its duration)", path=where)
+            raise InputError.at(
+                "a region-power event needs --hours H (its duration)", file=COMMAND_LINE, path=where
+            )
         if not math.isfinite(hours) or hours <= 0:
             raise InputError.at(
-                f"--hours must be a positive, finite number of hours, got {hours:g}", path=where
+                f"--hours must be a positive, finite number of hours, got {hours:g}",
+                file=COMMAND_LINE,
+                path=where,
             )
     return Event(
         event_type,
@@ -289,6 +302,7 @@ class _Targets:
             if supplier is None:
                 raise InputError.at(
                     f"unknown supplier {event.target!r}; known suppliers: {_known(self.suppliers)}",
+                    file=COMMAND_LINE,
                     path=where,
                 )
             if t is EventType.SUPPLIER_FAULT:
@@ -307,7 +321,9 @@ class _Targets:
         elif t is EventType.ASSET_DOWN:
             asset = self.model.table.position.get(event.target)
             if asset is None:
-                raise InputError.at(self._unknown_asset(event.target), path=where)
+                raise InputError.at(
+                    self._unknown_asset(event.target), file=COMMAND_LINE, path=where
+                )
             columns["down_trial"].append(trial)
             columns["down_asset"].append(asset)
         else:
@@ -315,6 +331,7 @@ class _Targets:
             if region is None:
                 raise InputError.at(
                     f"unknown region {event.target!r}; known regions: {_known(self.regions)}",
+                    file=COMMAND_LINE,
                     path=where,
                 )
             columns["power_trial"].append(trial)
@@ -337,6 +354,7 @@ class _Targets:
             raise InputError.at(
                 f"unknown operator(s) {', '.join(unknown)}; known operators: "
                 f"{_known(self.operators)}",
+                file=COMMAND_LINE,
                 path=where,
             )
         return [o in event.operators for o in self.operators]
@@ -347,12 +365,14 @@ class _Targets:
         if product is None:
             raise InputError.at(
                 f"unknown product {product_id!r}; known products: {_known(self.model.products)}",
+                file=COMMAND_LINE,
                 path=where,
             )
         if version not in product.versions:
             raise InputError.at(
                 f"product {product_id} has no version {version!r}; its versions: "
                 f"{', '.join(product.versions)}",
+                file=COMMAND_LINE,
                 path=where,
             )
         return self.versions.get(ref, -1)
