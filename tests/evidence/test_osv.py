@@ -251,3 +251,14 @@ def test_a_directory_with_one_bad_record_reports_it_and_reads_nothing(
     )
     with pytest.raises(InputError, match="OSV directory not found"):
         load_osv_directory(tmp_path / "nope", rules)
+
+
+def test_times_that_are_not_rfc_3339_are_refused_where_they_stand() -> None:
+    base = json.loads((OSV_DIR / "openssl" / "CVE-2022-3602.json").read_text())
+    bad = {**base, "modified": "yesterday", "published": "2022-13-01T00:00:00Z"}
+    problems = _osv_problems(bad)
+    assert any(
+        ": modified: expected an RFC 3339 time such as 2022-11-01T17:00:00Z, got 'yesterday'" in p
+        for p in problems
+    )
+    assert any(": published: expected an RFC 3339 time" in p for p in problems)

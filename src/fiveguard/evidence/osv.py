@@ -15,6 +15,7 @@ CPE; see :mod:`fiveguard.evidence.matching`.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -195,6 +196,21 @@ class _RecordCheck:
             return None
         return value
 
+    def timestamp(self, data: dict[str, Any], key: str, required: bool = False) -> Any:
+        """A top-level RFC 3339 time such as ``2022-11-01T17:00:00Z``, as the OSV schema
+        has them; the text as written, or None."""
+        value = self.text(data, key, (), required=required)
+        if value is None:
+            return None
+        try:
+            dt.datetime.fromisoformat(value)
+        except ValueError:
+            self.fail(
+                (key,), f"expected an RFC 3339 time such as 2022-11-01T17:00:00Z, got {value!r:.60}"
+            )
+            return None
+        return value
+
     def texts(self, data: dict[str, Any], key: str, path: PathKey) -> tuple[str, ...]:
         value = data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -207,8 +223,9 @@ class _RecordCheck:
             self.fail((), "expected an OSV record (an object with id, modified, affected …)")
             return None
         ident = self.text(data, "id", (), required=True)
-        self.text(data, "modified", (), required=True)
-        withdrawn = self.text(data, "withdrawn", ())
+        self.timestamp(data, "modified", required=True)
+        self.timestamp(data, "published")
+        withdrawn = self.timestamp(data, "withdrawn")
         summary = self.text(data, "summary", ())
         self.text(data, "details", ())
         aliases = self.texts(data, "aliases", ())
