@@ -67,6 +67,34 @@ def test_validate_reports_located_problems_and_exits_2(write_model) -> None:
     assert "Traceback" not in err + out
 
 
+def test_validate_lists_an_impossible_date_with_every_other_problem(write_model) -> None:
+    from model_texts import BASE_YAML
+
+    text = (
+        BASE_YAML.replace("as_of: 2026-06-30", "as_of: 2026-10-32")
+        .replace("product: oss@3}", "product: oss@3, sensitive: yes}")
+        .replace("subscribers: 1500", "subscribers: 01500")
+    )
+    code, out, err = run("validate", str(write_model(text)))
+    assert code == 2
+    assert err.splitlines() == [
+        "model.yaml:2:47: scope.as_of: not a valid date: '2026-10-32' (day is out of range for "
+        "month)",
+        "model.yaml:13:47: operators[0].subscribers: expected a whole number, got the text "
+        "'01500' (a number with leading zeros is read as text); write 1500",
+        "model.yaml:15:76: assets[0].sensitive: expected true or false, got the text 'yes'; "
+        "write true",
+        "error: 3 problems found.",
+    ]
+    assert "Traceback" not in err + out
+
+
+def test_validate_says_people_served_by_radio_of_how_many_residents() -> None:
+    code, out, err = run("validate", str(EXAMPLE))
+    assert code == 0, err
+    assert "614,862 people served by radio (of 1,000,000 residents)" in " ".join(out.split())
+
+
 def test_a_missing_model_file_exits_2_without_traceback(tmp_path: Path) -> None:
     code, out, err = run("validate", str(tmp_path / "nope.yaml"))
     assert code == 2

@@ -73,7 +73,24 @@ def _read(path: Path, simple: bool, block: int):
 def test_row_with_wrong_width_is_located_on_the_fast_path(tmp_path: Path) -> None:
     path = write(tmp_path, f"{HEADER}\ns1,op,ran.gnb,r,1,\ns2,op,ran.gnb,r,1\ns3,op,ran.gnb,r,1,\n")
     _, problems, _ = read_sites(path, "s.csv")
-    assert [str(p) for p in problems] == ["s.csv:3:1: row has 5 fields, the header names 6"]
+    assert [str(p) for p in problems] == [
+        "s.csv:3:1: row has 5 fields, the header names 6: the last column (requires) has "
+        "no value; an empty value still needs its comma"
+    ]
+
+
+@pytest.mark.parametrize("simple", [True, False])
+def test_rows_of_a_wrong_width_are_grouped_across_blocks(tmp_path: Path, simple: bool) -> None:
+    short = "".join(f"s{i},op,ran.gnb,r\n" for i in range(250))
+    path = write(tmp_path, f"{HEADER}\ns,op,ran.gnb,r,1,\n{short}t,op,ran.gnb,r,1,,x,y\n")
+    _, problems = _read(path, simple, block=64)
+    assert problems == [
+        "s.csv:3:1: row has 4 fields, the header names 6: the last 2 columns (population, "
+        "requires) have no value; an empty value still needs its comma (250 rows, on "
+        "lines 3, 4, 5, 6, 7, …)",
+        "s.csv:253:1: row has 8 fields, the header names 6: 2 fields too many; a value holding "
+        'a comma needs double quotes, "like, this"',
+    ]
 
 
 def test_nul_byte_is_a_located_problem(tmp_path: Path) -> None:

@@ -232,3 +232,47 @@ def test_command_creates_nested_output_directories_only_when_writing(tmp_path: P
     code, _, stderr = run("--sites", "20", "--out", str(out))
     assert code == 0, stderr
     assert (out / "model.yaml").exists() and (out / "sites.csv").exists()
+
+
+def test_command_does_not_overwrite_a_model_without_force(tmp_path: Path) -> None:
+    (tmp_path / "model.yaml").write_text("my model\n")
+    (tmp_path / "sites.csv").write_text("my sites\n")
+    code, stdout, stderr = run("--sites", "20", "--out", str(tmp_path))
+    assert code == 2
+    assert stderr.startswith(
+        f"command line: --out: '{tmp_path / 'model.yaml'}' and '{tmp_path / 'sites.csv'}' "
+        "exist already; give --force to overwrite, or another --out directory"
+    )
+    assert "Traceback" not in stdout + stderr
+    assert (tmp_path / "model.yaml").read_text() == "my model\n"
+    assert (tmp_path / "sites.csv").read_text() == "my sites\n"
+    (tmp_path / "model.yaml").unlink()  # either file alone is refused too
+    code, _, stderr = run("--sites", "20", "--out", str(tmp_path))
+    assert code == 2 and "sites.csv' exists already" in stderr
+    code, _, stderr = run("--sites", "20", "--out", str(tmp_path), "--force")
+    assert code == 0, stderr
+    assert load(tmp_path / "model.yaml") == generate_model(20)
+
+
+def test_command_reports_every_bad_argument(tmp_path: Path) -> None:
+    code, _, stderr = run("--sites", "0", "--seed", "-1", "--out", str(tmp_path / "out"))
+    assert code == 2
+    assert "--sites: expected at least 1 site" in stderr
+    assert "--seed: expected a seed ≥ 0" in stderr
+
+
+def test_command_names_residents_and_people_served_as_validate_does(tmp_path: Path) -> None:
+    code, stdout, stderr = run("--sites", "300", "--out", str(tmp_path))
+    assert code == 0, stderr
+    model = load(tmp_path / "model.yaml")
+    residents = sum(r.population for r in model.document.regions)
+    served = int(model.sites.population.sum())
+    assert served < residents
+    assert f"with {residents:,} residents, {served:,} people served by radio" in " ".join(
+        stdout.split()
+    )
+    validated = runner.invoke(app, ["validate", str(tmp_path / "model.yaml")])
+    assert validated.exit_code == 0
+    assert f"{served:,} people served by radio (of {residents:,} residents)" in " ".join(
+        ANSI.sub("", validated.stdout).split()
+    )

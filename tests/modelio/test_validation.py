@@ -177,8 +177,8 @@ def test_unknown_asset_kind(write_model, model_problems: Problems) -> None:
     text = BASE_YAML.replace("kind: mgmt.oss, product: oss@3}", "kind: mgmt.nms, product: oss@3}")
     found = model_problems(write_model(text))
     assert (
-        "model.yaml:15:39: assets[0].kind: unknown asset kind 'mgmt.nms'; see 'fiveguard catalog kinds'"
-        in found
+        "model.yaml:15:39: assets[0].kind: unknown asset kind 'mgmt.nms'; did you mean 'mgmt.ems'? "
+        "see 'fiveguard catalog kinds'" in found
     )
 
 
@@ -307,3 +307,248 @@ def test_many_duplicate_site_ids_are_listed_then_counted(
     assert len(found) == 51
     assert found[0] == "sites.csv:4:1: id: duplicate asset id 'a.s1'"
     assert found[-1] == "sites.csv:54:1: id: … and 10 more duplicate asset ids from here on"
+
+
+# -- an invalid item does not shift where later problems are reported
+
+
+def test_an_invalid_asset_does_not_make_a_management_asset_look_like_a_site(
+    write_model, model_problems: Problems
+) -> None:
+    # the YAML asset after the invalid one used to be taken for a site row, and the
+    # last site row's kind (ran.gnb) read as its kind
+    text = BASE_YAML.replace(
+        "product: amf@1.0, managed_by: a.oss}",
+        "product: amf@1.0, managed_by: a.oss, battery_hours: -3}",
+    ).replace(
+        "sites: sites.csv",
+        "  - {id: a.ems, operator: op-a, kind: mgmt.ems}\nsites: sites.csv",
+    )
+    csv = BASE_CSV.replace(",a.oss\n", ",a.ems\n")
+    assert model_problems(write_model(text, csv)) == [
+        "model.yaml:16:101: assets[1].battery_hours: expected a number ≥ 0.0, got -3"
+    ]
+
+
+def test_problems_after_an_invalid_item_name_the_item_as_written(
+    write_model, model_problems: Problems
+) -> None:
+    text = (
+        BASE_YAML.replace("{id: R1, name: One, population: 1000}", "{id: R1, population: 1000}")
+        .replace("region: R1, sites: 3", "region: R9, sites: 3")
+        .replace("product: amf@1.0, managed_by", "product: amf@1.0, sensitive: maybe, managed_by")
+        .replace(
+            "evidence: [ev-1]}",
+            "evidence: [ev-1]}\n  - {measure: TM99, status: done}\n  - {measure: TM98, status: planned}",
+        )
+    )
+    found = model_problems(write_model(text, BASE_CSV.replace(",R2,", ",R1,")))
+    assert "model.yaml:4:5: regions[0].name: missing required field 'name'" in found
+    assert "model.yaml:16:78: assets[1].sensitive: expected true or false, got 'maybe'" in found
+    # assets[2] and measures[2], not [1]: the invalid items before them still count
+    assert "model.yaml:17:74: assets[2].region: 'R9' is not a declared region" in found
+    assert "model.yaml:22:15: measures[2].measure: unknown toolbox measure 'TM98'" in found
+
+
+# -- values YAML cannot read are problems of their field only
+
+
+def test_an_impossible_date_is_reported_with_every_other_problem(
+    write_model, model_problems: Problems
+) -> None:
+    text = (
+        BASE_YAML.replace("as_of: 2026-06-30", "as_of: 2026-10-32")
+        .replace("status: implemented", "status: implemented, date: 2026-02-30")
+        .replace("subscribers: 1500", "subscribers: lots")
+        .replace("supplier: sup-a, name: AMF", "supplier: sup-q, name: AMF")
+    )
+    assert model_problems(write_model(text)) == [
+        "model.yaml:2:47: scope.as_of: not a valid date: '2026-10-32' (day is out of range "
+        "for month)",
+        "model.yaml:9:25: products[0].supplier: 'sup-q' is not a declared supplier",
+        "model.yaml:13:47: operators[0].subscribers: expected a whole number, got 'lots'",
+        "model.yaml:20:64: measures[0].date: not a valid date: '2026-02-30' (day is out of "
+        "range for month)",
+    ]
+
+
+def test_a_duplicate_key_is_reported_with_every_other_problem(
+    write_model, model_problems: Problems
+) -> None:
+    text = BASE_YAML.replace(
+        "{id: a.oss, operator: op-a, kind: mgmt.oss,",
+        "{id: a.oss, operator: op-a, kind: mgmt.oss, kind: x,",
+    ).replace("headquarters: SE", "headquarters: UK")
+    assert model_problems(write_model(text)) == [
+        "model.yaml:7:49: suppliers[0].headquarters: unknown country code 'UK' "
+        "(expected ISO 3166-1 alpha-2)",
+        "model.yaml:15:49: assets[0].kind: duplicate key 'kind': given already on line 15; "
+        "write each key once",
+    ]
+
+
+# -- values of the wrong type are not converted
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ("yes", "expected true or false, got the text 'yes'; write true"),
+        ("no", "expected true or false, got the text 'no'; write false"),
+        ("On", "expected true or false, got the text 'On'; write true"),
+        ('"true"', "expected true or false, got the text 'true'; write true"),
+        ("1", "expected true or false, got 1"),
+    ],
+)
+def test_a_boolean_is_true_or_false_only(
+    write_model, model_problems: Problems, written: str, message: str
+) -> None:
+    text = BASE_YAML.replace("product: oss@3}", f"product: oss@3, sensitive: {written}}}")
+    assert model_problems(write_model(text)) == [
+        f"model.yaml:15:76: assets[0].sensitive: {message}"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        (
+            "0800",
+            "expected a whole number, got the text '0800' (a number with leading zeros is read "
+            "as text); write 800",
+        ),
+        ('"1500"', "expected a whole number, got the text '1500'; write 1500"),
+        ("1500.0", "expected a whole number, got 1500.0"),
+        ("true", "expected a whole number, got true"),
+    ],
+)
+def test_a_whole_number_is_not_converted_from_text(
+    write_model, model_problems: Problems, written: str, message: str
+) -> None:
+    text = BASE_YAML.replace("subscribers: 1500", f"subscribers: {written}")
+    assert model_problems(write_model(text)) == [
+        f"model.yaml:13:47: operators[0].subscribers: {message}"
+    ]
+
+
+def test_battery_hours_are_a_number_not_text(write_model, model_problems: Problems) -> None:
+    text = BASE_YAML.replace("population: 600,", 'population: 600, battery_hours: "4",')
+    assert only(model_problems(write_model(text))).endswith(
+        "assets[2].battery_hours: expected a number, got the text '4'; write 4"
+    )
+
+
+def test_the_csv_sensitive_column_keeps_its_spellings(
+    write_model, model_problems: Problems, load
+) -> None:
+    csv = (
+        BASE_CSV.replace("managed_by\n", "managed_by,sensitive\n")
+        .replace(
+            "a.s1,op-a,ran.gnb,gnb@2.0,R2,500,a.amf,a.oss",
+            "a.s1,op-a,ran.gnb,gnb@2.0,R2,500,a.amf,a.oss,yes",
+        )
+        .replace(
+            "a.s2,op-a,ran.gnb,gnb@2.0,R2,400,a.amf,a.oss",
+            "a.s2,op-a,ran.gnb,gnb@2.0,R2,400,a.amf,a.oss,0",
+        )
+    )
+    path = write_model(csv_text=csv)
+    assert model_problems(path) == []
+    assert load(path).sites.sensitive.tolist() == [True, False]
+
+
+def test_unquoted_versions_are_asked_to_be_quoted(write_model, model_problems: Problems) -> None:
+    text = BASE_YAML.replace('versions: ["1.0", "1.1"]', "versions: [1.0, 1.10]")
+    assert model_problems(write_model(text))[:2] == [
+        "model.yaml:9:70: products[0].versions[0]: expected a version such as 24.2 or "
+        '5.1.3-lts, got the number 1.0: write it in quotes, "1.0" (unquoted, YAML reads it as '
+        "a number)",
+        "model.yaml:9:75: products[0].versions[1]: expected a version such as 24.2 or "
+        '5.1.3-lts, got the number 1.10: write it in quotes, "1.10" (unquoted, YAML reads it '
+        "as a number)",
+    ]
+
+
+# -- no follow-on noise
+
+
+def test_an_unknown_kind_is_not_also_a_product_mismatch(
+    write_model, model_problems: Problems
+) -> None:
+    text = BASE_YAML.replace(
+        "kind: core.amf, product: amf@1.0", "kind: core.amff, product: amf@1.0"
+    )
+    assert model_problems(write_model(text)) == [
+        "model.yaml:16:39: assets[1].kind: unknown asset kind 'core.amff'; did you mean "
+        "'core.amf'? see 'fiveguard catalog kinds'"
+    ]
+    csv = BASE_CSV.replace("a.s1,op-a,ran.gnb,", "a.s1,op-a,ran.gbn,")
+    assert model_problems(write_model(csv_text=csv)) == [
+        "sites.csv:2:11: kind: unknown asset kind 'ran.gbn'; did you mean 'ran.gnb'? see "
+        "'fiveguard catalog kinds'"
+    ]
+
+
+# -- fields that have no meaning on the asset, or dates after the model's date
+
+
+@pytest.mark.parametrize(
+    ("extra", "field", "message"),
+    [
+        ("shared_with: [op-b]", "shared_with", "RAN sharing is between radio assets"),
+        ("population: 1000", "population", "population counts the people a radio asset serves"),
+        ("sites: 2", "sites", "sites counts the radio sites of a radio asset"),
+    ],
+)
+def test_radio_only_fields_on_other_assets_are_errors(
+    write_model, model_problems: Problems, extra: str, field: str, message: str
+) -> None:
+    text = BASE_YAML.replace("product: oss@3}", f"product: oss@3, {extra}}}").replace(
+        "subscribers: 1500}", "subscribers: 1500}\n  - {id: op-b, name: B, subscribers: 1}"
+    )
+    found = only(model_problems(write_model(text)))
+    assert found.startswith("model.yaml:16:") and f": assets[0].{field}: {message}" in found
+    assert "; a mgmt.oss is in the management domain: leave " in found
+
+
+def test_a_region_on_a_core_asset_is_where_it_stands(write_model, model_problems: Problems) -> None:
+    text = BASE_YAML.replace(
+        "product: amf@1.0, managed_by", "product: amf@1.0, region: R2, managed_by"
+    )
+    assert model_problems(write_model(text)) == []
+
+
+def test_installed_after_the_models_date_is_an_error(write_model, model_problems: Problems) -> None:
+    text = BASE_YAML.replace("product: oss@3}", "product: oss@3, installed: 2030-01-01}")
+    csv = BASE_CSV.replace("managed_by\n", "managed_by,installed\n").replace(
+        "a.oss\n", "a.oss,2027-01-01\n"
+    )
+    assert model_problems(write_model(text, csv)) == [
+        "model.yaml:15:76: assets[0].installed: installed 2030-01-01, after the model's as_of "
+        "2026-06-30: the model describes the networks as of that date, so everything in it is "
+        "installed by then",
+        "sites.csv:2:46: installed: installed 2027-01-01, after the model's as_of 2026-06-30: "
+        "the model describes the networks as of that date, so everything in it is installed "
+        "by then (2 rows)",
+    ]
+    on_the_day = text.replace("installed: 2030-01-01", "installed: 2026-06-30")
+    assert model_problems(write_model(on_the_day)) == []
+
+
+# -- rows with a wrong number of fields
+
+
+def test_short_rows_are_grouped_and_name_the_columns_without_a_value(
+    write_model, model_problems: Problems
+) -> None:
+    rows = "".join(f"a.x{i},op-a,ran.gnb,gnb@2.0,R2,1\n" for i in range(300))
+    found = model_problems(
+        write_model(csv_text=BASE_CSV + rows + "a.y,op-a,ran.gnb,gnb@2.0,R2,1,a.amf,a.oss,9\n")
+    )
+    assert found == [
+        "sites.csv:4:1: row has 6 fields, the header names 8: the last 2 columns (requires, "
+        "managed_by) have no value; an empty value still needs its comma (300 rows, on lines "
+        "4, 5, 6, 7, 8, …)",
+        "sites.csv:304:1: row has 9 fields, the header names 8: 1 field too many; a value "
+        'holding a comma needs double quotes, "like, this"',
+    ]

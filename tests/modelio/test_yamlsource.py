@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from fiveguard.domain.errors import InputError
 from fiveguard.modelio import yamlsource
-from fiveguard.modelio.yamlsource import parse_yaml
+from fiveguard.modelio.yamlsource import Unreadable, parse_yaml, read_yaml
 
 
 def test_positions_are_recorded_for_nested_values() -> None:
@@ -35,7 +36,9 @@ def test_yaml_12_booleans_and_numbers() -> None:
 def test_duplicate_keys_are_errors() -> None:
     with pytest.raises(InputError) as info:
         parse_yaml("a: 1\nb: 2\na: 3\n", "f.yaml")
-    assert str(info.value.problems[0]) == "f.yaml:3:1: a: duplicate key 'a'"
+    assert str(info.value.problems[0]) == (
+        "f.yaml:3:1: a: duplicate key 'a': given already on line 1; write each key once"
+    )
 
 
 def test_invalid_date_is_located() -> None:
@@ -43,6 +46,29 @@ def test_invalid_date_is_located() -> None:
         parse_yaml("when: 2026-02-31\n", "f.yaml")
     message = str(info.value.problems[0])
     assert message.startswith("f.yaml:1:7: when: not a valid date: '2026-02-31'")
+
+
+def test_reading_a_users_file_collects_unreadable_values_and_goes_on(tmp_path: Path) -> None:
+    path = tmp_path / "f.yaml"
+    path.write_text("when: 2026-02-31\nb: [x, 2027-31-12]\nc: 1\nc: 2\nd: ok\n", encoding="utf-8")
+    source = read_yaml(path, "f.yaml")
+    assert source.data == {
+        "when": Unreadable("2026-02-31"),
+        "b": ["x", Unreadable("2027-31-12")],
+        "c": 1,
+        "d": "ok",
+    }
+    assert [str(p) for p in source.problems] == [
+        "f.yaml:1:7: when: not a valid date: '2026-02-31' (day is out of range for month)",
+        "f.yaml:2:8: b[1]: not a valid date: '2027-31-12' (month must be in 1..12)",
+        "f.yaml:4:1: c: duplicate key 'c': given already on line 3; write each key once",
+    ]
+
+
+def test_numbers_with_a_decimal_point_keep_how_they_were_written() -> None:
+    source = parse_yaml("versions: [10.10, 11.0, 3]\n", "f.yaml")
+    assert source.data == {"versions": [10.1, 11.0, 3]}
+    assert source.floats == {("versions", 0): "10.10", ("versions", 1): "11.0"}
 
 
 def billion_laughs(levels: int) -> str:

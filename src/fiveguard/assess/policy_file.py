@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from fiveguard.domain.base import ID_RE
 from fiveguard.domain.catalogue import CapRule, Catalogue, ExcludeRule, RestrictionPolicy
 from fiveguard.domain.errors import InputError, Problem
-from fiveguard.modelio.messages import describe
+from fiveguard.modelio.messages import describe, reported_already
 from fiveguard.modelio.yamlsource import YamlSource
 
 
@@ -43,7 +43,9 @@ def parse_policy(source: YamlSource, catalogue: Catalogue) -> RestrictionPolicy:
     if "id" not in filled and ID_RE.fullmatch(stem):
         filled["id"] = stem
     filled.setdefault("source", f"user policy file {PurePath(source.file).name}")
-    duplicates = list(_duplicate_ids(filled.get("rules"), source))
+    # values the YAML reader could not read (an impossible date) come first, and the
+    # rest of the file is still checked
+    duplicates = [*source.problems, *_duplicate_ids(filled.get("rules"), source)]
     try:
         policy = RestrictionPolicy.model_validate(filled)
     except ValidationError as exc:
@@ -87,6 +89,8 @@ def _located(exc: ValidationError, source: YamlSource) -> list[Problem]:
     (``rules.0.cap.max_share``); that name is not in the file, so it is dropped."""
     problems: list[Problem] = []
     for error in exc.errors(include_url=False):
+        if reported_already(error):
+            continue
         loc = tuple(error["loc"])
         path = tuple(
             part

@@ -36,7 +36,7 @@ from fiveguard.catalog.rule_checks import assessment_checks, simulation_checks
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.errors import InputError, Problem
 from fiveguard.domain.network import PROFILE_FACTORS
-from fiveguard.modelio.messages import describe
+from fiveguard.modelio.messages import describe, reported_already
 from fiveguard.modelio.yamlsource import PathKey, YamlSource, parse_yaml, read_yaml
 
 DATA_DIR = "data"
@@ -118,6 +118,7 @@ def _build(override: YamlSource | None) -> Catalogue:
     report = _Reporter(packaged, override)
     data = packaged.data
     if override is not None:
+        report.problems.extend(override.problems)  # unreadable values: reported, not fatal
         data = merge(data, _override_sections(override, report))
     data = _complete(data, Catalogue, (), report)
     try:
@@ -125,7 +126,7 @@ def _build(override: YamlSource | None) -> Catalogue:
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
             path, parent = _clean_loc(Catalogue, tuple(error["loc"]))
-            if not report.covered(path):
+            if not report.covered(path) and not reported_already(error):
                 report.add([path], _message(error, path, parent))
         raise InputError(report.sorted()) from None
     # the walk's problems (ids) leave a typed catalogue, so cross-checks can still run

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from fiveguard.cli.app import app, console
-from fiveguard.domain.errors import InputError
+from fiveguard.domain.errors import InputError, Location, Problem
 
 COMMAND_LINE = "command line"
 
@@ -31,11 +31,16 @@ def generate(
         int | None,
         typer.Option("--regions", help="Regions (default: grows with the number of sites)."),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Overwrite DIR/model.yaml and DIR/sites.csv if they exist."),
+    ] = False,
 ) -> None:
     """Write a synthetic but structurally realistic national model, for trying fiveguard
     out and for benchmarks: DIR/model.yaml and DIR/sites.csv.
 
     The same arguments always write the same files, and the model is valid as written.
+    Existing files are not overwritten unless --force is given.
 
     Example: `fiveguard generate --sites 100000 --operators 4 --seed 1 --out big`
     """
@@ -44,6 +49,8 @@ def generate(
 
     _check_arguments(sites, operators, suppliers, regions, seed, MAX_SITES, MIN_SUPPLIERS)
     _check_writable(out)
+    if not force:
+        _check_not_overwriting(out, ("model.yaml", SITES_FILE))
 
     model = generate_model(sites, operators, suppliers, seed=seed, regions=regions)
     target = out / "model.yaml"
@@ -52,11 +59,15 @@ def generate(
     except OSError as exc:
         raise InputError.at(f"cannot write {target}: {exc.strerror or exc}", COMMAND_LINE) from None
     document = model.document
-    people = sum(r.population for r in document.regions)
+    residents = sum(r.population for r in document.regions)
+    # as `validate` counts them: each operator's users on its radio assets (only radio
+    # assets may have a population)
+    served = int(model.sites.population.sum()) + sum(a.population for a in document.assets)
     console.print(
         f"wrote {target} and {out / SITES_FILE}: {len(model.sites):,} radio sites, "
         f"{len(document.operators)} operators, {len(document.suppliers)} suppliers, "
-        f"{len(document.regions)} regions, {people:,} people (seed {seed})",
+        f"{len(document.regions)} regions with {residents:,} residents, "
+        f"{served:,} people served by radio (seed {seed})",
         markup=False,
         soft_wrap=True,  # paths stay whole, to copy
     )
@@ -98,8 +109,22 @@ def _check_arguments(
         if bad
     ]
     if problems:
-        option, message = problems[0]
-        raise InputError.at(message, COMMAND_LINE, path=option)
+        raise InputError(
+            [Problem(Location(COMMAND_LINE, path=option), message) for option, message in problems]
+        )
+
+
+def _check_not_overwriting(out: Path, names: tuple[str, ...]) -> None:
+    """Refuse to replace a model already in DIR (``--out .`` in a model's folder)."""
+    existing = [out / name for name in names if (out / name).exists()]
+    if existing:
+        listed = " and ".join(repr(str(path)) for path in existing)
+        raise InputError.at(
+            f"{listed} {'exists' if len(existing) == 1 else 'exist'} already; give --force "
+            "to overwrite, or another --out directory",
+            COMMAND_LINE,
+            path="--out",
+        )
 
 
 def _check_writable(out: Path) -> None:

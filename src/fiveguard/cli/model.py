@@ -39,7 +39,8 @@ def validate(ctx: typer.Context, model: ModelArg, json_out: JsonOpt = False) -> 
         f"{_count(len(summary.operators), 'operator')} · "
         f"{_count(len(summary.suppliers), 'supplier')} · {_count(summary.assets, 'asset')} · "
         f"{_count(summary.radio_sites, 'radio site')} · "
-        f"{summary.population_served:,} people served",
+        f"{summary.population_served:,} people served by radio "
+        f"(of {summary.national_population:,} residents)",
         soft_wrap=True,
     )
 
@@ -91,7 +92,7 @@ def demo(
         resolve_policy,
         run_assessment,
     )
-    from fiveguard.cli.simulate import demo_simulation, print_demo_simulation
+    from fiveguard.cli.simulate import demo_simulation
 
     check_out_dir(out)  # before the work, and creating nothing
     with common.demo_model_path() as path:
@@ -104,7 +105,6 @@ def demo(
             ctx, loaded, cat, policy, json_out, out, simulated=(simulated, worst), announce=False
         )
     if not json_out:
-        print_demo_simulation(simulated, worst)
         announce_outputs(out)
 
 

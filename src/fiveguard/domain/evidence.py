@@ -13,7 +13,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, StrictBool, StrictFloat, StrictInt, model_validator
 
 from fiveguard.domain.base import Frozen, Identifier, ProductRef, Text
 
@@ -131,10 +131,10 @@ class Equivalence(_EvidenceBase):
 
     type: Literal["equivalence"]
     product: ProductRef
-    identical: int = Field(ge=0)
-    differing: int = Field(ge=0)
-    missing: int = Field(ge=0)
-    extra: int = Field(ge=0)
+    identical: StrictInt = Field(ge=0)
+    differing: StrictInt = Field(ge=0)
+    missing: StrictInt = Field(ge=0)
+    extra: StrictInt = Field(ge=0)
     reviewed: Text | None = Field(
         default=None, description="What was reviewed: a directory, archive or manifest."
     )
@@ -266,7 +266,7 @@ class VulnerabilityMatch(Frozen):
     aliases: tuple[ShortText, ...] = ()
     summary: Text | None = None
     severity: Severity
-    score: float | None = Field(default=None, ge=0, le=10, description="CVSS base score.")
+    score: StrictFloat | None = Field(default=None, ge=0, le=10, description="CVSS base score.")
     severity_source: ShortText = Field(description="Where the severity came from.")
     component: ShortText = Field(description="The component's ref in the SBOM.")
     name: ShortText
@@ -276,7 +276,7 @@ class VulnerabilityMatch(Frozen):
     fixed: tuple[ShortText, ...] = Field(default=(), description="Versions that fix it.")
     vex: VexState | None = Field(default=None, description="The supplier's VEX state, if any.")
     vex_justification: ShortText | None = None
-    suppressed: bool = Field(
+    suppressed: StrictBool = Field(
         default=False, description="A VEX statement says not affected or resolved."
     )
 
@@ -299,11 +299,11 @@ class VulnerabilityScan(_EvidenceBase):
     product: ProductRef
     sbom: Identifier | None = Field(default=None, description="Id of the SBOM record scanned.")
     database: Text = Field(description="The OSV directory as given, and what it held.")
-    database_records: int = Field(ge=0)
+    database_records: StrictInt = Field(ge=0)
     database_sha256: Sha256 | None = Field(
         default=None, description="Digest over the record files: identifies the snapshot."
     )
-    components: int = Field(ge=0, description="Components scanned.")
+    components: StrictInt = Field(ge=0, description="Components scanned.")
     matches: tuple[VulnerabilityMatch, ...] = ()
     end_of_support: tuple[EndOfSupport, ...] = ()
 

@@ -11,7 +11,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Discriminator, Field, Tag
+from pydantic import BeforeValidator, Discriminator, Field, StrictBool, StrictFloat, StrictInt, Tag
 
 from fiveguard.domain.base import (
     CountryCode,
@@ -40,7 +40,7 @@ class Region(Frozen):
 
     id: Identifier
     name: Text
-    population: int = Field(ge=0, description="Resident population.")
+    population: StrictInt = Field(ge=0, description="Resident population.")
 
 
 # ---------------------------------------------------------------------------- suppliers
@@ -111,7 +111,7 @@ class Operator(Frozen):
 
     id: Identifier
     name: Text
-    subscribers: int = Field(ge=0)
+    subscribers: StrictInt = Field(ge=0)
     roaming: tuple[Identifier, ...] = Field(
         default=(),
         description="Operators whose radio network this operator's users can fall back to.",
@@ -152,13 +152,15 @@ class Asset(Frozen):
     )
     name: Text | None = None
     region: Identifier | None = None
-    sites: int = Field(default=0, ge=0, description="Number of physical sites (radio assets).")
-    population: int = Field(default=0, ge=0, description="People whose service it carries.")
+    sites: StrictInt = Field(
+        default=0, ge=0, description="Number of physical sites (radio assets)."
+    )
+    population: StrictInt = Field(default=0, ge=0, description="People whose service it carries.")
     critical_services: tuple[Identifier, ...] = Field(
         default=(), description="Critical services it carries (catalogue ids)."
     )
-    sensitive: bool = Field(default=False, description="At a sensitive site (e.g. military).")
-    battery_hours: float | None = Field(
+    sensitive: StrictBool = Field(default=False, description="At a sensitive site (e.g. military).")
+    battery_hours: StrictFloat | None = Field(
         default=None, ge=0, description="Autonomy on batteries/generators after power loss."
     )
     requires: tuple[Requirement, ...] = ()
@@ -201,7 +203,7 @@ class ControlRecord(Frozen):
 
     requirement: Identifier = Field(description="ENISA requirement id, e.g. SO4-001.")
     operator: Identifier | None = None
-    level: int = Field(ge=0, le=3, description="Maturity level reached (0 = none, 1-3).")
+    level: StrictInt = Field(ge=0, le=3, description="Maturity level reached (0 = none, 1-3).")
     evidence: tuple[Identifier, ...] = ()
     note: Text | None = None
 

@@ -121,6 +121,7 @@ def _read(
     numeric_chunks: dict[str, list[Sequence[str]]] = {
         name: [] for name in header if SPECS[name].kind in ("int", "float")
     }
+    misfits = _Misfits(header)
     ids: list[str] = []
     line_parts: list[np.ndarray] = []
     starts: list[int] = []
@@ -146,9 +147,10 @@ def _read(
         if ready is not None:
             take(ready, lines)
             continue
-        good, good_lines = _well_formed(rows, lines, width, file, problems)
+        good, good_lines = _well_formed(rows, lines, width, misfits)
         if good:
             take(list(zip(*good, strict=True)), good_lines)
+    problems.extend(misfits.problems(file))
     all_lines = np.concatenate(line_parts) if line_parts else np.zeros(0, np.int32)
     locator.lines = all_lines
     return assemble_table(file, ids, all_lines, builders, numeric_chunks, starts, problems, locator)
@@ -246,19 +248,57 @@ def _quoted_blocks(reader: Any, file: str, problems: list[Problem]) -> Iterator[
 
 
 def _well_formed(
-    rows: list[list[str]], lines: np.ndarray, width: int, file: str, problems: list[Problem]
+    rows: list[list[str]], lines: np.ndarray, width: int, misfits: _Misfits
 ) -> tuple[list[list[str]], np.ndarray]:
-    """Rows with the header's number of fields; blank lines dropped, others reported."""
+    """Rows with the header's number of fields; blank lines dropped, others noted."""
     widths = set(map(len, rows))
     if widths == {width}:
         return rows, lines
     keep = np.fromiter((len(r) == width for r in rows), dtype=bool, count=len(rows))
     for index in np.flatnonzero(~keep).tolist():
         if rows[index]:  # a blank line is no problem
-            problems.append(
-                Problem(
-                    Location(file, int(lines[index]), 1, None),
-                    f"row has {len(rows[index])} fields, the header names {width}",
-                )
-            )
+            misfits.add(len(rows[index]), int(lines[index]))
     return [r for r, k in zip(rows, keep.tolist(), strict=True) if k], lines[keep]
+
+
+class _Misfits:
+    """Rows with another number of fields than the header names, grouped by that number:
+    one problem per group, at its first row, with the count and the first lines."""
+
+    SHOWN_LINES = 5
+
+    def __init__(self, header: Sequence[str]) -> None:
+        self.header = tuple(header)
+        self.lines: dict[int, list[int]] = {}
+        self.counts: dict[int, int] = {}
+
+    def add(self, fields: int, line: int) -> None:
+        self.counts[fields] = self.counts.get(fields, 0) + 1
+        shown = self.lines.setdefault(fields, [])
+        if len(shown) < self.SHOWN_LINES:
+            shown.append(line)
+
+    def problems(self, file: str) -> list[Problem]:
+        out = []
+        width = len(self.header)
+        for fields, lines in self.lines.items():
+            count = self.counts[fields]
+            message = f"row has {fields} fields, the header names {width}"
+            if fields < width:
+                lacking = self.header[fields:]
+                message += (
+                    f": the last column ({lacking[0]}) has no value"
+                    if len(lacking) == 1
+                    else f": the last {len(lacking)} columns ({', '.join(lacking)}) have no value"
+                ) + "; an empty value still needs its comma"
+            else:
+                extra = fields - width
+                message += (
+                    f": {extra} {'field' if extra == 1 else 'fields'} too many; a value holding "
+                    'a comma needs double quotes, "like, this"'
+                )
+            if count > 1:
+                more = ", …" if count > len(lines) else ""
+                message += f" ({count:,} rows, on lines {', '.join(map(str, lines))}{more})"
+            out.append(Problem(Location(file, lines[0], 1, None), message))
+        return out

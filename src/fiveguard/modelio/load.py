@@ -35,7 +35,7 @@ from fiveguard.modelio.evidence_store import read_evidence_dirs
 from fiveguard.modelio.messages import problems_from
 from fiveguard.modelio.sources import Sources
 from fiveguard.modelio.validate import validate
-from fiveguard.modelio.yamlsource import YamlSource, display_name, read_yaml
+from fiveguard.modelio.yamlsource import Unreadable, YamlSource, display_name, read_yaml
 
 ITEM_TYPES: dict[str, Any] = {
     "regions": Region,
@@ -74,11 +74,14 @@ def parse_model(path: Path) -> tuple[ModelDocument, SiteTable, Sources, list[Pro
     """
     source = read_yaml(path)
     sources = Sources(source)
-    problems: list[Problem] = []
+    problems: list[Problem] = list(source.problems)  # unreadable values, duplicate keys
     data = source.data
     if not isinstance(data, dict):
         raise InputError(
-            source.problem((), "expected a mapping with 'fiveguard: 1', 'scope', 'assets' …")
+            [
+                *problems,
+                source.problem((), "expected a mapping with 'fiveguard: 1', 'scope', 'assets' …"),
+            ]
         )
     known = set(ModelDocument.model_fields)
     for key in data:
@@ -89,7 +92,9 @@ def parse_model(path: Path) -> tuple[ModelDocument, SiteTable, Sources, list[Pro
                 )
             )
     version = data.get("fiveguard")
-    if version != FORMAT_VERSION:
+    if not (type(version) is int and version == FORMAT_VERSION) and not isinstance(
+        version, Unreadable
+    ):
         message = (
             "missing the format version: add 'fiveguard: 1' at the top"
             if "fiveguard" not in data
@@ -109,9 +114,10 @@ def parse_model(path: Path) -> tuple[ModelDocument, SiteTable, Sources, list[Pro
 
     sections: dict[str, tuple[Any, ...]] = {}
     for name, adapter in _ADAPTERS.items():
-        items, raw_ids = _section(source, data, name, adapter, problems)
+        items, raw_ids, positions = _section(source, data, name, adapter, problems)
         sections[name] = items
         sources.raw_ids[name] = raw_ids
+        sources.positions[name] = positions
 
     _add_stored_evidence(path, source, sources, data.get("evidence_dirs"), sections, problems)
 
@@ -148,23 +154,27 @@ def _section(
     name: str,
     adapter: TypeAdapter[Any],
     problems: list[Problem],
-) -> tuple[tuple[Any, ...], list[str]]:
+) -> tuple[tuple[Any, ...], list[str | None], list[int]]:
+    """The valid items of a section; the id of every item written; where each valid
+    item is written (its index in the file)."""
     raw = data.get(name)
     if raw is None:
-        return (), []
+        return (), [], []
     if not isinstance(raw, list):
         problems.append(source.problem((name,), f"expected a list of {name}"))
-        return (), []
+        return (), [], []
     items = []
-    raw_ids: list[str] = []
+    raw_ids: list[str | None] = []
+    positions: list[int] = []
     for index, item in enumerate(raw):
-        if isinstance(item, dict) and isinstance(item.get("id"), str):
-            raw_ids.append(item["id"])
+        ident = item.get("id") if isinstance(item, dict) else None
+        raw_ids.append(ident if isinstance(ident, str) else None)
         try:
             items.append(adapter.validate_python(item))
+            positions.append(index)
         except ValidationError as exc:
             problems.extend(problems_from(exc, ITEM_TYPES[name], source, (name, index)))
-    return tuple(items), raw_ids
+    return tuple(items), raw_ids, positions
 
 
 def _add_stored_evidence(
@@ -192,7 +202,7 @@ def _add_stored_evidence(
     stored = read_evidence_dirs(
         path.parent,
         raw,
-        set(sources.raw_ids.get("evidence", ())),
+        sources.declared_ids("evidence"),
         lambda index, message: source.problem(("evidence_dirs", index), message),
     )
     problems.extend(stored.problems)

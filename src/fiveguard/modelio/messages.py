@@ -18,7 +18,7 @@ from pydantic_core import ErrorDetails
 
 from fiveguard.domain.base import ID_PATTERN, PRODUCT_REF_PATTERN, VERSION_PATTERN
 from fiveguard.domain.errors import Problem
-from fiveguard.modelio.yamlsource import PathKey, YamlSource
+from fiveguard.modelio.yamlsource import PathKey, Unreadable, YamlSource
 
 _SHOWN_CHARS = 80
 """A value quoted in a message is cut to this many characters."""
@@ -114,8 +114,66 @@ def _fields_at(root: Any, path: PathKey) -> list[str]:
     return sorted({name for model in _models_in(tp) for name in model.model_fields})
 
 
-def describe(error: ErrorDetails, root: Any, path: PathKey) -> str:
-    """A sentence saying what is wrong and what was expected."""
+_YAML_WORDS = {
+    **dict.fromkeys(("yes", "on", "y", "true"), "true"),
+    **dict.fromkeys(("no", "off", "n", "false"), "false"),
+}
+"""Text meant as a boolean: YAML 1.1 spellings, which YAML 1.2 (and fiveguard) reads as
+text, and a quoted ``"true"``."""
+
+
+def _pattern_of(tp: Any) -> str | None:
+    """The regular expression a text type must match, if it has one."""
+    for meta in getattr(tp, "__metadata__", ()):
+        pattern = getattr(meta, "pattern", None)
+        if isinstance(pattern, str):
+            return pattern
+    return None
+
+
+def _text_expected(value: Any, tp: Any, written: str | None) -> str:
+    """A text field given something else; a number gets the advice to quote it."""
+    words = _PATTERN_WORDS.get(_pattern_of(tp) or "", "text")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        shown = written or str(value)
+        return (
+            f'expected {words}, got the number {shown}: write it in quotes, "{shown}" '
+            "(unquoted, YAML reads it as a number)"
+        )
+    return f"expected {words}, got {_show(value)}"
+
+
+def _whole_number_expected(value: Any) -> str:
+    """A whole-number field given something else; text that is a number says so."""
+    if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+        number = int(value.strip())
+        why = (
+            " (a number with leading zeros is read as text)"
+            if value.strip().lstrip("+-").startswith("0") and number != 0
+            else ""
+        )
+        return f"expected a whole number, got the text {value!r}{why}; write {number}"
+    if isinstance(value, bool):
+        return f"expected a whole number, got {str(value).lower()}"
+    return f"expected a whole number, got {_show(value)}"
+
+
+def _boolean_expected(value: Any) -> str:
+    """A true/false field given something else; yes/no and the like get the fix."""
+    if isinstance(value, str) and value.strip().lower() in _YAML_WORDS:
+        return (
+            f"expected true or false, got the text {value!r}; "
+            f"write {_YAML_WORDS[value.strip().lower()]}"
+        )
+    return f"expected true or false, got {_show(value)}"
+
+
+def describe(error: ErrorDetails, root: Any, path: PathKey, *, written: str | None = None) -> str:
+    """A sentence saying what is wrong and what was expected.
+
+    ``written`` is the value as written in the file, when it can differ from how the
+    parsed value prints (``11.0`` vs ``11.00``).
+    """
     kind = error["type"]
     value = error.get("input")
     ctx = error.get("ctx") or {}
@@ -129,8 +187,10 @@ def describe(error: ErrorDetails, root: Any, path: PathKey) -> str:
         words = _PATTERN_WORDS.get(str(ctx.get("pattern")), f"text matching {ctx.get('pattern')}")
         return f"expected {words}, got {_show(value)}"
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return f"expected a whole number, got {_show(value)}"
+        return _whole_number_expected(value)
     if kind in ("float_type", "float_parsing", "finite_number"):
+        if isinstance(value, str) and _is_number(value):
+            return f"expected a number, got the text {value!r}; write {value.strip()}"
         return f"expected a finite number, got {_show(value)}"
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         sign = {
@@ -144,9 +204,9 @@ def describe(error: ErrorDetails, root: Any, path: PathKey) -> str:
     if kind.startswith("date") or kind.startswith("datetime"):
         return f"expected a date YYYY-MM-DD, got {_show(value)}"
     if kind in ("string_type", "str_type"):
-        return f"expected text, got {_show(value)}"
+        return _text_expected(value, clean_location(root, path)[1], written)
     if kind in {"bool_type", "bool_parsing"}:
-        return f"expected true or false, got {_show(value)}"
+        return _boolean_expected(value)
     if kind in ("tuple_type", "list_type"):
         return f"expected a list, got {_show(value)}"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
@@ -176,16 +236,38 @@ def describe(error: ErrorDetails, root: Any, path: PathKey) -> str:
     )
 
 
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def reported_already(error: ErrorDetails) -> bool:
+    """Whether the error is about a value the YAML reader could not read: its problem
+    is reported by the reader, and nothing more is to be said about it (except that
+    its key is not a field at all)."""
+    return isinstance(error.get("input"), Unreadable) and error["type"] != "extra_forbidden"
+
+
 def problems_from(
     exc: ValidationError, root: Any, source: YamlSource, prefix: PathKey = ()
 ) -> list[Problem]:
-    """Every error of a validation as a located problem."""
+    """Every error of a validation as a located problem.
+
+    Left out: errors about values the YAML reader could not read (it reported them),
+    and a list found too short only because its items failed (they are reported).
+    """
+    located = [(clean_location(root, tuple(e["loc"]))[0], e) for e in exc.errors(include_url=False)]
+    holding_bad_items = {path[:-1] for path, _ in located if path and isinstance(path[-1], int)}
     out: list[Problem] = []
     seen: set[tuple[PathKey, str]] = set()
-    for error in exc.errors(include_url=False):
-        path, _ = clean_location(root, tuple(error["loc"]))
-        message = describe(error, root, path)
+    for path, error in located:
+        if reported_already(error) or (error["type"] == "too_short" and path in holding_bad_items):
+            continue
         full = (*prefix, *path)
+        message = describe(error, root, path, written=source.floats.get(full))
         if (full, message) in seen:
             continue
         seen.add((full, message))

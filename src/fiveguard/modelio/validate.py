@@ -7,6 +7,8 @@ number of rows that share it.
 
 from __future__ import annotations
 
+import datetime as dt
+import difflib
 from collections.abc import Callable, Container, Iterable, Sequence
 from typing import Any
 
@@ -26,6 +28,7 @@ from fiveguard.domain.evidence import (
 from fiveguard.domain.graph import topological_levels
 from fiveguard.domain.network import (
     AnyOf,
+    Asset,
     ControlRecord,
     MeasureRecord,
     ModelDocument,
@@ -48,22 +51,34 @@ class _Checker:
         self.sources = sources
         self.cat = catalogue
         self.problems: list[Problem] = []
-        ids = sources.raw_ids
-        self.regions = set(ids.get("regions", ()))
-        self.suppliers = set(ids.get("suppliers", ()))
-        self.operators = set(ids.get("operators", ()))
-        self.evidence = set(ids.get("evidence", ())) | {
+        self.regions = sources.declared_ids("regions")
+        self.suppliers = sources.declared_ids("suppliers")
+        self.operators = sources.declared_ids("operators")
+        self.evidence = sources.declared_ids("evidence") | {
             stored.record.id for stored in sources.stored_evidence.values()
         }
         self.products = {p.id: p for p in document.products}
-        self.product_ids = set(ids.get("products", ()))
+        self.product_ids = sources.declared_ids("products")
+        self.n_written_assets = len(sources.raw_ids.get("assets", ()))
+        """Assets written in the YAML file, valid or not: site row ``r`` is asset
+        ``n_written_assets + r`` of :attr:`assets`."""
         self.assets: dict[str, int] = {}
+        """Every asset id, YAML or site row, and its index (see ``n_written_assets``)."""
+        self.declared_kinds: dict[str, str] = {}
+        for asset in reversed(document.assets):  # the first of duplicates wins
+            self.declared_kinds[asset.id] = asset.kind
         self.broken_references = False
         self.table: AssetTable | None = None
 
     # -- reporting
     def at(self, path: tuple[str | int, ...], message: str) -> None:
+        """A problem at ``path`` as written in the file (indexes count every item)."""
         self.problems.append(self.sources.yaml.problem(path, message))
+
+    def at_item(self, section: str, index: int, rest: tuple[str | int, ...], message: str) -> None:
+        """A problem with the ``index``-th item of a section of the *document*, which
+        leaves out items that failed validation: located at that item in the file."""
+        self.at((section, self.sources.file_index(section, index), *rest), message)
 
     def at_site(self, row: int, column: str, message: str, count: int = 1) -> None:
         if count > 1:
@@ -94,25 +109,27 @@ class _Checker:
                 continue
             seen: set[str] = set()
             for index, ident in enumerate(ids):
+                if ident is None:
+                    continue
                 if ident in seen:
                     self.at((section, index, "id"), f"duplicate id {ident!r} in {section}")
                 seen.add(ident)
         # assets: YAML-declared and CSV rows share one namespace
         raw_assets = self.sources.raw_ids.get("assets", [])
         for index, ident in enumerate(raw_assets):
+            if ident is None:
+                continue
             if ident in self.assets:
                 self.at(("assets", index, "id"), f"duplicate asset id {ident!r}")
             else:
                 self.assets[ident] = index
-        n_declared = len(raw_assets)
+        first = self.n_written_assets
         site_ids = self.sites.id.tolist()
         declared = dict(self.assets)
-        self.assets.update(
-            zip(site_ids, range(n_declared, n_declared + len(site_ids)), strict=True)
-        )
+        self.assets.update(zip(site_ids, range(first, first + len(site_ids)), strict=True))
         if len(self.assets) < len(declared) + len(site_ids):
             self.assets.update(declared)  # on a clash, references mean the YAML asset
-            self.report_site_duplicates(site_ids, set(raw_assets))
+            self.report_site_duplicates(site_ids, set(declared))
 
     def report_site_duplicates(self, site_ids: list[str], declared: set[str]) -> None:
         """Each duplicate site id at its row; past the first ones, a count of the rest."""
@@ -144,63 +161,87 @@ class _Checker:
         limit = self.cat.limits.max_region_population
         for i, region in enumerate(self.doc.regions):
             if region.population > limit:
-                self.at(
-                    ("regions", i, "population"),
+                self.at_item(
+                    "regions",
+                    i,
+                    ("population",),
                     f"absurd population {region.population:,} (limit {limit:,}, catalogue "
                     "limits.max_region_population)",
                 )
 
     def check_suppliers(self) -> None:
         for i, supplier in enumerate(self.doc.suppliers):
-            self.known_country(("suppliers", i, "headquarters"), supplier.headquarters)
+            self.known_country(
+                ("suppliers", self.sources.file_index("suppliers", i), "headquarters"),
+                supplier.headquarters,
+            )
             for factor in type(supplier.profile).model_fields:
                 score = getattr(supplier.profile, factor)
                 if score is None:
                     continue
                 for j, ref in enumerate(score.evidence):
                     if ref not in self.evidence:
-                        self.at(
-                            ("suppliers", i, "profile", factor, "evidence", j),
+                        self.at_item(
+                            "suppliers",
+                            i,
+                            ("profile", factor, "evidence", j),
                             f"{ref!r} is not a declared evidence record",
                         )
 
     def check_products(self) -> None:
         for i, product in enumerate(self.doc.products):
             if product.supplier not in self.suppliers:
-                self.at(
-                    ("products", i, "supplier"), f"{product.supplier!r} is not a declared supplier"
+                self.at_item(
+                    "products", i, ("supplier",), f"{product.supplier!r} is not a declared supplier"
                 )
             if product.kind not in self.cat.asset_kinds:
-                self.unknown_kind(("products", i, "kind"), product.kind)
+                self.at_item(
+                    "products",
+                    i,
+                    ("kind",),
+                    self.unknown_kind(product.kind),
+                )
             for j, version in enumerate(product.versions):
                 if version in product.versions[:j]:
-                    self.at(("products", i, "versions", j), f"version {version!r} listed twice")
+                    self.at_item(
+                        "products", i, ("versions", j), f"version {version!r} listed twice"
+                    )
 
-    def unknown_kind(self, path: tuple[str | int, ...], kind: str) -> None:
-        self.at(path, f"unknown asset kind {kind!r}; see 'fiveguard catalog kinds'")
+    def unknown_kind(self, kind: str) -> str:
+        """The message for a kind the catalogue does not have, with the nearest one."""
+        near = difflib.get_close_matches(kind, list(self.cat.asset_kinds), n=1)
+        hint = f"did you mean {near[0]!r}? " if near else ""
+        return f"unknown asset kind {kind!r}; {hint}see 'fiveguard catalog kinds'"
 
     def check_operators(self) -> None:
         limit = self.cat.limits.max_subscribers
         for i, operator in enumerate(self.doc.operators):
             for j, partner in enumerate(operator.roaming):
                 if partner == operator.id:
-                    self.at(("operators", i, "roaming", j), "an operator cannot roam on itself")
+                    self.at_item(
+                        "operators", i, ("roaming", j), "an operator cannot roam on itself"
+                    )
                 elif partner not in self.operators:
-                    self.at(
-                        ("operators", i, "roaming", j), f"{partner!r} is not a declared operator"
+                    self.at_item(
+                        "operators", i, ("roaming", j), f"{partner!r} is not a declared operator"
                     )
             if operator.subscribers > limit:
-                self.at(
-                    ("operators", i, "subscribers"),
+                self.at_item(
+                    "operators",
+                    i,
+                    ("subscribers",),
                     f"absurd number of subscribers {operator.subscribers:,} (limit {limit:,})",
                 )
             if operator.country is not None:
-                self.known_country(("operators", i, "country"), operator.country)
+                self.known_country(
+                    ("operators", self.sources.file_index("operators", i), "country"),
+                    operator.country,
+                )
 
     # -- assets declared in YAML
     def check_declared_assets(self) -> None:
         for i, asset in enumerate(self.doc.assets):
-            path: tuple[str | int, ...] = ("assets", i)
+            path: tuple[str | int, ...] = ("assets", self.sources.file_index("assets", i))
             for field, message in self.asset_field_problems(
                 ident=asset.id,
                 operator=asset.operator,
@@ -227,6 +268,43 @@ class _Checker:
                 asset.kind, asset.sites, asset.population, asset.battery_hours
             ):
                 self.at((*path, field), message)
+            for field, message in self.non_radio_problems(asset):
+                self.at((*path, field), message)
+            if asset.installed is not None:
+                late = self.installed_problem(asset.installed)
+                if late:
+                    self.at((*path, "installed"), late)
+
+    def non_radio_problems(self, asset: Asset) -> Iterable[tuple[str, str]]:
+        """Fields that only a radio asset can have, on an asset of another known kind."""
+        info = self.cat.asset_kinds.get(asset.kind)
+        if info is None or info.is_radio:
+            return
+        domain = f"a {asset.kind} is in the {info.domain.value} domain"
+        if asset.sites:
+            yield "sites", f"sites counts the radio sites of a radio asset; {domain}: leave it out"
+        if asset.population:
+            yield (
+                "population",
+                "population counts the people a radio asset serves (the people depending on "
+                f"other assets are counted from the radio assets requiring them); {domain}: "
+                "leave it out",
+            )
+        if asset.shared_with:
+            yield (
+                "shared_with",
+                f"RAN sharing is between radio assets; {domain}: leave shared_with out",
+            )
+
+    def installed_problem(self, installed: dt.date) -> str | None:
+        """An installation date after the date the model describes."""
+        if not self.sources.scope_ok or installed <= self.doc.scope.as_of:
+            return None
+        return (
+            f"installed {installed.isoformat()}, after the model's as_of "
+            f"{self.doc.scope.as_of.isoformat()}: the model describes the networks as of "
+            "that date, so everything in it is installed by then"
+        )
 
     def asset_field_problems(
         self,
@@ -246,7 +324,7 @@ class _Checker:
             yield "operator", f"{operator!r} is not a declared operator"
         kind_info = self.cat.asset_kinds.get(kind) if kind is not None else None
         if kind is not None and kind_info is None:
-            yield "kind", f"unknown asset kind {kind!r}; see 'fiveguard catalog kinds'"
+            yield "kind", self.unknown_kind(kind)
         if product is not None:
             yield from self.product_problems(product, kind)
         if region is not None and region not in self.regions:
@@ -289,19 +367,27 @@ class _Checker:
                 f"version {version!r} of {name!r} is not declared; declared versions: "
                 f"{', '.join(product.versions)}",
             )
-        if product is not None and kind is not None and product.kind != kind:
+        if (
+            product is not None
+            and kind is not None
+            and product.kind != kind
+            # an unknown kind on either side is reported where it is written; a mismatch
+            # would only repeat the typo
+            and kind in self.cat.asset_kinds
+            and product.kind in self.cat.asset_kinds
+        ):
             yield "product", f"{name!r} is a {product.kind} product, the asset is a {kind}"
 
     def asset_kind(self, ident: str) -> Any:
+        """The catalogue kind of asset ``ident``; None when unknown (not declared, not
+        valid, or of a kind the catalogue does not have)."""
         index = self.assets.get(ident)
         if index is None:
             return None
-        n_declared = len(self.doc.assets)
-        if index < n_declared:
-            # raw ids include invalid items; find the validated asset by id
-            kind = next((a.kind for a in self.doc.assets if a.id == ident), None)
+        if index < self.n_written_assets:
+            kind = self.declared_kinds.get(ident)  # None when the asset failed validation
         else:
-            kind = self.sites.kind.value(index - len(self.sources.raw_ids.get("assets", ())))
+            kind = self.sites.kind.value(index - self.n_written_assets)
         return self.cat.asset_kinds.get(kind) if kind else None
 
     def member_problem(self, owner: str, member: str) -> str | None:
@@ -395,13 +481,17 @@ class _Checker:
                             f"{member!r} is not a declared asset",
                             rows_using("requires", pattern),
                         )
+        for installed, row in used("installed").items():
+            late = self.installed_problem(installed)
+            if late:
+                self.at_site(row, "installed", late, rows_using("installed", installed))
         self.check_site_numbers()
         self.check_site_self_references()
 
     def site_kind_problems(self, kind: str) -> Iterable[tuple[str, str]]:
         info = self.cat.asset_kinds.get(kind)
         if info is None:
-            yield "kind", f"unknown asset kind {kind!r}; see 'fiveguard catalog kinds'"
+            yield "kind", self.unknown_kind(kind)
         elif not info.is_radio:
             yield (
                 "kind",
@@ -448,11 +538,10 @@ class _Checker:
     def check_site_self_references(self) -> None:
         """A site row naming itself in requires or managed_by (only site ids can)."""
         sites = self.sites
-        n_declared = len(self.sources.raw_ids.get("assets", ()))
 
         def rows_of(ids: Iterable[str]) -> Iterable[int]:
             for ident in ids:
-                row = self.assets.get(ident, -1) - n_declared
+                row = self.assets.get(ident, -1) - self.n_written_assets
                 if 0 <= row < len(sites):
                     yield row
 
@@ -491,28 +580,35 @@ class _Checker:
             for i, record in enumerate(items):
                 value = getattr(record, key)
                 if value not in known:
-                    self.at((section, i, key), f"unknown {what} {value!r}")
+                    self.at_item(section, i, (key,), f"unknown {what} {value!r}")
                 if record.operator is not None and record.operator not in self.operators:
-                    self.at(
-                        (section, i, "operator"), f"{record.operator!r} is not a declared operator"
+                    self.at_item(
+                        section, i, ("operator",), f"{record.operator!r} is not a declared operator"
                     )
                 for j, ref in enumerate(getattr(record, "evidence", ())):
                     if ref not in self.evidence:
-                        self.at(
-                            (section, i, "evidence", j),
+                        self.at_item(
+                            section,
+                            i,
+                            ("evidence", j),
                             f"{ref!r} is not a declared evidence record",
                         )
         for i, override in enumerate(self.doc.overrides):
             if override.likelihood is None and override.impact is None:
-                self.at(("overrides", i), "an override needs a likelihood, an impact or both")
+                self.at_item(
+                    "overrides", i, (), "an override needs a likelihood, an impact or both"
+                )
         seen: dict[tuple[str, str | None], int] = {}
         for i, measure in enumerate(self.doc.measures):
             pair = (measure.measure, measure.operator)
             if pair in seen:
-                self.at(
-                    ("measures", i),
+                self.at_item(
+                    "measures",
+                    i,
+                    (),
                     f"{measure.measure} for {measure.operator or 'national'} "
-                    f"is already recorded at measures[{seen[pair]}]",
+                    f"is already recorded at "
+                    f"measures[{self.sources.file_index('measures', seen[pair])}]",
                 )
             seen[pair] = i
 
@@ -551,7 +647,7 @@ class _Checker:
         if stored is not None:
             self.problems.append(stored.problem(rest, message))
         else:
-            self.at(("evidence", index, *rest), message)
+            self.at_item("evidence", index, rest, message)
 
     def is_subject(self, subject: str) -> bool:
         if "@" in subject:
@@ -591,8 +687,10 @@ class _Checker:
         )
         for i, region in enumerate(self.doc.regions):
             if served[i] > region.population:
-                self.at(
-                    ("regions", i, "population"),
+                self.at_item(
+                    "regions",
+                    i,
+                    ("population",),
                     f"radio assets in {region.id} serve {int(served[i]):,} people, more than its "
                     f"population of {region.population:,}",
                 )
@@ -612,7 +710,7 @@ class _Checker:
             first = levels.cycle[0]
             message = f"dependency cycle through {what}: {chain}"
             if first < table.n_declared:
-                self.at(("assets", first, field), message)
+                self.at_item("assets", first, (field,), message)
             else:
                 self.at_site(first - table.n_declared, field, message)
 

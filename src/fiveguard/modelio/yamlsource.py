@@ -4,6 +4,11 @@
 map from each value's path to its line and column, so that any later problem with that
 value can be reported at its place in the file.
 
+A value that cannot be read although the document parses (an impossible date such as
+``2026-02-30``, a key written twice) is a problem of that value only: :func:`read_yaml`
+collects these in :attr:`YamlSource.problems` and puts an :class:`Unreadable` in the
+value's place, so the caller checks the rest and reports every problem together.
+
 Scalars follow YAML 1.2 rather than PyYAML's YAML 1.1 defaults where the two differ in
 ways that bite models: only ``true``/``false`` are booleans (so the country code ``NO``
 stays a string), and numbers with leading zeros or sexagesimal forms stay strings.
@@ -62,6 +67,21 @@ _ModelLoader.add_implicit_resolver(
 _SCALAR_CONSTRUCTOR = yaml.SafeLoader("")
 
 
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """Stands in the data for a value that could not be read, such as ``2026-02-30``.
+
+    Its problem is in :attr:`YamlSource.problems` already; a check that meets an
+    Unreadable value says nothing more about it (the field is invalid, nothing else is).
+    """
+
+    text: str
+    """The value as written."""
+
+    def __repr__(self) -> str:
+        return repr(self.text)
+
+
 @dataclass
 class YamlSource:
     """A parsed YAML file: its data and where each value sits."""
@@ -69,6 +89,12 @@ class YamlSource:
     file: str
     data: Any
     marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    """Values that could not be read (their place holds an :class:`Unreadable`) and keys
+    written twice (the first one counts): to report with the caller's own problems."""
+    floats: dict[PathKey, str] = field(default_factory=dict)
+    """Numbers with a decimal point as written (``11.0``, ``10.10``), to quote them exactly
+    in a message when a field expects text."""
 
     def locate(self, path: PathKey) -> Location:
         """The location of ``path``, or of its nearest ancestor present in the file."""
@@ -112,13 +138,21 @@ def read_text(path: Path, file: str | None = None) -> str:
 
 
 def read_yaml(path: Path, file: str | None = None) -> YamlSource:
-    """Parse one YAML document from ``path`` into data plus positions."""
+    """Parse the user's YAML document at ``path`` into data plus positions.
+
+    Syntax errors raise :class:`InputError`. Unreadable values and duplicate keys do not:
+    they are in the returned source's ``problems``, which the caller must report.
+    """
     name = file or display_name(path)
-    return parse_yaml(read_text(path, name), name)
+    return parse_yaml(read_text(path, name), name, keep_going=True)
 
 
-def parse_yaml(text: str, file: str) -> YamlSource:
-    """Parse one YAML document from text; syntax errors become located problems."""
+def parse_yaml(text: str, file: str, *, keep_going: bool = False) -> YamlSource:
+    """Parse one YAML document from text; syntax errors become located problems.
+
+    Unreadable values and duplicate keys raise too, unless ``keep_going``: then they are
+    collected in the source's ``problems`` (see :func:`read_yaml`).
+    """
     try:
         root = yaml.compose(text, Loader=_ModelLoader)
     except yaml.MarkedYAMLError as exc:
@@ -144,6 +178,8 @@ def parse_yaml(text: str, file: str) -> YamlSource:
     if root is None:
         return source
     source.data = _Builder(source).build(root)
+    if source.problems and not keep_going:
+        raise InputError(source.problems)
     return source
 
 
@@ -155,13 +191,12 @@ class _Builder:
         self.count = 0
         self.seen: set[int] = set()
         self.repeated = 0
-        self.problems: list[Problem] = []
+        self.problems = source.problems
 
     def build(self, root: Node) -> Any:
-        data = self._node(root, (), 0)
-        if self.problems:
-            raise InputError(self.problems)
-        return data
+        """The data; problems of single values are left in ``source.problems``, while a
+        document too big or too deep raises at once."""
+        return self._node(root, (), 0)
 
     def _fail(self, node: Node, path: PathKey, message: str) -> None:
         mark = node.start_mark
@@ -203,14 +238,18 @@ class _Builder:
 
     def _scalar(self, node: ScalarNode, path: PathKey) -> Any:
         try:
-            return _SCALAR_CONSTRUCTOR.construct_object(node, deep=True)
+            value = _SCALAR_CONSTRUCTOR.construct_object(node, deep=True)
         except (yaml.constructor.ConstructorError, ValueError, OverflowError) as exc:
             what = "date" if node.tag.endswith(":timestamp") else node.tag.rsplit(":", 1)[-1]
             self._fail(node, path, f"not a valid {what}: {node.value!r} ({exc})")
-            return None
+            return Unreadable(str(node.value))
+        if isinstance(value, float):
+            self.source.floats[path] = str(node.value)
+        return value
 
     def _mapping(self, node: MappingNode, path: PathKey, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        key_lines: dict[str, int] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self._fail(key_node, path, "merge keys ('<<') are not supported")
@@ -220,8 +259,14 @@ class _Builder:
                 continue
             key = key_node.value
             key_path = (*path, key)
-            if key in out:
-                self._fail(key_node, key_path, f"duplicate key {key!r}")
+            if key in key_lines:
+                self._fail(
+                    key_node,
+                    key_path,
+                    f"duplicate key {key!r}: given already on line {key_lines[key]}; "
+                    "write each key once",
+                )
                 continue
+            key_lines[key] = key_node.start_mark.line + 1
             out[key] = self._node(value_node, key_path, depth + 1)
         return out
