@@ -10,6 +10,7 @@ import pytest
 
 from fiveguard.assess.assessment import assess, rule_problems
 from fiveguard.catalog import default_catalogue, load_catalogue
+from fiveguard.domain.base import Level
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.errors import InputError
 from fiveguard.domain.model import NetworkModel
@@ -71,6 +72,21 @@ def test_the_small_example_reports_its_unknown_and_high_suppliers(
     assert ems and ems[0].status == "violation"
     unresolved = [v for v in result.violations.violations if v.status == "unresolved"]
     assert any("op-a.nrf" in v.assets for v in unresolved)  # cloudcore's NRF in the core
+
+
+def test_an_unknown_profile_and_an_unresolved_restriction_read_right_in_the_summary(
+    example: NetworkModel, catalogue: Catalogue
+) -> None:
+    """cloudcore's profile is unknown: "an unknown profile"; its NRF in the core may break
+    the rule, which cannot be told apart from a violation yet, so it is not low."""
+    result = assess(example, catalogue, catalogue.policies["UK-2020-01"])
+    findings = result.summary.findings
+    assert any(
+        f.text.startswith("Cloudcore Software (cloudcore) has an unknown profile") for f in findings
+    )
+    assert not any(" a unknown " in f.text for f in findings)
+    unresolved = [f for f in findings if f.text.startswith("unresolved:")]
+    assert unresolved and all(f.severity is Level.MEDIUM for f in unresolved)
 
 
 def test_metadata_names_model_catalogue_and_policy(

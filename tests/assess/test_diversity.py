@@ -142,7 +142,8 @@ def test_a_dependency_carries_the_what_if_of_its_suppliers_fault(diversity: Dive
         11,
     )
     assert fault.by_operator == {"a": 600, "b": 1_000}
-    assert fault.text.endswith("(11 radio sites down), 1,000 of them users of b")
+    # the simulation's by_operator: the people of the radio sites b runs, said so
+    assert fault.text.endswith("(11 radio sites down), 1,000 of them on radio sites b runs")
     [concentration] = [
         c for c in diversity.national_concentration if (c.group, c.weight) == ("ran", "sites")
     ]
@@ -170,9 +171,42 @@ def test_the_what_if_keeps_users_who_can_roam_onto_a_partner_with_radio_up() -> 
     fault = dependency.fault
     assert (fault.people_without_service, fault.sites_down) == (50, 3)
     assert fault.by_operator == {"a": 0, "b": 50}
+    # roaming lowered the figure: the text says so next to it, with the people it kept
+    assert (fault.people_on_down_radio, fault.by_operator_on_down_radio) == (
+        650,
+        {"a": 600, "b": 50},
+    )
     assert fault.text.endswith(
-        "would leave 50 people without service nationally (3 radio sites down), "
-        "none of them users of a"
+        "would leave 50 people without service nationally (3 radio sites down; 600 of "
+        "their 650 people assumed to roam onto partners' radio still up in their region, "
+        "without capacity limits), none of them on radio sites a runs (the 600 people on "
+        "them assumed to roam)"
+    )
+
+
+def test_a_what_if_where_everyone_roams_says_so_next_to_its_zero() -> None:
+    """a (roams onto b) runs two x sites of 300 people; b runs a y site. A fault of x
+    leaves nobody without service: a's 600 people roam onto b's site, and the text says
+    so beside the 0, not only in a note at the end of the section."""
+    model = build(
+        suppliers=[supplier("x"), supplier("y")],
+        products=[product("x-gnb", "x", "ran.gnb"), product("y-gnb", "y", "ran.gnb")],
+        operators=[operator("a", roaming=["b"]), operator("b")],
+        sites=[
+            site("a1", "a", "x-gnb@1", population=300, region="R1"),
+            site("a2", "a", "x-gnb@1", population=300, region="R1"),
+            site("b1", "b", "y-gnb@1", population=100, region="R1"),
+        ],
+    )
+    [dependency] = [
+        x for x in run(model).diversity.single_supplier if (x.group, x.scope) == ("ran", "a")
+    ]
+    assert dependency.fault is not None
+    assert dependency.fault.text == (
+        "a fault of every product of x would leave 0 people without service nationally "
+        "(2 radio sites down; their 600 people assumed to roam onto partners' radio still up "
+        "in their region, without capacity limits), none of them on radio sites a runs (the "
+        "600 people on them assumed to roam)"
     )
 
 

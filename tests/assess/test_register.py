@@ -221,6 +221,56 @@ def test_critical_services_on_high_profile_paths() -> None:
     assert apply(network(), 1, rule="critical-service-suppliers", basis="profile")[0] is Level.LOW
 
 
+def test_critical_services_name_only_the_suppliers_behind_the_flagged_assets() -> None:
+    """h (high) manages a's OSS, which manages a's one site carrying a critical service;
+    u (profile unknown, so possibly high) runs a's UPF, which carries none. The fact names
+    h, not u; once the UPF carries a service too, both."""
+
+    def model(upf_services: tuple[str, ...]) -> NetworkModel:
+        return build(
+            suppliers=[supplier("h", HIGH), supplier("l", "low"), supplier("u", None)],
+            products=[
+                product("h-ems", "h", "mgmt.ems"),
+                product("l-oss", "l", "mgmt.oss"),
+                product("l-gnb", "l", "ran.gnb"),
+                product("u-upf", "u", "core.upf"),
+            ],
+            operators=[operator("a")],
+            assets=[
+                {"id": "a.ems", "operator": "a", "kind": "mgmt.ems", "product": "h-ems@1"},
+                {
+                    "id": "a.oss",
+                    "operator": "a",
+                    "kind": "mgmt.oss",
+                    "product": "l-oss@1",
+                    "managed_by": "a.ems",
+                },
+                {
+                    "id": "a.upf",
+                    "operator": "a",
+                    "kind": "core.upf",
+                    "product": "u-upf@1",
+                    "critical_services": list(upf_services),
+                },
+            ],
+            sites=[site("a1", "a", "l-gnb@1", critical_services=("health",), managed_by="a.oss")],
+        )
+
+    level, facts = apply(model(()), 0, rule="critical-service-suppliers", basis="profile")
+    assert level is Level.HIGH
+    assert facts == [
+        "1 asset of a carries critical services",
+        "the asset of a carrying critical services is supplied or managed by a supplier "
+        "whose profile is or could be high (h)",
+    ]
+    _, facts = apply(model(("health",)), 0, rule="critical-service-suppliers", basis="profile")
+    assert facts == [
+        "2 assets of a carry critical services",
+        "both assets of a carrying critical services are supplied or managed by suppliers "
+        "whose profile is or could be high (h, u; u: profile unknown, counted at high)",
+    ]
+
+
 def test_battery_autonomy_counts_unknown_autonomy_as_short() -> None:
     level, facts = apply(
         network(), 0, rule="battery-autonomy", hours=3, medium_at=0.25, high_at=0.5

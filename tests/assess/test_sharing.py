@@ -183,3 +183,38 @@ def test_every_sharing_pair_is_named_however_many_shared_rows_come_first() -> No
     )
     lines = {o.id: o.shares_radio_with for o in summarise(many, default_catalogue()).operators}
     assert lines == {"h": ("g",), "g": ("h",), "p": ("q",), "q": ("p",)}
+
+
+def test_a_what_if_counts_a_shared_sites_people_for_its_host_and_says_so(
+    result: Assessment,
+) -> None:
+    """A fault of k takes down s1 and s2 (1,600 people). The simulation counts all of them
+    for h, who runs the sites, while h's view in the assessment holds 1,200 (its subscriber
+    share): the what-if says which convention its operator figure follows."""
+    [dependency] = [
+        d for d in result.diversity.single_supplier if (d.group, d.scope) == ("management", "h")
+    ]
+    fault = dependency.fault
+    assert fault is not None and fault.by_operator == {"h": 1_600, "g": 0}
+    assert "users of" not in fault.text
+    assert fault.text.endswith(
+        "1,600 of them on radio sites h runs (a shared site's people all count for the "
+        "operator running it)"
+    )
+    assert "The what-ifs follow the simulation instead" in result.diversity.sharing_rule
+
+
+def test_the_report_explains_both_conventions_only_when_sites_are_shared(
+    result: Assessment,
+) -> None:
+    from fiveguard.report import render_report
+
+    note = "on radio sites OPERATOR runs"
+    assert note in render_report(result)
+    unshared = build(
+        suppliers=[supplier("x")],
+        products=[product("x-gnb", "x", "ran.gnb")],
+        operators=[operator("a")],
+        sites=[site("a1", "a", "x-gnb@1", population=100)],
+    )
+    assert note not in render_report(run(unshared))

@@ -359,6 +359,40 @@ def test_trials_add_the_simulation_to_the_report_and_the_json(tmp_path: Path) ->
     assert code == 0 and json.loads(out)["simulation"] is None
 
 
+def test_assess_prints_the_worst_events_and_the_distribution_it_simulated() -> None:
+    """The default run simulates 1,024 years: the terminal shows what it found, as the
+    demo does; with --trials 0 nothing was simulated and nothing is shown."""
+    code, out, err = run("assess", str(EXAMPLE), "--trials", "64")
+    assert code == 0, err
+    out = " ".join(out.split())  # titles wrap to their table's width
+    for title in (
+        "Worst single-supplier events (what if)",
+        "Monte Carlo 64 simulated years, seed 0",
+        "People without service, by operator running the radio sites",
+    ):
+        assert out.count(title) == 1, title
+    assert out.index("Missing measures") < out.index("Worst single-supplier events")
+    code, out, err = run("assess", str(EXAMPLE), "--trials", "0")
+    assert code == 0, err
+    assert "Worst single-supplier" not in out and "Monte Carlo" not in out
+
+
+def test_the_demo_prints_its_simulation_once(tmp_path: Path) -> None:
+    code, out, err = run("demo", "--out", str(tmp_path / "d"))
+    assert code == 0, err
+    assert out.count("Worst single-supplier events") == 1 and out.count("Monte Carlo") == 1
+    assert out.index("Monte Carlo") < out.index("report: ")
+
+
+def test_the_policy_title_counts_each_status_of_its_findings() -> None:
+    code, out, err = run("assess", str(EXAMPLE), "--trials", "0")
+    assert code == 0, err
+    _, document, _ = run("assess", str(EXAMPLE), "--trials", "0", "--json")
+    summary = json.loads(document)["summary"]
+    assert (summary["violations"], summary["in_transition"], summary["unresolved"]) == (1, 0, 1)
+    assert "2 findings (1 violation, 0 in transition, 1 unresolved)" in " ".join(out.split())
+
+
 def test_concentration_and_dependency_findings_carry_a_what_if(tmp_path: Path) -> None:
     code, out, err = run("assess", str(EXAMPLE), "--trials", "0", "--json")
     assert code == 0, err

@@ -522,3 +522,47 @@ def test_the_commands_run_with_every_connection_refused(
     assert scan["matches"]  # the database was found through the environment
     lines = log.read_text().splitlines()
     assert len(lines) == 4 and all(line.endswith(" guard active") for line in lines), lines
+
+
+def test_product_without_a_model_is_refused_like_a_model_without_product(
+    model_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """-p alone would record nothing and say nothing: refused, located, as -m alone is."""
+    monkeypatch.delenv("FIVEGUARD_MODEL", raising=False)
+    side = model_path.parent / "build"
+    side.mkdir()
+    (side / "app").write_bytes(b"A")
+    code, out, err = _run("evidence", "equivalence", "build", "build", "-p", "fw@9.0")
+    assert code == 2 and "Traceback" not in out + err
+    assert "command line: --model MODEL (or FIVEGUARD_MODEL) is needed to record" in err
+    code, _, err = _run("evidence", "equivalence", "build", "build", "-m", "model.yaml")
+    assert code == 2 and "command line: --product PRODUCT@VERSION is needed" in err
+    assert not (model_path.parent / "evidence").exists()
+
+
+def test_assurance_counts_deployed_versions_as_assess_does_and_lists_the_others_apart(
+    model_path: Path, wide: None, catalogue: Catalogue
+) -> None:
+    """fw@9.2 is declared but no asset runs it: the command counts the deployed versions
+    needing attention as ``fiveguard assess`` does, and lists fw@9.2 apart."""
+    from fiveguard.assess.assessment import assess
+
+    model_path.write_text(
+        MODEL.replace('versions: ["9.0", "9.1"]', 'versions: ["9.0", "9.1", "9.2"]')
+    )
+    assessed = assess(load_model(model_path, catalogue), catalogue, whatif=False)
+    needing = len(assessed.assurance.versions)
+    assert needing == 1  # amf@1.0: fw@9.0 and fw@9.1 have a valid evaluation, fw@9.2 runs nowhere
+    code, out, err = _run("evidence", "assurance", "model.yaml")
+    assert code == 0, err
+    assert f"{needing} of 3 deployed versions needs attention" in out
+    assert "1 more declared but not deployed, listed apart" in out
+    assert "Declared but not deployed (no asset runs them" in out
+    assert "fw@9.2 (not deployed)" in out
+    code, out, _ = _run("evidence", "assurance", "model.yaml", "--json")
+    assert json.loads(out)["counts"] == {
+        "declared_versions": 4,
+        "deployed_versions": 3,
+        "deployed_needing_attention": needing,
+        "not_deployed_needing_attention": 1,
+    }

@@ -291,3 +291,16 @@ def test_the_diversity_findings_show_their_what_if(html: str, demo_assessment: A
     for finding in found:
         assert finding.fault is not None
         assert f"What if: {escape(finding.fault.text)}." in html, finding.fault.event
+
+
+def test_the_policy_card_keeps_other_findings_apart_from_violations(
+    html: str, demo_assessment: Assessment
+) -> None:
+    """Unresolved and in-transition findings are not violations: the card must not read
+    as if they were part of the count."""
+    s = demo_assessment.summary
+    assert (
+        f'<span class="n">{s.violations}</span><span class="l">violations of the policy; other '
+        f"policy findings: {s.in_transition} in transition, {s.unresolved} unresolved</span>"
+    ) in html
+    assert "violations (" not in html

@@ -23,6 +23,7 @@ from fiveguard.evidence.assurance import (
     VersionAssurance,
     assess_assurance_versions,
     criticality_of,
+    deployed_versions,
     rows_at_risk,
 )
 
@@ -43,7 +44,7 @@ def assurance_section(prep: Prepared) -> AssuranceSection:
     """Versions needing attention (deployed ones), and the assets at risk, counted."""
     model, catalogue = prep.model, prep.catalogue
     table = prep.table
-    versions = [v for v in assess_assurance_versions(model, catalogue) if v.deployed_assets]
+    versions = deployed_versions(assess_assurance_versions(model, catalogue))
     mask, reasons = rows_at_risk(model, catalogue, versions)
     rows = np.flatnonzero(mask)
     at_risk_per_version = np.bincount(

@@ -34,6 +34,12 @@ def plural(n: float, noun: str, many: str | None = None) -> str:
     return f"{n:,.0f} {word}"
 
 
+def article(word: str) -> str:
+    """``a high``, ``an unknown``, ``a low``: ``word`` with its indefinite article (by its
+    first letter, which is right for the level words and ids the texts use)."""
+    return f"{'an' if word[:1].lower() in ('a', 'e', 'i', 'o', 'u') else 'a'} {word}"
+
+
 @dataclass(frozen=True, eq=False)
 class OperatorView:
     """Which rows each operator's users depend on, and the share of their people it gets.

@@ -4,7 +4,11 @@
   nation-wide concentration and single-supplier dependency (``supplier-fault:SUPPLIER``:
   every asset on the supplier's products down) and each redundancy group on one version
   (``product-fault:PRODUCT@VERSION``), in people without service. One what-if per
-  distinct event; the network is compiled once.
+  distinct event; the network is compiled once. The simulation's conventions are kept
+  and said in words: an operator's figure is the people of the radio assets it runs (a
+  shared site's people all count for its host), and people whose operator has a
+  roaming partner with radio up in their region keep service — the text says how many
+  that assumption kept, next to the figure.
 - :func:`simulation_summary`: a Monte Carlo run and the single-supplier what-ifs, shaped
   for the assessment's JSON (``simulation``) — the figures of the report's simulation
   section.
@@ -12,7 +16,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
+
+import numpy as np
 
 from fiveguard.assess.context import plural
 from fiveguard.assess.results import (
@@ -27,8 +34,15 @@ from fiveguard.assess.results import (
 )
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.model import NetworkModel
+from fiveguard.simulate import (
+    CompiledNetwork,
+    SimulationResult,
+    SupplierEvent,
+    parse_event,
+    prepare,
+    whatif,
+)
 from fiveguard.simulate import Prepared as Engine
-from fiveguard.simulate import SimulationResult, SupplierEvent, parse_event, prepare, whatif
 
 __all__ = ["Engine", "attach_fault_impacts", "prepare_engine", "simulation_summary"]
 
@@ -46,20 +60,29 @@ def attach_fault_impacts(
 ) -> Diversity:
     """``diversity`` with the what-if impact of each finding's fault attached."""
     cache: dict[str, FaultImpact] = {}
+    stranded = _without_roaming(engine.compiled)
+    sharing = _sharing_operators(model)
 
     def impact(event: str, scope: str | None) -> FaultImpact:
         if event not in cache:
-            result = whatif(model, catalogue, [parse_event(event)], compiled=engine.compiled)
-            by_operator = {op: c.people_without_service for op, c in result.by_operator.items()}
+            events = [parse_event(event)]
+            result = whatif(model, catalogue, events, compiled=engine.compiled)
+            before = (
+                result if stranded is None else whatif(model, catalogue, events, compiled=stranded)
+            )
             cache[event] = FaultImpact(
                 event=event,
                 people_without_service=result.people_without_service,
-                by_operator=by_operator,
+                people_on_down_radio=before.people_without_service,
+                by_operator={o: c.people_without_service for o, c in result.by_operator.items()},
+                by_operator_on_down_radio={
+                    o: c.people_without_service for o, c in before.by_operator.items()
+                },
                 sites_down=result.sites_down,
                 text="",
             )
         found = cache[event]
-        return found.model_copy(update={"text": _words(found, scope)})
+        return found.model_copy(update={"text": _words(found, scope, sharing)})
 
     return diversity.model_copy(
         update={
@@ -93,7 +116,27 @@ def attach_fault_impacts(
     )
 
 
-def _words(found: FaultImpact, scope: str | None) -> str:
+def _without_roaming(compiled: CompiledNetwork) -> CompiledNetwork | None:
+    """The network with no roaming partners, whose "people without service" are all the
+    people of the radio assets down; ``None`` when no operator roams anyway. The engine is
+    unchanged: only its input says nobody can roam."""
+    if not compiled.partners.any():
+        return None
+    return dataclasses.replace(compiled, partners=np.zeros_like(compiled.partners))
+
+
+def _sharing_operators(model: NetworkModel) -> frozenset[str]:
+    """Operators hosting a shared radio asset or served by one (RAN sharing)."""
+    table = model.table
+    if not table.shared_with.size:
+        return frozenset()
+    ids = [o.id for o in model.document.operators]
+    hosts = table.operator[np.diff(table.shared_ptr) > 0]
+    involved = np.unique(np.concatenate([hosts.astype(np.int64), table.shared_with]))
+    return frozenset(ids[k] for k in involved.tolist())
+
+
+def _words(found: FaultImpact, scope: str | None, sharing: frozenset[str] = frozenset()) -> str:
     what = (
         "a fault of every product of " + found.event.split(":", 1)[1]
         if found.event.startswith("supplier-fault:")
@@ -101,12 +144,39 @@ def _words(found: FaultImpact, scope: str | None) -> str:
     )
     text = (
         f"{what} would leave {plural(found.people_without_service, 'person', 'people')} "
-        f"without service nationally ({plural(found.sites_down, 'radio site')} down)"
+        f"without service nationally ({plural(found.sites_down, 'radio site')} down"
+        f"{_roaming_words(found)})"
     )
     if scope is not None and scope in found.by_operator:
+        # the simulation's by_operator: the people of the radio assets the operator runs
         mine = found.by_operator[scope]
-        text += f", {f'{mine:,}' if mine else 'none'} of them users of {scope}"
+        roamed = found.by_operator_on_down_radio.get(scope, mine) - mine
+        notes = []
+        if roamed > 0:
+            notes.append(
+                f"{'the' if not mine else 'another'} {roamed:,} people on them assumed to roam"
+            )
+        if scope in sharing:
+            notes.append("a shared site's people all count for the operator running it")
+        text += f", {f'{mine:,}' if mine else 'none'} of them on radio sites {scope} runs"
+        text += f" ({'; '.join(notes)})" if notes else ""
     return text
+
+
+def _roaming_words(found: FaultImpact) -> str:
+    """``; N of their M people assumed to roam …`` when roaming lowered the figure."""
+    roamed = found.people_on_down_radio - found.people_without_service
+    if roamed <= 0:
+        return ""
+    whose = (
+        f"their {found.people_on_down_radio:,} people"
+        if found.people_without_service == 0
+        else f"{roamed:,} of their {found.people_on_down_radio:,} people"
+    )
+    return (
+        f"; {whose} assumed to roam onto partners' radio still up in their region, "
+        "without capacity limits"
+    )
 
 
 def simulation_summary(

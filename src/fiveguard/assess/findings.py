@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from fiveguard.assess.assurance_section import assurance_headline
+from fiveguard.assess.context import article
 from fiveguard.assess.results import (
     AssuranceSection,
     Diversity,
@@ -51,7 +52,7 @@ def _supplier_findings(suppliers: tuple[SupplierAssessment, ...]) -> Iterator[Fi
             yield Finding(
                 section="suppliers",
                 severity=Level.HIGH if s.profile == "high" else Level.MEDIUM,
-                text=f"{s.name} ({s.id}) has a {s.profile} profile — {s.reason}",
+                text=f"{s.name} ({s.id}) has {article(s.profile)} profile — {s.reason}",
                 refs=(s.id,),
             )
         quality = next((f for f in s.factors if f.factor == "product_quality"), None)
@@ -66,12 +67,21 @@ def _supplier_findings(suppliers: tuple[SupplierAssessment, ...]) -> Iterator[Fi
             )
 
 
+VIOLATION_SEVERITY = {
+    "violation": Level.HIGH,
+    "in-transition": Level.MEDIUM,
+    # cannot tell whether a restricted supplier sits where the rule forbids it (its
+    # profile unknown, or an installation date missing): never read as harmless
+    "unresolved": Level.MEDIUM,
+}
+"""Severity of a policy finding in the summary, by its status."""
+
+
 def _violation_findings(policy: PolicyAssessment) -> Iterator[Finding]:
-    severity = {"violation": Level.HIGH, "in-transition": Level.MEDIUM}
     for v in policy.violations:
         yield Finding(
             section="violations",
-            severity=severity.get(v.status, Level.LOW),
+            severity=VIOLATION_SEVERITY[v.status],
             text=f"{v.status}: rule {v.rule} — {v.explanation}",
             refs=(*v.suppliers, *((v.operator,) if v.operator else ()), *v.assets[:3]),
         )

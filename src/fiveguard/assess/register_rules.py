@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from fiveguard.assess.context import plural
+from fiveguard.assess.context import managed_via, plural
 from fiveguard.assess.measures import DONE
 from fiveguard.assess.profiles import level_of
 from fiveguard.assess.results import Fact
@@ -246,7 +246,8 @@ def high_profile_key_assets(ctx: RuleContext, spec: LevelRule, scope: int | None
         radio_managed = managed & prep.radio
         facts.append(
             Fact(
-                text=f"{plural(int(managed.sum()), 'asset')} of {ctx.whose(scope)} are on the "
+                text=f"{plural(int(managed.sum()), 'asset')} of {ctx.whose(scope)} "
+                f"{'is' if int(managed.sum()) == 1 else 'are'} on the "
                 f"management path of {basis.words} (managed by its systems, directly or "
                 f"through other managers), {int(crit_managed.sum())} of them critical, "
                 f"{plural(int(prep.table.sites[radio_managed].sum()), 'radio site')}"
@@ -311,27 +312,55 @@ def critical_service_suppliers(ctx: RuleContext, spec: LevelRule, scope: int | N
         return Level.LOW, [Fact(text=f"no asset of {ctx.whose(scope)} carries a critical service")]
     basis = ctx.basis(spec.basis)
     bad = carrying & (ctx.of_suppliers(basis.possible) | ctx.under(basis))
+    total = int(carrying.sum())
     facts = [
         Fact(
-            text=f"{plural(int(carrying.sum()), 'asset')} of {ctx.whose(scope)} carry critical "
-            "services" + ctx.shared_note(scope, carrying, "assets"),
+            text=f"{plural(total, 'asset')} of {ctx.whose(scope)} "
+            f"{'carries' if total == 1 else 'carry'} critical services"
+            + ctx.shared_note(scope, carrying, "assets"),
             refs=ctx.sample(carrying),
         )
     ]
     if bad.any():
-        unknown = ", ".join(ctx.supplier_names(basis.unknown))
+        behind = _suppliers_behind(ctx, basis, bad)
+        unknown = [prep.supplier_ids[s] for s in behind if basis.unknown[s]]
+        names = [prep.supplier_ids[s] for s in behind]
+        n = int(bad.sum())
         facts.append(
             Fact(
-                text=f"{int(bad.sum()):,} of the assets of {ctx.whose(scope)} carrying critical "
-                f"services are supplied or managed by {basis.words} "
-                f"({', '.join(ctx.supplier_names(basis.possible))}"
-                + (f"; {unknown}: {basis.name} unknown, counted at high" if unknown else "")
+                text=f"{_of_carrying(n, total)} of {ctx.whose(scope)} carrying critical "
+                f"services {'is' if n == 1 else 'are'} supplied or managed by "
+                f"{basis.words if len(names) > 1 else basis.one} ({', '.join(names)}"
+                + (
+                    f"; {', '.join(unknown)}: {basis.name} unknown, counted at high"
+                    if unknown
+                    else ""
+                )
                 + ")",
-                refs=ctx.sample(bad),
+                refs=(*ctx.sample(bad), *names),
             )
         )
         return Level.HIGH, facts
     return Level.MEDIUM, facts
+
+
+def _of_carrying(n: int, total: int) -> str:
+    """``the asset``, ``all 5 assets``, ``2 of the 5 assets``: ``n`` of ``total``."""
+    if n == total:
+        return {1: "the asset", 2: "both assets"}.get(total, f"all {total:,} assets")
+    return f"{n:,} of the {total:,} assets"
+
+
+def _suppliers_behind(ctx: RuleContext, basis: Basis, rows: np.ndarray) -> list[int]:
+    """The flagged suppliers that supply, or manage (directly or through other managers),
+    at least one of ``rows``: only those are named, not every flagged supplier."""
+    prep = ctx.prep
+    out = []
+    for s in np.flatnonzero(basis.possible).tolist():
+        own = prep.supplier == s
+        if (rows & own).any() or (rows & managed_via(prep, own)).any():
+            out.append(s)
+    return out
 
 
 def battery_autonomy(ctx: RuleContext, spec: LevelRule, scope: int | None) -> Measured:

@@ -232,7 +232,21 @@ class FaultImpact(Result):
         description="Nationally: people of radio assets down, except those a roaming "
         "partner's radio in the same region still serves (see docs/simulation.md)."
     )
-    by_operator: dict[str, int] = Field(description="People without service per operator.")
+    people_on_down_radio: int = Field(
+        description="Nationally: people of the radio assets down, before roaming; the "
+        "difference to people_without_service is those assumed to roam onto a partner's "
+        "radio still up in their region (no capacity limit)."
+    )
+    by_operator: dict[str, int] = Field(
+        description="People without service per operator running the radio assets (the "
+        "simulation's convention): a shared site's people all count for its host, unlike "
+        "the assessment's operator figures, which split them by subscribers."
+    )
+    by_operator_on_down_radio: dict[str, int] = Field(
+        default_factory=dict,
+        description="Per operator running the radio assets: people of its radio assets "
+        "down, before roaming.",
+    )
     sites_down: int
     text: str
 

@@ -37,6 +37,11 @@ class Basis:
     words: str
 
     @property
+    def one(self) -> str:
+        """``words`` for a single supplier: "a supplier whose profile is or could be high"."""
+        return "a supplier " + self.words.removeprefix("suppliers ")
+
+    @property
     def unknown(self) -> SupplierFlags:
         """Could be high, but not certainly: the level is unknown."""
         result: SupplierFlags = self.possible & ~self.certain

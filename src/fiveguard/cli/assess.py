@@ -111,8 +111,10 @@ def run_assessment(
     """Assess, then print and write what was asked; shared by ``assess`` and ``demo``.
 
     The simulation section comes from ``simulated`` (a Monte Carlo result and the
-    single-supplier events) when given, else from a run of ``trials`` years (none for 0).
-    ``announce`` prints where the files went; the demo does that itself, last.
+    single-supplier events) when given, else from a run of ``trials`` years (none for 0);
+    the terminal then shows the worst single-supplier events and the distribution per
+    year after the assessment. ``announce`` prints where the files went; the demo does
+    that itself, last.
     """
     from fiveguard.assess.assessment import assess
     from fiveguard.assess.engine import prepare_engine, simulation_summary
@@ -146,6 +148,10 @@ def run_assessment(
         typer.echo(assessment.model_dump_json(indent=2))
     else:
         print_assessment(assessment)
+        if simulated is not None:
+            from fiveguard.cli.simulate import print_demo_simulation
+
+            print_demo_simulation(simulated[0], list(simulated[1]))
         if out is not None and announce:
             announce_outputs(out)
     return assessment
@@ -360,7 +366,9 @@ def _violations(a: Assessment) -> None:
         return
     rows = a.violations.violations
     table = Table(
-        title=f"Policy {escape(a.violations.policy.id)}: {_plural(len(rows), 'finding')}",
+        title=f"Policy {escape(a.violations.policy.id)}: {_plural(len(rows), 'finding')} "
+        f"({_plural(a.summary.violations, 'violation')}, {a.summary.in_transition:,} in "
+        f"transition, {a.summary.unresolved:,} unresolved)",
         title_justify="left",
     )
     for column in ("status", "rule", "supplier in", "assets", "people", "share"):

@@ -388,6 +388,12 @@ def equivalence(
 
     if product is not None:
         _product(product)
+        if model is None:  # a result for a product goes nowhere without a model to hold it
+            raise InputError.at(
+                "--model MODEL (or FIVEGUARD_MODEL) is needed to record the result for "
+                f"{product}; leave out --product to only compare",
+                COMMAND_LINE,
+            )
     loaded, cat = _loaded(ctx, model)
     if loaded is not None:
         if product is None:
@@ -461,17 +467,28 @@ def assurance(
 
     A version needs attention with open critical/high findings, no valid evaluation or
     certificate, vulnerable or unsupported components, or failed binary equivalence.
+    Deployed versions (some asset runs them) are listed as `fiveguard assess` lists them;
+    versions the model declares but no asset runs are listed apart.
 
     Example: `fiveguard evidence assurance national.yaml`
     """
-    from fiveguard.evidence.assurance import assess_assurance
+    from fiveguard.evidence.assurance import assess_assurance, deployed_versions
 
     loaded, cat = common.model(ctx, model)
     report = assess_assurance(loaded, cat)
     stale = _stale_scans(loaded)
     if json_out:
+        deployed = deployed_versions(report.versions)
         payload = report.model_dump(mode="json")
         payload["stale_scans"] = [{"scan": k, "reason": v} for k, v in stale.items()]
+        payload["counts"] = {
+            "declared_versions": len(report.versions),
+            "deployed_versions": len(deployed),
+            "deployed_needing_attention": sum(1 for v in deployed if v.reasons),
+            "not_deployed_needing_attention": sum(
+                1 for v in report.versions if v.reasons and not v.deployed_assets
+            ),
+        }
         _print_json(payload)
         return
     _print_versions(report, stale)
@@ -494,21 +511,50 @@ def _stale_scans(model: NetworkModel) -> dict[str, str]:
 
 
 def _print_versions(report: AssuranceReport, stale: dict[str, str]) -> None:
+    """Deployed versions first, as ``fiveguard assess`` counts them; then, apart, the
+    versions the model declares but no asset runs (they move nothing in the assessment)."""
+    from fiveguard.evidence.assurance import deployed_versions
+
+    deployed = deployed_versions(report.versions)
+    idle = [v for v in report.versions if not v.deployed_assets]
+    attention = sum(1 for v in deployed if v.reasons)
+    title = (
+        f"Product versions as of {report.as_of}: {attention:,} of "
+        f"{_count(len(deployed), 'deployed version')} {'needs' if attention == 1 else 'need'} "
+        "attention"
+    )
+    if idle:
+        title += f"; {len(idle):,} more declared but not deployed, listed apart"
+    _version_table(title, deployed, stale, assets=True)
+    if idle:
+        waiting = sum(1 for v in idle if v.reasons)
+        _version_table(
+            f"Declared but not deployed (no asset runs them; the assessment does not list "
+            f"them): {waiting:,} of {_count(len(idle), 'version')} would need attention",
+            idle,
+            stale,
+            assets=False,
+        )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def _version_table(
+    title: str, versions: Sequence[VersionAssurance], stale: dict[str, str], *, assets: bool
+) -> None:
     from fiveguard.evidence.assurance import REASONS
 
-    attention = sum(1 for v in report.versions if v.reasons)
-    table = Table(
-        title=f"Product versions as of {report.as_of}: {attention} of "
-        f"{len(report.versions)} need attention",
-        title_justify="left",
-    )
-    for column in ("product version", "supplier", "assets", "evidence", "needs attention"):
+    table = Table(title=title, title_justify="left")
+    columns = ("product version", "supplier", *(("assets",) if assets else ()), "evidence")
+    for column in (*columns, "needs attention"):
         table.add_column(column, overflow="fold")  # ids are cut nowhere
-    for v in report.versions:
+    for v in versions:
         table.add_row(
             escape(v.product),
             escape(v.supplier),
-            f"{v.deployed_assets:,}",
+            *((f"{v.deployed_assets:,}",) if assets else ()),
             escape("\n".join(_version_evidence(v, stale)) or "—"),
             escape("; ".join(REASONS.get(r, r) for r in v.reasons) or "—"),
         )
@@ -542,15 +588,27 @@ def _some(label: str, items: Sequence[str], shown: int) -> list[str]:
 
 
 def _print_suppliers(report: AssuranceReport) -> None:
+    idle = {v.product for v in report.versions if not v.deployed_assets}
     table = Table(title="Suppliers", title_justify="left")
     for column in ("supplier", "versions", "needing attention", "process certificates"):
         table.add_column(column, overflow="fold")
     table.add_column("statements", overflow="fold")
     for s in report.suppliers:
+        own_idle = sum(
+            1 for v in report.versions if v.supplier == s.supplier and not v.deployed_assets
+        )
         table.add_row(
             escape(s.supplier),
-            f"{s.versions:,}",
-            escape(_first_few(s.versions_needing_attention, 4)),
+            f"{s.versions:,}" + (f" ({own_idle:,} not deployed)" if own_idle else ""),
+            escape(
+                _first_few(
+                    [
+                        p + (" (not deployed)" if p in idle else "")
+                        for p in s.versions_needing_attention
+                    ],
+                    4,
+                )
+            ),
             escape("\n".join(s.process_certificates) or "—"),
             escape("\n".join(s.statements) or "—"),
         )

@@ -214,6 +214,10 @@ def print_whatif(result: WhatIfResult) -> None:
     table.add_row(*_counts_row("national", result))
     for operator, c in result.by_operator.items():
         table.add_row(*_counts_row(operator, c))
+    table.caption = (
+        "per operator: the assets it runs (a shared radio site and its people count for the "
+        "operator running it)"
+    )
     console.print(table)
     regions = [(r, c) for r, c in result.by_region.items() if any(getattr(c, n) for n, _ in FIELDS)]
     if regions:
@@ -261,7 +265,11 @@ def print_simulation(result: SimulationResult, seconds: float, sources: bool = T
         "Annual probability of at least N people without service: "
         + ", ".join(f"{e.threshold:,}: {e.probability:.3g}" for e in people.exceedance)
     )
-    ops = Table(title="People without service, by operator", title_justify="left")
+    ops = Table(
+        title="People without service, by operator running the radio sites",
+        caption="a shared site's people all count for the operator running it",
+        title_justify="left",
+    )
     for column in ("operator", "mean", "P50", "P95", "P99", "max"):
         ops.add_column(column, justify="left" if column == "operator" else "right")
     for operator, d in result.by_operator.items():

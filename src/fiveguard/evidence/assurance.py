@@ -297,6 +297,12 @@ def assess_assurance_versions(
     )
 
 
+def deployed_versions(versions: Iterable[VersionAssurance]) -> tuple[VersionAssurance, ...]:
+    """The versions some asset runs: the ones ``fiveguard assess`` lists and lets move
+    product quality. A version the model declares but no asset runs is only recorded."""
+    return tuple(v for v in versions if v.deployed_assets)
+
+
 def assess_assurance(model: NetworkModel, catalogue: Catalogue) -> AssuranceReport:
     """Per product version and supplier, and the critical or sensitive assets at risk."""
     document = model.document

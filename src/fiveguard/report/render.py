@@ -108,6 +108,8 @@ def report_context(
         "kind_tables": _kind_tables(assessment.diversity.tables),
         "heat_maps": _heat_maps(register.entries, register.matrix, scopes, assessment),
         "register_by_risk": _by_risk(register.entries),
+        # RAN sharing: the what-ifs then count an operator's people differently (see notes)
+        "shared": any(t.shared_in for t in assessment.diversity.tables),
         "simulation": simulation,
         "simulation_charts": [Markup(c) for c in simulation.charts] if simulation else [],
     }
