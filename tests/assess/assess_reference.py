@@ -87,7 +87,7 @@ def people_shares(model: NetworkModel, asset: Asset) -> dict[str, float]:
 
 def reference_cap(
     model: NetworkModel, assets: Iterable[Asset], rule: CapRule, profile: Profiles
-) -> dict[str | None, tuple[float, str, int, int]]:
+) -> dict[str | None, tuple[float, str, int, float]]:
     """Operator (or None nationally) → (share, status, excess, total) of a cap broken by
     suppliers certainly in the rule's scope. Per operator a shared asset counts for each
     operator sharing it: its sites whole, its people by :func:`people_shares`."""
@@ -111,12 +111,12 @@ def reference_cap(
                 held[key] += amount
     as_of = model.document.scope.as_of
     status = "violation" if rule.deadline is None or rule.deadline < as_of else "in-transition"
-    out: dict[str | None, tuple[float, str, int, int]] = {}
+    out: dict[str | None, tuple[float, str, int, float]] = {}
     for key, total in whole.items():
         if total <= 0 or held[key] / total <= rule.max_share:
             continue
         excess = math.ceil(held[key] - rule.max_share * total - 1e-9)
-        out[key] = (held[key] / total, status, excess, round(total))
+        out[key] = (held[key] / total, status, excess, total)
     return out
 
 

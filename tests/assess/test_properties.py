@@ -206,7 +206,11 @@ def test_caps_match_the_reference(model: NetworkModel, rule: CapRule) -> None:
     for key, (share, status, excess, total) in expected.items():
         v = found[key]
         assert v.share == pytest.approx(share)
-        assert (v.status, v.excess, v.total, v.deadline) == (status, excess, total, rule.deadline)
+        assert (v.status, v.excess, v.deadline) == (status, excess, rule.deadline)
+        # people split between sharing operators are fractional: the reported total is
+        # the exact one rounded, and a total of exactly n + 1/2 may round either way,
+        # depending on the order of the floating-point sum
+        assert abs(v.total - total) <= 0.5 + 1e-6
         assert v.max_share == rule.max_share and v.measure == rule.measure
 
 
