@@ -1,0 +1,203 @@
+"""Checks of the assets declared in the model file, field by field, and the reference
+checks that site rows and evidence records share with them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from fiveguard.domain.base import split_product_ref
+from fiveguard.domain.network import AnyOf, Asset
+from fiveguard.modelio.validate_base import CheckerBase
+
+
+class AssetChecks(CheckerBase):
+    """The assets declared in YAML; the problems of one asset's fields and references."""
+
+    def check_declared_assets(self) -> None:
+        for i, asset in enumerate(self.doc.assets):
+            path: tuple[str | int, ...] = ("assets", self.sources.file_index("assets", i))
+            for field, message in self.asset_field_problems(
+                ident=asset.id,
+                operator=asset.operator,
+                kind=asset.kind,
+                product=asset.product,
+                region=asset.region,
+                managed_by=asset.managed_by,
+                services=asset.critical_services,
+                shared_with=asset.shared_with,
+            ):
+                self.at((*path, field), message)
+            for j, requirement in enumerate(asset.requires):
+                members = requirement.any if isinstance(requirement, AnyOf) else (requirement,)
+                for k, member in enumerate(members):
+                    where = (
+                        (*path, "requires", j, "any", k)
+                        if isinstance(requirement, AnyOf)
+                        else (*path, "requires", j)
+                    )
+                    wrong = self.member_problem(asset.id, member)
+                    if wrong:
+                        self.at(where, wrong)
+            for field, message in self.number_problems(
+                asset.kind, asset.sites, asset.population, asset.battery_hours
+            ):
+                self.at((*path, field), message)
+            for field, message in self.non_radio_problems(asset):
+                self.at((*path, field), message)
+            if asset.installed is not None:
+                late = self.installed_problem(asset.installed)
+                if late:
+                    self.at((*path, "installed"), late)
+
+    def non_radio_problems(self, asset: Asset) -> Iterable[tuple[str, str]]:
+        """Fields that only a radio asset can have, on an asset of another known kind."""
+        info = self.cat.asset_kinds.get(asset.kind)
+        if info is None or info.is_radio:
+            return
+        domain = f"a {asset.kind} is in the {info.domain.value} domain"
+        if asset.sites:
+            yield "sites", f"sites counts the radio sites of a radio asset; {domain}: leave it out"
+        if asset.population:
+            yield (
+                "population",
+                "population counts the people a radio asset serves (the people depending on "
+                f"other assets are counted from the radio assets requiring them); {domain}: "
+                "leave it out",
+            )
+        if asset.shared_with:
+            yield (
+                "shared_with",
+                f"RAN sharing is between radio assets; {domain}: leave shared_with out",
+            )
+
+    def installed_problem(self, installed: dt.date) -> str | None:
+        """An installation date after the date the model describes."""
+        if not self.sources.scope_ok or installed <= self.doc.scope.as_of:
+            return None
+        return (
+            f"installed {installed.isoformat()}, after the model's as_of "
+            f"{self.doc.scope.as_of.isoformat()}: the model describes the networks as of "
+            "that date, so everything in it is installed by then"
+        )
+
+    def asset_field_problems(
+        self,
+        *,
+        ident: str | None = None,
+        operator: str | None = None,
+        kind: str | None = None,
+        product: str | None = None,
+        region: str | None = None,
+        managed_by: str | None = None,
+        services: Sequence[str] | None = None,
+        shared_with: Sequence[str] | None = None,
+    ) -> Iterable[tuple[str, str]]:
+        """Reference problems of one asset's fields (None = not checked here)."""
+        if operator is not None and operator not in self.operators:
+            self.broken_references = True
+            yield "operator", f"{operator!r} is not a declared operator"
+        kind_info = self.cat.asset_kinds.get(kind) if kind is not None else None
+        if kind is not None and kind_info is None:
+            yield "kind", self.unknown_kind(kind)
+        if product is not None:
+            yield from self.product_problems(product, kind)
+        if region is not None and region not in self.regions:
+            self.broken_references = True
+            yield "region", f"{region!r} is not a declared region"
+        if region is None and kind_info is not None and kind_info.is_radio and ident is not None:
+            yield "region", "a radio asset needs the region it serves"
+        if managed_by is not None:
+            manager = self.asset_kind(managed_by)
+            if managed_by not in self.assets:
+                self.broken_references = True
+                yield "managed_by", f"{managed_by!r} is not a declared asset"
+            elif managed_by == ident:
+                yield "managed_by", "an asset cannot manage itself"
+            elif manager is not None and not manager.is_management:
+                yield (
+                    "managed_by",
+                    f"{managed_by!r} is a {manager.id}, not a management asset "
+                    "(expected a kind in the management or orchestration domain)",
+                )
+        for service in services or ():
+            if service not in self.cat.critical_services:
+                yield "critical_services", f"unknown critical service {service!r}"
+        for partner in shared_with or ():
+            if partner not in self.operators:
+                self.broken_references = True
+                yield "shared_with", f"{partner!r} is not a declared operator"
+            elif partner == operator:
+                yield "shared_with", "an asset cannot be shared with its own operator"
+
+    def product_problems(self, ref: str, kind: str | None) -> Iterable[tuple[str, str]]:
+        name, version = split_product_ref(ref)
+        product = self.products.get(name)
+        if name not in self.product_ids:
+            self.broken_references = True
+            yield "product", f"{name!r} is not a declared product"
+        elif product is not None and version not in product.versions:
+            yield (
+                "product",
+                f"version {version!r} of {name!r} is not declared; declared versions: "
+                f"{', '.join(product.versions)}",
+            )
+        if (
+            product is not None
+            and kind is not None
+            and product.kind != kind
+            # an unknown kind on either side is reported where it is written; a mismatch
+            # would only repeat the typo
+            and kind in self.cat.asset_kinds
+            and product.kind in self.cat.asset_kinds
+        ):
+            yield "product", f"{name!r} is a {product.kind} product, the asset is a {kind}"
+
+    def asset_kind(self, ident: str) -> Any:
+        """The catalogue kind of asset ``ident``; None when unknown (not declared, not
+        valid, or of a kind the catalogue does not have)."""
+        index = self.assets.get(ident)
+        if index is None:
+            return None
+        if index < self.n_written_assets:
+            kind = self.declared_kinds.get(ident)  # None when the asset failed validation
+        else:
+            kind = self.sites.kind.value(index - self.n_written_assets)
+        return self.cat.asset_kinds.get(kind) if kind else None
+
+    def member_problem(self, owner: str, member: str) -> str | None:
+        if member == owner:
+            return "an asset cannot require itself"
+        if member not in self.assets:
+            self.broken_references = True
+            return f"{member!r} is not a declared asset"
+        return None
+
+    def number_problems(
+        self, kind: str, sites: int, population: int, battery: float | None
+    ) -> Iterable[tuple[str, str]]:
+        limits = self.cat.limits
+        if sites > limits.max_sites_per_asset:
+            yield (
+                "sites",
+                f"absurd number of sites {sites:,} (limit {limits.max_sites_per_asset:,})",
+            )
+        info = self.cat.asset_kinds.get(kind)
+        if info is not None and info.is_radio and population > 0 and sites == 0:
+            yield (
+                "sites",
+                f"a radio asset serving {population:,} people needs at least one site "
+                "(sites defaults to 0 in YAML, 1 in site files)",
+            )
+        if sites and population > sites * limits.max_population_per_site:
+            yield (
+                "population",
+                f"absurd population {population:,} for {sites:,} site(s) (limit "
+                f"{limits.max_population_per_site:,} per site)",
+            )
+        if battery is not None and battery > limits.max_battery_hours:
+            yield (
+                "battery_hours",
+                f"absurd battery autonomy {battery:g} h (limit {limits.max_battery_hours:g} h)",
+            )

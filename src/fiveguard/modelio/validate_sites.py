@@ -1,0 +1,170 @@
+"""Checks of the radio sites read from site files, column by column.
+
+A bad value used by many rows is reported once, at its first row, with the number of
+rows that share it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+
+from fiveguard.domain.network import AnyOf
+from fiveguard.domain.sites import Categorical
+from fiveguard.modelio.validate_assets import AssetChecks
+
+MAX_LISTED = 50
+"""Problems of one kind listed one by one before the rest are counted in one line."""
+
+
+class SiteRowChecks(AssetChecks):
+    """The rows of the site files: duplicate ids, then each column's values."""
+
+    def report_site_duplicates(self, site_ids: list[str], declared: set[str]) -> None:
+        """Each duplicate site id at its row; past the first ones, a count of the rest."""
+        seen: set[str] = set()
+        duplicates: list[int] = []
+        for row, ident in enumerate(site_ids):
+            if ident in seen or ident in declared:
+                duplicates.append(row)
+            seen.add(ident)
+        for row in duplicates[:MAX_LISTED]:
+            self.at_site(row, "id", f"duplicate asset id {site_ids[row]!r}")
+        if len(duplicates) > MAX_LISTED:
+            row = duplicates[MAX_LISTED]
+            self.at_site(
+                row,
+                "id",
+                f"… and {len(duplicates) - MAX_LISTED:,} more duplicate asset ids from here on",
+            )
+
+    # -- CSV site rows, column by column
+    def check_site_rows(self) -> None:
+        sites = self.sites
+        if not len(sites):
+            return
+
+        def used(column: str) -> dict[Any, int]:
+            categorical: Categorical[Any] = getattr(sites, column)
+            return categorical.used()
+
+        def rows_using(column: str, value: Any) -> int:
+            categorical: Categorical[Any] = getattr(sites, column)
+            code = categorical.categories.index(value)
+            return int(np.count_nonzero(categorical.codes == code))
+
+        single: list[tuple[str, Callable[[Any], Iterable[tuple[str, str]]]]] = [
+            ("operator", lambda v: self.asset_field_problems(operator=v)),
+            ("kind", self.site_kind_problems),
+            ("region", lambda v: self.asset_field_problems(region=v)),
+            ("critical_services", lambda v: self.asset_field_problems(services=v)),
+            ("managed_by", lambda v: self.asset_field_problems(managed_by=v)),
+        ]
+        for column, check in single:
+            for value, row in used(column).items():
+                for field, message in check(value):
+                    self.at_site(row, field, message, rows_using(column, value))
+        # product against the kind of each row: check each (product, kind) pair once
+        pairs = np.unique(
+            np.stack([sites.product.codes, sites.kind.codes], axis=1), axis=0, return_index=True
+        )
+        for (p_code, k_code), row in zip(pairs[0].tolist(), pairs[1].tolist(), strict=True):
+            if p_code < 0:
+                continue
+            kind = sites.kind.categories[k_code] if k_code >= 0 else None
+            for field, message in self.product_problems(sites.product.categories[p_code], kind):
+                self.at_site(int(row), field, message)
+        # shared_with against each row's own operator: pairs again
+        for value, row in used("shared_with").items():
+            for field, message in self.asset_field_problems(
+                operator=sites.operator.value(row), shared_with=value
+            ):
+                if field == "shared_with":
+                    self.at_site(row, field, message)
+        for pattern, row in used("requires").items():
+            for requirement in pattern:
+                members = requirement.any if isinstance(requirement, AnyOf) else (requirement,)
+                for member in members:
+                    if member not in self.assets:
+                        self.broken_references = True
+                        self.at_site(
+                            row,
+                            "requires",
+                            f"{member!r} is not a declared asset",
+                            rows_using("requires", pattern),
+                        )
+        for installed, row in used("installed").items():
+            late = self.installed_problem(installed)
+            if late:
+                self.at_site(row, "installed", late, rows_using("installed", installed))
+        self.check_site_numbers()
+        self.check_site_self_references()
+
+    def site_kind_problems(self, kind: str) -> Iterable[tuple[str, str]]:
+        info = self.cat.asset_kinds.get(kind)
+        if info is None:
+            yield "kind", self.unknown_kind(kind)
+        elif not info.is_radio:
+            yield (
+                "kind",
+                f"site files list radio assets; {kind!r} is in the {info.domain.value} domain",
+            )
+
+    def check_site_numbers(self) -> None:
+        sites = self.sites
+        limits = self.cat.limits
+        checks = [
+            (
+                "sites",
+                sites.sites > limits.max_sites_per_asset,
+                f"absurd number of sites (limit {limits.max_sites_per_asset:,})",
+            ),
+            (
+                "population",
+                (sites.sites > 0)
+                & (
+                    sites.population > sites.sites.astype(np.int64) * limits.max_population_per_site
+                ),
+                "absurd population for the number of sites "
+                f"(limit {limits.max_population_per_site:,} per site)",
+            ),
+            (
+                "battery_hours",
+                np.nan_to_num(sites.battery_hours) > limits.max_battery_hours,
+                f"absurd battery autonomy (limit {limits.max_battery_hours:g} h)",
+            ),
+            (
+                "sites",
+                (sites.sites == 0) & (sites.population > 0),
+                "a radio asset serving people needs at least one site",
+            ),
+        ]
+        for column, mask, message in checks:
+            bad = np.flatnonzero(mask)
+            for row in bad[:20].tolist():
+                self.at_site(row, column, message)
+        regionless = np.flatnonzero(sites.region.codes < 0)
+        for row in regionless[:20].tolist():
+            self.at_site(row, "region", "a radio asset needs the region it serves")
+
+    def check_site_self_references(self) -> None:
+        """A site row naming itself in requires or managed_by (only site ids can)."""
+        sites = self.sites
+
+        def rows_of(ids: Iterable[str]) -> Iterable[int]:
+            for ident in ids:
+                row = self.assets.get(ident, -1) - self.n_written_assets
+                if 0 <= row < len(sites):
+                    yield row
+
+        for code, pattern in enumerate(sites.requires.categories):
+            members = {m for r in pattern for m in (r.any if isinstance(r, AnyOf) else (r,))}
+            for row in rows_of(members):
+                if sites.requires.codes[row] == code:
+                    self.at_site(row, "requires", "an asset cannot require itself")
+        for code, manager in enumerate(sites.managed_by.categories):
+            for row in rows_of((manager,)):
+                if sites.managed_by.codes[row] == code:
+                    self.at_site(row, "managed_by", "an asset cannot manage itself")
