@@ -82,7 +82,15 @@ def test_single_supplier_radio_network(demo: Assessment) -> None:
     assert "Radio access network that nova runs itself comes from one supplier, corvelle" in (
         found[0].text
     )
-    assert found[0].fault is not None and found[0].fault.by_operator["nova"] > 0
+    fault = found[0].fault
+    assert fault is not None and fault.by_operator["nova"] > 0
+    # some of nova's people on the downed radio roam onto meridian's, and the text says so
+    roamed = fault.by_operator_on_down_radio["nova"] - fault.by_operator["nova"]
+    assert roamed > 0
+    assert (
+        f"{fault.by_operator['nova']:,} of them on radio sites nova runs "
+        f"(where {roamed:,} more are assumed to roam;"
+    ) in fault.text
     r4 = entry(demo, "R4", "nova")
     assert r4.likelihood.computed is Level.HIGH
     assert any(

@@ -154,7 +154,9 @@ def _words(found: FaultImpact, scope: str | None, sharing: frozenset[str] = froz
         notes = []
         if roamed > 0:
             notes.append(
-                f"{'the' if not mine else 'another'} {roamed:,} people on them assumed to roam"
+                f"the {roamed:,} people on them assumed to roam"
+                if not mine
+                else f"where {roamed:,} more are assumed to roam"
             )
         if scope in sharing:
             notes.append("a shared site's people all count for the operator running it")
