@@ -112,13 +112,14 @@ def _people(rng: np.random.Generator, sites: int, k: int, r: int) -> People:
     """Where the sites are and whom they serve, keeping every region's total served
     (all operators together) below its population."""
     # Region size follows a skewed distribution (a capital, cities, countryside);
-    # density (people per site per operator) is drawn apart from size.
+    # density (residents per radio site, all operators' sites counted) is drawn apart from
+    # size: from rural 100 to urban 800, around the 400–500 of EU countries.
     weights = rng.lognormal(0.0, 0.8, r)
     region_sites = rng.multinomial(sites, weights / weights.sum())
-    density = rng.uniform(50.0, 300.0, r)
+    density = rng.uniform(100.0, 800.0, r)
     shares = _market_shares(rng, k, r)
     counts = np.stack([rng.multinomial(region_sites[i], shares[i]) for i in range(r)]).T
-    population = np.clip(np.ceil(density * region_sites / k), 1000, MAX_REGION_POPULATION)
+    population = np.clip(np.ceil(density * region_sites), 1000, MAX_REGION_POPULATION)
     coverage = rng.uniform(0.90, 0.98, r)
     # Each operator's users in a region that its radio reaches: share × coverage.
     users = np.floor(population * shares.T * coverage).astype(np.int64)
