@@ -146,7 +146,9 @@ class Violation(Result):
     people_depending: int = Field(
         description="People served by radio assets that depend on the violating assets "
         "(themselves included), directly or transitively through requires (any member of "
-        "an any: group counts) and managed_by: whose service the violating assets touch."
+        "an any: group counts) and managed_by: whose service the violating assets touch, "
+        "whichever operator they subscribe to (quantity.population is the operator's own "
+        "part of shared sites)."
     )
     measure: Literal["sites", "population"] | None = None
     share: float | None = Field(default=None, description="For caps: share held (0–1).")
