@@ -140,7 +140,10 @@ def test_supplier_concentration_from_hhi_and_single_supplier_dependencies() -> N
         assets=[],
     )
     level, facts = apply(mixed, 0, rule="supplier-concentration", medium_at=2500, high_at=10000)
-    assert level is Level.MEDIUM and "HHI 6,250 (high)" in facts[0]  # 75² + 25²
+    assert (
+        level is Level.MEDIUM
+        and "HHI 6,250 (high concentration by the diversity bands)" in facts[0]
+    )  # 75² + 25²
 
 
 def test_high_profile_in_a_critical_asset_or_a_management_path_is_high() -> None:

@@ -165,7 +165,8 @@ def supplier_concentration(ctx: RuleContext, spec: LevelRule, scope: int | None)
         Fact(
             text=f"{t.title} of {whose} by {t.weight}: "
             + (
-                f"HHI {t.hhi:,.0f} ({t.band}), {plural(t.suppliers, 'supplier')}"
+                f"HHI {t.hhi:,.0f} ({t.band} concentration by the diversity bands), "
+                f"{plural(t.suppliers, 'supplier')}"
                 if t.hhi is not None
                 else "no asset names a product, so no HHI"
             )
