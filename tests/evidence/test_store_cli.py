@@ -357,10 +357,20 @@ def test_a_reimported_sbom_makes_the_scan_stale_and_the_commands_say_so(
     assert stale["scan"] == "vulns-fw-9.0" and "run evidence vulns again" in stale["reason"]
     code, out, _ = _run("evidence", "assurance", "model.yaml")
     assert "scan vulns-fw-9.0 is stale" in " ".join(out.split())
+    # the assessment still reads the stale scan, the best there is, and says so
+    assert any("(from stale scan vulns-fw-9.0: made from an earlier SBOM" in r for r in _reasons())
     code, out, _ = _run("evidence", "vulns", "fw@9.0", "--osv", str(OSV_DIR), "-m", "model.yaml")
     assert code == 0 and "replaces vulns-fw-9.0, which was stale" in " ".join(out.split())
     code, out, _ = _run("evidence", "assurance", "model.yaml", "--json")
     assert json.loads(out)["stale_scans"] == []
+    assert not any("stale" in r for r in _reasons())
+
+
+def _reasons() -> list[str]:
+    """The reasons of every assurance signal in the assessment of model.yaml."""
+    code, out, err = _run("assess", "model.yaml", "--json", "--trials", "0")
+    assert code == 0, err
+    return [sig["reason"] for s in json.loads(out)["suppliers"] for sig in s["signals"]]
 
 
 def test_vex_documents_given_later_override_earlier_ones_and_the_sbom(model_path: Path) -> None:

@@ -45,7 +45,7 @@ from fiveguard.domain.evidence import (
     VulnerabilityScan,
 )
 from fiveguard.domain.model import NetworkModel
-from fiveguard.evidence.matching import SEVERITY_RANK
+from fiveguard.evidence.matching import SEVERITY_RANK, stale_scan
 
 # ---------------------------------------------------------------------------- judgements
 # Shared with fiveguard.assess.signals: one reading of the evidence for both.
@@ -417,6 +417,9 @@ def signal_specs(model: NetworkModel, catalogue: Catalogue) -> list[SignalSpec]:
         supplier = supplier_of.get(split_product_ref(product)[0])
         if supplier is None:
             continue
+        # a stale scan is still the best reading there is, but every signal says so
+        why = stale_scan(scan, model.document.evidence)
+        stale = f" (from stale scan {scan.id}: {why})" if why else ""
         vulnerable = vulnerable_matches(scan, rules)
         for severity in sorted(Severity, key=lambda s: -SEVERITY_RANK[s]):
             hits = [m for m in vulnerable if m.severity is severity]
@@ -430,7 +433,7 @@ def signal_specs(model: NetworkModel, catalogue: Catalogue) -> list[SignalSpec]:
                         supplier=supplier,
                         products=(product,),
                         reason=f"{len(hits)} {severity.value} known vulnerabilit"
-                        f"{'y' if len(hits) == 1 else 'ies'} in {names}: {ids}",
+                        f"{'y' if len(hits) == 1 else 'ies'} in {names}: {ids}{stale}",
                         date=scan.date,
                     )
                 )
@@ -443,7 +446,8 @@ def signal_specs(model: NetworkModel, catalogue: Catalogue) -> list[SignalSpec]:
                     supplier=supplier,
                     products=(product,),
                     reason="components past end of support: "
-                    + ", ".join(f"{e.name} {e.version or ''} (since {e.date})" for e in past),
+                    + ", ".join(f"{e.name} {e.version or ''} (since {e.date})" for e in past)
+                    + stale,
                     date=scan.date,
                 )
             )
