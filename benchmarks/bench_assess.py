@@ -76,6 +76,7 @@ def phases_in_process(model: Path) -> dict[str, float]:
         from fiveguard.modelio.load import load_model
         from fiveguard.assess.assessment import assess
         from fiveguard.assess.engine import prepare_engine, simulation_summary
+        from fiveguard.assess.quality import quality_for_simulation
         from fiveguard.report import render_report
         from fiveguard.report.simulation import simulation_section
         from fiveguard.simulate import simulate, worst_supplier_events
@@ -90,7 +91,8 @@ def phases_in_process(model: Path) -> dict[str, float]:
         a = assess(model, cat, cat.policies[{POLICY!r}], engine=engine)
         result['assess'] = time.perf_counter() - t
         t = time.perf_counter()
-        run = simulate(engine, cat, {TRIALS}, 0, workers=1)
+        run = simulate(engine.with_quality(quality_for_simulation(a.suppliers)), cat,
+                       {TRIALS}, 0, workers=1)
         worst = worst_supplier_events(model, cat, compiled=engine.compiled)
         a = a.model_copy(update={{'simulation': simulation_summary(run, worst)}})
         result['simulate'] = time.perf_counter() - t

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -18,6 +19,7 @@ runner = CliRunner()
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 ROOT = Path(__file__).parents[2]
 EXAMPLE = ROOT / "examples" / "small" / "model.yaml"
+OPTUS = ROOT / "examples" / "replays" / "2023-11-optus-ip-core" / "model.yaml"
 
 
 @pytest.fixture(autouse=True)
@@ -442,3 +444,91 @@ def test_assess_trials_default_to_the_catalogue_and_stop_at_its_maximum(tmp_path
     code, _, err = run("--catalog", str(override), "assess", str(EXAMPLE), "--trials", "10001")
     assert code == 2 and "Traceback" not in err
     assert "command line: --trials: expected at most 10,000 trials" in err
+
+
+@pytest.mark.parametrize("model", [EXAMPLE, OPTUS], ids=["small", "optus"])
+def test_the_json_and_the_report_hold_every_simulated_figure_the_terminal_prints(
+    model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """By operator, the critical services, the people thresholds and the assets
+    compromised: the JSON carries the SimulationResult's own numbers, the report its tables.
+    The small example carries no critical service, the Optus replay one."""
+    from fiveguard.assess import engine
+    from fiveguard.simulate.results import SimulationResult
+
+    simulated: list[SimulationResult] = []
+    summarise = engine.simulation_summary
+
+    def spy(result: SimulationResult, *args: Any, **kwargs: Any) -> Any:
+        simulated.append(result)
+        return summarise(result, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "simulation_summary", spy)
+    out_dir = tmp_path / "out"
+    code, out, err = run(
+        "assess", str(model), "--trials", "64", "--seed", "3", "--out", str(out_dir)
+    )
+    assert code == 0, err
+    [result] = simulated
+    document = json.loads((out_dir / "assessment.json").read_text(encoding="utf-8"))
+    jsonschema.validate(document, json.loads(schema_json("assessment")))
+    simulation = document["simulation"]
+    stats = ("mean", "p50", "p95", "p99", "max")
+
+    by_operator = simulation["people_by_operator"]
+    assert [o["operator"] for o in by_operator] == list(result.by_operator) and by_operator
+    for o in by_operator:
+        d = result.by_operator[o["operator"]].people_without_service
+        assert [o[s] for s in stats] == [getattr(d, s) for s in stats]
+
+    services = simulation["critical_services"]
+    assert [s["service"] for s in services] == list(result.critical_service_shares)
+    assert bool(services) == (model == OPTUS)
+    for s in services:
+        share = result.critical_service_shares[s["service"]]
+        assert s["carrying_assets"] == share.carrying_assets
+        assert s["annual_probability_any"] == result.critical_services.get(s["service"], 0.0)
+        assert [s[k] for k in stats] == [getattr(share, k) for k in stats]
+        assert (s["threshold"], s["annual_probability_threshold"]) == (
+            share.threshold,
+            share.probability,
+        )
+
+    people = result.distributions.people_without_service
+    assert [(p["people"], p["probability"]) for p in simulation["people_thresholds"]] == [
+        (e.threshold, e.probability) for e in people.exceedance
+    ]
+    assert [e.threshold for e in people.exceedance] == [
+        10_000,
+        100_000,
+        1_000_000,
+        5_000_000,
+        10_000_000,
+    ]
+
+    compromised = next(
+        d for d in simulation["distributions"] if d["impact"] == "assets_compromised"
+    )
+    d = result.distributions.assets_compromised
+    assert [compromised[s] for s in stats] == [getattr(d, s) for s in stats]
+    worst = simulation["worst_supplier_events"]
+    assert worst and all("assets_compromised" in e["impact"] for e in worst)
+    assert any(e["impact"]["assets_compromised"] > 0 for e in worst)
+
+    html = (out_dir / "report.html").read_text(encoding="utf-8")
+    for title in (
+        "People without service, by operator running the radio sites",
+        "People are counted for the operator running the radio sites",
+        "Critical services",
+        "Annual probability of at least N people without service",
+        "assets compromised",
+    ):
+        assert title in html, title
+    for o in by_operator:
+        assert f"<td>{o['operator']}</td><td>{o['mean']:,.0f}</td><td>{o['p50']:,}</td>" in html
+    for s in services:
+        assert f"<td>{s['service']}</td><td>{s['carrying_assets']:,}</td>" in html
+    if not services:
+        assert "No asset of the model carries a critical service." in html
+    terminal = " ".join(out.split())
+    assert "People without service, by operator running the radio sites" in terminal

@@ -41,6 +41,15 @@ def test_the_section_has_the_tables_and_a_well_formed_chart(catalogue: Catalogue
     titles = [t.title for t in section.tables]
     assert titles[0].startswith("Worst single-supplier events")
     assert "Per simulated year" in titles
+    for title in (
+        "Annual probability of at least N people without service",
+        "People without service, by operator running the radio sites",
+        "Critical services",
+    ):
+        assert title in titles, title
+    per_year = next(t for t in section.tables if t.title == "Per simulated year")
+    assert [row[0] for row in per_year.rows][3] == "assets compromised"
+    assert "assets compromised" in section.tables[0].columns
     assert section.tables[0].rows[0][0] == worst[0].event
     svg = ET.fromstring(section.charts[0])
     assert svg.tag.endswith("svg")

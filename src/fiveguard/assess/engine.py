@@ -23,11 +23,13 @@ import numpy as np
 
 from fiveguard.assess.context import plural
 from fiveguard.assess.results import (
+    CriticalServiceSummary,
     DistributionSummary,
     Diversity,
     ExceedancePoint,
     FaultImpact,
     ImpactFigures,
+    OperatorDistribution,
     SimulationSummary,
     SourceContribution,
     WorstEvent,
@@ -36,6 +38,7 @@ from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.model import NetworkModel
 from fiveguard.simulate import (
     CompiledNetwork,
+    Quality,
     SimulationResult,
     SupplierEvent,
     parse_event,
@@ -47,12 +50,26 @@ from fiveguard.simulate import Prepared as Engine
 __all__ = ["Engine", "attach_fault_impacts", "prepare_engine", "simulation_summary"]
 
 TOP_SOURCES = 12
-IMPACTS = ("people_without_service", "subscribers_exposed", "assets_down", "sites_down")
+IMPACTS = (
+    "people_without_service",
+    "subscribers_exposed",
+    "assets_down",
+    "assets_compromised",
+    "sites_down",
+)
 
 
-def prepare_engine(model: NetworkModel, catalogue: Catalogue) -> Engine:
-    """The model compiled for the engine, with its event sources (reusable for a run)."""
-    return prepare(model, catalogue)
+def prepare_engine(
+    model: NetworkModel, catalogue: Catalogue, quality: Quality | None = None
+) -> Engine:
+    """The model compiled for the engine, with its event sources (reusable for a run).
+
+    ``quality``: suppliers' product quality after assurance evidence
+    (:func:`fiveguard.assess.quality.quality_for_simulation`), for the product-fault
+    probabilities; the what-ifs do not depend on it, so an engine prepared without it
+    serves :func:`assess`, and ``engine.with_quality(...)`` then the Monte Carlo.
+    """
+    return prepare(model, catalogue, quality)
 
 
 def attach_fault_impacts(
@@ -194,7 +211,7 @@ def simulation_summary(
             p99=d.p99,
             max=d.max,
         )
-        for name in (*IMPACTS[:3], "assets_compromised", IMPACTS[3])
+        for name in IMPACTS
         for d in (getattr(result.distributions, name),)
     )
     ranked = sorted(result.events, key=lambda e: -e.expected_people_without_service)[:top]
@@ -203,6 +220,37 @@ def simulation_summary(
         seed=result.seed,
         parameters=result.parameters,
         distributions=distributions,
+        people_thresholds=tuple(
+            ExceedancePoint(people=e.threshold, probability=e.probability)
+            for e in result.distributions.people_without_service.exceedance
+        ),
+        people_by_operator=tuple(
+            OperatorDistribution(
+                operator=operator,
+                mean=d.mean,
+                p50=d.p50,
+                p95=d.p95,
+                p99=d.p99,
+                max=d.max,
+            )
+            for operator, ds in result.by_operator.items()
+            for d in (ds.people_without_service,)
+        ),
+        critical_services=tuple(
+            CriticalServiceSummary(
+                service=service,
+                carrying_assets=share.carrying_assets,
+                annual_probability_any=result.critical_services.get(service, 0.0),
+                mean=share.mean,
+                p50=share.p50,
+                p95=share.p95,
+                p99=share.p99,
+                max=share.max,
+                threshold=share.threshold,
+                annual_probability_threshold=share.probability,
+            )
+            for service, share in result.critical_service_shares.items()
+        ),
         exceedance=tuple(
             ExceedancePoint(people=p.people, probability=p.probability)
             for p in result.exceedance_curve

@@ -510,6 +510,7 @@ class ImpactFigures(Result):
     people_without_service: int
     subscribers_exposed: int
     assets_down: int
+    assets_compromised: int
     sites_down: int
 
 
@@ -525,6 +526,41 @@ class DistributionSummary(Result):
 class ExceedancePoint(Result):
     people: int = Field(description="At least this many people without service …")
     probability: float = Field(description="… in a year, with this probability.")
+
+
+class OperatorDistribution(Result):
+    """People without service per simulated year, counted for one operator: the people of
+    the radio sites it runs (a shared site's people all count for the operator running it)."""
+
+    operator: str
+    mean: float
+    p50: int
+    p95: int
+    p99: int
+    max: int
+
+
+class CriticalServiceSummary(Result):
+    """How much of one critical service the simulated years take out (the assets carrying
+    it list it in ``critical_services``); shares are of those assets, per year."""
+
+    service: str
+    carrying_assets: int
+    annual_probability_any: float = Field(
+        description="Annual probability that at least one carrying asset is down or compromised."
+    )
+    mean: float = Field(description="Mean share of carrying assets down or compromised per year.")
+    p50: float
+    p95: float
+    p99: float
+    max: float
+    threshold: float = Field(
+        description="The catalogue's simulation.critical_services.share_threshold."
+    )
+    annual_probability_threshold: float = Field(
+        description="Annual probability that at least `threshold` of the carrying assets are "
+        "down or compromised."
+    )
 
 
 class WorstEvent(Result):
@@ -548,7 +584,21 @@ class SimulationSummary(Result):
     trials: int
     seed: int
     parameters: str
-    distributions: tuple[DistributionSummary, ...]
+    distributions: tuple[DistributionSummary, ...] = Field(
+        description="Each impact per simulated year, nationally."
+    )
+    people_thresholds: tuple[ExceedancePoint, ...] = Field(
+        description="Annual probability of at least N people without service, at the "
+        "catalogue's thresholds (simulation.exceedance.people)."
+    )
+    people_by_operator: tuple[OperatorDistribution, ...] = Field(
+        description="People without service per simulated year, by operator running the "
+        "radio sites (a shared site's people all count for the operator running it)."
+    )
+    critical_services: tuple[CriticalServiceSummary, ...] = Field(
+        description="Per critical service carried by the model's assets: how often any "
+        "carrying asset is hit, and the share of them hit per year."
+    )
     exceedance: tuple[ExceedancePoint, ...] = Field(description="The exceedance curve.")
     worst_supplier_events: tuple[WorstEvent, ...]
     top_sources: tuple[SourceContribution, ...] = Field(

@@ -111,13 +111,15 @@ def run_assessment(
     """Assess, then print and write what was asked; shared by ``assess`` and ``demo``.
 
     The simulation section comes from ``simulated`` (a Monte Carlo result and the
-    single-supplier events) when given, else from a run of ``trials`` years (none for 0);
+    single-supplier events) when given, else from a run of ``trials`` years (none for 0),
+    with product quality as the assessment's assurance evidence left it;
     the terminal then shows the worst single-supplier events and the distribution per
     year after the assessment. ``announce`` prints where the files went; the demo does
     that itself, last.
     """
     from fiveguard.assess.assessment import assess
     from fiveguard.assess.engine import prepare_engine, simulation_summary
+    from fiveguard.assess.quality import quality_for_simulation
     from fiveguard.report.simulation import simulation_section
     from fiveguard.simulate import simulate, worst_supplier_events
 
@@ -135,6 +137,9 @@ def run_assessment(
         engine=engine,
     )
     if simulated is None and trials > 0:
+        # the what-ifs needed the engine first; the Monte Carlo takes product quality as
+        # the assessment moved it (the sources are derived again, the network is kept)
+        engine = engine.with_quality(quality_for_simulation(assessment.suppliers))
         result = simulate(engine, cat, trials, seed, workers=1)
         simulated = (result, worst_supplier_events(loaded, cat, compiled=engine.compiled))
     section = None

@@ -128,10 +128,12 @@ def simulate(
     """Monte Carlo of supplier-level events, one trial per year: distributions of each
     impact, exceedance probabilities, and the contribution of every event source.
 
-    The same seed gives the same result whatever the workers or the scheduler.
+    The same seed gives the same result whatever the workers or the scheduler. A supplier's
+    product quality is taken after its assurance evidence, as `fiveguard assess` has it.
 
     Example: `fiveguard simulate national.yaml --trials 10000 --seed 1`
     """
+    from fiveguard.assess.quality import assessed_quality
     from fiveguard.simulate import prepare
     from fiveguard.simulate import simulate as run_simulation
     from fiveguard.simulate.cluster import scheduler_address
@@ -146,7 +148,7 @@ def simulate(
     _warn_unused_cluster_options(ctx, address, workers)
     loaded, cat = common.model(ctx, model)
     trials = common.trials(trials, cat.simulation.default_trials, cat)
-    ready = prepare(loaded, cat)
+    ready = prepare(loaded, cat, assessed_quality(loaded, cat))
     started = time.perf_counter()
     progress = Progress(
         TextColumn("simulating"),
@@ -337,12 +339,14 @@ def demo_simulation(
     loaded: NetworkModel, cat: Catalogue
 ) -> tuple[SimulationResult, list[SupplierEvent], SimulationSection]:
     """The demo's simulation: a modest Monte Carlo in this process (``demo_trials`` from
-    the catalogue, seed 0), the single-supplier events, and the report section."""
+    the catalogue, seed 0; product quality after assurance evidence, as the assessment
+    has it), the single-supplier events, and the report section."""
+    from fiveguard.assess.quality import assessed_quality
     from fiveguard.report.simulation import simulation_section
     from fiveguard.simulate import prepare, worst_supplier_events
     from fiveguard.simulate import simulate as run_simulation
 
-    ready = prepare(loaded, cat)
+    ready = prepare(loaded, cat, assessed_quality(loaded, cat))
     result = run_simulation(ready, cat, cat.simulation.demo_trials, 0, workers=1)
     worst = worst_supplier_events(loaded, cat, compiled=ready.compiled)
     return result, worst, simulation_section(result, worst)

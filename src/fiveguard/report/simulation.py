@@ -1,5 +1,7 @@
 """The report's simulation section: worst single-supplier events, the Monte Carlo
-distribution, the event sources contributing most, and an exceedance chart (inline SVG)."""
+distribution (nationally, at the catalogue's thresholds, by operator), the critical
+services, the event sources contributing most, and an exceedance chart (inline SVG) —
+the figures ``fiveguard assess`` and ``fiveguard demo`` print."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ FIELDS = (
     ("people_without_service", "people without service"),
     ("subscribers_exposed", "subscribers exposed"),
     ("assets_down", "assets down"),
+    ("assets_compromised", "assets compromised"),
     ("sites_down", "sites down"),
 )
 
@@ -34,7 +37,14 @@ def simulation_section(
     return SimulationSection(
         title="Simulation",
         summary=summary,
-        tables=(_worst_table(worst[:top]), _distribution_table(result), _source_table(result, top)),
+        tables=(
+            _worst_table(worst[:top]),
+            _distribution_table(result),
+            _threshold_table(result),
+            _operator_table(result),
+            _service_table(result),
+            _source_table(result, top),
+        ),
         charts=(exceedance_chart(result.exceedance_curve, result.trials),),
         provenance=(
             ("trials", f"{result.trials:,} (one per year), seed {result.seed}"),
@@ -67,6 +77,71 @@ def _distribution_table(result: SimulationResult) -> ReportTable:
         title="Per simulated year",
         columns=("impact", "mean", "P50", "P95", "P99", "max"),
         rows=tuple(rows),
+    )
+
+
+def _threshold_table(result: SimulationResult) -> ReportTable:
+    exceedance = result.distributions.people_without_service.exceedance
+    return ReportTable(
+        title="Annual probability of at least N people without service",
+        columns=("N", *(f"{e.threshold:,}" for e in exceedance)),
+        rows=(("probability per year", *(f"{e.probability:.3g}" for e in exceedance)),),
+        note="The share of simulated years reaching N; N are the catalogue's thresholds "
+        "(simulation.exceedance.people).",
+    )
+
+
+def _operator_table(result: SimulationResult) -> ReportTable:
+    rows = []
+    for operator, ds in result.by_operator.items():
+        d = ds.people_without_service
+        rows.append(
+            (operator, f"{d.mean:,.0f}", f"{d.p50:,}", f"{d.p95:,}", f"{d.p99:,}", f"{d.max:,}")
+        )
+    return ReportTable(
+        title="People without service, by operator running the radio sites",
+        columns=("operator", "mean", "P50", "P95", "P99", "max"),
+        rows=tuple(rows),
+        note="Per simulated year. People are counted for the operator running the radio "
+        "sites: a shared site's people all count for the operator running it.",
+    )
+
+
+def _service_table(result: SimulationResult) -> ReportTable:
+    shares = result.critical_service_shares
+    threshold = next(iter(shares.values())).threshold if shares else None
+    at_least = f"≥{threshold:.0%} per year" if threshold is not None else "≥ threshold per year"
+    return ReportTable(
+        title="Critical services",
+        columns=(
+            "service",
+            "carrying assets",
+            "any down or compromised per year",
+            "mean share",
+            "P95 share",
+            "P99 share",
+            at_least,
+        ),
+        rows=tuple(
+            (
+                service,
+                f"{share.carrying_assets:,}",
+                f"{result.critical_services.get(service, 0.0):.2g}",
+                f"{share.mean:.2%}",
+                f"{share.p95:.1%}",
+                f"{share.p99:.1%}",
+                f"{share.probability:.2g}",
+            )
+            for service, share in shares.items()
+        ),
+        note=(
+            "Per service: the annual probability that any asset carrying it (listing it in "
+            "critical_services) is down or compromised, the share of them that are per "
+            "simulated year, and the annual probability that the share reaches the "
+            "catalogue's simulation.critical_services.share_threshold."
+            if shares
+            else "No asset of the model carries a critical service."
+        ),
     )
 
 

@@ -12,6 +12,7 @@ See docs/simulation.md for the semantics, the parameters and the performance des
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from fiveguard.domain.catalogue import Catalogue
@@ -22,7 +23,7 @@ from fiveguard.simulate.engines import Progress, run_trials
 from fiveguard.simulate.events import Event, EventType, Mode, parse_event
 from fiveguard.simulate.measures import OperatorEffects, operator_effects
 from fiveguard.simulate.results import SimulationResult, SupplierEvent, WhatIfResult
-from fiveguard.simulate.sources import EventSources, event_sources
+from fiveguard.simulate.sources import EventSources, Quality, event_sources
 from fiveguard.simulate.summary import simulation_result
 from fiveguard.simulate.whatif import whatif, worst_supplier_events
 
@@ -37,13 +38,32 @@ class Prepared:
     effects: OperatorEffects
     sources: EventSources
 
+    def with_quality(self, quality: Quality | None) -> Prepared:
+        """The same compiled network with its event sources derived again, taking
+        suppliers' product quality after assurance evidence from ``quality`` (see
+        :func:`prepare`); cheap, the network is not compiled again."""
+        sources = event_sources(
+            self.model, self.catalogue, self.compiled, self.effects, quality=quality
+        )
+        return dataclasses.replace(self, sources=sources)
 
-def prepare(model: NetworkModel, catalogue: Catalogue) -> Prepared:
-    """Compile ``model`` and derive its event sources (raises InputError on bad parameters)."""
+
+def prepare(model: NetworkModel, catalogue: Catalogue, quality: Quality | None = None) -> Prepared:
+    """Compile ``model`` and derive its event sources (raises InputError on bad parameters).
+
+    ``quality`` maps a supplier id to its product quality after assurance evidence and a
+    short reason in words (``(Level.HIGH, "raised from medium by ev-1")``): the assessment
+    computes it (:func:`fiveguard.assess.quality.assessed_quality`); without it, or for a
+    supplier it leaves out, a version's fault probability follows the model's score.
+    """
     effects = operator_effects(model, catalogue)
     compiled = compile_network(model, catalogue, effects=effects)
     return Prepared(
-        model, catalogue, compiled, effects, event_sources(model, catalogue, compiled, effects)
+        model,
+        catalogue,
+        compiled,
+        effects,
+        event_sources(model, catalogue, compiled, effects, quality=quality),
     )
 
 
@@ -88,6 +108,7 @@ __all__ = [
     "EventType",
     "Mode",
     "Prepared",
+    "Quality",
     "SimulationResult",
     "SupplierEvent",
     "WhatIfResult",

@@ -6,7 +6,7 @@ Sources, one Bernoulli trial per year each:
   catalogue's rule; it reaches each operator with the probability left by that operator's
   measures (TM07 …), and is sabotage with the catalogue's share;
 - per deployed product version, a common-mode fault: probability from the supplier's
-  product quality;
+  product quality (as assurance evidence moved it, when the caller gives that);
 - per operator, a misconfiguration taking down one of its core or transport assets,
   chosen uniformly; lowered by the operator's measures;
 - per region, a power loss with a log-normal duration;
@@ -19,6 +19,7 @@ effects that produced it, named by their path in the catalogue.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,6 +37,12 @@ from fiveguard.simulate.measures import OperatorEffects
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 LEVELS = (Level.LOW, Level.MEDIUM, Level.HIGH)
+QUALITY = "product_quality"
+
+Quality = Mapping[str, tuple[Level, str]]
+"""Supplier id → its product quality after assurance evidence, and how it got there in
+words (e.g. "raised from medium by ev-1"): what the assessment made of the evidence, given
+by the caller so that this package needs nothing from :mod:`fiveguard.assess`."""
 
 
 @dataclass(frozen=True)
@@ -109,8 +116,14 @@ def event_sources(
     catalogue: Catalogue,
     compiled: CompiledNetwork,
     effects: OperatorEffects,
+    quality: Quality | None = None,
 ) -> EventSources:
-    """The event sources of a model, with probabilities from the catalogue and measures."""
+    """The event sources of a model, with probabilities from the catalogue and measures.
+
+    ``quality`` gives suppliers' product quality after assurance evidence; when the
+    catalogue's product-fault rule reads ``product_quality``, a supplier in it is taken at
+    that level instead of its score in the model.
+    """
     problems = parameter_problems(catalogue)
     if problems:
         raise InputError(problems)
@@ -119,7 +132,9 @@ def event_sources(
     update = [update_probability(suppliers[s], catalogue) for s in compiled.suppliers]
     update_tail = _update_tail_steps(catalogue, compiled, effects)
     faults = [
-        fault_probability(suppliers[compiled.suppliers[s]] if s >= 0 else None, catalogue)
+        fault_probability(
+            suppliers[compiled.suppliers[s]] if s >= 0 else None, catalogue, quality=quality
+        )
         for s in compiled.version_supplier.tolist()
     ]
     targets, ptr = _misconfiguration_targets(model, catalogue, compiled)
@@ -270,20 +285,34 @@ def update_probability(supplier: Supplier, catalogue: Catalogue) -> tuple[float,
     )
 
 
-def fault_probability(supplier: Supplier | None, catalogue: Catalogue) -> tuple[float, Derivation]:
-    """Annual probability of a common-mode fault of one version of ``supplier``'s product."""
+def fault_probability(
+    supplier: Supplier | None, catalogue: Catalogue, *, quality: Quality | None = None
+) -> tuple[float, Derivation]:
+    """Annual probability of a common-mode fault of one version of ``supplier``'s product.
+
+    With ``quality`` naming the supplier and the rule reading ``product_quality``, the
+    level is the one assurance evidence left (see :func:`event_sources`).
+    """
     rule = catalogue.simulation.product_fault
-    if supplier is None:
-        level, known = rule.unknown_level, False
+    moved = (
+        quality.get(supplier.id)
+        if quality is not None and supplier is not None and rule.factor == QUALITY
+        else None
+    )
+    if moved is not None:
+        level, reason = moved
+        value = f"{level.value} (after assurance evidence: {reason})"
+        note = "the supplier's product quality after its assurance evidence"
     else:
-        level, known = _factor_level(supplier, rule.factor, rule.unknown_level)
+        if supplier is None:
+            level, known = rule.unknown_level, False
+        else:
+            level, known = _factor_level(supplier, rule.factor, rule.unknown_level)
+        value = level.value + ("" if known else " (unscored)")
+        note = f"the supplier's score; unscored counts as {rule.unknown_level.value}"
     probability = rule.annual_probability.of(level)
     return probability, (
-        Step(
-            f"simulation.product_fault.factor = {rule.factor}",
-            level.value + ("" if known else " (unscored)"),
-            f"the supplier's score; unscored counts as {rule.unknown_level.value}",
-        ),
+        Step(f"simulation.product_fault.factor = {rule.factor}", value, note),
         Step(
             f"simulation.product_fault.annual_probability.{level.value}",
             f"{probability:g}",
