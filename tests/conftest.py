@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from fiveguard.catalog import default_catalogue
 from fiveguard.domain.catalogue import Catalogue
@@ -13,6 +15,14 @@ from fiveguard.domain.errors import InputError
 from fiveguard.domain.model import NetworkModel
 from fiveguard.modelio.load import load_model
 from model_texts import BASE_CSV, BASE_YAML
+
+# Property and fuzz tests draw the same examples on every run ("repeatable", the default),
+# so a run on a fresh clone gives the result the last one gave; HYPOTHESIS_PROFILE=explore
+# draws fresh random examples to search further (a failure then prints the example to
+# keep as a regression test).
+settings.register_profile("repeatable", derandomize=True, print_blob=True)
+settings.register_profile("explore", derandomize=False, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 @pytest.fixture(scope="session")
