@@ -46,17 +46,11 @@ from fiveguard.simulate import (
     whatif,
 )
 from fiveguard.simulate import Prepared as Engine
+from fiveguard.simulate.results import IMPACTS
 
 __all__ = ["Engine", "attach_fault_impacts", "prepare_engine", "simulation_summary"]
 
 TOP_SOURCES = 12
-IMPACTS = (
-    "people_without_service",
-    "subscribers_exposed",
-    "assets_down",
-    "assets_compromised",
-    "sites_down",
-)
 
 
 def prepare_engine(
@@ -198,6 +192,14 @@ def _roaming_words(found: FaultImpact) -> str:
     )
 
 
+_STATISTICS = ("mean", "p50", "p95", "p99", "max")
+
+
+def _stats(distribution: object) -> dict[str, float]:
+    """The mean, percentiles and maximum of a simulated distribution, by field name."""
+    return {name: getattr(distribution, name) for name in _STATISTICS}
+
+
 def simulation_summary(
     result: SimulationResult, worst: Sequence[SupplierEvent], top: int = TOP_SOURCES
 ) -> SimulationSummary:
@@ -205,11 +207,7 @@ def simulation_summary(
     distributions = tuple(
         DistributionSummary(
             impact=name,
-            mean=d.mean,
-            p50=d.p50,
-            p95=d.p95,
-            p99=d.p99,
-            max=d.max,
+            **_stats(d),
         )
         for name in IMPACTS
         for d in (getattr(result.distributions, name),)
@@ -227,11 +225,7 @@ def simulation_summary(
         people_by_operator=tuple(
             OperatorDistribution(
                 operator=operator,
-                mean=d.mean,
-                p50=d.p50,
-                p95=d.p95,
-                p99=d.p99,
-                max=d.max,
+                **_stats(d),
             )
             for operator, ds in result.by_operator.items()
             for d in (ds.people_without_service,)
@@ -241,11 +235,7 @@ def simulation_summary(
                 service=service,
                 carrying_assets=share.carrying_assets,
                 annual_probability_any=result.critical_services.get(service, 0.0),
-                mean=share.mean,
-                p50=share.p50,
-                p95=share.p95,
-                p99=share.p99,
-                max=share.max,
+                **_stats(share),
                 threshold=share.threshold,
                 annual_probability_threshold=share.probability,
             )

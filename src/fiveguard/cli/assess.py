@@ -21,7 +21,7 @@ from rich.table import Table
 from fiveguard.cli import common
 from fiveguard.cli.app import app, console, settings
 from fiveguard.domain.catalogue import Catalogue, RestrictionPolicy
-from fiveguard.domain.errors import InputError
+from fiveguard.domain.errors import COMMAND_LINE, InputError
 from fiveguard.domain.model import NetworkModel
 
 if TYPE_CHECKING:  # the engines are imported when a command runs, not for --help
@@ -32,7 +32,6 @@ if TYPE_CHECKING:  # the engines are imported when a command runs, not for --hel
 NO_POLICY = "none"
 REPORT_NAME = "report.html"
 JSON_NAME = "assessment.json"
-COMMAND_LINE = "command line"
 
 ModelArg = Annotated[Path, typer.Argument(help="The national model (YAML).", show_default=False)]
 PolicyOpt = Annotated[
@@ -89,7 +88,7 @@ def assess_command(
     Example: `fiveguard assess national.yaml --policy BE-2020-07 --out report/`
     """
     if out is not None:
-        check_out_dir(out)
+        common.check_out_dir(out)
     loaded, cat = common.model(ctx, model)
     chosen = common.trials(trials, cat.simulation.assess_trials, cat)
     run_assessment(ctx, loaded, cat, policy, json_out, out, trials=chosen, seed=seed)
@@ -124,7 +123,7 @@ def run_assessment(
     from fiveguard.simulate import simulate, worst_supplier_events
 
     if out is not None:
-        check_out_dir(out)
+        common.check_out_dir(out)
     chosen, origin = resolve_policy(policy_arg, cat)
     override = settings(ctx).catalog
     engine = prepare_engine(loaded, cat)
@@ -197,27 +196,6 @@ def resolve_policy(value: str | None, cat: Catalogue) -> tuple[RestrictionPolicy
 
 
 # ---------------------------------------------------------------------------- output files
-
-
-def check_out_dir(out: Path) -> None:
-    """Fail before assessing if ``--out`` cannot take files; creates nothing."""
-    if out.exists() and not out.is_dir():
-        raise InputError.at(
-            f"{str(out)!r} exists and is not a directory", COMMAND_LINE, path="--out"
-        )
-    existing = out
-    while not existing.exists() and existing != existing.parent:
-        existing = existing.parent
-    if not existing.is_dir():
-        raise InputError.at(
-            f"{str(existing)!r} is a file; expected a directory", COMMAND_LINE, path="--out"
-        )
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise InputError.at(
-            f"cannot write to directory {str(existing)!r}: permission denied",
-            COMMAND_LINE,
-            path="--out",
-        )
 
 
 def write_outputs(

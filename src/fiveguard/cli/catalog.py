@@ -25,7 +25,7 @@ from fiveguard.domain.catalogue import (
     PolicyRule,
     RestrictionPolicy,
 )
-from fiveguard.domain.errors import InputError
+from fiveguard.domain.errors import COMMAND_LINE, InputError
 
 catalog_app = typer.Typer(
     name="catalog",
@@ -180,7 +180,7 @@ def policies(
     if policy_id is not None:
         if policy_id not in chosen:
             raise InputError.at(
-                f"unknown policy {policy_id!r}; presets: {', '.join(chosen)}", "command line"
+                f"unknown policy {policy_id!r}; presets: {', '.join(chosen)}", COMMAND_LINE
             )
         chosen = {policy_id: chosen[policy_id]}
     if as_json:

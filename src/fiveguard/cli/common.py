@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from contextlib import AbstractContextManager
 from importlib import resources
 from pathlib import Path
@@ -10,7 +11,7 @@ import typer
 
 from fiveguard.cli.app import settings
 from fiveguard.domain.catalogue import Catalogue
-from fiveguard.domain.errors import InputError
+from fiveguard.domain.errors import COMMAND_LINE, InputError
 from fiveguard.domain.model import NetworkModel
 
 
@@ -29,9 +30,6 @@ def model(ctx: typer.Context, path: Path) -> tuple[NetworkModel, Catalogue]:
     return load_model(path, cat), cat
 
 
-COMMAND_LINE = "command line"
-
-
 def trials(given: int | None, default: int, cat: Catalogue) -> int:
     """``--trials`` as given, else ``default`` (a catalogue value); refused above the
     catalogue's ``simulation.max_trials``, since every trial's impacts stay in memory."""
@@ -45,6 +43,28 @@ def trials(given: int | None, default: int, cat: Catalogue) -> int:
             path="--trials",
         )
     return chosen
+
+
+def check_out_dir(out: Path) -> None:
+    """Fail before the work if ``--out`` cannot take files; creates nothing (the
+    directory is made only when the files are written)."""
+    if out.exists() and not out.is_dir():
+        raise InputError.at(
+            f"{str(out)!r} exists and is not a directory", COMMAND_LINE, path="--out"
+        )
+    existing = out
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise InputError.at(
+            f"{str(existing)!r} is a file; expected a directory", COMMAND_LINE, path="--out"
+        )
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise InputError.at(
+            f"cannot write to directory {str(existing)!r}: permission denied",
+            COMMAND_LINE,
+            path="--out",
+        )
 
 
 def demo_model_path() -> AbstractContextManager[Path]:

@@ -27,7 +27,7 @@ from fiveguard.cli import common
 from fiveguard.cli.app import app, console, err_console
 from fiveguard.domain.base import PRODUCT_REF_PATTERN, split_product_ref
 from fiveguard.domain.catalogue import Catalogue
-from fiveguard.domain.errors import InputError
+from fiveguard.domain.errors import COMMAND_LINE, InputError
 from fiveguard.domain.evidence import Sbom, VulnerabilityScan
 from fiveguard.domain.model import NetworkModel
 
@@ -46,7 +46,6 @@ evidence_app = typer.Typer(
 )
 app.add_typer(evidence_app, name="evidence")
 
-COMMAND_LINE = "command line"
 COMPONENTS_SHOWN = 40
 """Components listed in the table of an imported SBOM; --json lists them all."""
 PATHS_SHOWN = 20

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from fiveguard.cli import common
 from fiveguard.cli.app import app, console
-from fiveguard.domain.errors import InputError, Location, Problem
-
-COMMAND_LINE = "command line"
+from fiveguard.domain.errors import COMMAND_LINE, InputError, Location, Problem
 
 
 @app.command()
@@ -48,7 +46,7 @@ def generate(
     from fiveguard.modelio.generate import MAX_SITES, MIN_SUPPLIERS, SITES_FILE, generate_model
 
     _check_arguments(sites, operators, suppliers, regions, seed, MAX_SITES, MIN_SUPPLIERS)
-    _check_writable(out)
+    common.check_out_dir(out)
     if not force:
         _check_not_overwriting(out, ("model.yaml", SITES_FILE))
 
@@ -122,26 +120,6 @@ def _check_not_overwriting(out: Path, names: tuple[str, ...]) -> None:
         raise InputError.at(
             f"{listed} {'exists' if len(existing) == 1 else 'exist'} already; give --force "
             "to overwrite, or another --out directory",
-            COMMAND_LINE,
-            path="--out",
-        )
-
-
-def _check_writable(out: Path) -> None:
-    """Fail before generating (which may take a while) if DIR cannot take files.
-
-    Nothing is created here: the directory is made only when the files are written.
-    """
-    existing = out
-    while not existing.exists() and existing != existing.parent:
-        existing = existing.parent
-    if not existing.is_dir():
-        raise InputError.at(
-            f"{str(existing)!r} is a file; expected a directory", COMMAND_LINE, path="--out"
-        )
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise InputError.at(
-            f"cannot write to directory {str(existing)!r}: permission denied",
             COMMAND_LINE,
             path="--out",
         )

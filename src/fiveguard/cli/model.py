@@ -88,13 +88,12 @@ def demo(
     """
     from fiveguard.cli.assess import (
         announce_outputs,
-        check_out_dir,
         resolve_policy,
         run_assessment,
     )
     from fiveguard.cli.simulate import demo_simulation
 
-    check_out_dir(out)  # before the work, and creating nothing
+    common.check_out_dir(out)  # before the work, and creating nothing
     with common.demo_model_path() as path:
         loaded, cat = common.model(ctx, path)
         resolve_policy(policy, cat)  # a bad --policy fails before anything is printed or run

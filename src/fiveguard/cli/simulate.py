@@ -14,10 +14,11 @@ from rich.table import Table
 
 from fiveguard.cli import common
 from fiveguard.cli.app import app, console, err_console
-from fiveguard.domain.errors import InputError, Problem
+from fiveguard.domain.errors import COMMAND_LINE, InputError, Problem
 from fiveguard.simulate.cluster import CONNECT_TIMEOUT
 from fiveguard.simulate.events import EVENT_HELP, Event, EventType, Mode
 from fiveguard.simulate.results import (
+    IMPACT_LABELS,
     Counts,
     Distribution,
     SimulationResult,
@@ -32,13 +33,6 @@ if TYPE_CHECKING:
 
 ModelArg = Annotated[Path, typer.Argument(help="The national model (YAML).", show_default=False)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
-FIELDS = (
-    ("people_without_service", "people without service"),
-    ("subscribers_exposed", "subscribers exposed"),
-    ("assets_down", "assets down"),
-    ("assets_compromised", "assets compromised"),
-    ("sites_down", "sites down"),
-)
 
 
 @app.command()
@@ -142,7 +136,7 @@ def simulate(
     if not 0 < scheduler_timeout < float("inf"):
         raise InputError.at(
             f"expected a positive number of seconds, got {scheduler_timeout:g}",
-            common.COMMAND_LINE,
+            COMMAND_LINE,
             path="--scheduler-timeout",
         )
     _warn_unused_cluster_options(ctx, address, workers)
@@ -203,7 +197,7 @@ def _warn(message: str) -> None:
 
 
 def _counts_row(label: str, c: Counts) -> list[str]:
-    return [escape(label), *(f"{getattr(c, name):,}" for name, _ in FIELDS)]
+    return [escape(label), *(f"{getattr(c, name):,}" for name, _ in IMPACT_LABELS)]
 
 
 def print_whatif(result: WhatIfResult) -> None:
@@ -211,7 +205,7 @@ def print_whatif(result: WhatIfResult) -> None:
     console.rule("[bold]What if[/bold] " + escape(" + ".join(result.events)))
     table = Table(title="Impact", title_justify="left")
     table.add_column("")
-    for _, title in FIELDS:
+    for _, title in IMPACT_LABELS:
         table.add_column(title, justify="right")
     table.add_row(*_counts_row("national", result))
     for operator, c in result.by_operator.items():
@@ -221,11 +215,13 @@ def print_whatif(result: WhatIfResult) -> None:
         "operator running it)"
     )
     console.print(table)
-    regions = [(r, c) for r, c in result.by_region.items() if any(getattr(c, n) for n, _ in FIELDS)]
+    regions = [
+        (r, c) for r, c in result.by_region.items() if any(getattr(c, n) for n, _ in IMPACT_LABELS)
+    ]
     if regions:
         by_region = Table(title="By region (regions with an impact)", title_justify="left")
         by_region.add_column("region")
-        for _, title in FIELDS:
+        for _, title in IMPACT_LABELS:
             by_region.add_column(title, justify="right")
         for region, c in regions:
             by_region.add_row(*_counts_row(region, c))
@@ -259,7 +255,7 @@ def print_simulation(result: SimulationResult, seconds: float, sources: bool = T
     table = Table(title="Per year", title_justify="left")
     for column in ("impact", "mean", "P50", "P95", "P99", "max"):
         table.add_column(column, justify="left" if column == "impact" else "right")
-    for name, title in FIELDS:
+    for name, title in IMPACT_LABELS:
         table.add_row(*_distribution_row(title, getattr(result.distributions, name)))
     console.print(table)
     people = result.distributions.people_without_service
@@ -358,10 +354,10 @@ def print_demo_simulation(
     """The demo summary's simulation part: worst supplier events and the distribution."""
     table = Table(title="Worst single-supplier events (what if)", title_justify="left")
     table.add_column("event", overflow="fold")
-    for _, title in FIELDS:
+    for _, title in IMPACT_LABELS:
         table.add_column(title, justify="right")
     for e in worst[:top]:
         label = escape(e.event) + (f" — {escape(e.name)}" if e.name else "")
-        table.add_row(label, *(f"{getattr(e.impact, name):,}" for name, _ in FIELDS))
+        table.add_row(label, *(f"{getattr(e.impact, name):,}" for name, _ in IMPACT_LABELS))
     console.print(table)
     print_simulation(result, seconds=0.0, sources=False)

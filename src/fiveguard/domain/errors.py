@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+COMMAND_LINE = "command line"
+"""The "file" of problems with what was typed on the command line (options, events)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Location:

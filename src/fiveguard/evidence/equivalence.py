@@ -40,8 +40,8 @@ from fiveguard.domain.errors import InputError, Location, Problem
 from fiveguard.domain.evidence import Equivalence
 from fiveguard.evidence.tree_safety import SYMLINK, Budget, check_links, link_entry, safe_path
 from fiveguard.modelio.evidence_store import record_id
-from fiveguard.modelio.jsonsource import decode, read_limited
-from fiveguard.modelio.yamlsource import display_name
+from fiveguard.modelio.jsonsource import read_limited
+from fiveguard.modelio.yamlsource import decode, display_name
 
 BLOCK = 1 << 20
 """Bytes read and hashed at a time."""

@@ -24,8 +24,8 @@ from typing import Any
 
 from fiveguard.domain.catalogue import EvidenceRules
 from fiveguard.domain.errors import InputError, Problem
-from fiveguard.modelio.jsonsource import JsonLocator, decode, parse_json, read_limited
-from fiveguard.modelio.yamlsource import PathKey, YamlSource, display_name, parse_yaml
+from fiveguard.modelio.jsonsource import JsonLocator, parse_json, read_limited
+from fiveguard.modelio.yamlsource import PathKey, YamlSource, decode, display_name, parse_yaml
 
 RANGE_TYPES = ("SEMVER", "ECOSYSTEM", "GIT")
 EVENT_KINDS = ("introduced", "fixed", "last_affected", "limit")

@@ -27,9 +27,9 @@ from fiveguard.domain.evidence import (
 )
 from fiveguard.evidence import cyclonedx, cyclonedx_xml, spdx
 from fiveguard.modelio.evidence_store import record_id
-from fiveguard.modelio.jsonsource import JsonLocator, decode, parse_json, read_limited
+from fiveguard.modelio.jsonsource import JsonLocator, parse_json, read_limited
 from fiveguard.modelio.messages import describe
-from fiveguard.modelio.yamlsource import display_name
+from fiveguard.modelio.yamlsource import decode, display_name
 
 _TAG_VALUE = re.compile(r"^\s*SPDXVersion:", re.MULTILINE)
 

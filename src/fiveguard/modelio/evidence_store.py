@@ -26,9 +26,9 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from fiveguard.domain.base import ID_MAX_LENGTH, split_product_ref
 from fiveguard.domain.errors import InputError, Problem
 from fiveguard.domain.evidence import Evidence
-from fiveguard.modelio.jsonsource import JsonLocator, decode, parse_json, read_limited
+from fiveguard.modelio.jsonsource import JsonLocator, parse_json, read_limited
 from fiveguard.modelio.messages import problems_from
-from fiveguard.modelio.yamlsource import PathKey, display_name, read_yaml
+from fiveguard.modelio.yamlsource import PathKey, decode, display_name, read_yaml
 
 RECORD_SUFFIX = ".json"
 MAX_RECORD_BYTES = 1 << 30

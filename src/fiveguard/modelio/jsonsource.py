@@ -14,7 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from fiveguard.domain.errors import InputError, Location, Problem, dotted
-from fiveguard.modelio.yamlsource import PathKey, YamlSource, display_name, parse_yaml
+from fiveguard.modelio.yamlsource import (
+    PathKey,
+    YamlSource,
+    display_name,
+    parse_yaml,
+)
 
 MAX_JSON_DEPTH = 200
 """Deeper nesting is refused before parsing: no SBOM or OSV record comes near it, and
@@ -42,18 +47,6 @@ def read_limited(path: Path, limit: int, file: str | None = None) -> bytes:
     if len(raw) > limit:  # grew while being read, or not a regular file
         raise InputError.at(f"file too large (limit {limit:,} bytes)", name)
     return raw
-
-
-def decode(raw: bytes, file: str) -> str:
-    """UTF-8 text (a byte-order mark is dropped); a bad byte is reported where it is."""
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise InputError.at(
-            "not valid UTF-8 text (expected a UTF-8 encoded file)", file, line=line, col=col
-        ) from None
 
 
 def _too_deep(text: str) -> int | None:

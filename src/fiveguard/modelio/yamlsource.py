@@ -127,13 +127,18 @@ def read_text(path: Path, file: str | None = None) -> str:
         raise InputError.at("is a directory, expected a file", name) from None
     except OSError as exc:
         raise InputError.at(f"cannot read: {exc.strerror}", name) from None
+    return decode(raw, name)
+
+
+def decode(raw: bytes, file: str) -> str:
+    """UTF-8 text (a byte-order mark is dropped); a bad byte is reported where it is."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise InputError.at(
-            "not valid UTF-8 text (expected a UTF-8 encoded file)", name, line=line, col=col
+            "not valid UTF-8 text (expected a UTF-8 encoded file)", file, line=line, col=col
         ) from None
 
 

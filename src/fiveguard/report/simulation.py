@@ -10,14 +10,11 @@ from collections.abc import Sequence
 
 from fiveguard.report.charts import FONT, PALETTE, _t
 from fiveguard.report.render import ReportTable, SimulationSection
-from fiveguard.simulate.results import CurvePoint, SimulationResult, SupplierEvent
-
-FIELDS = (
-    ("people_without_service", "people without service"),
-    ("subscribers_exposed", "subscribers exposed"),
-    ("assets_down", "assets down"),
-    ("assets_compromised", "assets compromised"),
-    ("sites_down", "sites down"),
+from fiveguard.simulate.results import (
+    IMPACT_LABELS,
+    CurvePoint,
+    SimulationResult,
+    SupplierEvent,
 )
 
 
@@ -57,9 +54,9 @@ def simulation_section(
 def _worst_table(worst: Sequence[SupplierEvent]) -> ReportTable:
     return ReportTable(
         title="Worst single-supplier events (what if it happened)",
-        columns=("event", *(title for _, title in FIELDS)),
+        columns=("event", *(title for _, title in IMPACT_LABELS)),
         rows=tuple(
-            (e.event, *(f"{getattr(e.impact, name):,}" for name, _ in FIELDS)) for e in worst
+            (e.event, *(f"{getattr(e.impact, name):,}" for name, _ in IMPACT_LABELS)) for e in worst
         ),
         note="A supplier fault takes every asset on the supplier's products down; a "
         "malicious update compromises them (and takes them down in sabotage).",
@@ -68,7 +65,7 @@ def _worst_table(worst: Sequence[SupplierEvent]) -> ReportTable:
 
 def _distribution_table(result: SimulationResult) -> ReportTable:
     rows = []
-    for name, title in FIELDS:
+    for name, title in IMPACT_LABELS:
         d = getattr(result.distributions, name)
         rows.append(
             (title, f"{d.mean:,.0f}", f"{d.p50:,}", f"{d.p95:,}", f"{d.p99:,}", f"{d.max:,}")

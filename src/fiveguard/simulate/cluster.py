@@ -24,10 +24,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from fiveguard.domain.errors import InputError
+from fiveguard.domain.errors import COMMAND_LINE, InputError
 from fiveguard.simulate.compile import CompiledNetwork
 from fiveguard.simulate.engines import Batch, Progress, run_batch
-from fiveguard.simulate.events import COMMAND_LINE
 from fiveguard.simulate.metrics import TrialImpacts
 from fiveguard.simulate.sources import EventSources
 

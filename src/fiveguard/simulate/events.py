@@ -26,12 +26,9 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 
-from fiveguard.domain.errors import InputError, Problem
+from fiveguard.domain.errors import COMMAND_LINE, InputError, Problem
 from fiveguard.domain.model import NetworkModel
 from fiveguard.simulate.compile import CompiledNetwork
-
-COMMAND_LINE = "command line"
-"""Where problems with the events given on the command line are located."""
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]

@@ -31,6 +31,17 @@ class Counts(_Result):
     sites_down: int = Field(description="Sum of the sites of the assets that are down.")
 
 
+IMPACT_LABELS = (
+    ("people_without_service", "people without service"),
+    ("subscribers_exposed", "subscribers exposed"),
+    ("assets_down", "assets down"),
+    ("assets_compromised", "assets compromised"),
+    ("sites_down", "sites down"),
+)
+"""Every impact field of :class:`Counts`, in reading order, with its label in words."""
+IMPACTS = tuple(name for name, _ in IMPACT_LABELS)
+
+
 class ServiceHit(_Result):
     """How much of one critical service an event takes out."""
 
