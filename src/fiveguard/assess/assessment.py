@@ -88,7 +88,15 @@ def assess(
         register_levels=count_levels([e.level.value for e in register.entries]),
         residual_levels=count_levels([e.residual.value for e in register.entries]),
         missing_measures=len(gaps.missing),
-        findings=headline_findings(suppliers, assurance, violations, diversity, register, gaps),
+        findings=headline_findings(
+            suppliers,
+            assurance,
+            violations,
+            diversity,
+            register,
+            gaps,
+            catalogue.assessment.headline_severity,
+        ),
     )
     document = model.document
     metadata = Metadata(

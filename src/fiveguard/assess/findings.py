@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from fiveguard.assess.assurance_section import assurance_headline
 from fiveguard.assess.context import article
@@ -18,6 +18,7 @@ from fiveguard.assess.results import (
     SupplierAssessment,
 )
 from fiveguard.domain.base import Level
+from fiveguard.domain.catalogue import HeadlineKind
 
 MAX_MISSING_SHOWN = 5
 
@@ -29,29 +30,34 @@ def headline_findings(
     diversity: Diversity,
     register: Register,
     gaps: Gaps,
+    severity: Mapping[HeadlineKind, Level],
 ) -> tuple[Finding, ...]:
     """Findings in reading order: profiles, assurance, violations, diversity, register,
-    gaps."""
+    gaps. ``severity``: the catalogue's ``assessment.headline_severity`` by kind."""
     return (
-        *_supplier_findings(suppliers),
+        *_supplier_findings(suppliers, severity),
         *(
-            Finding(section="assurance", severity=Level.MEDIUM, text=line)
+            Finding(section="assurance", severity=severity["assurance-attention"], text=line)
             for line in assurance_headline(assurance)
         ),
-        *_violation_findings(policy),
-        *_diversity_findings(diversity),
-        *_register_findings(register),
+        *_violation_findings(policy, severity),
+        *_diversity_findings(diversity, severity),
+        *_register_findings(register, severity),
         *_gap_findings(gaps),
     )
 
 
-def _supplier_findings(suppliers: tuple[SupplierAssessment, ...]) -> Iterator[Finding]:
+def _supplier_findings(
+    suppliers: tuple[SupplierAssessment, ...], severity: Mapping[HeadlineKind, Level]
+) -> Iterator[Finding]:
     """A high or unknown profile, and product quality moved by assurance evidence."""
     for s in suppliers:
         if s.profile in ("high", "unknown"):
             yield Finding(
                 section="suppliers",
-                severity=Level.HIGH if s.profile == "high" else Level.MEDIUM,
+                severity=severity[
+                    "supplier-high-profile" if s.profile == "high" else "supplier-unknown-profile"
+                ],
                 text=f"{s.name} ({s.id}) has {article(s.profile)} profile — {s.reason}",
                 refs=(s.id,),
             )
@@ -60,28 +66,20 @@ def _supplier_findings(suppliers: tuple[SupplierAssessment, ...]) -> Iterator[Fi
             sources = sorted({sig.source for sig in s.signals if sig.id in quality.moved_by})
             yield Finding(
                 section="suppliers",
-                severity=Level.MEDIUM,
+                severity=severity["product-quality-moved"],
                 text=f"{s.id}: product quality {quality.note}: "
                 + "; ".join(sig.reason for sig in s.signals if sig.id in quality.moved_by),
                 refs=(s.id, *sources),
             )
 
 
-VIOLATION_SEVERITY = {
-    "violation": Level.HIGH,
-    "in-transition": Level.MEDIUM,
-    # cannot tell whether a restricted supplier sits where the rule forbids it (its
-    # profile unknown, or an installation date missing): never read as harmless
-    "unresolved": Level.MEDIUM,
-}
-"""Severity of a policy finding in the summary, by its status."""
-
-
-def _violation_findings(policy: PolicyAssessment) -> Iterator[Finding]:
+def _violation_findings(
+    policy: PolicyAssessment, severity: Mapping[HeadlineKind, Level]
+) -> Iterator[Finding]:
     for v in policy.violations:
         yield Finding(
             section="violations",
-            severity=VIOLATION_SEVERITY[v.status],
+            severity=severity[v.status],
             text=f"{v.status}: rule {v.rule} — {v.explanation}",
             refs=(*v.suppliers, *((v.operator,) if v.operator else ()), *v.assets[:3]),
         )
@@ -91,33 +89,37 @@ def _what_if(fault: FaultImpact | None) -> str:
     return f"; what if: {fault.text}" if fault else ""
 
 
-def _diversity_findings(diversity: Diversity) -> Iterator[Finding]:
+def _diversity_findings(
+    diversity: Diversity, severity: Mapping[HeadlineKind, Level]
+) -> Iterator[Finding]:
     """Single-supplier dependencies, national concentration and common-mode groups, each
     with the what-if of the supplier's (or version's) fault behind it."""
     for d in diversity.single_supplier:
         yield Finding(
             section="diversity",
-            severity=Level.MEDIUM,
+            severity=severity["single-supplier"],
             text=d.text + _what_if(d.fault),
             refs=(d.supplier, d.scope),
         )
     for c in diversity.national_concentration:
         yield Finding(
             section="diversity",
-            severity=Level.MEDIUM,
+            severity=severity["national-concentration"],
             text=c.text + _what_if(c.fault),
             refs=(c.supplier,),
         )
     for g in diversity.common_mode:
         yield Finding(
             section="diversity",
-            severity=Level.MEDIUM,
+            severity=severity["common-mode-version"],
             text=f"{g.rule}: {g.text}" + _what_if(g.fault),
             refs=(g.product, *g.members[:4]),
         )
 
 
-def _register_findings(register: Register) -> Iterator[Finding]:
+def _register_findings(
+    register: Register, severity: Mapping[HeadlineKind, Level]
+) -> Iterator[Finding]:
     """One finding per risk whose residual level is high somewhere, naming where."""
     high_residual: dict[str, list[str]] = {}
     titles = {}
@@ -128,7 +130,7 @@ def _register_findings(register: Register) -> Iterator[Finding]:
     for risk, scopes in high_residual.items():
         yield Finding(
             section="register",
-            severity=Level.HIGH,
+            severity=severity["high-residual-risk"],
             text=f"{risk} {titles[risk]}: residual risk high for {', '.join(scopes)}",
             refs=(risk,),
         )

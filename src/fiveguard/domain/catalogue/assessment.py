@@ -8,7 +8,7 @@ how measures lower residual risk.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field, model_validator
 
@@ -313,6 +313,23 @@ class ResidualRule(Frozen):
     steps: tuple[ResidualStep, ...]
 
 
+HeadlineKind = Literal[
+    "supplier-high-profile",
+    "supplier-unknown-profile",
+    "product-quality-moved",
+    "assurance-attention",
+    "violation",
+    "in-transition",
+    "unresolved",
+    "single-supplier",
+    "national-concentration",
+    "common-mode-version",
+    "high-residual-risk",
+]
+HEADLINE_KINDS: tuple[str, ...] = get_args(HeadlineKind)
+"""The kinds of headline finding the summary lists."""
+
+
 class AssessmentRules(Frozen):
     """Everything the assessment decides by rule, as data a catalogue override can change."""
 
@@ -331,3 +348,13 @@ class AssessmentRules(Frozen):
     sample_size: int = Field(
         ge=1, le=1000, description="Asset ids listed per violation; the rest are counted."
     )
+    headline_severity: dict[HeadlineKind, Level] = Field(
+        description="Severity of each kind of headline finding in the summary."
+    )
+
+    @model_validator(mode="after")
+    def _every_headline_kind(self) -> AssessmentRules:
+        missing = [k for k in HEADLINE_KINDS if k not in self.headline_severity]
+        if missing:
+            raise ValueError(f"headline_severity lacks {', '.join(missing)}")
+        return self
