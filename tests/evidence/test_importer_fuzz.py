@@ -22,7 +22,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from evidence_samples import OSV_DIR, cdx_xml, dumps, firmware_cdx, spdx_json, spdx_tag_value
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from fiveguard.catalog import default_catalogue
@@ -31,6 +31,8 @@ from fiveguard.evidence.equivalence import read_archive, read_manifest
 from fiveguard.evidence.osv import parse_osv
 from fiveguard.evidence.sbom import parse_sbom
 from fiveguard.modelio.evidence_store import read_evidence_dirs
+from fiveguard.modelio.jsonsource import JsonLocator
+from fiveguard.modelio.yamlsource import PathKey, parse_yaml
 
 FUZZ = settings(
     max_examples=60,
@@ -494,3 +496,46 @@ def test_stored_records(tmp_path_factory: Any, data: Any) -> None:
             raise InputError(stored.problems)
 
     _only_located(run, "r.json")
+
+
+# ---------------------------------------------------------------------------- locating in JSON
+
+_PLAIN_TEXT = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\x85\u2028\u2029\ufeff"),
+    max_size=6,
+)
+"""Text whose lines YAML counts as JSON does (it also breaks lines at NEL, LS and PS)."""
+plain_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | _PLAIN_TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_PLAIN_TEXT, inner, max_size=4),
+    max_leaves=20,
+)
+
+
+def _paths(data: Any, path: PathKey = ()) -> list[PathKey]:
+    children = (
+        data.items()
+        if isinstance(data, dict)
+        else enumerate(data)
+        if isinstance(data, list)
+        else ()
+    )
+    return [path, *(p for key, value in children for p in _paths(value, (*path, key)))]
+
+
+@FUZZ
+@given(plain_json, st.sampled_from([None, 0, 1, 2, "\t"]), st.booleans())
+def test_json_locations_agree_with_the_yaml_reader(
+    data: Any, indent: Any, ascii_only: bool
+) -> None:
+    """The JSON locator finds every value where the YAML reader (JSON is YAML) puts it,
+    and a path missing from the text at its nearest ancestor, as the YAML reader does."""
+    text = json.dumps(data, indent=indent, ensure_ascii=ascii_only)
+    try:
+        positioned = parse_yaml(text, "d.json")
+    except InputError:
+        assume(False)
+    locator = JsonLocator(text, "d.json")
+    for path in [*_paths(data), ("absent",), (0, "absent"), (99,)]:
+        expected = positioned.locate(path)
+        assert locator.locate(path) == expected, (path, text)

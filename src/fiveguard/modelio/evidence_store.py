@@ -128,7 +128,7 @@ def _read_record(path: Path, problems: list[Problem]) -> StoredRecord | None:
     try:
         record = _EVIDENCE.validate_python(data)
     except ValidationError as exc:
-        problems.extend(problems_from(exc, Evidence, locator.source, ()))
+        problems.extend(problems_from(exc, Evidence, locator, ()))
         return None
     return StoredRecord(record, locator)
 
