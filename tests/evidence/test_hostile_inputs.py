@@ -9,13 +9,43 @@ from __future__ import annotations
 
 import json
 import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from evidence_samples import cdx_of
+from evidence_samples import OSV_DIR, cdx_of, firmware_cdx
+from typer.testing import CliRunner
 
+from fiveguard.cli import app
+from fiveguard.domain.errors import InputError, Problem
+from fiveguard.evidence.osv import parse_osv
+from fiveguard.evidence.sbom import parse_sbom
+from fiveguard.modelio.evidence_store import read_evidence_dirs
 from fiveguard.modelio.jsonsource import JsonLocator
+
+runner = CliRunner()
+
+
+def _problems(run: Callable[[], object]) -> list[Problem]:
+    with pytest.raises(InputError) as caught:
+        run()
+    return list(caught.value.problems)
+
+
+def _stored(root: Path, raw: bytes) -> Callable[[], object]:
+    """Reading an evidence directory holding one record file of ``raw`` bytes."""
+    (root / "evidence").mkdir(exist_ok=True)
+    (root / "evidence" / "r.json").write_bytes(raw)
+
+    def run() -> None:
+        stored = read_evidence_dirs(root, ["evidence"], set(), lambda i, m: None)  # type: ignore[arg-type,return-value]
+        if stored.problems:
+            raise InputError(stored.problems)
+
+    return run
+
 
 # ---------------------------------------------------------------------------- locating
 
@@ -64,3 +94,50 @@ def test_locating_a_field_of_a_large_sbom_costs_little_memory() -> None:
     assert first.line is not None and again.line is not None
     # the offsets of the members of the containers walked through, not a parsed copy
     assert peak < len(text) // 8, f"{peak:,} bytes to locate in {len(text):,} characters"
+
+
+# ---------------------------------------------------------------------------- numbers
+
+HUGE = "9" * 5000
+"""Past Python's own limit on converting digits to an integer (4,300)."""
+
+
+def _with_huge(seed: dict[str, Any], key: str) -> bytes:
+    text = json.dumps({**seed, key: 0}, indent=2)
+    return text.replace(f'"{key}": 0', f'"{key}": -{HUGE}').encode()
+
+
+@pytest.mark.parametrize("reader", ["sbom", "osv", "stored record"])
+def test_an_integer_of_thousands_of_digits_is_a_located_problem(
+    tmp_path: Path, reader: str
+) -> None:
+    osv = json.loads((OSV_DIR / "openssl" / "CVE-2014-0160.json").read_text())
+    runs = {
+        "sbom": lambda: parse_sbom(_with_huge(firmware_cdx(), "version"), "x@1", "f.json"),
+        "osv": lambda: parse_osv(_with_huge(osv, "huge"), "f.json"),
+        "stored record": _stored(tmp_path, _with_huge({"id": "r", "type": "x"}, "huge")),
+    }
+    (problem,) = _problems(runs[reader])
+    assert problem.location.file is not None and problem.location.file.endswith(
+        "r.json" if reader == "stored record" else "f.json"
+    )
+    assert "5,000 digits" in problem.message
+    assert problem.location.line is not None and problem.location.col is not None
+
+
+def test_a_long_integer_is_located_at_its_first_digit_not_in_a_string() -> None:
+    decoy = "1" * 200
+    text = f'{{"a": "{decoy}", "b": [1.{decoy}, 1e{decoy}, -{decoy}]}}'
+    (problem,) = _problems(lambda: parse_osv(text.encode(), "o.json"))
+    assert (problem.location.line, problem.location.col) == (1, text.index(f", -{decoy}") + 3)
+
+
+def test_the_command_line_reports_a_long_integer_with_exit_code_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("f.json").write_bytes(_with_huge(firmware_cdx(), "version"))
+    result = runner.invoke(app, ["evidence", "sbom", "fw@9.0", "f.json"])
+    assert result.exit_code == 2, result.output
+    assert "f.json:" in result.stderr and "5,000 digits" in result.stderr
+    assert "Traceback" not in result.output + result.stderr

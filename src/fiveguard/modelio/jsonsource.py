@@ -24,6 +24,20 @@ MAX_JSON_DEPTH = 200
 """Deeper nesting is refused before parsing: no SBOM or OSV record comes near it, and
 Python's JSON parser would otherwise exhaust the stack."""
 
+MAX_INTEGER_DIGITS = 100
+"""Longer integers are refused where they stand. No count, size or version comes near
+(2**64 has 20 digits), converting thousands of digits costs time that grows with their
+square, and Python itself refuses past 4,300 (less if so configured)."""
+
+
+# Tokens of JSON text, to find places in it without parsing it (strings skipped whole).
+_SPACE = re.compile(r"[ \t\n\r]*")
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_BRACKET_OR_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
+_SCALAR = re.compile(r"[^ \t\n\r,\]}]*")
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+_FRACTION = re.compile(r"[.eE]")
+
 
 def read_limited(path: Path, limit: int, file: str | None = None) -> bytes:
     """The bytes of a file, refusing it when larger than ``limit``."""
@@ -88,13 +102,47 @@ def parse_json(text: str, file: str) -> Any:
                 f"nested deeper than {MAX_JSON_DEPTH} levels", file, line=line, col=col
             )
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=_integer)
     except json.JSONDecodeError as exc:
         raise InputError.at(
             f"JSON syntax error: {exc.msg}", file, line=exc.lineno, col=exc.colno
         ) from None
+    except _LongIntegerError as exc:
+        line, col = _position(text, _long_integer_offset(text))
+        raise InputError.at(
+            f"an integer of {exc.digits:,} digits: at most {MAX_INTEGER_DIGITS} are read",
+            file,
+            line=line,
+            col=col,
+        ) from None
     except RecursionError:  # pragma: no cover - the depth scan above prevents it
         raise InputError.at("JSON nested too deeply", file) from None
+
+
+class _LongIntegerError(Exception):
+    def __init__(self, digits: int) -> None:
+        super().__init__(digits)
+        self.digits = digits
+
+
+def _integer(literal: str) -> int:
+    """A JSON integer, refused before conversion when longer than the limit."""
+    digits = len(literal) - literal.startswith("-")
+    if digits > MAX_INTEGER_DIGITS:
+        raise _LongIntegerError(digits)
+    return int(literal)
+
+
+_LONG_INTEGER = rf"(?<![0-9.eE+-])-?[0-9]{{{MAX_INTEGER_DIGITS + 1},}}(?![0-9.eE])"
+"""An integer literal (not a fraction's or an exponent's digits) longer than the limit."""
+
+
+def _long_integer_offset(text: str) -> int:
+    """Where the first integer longer than the limit starts (strings skipped whole)."""
+    for token in re.finditer(f"{_STRING.pattern}|{_LONG_INTEGER}", text, re.DOTALL):
+        if not token.group().startswith('"'):
+            return token.start()
+    return 0  # pragma: no cover - called only once the parser met one
 
 
 class JsonLocator(YamlSource):
@@ -140,14 +188,6 @@ class _NumbersAsWritten(dict[PathKey, str]):
     def get(self, key: PathKey, default: Any = None) -> Any:
         written = self._source.written(key)
         return written if written is not None and _FRACTION.search(written) else default
-
-
-_SPACE = re.compile(r"[ \t\n\r]*")
-_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_BRACKET_OR_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
-_SCALAR = re.compile(r"[^ \t\n\r,\]}]*")
-_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
-_FRACTION = re.compile(r"[.eE]")
 
 
 def _skip_space(text: str, at: int) -> int:
