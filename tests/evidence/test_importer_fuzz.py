@@ -31,7 +31,7 @@ from fiveguard.evidence.equivalence import read_archive, read_manifest
 from fiveguard.evidence.osv import parse_osv
 from fiveguard.evidence.sbom import parse_sbom
 from fiveguard.modelio.evidence_store import read_evidence_dirs
-from fiveguard.modelio.jsonsource import JsonLocator
+from fiveguard.modelio.jsonsource import MAX_JSON_DEPTH, JsonLocator, parse_json
 from fiveguard.modelio.yamlsource import PathKey, parse_yaml
 
 FUZZ = settings(
@@ -539,3 +539,43 @@ def test_json_locations_agree_with_the_yaml_reader(
     for path in [*_paths(data), ("absent",), (0, "absent"), (99,)]:
         expected = positioned.locate(path)
         assert locator.locate(path) == expected, (path, text)
+
+
+def _too_deep_reference(text: str) -> int | None:
+    """Character by character: where nesting first passes the limit, outside strings."""
+    depth, in_string, escaped = 0, False, False
+    for offset, char in enumerate(text):
+        if in_string:
+            escaped, in_string = (False, True) if escaped else (char == "\\", char != '"')
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return offset
+        elif char in "]}":
+            depth -= 1
+    return None
+
+
+_NESTING_PIECES = st.sampled_from(["[", "{", "]", "}", '"[{"', '"\\"["', '"\\\\"', " ", "1,"])
+
+
+@FUZZ
+@given(st.lists(_NESTING_PIECES, max_size=40), st.integers(MAX_JSON_DEPTH - 3, MAX_JSON_DEPTH + 3))
+def test_too_deep_json_is_refused_exactly_where_the_reference_says(
+    pieces: list[str], opening: int
+) -> None:
+    """Brackets inside strings (and escaped quotes) never count towards the depth."""
+    text = "[" * opening + "".join(pieces)
+    expected = _too_deep_reference(text)
+    try:
+        parse_json(text, "d.json")
+    except InputError as exc:
+        deep = [p for p in exc.problems if "nested deeper" in p.message]
+        if expected is None:
+            assert not deep, (text, exc.problems)
+        else:
+            assert [(p.location.line, p.location.col) for p in deep] == [(1, expected + 1)]
+    else:
+        assert expected is None
