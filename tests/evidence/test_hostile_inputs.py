@@ -141,3 +141,57 @@ def test_the_command_line_reports_a_long_integer_with_exit_code_2(
     assert result.exit_code == 2, result.output
     assert "f.json:" in result.stderr and "5,000 digits" in result.stderr
     assert "Traceback" not in result.output + result.stderr
+
+
+# ---------------------------------------------------------------------------- lone surrogates
+
+
+def test_a_lone_surrogate_in_a_matching_osv_record_is_located_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "osv").mkdir()
+    record = json.loads((OSV_DIR / "openssl" / "CVE-2014-0160.json").read_text())
+    record.update(summary="Heart\udfffbleed", aliases=["\ud800"])
+    (tmp_path / "osv" / "heartbleed.json").write_text(json.dumps(record, indent=1))
+    Path("f.json").write_text(json.dumps(firmware_cdx()))
+    result = runner.invoke(app, ["evidence", "vulns", "fw@9.0", "--osv", "osv", "--sbom", "f.json"])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output + result.stderr
+    lines = [line for line in result.stderr.splitlines() if "surrogate" in line]
+    assert [line.split(": ")[1] for line in lines] == ["summary", "aliases[0]"], result.stderr
+    assert all(line.startswith("osv/heartbleed.json:") for line in lines)
+
+
+@pytest.mark.parametrize("reader", ["sbom", "osv", "stored record"])
+def test_lone_surrogates_in_texts_and_keys_are_refused_where_they_are(
+    tmp_path: Path, reader: str
+) -> None:
+    osv = json.loads((OSV_DIR / "openssl" / "CVE-2014-0160.json").read_text())
+    sbom = firmware_cdx()
+    sbom["components"][0]["name"] = "open\udc80ssl"
+    osv["details"] = "\udbff"
+    documents = {
+        "sbom": {**sbom, "x\udfff": 1},
+        "osv": {**osv, "x\udfff": 1},
+        "stored record": {"id": "r", "type": "x", "title": "\udbff", "x\udfff": 1},
+    }
+    raw = json.dumps(documents[reader], indent=1).encode()
+    runs = {
+        "sbom": lambda: parse_sbom(raw, "x@1", "f.json"),
+        "osv": lambda: parse_osv(raw, "f.json"),
+        "stored record": _stored(tmp_path, raw),
+    }
+    problems = _problems(runs[reader])
+    assert len(problems) == 2 and all("surrogate" in p.message for p in problems)
+    assert all(p.location.line is not None for p in problems)
+    assert "x\\udfff" in {p.location.path for p in problems}  # the key, named printably
+    for problem in problems:
+        str(problem).encode("utf-8")
+
+
+def test_surrogate_pairs_are_characters_and_pass(tmp_path: Path) -> None:
+    record = json.loads((OSV_DIR / "openssl" / "CVE-2014-0160.json").read_text())
+    record["summary"] = "Heartbleed \U0001f494"  # written by json.dumps as a pair of escapes
+    parsed = parse_osv(json.dumps(record).encode(), "o.json")
+    assert parsed is not None and parsed.summary == "Heartbleed \U0001f494"

@@ -48,7 +48,8 @@ json_values = st.recursive(
     | st.booleans()
     | st.integers(-(2**40), 2**40)
     | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=12),
+    | st.text(max_size=12)
+    | st.sampled_from(["\udfff", "x\ud800y"]),  # lone surrogates, written as JSON escapes
     lambda inner: (
         st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
     ),
@@ -63,6 +64,7 @@ def _only_located(run: Callable[[], object], name: str) -> None:
         assert exc.problems
         for problem in exc.problems:
             assert problem.location.file is not None and name in problem.location.file, problem
+            str(problem).encode("utf-8")  # every message can be shown
 
 
 @st.composite

@@ -17,7 +17,7 @@ from array import array
 from pathlib import Path
 from typing import Any
 
-from fiveguard.domain.errors import InputError, Location, dotted
+from fiveguard.domain.errors import InputError, Location, Problem, dotted
 from fiveguard.modelio.yamlsource import PathKey, YamlSource, display_name
 
 MAX_JSON_DEPTH = 200
@@ -34,6 +34,8 @@ square, and Python itself refuses past 4,300 (less if so configured)."""
 _SPACE = re.compile(r"[ \t\n\r]*")
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _BRACKET_OR_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 _SCALAR = re.compile(r"[^ \t\n\r,\]}]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
@@ -110,7 +112,7 @@ def parse_json(text: str, file: str) -> Any:
                 f"nested deeper than {MAX_JSON_DEPTH} levels", file, line=line, col=col
             )
     try:
-        return json.loads(text, parse_int=_integer)
+        data = json.loads(text, parse_int=_integer)
     except json.JSONDecodeError as exc:
         raise InputError.at(
             f"JSON syntax error: {exc.msg}", file, line=exc.lineno, col=exc.colno
@@ -125,6 +127,47 @@ def parse_json(text: str, file: str) -> Any:
         ) from None
     except RecursionError:  # pragma: no cover - the depth scan above prevents it
         raise InputError.at("JSON nested too deeply", file) from None
+    if _SURROGATE_ESCAPE.search(text):  # the only way a lone surrogate gets in
+        _refuse_lone_surrogates(data, JsonLocator(text, file))
+    return data
+
+
+def _refuse_lone_surrogates(data: Any, locator: JsonLocator) -> None:
+    """A ``\\udfff`` escape without its other half decodes to no character: it cannot be
+    written as UTF-8, compared or shown, so every text (or key) holding one is refused,
+    named with the surrogate escaped so that the message itself can be shown."""
+    problems = []
+    pending: list[tuple[PathKey, Any]] = [((), data)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if _LONE_SURROGATE.search(key):
+                    problems.append(_lone(locator, (*path, key), key, "a key"))
+                pending.append(((*path, key), item))
+        elif isinstance(value, list):
+            pending.extend(((*path, index), item) for index, item in enumerate(value))
+        elif isinstance(value, str) and _LONE_SURROGATE.search(value):
+            problems.append(_lone(locator, path, value, "text"))
+    if problems:
+        raise InputError(
+            sorted(problems, key=lambda p: (p.location.line or 0, p.location.col or 0))
+        )
+
+
+def _lone(locator: JsonLocator, path: PathKey, text: str, what: str) -> Problem:
+    where = locator.locate(path)
+    shown = tuple(_escaped(p) if isinstance(p, str) else p for p in path)
+    code = ord(_LONE_SURROGATE.findall(text)[0])
+    return Problem(
+        Location(where.file, where.line, where.col, dotted(shown) or None),
+        f"{what} holding \\u{code:04x}, half of a UTF-16 surrogate pair without its other "
+        "half: a JSON escape \\ud800-\\udbff must be followed by one \\udc00-\\udfff",
+    )
+
+
+def _escaped(text: str) -> str:
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 class _LongIntegerError(Exception):
