@@ -7,6 +7,7 @@ under a generous hang guard: the test fails on a hang, never on a measured durat
 
 from __future__ import annotations
 
+import encodings.aliases
 import json
 import tracemalloc
 from collections.abc import Callable
@@ -15,7 +16,7 @@ from typing import Any
 
 import pytest
 import yaml
-from evidence_samples import OSV_DIR, cdx_of, firmware_cdx
+from evidence_samples import OSV_DIR, cdx_of, cdx_xml, firmware_cdx
 from typer.testing import CliRunner
 
 from fiveguard.cli import app
@@ -195,3 +196,62 @@ def test_surrogate_pairs_are_characters_and_pass(tmp_path: Path) -> None:
     record["summary"] = "Heartbleed \U0001f494"  # written by json.dumps as a pair of escapes
     parsed = parse_osv(json.dumps(record).encode(), "o.json")
     assert parsed is not None and parsed.summary == "Heartbleed \U0001f494"
+
+
+# ---------------------------------------------------------------------------- XML encodings
+
+
+def _declaring(encoding: str, body: bytes | None = None) -> bytes:
+    """The firmware SBOM in XML, its declaration naming ``encoding`` on a second line."""
+    document = body if body is not None else cdx_xml(firmware_cdx())
+    rest = document.split(b"?>", 1)[1]
+    return b'<?xml version="1.0"\n      encoding="' + encoding.encode() + b'"?>' + rest
+
+
+@pytest.mark.parametrize(
+    ("encoding", "why"),
+    [
+        ("Shift_JIS", "multi-byte"),
+        ("UTF-32", "multi-byte"),
+        ("big5", "multi-byte"),
+        ("klingon", "no text encoding of that name"),
+        ("rot13", "no text encoding of that name"),
+        ("punycode", "decoder fails"),
+    ],
+)
+def test_an_encoding_the_xml_parser_cannot_use_is_located_at_its_name(
+    encoding: str, why: str
+) -> None:
+    (problem,) = _problems(lambda: parse_sbom(_declaring(encoding), "x@1", "f.xml"))
+    assert (problem.location.file, problem.location.line, problem.location.col) == ("f.xml", 2, 17)
+    assert repr(encoding) in problem.message and why in problem.message
+    assert "save the SBOM as UTF-8" in problem.message
+
+
+def test_a_single_byte_encoding_the_parser_can_use_is_read() -> None:
+    body = cdx_xml(firmware_cdx()).replace(b"Fictional Radio Ltd", "Fictional Radio Ltée".encode())
+    raw = _declaring("windows-1252", body.decode().encode("cp1252"))
+    sbom = parse_sbom(raw, "x@1", "f.xml")
+    assert sbom.root is not None and sbom.root.supplier == "Fictional Radio Ltée"
+
+
+def test_the_command_line_reports_an_unreadable_encoding_with_exit_code_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("f.xml").write_bytes(_declaring("Shift_JIS"))
+    result = runner.invoke(app, ["evidence", "sbom", "fw@9.0", "f.xml"])
+    assert result.exit_code == 2, result.output
+    assert "f.xml:2:17:" in result.stderr and "Traceback" not in result.output + result.stderr
+
+
+def test_every_encoding_python_knows_is_read_or_refused_where_it_is_named() -> None:
+    """expat asks Python's codecs for any encoding it does not know itself: whatever a
+    codec does, the outcome is a document read or a problem at the declaration."""
+    names = sorted(set(encodings.aliases.aliases) | set(encodings.aliases.aliases.values()))
+    small = cdx_xml(cdx_of({"name": "x", "version": "1"}))
+    for name in names:
+        try:
+            parse_sbom(_declaring(name, small), "x@1", "f.xml")
+        except InputError as exc:
+            assert [p.location.line for p in exc.problems] == [2], (name, exc.problems)
