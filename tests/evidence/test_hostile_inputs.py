@@ -16,17 +16,20 @@ from typing import Any
 
 import pytest
 import yaml
-from evidence_samples import OSV_DIR, cdx_of, cdx_xml, firmware_cdx
+from evidence_samples import OSV_DIR, cdx_of, cdx_xml, dumps, firmware_cdx
 from typer.testing import CliRunner
 
+from fiveguard.catalog import default_catalogue
 from fiveguard.cli import app
 from fiveguard.domain.errors import InputError, Problem
+from fiveguard.evidence.matching import DISTRO_OF_PURL, ECOSYSTEM_OF_PURL
 from fiveguard.evidence.osv import parse_osv
 from fiveguard.evidence.sbom import parse_sbom
 from fiveguard.modelio.evidence_store import read_evidence_dirs
 from fiveguard.modelio.jsonsource import JsonLocator
 
 runner = CliRunner()
+RULES = default_catalogue().evidence_rules
 
 
 def _problems(run: Callable[[], object]) -> list[Problem]:
@@ -115,7 +118,7 @@ def test_an_integer_of_thousands_of_digits_is_a_located_problem(
     osv = json.loads((OSV_DIR / "openssl" / "CVE-2014-0160.json").read_text())
     runs = {
         "sbom": lambda: parse_sbom(_with_huge(firmware_cdx(), "version"), "x@1", "f.json"),
-        "osv": lambda: parse_osv(_with_huge(osv, "huge"), "f.json"),
+        "osv": lambda: parse_osv(_with_huge(osv, "huge"), "f.json", RULES),
         "stored record": _stored(tmp_path, _with_huge({"id": "r", "type": "x"}, "huge")),
     }
     (problem,) = _problems(runs[reader])
@@ -129,7 +132,7 @@ def test_an_integer_of_thousands_of_digits_is_a_located_problem(
 def test_a_long_integer_is_located_at_its_first_digit_not_in_a_string() -> None:
     decoy = "1" * 200
     text = f'{{"a": "{decoy}", "b": [1.{decoy}, 1e{decoy}, -{decoy}]}}'
-    (problem,) = _problems(lambda: parse_osv(text.encode(), "o.json"))
+    (problem,) = _problems(lambda: parse_osv(text.encode(), "o.json", RULES))
     assert (problem.location.line, problem.location.col) == (1, text.index(f", -{decoy}") + 3)
 
 
@@ -180,7 +183,7 @@ def test_lone_surrogates_in_texts_and_keys_are_refused_where_they_are(
     raw = json.dumps(documents[reader], indent=1).encode()
     runs = {
         "sbom": lambda: parse_sbom(raw, "x@1", "f.json"),
-        "osv": lambda: parse_osv(raw, "f.json"),
+        "osv": lambda: parse_osv(raw, "f.json", RULES),
         "stored record": _stored(tmp_path, raw),
     }
     problems = _problems(runs[reader])
@@ -194,7 +197,7 @@ def test_lone_surrogates_in_texts_and_keys_are_refused_where_they_are(
 def test_surrogate_pairs_are_characters_and_pass(tmp_path: Path) -> None:
     record = json.loads((OSV_DIR / "openssl" / "CVE-2014-0160.json").read_text())
     record["summary"] = "Heartbleed \U0001f494"  # written by json.dumps as a pair of escapes
-    parsed = parse_osv(json.dumps(record).encode(), "o.json")
+    parsed = parse_osv(json.dumps(record).encode(), "o.json", RULES)
     assert parsed is not None and parsed.summary == "Heartbleed \U0001f494"
 
 
@@ -255,3 +258,113 @@ def test_every_encoding_python_knows_is_read_or_refused_where_it_is_named() -> N
             parse_sbom(_declaring(name, small), "x@1", "f.xml")
         except InputError as exc:
             assert [p.location.line for p in exc.problems] == [2], (name, exc.problems)
+
+
+# ---------------------------------------------------------------------------- values that only look right
+
+
+def _heartbleed() -> dict[str, Any]:
+    return json.loads((OSV_DIR / "openssl" / "CVE-2014-0160.json").read_text())
+
+
+def _osv_messages(record: dict[str, Any], rules: Any = None) -> list[str]:
+    raw = json.dumps(record, indent=1).encode()
+    return [
+        f"{p.location.path}: {p.message}"
+        for p in _problems(lambda: parse_osv(raw, "o.json", rules or RULES))
+    ]
+
+
+def _pypi_record(ecosystem: str) -> dict[str, Any]:
+    return {
+        "id": "PYSEC-2099-1",
+        "modified": "2099-01-01T00:00:00Z",
+        "affected": [{"package": {"ecosystem": ecosystem, "name": "jinja2"}, "versions": ["1"]}],
+    }
+
+
+@pytest.mark.parametrize(
+    ("ecosystem", "expected"),
+    [
+        ("pypi", "names are case-sensitive; did you mean 'PyPI'?"),
+        ("debian:12", "did you mean 'Debian'?"),
+        ("Klingon", "unknown ecosystem 'Klingon': not one of the 49"),
+        ("Debian:", "nothing follows ':'"),
+        ("", "expected text, got ''"),
+    ],
+)
+def test_an_ecosystem_the_osv_schema_does_not_define_is_refused_where_it_is(
+    ecosystem: str, expected: str
+) -> None:
+    (message,) = _osv_messages(_pypi_record(ecosystem))
+    assert message.startswith("affected[0].package.ecosystem: ") and expected in message
+
+
+@pytest.mark.parametrize(
+    "ecosystem", ["PyPI", "Debian:12", "Ubuntu:22.04:LTS", "Maven:https://x/y"]
+)
+def test_ecosystems_of_the_schema_with_a_release_are_read(ecosystem: str) -> None:
+    assert parse_osv(dumps(_pypi_record(ecosystem)), "o.json", RULES) is not None
+
+
+def test_a_newer_ecosystem_is_read_once_the_catalogue_lists_it() -> None:
+    rules = RULES.model_copy(update={"osv_ecosystems": (*RULES.osv_ecosystems, "Klingon")})
+    assert parse_osv(dumps(_pypi_record("Klingon:2")), "o.json", rules) is not None
+
+
+def test_every_ecosystem_a_purl_is_matched_in_is_one_the_catalogue_knows() -> None:
+    derived = {*ECOSYSTEM_OF_PURL.values(), *DISTRO_OF_PURL.values()}
+    assert derived <= set(RULES.osv_ecosystems)
+
+
+@pytest.mark.parametrize(
+    ("entry", "where", "expected"),
+    [
+        ({"type": "CVSS_V3", "score": "9.8"}, "score", "starting CVSS:3.0/ or CVSS:3.1/"),
+        ({"type": "CVSS_V2", "score": "7.5"}, "score", "a CVSS_V2 score is a CVSS vector"),
+        ({"type": "CVSS_V4", "score": "9.3"}, "score", "starting CVSS:4.0/"),
+        (
+            {"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H"},
+            "score",
+            "base metric A missing",
+        ),
+        ({"type": "CVSS_V3", "score": "CVSS:3.1/AV:X/AC:L"}, "score", "AV is one of N, A, L, P"),
+        (
+            {
+                "type": "CVSS_V4",
+                "score": "CVSS:4.0/AC:L/AV:N/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
+            },
+            "score",
+            "AV comes before AC",
+        ),
+        ({"type": "Ubuntu", "score": "High"}, "score", "an Ubuntu priority is one of"),
+        ({"type": "CVSS_V5", "score": "9.8"}, "type", "unknown severity type 'CVSS_V5'"),
+    ],
+)
+def test_a_severity_score_that_is_no_vector_of_its_type_is_refused_where_it_is(
+    entry: dict[str, str], where: str, expected: str
+) -> None:
+    record = _heartbleed()
+    record["severity"] = [record["severity"][0], entry]
+    record["affected"][0]["severity"] = [entry]
+    messages = _osv_messages(record)
+    assert [m.partition(": ")[0] for m in messages] == [
+        f"severity[1].{where}",
+        f"affected[0].severity[0].{where}",
+    ]
+    assert all(expected in m for m in messages), messages
+
+
+def test_the_vectors_of_every_cvss_version_and_ubuntu_priorities_are_read() -> None:
+    record = _heartbleed()
+    record["severity"] = [
+        {"type": "CVSS_V2", "score": "AV:N/AC:L/Au:N/C:P/I:N/A:N/E:F/RL:OF/RC:C"},
+        {"type": "CVSS_V3", "score": "CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N/E:P/MAV:L"},
+        {
+            "type": "CVSS_V4",
+            "score": "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:N/VA:N/SC:N/SI:N/SA:N/E:A/U:Red",
+        },
+        {"type": "Ubuntu", "score": "medium"},
+    ]
+    parsed = parse_osv(dumps(record), "o.json", RULES)
+    assert parsed is not None and len(parsed.severity) == 4

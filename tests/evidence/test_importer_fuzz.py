@@ -39,7 +39,8 @@ FUZZ = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-LIMITS = default_catalogue().evidence_rules.archive_limits.model_copy(
+RULES = default_catalogue().evidence_rules
+LIMITS = RULES.archive_limits.model_copy(
     update={"ratio_after_bytes": 1 << 16, "max_total_bytes": 1 << 22, "max_members": 200}
 )
 
@@ -232,19 +233,19 @@ OSV_YAML = (OSV_DIR / "synthetic" / "FG-TEST-2026-0002.yaml").read_bytes()
 @FUZZ
 @given(mutated_json(OSV_SEED))
 def test_osv_json_structure(data: Any) -> None:
-    _only_located(lambda: parse_osv(dumps(data), "o.json"), "o.json")
+    _only_located(lambda: parse_osv(dumps(data), "o.json", RULES), "o.json")
 
 
 @FUZZ
 @given(mutated_bytes(dumps(OSV_SEED)))
 def test_osv_json_bytes(raw: bytes) -> None:
-    _only_located(lambda: parse_osv(raw, "o.json"), "o.json")
+    _only_located(lambda: parse_osv(raw, "o.json", RULES), "o.json")
 
 
 @FUZZ
 @given(mutated_bytes(OSV_YAML))
 def test_osv_yaml_bytes(raw: bytes) -> None:
-    _only_located(lambda: parse_osv(raw, "o.yaml", yaml=True), "o.yaml")
+    _only_located(lambda: parse_osv(raw, "o.yaml", RULES, yaml=True), "o.yaml")
 
 
 # ---------------------------------------------------------------------------- manifests, archives
