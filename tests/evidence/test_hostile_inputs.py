@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import encodings.aliases
 import json
+import re
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any
 
 import pytest
 import yaml
-from evidence_samples import OSV_DIR, cdx_of, cdx_xml, dumps, firmware_cdx
+from evidence_samples import OSV_DIR, cdx_of, cdx_xml, dumps, firmware_cdx, spdx_json
 from typer.testing import CliRunner
 
 from fiveguard.catalog import default_catalogue
@@ -368,3 +369,40 @@ def test_the_vectors_of_every_cvss_version_and_ubuntu_priorities_are_read() -> N
     ]
     parsed = parse_osv(dumps(record), "o.json", RULES)
     assert parsed is not None and len(parsed.severity) == 4
+
+
+def test_a_malformed_purl_is_refused_in_osv_records_and_every_sbom_encoding() -> None:
+    bad = "pkg:pypi/jinja2@@2.11.2"
+    record = _pypi_record("PyPI")
+    record["affected"][0]["package"]["purl"] = bad
+    (message,) = _osv_messages(record)
+    assert message.startswith("affected[0].package.purl: not a package URL: more than one '@'")
+    cdx = firmware_cdx()
+    good = cdx["components"][3]["purl"]
+    xml = cdx_xml(cdx).replace(f"<purl>{good}</purl>".encode(), f"<purl>{bad}</purl>".encode())
+    cdx["components"][3]["purl"] = bad
+    spdx = spdx_json()
+    spdx["packages"][2]["externalRefs"][0]["referenceLocator"] = bad
+    for raw, name, path in [
+        (dumps(cdx), "f.json", r"components\[3\]\.purl"),
+        (xml, "f.xml", r"components\[\d+\]\.purl"),
+        (dumps(spdx), "s.json", r"packages\[2\]\.externalRefs\[0\]\.referenceLocator"),
+    ]:  # the library's XML writer sorts components: the one changed lands elsewhere
+        (problem,) = _problems(lambda raw=raw, name=name: parse_sbom(raw, "x@1", name))
+        assert re.fullmatch(path, problem.location.path or ""), problem
+        assert "'@' in the name is written %40" in problem.message
+        assert problem.location.line is not None
+
+
+@pytest.mark.parametrize(
+    ("purl", "expected"),
+    [
+        ("pkg:pypi/jinja2@", "no version after '@'"),
+        ("pkg:pypi/jinja2%zz@2.11.2", "'%' must start a byte written %XX"),
+        ("pkg:pypi/jinja2@2.11.2@3", "more than one '@'"),
+    ],
+)
+def test_purls_the_lenient_library_lets_through_are_refused(purl: str, expected: str) -> None:
+    cdx = cdx_of({"name": "jinja2", "version": "2.11.2", "purl": purl})
+    (problem,) = _problems(lambda: parse_sbom(dumps(cdx), "x@1", "f.json"))
+    assert problem.location.path == "components[0].purl" and expected in problem.message
