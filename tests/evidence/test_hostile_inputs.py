@@ -406,3 +406,22 @@ def test_purls_the_lenient_library_lets_through_are_refused(purl: str, expected:
     cdx = cdx_of({"name": "jinja2", "version": "2.11.2", "purl": purl})
     (problem,) = _problems(lambda: parse_sbom(dumps(cdx), "x@1", "f.json"))
     assert problem.location.path == "components[0].purl" and expected in problem.message
+
+
+@pytest.mark.parametrize("encoding", ["json", "xml"])
+def test_each_bad_depends_on_entry_is_reported_beside_a_bad_ref(encoding: str) -> None:
+    dependency = {"ref": "ghost", "dependsOn": ["fw", "", "nobody"]}
+    raw = dumps({**firmware_cdx(), "dependencies": [dependency]})
+    if encoding == "xml":  # written by hand: the library's writer refuses dangling refs
+        inner = "".join(f'<dependency ref="{target}"/>' for target in dependency["dependsOn"])
+        written = cdx_xml(firmware_cdx()).decode()
+        start, end = written.index("<dependencies>"), written.index("</dependencies>")
+        element = f'<dependencies><dependency ref="{dependency["ref"]}">{inner}</dependency>'
+        raw = (written[:start] + element + written[end:]).encode()
+    problems = _problems(lambda: parse_sbom(raw, "x@1", f"f.{encoding}"))
+    assert [(p.location.path, p.message.split(" ")[-1]) for p in problems] == [
+        ("dependencies[0].ref", "SBOM"),
+        ("dependencies[0].dependsOn[1]", "''"),
+        ("dependencies[0].dependsOn[2]", "SBOM"),
+    ]
+    assert len({(p.location.line, p.location.col) for p in problems}) == 3

@@ -282,11 +282,13 @@ def _dependency(value: Any, path: PathKey, check: _Checker) -> None:
     if isinstance(ref, str) and ref and ref not in check.refs:
         check.fail((*path, "ref"), _dangling(ref))
     depends = value.get("dependsOn", [])
-    if not isinstance(depends, list) or not all(isinstance(d, str) and d for d in depends):
+    if not isinstance(depends, list):
         check.fail((*path, "dependsOn"), "expected a list of component refs")
         return
-    for index, target in enumerate(depends):
-        if target not in check.refs:
+    for index, target in enumerate(depends):  # each entry judged, beside any bad one
+        if not isinstance(target, str) or not target:
+            check.fail((*path, "dependsOn", index), f"expected a bom-ref, got {target!r:.60}")
+        elif target not in check.refs:
             check.fail((*path, "dependsOn", index), _dangling(target))
 
 
