@@ -8,11 +8,14 @@ under a generous hang guard: the test fails on a hang, never on a measured durat
 from __future__ import annotations
 
 import encodings.aliases
+import errno
 import json
+import os
 import re
 import subprocess
 import sys
 import tarfile
+import tempfile
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
@@ -513,3 +516,89 @@ def test_an_archive_of_links_alone_is_held_to_the_decompression_ratio(tmp_path: 
     archive = _links_archive(tmp_path / "links.tar.gz", links)
     (problem,) = _problems(lambda: read_archive(archive, limits, "links.tar.gz"))
     assert "decompression bomb" in problem.message and problem.location.path is not None
+
+
+# ---------------------------------------------------------------------------- unwritable evidence
+
+MODEL = """\
+fiveguard: 1
+scope: {country: XR, name: Unwritable evidence, as_of: 2026-06-30}
+regions:
+  - {id: R1, name: One, population: 100000}
+suppliers:
+  - {id: sup-a, name: Supplier A, headquarters: SE, ownership: listed}
+products:
+  - {id: fw, supplier: sup-a, name: Radio firmware, kind: ran.gnb, versions: ["9.0"]}
+operators:
+  - {id: op-a, name: Operator A, subscribers: 50000}
+assets:
+  - {id: a.ran, operator: op-a, kind: ran.gnb, product: fw@9.0, region: R1, sites: 3}
+evidence_dirs: evidence
+"""
+
+
+@pytest.fixture
+def recorded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
+    """A model whose evidence directory holds an SBOM, a scan and an equivalence record;
+    the records' bytes."""
+    monkeypatch.chdir(tmp_path)
+    Path("model.yaml").write_text(MODEL)
+    Path("fw.cdx.json").write_bytes(dumps(firmware_cdx()))
+    for side in ("reviewed", "deployed"):
+        Path(side).mkdir()
+        (Path(side) / "app").write_bytes(b"A")
+    for args in _RECORDING:
+        result = runner.invoke(app, ["evidence", *args, "-m", "model.yaml"])
+        assert result.exit_code == 0, result.output
+    return _records()
+
+
+_RECORDING = [
+    ["sbom", "fw@9.0", "fw.cdx.json"],
+    ["vulns", "fw@9.0", "--osv", str(OSV_DIR)],
+    ["equivalence", "reviewed", "deployed", "-p", "fw@9.0"],
+]
+
+
+def _records() -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in Path("evidence").iterdir()}
+
+
+def _full_disk(self: Path, text: str, *args: Any, **kwargs: Any) -> int:
+    """Path.write_text on a full disk: part of the text lands, then the write fails."""
+    with self.open("w", encoding="utf-8") as handle:
+        handle.write(text[: len(text) // 2])
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+
+
+def _read_only(*args: Any, **kwargs: Any) -> Any:
+    """tempfile.mkstemp in a directory on a read-only file system."""
+    raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+
+
+@pytest.mark.parametrize("args", _RECORDING, ids=["sbom", "vulns", "equivalence"])
+@pytest.mark.parametrize(
+    ("target", "attack", "reason"),
+    [
+        (Path, _full_disk, "No space left on device"),
+        (tempfile, _read_only, "Read-only file system"),
+    ],
+    ids=["disk-full", "read-only"],
+)
+def test_an_unwritable_evidence_directory_is_a_message_and_earlier_records_stay(
+    recorded: dict[str, bytes],
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    target: object,
+    attack: Any,
+    reason: str,
+) -> None:
+    Path("fw.cdx.json").write_bytes(dumps({**firmware_cdx(), "version": 2}))
+    (Path("deployed") / "app").write_bytes(b"B")
+    monkeypatch.setattr(target, "write_text" if target is Path else "mkstemp", attack)
+    result = runner.invoke(app, ["evidence", *args, "-m", "model.yaml"])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output + result.stderr
+    (line,) = [line for line in result.stderr.splitlines() if reason in line]
+    assert line.startswith("evidence/") and "nothing was recorded" in line
+    assert _records() == recorded  # every earlier record whole, no temporary file left
