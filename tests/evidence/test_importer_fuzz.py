@@ -22,7 +22,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from evidence_samples import OSV_DIR, cdx_xml, dumps, firmware_cdx, spdx_json, spdx_tag_value
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from fiveguard.catalog import default_catalogue
@@ -31,13 +31,16 @@ from fiveguard.evidence.equivalence import read_archive, read_manifest
 from fiveguard.evidence.osv import parse_osv
 from fiveguard.evidence.sbom import parse_sbom
 from fiveguard.modelio.evidence_store import read_evidence_dirs
+from fiveguard.modelio.jsonsource import MAX_JSON_DEPTH, JsonLocator, parse_json
+from fiveguard.modelio.yamlsource import PathKey, parse_yaml
 
 FUZZ = settings(
     max_examples=60,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-LIMITS = default_catalogue().evidence_rules.archive_limits.model_copy(
+RULES = default_catalogue().evidence_rules
+LIMITS = RULES.archive_limits.model_copy(
     update={"ratio_after_bytes": 1 << 16, "max_total_bytes": 1 << 22, "max_members": 200}
 )
 
@@ -46,7 +49,8 @@ json_values = st.recursive(
     | st.booleans()
     | st.integers(-(2**40), 2**40)
     | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=12),
+    | st.text(max_size=12)
+    | st.sampled_from(["\udfff", "x\ud800y"]),  # lone surrogates, written as JSON escapes
     lambda inner: (
         st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
     ),
@@ -61,6 +65,7 @@ def _only_located(run: Callable[[], object], name: str) -> None:
         assert exc.problems
         for problem in exc.problems:
             assert problem.location.file is not None and name in problem.location.file, problem
+            str(problem).encode("utf-8")  # every message can be shown
 
 
 @st.composite
@@ -228,19 +233,19 @@ OSV_YAML = (OSV_DIR / "synthetic" / "FG-TEST-2026-0002.yaml").read_bytes()
 @FUZZ
 @given(mutated_json(OSV_SEED))
 def test_osv_json_structure(data: Any) -> None:
-    _only_located(lambda: parse_osv(dumps(data), "o.json"), "o.json")
+    _only_located(lambda: parse_osv(dumps(data), "o.json", RULES), "o.json")
 
 
 @FUZZ
 @given(mutated_bytes(dumps(OSV_SEED)))
 def test_osv_json_bytes(raw: bytes) -> None:
-    _only_located(lambda: parse_osv(raw, "o.json"), "o.json")
+    _only_located(lambda: parse_osv(raw, "o.json", RULES), "o.json")
 
 
 @FUZZ
 @given(mutated_bytes(OSV_YAML))
 def test_osv_yaml_bytes(raw: bytes) -> None:
-    _only_located(lambda: parse_osv(raw, "o.yaml", yaml=True), "o.yaml")
+    _only_located(lambda: parse_osv(raw, "o.yaml", RULES, yaml=True), "o.yaml")
 
 
 # ---------------------------------------------------------------------------- manifests, archives
@@ -494,3 +499,86 @@ def test_stored_records(tmp_path_factory: Any, data: Any) -> None:
             raise InputError(stored.problems)
 
     _only_located(run, "r.json")
+
+
+# ---------------------------------------------------------------------------- locating in JSON
+
+_PLAIN_TEXT = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\x85\u2028\u2029\ufeff"),
+    max_size=6,
+)
+"""Text whose lines YAML counts as JSON does (it also breaks lines at NEL, LS and PS)."""
+plain_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | _PLAIN_TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_PLAIN_TEXT, inner, max_size=4),
+    max_leaves=20,
+)
+
+
+def _paths(data: Any, path: PathKey = ()) -> list[PathKey]:
+    children = (
+        data.items()
+        if isinstance(data, dict)
+        else enumerate(data)
+        if isinstance(data, list)
+        else ()
+    )
+    return [path, *(p for key, value in children for p in _paths(value, (*path, key)))]
+
+
+@FUZZ
+@given(plain_json, st.sampled_from([None, 0, 1, 2, "\t"]), st.booleans())
+def test_json_locations_agree_with_the_yaml_reader(
+    data: Any, indent: Any, ascii_only: bool
+) -> None:
+    """The JSON locator finds every value where the YAML reader (JSON is YAML) puts it,
+    and a path missing from the text at its nearest ancestor, as the YAML reader does."""
+    text = json.dumps(data, indent=indent, ensure_ascii=ascii_only)
+    try:
+        positioned = parse_yaml(text, "d.json")
+    except InputError:
+        assume(False)
+    locator = JsonLocator(text, "d.json")
+    for path in [*_paths(data), ("absent",), (0, "absent"), (99,)]:
+        expected = positioned.locate(path)
+        assert locator.locate(path) == expected, (path, text)
+
+
+def _too_deep_reference(text: str) -> int | None:
+    """Character by character: where nesting first passes the limit, outside strings."""
+    depth, in_string, escaped = 0, False, False
+    for offset, char in enumerate(text):
+        if in_string:
+            escaped, in_string = (False, True) if escaped else (char == "\\", char != '"')
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return offset
+        elif char in "]}":
+            depth -= 1
+    return None
+
+
+_NESTING_PIECES = st.sampled_from(["[", "{", "]", "}", '"[{"', '"\\"["', '"\\\\"', " ", "1,"])
+
+
+@FUZZ
+@given(st.lists(_NESTING_PIECES, max_size=40), st.integers(MAX_JSON_DEPTH - 3, MAX_JSON_DEPTH + 3))
+def test_too_deep_json_is_refused_exactly_where_the_reference_says(
+    pieces: list[str], opening: int
+) -> None:
+    """Brackets inside strings (and escaped quotes) never count towards the depth."""
+    text = "[" * opening + "".join(pieces)
+    expected = _too_deep_reference(text)
+    try:
+        parse_json(text, "d.json")
+    except InputError as exc:
+        deep = [p for p in exc.problems if "nested deeper" in p.message]
+        if expected is None:
+            assert not deep, (text, exc.problems)
+        else:
+            assert [(p.location.line, p.location.col) for p in deep] == [(1, expected + 1)]
+    else:
+        assert expected is None

@@ -251,6 +251,7 @@ def test_severity_is_the_highest_score_whatever_the_order_of_entries(
             }
         ),
         "u.json",
+        rules,
     )
     assert record is not None
     severity, score, source = severity_of(record, record.affected[0], rules)
@@ -268,6 +269,7 @@ def test_an_ubuntu_priority_counts_only_without_any_score(rules: EvidenceRules) 
             }
         ),
         "u.json",
+        rules,
     )
     assert record is not None
     assert severity_of(record, record.affected[0], rules)[:2] == (Severity.LOW, None)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from evidence_samples import OSV_DIR, dumps, firmware_cdx, spdx_json
 
+from fiveguard.catalog import default_catalogue
 from fiveguard.domain.catalogue import EvidenceRules
 from fiveguard.domain.errors import InputError
 from fiveguard.domain.evidence import Severity, VulnerabilityScan
@@ -220,7 +221,7 @@ def test_version_orderings() -> None:
 
 def _osv_problems(data: object, name: str = "r.json") -> list[str]:
     with pytest.raises(InputError) as caught:
-        parse_osv(json.dumps(data, indent=1).encode(), name)
+        parse_osv(json.dumps(data, indent=1).encode(), name, default_catalogue().evidence_rules)
     return [str(p) for p in caught.value.problems]
 
 

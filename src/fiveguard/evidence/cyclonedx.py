@@ -70,14 +70,35 @@ def _responses() -> frozenset[str]:
     return _values("cyclonedx.model.impact_analysis", "ImpactAnalysisResponse")
 
 
+_PURL_SHAPE = "pkg:TYPE/NAMESPACE/NAME@VERSION"
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
 def purl_problem(value: str) -> str | None:
-    """Why ``value`` is not a package URL, or None when it is one."""
+    """Why ``value`` is not a package URL, or None when it is one.
+
+    packageurl-python reads leniently, so what the purl specification forbids and it lets
+    through is checked here: an ``@`` left in the name (the version follows the last
+    ``@``; an ``@`` in a name is written ``%40``), an ``@`` with no version after it, and
+    a ``%`` that starts no percent-encoded byte.
+    """
     from packageurl import PackageURL
 
     try:
         PackageURL.from_string(value)
     except ValueError as exc:
-        return f"not a package URL (pkg:TYPE/NAMESPACE/NAME@VERSION): {exc}"
+        return f"not a package URL ({_PURL_SHAPE}): {exc}"
+    if _BAD_ESCAPE.search(value):
+        return f"not a package URL: '%' must start a byte written %XX (hex), in {value!r:.200}"
+    path = value.partition("#")[0].partition("?")[0]
+    last = path.rstrip("/").rpartition("/")[2]
+    if last.count("@") > 1:
+        return (
+            f"not a package URL: more than one '@' after the last '/' in {value!r:.200} "
+            "(the version follows the last '@'; an '@' in the name is written %40)"
+        )
+    if last.endswith("@"):
+        return f"not a package URL: no version after '@' in {value!r:.200}"
     return None
 
 
@@ -261,11 +282,13 @@ def _dependency(value: Any, path: PathKey, check: _Checker) -> None:
     if isinstance(ref, str) and ref and ref not in check.refs:
         check.fail((*path, "ref"), _dangling(ref))
     depends = value.get("dependsOn", [])
-    if not isinstance(depends, list) or not all(isinstance(d, str) and d for d in depends):
+    if not isinstance(depends, list):
         check.fail((*path, "dependsOn"), "expected a list of component refs")
         return
-    for index, target in enumerate(depends):
-        if target not in check.refs:
+    for index, target in enumerate(depends):  # each entry judged, beside any bad one
+        if not isinstance(target, str) or not target:
+            check.fail((*path, "dependsOn", index), f"expected a bom-ref, got {target!r:.60}")
+        elif target not in check.refs:
             check.fail((*path, "dependsOn", index), _dangling(target))
 
 

@@ -81,7 +81,38 @@ def parse_xml(raw: bytes, file: str) -> XmlDocument:
             line=exc.lineno,
             col=exc.offset + 1,
         ) from None
+    except (LookupError, ValueError) as exc:  # Python's codecs, asked for a declared encoding
+        raise _encoding_problem(raw, file, exc) from None
     return XmlDocument(builder.close(), positions, file)
+
+
+_DECLARED_ENCODING = re.compile(
+    rb"""^(?:\xef\xbb\xbf)?<\?xml\s[^>]*?\bencoding\s*=\s*(["'])(.*?)\1""", re.DOTALL
+)
+
+
+def _encoding_problem(raw: bytes, file: str, exc: Exception) -> InputError:
+    """The encoding an XML declaration names, which expat could not take from Python:
+    an unknown name, a multi-byte encoding other than UTF-8 and UTF-16, or a codec
+    that fails. Located at the name in the declaration."""
+    if isinstance(exc, LookupError):
+        why = "no text encoding of that name is known"
+    elif "multi-byte" in str(exc):
+        why = "the XML parser reads no multi-byte encoding but UTF-8 and UTF-16"
+    else:
+        why = f"its decoder fails ({exc})"
+    declared = _DECLARED_ENCODING.match(raw[:1024])
+    if declared is None:  # pragma: no cover - expat asks Python only for a declared name
+        return InputError.at(f"encoding cannot be read: {why}", file, line=1, col=1)
+    start = declared.start(2)
+    name = declared.group(2).decode("ascii", "backslashreplace")
+    return InputError.at(
+        f"the XML declaration names the encoding {name!r:.80}, which cannot be read: {why}; "
+        "save the SBOM as UTF-8",
+        file,
+        line=raw.count(b"\n", 0, start) + 1,
+        col=start - (raw.rfind(b"\n", 0, start) + 1) + 1,
+    )
 
 
 class _RefusedError(Exception):

@@ -222,7 +222,8 @@ def read_directory(
     for relative, entry in _walk(root, file, budget):
         info = entry.stat(follow_symlinks=False)
         if stat.S_ISLNK(info.st_mode):
-            tree.entries[relative] = link_entry(relative, os.readlink(entry.path), file)
+            target = os.readlink(entry.path)
+            tree.entries[relative] = link_entry(relative, target, file, limits.max_path_length)
         elif stat.S_ISREG(info.st_mode):
             budget.size(relative, info.st_size)
             files.append((relative, entry.path))
@@ -321,7 +322,8 @@ def read_archive(path: Path, limits: ArchiveLimits, label: str | None = None) ->
             counter = _Counting(raw)
             content = _Counting(_decompressing(counter, head, stack))
             with tarfile.open(fileobj=content, mode="r|") as archive:  # type: ignore[call-overload]
-                for member in archive:
+                for member in archive:  # header-only members count towards the ratio too
+                    _check_ratio(content.count, counter.count, budget, member.name)
                     _member(archive, member, tree, budget, counter, content)
                 end = archive.offset
             while content.read(BLOCK):  # the rest: end blocks, padding, and any trailing data
@@ -355,7 +357,7 @@ def _member(
     if member.isdir() or not name:
         return
     if member.issym():
-        tree.entries[name] = link_entry(name, member.linkname, file)
+        tree.entries[name] = link_entry(name, member.linkname, file, budget.limits.max_path_length)
     elif member.islnk():
         try:
             target = safe_path(member.linkname, file, budget.limits.max_path_length)
@@ -375,7 +377,8 @@ def _member(
             )
         value = tree.entries[target]
         if value.startswith(SYMLINK):  # a second name for a link: its target, read from here
-            value = link_entry(name, value.removeprefix(SYMLINK), file)
+            target = value.removeprefix(SYMLINK)
+            value = link_entry(name, target, file, budget.limits.max_path_length)
         tree.entries[name] = value
     elif member.isreg():
         budget.size(member.name, member.size)

@@ -24,6 +24,8 @@ from typing import Any
 
 from fiveguard.domain.catalogue import EvidenceRules
 from fiveguard.domain.errors import InputError, Problem
+from fiveguard.evidence.cvss import severity_problem
+from fiveguard.evidence.cyclonedx import purl_problem
 from fiveguard.modelio.jsonsource import JsonLocator, parse_json, read_limited
 from fiveguard.modelio.yamlsource import PathKey, YamlSource, decode, display_name, parse_yaml
 
@@ -114,6 +116,22 @@ class OsvDatabase:
     sha256: str = ""
 
 
+def ecosystem_problem(value: str, known: frozenset[str]) -> str | None:
+    """Why ``value`` names no OSV ecosystem (``NAME`` or ``NAME:RELEASE``); None when it does."""
+    name, colon, release = value.partition(":")
+    if name in known:
+        return f"nothing follows ':' in ecosystem {value!r:.80}" if colon and not release else None
+    spelled = next((k for k in sorted(known) if k.lower() == name.lower()), None)
+    if spelled is not None:
+        return (
+            f"unknown ecosystem {name!r:.60}: names are case-sensitive; did you mean {spelled!r}?"
+        )
+    return (
+        f"unknown ecosystem {name!r:.60}: not one of the {len(known)} the OSV schema defines "
+        "(catalogue evidence_rules.osv_ecosystems lists them; add a newer one there)"
+    )
+
+
 # ---------------------------------------------------------------------------- loading
 
 
@@ -148,7 +166,7 @@ def load_osv_directory(
             raw = read_limited(path, MAX_RECORD_BYTES, file)
             digest.update(path.relative_to(directory).as_posix().encode() + b"\0")
             digest.update(hashlib.sha256(raw).digest())
-            record = parse_osv(raw, file, yaml=path.suffix.lower() != ".json")
+            record = parse_osv(raw, file, rules, yaml=path.suffix.lower() != ".json")
         except InputError as exc:
             problems.extend(exc.problems)
             continue
@@ -160,8 +178,11 @@ def load_osv_directory(
     return database
 
 
-def parse_osv(raw: bytes, file: str, yaml: bool = False) -> OsvRecord | None:
-    """One OSV record (None when withdrawn); InputError with located problems when bad."""
+def parse_osv(raw: bytes, file: str, rules: EvidenceRules, yaml: bool = False) -> OsvRecord | None:
+    """One OSV record (None when withdrawn); InputError with located problems when bad.
+
+    Ecosystems are checked against the catalogue's ``evidence_rules.osv_ecosystems``.
+    """
     text = decode(raw, file)
     locate: Callable[[PathKey, str], Problem]
     if yaml:
@@ -170,7 +191,7 @@ def parse_osv(raw: bytes, file: str, yaml: bool = False) -> OsvRecord | None:
     else:
         data = parse_json(text, file)
         locate = JsonLocator(text, file).problem
-    check = _RecordCheck(locate)
+    check = _RecordCheck(locate, frozenset(rules.osv_ecosystems))
     record = check.record(data, file)
     if check.problems:
         raise InputError(check.problems)
@@ -178,8 +199,11 @@ def parse_osv(raw: bytes, file: str, yaml: bool = False) -> OsvRecord | None:
 
 
 class _RecordCheck:
-    def __init__(self, locate: Callable[[PathKey, str], Problem]) -> None:
+    def __init__(
+        self, locate: Callable[[PathKey, str], Problem], ecosystems: frozenset[str]
+    ) -> None:
         self.locate = locate
+        self.ecosystems = ecosystems
         self.problems: list[Problem] = []
 
     def fail(self, path: PathKey, message: str) -> None:
@@ -251,12 +275,16 @@ class _RecordCheck:
             return ()
         out = []
         for index, entry in enumerate(value):
+            at = (*path, "severity", index)
             if (
                 not isinstance(entry, dict)
                 or not isinstance(entry.get("type"), str)
                 or not isinstance(entry.get("score"), str)
             ):
-                self.fail((*path, "severity", index), "expected {type, score} with text values")
+                self.fail(at, "expected {type, score} with text values")
+                continue
+            if why := severity_problem(entry["type"], entry["score"]):
+                self.fail((*at, "type" if why.startswith("unknown") else "score"), why)
                 continue
             out.append((entry["type"], entry["score"]))
         return tuple(out)
@@ -301,6 +329,7 @@ class _RecordCheck:
                 ecosystem = self.text(package, "ecosystem", (*path, "package"), required=True)
                 name = self.text(package, "name", (*path, "package"), required=True)
                 purl = self.text(package, "purl", (*path, "package"))
+                self.package_names(ecosystem, purl, (*path, "package"))
         ranges_raw = item.get("ranges", [])
         if not isinstance(ranges_raw, list):
             self.fail((*path, "ranges"), "expected a list")
@@ -323,6 +352,12 @@ class _RecordCheck:
             cpes=tuple(cpes or record_cpes),
             rating=rating,
         )
+
+    def package_names(self, ecosystem: str | None, purl: str | None, path: PathKey) -> None:
+        if ecosystem is not None and (why := ecosystem_problem(ecosystem, self.ecosystems)):
+            self.fail((*path, "ecosystem"), why)
+        if purl is not None and (why := purl_problem(purl)):
+            self.fail((*path, "purl"), why)
 
     def range(self, entry: Any, path: PathKey) -> OsvRange | None:
         if not isinstance(entry, dict):

@@ -33,8 +33,17 @@ def safe_path(name: str, file: str, max_length: int) -> str:
     return "/".join(parts)
 
 
-def link_entry(link: str, target: str, file: str) -> str:
-    """The digest stand-in of a symbolic link; refuses targets outside the tree."""
+def link_entry(link: str, target: str, file: str, max_length: int) -> str:
+    """The digest stand-in of a symbolic link; refuses targets outside the tree, and
+    targets longer than a path may be (``max_length``, as for the paths themselves)."""
+    if len(target) > max_length:
+        raise InputError(
+            Problem(
+                Location(file, path=link),
+                f"link target of {len(target):,} characters, more than the limit of "
+                f"{max_length:,} (archive_limits.max_path_length)",
+            )
+        )
     if target.startswith("/") or re.match(r"^[A-Za-z]:[\\/]", target):
         raise InputError(
             Problem(Location(file, path=link), f"link to an absolute path {target!r}: outside")
@@ -50,6 +59,13 @@ def link_entry(link: str, target: str, file: str) -> str:
 MAX_LINK_HOPS = 40
 """Links followed in resolving one path, as Linux's limit; a longer chain is a loop."""
 
+STEPS_PER_CHARACTER = 16
+"""Path components followed in checking all of a tree's links, per character of their
+paths and targets (and at least :data:`MIN_STEPS`). An ordinary link costs a few steps
+per character at most; a tree whose links each pass through long chains of other links
+could otherwise cost up to 41 long targets' worth of steps per link."""
+MIN_STEPS = 1_000_000
+
 
 def check_links(entries: dict[str, str], label: str) -> None:
     """Refuse a symbolic link that leaves the tree once the links on its way are followed.
@@ -64,8 +80,20 @@ def check_links(entries: dict[str, str], label: str) -> None:
         for path, value in entries.items()
         if value.startswith(SYMLINK)
     }
+    tree = _LinkTree(links)
     for path, target in links.items():
-        if _resolves_outside(path, links):
+        try:
+            outside = tree.resolves_outside(path)
+        except _TangledError:
+            raise InputError(
+                Problem(
+                    Location(label, path=path),
+                    f"links too tangled to check: following them took more than "
+                    f"{tree.budget:,} steps ({STEPS_PER_CHARACTER} per character of the "
+                    "links' paths and targets)",
+                )
+            ) from None
+        if outside:
             raise InputError(
                 Problem(
                     Location(label, path=path),
@@ -75,31 +103,66 @@ def check_links(entries: dict[str, str], label: str) -> None:
             )
 
 
-def _resolves_outside(path: str, links: dict[str, str]) -> bool:
-    """Whether ``path``, resolved as a file system resolves it (following ``links``),
-    climbs above the root. A chain longer than :data:`MAX_LINK_HOPS` (a loop) resolves
-    nowhere, so it does not leave the tree."""
-    pending = deque(path.split("/"))
-    resolved: list[str] = []
-    hops = 0
-    while pending:
-        part = pending.popleft()
-        if part in ("", "."):
-            continue
-        if part == "..":
-            if not resolved:
-                return True
-            resolved.pop()
-            continue
-        target = links.get("/".join([*resolved, part]))
-        if target is None:
-            resolved.append(part)
-            continue
-        hops += 1
-        if hops > MAX_LINK_HOPS:
-            return False
-        pending.extendleft(reversed(target.split("/")))
-    return False
+class _TangledError(Exception):
+    """Following the links took more steps than the budget."""
+
+
+class _Node:
+    """A path of the tree on the way to a link: its children by name, and, at a link,
+    its target."""
+
+    __slots__ = ("children", "target")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Node] = {}
+        self.target: str | None = None
+
+
+class _LinkTree:
+    """The links of a tree, by path component, so that resolving a path costs one
+    dictionary lookup per component, however long the path resolved so far."""
+
+    def __init__(self, links: dict[str, str]) -> None:
+        self.root = _Node()
+        text = sum(len(path) + len(target) for path, target in links.items())
+        self.budget = max(MIN_STEPS, STEPS_PER_CHARACTER * text)
+        self.steps = 0
+        for path, target in links.items():
+            node = self.root
+            for part in path.split("/"):
+                node = node.children.setdefault(part, _Node())
+            node.target = target
+
+    def resolves_outside(self, path: str) -> bool:
+        """Whether ``path``, resolved as a file system resolves it (following the links),
+        climbs above the root. A chain longer than :data:`MAX_LINK_HOPS` (a loop)
+        resolves nowhere, so it does not leave the tree."""
+        pending = deque(path.split("/"))
+        # the nodes of the path resolved so far; None once it has left every link's way
+        resolved: list[_Node | None] = [self.root]
+        hops = 0
+        while pending:
+            part = pending.popleft()
+            self.steps += 1
+            if self.steps > self.budget:
+                raise _TangledError
+            if part in ("", "."):
+                continue
+            if part == "..":
+                if len(resolved) == 1:
+                    return True
+                resolved.pop()
+                continue
+            parent = resolved[-1]
+            node = None if parent is None else parent.children.get(part)
+            if node is None or node.target is None:
+                resolved.append(node)
+                continue
+            hops += 1
+            if hops > MAX_LINK_HOPS:
+                return False
+            pending.extendleft(reversed(node.target.split("/")))
+        return False
 
 
 class Budget:

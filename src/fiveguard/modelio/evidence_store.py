@@ -128,7 +128,7 @@ def _read_record(path: Path, problems: list[Problem]) -> StoredRecord | None:
     try:
         record = _EVIDENCE.validate_python(data)
     except ValidationError as exc:
-        problems.extend(problems_from(exc, Evidence, locator.source, ()))
+        problems.extend(problems_from(exc, Evidence, locator, ()))
         return None
     return StoredRecord(record, locator)
 
@@ -140,14 +140,25 @@ def record_json(record: BaseModel) -> str:
 
 
 def write_record(directory: Path, record: BaseModel) -> Path:
-    """Write ``record`` as ``<id>.json`` in ``directory`` (created if needed), atomically."""
+    """Write ``record`` as ``<id>.json`` in ``directory`` (created if needed), atomically.
+
+    A directory that cannot be written (read-only, full, missing permission) is an
+    InputError at the record's file; the earlier record, if any, stays as it was.
+    """
     from fiveguard.modelio.dump import write_text
 
     ident = getattr(record, "id", None)
     if not isinstance(ident, str) or _UNSAFE.search(ident):
         raise ValueError(f"record id {ident!r} cannot name a file")  # a bug, not user input
     target = directory / f"{ident}{RECORD_SUFFIX}"
-    write_text(target, record_json(record))
+    try:
+        write_text(target, record_json(record))
+    except OSError as exc:
+        raise InputError.at(
+            f"cannot record it here: {exc.strerror or exc}; nothing was recorded, and an "
+            "earlier record of it is as it was",
+            display_name(target),
+        ) from None
     return target
 
 

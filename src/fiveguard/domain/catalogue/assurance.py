@@ -78,6 +78,11 @@ class EvidenceRules(Frozen):
         description="Release codenames per distribution (debian: {bullseye: '11'}), so a purl "
         "qualifier distro=bullseye matches OSV's Debian:11.",
     )
+    osv_ecosystems: tuple[Text, ...] = Field(
+        min_length=1,
+        description="Ecosystem names an OSV record's affected package may give (before any "
+        "':RELEASE' suffix), as the OSV schema defines them; case-sensitive.",
+    )
     archive_limits: ArchiveLimits
     max_sbom_bytes: int = Field(gt=0)
     max_osv_records: int = Field(gt=0)
