@@ -22,7 +22,7 @@ def model(
         operators=[operator("a"), operator("b")],
         assets=[{"id": "a.amf", "operator": "a", "kind": "core.amf", "product": "h-amf@1"}],
         sites=[
-            site("a1", "a", "l-gnb@1", population=3000),
+            site("a1", "a", "l-gnb@1", population=3000, requires=("a.amf",)),
             site("b1", "b", "l-gnb@1", population=3000),
         ],
         measures=list(measures),
