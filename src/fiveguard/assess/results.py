@@ -118,11 +118,21 @@ class SupplierAssessment(Result):
 
 
 class Quantity(Result):
-    """How much of the network: assets (rows), radio sites and people served."""
+    """How much of the network: assets (rows), radio sites and the people they serve."""
 
     assets: int
     sites: int
-    population: int
+    population: int = Field(
+        description="Everyone the assets serve themselves, a shared site's people whole, "
+        "whichever operator they subscribe to: all of them depend on its radio."
+    )
+    operator_population: int = Field(
+        description="The violation's operator's part of population: a shared site's people "
+        "split between the operators sharing it by subscribers (rounded). For an exclusion, "
+        "the host's share; for a cap per operator, that operator's share, which is what a "
+        "cap by population counts. Equal to population for assets no other operator shares "
+        "and for national caps."
+    )
 
 
 class Violation(Result):
@@ -147,8 +157,8 @@ class Violation(Result):
         description="People served by radio assets that depend on the violating assets "
         "(themselves included), directly or transitively through requires (any member of "
         "an any: group counts) and managed_by: whose service the violating assets touch, "
-        "whichever operator they subscribe to (quantity.population is the operator's own "
-        "part of shared sites)."
+        "whichever operator they subscribe to (quantity.population: the people the "
+        "violating assets serve themselves)."
     )
     measure: Literal["sites", "population"] | None = None
     share: float | None = Field(default=None, description="For caps: share held (0–1).")
