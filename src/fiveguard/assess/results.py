@@ -462,7 +462,12 @@ class VersionAttention(Result):
 
     product: str = Field(description="PRODUCT@VERSION.")
     supplier: str
-    reasons: tuple[str, ...] = Field(description="Reason keys (see AssuranceSection.reasons).")
+    reasons: tuple[str, ...] = Field(
+        description="Reason keys (see AssuranceSection.reasons), most serious first."
+    )
+    severity: Level = Field(
+        description="Its most serious reason's severity (AssuranceSection.reason_severity)."
+    )
     details: tuple[str, ...] = Field(description="The evidence behind the reasons, in words.")
     deployed_assets: int
     assets_at_risk: int = Field(description="Critical or sensitive assets running it.")
@@ -500,8 +505,12 @@ class AssuranceSection(Result):
     as_of: dt.date
     rule: str = Field(description="When a version needs attention, in words.")
     reasons: dict[str, str] = Field(description="Reason key → what it means.")
+    reason_severity: dict[str, Level] = Field(
+        description="Reason key → how serious it is (catalogue evidence_rules.attention_severity)."
+    )
     versions: tuple[VersionAttention, ...] = Field(
-        description="Deployed versions needing attention, most assets at risk first."
+        description="Deployed versions needing attention: the most serious reason first, "
+        "then most assets at risk, then most assets deployed."
     )
     assets_at_risk: int = Field(description="Critical or sensitive assets on such versions.")
     assets_by_reason: dict[str, int] = Field(

@@ -330,17 +330,20 @@ def _assurance(a: Assessment, limit: int = 8) -> None:
         f"{'runs' if section.assets_at_risk == 1 else 'run'} {'it' if one else 'them'}",
         title_justify="left",
     )
-    for column in ("version", "supplier", "why", "assets at risk"):
+    for column in ("version", "supplier", "severity", "why", "assets at risk"):
         table.add_column(column, overflow="fold", justify="right" if column[0] == "a" else "left")
     for v in section.versions[:limit]:
         table.add_row(
             escape(v.product),
             escape(v.supplier),
+            _level(v.severity.value),
             escape("; ".join(section.reasons.get(r, r) for r in v.reasons)),
             f"{v.assets_at_risk:,}",
         )
-    if len(section.versions) > limit:
-        table.caption = f"… and {len(section.versions) - limit} more (see the report or --json)"
+    more = len(section.versions) - limit
+    table.caption = "most serious reason first, then most assets at risk" + (
+        f"; … and {more} more (see the report or --json)" if more > 0 else ""
+    )
     console.print(table)
 
 
