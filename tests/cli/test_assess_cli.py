@@ -455,6 +455,14 @@ def test_missing_measure_titles_wrap_at_80_columns(monkeypatch: pytest.MonkeyPat
     assert all(len(line) <= 80 for line in out.splitlines())
 
 
+def test_the_missing_measures_table_labels_its_links_editorial() -> None:
+    code, out, err = run("assess", str(EXAMPLE), "--trials", "0")
+    assert code == 0, err
+    table = re.sub(r"[│┃\s]+", " ", out[out.index("Missing measures") :])
+    assert "called for by (editorial default)" in table
+    assert "risk → measure links: editorial default (catalogue risk_measures" in table
+
+
 def test_assess_trials_default_to_the_catalogue_and_stop_at_its_maximum(tmp_path: Path) -> None:
     override = tmp_path / "catalogue.yaml"
     override.write_text("simulation:\n  assess_trials: 80\n  max_trials: 10000\n")

@@ -385,11 +385,22 @@ class ScaleEntry(Result):
     impact: str
 
 
+class MeasureLinks(Result):
+    """Whose links say which measures a risk calls for (the catalogue's risk_measures)."""
+
+    label: str = Field(description="In a few words: 'editorial default' as packaged.")
+    provenance: str = Field(description="Where the links come from, in full.")
+
+
 class Register(Result):
     scale: tuple[ScaleEntry, ...]
     matrix: dict[str, dict[str, str]] = Field(description="likelihood → impact → level.")
     matrix_text: str
     residual_text: str
+    measure_links: MeasureLinks = Field(
+        description="Whose links give each entry's measures (fiveguard's editorial default "
+        "unless a catalogue override replaced them)."
+    )
     entries: tuple[RegisterEntry, ...]
 
 
@@ -414,7 +425,9 @@ class MissingMeasure(Result):
     title: str
     scope: str
     status: str
-    risks: tuple[str, ...]
+    risks: tuple[str, ...] = Field(
+        description="The risks calling for it, by the links of Gaps.measure_links."
+    )
     highest_risk: Level
     highest_residual: Level
 
@@ -449,6 +462,9 @@ class ControlsCompliance(Result):
 class Gaps(Result):
     scopes: tuple[str, ...]
     rows: tuple[GapRow, ...]
+    measure_links: MeasureLinks = Field(
+        description="Whose links say which risks call for each missing measure."
+    )
     missing: tuple[MissingMeasure, ...]
     controls: tuple[ControlsCompliance, ...]
     controls_note: str

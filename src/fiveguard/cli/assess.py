@@ -449,8 +449,9 @@ def _gaps(a: Assessment, limit: int = 8) -> None:
         title=f"Missing measures, highest risks first ({len(missing)} in all)",
         title_justify="left",
     )
-    for column in ("measure", "scope", "status", "called for by", "highest risk"):
-        table.add_column(column, overflow="fold")
+    label = a.gaps.measure_links.label
+    for column in ("measure", "scope", "status", f"called for by ({label})", "highest risk"):
+        table.add_column(escape(column), overflow="fold")
     for m in missing[:limit]:
         table.add_row(
             escape(f"{m.measure} {m.title}"),
@@ -459,6 +460,12 @@ def _gaps(a: Assessment, limit: int = 8) -> None:
             escape(", ".join(m.risks)),
             _level(m.highest_risk.value),
         )
-    if len(missing) > limit:
-        table.caption = f"… and {len(missing) - limit} more (see the report or --json)"
+    table.caption = escape(
+        f"risk → measure links: {label} (catalogue risk_measures; fiveguard catalog risks)"
+        + (
+            f"; … and {len(missing) - limit} more (see the report or --json)"
+            if len(missing) > limit
+            else ""
+        )
+    )
     console.print(table)
