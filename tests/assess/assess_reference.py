@@ -46,10 +46,11 @@ def targeted(asset: Asset, targets: RuleTargets) -> bool:
 
 def reference_exclude(
     model: NetworkModel, assets: Iterable[Asset], rule: ExcludeRule, profile: Profiles
-) -> dict[tuple[str, str, str], tuple[int, int, int]]:
-    """(status, supplier, operator) → (assets, sites, people) breaking an exclude rule."""
+) -> dict[tuple[str, str, str], tuple[int, int, int, float]]:
+    """(status, supplier, operator) → (assets, sites, people, the host's share of the
+    people by :func:`people_shares`) breaking an exclude rule."""
     as_of = model.document.scope.as_of
-    found: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    found: dict[tuple[str, str, str], list[float]] = defaultdict(lambda: [0, 0, 0, 0.0])
     in_force = "violation" if rule.deadline is None or rule.deadline < as_of else "in-transition"
     for asset in assets:
         supplier = supplier_of(model, asset)
@@ -71,7 +72,8 @@ def reference_exclude(
         cell[0] += 1
         cell[1] += asset.sites
         cell[2] += asset.population
-    return {k: (v[0], v[1], v[2]) for k, v in found.items()}
+        cell[3] += asset.population * people_shares(model, asset)[asset.operator]
+    return {k: (int(v[0]), int(v[1]), int(v[2]), v[3]) for k, v in found.items()}
 
 
 def people_shares(model: NetworkModel, asset: Asset) -> dict[str, float]:

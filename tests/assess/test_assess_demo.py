@@ -161,6 +161,28 @@ def test_state_interference_risk_names_core_and_management_path(demo: Assessment
     assert entry(demo, "R5", "xtel").likelihood.computed is Level.LOW
 
 
+def test_exposure_reaches_as_far_as_the_graph_not_the_whole_operator(
+    demo: Assessment, demo_model: NetworkModel, catalogue: Catalogue
+) -> None:
+    # Corvelle (product quality high after its lapsed evidence) runs an element manager of
+    # Xandria Telecom, a critical kind: it manages the sites Corvelle runs, not all of them
+    table = demo_model.table
+    xtel = [o.id for o in demo_model.document.operators].index("xtel")
+    corvelle = [i for i, pv in enumerate(table.product_versions) if pv.startswith("corvelle-gnb@")]
+    rows = (table.operator == xtel) & np.isin(table.product_version, corvelle)
+    reached = int(table.population[rows].sum())
+    r3 = entry(demo, "R3", "xtel")
+    assert r3.impact.facts[0].text.startswith(f"{reached:,} people exposed (18.8%")
+    assert f"{int(table.sites[rows].sum()):,} radio sites of xtel" in r3.impact.facts[0].text
+    assert r3.impact.computed is Level.MEDIUM
+    # Korvath's SMF is required by every radio site Meridian runs: all its people
+    from fiveguard.assess.summary import summarise
+
+    meridian = next(o for o in summarise(demo_model, catalogue).operators if o.id == "meridian")
+    r5 = entry(demo, "R5", "meridian")
+    assert r5.impact.facts[0].text.startswith(f"{meridian.population_served:,} people exposed")
+
+
 def test_analyst_override_is_shown_beside_the_computed_value(demo: Assessment) -> None:
     r8 = entry(demo, "R8", "national")
     # the override changes something: the demo would show an analyst who changed nothing

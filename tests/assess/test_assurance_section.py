@@ -24,6 +24,7 @@ from assess_builders import build, operator, product, run, site, supplier
 
 from fiveguard.assess.assurance_section import assurance_headline
 from fiveguard.assess.results import Assessment, AssuranceSection
+from fiveguard.domain.base import Level
 
 
 def certificate(ident: str, products: list[str]) -> dict[str, Any]:
@@ -81,16 +82,72 @@ def section(result: Assessment) -> AssuranceSection:
     return result.assurance
 
 
-def test_versions_needing_attention_most_assets_at_risk_first(section: AssuranceSection) -> None:
+def test_versions_needing_attention_most_serious_reason_first(section: AssuranceSection) -> None:
+    # an open high finding ranks above a missing evaluation, though fewer assets run it
     assert [
-        (v.product, v.reasons, v.deployed_assets, v.assets_at_risk) for v in section.versions
+        (v.product, v.reasons, v.severity, v.deployed_assets, v.assets_at_risk)
+        for v in section.versions
     ] == [
-        ("x-gnb@1", ("no-valid-evaluation",), 4, 3),
-        ("x-amf@1", ("open-findings",), 2, 2),
+        ("x-amf@1", ("open-findings",), Level.HIGH, 2, 2),
+        ("x-gnb@1", ("no-valid-evaluation",), Level.LOW, 4, 3),
     ]
-    amf = section.versions[1]
+    amf = section.versions[0]
     assert amf.details == ("open findings: find-amf",)
-    assert section.versions[0].details == ("no valid evaluation or certificate (none recorded)",)
+    assert section.versions[1].details == ("no valid evaluation or certificate (none recorded)",)
+    assert section.reason_severity["no-valid-evaluation"] is Level.LOW
+    assert "most serious reason" in section.rule
+
+
+def evaluation(ident: str, product_ref: str, result: str) -> dict[str, Any]:
+    return {
+        "id": ident,
+        "type": "evaluation",
+        "title": "NESAS",
+        "scheme": "GSMA NESAS",
+        "products": [product_ref],
+        "result": result,
+        "date": "2026-01-15",
+    }
+
+
+def test_a_failed_evaluation_is_said_and_ranked_with_open_findings() -> None:
+    """y-gnb 1 has no evaluation at all and runs three sensitive sites; y-gnb 2 failed
+    its evaluation and runs one; y-gnb 3 failed one but holds a valid certificate."""
+    model = build(
+        suppliers=[supplier("y")],
+        products=[product("y-gnb", "y", "ran.gnb", ["1", "2", "3"])],
+        operators=[operator("a")],
+        sites=[
+            *(site(f"a{i}", "a", "y-gnb@1", sensitive=True) for i in range(3)),
+            site("b", "a", "y-gnb@2", sensitive=True),
+            site("c", "a", "y-gnb@3", sensitive=True),
+        ],
+        evidence=[
+            evaluation("ev-fail-2", "y-gnb@2", "fail"),
+            evaluation("ev-fail-3", "y-gnb@3", "fail"),
+            certificate("cert-3", ["y-gnb@3"]),
+        ],
+    )
+    result = run(model, whatif=False)
+    section = result.assurance
+    assert [(v.product, v.reasons, v.severity, v.assets_at_risk) for v in section.versions] == [
+        ("y-gnb@2", ("failed-evaluation",), Level.HIGH, 1),
+        ("y-gnb@3", ("failed-evaluation",), Level.HIGH, 1),
+        ("y-gnb@1", ("no-valid-evaluation",), Level.LOW, 3),
+    ]
+    assert section.reasons["failed-evaluation"] == "failed evaluation"
+    assert section.versions[0].details == (
+        "failed evaluation: ev-fail-2 (no valid evaluation or certificate)",
+    )
+    assert section.versions[1].details == ("failed evaluation: ev-fail-3 (valid besides: cert-3)",)
+    assert section.assets_by_reason == {"failed-evaluation": 2, "no-valid-evaluation": 3}
+    # the summary names each failed version; the unevaluated one is counted in one line
+    assert assurance_headline(section) == [
+        "y-gnb@2 (y) needs attention — failed evaluation: 1 critical or sensitive asset runs it",
+        "y-gnb@3 (y) needs attention — failed evaluation: 1 critical or sensitive asset runs it",
+        "1 more deployed version has no valid evaluation or certificate; 3 critical or "
+        "sensitive assets run it",
+    ]
 
 
 def test_assets_at_risk_are_counted_once_and_per_reason(section: AssuranceSection) -> None:

@@ -50,7 +50,9 @@ def assert_agree(model: NetworkModel, catalogue: Catalogue) -> dict[str, Any]:
             "failed-equivalence": "equivalence-failed" in mine,
             "vulnerable-components": any(k.startswith("vulnerable-component-") for k in mine),
             "end-of-support": "component-end-of-support" in mine,
-            "no-valid-evaluation": not (mine & VALID),
+            "failed-evaluation": "evaluation-failed" in mine,
+            # a failed evaluation is its own reason, not a mere absence of evaluation
+            "no-valid-evaluation": not (mine & VALID) and "evaluation-failed" not in mine,
         }
         for reason, signalled in pairs.items():
             assert (reason in reasons) == signalled, (version, reason, sorted(mine))
@@ -150,6 +152,28 @@ def test_evaluation_validity_is_judged_alike(record: dict[str, Any], state: str)
         "not-yet-valid": "evaluation-not-yet-valid",
     }[state]
     assert kind in seen["kinds"]["x-gnb@1"]
+
+
+def test_a_failed_evaluation_is_its_own_reason_and_raises_alike() -> None:
+    failed = {**evaluation("ev-fail", "2026-01-01"), "result": "fail"}
+    seen = assert_agree(model([failed]), default_catalogue())
+    v = seen["versions"]["x-gnb@1"]
+    assert v.failed_evaluations == ("ev-fail",) and v.reasons == ("failed-evaluation",)
+    assert "evaluation-failed" in seen["kinds"]["x-gnb@1"]
+    # a later pass does not erase the failure: both readings still report it
+    passed = evaluation("ev-pass", "2026-03-01")
+    seen = assert_agree(model([failed, passed]), default_catalogue())
+    assert seen["versions"]["x-gnb@1"].reasons == ("failed-evaluation",)
+
+
+def test_every_reason_has_a_severity_in_the_catalogue() -> None:
+    from fiveguard.domain.catalogue import ATTENTION_REASONS
+    from fiveguard.evidence.assurance import REASONS
+
+    assert tuple(REASONS) == ATTENTION_REASONS
+    assert set(default_catalogue().evidence_rules.attention_severity) == set(REASONS)
+    with pytest.raises(ValueError, match="attention_severity lacks failed-evaluation"):
+        with_rules(attention_severity={"open-findings": "high"})
 
 
 def with_rules(**changes: Any) -> Catalogue:

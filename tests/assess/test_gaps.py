@@ -22,7 +22,7 @@ def model(
         operators=[operator("a"), operator("b")],
         assets=[{"id": "a.amf", "operator": "a", "kind": "core.amf", "product": "h-amf@1"}],
         sites=[
-            site("a1", "a", "l-gnb@1", population=3000),
+            site("a1", "a", "l-gnb@1", population=3000, requires=("a.amf",)),
             site("b1", "b", "l-gnb@1", population=3000),
         ],
         measures=list(measures),
@@ -135,3 +135,17 @@ def test_an_operator_record_of_a_national_measure_is_checked_for_that_operator()
     [line] = [m for m in r4.measures if m.measure == "SM05"]
     assert (line.status, line.source) == ("not-started", "operator")
     assert ("SM05", "b") in {(m.measure, m.scope) for m in result.gaps.missing}
+
+
+def test_the_risk_to_measure_links_are_labelled_where_they_are_used() -> None:
+    """The links come from the catalogue's risk_measures, fiveguard's editorial default:
+    wherever the assessment says a risk calls for a measure, it says whose links those are."""
+    from fiveguard.catalog import default_catalogue
+
+    links = default_catalogue().risk_measures
+    result = run(model())
+    for part in (result.gaps.measure_links, result.risk_register.measure_links):
+        assert (part.label, part.provenance) == (links.label, links.provenance)
+        assert part.label == "editorial default"
+    [first, *_] = [f for f in result.summary.findings if f.section == "gaps"]
+    assert "(risk → measure links: editorial default;" in first.text

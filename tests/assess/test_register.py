@@ -330,6 +330,52 @@ def test_exposed_population_is_everyone_served_when_a_critical_asset_is_touched(
     assert level is Level.MEDIUM and facts[0].startswith("1,200 people exposed")
 
 
+def test_exposed_population_is_the_reach_of_the_suppliers_assets_not_everyone() -> None:
+    """h's element manager (a critical kind) manages one of a's four sites and h's SMF is
+    required by two others; a's fourth site neither runs on, is managed through nor
+    depends on anything of h's. Exposed: the three sites h's assets reach, not all four."""
+    model = network(
+        products=[
+            product("h-ems", "h", "mgmt.ems"),
+            product("h-smf", "h", "core.smf"),
+            product("l-ems", "l", "mgmt.ems"),
+            product("l-gnb", "l", "ran.gnb"),
+        ],
+        assets=[
+            {"id": "a.ems-h", "operator": "a", "kind": "mgmt.ems", "product": "h-ems@1"},
+            {"id": "a.ems-l", "operator": "a", "kind": "mgmt.ems", "product": "l-ems@1"},
+            {"id": "a.smf", "operator": "a", "kind": "core.smf", "product": "h-smf@1"},
+        ],
+        sites=[
+            site("a1", "a", "l-gnb@1", population=300, managed_by="a.ems-h"),
+            site("a2", "a", "l-gnb@1", population=500, requires=("a.smf",)),
+            site("a3", "a", "l-gnb@1", population=700, requires=("a.smf",)),
+            site("a4", "a", "l-gnb@1", population=2000, managed_by="a.ems-l"),
+        ],
+    )
+    level, facts = apply(
+        model, 0, rule="exposed-population", basis="profile", medium_at=0.1, high_at=0.25
+    )
+    # 300 + 500 + 700 = 1,500 of 10,000: medium; everyone a serves (3,500) would be high
+    assert level is Level.MEDIUM
+    assert facts[0].startswith("1,500 people exposed (15.0% of the population)")
+    assert "3 radio sites of a" in facts[0] and "(h)" in facts[0]
+    assert "everyone" not in facts[0]
+    # only the manager, on one site: 300 people, low
+    managed_only = network(
+        products=[product("h-ems", "h", "mgmt.ems"), product("l-gnb", "l", "ran.gnb")],
+        assets=[{"id": "a.ems-h", "operator": "a", "kind": "mgmt.ems", "product": "h-ems@1"}],
+        sites=[
+            site("a1", "a", "l-gnb@1", population=300, managed_by="a.ems-h"),
+            site("a2", "a", "l-gnb@1", population=3200),
+        ],
+    )
+    level, facts = apply(
+        managed_only, 0, rule="exposed-population", basis="profile", medium_at=0.1, high_at=0.25
+    )
+    assert level is Level.LOW and facts[0].startswith("300 people exposed (3.0%")
+
+
 def test_largest_supplier_population_pooled_nationally() -> None:
     level, facts = apply(
         network(), None, rule="largest-supplier-population", medium_at=0.1, high_at=0.25
@@ -458,7 +504,8 @@ def test_unknown_product_quality_counts_at_its_highest_level_for_likelihood_and_
     texts = [f.text for f in r3.impact.facts]
     assert texts[0].startswith("2,000 people exposed (20.0% of the population)")
     assert (
-        "2,000 of the people a serves are on radio sites run or managed by suppliers " in texts[1]
+        "2,000 of the people a serves are on radio sites that run on, are managed through "
+        "or depend on assets of suppliers " in texts[1]
     )
     assert "whose product quality is unknown (u)" in texts[1]
 

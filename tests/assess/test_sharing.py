@@ -125,9 +125,23 @@ def test_the_cap_is_evaluated_for_the_guests_users(result: Assessment) -> None:
     assert "2 radio sites of them are h's, shared with g" in guest.explanation
     people = caps[("cap-population-operator", "g")]
     assert (people.share, people.total, people.excess) == (pytest.approx(2 / 3), 600, 190)
-    assert people.quantity.population == 400  # g's share of s1 and s2
+    # everyone s1 and s2 serve, and g's share of them: what the cap counts
+    assert (people.quantity.population, people.quantity.operator_population) == (1600, 400)
     national = caps[("cap-sites-national", None)]
     assert (national.share, national.total, national.excess) == (0.4, 5, 1)  # ⌈2 − 1.75⌉
+
+
+def test_an_exclusion_counts_everyone_on_the_shared_sites_and_names_the_hosts_share(
+    model: NetworkModel,
+) -> None:
+    """Every user of s1 and s2 depends on k's radio, whichever network they subscribe to:
+    the exclusion's population is all 1,600 of them; h's share (3/4) is named apart."""
+    rule = {"rule": "exclude", "id": "ran", "text": "t", "targets": {"domains": ["ran"]}}
+    [v] = run(model, {"rules": [rule]}).violations.violations
+    assert (v.operator, v.quantity.sites) == ("h", 2)
+    assert (v.quantity.population, v.quantity.operator_population) == (1600, 1200)
+    assert v.people_depending == 1600
+    assert "2 radio sites serving 1,600 people" in v.explanation
 
 
 def test_state_interference_reaches_the_guest(result: Assessment) -> None:

@@ -133,6 +133,7 @@ def test_links_are_presented_as_editorial_not_official(cat: Catalogue) -> None:
     assert "editorial" in provenance
     assert "not" in provenance and "annex 1" in provenance
     assert "edit" in provenance
+    assert cat.risk_measures.label == "editorial default"  # shown beside "called for by"
 
 
 def test_supplier_factors_match_the_profile_fields(cat: Catalogue) -> None:

@@ -134,6 +134,26 @@ def test_the_terminal_shows_the_assurance_section_the_json_holds() -> None:
         assert f"│ {v['product']} " in table, v["product"]
 
 
+def test_the_assurance_table_ranks_the_severity_of_the_reason_before_asset_counts(
+    tmp_path: Path,
+) -> None:
+    code, out, err = run("demo", "--json", "--out", str(tmp_path / "d"))
+    assert code == 0, err
+    versions = json.loads(out)["assurance"]["versions"]
+    rank = {"low": 1, "medium": 2, "high": 3}
+    assert [rank[v["severity"]] for v in versions] == sorted(
+        (rank[v["severity"]] for v in versions), reverse=True
+    )
+    code, out, err = run("demo", "--out", str(tmp_path / "t"))
+    table = out[out.index("Assurance:") : out.index("Policy UK-2020-01")]
+    rows = [line.split("│") for line in table.splitlines() if line.startswith("│ ")]
+    first = [cells for cells in rows if cells[1].strip()]  # a row's first line names it
+    # an open high finding and a failed equivalence are never below "not evaluated" rows
+    assert [c[1].strip() for c in first[:3]] == [v["product"] for v in versions[:3]]
+    assert first[0][1].strip() == "korvath-gnb@9.0" and first[0][3].strip() == "high"
+    assert "most serious reason first, then most assets at risk" in re.sub(r"\s+", " ", table)
+
+
 def test_a_bad_model_is_exit_2(tmp_path: Path) -> None:
     bad = tmp_path / "model.yaml"
     bad.write_text(
@@ -433,6 +453,14 @@ def test_missing_measure_titles_wrap_at_80_columns(monkeypatch: pytest.MonkeyPat
     missing = len(json.loads(document)["gaps"]["missing"])
     assert missing > 8 and f"… and {missing - 8} more (see the report or --json)" in table
     assert all(len(line) <= 80 for line in out.splitlines())
+
+
+def test_the_missing_measures_table_labels_its_links_editorial() -> None:
+    code, out, err = run("assess", str(EXAMPLE), "--trials", "0")
+    assert code == 0, err
+    table = re.sub(r"[│┃\s]+", " ", out[out.index("Missing measures") :])
+    assert "called for by (editorial default)" in table
+    assert "risk → measure links: editorial default (catalogue risk_measures" in table
 
 
 def test_assess_trials_default_to_the_catalogue_and_stop_at_its_maximum(tmp_path: Path) -> None:

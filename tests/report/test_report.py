@@ -220,6 +220,25 @@ def test_the_assurance_section_has_its_menu_entry_and_lists_what_needs_attention
     assert "Site rows (from site files), counted" in text
 
 
+def test_the_risk_to_measure_links_are_labelled_editorial_in_the_report(html: str) -> None:
+    gaps = html[html.index('id="gaps"') :]
+    assert "called for by (editorial default)" in gaps
+    assert "Editorial default of fiveguard, not an official table" in gaps
+    register = html[html.index('id="register"') : html.index('id="gaps"')]
+    assert "measures called for (editorial default)" in register
+
+
+def test_the_assurance_table_lists_the_most_serious_reasons_first(html: str) -> None:
+    # Korvath's gNB 9.0 (open high finding, failed equivalence) runs fewer critical or
+    # sensitive assets than Corvelle's gNB 21.3 (no valid evaluation), yet comes first
+    section = html[html.index('id="assurance"') : html.index('id="violations"')]
+    assert section.index("korvath-gnb@9.0") < section.index("corvelle-gnb@21.3")
+    assert "Listed by the most serious reason first" in section
+    assert "failed evaluation high" in section and "no valid evaluation or certificate low" in (
+        section
+    )
+
+
 def test_a_group_without_attributed_supplier_is_drawn_as_such(catalogue: Catalogue) -> None:
     from fiveguard.assess.results import ShareTable
     from fiveguard.report.charts import share_bars

@@ -22,6 +22,7 @@ from fiveguard.evidence.assurance import (
     REASONS,
     VersionAssurance,
     assess_assurance_versions,
+    attention_severity,
     criticality_of,
     deployed_versions,
     rows_at_risk,
@@ -30,13 +31,15 @@ from fiveguard.evidence.assurance import (
 SAMPLE = 5
 RULE = (
     "A deployed product version needs attention when, on the assessment date, it has open "
-    "findings of an alert severity (evidence_rules.finding_alert_severities), no valid "
-    "evaluation or certificate (an evaluation without valid_until counts for "
-    "evidence_rules.evaluation_valid_days from its date), vulnerable components in its "
-    "latest scan (at or above evidence_rules.vulnerable_min_severity), components past end "
-    "of support, or a failed latest binary-equivalence check (below "
-    "evidence_rules.equivalence_min_ratio). Assets at risk are those of a critical or "
-    "sensitive kind, or at a sensitive site, running such a version."
+    "findings of an alert severity (evidence_rules.finding_alert_severities), a failed "
+    "evaluation, or else no valid evaluation or certificate (an evaluation without "
+    "valid_until counts for evidence_rules.evaluation_valid_days from its date), "
+    "vulnerable components in its latest scan (at or above "
+    "evidence_rules.vulnerable_min_severity), components past end of support, or a failed "
+    "latest binary-equivalence check (below evidence_rules.equivalence_min_ratio). Assets "
+    "at risk are those of a critical or sensitive kind, or at a sensitive site, running "
+    "such a version. Versions are listed by their most serious reason "
+    "(evidence_rules.attention_severity), then by assets at risk."
 )
 
 
@@ -51,12 +54,14 @@ def assurance_section(prep: Prepared) -> AssuranceSection:
         table.product_version[rows], minlength=len(table.product_versions)
     )
     index = {pv: i for i, pv in enumerate(table.product_versions)}
+    rules = catalogue.evidence_rules
     attention = sorted(
         (
             VersionAttention(
                 product=v.product,
                 supplier=v.supplier,
                 reasons=v.reasons,
+                severity=attention_severity(v.reasons, rules),
                 details=_details(v),
                 deployed_assets=v.deployed_assets,
                 assets_at_risk=int(at_risk_per_version[index[v.product]]),
@@ -64,7 +69,8 @@ def assurance_section(prep: Prepared) -> AssuranceSection:
             for v in versions
             if v.reasons
         ),
-        key=lambda v: (-v.assets_at_risk, -v.deployed_assets, v.product),
+        # a failed evaluation or an open high finding never sits below "not evaluated"
+        key=lambda v: (-v.severity.rank, -v.assets_at_risk, -v.deployed_assets, v.product),
     )
     by_reason = {key: 0 for key in REASONS}
     for v in attention:
@@ -76,6 +82,7 @@ def assurance_section(prep: Prepared) -> AssuranceSection:
         as_of=prep.as_of,
         rule=RULE,
         reasons=dict(REASONS),
+        reason_severity={key: attention_severity((key,), rules) for key in REASONS},
         versions=tuple(attention),
         assets_at_risk=int(rows.size),
         assets_by_reason={k: n for k, n in by_reason.items() if n},
@@ -88,12 +95,22 @@ def _details(v: VersionAssurance) -> tuple[str, ...]:
     details = []
     if v.open_findings:
         details.append("open findings: " + ", ".join(v.open_findings))
+    valid = [*v.valid_evaluations, *v.valid_certificates]
+    lapsed = [*v.expired_evaluations, *v.expired_certificates]
+    later = f"; not yet valid: {', '.join(v.not_yet_valid)}" if v.not_yet_valid else ""
+    if "failed-evaluation" in v.reasons:
+        besides = (
+            f"valid besides: {', '.join(valid)}"
+            if valid
+            else "no valid evaluation or certificate"
+            + (f"; expired: {', '.join(lapsed)}" if lapsed else "")
+        )
+        details.append(f"failed evaluation: {', '.join(v.failed_evaluations)} ({besides}){later}")
     if "no-valid-evaluation" in v.reasons:
-        lapsed = [*v.expired_evaluations, *v.expired_certificates, *v.failed_evaluations]
         details.append(
             "no valid evaluation or certificate"
-            + (f" (expired or failed: {', '.join(lapsed)})" if lapsed else " (none recorded)")
-            + (f"; not yet valid: {', '.join(v.not_yet_valid)}" if v.not_yet_valid else "")
+            + (f" (expired: {', '.join(lapsed)})" if lapsed else " (none recorded)")
+            + later
         )
     if v.vulnerable_components:
         details.append(f"vulnerable components ({v.scan}): " + "; ".join(v.vulnerable_components))

@@ -137,12 +137,14 @@ def _register_findings(
 
 
 def _gap_findings(gaps: Gaps) -> Iterator[Finding]:
+    label = gaps.measure_links.label
     for m in gaps.missing[:MAX_MISSING_SHOWN]:
         yield Finding(
             section="gaps",
             severity=m.highest_risk,
             text=f"{m.measure} ({m.title}) is {m.status} for {m.scope}; called for by "
-            f"{', '.join(m.risks)} (highest risk {m.highest_risk.value})",
+            f"{', '.join(m.risks)} (risk → measure links: {label}; highest risk "
+            f"{m.highest_risk.value})",
             refs=(m.measure, m.scope),
         )
 

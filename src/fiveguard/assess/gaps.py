@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fiveguard.assess.context import NATIONAL, Prepared, plural
-from fiveguard.assess.measures import DONE, MeasureBook
+from fiveguard.assess.measures import DONE, MeasureBook, measure_links
 from fiveguard.assess.results import (
     ControlDomainLine,
     ControlsCompliance,
@@ -96,6 +96,7 @@ def build_gaps(prep: Prepared, book: MeasureBook, register: Register) -> Gaps:
     return Gaps(
         scopes=scopes,
         rows=tuple(rows),
+        measure_links=measure_links(catalogue),
         missing=tuple(missing),
         controls=controls,
         controls_note=note,

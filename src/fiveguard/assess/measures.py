@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from fiveguard.assess.context import NATIONAL
+from fiveguard.assess.results import MeasureLinks
+from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.model import NetworkModel
 from fiveguard.domain.network import MeasureRecord, MeasureStatus
 
@@ -80,3 +82,10 @@ class MeasureBook:
         weakest = min(statuses, key=lambda s: PROGRESS[s])
         evidence = tuple(e for r in per_operator if r is not None for e in r.evidence)
         return ResolvedStatus(weakest, "operators", evidence)
+
+
+def measure_links(catalogue: Catalogue) -> MeasureLinks:
+    """Whose links say which measures each risk calls for (the catalogue's
+    ``risk_measures``), for every part of the result that says a risk calls for one."""
+    links = catalogue.risk_measures
+    return MeasureLinks(label=links.label, provenance=links.provenance)

@@ -9,7 +9,7 @@ lower the likelihood by the catalogue's residual rule; impact is unchanged.
 
 from __future__ import annotations
 
-from fiveguard.assess.measures import MeasureBook
+from fiveguard.assess.measures import MeasureBook, measure_links
 from fiveguard.assess.profiles import level_of
 from fiveguard.assess.register_rules import RULES, Measured, RuleContext
 from fiveguard.assess.results import (
@@ -60,6 +60,7 @@ def build_register(ctx: RuleContext) -> Register:
         },
         matrix_text=rules.matrix.text,
         residual_text=rules.residual.text,
+        measure_links=measure_links(catalogue),
         entries=tuple(entries),
     )
 

@@ -419,33 +419,56 @@ def population_share(ctx: RuleContext, spec: LevelRule, scope: int | None) -> Me
 
 
 def exposed_population(ctx: RuleContext, spec: LevelRule, scope: int | None) -> Measured:
+    """People on the radio sites within reach of the flagged suppliers' assets: the radio
+    they run, and every radio site managed through or depending on an asset they run,
+    directly or transitively (``requires`` and ``managed_by``), as a violation's
+    ``people_depending`` counts them — not everyone the scope serves."""
     prep = ctx.prep
     rows = ctx.rows(scope)
     basis = ctx.basis(spec.basis)
-    touched = rows & (ctx.of_suppliers(basis.possible) | ctx.under(basis))
-    if (touched & prep.critical).any():
-        exposed = _served(ctx, scope, rows)
-        named = _names(list(ctx.sample(touched & prep.critical)))
-        how = (
-            f"{basis.words} run or manage critical assets ({named}), so everyone "
-            f"{ctx.whose(scope)} serves is exposed" + _sharing_words(ctx, scope, rows)
-        )
-    else:
-        exposed = _served(ctx, scope, touched)
-        how = (
-            f"people of the radio sites of {ctx.whose(scope)} that {basis.words} run or manage"
-            + _sharing_words(ctx, scope, touched)
-        )
+    reached = rows & prep.radio & ctx.reach(basis.possible)
+    exposed = _served(ctx, scope, reached)
     share = exposed / prep.national_population if prep.national_population else 0.0
+    named = ctx.supplier_names(basis.possible & _reaching(ctx, basis.possible, reached))
+    critical = ctx.sample(rows & prep.critical & ctx.of_suppliers(basis.possible))
     facts = [
         Fact(
-            text=f"{_people(exposed)} exposed ({share:.1%} of the population): {how} ({_pct(spec)})"
+            text=f"{_people(exposed)} exposed ({share:.1%} of the population): "
+            + _reach_words(ctx, scope, basis.words, named, reached)
+            + (f"; critical assets they run there: {', '.join(critical)}" if critical else "")
+            + f" ({_pct(spec)})",
+            refs=(*named, *critical),
         )
     ]
-    unknown = basis.unknown
-    if unknown.any():
+    if basis.unknown.any():
         facts.extend(_unknown_exposure(ctx, scope, basis, rows))
     return by_threshold(share, spec), facts
+
+
+def _reaching(ctx: RuleContext, flags: np.ndarray, reached: np.ndarray) -> np.ndarray:
+    """Per supplier: flagged, and some of ``reached`` is within reach of its assets."""
+    out = np.zeros(ctx.prep.n_suppliers, dtype=bool)
+    for s in np.flatnonzero(flags).tolist():
+        out[s] = bool((reached & ctx.reach_of(s)).any())
+    return out
+
+
+def _reach_words(
+    ctx: RuleContext, scope: int | None, words: str, names: list[str], reached: np.ndarray
+) -> str:
+    """Which radio sites of the scope the suppliers' assets reach, and how."""
+    whose = ctx.whose(scope)
+    if not reached.any():
+        return (
+            f"no radio site of {whose} runs on, is managed through or depends on an asset of "
+            f"{words}"
+        )
+    sites = int(ctx.prep.table.sites[reached].sum())
+    return (
+        f"the people of {plural(sites, 'radio site')} of {whose} that run on, are managed "
+        f"through or depend on assets of {words} ({', '.join(names)}), directly or "
+        "transitively through requires and managed_by" + _sharing_words(ctx, scope, reached)
+    )
 
 
 def _unknown_exposure(
@@ -454,35 +477,19 @@ def _unknown_exposure(
     """What suppliers of unknown level add to an exposure: named, never taken as low."""
     prep = ctx.prep
     unknown = basis.unknown
-    touched = rows & (ctx.of_suppliers(unknown) | ctx.under(_only(basis, unknown)))
-    names = [
-        prep.supplier_ids[s]
-        for s in np.flatnonzero(unknown).tolist()
-        if (rows & (prep.supplier == s)).any()
-    ]
-    if not touched.any() or not names:
+    reached = rows & prep.radio & ctx.reach(unknown)
+    names = ctx.supplier_names(unknown & _reaching(ctx, unknown, reached))
+    if not reached.any() or not names:
         return []
-    whose = ctx.whose(scope)
-    why = f"counted as exposed, since it could be high; score the {basis.name} to know"
-    critical = touched & prep.critical
-    if critical.any():
-        text = (
-            f"suppliers whose {basis.name} is unknown ({', '.join(names)}) run or manage "
-            f"critical assets of {whose} ({_names(list(ctx.sample(critical)))}): everyone "
-            f"{whose} serves is {why}"
+    return [
+        Fact(
+            text=f"{_served(ctx, scope, reached):,.0f} of the people {ctx.whose(scope)} "
+            f"serves are on radio sites that run on, are managed through or depend on assets "
+            f"of suppliers whose {basis.name} is unknown ({', '.join(names)}): counted as "
+            f"exposed, since it could be high; score the {basis.name} to know",
+            refs=tuple(names),
         )
-    else:
-        text = (
-            f"{_served(ctx, scope, touched):,.0f} of the people {whose} serves are on "
-            f"radio sites run or managed by suppliers whose {basis.name} is unknown "
-            f"({', '.join(names)}): {why}"
-        )
-    return [Fact(text=text, refs=tuple(names))]
-
-
-def _only(basis: Basis, flags: np.ndarray) -> Basis:
-    """A basis flagging exactly ``flags`` (for the management paths of some suppliers)."""
-    return Basis(f"{basis.name}/unknown", certain=flags, possible=flags, words=basis.words)
+    ]
 
 
 def largest_supplier_population(ctx: RuleContext, spec: LevelRule, scope: int | None) -> Measured:

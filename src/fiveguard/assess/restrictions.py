@@ -15,6 +15,11 @@ is a *violation*.
   shared site a whole site of each, its people split by subscribers); nationally each
   asset once. Exclusions are reported for the asset's own operator (its host).
 
+A violation's ``quantity.population`` is everyone the breaking assets serve, a shared
+site's people whole (all of them depend on its radio, whichever network they subscribe
+to); ``quantity.operator_population`` is the violation's operator's part of them, split by
+subscribers: the host's share for an exclusion, the operator's share a cap counts.
+
 Every violation also gives ``people_depending``: the people served by radio assets that
 depend on the breaking assets (themselves included), through ``requires`` and
 ``managed_by``, transitively — a core function breaking a rule touches every user whose
@@ -178,6 +183,7 @@ def _grouped(
             assets=int(group.size),
             sites=int(table.sites[group].sum()),
             population=int(table.population[group].sum()),
+            operator_population=round(float(prep.people(key % n_ops)[group].sum())),
         )
         depending = people_depending(prep, group)
         yield Violation(
@@ -366,7 +372,7 @@ def _cap_violation(
             f"; {plural(int(table.sites[rows[guest]].sum()), 'radio site')} of them are "
             f"{hosts}'s, shared with {operator}"
         )
-    people = round(float((table.population[rows] * entries.people_share[chosen]).sum()))
+    operator_people = round(float((table.population[rows] * entries.people_share[chosen]).sum()))
     return Violation(
         rule=rule.id,
         rule_text=rule.text,
@@ -380,7 +386,8 @@ def _cap_violation(
         quantity=Quantity(
             assets=int(rows.size),
             sites=int(table.sites[rows].sum()),
-            population=people,
+            population=int(table.population[rows].sum()),
+            operator_population=operator_people,
         ),
         people_depending=people_depending(prep, rows),
         measure=rule.measure,

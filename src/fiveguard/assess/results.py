@@ -118,11 +118,21 @@ class SupplierAssessment(Result):
 
 
 class Quantity(Result):
-    """How much of the network: assets (rows), radio sites and people served."""
+    """How much of the network: assets (rows), radio sites and the people they serve."""
 
     assets: int
     sites: int
-    population: int
+    population: int = Field(
+        description="Everyone the assets serve themselves, a shared site's people whole, "
+        "whichever operator they subscribe to: all of them depend on its radio."
+    )
+    operator_population: int = Field(
+        description="The violation's operator's part of population: a shared site's people "
+        "split between the operators sharing it by subscribers (rounded). For an exclusion, "
+        "the host's share; for a cap per operator, that operator's share, which is what a "
+        "cap by population counts. Equal to population for assets no other operator shares "
+        "and for national caps."
+    )
 
 
 class Violation(Result):
@@ -147,8 +157,8 @@ class Violation(Result):
         description="People served by radio assets that depend on the violating assets "
         "(themselves included), directly or transitively through requires (any member of "
         "an any: group counts) and managed_by: whose service the violating assets touch, "
-        "whichever operator they subscribe to (quantity.population is the operator's own "
-        "part of shared sites)."
+        "whichever operator they subscribe to (quantity.population: the people the "
+        "violating assets serve themselves)."
     )
     measure: Literal["sites", "population"] | None = None
     share: float | None = Field(default=None, description="For caps: share held (0–1).")
@@ -375,11 +385,22 @@ class ScaleEntry(Result):
     impact: str
 
 
+class MeasureLinks(Result):
+    """Whose links say which measures a risk calls for (the catalogue's risk_measures)."""
+
+    label: str = Field(description="In a few words: 'editorial default' as packaged.")
+    provenance: str = Field(description="Where the links come from, in full.")
+
+
 class Register(Result):
     scale: tuple[ScaleEntry, ...]
     matrix: dict[str, dict[str, str]] = Field(description="likelihood → impact → level.")
     matrix_text: str
     residual_text: str
+    measure_links: MeasureLinks = Field(
+        description="Whose links give each entry's measures (fiveguard's editorial default "
+        "unless a catalogue override replaced them)."
+    )
     entries: tuple[RegisterEntry, ...]
 
 
@@ -404,7 +425,9 @@ class MissingMeasure(Result):
     title: str
     scope: str
     status: str
-    risks: tuple[str, ...]
+    risks: tuple[str, ...] = Field(
+        description="The risks calling for it, by the links of Gaps.measure_links."
+    )
     highest_risk: Level
     highest_residual: Level
 
@@ -439,6 +462,9 @@ class ControlsCompliance(Result):
 class Gaps(Result):
     scopes: tuple[str, ...]
     rows: tuple[GapRow, ...]
+    measure_links: MeasureLinks = Field(
+        description="Whose links say which risks call for each missing measure."
+    )
     missing: tuple[MissingMeasure, ...]
     controls: tuple[ControlsCompliance, ...]
     controls_note: str
@@ -452,7 +478,12 @@ class VersionAttention(Result):
 
     product: str = Field(description="PRODUCT@VERSION.")
     supplier: str
-    reasons: tuple[str, ...] = Field(description="Reason keys (see AssuranceSection.reasons).")
+    reasons: tuple[str, ...] = Field(
+        description="Reason keys (see AssuranceSection.reasons), most serious first."
+    )
+    severity: Level = Field(
+        description="Its most serious reason's severity (AssuranceSection.reason_severity)."
+    )
     details: tuple[str, ...] = Field(description="The evidence behind the reasons, in words.")
     deployed_assets: int
     assets_at_risk: int = Field(description="Critical or sensitive assets running it.")
@@ -490,8 +521,12 @@ class AssuranceSection(Result):
     as_of: dt.date
     rule: str = Field(description="When a version needs attention, in words.")
     reasons: dict[str, str] = Field(description="Reason key → what it means.")
+    reason_severity: dict[str, Level] = Field(
+        description="Reason key → how serious it is (catalogue evidence_rules.attention_severity)."
+    )
     versions: tuple[VersionAttention, ...] = Field(
-        description="Deployed versions needing attention, most assets at risk first."
+        description="Deployed versions needing attention: the most serious reason first, "
+        "then most assets at risk, then most assets deployed."
     )
     assets_at_risk: int = Field(description="Critical or sensitive assets on such versions.")
     assets_by_reason: dict[str, int] = Field(

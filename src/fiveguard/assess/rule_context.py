@@ -17,7 +17,14 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-from fiveguard.assess.context import NATIONAL, BoolArray, FloatArray, Prepared, managed_via
+from fiveguard.assess.context import (
+    NATIONAL,
+    BoolArray,
+    FloatArray,
+    Prepared,
+    dependents,
+    managed_via,
+)
 from fiveguard.assess.measures import MeasureBook
 from fiveguard.assess.profiles import SupplierLevels
 from fiveguard.assess.results import AssuranceSignal, Diversity, SupplierAssessment
@@ -62,6 +69,7 @@ class RuleContext:
         default_factory=dict, repr=False
     )
     _managed: dict[str, BoolArray] = field(default_factory=dict, repr=False)
+    _reach: dict[int, BoolArray] = field(default_factory=dict, repr=False)
 
     def rows(self, scope: int | None) -> BoolArray:
         """Rows of a scope: an operator's view (own and shared-in assets), or every row."""
@@ -128,6 +136,23 @@ class RuleContext:
             flags = basis.possible if possible else basis.certain
             self._managed[key] = managed_via(self.prep, self.of_suppliers(flags))
         return self._managed[key]
+
+    def reach_of(self, supplier: int) -> BoolArray:
+        """Rows within reach of the assets ``supplier`` runs: those assets and every row
+        depending on them, directly or transitively, through ``requires`` (any member of an
+        ``any:`` group counts) and ``managed_by`` — what ``people_depending`` of a
+        violation counts. Computed once per supplier."""
+        cached = self._reach.get(supplier)
+        if cached is None:
+            cached = self._reach[supplier] = dependents(self.prep, self.prep.supplier == supplier)
+        return cached
+
+    def reach(self, flags: SupplierFlags) -> BoolArray:
+        """Rows within reach (:meth:`reach_of`) of any flagged supplier's assets."""
+        result = np.zeros(len(self.prep.table), dtype=bool)
+        for s in np.flatnonzero(flags).tolist():
+            result |= self.reach_of(s)
+        return result
 
     def short_autonomy(self, hours: float) -> tuple[BoolArray, BoolArray]:
         """Radio rows below ``hours`` of autonomy (none recorded counts as short), and

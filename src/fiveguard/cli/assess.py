@@ -330,17 +330,20 @@ def _assurance(a: Assessment, limit: int = 8) -> None:
         f"{'runs' if section.assets_at_risk == 1 else 'run'} {'it' if one else 'them'}",
         title_justify="left",
     )
-    for column in ("version", "supplier", "why", "assets at risk"):
+    for column in ("version", "supplier", "severity", "why", "assets at risk"):
         table.add_column(column, overflow="fold", justify="right" if column[0] == "a" else "left")
     for v in section.versions[:limit]:
         table.add_row(
             escape(v.product),
             escape(v.supplier),
+            _level(v.severity.value),
             escape("; ".join(section.reasons.get(r, r) for r in v.reasons)),
             f"{v.assets_at_risk:,}",
         )
-    if len(section.versions) > limit:
-        table.caption = f"… and {len(section.versions) - limit} more (see the report or --json)"
+    more = len(section.versions) - limit
+    table.caption = "most serious reason first, then most assets at risk" + (
+        f"; … and {more} more (see the report or --json)" if more > 0 else ""
+    )
     console.print(table)
 
 
@@ -446,8 +449,9 @@ def _gaps(a: Assessment, limit: int = 8) -> None:
         title=f"Missing measures, highest risks first ({len(missing)} in all)",
         title_justify="left",
     )
-    for column in ("measure", "scope", "status", "called for by", "highest risk"):
-        table.add_column(column, overflow="fold")
+    label = a.gaps.measure_links.label
+    for column in ("measure", "scope", "status", f"called for by ({label})", "highest risk"):
+        table.add_column(escape(column), overflow="fold")
     for m in missing[:limit]:
         table.add_row(
             escape(f"{m.measure} {m.title}"),
@@ -456,6 +460,12 @@ def _gaps(a: Assessment, limit: int = 8) -> None:
             escape(", ".join(m.risks)),
             _level(m.highest_risk.value),
         )
-    if len(missing) > limit:
-        table.caption = f"… and {len(missing) - limit} more (see the report or --json)"
+    table.caption = escape(
+        f"risk → measure links: {label} (catalogue risk_measures; fiveguard catalog risks)"
+        + (
+            f"; … and {len(missing) - limit} more (see the report or --json)"
+            if len(missing) > limit
+            else ""
+        )
+    )
     console.print(table)

@@ -464,8 +464,9 @@ def assurance(
 ) -> None:
     """Product versions needing attention, and the critical or sensitive assets running them.
 
-    A version needs attention with open critical/high findings, no valid evaluation or
-    certificate, vulnerable or unsupported components, or failed binary equivalence.
+    A version needs attention with open critical/high findings, a failed evaluation, no
+    valid evaluation or certificate, vulnerable or unsupported components, or failed
+    binary equivalence.
     Deployed versions (some asset runs them) are listed as `fiveguard assess` lists them;
     versions the model declares but no asset runs are listed apart.
 

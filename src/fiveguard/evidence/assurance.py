@@ -2,12 +2,14 @@
 critical or sensitive assets run a version that needs attention.
 
 A product version needs attention when, at the model's date (``scope.as_of``), it has any
-of: an open finding of a severity the catalogue lists (``finding_alert_severities``); no
-valid evaluation or certificate; a vulnerable component (an unsuppressed match at or
-above ``vulnerable_min_severity`` in its latest vulnerability scan); a component past end
-of support; a failed binary-equivalence check (latest check below
-``equivalence_min_ratio``). Critical assets are those whose kind the catalogue rates
-critical or sensitive; sensitive ones sit at sensitive sites. Pure: no file, no clock.
+of: an open finding of a severity the catalogue lists (``finding_alert_severities``); a
+failed evaluation; otherwise, no valid evaluation or certificate; a vulnerable component
+(an unsuppressed match at or above ``vulnerable_min_severity`` in its latest
+vulnerability scan); a component past end of support; a failed binary-equivalence check
+(latest check below ``equivalence_min_ratio``). Each reason has a severity in the
+catalogue (``attention_severity``); a version lists its reasons most serious first.
+Critical assets are those whose kind the catalogue rates critical or sensitive;
+sensitive ones sit at sensitive sites. Pure: no file, no clock.
 
 The judgements — is an evaluation or a certificate valid on a date, which finding alerts,
 which check or scan is a version's latest, which components are vulnerable — are the
@@ -29,7 +31,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field
 
-from fiveguard.domain.base import split_product_ref
+from fiveguard.domain.base import Level, split_product_ref
 from fiveguard.domain.catalogue import Catalogue, Criticality, EvidenceRules
 from fiveguard.domain.evidence import (
     AssuranceStatement,
@@ -129,11 +131,22 @@ def past_end_of_support(scan: VulnerabilityScan, as_of: dt.date) -> list[EndOfSu
 
 REASONS = {
     "open-findings": "open critical or high findings",
-    "no-valid-evaluation": "no valid evaluation or certificate",
+    "failed-evaluation": "failed evaluation",
+    "failed-equivalence": "failed binary equivalence",
     "vulnerable-components": "vulnerable components",
     "end-of-support": "components past end of support",
-    "failed-equivalence": "failed binary equivalence",
+    "no-valid-evaluation": "no valid evaluation or certificate",
 }
+"""Why a version needs attention, in words; the keys are the catalogue's
+``evidence_rules.attention_severity`` keys. A failed evaluation is its own reason, never
+read as a mere absence of evaluation."""
+
+
+def attention_severity(reasons: Iterable[str], rules: EvidenceRules) -> Level:
+    """The most serious of ``reasons`` by ``attention_severity`` (low when none)."""
+    severity: dict[str, Level] = {key: level for key, level in rules.attention_severity.items()}
+    levels = [severity[r] for r in reasons]
+    return max(levels, key=lambda level: level.rank, default=Level.LOW)
 
 
 class _Result(BaseModel):
@@ -259,14 +272,19 @@ def version_assurance(
     reasons = []
     if fields["open_findings"]:
         reasons.append("open-findings")
-    if not fields["valid_evaluations"] and not fields["valid_certificates"]:
+    if fields["failed_evaluations"]:
+        # a failure is evidence against the version, whatever else is valid: never read
+        # as a mere absence of evaluation
+        reasons.append("failed-evaluation")
+    elif not fields["valid_evaluations"] and not fields["valid_certificates"]:
         reasons.append("no-valid-evaluation")
+    if check is not None and equivalence_failed(check, rules):
+        reasons.append("failed-equivalence")
     if fields["vulnerable_components"]:
         reasons.append("vulnerable-components")
     if fields["end_of_support"]:
         reasons.append("end-of-support")
-    if check is not None and equivalence_failed(check, rules):
-        reasons.append("failed-equivalence")
+    reasons.sort(key=lambda r: -attention_severity((r,), rules).rank)
     return VersionAssurance(
         product=product,
         supplier=supplier,

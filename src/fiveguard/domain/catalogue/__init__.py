@@ -37,7 +37,9 @@ from fiveguard.domain.catalogue.assessment import (
     SignalKind,
 )
 from fiveguard.domain.catalogue.assurance import (
+    ATTENTION_REASONS,
     ArchiveLimits,
+    AttentionReason,
     CvssBand,
     EndOfSupportEntry,
     EvidenceRules,
@@ -90,6 +92,7 @@ from fiveguard.domain.catalogue.simulation import (
 
 __all__ = [
     "ASSURANCE_SIGNAL_KINDS",
+    "ATTENTION_REASONS",
     "MANAGEMENT_DOMAINS",
     "RISK_RULE_PARAMETERS",
     "ArchiveLimits",
@@ -97,6 +100,7 @@ __all__ = [
     "AssetFailureParameters",
     "AssetKind",
     "AssuranceSignalRules",
+    "AttentionReason",
     "CapRule",
     "Catalogue",
     "CommonModeRule",

@@ -8,11 +8,23 @@ reading safe.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal, get_args
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
-from fiveguard.domain.base import Frozen, Identifier, Text
+from fiveguard.domain.base import Frozen, Identifier, Level, Text
 from fiveguard.domain.evidence import Severity, VexState
+
+AttentionReason = Literal[
+    "open-findings",
+    "failed-evaluation",
+    "failed-equivalence",
+    "vulnerable-components",
+    "end-of-support",
+    "no-valid-evaluation",
+]
+ATTENTION_REASONS: tuple[str, ...] = get_args(AttentionReason)
+"""Why a product version needs attention (``fiveguard.evidence.assurance.REASONS``)."""
 
 
 class CvssBand(Frozen):
@@ -86,3 +98,14 @@ class EvidenceRules(Frozen):
     archive_limits: ArchiveLimits
     max_sbom_bytes: int = Field(gt=0)
     max_osv_records: int = Field(gt=0)
+    attention_severity: dict[AttentionReason, Level] = Field(
+        description="How serious each reason a product version needs attention is: the "
+        "assessment lists versions by their most serious reason, then by assets at risk."
+    )
+
+    @model_validator(mode="after")
+    def _every_attention_reason(self) -> EvidenceRules:
+        missing = [r for r in ATTENTION_REASONS if r not in self.attention_severity]
+        if missing:
+            raise ValueError(f"attention_severity lacks {', '.join(missing)}")
+        return self

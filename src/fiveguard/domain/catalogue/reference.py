@@ -87,6 +87,10 @@ class Measure(Frozen):
 class RiskMeasureLinks(Frozen):
     """Which measures each risk calls for. fiveguard's editorial default, editable."""
 
+    label: Text = Field(
+        description="A few words saying whose links these are, shown wherever the "
+        "assessment says a risk calls for a measure ('editorial default')."
+    )
     provenance: Text
     links: dict[Identifier, tuple[Identifier, ...]]
 
