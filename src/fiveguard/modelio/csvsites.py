@@ -31,7 +31,7 @@ from fiveguard.domain.sites import SiteTable
 from fiveguard.modelio.csvsites_cells import COLUMNS, REQUIRED, SPECS
 from fiveguard.modelio.csvsites_cells import parse_requires as _requires  # noqa: F401 (benchmarks)
 from fiveguard.modelio.csvsites_columns import CategoricalBuilder, assemble_table, check_header
-from fiveguard.modelio.csvsites_locate import SiteFileLocator, open_text
+from fiveguard.modelio.csvsites_locate import SiteFileLocator, open_binary, open_text
 from fiveguard.modelio.csvsites_write import write_sites
 
 __all__ = [
@@ -82,23 +82,18 @@ def read_sites(path: Path, file: str) -> tuple[SiteTable, list[Problem], SiteFil
     """
     problems: list[Problem] = []
     try:
-        simple = not _has_quotes(path)
-        with open_text(path) as handle:
+        simple = not _has_quotes(path, file)
+        with open_text(path, file) as handle:
             return _read(path, file, handle, problems, simple)
-    except FileNotFoundError:
-        raise InputError.at("site file not found", file) from None
-    except IsADirectoryError:
-        raise InputError.at("is a directory, expected a CSV file", file) from None
     except UnicodeDecodeError:
         raise InputError.at("not valid UTF-8 text (expected a UTF-8 CSV file)", file) from None
     except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
         raise InputError.at(f"cannot read site file: {exc}", file) from None
 
 
-def _has_quotes(path: Path) -> bool:
+def _has_quotes(path: Path, file: str) -> bool:
     """Whether a quote appears anywhere: without one, every record is one line."""
-    opener: Any = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rb") as raw:
+    with open_binary(path, file) as raw:
         while block := raw.read(1 << 22):
             if b'"' in block:
                 return True

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import gzip
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import BinaryIO, TextIO, cast
 
 import numpy as np
 
 from fiveguard.domain.errors import Location
+from fiveguard.modelio.files import open_regular
 
 
 @dataclass
@@ -25,7 +28,8 @@ class SiteFileLocator:
 
     @cached_property
     def _raw_lines(self) -> list[str]:
-        return open_text(self.path).read().splitlines()
+        with open_text(self.path, self.file) as text:
+            return text.read().splitlines()
 
     def line_of(self, row: int) -> int:
         return int(self.lines[row]) if row < len(self.lines) else row + 2
@@ -61,8 +65,23 @@ class SiteFileLocator:
         return offset + 2 if index == target else None
 
 
-def open_text(path: Path) -> io.TextIOBase:
-    """A site file opened as text, decompressed if its name ends in ``.gz``."""
-    if path.suffix == ".gz":
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8-sig", newline="")
-    return open(path, encoding="utf-8-sig", newline="")
+@contextmanager
+def open_binary(path: Path, file: str) -> Iterator[BinaryIO]:
+    """A site file's bytes, decompressed if its name ends in ``.gz``; only a regular
+    file is opened (a pipe or a device is refused)."""
+    with open_regular(path, file, kind="site file") as raw:
+        if path.suffix != ".gz":
+            yield raw
+            return
+        with gzip.GzipFile(fileobj=raw, mode="rb") as unpacked:
+            yield cast(BinaryIO, unpacked)
+
+
+@contextmanager
+def open_text(path: Path, file: str) -> Iterator[TextIO]:
+    """A site file opened as UTF-8 text (see :func:`open_binary`)."""
+    with (
+        open_binary(path, file) as raw,
+        io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text,
+    ):
+        yield text

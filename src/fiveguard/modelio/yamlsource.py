@@ -25,6 +25,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from fiveguard.domain.errors import InputError, Location, Problem, dotted
+from fiveguard.modelio.files import read_regular
 
 PathKey = tuple[str | int, ...]
 
@@ -117,17 +118,10 @@ def display_name(path: Path) -> str:
 
 
 def read_text(path: Path, file: str | None = None) -> str:
-    """Read a UTF-8 text file, turning OS and decoding errors into located problems."""
+    """Read a UTF-8 text file, turning OS and decoding errors into located problems;
+    only a regular file is read (a pipe or a device is refused, see :mod:`.files`)."""
     name = file or display_name(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError.at("file not found", name) from None
-    except IsADirectoryError:
-        raise InputError.at("is a directory, expected a file", name) from None
-    except OSError as exc:
-        raise InputError.at(f"cannot read: {exc.strerror}", name) from None
-    return decode(raw, name)
+    return decode(read_regular(path, name), name)
 
 
 def decode(raw: bytes, file: str) -> str:
