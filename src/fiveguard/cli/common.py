@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from fiveguard.cli.app import settings
+from fiveguard.cli.app import err_console, settings
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.errors import COMMAND_LINE, InputError
 from fiveguard.domain.model import NetworkModel
@@ -27,7 +27,10 @@ def model(ctx: typer.Context, path: Path) -> tuple[NetworkModel, Catalogue]:
     from fiveguard.modelio.load import load_model
 
     cat = catalogue(ctx)
-    return load_model(path, cat), cat
+    loaded = load_model(path, cat)
+    for note in loaded.notes:
+        err_console.print(f"note: {note}", markup=False, soft_wrap=True)
+    return loaded, cat
 
 
 def trials(given: int | None, default: int, cat: Catalogue) -> int:

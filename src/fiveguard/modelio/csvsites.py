@@ -30,7 +30,8 @@ from fiveguard.domain.errors import InputError, Location, Problem
 from fiveguard.domain.sites import SiteTable
 from fiveguard.modelio.csvsites_cells import COLUMNS, REQUIRED, SPECS
 from fiveguard.modelio.csvsites_cells import parse_requires as _requires  # noqa: F401 (benchmarks)
-from fiveguard.modelio.csvsites_columns import CategoricalBuilder, assemble_table, check_header
+from fiveguard.modelio.csvsites_columns import CategoricalBuilder, assemble_table
+from fiveguard.modelio.csvsites_header import SHOWN_NAMES, check_header
 from fiveguard.modelio.csvsites_locate import SiteFileLocator, open_binary, open_text
 from fiveguard.modelio.csvsites_write import write_sites
 
@@ -108,13 +109,14 @@ def _read(
     reader = csv.reader(handle, strict=True)
     header, locator = _read_header(reader, path, file, problems)
     width = len(header)
+    read = [name if name in SPECS else None for name in header]  # None: ignored
     builders = {
         name: CategoricalBuilder(SPECS[name])
-        for name in header
-        if SPECS[name].kind in ("categorical", "bool")
+        for name in read
+        if name is not None and SPECS[name].kind in ("categorical", "bool")
     }
     numeric_chunks: dict[str, list[Sequence[str]]] = {
-        name: [] for name in header if SPECS[name].kind in ("int", "float")
+        name: [] for name in read if name is not None and SPECS[name].kind in ("int", "float")
     }
     misfits = _Misfits(header)
     ids: list[str] = []
@@ -125,7 +127,9 @@ def _read(
         start = len(ids)
         starts.append(start)
         line_parts.append(lines)
-        for name, values in zip(header, columns, strict=True):
+        for name, values in zip(read, columns, strict=True):
+            if name is None:
+                continue
             if name == "id":
                 ids.extend(values)
             elif name in builders:
@@ -284,7 +288,7 @@ class _Misfits:
                 message += (
                     f": the last column ({lacking[0]}) has no value"
                     if len(lacking) == 1
-                    else f": the last {len(lacking)} columns ({', '.join(lacking)}) have no value"
+                    else f": the last {len(lacking):,} columns ({_names(lacking)}) have no value"
                 ) + "; an empty value still needs its comma"
             else:
                 extra = fields - width
@@ -297,3 +301,9 @@ class _Misfits:
                 message += f" ({count:,} rows, on lines {', '.join(map(str, lines))}{more})"
             out.append(Problem(Location(file, lines[0], 1, None), message))
         return out
+
+
+def _names(names: Sequence[str]) -> str:
+    """Column names for a message, the first few of a long list."""
+    shown = ", ".join(names[:SHOWN_NAMES])
+    return shown + (f", … ({len(names) - SHOWN_NAMES:,} more)" if len(names) > SHOWN_NAMES else "")

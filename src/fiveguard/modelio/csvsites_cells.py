@@ -39,6 +39,8 @@ COLUMNS = (
     "managed_by",
     "shared_with",
     "installed",
+    "latitude",
+    "longitude",
 )
 
 _TRUE = frozenset({"true", "yes", "1", "y"})
@@ -136,7 +138,11 @@ SPECS: dict[str, ColumnSpec] = {
     "managed_by": ColumnSpec("managed_by", "categorical", _optional_identifier),
     "shared_with": ColumnSpec("shared_with", "categorical", _id_list),
     "installed": ColumnSpec("installed", "categorical", _date),
+    "latitude": ColumnSpec("latitude", "float"),
+    "longitude": ColumnSpec("longitude", "float"),
 }
+COORDINATE_RANGES = {"latitude": 90.0, "longitude": 180.0}
+"""Decimal degrees (WGS 84, as GPS and maps give them): at most this far from zero."""
 
 
 def parse_number(spec: ColumnSpec, value: str) -> float:
