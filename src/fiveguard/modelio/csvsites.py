@@ -34,6 +34,7 @@ from fiveguard.modelio.csvsites_columns import CategoricalBuilder, assemble_tabl
 from fiveguard.modelio.csvsites_header import SHOWN_NAMES, check_header
 from fiveguard.modelio.csvsites_locate import SiteFileLocator, open_binary, open_text
 from fiveguard.modelio.csvsites_write import write_sites
+from fiveguard.modelio.encoding import NOT_UTF8, first_bad_utf8
 
 __all__ = [
     "BLOCK_CHARS",
@@ -87,9 +88,19 @@ def read_sites(path: Path, file: str) -> tuple[SiteTable, list[Problem], SiteFil
         with open_text(path, file) as handle:
             return _read(path, file, handle, problems, simple)
     except UnicodeDecodeError:
-        raise InputError.at("not valid UTF-8 text (expected a UTF-8 CSV file)", file) from None
+        raise _not_utf8(path, file) from None
     except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
         raise InputError.at(f"cannot read site file: {exc}", file) from None
+
+
+def _not_utf8(path: Path, file: str) -> InputError:
+    """The problem of a site file that is not UTF-8, at its first bad byte."""
+    with open_binary(path, file) as raw:
+        found = first_bad_utf8(raw)
+    if found is None:  # pragma: no cover - the text reader found one
+        return InputError.at(NOT_UTF8, file)
+    line, col, message = found
+    return InputError.at(message, file, line=line, col=col)
 
 
 def _has_quotes(path: Path, file: str) -> bool:

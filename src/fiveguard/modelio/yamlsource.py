@@ -25,6 +25,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from fiveguard.domain.errors import InputError, Location, Problem, dotted
+from fiveguard.modelio.encoding import not_utf8_message, position
 from fiveguard.modelio.files import read_regular
 
 PathKey = tuple[str | int, ...]
@@ -129,11 +130,8 @@ def decode(raw: bytes, file: str) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise InputError.at(
-            "not valid UTF-8 text (expected a UTF-8 encoded file)", file, line=line, col=col
-        ) from None
+        line, col = position(raw, exc.start)
+        raise InputError.at(not_utf8_message(raw, exc.start), file, line=line, col=col) from None
 
 
 def read_yaml(path: Path, file: str | None = None) -> YamlSource:
