@@ -54,11 +54,16 @@ app = typer.Typer(
 )
 
 
-class Settings:
-    """Options given before the command, shared by every command."""
+CATALOG_VARIABLE = "FIVEGUARD_CATALOG"
 
-    def __init__(self, catalog: Path | None = None) -> None:
+
+class Settings:
+    """Options given before the command, shared by every command. ``catalog_from_env``:
+    the catalogue file was named by :data:`CATALOG_VARIABLE`, not on the command line."""
+
+    def __init__(self, catalog: Path | None = None, catalog_from_env: bool = False) -> None:
         self.catalog = catalog
+        self.catalog_from_env = catalog_from_env
 
 
 def _version(value: bool) -> None:
@@ -74,9 +79,8 @@ def root(
         Path | None,
         typer.Option(
             "--catalog",
-            envvar="FIVEGUARD_CATALOG",
+            envvar=CATALOG_VARIABLE,
             help="A catalogue file of your own, merged over the packaged catalogue.",
-            dir_okay=False,
         ),
     ] = None,
     version: Annotated[
@@ -88,7 +92,9 @@ def root(
 
     Example: `fiveguard validate national.yaml`
     """
-    ctx.obj = Settings(catalog=catalog)
+    source = ctx.get_parameter_source("catalog")
+    from_env = source is not None and source.name == "ENVIRONMENT"
+    ctx.obj = Settings(catalog=catalog, catalog_from_env=from_env)
 
 
 def settings(ctx: typer.Context) -> Settings:
