@@ -17,6 +17,7 @@ import numpy as np
 
 from fiveguard.domain.base import ID_MAX_LENGTH, ID_RE, PRODUCT_REF_PATTERN
 from fiveguard.domain.network import AnyOf
+from fiveguard.modelio.hints import number_hint
 
 PRODUCT_RE = re.compile(PRODUCT_REF_PATTERN[1:-1])
 LIST_SEPARATOR = ";"
@@ -154,14 +155,16 @@ def parse_number(spec: ColumnSpec, value: str) -> float:
         try:
             number = float(text)
         except ValueError:
-            raise BadCellError(f"expected a number, got {value!r}") from None
+            hint = number_hint(value, whole=False)
+            raise BadCellError(f"expected a number, got {value!r}{hint}") from None
         if not np.isfinite(number):
             raise BadCellError(f"expected a finite number, got {value!r}")
         return number
     try:
         number = int(text)
     except ValueError:
-        raise BadCellError(f"expected a whole number, got {value!r}") from None
+        hint = number_hint(value, whole=True)
+        raise BadCellError(f"expected a whole number, got {value!r}{hint}") from None
     if abs(number) > np.iinfo(np.int64).max:
         raise BadCellError(f"number is absurdly large: {value!r}")
     return number
