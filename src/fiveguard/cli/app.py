@@ -7,14 +7,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from typer.core import TyperGroup
 
 from fiveguard import __version__
+from fiveguard.cli.terminal import TerminalConsole, escape_controls
 from fiveguard.domain.errors import InputError
 
-console = Console(highlight=False, emoji=False)
-err_console = Console(stderr=True, highlight=False, emoji=False)
+console = TerminalConsole(highlight=False, emoji=False)
+err_console = TerminalConsole(stderr=True, highlight=False, emoji=False)
 
 EXIT_BAD_INPUT = 2
 MAX_PROBLEMS_SHOWN = 200
@@ -24,7 +24,8 @@ def report_problems(exc: InputError) -> None:
     """Print every problem, one per line, as FILE:LINE:COL: path: message."""
     problems = exc.problems
     for problem in problems[:MAX_PROBLEMS_SHOWN]:
-        err_console.print(str(problem), markup=False, soft_wrap=True)
+        line = escape_controls(str(problem), one_line=True)
+        err_console.print(line, markup=False, soft_wrap=True)
     if len(problems) > MAX_PROBLEMS_SHOWN:
         err_console.print(f"… and {len(problems) - MAX_PROBLEMS_SHOWN} more problems", markup=False)
     noun = "problem" if len(problems) == 1 else "problems"

@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 
 from fiveguard.cli.app import CATALOG_VARIABLE, err_console, settings
+from fiveguard.cli.terminal import escape_controls
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.errors import COMMAND_LINE, InputError, Location, Problem
 from fiveguard.domain.model import NetworkModel
@@ -45,7 +46,9 @@ def model(ctx: typer.Context, path: Path) -> tuple[NetworkModel, Catalogue]:
     cat = catalogue(ctx)
     loaded = load_model(path, cat)
     for note in loaded.notes:
-        err_console.print(f"note: {note}", markup=False, soft_wrap=True)
+        err_console.print(
+            f"note: {escape_controls(str(note), one_line=True)}", markup=False, soft_wrap=True
+        )
     return loaded, cat
 
 
