@@ -93,9 +93,9 @@ def test_a_slip_for_a_known_column_is_an_error_naming_it(
     write_model, model_problems, written: str, meant: str
 ) -> None:
     found = model_problems(write_model(csv_text=with_columns(written, "1", "2")))
+    why = "" if written == "sensitve" else " (column names are lower case, with '_' between words)"
     assert found[-1] == (
-        f"sites.csv:1:64: {written}: unknown column {written!r}; did you mean {meant!r}? "
-        "(column names are written in lower case, as in docs/model-format.md)"
+        f"sites.csv:1:64: {written}: unknown column {written!r}; did you mean {meant!r}?{why}"
     )
 
 
@@ -105,8 +105,8 @@ def test_a_slip_for_a_required_column_is_not_also_reported_missing(
     text = BASE_CSV.replace("id,operator,", "ID,operator,", 1)
     assert model_problems(write_model(csv_text=text)) == [
         "model.yaml:18:8: sites[0]: cannot use site file 'sites.csv'",
-        "sites.csv:1:1: ID: unknown column 'ID'; did you mean 'id'? (column names are written "
-        "in lower case, as in docs/model-format.md)",
+        "sites.csv:1:1: ID: unknown column 'ID'; did you mean 'id'? (column names are lower "
+        "case, with '_' between words)",
     ]
 
 

@@ -53,13 +53,10 @@ def check_header(header: Sequence[str], locator: SiteFileLocator, problems: list
             ignored.append(index)
             continue
         slips.add(slip)
-        problems.append(
-            Problem(
-                _at(locator, index, name),
-                f"unknown column {name!r}; did you mean {slip!r}? (column names are written "
-                "in lower case, as in docs/model-format.md)",
-            )
-        )
+        message = f"unknown column {name!r}; did you mean {slip!r}?"
+        if slip == _normalised(name):
+            message += " (column names are lower case, with '_' between words)"
+        problems.append(Problem(_at(locator, index, name), message))
     for name, indexes in repeats.items():
         times = "twice" if len(indexes) == 1 else f"{len(indexes) + 1:,} times"
         problems.append(
@@ -87,13 +84,17 @@ def near_column(name: str, present: set[str]) -> str | None:
     """
     if not name or len(name) > _LONGEST_SLIP:
         return None
-    low = name.strip().lower().replace(" ", "_").replace("-", "_")
+    low = _normalised(name)
     candidate = low if low in SPECS else None
     if candidate is None and len(low) >= _SHORTEST_TYPO:
         candidate = next(
             (_ONE_LETTER_OFF[v] for v in _without_one_letter(low) if v in _ONE_LETTER_OFF), None
         )
     return candidate if candidate is not None and candidate not in present else None
+
+
+def _normalised(name: str) -> str:
+    return name.strip().lower().replace(" ", "_").replace("-", "_")
 
 
 def _without_one_letter(word: str) -> list[str]:
