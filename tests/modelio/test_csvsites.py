@@ -61,7 +61,7 @@ def test_fast_path_equals_csv_parser(tmp_path_factory, rows, blank_every, crlf, 
 def _read(path: Path, simple: bool, block: int):
     """Read with the fast path on or off (``_has_quotes`` decides which path runs)."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(csvsites, "_has_quotes", lambda _path: not simple)
+        patch.setattr(csvsites, "_has_quotes", lambda _path, _file: not simple)
         patch.setattr(csvsites, "BLOCK_CHARS", block)
         try:
             table, problems, _ = read_sites(path, "s.csv")

@@ -44,7 +44,8 @@ def test_a_policy_file_reports_an_impossible_date_with_the_rest(tmp_path: Path) 
     assert problems(info) == [
         "policy.yaml:9:15: rules[0].deadline: not a valid date: '2027-31-12' (month must be in "
         "1..12)",
-        "policy.yaml:14:16: rules[1].max_share: expected a number ≤ 1.0, got 35",
+        "policy.yaml:14:16: rules[1].max_share: expected a number ≤ 1.0, got 35; did you mean "
+        "0.35? (a share is a fraction of 1: 35 % is 0.35)",
     ]
 
 

@@ -219,7 +219,7 @@ def test_unknown_country_code(write_model, model_problems: Problems) -> None:
     text = BASE_YAML.replace("headquarters: SE", "headquarters: UK")
     assert only(model_problems(write_model(text))) == (
         "model.yaml:7:49: suppliers[0].headquarters: unknown country code 'UK' "
-        "(expected ISO 3166-1 alpha-2)"
+        "(expected ISO 3166-1 alpha-2); did you mean 'GB', the ISO 3166-1 code of United Kingdom?"
     )
 
 
@@ -381,7 +381,7 @@ def test_a_duplicate_key_is_reported_with_every_other_problem(
     ).replace("headquarters: SE", "headquarters: UK")
     assert model_problems(write_model(text)) == [
         "model.yaml:7:49: suppliers[0].headquarters: unknown country code 'UK' "
-        "(expected ISO 3166-1 alpha-2)",
+        "(expected ISO 3166-1 alpha-2); did you mean 'GB', the ISO 3166-1 code of United Kingdom?",
         "model.yaml:15:49: assets[0].kind: duplicate key 'kind': given already on line 15; "
         "write each key once",
     ]

@@ -504,6 +504,11 @@ def _country_checks(cat: Catalogue) -> Iterator[Check]:
     for index, code in enumerate(cat.countries.eu_members):
         if code not in cat.countries.names:
             yield [("countries", "eu_members", index)], f"EU member {code!r} has no name"
+    for alias, meant in cat.countries.aliases.items():
+        if alias in cat.countries.names:
+            yield [("countries", "aliases", alias)], f"{alias!r} is a country code, not an alias"
+        elif meant not in cat.countries.names:
+            yield [("countries", "aliases", alias)], f"alias of an unknown country {meant!r}"
 
 
 # ---------------------------------------------------------------------------- locating

@@ -7,14 +7,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from typer.core import TyperGroup
 
 from fiveguard import __version__
+from fiveguard.cli.terminal import TerminalConsole, escape_controls
 from fiveguard.domain.errors import InputError
 
-console = Console(highlight=False, emoji=False)
-err_console = Console(stderr=True, highlight=False, emoji=False)
+console = TerminalConsole(highlight=False, emoji=False)
+err_console = TerminalConsole(stderr=True, highlight=False, emoji=False)
 
 EXIT_BAD_INPUT = 2
 MAX_PROBLEMS_SHOWN = 200
@@ -24,7 +24,8 @@ def report_problems(exc: InputError) -> None:
     """Print every problem, one per line, as FILE:LINE:COL: path: message."""
     problems = exc.problems
     for problem in problems[:MAX_PROBLEMS_SHOWN]:
-        err_console.print(str(problem), markup=False, soft_wrap=True)
+        line = escape_controls(str(problem), one_line=True)
+        err_console.print(line, markup=False, soft_wrap=True)
     if len(problems) > MAX_PROBLEMS_SHOWN:
         err_console.print(f"… and {len(problems) - MAX_PROBLEMS_SHOWN} more problems", markup=False)
     noun = "problem" if len(problems) == 1 else "problems"
@@ -54,11 +55,16 @@ app = typer.Typer(
 )
 
 
-class Settings:
-    """Options given before the command, shared by every command."""
+CATALOG_VARIABLE = "FIVEGUARD_CATALOG"
 
-    def __init__(self, catalog: Path | None = None) -> None:
+
+class Settings:
+    """Options given before the command, shared by every command. ``catalog_from_env``:
+    the catalogue file was named by :data:`CATALOG_VARIABLE`, not on the command line."""
+
+    def __init__(self, catalog: Path | None = None, catalog_from_env: bool = False) -> None:
         self.catalog = catalog
+        self.catalog_from_env = catalog_from_env
 
 
 def _version(value: bool) -> None:
@@ -74,9 +80,8 @@ def root(
         Path | None,
         typer.Option(
             "--catalog",
-            envvar="FIVEGUARD_CATALOG",
+            envvar=CATALOG_VARIABLE,
             help="A catalogue file of your own, merged over the packaged catalogue.",
-            dir_okay=False,
         ),
     ] = None,
     version: Annotated[
@@ -88,7 +93,9 @@ def root(
 
     Example: `fiveguard validate national.yaml`
     """
-    ctx.obj = Settings(catalog=catalog)
+    source = ctx.get_parameter_source("catalog")
+    from_env = source is not None and source.name == "ENVIRONMENT"
+    ctx.obj = Settings(catalog=catalog, catalog_from_env=from_env)
 
 
 def settings(ctx: typer.Context) -> Settings:

@@ -20,6 +20,7 @@ from rich.table import Table
 
 from fiveguard.cli import common
 from fiveguard.cli.app import app, console, settings
+from fiveguard.cli.terminal import escape_controls
 from fiveguard.domain.catalogue import Catalogue, RestrictionPolicy
 from fiveguard.domain.errors import COMMAND_LINE, InputError
 from fiveguard.domain.model import NetworkModel
@@ -149,7 +150,7 @@ def run_assessment(
     if out is not None:
         write_outputs(assessment, out, section)
     if json_out:
-        typer.echo(assessment.model_dump_json(indent=2))
+        typer.echo(escape_controls(assessment.model_dump_json(indent=2)))
     else:
         print_assessment(assessment)
         if simulated is not None:

@@ -17,6 +17,7 @@ from rich.table import Table
 
 from fiveguard.cli.app import app, console
 from fiveguard.cli.common import catalogue as _catalogue
+from fiveguard.cli.terminal import escape_controls
 from fiveguard.domain.base import Level
 from fiveguard.domain.catalogue import (
     Catalogue,
@@ -45,7 +46,7 @@ JsonFlag = Annotated[
 
 def _print_json(payload: Any) -> None:
     # plain stdout, not Rich: no wrapping, colour or markup in machine-readable output
-    typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    typer.echo(escape_controls(json.dumps(payload, indent=2, ensure_ascii=False)))
 
 
 def _sections(catalogue: Catalogue, *names: str) -> dict[str, Any]:

@@ -9,17 +9,34 @@ from pathlib import Path
 
 import typer
 
-from fiveguard.cli.app import settings
+from fiveguard.cli.app import CATALOG_VARIABLE, err_console, settings
+from fiveguard.cli.terminal import escape_controls
 from fiveguard.domain.catalogue import Catalogue
-from fiveguard.domain.errors import COMMAND_LINE, InputError
+from fiveguard.domain.errors import COMMAND_LINE, InputError, Location, Problem
 from fiveguard.domain.model import NetworkModel
+
+ENVIRONMENT = "environment"
+"""The "file" of problems with an environment variable."""
 
 
 def catalogue(ctx: typer.Context) -> Catalogue:
-    """The packaged catalogue, merged with ``--catalog`` when given."""
+    """The packaged catalogue, merged with ``--catalog`` when given. A file named by the
+    environment variable is named as such when it cannot be used: the user may not know
+    that the variable is set."""
     from fiveguard.catalog import load_catalogue
 
-    return load_catalogue(settings(ctx).catalog)
+    chosen = settings(ctx)
+    try:
+        return load_catalogue(chosen.catalog)
+    except InputError as exc:
+        if not chosen.catalog_from_env:
+            raise
+        origin = Problem(
+            Location(ENVIRONMENT, path=CATALOG_VARIABLE),
+            f"names the catalogue file {str(chosen.catalog)!r}, which cannot be used (below); "
+            f"correct it, or unset {CATALOG_VARIABLE} to use the packaged catalogue",
+        )
+        raise InputError([origin, *exc.problems]) from None
 
 
 def model(ctx: typer.Context, path: Path) -> tuple[NetworkModel, Catalogue]:
@@ -27,7 +44,12 @@ def model(ctx: typer.Context, path: Path) -> tuple[NetworkModel, Catalogue]:
     from fiveguard.modelio.load import load_model
 
     cat = catalogue(ctx)
-    return load_model(path, cat), cat
+    loaded = load_model(path, cat)
+    for note in loaded.notes:
+        err_console.print(
+            f"note: {escape_controls(str(note), one_line=True)}", markup=False, soft_wrap=True
+        )
+    return loaded, cat
 
 
 def trials(given: int | None, default: int, cat: Catalogue) -> int:

@@ -25,6 +25,7 @@ from rich.table import Table
 
 from fiveguard.cli import common
 from fiveguard.cli.app import app, console, err_console
+from fiveguard.cli.terminal import escape_controls
 from fiveguard.domain.base import PRODUCT_REF_PATTERN, split_product_ref
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.errors import COMMAND_LINE, InputError
@@ -78,7 +79,7 @@ AsOfOpt = Annotated[
 
 
 def _print_json(payload: Any) -> None:
-    typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    typer.echo(escape_controls(json.dumps(payload, indent=2, ensure_ascii=False)))
 
 
 def _product(ref: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from fiveguard.domain.errors import Problem
 from fiveguard.domain.network import (
     Asset,
     ModelDocument,
@@ -19,11 +20,14 @@ from fiveguard.domain.table import AssetTable, asset_of_row, build_asset_table
 
 @dataclass(frozen=True, eq=False)
 class NetworkModel:
-    """What engines work on. ``source`` names the file it came from, for messages."""
+    """What engines work on. ``source`` names the file it came from, for messages;
+    ``notes`` say what reading it did that a user should know, though nothing is wrong
+    (columns of a site file that were ignored)."""
 
     document: ModelDocument
     sites: SiteTable = field(default_factory=SiteTable.empty)
     source: str | None = None
+    notes: tuple[Problem, ...] = ()
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, NetworkModel):

@@ -116,6 +116,10 @@ class SiteTable:
     managed_by: Categorical[str]
     shared_with: Categorical[tuple[str, ...]]
     installed: Categorical[dt.date]
+    latitude: FloatArray
+    """Degrees north (−90 to 90), NaN where not given: carried for maps, read by no engine."""
+    longitude: FloatArray
+    """Degrees east (−180 to 180), NaN where not given."""
     files: tuple[str, ...] = ()
     file_of_row: npt.NDArray[np.int16] = field(default_factory=lambda: np.zeros(0, np.int16))
     line_of_row: Int32Array = field(default_factory=lambda: np.zeros(0, np.int32))
@@ -132,7 +136,7 @@ class SiteTable:
         "shared_with",
         "installed",
     )
-    NUMERIC = ("sites", "population", "sensitive", "battery_hours")
+    NUMERIC = ("sites", "population", "sensitive", "battery_hours", "latitude", "longitude")
 
     def __len__(self) -> int:
         return int(self.id.shape[0])
@@ -164,6 +168,8 @@ class SiteTable:
             managed_by=Categorical.from_values([a.managed_by for a in assets]),
             shared_with=Categorical.from_values([a.shared_with for a in assets]),
             installed=Categorical.from_values([a.installed for a in assets]),
+            latitude=np.full(n, np.nan),
+            longitude=np.full(n, np.nan),
         )
 
     @classmethod
@@ -245,4 +251,6 @@ class SiteTable:
             and np.array_equal(self.population, other.population)
             and np.array_equal(self.sensitive, other.sensitive)
             and np.array_equal(self.battery_hours, other.battery_hours, equal_nan=True)
+            and np.array_equal(self.latitude, other.latitude, equal_nan=True)
+            and np.array_equal(self.longitude, other.longitude, equal_nan=True)
         )

@@ -30,9 +30,11 @@ from fiveguard.domain.errors import InputError, Location, Problem
 from fiveguard.domain.sites import SiteTable
 from fiveguard.modelio.csvsites_cells import COLUMNS, REQUIRED, SPECS
 from fiveguard.modelio.csvsites_cells import parse_requires as _requires  # noqa: F401 (benchmarks)
-from fiveguard.modelio.csvsites_columns import CategoricalBuilder, assemble_table, check_header
-from fiveguard.modelio.csvsites_locate import SiteFileLocator, open_text
+from fiveguard.modelio.csvsites_columns import CategoricalBuilder, assemble_table
+from fiveguard.modelio.csvsites_header import SHOWN_NAMES, check_header
+from fiveguard.modelio.csvsites_locate import SiteFileLocator, open_binary, open_text
 from fiveguard.modelio.csvsites_write import write_sites
+from fiveguard.modelio.encoding import NOT_UTF8, first_bad_utf8
 
 __all__ = [
     "BLOCK_CHARS",
@@ -82,23 +84,28 @@ def read_sites(path: Path, file: str) -> tuple[SiteTable, list[Problem], SiteFil
     """
     problems: list[Problem] = []
     try:
-        simple = not _has_quotes(path)
-        with open_text(path) as handle:
+        simple = not _has_quotes(path, file)
+        with open_text(path, file) as handle:
             return _read(path, file, handle, problems, simple)
-    except FileNotFoundError:
-        raise InputError.at("site file not found", file) from None
-    except IsADirectoryError:
-        raise InputError.at("is a directory, expected a CSV file", file) from None
     except UnicodeDecodeError:
-        raise InputError.at("not valid UTF-8 text (expected a UTF-8 CSV file)", file) from None
+        raise _not_utf8(path, file) from None
     except (OSError, EOFError, gzip.BadGzipFile, zlib.error) as exc:
         raise InputError.at(f"cannot read site file: {exc}", file) from None
 
 
-def _has_quotes(path: Path) -> bool:
+def _not_utf8(path: Path, file: str) -> InputError:
+    """The problem of a site file that is not UTF-8, at its first bad byte."""
+    with open_binary(path, file) as raw:
+        found = first_bad_utf8(raw)
+    if found is None:  # pragma: no cover - the text reader found one
+        return InputError.at(NOT_UTF8, file)
+    line, col, message = found
+    return InputError.at(message, file, line=line, col=col)
+
+
+def _has_quotes(path: Path, file: str) -> bool:
     """Whether a quote appears anywhere: without one, every record is one line."""
-    opener: Any = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rb") as raw:
+    with open_binary(path, file) as raw:
         while block := raw.read(1 << 22):
             if b'"' in block:
                 return True
@@ -113,13 +120,14 @@ def _read(
     reader = csv.reader(handle, strict=True)
     header, locator = _read_header(reader, path, file, problems)
     width = len(header)
+    read = [name if name in SPECS else None for name in header]  # None: ignored
     builders = {
         name: CategoricalBuilder(SPECS[name])
-        for name in header
-        if SPECS[name].kind in ("categorical", "bool")
+        for name in read
+        if name is not None and SPECS[name].kind in ("categorical", "bool")
     }
     numeric_chunks: dict[str, list[Sequence[str]]] = {
-        name: [] for name in header if SPECS[name].kind in ("int", "float")
+        name: [] for name in read if name is not None and SPECS[name].kind in ("int", "float")
     }
     misfits = _Misfits(header)
     ids: list[str] = []
@@ -130,7 +138,9 @@ def _read(
         start = len(ids)
         starts.append(start)
         line_parts.append(lines)
-        for name, values in zip(header, columns, strict=True):
+        for name, values in zip(read, columns, strict=True):
+            if name is None:
+                continue
             if name == "id":
                 ids.extend(values)
             elif name in builders:
@@ -289,7 +299,7 @@ class _Misfits:
                 message += (
                     f": the last column ({lacking[0]}) has no value"
                     if len(lacking) == 1
-                    else f": the last {len(lacking)} columns ({', '.join(lacking)}) have no value"
+                    else f": the last {len(lacking):,} columns ({_names(lacking)}) have no value"
                 ) + "; an empty value still needs its comma"
             else:
                 extra = fields - width
@@ -302,3 +312,9 @@ class _Misfits:
                 message += f" ({count:,} rows, on lines {', '.join(map(str, lines))}{more})"
             out.append(Problem(Location(file, lines[0], 1, None), message))
         return out
+
+
+def _names(names: Sequence[str]) -> str:
+    """Column names for a message, the first few of a long list."""
+    shown = ", ".join(names[:SHOWN_NAMES])
+    return shown + (f", … ({len(names) - SHOWN_NAMES:,} more)" if len(names) > SHOWN_NAMES else "")

@@ -17,6 +17,7 @@ import numpy as np
 
 from fiveguard.domain.base import ID_MAX_LENGTH, ID_RE, PRODUCT_REF_PATTERN
 from fiveguard.domain.network import AnyOf
+from fiveguard.modelio.hints import number_hint
 
 PRODUCT_RE = re.compile(PRODUCT_REF_PATTERN[1:-1])
 LIST_SEPARATOR = ";"
@@ -39,6 +40,8 @@ COLUMNS = (
     "managed_by",
     "shared_with",
     "installed",
+    "latitude",
+    "longitude",
 )
 
 _TRUE = frozenset({"true", "yes", "1", "y"})
@@ -136,7 +139,11 @@ SPECS: dict[str, ColumnSpec] = {
     "managed_by": ColumnSpec("managed_by", "categorical", _optional_identifier),
     "shared_with": ColumnSpec("shared_with", "categorical", _id_list),
     "installed": ColumnSpec("installed", "categorical", _date),
+    "latitude": ColumnSpec("latitude", "float"),
+    "longitude": ColumnSpec("longitude", "float"),
 }
+COORDINATE_RANGES = {"latitude": 90.0, "longitude": 180.0}
+"""Decimal degrees (WGS 84, as GPS and maps give them): at most this far from zero."""
 
 
 def parse_number(spec: ColumnSpec, value: str) -> float:
@@ -148,14 +155,16 @@ def parse_number(spec: ColumnSpec, value: str) -> float:
         try:
             number = float(text)
         except ValueError:
-            raise BadCellError(f"expected a number, got {value!r}") from None
+            hint = number_hint(value, whole=False)
+            raise BadCellError(f"expected a number, got {value!r}{hint}") from None
         if not np.isfinite(number):
             raise BadCellError(f"expected a finite number, got {value!r}")
         return number
     try:
         number = int(text)
     except ValueError:
-        raise BadCellError(f"expected a whole number, got {value!r}") from None
+        hint = number_hint(value, whole=True)
+        raise BadCellError(f"expected a whole number, got {value!r}{hint}") from None
     if abs(number) > np.iinfo(np.int64).max:
         raise BadCellError(f"number is absurdly large: {value!r}")
     return number

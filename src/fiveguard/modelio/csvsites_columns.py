@@ -13,11 +13,10 @@ from typing import Any
 import numpy as np
 
 from fiveguard.domain.base import ID_MAX_LENGTH, ID_RE
-from fiveguard.domain.errors import Location, Problem
+from fiveguard.domain.errors import Problem
 from fiveguard.domain.sites import Categorical, SiteTable
 from fiveguard.modelio.csvsites_cells import (
-    COLUMNS,
-    REQUIRED,
+    COORDINATE_RANGES,
     SPECS,
     BadCellError,
     ColumnSpec,
@@ -103,24 +102,6 @@ def numeric_column(
     return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
 
 
-def check_header(header: Sequence[str], locator: SiteFileLocator, problems: list[Problem]) -> None:
-    """Every column known and named once, and the required ones present."""
-    file = locator.file
-    for index, name in enumerate(header):
-        at = Location(file, 1, locator.header_column(index), name or f"column {index + 1}")
-        if name not in SPECS:
-            problems.append(
-                Problem(at, f"unknown column {name!r}; expected some of: {', '.join(COLUMNS)}")
-            )
-        elif header.index(name) != index:
-            problems.append(Problem(at, f"column {name!r} appears twice"))
-    for name in REQUIRED:
-        if name not in header:
-            problems.append(
-                Problem(Location(file, 1, 1, name), f"missing required column {name!r}")
-            )
-
-
 def assemble_table(
     file: str,
     ids: list[str],
@@ -152,6 +133,8 @@ def assemble_table(
     population = numeric("population")
     battery = numeric("battery_hours")
     _check_ranges(sites, population, battery, problems, locator)
+    coordinates = {name: numeric(name) for name in COORDINATE_RANGES}
+    _check_coordinates(coordinates, problems, locator)
     sensitive = categorical("sensitive")
     table = SiteTable(
         id=np.array(ids, dtype=object),
@@ -169,6 +152,8 @@ def assemble_table(
         managed_by=categorical("managed_by"),
         shared_with=categorical("shared_with"),
         installed=categorical("installed"),
+        latitude=coordinates["latitude"],
+        longitude=coordinates["longitude"],
         files=(file,),
         file_of_row=np.zeros(n, dtype=np.int16),
         line_of_row=np.asarray(lines, dtype=np.int32),
@@ -197,6 +182,21 @@ def _check_ranges(
         problems.append(
             Problem(locator.locate(row, "sites"), f"absurd number of sites: {sites[row]}")
         )
+
+
+def _check_coordinates(
+    coordinates: dict[str, np.ndarray], problems: list[Problem], locator: SiteFileLocator
+) -> None:
+    """Latitude and longitude in decimal degrees, within their ranges."""
+    for column, values in coordinates.items():
+        bound = COORDINATE_RANGES[column]
+        for row in np.flatnonzero(np.abs(values) > bound)[:MAX_REPEATS].tolist():
+            problems.append(
+                Problem(
+                    locator.locate(row, column),
+                    f"expected decimal degrees from {-bound:g} to {bound:g}, got {values[row]:g}",
+                )
+            )
 
 
 _BAD_ID = re.compile(rf"^(?![A-Za-z0-9][A-Za-z0-9._:-]{{0,{ID_MAX_LENGTH - 1}}}$).*$", re.MULTILINE)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import gzip
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import BinaryIO, TextIO, cast
 
 import numpy as np
 
-from fiveguard.domain.errors import Location
+from fiveguard.domain.errors import Location, Problem
+from fiveguard.modelio.files import open_regular
 
 
 @dataclass
@@ -22,10 +25,14 @@ class SiteFileLocator:
     file: str
     header: tuple[str, ...]
     lines: Sequence[int] | np.ndarray = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
+    """What the reader did that the user should know, though nothing is wrong (columns
+    it ignored)."""
 
     @cached_property
     def _raw_lines(self) -> list[str]:
-        return open_text(self.path).read().splitlines()
+        with open_text(self.path, self.file) as text:
+            return text.read().splitlines()
 
     def line_of(self, row: int) -> int:
         return int(self.lines[row]) if row < len(self.lines) else row + 2
@@ -38,12 +45,41 @@ class SiteFileLocator:
 
     def header_column(self, index: int) -> int | None:
         """The character column where the header's ``index``-th name starts."""
-        return self._offset_of_field(0, index)
+        starts = self._header_starts
+        return starts[index] if index < len(starts) else None
+
+    @cached_property
+    def _header_starts(self) -> list[int]:
+        """Where each name of the header starts, found in one pass over the line."""
+        if "_raw_lines" in self.__dict__:
+            raw = self._raw_lines[0] if self._raw_lines else ""
+        else:  # the first line alone: the rest of a large file is not needed
+            with open_text(self.path, self.file) as text:
+                raw = text.readline().rstrip("\r\n")
+        starts, quoted = [1], False
+        for offset, char in enumerate(raw):
+            if char == '"':
+                quoted = not quoted
+            elif char == "," and not quoted:
+                starts.append(offset + 2)
+        return starts
+
+    @cached_property
+    def _column_index(self) -> dict[str, int]:
+        index: dict[str, int] = {}
+        for position, name in enumerate(self.header):
+            index.setdefault(name, position)
+        return index
 
     def _column_offset(self, line_index: int, column: str | None) -> int | None:
-        if column is None or column not in self.header:
-            return 1 if column is None else None
-        return self._offset_of_field(line_index, self.header.index(column))
+        if column is None:
+            return 1
+        position = self._column_index.get(column)
+        if position is None:
+            return None
+        if line_index == 0:
+            return self.header_column(position)
+        return self._offset_of_field(line_index, position)
 
     def _offset_of_field(self, line_index: int, target: int) -> int | None:
         try:
@@ -61,8 +97,23 @@ class SiteFileLocator:
         return offset + 2 if index == target else None
 
 
-def open_text(path: Path) -> io.TextIOBase:
-    """A site file opened as text, decompressed if its name ends in ``.gz``."""
-    if path.suffix == ".gz":
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8-sig", newline="")
-    return open(path, encoding="utf-8-sig", newline="")
+@contextmanager
+def open_binary(path: Path, file: str) -> Iterator[BinaryIO]:
+    """A site file's bytes, decompressed if its name ends in ``.gz``; only a regular
+    file is opened (a pipe or a device is refused)."""
+    with open_regular(path, file, kind="site file") as raw:
+        if path.suffix != ".gz":
+            yield raw
+            return
+        with gzip.GzipFile(fileobj=raw, mode="rb") as unpacked:
+            yield cast(BinaryIO, unpacked)
+
+
+@contextmanager
+def open_text(path: Path, file: str) -> Iterator[TextIO]:
+    """A site file opened as UTF-8 text (see :func:`open_binary`)."""
+    with (
+        open_binary(path, file) as raw,
+        io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text,
+    ):
+        yield text

@@ -36,6 +36,14 @@ def _format_category(value: Any) -> str:
     return str(value)
 
 
+def _format_floats(values: np.ndarray) -> list[str]:
+    """Numbers as written back exactly (``repr``), whole ones without ``.0``; NaN empty."""
+    return [
+        "" if np.isnan(v) else (str(int(v)) if float(v).is_integer() else repr(float(v)))
+        for v in values.tolist()
+    ]
+
+
 def write_sites(table: SiteTable, path: Path, compress: bool | None = None) -> None:
     """Write a site table as CSV, gzip-compressed if ``compress`` (default: the name
     ends in ``.gz``). Optional columns holding only defaults are left out."""
@@ -46,10 +54,6 @@ def write_sites(table: SiteTable, path: Path, compress: bool | None = None) -> N
         lookup = np.asarray(formatted, dtype=object)
         return lookup[categorical.codes].tolist()  # type: ignore[no-any-return]
 
-    battery = [
-        "" if np.isnan(b) else (str(int(b)) if float(b).is_integer() else repr(float(b)))
-        for b in table.battery_hours.tolist()
-    ]
     sensitive_text = np.where(table.sensitive, "true", "false").tolist()
     columns: dict[str, list[Any]] = {
         "id": table.id.tolist(),
@@ -62,11 +66,13 @@ def write_sites(table: SiteTable, path: Path, compress: bool | None = None) -> N
         "population": table.population.tolist(),
         "critical_services": strings(table.critical_services, _format_list),
         "sensitive": sensitive_text,
-        "battery_hours": battery,
+        "battery_hours": _format_floats(table.battery_hours),
         "requires": strings(table.requires, _format_requires),
         "managed_by": strings(table.managed_by, _format_category),
         "shared_with": strings(table.shared_with, _format_list),
         "installed": strings(table.installed, _format_category),
+        "latitude": _format_floats(table.latitude),
+        "longitude": _format_floats(table.longitude),
     }
     # Leave out optional columns that hold nothing but their default.
     defaults = {"sites": 1, "population": 0, "sensitive": "false"}

@@ -12,12 +12,14 @@ whole document.
 from __future__ import annotations
 
 import json
+import os
 import re
 from array import array
 from pathlib import Path
 from typing import Any
 
 from fiveguard.domain.errors import InputError, Location, Problem, dotted
+from fiveguard.modelio.files import open_regular
 from fiveguard.modelio.yamlsource import PathKey, YamlSource, display_name
 
 MAX_JSON_DEPTH = 200
@@ -45,22 +47,18 @@ _FRACTION = re.compile(r"[.eE]")
 def read_limited(path: Path, limit: int, file: str | None = None) -> bytes:
     """The bytes of a file, refusing it when larger than ``limit``."""
     name = file or display_name(path)
-    try:
-        size = path.stat().st_size
-        if size > limit:
-            raise InputError.at(
-                f"file too large: {size:,} bytes (limit {limit:,}; catalogue evidence_rules)",
-                name,
-            )
-        with path.open("rb") as handle:
+    with open_regular(path, name) as handle:  # a pipe or a device is refused
+        try:
+            size = os.fstat(handle.fileno()).st_size
+            if size > limit:
+                raise InputError.at(
+                    f"file too large: {size:,} bytes (limit {limit:,}; catalogue evidence_rules)",
+                    name,
+                )
             raw = handle.read(limit + 1)
-    except FileNotFoundError:
-        raise InputError.at("file not found", name) from None
-    except IsADirectoryError:
-        raise InputError.at("is a directory, expected a file", name) from None
-    except OSError as exc:
-        raise InputError.at(f"cannot read: {exc.strerror or exc}", name) from None
-    if len(raw) > limit:  # grew while being read, or not a regular file
+        except OSError as exc:
+            raise InputError.at(f"cannot read: {exc.strerror or exc}", name) from None
+    if len(raw) > limit:  # grew while being read
         raise InputError.at(f"file too large (limit {limit:,} bytes)", name)
     return raw
 

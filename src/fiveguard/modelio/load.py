@@ -60,7 +60,8 @@ def load_model(path: Path, catalogue: Catalogue) -> NetworkModel:
     problems.extend(more)
     if problems:
         raise InputError(sort_problems(problems))
-    model = NetworkModel(document, sites, source=sources.yaml.file)
+    notes = tuple(note for locator in sources.site_locators for note in locator.notes)
+    model = NetworkModel(document, sites, source=sources.yaml.file, notes=notes)
     if table is not None:  # built while checking cycles; keep it rather than rebuild
         model.__dict__["table"] = table
     return model

@@ -18,6 +18,7 @@ from pydantic_core import ErrorDetails
 
 from fiveguard.domain.base import ID_PATTERN, PRODUCT_REF_PATTERN, VERSION_PATTERN
 from fiveguard.domain.errors import Problem
+from fiveguard.modelio.hints import number_hint, share_hint
 from fiveguard.modelio.yamlsource import PathKey, Unreadable, YamlSource
 
 _SHOWN_CHARS = 80
@@ -143,8 +144,9 @@ def _text_expected(value: Any, tp: Any, written: str | None) -> str:
     return f"expected {words}, got {_show(value)}"
 
 
-def _whole_number_expected(value: Any) -> str:
-    """A whole-number field given something else; text that is a number says so."""
+def _whole_number_expected(value: Any, written: str | None = None) -> str:
+    """A whole-number field given something else; text that is a number says so, and so
+    does a number written with thousands separators (YAML reads ``4.700`` as 4.7)."""
     if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
         number = int(value.strip())
         why = (
@@ -155,7 +157,10 @@ def _whole_number_expected(value: Any) -> str:
         return f"expected a whole number, got the text {value!r}{why}; write {number}"
     if isinstance(value, bool):
         return f"expected a whole number, got {str(value).lower()}"
-    return f"expected a whole number, got {_show(value)}"
+    text = written if written is not None else value if isinstance(value, str) else None
+    hint = number_hint(text, whole=True) if text is not None else ""
+    shown = repr(written) if hint and written is not None else _show(value)
+    return f"expected a whole number, got {shown}{hint}"
 
 
 def _boolean_expected(value: Any) -> str:
@@ -187,11 +192,12 @@ def describe(error: ErrorDetails, root: Any, path: PathKey, *, written: str | No
         words = _PATTERN_WORDS.get(str(ctx.get("pattern")), f"text matching {ctx.get('pattern')}")
         return f"expected {words}, got {_show(value)}"
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return _whole_number_expected(value)
+        return _whole_number_expected(value, written)
     if kind in ("float_type", "float_parsing", "finite_number"):
         if isinstance(value, str) and _is_number(value):
             return f"expected a number, got the text {value!r}; write {value.strip()}"
-        return f"expected a finite number, got {_show(value)}"
+        hint = number_hint(value, whole=False) if isinstance(value, str) else ""
+        return f"expected a finite number, got {_show(value)}{hint}"
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         sign = {
             "greater_than_equal": "≥",
@@ -200,7 +206,8 @@ def describe(error: ErrorDetails, root: Any, path: PathKey, *, written: str | No
             "less_than": "<",
         }[kind]
         bound = next(iter(ctx.values()), "?")
-        return f"expected a number {sign} {bound}, got {_show(value)}"
+        hint = share_hint(value, bound) if kind == "less_than_equal" else ""
+        return f"expected a number {sign} {bound}, got {_show(value)}{hint}"
     if kind.startswith("date") or kind.startswith("datetime"):
         return f"expected a date YYYY-MM-DD, got {_show(value)}"
     if kind in ("string_type", "str_type"):

@@ -16,6 +16,7 @@ from fiveguard.domain.graph import topological_levels
 from fiveguard.domain.network import ModelDocument
 from fiveguard.domain.sites import SiteTable
 from fiveguard.domain.table import AssetTable, build_asset_table
+from fiveguard.modelio.hints import country_hint
 from fiveguard.modelio.sources import Sources
 from fiveguard.modelio.validate_records import RecordChecks
 from fiveguard.modelio.validate_sites import SiteRowChecks
@@ -74,8 +75,10 @@ class _Checker(SiteRowChecks, RecordChecks):
             self.known_country(("scope", "country"), self.doc.scope.country)
 
     def known_country(self, path: tuple[str | int, ...], code: str) -> None:
-        if code not in self.cat.countries.names:
-            self.at(path, f"unknown country code {code!r} (expected ISO 3166-1 alpha-2)")
+        countries = self.cat.countries
+        if code not in countries.names:
+            hint = country_hint(code, countries.aliases, countries.names)
+            self.at(path, f"unknown country code {code!r} (expected ISO 3166-1 alpha-2){hint}")
 
     def check_regions(self) -> None:
         limit = self.cat.limits.max_region_population

@@ -9,6 +9,7 @@ from typing import Any
 
 from fiveguard.domain.base import split_product_ref
 from fiveguard.domain.network import AnyOf, Asset
+from fiveguard.modelio.hints import did_you_mean
 from fiveguard.modelio.validate_base import CheckerBase
 
 
@@ -97,7 +98,8 @@ class AssetChecks(CheckerBase):
         """Reference problems of one asset's fields (None = not checked here)."""
         if operator is not None and operator not in self.operators:
             self.broken_references = True
-            yield "operator", f"{operator!r} is not a declared operator"
+            hint = did_you_mean(operator, self.operators)
+            yield "operator", f"{operator!r} is not a declared operator{hint}"
         kind_info = self.cat.asset_kinds.get(kind) if kind is not None else None
         if kind is not None and kind_info is None:
             yield "kind", self.unknown_kind(kind)
@@ -105,7 +107,8 @@ class AssetChecks(CheckerBase):
             yield from self.product_problems(product, kind)
         if region is not None and region not in self.regions:
             self.broken_references = True
-            yield "region", f"{region!r} is not a declared region"
+            hint = did_you_mean(region, self.regions)
+            yield "region", f"{region!r} is not a declared region{hint}"
         if region is None and kind_info is not None and kind_info.is_radio and ident is not None:
             yield "region", "a radio asset needs the region it serves"
         if managed_by is not None:
@@ -127,7 +130,8 @@ class AssetChecks(CheckerBase):
         for partner in shared_with or ():
             if partner not in self.operators:
                 self.broken_references = True
-                yield "shared_with", f"{partner!r} is not a declared operator"
+                hint = did_you_mean(partner, self.operators)
+                yield "shared_with", f"{partner!r} is not a declared operator{hint}"
             elif partner == operator:
                 yield "shared_with", "an asset cannot be shared with its own operator"
 

@@ -25,6 +25,8 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from fiveguard.domain.errors import InputError, Location, Problem, dotted
+from fiveguard.modelio.encoding import not_utf8_message, position
+from fiveguard.modelio.files import read_regular
 
 PathKey = tuple[str | int, ...]
 
@@ -117,17 +119,10 @@ def display_name(path: Path) -> str:
 
 
 def read_text(path: Path, file: str | None = None) -> str:
-    """Read a UTF-8 text file, turning OS and decoding errors into located problems."""
+    """Read a UTF-8 text file, turning OS and decoding errors into located problems;
+    only a regular file is read (a pipe or a device is refused, see :mod:`.files`)."""
     name = file or display_name(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError.at("file not found", name) from None
-    except IsADirectoryError:
-        raise InputError.at("is a directory, expected a file", name) from None
-    except OSError as exc:
-        raise InputError.at(f"cannot read: {exc.strerror}", name) from None
-    return decode(raw, name)
+    return decode(read_regular(path, name), name)
 
 
 def decode(raw: bytes, file: str) -> str:
@@ -135,11 +130,8 @@ def decode(raw: bytes, file: str) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise InputError.at(
-            "not valid UTF-8 text (expected a UTF-8 encoded file)", file, line=line, col=col
-        ) from None
+        line, col = position(raw, exc.start)
+        raise InputError.at(not_utf8_message(raw, exc.start), file, line=line, col=col) from None
 
 
 def read_yaml(path: Path, file: str | None = None) -> YamlSource:

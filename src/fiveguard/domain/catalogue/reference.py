@@ -178,3 +178,8 @@ class Countries(Frozen):
     source: Text
     eu_members: tuple[CountryCode, ...]
     names: dict[CountryCode, Text]
+    aliases: dict[CountryCode, CountryCode] = Field(
+        default_factory=dict,
+        description="Codes in common use that are not ISO 3166-1 codes (UK, EL), each with "
+        "the code meant; a model using one is told which code to write.",
+    )
