@@ -20,6 +20,7 @@ KINDS = {
     *("ran.gnb", "ran.enb", "ran.cu", "ran.du", "ran.ru"),
     *("core.amf", "core.smf", "core.upf", "core.ausf", "core.udm", "core.udr"),
     *("core.pcf", "core.nrf", "core.nssf", "core.nef", "core.sepp"),
+    *("core.scp", "core.nwdaf", "core.nssaaf", "core.n3iwf"),
     *("core.mme", "core.hss", "core.sgw", "core.pgw"),
     *("mgmt.oss", "mgmt.ems", "mano.nfvo", "mano.vnfm", "mano.vim"),
     *("transport.backhaul", "transport.ipcore", "li", "ims", "interconnect"),
@@ -31,6 +32,8 @@ SUPPORTING = {f"SA{i:02d}" for i in range(1, 11)}
 SCAS = {
     "ran.gnb": "TS 33.511",
     "ran.enb": "TS 33.216",
+    "ran.cu": "TS 33.523",
+    "ran.du": "TS 33.523",
     "core.amf": "TS 33.512",
     "core.upf": "TS 33.513",
     "core.udm": "TS 33.514",
@@ -39,8 +42,15 @@ SCAS = {
     "core.sepp": "TS 33.517",
     "core.nrf": "TS 33.518",
     "core.nef": "TS 33.519",
+    "core.n3iwf": "TS 33.520",
+    "core.nwdaf": "TS 33.521",
+    "core.scp": "TS 33.522",
+    "core.pcf": "TS 33.528",
+    "core.nssaaf": "TS 33.326",
     "core.mme": "TS 33.116",
     "core.pgw": "TS 33.250",
+    "mgmt.oss": "TS 33.526",
+    "mgmt.ems": "TS 33.526",
 }
 
 
@@ -51,7 +61,7 @@ def cat() -> Catalogue:
 
 def test_every_asset_kind_is_present(cat: Catalogue) -> None:
     assert set(cat.asset_kinds) == KINDS
-    assert len(cat.asset_kinds) == 30
+    assert len(cat.asset_kinds) == 34
 
 
 def test_kind_ids_are_filled_in_from_their_keys(cat: Catalogue) -> None:
@@ -84,15 +94,31 @@ def test_default_criticality_puts_core_and_management_first(cat: Catalogue) -> N
             assert kind.criticality is Criticality.STANDARD, kind.id
     assert kinds["li"].criticality is Criticality.CRITICAL
     assert kinds["transport.ipcore"].criticality is Criticality.CRITICAL
-    for sensitive in ("transport.backhaul", "ims", "interconnect"):
+    # the UK NCSC's 2020 advice counts interconnection equipment as security-critical
+    assert kinds["interconnect"].criticality is Criticality.CRITICAL
+    for sensitive in ("transport.backhaul", "ims"):
         assert kinds[sensitive].criticality is Criticality.SENSITIVE
+    for kind_id in ("transport.backhaul", "ims", "interconnect"):  # each default explained
+        assert kinds[kind_id].source, kind_id
 
 
 def test_scas_is_class_specific_only_where_3gpp_has_one(cat: Catalogue) -> None:
     assert cat.scas_general == "TS 33.117"
+    assert cat.scas_virtualised == "TS 33.527"  # any class, when deployed virtualised
     for kind in cat.asset_kinds.values():
         expected = (SCAS[kind.id],) if kind.id in SCAS else ()
         assert kind.scas == expected, kind.id
+
+
+def test_kinds_with_a_class_specific_scas_are_5g_core_classes_too(cat: Catalogue) -> None:
+    # the SCAS-backed 5G core classes added with TS 33.520-33.522 and TS 33.326
+    for kind_id in ("core.scp", "core.nwdaf", "core.nssaaf", "core.n3iwf"):
+        kind = cat.asset_kinds[kind_id]
+        assert (kind.domain, kind.generation, kind.criticality) == (
+            Domain.CORE,
+            "5g",
+            Criticality.CRITICAL,
+        ), kind_id
 
 
 def test_ip_core_is_tagged_backbone(cat: Catalogue) -> None:
@@ -101,6 +127,7 @@ def test_ip_core_is_tagged_backbone(cat: Catalogue) -> None:
         "core.upf",
         "core.sgw",
         "core.pgw",
+        "core.n3iwf",
     }
 
 

@@ -44,13 +44,13 @@ def test_a_new_id_adds_an_entry(tmp_path: Path) -> None:
         tmp_path,
         """\
 asset_kinds:
-  core.nwdaf: {title: Network Data Analytics Function, domain: core, criticality: critical}
+  core.chf: {title: Charging Function, domain: core, criticality: critical}
 critical_services:
   broadcast: {title: Public broadcasting}
 """,
     )
     cat = load_catalogue(path)
-    assert cat.asset_kinds["core.nwdaf"].id == "core.nwdaf"
+    assert cat.asset_kinds["core.chf"].id == "core.chf"
     assert len(cat.asset_kinds) == len(default_catalogue().asset_kinds) + 1
     assert cat.critical_services["broadcast"].title == "Public broadcasting"
     assert "health" in cat.critical_services

@@ -41,8 +41,16 @@ def test_kinds_json_lists_every_kind() -> None:
     assert code == 0
     data = json.loads(out)
     assert data["scas_general"] == "TS 33.117"
-    assert len(data["asset_kinds"]) == 30
+    assert data["scas_virtualised"] == "TS 33.527"
+    assert len(data["asset_kinds"]) == 34
     assert data["asset_kinds"]["core.amf"]["scas"] == ["TS 33.512"]
+    assert data["asset_kinds"]["core.pcf"]["scas"] == ["TS 33.528"]
+
+
+def test_kinds_table_names_the_general_and_virtualised_scas() -> None:
+    flat = " ".join(run("catalog", "kinds")[1].split())
+    assert "TS 33.117 (general SCAS) applies to every kind" in flat
+    assert "TS 33.527 in addition to any product deployed virtualised" in flat
 
 
 def test_risks_json_carries_the_links_with_their_provenance() -> None:

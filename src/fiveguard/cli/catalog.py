@@ -72,12 +72,12 @@ def kinds(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     """
     catalogue = _catalogue(ctx)
     if as_json:
-        _print_json(_sections(catalogue, "asset_kinds", "scas_general"))
+        _print_json(_sections(catalogue, "asset_kinds", "scas_general", "scas_virtualised"))
         return
-    table = Table(
-        title="Asset kinds",
-        caption=f"{catalogue.scas_general} (general SCAS) applies to every kind.",
-    )
+    caption = f"{catalogue.scas_general} (general SCAS) applies to every kind"
+    if catalogue.scas_virtualised:
+        caption += f"; {catalogue.scas_virtualised} in addition to any product deployed virtualised"
+    table = Table(title="Asset kinds", caption=_e(caption + "."))
     table.add_column("Kind", no_wrap=True)
     for column in ("Title", "Domain", "Gen.", "Criticality", "SCAS", "Tags"):
         table.add_column(column)

@@ -162,6 +162,8 @@ class Catalogue(Frozen):
 
     asset_kinds: dict[Identifier, AssetKind]
     scas_general: Text
+    scas_virtualised: Text | None = None
+    """The SCAS that applies, besides the class's own, to any product deployed virtualised."""
     risk_areas: dict[Identifier, RiskArea]
     risks: dict[Identifier, Risk]
     measures: dict[Identifier, Measure]
