@@ -26,6 +26,13 @@ KINDS = {
     *("transport.backhaul", "transport.ipcore", "li", "ims", "interconnect"),
 }
 RISKS = {f"R{i}" for i in range(1, 10)}
+AREAS = {
+    "security-measures",
+    "supply-chain",
+    "threat-actors",
+    "interdependencies",
+    "end-user-devices",
+}
 STRATEGIC = {f"SM{i:02d}" for i in range(1, 9)}
 TECHNICAL = {f"TM{i:02d}" for i in range(1, 12)}
 SUPPORTING = {f"SA{i:02d}" for i in range(1, 11)}
@@ -132,7 +139,7 @@ def test_ip_core_is_tagged_backbone(cat: Catalogue) -> None:
 
 
 def test_toolbox_areas_risks_and_measures_are_complete(cat: Catalogue) -> None:
-    assert set(cat.risk_areas) == {"A", "B", "C", "D", "E"}
+    assert set(cat.risk_areas) == AREAS
     assert set(cat.risks) == RISKS
     by_category = {
         c: {m.id for m in cat.measures.values() if m.category is c} for c in MeasureCategory
@@ -140,6 +147,13 @@ def test_toolbox_areas_risks_and_measures_are_complete(cat: Catalogue) -> None:
     assert by_category[MeasureCategory.STRATEGIC] == STRATEGIC
     assert by_category[MeasureCategory.TECHNICAL] == TECHNICAL
     assert by_category[MeasureCategory.SUPPORTING] == SUPPORTING
+
+
+def test_area_ids_do_not_reuse_the_coordinated_assessments_letters(cat: Catalogue) -> None:
+    # its own A-E are threats, assets, vulnerabilities, scenarios and end-user devices
+    assert not any(len(area_id) == 1 for area_id in cat.risk_areas)
+    assert cat.risks["R5"].area == "threat-actors"
+    assert cat.risks["R9"].area == "end-user-devices"
 
 
 def test_every_risk_sits_in_the_area_that_lists_it(cat: Catalogue) -> None:

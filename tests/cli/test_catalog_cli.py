@@ -56,7 +56,14 @@ def test_kinds_table_names_the_general_and_virtualised_scas() -> None:
 def test_risks_json_carries_the_links_with_their_provenance() -> None:
     data = json.loads(run("catalog", "risks", "--json")[1])
     assert set(data["risks"]) == {f"R{i}" for i in range(1, 10)}
-    assert set(data["risk_areas"]) == set("ABCDE")
+    assert set(data["risk_areas"]) == {
+        "security-measures",
+        "supply-chain",
+        "threat-actors",
+        "interdependencies",
+        "end-user-devices",
+    }
+    assert data["risks"]["R3"]["area"] == "supply-chain"
     assert "editorial" in data["risk_measures"]["provenance"].lower()
     assert "SM03" in data["risk_measures"]["links"]["R5"]
 
@@ -64,6 +71,9 @@ def test_risks_json_carries_the_links_with_their_provenance() -> None:
 def test_risks_table_marks_links_as_editorial_default() -> None:
     out = run("catalog", "risks")[1]
     assert "editorial default" in out.lower()
+    flat = " ".join(out.split())
+    assert "Area ids are fiveguard's names" in flat
+    assert "supply-chain" in out
 
 
 def test_measures_json_can_filter_by_category() -> None:

@@ -105,8 +105,11 @@ def risks(ctx: typer.Context, as_json: JsonFlag = False) -> None:
         _print_json(_sections(catalogue, "risk_areas", "risks", "risk_measures"))
         return
     table = Table(
-        title="EU coordinated risk assessment: risk areas and risks",
-        caption=f"Measures column: {_e(catalogue.risk_measures.provenance)}",
+        title="EU coordinated risk assessment: risks R1–R9 by risk area",
+        caption=(
+            "Area ids are fiveguard's names for the assessment's families of risk scenarios. "
+            f"Measures column: {_e(catalogue.risk_measures.provenance)}"
+        ),
     )
     for column in ("Area", "Risk", "Title", "Measures (editorial default)"):
         table.add_column(column)
