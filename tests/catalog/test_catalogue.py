@@ -294,3 +294,14 @@ def test_no_override_gives_the_cached_packaged_catalogue() -> None:
     # parsed once per process: commands load the catalogue every time they run
     assert load_catalogue() is default_catalogue()
     assert _packaged() is _packaged()
+
+
+def test_simulation_rationales_quote_the_incident_reports_exactly(cat: Catalogue) -> None:
+    parameters = cat.simulation
+    # ENISA's 2017 report: 2.4 % malicious actions (press rounds it to 2.5 %)
+    assert "2.4 %" in parameters.supplier_update.rationale
+    assert "2.5 %" not in parameters.supplier_update.rationale
+    # 2021's user-hours came from one over-the-top incident: said, and not used
+    misconfiguration = " ".join(parameters.misconfiguration.rationale.split())
+    assert "over-the-top" in misconfiguration and "2021 is not used" in misconfiguration
+    assert "2021" not in parameters.source
