@@ -122,6 +122,50 @@ def test_exclude_targets_kinds_tags_domains_or_everything(
     assert sum(v.asset_count for v in result.violations) == len(assets)
 
 
+@pytest.fixture(scope="module")
+def two_generations() -> NetworkModel:
+    """One high-profile supplier's 5G AMF, 4G MME and S-GW, element manager and eNB site."""
+    return build(
+        suppliers=[supplier("hi", HIGH)],
+        products=[
+            product("amf", "hi", "core.amf"),
+            product("mme", "hi", "core.mme"),
+            product("sgw", "hi", "core.sgw"),
+            product("ems", "hi", "mgmt.ems"),
+            product("enb", "hi", "ran.enb"),
+        ],
+        operators=[operator("a")],
+        assets=[
+            {"id": "amf", "operator": "a", "kind": "core.amf", "product": "amf@1"},
+            {"id": "mme", "operator": "a", "kind": "core.mme", "product": "mme@1"},
+            {"id": "sgw", "operator": "a", "kind": "core.sgw", "product": "sgw@1"},
+            {"id": "ems", "operator": "a", "kind": "mgmt.ems", "product": "ems@1"},
+        ],
+        sites=[site("enb", "a", "enb@1", kind="ran.enb")],
+    )
+
+
+@pytest.mark.parametrize(
+    ("targets", "assets"),
+    [
+        ({"domains": ["core", "management"]}, {"amf", "mme", "sgw", "ems"}),
+        ({"domains": ["core", "management"], "generations": ["5g", "any"]}, {"amf", "ems"}),
+        ({"all_assets": True, "generations": ["5g"]}, {"amf"}),
+        ({"all_assets": True, "generations": ["4g"]}, {"mme", "sgw", "enb"}),
+        # a kind listed by id is covered whatever the generations say
+        (
+            {"domains": ["core"], "kinds": ["core.mme"], "generations": ["5g", "any"]},
+            {"amf", "mme"},
+        ),
+    ],
+)
+def test_generations_narrow_domains_tags_and_all_assets_but_not_listed_kinds(
+    two_generations: NetworkModel, targets: dict[str, Any], assets: set[str]
+) -> None:
+    result = check(two_generations, rule(targets=targets))
+    assert {a for v in result.violations for a in v.assets} == assets
+
+
 def test_sensitive_sites_only_counts_sensitive_rows(network: NetworkModel) -> None:
     result = check(network, rule(targets={"all_assets": True}, sensitive_sites_only=True))
     [v] = result.violations

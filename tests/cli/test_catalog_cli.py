@@ -11,6 +11,8 @@ from typer.testing import CliRunner
 
 import fiveguard.cli  # noqa: F401  (registers the commands)
 from fiveguard.cli.app import app
+from fiveguard.cli.catalog import rule_in_words
+from fiveguard.domain.catalogue import ExcludeRule
 
 runner = CliRunner()
 COMMANDS = ["kinds", "risks", "measures", "policies", "controls", "services", "criteria"]
@@ -157,3 +159,18 @@ def test_a_bad_catalog_file_exits_2_with_located_messages(tmp_path: Path) -> Non
     assert f"{override}:2:" in result.stderr
     assert "asset_kinds.core.amf.colour: unknown field 'colour'" in result.stderr
     assert result.stdout == ""
+
+
+def test_rule_in_words_names_the_generations_and_the_kinds_listed_besides() -> None:
+    rule = ExcludeRule.model_validate(
+        {
+            "rule": "exclude",
+            "id": "core",
+            "text": "Out of the 5G core.",
+            "targets": {"domains": ["core"], "kinds": ["core.mme"], "generations": ["5g", "any"]},
+        }
+    )
+    assert rule_in_words(rule) == (
+        "Exclude suppliers profiled high from the core domain, among kinds of generation "
+        "5g or any; and kinds core.mme; no deadline (in force at once)."
+    )

@@ -215,16 +215,18 @@ def _profile(level: Level) -> str:
 
 def _targets(rule: PolicyRule) -> str:
     targets = rule.targets
-    if targets.all_assets:
-        return "every asset"
-    parts = []
+    grouped = []
     if targets.domains:
         noun = "domain" if len(targets.domains) == 1 else "domains"
-        parts.append(f"the {', '.join(d.value for d in targets.domains)} {noun}")
-    if targets.kinds:
-        parts.append("kinds " + ", ".join(targets.kinds))
+        grouped.append(f"the {', '.join(d.value for d in targets.domains)} {noun}")
     if targets.tags:
-        parts.append("assets tagged " + ", ".join(targets.tags))
+        grouped.append("assets tagged " + ", ".join(targets.tags))
+    group = "every asset" if targets.all_assets else "; ".join(grouped)
+    if group and targets.generations:
+        group += f", among kinds of generation {' or '.join(targets.generations)}"
+    parts = [group] if group else []
+    if targets.kinds:
+        parts.append(("and " if parts else "") + "kinds " + ", ".join(targets.kinds))
     return "; ".join(parts) or "nothing"
 
 

@@ -8,16 +8,37 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from fiveguard.domain.base import CountryCode, Frozen, Identifier, Level, Text
-from fiveguard.domain.catalogue.reference import Domain
+from fiveguard.domain.catalogue.reference import AssetKind, Domain, Generation
 
 
 class RuleTargets(Frozen):
-    """Which assets a rule covers: any listed domain, kind or tag matches."""
+    """Which assets a rule covers: a kind listed in ``kinds``, or any listed domain or tag
+    (or ``all_assets``) matching a kind of one of ``generations`` when that is given."""
 
     domains: tuple[Domain, ...] = ()
     kinds: tuple[Identifier, ...] = ()
     tags: tuple[Identifier, ...] = ()
     all_assets: bool = Field(default=False, description="Every asset, whatever its kind.")
+    generations: tuple[Generation, ...] = Field(
+        default=(),
+        description=(
+            "Narrows domains, tags and all_assets to kinds of these generations (4g, 5g, "
+            "any: kinds serving every generation, such as management or transport); "
+            "kinds listed by id are covered whatever their generation. Empty: every "
+            "generation."
+        ),
+    )
+
+    def covers(self, kind: AssetKind) -> bool:
+        """Whether an asset of ``kind`` is covered."""
+        if kind.id in self.kinds:
+            return True
+        grouped = (
+            self.all_assets
+            or kind.domain in self.domains
+            or any(tag in self.tags for tag in kind.tags)
+        )
+        return grouped and (not self.generations or kind.generation in self.generations)
 
 
 class ExcludeRule(Frozen):

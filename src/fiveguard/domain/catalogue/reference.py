@@ -30,6 +30,10 @@ class Domain(StrEnum):
 MANAGEMENT_DOMAINS = frozenset({Domain.MANAGEMENT, Domain.ORCHESTRATION})
 
 
+Generation = Literal["4g", "5g", "any"]
+"""The network generation an asset kind belongs to; ``any`` serves every generation."""
+
+
 class Criticality(StrEnum):
     CRITICAL = "critical"
     SENSITIVE = "sensitive"
@@ -42,7 +46,7 @@ class AssetKind(Frozen):
     id: Identifier
     title: Text
     domain: Domain
-    generation: Literal["4g", "5g", "any"] = "any"
+    generation: Generation = "any"
     criticality: Criticality
     scas: tuple[Text, ...] = Field(
         default=(),
