@@ -377,6 +377,17 @@ def outcome(preset: str, as_of: str) -> dict[str, list[tuple[str, int]]]:
                 "core-and-security-functions": [("violation", 3)],  # core, management, backbone
                 "sensitive-sites": [("violation", 1)],
                 "access-network-cap": [("violation", 4)],  # 40 % of sites > 35 %
+                "access-network-traffic-cap": [("violation", 4)],  # 40 % of people too
+            },
+        ),
+        (  # before the three-year deadline of 28 January 2023; sensitive sites had none
+            "UK-2020-01",
+            "2022-06-30",
+            {
+                "core-and-security-functions": [("in-transition", 3)],
+                "sensitive-sites": [("violation", 1)],
+                "access-network-cap": [("in-transition", 4)],
+                "access-network-traffic-cap": [("in-transition", 4)],
             },
         ),
         (

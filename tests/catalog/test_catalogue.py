@@ -215,14 +215,25 @@ def test_every_policy_target_resolves(cat: Catalogue) -> None:
 
 def test_uk_january_2020_preset_as_decided(cat: Catalogue) -> None:
     rules = {rule.id: rule for rule in cat.policies["UK-2020-01"].rules}
-    cap = next(r for r in rules.values() if isinstance(r, CapRule))
-    assert (cap.max_share, cap.measure, cap.per) == (0.35, "sites", "operator")
-    assert cap.targets.domains == (Domain.RAN,)
+    caps = {r.measure: r for r in rules.values() if isinstance(r, CapRule)}
+    # reported as 35 % of base stations and of expected traffic, per operator
+    assert set(caps) == {"sites", "population"}
+    for cap in caps.values():
+        assert (cap.max_share, cap.per, str(cap.deadline)) == (0.35, "operator", "2023-01-28")
+        assert cap.targets.domains == (Domain.RAN,)
     core = rules["core-and-security-functions"]
-    assert isinstance(core, ExcludeRule)
+    assert isinstance(core, ExcludeRule) and str(core.deadline) == "2023-01-28"
     assert {Domain.CORE, Domain.MANAGEMENT, Domain.ORCHESTRATION} <= set(core.targets.domains)
     assert "backbone" in core.targets.tags
-    assert any(isinstance(r, ExcludeRule) and r.sensitive_sites_only for r in rules.values())
+    # the NCSC list also names interconnection equipment; 4G MME and S-GW only in some cases
+    kinds = cat.asset_kinds
+    covered = {k for k, kind in kinds.items() if core.targets.covers(kind)}
+    assert {"interconnect", "core.mme", "core.sgw", "core.amf", "mgmt.oss"} <= covered
+    assert not {"core.hss", "core.pgw", "ran.enb", "ran.gnb"} & covered
+    sites = rules["sensitive-sites"]
+    assert isinstance(sites, ExcludeRule) and sites.sensitive_sites_only and sites.deadline is None
+    notes = " ".join(cat.policies["UK-2020-01"].not_modelled)
+    assert "No deadline for reaching the cap" not in notes and "28 January 2023" in notes
 
 
 def test_deadlines_and_new_equipment_dates(cat: Catalogue) -> None:
