@@ -187,6 +187,85 @@ def test_installed_after_counts_new_equipment_and_flags_undated_assets(
     assert any("no installation date" in n for n in result.rules[0].notes)
 
 
+@pytest.fixture(scope="module")
+def purchases() -> NetworkModel:
+    """One high-profile supplier's gNB sites, bought and installed around a purchase ban of
+    31 December 2020 and an installation ban from 30 September 2021."""
+    dated = {
+        "bought-2020-installed-2021": ("2020-06-01", "2021-03-01"),
+        "bought-2021": ("2021-02-01", "2021-03-01"),
+        "bought-2020-installed-late": ("2020-06-01", "2021-11-01"),
+        "undated-purchase-installed-2020": (None, "2020-10-01"),
+        "undated-purchase-installed-2021": (None, "2021-05-01"),
+        "undated": (None, None),
+    }
+    return build(
+        suppliers=[supplier("hi", HIGH)],
+        products=[product("g", "hi", "ran.gnb")],
+        operators=[operator("a")],
+        sites=[
+            site(ident, "a", "g@1", purchased=bought, installed=put)
+            for ident, (bought, put) in dated.items()
+        ],
+    )
+
+
+def statuses(result: PolicyAssessment) -> dict[str, set[str]]:
+    return {v.status: set(v.assets) for v in result.violations}
+
+
+def test_a_purchase_ban_judges_purchase_dates_not_installation_dates(
+    purchases: NetworkModel,
+) -> None:
+    result = check(purchases, rule(targets={"all_assets": True}, purchased_after="2020-12-31"))
+    assert statuses(result) == {
+        "violation": {"bought-2021"},
+        # no purchase date, and installed after the ban (or never dated): unknown
+        "unresolved": {"undated-purchase-installed-2021", "undated"},
+    }
+    notes = result.rules[0].notes
+    assert any(
+        "1 asset of suppliers in scope has no purchase date but was installed by 2020-12-31, "
+        "so bought by then too" in n
+        for n in notes
+    )
+    assert any("2 assets of suppliers in scope have no purchase date and no" in n for n in notes)
+
+
+def test_kit_bought_before_a_purchase_ban_and_installed_after_it_breaks_neither_rule(
+    purchases: NetworkModel,
+) -> None:
+    # an installation date alone, read as the purchase ban, would flag it wrongly
+    as_installed = check(
+        purchases, rule(targets={"all_assets": True}, installed_after="2020-12-31")
+    )
+    assert "bought-2020-installed-2021" in statuses(as_installed)["violation"]
+    bought = check(purchases, rule(targets={"all_assets": True}, purchased_after="2020-12-31"))
+    installed = check(purchases, rule(targets={"all_assets": True}, installed_after="2021-09-30"))
+    flagged = {a for result in (bought, installed) for v in result.violations for a in v.assets}
+    assert "bought-2020-installed-2021" not in flagged
+    assert statuses(installed)["violation"] == {"bought-2020-installed-late"}
+
+
+def test_purchase_and_installation_dates_in_one_rule_must_both_be_after(
+    purchases: NetworkModel,
+) -> None:
+    result = check(
+        purchases,
+        rule(
+            targets={"all_assets": True},
+            purchased_after="2020-12-31",
+            installed_after="2021-02-15",
+        ),
+    )
+    # bought-2021 (both after); undated-purchase-installed-2021 (installed after, purchase
+    # unknown) and undated (neither known) stay open; the rest are certainly out
+    assert statuses(result) == {
+        "violation": {"bought-2021"},
+        "unresolved": {"undated-purchase-installed-2021", "undated"},
+    }
+
+
 @pytest.mark.parametrize(
     ("deadline", "status"),
     [
@@ -312,6 +391,7 @@ PRESET_MODEL_ASSETS = [
         "kind": "mgmt.ems",
         "product": "hi-ems@1",
         "installed": "2021-02-01",
+        "purchased": "2020-11-15",
     },
     {
         "id": "a.ipr",
@@ -324,8 +404,9 @@ PRESET_MODEL_ASSETS = [
 
 
 def preset_model(as_of: str) -> NetworkModel:
-    """Operator a: high-profile core, EMS and IP core; 4 of 10 sites high-profile (one
-    sensitive, installed 2022); every asset dated."""
+    """Operator a: high-profile core, EMS (bought 2020, installed 2021) and IP core; 4 of 10
+    sites high-profile (one sensitive, installed 2022); every asset has an installation
+    date, the EMS alone a purchase date."""
     sites = [
         *(
             site(
@@ -390,15 +471,25 @@ def outcome(preset: str, as_of: str) -> dict[str, list[tuple[str, int]]]:
                 "access-network-traffic-cap": [("in-transition", 4)],
             },
         ),
-        (
+        (  # the EMS, bought in 2020 and installed in February 2021, breaks neither ban;
+            # the site installed in 2022 breaks the installation ban and, with no purchase
+            # date, may break the purchase ban
             "UK-2020-07",
             "2026-06-30",
-            {"no-new-equipment": [("violation", 2)], "removal-by-2027": [("in-transition", 7)]},
+            {
+                "no-purchases-after-2020": [("unresolved", 1)],
+                "no-installation-from-september-2021": [("violation", 1)],
+                "removal-by-2027": [("in-transition", 7)],
+            },
         ),
         (
             "UK-2020-07",
             "2028-01-01",
-            {"no-new-equipment": [("violation", 2)], "removal-by-2027": [("violation", 7)]},
+            {
+                "no-purchases-after-2020": [("unresolved", 1)],
+                "no-installation-from-september-2021": [("violation", 1)],
+                "removal-by-2027": [("violation", 7)],
+            },
         ),
         (
             "UK-2022-10",

@@ -244,9 +244,16 @@ def test_deadlines_and_new_equipment_dates(cat: Catalogue) -> None:
                 found.add(f"deadline {rule.deadline}")
             if isinstance(rule, ExcludeRule) and rule.installed_after:
                 found.add(f"after {rule.installed_after}")
+            if isinstance(rule, ExcludeRule) and rule.purchased_after:
+                found.add(f"bought after {rule.purchased_after}")
         return found
 
-    assert dates("UK-2020-07") == {"after 2020-12-31", "deadline 2027-12-31"}
+    # purchases banned after 2020, installation from September 2021 (announced Nov 2020)
+    assert dates("UK-2020-07") == {
+        "bought after 2020-12-31",
+        "after 2021-09-30",
+        "deadline 2027-12-31",
+    }
     assert dates("UK-2022-10") == {
         "deadline 2023-12-31",
         "deadline 2023-01-28",

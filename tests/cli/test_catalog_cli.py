@@ -103,7 +103,8 @@ def test_policies_json_holds_every_preset() -> None:
         "BE-2020-07",
         "DE-2024-07",
     }
-    assert data["policies"]["UK-2020-07"]["rules"][0]["installed_after"] == "2020-12-31"
+    first = data["policies"]["UK-2020-07"]["rules"][0]
+    assert (first["purchased_after"], first["installed_after"]) == ("2020-12-31", None)
 
 
 def test_an_unknown_policy_is_bad_input() -> None:
@@ -174,3 +175,16 @@ def test_rule_in_words_names_the_generations_and_the_kinds_listed_besides() -> N
         "Exclude suppliers profiled high from the core domain, among kinds of generation "
         "5g or any; and kinds core.mme; no deadline (in force at once)."
     )
+
+
+def test_rule_in_words_says_a_purchase_ban_is_about_purchases() -> None:
+    rule = ExcludeRule.model_validate(
+        {
+            "rule": "exclude",
+            "id": "no-purchases",
+            "text": "No purchases after 2020.",
+            "targets": {"all_assets": True},
+            "purchased_after": "2020-12-31",
+        }
+    )
+    assert "for equipment bought after 2020-12-31" in rule_in_words(rule)

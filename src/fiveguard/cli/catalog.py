@@ -237,6 +237,8 @@ def rule_in_words(rule: PolicyRule) -> str:
         words = f"Exclude {who} from {_targets(rule)}"
         if rule.sensitive_sites_only:
             words += ", at sensitive sites only"
+        if rule.purchased_after is not None:
+            words += f", for equipment bought after {rule.purchased_after}"
         if rule.installed_after is not None:
             words += f", for equipment put in service after {rule.installed_after}"
     else:

@@ -116,6 +116,7 @@ class SiteTable:
     managed_by: Categorical[str]
     shared_with: Categorical[tuple[str, ...]]
     installed: Categorical[dt.date]
+    purchased: Categorical[dt.date]
     files: tuple[str, ...] = ()
     file_of_row: npt.NDArray[np.int16] = field(default_factory=lambda: np.zeros(0, np.int16))
     line_of_row: Int32Array = field(default_factory=lambda: np.zeros(0, np.int32))
@@ -131,6 +132,7 @@ class SiteTable:
         "managed_by",
         "shared_with",
         "installed",
+        "purchased",
     )
     NUMERIC = ("sites", "population", "sensitive", "battery_hours")
 
@@ -164,6 +166,7 @@ class SiteTable:
             managed_by=Categorical.from_values([a.managed_by for a in assets]),
             shared_with=Categorical.from_values([a.shared_with for a in assets]),
             installed=Categorical.from_values([a.installed for a in assets]),
+            purchased=Categorical.from_values([a.purchased for a in assets]),
         )
 
     @classmethod
@@ -225,6 +228,7 @@ class SiteTable:
             managed_by=self.managed_by.value(row),
             shared_with=self.shared_with.value(row) or (),
             installed=self.installed.value(row),
+            purchased=self.purchased.value(row),
         )
 
     def where(self, row: int) -> tuple[str | None, int | None]:

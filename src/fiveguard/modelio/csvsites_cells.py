@@ -39,6 +39,7 @@ COLUMNS = (
     "managed_by",
     "shared_with",
     "installed",
+    "purchased",
 )
 
 _TRUE = frozenset({"true", "yes", "1", "y"})
@@ -136,6 +137,7 @@ SPECS: dict[str, ColumnSpec] = {
     "managed_by": ColumnSpec("managed_by", "categorical", _optional_identifier),
     "shared_with": ColumnSpec("shared_with", "categorical", _id_list),
     "installed": ColumnSpec("installed", "categorical", _date),
+    "purchased": ColumnSpec("purchased", "categorical", _date),
 }
 
 

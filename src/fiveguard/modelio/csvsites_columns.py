@@ -169,6 +169,7 @@ def assemble_table(
         managed_by=categorical("managed_by"),
         shared_with=categorical("shared_with"),
         installed=categorical("installed"),
+        purchased=categorical("purchased"),
         files=(file,),
         file_of_row=np.zeros(n, dtype=np.int16),
         line_of_row=np.asarray(lines, dtype=np.int32),

@@ -53,6 +53,13 @@ class ExcludeRule(Frozen):
     installed_after: dt.date | None = Field(
         default=None, description="Only assets put in service after this date (new equipment)."
     )
+    purchased_after: dt.date | None = Field(
+        default=None,
+        description=(
+            "Only assets bought or ordered after this date (a ban on purchases). An asset "
+            "with no purchase date but installed by then was bought by then too."
+        ),
+    )
     deadline: dt.date | None = Field(
         default=None, description="Before it, an asset breaking the rule is in transition."
     )
