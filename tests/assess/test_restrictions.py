@@ -549,6 +549,63 @@ def test_presets_find_their_violations_and_transitions(
     assert outcome(preset, as_of) == expected
 
 
+def fourth_generation_model() -> NetworkModel:
+    """A high-profile supplier's 4G MME, HSS and eNB site (installed 2023), and its 5G AMF."""
+    return build(
+        suppliers=[supplier("hi", HIGH)],
+        products=[
+            product("amf", "hi", "core.amf"),
+            product("mme", "hi", "core.mme"),
+            product("hss", "hi", "core.hss"),
+            product("enb", "hi", "ran.enb"),
+        ],
+        operators=[operator("a")],
+        assets=[
+            {"id": "amf", "operator": "a", "kind": "core.amf", "product": "amf@1"},
+            {"id": "mme", "operator": "a", "kind": "core.mme", "product": "mme@1"},
+            {"id": "hss", "operator": "a", "kind": "core.hss", "product": "hss@1"},
+        ],
+        sites=[
+            site(
+                "enb",
+                "a",
+                "enb@1",
+                kind="ran.enb",
+                population=100,
+                installed="2023-03-01",
+                purchased="2023-01-01",
+            )
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("preset", "fourth_generation_hits"),
+    [
+        (  # the NCSC names the 4G MME (and S-GW) in some cases; the caps count every radio
+            "UK-2020-01",
+            {
+                "core-and-security-functions": {"mme"},
+                "access-network-cap": {"enb"},
+                "access-network-traffic-cap": {"enb"},
+            },
+        ),
+        ("UK-2020-07", {}),  # about 5G networks
+        ("UK-2022-10", {"core-removal": {"mme", "hss"}}),  # its 5G rules leave 4G alone
+    ],
+)
+def test_presets_about_5g_leave_4g_kinds_alone(
+    preset: str, fourth_generation_hits: dict[str, set[str]]
+) -> None:
+    result = run(fourth_generation_model(), default_catalogue().policies[preset]).violations
+    found: dict[str, set[str]] = {}
+    for v in result.violations:
+        fourth = {a for a in v.assets if a != "amf"}
+        if fourth:
+            found.setdefault(v.rule, set()).update(fourth)
+    assert found == fourth_generation_hits
+
+
 def test_no_policy_checks_nothing(network: NetworkModel) -> None:
     result = run(network, None).violations
     assert (result.policy, result.rules, result.violations) == (None, (), ())

@@ -257,12 +257,21 @@ def test_deadlines_and_new_equipment_dates(cat: Catalogue) -> None:
     assert dates("UK-2022-10") == {
         "deadline 2023-12-31",
         "deadline 2023-01-28",
+        "after 2022-10-13",  # no new installation in 5G once the directions were given
         "deadline 2027-12-31",
     }
     assert dates("SE-2020-10") == {"after 2020-10-20", "deadline 2025-01-01"}
     assert dates("DE-2024-07") == {"deadline 2026-12-31", "deadline 2029-12-31"}
     assert dates("BE-2020-07") == set()
     assert any("certification" in item for item in cat.policies["DE-2024-07"].not_modelled)
+
+
+def test_uk_directions_name_the_conditions_the_public_summary_details(cat: Catalogue) -> None:
+    notes = " ".join(" ".join(cat.policies["UK-2022-10"].not_modelled).split())
+    assert "does not detail" not in notes
+    for condition in ("full-fibre access networks by 31 October 2023", "31 July 2023"):
+        assert condition in notes, condition
+    assert "4G kinds" in notes  # the 5G rules say what they leave out
 
 
 def test_controls_matrix_has_the_enisa_shape(cat: Catalogue) -> None:
