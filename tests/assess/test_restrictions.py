@@ -592,6 +592,14 @@ def fourth_generation_model() -> NetworkModel:
         ),
         ("UK-2020-07", {}),  # about 5G networks
         ("UK-2022-10", {"core-removal": {"mme", "hss"}}),  # its 5G rules leave 4G alone
+        (  # licence conditions on central functions, whatever their generation (undated
+            # MME and HSS are unresolved for the installation ban)
+            "SE-2020-10",
+            {
+                "no-new-central-functions": {"mme", "hss", "enb"},
+                "phase-out-central-functions": {"mme", "hss", "enb"},
+            },
+        ),
     ],
 )
 def test_presets_about_5g_leave_4g_kinds_alone(

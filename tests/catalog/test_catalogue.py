@@ -274,6 +274,13 @@ def test_uk_directions_name_the_conditions_the_public_summary_details(cat: Catal
     assert "4G kinds" in notes  # the 5G rules say what they leave out
 
 
+def test_sweden_names_its_third_condition_and_the_bands(cat: Catalogue) -> None:
+    policy = cat.policies["SE-2020-10"]
+    words = " ".join(" ".join((policy.modelled_on or "", *policy.not_modelled)).split())
+    assert "staff or functions located abroad phased out by 1 January 2025" in words
+    assert "3.5 GHz and 2.3 GHz bands" in words and "grant of the licences" in words
+
+
 def test_controls_matrix_has_the_enisa_shape(cat: Catalogue) -> None:
     matrix = cat.controls
     assert "ENISA" in matrix.source
