@@ -516,9 +516,18 @@ def outcome(preset: str, as_of: str) -> dict[str, list[tuple[str, int]]]:
                 "phase-out-central-functions": [("violation", 7)],
             },
         ),
-        (
+        (  # in full from 2028 (some measures 2031), as reported on the draft decree
             "BE-2020-07",
             "2026-06-30",
+            {
+                "core-and-backbone": [("in-transition", 2)],
+                "radio-network-cap": [("in-transition", 4)],
+                "sensitive-areas": [("in-transition", 1)],
+            },
+        ),
+        (
+            "BE-2020-07",
+            "2028-06-30",
             {
                 "core-and-backbone": [("violation", 2)],
                 "radio-network-cap": [("violation", 4)],
@@ -592,6 +601,7 @@ def fourth_generation_model() -> NetworkModel:
         ),
         ("UK-2020-07", {}),  # about 5G networks
         ("UK-2022-10", {"core-removal": {"mme", "hss"}}),  # its 5G rules leave 4G alone
+        ("BE-2020-07", {}),  # the 2023 decree leaves 4G and earlier networks out
         (  # licence conditions on central functions, whatever their generation (undated
             # MME and HSS are unresolved for the installation ban)
             "SE-2020-10",

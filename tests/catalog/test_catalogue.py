@@ -262,7 +262,9 @@ def test_deadlines_and_new_equipment_dates(cat: Catalogue) -> None:
     }
     assert dates("SE-2020-10") == {"after 2020-10-20", "deadline 2025-01-01"}
     assert dates("DE-2024-07") == {"deadline 2026-12-31", "deadline 2029-12-31"}
-    assert dates("BE-2020-07") == set()
+    # full application from 2028 (and 2031), as reported; the earlier date for every rule
+    assert dates("BE-2020-07") == {"deadline 2027-12-31"}
+    assert str(cat.policies["BE-2020-07"].date) == "2020-06-27"  # end of June 2020
     assert any("certification" in item for item in cat.policies["DE-2024-07"].not_modelled)
 
 
