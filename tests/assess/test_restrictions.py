@@ -602,6 +602,7 @@ def fourth_generation_model() -> NetworkModel:
         ("UK-2020-07", {}),  # about 5G networks
         ("UK-2022-10", {"core-removal": {"mme", "hss"}}),  # its 5G rules leave 4G alone
         ("BE-2020-07", {}),  # the 2023 decree leaves 4G and earlier networks out
+        ("DE-2024-07", {}),  # the agreement covers the 5G core, not the 4G EPC
         (  # licence conditions on central functions, whatever their generation (undated
             # MME and HSS are unresolved for the installation ban)
             "SE-2020-10",
