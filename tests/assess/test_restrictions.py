@@ -266,6 +266,26 @@ def test_purchase_and_installation_dates_in_one_rule_must_both_be_after(
     }
 
 
+def test_a_deadline_running_from_an_undated_event_keeps_breaking_assets_in_transition(
+    network: NetworkModel,
+) -> None:
+    pending = {"months": 36, "event": "the supplier is designated"}
+    result = check(network, rule(deadline_after=pending))
+    [v] = result.violations
+    assert (v.status, v.deadline) == ("in-transition", None)
+    assert v.explanation.endswith(
+        "; in transition until 36 months after the supplier is designated (not yet dated)"
+    )
+    assert any("not yet dated" in n for n in result.rules[0].notes)
+    # once the event is dated, the rule's deadline decides
+    dated = check(network, rule(deadline_after=pending, deadline="2026-01-01"))
+    assert [v.status for v in dated.violations] == ["violation"]
+    [capped] = check(
+        network, cap(measure="sites", per="operator", deadline_after=pending)
+    ).violations
+    assert capped.status == "in-transition" and "(not yet dated)" in capped.explanation
+
+
 @pytest.mark.parametrize(
     ("deadline", "status"),
     [
@@ -541,6 +561,11 @@ def outcome(preset: str, as_of: str) -> dict[str, list[tuple[str, int]]]:
                 "core-removal": [("in-transition", 1)],
                 "access-transport-management": [("in-transition", 1)],
             },
+        ),
+        (  # a proposal: 36 months from a designation not yet made
+            "EU-2026-01",
+            "2026-06-30",
+            {"phase-out-from-key-assets": [("in-transition", 1)]},
         ),
         (
             "DE-2024-07",

@@ -194,11 +194,25 @@ def test_presets_carry_source_date_and_what_they_leave_out(cat: Catalogue) -> No
         "SE-2020-10",
         "BE-2020-07",
         "DE-2024-07",
+        "EU-2026-01",
     }
     for policy in cat.policies.values():
-        assert policy.source and policy.date is not None and policy.country, policy.id
+        national = not policy.id.startswith("EU-")
+        assert policy.source and policy.date is not None, policy.id
+        assert bool(policy.country) is national, policy.id
         assert policy.modelled_on and policy.not_modelled, policy.id
         assert policy.rules, policy.id
+
+
+def test_the_cybersecurity_act_proposal_is_labelled_a_proposal(cat: Catalogue) -> None:
+    proposal = cat.policies["EU-2026-01"]
+    assert proposal.status == "proposal" and "not adopted" in proposal.title
+    [rule] = proposal.rules
+    # 36 months from a designation not yet made: no date to give
+    assert rule.deadline is None and rule.deadline_after is not None
+    assert rule.deadline_after.months == 36 and "designates" in rule.deadline_after.event
+    others = [p for p in cat.policies.values() if p.id != "EU-2026-01"]
+    assert all(p.status == "adopted" for p in others)
 
 
 def test_portugal_defines_criteria_so_is_not_a_preset(cat: Catalogue) -> None:

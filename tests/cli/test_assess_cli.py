@@ -59,6 +59,24 @@ def test_assess_json_validates_against_the_published_schema() -> None:
     assert document["violations"]["policy"]["origin"] == "preset"
 
 
+def test_a_proposal_policy_is_labelled_in_the_terminal_the_json_and_the_report(
+    tmp_path: Path,
+) -> None:
+    out_dir = tmp_path / "out"
+    code, out, err = run(
+        "assess", str(EXAMPLE), "--trials", "0", "--policy", "EU-2026-01", "--out", str(out_dir)
+    )
+    assert code == 0, err
+    assert "policy: EU-2026-01 (preset), a proposal not in force" in " ".join(out.split())
+    document = json.loads((out_dir / "assessment.json").read_text(encoding="utf-8"))
+    assert document["violations"]["policy"]["status"] == "proposal"
+    html = (out_dir / "report.html").read_text(encoding="utf-8")
+    assert "A proposal, not adopted: in force nowhere." in html
+    code, out, err = run("assess", str(EXAMPLE), "--trials", "0", "--policy", "UK-2020-01")
+    assert code == 0, err
+    assert "a proposal" not in out
+
+
 def test_assess_out_writes_json_and_report(tmp_path: Path) -> None:
     out_dir = tmp_path / "out"
     code, out, err = run("assess", str(EXAMPLE), "--out", str(out_dir))

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 import fiveguard.cli  # noqa: F401  (registers the commands)
+from fiveguard.catalog import default_catalogue
 from fiveguard.cli.app import app
 from fiveguard.cli.catalog import rule_in_words
 from fiveguard.domain.catalogue import ExcludeRule
@@ -102,7 +103,9 @@ def test_policies_json_holds_every_preset() -> None:
         "SE-2020-10",
         "BE-2020-07",
         "DE-2024-07",
+        "EU-2026-01",
     }
+    assert data["policies"]["EU-2026-01"]["status"] == "proposal"
     first = data["policies"]["UK-2020-07"]["rules"][0]
     assert (first["purchased_after"], first["installed_after"]) == ("2020-12-31", None)
 
@@ -188,3 +191,15 @@ def test_rule_in_words_says_a_purchase_ban_is_about_purchases() -> None:
         }
     )
     assert "for equipment bought after 2020-12-31" in rule_in_words(rule)
+
+
+def test_a_proposal_preset_says_it_is_not_in_force() -> None:
+    code, out, _ = run("catalog", "policies", "EU-2026-01")
+    assert code == 0
+    assert "│ Status " in out and "a proposal, not adopted" in out
+    assert "│ Status " not in run("catalog", "policies", "UK-2020-01")[1]
+    [rule] = default_catalogue().policies["EU-2026-01"].rules
+    assert rule_in_words(rule).endswith(
+        "; deadline 36 months after the Commission designates the supplier as high-risk "
+        "(not yet dated: in transition)."
+    )

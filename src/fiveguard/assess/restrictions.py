@@ -70,6 +70,7 @@ def check_policy(
     info = PolicyInfo(
         id=policy.id,
         title=policy.title,
+        status=policy.status,
         source=policy.source,
         modelled_on=policy.modelled_on,
         origin=origin,
@@ -102,7 +103,10 @@ def _outcome(rule: ExcludeRule | CapRule, found: list[Violation], notes: list[st
 
 
 def deadline_status(prep: Prepared, rule: ExcludeRule | CapRule) -> Status:
-    """``violation`` once the deadline has passed (or with none), else ``in-transition``."""
+    """``violation`` once the deadline has passed (or with none), else ``in-transition``;
+    a deadline running from an event not yet dated (``deadline_after``) is still ahead."""
+    if rule.deadline is None and rule.deadline_after is not None:
+        return "in-transition"
     if rule.deadline is None or prep.as_of > rule.deadline:
         return "violation"
     return "in-transition"
@@ -137,6 +141,7 @@ def _exclude(
             f"deadline {rule.deadline}: "
             + ("passed on the assessment date" if status == "violation" else "still ahead")
         )
+    notes.extend(_pending_note(rule))
     found = [
         *_grouped(prep, levels, rule, targeted & certain, status),
         *_grouped(prep, levels, rule, (targeted & possible) | undated, "unresolved"),
@@ -235,7 +240,7 @@ def _grouped(
             deadline=rule.deadline,
             explanation=_exclude_words(prep, levels, rule, key // n_ops, operator, group, status)
             + _depending_words(quantity, depending)
-            + _deadline_words(rule.deadline, status),
+            + _deadline_words(rule, status),
         )
 
 
@@ -288,12 +293,23 @@ def _depending_words(quantity: Quantity, depending: int) -> str:
     )
 
 
-def _deadline_words(deadline: object, status: Status) -> str:
+def _deadline_words(rule: ExcludeRule | CapRule, status: Status) -> str:
+    if status == "in-transition" and rule.deadline is None and rule.deadline_after is not None:
+        return f"; in transition until {rule.deadline_after.words()} (not yet dated)"
     if status == "in-transition":
-        return f"; in transition until the deadline {deadline}"
-    if status == "violation" and deadline is not None:
-        return f"; the deadline {deadline} has passed"
+        return f"; in transition until the deadline {rule.deadline}"
+    if status == "violation" and rule.deadline is not None:
+        return f"; the deadline {rule.deadline} has passed"
     return ""
+
+
+def _pending_note(rule: ExcludeRule | CapRule) -> list[str]:
+    if rule.deadline is not None or rule.deadline_after is None:
+        return []
+    return [
+        f"deadline {rule.deadline_after.words()}: not yet dated, so assets breaking the rule "
+        "are in transition; give the rule a deadline once it is"
+    ]
 
 
 # ---------------------------------------------------------------------------- cap
@@ -322,7 +338,8 @@ def _cap(
             "per operator (its own assets and those other operators share with it)"
             if rule.per == "operator"
             else "nationally, all operators together"
-        )
+        ),
+        *_pending_note(rule),
     ]
     found: list[Violation] = []
     for g in range(n_groups):
@@ -436,6 +453,6 @@ def _cap_violation(
             f"{rule.max_share:.0%} by {excess:,} {excess_unit}"
             + shared
             + (" (counting suppliers whose profile is unknown)" if status == "unresolved" else "")
-            + _deadline_words(rule.deadline, status)
+            + _deadline_words(rule, status)
         ),
     )

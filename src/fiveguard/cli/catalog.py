@@ -199,6 +199,8 @@ def _policy_table(policy: RestrictionPolicy) -> Table:
     table.add_column("Value")
     when = " · ".join(x for x in (policy.country, str(policy.date or "")) if x)
     table.add_row("Country, date", when or "—")
+    if policy.status == "proposal":
+        table.add_row("Status", PROPOSAL_WORDS)
     table.add_row("Source", _e(policy.source))
     if policy.modelled_on:
         table.add_row("Modelled on", _e(policy.modelled_on))
@@ -206,6 +208,9 @@ def _policy_table(policy: RestrictionPolicy) -> Table:
         table.add_row(f"Rule {rule.id}", f"{_e(rule_in_words(rule))}\n[dim]{_e(rule.text)}[/dim]")
     table.add_row("Not modelled", "\n".join(f"• {_e(item)}" for item in policy.not_modelled) or "—")
     return table
+
+
+PROPOSAL_WORDS = "a proposal, not adopted: in force nowhere; it may change before adoption"
 
 
 def _profile(level: Level) -> str:
@@ -247,6 +252,8 @@ def rule_in_words(rule: PolicyRule) -> str:
         words = f"Cap {who} at {rule.max_share:.0%} of {_targets(rule)} (share of {basis}, {scope})"
     if rule.deadline is not None:
         words += f"; deadline {rule.deadline} (in transition until then)"
+    elif rule.deadline_after is not None:
+        words += f"; deadline {rule.deadline_after.words()} (not yet dated: in transition)"
     else:
         words += "; no deadline (in force at once)"
     return words + "."

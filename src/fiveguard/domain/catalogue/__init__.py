@@ -45,6 +45,7 @@ from fiveguard.domain.catalogue.assurance import (
 from fiveguard.domain.catalogue.policies import (
     CapRule,
     ExcludeRule,
+    PendingDeadline,
     PolicyRule,
     RestrictionPolicy,
     RuleTargets,
@@ -132,6 +133,7 @@ __all__ = [
     "MeasureEffect",
     "MeasureStatusName",
     "MisconfigurationParameters",
+    "PendingDeadline",
     "PolicyRule",
     "PowerLossParameters",
     "Probability",

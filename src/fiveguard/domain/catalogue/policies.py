@@ -41,6 +41,23 @@ class RuleTargets(Frozen):
         return grouped and (not self.generations or kind.generation in self.generations)
 
 
+PENDING_DESCRIPTION = (
+    "A deadline running from an event not yet dated (months after it). While no `deadline` "
+    "is given, an asset breaking the rule is in transition; give `deadline` once the event "
+    "is dated."
+)
+
+
+class PendingDeadline(Frozen):
+    """A deadline that runs from an event not yet dated (e.g. a designation)."""
+
+    months: int = Field(gt=0, le=1200, description="How long after the event.")
+    event: Text = Field(description="What starts the period, in words.")
+
+    def words(self) -> str:
+        return f"{self.months} months after {self.event}"
+
+
 class ExcludeRule(Frozen):
     """Suppliers at or above a profile level may not supply the targeted assets."""
 
@@ -63,6 +80,7 @@ class ExcludeRule(Frozen):
     deadline: dt.date | None = Field(
         default=None, description="Before it, an asset breaking the rule is in transition."
     )
+    deadline_after: PendingDeadline | None = Field(default=None, description=PENDING_DESCRIPTION)
 
 
 class CapRule(Frozen):
@@ -77,6 +95,7 @@ class CapRule(Frozen):
     measure: Literal["sites", "population"]
     per: Literal["operator", "national"]
     deadline: dt.date | None = None
+    deadline_after: PendingDeadline | None = Field(default=None, description=PENDING_DESCRIPTION)
 
 
 PolicyRule = Annotated[ExcludeRule | CapRule, Field(discriminator="rule")]
@@ -88,6 +107,13 @@ class RestrictionPolicy(Frozen):
 
     id: Identifier
     title: Text
+    status: Literal["adopted", "proposal"] = Field(
+        default="adopted",
+        description=(
+            "'proposal': not adopted, so in force nowhere; checking a network against it "
+            "shows where the network would stand if it were."
+        ),
+    )
     country: CountryCode | None = None
     date: dt.date | None = None
     source: Text
