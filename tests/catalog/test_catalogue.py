@@ -299,6 +299,21 @@ def test_sweden_names_its_third_condition_and_the_bands(cat: Catalogue) -> None:
     assert "3.5 GHz and 2.3 GHz bands" in words and "grant of the licences" in words
 
 
+def test_the_eu_timeline_holds_what_an_authority_expects(cat: Catalogue) -> None:
+    steps = cat.eu_timeline
+    assert all(key == step.id and step.source for key, step in steps.items())
+    # the second progress report's aggregates, as reported
+    report = " ".join(steps["progress-report-2023-06"].summary.split())
+    assert str(steps["progress-report-2023-06"].date) == "2023-06-15"
+    for figure in ("24 member states", "10 had imposed restrictions", "3 were in the process"):
+        assert figure in report, figure
+    assert "C(2023) 4049" in steps["communication-2023-06"].title
+    proposal = steps["cybersecurity-act-proposal-2026-01"]
+    assert proposal.status == "proposal" and "EU-2026-01" in proposal.summary
+    assert proposal.date == cat.policies["EU-2026-01"].date
+    assert steps["eu5g-certification-2021-06"].status == "in-preparation"
+
+
 def test_controls_matrix_has_the_enisa_shape(cat: Catalogue) -> None:
     matrix = cat.controls
     assert "ENISA" in matrix.source

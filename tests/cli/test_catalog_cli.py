@@ -16,7 +16,16 @@ from fiveguard.cli.catalog import rule_in_words
 from fiveguard.domain.catalogue import ExcludeRule
 
 runner = CliRunner()
-COMMANDS = ["kinds", "risks", "measures", "policies", "controls", "services", "criteria"]
+COMMANDS = [
+    "kinds",
+    "risks",
+    "measures",
+    "policies",
+    "timeline",
+    "controls",
+    "services",
+    "criteria",
+]
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -203,3 +212,10 @@ def test_a_proposal_preset_says_it_is_not_in_force() -> None:
         "; deadline 36 months after the Commission designates the supplier as high-risk "
         "(not yet dated: in transition)."
     )
+
+
+def test_timeline_json_holds_the_eu_steps_with_their_status() -> None:
+    data = json.loads(run("catalog", "timeline", "--json")[1])["eu_timeline"]
+    assert data["communication-2023-06"]["date"] == "2023-06-15"
+    assert data["cybersecurity-act-proposal-2026-01"]["status"] == "proposal"
+    assert all(step["source"] for step in data.values())

@@ -165,6 +165,27 @@ def measures(
     console.print(table)
 
 
+@catalog_app.command("timeline")
+def timeline(ctx: typer.Context, as_json: JsonFlag = False) -> None:
+    """The EU's steps on 5G security by date: decisions, reports, proposals, with sources.
+
+    Example: `fiveguard catalog timeline --json`
+    """
+    catalogue = _catalogue(ctx)
+    if as_json:
+        _print_json(_sections(catalogue, "eu_timeline"))
+        return
+    table = Table(title="EU coordinated approach to 5G security: timeline")
+    table.add_column("Date", no_wrap=True)
+    for column in ("Step", "Status", "What it says", "Source"):
+        table.add_column(column)
+    for step in sorted(catalogue.eu_timeline.values(), key=lambda m: (m.date, m.id)):
+        table.add_row(
+            str(step.date), _e(step.title), step.status, _e(step.summary), _e(step.source)
+        )
+    console.print(table)
+
+
 @catalog_app.command("policies")
 def policies(
     ctx: typer.Context,

@@ -2,9 +2,9 @@
 
 The catalogue is data (``fiveguard/catalog/data/*.yaml``), loaded into these types and
 overridable by a user's file. It holds the asset kinds, the EU toolbox (risk areas,
-risks, measures and fiveguard's default risk-to-measure links), the supplier criteria,
-restriction-policy presets, the ENISA 5G security controls matrix, critical services,
-countries and plausibility limits (``reference``, ``policies``), the rules the
+risks, measures and fiveguard's default risk-to-measure links), the EU timeline, the
+supplier criteria, restriction-policy presets, the ENISA 5G security controls matrix,
+critical services, countries and plausibility limits (``reference``, ``policies``), the rules the
 assessment applies (``assessment``), the simulation's parameters (``simulation``) and
 the rules for assurance evidence (``assurance``). This module holds the whole
 :class:`Catalogue` and re-exports every part's types.
@@ -67,6 +67,7 @@ from fiveguard.domain.catalogue.reference import (
     Limits,
     Measure,
     MeasureCategory,
+    Milestone,
     Risk,
     RiskArea,
     RiskMeasureLinks,
@@ -132,6 +133,7 @@ __all__ = [
     "MeasureCategory",
     "MeasureEffect",
     "MeasureStatusName",
+    "Milestone",
     "MisconfigurationParameters",
     "PendingDeadline",
     "PolicyRule",
@@ -172,6 +174,7 @@ class Catalogue(Frozen):
     risks: dict[Identifier, Risk]
     measures: dict[Identifier, Measure]
     risk_measures: RiskMeasureLinks
+    eu_timeline: dict[Identifier, Milestone]
     supplier_criteria: SupplierCriteria
     policies: dict[Identifier, RestrictionPolicy]
     controls: ControlsMatrix
