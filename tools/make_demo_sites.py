@@ -240,6 +240,7 @@ def build_sites(regions: dict[str, int]) -> SiteTable:
         managed_by=Categorical.from_values(rows.managed_by),
         shared_with=Categorical.from_values(rows.shared_with),
         installed=Categorical.constant(None, n),
+        purchased=Categorical.constant(None, n),
         latitude=np.full(n, np.nan),
         longitude=np.full(n, np.nan),
     )

@@ -36,10 +36,13 @@ def supplier_of(model: NetworkModel, asset: Asset) -> str | None:
 
 def targeted(asset: Asset, targets: RuleTargets) -> bool:
     kind = default_catalogue().asset_kinds[asset.kind]
+    if asset.kind in targets.kinds:
+        return True
+    if targets.generations and kind.generation not in targets.generations:
+        return False
     return (
         targets.all_assets
         or kind.domain in targets.domains
-        or asset.kind in targets.kinds
         or any(tag in targets.tags for tag in kind.tags)
     )
 
@@ -68,6 +71,14 @@ def reference_exclude(
                 status = "unresolved"
             elif asset.installed <= rule.installed_after:
                 continue
+        if rule.purchased_after is not None:
+            if asset.purchased is not None:
+                if asset.purchased <= rule.purchased_after:
+                    continue
+            elif asset.installed is not None and asset.installed <= rule.purchased_after:
+                continue  # installed by then, so bought by then
+            else:
+                status = "unresolved"
         cell = found[(status, supplier, asset.operator)]
         cell[0] += 1
         cell[1] += asset.sites

@@ -87,6 +87,7 @@ def models(draw: st.DrawFn) -> NetworkModel:
                 "kind": "core.amf",
                 "product": f"c{draw(pick)}@1",
                 "installed": draw(st.sampled_from(DATES)),
+                "purchased": draw(st.sampled_from(DATES)),
                 "managed_by": draw(st.sampled_from([None, f"{op}.ems2"])),
             }
         )
@@ -119,6 +120,7 @@ def models(draw: st.DrawFn) -> NetworkModel:
                 sensitive=draw(st.booleans()),
                 battery_hours=battery,
                 installed=draw(st.sampled_from(DATES)),
+                purchased=draw(st.sampled_from(DATES)),
                 managed_by=draw(st.sampled_from([None, f"{op}.ems1", f"{op}.ems2"])),
                 shared_with=tuple(shared),
             )
@@ -157,10 +159,13 @@ exclude_rules = st.builds(
             RuleTargets(all_assets=True),
             RuleTargets(tags=("backbone", "radio")),
             RuleTargets(kinds=("mgmt.ems",), domains=("ran",)),
+            RuleTargets(all_assets=True, generations=("any",)),
+            RuleTargets(domains=("core", "ran"), kinds=("mgmt.ems",), generations=("4g",)),
         ]
     ),
     sensitive_sites_only=st.booleans(),
     installed_after=st.sampled_from([None, dt.date(2020, 1, 1), dt.date(2023, 1, 1)]),
+    purchased_after=st.sampled_from([None, dt.date(2020, 1, 1), dt.date(2023, 1, 1)]),
     deadline=st.sampled_from([None, dt.date(2025, 1, 1), dt.date(2030, 1, 1)]),
 )
 

@@ -122,6 +122,50 @@ def test_exclude_targets_kinds_tags_domains_or_everything(
     assert sum(v.asset_count for v in result.violations) == len(assets)
 
 
+@pytest.fixture(scope="module")
+def two_generations() -> NetworkModel:
+    """One high-profile supplier's 5G AMF, 4G MME and S-GW, element manager and eNB site."""
+    return build(
+        suppliers=[supplier("hi", HIGH)],
+        products=[
+            product("amf", "hi", "core.amf"),
+            product("mme", "hi", "core.mme"),
+            product("sgw", "hi", "core.sgw"),
+            product("ems", "hi", "mgmt.ems"),
+            product("enb", "hi", "ran.enb"),
+        ],
+        operators=[operator("a")],
+        assets=[
+            {"id": "amf", "operator": "a", "kind": "core.amf", "product": "amf@1"},
+            {"id": "mme", "operator": "a", "kind": "core.mme", "product": "mme@1"},
+            {"id": "sgw", "operator": "a", "kind": "core.sgw", "product": "sgw@1"},
+            {"id": "ems", "operator": "a", "kind": "mgmt.ems", "product": "ems@1"},
+        ],
+        sites=[site("enb", "a", "enb@1", kind="ran.enb")],
+    )
+
+
+@pytest.mark.parametrize(
+    ("targets", "assets"),
+    [
+        ({"domains": ["core", "management"]}, {"amf", "mme", "sgw", "ems"}),
+        ({"domains": ["core", "management"], "generations": ["5g", "any"]}, {"amf", "ems"}),
+        ({"all_assets": True, "generations": ["5g"]}, {"amf"}),
+        ({"all_assets": True, "generations": ["4g"]}, {"mme", "sgw", "enb"}),
+        # a kind listed by id is covered whatever the generations say
+        (
+            {"domains": ["core"], "kinds": ["core.mme"], "generations": ["5g", "any"]},
+            {"amf", "mme"},
+        ),
+    ],
+)
+def test_generations_narrow_domains_tags_and_all_assets_but_not_listed_kinds(
+    two_generations: NetworkModel, targets: dict[str, Any], assets: set[str]
+) -> None:
+    result = check(two_generations, rule(targets=targets))
+    assert {a for v in result.violations for a in v.assets} == assets
+
+
 def test_sensitive_sites_only_counts_sensitive_rows(network: NetworkModel) -> None:
     result = check(network, rule(targets={"all_assets": True}, sensitive_sites_only=True))
     [v] = result.violations
@@ -141,6 +185,105 @@ def test_installed_after_counts_new_equipment_and_flags_undated_assets(
     assert by_status["violation"].assets == ("a.amf",)  # 2021 is after; a.ems (2019) is not
     assert by_status["unresolved"].assets == ("a.ipr",)  # no installation date
     assert any("no installation date" in n for n in result.rules[0].notes)
+
+
+@pytest.fixture(scope="module")
+def purchases() -> NetworkModel:
+    """One high-profile supplier's gNB sites, bought and installed around a purchase ban of
+    31 December 2020 and an installation ban from 30 September 2021."""
+    dated = {
+        "bought-2020-installed-2021": ("2020-06-01", "2021-03-01"),
+        "bought-2021": ("2021-02-01", "2021-03-01"),
+        "bought-2020-installed-late": ("2020-06-01", "2021-11-01"),
+        "undated-purchase-installed-2020": (None, "2020-10-01"),
+        "undated-purchase-installed-2021": (None, "2021-05-01"),
+        "undated": (None, None),
+    }
+    return build(
+        suppliers=[supplier("hi", HIGH)],
+        products=[product("g", "hi", "ran.gnb")],
+        operators=[operator("a")],
+        sites=[
+            site(ident, "a", "g@1", purchased=bought, installed=put)
+            for ident, (bought, put) in dated.items()
+        ],
+    )
+
+
+def statuses(result: PolicyAssessment) -> dict[str, set[str]]:
+    return {v.status: set(v.assets) for v in result.violations}
+
+
+def test_a_purchase_ban_judges_purchase_dates_not_installation_dates(
+    purchases: NetworkModel,
+) -> None:
+    result = check(purchases, rule(targets={"all_assets": True}, purchased_after="2020-12-31"))
+    assert statuses(result) == {
+        "violation": {"bought-2021"},
+        # no purchase date, and installed after the ban (or never dated): unknown
+        "unresolved": {"undated-purchase-installed-2021", "undated"},
+    }
+    notes = result.rules[0].notes
+    assert any(
+        "1 asset of suppliers in scope has no purchase date but was installed by 2020-12-31, "
+        "so bought by then too" in n
+        for n in notes
+    )
+    assert any("2 assets of suppliers in scope have no purchase date and no" in n for n in notes)
+
+
+def test_kit_bought_before_a_purchase_ban_and_installed_after_it_breaks_neither_rule(
+    purchases: NetworkModel,
+) -> None:
+    # an installation date alone, read as the purchase ban, would flag it wrongly
+    as_installed = check(
+        purchases, rule(targets={"all_assets": True}, installed_after="2020-12-31")
+    )
+    assert "bought-2020-installed-2021" in statuses(as_installed)["violation"]
+    bought = check(purchases, rule(targets={"all_assets": True}, purchased_after="2020-12-31"))
+    installed = check(purchases, rule(targets={"all_assets": True}, installed_after="2021-09-30"))
+    flagged = {a for result in (bought, installed) for v in result.violations for a in v.assets}
+    assert "bought-2020-installed-2021" not in flagged
+    assert statuses(installed)["violation"] == {"bought-2020-installed-late"}
+
+
+def test_purchase_and_installation_dates_in_one_rule_must_both_be_after(
+    purchases: NetworkModel,
+) -> None:
+    result = check(
+        purchases,
+        rule(
+            targets={"all_assets": True},
+            purchased_after="2020-12-31",
+            installed_after="2021-02-15",
+        ),
+    )
+    # bought-2021 (both after); undated-purchase-installed-2021 (installed after, purchase
+    # unknown) and undated (neither known) stay open; the rest are certainly out
+    assert statuses(result) == {
+        "violation": {"bought-2021"},
+        "unresolved": {"undated-purchase-installed-2021", "undated"},
+    }
+
+
+def test_a_deadline_running_from_an_undated_event_keeps_breaking_assets_in_transition(
+    network: NetworkModel,
+) -> None:
+    pending = {"months": 36, "event": "the supplier is designated"}
+    result = check(network, rule(deadline_after=pending))
+    [v] = result.violations
+    assert (v.status, v.deadline) == ("in-transition", None)
+    assert v.explanation.endswith(
+        "; in transition until 36 months after the supplier is designated (not yet dated)"
+    )
+    assert any("not yet dated" in n for n in result.rules[0].notes)
+    # once the event is dated, the rule's deadline decides
+    dated = check(network, rule(deadline_after=pending, deadline="2026-01-01"))
+    assert [v.status for v in dated.violations] == ["violation"]
+    [capped] = check(
+        network, cap(measure="sites", per="operator", deadline_after=pending)
+    ).violations
+    assert capped.status == "in-transition" and "(not yet dated)" in capped.explanation
 
 
 @pytest.mark.parametrize(
@@ -249,158 +392,6 @@ def test_cap_with_unknown_profiles_that_could_exceed_it_is_unresolved() -> None:
     )
     [v] = check(model, cap(measure="sites", per="operator")).violations
     assert (v.status, v.share) == ("unresolved", 0.5)
-
-
-# ---------------------------------------------------------------------------- presets
-
-
-PRESET_MODEL_ASSETS = [
-    {
-        "id": "a.amf",
-        "operator": "a",
-        "kind": "core.amf",
-        "product": "hi-amf@1",
-        "installed": "2019-05-01",
-    },
-    {
-        "id": "a.ems",
-        "operator": "a",
-        "kind": "mgmt.ems",
-        "product": "hi-ems@1",
-        "installed": "2021-02-01",
-    },
-    {
-        "id": "a.ipr",
-        "operator": "a",
-        "kind": "transport.ipcore",
-        "product": "hi-ipr@1",
-        "installed": "2018-01-01",
-    },
-]
-
-
-def preset_model(as_of: str) -> NetworkModel:
-    """Operator a: high-profile core, EMS and IP core; 4 of 10 sites high-profile (one
-    sensitive, installed 2022); every asset dated."""
-    sites = [
-        *(
-            site(
-                f"hi{i}",
-                "a",
-                "hi-gnb@1",
-                population=100,
-                sensitive=i == 0,
-                installed="2022-01-01" if i == 0 else "2019-01-01",
-            )
-            for i in range(4)
-        ),
-        *(
-            site(f"lo{i}", "a", "lo-gnb@1", population=100, installed="2019-01-01")
-            for i in range(6)
-        ),
-    ]
-    return build(
-        suppliers=[supplier("hi", HIGH), supplier("lo", "low")],
-        products=[
-            product("hi-gnb", "hi", "ran.gnb"),
-            product("hi-amf", "hi", "core.amf"),
-            product("hi-ems", "hi", "mgmt.ems"),
-            product("hi-ipr", "hi", "transport.ipcore"),
-            product("lo-gnb", "lo", "ran.gnb"),
-        ],
-        operators=[operator("a")],
-        assets=PRESET_MODEL_ASSETS,
-        sites=sites,
-        as_of=as_of,
-    )
-
-
-def outcome(preset: str, as_of: str) -> dict[str, list[tuple[str, int]]]:
-    result = run(preset_model(as_of), default_catalogue().policies[preset]).violations
-    found: dict[str, list[tuple[str, int]]] = {}
-    for v in result.violations:
-        found.setdefault(v.rule, []).append((v.status, v.asset_count))
-    return found
-
-
-@pytest.mark.parametrize(
-    ("preset", "as_of", "expected"),
-    [
-        (
-            "UK-2020-01",
-            "2026-06-30",
-            {
-                "core-and-security-functions": [("violation", 3)],  # core, management, backbone
-                "sensitive-sites": [("violation", 1)],
-                "access-network-cap": [("violation", 4)],  # 40 % of sites > 35 %
-            },
-        ),
-        (
-            "UK-2020-07",
-            "2026-06-30",
-            {"no-new-equipment": [("violation", 2)], "removal-by-2027": [("in-transition", 7)]},
-        ),
-        (
-            "UK-2020-07",
-            "2028-01-01",
-            {"no-new-equipment": [("violation", 2)], "removal-by-2027": [("violation", 7)]},
-        ),
-        (
-            "UK-2022-10",
-            "2026-06-30",
-            {
-                "core-removal": [("violation", 1)],
-                "sensitive-sites-removal": [("violation", 1)],
-                "removal-from-5g": [("in-transition", 7)],
-            },
-        ),
-        (
-            "SE-2020-10",
-            "2024-06-30",
-            {
-                "no-new-central-functions": [("violation", 2)],
-                "phase-out-central-functions": [("in-transition", 7)],
-            },
-        ),
-        (
-            "SE-2020-10",
-            "2026-06-30",
-            {
-                "no-new-central-functions": [("violation", 2)],
-                "phase-out-central-functions": [("violation", 7)],
-            },
-        ),
-        (
-            "BE-2020-07",
-            "2026-06-30",
-            {
-                "core-and-backbone": [("violation", 2)],
-                "radio-network-cap": [("violation", 4)],
-                "sensitive-areas": [("violation", 1)],
-            },
-        ),
-        (
-            "DE-2024-07",
-            "2026-06-30",
-            {
-                "core-removal": [("in-transition", 1)],
-                "access-transport-management": [("in-transition", 1)],
-            },
-        ),
-        (
-            "DE-2024-07",
-            "2027-06-30",
-            {
-                "core-removal": [("violation", 1)],
-                "access-transport-management": [("in-transition", 1)],
-            },
-        ),
-    ],
-)
-def test_presets_find_their_violations_and_transitions(
-    preset: str, as_of: str, expected: dict[str, list[tuple[str, int]]]
-) -> None:
-    assert outcome(preset, as_of) == expected
 
 
 def test_no_policy_checks_nothing(network: NetworkModel) -> None:

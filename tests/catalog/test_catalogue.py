@@ -20,17 +20,27 @@ KINDS = {
     *("ran.gnb", "ran.enb", "ran.cu", "ran.du", "ran.ru"),
     *("core.amf", "core.smf", "core.upf", "core.ausf", "core.udm", "core.udr"),
     *("core.pcf", "core.nrf", "core.nssf", "core.nef", "core.sepp"),
+    *("core.scp", "core.nwdaf", "core.nssaaf", "core.n3iwf"),
     *("core.mme", "core.hss", "core.sgw", "core.pgw"),
     *("mgmt.oss", "mgmt.ems", "mano.nfvo", "mano.vnfm", "mano.vim"),
     *("transport.backhaul", "transport.ipcore", "li", "ims", "interconnect"),
 }
 RISKS = {f"R{i}" for i in range(1, 10)}
+AREAS = {
+    "security-measures",
+    "supply-chain",
+    "threat-actors",
+    "interdependencies",
+    "end-user-devices",
+}
 STRATEGIC = {f"SM{i:02d}" for i in range(1, 9)}
 TECHNICAL = {f"TM{i:02d}" for i in range(1, 12)}
 SUPPORTING = {f"SA{i:02d}" for i in range(1, 11)}
 SCAS = {
     "ran.gnb": "TS 33.511",
     "ran.enb": "TS 33.216",
+    "ran.cu": "TS 33.523",
+    "ran.du": "TS 33.523",
     "core.amf": "TS 33.512",
     "core.upf": "TS 33.513",
     "core.udm": "TS 33.514",
@@ -39,8 +49,15 @@ SCAS = {
     "core.sepp": "TS 33.517",
     "core.nrf": "TS 33.518",
     "core.nef": "TS 33.519",
+    "core.n3iwf": "TS 33.520",
+    "core.nwdaf": "TS 33.521",
+    "core.scp": "TS 33.522",
+    "core.pcf": "TS 33.528",
+    "core.nssaaf": "TS 33.326",
     "core.mme": "TS 33.116",
     "core.pgw": "TS 33.250",
+    "mgmt.oss": "TS 33.526",
+    "mgmt.ems": "TS 33.526",
 }
 
 
@@ -51,7 +68,7 @@ def cat() -> Catalogue:
 
 def test_every_asset_kind_is_present(cat: Catalogue) -> None:
     assert set(cat.asset_kinds) == KINDS
-    assert len(cat.asset_kinds) == 30
+    assert len(cat.asset_kinds) == 34
 
 
 def test_kind_ids_are_filled_in_from_their_keys(cat: Catalogue) -> None:
@@ -84,15 +101,31 @@ def test_default_criticality_puts_core_and_management_first(cat: Catalogue) -> N
             assert kind.criticality is Criticality.STANDARD, kind.id
     assert kinds["li"].criticality is Criticality.CRITICAL
     assert kinds["transport.ipcore"].criticality is Criticality.CRITICAL
-    for sensitive in ("transport.backhaul", "ims", "interconnect"):
+    # the UK NCSC's 2020 advice counts interconnection equipment as security-critical
+    assert kinds["interconnect"].criticality is Criticality.CRITICAL
+    for sensitive in ("transport.backhaul", "ims"):
         assert kinds[sensitive].criticality is Criticality.SENSITIVE
+    for kind_id in ("transport.backhaul", "ims", "interconnect"):  # each default explained
+        assert kinds[kind_id].source, kind_id
 
 
 def test_scas_is_class_specific_only_where_3gpp_has_one(cat: Catalogue) -> None:
     assert cat.scas_general == "TS 33.117"
+    assert cat.scas_virtualised == "TS 33.527"  # any class, when deployed virtualised
     for kind in cat.asset_kinds.values():
         expected = (SCAS[kind.id],) if kind.id in SCAS else ()
         assert kind.scas == expected, kind.id
+
+
+def test_kinds_with_a_class_specific_scas_are_5g_core_classes_too(cat: Catalogue) -> None:
+    # the SCAS-backed 5G core classes added with TS 33.520-33.522 and TS 33.326
+    for kind_id in ("core.scp", "core.nwdaf", "core.nssaaf", "core.n3iwf"):
+        kind = cat.asset_kinds[kind_id]
+        assert (kind.domain, kind.generation, kind.criticality) == (
+            Domain.CORE,
+            "5g",
+            Criticality.CRITICAL,
+        ), kind_id
 
 
 def test_ip_core_is_tagged_backbone(cat: Catalogue) -> None:
@@ -101,11 +134,12 @@ def test_ip_core_is_tagged_backbone(cat: Catalogue) -> None:
         "core.upf",
         "core.sgw",
         "core.pgw",
+        "core.n3iwf",
     }
 
 
 def test_toolbox_areas_risks_and_measures_are_complete(cat: Catalogue) -> None:
-    assert set(cat.risk_areas) == {"A", "B", "C", "D", "E"}
+    assert set(cat.risk_areas) == AREAS
     assert set(cat.risks) == RISKS
     by_category = {
         c: {m.id for m in cat.measures.values() if m.category is c} for c in MeasureCategory
@@ -113,6 +147,13 @@ def test_toolbox_areas_risks_and_measures_are_complete(cat: Catalogue) -> None:
     assert by_category[MeasureCategory.STRATEGIC] == STRATEGIC
     assert by_category[MeasureCategory.TECHNICAL] == TECHNICAL
     assert by_category[MeasureCategory.SUPPORTING] == SUPPORTING
+
+
+def test_area_ids_do_not_reuse_the_coordinated_assessments_letters(cat: Catalogue) -> None:
+    # its own A-E are threats, assets, vulnerabilities, scenarios and end-user devices
+    assert not any(len(area_id) == 1 for area_id in cat.risk_areas)
+    assert cat.risks["R5"].area == "threat-actors"
+    assert cat.risks["R9"].area == "end-user-devices"
 
 
 def test_every_risk_sits_in_the_area_that_lists_it(cat: Catalogue) -> None:
@@ -154,11 +195,25 @@ def test_presets_carry_source_date_and_what_they_leave_out(cat: Catalogue) -> No
         "SE-2020-10",
         "BE-2020-07",
         "DE-2024-07",
+        "EU-2026-01",
     }
     for policy in cat.policies.values():
-        assert policy.source and policy.date is not None and policy.country, policy.id
+        national = not policy.id.startswith("EU-")
+        assert policy.source and policy.date is not None, policy.id
+        assert bool(policy.country) is national, policy.id
         assert policy.modelled_on and policy.not_modelled, policy.id
         assert policy.rules, policy.id
+
+
+def test_the_cybersecurity_act_proposal_is_labelled_a_proposal(cat: Catalogue) -> None:
+    proposal = cat.policies["EU-2026-01"]
+    assert proposal.status == "proposal" and "not adopted" in proposal.title
+    [rule] = proposal.rules
+    # 36 months from a designation not yet made: no date to give
+    assert rule.deadline is None and rule.deadline_after is not None
+    assert rule.deadline_after.months == 36 and "designates" in rule.deadline_after.event
+    others = [p for p in cat.policies.values() if p.id != "EU-2026-01"]
+    assert all(p.status == "adopted" for p in others)
 
 
 def test_portugal_defines_criteria_so_is_not_a_preset(cat: Catalogue) -> None:
@@ -175,14 +230,25 @@ def test_every_policy_target_resolves(cat: Catalogue) -> None:
 
 def test_uk_january_2020_preset_as_decided(cat: Catalogue) -> None:
     rules = {rule.id: rule for rule in cat.policies["UK-2020-01"].rules}
-    cap = next(r for r in rules.values() if isinstance(r, CapRule))
-    assert (cap.max_share, cap.measure, cap.per) == (0.35, "sites", "operator")
-    assert cap.targets.domains == (Domain.RAN,)
+    caps = {r.measure: r for r in rules.values() if isinstance(r, CapRule)}
+    # reported as 35 % of base stations and of expected traffic, per operator
+    assert set(caps) == {"sites", "population"}
+    for cap in caps.values():
+        assert (cap.max_share, cap.per, str(cap.deadline)) == (0.35, "operator", "2023-01-28")
+        assert cap.targets.domains == (Domain.RAN,)
     core = rules["core-and-security-functions"]
-    assert isinstance(core, ExcludeRule)
+    assert isinstance(core, ExcludeRule) and str(core.deadline) == "2023-01-28"
     assert {Domain.CORE, Domain.MANAGEMENT, Domain.ORCHESTRATION} <= set(core.targets.domains)
     assert "backbone" in core.targets.tags
-    assert any(isinstance(r, ExcludeRule) and r.sensitive_sites_only for r in rules.values())
+    # the NCSC list also names interconnection equipment; 4G MME and S-GW only in some cases
+    kinds = cat.asset_kinds
+    covered = {k for k, kind in kinds.items() if core.targets.covers(kind)}
+    assert {"interconnect", "core.mme", "core.sgw", "core.amf", "mgmt.oss"} <= covered
+    assert not {"core.hss", "core.pgw", "ran.enb", "ran.gnb"} & covered
+    sites = rules["sensitive-sites"]
+    assert isinstance(sites, ExcludeRule) and sites.sensitive_sites_only and sites.deadline is None
+    notes = " ".join(cat.policies["UK-2020-01"].not_modelled)
+    assert "No deadline for reaching the cap" not in notes and "28 January 2023" in notes
 
 
 def test_deadlines_and_new_equipment_dates(cat: Catalogue) -> None:
@@ -193,18 +259,60 @@ def test_deadlines_and_new_equipment_dates(cat: Catalogue) -> None:
                 found.add(f"deadline {rule.deadline}")
             if isinstance(rule, ExcludeRule) and rule.installed_after:
                 found.add(f"after {rule.installed_after}")
+            if isinstance(rule, ExcludeRule) and rule.purchased_after:
+                found.add(f"bought after {rule.purchased_after}")
         return found
 
-    assert dates("UK-2020-07") == {"after 2020-12-31", "deadline 2027-12-31"}
+    # purchases banned after 2020, installation from September 2021 (announced Nov 2020)
+    assert dates("UK-2020-07") == {
+        "bought after 2020-12-31",
+        "after 2021-09-30",
+        "deadline 2027-12-31",
+    }
     assert dates("UK-2022-10") == {
         "deadline 2023-12-31",
         "deadline 2023-01-28",
+        "after 2022-10-13",  # no new installation in 5G once the directions were given
         "deadline 2027-12-31",
     }
     assert dates("SE-2020-10") == {"after 2020-10-20", "deadline 2025-01-01"}
     assert dates("DE-2024-07") == {"deadline 2026-12-31", "deadline 2029-12-31"}
-    assert dates("BE-2020-07") == set()
-    assert any("certification" in item for item in cat.policies["DE-2024-07"].not_modelled)
+    # full application from 2028 (and 2031), as reported; the earlier date for every rule
+    assert dates("BE-2020-07") == {"deadline 2027-12-31"}
+    assert str(cat.policies["BE-2020-07"].date) == "2020-06-27"  # end of June 2020
+    germany = " ".join(" ".join(cat.policies["DE-2024-07"].not_modelled).split())
+    assert "before their first use" in germany
+    assert all(scheme in germany for scheme in ("NESAS CCS-GI", "Common Criteria", "TR-03163"))
+
+
+def test_uk_directions_name_the_conditions_the_public_summary_details(cat: Catalogue) -> None:
+    notes = " ".join(" ".join(cat.policies["UK-2022-10"].not_modelled).split())
+    assert "does not detail" not in notes
+    for condition in ("full-fibre access networks by 31 October 2023", "31 July 2023"):
+        assert condition in notes, condition
+    assert "4G kinds" in notes  # the 5G rules say what they leave out
+
+
+def test_sweden_names_its_third_condition_and_the_bands(cat: Catalogue) -> None:
+    policy = cat.policies["SE-2020-10"]
+    words = " ".join(" ".join((policy.modelled_on or "", *policy.not_modelled)).split())
+    assert "staff or functions located abroad phased out by 1 January 2025" in words
+    assert "3.5 GHz and 2.3 GHz bands" in words and "grant of the licences" in words
+
+
+def test_the_eu_timeline_holds_what_an_authority_expects(cat: Catalogue) -> None:
+    steps = cat.eu_timeline
+    assert all(key == step.id and step.source for key, step in steps.items())
+    # the second progress report's aggregates, as reported
+    report = " ".join(steps["progress-report-2023-06"].summary.split())
+    assert str(steps["progress-report-2023-06"].date) == "2023-06-15"
+    for figure in ("24 member states", "10 had imposed restrictions", "3 were in the process"):
+        assert figure in report, figure
+    assert "C(2023) 4049" in steps["communication-2023-06"].title
+    proposal = steps["cybersecurity-act-proposal-2026-01"]
+    assert proposal.status == "proposal" and "EU-2026-01" in proposal.summary
+    assert proposal.date == cat.policies["EU-2026-01"].date
+    assert steps["eu5g-certification-2021-06"].status == "in-preparation"
 
 
 def test_controls_matrix_has_the_enisa_shape(cat: Catalogue) -> None:
@@ -254,3 +362,14 @@ def test_no_override_gives_the_cached_packaged_catalogue() -> None:
     # parsed once per process: commands load the catalogue every time they run
     assert load_catalogue() is default_catalogue()
     assert _packaged() is _packaged()
+
+
+def test_simulation_rationales_quote_the_incident_reports_exactly(cat: Catalogue) -> None:
+    parameters = cat.simulation
+    # ENISA's 2017 report: 2.4 % malicious actions (press rounds it to 2.5 %)
+    assert "2.4 %" in parameters.supplier_update.rationale
+    assert "2.5 %" not in parameters.supplier_update.rationale
+    # 2021's user-hours came from one over-the-top incident: said, and not used
+    misconfiguration = " ".join(parameters.misconfiguration.rationale.split())
+    assert "over-the-top" in misconfiguration and "2021 is not used" in misconfiguration
+    assert "2021" not in parameters.source

@@ -44,13 +44,13 @@ def test_a_new_id_adds_an_entry(tmp_path: Path) -> None:
         tmp_path,
         """\
 asset_kinds:
-  core.nwdaf: {title: Network Data Analytics Function, domain: core, criticality: critical}
+  core.chf: {title: Charging Function, domain: core, criticality: critical}
 critical_services:
   broadcast: {title: Public broadcasting}
 """,
     )
     cat = load_catalogue(path)
-    assert cat.asset_kinds["core.nwdaf"].id == "core.nwdaf"
+    assert cat.asset_kinds["core.chf"].id == "core.chf"
     assert len(cat.asset_kinds) == len(default_catalogue().asset_kinds) + 1
     assert cat.critical_services["broadcast"].title == "Public broadcasting"
     assert "health" in cat.critical_services
@@ -257,22 +257,22 @@ policies:
 
 
 def test_a_new_risk_must_be_listed_by_its_area_and_rated(tmp_path: Path) -> None:
-    text = "risks:\n  R10: {area: A, title: A new risk}\n"
+    text = "risks:\n  R10: {area: supply-chain, title: A new risk}\n"
     found = problems(write(tmp_path, text))
-    listed = [m for m in found if "area A does not list risk R10" in m]
+    listed = [m for m in found if "area supply-chain does not list risk R10" in m]
     assert len(listed) == 1 and "override.yaml:2:" in listed[0]
     # the register cannot rate a risk it has no rules for
     assert any("risk R10 has no likelihood and impact rules" in m for m in found)
-    fixed = text + "risk_areas:\n  A: {risks: [R1, R2, R10]}\n"
+    fixed = text + "risk_areas:\n  supply-chain: {risks: [R3, R4, R10]}\n"
     still = problems(write(tmp_path, fixed, "fixed.yaml"))
     assert [m for m in still if "R10" in m and "no likelihood and impact rules" not in m] == []
 
 
 def test_a_problem_caused_by_the_override_is_located_there(tmp_path: Path) -> None:
-    # R2 (packaged) says area A; the override's list for A drops it
-    (message,) = problems(write(tmp_path, "risk_areas:\n  A: {risks: [R1]}\n"))
+    # R2 (packaged) is in security-measures; the override's list for it drops R2
+    (message,) = problems(write(tmp_path, "risk_areas:\n  security-measures: {risks: [R1]}\n"))
     assert message.startswith(f"{tmp_path / 'override.yaml'}:2:")
-    assert "area A does not list risk R2" in message
+    assert "area security-measures does not list risk R2" in message
 
 
 def test_supplier_factors_must_match_the_profile(tmp_path: Path) -> None:

@@ -10,10 +10,22 @@ import pytest
 from typer.testing import CliRunner
 
 import fiveguard.cli  # noqa: F401  (registers the commands)
+from fiveguard.catalog import default_catalogue
 from fiveguard.cli.app import app
+from fiveguard.cli.catalog import rule_in_words
+from fiveguard.domain.catalogue import ExcludeRule
 
 runner = CliRunner()
-COMMANDS = ["kinds", "risks", "measures", "policies", "controls", "services", "criteria"]
+COMMANDS = [
+    "kinds",
+    "risks",
+    "measures",
+    "policies",
+    "timeline",
+    "controls",
+    "services",
+    "criteria",
+]
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -41,14 +53,29 @@ def test_kinds_json_lists_every_kind() -> None:
     assert code == 0
     data = json.loads(out)
     assert data["scas_general"] == "TS 33.117"
-    assert len(data["asset_kinds"]) == 30
+    assert data["scas_virtualised"] == "TS 33.527"
+    assert len(data["asset_kinds"]) == 34
     assert data["asset_kinds"]["core.amf"]["scas"] == ["TS 33.512"]
+    assert data["asset_kinds"]["core.pcf"]["scas"] == ["TS 33.528"]
+
+
+def test_kinds_table_names_the_general_and_virtualised_scas() -> None:
+    flat = " ".join(run("catalog", "kinds")[1].split())
+    assert "TS 33.117 (general SCAS) applies to every kind" in flat
+    assert "TS 33.527 in addition to any product deployed virtualised" in flat
 
 
 def test_risks_json_carries_the_links_with_their_provenance() -> None:
     data = json.loads(run("catalog", "risks", "--json")[1])
     assert set(data["risks"]) == {f"R{i}" for i in range(1, 10)}
-    assert set(data["risk_areas"]) == set("ABCDE")
+    assert set(data["risk_areas"]) == {
+        "security-measures",
+        "supply-chain",
+        "threat-actors",
+        "interdependencies",
+        "end-user-devices",
+    }
+    assert data["risks"]["R3"]["area"] == "supply-chain"
     assert "editorial" in data["risk_measures"]["provenance"].lower()
     assert "SM03" in data["risk_measures"]["links"]["R5"]
 
@@ -56,6 +83,9 @@ def test_risks_json_carries_the_links_with_their_provenance() -> None:
 def test_risks_table_marks_links_as_editorial_default() -> None:
     out = run("catalog", "risks")[1]
     assert "editorial default" in out.lower()
+    flat = " ".join(out.split())
+    assert "Area ids are fiveguard's names" in flat
+    assert "supply-chain" in out
 
 
 def test_measures_json_can_filter_by_category() -> None:
@@ -82,8 +112,11 @@ def test_policies_json_holds_every_preset() -> None:
         "SE-2020-10",
         "BE-2020-07",
         "DE-2024-07",
+        "EU-2026-01",
     }
-    assert data["policies"]["UK-2020-07"]["rules"][0]["installed_after"] == "2020-12-31"
+    assert data["policies"]["EU-2026-01"]["status"] == "proposal"
+    first = data["policies"]["UK-2020-07"]["rules"][0]
+    assert (first["purchased_after"], first["installed_after"]) == ("2020-12-31", None)
 
 
 def test_an_unknown_policy_is_bad_input() -> None:
@@ -139,3 +172,50 @@ def test_a_bad_catalog_file_exits_2_with_located_messages(tmp_path: Path) -> Non
     assert f"{override}:2:" in result.stderr
     assert "asset_kinds.core.amf.colour: unknown field 'colour'" in result.stderr
     assert result.stdout == ""
+
+
+def test_rule_in_words_names_the_generations_and_the_kinds_listed_besides() -> None:
+    rule = ExcludeRule.model_validate(
+        {
+            "rule": "exclude",
+            "id": "core",
+            "text": "Out of the 5G core.",
+            "targets": {"domains": ["core"], "kinds": ["core.mme"], "generations": ["5g", "any"]},
+        }
+    )
+    assert rule_in_words(rule) == (
+        "Exclude suppliers profiled high from the core domain, among kinds of generation "
+        "5g or any; and kinds core.mme; no deadline (in force at once)."
+    )
+
+
+def test_rule_in_words_says_a_purchase_ban_is_about_purchases() -> None:
+    rule = ExcludeRule.model_validate(
+        {
+            "rule": "exclude",
+            "id": "no-purchases",
+            "text": "No purchases after 2020.",
+            "targets": {"all_assets": True},
+            "purchased_after": "2020-12-31",
+        }
+    )
+    assert "for equipment bought after 2020-12-31" in rule_in_words(rule)
+
+
+def test_a_proposal_preset_says_it_is_not_in_force() -> None:
+    code, out, _ = run("catalog", "policies", "EU-2026-01")
+    assert code == 0
+    assert "│ Status " in out and "a proposal, not adopted" in out
+    assert "│ Status " not in run("catalog", "policies", "UK-2020-01")[1]
+    [rule] = default_catalogue().policies["EU-2026-01"].rules
+    assert rule_in_words(rule).endswith(
+        "; deadline 36 months after the Commission designates the supplier as high-risk "
+        "(not yet dated: in transition)."
+    )
+
+
+def test_timeline_json_holds_the_eu_steps_with_their_status() -> None:
+    data = json.loads(run("catalog", "timeline", "--json")[1])["eu_timeline"]
+    assert data["communication-2023-06"]["date"] == "2023-06-15"
+    assert data["cybersecurity-act-proposal-2026-01"]["status"] == "proposal"
+    assert all(step["source"] for step in data.values())

@@ -58,3 +58,21 @@ def test_changed_value_breaks_equality(tmp_path: Path, load) -> None:
     original = load(EXAMPLE)
     assert changed != original
     assert not np.array_equal(changed.sites.population, original.sites.population)
+
+
+def test_purchase_and_installation_dates_of_site_rows_round_trip(tmp_path: Path, load) -> None:
+    shutil.copytree(EXAMPLE.parent, tmp_path / "ex")
+    csv = tmp_path / "ex" / "sites.csv"
+    lines = csv.read_text().splitlines()
+    lines[0] += ",installed,purchased"
+    lines[1] += ",2021-03-01,2020-06-01"  # bought before a purchase ban, installed after
+    lines[2] += ",2021-03-01,"  # purchase date unknown
+    lines[3:] = [line + ",," for line in lines[3:]]
+    csv.write_text("\n".join(lines) + "\n")
+    model = load(tmp_path / "ex" / "model.yaml")
+    first = model.sites.asset(0)
+    assert (str(first.installed), str(first.purchased)) == ("2021-03-01", "2020-06-01")
+    assert model.sites.asset(1).purchased is None
+    written = write_model(model, tmp_path / "copy" / "model.yaml")
+    assert "installed,purchased" in (written.parent / "sites.csv").read_text().splitlines()[0]
+    assert load(written) == model

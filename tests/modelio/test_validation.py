@@ -535,6 +535,38 @@ def test_installed_after_the_models_date_is_an_error(write_model, model_problems
     assert model_problems(write_model(on_the_day)) == []
 
 
+def test_purchase_dates_after_the_models_date_or_the_installation_are_errors(
+    write_model, model_problems: Problems
+) -> None:
+    text = BASE_YAML.replace(
+        "product: oss@3}", "product: oss@3, installed: 2021-03-01, purchased: 2021-05-01}"
+    )
+    csv = BASE_CSV.replace("managed_by\n", "managed_by,purchased\n").replace(
+        "a.oss\n", "a.oss,2027-01-01\n"
+    )
+    assert model_problems(write_model(text, csv)) == [
+        "model.yaml:15:99: assets[0].purchased: purchased 2021-05-01, after it was installed "
+        "2021-03-01: equipment is bought before it is put in service",
+        "sites.csv:2:46: purchased: purchased 2027-01-01, after the model's as_of 2026-06-30: "
+        "the model describes the networks as of that date, so everything in it is bought "
+        "by then (2 rows)",
+    ]
+    in_order = text.replace("purchased: 2021-05-01", "purchased: 2020-11-30")
+    assert model_problems(write_model(in_order)) == []
+
+
+def test_site_rows_bought_after_they_were_installed_are_counted_once(
+    write_model, model_problems: Problems
+) -> None:
+    csv = BASE_CSV.replace("managed_by\n", "managed_by,installed,purchased\n").replace(
+        "a.oss\n", "a.oss,2021-01-01,2021-02-01\n"
+    )
+    assert model_problems(write_model(csv_text=csv)) == [
+        "sites.csv:2:57: purchased: purchased 2021-02-01, after it was installed 2021-01-01: "
+        "equipment is bought before it is put in service (2 rows)"
+    ]
+
+
 # -- rows with a wrong number of fields
 
 

@@ -323,3 +323,9 @@ def test_the_policy_card_keeps_other_findings_apart_from_violations(
         f"policy findings: {s.in_transition} in transition, {s.unresolved} unresolved</span>"
     ) in html
     assert "violations (" not in html
+
+
+def test_register_headings_name_the_descriptive_risk_area(html: str) -> None:
+    text = " ".join(" ".join(parse(html).text).split())
+    assert "(risk area supply-chain)" in text
+    assert "(area A)" not in text

@@ -250,16 +250,8 @@ class Prepared:
 
     def kinds_matching(self, targets: RuleTargets) -> BoolArray:
         """Per kind index of the table: whether ``targets`` cover the kind."""
-        flags = []
-        for kind_id in self.table.kinds:
-            kind = self.catalogue.asset_kinds[kind_id]
-            flags.append(
-                targets.all_assets
-                or kind.domain in targets.domains
-                or kind_id in targets.kinds
-                or any(tag in targets.tags for tag in kind.tags)
-            )
-        return np.asarray(flags, dtype=bool)
+        kinds = self.catalogue.asset_kinds
+        return np.asarray([targets.covers(kinds[k]) for k in self.table.kinds], dtype=bool)
 
     def rows_matching(self, targets: RuleTargets) -> BoolArray:
         """Per row: whether ``targets`` cover the row's kind."""

@@ -2,7 +2,7 @@
 
 The file is one YAML mapping with the fields of a preset (see ``fiveguard catalog
 policies`` and docs/assessment.md): ``id``, ``title``, ``source`` and ``rules``, plus the
-optional ``country``, ``date``, ``modelled_on`` and ``not_modelled``. ``id`` defaults to
+optional ``status``, ``country``, ``date``, ``modelled_on`` and ``not_modelled``. ``id`` defaults to
 the file's name and ``source`` to "user policy file NAME". This module parses what the
 caller read (a :class:`YamlSource`); it opens no file itself.
 """

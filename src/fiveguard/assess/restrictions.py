@@ -7,8 +7,10 @@ assets rather than met. Deadlines: before a rule's deadline (on the assessment d
 is a *violation*.
 
 - ``exclude``: every targeted asset of such a supplier breaks the rule, limited to
-  sensitive sites (``sensitive_sites_only``) or to assets put in service after a date
-  (``installed_after``; an asset with no installation date is unresolved).
+  sensitive sites (``sensitive_sites_only``), to assets put in service after a date
+  (``installed_after``; an asset with no installation date is unresolved) or to assets
+  bought after a date (``purchased_after``; an asset with no purchase date is unresolved
+  unless it was installed by that date, and so bought by then too).
 - ``cap``: such suppliers together may hold at most ``max_share`` of the targeted assets,
   counted by radio sites or by people served, per operator or nationally. Per operator,
   the operator's view counts: its own assets and the radio assets others share with it (a
@@ -73,6 +75,7 @@ def check_policy(
     info = PolicyInfo(
         id=policy.id,
         title=policy.title,
+        status=policy.status,
         source=policy.source,
         modelled_on=policy.modelled_on,
         origin=origin,
@@ -105,7 +108,10 @@ def _outcome(rule: ExcludeRule | CapRule, found: list[Violation], notes: list[st
 
 
 def deadline_status(prep: Prepared, rule: ExcludeRule | CapRule) -> Status:
-    """``violation`` once the deadline has passed (or with none), else ``in-transition``."""
+    """``violation`` once the deadline has passed (or with none), else ``in-transition``;
+    a deadline running from an event not yet dated (``deadline_after``) is still ahead."""
+    if rule.deadline is None and rule.deadline_after is not None:
+        return "in-transition"
     if rule.deadline is None or prep.as_of > rule.deadline:
         return "violation"
     return "in-transition"
@@ -133,30 +139,69 @@ def _exclude(
     if rule.sensitive_sites_only:
         targeted &= table.sensitive
     certain, possible = in_scope(levels, prep.supplier, rule.min_profile.rank)
-    notes: list[str] = []
-    undated = np.zeros(len(table), dtype=bool)
-    if rule.installed_after is not None:
-        after = np.datetime64(rule.installed_after, "D")
-        known = ~np.isnat(table.installed)
-        undated = targeted & (certain | possible) & ~known
-        targeted &= known & (table.installed > after)
-        if undated.any():
-            notes.append(
-                f"{plural(int(undated.sum()), 'asset')} of suppliers in scope have no installation "
-                f"date, so whether they came after {rule.installed_after} is unknown "
-                "(reported as unresolved)"
-            )
+    targeted, undated, notes = _new_equipment(prep, rule, targeted, certain | possible)
     status = deadline_status(prep, rule)
     if rule.deadline is not None:
         notes.append(
             f"deadline {rule.deadline}: "
             + ("passed on the assessment date" if status == "violation" else "still ahead")
         )
+    notes.extend(_pending_note(rule))
     found = [
         *_grouped(prep, levels, rule, targeted & certain, status),
         *_grouped(prep, levels, rule, (targeted & possible) | undated, "unresolved"),
     ]
     return found, notes
+
+
+def _new_equipment(
+    prep: Prepared, rule: ExcludeRule, targeted: BoolArray, concerned: BoolArray
+) -> tuple[BoolArray, BoolArray, list[str]]:
+    """``targeted`` narrowed to equipment installed or bought after the rule's dates: the
+    rows that certainly are, those of suppliers in scope (``concerned``) whose dates leave
+    it open, and notes counting the latter (and the purchases dated by installation)."""
+    table = prep.table
+    yes, unknown = targeted, np.zeros(len(table), dtype=bool)
+    notes: list[str] = []
+
+    def narrow(y: BoolArray, u: BoolArray) -> None:  # three-valued AND
+        nonlocal yes, unknown
+        yes, unknown = yes & y, (yes | unknown) & (y | u) & ~(yes & y)
+
+    if rule.installed_after is not None:
+        after = np.datetime64(rule.installed_after, "D")
+        known = ~np.isnat(table.installed)
+        if count := int((targeted & concerned & ~known).sum()):
+            notes.append(
+                f"{_counted(count)} no installation date, so whether "
+                f"{'it' if count == 1 else 'they'} came after {rule.installed_after} is "
+                "unknown (reported as unresolved)"
+            )
+        narrow(known & (table.installed > after), ~known)
+    if rule.purchased_after is not None:
+        after = np.datetime64(rule.purchased_after, "D")
+        known = ~np.isnat(table.purchased)
+        bought_by = ~known & ~np.isnat(table.installed) & (table.installed <= after)
+        undecided = ~known & ~bought_by
+        day = rule.purchased_after
+        if count := int((targeted & concerned & bought_by).sum()):
+            notes.append(
+                f"{_counted(count)} no purchase date but {'was' if count == 1 else 'were'} "
+                f"installed by {day}, so bought by then too (not covered)"
+            )
+        if count := int((targeted & concerned & undecided).sum()):
+            notes.append(
+                f"{_counted(count)} no purchase date and no installation date on or before "
+                f"{day}, so whether {'it was' if count == 1 else 'they were'} bought after "
+                f"{day} is unknown (reported as unresolved)"
+            )
+        narrow(known & (table.purchased > after), undecided)
+    return yes, unknown & concerned, notes
+
+
+def _counted(count: int) -> str:
+    """The start of a note counting assets of suppliers in scope: 'N assets … have'."""
+    return f"{plural(count, 'asset')} of suppliers in scope {'has' if count == 1 else 'have'}"
 
 
 def _grouped(
@@ -201,7 +246,7 @@ def _grouped(
             deadline=rule.deadline,
             explanation=_exclude_words(prep, levels, rule, key // n_ops, operator, group, status)
             + _depending_words(quantity, depending)
-            + _deadline_words(rule.deadline, status),
+            + _deadline_words(rule, status),
         )
 
 
@@ -254,12 +299,23 @@ def _depending_words(quantity: Quantity, depending: int) -> str:
     )
 
 
-def _deadline_words(deadline: object, status: Status) -> str:
+def _deadline_words(rule: ExcludeRule | CapRule, status: Status) -> str:
+    if status == "in-transition" and rule.deadline is None and rule.deadline_after is not None:
+        return f"; in transition until {rule.deadline_after.words()} (not yet dated)"
     if status == "in-transition":
-        return f"; in transition until the deadline {deadline}"
-    if status == "violation" and deadline is not None:
-        return f"; the deadline {deadline} has passed"
+        return f"; in transition until the deadline {rule.deadline}"
+    if status == "violation" and rule.deadline is not None:
+        return f"; the deadline {rule.deadline} has passed"
     return ""
+
+
+def _pending_note(rule: ExcludeRule | CapRule) -> list[str]:
+    if rule.deadline is not None or rule.deadline_after is None:
+        return []
+    return [
+        f"deadline {rule.deadline_after.words()}: not yet dated, so assets breaking the rule "
+        "are in transition; give the rule a deadline once it is"
+    ]
 
 
 # ---------------------------------------------------------------------------- cap
@@ -288,7 +344,8 @@ def _cap(
             "per operator (its own assets and those other operators share with it)"
             if rule.per == "operator"
             else "nationally, all operators together"
-        )
+        ),
+        *_pending_note(rule),
     ]
     found: list[Violation] = []
     for g in range(n_groups):
@@ -403,6 +460,6 @@ def _cap_violation(
             f"{rule.max_share:.0%} by {excess:,} {excess_unit}"
             + shared
             + (" (counting suppliers whose profile is unknown)" if status == "unresolved" else "")
-            + _deadline_words(rule.deadline, status)
+            + _deadline_words(rule, status)
         ),
     )

@@ -183,6 +183,9 @@ class RuleOutcome(Result):
 class PolicyInfo(Result):
     id: str
     title: str
+    status: Literal["adopted", "proposal"] = Field(
+        default="adopted", description="'proposal': not adopted, in force nowhere."
+    )
     source: str
     modelled_on: str | None = None
     origin: str = Field(description="'preset' or the policy file it was read from.")

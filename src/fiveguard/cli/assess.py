@@ -265,6 +265,8 @@ def print_assessment(a: Assessment) -> None:
         f"[bold]{escape(m.model.name)}[/bold] — {escape(m.model.country)}, as of {m.model.as_of}"
     )
     chosen = f"{policy.id} ({policy.origin})" if policy else "none checked"
+    if policy and policy.status == "proposal":
+        chosen += ", a proposal not in force"
     console.print(
         f"policy: {chosen} · {_plural(a.summary.suppliers, 'supplier')} · "
         f"{_plural(a.summary.operators, 'operator')} · "

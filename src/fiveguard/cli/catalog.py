@@ -73,12 +73,12 @@ def kinds(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     """
     catalogue = _catalogue(ctx)
     if as_json:
-        _print_json(_sections(catalogue, "asset_kinds", "scas_general"))
+        _print_json(_sections(catalogue, "asset_kinds", "scas_general", "scas_virtualised"))
         return
-    table = Table(
-        title="Asset kinds",
-        caption=f"{catalogue.scas_general} (general SCAS) applies to every kind.",
-    )
+    caption = f"{catalogue.scas_general} (general SCAS) applies to every kind"
+    if catalogue.scas_virtualised:
+        caption += f"; {catalogue.scas_virtualised} in addition to any product deployed virtualised"
+    table = Table(title="Asset kinds", caption=_e(caption + "."))
     table.add_column("Kind", no_wrap=True)
     for column in ("Title", "Domain", "Gen.", "Criticality", "SCAS", "Tags"):
         table.add_column(column)
@@ -106,8 +106,11 @@ def risks(ctx: typer.Context, as_json: JsonFlag = False) -> None:
         _print_json(_sections(catalogue, "risk_areas", "risks", "risk_measures"))
         return
     table = Table(
-        title="EU coordinated risk assessment: risk areas and risks",
-        caption=f"Measures column: {_e(catalogue.risk_measures.provenance)}",
+        title="EU coordinated risk assessment: risks R1–R9 by risk area",
+        caption=(
+            "Area ids are fiveguard's names for the assessment's families of risk scenarios. "
+            f"Measures column: {_e(catalogue.risk_measures.provenance)}"
+        ),
     )
     for column in ("Area", "Risk", "Title", "Measures (editorial default)"):
         table.add_column(column)
@@ -163,6 +166,27 @@ def measures(
     console.print(table)
 
 
+@catalog_app.command("timeline")
+def timeline(ctx: typer.Context, as_json: JsonFlag = False) -> None:
+    """The EU's steps on 5G security by date: decisions, reports, proposals, with sources.
+
+    Example: `fiveguard catalog timeline --json`
+    """
+    catalogue = _catalogue(ctx)
+    if as_json:
+        _print_json(_sections(catalogue, "eu_timeline"))
+        return
+    table = Table(title="EU coordinated approach to 5G security: timeline")
+    table.add_column("Date", no_wrap=True)
+    for column in ("Step", "Status", "What it says", "Source"):
+        table.add_column(column)
+    for step in sorted(catalogue.eu_timeline.values(), key=lambda m: (m.date, m.id)):
+        table.add_row(
+            str(step.date), _e(step.title), step.status, _e(step.summary), _e(step.source)
+        )
+    console.print(table)
+
+
 @catalog_app.command("policies")
 def policies(
     ctx: typer.Context,
@@ -197,6 +221,8 @@ def _policy_table(policy: RestrictionPolicy) -> Table:
     table.add_column("Value")
     when = " · ".join(x for x in (policy.country, str(policy.date or "")) if x)
     table.add_row("Country, date", when or "—")
+    if policy.status == "proposal":
+        table.add_row("Status", PROPOSAL_WORDS)
     table.add_row("Source", _e(policy.source))
     if policy.modelled_on:
         table.add_row("Modelled on", _e(policy.modelled_on))
@@ -206,6 +232,9 @@ def _policy_table(policy: RestrictionPolicy) -> Table:
     return table
 
 
+PROPOSAL_WORDS = "a proposal, not adopted: in force nowhere; it may change before adoption"
+
+
 def _profile(level: Level) -> str:
     above = [lv.value for lv in Level if lv.rank >= level.rank]
     return " or ".join(above)
@@ -213,16 +242,18 @@ def _profile(level: Level) -> str:
 
 def _targets(rule: PolicyRule) -> str:
     targets = rule.targets
-    if targets.all_assets:
-        return "every asset"
-    parts = []
+    grouped = []
     if targets.domains:
         noun = "domain" if len(targets.domains) == 1 else "domains"
-        parts.append(f"the {', '.join(d.value for d in targets.domains)} {noun}")
-    if targets.kinds:
-        parts.append("kinds " + ", ".join(targets.kinds))
+        grouped.append(f"the {', '.join(d.value for d in targets.domains)} {noun}")
     if targets.tags:
-        parts.append("assets tagged " + ", ".join(targets.tags))
+        grouped.append("assets tagged " + ", ".join(targets.tags))
+    group = "every asset" if targets.all_assets else "; ".join(grouped)
+    if group and targets.generations:
+        group += f", among kinds of generation {' or '.join(targets.generations)}"
+    parts = [group] if group else []
+    if targets.kinds:
+        parts.append(("and " if parts else "") + "kinds " + ", ".join(targets.kinds))
     return "; ".join(parts) or "nothing"
 
 
@@ -233,6 +264,8 @@ def rule_in_words(rule: PolicyRule) -> str:
         words = f"Exclude {who} from {_targets(rule)}"
         if rule.sensitive_sites_only:
             words += ", at sensitive sites only"
+        if rule.purchased_after is not None:
+            words += f", for equipment bought after {rule.purchased_after}"
         if rule.installed_after is not None:
             words += f", for equipment put in service after {rule.installed_after}"
     else:
@@ -241,6 +274,8 @@ def rule_in_words(rule: PolicyRule) -> str:
         words = f"Cap {who} at {rule.max_share:.0%} of {_targets(rule)} (share of {basis}, {scope})"
     if rule.deadline is not None:
         words += f"; deadline {rule.deadline} (in transition until then)"
+    elif rule.deadline_after is not None:
+        words += f"; deadline {rule.deadline_after.words()} (not yet dated: in transition)"
     else:
         words += "; no deadline (in force at once)"
     return words + "."

@@ -170,6 +170,12 @@ class Asset(Frozen):
         description="Other operators whose users this radio asset also serves (RAN sharing).",
     )
     installed: dt.date | None = Field(default=None, description="When it was put in service.")
+    purchased: dt.date | None = Field(
+        default=None,
+        description=(
+            "When it was bought or ordered (rules on purchases use it); on or before installed."
+        ),
+    )
 
 
 # ---------------------------------------------------------------------------- measures

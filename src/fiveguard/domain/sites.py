@@ -116,6 +116,7 @@ class SiteTable:
     managed_by: Categorical[str]
     shared_with: Categorical[tuple[str, ...]]
     installed: Categorical[dt.date]
+    purchased: Categorical[dt.date]
     latitude: FloatArray
     """Degrees north (−90 to 90), NaN where not given: carried for maps, read by no engine."""
     longitude: FloatArray
@@ -135,6 +136,7 @@ class SiteTable:
         "managed_by",
         "shared_with",
         "installed",
+        "purchased",
     )
     NUMERIC = ("sites", "population", "sensitive", "battery_hours", "latitude", "longitude")
 
@@ -168,6 +170,7 @@ class SiteTable:
             managed_by=Categorical.from_values([a.managed_by for a in assets]),
             shared_with=Categorical.from_values([a.shared_with for a in assets]),
             installed=Categorical.from_values([a.installed for a in assets]),
+            purchased=Categorical.from_values([a.purchased for a in assets]),
             latitude=np.full(n, np.nan),
             longitude=np.full(n, np.nan),
         )
@@ -231,6 +234,7 @@ class SiteTable:
             managed_by=self.managed_by.value(row),
             shared_with=self.shared_with.value(row) or (),
             installed=self.installed.value(row),
+            purchased=self.purchased.value(row),
         )
 
     def where(self, row: int) -> tuple[str | None, int | None]:

@@ -19,6 +19,8 @@ from fiveguard.domain.graph import ragged_ranges, row_of_entry
 from fiveguard.domain.network import AnyOf, Asset
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from fiveguard.domain.network import ModelDocument
     from fiveguard.domain.sites import Categorical, SiteTable
 
@@ -57,6 +59,7 @@ class AssetTable:
     sensitive: npt.NDArray[np.bool_]
     battery_hours: npt.NDArray[np.float64]
     installed: npt.NDArray[np.datetime64]
+    purchased: npt.NDArray[np.datetime64]
     managed_by: Int32Array
     req_ptr: Int64Array
     entry_ptr: Int64Array
@@ -137,7 +140,8 @@ def build_asset_table(document: ModelDocument, sites: SiteTable) -> AssetTable:
         [_lookup(position, a.managed_by, "asset") for a in declared],
         _site_codes(sites.managed_by, position, "asset"),
     )
-    installed = _installed(declared, sites)
+    installed = _dates([a.installed for a in declared], sites.installed, len(sites))
+    purchased = _dates([a.purchased for a in declared], sites.purchased, len(sites))
     req_ptr, entry_ptr, members, entry_is_group = _requirements(declared, sites, position)
     service_ids, service_ptr, service_col = _critical_services(declared, sites)
     shared_ptr, shared_col = _shared_with(declared, sites, operators)
@@ -160,6 +164,7 @@ def build_asset_table(document: ModelDocument, sites: SiteTable) -> AssetTable:
         sensitive=sensitive,
         battery_hours=battery_hours,
         installed=installed,
+        purchased=purchased,
         managed_by=managed_by,
         req_ptr=req_ptr,
         entry_ptr=entry_ptr,
@@ -226,15 +231,16 @@ def _product_and_supplier_of_versions(
     return pv_product, pv_supplier
 
 
-def _installed(declared: Sequence[Asset], sites: SiteTable) -> npt.NDArray[np.datetime64]:
-    """Each asset's installation date, NaT where unknown."""
+def _dates(
+    declared: Sequence[dt.date | None], column: Categorical[dt.date], n_sites: int
+) -> npt.NDArray[np.datetime64]:
+    """A date per asset (installation, purchase), NaT where unknown: the declared assets'
+    values, then the site column's."""
     return np.concatenate(
         [
-            np.array([a.installed or NAT for a in declared], dtype="datetime64[D]"),
-            np.array([*sites.installed.categories, NAT], dtype="datetime64[D]")[
-                sites.installed.codes
-            ]
-            if len(sites)
+            np.array([d or NAT for d in declared], dtype="datetime64[D]"),
+            np.array([*column.categories, NAT], dtype="datetime64[D]")[column.codes]
+            if n_sites
             else np.zeros(0, dtype="datetime64[D]"),
         ]
     )

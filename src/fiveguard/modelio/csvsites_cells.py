@@ -40,6 +40,7 @@ COLUMNS = (
     "managed_by",
     "shared_with",
     "installed",
+    "purchased",
     "latitude",
     "longitude",
 )
@@ -139,6 +140,7 @@ SPECS: dict[str, ColumnSpec] = {
     "managed_by": ColumnSpec("managed_by", "categorical", _optional_identifier),
     "shared_with": ColumnSpec("shared_with", "categorical", _id_list),
     "installed": ColumnSpec("installed", "categorical", _date),
+    "purchased": ColumnSpec("purchased", "categorical", _date),
     "latitude": ColumnSpec("latitude", "float"),
     "longitude": ColumnSpec("longitude", "float"),
 }

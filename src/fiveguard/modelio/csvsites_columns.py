@@ -152,6 +152,7 @@ def assemble_table(
         managed_by=categorical("managed_by"),
         shared_with=categorical("shared_with"),
         installed=categorical("installed"),
+        purchased=categorical("purchased"),
         latitude=coordinates["latitude"],
         longitude=coordinates["longitude"],
         files=(file,),

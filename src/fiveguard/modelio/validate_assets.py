@@ -47,10 +47,13 @@ class AssetChecks(CheckerBase):
                 self.at((*path, field), message)
             for field, message in self.non_radio_problems(asset):
                 self.at((*path, field), message)
-            if asset.installed is not None:
-                late = self.installed_problem(asset.installed)
+            for field, date in (("installed", asset.installed), ("purchased", asset.purchased)):
+                late = self.late_date_problem(field, date)
                 if late:
-                    self.at((*path, "installed"), late)
+                    self.at((*path, field), late)
+            bought_late = self.purchase_order_problem(asset.installed, asset.purchased)
+            if bought_late:
+                self.at((*path, "purchased"), bought_late)
 
     def non_radio_problems(self, asset: Asset) -> Iterable[tuple[str, str]]:
         """Fields that only a radio asset can have, on an asset of another known kind."""
@@ -73,14 +76,25 @@ class AssetChecks(CheckerBase):
                 f"RAN sharing is between radio assets; {domain}: leave shared_with out",
             )
 
-    def installed_problem(self, installed: dt.date) -> str | None:
-        """An installation date after the date the model describes."""
-        if not self.sources.scope_ok or installed <= self.doc.scope.as_of:
+    def late_date_problem(self, field: str, date: dt.date | None) -> str | None:
+        """An installation or purchase date after the date the model describes."""
+        if date is None or not self.sources.scope_ok or date <= self.doc.scope.as_of:
+            return None
+        verb = "bought" if field == "purchased" else "installed"
+        return (
+            f"{field} {date.isoformat()}, after the model's as_of "
+            f"{self.doc.scope.as_of.isoformat()}: the model describes the networks as of "
+            f"that date, so everything in it is {verb} by then"
+        )
+
+    @staticmethod
+    def purchase_order_problem(installed: dt.date | None, purchased: dt.date | None) -> str | None:
+        """A purchase date after the installation date."""
+        if installed is None or purchased is None or purchased <= installed:
             return None
         return (
-            f"installed {installed.isoformat()}, after the model's as_of "
-            f"{self.doc.scope.as_of.isoformat()}: the model describes the networks as of "
-            "that date, so everything in it is installed by then"
+            f"purchased {purchased.isoformat()}, after it was installed "
+            f"{installed.isoformat()}: equipment is bought before it is put in service"
         )
 
     def asset_field_problems(

@@ -95,12 +95,30 @@ class SiteRowChecks(AssetChecks):
                             f"{member!r} is not a declared asset",
                             rows_using("requires", pattern),
                         )
-        for installed, row in used("installed").items():
-            late = self.installed_problem(installed)
-            if late:
-                self.at_site(row, "installed", late, rows_using("installed", installed))
+        for column in ("installed", "purchased"):
+            for date, row in used(column).items():
+                late = self.late_date_problem(column, date)
+                if late:
+                    self.at_site(row, column, late, rows_using(column, date))
+        self.check_site_purchase_order()
         self.check_site_numbers()
         self.check_site_self_references()
+
+    def check_site_purchase_order(self) -> None:
+        """No purchase after the installation: each pair of dates once, at its first row."""
+        installed, purchased = self.sites.installed, self.sites.purchased
+        codes = np.stack([installed.codes, purchased.codes], axis=1)
+        pairs, first, counts = np.unique(codes, axis=0, return_index=True, return_counts=True)
+        for (i_code, p_code), row, count in zip(
+            pairs.tolist(), first.tolist(), counts.tolist(), strict=True
+        ):
+            if i_code < 0 or p_code < 0:
+                continue
+            message = self.purchase_order_problem(
+                installed.categories[i_code], purchased.categories[p_code]
+            )
+            if message:
+                self.at_site(int(row), "purchased", message, int(count))
 
     def site_kind_problems(self, kind: str) -> Iterable[tuple[str, str]]:
         info = self.cat.asset_kinds.get(kind)

@@ -2,9 +2,9 @@
 
 The catalogue is data (``fiveguard/catalog/data/*.yaml``), loaded into these types and
 overridable by a user's file. It holds the asset kinds, the EU toolbox (risk areas,
-risks, measures and fiveguard's default risk-to-measure links), the supplier criteria,
-restriction-policy presets, the ENISA 5G security controls matrix, critical services,
-countries and plausibility limits (``reference``, ``policies``), the rules the
+risks, measures and fiveguard's default risk-to-measure links), the EU timeline, the
+supplier criteria, restriction-policy presets, the ENISA 5G security controls matrix,
+critical services, countries and plausibility limits (``reference``, ``policies``), the rules the
 assessment applies (``assessment``), the simulation's parameters (``simulation``) and
 the rules for assurance evidence (``assurance``). This module holds the whole
 :class:`Catalogue` and re-exports every part's types.
@@ -47,6 +47,7 @@ from fiveguard.domain.catalogue.assurance import (
 from fiveguard.domain.catalogue.policies import (
     CapRule,
     ExcludeRule,
+    PendingDeadline,
     PolicyRule,
     RestrictionPolicy,
     RuleTargets,
@@ -64,9 +65,11 @@ from fiveguard.domain.catalogue.reference import (
     Criticality,
     CriticalService,
     Domain,
+    Generation,
     Limits,
     Measure,
     MeasureCategory,
+    Milestone,
     Risk,
     RiskArea,
     RiskMeasureLinks,
@@ -124,6 +127,7 @@ __all__ = [
     "EvidenceRules",
     "ExceedanceThresholds",
     "ExcludeRule",
+    "Generation",
     "HeadlineKind",
     "HhiBands",
     "LevelProbabilities",
@@ -133,7 +137,9 @@ __all__ = [
     "MeasureCategory",
     "MeasureEffect",
     "MeasureStatusName",
+    "Milestone",
     "MisconfigurationParameters",
+    "PendingDeadline",
     "PolicyRule",
     "PowerLossParameters",
     "Probability",
@@ -166,10 +172,13 @@ class Catalogue(Frozen):
 
     asset_kinds: dict[Identifier, AssetKind]
     scas_general: Text
+    scas_virtualised: Text | None = None
+    """The SCAS that applies, besides the class's own, to any product deployed virtualised."""
     risk_areas: dict[Identifier, RiskArea]
     risks: dict[Identifier, Risk]
     measures: dict[Identifier, Measure]
     risk_measures: RiskMeasureLinks
+    eu_timeline: dict[Identifier, Milestone]
     supplier_criteria: SupplierCriteria
     policies: dict[Identifier, RestrictionPolicy]
     controls: ControlsMatrix

@@ -1,12 +1,14 @@
 """Types of the reference data: asset kinds, the EU toolbox, supplier criteria and controls.
 
 The asset kinds and their network domains, the EU toolbox (risk areas, risks, measures and
-fiveguard's default risk-to-measure links), the supplier criteria, the ENISA 5G security
-controls matrix, critical services, countries and plausibility limits.
+fiveguard's default risk-to-measure links), the EU's milestones on 5G security, the
+supplier criteria, the ENISA 5G security controls matrix, critical services, countries
+and plausibility limits.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 from typing import Literal
 
@@ -30,6 +32,10 @@ class Domain(StrEnum):
 MANAGEMENT_DOMAINS = frozenset({Domain.MANAGEMENT, Domain.ORCHESTRATION})
 
 
+Generation = Literal["4g", "5g", "any"]
+"""The network generation an asset kind belongs to; ``any`` serves every generation."""
+
+
 class Criticality(StrEnum):
     CRITICAL = "critical"
     SENSITIVE = "sensitive"
@@ -42,7 +48,7 @@ class AssetKind(Frozen):
     id: Identifier
     title: Text
     domain: Domain
-    generation: Literal["4g", "5g", "any"] = "any"
+    generation: Generation = "any"
     criticality: Criticality
     scas: tuple[Text, ...] = Field(
         default=(),
@@ -82,6 +88,17 @@ class Measure(Frozen):
     id: Identifier
     title: Text
     category: MeasureCategory
+
+
+class Milestone(Frozen):
+    """A dated step of the EU's coordinated approach to 5G security, with its source."""
+
+    id: Identifier
+    date: dt.date
+    title: Text
+    status: Literal["adopted", "published", "proposal", "in-preparation"]
+    summary: Text
+    source: Text
 
 
 class RiskMeasureLinks(Frozen):

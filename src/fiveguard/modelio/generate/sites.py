@@ -62,6 +62,7 @@ def site_table(rng: np.random.Generator, plan: Plan) -> SiteTable:
             ((plan.operator_ids[plan.people.guest],),) if plan.people.host >= 0 else (),
         ),
         installed=Categorical.constant(None, n),
+        purchased=Categorical.constant(None, n),
         latitude=np.full(n, np.nan),
         longitude=np.full(n, np.nan),
     )
