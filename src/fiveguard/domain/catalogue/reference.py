@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, StrictFloat, StrictInt
 
 from fiveguard.domain.base import CountryCode, Frozen, Identifier, Level, Text
 
@@ -116,7 +116,7 @@ class SupplierCriteria(Frozen):
 
 class ControlMeasure(Frozen):
     id: Identifier
-    level: int = Field(ge=1, le=3)
+    level: StrictInt = Field(ge=1, le=3)
     text: Text
 
 
@@ -163,11 +163,11 @@ class CriticalService(Frozen):
 class Limits(Frozen):
     """Plausibility limits; a value beyond them is reported as absurd."""
 
-    max_region_population: int = Field(gt=0)
-    max_subscribers: int = Field(gt=0)
-    max_sites_per_asset: int = Field(gt=0)
-    max_population_per_site: int = Field(gt=0)
-    max_battery_hours: float = Field(gt=0)
+    max_region_population: StrictInt = Field(gt=0)
+    max_subscribers: StrictInt = Field(gt=0)
+    max_sites_per_asset: StrictInt = Field(gt=0)
+    max_population_per_site: StrictInt = Field(gt=0)
+    max_battery_hours: StrictFloat = Field(gt=0)
 
 
 class Countries(Frozen):
