@@ -11,7 +11,7 @@ from model_texts import BASE_CSV, BASE_YAML
 Problems = Callable[[Path], list[str]]
 
 TWO_OPERATORS = BASE_YAML.replace(
-    "subscribers: 1500}", "subscribers: 1500}\n  - {id: op-b, name: B, subscribers: 1000}"
+    "subscribers: 1500}", "subscribers: 1500}\n  - {id: op-b, name: B, subscribers: 40}"
 )
 
 

@@ -3,6 +3,7 @@ become exit code 2 with located messages (never a traceback)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,7 +12,7 @@ from rich.console import Console
 from typer.core import TyperGroup
 
 from fiveguard import __version__
-from fiveguard.domain.errors import InputError
+from fiveguard.domain.errors import InputError, Problem
 
 console = Console(highlight=False, emoji=False)
 err_console = Console(stderr=True, highlight=False, emoji=False)
@@ -21,14 +22,27 @@ MAX_PROBLEMS_SHOWN = 200
 
 
 def report_problems(exc: InputError) -> None:
-    """Print every problem, one per line, as FILE:LINE:COL: path: message."""
+    """Print every problem, one per line, as FILE:LINE:COL: path: message (warnings as
+    FILE:LINE:COL: path: warning: message), then how many there are."""
     problems = exc.problems
+    print_problems(problems)
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    counts = [_count(errors, "problem")] if errors else []
+    counts += [_count(warnings, "warning")] if warnings else []
+    err_console.print(f"error: {' and '.join(counts)} found.", markup=False)
+
+
+def print_problems(problems: Sequence[Problem]) -> None:
+    """Problems one per line on stderr, at most :data:`MAX_PROBLEMS_SHOWN` of them."""
     for problem in problems[:MAX_PROBLEMS_SHOWN]:
         err_console.print(str(problem), markup=False, soft_wrap=True)
     if len(problems) > MAX_PROBLEMS_SHOWN:
         err_console.print(f"… and {len(problems) - MAX_PROBLEMS_SHOWN} more problems", markup=False)
-    noun = "problem" if len(problems) == 1 else "problems"
-    err_console.print(f"error: {len(problems)} {noun} found.", markup=False)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 class _Group(TyperGroup):

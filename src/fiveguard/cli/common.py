@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from fiveguard.cli.app import settings
+from fiveguard.cli.app import print_problems, settings
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.errors import COMMAND_LINE, InputError
 from fiveguard.domain.model import NetworkModel
@@ -22,12 +22,18 @@ def catalogue(ctx: typer.Context) -> Catalogue:
     return load_catalogue(settings(ctx).catalog)
 
 
-def model(ctx: typer.Context, path: Path) -> tuple[NetworkModel, Catalogue]:
-    """Load and check a model file against the catalogue."""
+def model(
+    ctx: typer.Context, path: Path, *, show_warnings: bool = True
+) -> tuple[NetworkModel, Catalogue]:
+    """Load and check a model file against the catalogue; its warnings are printed on
+    stderr unless the caller reports them itself."""
     from fiveguard.modelio.load import load_model
 
     cat = catalogue(ctx)
-    return load_model(path, cat), cat
+    loaded = load_model(path, cat)
+    if show_warnings:
+        print_problems(loaded.warnings)
+    return loaded, cat
 
 
 def trials(given: int | None, default: int, cat: Catalogue) -> int:

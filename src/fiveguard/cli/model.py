@@ -13,6 +13,7 @@ from rich.table import Table
 from fiveguard.assess.summary import ModelSummary, summarise
 from fiveguard.cli import common
 from fiveguard.cli.app import app, console
+from fiveguard.domain.errors import InputError
 
 ModelArg = Annotated[
     Path,
@@ -21,15 +22,23 @@ ModelArg = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 
 
+StrictOpt = Annotated[bool, typer.Option("--strict", help="Fail (exit code 2) on warnings too.")]
+
+
 @app.command()
-def validate(ctx: typer.Context, model: ModelArg, json_out: JsonOpt = False) -> None:
+def validate(
+    ctx: typer.Context, model: ModelArg, json_out: JsonOpt = False, strict: StrictOpt = False
+) -> None:
     """Check a model file and its site CSVs; list every problem with its location.
 
-    Exit code 0 when the model is valid, 2 when it is not.
+    Exit code 0 when the model is valid (warnings, of values that are probably wrong, are
+    listed but do not fail it unless --strict), 2 when it is not.
 
     Example: `fiveguard validate national.yaml`
     """
-    loaded, cat = common.model(ctx, model)
+    loaded, cat = common.model(ctx, model, show_warnings=not strict)
+    if strict and loaded.warnings:
+        raise InputError(loaded.warnings)
     summary = summarise(loaded, cat)
     if json_out:
         console.print_json(json.dumps({"valid": True, "summary": summary.model_dump(mode="json")}))

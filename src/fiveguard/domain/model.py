@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from fiveguard.domain.errors import Problem
 from fiveguard.domain.network import (
     Asset,
     ModelDocument,
@@ -24,6 +25,8 @@ class NetworkModel:
     document: ModelDocument
     sites: SiteTable = field(default_factory=SiteTable.empty)
     source: str | None = None
+    warnings: tuple[Problem, ...] = ()
+    """Values the checks found probably wrong, though the model is usable (located)."""
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, NetworkModel):

@@ -14,6 +14,7 @@ from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.errors import Problem
 from fiveguard.domain.graph import topological_levels
 from fiveguard.domain.network import ModelDocument
+from fiveguard.domain.sharing import operator_view
 from fiveguard.domain.sites import SiteTable
 from fiveguard.domain.table import AssetTable, build_asset_table
 from fiveguard.modelio.sources import Sources
@@ -38,6 +39,7 @@ class _Checker(SiteRowChecks, RecordChecks):
         self.check_evidence()
         graph = self.check_graph()
         self.check_population(graph)
+        self.check_subscribers(graph)
         self.check_cycles(graph)
         self.table = self.resolved_table()
         return self.problems
@@ -191,6 +193,35 @@ class _Checker(SiteRowChecks, RecordChecks):
                     f"radio assets in {region.id} serve {int(served[i]):,} people, more than its "
                     f"population of {region.population:,}",
                 )
+
+    def check_subscribers(self, graph: CheckGraph) -> None:
+        """A warning where an operator's subscribers and the people its radio serves (its
+        share of shared sites included) are far apart."""
+        operators = self.doc.operators
+        view = operator_view(graph.operator, *graph.shared_with, [o.subscribers for o in operators])
+        known = view.operator >= 0
+        served = np.bincount(
+            view.operator[known],
+            weights=(graph.population * graph.radio)[view.row[known]] * view.share[known],
+            minlength=len(operators),
+        )
+        factor = self.cat.limits.warn_subscribers_vs_served
+        for i, operator in enumerate(operators):
+            people = round(float(served[i]))
+            subscribers = operator.subscribers
+            if people == 0 or factor * min(subscribers, people) >= max(subscribers, people):
+                continue  # no radio people to compare with, or close enough
+            low, high = sorted((subscribers, people))
+            apart = f"a factor of {high / low:.1f} apart; " if low else ""
+            self.warn_item(
+                "operators",
+                i,
+                ("subscribers",),
+                f"{subscribers:,} subscribers, but the radio assets of {operator.id} serve "
+                f"{people:,} people ({apart}the catalogue's limits.warn_subscribers_vs_served "
+                f"is {factor:g}): both count the operator's users, and shared sites split "
+                "their people by subscribers; check both figures",
+            )
 
     def check_cycles(self, graph: CheckGraph) -> None:
         for field, (ptr, targets) in (
