@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +11,7 @@ from rich.table import Table
 
 from fiveguard.assess.summary import ModelSummary, summarise
 from fiveguard.cli import common
-from fiveguard.cli.app import app, console
+from fiveguard.cli.app import EXIT_BAD_INPUT, app, console
 from fiveguard.domain.errors import InputError
 
 ModelArg = Annotated[
@@ -32,17 +31,19 @@ def validate(
     """Check a model file and its site CSVs; list every problem with its location.
 
     Exit code 0 when the model is valid (warnings, of values that are probably wrong, are
-    listed but do not fail it unless --strict), 2 when it is not.
+    listed but do not fail it unless --strict), 2 when it is not. With --json, stdout
+    gets the result for scripts: valid or not, every problem with its file, line,
+    column, field and severity (schema: `fiveguard schema validation`).
 
     Example: `fiveguard validate national.yaml`
     """
+    if json_out:
+        _validate_json(ctx, model, strict)
+        return
     loaded, cat = common.model(ctx, model, show_warnings=not strict)
     if strict and loaded.warnings:
         raise InputError(loaded.warnings)
     summary = summarise(loaded, cat)
-    if json_out:
-        console.print_json(json.dumps({"valid": True, "summary": summary.model_dump(mode="json")}))
-        return
     console.print(
         f"[green]valid[/green] {escape(str(loaded.source))}: {escape(summary.country)} · "
         f"{_count(len(summary.operators), 'operator')} · "
@@ -54,13 +55,38 @@ def validate(
     )
 
 
+def _validate_json(ctx: typer.Context, model: Path, strict: bool) -> None:
+    """The validation result as JSON on stdout, problems included; exit code 2 unless valid."""
+    from fiveguard.modelio.report import ValidationReport, problem_records
+
+    try:
+        loaded, cat = common.model(ctx, model, show_warnings=False)
+    except InputError as exc:
+        failed: ValidationReport[ModelSummary] = ValidationReport(
+            valid=False, problems=problem_records(exc.problems), summary=None
+        )
+        typer.echo(failed.model_dump_json(indent=2))
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    valid = not (strict and loaded.warnings)
+    report: ValidationReport[ModelSummary] = ValidationReport(
+        valid=valid,
+        problems=problem_records(loaded.warnings),
+        summary=summarise(loaded, cat) if valid else None,
+    )
+    typer.echo(report.model_dump_json(indent=2))
+    if not valid:
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
 def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 @app.command()
 def schema(
-    name: Annotated[str, typer.Argument(help="Which schema: model or assessment.")] = "model",
+    name: Annotated[
+        str, typer.Argument(help="Which schema: model, assessment or validation.")
+    ] = "model",
 ) -> None:
     """Print the JSON Schema of a fiveguard file format.
 
