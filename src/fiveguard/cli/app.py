@@ -3,7 +3,8 @@ become exit code 2 with located messages (never a traceback)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,6 +13,7 @@ from rich.console import Console
 from typer.core import TyperGroup
 
 from fiveguard import __version__
+from fiveguard.cli.usage import NoArgsIsHelp, UsageError, usage_problem
 from fiveguard.domain.errors import InputError, Problem
 
 console = Console(highlight=False, emoji=False)
@@ -46,14 +48,33 @@ def _count(n: int, noun: str) -> str:
 
 
 class _Group(TyperGroup):
-    """Root command group: turns :class:`InputError` into exit code 2."""
+    """Root command group: turns :class:`InputError`, and mistakes on the command line
+    (the framework's usage errors, whichever command or option they are about), into
+    located problems and exit code 2."""
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
+    ) -> Any:
+        with _bad_input_exits():  # the options given before the command
+            return super().make_context(info_name, args, parent, **extra)
 
     def invoke(self, ctx: Any) -> Any:
-        try:
+        with _bad_input_exits():  # the command, its options and what it runs
             return super().invoke(ctx)
-        except InputError as exc:
-            report_problems(exc)
-            raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+@contextmanager
+def _bad_input_exits() -> Iterator[None]:
+    try:
+        yield
+    except InputError as exc:
+        report_problems(exc)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    except UsageError as exc:
+        if NoArgsIsHelp is not None and isinstance(exc, NoArgsIsHelp):
+            raise  # a group without its command: the framework shows its help
+        report_problems(InputError(usage_problem(exc)))
+        raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
 app = typer.Typer(

@@ -108,9 +108,7 @@ def demo(
     json_out: JsonOpt = False,
     out: Annotated[
         Path,
-        typer.Option(
-            "--out", help="Where to write report.html and assessment.json.", file_okay=False
-        ),
+        typer.Option("--out", help="Where to write report.html and assessment.json."),
     ] = DEMO_OUT,
     policy: Annotated[
         str | None,
