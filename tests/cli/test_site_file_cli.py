@@ -27,7 +27,7 @@ def test_ignored_columns_are_noted_and_the_model_stays_valid(write_model) -> Non
     assert code == 0, err
     assert "valid" in out
     assert err.startswith(
-        "note: sites.csv:1:64: site_ref: 1 column fiveguard does not read is ignored: 'site_ref';"
+        "sites.csv:1:64: site_ref: note: 1 column fiveguard does not read is ignored: 'site_ref';"
     )
 
 

@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from fiveguard.domain.catalogue import Catalogue, Criticality, Domain, RuleTargets
 from fiveguard.domain.model import NetworkModel
+from fiveguard.domain.sharing import OperatorView, operator_view
 from fiveguard.domain.table import AssetTable
 
 BoolArray = npt.NDArray[np.bool_]
@@ -38,28 +39,6 @@ def article(word: str) -> str:
     """``a high``, ``an unknown``, ``a low``: ``word`` with its indefinite article (by its
     first letter, which is right for the level words and ids the texts use)."""
     return f"{'an' if word[:1].lower() in ('a', 'e', 'i', 'o', 'u') else 'a'} {word}"
-
-
-@dataclass(frozen=True, eq=False)
-class OperatorView:
-    """Which rows each operator's users depend on, and the share of their people it gets.
-
-    An asset belongs to its operator (the host); one ``shared_with`` other operators
-    (RAN sharing) serves their users too. Each (row, operator) pair is one entry: every
-    row once for its host, and once more per guest. ``share`` is the part of the row's
-    population attributed to that operator: the operators sharing the row split it in
-    proportion to their subscribers (equally when none has subscribers); an unshared row
-    gives its host everything. Sites are not split: a shared site is a whole site of each
-    operator's network.
-    """
-
-    row: IntArray
-    operator: IntArray
-    share: FloatArray
-    guest: BoolArray
-
-
-"""``guest[e]``: entry ``e`` is a guest's (the row is shared with that operator)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -148,30 +127,11 @@ class Prepared:
     def view(self) -> OperatorView:
         """Every operator's rows, RAN sharing included (see :class:`OperatorView`)."""
         table = self.table
-        n = len(table)
-        counts = np.diff(table.shared_ptr)
-        guest_row = np.repeat(np.arange(n, dtype=np.int64), counts)
-        guest_op = table.shared_with.astype(np.int64)
-        subscribers = np.asarray(
-            [o.subscribers for o in self.model.document.operators] + [0], dtype=np.float64
-        )
-        owner = self.operator
-        total = subscribers[owner] + np.bincount(
-            guest_row, weights=subscribers[guest_op], minlength=n
-        )
-        parties = 1.0 + counts
-        safe = np.where(total > 0, total, 1.0)
-        host_share = np.where(total > 0, subscribers[owner] / safe, 1.0 / parties)
-        guest_share = np.where(
-            total[guest_row] > 0,
-            subscribers[guest_op] / safe[guest_row],
-            1.0 / parties[guest_row],
-        )
-        return OperatorView(
-            row=np.concatenate([np.arange(n, dtype=np.int64), guest_row]),
-            operator=np.concatenate([owner, guest_op]),
-            share=np.concatenate([host_share, guest_share]),
-            guest=np.concatenate([np.zeros(n, dtype=bool), np.ones(guest_row.size, dtype=bool)]),
+        return operator_view(
+            self.operator,
+            table.shared_ptr,
+            table.shared_with,
+            [o.subscribers for o in self.model.document.operators],
         )
 
     @cached_property

@@ -3,6 +3,8 @@ become exit code 2 with located messages (never a traceback)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,7 +13,8 @@ from typer.core import TyperGroup
 
 from fiveguard import __version__
 from fiveguard.cli.terminal import TerminalConsole, escape_controls
-from fiveguard.domain.errors import InputError
+from fiveguard.cli.usage import NoArgsIsHelp, UsageError, usage_problem
+from fiveguard.domain.errors import InputError, Problem
 
 console = TerminalConsole(highlight=False, emoji=False)
 err_console = TerminalConsole(stderr=True, highlight=False, emoji=False)
@@ -21,26 +24,58 @@ MAX_PROBLEMS_SHOWN = 200
 
 
 def report_problems(exc: InputError) -> None:
-    """Print every problem, one per line, as FILE:LINE:COL: path: message."""
+    """Print every problem, one per line, as FILE:LINE:COL: path: message (warnings as
+    FILE:LINE:COL: path: warning: message), then how many there are."""
     problems = exc.problems
+    print_problems(problems)
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    counts = [_count(errors, "problem")] if errors else []
+    counts += [_count(warnings, "warning")] if warnings else []
+    err_console.print(f"error: {' and '.join(counts)} found.", markup=False)
+
+
+def print_problems(problems: Sequence[Problem]) -> None:
+    """Problems one per line on stderr, at most :data:`MAX_PROBLEMS_SHOWN` of them."""
     for problem in problems[:MAX_PROBLEMS_SHOWN]:
         line = escape_controls(str(problem), one_line=True)
         err_console.print(line, markup=False, soft_wrap=True)
     if len(problems) > MAX_PROBLEMS_SHOWN:
         err_console.print(f"… and {len(problems) - MAX_PROBLEMS_SHOWN} more problems", markup=False)
-    noun = "problem" if len(problems) == 1 else "problems"
-    err_console.print(f"error: {len(problems)} {noun} found.", markup=False)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 class _Group(TyperGroup):
-    """Root command group: turns :class:`InputError` into exit code 2."""
+    """Root command group: turns :class:`InputError`, and mistakes on the command line
+    (the framework's usage errors, whichever command or option they are about), into
+    located problems and exit code 2."""
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
+    ) -> Any:
+        with _bad_input_exits():  # the options given before the command
+            return super().make_context(info_name, args, parent, **extra)
 
     def invoke(self, ctx: Any) -> Any:
-        try:
+        with _bad_input_exits():  # the command, its options and what it runs
             return super().invoke(ctx)
-        except InputError as exc:
-            report_problems(exc)
-            raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+@contextmanager
+def _bad_input_exits() -> Iterator[None]:
+    try:
+        yield
+    except InputError as exc:
+        report_problems(exc)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    except UsageError as exc:
+        if NoArgsIsHelp is not None and isinstance(exc, NoArgsIsHelp):
+            raise  # a group without its command: the framework shows its help
+        report_problems(InputError(usage_problem(exc)))
+        raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
 app = typer.Typer(

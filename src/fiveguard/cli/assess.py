@@ -52,7 +52,6 @@ OutOpt = Annotated[
     typer.Option(
         "--out",
         help=f"Write {JSON_NAME} and {REPORT_NAME} into this directory.",
-        file_okay=False,
         show_default=False,
     ),
 ]

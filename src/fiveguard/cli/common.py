@@ -9,8 +9,7 @@ from pathlib import Path
 
 import typer
 
-from fiveguard.cli.app import CATALOG_VARIABLE, err_console, settings
-from fiveguard.cli.terminal import escape_controls
+from fiveguard.cli.app import CATALOG_VARIABLE, print_problems, settings
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.errors import COMMAND_LINE, InputError, Location, Problem
 from fiveguard.domain.model import NetworkModel
@@ -39,16 +38,17 @@ def catalogue(ctx: typer.Context) -> Catalogue:
         raise InputError([origin, *exc.problems]) from None
 
 
-def model(ctx: typer.Context, path: Path) -> tuple[NetworkModel, Catalogue]:
-    """Load and check a model file against the catalogue."""
+def model(
+    ctx: typer.Context, path: Path, *, show_warnings: bool = True
+) -> tuple[NetworkModel, Catalogue]:
+    """Load and check a model file against the catalogue; its warnings are printed on
+    stderr unless the caller reports them itself."""
     from fiveguard.modelio.load import load_model
 
     cat = catalogue(ctx)
     loaded = load_model(path, cat)
-    for note in loaded.notes:
-        err_console.print(
-            f"note: {escape_controls(str(note), one_line=True)}", markup=False, soft_wrap=True
-        )
+    if show_warnings:
+        print_problems(loaded.notes + loaded.warnings)
     return loaded, cat
 
 

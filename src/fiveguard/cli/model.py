@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +11,8 @@ from rich.table import Table
 
 from fiveguard.assess.summary import ModelSummary, summarise
 from fiveguard.cli import common
-from fiveguard.cli.app import app, console
+from fiveguard.cli.app import EXIT_BAD_INPUT, app, console
+from fiveguard.domain.errors import InputError
 
 ModelArg = Annotated[
     Path,
@@ -21,19 +21,29 @@ ModelArg = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 
 
+StrictOpt = Annotated[bool, typer.Option("--strict", help="Fail (exit code 2) on warnings too.")]
+
+
 @app.command()
-def validate(ctx: typer.Context, model: ModelArg, json_out: JsonOpt = False) -> None:
+def validate(
+    ctx: typer.Context, model: ModelArg, json_out: JsonOpt = False, strict: StrictOpt = False
+) -> None:
     """Check a model file and its site CSVs; list every problem with its location.
 
-    Exit code 0 when the model is valid, 2 when it is not.
+    Exit code 0 when the model is valid (warnings, of values that are probably wrong, are
+    listed but do not fail it unless --strict), 2 when it is not. With --json, stdout
+    gets the result for scripts: valid or not, every problem with its file, line,
+    column, field and severity (schema: `fiveguard schema validation`).
 
     Example: `fiveguard validate national.yaml`
     """
-    loaded, cat = common.model(ctx, model)
-    summary = summarise(loaded, cat)
     if json_out:
-        console.print_json(json.dumps({"valid": True, "summary": summary.model_dump(mode="json")}))
+        _validate_json(ctx, model, strict)
         return
+    loaded, cat = common.model(ctx, model, show_warnings=not strict)
+    if strict and loaded.warnings:
+        raise InputError(loaded.warnings)
+    summary = summarise(loaded, cat)
     console.print(
         f"[green]valid[/green] {escape(str(loaded.source))}: {escape(summary.country)} · "
         f"{_count(len(summary.operators), 'operator')} · "
@@ -45,13 +55,38 @@ def validate(ctx: typer.Context, model: ModelArg, json_out: JsonOpt = False) -> 
     )
 
 
+def _validate_json(ctx: typer.Context, model: Path, strict: bool) -> None:
+    """The validation result as JSON on stdout, problems included; exit code 2 unless valid."""
+    from fiveguard.modelio.report import ValidationReport, problem_records
+
+    try:
+        loaded, cat = common.model(ctx, model, show_warnings=False)
+    except InputError as exc:
+        failed: ValidationReport[ModelSummary] = ValidationReport(
+            valid=False, problems=problem_records(exc.problems), summary=None
+        )
+        typer.echo(failed.model_dump_json(indent=2))
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    valid = not (strict and loaded.warnings)
+    report: ValidationReport[ModelSummary] = ValidationReport(
+        valid=valid,
+        problems=problem_records(loaded.notes + loaded.warnings),
+        summary=summarise(loaded, cat) if valid else None,
+    )
+    typer.echo(report.model_dump_json(indent=2))
+    if not valid:
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
 def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 @app.command()
 def schema(
-    name: Annotated[str, typer.Argument(help="Which schema: model or assessment.")] = "model",
+    name: Annotated[
+        str, typer.Argument(help="Which schema: model, assessment or validation.")
+    ] = "model",
 ) -> None:
     """Print the JSON Schema of a fiveguard file format.
 
@@ -73,9 +108,7 @@ def demo(
     json_out: JsonOpt = False,
     out: Annotated[
         Path,
-        typer.Option(
-            "--out", help="Where to write report.html and assessment.json.", file_okay=False
-        ),
+        typer.Option("--out", help="Where to write report.html and assessment.json."),
     ] = DEMO_OUT,
     policy: Annotated[
         str | None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 COMMAND_LINE = "command line"
 """The "file" of problems with what was typed on the command line (options, events)."""
@@ -28,15 +29,32 @@ class Location:
         return f"{text}: {self.path}" if self.path else text
 
 
+class ProblemSeverity(StrEnum):
+    """An error makes the input unusable; a warning points at a value that is probably
+    wrong but leaves the input usable; a note says what the reading left aside without
+    harm (a site column fiveguard does not read)."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One thing wrong with the input, and what was expected instead."""
 
     location: Location
     message: str
+    severity: ProblemSeverity = ProblemSeverity.ERROR
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.message}"
+        if self.severity is ProblemSeverity.ERROR:
+            return f"{self.location}: {self.message}"
+        return f"{self.location}: {self.severity.value}: {self.message}"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is ProblemSeverity.ERROR
 
 
 class InputError(Exception):

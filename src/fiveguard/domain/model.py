@@ -28,6 +28,9 @@ class NetworkModel:
     sites: SiteTable = field(default_factory=SiteTable.empty)
     source: str | None = None
     notes: tuple[Problem, ...] = ()
+    """What the reading left aside without harm (e.g. site columns fiveguard does not read)."""
+    warnings: tuple[Problem, ...] = ()
+    """Values the checks found probably wrong, though the model is usable (located)."""
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, NetworkModel):

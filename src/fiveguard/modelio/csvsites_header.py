@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from fiveguard.domain.errors import Location, Problem
+from fiveguard.domain.errors import Location, Problem, ProblemSeverity
 from fiveguard.modelio.csvsites_cells import COLUMNS, REQUIRED, SPECS
 from fiveguard.modelio.csvsites_locate import SiteFileLocator
 
@@ -125,6 +125,7 @@ def _ignored_note(header: Sequence[str], ignored: list[int], locator: SiteFileLo
         _at(locator, ignored[0], header[ignored[0]]),
         f"{count} fiveguard does not read {'is' if len(names) == 1 else 'are'} ignored: "
         f"{shown}; the columns read are {', '.join(COLUMNS)}",
+        ProblemSeverity.NOTE,
     )
 
 

@@ -2,7 +2,8 @@
 
 :func:`load_model` either returns a :class:`NetworkModel` that passed every check or
 raises :class:`InputError` carrying every problem found, each located as
-``FILE:LINE:COL: path.to.field: message``.
+``FILE:LINE:COL: path.to.field: message``; a model whose only problems are warnings is
+returned with them.
 """
 
 from __future__ import annotations
@@ -54,14 +55,24 @@ FORMAT_VERSION = 1
 
 
 def load_model(path: Path, catalogue: Catalogue) -> NetworkModel:
-    """Read, check and return a national model; raise InputError with every problem."""
+    """Read, check and return a national model; raise InputError with every problem.
+
+    A model with warnings only (values probably wrong, see :class:`ProblemSeverity`) is returned,
+    carrying them in :attr:`NetworkModel.warnings`.
+    """
     document, sites, sources, problems = parse_model(path)
     more, table = validate(document, sites, sources, catalogue)
     problems.extend(more)
-    if problems:
-        raise InputError(sort_problems(problems))
+    if any(p.is_error for p in problems):
+        raise InputError(sort_problems(problems))  # warnings too: every problem at once
     notes = tuple(note for locator in sources.site_locators for note in locator.notes)
-    model = NetworkModel(document, sites, source=sources.yaml.file, notes=notes)
+    model = NetworkModel(
+        document,
+        sites,
+        source=sources.yaml.file,
+        notes=notes,
+        warnings=tuple(sort_problems(problems)),
+    )
     if table is not None:  # built while checking cycles; keep it rather than rebuild
         model.__dict__["table"] = table
     return model

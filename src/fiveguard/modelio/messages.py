@@ -185,7 +185,9 @@ def describe(error: ErrorDetails, root: Any, path: PathKey, *, written: str | No
     if kind == "missing":
         return f"missing required field {path[-1]!r}" if path else "missing required field"
     if kind == "extra_forbidden":
-        expected = _fields_at(root, path[:-1])
+        # pydantic's own location still names the union member it tried (the evidence
+        # type), so the fields listed are that member's, not every member's
+        expected = _fields_at(root, tuple(error["loc"])[:-1])
         hint = f"; expected one of: {', '.join(expected)}" if expected else ""
         return f"unknown field {path[-1]!r}{hint}"
     if kind == "string_pattern_mismatch":

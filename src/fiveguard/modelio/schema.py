@@ -45,7 +45,31 @@ def assessment_schema() -> dict[str, Any]:
     }
 
 
-SCHEMAS = {"model": model_schema, "assessment": assessment_schema}
+def validation_schema() -> dict[str, Any]:
+    """JSON Schema of what ``fiveguard validate --json`` prints."""
+    from fiveguard.assess.summary import ModelSummary  # deferred, as for the assessment
+    from fiveguard.modelio.report import ValidationReport
+
+    schema = ValidationReport[ModelSummary].model_json_schema(mode="serialization")
+    body = {k: v for k, v in schema.items() if k not in ("title", "description")}
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "$id": "https://fiveguard.invalid/schema/validation.schema.json",
+        "title": "fiveguard validation result",
+        "description": (
+            "What 'fiveguard validate --json' prints: whether the model is valid, every "
+            "problem (error or warning) with its file, line, column and field, and the "
+            "model's summary when valid; see docs/model-format.md."
+        ),
+        **body,
+    }
+
+
+SCHEMAS = {
+    "model": model_schema,
+    "assessment": assessment_schema,
+    "validation": validation_schema,
+}
 
 
 def schema_json(name: str) -> str:

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from fiveguard.domain.catalogue import Catalogue, Domain
+from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.errors import Problem
 from fiveguard.domain.graph import topological_levels
 from fiveguard.domain.network import ModelDocument
+from fiveguard.domain.sharing import operator_view
 from fiveguard.domain.sites import SiteTable
 from fiveguard.domain.table import AssetTable, build_asset_table
 from fiveguard.modelio.hints import country_hint
 from fiveguard.modelio.sources import Sources
+from fiveguard.modelio.validate_graph import CheckGraph, check_graph
 from fiveguard.modelio.validate_records import RecordChecks
 from fiveguard.modelio.validate_sites import SiteRowChecks
 
@@ -36,10 +38,11 @@ class _Checker(SiteRowChecks, RecordChecks):
         self.check_site_rows()
         self.check_records()
         self.check_evidence()
-        table = self.table = self.resolved_table()
-        if table is not None:
-            self.check_population(table)
-            self.check_cycles(table)
+        graph = self.check_graph()
+        self.check_population(graph)
+        self.check_subscribers(graph)
+        self.check_cycles(graph)
+        self.table = self.resolved_table()
         return self.problems
 
     def check_duplicates(self) -> None:
@@ -167,18 +170,22 @@ class _Checker(SiteRowChecks, RecordChecks):
         except KeyError:
             return None
 
-    def check_population(self, table: AssetTable) -> None:
-        radio_kinds = np.asarray(
-            [
-                self.cat.asset_kinds[k].domain is Domain.RAN if k in self.cat.asset_kinds else False
-                for k in table.kinds
-            ]
-            + [False],
-            dtype=bool,
+    def check_graph(self) -> CheckGraph:
+        """What the whole-model checks need, from every reference that resolves."""
+        return check_graph(
+            [(self.sources.file_index("assets", i), a) for i, a in enumerate(self.doc.assets)],
+            self.n_written_assets,
+            self.sites,
+            self.assets,
+            {o.id: i for i, o in enumerate(self.doc.operators)},
+            {r.id: i for i, r in enumerate(self.doc.regions)},
+            self.cat,
         )
-        radio = radio_kinds[table.kind] & (table.region >= 0)
+
+    def check_population(self, graph: CheckGraph) -> None:
+        radio = graph.radio & (graph.region >= 0)
         served = np.bincount(
-            table.region[radio], weights=table.population[radio], minlength=len(self.doc.regions)
+            graph.region[radio], weights=graph.population[radio], minlength=len(self.doc.regions)
         )
         for i, region in enumerate(self.doc.regions):
             if served[i] > region.population:
@@ -190,24 +197,57 @@ class _Checker(SiteRowChecks, RecordChecks):
                     f"population of {region.population:,}",
                 )
 
-    def check_cycles(self, table: AssetTable) -> None:
-        for what, (ptr, targets), field in (
-            ("requires", table.dependency_edges(), "requires"),
-            ("managed_by", table.management_edges(), "managed_by"),
+    def check_subscribers(self, graph: CheckGraph) -> None:
+        """A warning where an operator's subscribers and the people its radio serves (its
+        share of shared sites included) are far apart."""
+        operators = self.doc.operators
+        view = operator_view(graph.operator, *graph.shared_with, [o.subscribers for o in operators])
+        known = view.operator >= 0
+        served = np.bincount(
+            view.operator[known],
+            weights=(graph.population * graph.radio)[view.row[known]] * view.share[known],
+            minlength=len(operators),
+        )
+        factor = self.cat.limits.warn_subscribers_vs_served
+        for i, operator in enumerate(operators):
+            people = round(float(served[i]))
+            subscribers = operator.subscribers
+            if people == 0 or factor * min(subscribers, people) >= max(subscribers, people):
+                continue  # no radio people to compare with, or close enough
+            low, high = sorted((subscribers, people))
+            apart = f"a factor of {high / low:.1f} apart; " if low else ""
+            self.warn_item(
+                "operators",
+                i,
+                ("subscribers",),
+                f"{subscribers:,} subscribers, but the radio assets of {operator.id} serve "
+                f"{people:,} people ({apart}the catalogue's limits.warn_subscribers_vs_served "
+                f"is {factor:g}): both count the operator's users, and shared sites split "
+                "their people by subscribers; check both figures",
+            )
+
+    def check_cycles(self, graph: CheckGraph) -> None:
+        for field, (ptr, targets) in (
+            ("requires", graph.requires),
+            ("managed_by", graph.managed_by),
         ):
-            levels = topological_levels(len(table), ptr, targets)
+            levels = topological_levels(len(graph), ptr, targets)
             if levels.cycle is None:
                 continue
-            if len(levels.cycle) == 1:
-                continue  # an asset naming itself, already reported where it does so
-            names = [str(table.ids[i]) for i in levels.cycle]
+            names = [self.asset_name(node) for node in levels.cycle]
             chain = " → ".join([*names, names[0]])
             first = levels.cycle[0]
-            message = f"dependency cycle through {what}: {chain}"
-            if first < table.n_declared:
-                self.at_item("assets", first, (field,), message)
+            message = f"dependency cycle through {field}: {chain}"
+            if first < self.n_written_assets:
+                self.at(("assets", first, field), message)
             else:
-                self.at_site(first - table.n_declared, field, message)
+                self.at_site(first - self.n_written_assets, field, message)
+
+    def asset_name(self, node: int) -> str:
+        """The id of a node of the check graph, as written."""
+        if node < self.n_written_assets:
+            return self.sources.raw_ids["assets"][node] or f"assets[{node}]"
+        return str(self.sites.id[node - self.n_written_assets])
 
 
 def validate(

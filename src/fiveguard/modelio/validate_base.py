@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 
 from fiveguard.domain.catalogue import Catalogue
-from fiveguard.domain.errors import Problem
+from fiveguard.domain.errors import Problem, ProblemSeverity
 from fiveguard.domain.network import ModelDocument
 from fiveguard.domain.sites import SiteTable
 from fiveguard.domain.table import AssetTable
@@ -52,6 +52,14 @@ class CheckerBase:
         """A problem with the ``index``-th item of a section of the *document*, which
         leaves out items that failed validation: located at that item in the file."""
         self.at((section, self.sources.file_index(section, index), *rest), message)
+
+    def warn_item(
+        self, section: str, index: int, rest: tuple[str | int, ...], message: str
+    ) -> None:
+        """A warning (the model stays usable) about the ``index``-th item of a section of
+        the document, located as :meth:`at_item` locates a problem."""
+        where = self.sources.yaml.locate((section, self.sources.file_index(section, index), *rest))
+        self.problems.append(Problem(where, message, ProblemSeverity.WARNING))
 
     def at_site(self, row: int, column: str, message: str, count: int = 1) -> None:
         if count > 1:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Container, Sequence
 
 from fiveguard.domain.evidence import (
+    AssuranceStatement,
     Certificate,
     Equivalence,
     Evaluation,
@@ -87,7 +88,7 @@ class RecordChecks(AssetChecks):
                 )
             refs: Sequence[str] = ()
             field = ""
-            if isinstance(record, Evaluation | Certificate):
+            if isinstance(record, Evaluation | Certificate | AssuranceStatement):
                 refs, field = record.products, "products"
             elif isinstance(record, Finding):
                 refs, field = record.affected, "affected"

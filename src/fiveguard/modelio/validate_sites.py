@@ -6,10 +6,11 @@ rows that share it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from fiveguard.domain.network import AnyOf
 from fiveguard.domain.sites import Categorical
@@ -67,22 +68,21 @@ class SiteRowChecks(AssetChecks):
                 for field, message in check(value):
                     self.at_site(row, field, message, rows_using(column, value))
         # product against the kind of each row: check each (product, kind) pair once
-        pairs = np.unique(
-            np.stack([sites.product.codes, sites.kind.codes], axis=1), axis=0, return_index=True
-        )
-        for (p_code, k_code), row in zip(pairs[0].tolist(), pairs[1].tolist(), strict=True):
-            if p_code < 0:
-                continue
+        found = _Grouped()
+        for p_code, k_code, row, count in _pairs(sites.product.codes, sites.kind.codes):
             kind = sites.kind.categories[k_code] if k_code >= 0 else None
             for field, message in self.product_problems(sites.product.categories[p_code], kind):
-                self.at_site(int(row), field, message)
+                found.add(field, message, row, count)
         # shared_with against each row's own operator: pairs again
-        for value, row in used("shared_with").items():
+        for s_code, o_code, row, count in _pairs(sites.shared_with.codes, sites.operator.codes):
+            operator = sites.operator.categories[o_code] if o_code >= 0 else None
             for field, message in self.asset_field_problems(
-                operator=sites.operator.value(row), shared_with=value
+                operator=operator, shared_with=sites.shared_with.categories[s_code]
             ):
                 if field == "shared_with":
-                    self.at_site(row, field, message)
+                    found.add(field, message, row, count)
+        for field, message, row, count in found.problems():
+            self.at_site(row, field, message, count)
         for pattern, row in used("requires").items():
             for requirement in pattern:
                 members = requirement.any if isinstance(requirement, AnyOf) else (requirement,)
@@ -186,3 +186,32 @@ class SiteRowChecks(AssetChecks):
             for row in rows_of((manager,)):
                 if sites.managed_by.codes[row] == code:
                     self.at_site(row, "managed_by", "an asset cannot manage itself")
+
+
+def _pairs(
+    first: npt.NDArray[np.int32], second: npt.NDArray[np.int32]
+) -> Iterator[tuple[int, int, int, int]]:
+    """Each pair of codes the rows hold, with a first code (-1 is none): the two codes,
+    the first row holding the pair and the number of rows holding it."""
+    pairs, rows, counts = np.unique(
+        np.stack([first, second], axis=1), axis=0, return_index=True, return_counts=True
+    )
+    for (a, b), row, count in zip(pairs.tolist(), rows.tolist(), counts.tolist(), strict=True):
+        if a >= 0:
+            yield a, b, row, count
+
+
+class _Grouped:
+    """Problems found per pair of values, merged by message: each reported once, at its
+    first row, with the rows of every pair that gave it."""
+
+    def __init__(self) -> None:
+        self.found: dict[tuple[str, str], tuple[int, int]] = {}
+
+    def add(self, field: str, message: str, row: int, count: int) -> None:
+        first, total = self.found.get((field, message), (row, 0))
+        self.found[(field, message)] = (min(first, row), total + count)
+
+    def problems(self) -> Iterator[tuple[str, str, int, int]]:
+        for (field, message), (row, count) in self.found.items():
+            yield field, message, row, count

@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal, get_args
 
-from pydantic import Field, model_validator
+from pydantic import Field, StrictBool, StrictFloat, StrictInt, model_validator
 
 from fiveguard.domain.base import Frozen, Identifier, Level, Text
 from fiveguard.domain.catalogue.policies import RuleTargets
@@ -22,7 +22,7 @@ class ProfileCondition(Frozen):
     """Holds when at least ``at_least`` of ``factors`` are at ``level`` or above."""
 
     factors: tuple[Identifier, ...] = Field(min_length=1)
-    at_least: int = Field(ge=1)
+    at_least: StrictInt = Field(ge=1)
     level: Level
 
     @model_validator(mode="after")
@@ -119,9 +119,9 @@ class AssuranceSignalRules(Frozen):
 
     text: Text
     signals: dict[Identifier, SignalKind]
-    raise_steps: int = Field(default=1, ge=0, le=2)
-    lower_steps: int = Field(default=1, ge=0, le=2)
-    lower_needs_every_version: bool = Field(
+    raise_steps: StrictInt = Field(default=1, ge=0, le=2)
+    lower_steps: StrictInt = Field(default=1, ge=0, le=2)
+    lower_needs_every_version: StrictBool = Field(
         default=True,
         description="Lower only when lowering evidence covers every deployed product version.",
     )
@@ -139,8 +139,8 @@ class HhiBands(Frozen):
     2010 guidelines' wording: unconcentrated below ``moderate_from``, moderately
     concentrated from it up to ``high_above`` inclusive, highly concentrated above."""
 
-    moderate_from: float = Field(ge=0, le=10_000)
-    high_above: float = Field(ge=0, le=10_000)
+    moderate_from: StrictFloat = Field(ge=0, le=10_000)
+    high_above: StrictFloat = Field(ge=0, le=10_000)
     source: Text
 
     @model_validator(mode="after")
@@ -160,8 +160,8 @@ class DiversityGroup(Frozen):
     title: Text
     targets: RuleTargets
     weights: tuple[ShareWeight, ...] = Field(min_length=1)
-    by_kind: bool = Field(default=False, description="Also measure each asset kind apart.")
-    single_supplier_check: bool = True
+    by_kind: StrictBool = Field(default=False, description="Also measure each asset kind apart.")
+    single_supplier_check: StrictBool = True
 
 
 class CommonModeRule(Frozen):
@@ -169,7 +169,7 @@ class CommonModeRule(Frozen):
 
     id: Identifier
     text: Text
-    min_members: int = Field(default=2, ge=2, description="Smaller groups are not checked.")
+    min_members: StrictInt = Field(default=2, ge=2, description="Smaller groups are not checked.")
     likelihood: Level = Field(
         default=Level.MEDIUM,
         description="R4 (supplier-concentration) likelihood is at least this in a scope "
@@ -183,7 +183,7 @@ class DiversityRules(Frozen):
 
     text: Text
     hhi: HhiBands
-    national_concentration: float = Field(
+    national_concentration: StrictFloat = Field(
         gt=0, le=1, description="One supplier's national share above this is reported."
     )
     groups: tuple[DiversityGroup, ...] = Field(min_length=1)
@@ -223,12 +223,12 @@ class LevelRule(Frozen):
     text: Text
     national: Literal["pooled", "worst-operator"] = "worst-operator"
     level: Level | None = None
-    medium_at: float | None = Field(default=None, ge=0)
-    high_at: float | None = Field(default=None, ge=0)
+    medium_at: StrictFloat | None = Field(default=None, ge=0)
+    high_at: StrictFloat | None = Field(default=None, ge=0)
     measures: tuple[Identifier, ...] = ()
-    min_share: float | None = Field(default=None, ge=0, le=1)
+    min_share: StrictFloat | None = Field(default=None, ge=0, le=1)
     tags: tuple[Identifier, ...] = ()
-    hours: float | None = Field(default=None, ge=0)
+    hours: StrictFloat | None = Field(default=None, ge=0)
     basis: Literal["profile", "product_quality"] | None = None
 
     @model_validator(mode="after")
@@ -299,15 +299,15 @@ class RiskMatrix(Frozen):
 class ResidualStep(Frozen):
     """From this share of called-for measures in place, likelihood drops by ``lower_by``."""
 
-    min_coverage: float = Field(gt=0, le=1)
-    lower_by: int = Field(ge=1, le=2)
+    min_coverage: StrictFloat = Field(gt=0, le=1)
+    lower_by: StrictInt = Field(ge=1, le=2)
 
 
 class ResidualRule(Frozen):
     """How the measures in place lower a risk's likelihood to give its residual level."""
 
     text: Text
-    credit: dict[Identifier, float] = Field(
+    credit: dict[Identifier, StrictFloat] = Field(
         description="Credit per measure status (not-applicable measures are left out)."
     )
     steps: tuple[ResidualStep, ...]
@@ -344,8 +344,8 @@ class AssessmentRules(Frozen):
     risks: dict[Identifier, RiskRules]
     residual: ResidualRule
     measure_scope: dict[MeasureCategory, Literal["national", "operator"]]
-    controls_target_level: int = Field(ge=1, le=3)
-    sample_size: int = Field(
+    controls_target_level: StrictInt = Field(ge=1, le=3)
+    sample_size: StrictInt = Field(
         ge=1, le=1000, description="Asset ids listed per violation; the rest are counted."
     )
     headline_severity: dict[HeadlineKind, Level] = Field(

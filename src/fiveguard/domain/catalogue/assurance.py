@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal, get_args
 
-from pydantic import Field, model_validator
+from pydantic import Field, StrictFloat, StrictInt, model_validator
 
 from fiveguard.domain.base import Frozen, Identifier, Level, Text
 from fiveguard.domain.evidence import Severity, VexState
@@ -31,7 +31,7 @@ class CvssBand(Frozen):
     """Scores at or above ``min_score`` (and below the next band) have ``severity``."""
 
     severity: Severity
-    min_score: float = Field(ge=0, le=10)
+    min_score: StrictFloat = Field(ge=0, le=10)
 
 
 class EndOfSupportEntry(Frozen):
@@ -50,15 +50,15 @@ class EndOfSupportEntry(Frozen):
 class ArchiveLimits(Frozen):
     """Limits on reading one side of an equivalence check; beyond any, the input is refused."""
 
-    max_members: int = Field(gt=0, description="Files, links and directories in all.")
-    max_total_bytes: int = Field(gt=0, description="Content bytes read in all.")
-    max_member_bytes: int = Field(gt=0, description="Bytes of one file.")
-    max_ratio: float = Field(gt=1, description="Content bytes over archive bytes.")
-    ratio_after_bytes: int = Field(
+    max_members: StrictInt = Field(gt=0, description="Files, links and directories in all.")
+    max_total_bytes: StrictInt = Field(gt=0, description="Content bytes read in all.")
+    max_member_bytes: StrictInt = Field(gt=0, description="Bytes of one file.")
+    max_ratio: StrictFloat = Field(gt=1, description="Content bytes over archive bytes.")
+    ratio_after_bytes: StrictInt = Field(
         ge=0, description="The ratio is checked once this many content bytes were read."
     )
-    max_path_length: int = Field(gt=0)
-    max_manifest_bytes: int = Field(gt=0)
+    max_path_length: StrictInt = Field(gt=0)
+    max_manifest_bytes: StrictInt = Field(gt=0)
 
 
 class EvidenceRules(Frozen):
@@ -75,10 +75,10 @@ class EvidenceRules(Frozen):
     finding_alert_severities: tuple[Severity, ...] = Field(
         description="Open findings of these severities put a product version on the list."
     )
-    evaluation_valid_days: int = Field(
+    evaluation_valid_days: StrictInt = Field(
         gt=0, description="Validity of an evaluation that gives no valid_until, from its date."
     )
-    equivalence_min_ratio: float = Field(
+    equivalence_min_ratio: StrictFloat = Field(
         ge=0, le=1, description="An equivalence check below this ratio has failed."
     )
     vex_suppressing_states: tuple[VexState, ...] = Field(
@@ -96,8 +96,8 @@ class EvidenceRules(Frozen):
         "':RELEASE' suffix), as the OSV schema defines them; case-sensitive.",
     )
     archive_limits: ArchiveLimits
-    max_sbom_bytes: int = Field(gt=0)
-    max_osv_records: int = Field(gt=0)
+    max_sbom_bytes: StrictInt = Field(gt=0)
+    max_osv_records: StrictInt = Field(gt=0)
     attention_severity: dict[AttentionReason, Level] = Field(
         description="How serious each reason a product version needs attention is: the "
         "assessment lists versions by their most serious reason, then by assets at risk."

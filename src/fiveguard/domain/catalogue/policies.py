@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, StrictBool, StrictFloat
 
 from fiveguard.domain.base import CountryCode, Frozen, Identifier, Level, Text
 from fiveguard.domain.catalogue.reference import AssetKind, Domain, Generation
@@ -18,7 +18,7 @@ class RuleTargets(Frozen):
     domains: tuple[Domain, ...] = ()
     kinds: tuple[Identifier, ...] = ()
     tags: tuple[Identifier, ...] = ()
-    all_assets: bool = Field(default=False, description="Every asset, whatever its kind.")
+    all_assets: StrictBool = Field(default=False, description="Every asset, whatever its kind.")
     generations: tuple[Generation, ...] = Field(
         default=(),
         description=(
@@ -66,7 +66,7 @@ class ExcludeRule(Frozen):
     text: Text = Field(description="The rule in words, as modelled from the decision.")
     min_profile: Level = Level.HIGH
     targets: RuleTargets
-    sensitive_sites_only: bool = False
+    sensitive_sites_only: StrictBool = False
     installed_after: dt.date | None = Field(
         default=None, description="Only assets put in service after this date (new equipment)."
     )
@@ -91,7 +91,7 @@ class CapRule(Frozen):
     text: Text
     min_profile: Level = Level.HIGH
     targets: RuleTargets
-    max_share: float = Field(ge=0, le=1)
+    max_share: StrictFloat = Field(ge=0, le=1)
     measure: Literal["sites", "population"]
     per: Literal["operator", "national"]
     deadline: dt.date | None = None

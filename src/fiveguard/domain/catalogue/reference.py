@@ -12,7 +12,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, StrictFloat, StrictInt
 
 from fiveguard.domain.base import CountryCode, Frozen, Identifier, Level, Text
 
@@ -137,7 +137,7 @@ class SupplierCriteria(Frozen):
 
 class ControlMeasure(Frozen):
     id: Identifier
-    level: int = Field(ge=1, le=3)
+    level: StrictInt = Field(ge=1, le=3)
     text: Text
 
 
@@ -182,13 +182,19 @@ class CriticalService(Frozen):
 
 
 class Limits(Frozen):
-    """Plausibility limits; a value beyond them is reported as absurd."""
+    """Plausibility limits; a value beyond a ``max_`` limit is reported as absurd, a
+    ``warn_`` threshold only gives a warning."""
 
-    max_region_population: int = Field(gt=0)
-    max_subscribers: int = Field(gt=0)
-    max_sites_per_asset: int = Field(gt=0)
-    max_population_per_site: int = Field(gt=0)
-    max_battery_hours: float = Field(gt=0)
+    max_region_population: StrictInt = Field(gt=0)
+    max_subscribers: StrictInt = Field(gt=0)
+    max_sites_per_asset: StrictInt = Field(gt=0)
+    max_population_per_site: StrictInt = Field(gt=0)
+    max_battery_hours: StrictFloat = Field(gt=0)
+    warn_subscribers_vs_served: StrictFloat = Field(
+        gt=1,
+        description="An operator whose subscribers and the people its radio serves differ by "
+        "more than this factor, either way, gets a warning.",
+    )
 
 
 class Countries(Frozen):

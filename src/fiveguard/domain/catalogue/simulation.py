@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, StrictFloat, StrictInt, model_validator
 
 from fiveguard.domain.base import Frozen, Identifier, Level, Text
 from fiveguard.domain.catalogue.reference import Domain
@@ -18,7 +18,7 @@ from fiveguard.domain.catalogue.reference import Domain
 MeasureStatusName = Literal[
     "not-started", "planned", "in-progress", "implemented", "not-applicable"
 ]
-Probability = Annotated[float, Field(ge=0, le=1)]
+Probability = Annotated[StrictFloat, Field(ge=0, le=1)]
 
 
 class LevelProbabilities(Frozen):
@@ -45,8 +45,8 @@ class SupplierUpdateParameters(Frozen):
     factors: tuple[Identifier, ...] = Field(min_length=1)
     unknown_level: Level
     combine: Literal["mean", "max"]
-    medium_from: float = Field(ge=1, le=3)
-    high_from: float = Field(ge=1, le=3)
+    medium_from: StrictFloat = Field(ge=1, le=3)
+    high_from: StrictFloat = Field(ge=1, le=3)
     annual_probability: LevelProbabilities
     sabotage_share: Probability
 
@@ -74,8 +74,8 @@ class DurationDistribution(Frozen):
     """How long a power loss lasts: log-normal with the given median and shape."""
 
     distribution: Literal["lognormal"]
-    median_hours: float = Field(gt=0)
-    sigma: float = Field(ge=0)
+    median_hours: StrictFloat = Field(gt=0)
+    sigma: StrictFloat = Field(ge=0)
 
 
 class PowerLossParameters(Frozen):
@@ -84,7 +84,7 @@ class PowerLossParameters(Frozen):
     rationale: Text
     annual_probability: Probability
     duration: DurationDistribution
-    unknown_battery_hours: float = Field(
+    unknown_battery_hours: StrictFloat = Field(
         ge=0, description="Autonomy of an asset whose battery_hours the model leaves out."
     )
 
@@ -113,7 +113,7 @@ class MeasureEffect(Frozen):
     measure: Identifier
     applies_to: EffectTarget
     multiplier: Probability | None = None
-    extra_hours: float | None = Field(default=None, ge=0)
+    extra_hours: StrictFloat | None = Field(default=None, ge=0)
     rationale: Text
 
     @model_validator(mode="after")
@@ -129,8 +129,8 @@ class MeasureEffect(Frozen):
 class ExceedanceThresholds(Frozen):
     """Thresholds at which annual exceedance probabilities are reported."""
 
-    people: tuple[int, ...] = Field(min_length=1, description="For people and subscribers.")
-    assets: tuple[int, ...] = Field(min_length=1, description="For asset and site counts.")
+    people: tuple[StrictInt, ...] = Field(min_length=1, description="For people and subscribers.")
+    assets: tuple[StrictInt, ...] = Field(min_length=1, description="For asset and site counts.")
 
 
 class CriticalServiceParameters(Frozen):
@@ -138,7 +138,7 @@ class CriticalServiceParameters(Frozen):
     assets carrying it that are down or compromised in a year."""
 
     rationale: Text
-    share_threshold: float = Field(
+    share_threshold: StrictFloat = Field(
         gt=0,
         le=1,
         description="Share of a service's carrying assets down or compromised whose annual "
@@ -159,16 +159,16 @@ class SimulationParameters(Frozen):
     measure_effects: dict[Identifier, MeasureEffect]
     exceedance: ExceedanceThresholds
     critical_services: CriticalServiceParameters
-    demo_trials: int = Field(ge=64, description="Trials the demo summary runs.")
-    default_trials: int = Field(
+    demo_trials: StrictInt = Field(ge=64, description="Trials the demo summary runs.")
+    default_trials: StrictInt = Field(
         ge=1, description="Trials of `fiveguard simulate` when --trials is not given."
     )
-    assess_trials: int = Field(
+    assess_trials: StrictInt = Field(
         ge=0,
         description="Trials of the Monte Carlo run in `fiveguard assess` when --trials is not "
         "given (0: no run).",
     )
-    max_trials: int = Field(
+    max_trials: StrictInt = Field(
         ge=1,
         description="The most trials one run may ask for. Every trial's impacts are kept for "
         "the percentiles, so memory grows with the number of trials.",
