@@ -152,7 +152,7 @@ def test_thousands_of_ignored_columns_make_one_short_note(tmp_path: Path, hang_g
     assert problems == [] and table.id.tolist() == ["s1"]
     (note,) = locator.notes
     assert str(note).startswith(
-        "wide.csv:1:18: extra_00000: 30,000 columns fiveguard does not read are ignored: "
+        "wide.csv:1:18: extra_00000: note: 30,000 columns fiveguard does not read are ignored: "
         "'extra_00000', 'extra_00001',"
     )
     assert "'extra_00007' and 29,992 more; the columns read are id," in str(note)

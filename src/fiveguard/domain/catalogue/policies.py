@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import Field, StrictBool, StrictFloat
+from pydantic import Field, StrictBool, StrictFloat, StrictInt
 
 from fiveguard.domain.base import CountryCode, Frozen, Identifier, Level, Text
 from fiveguard.domain.catalogue.reference import AssetKind, Domain, Generation
@@ -51,7 +51,7 @@ PENDING_DESCRIPTION = (
 class PendingDeadline(Frozen):
     """A deadline that runs from an event not yet dated (e.g. a designation)."""
 
-    months: int = Field(gt=0, le=1200, description="How long after the event.")
+    months: StrictInt = Field(gt=0, le=1200, description="How long after the event.")
     event: Text = Field(description="What starts the period, in words.")
 
     def words(self) -> str:
