@@ -431,3 +431,11 @@ def principal_from_token(session: Session, secret: str) -> Principal:
         token=token.public_id,
         scopes=frozenset(Action(s) for s in token.scopes.split(",")),
     )
+
+
+def is_instance_admin(session: Session, user: str) -> bool:
+    return bool(
+        session.execute(
+            select(exists().where(UserAccount.name == user, UserAccount.instance_admin.is_(True)))
+        ).scalar()
+    )
