@@ -17,7 +17,7 @@ from fiveguard.store.database import Database
 from fiveguard.store.principal import Principal
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "small" / "model.yaml"
-A, O, E, L = (
+A, OP, E, L = (
     OrganisationKind.NATIONAL_AUTHORITY,
     OrganisationKind.OPERATOR,
     OrganisationKind.EU_COORDINATOR,
@@ -25,10 +25,10 @@ A, O, E, L = (
 )
 ORGS: dict[str, tuple[OrganisationKind, str | None, str | None]] = {
     "nra-x": (A, "XA", None),
-    "op-x1": (O, "XA", "nra-x"),
-    "op-x2": (O, "XA", "nra-x"),
+    "op-x1": (OP, "XA", "nra-x"),
+    "op-x2": (OP, "XA", "nra-x"),
     "nra-y": (A, "YB", None),
-    "op-y": (O, "YB", "nra-y"),
+    "op-y": (OP, "YB", "nra-y"),
     "eu": (E, None, None),
     "lab": (L, None, None),
 }
@@ -84,12 +84,12 @@ def expected_visible(world: World, principal: Principal, obj: Obj) -> bool:
 def build(db: Database) -> World:
     catalogue = default_catalogue()
     with db.transaction() as s:
-        accounts.add_user(s, None, "root-admin", "correct horse battery staple",
-                          instance_admin=True)
+        accounts.add_user(
+            s, None, "root-admin", "correct horse battery staple", instance_admin=True
+        )
         admin = accounts.act_as(s, "root-admin")
         for name, (kind, country, supervisor) in ORGS.items():
-            accounts.add_organisation(s, admin, name, kind, country=country,
-                                      supervisor=supervisor)
+            accounts.add_organisation(s, admin, name, kind, country=country, supervisor=supervisor)
         for name in ORGS:
             for role in Role:
                 user = member(name, role)
@@ -115,12 +115,19 @@ def _objects(s: Session, members: dict[tuple[str, Role], Principal], catalogue) 
         for tlp in LABELS:
             named = {analyst.actor}
             if ORGS[org][0] != E:
-                snap = snapshots.import_snapshot(s, analyst, EXAMPLE, catalogue,
-                                                 name=f"{org}-{tlp.value}", tlp=tlp)
+                snap = snapshots.import_snapshot(
+                    s, analyst, EXAMPLE, catalogue, name=f"{org}-{tlp.value}", tlp=tlp
+                )
                 out.append(Obj("snapshot", snap.id, org, tlp, named=set(named)))
                 run = assessments.record_assessment(
-                    s, analyst, snap.id, {"org": org, "tlp": tlp.value},
-                    catalogue_digest="0" * 64, policy=None, seed=1, trials=0,
+                    s,
+                    analyst,
+                    snap.id,
+                    {"org": org, "tlp": tlp.value},
+                    catalogue_digest="0" * 64,
+                    policy=None,
+                    seed=1,
+                    trials=0,
                 )
                 out.append(Obj("assessment", run.id, org, tlp, named=set(named)))
             ev = evidence_records.record_evidence(
@@ -128,8 +135,14 @@ def _objects(s: Session, members: dict[tuple[str, Role], Principal], catalogue) 
             )
             out.append(Obj("evidence", ev.id, org, tlp, named=set(named)))
             env = envelopes.store_envelope(
-                s, officer, f"{org}{tlp}".encode(), {"org": org}, direction="outbox",
-                tlp=tlp, origin=org, labels={"profiles": tlp},
+                s,
+                officer,
+                f"{org}{tlp}".encode(),
+                {"org": org},
+                direction="outbox",
+                tlp=tlp,
+                origin=org,
+                labels={"profiles": tlp},
             )
             out.append(Obj("envelope", env.id, org, tlp, named={officer.actor}))
     # Addressed across organisations: an operator's strict model to the lab, an
@@ -137,13 +150,22 @@ def _objects(s: Session, members: dict[tuple[str, Role], Principal], catalogue) 
     _share(s, members, out, "snapshot", "op-x1", Tlp.AMBER_STRICT, "lab")
     _share(s, members, out, "evidence", "nra-x", Tlp.AMBER, "eu")
     _share(s, members, out, "envelope", "nra-x", Tlp.AMBER_STRICT, "eu")
-    _share(s, members, out, "assessment", "nra-x", Tlp.RED, "nra-y",
-           [member("nra-y", Role.ANALYST)])
+    _share(
+        s, members, out, "assessment", "nra-x", Tlp.RED, "nra-y", [member("nra-y", Role.ANALYST)]
+    )
     return out
 
 
-def _share(s: Session, members: dict[tuple[str, Role], Principal], objects: list[Obj],
-           kind: str, owner: str, tlp: Tlp, to: str, people: list[str] | None = None) -> None:
+def _share(
+    s: Session,
+    members: dict[tuple[str, Role], Principal],
+    objects: list[Obj],
+    kind: str,
+    owner: str,
+    tlp: Tlp,
+    to: str,
+    people: list[str] | None = None,
+) -> None:
     obj = next(o for o in objects if (o.kind, o.owner, o.tlp) == (kind, owner, tlp))
     sharing.share(s, members[(owner, Role.SIGNING_OFFICER)], kind, obj.id, to, people or [])
     obj.shared_to.add(to)

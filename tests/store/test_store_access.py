@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
+from store_world import EXAMPLE, ORGS, World, build, expected_visible, member
 
 from fiveguard.catalog import default_catalogue
 from fiveguard.domain.errors import InputError
@@ -28,7 +29,6 @@ from fiveguard.store.common import ForbiddenError, NotFoundError
 from fiveguard.store.database import connect
 from fiveguard.store.location import database_url
 from fiveguard.store.principal import Principal
-from store_world import EXAMPLE, ORGS, World, build, expected_visible, member
 
 PRINCIPALS = [
     *[(org, role) for org in ORGS for role in Role],
@@ -39,8 +39,12 @@ PRINCIPALS = [
 IDS = [f"{a}-{b.value if isinstance(b, Role) else b}" for a, b in PRINCIPALS]
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
     from conftest import drop_postgres_database, new_postgres_database
 
     if request.param == "sqlite":
@@ -66,7 +70,7 @@ def principal_of(world: World, who: tuple[str, Any]) -> Principal:
 
 
 def in_rollback(world: World) -> Iterator[Session]:
-    with world.db._sessions() as session:  # noqa: SLF001  (tests undo every write)
+    with world.db._sessions() as session:
         session.begin()
         try:
             yield session
@@ -85,15 +89,20 @@ def missing_message(call: Callable[[int], Any], ident: int) -> str:
     return str(caught.value)
 
 
-READERS: dict[str, tuple[Callable[..., list[Any]], Callable[..., int], list[Callable[..., Any]]]] = {
+READERS: dict[
+    str, tuple[Callable[..., list[Any]], Callable[..., int], list[Callable[..., Any]]]
+] = {
     "snapshot": (snapshots.list_snapshots, snapshots.count_snapshots, [snapshots.get_snapshot]),
     "assessment": (
         assessments.list_assessments,
         assessments.count_assessments,
         [assessments.get_assessment, assessments.read_assessment_result],
     ),
-    "evidence": (evidence_records.list_evidence, evidence_records.count_evidence,
-                 [evidence_records.read_evidence]),
+    "evidence": (
+        evidence_records.list_evidence,
+        evidence_records.count_evidence,
+        [evidence_records.read_evidence],
+    ),
     "envelope": (envelopes.list_envelopes, envelopes.count_envelopes, [envelopes.read_envelope]),
 }
 
@@ -134,7 +143,11 @@ def test_every_kind_of_organisation_and_label_is_in_the_matrix(world: World) -> 
         assert {o.tlp for o in world.of(kind)} == {Tlp.GREEN, Tlp.AMBER, Tlp.AMBER_STRICT, Tlp.RED}
     # the rules are not vacuous: each kind of organisation sees something, and not everything
     for org in ORGS:
-        seen = [o for o in world.objects if expected_visible(world, world.members[(org, Role.VIEWER)], o)]
+        seen = [
+            o
+            for o in world.objects
+            if expected_visible(world, world.members[(org, Role.VIEWER)], o)
+        ]
         assert 0 < len(seen) < len(world.objects)
 
 
@@ -162,36 +175,94 @@ def test_writes_are_gated_by_role_and_never_reach_foreign_objects(
     principal = principal_of(world, who)
     own = principal.organisation
     org_kind = ORGS[own][0] if own else None
-    foreign = next(o for o in world.objects if o.owner != own and o.kind == "snapshot"
-                   and not expected_visible(world, principal, o))
-    token_may = {"read": set(), "import": {"import"}}.get(who[1] if who[0] == "token" else "", None)
+    foreign = next(
+        o
+        for o in world.objects
+        if o.owner != own and o.kind == "snapshot" and not expected_visible(world, principal, o)
+    )
+    token_may = {"read": set(), "import": {"import"}}.get(who[1] if who[0] == "token" else "")
     catalogue = default_catalogue()
 
     def attempt(call: Callable[[Session], Any]) -> str:
         return outcome(lambda: [call(s) for s in in_rollback(world)])
 
-    can_import = (may(who, Role.ANALYST) or token_may == {"import"}) and org_kind != OrganisationKind.EU_COORDINATOR
-    assert (attempt(lambda s: snapshots.import_snapshot(s, principal, EXAMPLE, catalogue, name="new")) == "done") == can_import
-    assert attempt(lambda s: assessments.record_assessment(
-        s, principal, foreign.id, {}, catalogue_digest="0" * 64, policy=None, seed=1, trials=0)) in ("missing", "forbidden")
-    assert (attempt(lambda s: evidence_records.record_evidence(s, principal, {"id": "n", "type": "document"})) == "done") == (
-        may(who, Role.ANALYST) or token_may == {"import"})
-    assert (attempt(lambda s: envelopes.store_envelope(
-        s, principal, b"x", {}, direction="outbox", tlp=Tlp.AMBER, origin="x")) == "done") == may(who, Role.SIGNING_OFFICER)
-    own_obj = next((o for o in world.objects if o.owner == own and o.kind == "evidence" and o.tlp == Tlp.AMBER), None)
+    can_import = (
+        may(who, Role.ANALYST) or token_may == {"import"}
+    ) and org_kind != OrganisationKind.EU_COORDINATOR
+    assert (
+        attempt(lambda s: snapshots.import_snapshot(s, principal, EXAMPLE, catalogue, name="new"))
+        == "done"
+    ) == can_import
+    assert attempt(
+        lambda s: assessments.record_assessment(
+            s, principal, foreign.id, {}, catalogue_digest="0" * 64, policy=None, seed=1, trials=0
+        )
+    ) in ("missing", "forbidden")
+    assert (
+        attempt(
+            lambda s: evidence_records.record_evidence(
+                s, principal, {"id": "n", "type": "document"}
+            )
+        )
+        == "done"
+    ) == (may(who, Role.ANALYST) or token_may == {"import"})
+    assert (
+        attempt(
+            lambda s: envelopes.store_envelope(
+                s, principal, b"x", {}, direction="outbox", tlp=Tlp.AMBER, origin="x"
+            )
+        )
+        == "done"
+    ) == may(who, Role.SIGNING_OFFICER)
+    own_obj = next(
+        (
+            o
+            for o in world.objects
+            if o.owner == own and o.kind == "evidence" and o.tlp == Tlp.AMBER
+        ),
+        None,
+    )
     if own_obj is not None:
         target = "lab" if own != "lab" else "nra-x"
-        assert (attempt(lambda s: sharing.share(s, principal, "evidence", own_obj.id, target)) == "done") == may(who, Role.SIGNING_OFFICER)
-    assert attempt(lambda s: sharing.share(s, principal, "snapshot", foreign.id, "lab")) in ("missing", "forbidden")
+        assert (
+            attempt(lambda s: sharing.share(s, principal, "evidence", own_obj.id, target)) == "done"
+        ) == may(who, Role.SIGNING_OFFICER)
+    assert attempt(lambda s: sharing.share(s, principal, "snapshot", foreign.id, "lab")) in (
+        "missing",
+        "forbidden",
+    )
     assert (attempt(lambda s: accounts.create_token(s, principal, "t", ["read"], 1)) == "done") == (
-        who[0] not in ("admin", "token") and may(who, Role.ORG_ADMIN))
-    assert (attempt(lambda s: accounts.add_organisation(s, principal, "new-org", OrganisationKind.EVALUATION_LAB)) == "done") == (who[0] == "admin")
+        who[0] not in ("admin", "token") and may(who, Role.ORG_ADMIN)
+    )
+    assert (
+        attempt(
+            lambda s: accounts.add_organisation(
+                s, principal, "new-org", OrganisationKind.EVALUATION_LAB
+            )
+        )
+        == "done"
+    ) == (who[0] == "admin")
     foreign_org = next(n for n in ORGS if n != own)
-    assert (attempt(lambda s: accounts.add_member(s, principal, member(foreign_org, Role.VIEWER), foreign_org, Role.ANALYST)) == "done") == (who[0] == "admin")
+    assert (
+        attempt(
+            lambda s: accounts.add_member(
+                s, principal, member(foreign_org, Role.VIEWER), foreign_org, Role.ANALYST
+            )
+        )
+        == "done"
+    ) == (who[0] == "admin")
     if own is not None and who[0] != "token":
-        assert (attempt(lambda s: accounts.add_member(s, principal, member(foreign_org, Role.VIEWER), own, Role.VIEWER)) == "done") == may(who, Role.ORG_ADMIN)
+        assert (
+            attempt(
+                lambda s: accounts.add_member(
+                    s, principal, member(foreign_org, Role.VIEWER), own, Role.VIEWER
+                )
+            )
+            == "done"
+        ) == may(who, Role.ORG_ADMIN)
     assert (attempt(lambda s: audit.create_checkpoint(s, principal)) == "done") == (
-        who[0] == "admin" or may(who, Role.SIGNING_OFFICER) or False)
+        who[0] == "admin" or may(who, Role.SIGNING_OFFICER) or False
+    )
 
 
 @pytest.mark.parametrize("who", PRINCIPALS, ids=IDS)
@@ -206,8 +277,10 @@ def test_organisations_users_and_audit_rows_shown_stay_within_reach(
     elif who[0] == "token" and who[1] != "read":
         assert orgs == set()
     else:
-        kind, _, supervisor = ORGS[str(own)]
-        expected = {own} | {n for n, (_, _, s) in ORGS.items() if s == own} | ({supervisor} - {None})
+        _, _, supervisor = ORGS[str(own)]
+        expected = (
+            {own} | {n for n, (_, _, s) in ORGS.items() if s == own} | ({supervisor} - {None})
+        )
         assert orgs == expected
     if who[0] == "token":
         assert outcome(lambda: accounts.list_users(session, principal)) == "forbidden"
@@ -246,8 +319,11 @@ def test_a_model_is_never_addressed_to_the_eu_coordinator(world: World, session:
 def test_amber_reads_are_audited_and_green_reads_are_not(world: World, session: Session) -> None:
     reader = world.members[("nra-x", Role.VIEWER)]
     for tlp, audited in ((Tlp.GREEN, 0), (Tlp.AMBER, 1), (Tlp.AMBER_STRICT, 1)):
-        run = next(o for o in world.of("assessment") if o.owner == "op-x1" and o.tlp == tlp) \
-            if tlp != Tlp.AMBER_STRICT else next(o for o in world.of("assessment") if o.owner == "nra-x" and o.tlp == tlp)
+        run = (
+            next(o for o in world.of("assessment") if o.owner == "op-x1" and o.tlp == tlp)
+            if tlp != Tlp.AMBER_STRICT
+            else next(o for o in world.of("assessment") if o.owner == "nra-x" and o.tlp == tlp)
+        )
         before = audit.count(session)
         assessments.read_assessment_result(session, reader, run.id)
         assert audit.count(session) - before == audited

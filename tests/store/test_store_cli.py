@@ -26,8 +26,11 @@ class Cli:
         result = self.runner.invoke(
             app,
             list(args),
-            env={"FIVEGUARD_DATABASE_URL": self.url, "FIVEGUARD_PASSWORD": password,
-                 "FIVEGUARD_USER": None},
+            env={
+                "FIVEGUARD_DATABASE_URL": self.url,
+                "FIVEGUARD_PASSWORD": password,
+                "FIVEGUARD_USER": None,
+            },
         )
         if result.exception and not isinstance(result.exception, SystemExit):
             raise result.exception
@@ -47,8 +50,19 @@ def setup(cli: Cli) -> Cli:
     for args in (
         ("user", "add", "admin", "--instance-admin"),
         ("org", "add", "nra", "--kind", "national-authority", "--country", "XS", "--user", "admin"),
-        ("org", "add", "op-a", "--kind", "operator", "--country", "XS", "--supervisor", "nra",
-         "--user", "admin"),
+        (
+            "org",
+            "add",
+            "op-a",
+            "--kind",
+            "operator",
+            "--country",
+            "XS",
+            "--supervisor",
+            "nra",
+            "--user",
+            "admin",
+        ),
         ("user", "add", "alice", "--org", "op-a", "--role", "analyst", "--user", "admin"),
     ):
         code, _, err = cli(*args)
@@ -81,19 +95,47 @@ def test_import_list_and_verify(setup: Cli) -> None:
 @pytest.mark.parametrize(
     ("args", "password", "message"),
     [
-        (("store", "import", str(EXAMPLE), "--org", "nowhere", "--user", "alice"), PASSWORD,
-         "--org: 'alice' is not a member of 'nowhere'"),
-        (("user", "add", "alice", "--user", "admin"), PASSWORD, "NAME: user 'alice' exists already"),
+        (
+            ("store", "import", str(EXAMPLE), "--org", "nowhere", "--user", "alice"),
+            PASSWORD,
+            "--org: 'alice' is not a member of 'nowhere'",
+        ),
+        (
+            ("user", "add", "alice", "--user", "admin"),
+            PASSWORD,
+            "NAME: user 'alice' exists already",
+        ),
         (("user", "add", "bob", "--user", "admin"), "", "the password is empty"),
         (("user", "add", "bob", "--user", "admin"), "bobbobbobbobbob1", "repeats itself"),
         (("user", "add", "bob", "--user", "admin"), "short pass", "expected at least 15"),
-        (("user", "add", "bob", "--org", "nowhere", "--user", "admin"), PASSWORD,
-         "--org: unknown organisation 'nowhere'"),
-        (("org", "add", "op-b", "--kind", "operator", "--country", "XS", "--supervisor", "zz",
-          "--user", "admin"), PASSWORD, "--supervisor: unknown organisation 'zz'"),
+        (
+            ("user", "add", "bob", "--org", "nowhere", "--user", "admin"),
+            PASSWORD,
+            "--org: unknown organisation 'nowhere'",
+        ),
+        (
+            (
+                "org",
+                "add",
+                "op-b",
+                "--kind",
+                "operator",
+                "--country",
+                "XS",
+                "--supervisor",
+                "zz",
+                "--user",
+                "admin",
+            ),
+            PASSWORD,
+            "--supervisor: unknown organisation 'zz'",
+        ),
         (("store", "import", str(EXAMPLE), "--user", "nobody"), PASSWORD, "unknown user 'nobody'"),
-        (("store", "import", str(EXAMPLE), "--user", "admin"), PASSWORD,
-         "the instance administrator manages accounts and cannot import a model"),
+        (
+            ("store", "import", str(EXAMPLE), "--user", "admin"),
+            PASSWORD,
+            "the instance administrator manages accounts and cannot import a model",
+        ),
         (("store", "list"), PASSWORD, "say who is acting"),
     ],
 )
@@ -121,14 +163,19 @@ def test_a_bad_model_is_refused_with_located_problems_and_nothing_is_kept(
 
 
 def test_a_viewer_may_list_but_not_import(setup: Cli) -> None:
-    assert setup("user", "add", "vera", "--org", "op-a", "--role", "viewer", "--user", "admin")[0] == 0
+    assert (
+        setup("user", "add", "vera", "--org", "op-a", "--role", "viewer", "--user", "admin")[0] == 0
+    )
     code, _, err = setup("store", "import", str(EXAMPLE), "--user", "vera")
     assert code == 2 and "vera's role viewer in op-a does not allow to import a model" in err
     assert setup("store", "list", "--user", "vera")[0] == 0
 
 
 def test_tokens_are_created_once_and_revoked(setup: Cli) -> None:
-    assert setup("user", "add", "olga", "--org", "op-a", "--role", "org-admin", "--user", "admin")[0] == 0
+    assert (
+        setup("user", "add", "olga", "--org", "op-a", "--role", "org-admin", "--user", "admin")[0]
+        == 0
+    )
     code, out, err = setup("token", "create", "ci", "--scope", "read", "--user", "olga")
     assert code == 0, err
     public_id = re.search(r"token (fgt_[0-9a-f]+)", out).group(1)  # type: ignore[union-attr]
