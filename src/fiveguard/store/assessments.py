@@ -14,13 +14,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fiveguard import __version__
-from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.errors import COMMAND_LINE, InputError
 from fiveguard.domain.parties import Tlp
 from fiveguard.store import audit
 from fiveguard.store.access import get_visible, require, visible
 from fiveguard.store.blobs import blob_bytes, store_bytes
-from fiveguard.store.common import canonical, digest_of, now
+from fiveguard.store.common import canonical, now
 from fiveguard.store.principal import Action, Principal
 from fiveguard.store.tables import (
     AssessmentRun,
@@ -29,12 +28,6 @@ from fiveguard.store.tables import (
     Organisation,
     SnapshotFile,
 )
-
-
-def catalogue_digest(catalogue: Catalogue) -> str:
-    """SHA-256 of the catalogue's canonical JSON: the same rules and parameters, the
-    same digest, whichever files they were merged from."""
-    return digest_of(catalogue.model_dump(mode="json"))
 
 
 @dataclass(frozen=True)
@@ -69,6 +62,9 @@ def record_assessment(
     fiveguard_version: str = __version__,
 ) -> RunView:
     """Record an assessment already computed from the snapshot ``snapshot_id``.
+
+    ``catalogue_digest`` is the digest the assessment itself reports for the catalogue in
+    force (its ``metadata.catalogue_digest``), so there is one definition of it.
 
     The run carries at least the snapshot's TLP label (a view derived from it is at
     least as restricted).
