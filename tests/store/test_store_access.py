@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
+from store_databases import drop_postgres_database, new_postgres_database
 from store_world import EXAMPLE, ORGS, World, build, expected_visible, member
 
 from fiveguard.catalog import default_catalogue
@@ -45,8 +46,6 @@ IDS = [f"{a}-{b.value if isinstance(b, Role) else b}" for a, b in PRINCIPALS]
 def world(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[World]:
-    from conftest import drop_postgres_database, new_postgres_database
-
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('access')}/fiveguard.db"
     else:
