@@ -12,7 +12,15 @@ from sqlalchemy.orm import Session
 
 from fiveguard.catalog import default_catalogue
 from fiveguard.domain.parties import OrganisationKind, Role, Tlp
-from fiveguard.store import accounts, assessments, envelopes, evidence_records, sharing, snapshots
+from fiveguard.store import (
+    accounts,
+    assessments,
+    envelopes,
+    evidence_records,
+    sharing,
+    slices,
+    snapshots,
+)
 from fiveguard.store.database import Database
 from fiveguard.store.principal import Principal
 
@@ -70,7 +78,7 @@ def expected_visible(world: World, principal: Principal, obj: Obj) -> bool:
     if principal.token is not None and "read" not in principal.scopes:
         return False
     kind = ORGS[org][0]
-    if kind == E and obj.kind in ("snapshot", "assessment"):
+    if kind == E and obj.kind in ("snapshot", "assessment", "slice"):
         return False
     addressed = obj.owner == org or org in obj.shared_to
     supervised = kind == A and ORGS[obj.owner][2] == org
@@ -145,6 +153,15 @@ def _objects(s: Session, members: dict[tuple[str, Role], Principal], catalogue) 
                 labels={"profiles": tlp},
             )
             out.append(Obj("envelope", env.id, org, tlp, named={officer.actor}))
+    # The authority's national models split by operator (a RED model is not split).
+    analyst = members[("nra-x", Role.ANALYST)]
+    for national in [o for o in out if o.kind == "snapshot" and o.owner == "nra-x"]:
+        if national.tlp != Tlp.RED:
+            for made in slices.split_by_operator(
+                s, analyst, national.id, {"op-a": "op-x1", "op-b": "op-x2"}
+            ):
+                owner = "op-x1" if made.operator_id == "op-a" else "op-x2"
+                out.append(Obj("slice", made.id, owner, national.tlp, shared_to={"nra-x"}))
     # Addressed across organisations: an operator's strict model to the lab, an
     # authority's evidence and envelope to the coordinator, a RED run to one person.
     _share(s, members, out, "snapshot", "op-x1", Tlp.AMBER_STRICT, "lab")

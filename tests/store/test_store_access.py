@@ -24,6 +24,7 @@ from fiveguard.store import (
     evidence_records,
     migrate,
     sharing,
+    slices,
     snapshots,
 )
 from fiveguard.store.common import ForbiddenError, NotFoundError
@@ -103,6 +104,7 @@ READERS: dict[
         [evidence_records.read_evidence],
     ),
     "envelope": (envelopes.list_envelopes, envelopes.count_envelopes, [envelopes.read_envelope]),
+    "slice": (slices.list_slices, slices.count_slices, [slices.get_slice]),
 }
 
 
@@ -125,14 +127,15 @@ def test_reads_lists_and_counts_show_exactly_what_the_rules_allow(
             else:  # indistinguishable from an object that does not exist
                 message = missing_message(lambda i, g=getter: g(session, principal, i), obj.id)
                 assert message == absent.replace(str(never), str(obj.id))
-    if kind == "snapshot":
+    exporters = {"snapshot": snapshots.export_snapshot, "slice": slices.export_slice}
+    if kind in exporters:
         for obj in world.of(kind):
             out = tmp_path / f"export-{obj.id}"
             if obj.id in expected:
-                assert snapshots.export_snapshot(session, principal, obj.id, out).is_file()
+                assert exporters[kind](session, principal, obj.id, out).is_file()
             else:
                 with pytest.raises(NotFoundError):
-                    snapshots.export_snapshot(session, principal, obj.id, out)
+                    exporters[kind](session, principal, obj.id, out)
                 assert not out.exists()
 
 
@@ -226,6 +229,15 @@ def test_writes_are_gated_by_role_and_never_reach_foreign_objects(
         assert (
             attempt(lambda s: sharing.share(s, principal, "evidence", own_obj.id, target)) == "done"
         ) == may(who, Role.SIGNING_OFFICER)
+    assert attempt(lambda s: slices.split_by_operator(s, principal, foreign.id, {})) in (
+        "missing",
+        "forbidden",
+    )
+    for part in world.of("slice"):
+        allowed = part.owner == own and (may(who, Role.ANALYST) or token_may == {"import"})
+        export = Path(f"/nonexistent/{part.id}")
+        result = attempt(lambda s, p=part, e=export: slices.replace_part(s, principal, p.id, e))
+        assert (result not in ("missing", "forbidden")) == allowed, result
     assert attempt(lambda s: sharing.share(s, principal, "snapshot", foreign.id, "lab")) in (
         "missing",
         "forbidden",

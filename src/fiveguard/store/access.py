@@ -33,26 +33,28 @@ from fiveguard.store.tables import (
     AssessmentRun,
     Envelope,
     EvidenceEntry,
+    ModelSlice,
     ModelSnapshot,
     NamedRecipient,
     Organisation,
     Share,
 )
 
-Owned = ModelSnapshot | AssessmentRun | EvidenceEntry | Envelope
-T = TypeVar("T", ModelSnapshot, AssessmentRun, EvidenceEntry, Envelope)
+Owned = ModelSnapshot | AssessmentRun | EvidenceEntry | Envelope | ModelSlice
+T = TypeVar("T", ModelSnapshot, AssessmentRun, EvidenceEntry, Envelope, ModelSlice)
 
 KINDS: dict[type[Owned], str] = {
     ModelSnapshot: "snapshot",
     AssessmentRun: "assessment",
     EvidenceEntry: "evidence",
     Envelope: "envelope",
+    ModelSlice: "slice",
 }
 NAMES: dict[str, type[Owned]] = {name: table for table, name in KINDS.items()}
 
-NEVER_TO_COORDINATOR = frozenset({"snapshot", "assessment"})
-"""A national model, or an assessment run that carries its inventory, never reaches the
-EU coordinator: it receives summaries, as envelopes."""
+NEVER_TO_COORDINATOR = frozenset({"snapshot", "assessment", "slice"})
+"""A national model (or an operator's part of one), or an assessment run that carries its
+inventory, never reaches the EU coordinator: it receives summaries, as envelopes."""
 
 _OPEN = (Tlp.CLEAR.value, Tlp.GREEN.value, Tlp.AMBER.value)
 

@@ -239,3 +239,25 @@ class AuditCheckpoint(Base):
     organisation: Mapped[str | None] = mapped_column(String(NAME))
     key_id: Mapped[str | None] = mapped_column(String(200))
     signature: Mapped[str | None] = mapped_column(Text)
+
+
+class ModelSlice(_Owned, Base):
+    """An operator's part of an authority's national model (its operator entry, assets
+    and site rows), held by the operator, versioned as the operator replaces it, and
+    merged by the authority into the next version of the national model."""
+
+    __tablename__ = "model_slice"
+    __table_args__ = (
+        UniqueConstraint("national_id", "operator_id", "version"),
+        CheckConstraint("status IN ('draft', 'submitted', 'merged')", name="status"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    national_id: Mapped[int] = mapped_column(ForeignKey("model_snapshot.id"), index=True)
+    authority_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    operator_id: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    part_digest: Mapped[str] = mapped_column(ForeignKey("blob.digest"))
+    sites_digest: Mapped[str | None] = mapped_column(ForeignKey("blob.digest"))
+    merged_into: Mapped[int | None] = mapped_column(ForeignKey("model_snapshot.id"))
+    changes: Mapped[str | None] = mapped_column(Text)
