@@ -155,3 +155,9 @@ def visible_organisations(principal: Principal) -> ColumnElement[bool]:
 def may_receive(kind: str, recipient: OrganisationKind) -> bool:
     """Whether an object of ``kind`` may be addressed to an organisation of this kind."""
     return not (recipient == OrganisationKind.EU_COORDINATOR and kind in NEVER_TO_COORDINATOR)
+
+
+def name_author(session: Session, principal: Principal, kind: str, ident: int, tlp: Tlp) -> None:
+    """A TLP:RED object's author is its first named recipient (a token names no one)."""
+    if tlp == Tlp.RED and principal.user_id is not None and principal.token is None:
+        session.add(NamedRecipient(object_kind=kind, object_id=ident, user_id=principal.user_id))

@@ -79,21 +79,7 @@ def add_organisation(
         )
     if country is None and kind in (OrganisationKind.NATIONAL_AUTHORITY, OrganisationKind.OPERATOR):
         raise InputError.at(f"a {kind} needs --country", COMMAND_LINE, path="--country")
-    supervisor_id = None
-    if supervisor is not None:
-        if kind != OrganisationKind.OPERATOR:
-            raise InputError.at(
-                "only an operator has a supervising authority", COMMAND_LINE, path="--supervisor"
-            )
-        boss = organisation_by_name(session, supervisor, "--supervisor")
-        if boss.kind != OrganisationKind.NATIONAL_AUTHORITY or boss.country != country:
-            raise InputError.at(
-                f"expected a national authority of {country}, got {supervisor!r} "
-                f"({boss.kind}, {boss.country})",
-                COMMAND_LINE,
-                path="--supervisor",
-            )
-        supervisor_id = boss.id
+    supervisor_id = _supervisor_id(session, kind, country, supervisor)
     if session.execute(select(exists().where(Organisation.name == name))).scalar():
         raise InputError.at(f"organisation {name!r} exists already", COMMAND_LINE, path="NAME")
     org = Organisation(
@@ -116,6 +102,27 @@ def add_organisation(
         digest=digest_of(view.__dict__ | {"kind": kind.value}),
     )
     return view
+
+
+def _supervisor_id(
+    session: Session, kind: OrganisationKind, country: str | None, supervisor: str | None
+) -> int | None:
+    """An operator's supervising authority: a national authority of its country."""
+    if supervisor is None:
+        return None
+    if kind != OrganisationKind.OPERATOR:
+        raise InputError.at(
+            "only an operator has a supervising authority", COMMAND_LINE, path="--supervisor"
+        )
+    boss = organisation_by_name(session, supervisor, "--supervisor")
+    if boss.kind != OrganisationKind.NATIONAL_AUTHORITY or boss.country != country:
+        raise InputError.at(
+            f"expected a national authority of {country}, got {supervisor!r} "
+            f"({boss.kind}, {boss.country})",
+            COMMAND_LINE,
+            path="--supervisor",
+        )
+    return boss.id
 
 
 def _org_view(session: Session, org: Organisation) -> OrganisationView:

@@ -17,14 +17,13 @@ from fiveguard import __version__
 from fiveguard.domain.errors import COMMAND_LINE, InputError
 from fiveguard.domain.parties import Tlp
 from fiveguard.store import audit
-from fiveguard.store.access import get_visible, require, visible
+from fiveguard.store.access import get_visible, name_author, require, visible
 from fiveguard.store.blobs import blob_bytes, store_bytes
 from fiveguard.store.common import canonical, now
 from fiveguard.store.principal import Action, Principal
 from fiveguard.store.tables import (
     AssessmentRun,
     ModelSnapshot,
-    NamedRecipient,
     Organisation,
     SnapshotFile,
 )
@@ -71,22 +70,10 @@ def record_assessment(
     """
     org_id = require(principal, Action.RUN, "record an assessment")
     snapshot = get_visible(session, principal, ModelSnapshot, snapshot_id)
-    label = tlp or Tlp(snapshot.tlp)
-    if label.rank < Tlp(snapshot.tlp).rank:
-        raise InputError.at(
-            f"the assessment of a {Tlp(snapshot.tlp).marking} snapshot carries at least that "
-            f"label, not {label.marking}",
-            COMMAND_LINE,
-            path="--tlp",
-        )
+    label = _label(snapshot, tlp)
     data = result.model_dump(mode="json") if isinstance(result, BaseModel) else dict(result)
     result_digest = store_bytes(session, canonical(data))
-    files = session.execute(
-        select(SnapshotFile.path, SnapshotFile.digest)
-        .where(SnapshotFile.snapshot_id == snapshot.id)
-        .order_by(SnapshotFile.path)
-    ).all()
-    inputs = {"snapshot": snapshot.digest, "files": {path: digest for path, digest in files}}
+    inputs = _inputs(session, snapshot)
     run = AssessmentRun(
         organisation_id=org_id,
         snapshot_id=snapshot.id,
@@ -104,10 +91,7 @@ def record_assessment(
     )
     session.add(run)
     session.flush()
-    if label == Tlp.RED and principal.user_id is not None:
-        session.add(
-            NamedRecipient(object_kind="assessment", object_id=run.id, user_id=principal.user_id)
-        )
+    name_author(session, principal, "assessment", run.id, label)
     audit.append(
         session,
         principal,
@@ -115,16 +99,44 @@ def record_assessment(
         kind="assessment",
         object_id=run.id,
         digest=result_digest,
-        detail={
-            "snapshot": snapshot.digest,
-            "catalogue": catalogue_digest,
-            "policy": policy,
-            "seed": seed,
-            "trials": trials,
-            "tlp": label.value,
-        },
+        detail=_described(run, snapshot),
     )
     return _view(session, run)
+
+
+def _described(run: AssessmentRun, snapshot: ModelSnapshot) -> dict[str, Any]:
+    """What the audit row says of a recorded run: everything needed to reproduce it."""
+    return {
+        "snapshot": snapshot.digest,
+        "catalogue": run.catalogue_digest,
+        "policy": run.policy,
+        "seed": run.seed,
+        "trials": run.trials,
+        "tlp": run.tlp,
+    }
+
+
+def _label(snapshot: ModelSnapshot, given: Tlp | None) -> Tlp:
+    """The run's label: as given, but never less restricted than its snapshot's."""
+    label = given or Tlp(snapshot.tlp)
+    if label.rank < Tlp(snapshot.tlp).rank:
+        raise InputError.at(
+            f"the assessment of a {Tlp(snapshot.tlp).marking} snapshot carries at least that "
+            f"label, not {label.marking}",
+            COMMAND_LINE,
+            path="--tlp",
+        )
+    return label
+
+
+def _inputs(session: Session, snapshot: ModelSnapshot) -> dict[str, Any]:
+    """The digests of the snapshot and of each of its files."""
+    files = session.execute(
+        select(SnapshotFile.path, SnapshotFile.digest)
+        .where(SnapshotFile.snapshot_id == snapshot.id)
+        .order_by(SnapshotFile.path)
+    ).all()
+    return {"snapshot": snapshot.digest, "files": {path: digest for path, digest in files}}
 
 
 def _view(session: Session, run: AssessmentRun) -> RunView:

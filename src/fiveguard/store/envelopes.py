@@ -17,11 +17,11 @@ from sqlalchemy.orm import Session
 
 from fiveguard.domain.parties import Tlp
 from fiveguard.store import audit
-from fiveguard.store.access import get_visible, require, visible
+from fiveguard.store.access import get_visible, name_author, require, visible
 from fiveguard.store.blobs import blob_bytes, store_bytes
 from fiveguard.store.common import now
 from fiveguard.store.principal import Action, Principal
-from fiveguard.store.tables import Envelope, EnvelopeLabel, NamedRecipient, Organisation
+from fiveguard.store.tables import Envelope, EnvelopeLabel, Organisation
 
 Direction = Literal["inbox", "outbox"]
 
@@ -75,10 +75,7 @@ def store_envelope(
         EnvelopeLabel(envelope_id=row.id, section=section, tlp=label.value)
         for section, label in (labels or {}).items()
     )
-    if tlp == Tlp.RED and principal.user_id is not None:
-        session.add(
-            NamedRecipient(object_kind="envelope", object_id=row.id, user_id=principal.user_id)
-        )
+    name_author(session, principal, "envelope", row.id, tlp)
     session.flush()
     audit.append(
         session,

@@ -15,11 +15,11 @@ from sqlalchemy.orm import Session
 from fiveguard.domain.errors import COMMAND_LINE, InputError
 from fiveguard.domain.parties import Tlp
 from fiveguard.store import audit
-from fiveguard.store.access import get_visible, require, visible
+from fiveguard.store.access import get_visible, name_author, require, visible
 from fiveguard.store.blobs import blob_bytes, store_bytes
 from fiveguard.store.common import canonical, now
 from fiveguard.store.principal import Action, Principal
-from fiveguard.store.tables import EvidenceEntry, NamedRecipient, Organisation
+from fiveguard.store.tables import EvidenceEntry, Organisation
 
 
 @dataclass(frozen=True)
@@ -66,10 +66,7 @@ def record_evidence(
     )
     session.add(row)
     session.flush()
-    if tlp == Tlp.RED and principal.user_id is not None:
-        session.add(
-            NamedRecipient(object_kind="evidence", object_id=row.id, user_id=principal.user_id)
-        )
+    name_author(session, principal, "evidence", row.id, tlp)
     audit.append(
         session,
         principal,

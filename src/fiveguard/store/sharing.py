@@ -53,42 +53,8 @@ def share(
         raise InputError.at(
             "a TLP:RED object goes to named people only: name them", COMMAND_LINE, path="--person"
         )
-    users = []
-    for person in people:
-        user = session.execute(select(UserAccount).where(UserAccount.name == person)).scalar()
-        member = (
-            user is not None
-            and session.execute(
-                select(
-                    exists().where(
-                        Membership.user_id == user.id, Membership.organisation_id == target.id
-                    )
-                )
-            ).scalar()
-        )
-        if not member or user is None:
-            raise InputError.at(
-                f"{person!r} is not a member of {to!r}", COMMAND_LINE, path="--person"
-            )
-        users.append(user)
-    if not session.execute(
-        select(
-            exists().where(
-                Share.object_kind == kind,
-                Share.object_id == object_id,
-                Share.organisation_id == target.id,
-            )
-        )
-    ).scalar():
-        session.add(
-            Share(
-                object_kind=kind,
-                object_id=object_id,
-                organisation_id=target.id,
-                created_by=principal.actor,
-                created_at=now(),
-            )
-        )
+    users = [_member(session, person, target.id, to) for person in people]
+    _address(session, principal, kind, object_id, target.id)
     for user in users:
         if session.get(NamedRecipient, (kind, object_id, user.id)) is None:
             session.add(NamedRecipient(object_kind=kind, object_id=object_id, user_id=user.id))
@@ -101,3 +67,43 @@ def share(
         object_id=object_id,
         detail={"to": to, "people": sorted(people)},
     )
+
+
+def _member(session: Session, person: str, organisation_id: int, to: str) -> UserAccount:
+    user = session.execute(select(UserAccount).where(UserAccount.name == person)).scalar()
+    if (
+        user is None
+        or not session.execute(
+            select(
+                exists().where(
+                    Membership.user_id == user.id, Membership.organisation_id == organisation_id
+                )
+            )
+        ).scalar()
+    ):
+        raise InputError.at(f"{person!r} is not a member of {to!r}", COMMAND_LINE, path="--person")
+    return user
+
+
+def _address(
+    session: Session, principal: Principal, kind: str, object_id: int, organisation_id: int
+) -> None:
+    """Add the share unless it is there already."""
+    if not session.execute(
+        select(
+            exists().where(
+                Share.object_kind == kind,
+                Share.object_id == object_id,
+                Share.organisation_id == organisation_id,
+            )
+        )
+    ).scalar():
+        session.add(
+            Share(
+                object_kind=kind,
+                object_id=object_id,
+                organisation_id=organisation_id,
+                created_by=principal.actor,
+                created_at=now(),
+            )
+        )

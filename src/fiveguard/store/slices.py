@@ -35,7 +35,7 @@ from fiveguard.store.slice_files import (
     read_national,
     write_merged,
 )
-from fiveguard.store.snapshots import SnapshotView, import_snapshot
+from fiveguard.store.snapshots import SnapshotView, import_snapshot, latest_version
 from fiveguard.store.tables import ModelSlice, ModelSnapshot, Organisation, Share
 
 
@@ -289,12 +289,8 @@ def merge_part(
         )
     first = session.get(ModelSnapshot, row.national_id)
     assert first is not None
-    latest = session.execute(
-        select(ModelSnapshot)
-        .where(ModelSnapshot.organisation_id == org_id, ModelSnapshot.name == first.name)
-        .order_by(ModelSnapshot.version.desc())
-        .limit(1)
-    ).scalar_one()
+    latest = latest_version(session, org_id, first.name)
+    assert latest is not None  # the first version at least
     files = read_national(session, latest)
     part = parse_yaml(blob_bytes(session, row.part_digest).decode(), "part.yaml").data
     rows = _part_rows(session, row)

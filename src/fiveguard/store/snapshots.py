@@ -19,16 +19,17 @@ from sqlalchemy.orm import Session
 
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.errors import COMMAND_LINE, InputError
+from fiveguard.domain.model import NetworkModel
 from fiveguard.domain.parties import OrganisationKind, Tlp
 from fiveguard.modelio.evidence_store import RECORD_SUFFIX, model_evidence_dirs
 from fiveguard.modelio.load import load_model
 from fiveguard.modelio.yamlsource import display_name, read_yaml
 from fiveguard.store import audit
-from fiveguard.store.access import get_visible, require, visible
+from fiveguard.store.access import get_visible, name_author, require, visible
 from fiveguard.store.blobs import file_digest, read_blob, store_file
 from fiveguard.store.common import ForbiddenError, digest_of, now
 from fiveguard.store.principal import Action, Principal
-from fiveguard.store.tables import ModelSnapshot, NamedRecipient, Organisation, SnapshotFile
+from fiveguard.store.tables import ModelSnapshot, Organisation, SnapshotFile
 
 SNAPSHOT_FORMAT = 1
 
@@ -115,20 +116,48 @@ def import_snapshot(
     digest = digest_of(
         {"fiveguard_snapshot": SNAPSHOT_FORMAT, "files": [f.__dict__ for f in files]}
     )
-    latest = session.execute(
-        select(ModelSnapshot)
-        .where(ModelSnapshot.organisation_id == org_id, ModelSnapshot.name == name)
-        .order_by(ModelSnapshot.version.desc())
-        .limit(1)
-    ).scalar_one_or_none()
+    latest = latest_version(session, org_id, name)
     if latest is not None and latest.digest == digest:
         return _view(session, latest, unchanged=True)
     base = model_path.parent
     for file in files:
         store_file(session, base / file.path, file.digest, file.size, file.path)
+    snapshot = _add_snapshot(session, principal, model, files, name, digest, tlp, latest)
+    audit.append(
+        session,
+        principal,
+        "snapshot.import",
+        kind="snapshot",
+        object_id=snapshot.id,
+        digest=digest,
+        detail={"name": name, "version": snapshot.version, "tlp": tlp.value, "files": len(files)},
+    )
+    return _view(session, snapshot)
+
+
+def latest_version(session: Session, organisation_id: int, name: str) -> ModelSnapshot | None:
+    """The newest version of the organisation's snapshot ``name``."""
+    return session.execute(
+        select(ModelSnapshot)
+        .where(ModelSnapshot.organisation_id == organisation_id, ModelSnapshot.name == name)
+        .order_by(ModelSnapshot.version.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def _add_snapshot(
+    session: Session,
+    principal: Principal,
+    model: NetworkModel,
+    files: list[ModelFile],
+    name: str,
+    digest: str,
+    tlp: Tlp,
+    latest: ModelSnapshot | None,
+) -> ModelSnapshot:
     document = model.document
     snapshot = ModelSnapshot(
-        organisation_id=org_id,
+        organisation_id=principal.organisation_id,
         name=name,
         version=(latest.version + 1) if latest else 1,
         digest=digest,
@@ -150,21 +179,9 @@ def import_snapshot(
         )
         for f in files
     )
-    if tlp == Tlp.RED and principal.user_id is not None:
-        session.add(
-            NamedRecipient(object_kind="snapshot", object_id=snapshot.id, user_id=principal.user_id)
-        )
+    name_author(session, principal, "snapshot", snapshot.id, tlp)
     session.flush()
-    audit.append(
-        session,
-        principal,
-        "snapshot.import",
-        kind="snapshot",
-        object_id=snapshot.id,
-        digest=digest,
-        detail={"name": name, "version": snapshot.version, "tlp": tlp.value, "files": len(files)},
-    )
-    return _view(session, snapshot)
+    return snapshot
 
 
 def _written_site_refs(model_path: Path) -> tuple[str, ...]:
