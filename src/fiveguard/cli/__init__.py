@@ -7,7 +7,9 @@ from fiveguard.cli import catalog as _catalog  # noqa: F401  (registers commands
 from fiveguard.cli import evidence as _evidence  # noqa: F401
 from fiveguard.cli import generate as _generate  # noqa: F401
 from fiveguard.cli import model as _model  # noqa: F401
+from fiveguard.cli import record as _record  # noqa: F401
 from fiveguard.cli import simulate as _simulate  # noqa: F401
+from fiveguard.cli import store as _store  # noqa: F401
 from fiveguard.cli.app import app
 
 

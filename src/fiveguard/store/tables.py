@@ -1,0 +1,263 @@
+"""The record's tables (SQLAlchemy 2 declarative mapping).
+
+The pydantic domain knows nothing of these classes: use-case modules map rows to the
+plain result types of :mod:`fiveguard.store.views`. Times are ISO 8601 UTC text
+(``2026-11-21T10:00:00.000000Z``), exact and portable between SQLite and PostgreSQL,
+and ordered as text. Large content (model files, results, envelopes) lives in blobs
+keyed by their SHA-256 digest, stored once however often it is referenced.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+DIGEST = 64  # hex SHA-256
+NAME = 64
+TIME = 32
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Organisation(Base):
+    __tablename__ = "organisation"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))
+    country: Mapped[str | None] = mapped_column(String(2))
+    supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    created_at: Mapped[str] = mapped_column(String(TIME))
+
+
+class UserAccount(Base):
+    __tablename__ = "user_account"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    instance_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[str] = mapped_column(String(TIME))
+
+
+class Membership(Base):
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("user_id", "organisation_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    role: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[str] = mapped_column(String(TIME))
+
+
+class ApiToken(Base):
+    """A token's secret is never stored: only its SHA-256 (the secret is 256 random
+    bits, so a plain digest cannot be reversed by guessing)."""
+
+    __tablename__ = "api_token"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(NAME), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(DIGEST), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    created_by: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    scopes: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[str] = mapped_column(String(TIME))
+    expires_at: Mapped[str] = mapped_column(String(TIME))
+    revoked_at: Mapped[str | None] = mapped_column(String(TIME))
+
+
+class Blob(Base):
+    """Content stored once, keyed by its SHA-256; the bytes are in :class:`BlobChunk`."""
+
+    __tablename__ = "blob"
+    digest: Mapped[str] = mapped_column(String(DIGEST), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    chunks: Mapped[int] = mapped_column(Integer)
+
+
+class BlobChunk(Base):
+    """Blobs are written and read in chunks, so a large site file never has to be held
+    in memory whole (nor hit a driver's limit on one value)."""
+
+    __tablename__ = "blob_chunk"
+    digest: Mapped[str] = mapped_column(ForeignKey("blob.digest"), primary_key=True)
+    part: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class _Owned:
+    """Columns every object of an organisation carries: who holds it, its TLP label,
+    who wrote it and when."""
+
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    tlp: Mapped[str] = mapped_column(String(16))
+    created_by: Mapped[str] = mapped_column(String(NAME + 8))
+    created_by_user: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[str] = mapped_column(String(TIME))
+
+
+class ModelSnapshot(_Owned, Base):
+    __tablename__ = "model_snapshot"
+    __table_args__ = (UniqueConstraint("organisation_id", "name", "version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer)
+    digest: Mapped[str] = mapped_column(String(DIGEST), index=True)
+    country: Mapped[str] = mapped_column(String(2))
+    title: Mapped[str] = mapped_column(String(500))
+    as_of: Mapped[str] = mapped_column(String(10))
+    assets: Mapped[int] = mapped_column(Integer)
+    site_rows: Mapped[int] = mapped_column(Integer)
+
+
+class SnapshotFile(Base):
+    __tablename__ = "snapshot_file"
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("model_snapshot.id"), primary_key=True)
+    path: Mapped[str] = mapped_column(String(1000), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+    digest: Mapped[str] = mapped_column(ForeignKey("blob.digest"), index=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+
+
+class AssessmentRun(_Owned, Base):
+    __tablename__ = "assessment_run"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("model_snapshot.id"), index=True)
+    inputs: Mapped[str] = mapped_column(Text)
+    catalogue_digest: Mapped[str] = mapped_column(String(DIGEST))
+    policy: Mapped[str | None] = mapped_column(String(500))
+    seed: Mapped[int | None] = mapped_column(BigInteger)
+    trials: Mapped[int] = mapped_column(Integer)
+    fiveguard_version: Mapped[str] = mapped_column(String(32))
+    result_digest: Mapped[str] = mapped_column(ForeignKey("blob.digest"))
+
+
+class EvidenceEntry(_Owned, Base):
+    __tablename__ = "evidence_entry"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(64))
+    product: Mapped[str | None] = mapped_column(String(200))
+    digest: Mapped[str] = mapped_column(ForeignKey("blob.digest"))
+
+
+class Envelope(_Owned, Base):
+    """An exchange envelope as received or sent: its bytes verbatim (a blob), the parsed
+    statement, and its labels (:class:`EnvelopeLabel`)."""
+
+    __tablename__ = "envelope"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "direction", "digest"),
+        CheckConstraint("direction IN ('inbox', 'outbox')", name="direction"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    direction: Mapped[str] = mapped_column(String(8))
+    digest: Mapped[str] = mapped_column(ForeignKey("blob.digest"))
+    origin: Mapped[str] = mapped_column(String(NAME))
+    sequence: Mapped[int | None] = mapped_column(Integer)
+    payload: Mapped[str] = mapped_column(Text)
+
+
+class EnvelopeLabel(Base):
+    """The TLP label of a section of an envelope's summary."""
+
+    __tablename__ = "envelope_label"
+    envelope_id: Mapped[int] = mapped_column(ForeignKey("envelope.id"), primary_key=True)
+    section: Mapped[str] = mapped_column(String(200), primary_key=True)
+    tlp: Mapped[str] = mapped_column(String(16))
+
+
+class Share(Base):
+    """An object addressed or granted to another organisation."""
+
+    __tablename__ = "share"
+    __table_args__ = (UniqueConstraint("object_kind", "object_id", "organisation_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    object_kind: Mapped[str] = mapped_column(String(32))
+    object_id: Mapped[int] = mapped_column(Integer)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    created_by: Mapped[str] = mapped_column(String(NAME + 8))
+    created_at: Mapped[str] = mapped_column(String(TIME))
+
+
+class NamedRecipient(Base):
+    """A person who may see a TLP:RED object (its author is always one)."""
+
+    __tablename__ = "named_recipient"
+    object_kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    object_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
+
+
+class AuditEntry(Base):
+    """One link of the audit chain. Triggers refuse UPDATE and DELETE (see the migration)."""
+
+    __tablename__ = "audit_log"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[str] = mapped_column(String(TIME))
+    actor: Mapped[str] = mapped_column(String(NAME + 8))
+    organisation: Mapped[str | None] = mapped_column(String(NAME))
+    action: Mapped[str] = mapped_column(String(64))
+    object_kind: Mapped[str | None] = mapped_column(String(32))
+    object_id: Mapped[str | None] = mapped_column(String(200))
+    object_digest: Mapped[str | None] = mapped_column(String(DIGEST))
+    detail: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(DIGEST), unique=True)
+    row_hash: Mapped[str] = mapped_column(String(DIGEST), unique=True)
+
+
+class AuditCheckpoint(Base):
+    """A Merkle root over the chain's first ``upto_seq`` rows, optionally signed."""
+
+    __tablename__ = "audit_checkpoint"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    upto_seq: Mapped[int] = mapped_column(Integer)
+    merkle_root: Mapped[str] = mapped_column(String(DIGEST))
+    created_at: Mapped[str] = mapped_column(String(TIME))
+    created_by: Mapped[str] = mapped_column(String(NAME + 8))
+    organisation: Mapped[str | None] = mapped_column(String(NAME))
+    key_id: Mapped[str | None] = mapped_column(String(200))
+    signature: Mapped[str | None] = mapped_column(Text)
+
+
+class ModelSlice(_Owned, Base):
+    """An operator's part of an authority's national model (its operator entry, assets
+    and site rows), held by the operator, versioned as the operator replaces it, and
+    merged by the authority into the next version of the national model."""
+
+    __tablename__ = "model_slice"
+    __table_args__ = (
+        UniqueConstraint("national_id", "operator_id", "version"),
+        CheckConstraint("status IN ('draft', 'submitted', 'merged')", name="status"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    national_id: Mapped[int] = mapped_column(ForeignKey("model_snapshot.id"), index=True)
+    authority_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    operator_id: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    part_digest: Mapped[str] = mapped_column(ForeignKey("blob.digest"))
+    sites_digest: Mapped[str | None] = mapped_column(ForeignKey("blob.digest"))
+    merged_into: Mapped[int | None] = mapped_column(ForeignKey("model_snapshot.id"))
+    changes: Mapped[str | None] = mapped_column(Text)
