@@ -63,6 +63,7 @@ browser:
 schema: $(RUN_STAMP)
 	$(BIN)/fiveguard schema model > docs/schema/model.schema.json
 	$(BIN)/fiveguard schema assessment > docs/schema/assessment.schema.json
+	$(BIN)/fiveguard schema national-summary > docs/schema/national-summary.schema.json
 
 ## Benchmarks (not part of make test); each prints its comparison and writes
 ## benchmarks/out/; the figures are recorded in benchmarks/RESULTS.md by hand.

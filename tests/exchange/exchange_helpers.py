@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from fiveguard.domain.parties import OrganisationKind
+from fiveguard.app.exchange import export_summary
+from fiveguard.domain.catalogue import Catalogue
+from fiveguard.domain.model import NetworkModel
+from fiveguard.domain.parties import OrganisationKind, Tlp
 from fiveguard.exchange import keyring_edit, keys
+from fiveguard.exchange.build import Addressing
+from fiveguard.exchange.dsse import PAYLOAD_TYPE_INTOTO, Envelope, sign_envelope
 from fiveguard.exchange.keyring import KeyringFile, Organisation
 
 T0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -46,6 +52,8 @@ ORGS = {
     "XA-NCA": (OrganisationKind.NATIONAL_AUTHORITY, "XA"),
     "XB-NCA": (OrganisationKind.NATIONAL_AUTHORITY, "XB"),
     "XC-NCA": (OrganisationKind.NATIONAL_AUTHORITY, "XC"),
+    "XR-NCA": (OrganisationKind.NATIONAL_AUTHORITY, "XR"),
+    "XS-NCA": (OrganisationKind.NATIONAL_AUTHORITY, "XS"),
     "EU-COORD": (OrganisationKind.EU_COORDINATOR, None),
     "XA-LAB": (OrganisationKind.EVALUATION_LAB, "XA"),
 }
@@ -83,3 +91,46 @@ def sign_latest(ring: Ring, roots: list[Signer]) -> KeyringFile:
     for r in roots:
         keyring, _ = keyring_edit.sign_keyring(keyring, r.key, r.keyid)
     return keyring
+
+
+# ---------------------------------------------------------------------------- envelopes
+
+SMALL_MODEL = Path(__file__).parents[2] / "examples" / "small" / "model.yaml"
+ISSUED = dt.datetime(2026, 7, 1, tzinfo=dt.UTC)
+
+
+def addressing(origin: str, **changes: object) -> Addressing:
+    base: dict[str, object] = {
+        "bundle_id": f"bundle-{origin}-1",
+        "origin": origin,
+        "sequence": 1,
+        "issued_at": ISSUED,
+        "recipients": ("EU-COORD",),
+        "tlp": Tlp.AMBER,
+    }
+    base.update(changes)
+    return Addressing(**base)  # type: ignore[arg-type]
+
+
+def export_envelope(
+    model: NetworkModel,
+    catalogue: Catalogue,
+    signers: list[Signer],
+    to: Addressing,
+    model_path: Path = SMALL_MODEL,
+) -> bytes:
+    """The envelope bytes of ``model``'s summary, signed by ``signers``."""
+    envelope, _, _ = export_summary(
+        model, catalogue, model_path, to, [(s.keyid, s.key) for s in signers]
+    )
+    return envelope.to_json()
+
+
+def sign_payload(
+    payload: bytes, signers: list[Signer], payload_type: str = PAYLOAD_TYPE_INTOTO
+) -> bytes:
+    """Any payload in a signed envelope (to test what is checked after the signatures)."""
+    envelope = Envelope(payload, payload_type)
+    for s in signers:
+        envelope = sign_envelope(envelope, s.key, s.keyid)
+    return envelope.to_json()

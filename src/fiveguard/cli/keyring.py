@@ -313,5 +313,5 @@ def keyring_verify(keyring: KeyringArg) -> None:
                 markup=False,
                 soft_wrap=True,
             )
-    if checked.draft:
-        console.print(f"note: {escape(checked.draft)}", soft_wrap=True)
+    for note in checked.notes:
+        console.print(f"note: {escape(note)}", soft_wrap=True)

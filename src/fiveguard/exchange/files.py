@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 from fiveguard.domain.errors import InputError
@@ -40,6 +40,40 @@ def read_limited(path: Path, limit: int, what: str = "file") -> bytes:
     if len(raw) > limit:  # grew while being read, or not a regular file
         raise InputError.at(f"{what} too large (limit {limit:,} bytes)", name)
     return raw
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in blocks (a million-site CSV never sits in memory whole)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as exc:
+        raise InputError.at(f"cannot read: {exc.strerror or exc}", display(path)) from None
+    return digest.hexdigest()
+
+
+def model_snapshot(
+    model_path: Path, sites: Sequence[str], evidence_dirs: Sequence[str], catalogue: Path | None
+) -> list[tuple[str, str, str]]:
+    """Role, name (relative to the model's folder) and SHA-256 of every file a model was
+    read from: the model, its site files, the records of its evidence directories (as the
+    loader reads them) and the catalogue merged over the packaged one."""
+    base = model_path.parent
+    out = [("model", model_path.name, file_sha256(model_path))]
+    out += [("sites", name, file_sha256(base / name)) for name in sites]
+    for name in evidence_dirs:
+        directory = base / name
+        if directory.is_dir():
+            for path in sorted(directory.glob("*.json")):
+                if not path.name.startswith("."):
+                    out.append(("evidence", f"{name}/{path.name}", file_sha256(path)))
+    if catalogue is not None:
+        out.append(("catalogue", catalogue.name, file_sha256(catalogue)))
+    return out
 
 
 def write_files(

@@ -15,7 +15,7 @@ import rfc8785
 from fiveguard.domain.errors import InputError, Location, Problem, dotted
 
 MAX_DEPTH = 64
-"""No exchanged document nests deeper; deeper text is refused before it is parsed."""
+"""No exchanged document nests deeper; deeper text is refused."""
 
 
 class _Pairs(list[tuple[str, Any]]):
@@ -49,35 +49,6 @@ def _position_of_byte(raw: bytes, offset: int) -> tuple[int, int]:
     return line, col
 
 
-def _position(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return line, col
-
-
-def _too_deep(text: str) -> int | None:
-    """Offset where bracket nesting first exceeds :data:`MAX_DEPTH`, ignoring strings."""
-    depth = 0
-    in_string = escaped = False
-    for offset, char in enumerate(text):
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                return offset
-        elif char in "]}":
-            depth -= 1
-    return None
-
-
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
@@ -88,11 +59,6 @@ def parse_strict(raw: bytes, file: str, limit: int) -> Any:
     if len(raw) > limit:
         raise InputError.at(f"too large: {len(raw):,} bytes (limit {limit:,})", file)
     text = decode_text(raw, file)
-    if text.count("[") + text.count("{") > MAX_DEPTH:
-        offset = _too_deep(text)
-        if offset is not None:
-            line, col = _position(text, offset)
-            raise InputError.at(f"nested deeper than {MAX_DEPTH} levels", file, line=line, col=col)
     try:
         parsed = json.loads(text, object_pairs_hook=_Pairs, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
@@ -101,14 +67,28 @@ def parse_strict(raw: bytes, file: str, limit: int) -> Any:
         ) from None
     except ValueError as exc:  # NaN, Infinity
         raise InputError.at(f"JSON syntax error: {exc}", file) from None
+    except RecursionError:  # the C parser guards its stack; the text is absurdly deep
+        raise InputError.at(f"nested deeper than {MAX_DEPTH} levels", file) from None
     problems: list[Problem] = []
-    value = _objects(parsed, (), file, problems)
+    try:
+        value = _objects(parsed, (), file, problems)
+    except _TooDeepError as deep:
+        raise InputError.at(
+            f"nested deeper than {MAX_DEPTH} levels", file, path=dotted(deep.path)
+        ) from None
     if problems:
         raise InputError(problems)
     return value
 
 
+class _TooDeepError(Exception):
+    def __init__(self, path: tuple[str | int, ...]) -> None:
+        self.path = path
+
+
 def _objects(value: Any, path: tuple[str | int, ...], file: str, problems: list[Problem]) -> Any:
+    if len(path) >= MAX_DEPTH and isinstance(value, list | _Pairs):
+        raise _TooDeepError(path)
     if isinstance(value, _Pairs):
         out: dict[str, Any] = {}
         for key, item in value:

@@ -128,14 +128,15 @@ class Organisation(_Strict):
     threshold: int = Field(ge=1, description="Signatures by distinct keys an envelope needs.")
     keys: tuple[KeyEntry, ...] = ()
 
-    @model_validator(mode="after")
-    def _reachable(self) -> Organisation:
-        if self.keys and self.threshold > len(self.keys):
-            raise ValueError(
-                f"threshold {self.threshold} but only {len(self.keys)} key(s): no envelope "
-                "could ever be accepted"
+    def shortfall(self) -> str | None:
+        """Why no envelope of this organisation can be accepted now, if none can."""
+        usable = [k for k in self.keys if k.status is KeyStatus.ACTIVE]
+        if len(usable) < self.threshold:
+            return (
+                f"{self.id} requires {self.threshold} signatures but has {len(usable)} active "
+                "key(s): none of its envelopes can be accepted"
             )
-        return self
+        return None
 
 
 class RootRole(_Strict):
@@ -286,6 +287,12 @@ class VerifiedKeyring:
     anchor: str
     versions: int
     draft: str | None = None
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What the administrator should know: a pending draft, organisations short of keys."""
+        found = [o.shortfall() for o in self.current.organisations]
+        return tuple(n for n in (self.draft, *found) if n)
 
 
 def verify_keyring(keyring: KeyringFile, file: str) -> VerifiedKeyring:

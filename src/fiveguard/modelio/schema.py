@@ -45,7 +45,17 @@ def assessment_schema() -> dict[str, Any]:
     }
 
 
-SCHEMAS = {"model": model_schema, "assessment": assessment_schema}
+def _national_summary_schema() -> dict[str, Any]:
+    from fiveguard.exchange.schema import national_summary_schema  # deferred: not model IO
+
+    return national_summary_schema()
+
+
+SCHEMAS = {
+    "model": model_schema,
+    "assessment": assessment_schema,
+    "national-summary": _national_summary_schema,
+}
 
 
 def schema_json(name: str) -> str:
