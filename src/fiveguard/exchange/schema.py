@@ -31,3 +31,18 @@ def national_summary_schema() -> dict[str, Any]:
         "supplier shares and HHI, policy results as counts and simulation summaries, with "
         "TLP labels and recipients; never the inventory. See docs/exchange.md.",
     )
+
+
+def coordination_schema() -> dict[str, Any]:
+    """The coordinated EU view (coordination.json)."""
+    from fiveguard.exchange.coordination import Coordination
+
+    return _published(
+        Coordination.model_json_schema(mode="serialization"),
+        "coordination",
+        "fiveguard coordinated EU view",
+        "The coordinated view built from verified national summaries: supplier profiles "
+        "across states, the state x risk and state x measure matrices, EU-wide supplier "
+        "shares, cross-border common-mode exposure; every cell keeps its source's label. "
+        "See docs/exchange.md.",
+    )

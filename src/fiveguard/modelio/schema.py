@@ -51,10 +51,17 @@ def _national_summary_schema() -> dict[str, Any]:
     return national_summary_schema()
 
 
+def _coordination_schema() -> dict[str, Any]:
+    from fiveguard.exchange.schema import coordination_schema
+
+    return coordination_schema()
+
+
 SCHEMAS = {
     "model": model_schema,
     "assessment": assessment_schema,
     "national-summary": _national_summary_schema,
+    "coordination": _coordination_schema,
 }
 
 
