@@ -106,3 +106,30 @@ def test_running_the_eu_demo_again_replaces_its_files(demo: Path, tmp_path: Path
     assert code == 0, err
     assert (copy / "notes.txt").read_text() == "mine"
     assert len(list((copy / "keys").glob("*.key"))) == 5
+
+
+def test_reshare_and_publish_from_the_demo(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(
+        "FIVEGUARD_KEY_PASSPHRASE", (demo / "keys" / "passphrase.txt").read_text().strip()
+    )
+    ring = str(demo / "keyring.json")
+    key = str(next((demo / "keys").glob("EU-COORD-*.key")))
+    shared = tmp_path / "xa-for-xb.dsse.json"
+    code, out, err = run("exchange", "reshare", str(demo / "envelopes" / "XA.dsse.json"),
+                         "--keyring", ring, "--as", "EU-COORD", "--key", key, "--to", "XB-NCA",
+                         "--out", str(shared))  # fmt: skip
+    assert code == 0, err
+    assert "XA's summary re-shared by EU-COORD to XB-NCA as TLP:AMBER" in out
+    code, out, err = run("exchange", "verify", str(shared), "--keyring", ring, "--as", "XB-NCA")
+    assert code == 0, err
+    assert "re-shared from XA-NCA's bundle" in out
+    counts = tmp_path / "counts.json"
+    envelopes = sorted(str(p) for p in (demo / "envelopes").iterdir())
+    code, out, err = run("exchange", "publish", *envelopes, "--keyring", ring, "--as",
+                         "EU-COORD", "--min-cell", "2", "--out", str(counts))  # fmt: skip
+    assert code == 0, err
+    assert "TLP:CLEAR counts of 3 state(s), minimum cell size 2" in out
+    assert "withheld:" in out
+    assert json.loads(counts.read_text())["tlp"] == "CLEAR"

@@ -243,7 +243,7 @@ def check_against_keyring(
     org: str,
     keyids: list[str],
     recipients: tuple[str, ...],
-    model: NetworkModel,
+    model: NetworkModel | None,
 ) -> None:
     """Catch at export what the recipient's verification would refuse."""
     body = ring.current
@@ -266,8 +266,8 @@ def check_against_keyring(
                 f"{org} requires {signer.threshold} signatures by distinct keys; give --key "
                 f"{signer.threshold} times",
             )
-        country = model.document.scope.country
-        if signer.country is not None and signer.country != country:
+        country = model.document.scope.country if model is not None else None
+        if country is not None and signer.country is not None and signer.country != country:
             bad(
                 "--origin",
                 f"{org} is an organisation of {signer.country}; the model is of {country}",
@@ -336,3 +336,113 @@ def print_verified(v: Verified, ring: VerifiedKeyring) -> None:
         )
     for note in v.notes:
         console.print(f"  note: {escape(note)}", soft_wrap=True)
+
+
+@exchange_app.command("reshare")
+def reshare(
+    envelope: EnvelopeArg,
+    keyring: KeyringOpt,
+    as_org: Annotated[str, typer.Option("--as", help="The re-sharing organisation.")],
+    key: Annotated[list[Path], typer.Option("--key", help="Its signing key (repeat for two).")],
+    to: Annotated[list[str], typer.Option("--to", help="A new recipient (repeat).")],
+    out: Annotated[Path, typer.Option("--out", help="The new envelope file.")],
+    tlp: Annotated[
+        str | None, typer.Option("--tlp", help="A stricter label (default: the original's).")
+    ] = None,
+    state: StateOpt = None,
+) -> None:
+    """Re-share a summary you received: a new envelope signed by you, naming the original.
+    Refused for TLP:AMBER+STRICT and TLP:RED; sections labelled so are withheld.
+
+    Example: `fiveguard exchange reshare xr.dsse.json --keyring keyring.json --as EU-COORD
+    --key keys/EU-COORD-0a1b2c3d.key --to XA-NCA --out xr-for-xa.dsse.json`
+    """
+    from fiveguard.cli.keys import load_signing_key
+    from fiveguard.exchange.build import statement_payload
+    from fiveguard.exchange.dsse import PAYLOAD_TYPE_INTOTO, Envelope, sign_envelope
+    from fiveguard.exchange.files import read_limited, write_files
+    from fiveguard.exchange.state import BundleRecord, state_json
+    from fiveguard.exchange.tlp import reshare_summary
+    from fiveguard.exchange.verify import MAX_ENVELOPE_BYTES, verify_envelope
+
+    ring = verified_keyring(keyring)
+    label = parse_tlp(tlp, "--tlp") if tlp else None
+    raw = read_limited(envelope, MAX_ENVELOPE_BYTES, "envelope")
+    moment = now()
+    original = verify_envelope(raw, str(envelope), ring, now=moment, as_org=as_org)
+    signing = [load_signing_key(k) for k in key]
+    check_against_keyring(ring, as_org, [k for k, _ in signing], tuple(to), None)
+    known = load_state(state)
+    last = known.issued.get(as_org) if known else None
+    summary, notes = reshare_summary(
+        original,
+        resharer=as_org,
+        recipients=to,
+        bundle_id=str(uuid.uuid4()),
+        sequence=last.sequence + 1 if last else 1,
+        supersedes=last.bundle_id if last else None,
+        issued_at=moment,
+        tlp=label,
+    )
+    digest = original.statement.subject[0].digest["sha256"]
+    new = Envelope(statement_payload(summary, digest), PAYLOAD_TYPE_INTOTO)
+    for keyid, private in signing:
+        new = sign_envelope(new, private, keyid)
+    files = {out: new.to_json()}
+    if state is not None and known is not None:
+        issued = dict(known.issued)
+        issued[as_org] = BundleRecord(
+            sequence=summary.sequence,
+            bundle_id=summary.bundle_id,
+            payload_sha256=hashlib.sha256(new.payload).hexdigest(),
+            at=moment,
+        )
+        files[state] = state_json(known.model_copy(update={"issued": issued}))
+    write_files(files)
+    console.print(
+        f"wrote {escape(str(out))}: {summary.country}'s summary re-shared by {escape(as_org)} "
+        f"to {escape(', '.join(summary.recipients))} as {summary.tlp.marking}",
+        soft_wrap=True,
+    )
+    for note in notes:
+        console.print(f"  {escape(note)}", soft_wrap=True)
+
+
+@exchange_app.command("publish")
+def publish(
+    envelopes: Annotated[list[Path], typer.Argument(help="Envelopes.", show_default=False)],
+    keyring: KeyringOpt,
+    as_org: Annotated[str, typer.Option("--as", help="The publishing organisation.")],
+    out: Annotated[Path, typer.Option("--out", help="The TLP:CLEAR JSON file to write.")],
+    min_cell: Annotated[
+        int, typer.Option("--min-cell", min=2, help="Counts below this are suppressed.")
+    ] = 3,
+) -> None:
+    """Publish anonymised TLP:CLEAR counts of states (measure status, risk levels, supplier
+    profiles) from verified summaries: counts below --min-cell are suppressed, sections
+    labelled AMBER+STRICT or RED are not counted, and both are listed.
+
+    Example: `fiveguard exchange publish envelopes/*.dsse.json --keyring keyring.json --as
+    EU-COORD --min-cell 3 --out counts.json`
+    """
+    from fiveguard.exchange.coordinate import select
+    from fiveguard.exchange.files import read_limited, write_files
+    from fiveguard.exchange.tlp import publish_counts
+    from fiveguard.exchange.verify import MAX_ENVELOPE_BYTES, verify_all
+
+    ring = verified_keyring(keyring)
+    inputs = [(str(p), read_limited(p, MAX_ENVELOPE_BYTES, "envelope")) for p in envelopes]
+    moment = now()
+    verified = verify_all(inputs, ring, now=moment, as_org=as_org)
+    used, _ = select(verified)
+    publication = publish_counts(
+        [u.summary for u in used], publisher=as_org, min_cell=min_cell, now=moment
+    )
+    write_files({out: (publication.model_dump_json(indent=2) + "\n").encode()})
+    console.print(
+        f"wrote {escape(str(out))}: TLP:CLEAR counts of {publication.states} state(s), "
+        f"minimum cell size {min_cell}",
+        soft_wrap=True,
+    )
+    for line in publication.withheld or ("nothing withheld",):
+        console.print(f"  withheld: {escape(line)}", soft_wrap=True)

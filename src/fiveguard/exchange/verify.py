@@ -213,7 +213,22 @@ def _origin(summary: NationalSummary, org: str | None, ring: KeyringBody, c: _Ch
             "payload.predicate.origin",
         )
     signer = ring.organisation(org) if org else None
-    if signer is None or summary.reshared_from is not None:
+    source = summary.reshared_from
+    if source is not None:
+        if source.tlp in (Tlp.AMBER_STRICT, Tlp.RED):
+            c.fail(
+                f"re-shared from {source.origin}'s {source.tlp.marking} bundle "
+                f"{source.bundle_id}: that label forbids re-sharing",
+                "payload.predicate.reshared_from",
+            )
+        if summary.tlp.rank < source.tlp.rank:
+            c.fail(
+                f"re-shared as {summary.tlp.marking}, less restrictive than the original's "
+                f"{source.tlp.marking}",
+                "payload.predicate.tlp",
+            )
+        return
+    if signer is None:
         return
     if signer.country is not None and signer.country != summary.country:
         c.fail(
