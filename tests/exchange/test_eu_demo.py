@@ -46,6 +46,11 @@ def test_the_eu_demo_writes_keyring_envelopes_and_the_coordinated_view(demo: Pat
     assert [p["country"] for p in korvath["states"]] == ["XA", "XB", "XR"]
     assert any(f["disagreement"] for f in korvath["factors"])
     assert any(c["problem"] == "one lei, different names" for c in view["name_checks"])
+    # one product version deployed in all three states: its fault crosses borders
+    crossing = [c for c in view["common_mode"] if c["kind"] == "version" and c["states_hit"] == 3]
+    assert crossing and crossing[0]["people_without_service"] == sum(
+        s["people_without_service"] for s in crossing[0]["by_state"]
+    )
     assert (demo / "coordinated" / "report.html").read_text().count("TLP:AMBER") >= 3
 
 

@@ -11,6 +11,7 @@ passphrases come from the environment or are generated, never written in the cod
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import secrets
@@ -21,13 +22,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from pydantic import TypeAdapter
 
 from fiveguard.app.exchange import export_summary
 from fiveguard.domain.base import Level
 from fiveguard.domain.catalogue import Catalogue
+from fiveguard.domain.evidence import Evidence
 from fiveguard.domain.model import NetworkModel
-from fiveguard.domain.network import FactorScore, Scope, Supplier
+from fiveguard.domain.network import FactorScore, ModelDocument, Scope, Supplier
 from fiveguard.domain.parties import OrganisationKind, Tlp
+from fiveguard.domain.sites import Categorical
 from fiveguard.exchange import keyring_edit, keys
 from fiveguard.exchange.build import Addressing
 from fiveguard.exchange.coordinate import coordinate
@@ -124,9 +128,12 @@ def passphrase() -> tuple[str, str]:
     return secrets.token_urlsafe(24), f"generated, in keys/{PASSPHRASE_FILE}"
 
 
-def generated_model(state: GeneratedState) -> NetworkModel:
-    """A generated model dressed as ``state``: its country, and the demo's suppliers."""
+def generated_model(state: GeneratedState, xandria: ModelDocument) -> NetworkModel:
+    """A generated model dressed as ``state``: its country, the demo's suppliers, and their
+    products under Xandria's names and versions where Xandria has the same kind (so one
+    version's fault can cross borders, as the certificate expiry of December 2018 did)."""
     model = generate_model(state.sites, state.operators, state.suppliers, seed=state.seed)
+    model = _dress_products(model, xandria)
     doc = model.document
     names = [name for name, _ in ARCHETYPES] + list(state.extra_names)
     suppliers = []
@@ -142,6 +149,52 @@ def generated_model(state: GeneratedState) -> NetworkModel:
     return NetworkModel(
         doc.model_copy(update={"scope": scope, "suppliers": tuple(suppliers)}), model.sites
     )
+
+
+def _dress_products(model: NetworkModel, xandria: ModelDocument) -> NetworkModel:
+    """Products of the demo's archetypes renamed after Xandria's product of the same
+    supplier and kind, their versions mapped one to one onto Xandria's latest ones."""
+    doc = model.document
+    ids = [x.id for x in xandria.suppliers]
+    theirs = {(p.supplier, p.kind): p for p in xandria.products}
+    renamed: dict[str, str] = {}
+    products = []
+    for product in doc.products:
+        index = int(product.supplier.removeprefix("sup-")) - 1
+        match = theirs.get((ids[index], product.kind)) if index < len(ids) else None
+        if match is None or len(match.versions) < len(product.versions):
+            products.append(product)
+            continue
+        versions = match.versions[-len(product.versions) :]
+        for old, new in zip(product.versions, versions, strict=True):
+            renamed[f"{product.id}@{old}"] = f"{product.id}@{new}"
+        products.append(product.model_copy(update={"name": match.name, "versions": versions}))
+    assets = tuple(
+        a.model_copy(update={"product": renamed.get(a.product, a.product)}) if a.product else a
+        for a in doc.assets
+    )
+    evidence_type: TypeAdapter[Evidence] = TypeAdapter(Evidence)
+    evidence = tuple(
+        evidence_type.validate_python(_renamed(e.model_dump(), renamed)) for e in doc.evidence
+    )
+    column = model.sites.product
+    sites = dataclasses.replace(
+        model.sites,
+        product=Categorical(column.codes, tuple(renamed.get(c, c) for c in column.categories)),
+    )
+    changed = {"products": tuple(products), "assets": assets, "evidence": evidence}
+    return NetworkModel(doc.model_copy(update=changed), sites)
+
+
+def _renamed(value: object, renamed: dict[str, str]) -> object:
+    """``value`` with every string that is a renamed PRODUCT@VERSION replaced."""
+    if isinstance(value, str):
+        return renamed.get(value, value)
+    if isinstance(value, dict):
+        return {k: _renamed(v, renamed) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_renamed(v, renamed) for v in value]
+    return value
 
 
 def _dressed(
@@ -204,12 +257,13 @@ def _build(
     }
     ring = _keyring(signers, authorities, now)
     (work / "keyring.json").write_bytes(keyring_json(ring))
-    models = [("XR", xandria, load_model(xandria, catalogue))]
+    home = load_model(xandria, catalogue)
+    models = [("XR", xandria, home)]
     for state in GENERATED:
         progress(f"generating {state.name} ({state.country}): {state.sites:,} sites")
         path = work / "states" / state.country / "model.yaml"
         path.parent.mkdir(parents=True)
-        write_model(generated_model(state), path)
+        write_model(generated_model(state, home.document), path)
         models.append((state.country, path, load_model(path, catalogue)))
     envelopes = []
     (work / "envelopes").mkdir()
@@ -225,8 +279,17 @@ def _build(
             tlp=Tlp.AMBER,
         )
         key, keyid = signers[org]
+        default = catalogue.assessment.default_policy
         envelope, _, _ = export_summary(
-            model, catalogue, path, to, [(keyid, key)], trials=DEMO_TRIALS, seed=1
+            model,
+            catalogue,
+            path,
+            to,
+            [(keyid, key)],
+            policy=catalogue.policies[default] if default else None,
+            policy_origin="default preset",
+            trials=DEMO_TRIALS,
+            seed=1,
         )
         target = work / "envelopes" / f"{country}.dsse.json"
         target.write_bytes(envelope.to_json())
