@@ -237,6 +237,10 @@ def run_eu_demo(
     )
 
 
+Signers = dict[str, tuple[Ed25519PrivateKey, str]]
+AUTHORITIES = {"XR": "XR-NCA", **{s.country: f"{s.country}-NCA" for s in GENERATED}}
+
+
 def _build(
     work: Path,
     catalogue: Catalogue,
@@ -250,55 +254,18 @@ def _build(
     if not os.environ.get(PASSPHRASE_ENV):
         (key_dir / PASSPHRASE_FILE).write_text(secret + "\n", encoding="utf-8")
         (key_dir / PASSPHRASE_FILE).chmod(0o600)
-    authorities = {"XR": "XR-NCA", **{s.country: f"{s.country}-NCA" for s in GENERATED}}
     signers = {
         org: _new_key(org, key_dir, secret)
-        for org in ["EU-ROOT", COORDINATOR, *authorities.values()]
+        for org in ["EU-ROOT", COORDINATOR, *AUTHORITIES.values()]
     }
-    ring = _keyring(signers, authorities, now)
+    ring = _keyring(signers, AUTHORITIES, now)
     (work / "keyring.json").write_bytes(keyring_json(ring))
-    home = load_model(xandria, catalogue)
-    models = [("XR", xandria, home)]
-    for state in GENERATED:
-        progress(f"generating {state.name} ({state.country}): {state.sites:,} sites")
-        path = work / "states" / state.country / "model.yaml"
-        path.parent.mkdir(parents=True)
-        write_model(generated_model(state, home.document), path)
-        models.append((state.country, path, load_model(path, catalogue)))
-    envelopes = []
-    (work / "envelopes").mkdir()
-    for country, path, model in models:
-        progress(f"assessing and signing the summary of {country}")
-        org = authorities[country]
-        to = Addressing(
-            bundle_id=f"{org}-{now:%Y%m%d}-1",
-            origin=org,
-            sequence=1,
-            issued_at=now,
-            recipients=(COORDINATOR,),
-            tlp=Tlp.AMBER,
-        )
-        key, keyid = signers[org]
-        default = catalogue.assessment.default_policy
-        envelope, _, _ = export_summary(
-            model,
-            catalogue,
-            path,
-            to,
-            [(keyid, key)],
-            policy=catalogue.policies[default] if default else None,
-            policy_origin="default preset",
-            trials=DEMO_TRIALS,
-            seed=1,
-        )
-        target = work / "envelopes" / f"{country}.dsse.json"
-        target.write_bytes(envelope.to_json())
-        envelopes.append(target)
+    models = _state_models(work, catalogue, xandria, progress)
+    envelopes = _signed_summaries(work, catalogue, models, signers, now, progress)
     progress("verifying the summaries as the EU coordinator and coordinating")
-    checked = verify_keyring(ring, "keyring.json")
     verified = verify_all(
         [(f"envelopes/{p.name}", p.read_bytes()) for p in envelopes],
-        checked,
+        verify_keyring(ring, "keyring.json"),
         now=now,
         as_org=COORDINATOR,
     )
@@ -312,6 +279,64 @@ def _build(
     return DemoResult(work, view, tuple(envelopes), note)
 
 
+def _state_models(
+    work: Path, catalogue: Catalogue, xandria: Path, progress: Callable[[str], None]
+) -> list[tuple[str, Path, NetworkModel]]:
+    """Xandria's model as packaged, and each generated state's written under states/."""
+    home = load_model(xandria, catalogue)
+    models = [("XR", xandria, home)]
+    for state in GENERATED:
+        progress(f"generating {state.name} ({state.country}): {state.sites:,} sites")
+        path = work / "states" / state.country / "model.yaml"
+        path.parent.mkdir(parents=True)
+        write_model(generated_model(state, home.document), path)
+        models.append((state.country, path, load_model(path, catalogue)))
+    return models
+
+
+def _signed_summaries(
+    work: Path,
+    catalogue: Catalogue,
+    models: list[tuple[str, Path, NetworkModel]],
+    signers: Signers,
+    now: dt.datetime,
+    progress: Callable[[str], None],
+) -> list[Path]:
+    """Each state assessed (the catalogue's default policy) and its summary signed by its
+    authority, TLP:AMBER to the EU coordinator, under envelopes/."""
+    default = catalogue.assessment.default_policy
+    policy = catalogue.policies[default] if default else None
+    (work / "envelopes").mkdir()
+    envelopes = []
+    for country, path, model in models:
+        progress(f"assessing and signing the summary of {country}")
+        org = AUTHORITIES[country]
+        to = Addressing(
+            bundle_id=f"{org}-{now:%Y%m%d}-1",
+            origin=org,
+            sequence=1,
+            issued_at=now,
+            recipients=(COORDINATOR,),
+            tlp=Tlp.AMBER,
+        )
+        key, keyid = signers[org]
+        envelope, _, _ = export_summary(
+            model,
+            catalogue,
+            path,
+            to,
+            [(keyid, key)],
+            policy=policy,
+            policy_origin="default preset",
+            trials=DEMO_TRIALS,
+            seed=1,
+        )
+        target = work / "envelopes" / f"{country}.dsse.json"
+        target.write_bytes(envelope.to_json())
+        envelopes.append(target)
+    return envelopes
+
+
 def _new_key(org: str, folder: Path, secret: str) -> tuple[Ed25519PrivateKey, str]:
     key = keys.new_key()
     public = keys.describe(org, key)
@@ -323,7 +348,7 @@ def _new_key(org: str, folder: Path, secret: str) -> tuple[Ed25519PrivateKey, st
 
 
 def _keyring(
-    signers: dict[str, tuple[Ed25519PrivateKey, str]],
+    signers: Signers,
     authorities: dict[str, str],
     now: dt.datetime,
 ) -> KeyringFile:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from fiveguard.domain.parties import Tlp
     from fiveguard.exchange.keyring import VerifiedKeyring
     from fiveguard.exchange.state import ExchangeState
-    from fiveguard.exchange.summary import Section
+    from fiveguard.exchange.summary import NationalSummary, Section
     from fiveguard.exchange.verify import Verified
 
 exchange_app = typer.Typer(
@@ -218,16 +218,7 @@ def export(
     )
     files = {out: envelope.to_json()}
     if state is not None and known is not None:
-        from fiveguard.exchange.state import BundleRecord, state_json
-
-        issued = dict(known.issued)
-        issued[org] = BundleRecord(
-            sequence=summary.sequence,
-            bundle_id=summary.bundle_id,
-            payload_sha256=hashlib.sha256(envelope.payload).hexdigest(),
-            at=summary.issued_at,
-        )
-        files[state] = state_json(known.model_copy(update={"issued": issued}))
+        files[state] = issued_state(known, summary, envelope.payload)
     write_files(files)
     console.print(
         f"wrote {escape(str(out))}: the {summary.country} summary as of {summary.as_of}, "
@@ -236,6 +227,19 @@ def export(
         f"of {escape(org)}; model snapshot sha256:{digest}",
         soft_wrap=True,
     )
+
+
+def issued_state(known: ExchangeState, summary: NationalSummary, payload: bytes) -> bytes:
+    """The state file's bytes after issuing ``summary`` (its origin's sequence recorded)."""
+    from fiveguard.exchange.state import BundleRecord, record_issued, state_json
+
+    bundle = BundleRecord(
+        sequence=summary.sequence,
+        bundle_id=summary.bundle_id,
+        payload_sha256=hashlib.sha256(payload).hexdigest(),
+        at=summary.issued_at,
+    )
+    return state_json(record_issued(known, summary.origin, bundle))
 
 
 def check_against_keyring(
@@ -361,7 +365,6 @@ def reshare(
     from fiveguard.exchange.build import statement_payload
     from fiveguard.exchange.dsse import PAYLOAD_TYPE_INTOTO, Envelope, sign_envelope
     from fiveguard.exchange.files import read_limited, write_files
-    from fiveguard.exchange.state import BundleRecord, state_json
     from fiveguard.exchange.tlp import reshare_summary
     from fiveguard.exchange.verify import MAX_ENVELOPE_BYTES, verify_envelope
 
@@ -390,14 +393,7 @@ def reshare(
         new = sign_envelope(new, private, keyid)
     files = {out: new.to_json()}
     if state is not None and known is not None:
-        issued = dict(known.issued)
-        issued[as_org] = BundleRecord(
-            sequence=summary.sequence,
-            bundle_id=summary.bundle_id,
-            payload_sha256=hashlib.sha256(new.payload).hexdigest(),
-            at=moment,
-        )
-        files[state] = state_json(known.model_copy(update={"issued": issued}))
+        files[state] = issued_state(known, summary, new.payload)
     write_files(files)
     console.print(
         f"wrote {escape(str(out))}: {summary.country}'s summary re-shared by {escape(as_org)} "

@@ -89,25 +89,7 @@ def select(verified: Sequence[Verified]) -> tuple[list[Used], list[InputBundle]]
     notes: dict[int, str] = {}
     for origin, bundles in by_origin.items():
         bundles.sort(key=lambda v: v.summary.sequence)
-        for before, after in itertools.pairwise(bundles):
-            a, b = before.summary, after.summary
-            if a.sequence == b.sequence:
-                problems.append(
-                    Problem(
-                        Location(after.file, path="payload.predicate.sequence"),
-                        f"{origin} sent sequence {b.sequence} twice ({before.file} and "
-                        f"{after.file})",
-                    )
-                )
-            elif b.sequence == a.sequence + 1 and b.supersedes != a.bundle_id:
-                problems.append(
-                    Problem(
-                        Location(after.file, path="payload.predicate.supersedes"),
-                        f"sequence {b.sequence} of {origin} supersedes {b.supersedes}, not "
-                        f"{a.bundle_id} (sequence {a.sequence}, {before.file})",
-                    )
-                )
-            notes[id(before)] = f"superseded by sequence {b.sequence} ({after.file})"
+        problems += _chain_problems(origin, bundles, notes)
         newest = bundles[-1]
         country = newest.summary.country
         rival = latest.get(country)
@@ -120,24 +102,50 @@ def select(verified: Sequence[Verified]) -> tuple[list[Used], list[InputBundle]]
     if problems:
         raise InputError(problems)
     used = [Used(v.summary, v) for v in sorted(latest.values(), key=lambda v: v.summary.country)]
-    bundles_out = [
-        InputBundle(
-            country=v.summary.country,
-            origin=v.summary.origin,
-            bundle_id=v.summary.bundle_id,
-            sequence=v.summary.sequence,
-            issued_at=v.summary.issued_at,
-            as_of=v.summary.as_of,
-            tlp=v.summary.tlp,
-            section_tlp={s.value: t for s, t in v.summary.section_tlp.items()},
-            signers=v.signers,
-            payload_sha256=v.payload_sha256,
-            used=id(v) not in notes,
-            note=notes.get(id(v)),
-        )
-        for v in verified
-    ]
-    return used, bundles_out
+    return used, [_input(v, notes.get(id(v))) for v in verified]
+
+
+def _chain_problems(origin: str, bundles: list[Verified], notes: dict[int, str]) -> list[Problem]:
+    """An origin's bundles, by sequence: no sequence twice, each next one superseding the
+    one before; each but the last noted as superseded."""
+    problems = []
+    for before, after in itertools.pairwise(bundles):
+        a, b = before.summary, after.summary
+        if a.sequence == b.sequence:
+            problems.append(
+                Problem(
+                    Location(after.file, path="payload.predicate.sequence"),
+                    f"{origin} sent sequence {b.sequence} twice ({before.file} and {after.file})",
+                )
+            )
+        elif b.sequence == a.sequence + 1 and b.supersedes != a.bundle_id:
+            problems.append(
+                Problem(
+                    Location(after.file, path="payload.predicate.supersedes"),
+                    f"sequence {b.sequence} of {origin} supersedes {b.supersedes}, not "
+                    f"{a.bundle_id} (sequence {a.sequence}, {before.file})",
+                )
+            )
+        notes[id(before)] = f"superseded by sequence {b.sequence} ({after.file})"
+    return problems
+
+
+def _input(v: Verified, note: str | None) -> InputBundle:
+    s = v.summary
+    return InputBundle(
+        country=s.country,
+        origin=s.origin,
+        bundle_id=s.bundle_id,
+        sequence=s.sequence,
+        issued_at=s.issued_at,
+        as_of=s.as_of,
+        tlp=s.tlp,
+        section_tlp={k.value: t for k, t in s.section_tlp.items()},
+        signers=v.signers,
+        payload_sha256=v.payload_sha256,
+        used=note is None,
+        note=note,
+    )
 
 
 def _preferred(a: Verified, b: Verified) -> bool:
@@ -148,6 +156,27 @@ def _preferred(a: Verified, b: Verified) -> bool:
     if a_original != b_original:
         return a_original
     return a.summary.issued_at > b.summary.issued_at
+
+
+def _shown(
+    used: Sequence[Used], audience: Sequence[str]
+) -> tuple[dict[tuple[str, Section], Tlp], list[Withheld]]:
+    """The label each section of each summary is shown under, and what is withheld."""
+    shown: dict[tuple[str, Section], Tlp] = {}
+    withheld: list[Withheld] = []
+    for u in used:
+        for section in SHOWN:
+            why = visible(u.summary, section, audience)
+            label = u.summary.label_of(section)
+            if why is None:
+                shown[(u.summary.country, section)] = label
+            else:
+                withheld.append(
+                    Withheld(
+                        country=u.summary.country, section=section.value, tlp=label, reason=why
+                    )
+                )
+    return shown, withheld
 
 
 def coordinate(
@@ -161,22 +190,7 @@ def coordinate(
 ) -> Coordination:
     """The coordinated view of ``verified`` summaries for ``audience``."""
     used, inputs = select(verified)
-    shown: dict[tuple[str, Section], Tlp] = {}
-    withheld: list[Withheld] = []
-    for u in used:
-        for section in SHOWN:
-            why = visible(u.summary, section, audience)
-            if why is None:
-                shown[(u.summary.country, section)] = u.summary.label_of(section)
-            else:
-                withheld.append(
-                    Withheld(
-                        country=u.summary.country,
-                        section=section.value,
-                        tlp=u.summary.label_of(section),
-                        reason=why,
-                    )
-                )
+    shown, withheld = _shown(used, audience)
 
     def show(u: Used, section: Section) -> Tlp | None:
         return shown.get((u.summary.country, section))

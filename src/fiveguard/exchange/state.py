@@ -50,3 +50,10 @@ def read_state(raw: bytes, file: str) -> ExchangeState:
 
 def state_json(state: ExchangeState) -> bytes:
     return (state.model_dump_json(indent=2) + "\n").encode()
+
+
+def record_issued(state: ExchangeState, origin: str, bundle: BundleRecord) -> ExchangeState:
+    """``state`` after ``origin`` issued ``bundle``: its next sequence counts up from it."""
+    issued = dict(state.issued)
+    issued[origin] = bundle
+    return state.model_copy(update={"issued": issued})

@@ -63,17 +63,7 @@ def reshare_summary(
             COMMAND_LINE,
             path="--tlp",
         )
-    update: dict[str, object] = {}
-    withheld: dict[Section, str] = dict(summary.withheld)
-    notes = []
-    for section in Section:
-        if summary.content(section) is None:
-            continue
-        why = reshare_refusal(summary.label_of(section))
-        if why:
-            update[SECTION_FIELDS[section]] = None
-            withheld[section] = why
-            notes.append(f"withheld {section.value}: {why}")
+    update, withheld, notes = _strict_sections(summary)
     labels = {
         s: t for s, t in summary.section_tlp.items() if s not in withheld and t.rank > label.rank
     }
@@ -99,6 +89,23 @@ def reshare_summary(
         }
     )
     return NationalSummary.model_validate(shared.model_dump(mode="json", by_alias=True)), notes
+
+
+def _strict_sections(
+    summary: NationalSummary,
+) -> tuple[dict[str, object], dict[Section, str], list[str]]:
+    """The sections a re-share leaves out (labelled AMBER+STRICT or RED), as a model
+    update, the summary's withheld sections with them, and notes saying so."""
+    update: dict[str, object] = {}
+    withheld: dict[Section, str] = dict(summary.withheld)
+    notes = []
+    for section in Section:
+        why = reshare_refusal(summary.label_of(section))
+        if summary.content(section) is not None and why:
+            update[SECTION_FIELDS[section]] = None
+            withheld[section] = why
+            notes.append(f"withheld {section.value}: {why}")
+    return update, withheld, notes
 
 
 # ---------------------------------------------------------------------------- publishing
@@ -138,57 +145,22 @@ def publish_counts(
 ) -> Publication:
     """Counts of states from ``summaries``; sections labelled AMBER+STRICT or RED are not
     counted, and every count below ``min_cell`` is suppressed (null), both listed."""
-    withheld: list[str] = []
-    left_out: Counter[tuple[str, str]] = Counter()
-
-    def usable(s: NationalSummary, section: Section) -> bool:
-        label = s.label_of(section)
-        if s.content(section) is None:
-            left_out[(section.value, "absent from the summary")] += 1
-            return False
-        if label in NOT_RESHAREABLE:
-            left_out[(section.value, f"labelled {label.marking}")] += 1
-            return False
-        return True
-
-    measures: dict[str, dict[str, int]] = {}
-    risks: dict[str, dict[str, int]] = {}
-    profiles = dict.fromkeys((*LEVELS, "unknown"), 0)
+    tally = _Tally()
     for s in summaries:
-        if usable(s, Section.MEASURES):
-            for m in s.measures or ():
-                status = m.status if m.status in MEASURE_STATUSES else "not reported"
-                row = measures.setdefault(
-                    m.measure, dict.fromkeys((*MEASURE_STATUSES, "not reported"), 0)
-                )
-                row[status] += 1
-        if usable(s, Section.REGISTER):
-            for e in s.risk_register or ():
-                risks.setdefault(e.risk, dict.fromkeys(LEVELS, 0))[e.level.value] += 1
-        if usable(s, Section.SUPPLIERS):
-            for sup in s.suppliers or ():
-                profiles[sup.profile] += 1
-    suppressed = 0
-
-    def cells(row: str, counts: dict[str, int]) -> CountLine:
-        nonlocal suppressed
-        out: dict[str, int | None] = {}
-        for key, n in counts.items():
-            if 0 < n < min_cell:
-                out[key] = None
-                suppressed += 1
-            else:
-                out[key] = n
-        return CountLine(row=row, counts=out)
-
-    measure_lines = tuple(cells(k, v) for k, v in sorted(measures.items()))
-    risk_lines = tuple(cells(k, v) for k, v in sorted(risks.items(), key=lambda kv: int(kv[0][1:])))
-    profile_line = cells("suppliers", profiles)
-    withheld += [
-        f"{name} of {n} state(s), {why}: not counted" for (name, why), n in left_out.items()
+        tally.add(s)
+    lines = _Suppressor(min_cell)
+    measure_lines = tuple(lines.cut(k, v) for k, v in sorted(tally.measures.items()))
+    risk_lines = tuple(
+        lines.cut(k, v) for k, v in sorted(tally.risks.items(), key=lambda kv: int(kv[0][1:]))
+    )
+    profile_line = lines.cut("suppliers", tally.profiles)
+    withheld = [
+        f"{name} of {n} state(s), {why}: not counted" for (name, why), n in tally.left_out.items()
     ]
-    if suppressed:
-        withheld.append(f"{suppressed} count(s) between 1 and {min_cell - 1}: suppressed (null)")
+    if lines.suppressed:
+        withheld.append(
+            f"{lines.suppressed} count(s) between 1 and {min_cell - 1}: suppressed (null)"
+        )
     return Publication(
         generated_at=now,
         published_by=publisher,
@@ -199,3 +171,55 @@ def publish_counts(
         supplier_profiles=profile_line,
         withheld=tuple(withheld),
     )
+
+
+class _Tally:
+    """States per measure status, per risk level, and (state, supplier) pairs per profile,
+    from the sections a publication may count."""
+
+    def __init__(self) -> None:
+        self.measures: dict[str, dict[str, int]] = {}
+        self.risks: dict[str, dict[str, int]] = {}
+        self.profiles = dict.fromkeys((*LEVELS, "unknown"), 0)
+        self.left_out: Counter[tuple[str, str]] = Counter()
+
+    def usable(self, s: NationalSummary, section: Section) -> bool:
+        label = s.label_of(section)
+        if s.content(section) is None:
+            self.left_out[(section.value, "absent from the summary")] += 1
+            return False
+        if label in NOT_RESHAREABLE:
+            self.left_out[(section.value, f"labelled {label.marking}")] += 1
+            return False
+        return True
+
+    def add(self, s: NationalSummary) -> None:
+        if self.usable(s, Section.MEASURES):
+            for m in s.measures or ():
+                status = m.status if m.status in MEASURE_STATUSES else "not reported"
+                row = self.measures.setdefault(
+                    m.measure, dict.fromkeys((*MEASURE_STATUSES, "not reported"), 0)
+                )
+                row[status] += 1
+        if self.usable(s, Section.REGISTER):
+            for e in s.risk_register or ():
+                self.risks.setdefault(e.risk, dict.fromkeys(LEVELS, 0))[e.level.value] += 1
+        if self.usable(s, Section.SUPPLIERS):
+            for sup in s.suppliers or ():
+                self.profiles[sup.profile] += 1
+
+
+class _Suppressor:
+    """Rows of counts with every count from 1 to ``min_cell`` − 1 replaced by null."""
+
+    def __init__(self, min_cell: int) -> None:
+        self.min_cell = min_cell
+        self.suppressed = 0
+
+    def cut(self, row: str, counts: dict[str, int]) -> CountLine:
+        out: dict[str, int | None] = {}
+        for key, n in counts.items():
+            small = 0 < n < self.min_cell
+            self.suppressed += small
+            out[key] = None if small else n
+        return CountLine(row=row, counts=out)
