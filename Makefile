@@ -29,9 +29,11 @@ $(DEV_STAMP): pyproject.toml | $(BIN)/python
 install: $(RUN_STAMP)
 install-dev: $(DEV_STAMP)
 
-## Run the assessment on the embedded demo network.
+## Run the assessment on the embedded demo network, then the EU demo (three member
+## states exchange signed summaries; the EU level builds the coordinated view).
 demo: $(RUN_STAMP)
 	$(BIN)/fiveguard demo
+	$(BIN)/fiveguard demo --eu
 
 ## Lint, type-check and run the whole test suite.
 test: lint typecheck unit
@@ -64,6 +66,8 @@ schema: $(RUN_STAMP)
 	$(BIN)/fiveguard schema model > docs/schema/model.schema.json
 	$(BIN)/fiveguard schema assessment > docs/schema/assessment.schema.json
 	$(BIN)/fiveguard schema validation > docs/schema/validation.schema.json
+	$(BIN)/fiveguard schema national-summary > docs/schema/national-summary.schema.json
+	$(BIN)/fiveguard schema coordination > docs/schema/coordination.schema.json
 
 ## Benchmarks (not part of make test); each prints its comparison and writes
 ## benchmarks/out/; the figures are recorded in benchmarks/RESULTS.md by hand.

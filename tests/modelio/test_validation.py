@@ -584,3 +584,27 @@ def test_short_rows_are_grouped_and_name_the_columns_without_a_value(
         "sites.csv:304:1: row has 9 fields, the header names 8: 1 field too many; a value "
         'holding a comma needs double quotes, "like, this"',
     ]
+
+
+def test_supplier_lei_and_registry_id_are_accepted(write_model, model_problems: Problems) -> None:
+    text = BASE_YAML.replace(
+        "ownership: listed}",
+        "ownership: listed, lei: 5493001KJTIIGC8Y1R12, registry_id: 'SE:556016-0680'}",
+    )
+    assert model_problems(write_model(text)) == []
+
+
+def test_supplier_lei_with_wrong_check_digits_is_located(
+    write_model, model_problems: Problems
+) -> None:
+    text = BASE_YAML.replace("ownership: listed}", "ownership: listed, lei: 5493001KJTIIGC8Y1R13}")
+    message = only(model_problems(write_model(text)))
+    assert message.startswith("model.yaml:7:77:")
+    assert "suppliers[0].lei" in message
+    assert "fails the LEI check digits" in message
+
+
+def test_supplier_lei_of_wrong_shape_is_located(write_model, model_problems: Problems) -> None:
+    text = BASE_YAML.replace("ownership: listed}", "ownership: listed, lei: not-an-lei}")
+    message = only(model_problems(write_model(text)))
+    assert "suppliers[0].lei" in message

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from fiveguard.cli import assess as _assess  # noqa: F401
 from fiveguard.cli import catalog as _catalog  # noqa: F401  (registers commands)
+from fiveguard.cli import coordinate as _coordinate  # noqa: F401
 from fiveguard.cli import evidence as _evidence  # noqa: F401
+from fiveguard.cli import exchange as _exchange  # noqa: F401
 from fiveguard.cli import generate as _generate  # noqa: F401
+from fiveguard.cli import keyring as _keyring  # noqa: F401
+from fiveguard.cli import keys as _keys  # noqa: F401
 from fiveguard.cli import model as _model  # noqa: F401
 from fiveguard.cli import record as _record  # noqa: F401
 from fiveguard.cli import simulate as _simulate  # noqa: F401

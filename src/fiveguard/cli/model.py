@@ -85,7 +85,10 @@ def _count(n: int, noun: str) -> str:
 @app.command()
 def schema(
     name: Annotated[
-        str, typer.Argument(help="Which schema: model, assessment or validation.")
+        str,
+        typer.Argument(
+            help="Which schema: model, assessment, validation, national-summary or coordination."
+        ),
     ] = "model",
 ) -> None:
     """Print the JSON Schema of a fiveguard file format.
@@ -100,6 +103,7 @@ def schema(
 
 
 DEMO_OUT = Path("fiveguard-demo")
+EU_DEMO_OUT = Path("fiveguard-demo-eu")
 
 
 @app.command()
@@ -107,18 +111,36 @@ def demo(
     ctx: typer.Context,
     json_out: JsonOpt = False,
     out: Annotated[
-        Path,
-        typer.Option("--out", help="Where to write report.html and assessment.json."),
-    ] = DEMO_OUT,
+        Path | None,
+        typer.Option(
+            "--out",
+            help=f"Where to write report.html and assessment.json (default {DEMO_OUT}; with "
+            f"--eu, the EU demo's files, default {EU_DEMO_OUT}).",
+            show_default=False,
+        ),
+    ] = None,
     policy: Annotated[
         str | None,
         typer.Option("--policy", help="Policy preset or file (default: the catalogue's default)."),
     ] = None,
+    eu: Annotated[
+        bool,
+        typer.Option(
+            "--eu",
+            help="The EU demo instead: three member states sign their summaries for the EU "
+            "coordinator, who verifies them and builds the coordinated view.",
+        ),
+    ] = False,
 ) -> None:
-    """Assess the embedded demo network of a fictional member state (XR) and write the report.
+    """Assess the embedded demo network of a fictional member state (XR) and write the report;
+    with --eu, run the exchange between three fictional member states and the EU level.
 
-    Example: `fiveguard demo`  (then open fiveguard-demo/report.html)
+    Example: `fiveguard demo`  (then open fiveguard-demo/report.html); `fiveguard demo --eu`
     """
+    if eu:
+        eu_demo(ctx, out or EU_DEMO_OUT)
+        return
+    out = out or DEMO_OUT
     from fiveguard.cli.assess import (
         announce_outputs,
         resolve_policy,
@@ -208,3 +230,30 @@ def print_summary(summary: ModelSummary) -> None:
             )
         grid.add_row(*row)
     console.print(grid)
+
+
+def eu_demo(ctx: typer.Context, out: Path) -> None:
+    """The EU demo: keys, keyring, three signed summaries, the coordinated view."""
+    from fiveguard.app.eu_demo import run_eu_demo
+    from fiveguard.cli.keyring import now
+
+    common.check_out_dir(out)
+    cat = common.catalogue(ctx)
+    with common.demo_model_path() as xandria:
+        result = run_eu_demo(
+            out, cat, xandria, now(), progress=lambda line: console.print(escape(line))
+        )
+    view = result.view
+    console.print(
+        f"\n[bold]EU demo[/bold]: {len(view.countries)} member states "
+        f"({', '.join(view.countries)}) signed {view.tlp.marking} summaries for "
+        f"{escape(view.coordinator)}; every one verified.\n"
+        f"keyring:     {escape(str((out / 'keyring.json').resolve()))}\n"
+        f"envelopes:   {escape(str((out / 'envelopes').resolve()))}/\n"
+        f"coordinated: [bold]{escape(str((out / 'coordinated' / 'report.html').resolve()))}"
+        f"[/bold]\n"
+        f"             {escape(str((out / 'coordinated' / 'coordination.json').resolve()))}\n"
+        f"keys:        {escape(str((out / 'keys').resolve()))}/ (passphrase "
+        f"{escape(result.passphrase_note)})",
+        soft_wrap=True,
+    )

@@ -65,10 +65,24 @@ def validation_schema() -> dict[str, Any]:
     }
 
 
+def _national_summary_schema() -> dict[str, Any]:
+    from fiveguard.exchange.schema import national_summary_schema  # deferred: not model IO
+
+    return national_summary_schema()
+
+
+def _coordination_schema() -> dict[str, Any]:
+    from fiveguard.exchange.schema import coordination_schema
+
+    return coordination_schema()
+
+
 SCHEMAS = {
     "model": model_schema,
     "assessment": assessment_schema,
     "validation": validation_schema,
+    "national-summary": _national_summary_schema,
+    "coordination": _coordination_schema,
 }
 
 

@@ -1,0 +1,118 @@
+"""``fiveguard coordinate``: the coordinated EU view from verified national summaries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.markup import escape
+
+from fiveguard.cli.app import app, console
+from fiveguard.cli.exchange import load_state, verified_keyring
+from fiveguard.cli.keyring import now
+from fiveguard.domain.errors import COMMAND_LINE, InputError
+
+if TYPE_CHECKING:
+    from fiveguard.exchange.mapping import SupplierMapping
+
+JSON_NAME = "coordination.json"
+REPORT_NAME = "report.html"
+
+
+@app.command("coordinate")
+def coordinate_command(
+    envelopes: Annotated[
+        list[Path], typer.Argument(help="National summary envelopes.", show_default=False)
+    ],
+    keyring: Annotated[Path, typer.Option("--keyring", help="The keyring file (JSON).")],
+    as_org: Annotated[str, typer.Option("--as", help="The coordinating organisation.")],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help=f"Write {JSON_NAME} and {REPORT_NAME} here.", file_okay=False),
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the view as JSON.")] = False,
+    audience: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--for",
+            help="Another organisation the view will be shown to (repeat); sections its "
+            "labels do not let them see are withheld.",
+        ),
+    ] = None,
+    mapping: Annotated[
+        Path | None, typer.Option("--mapping", help="Supplier mapping file (YAML or JSON).")
+    ] = None,
+    high_k: Annotated[
+        int, typer.Option("--high-k", min=1, help="List suppliers profiled high by ≥ k states.")
+    ] = 2,
+    state: Annotated[
+        Path | None,
+        typer.Option("--state", help="Check sequences against this state file (read only)."),
+    ] = None,
+) -> None:
+    """Verify every envelope (refusing the run on any failure, every failure listed) and
+    build the coordinated view: supplier profiles across states, R1–R9 and toolbox
+    measures by state, EU-wide shares and HHI, cross-border common-mode exposure.
+
+    Example: `fiveguard coordinate envelopes/*.dsse.json --keyring keyring.json --as
+    EU-COORD --out coordinated/`
+    """
+    from fiveguard.exchange.coordinate import coordinate
+    from fiveguard.exchange.files import read_limited, write_files
+    from fiveguard.exchange.verify import MAX_ENVELOPE_BYTES, verify_all
+
+    if out is None and not json_out:
+        raise InputError.at("give --out DIR, --json, or both", COMMAND_LINE, path="--out")
+    if out is not None and out.exists() and not out.is_dir():
+        raise InputError.at(f"{str(out)!r} is not a directory", COMMAND_LINE, path="--out")
+    ring = verified_keyring(keyring)
+    known = load_state(state) if state is not None and state.exists() else None
+    chosen = _mapping(mapping)
+    inputs = [(str(p), read_limited(p, MAX_ENVELOPE_BYTES, "envelope")) for p in envelopes]
+    moment = now()
+    verified = verify_all(inputs, ring, now=moment, as_org=as_org, state=known)
+    view = coordinate(
+        verified,
+        coordinator=as_org,
+        audience=tuple(dict.fromkeys([as_org, *(audience or [])])),
+        now=moment,
+        mapping=chosen,
+        high_k=high_k,
+    )
+    text = view.model_dump_json(indent=2) + "\n"
+    if out is not None:
+        from fiveguard.report.coordination import render_coordination
+
+        write_files(
+            {
+                out / JSON_NAME: text.encode(),
+                out / REPORT_NAME: render_coordination(view).encode(),
+            }
+        )
+    if json_out:
+        typer.echo(text, nl=False)
+        return
+    used = [i for i in view.inputs if i.used]
+    console.print(
+        f"coordinated view of {len(view.countries)} member states "
+        f"({', '.join(view.countries)}) from {len(used)} verified summaries; "
+        f"{view.tlp.marking} for {escape(', '.join(view.audience))}; "
+        f"{len(view.suppliers)} suppliers, {len(view.withheld)} section(s) withheld",
+        soft_wrap=True,
+    )
+    if out is not None:
+        console.print(
+            f"report: [bold]{escape(str((out / REPORT_NAME).resolve()))}[/bold]\n"
+            f"JSON:   {escape(str((out / JSON_NAME).resolve()))}",
+            soft_wrap=True,
+        )
+
+
+def _mapping(path: Path | None) -> SupplierMapping | None:
+    if path is None:
+        return None
+    from fiveguard.exchange.files import read_limited
+    from fiveguard.exchange.mapping import MAX_MAPPING_BYTES, read_mapping
+
+    return read_mapping(read_limited(path, MAX_MAPPING_BYTES, "mapping file"), str(path))
