@@ -9,11 +9,11 @@ radio sites has some tens of thousands of classes; events aimed at one asset of 
 stage (see :mod:`fiveguard.simulate.metrics`). ``group_assets=False`` keeps one class per
 asset; results are the same, only slower, and the tests check that they are.
 
-Classes are numbered by topological level of the ``requires`` graph so that each level
-is a contiguous range; within a level, by number of entries (most first), so that the
-classes having an ``j``-th entry are a prefix of the range and every step of the kernel
-works on contiguous slices. ``any:`` groups with two or more members are computed once
-per distinct group and stored as extra rows after the classes (rows ``C + g``).
+Classes are numbered by topological level of the ``requires`` graph, then by requirement
+pattern, then by manager, so that each level is a contiguous range and every step of the
+kernel works on contiguous slices (:mod:`fiveguard.simulate.plan`). ``any:`` groups with
+two or more members are computed once per distinct group and stored as extra rows after
+the classes (rows ``C + g``).
 """
 
 from __future__ import annotations
@@ -24,70 +24,26 @@ import numpy as np
 import numpy.typing as npt
 
 from fiveguard.domain.catalogue import Catalogue, Domain
-from fiveguard.domain.graph import ragged_ranges, topological_levels
+from fiveguard.domain.graph import ragged_ranges
 from fiveguard.domain.model import NetworkModel
 from fiveguard.domain.table import AssetTable
 from fiveguard.simulate.measures import OperatorEffects, operator_effects
+from fiveguard.simulate.plan import (
+    ManagedLevel,
+    RequiresLevel,
+    class_entries,
+    managed_levels_of,
+    managed_runs,
+    patterns_of,
+    ptr_of,
+    requires_levels_of,
+    requires_plan,
+)
 from fiveguard.simulate.ragged import column_ids, row_ids
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]
-MAX_RUNS = 2048
-"""Runs are OR-ed one by one (a Python loop) only when there are at most this many and
-they average 16 rows or more; otherwise every row gathers its own (vectorised)."""
-GROUP_MEMBERS = 2
-"""Entries with at least this many members are computed as ``any:`` groups; an entry of
-one member reads that member's row directly."""
-
-
-@dataclass(frozen=True, eq=False)
-class RequiresLevel:
-    """One topological level (≥ 1) of the class ``requires`` graph.
-
-    Classes ``lo … hi-1`` are computed here. First the level's ``any:`` groups, rows
-    ``C + group_lo … C + group_hi - 1``: ``group_slots[k]`` holds the ``k``-th member
-    class of the first groups (groups sorted by size, largest first). Then its distinct
-    requirement lists (*patterns*), in a table sorted by number of entries:
-    ``pattern_slots[j]`` holds the state row (a class, or ``C + g`` for group ``g``) of the
-    ``j``-th entry of the first patterns. Classes are sorted by pattern, so each pattern's
-    classes are one run: ``run_bounds`` (relative to ``lo``) and ``run_pattern`` give the
-    runs; ``owner_pattern`` gives each class's pattern for when runs are short.
-    """
-
-    lo: int
-    hi: int
-    group_lo: int
-    group_hi: int
-    group_slots: tuple[IntArray, ...]
-    pattern_slots: tuple[IntArray, ...]
-    owner_pattern: IntArray
-    run_bounds: IntArray
-    run_pattern: IntArray
-
-    @property
-    def runs_are_long(self) -> bool:
-        """Whether OR-ing each pattern into its run beats gathering a row per class."""
-        runs = self.run_pattern.shape[0]
-        return bool(runs <= MAX_RUNS and runs * 16 <= self.hi - self.lo)
-
-
-@dataclass(frozen=True, eq=False)
-class ManagedLevel:
-    """One level (≥ 1) of the ``managed_by`` graph: ``classes`` (ascending) take their
-    manager's compromise. Runs of consecutive classes with the same manager are
-    ``classes[run_bounds[k]] …`` (``run_bounds[k+1] - run_bounds[k]`` of them), managed by
-    ``run_manager[k]``."""
-
-    classes: IntArray
-    run_bounds: IntArray
-    run_manager: IntArray
-
-    @property
-    def runs_are_long(self) -> bool:
-        """Whether OR-ing the manager's row into each run beats a gather per class."""
-        runs = self.run_manager.shape[0]
-        return bool(runs <= MAX_RUNS and runs * 16 <= self.classes.shape[0])
 
 
 @dataclass(frozen=True, eq=False)
@@ -180,10 +136,10 @@ def compile_network(
     asset_class, order, starts = _group(t, radio, battery, n_regions, group_assets)
     rep = order[starts]
     classes = _Classes(t, asset_class, order, starts, rep, radio, battery)
-    entries = _class_entries(t, rep, asset_class)
-    level = _levels(classes.n, entries)
-    managed_level = _managed_levels(classes.manager)
-    pattern = _patterns(entries, classes.n)
+    entries = class_entries(t, rep, asset_class)
+    level = requires_levels_of(classes.n, entries)
+    managed_level = managed_levels_of(classes.manager)
+    pattern = patterns_of(entries, classes.n)
 
     # renumber classes by requires level, then requirement pattern, then manager, so that
     # the classes sharing a pattern or a manager are runs of consecutive rows
@@ -197,7 +153,7 @@ def compile_network(
     managed_level = managed_level[old_of_new]
     asset_class = new_of_old[asset_class]
 
-    levels, n_groups = _requires_levels(level, pattern, entries, classes.n)
+    levels, n_groups = requires_plan(level, pattern, entries, classes.n)
     power_ptr, power_hours, power_row = _power_rows(classes.region, classes.battery, n_regions)
     radio_order, radio_ptr = _radio_cells(classes, len(doc.operators), n_regions)
     service_ptr, service_classes = _service_index(classes, len(t.service_ids))
@@ -227,7 +183,7 @@ def compile_network(
         class_power_row=power_row,
         class_service_ptr=classes.service_ptr,
         class_services=classes.services,
-        managed_levels=_managed_runs(managed_level, classes.manager),
+        managed_levels=managed_runs(managed_level, classes.manager),
         requires_levels=levels,
         n_groups=n_groups,
         power_ptr=power_ptr,
@@ -328,7 +284,7 @@ class _Classes:
         owner = np.repeat(np.arange(self.n, dtype=np.int64), np.diff(t.service_ptr)[rep])
         services = t.services[ragged_ranges(t.service_ptr, rep)].astype(np.int64)
         pairs = np.unique(owner * n_services + services)
-        self.service_ptr = _ptr(np.bincount(pairs // n_services, minlength=self.n))
+        self.service_ptr = ptr_of(np.bincount(pairs // n_services, minlength=self.n))
         self.services = pairs % n_services
 
     def renumbered(self, old_of_new: IntArray, new_of_old: IntArray) -> _Classes:
@@ -343,7 +299,7 @@ class _Classes:
         ]
         counts = np.diff(self.service_ptr)[old_of_new]
         out.services = self.services[ragged_ranges(self.service_ptr, old_of_new)]
-        out.service_ptr = _ptr(counts)
+        out.service_ptr = ptr_of(counts)
         return out
 
 
@@ -353,156 +309,11 @@ def _sum_by_class(values: npt.NDArray[np.integer], order: IntArray, starts: IntA
     return np.add.reduceat(values[order].astype(np.int64), starts)
 
 
-def _ptr(counts: npt.NDArray[np.integer]) -> IntArray:
-    ptr = np.zeros(counts.shape[0] + 1, dtype=np.int64)
-    np.cumsum(counts, out=ptr[1:])
-    return ptr
-
-
 def _version_suppliers(t: AssetTable, n_versions: int) -> IntArray:
     out = np.full(n_versions, -1, dtype=np.int64)
     used = t.product_version >= 0
     out[t.product_version[used]] = t.supplier[used]
     return out
-
-
-# ---------------------------------------------------------------------------- requires
-
-
-@dataclass(frozen=True)
-class _Entries:
-    """Each class's entries (distinct-entry ids) and each distinct entry's member classes."""
-
-    ptr: IntArray  # (C+1,) into ids
-    ids: IntArray
-    member_ptr: IntArray  # (E+1,) into member_class
-    member_class: IntArray
-
-    def renumbered(self, old_of_new: IntArray, new_of_old: IntArray) -> _Entries:
-        counts = np.diff(self.ptr)[old_of_new]
-        return _Entries(
-            _ptr(counts),
-            self.ids[ragged_ranges(self.ptr, old_of_new)],
-            self.member_ptr,
-            new_of_old[self.member_class],
-        )
-
-
-def _class_entries(t: AssetTable, rep: IntArray, asset_class: IntArray) -> _Entries:
-    """The entries of each class's representative, as ids of distinct member lists."""
-    rows = ragged_ranges(t.req_ptr, rep)  # entry rows of the representatives
-    entry_ptr = _ptr(np.diff(t.entry_ptr)[rows])
-    members = t.members[ragged_ranges(t.entry_ptr, rows)].astype(np.int64)
-    ids, count = row_ids(entry_ptr, members)
-    first = np.zeros(count, dtype=np.int64)
-    first[ids[::-1]] = np.arange(ids.size - 1, -1, -1, dtype=np.int64)
-    member_ptr = _ptr(np.diff(entry_ptr)[first])
-    member_class = asset_class[members[ragged_ranges(entry_ptr, first)]]
-    return _Entries(_ptr(np.diff(t.req_ptr)[rep]), ids, member_ptr, member_class)
-
-
-def _levels(n: int, entries: _Entries) -> IntArray:
-    """Topological level of each class in the requires graph (validated acyclic)."""
-    per_entry = np.diff(entries.member_ptr)[entries.ids]
-    owner = np.repeat(np.arange(n, dtype=np.int64), np.diff(entries.ptr))
-    counts = np.bincount(owner, weights=per_entry, minlength=n).astype(np.int64)
-    targets = entries.member_class[ragged_ranges(entries.member_ptr, entries.ids)]
-    levels = topological_levels(n, _ptr(counts), targets)
-    if levels.cycle is not None:
-        raise ValueError("the model's requires graph has a cycle; load it with load_model first")
-    return levels.level.astype(np.int64)
-
-
-def _managed_levels(manager: IntArray) -> IntArray:
-    has = manager >= 0
-    levels = topological_levels(manager.shape[0], _ptr(has.astype(np.int64)), manager[has])
-    if levels.cycle is not None:
-        raise ValueError("the model's managed_by graph has a cycle; load it with load_model first")
-    return levels.level.astype(np.int64)
-
-
-def _managed_runs(managed_level: IntArray, manager: IntArray) -> tuple[ManagedLevel, ...]:
-    out = []
-    for lv in range(1, int(managed_level.max(initial=0)) + 1):
-        classes = np.flatnonzero(managed_level == lv).astype(np.int64)
-        managers = manager[classes]
-        change = np.ones(classes.shape[0], dtype=bool)
-        change[1:] = (classes[1:] != classes[:-1] + 1) | (managers[1:] != managers[:-1])
-        starts = np.flatnonzero(change)
-        out.append(
-            ManagedLevel(
-                classes=classes,
-                run_bounds=np.append(starts, classes.shape[0]).astype(np.int64),
-                run_manager=managers[starts],
-            )
-        )
-    return tuple(out)
-
-
-def _patterns(entries: _Entries, n: int) -> IntArray:
-    """An id per class, equal for classes with the same set of distinct entries."""
-    owner = np.repeat(np.arange(n, dtype=np.int64), np.diff(entries.ptr))
-    canonical = entries.ids[np.lexsort((entries.ids, owner))]
-    return row_ids(entries.ptr, canonical)[0]
-
-
-def _requires_levels(
-    level: IntArray, pattern: IntArray, entries: _Entries, n_classes: int
-) -> tuple[tuple[RequiresLevel, ...], int]:
-    """The kernel's plan: per level, the groups, the patterns and the runs of classes."""
-    sizes = np.diff(entries.member_ptr)
-    owner = np.repeat(np.arange(n_classes, dtype=np.int64), np.diff(entries.ptr))
-    # a group is computed at the lowest level of the classes that use it
-    group_level = np.full(sizes.shape[0], np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(group_level, entries.ids, level[owner])
-    is_group = (sizes >= GROUP_MEMBERS) & (group_level < np.iinfo(np.int64).max)
-    groups = np.flatnonzero(is_group)
-    groups = groups[np.lexsort((-sizes[groups], group_level[groups]))]
-    source = np.full(sizes.shape[0], -1, dtype=np.int64)
-    single = sizes == 1
-    source[single] = entries.member_class[entries.member_ptr[:-1][single]]
-    source[groups] = n_classes + np.arange(groups.size, dtype=np.int64)
-    depth = int(level.max(initial=0))
-    class_bounds = np.searchsorted(level, np.arange(depth + 2))
-    group_bounds = np.searchsorted(group_level[groups], np.arange(depth + 2))
-    n_entries = np.diff(entries.ptr)
-    out = []
-    for lv in range(1, depth + 1):
-        lo, hi = int(class_bounds[lv]), int(class_bounds[lv + 1])
-        glo, ghi = int(group_bounds[lv]), int(group_bounds[lv + 1])
-        level_groups = groups[glo:ghi]
-        group_sizes = sizes[level_groups]
-        group_slots = tuple(
-            entries.member_class[entries.member_ptr[level_groups[group_sizes > k]] + k]
-            for k in range(int(group_sizes.max(initial=0)))
-        )
-        # classes are sorted by pattern within the level: one run per pattern
-        change = np.ones(hi - lo, dtype=bool)
-        change[1:] = pattern[lo + 1 : hi] != pattern[lo : hi - 1]
-        run_starts = np.flatnonzero(change)
-        first = lo + run_starts  # a representative class of each run
-        table = np.argsort(-n_entries[first], kind="stable")  # pattern table: most entries first
-        row_of_run = np.empty(table.shape[0], dtype=np.int64)
-        row_of_run[table] = np.arange(table.shape[0], dtype=np.int64)
-        reps = first[table]
-        pattern_slots = tuple(
-            source[entries.ids[entries.ptr[reps[n_entries[reps] > j]] + j]]
-            for j in range(int(n_entries[reps].max(initial=0)))
-        )
-        out.append(
-            RequiresLevel(
-                lo=lo,
-                hi=hi,
-                group_lo=glo,
-                group_hi=ghi,
-                group_slots=group_slots,
-                pattern_slots=pattern_slots,
-                owner_pattern=row_of_run[np.cumsum(change) - 1],
-                run_bounds=np.append(run_starts, hi - lo).astype(np.int64),
-                run_pattern=row_of_run,
-            )
-        )
-    return tuple(out), int(groups.size)
 
 
 # ------------------------------------------------------------------ power, radio, services
@@ -522,7 +333,7 @@ def _power_rows(
     row[order] = np.cumsum(change) - 1
     firsts = order[change]
     counts = np.bincount(region[firsts], minlength=n_regions)
-    return _ptr(counts), battery[firsts].astype(np.float64), row
+    return ptr_of(counts), battery[firsts].astype(np.float64), row
 
 
 def _radio_cells(classes: _Classes, n_operators: int, n_regions: int) -> tuple[IntArray, IntArray]:
@@ -531,11 +342,11 @@ def _radio_cells(classes: _Classes, n_operators: int, n_regions: int) -> tuple[I
     cell = classes.operator[radio] * n_regions + classes.region[radio]
     order = np.argsort(cell, kind="stable")
     counts = np.bincount(cell, minlength=n_operators * n_regions)
-    return radio[order], _ptr(counts)
+    return radio[order], ptr_of(counts)
 
 
 def _service_index(classes: _Classes, n_services: int) -> tuple[IntArray, IntArray]:
     owner = np.repeat(np.arange(classes.n, dtype=np.int64), np.diff(classes.service_ptr))
     order = np.lexsort((owner, classes.services))
     counts = np.bincount(classes.services, minlength=n_services)
-    return _ptr(counts), owner[order]
+    return ptr_of(counts), owner[order]
