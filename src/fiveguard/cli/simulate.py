@@ -211,8 +211,8 @@ def print_whatif(result: WhatIfResult) -> None:
     for operator, c in result.by_operator.items():
         table.add_row(*_counts_row(operator, c))
     table.caption = (
-        "per operator: the assets it runs (a shared radio site and its people count for the "
-        "operator running it)"
+        "per operator: people are its customers (on a shared radio site, its part of the "
+        "site's people, split by subscribers); assets and sites are those it runs"
     )
     console.print(table)
     regions = [
@@ -264,8 +264,8 @@ def print_simulation(result: SimulationResult, seconds: float, sources: bool = T
         + ", ".join(f"{e.threshold:,}: {e.probability:.3g}" for e in people.exceedance)
     )
     ops = Table(
-        title="People without service, by operator running the radio sites",
-        caption="a shared site's people all count for the operator running it",
+        title="People without service, by operator (its customers)",
+        caption="on a shared radio site, each operator's part of its people, split by subscribers",
         title_justify="left",
     )
     for column in ("operator", "mean", "P50", "P95", "P99", "max"):

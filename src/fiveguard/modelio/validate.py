@@ -18,10 +18,11 @@ from fiveguard.domain.sites import SiteTable
 from fiveguard.domain.table import AssetTable, build_asset_table
 from fiveguard.modelio.sources import Sources
 from fiveguard.modelio.validate_records import RecordChecks
+from fiveguard.modelio.validate_sharing import SharingChecks
 from fiveguard.modelio.validate_sites import SiteRowChecks
 
 
-class _Checker(SiteRowChecks, RecordChecks):
+class _Checker(SiteRowChecks, RecordChecks, SharingChecks):
     """Every check, in the order its problems are reported."""
 
     def run(self) -> list[Problem]:
@@ -38,6 +39,7 @@ class _Checker(SiteRowChecks, RecordChecks):
         table = self.table = self.resolved_table()
         if table is not None:
             self.check_population(table)
+            self.check_shared_cores(table)
             self.check_cycles(table)
         return self.problems
 

@@ -2,12 +2,19 @@
 
 Assets that behave identically under every event that is not aimed at one asset are
 merged into an *asset class*: same operator, region, product version, manager,
-requirements, effective battery autonomy, critical services and radio-or-not, and nothing
-depends on them (no asset requires or is managed by them). A national model of a million
-radio sites has some tens of thousands of classes; events aimed at one asset of a class
-(its own failure, a forced ``asset-down``) are applied to that asset only, at the metrics
-stage (see :mod:`fiveguard.simulate.metrics`). ``group_assets=False`` keeps one class per
-asset; results are the same, only slower, and the tests check that they are.
+requirements, effective battery autonomy, critical services, radio-or-not and operators
+served, and nothing depends on them (no asset requires or is managed by them). A national
+model of a million radio sites has some tens of thousands of classes; events aimed at one
+asset of a class (its own failure, a forced ``asset-down``) are applied to that asset
+only, at the metrics stage (see :mod:`fiveguard.simulate.metrics`). ``group_assets=False``
+keeps one class per asset; results are the same, only slower, and the tests check that
+they are.
+
+RAN sharing (:mod:`fiveguard.simulate.sharing`): a class of shared radio assets is their
+*radio* (what everyone on them needs); each of its served parts is one more row after the
+classes, with no asset of its own, requiring the radio's row and its operator's core
+entries, and carrying that operator's people. An unshared radio class serves its people
+itself. Rows that serve people are the *serving rows*.
 
 Classes are numbered by topological level of the ``requires`` graph, then by requirement
 pattern, then by manager, so that each level is a contiguous range and every step of the
@@ -24,11 +31,12 @@ import numpy as np
 import numpy.typing as npt
 
 from fiveguard.domain.catalogue import Catalogue, Domain
-from fiveguard.domain.graph import ragged_ranges
+from fiveguard.domain.graph import ragged_ranges, row_of_entry
 from fiveguard.domain.model import NetworkModel
 from fiveguard.domain.table import AssetTable
 from fiveguard.simulate.measures import OperatorEffects, operator_effects
 from fiveguard.simulate.plan import (
+    Entries,
     ManagedLevel,
     RequiresLevel,
     class_entries,
@@ -40,6 +48,7 @@ from fiveguard.simulate.plan import (
     requires_plan,
 )
 from fiveguard.simulate.ragged import column_ids, row_ids
+from fiveguard.simulate.sharing import ServedParts, served_parts
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -48,7 +57,8 @@ FloatArray = npt.NDArray[np.float64]
 
 @dataclass(frozen=True, eq=False)
 class CompiledNetwork:
-    """A model as arrays. ``N`` assets, ``C`` classes, ``K`` operators, ``R`` regions.
+    """A model as arrays. ``N`` assets, ``C`` rows (asset classes, then the served parts
+    of shared ones), ``K`` operators, ``R`` regions.
 
     Index columns use -1 for "none". Every array is NumPy; nothing refers back to the
     model's objects, so the whole value pickles cheaply to worker processes.
@@ -63,15 +73,18 @@ class CompiledNetwork:
     # assets (N,)
     asset_class: IntArray
     asset_operator: IntArray
-    asset_population: IntArray
     asset_sites: IntArray
-    asset_radio: BoolArray
     asset_battery: FloatArray  # effective autonomy: battery (or the default) + measures
+    asset_part_ptr: IntArray  # (N+1,) into asset_part_people: the asset's served parts
+    asset_part_people: IntArray  # part k of an asset is served by its class's k-th row
     # classes (C,)
-    class_size: IntArray
-    class_population: IntArray
+    class_size: IntArray  # 0 for a served part's row
     class_sites: IntArray
-    class_radio: BoolArray
+    class_people: IntArray  # people a serving row serves, 0 elsewhere
+    class_serves: BoolArray  # serving rows: unshared radio classes and served parts
+    class_site: IntArray  # a served part's class (its radio), -1 elsewhere
+    class_part_ptr: IntArray  # (C+1,) into class_part_rows: each class's serving rows
+    class_part_rows: IntArray
     class_operator: IntArray
     class_region: IntArray
     class_supplier: IntArray
@@ -89,8 +102,9 @@ class CompiledNetwork:
     power_hours: FloatArray
     # roaming: partners[o, p] when o's users can fall back to p's radio network
     partners: BoolArray  # (K, K)
-    radio_order: IntArray  # radio classes with a region, sorted by (operator, region)
-    radio_ptr: IntArray  # (K*R+1,) into radio_order
+    serving_order: IntArray  # serving rows with a region, sorted by (operator, region)
+    serving_ptr: IntArray  # (K*R+1,) into serving_order
+    shared_classes: IntArray  # classes whose serving rows are served parts, ascending
     # critical services: classes carrying each service
     service_ptr: IntArray  # (S+1,)
     service_classes: IntArray
@@ -132,30 +146,16 @@ def compile_network(
     radio = radio_kinds(t, catalogue)
     battery = autonomy(t, catalogue, effects)
     n_regions = len(doc.regions)
+    parts = served_parts(model, catalogue, radio)
 
-    asset_class, order, starts = _group(t, radio, battery, n_regions, group_assets)
-    rep = order[starts]
-    classes = _Classes(t, asset_class, order, starts, rep, radio, battery)
-    entries = class_entries(t, rep, asset_class)
-    level = requires_levels_of(classes.n, entries)
-    managed_level = managed_levels_of(classes.manager)
-    pattern = patterns_of(entries, classes.n)
-
-    # renumber classes by requires level, then requirement pattern, then manager, so that
-    # the classes sharing a pattern or a manager are runs of consecutive rows
-    new_of_old = np.empty(classes.n, dtype=np.int64)
-    old_of_new = np.lexsort((classes.manager, pattern, level))
-    new_of_old[old_of_new] = np.arange(classes.n, dtype=np.int64)
-    classes = classes.renumbered(old_of_new, new_of_old)
-    entries = entries.renumbered(old_of_new, new_of_old)
-    level = level[old_of_new]
-    pattern = pattern[old_of_new]
-    managed_level = managed_level[old_of_new]
-    asset_class = new_of_old[asset_class]
-
-    levels, n_groups = requires_plan(level, pattern, entries, classes.n)
-    power_ptr, power_hours, power_row = _power_rows(classes.region, classes.battery, n_regions)
-    radio_order, radio_ptr = _radio_cells(classes, len(doc.operators), n_regions)
+    classes, asset_class, levels, n_groups, managed = _ordered_classes(
+        t, radio, battery, parts, n_regions, group_assets
+    )
+    power_ptr, power_hours, power_row = _power_rows(
+        np.where(classes.size > 0, classes.region, -1), classes.battery, n_regions
+    )
+    serving_order, serving_ptr = _serving_cells(classes, len(doc.operators), n_regions)
+    part_ptr, part_rows = _part_rows(classes)
     service_ptr, service_classes = _service_index(classes, len(t.service_ids))
     versions = t.product_versions
     return CompiledNetwork(
@@ -167,14 +167,17 @@ def compile_network(
         version_supplier=_version_suppliers(t, len(versions)),
         asset_class=asset_class,
         asset_operator=t.operator.astype(np.int64),
-        asset_population=t.population.astype(np.int64),
         asset_sites=t.sites.astype(np.int64),
-        asset_radio=radio,
         asset_battery=battery,
+        asset_part_ptr=parts.ptr,
+        asset_part_people=parts.people,
         class_size=classes.size,
-        class_population=classes.population,
         class_sites=classes.sites,
-        class_radio=classes.radio,
+        class_people=classes.people,
+        class_serves=classes.serves,
+        class_site=classes.site,
+        class_part_ptr=part_ptr,
+        class_part_rows=part_rows,
         class_operator=classes.operator,
         class_region=classes.region,
         class_supplier=classes.supplier,
@@ -183,17 +186,48 @@ def compile_network(
         class_power_row=power_row,
         class_service_ptr=classes.service_ptr,
         class_services=classes.services,
-        managed_levels=managed_runs(managed_level, classes.manager),
+        managed_levels=managed,
         requires_levels=levels,
         n_groups=n_groups,
         power_ptr=power_ptr,
         power_hours=power_hours,
         partners=_partners(model),
-        radio_order=radio_order,
-        radio_ptr=radio_ptr,
+        serving_order=serving_order,
+        serving_ptr=serving_ptr,
+        shared_classes=np.unique(classes.site[classes.site >= 0]),
         service_ptr=service_ptr,
         service_classes=service_classes,
     )
+
+
+def _ordered_classes(
+    t: AssetTable,
+    radio: BoolArray,
+    battery: FloatArray,
+    parts: ServedParts,
+    n_regions: int,
+    group_assets: bool,
+) -> tuple[_Classes, IntArray, tuple[RequiresLevel, ...], int, tuple[ManagedLevel, ...]]:
+    """The classes (and part rows) in kernel order, each asset's class, and the kernel's
+    plan of the ``requires`` and ``managed_by`` levels."""
+    asset_class, order, starts = _group(t, radio, battery, n_regions, group_assets, parts)
+    rep = order[starts]
+    classes = _Classes(t, asset_class, order, starts, rep, radio, battery, parts)
+    entries = class_entries(t, rep, asset_class)
+    classes, entries = _with_parts(classes, entries, t, rep, asset_class, parts)
+    level = requires_levels_of(classes.n, entries)
+    managed_level = managed_levels_of(classes.manager)
+    pattern = patterns_of(entries, classes.n)
+    # renumber classes by requires level, then requirement pattern, then manager, so that
+    # the classes sharing a pattern or a manager are runs of consecutive rows
+    new_of_old = np.empty(classes.n, dtype=np.int64)
+    old_of_new = np.lexsort((classes.manager, pattern, level))
+    new_of_old[old_of_new] = np.arange(classes.n, dtype=np.int64)
+    classes = classes.renumbered(old_of_new, new_of_old)
+    entries = entries.renumbered(old_of_new, new_of_old)
+    levels, n_groups = requires_plan(level[old_of_new], pattern[old_of_new], entries, classes.n)
+    managed = managed_runs(managed_level[old_of_new], classes.manager)
+    return classes, new_of_old[asset_class], levels, n_groups, managed
 
 
 def autonomy(t: AssetTable, catalogue: Catalogue, effects: OperatorEffects) -> FloatArray:
@@ -223,6 +257,7 @@ def _group(
     battery: FloatArray,
     n_regions: int,
     group_assets: bool,
+    parts: ServedParts,
 ) -> tuple[IntArray, IntArray, IntArray]:
     """Class of each asset, the assets sorted by class, and where each class starts."""
     n = len(t)
@@ -234,6 +269,11 @@ def _group(
     opens[t.entry_ptr[:-1][np.diff(t.entry_ptr) > 0]] = 1
     pattern, _ = row_ids(t.entry_ptr[t.req_ptr], t.members.astype(np.int64) * 2 + opens)
     services, _ = row_ids(t.service_ptr, t.services)
+    sharing = np.full(n, -1, dtype=np.int64)  # whose customers a shared asset serves
+    shared = np.flatnonzero(parts.shared)
+    if shared.size:
+        served = parts.operator[ragged_ranges(parts.ptr, shared)]
+        sharing[shared] = row_ids(ptr_of(parts.count[shared]), served)[0]
     depended = np.zeros(n, dtype=bool)
     depended[t.members] = True
     depended[t.managed_by[t.managed_by >= 0]] = True
@@ -244,7 +284,9 @@ def _group(
         len(t.product_versions) + 1
     ) + (t.product_version + 1)
     alone = np.where(depended, np.arange(n, dtype=np.int64), -1)
-    ids, _ = column_ids([cell, t.operator, autonomy, services, t.managed_by, pattern, alone])
+    ids, _ = column_ids(
+        [cell, t.operator, autonomy, services, t.managed_by, pattern, sharing, alone]
+    )
     order = np.argsort(ids, kind="stable").astype(np.int64)
     change = np.ones(n, dtype=bool)
     change[1:] = ids[order][1:] != ids[order][:-1]
@@ -255,7 +297,14 @@ def _group(
 
 
 class _Classes:
-    """Per-class columns, taken from each class's first asset (its representative)."""
+    """Per-class columns, taken from each class's first asset (its representative); then
+    the rows of served parts (see :func:`_with_parts`)."""
+
+    COLUMNS = (
+        "size", "sites", "people", "serves", "part", "operator", "region", "supplier",
+        "version", "battery",
+    )  # fmt: skip
+    """Columns renumbered as they are; ``site`` and ``manager`` name rows, so are mapped."""
 
     def __init__(
         self,
@@ -266,12 +315,15 @@ class _Classes:
         rep: IntArray,
         radio: BoolArray,
         battery: FloatArray,
+        parts: ServedParts,
     ) -> None:
         self.n = int(starts.shape[0])
         self.size = np.diff(np.append(starts, asset_class.shape[0])).astype(np.int64)
-        self.population = _sum_by_class(t.population, order, starts)
         self.sites = _sum_by_class(t.sites, order, starts)
-        self.radio = radio[rep]
+        self.serves = radio[rep] & ~parts.shared[rep]
+        self.people = np.where(self.serves, _sum_by_class(t.population, order, starts), 0)
+        self.part = np.where(self.serves, 0, -1).astype(np.int64)
+        self.site = np.full(self.n, -1, dtype=np.int64)
         self.operator = t.operator[rep].astype(np.int64)
         self.region = t.region[rep].astype(np.int64)
         self.supplier = t.supplier[rep].astype(np.int64)
@@ -287,20 +339,86 @@ class _Classes:
         self.service_ptr = ptr_of(np.bincount(pairs // n_services, minlength=self.n))
         self.services = pairs % n_services
 
+    def with_parts(
+        self, site: IntArray, part: IntArray, operator: IntArray, people: IntArray
+    ) -> _Classes:
+        """These classes and, after them, one row per served part of a shared class
+        (``site``): no asset, no event of its own, that operator's people."""
+        u = site.shape[0]
+        out = object.__new__(_Classes)
+        out.n = self.n + u
+        none = np.full(u, -1, dtype=np.int64)
+        zero = np.zeros(u, dtype=np.int64)
+        added = {
+            "size": zero, "sites": zero, "people": people, "serves": np.ones(u, dtype=bool),
+            "part": part, "operator": operator, "region": self.region[site], "supplier": none,
+            "version": none, "battery": np.zeros(u), "manager": none, "site": site,
+        }  # fmt: skip
+        for name, values in added.items():
+            setattr(out, name, np.concatenate([getattr(self, name), values]))
+        out.service_ptr = np.concatenate([self.service_ptr, np.full(u, self.service_ptr[-1])])
+        out.services = self.services
+        return out
+
     def renumbered(self, old_of_new: IntArray, new_of_old: IntArray) -> _Classes:
         out = object.__new__(_Classes)
         out.n = self.n
-        for name in ("size", "population", "sites", "radio", "operator", "region"):
+        for name in self.COLUMNS:
             setattr(out, name, getattr(self, name)[old_of_new])
-        for name in ("supplier", "version", "battery"):
-            setattr(out, name, getattr(self, name)[old_of_new])
-        out.manager = np.where(self.manager >= 0, new_of_old[np.maximum(self.manager, 0)], -1)[
-            old_of_new
-        ]
+        for name in ("manager", "site"):
+            rows = getattr(self, name)
+            setattr(out, name, np.where(rows >= 0, new_of_old[np.maximum(rows, 0)], -1)[old_of_new])
         counts = np.diff(self.service_ptr)[old_of_new]
         out.services = self.services[ragged_ranges(self.service_ptr, old_of_new)]
         out.service_ptr = ptr_of(counts)
         return out
+
+
+def _with_parts(
+    classes: _Classes,
+    entries: Entries,
+    t: AssetTable,
+    rep: IntArray,
+    asset_class: IntArray,
+    parts: ServedParts,
+) -> tuple[_Classes, Entries]:
+    """Classes of shared radio assets become their radio; each of their served parts
+    becomes a row ``C + u`` requiring the radio's row and its operator's core entries."""
+    shared = np.flatnonzero(parts.shared[rep])
+    if shared.size == 0:
+        return classes, entries
+    n, count = classes.n, parts.count[rep[shared]]
+    site = np.repeat(shared, count)  # (U,) the class whose part each new row is
+    part = np.arange(site.size, dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)
+    first = np.full(n, -1, dtype=np.int64)  # each shared class's first part row
+    first[shared] = n + np.cumsum(count) - count
+    # a part row's people: that part of every asset of the class
+    owner = row_of_entry(parts.ptr)
+    cls = asset_class[owner]
+    mine = first[cls] >= 0
+    slot = np.arange(owner.size, dtype=np.int64) - parts.ptr[owner]
+    people = np.bincount(
+        first[cls[mine]] + slot[mine] - n, weights=parts.people[mine], minlength=site.size
+    )
+    operator = parts.operator[parts.ptr[rep[site]] + part]
+    classes = classes.with_parts(site, part, operator, np.rint(people).astype(np.int64))
+    # the radio keeps the entries that are nobody's core; a part row gets its operator's
+    # core entries and one new entry, the radio's row
+    whose = parts.entry_part[ragged_ranges(t.req_ptr, rep)]
+    holder = np.repeat(np.arange(n, dtype=np.int64), np.diff(entries.ptr))
+    radio = whose < 0
+    new_rows = n + np.arange(site.size, dtype=np.int64)
+    rows = np.concatenate([holder[radio], first[holder[~radio]] + whose[~radio], new_rows])
+    new_ids = entries.member_ptr.shape[0] - 1 + np.arange(site.size, dtype=np.int64)
+    ids = np.concatenate([entries.ids[radio], entries.ids[~radio], new_ids])
+    order = np.argsort(rows, kind="stable")
+    last = entries.member_ptr[-1]
+    return classes, Entries(
+        ptr_of(np.bincount(rows, minlength=n + site.size)),
+        ids[order],
+        np.concatenate([entries.member_ptr, last + 1 + np.arange(site.size, dtype=np.int64)]),
+        np.concatenate([entries.member_class, site]),
+    )
 
 
 def _sum_by_class(values: npt.NDArray[np.integer], order: IntArray, starts: IntArray) -> IntArray:
@@ -336,13 +454,24 @@ def _power_rows(
     return ptr_of(counts), battery[firsts].astype(np.float64), row
 
 
-def _radio_cells(classes: _Classes, n_operators: int, n_regions: int) -> tuple[IntArray, IntArray]:
-    """Radio classes with a region, sorted by operator then region, with cell pointers."""
-    radio = np.flatnonzero(classes.radio & (classes.region >= 0))
-    cell = classes.operator[radio] * n_regions + classes.region[radio]
+def _serving_cells(
+    classes: _Classes, n_operators: int, n_regions: int
+) -> tuple[IntArray, IntArray]:
+    """Serving rows with a region, sorted by operator then region, with cell pointers."""
+    rows = np.flatnonzero(classes.serves & (classes.region >= 0))
+    cell = classes.operator[rows] * n_regions + classes.region[rows]
     order = np.argsort(cell, kind="stable")
     counts = np.bincount(cell, minlength=n_operators * n_regions)
-    return radio[order], ptr_of(counts)
+    return rows[order], ptr_of(counts)
+
+
+def _part_rows(classes: _Classes) -> tuple[IntArray, IntArray]:
+    """Each class's serving rows in part order: itself for an unshared radio class, its
+    part rows for a shared one, none for the others."""
+    rows = np.flatnonzero(classes.serves)
+    owner = np.where(classes.site[rows] >= 0, classes.site[rows], rows)
+    order = np.lexsort((classes.part[rows], owner))
+    return ptr_of(np.bincount(owner, minlength=classes.n)), rows[order]
 
 
 def _service_index(classes: _Classes, n_services: int) -> tuple[IntArray, IntArray]:
