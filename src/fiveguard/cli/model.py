@@ -29,10 +29,22 @@ def validate(ctx: typer.Context, model: ModelArg, json_out: JsonOpt = False) -> 
 
     Example: `fiveguard validate national.yaml`
     """
+    from fiveguard.cli.simulate import print_assumptions
+    from fiveguard.simulate.assumptions import power_assumptions
+
     loaded, cat = common.model(ctx, model)
     summary = summarise(loaded, cat)
+    assumed = power_assumptions(loaded, cat)
     if json_out:
-        console.print_json(json.dumps({"valid": True, "summary": summary.model_dump(mode="json")}))
+        console.print_json(
+            json.dumps(
+                {
+                    "valid": True,
+                    "summary": summary.model_dump(mode="json"),
+                    "assumptions": [a.model_dump(mode="json") for a in assumed],
+                }
+            )
+        )
         return
     console.print(
         f"[green]valid[/green] {escape(str(loaded.source))}: {escape(summary.country)} · "
@@ -43,6 +55,7 @@ def validate(ctx: typer.Context, model: ModelArg, json_out: JsonOpt = False) -> 
         f"(of {summary.national_population:,} residents)",
         soft_wrap=True,
     )
+    print_assumptions(assumed, "Assumed by the simulation (not in the model):")
 
 
 def _count(n: int, noun: str) -> str:

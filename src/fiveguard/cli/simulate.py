@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -22,6 +23,7 @@ from fiveguard.simulate.results import (
     Counts,
     Distribution,
     SimulationResult,
+    Step,
     SupplierEvent,
     WhatIfResult,
 )
@@ -233,6 +235,20 @@ def print_whatif(result: WhatIfResult) -> None:
         for service in result.critical_services
     )
     console.print(f"Critical services affected: {services or 'none'}", markup=False)
+    print_assumptions(result.assumptions)
+
+
+def print_assumptions(
+    assumptions: Sequence[Step], heading: str = "Assumed (not in the model):"
+) -> None:
+    """Each assumption the figures rest on: the parameter or measure, its value, where it
+    acts."""
+    if assumptions:
+        console.print(heading, markup=False)
+    for step in assumptions:
+        console.print(
+            f"  {step.parameter} = {step.value}: {step.note}", markup=False, soft_wrap=True
+        )
 
 
 def _distribution_row(label: str, d: Distribution) -> list[str]:

@@ -71,11 +71,26 @@ class Impact(Counts):
     )
 
 
+class Step(_Result):
+    """One step of an annual probability's derivation, or one assumption of a what-if: a
+    named parameter or measure, its value, and what it does."""
+
+    parameter: str = Field(description="Catalogue path of the parameter, or the measure.")
+    value: str
+    note: str
+
+
 class WhatIfResult(Impact):
     """The impact of a set of events happening together."""
 
     model: str | None
     events: tuple[str, ...]
+    assumptions: tuple[Step, ...] = Field(
+        default=(),
+        description="What the impact rests on that the model does not say: for a power "
+        "loss, the battery taken where the model gives none and the hours measures add "
+        "(TM11), with the assets each applies to.",
+    )
 
 
 class Exceedance(_Result):
@@ -105,14 +120,6 @@ class Distributions(_Result):
     assets_down: Distribution
     assets_compromised: Distribution
     sites_down: Distribution
-
-
-class Step(_Result):
-    """One step of an annual probability's derivation."""
-
-    parameter: str = Field(description="Catalogue path of the parameter, or the measure.")
-    value: str
-    note: str
 
 
 class Variant(_Result):
