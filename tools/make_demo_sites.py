@@ -155,6 +155,22 @@ def site_count(operator: str, served: int, design: RegionDesign) -> int:
     return max(1, round(served / per_site))
 
 
+NOVA_UPF = {"cap": "cap", "west": "west", "north": "north", "centre": "north"}
+"""Nova's UPF per cluster: it has none in the centre, whose traffic it breaks out in the
+north."""
+
+
+def core(operator: str, cluster: str) -> tuple[str | AnyOf, ...]:
+    """The core functions an operator's customers on a site of ``cluster`` need: its AMF
+    pool, its SMF and the UPF of the cluster."""
+    upf = NOVA_UPF[cluster] if operator == "nova" else cluster
+    return (
+        AnyOf(any=(f"{operator}.amf-1", f"{operator}.amf-2")),
+        f"{operator}.smf",
+        f"{operator}.upf-{upf}",
+    )
+
+
 def add_sites(
     rows: Rows, rng: np.random.Generator, operator: str, region: str, served: int
 ) -> None:
@@ -195,10 +211,10 @@ def add_sites(
         for row in chosen.tolist():
             services[row] = tuple(sorted({*services[row], str(design.sensitive_service)}))
     shared = design.nova_ran is None and operator == "meridian"
+    # on a shared site, Nova's customers need Nova's core; everyone the host's backhaul
     requirement: tuple[str | AnyOf, ...] = (
-        AnyOf(any=(f"{operator}.amf-1", f"{operator}.amf-2")),
-        f"{operator}.smf",
-        f"{operator}.upf-{design.cluster}",
+        *core(operator, design.cluster),
+        *(core("nova", design.cluster) if shared else ()),
         f"{operator}.backhaul-{design.short}",
     )
     rows.id.extend(f"{operator}.{design.short}-{i:04d}" for i in range(1, n + 1))

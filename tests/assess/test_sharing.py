@@ -199,31 +199,29 @@ def test_every_sharing_pair_is_named_however_many_shared_rows_come_first() -> No
     assert lines == {"h": ("g",), "g": ("h",), "p": ("q",), "q": ("p",)}
 
 
-def test_a_what_if_counts_a_shared_sites_people_for_its_host_and_says_so(
+def test_a_what_if_counts_each_operators_customers_on_a_shared_site_and_says_so(
     result: Assessment,
 ) -> None:
-    """A fault of k takes down s1 and s2 (1,600 people). The simulation counts all of them
-    for h, who runs the sites, while h's view in the assessment holds 1,200 (its subscriber
-    share): the what-if says which convention its operator figure follows."""
+    """A fault of k takes down s1 and s2 (1,600 people): 1,200 of them h's customers and
+    400 g's, split by subscribers as the assessment's operator figures split them."""
     [dependency] = [
         d for d in result.diversity.single_supplier if (d.group, d.scope) == ("management", "h")
     ]
     fault = dependency.fault
-    assert fault is not None and fault.by_operator == {"h": 1_600, "g": 0}
+    assert fault is not None and fault.by_operator == {"h": 1_200, "g": 400}
     assert "users of" not in fault.text
     assert fault.text.endswith(
-        "1,600 of them on radio sites h runs (a shared site's people all count for the "
-        "operator running it)"
+        "1,200 of them h's customers, on its own radio sites and its part of shared ones"
     )
-    assert "The what-ifs follow the simulation instead" in result.diversity.sharing_rule
+    assert "The what-ifs count an operator's people the same way" in (result.diversity.sharing_rule)
 
 
-def test_the_report_explains_both_conventions_only_when_sites_are_shared(
+def test_the_report_explains_the_sharing_convention_only_when_sites_are_shared(
     result: Assessment,
 ) -> None:
     from fiveguard.report import render_report
 
-    note = "on radio sites OPERATOR runs"
+    note = "in the assessment and in the what-ifs alike"
     assert note in render_report(result)
     unshared = build(
         suppliers=[supplier("x")],
@@ -232,3 +230,43 @@ def test_the_report_explains_both_conventions_only_when_sites_are_shared(
         sites=[site("a1", "a", "x-gnb@1", population=100)],
     )
     assert note not in render_report(run(unshared))
+
+
+def test_a_guests_core_fault_cuts_off_its_customers_on_the_hosts_sites_that_stay_up() -> None:
+    """g's AMF (from c) fails: g's own site g1 goes down (200 people) and g's 200 customers
+    on h's shared site s1 (800 people, 3:1) are cut off, though s1 stays up for h's 600.
+    g roams onto h, whose part of s1 is up: all 400 of g's customers keep service."""
+    model = build(
+        suppliers=[supplier("x"), supplier("c")],
+        products=[product("x-gnb", "x", "ran.gnb"), product("c-amf", "c", "core.amf")],
+        operators=[operator("h", 3000), operator("g", 1000, roaming=["h"])],
+        assets=[
+            {"id": "h.amf", "operator": "h", "kind": "core.amf"},
+            {"id": "g.amf", "operator": "g", "kind": "core.amf", "product": "c-amf@1"},
+        ],
+        sites=[
+            site(
+                "s1",
+                "h",
+                "x-gnb@1",
+                region="R1",
+                population=800,
+                shared_with=("g",),
+                requires=("h.amf", "g.amf"),
+            ),
+            site("g1", "g", "x-gnb@1", region="R1", population=200, requires=("g.amf",)),
+        ],
+    )
+    [dependency] = [
+        d for d in run(model).diversity.single_supplier if (d.group, d.scope) == ("core", "g")
+    ]
+    fault = dependency.fault
+    assert fault is not None
+    assert (fault.people_without_service, fault.people_on_down_radio) == (0, 400)
+    assert fault.text == (
+        "a fault of every product of c would leave 0 people without service nationally "
+        "(1 radio site down; the 400 people cut off assumed to roam onto partners' radio "
+        "still up in their region, without capacity limits), none of them g's customers, on "
+        "its own radio sites and its part of shared ones (its 400 customers cut off assumed "
+        "to roam)"
+    )

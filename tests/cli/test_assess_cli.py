@@ -408,7 +408,7 @@ def test_assess_prints_the_worst_events_and_the_distribution_it_simulated() -> N
     for title in (
         "Worst single-supplier events (what if)",
         "Monte Carlo 64 simulated years, seed 0",
-        "People without service, by operator running the radio sites",
+        "People without service, by operator (its customers)",
     ):
         assert out.count(title) == 1, title
     assert out.index("Missing measures") < out.index("Worst single-supplier events")
@@ -565,8 +565,8 @@ def test_the_json_and_the_report_hold_every_simulated_figure_the_terminal_prints
 
     html = (out_dir / "report.html").read_text(encoding="utf-8")
     for title in (
-        "People without service, by operator running the radio sites",
-        "People are counted for the operator running the radio sites",
+        "People without service, by operator (its customers)",
+        "People are counted for the operator whose customers they are",
         "Critical services",
         "Annual probability of at least N people without service",
         "assets compromised",
@@ -579,4 +579,4 @@ def test_the_json_and_the_report_hold_every_simulated_figure_the_terminal_prints
     if not services:
         assert "No asset of the model carries a critical service." in html
     terminal = " ".join(out.split())
-    assert "People without service, by operator running the radio sites" in terminal
+    assert "People without service, by operator (its customers)" in terminal

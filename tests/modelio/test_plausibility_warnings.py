@@ -89,7 +89,14 @@ def test_a_shared_sites_people_are_split_by_subscribers_before_comparing(
         BASE_YAML.replace(
             "subscribers: 1500}", "subscribers: 1000}\n  - {id: op-b, name: B, subscribers: 2000}"
         )
-        .replace("population: 600, requires", "population: 600, shared_with: [op-b], requires")
+        .replace(
+            "population: 600, requires: [a.amf]",
+            "population: 600, shared_with: [op-b], requires: [a.amf, b.amf]",
+        )
+        .replace(
+            "  - {id: a.amf,",
+            "  - {id: b.amf, operator: op-b, kind: core.amf, product: amf@1.0}\n  - {id: a.amf,",
+        )
         .replace("sites: sites.csv\n", "")
     )
     found = warnings(load(write_model(text, None)))

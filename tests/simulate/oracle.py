@@ -4,6 +4,11 @@ One trial at a time, with Python sets and dicts over asset objects (and networkx
 transitive ``requires`` closure), straight from docs/simulation.md and issue 4. It shares
 no code with the fast engine beyond the domain types, so that agreement between the two
 means something. It is also the baseline of the speed benchmark.
+
+People are counted per *served part*: a radio asset serves its operator's customers, and
+a shared one (``shared_with``) each sharing operator's, with that operator's part of its
+people; each part needs the radio (the asset and its entries that are nobody's core) and
+its own operator's core entries.
 """
 
 from __future__ import annotations
@@ -25,6 +30,18 @@ FIELDS = (
     "assets_compromised",
     "sites_down",
 )
+
+
+@dataclass(frozen=True)
+class Part:
+    """The customers of one operator on one radio asset: their people and the entries of
+    ``requires`` that are their operator's core (on an unshared asset, none: every entry is
+    the radio's)."""
+
+    asset: Asset
+    operator: str
+    people: int
+    core: tuple[tuple[str, ...], ...]
 
 
 @dataclass
@@ -67,17 +84,64 @@ class Oracle:
             a.id: (unknown if a.battery_hours is None else a.battery_hours) + extra[a.operator]
             for a in self.assets
         }
+        self.core = {a.id: catalogue.asset_kinds[a.kind].domain is Domain.CORE for a in self.assets}
+        subscribers = {o.id: o.subscribers for o in model.document.operators}
+        self.parts: dict[str, list[Part]] = {}
+        self.radio_entries: dict[str, list[tuple[str, ...]]] = {}
+        for a in self.assets:
+            self._split(a, subscribers)
         graph = nx.DiGraph()
         graph.add_nodes_from(a.id for a in self.assets)
         for a in self.assets:
-            for entry in a.requires:
-                for member in _members(entry):
+            for entry in self.radio_entries[a.id]:
+                for member in entry:
                     graph.add_edge(a.id, member)
-        self.closure = {a.id: nx.descendants(graph, a.id) for a in self.assets if self.radio[a.id]}
-        self.radio_of: dict[tuple[str, str | None], list[str]] = {}
-        for a in self.assets:
-            if self.radio[a.id]:
-                self.radio_of.setdefault((a.operator, a.region), []).append(a.id)
+        closure = {a.id: nx.descendants(graph, a.id) for a in self.assets}
+        # what a part's traffic crosses: the radio, what it requires, its operator's core
+        self.reach: dict[tuple[str, str], frozenset[str]] = {}
+        self.network_of: dict[tuple[str, str | None], list[Part]] = {}
+        for a_id, parts in self.parts.items():
+            for part in parts:
+                crossed = {a_id} | closure[a_id]
+                for member in (m for entry in part.core for m in entry):
+                    crossed |= {member} | closure[member]
+                self.reach[a_id, part.operator] = frozenset(crossed)
+                self.network_of.setdefault((part.operator, part.asset.region), []).append(part)
+
+    def _split(self, a: Asset, subscribers: dict[str, int]) -> None:
+        """The asset's served parts and the entries its radio needs."""
+        entries = [_members(e) for e in a.requires]
+        if not self.radio[a.id]:
+            self.parts[a.id] = []
+            self.radio_entries[a.id] = entries
+            return
+        operators = list(dict.fromkeys((a.operator, *a.shared_with)))
+        if len(operators) == 1:
+            self.parts[a.id] = [Part(a, a.operator, a.population, ())]
+            self.radio_entries[a.id] = entries
+            return
+
+        def whose(entry: tuple[str, ...]) -> str | None:
+            owners = {self.by_id[m].operator for m in entry}
+            if all(self.core[m] for m in entry) and len(owners) == 1:
+                (owner,) = owners
+                return owner if owner in operators else None
+            return None
+
+        weights = [subscribers[o] for o in operators]
+        if sum(weights) == 0:
+            weights = [1] * len(operators)
+        exact = [a.population * w for w in weights]
+        people = [x // sum(weights) for x in exact]
+        # the people left over go one each to the largest remainders, the host first
+        by_remainder = sorted(range(len(operators)), key=lambda i: -(exact[i] % sum(weights)))
+        for i in by_remainder[: a.population - sum(people)]:
+            people[i] += 1
+        self.parts[a.id] = [
+            Part(a, o, people[i], tuple(e for e in entries if whose(e) == o))
+            for i, o in enumerate(operators)
+        ]
+        self.radio_entries[a.id] = [e for e in entries if whose(e) is None]
 
     def _status(self, measure: str, operator: str) -> str:
         records = self.model.document.measures
@@ -107,17 +171,28 @@ class Oracle:
                     sabotaged.add(a.id)
                     changed = True
         down |= sabotaged
-        # down flows along requires: an entry fails when all its members are down
+        # down flows along requires: an entry fails when all its members are down; what
+        # depends on a shared radio asset needs its radio, not the sharing operators' cores
         changed = True
         while changed:
             changed = False
             for a in self.assets:
                 if a.id in down:
                     continue
-                if any(all(m in down for m in _members(e)) for e in a.requires):
+                if any(all(m in down for m in e) for e in self.radio_entries[a.id]):
                     down.add(a.id)
                     changed = True
         return self._count(down, compromised)
+
+    @staticmethod
+    def _part_down(part: Part, down: set[str]) -> bool:
+        """Whether the part's customers lose the radio or their own core."""
+        return part.asset.id in down or any(all(m in down for m in e) for e in part.core)
+
+    def _part_exposed(self, part: Part, compromised: set[str]) -> bool:
+        """Whether the part's traffic crosses a compromised asset: the radio, what the
+        radio requires, or its operator's core (transitively)."""
+        return not self.reach[part.asset.id, part.operator].isdisjoint(compromised)
 
     def _apply(
         self, event: Event, compromised: set[str], sabotaged: set[str], down: set[str]
@@ -151,40 +226,43 @@ class Oracle:
         services: set[str] = set()
         service_assets = {s: 0 for a in self.assets for s in a.critical_services}
 
-        def add(a: Asset, name: str, value: int) -> None:
+        def add(operator: str, region: str | None, name: str, value: int) -> None:
             national[name] += value
-            by_operator[a.operator][name] += value
-            if a.region is not None:
-                by_region[a.region][name] += value
+            by_operator[operator][name] += value
+            if region is not None:
+                by_region[region][name] += value
 
         for a in self.assets:
-            if a.id in down:
-                add(a, "assets_down", 1)
-                add(a, "sites_down", a.sites)
-                if self.radio[a.id] and not self._roams(a, down):
-                    add(a, "people_without_service", a.population)
+            parts = self.parts[a.id]
+            # a radio asset is down when nobody on it is served any more
+            is_down = a.id in down or bool(parts and all(self._part_down(p, down) for p in parts))
+            if is_down:
+                add(a.operator, a.region, "assets_down", 1)
+                add(a.operator, a.region, "sites_down", a.sites)
+            for part in parts:
+                if self._part_down(part, down) and not self._roams(part, down):
+                    add(part.operator, a.region, "people_without_service", part.people)
+                if self._part_exposed(part, compromised):
+                    add(part.operator, a.region, "subscribers_exposed", part.people)
             if a.id in compromised:
-                add(a, "assets_compromised", 1)
-            if self.radio[a.id] and (
-                a.id in compromised or any(b in compromised for b in self.closure[a.id])
-            ):
-                add(a, "subscribers_exposed", a.population)
-            if a.id in down or a.id in compromised:
+                add(a.operator, a.region, "assets_compromised", 1)
+            if is_down or a.id in compromised:
                 services.update(a.critical_services)
                 for service in set(a.critical_services):
                     service_assets[service] += 1
         return OracleImpact(national, by_operator, by_region, services, service_assets)
 
-    def _roams(self, asset: Asset, down: set[str]) -> bool:
-        """Whether the asset's operator has a roaming partner with a live radio asset in
-        the asset's region."""
-        if asset.region is None:
+    def _roams(self, part: Part, down: set[str]) -> bool:
+        """Whether the part's operator has a roaming partner whose network serves the
+        region: a part of the partner's on a radio asset there that is not down."""
+        region = part.asset.region
+        if region is None:
             return False
-        partners = self.roaming.get(asset.operator, set())
+        partners = self.roaming.get(part.operator, set())
         return any(
-            b not in down
+            not self._part_down(other, down)
             for partner in partners
-            for b in self.radio_of.get((partner, asset.region), [])
+            for other in self.network_of.get((partner, region), [])
         )
 
     def trials(self, per_trial: Sequence[Sequence[Event]]) -> list[OracleImpact]:

@@ -6,7 +6,9 @@ management and transport assets whose ``requires`` and ``managed_by`` point only
 earlier assets (so the graphs are acyclic), and radio assets drawn from a few templates
 and repeated, so that the engine's asset classes hold several assets. Some radio assets
 are CSV site rows, some declared; a declared radio asset may be required by another; some
-radio assets are shared with other operators (``shared_with``).
+radio assets are shared with other operators (``shared_with``), usually requiring each
+sharing operator's own core functions besides random entries, and operators' subscribers
+(which split a shared asset's people) are uneven, equal or all zero.
 
 Situations the engine handles apart are made frequent on purpose:
 
@@ -76,14 +78,15 @@ def models(draw: st.DrawFn, max_declared: int = 10, max_templates: int = 4) -> N
     n_operators = draw(st.integers(1, 3))
     operator_ids = [f"op{i}" for i in range(n_operators)]
     roam_all = draw(st.booleans())
+    subscribers = draw(st.sampled_from(((1000,) * 3, (0,) * 3, (3000, 1000, 7), (1, 2, 2))))
     operators = tuple(
         Operator(
             id=o,
             name=o,
-            subscribers=1000,
+            subscribers=subscribers[i],
             roaming=tuple(p for p in operator_ids if p != o and (roam_all or draw(st.booleans()))),
         )
-        for o in operator_ids
+        for i, o in enumerate(operator_ids)
     )
 
     def shared_with(operator: str) -> tuple[str, ...]:
@@ -106,6 +109,7 @@ def models(draw: st.DrawFn, max_declared: int = 10, max_templates: int = 4) -> N
         managers = [a.id for a in declared if a.kind in MANAGER_KINDS]
         radio = kind in RADIO_KINDS
         operator = draw(st.sampled_from(operator_ids))
+        partners = shared_with(operator) if radio else ()
         declared.append(
             Asset(
                 id=f"a{i}",
@@ -118,10 +122,11 @@ def models(draw: st.DrawFn, max_declared: int = 10, max_templates: int = 4) -> N
                 sites=draw(st.integers(0, 3)) if radio else 0,
                 population=draw(st.integers(0, 500)) if radio else 0,
                 battery_hours=draw(st.sampled_from(BATTERIES)),
-                requires=_requirements(draw, earlier),
+                requires=_requirements(draw, earlier)
+                + _own_cores(draw, declared, (operator, *partners)),
                 managed_by=draw(st.sampled_from([None, *managers])),
                 critical_services=draw(st.sampled_from(SERVICES)),
-                shared_with=shared_with(operator) if radio else (),
+                shared_with=partners,
             )
         )
     site_rows: list[Asset] = []
@@ -129,15 +134,17 @@ def models(draw: st.DrawFn, max_declared: int = 10, max_templates: int = 4) -> N
     managers = [a.id for a in declared if a.kind in MANAGER_KINDS]
     for t in range(draw(st.integers(1, max_templates))):
         operator = draw(st.sampled_from(operator_ids))
+        partners = shared_with(operator)
         template = dict(
             operator=operator,
             kind=draw(st.sampled_from(RADIO_KINDS)),
             region=draw(st.sampled_from([r.id for r in regions])),
             battery_hours=draw(st.sampled_from(BATTERIES)),
-            requires=_requirements(draw, earlier),
+            requires=_requirements(draw, earlier)
+            + _own_cores(draw, declared, (operator, *partners) if partners else ()),
             managed_by=draw(st.sampled_from([None, *managers])),
             critical_services=draw(st.sampled_from(SERVICES)),
-            shared_with=shared_with(operator),
+            shared_with=partners,
         )
         product = product_of(str(template["kind"]))
         # mostly copies of one template (one class), now and then one that differs
@@ -214,6 +221,23 @@ def _requirements(draw: st.DrawFn, earlier: list[str]) -> tuple[str | AnyOf, ...
         else:
             members = draw(st.lists(st.sampled_from(earlier), min_size=1, max_size=3, unique=True))
             out.append(AnyOf(any=tuple(members)))
+    return tuple(out)
+
+
+def _own_cores(
+    draw: st.DrawFn, declared: list[Asset], operators: tuple[str, ...]
+) -> tuple[str | AnyOf, ...]:
+    """Usually, for a shared radio asset, one entry of core functions per sharing operator
+    (its own, one of them or an ``any:`` pool of them), as validation asks."""
+    if len(operators) < 2 or not draw(st.integers(0, 3)):
+        return ()
+    out: list[str | AnyOf] = []
+    for operator in operators:
+        own = [a.id for a in declared if a.operator == operator and a.kind.startswith("core.")]
+        if not own:
+            continue
+        members = draw(st.lists(st.sampled_from(own), min_size=1, max_size=2, unique=True))
+        out.append(members[0] if len(members) == 1 else AnyOf(any=tuple(members)))
     return tuple(out)
 
 

@@ -10,15 +10,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 from helpers import model_of
+from hypothesis import HealthCheck, given, settings
 from oracle import Oracle
 from scipy import stats
+from strategies import models
 
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.model import NetworkModel
 from fiveguard.domain.network import Asset, MeasureRecord, MeasureStatus, Operator
 from fiveguard.modelio.load import load_model
 from fiveguard.simulate import prepare
-from fiveguard.simulate.contributions import source_results
+from fiveguard.simulate.contributions import _FailureGroups, source_results
 from fiveguard.simulate.events import Event, EventType, Mode
 from fiveguard.simulate.results import EventSourceResult
 from fiveguard.simulate.whatif import scenario_impacts
@@ -87,6 +89,23 @@ def test_failure_groups_add_up_each_assets_own_what_if(
     )
     listed = sum(r.expected_people_without_service for r in results if r.kind == "asset-failure")
     assert listed == pytest.approx(expected)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(model=models())
+def test_an_asset_failing_alone_in_its_class_costs_what_the_oracle_says(
+    model: NetworkModel, catalogue: Catalogue
+) -> None:
+    # closed form for assets that share their class (shared radio assets and roaming
+    # partners' parts included), the oracle's what-if for each
+    ready = prepare(model, catalogue)
+    failures = _FailureGroups(model, catalogue, ready.compiled, ready.sources, ready.effects)
+    oracle = Oracle(model, catalogue)
+    ids = model.table.ids.tolist()
+    closed = np.flatnonzero(ready.compiled.class_size[ready.compiled.asset_class] > 1)
+    for i in closed.tolist():
+        lost = oracle.impact([Event(EventType.ASSET_DOWN, ids[i])]).national
+        assert failures.leaf_people[i] == lost["people_without_service"], ids[i]
 
 
 def test_supplier_update_variants_cover_each_reach_and_mode(

@@ -12,10 +12,11 @@ from strategies import models, radio_wipe, scenarios
 
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.modelio.generate import generate_model
-from fiveguard.simulate.compile import ManagedLevel, RequiresLevel, compile_network
+from fiveguard.simulate.compile import compile_network
 from fiveguard.simulate.events import Event, EventType, Mode, events_of_trials
 from fiveguard.simulate.measures import operator_effects
 from fiveguard.simulate.metrics import measure
+from fiveguard.simulate.plan import ManagedLevel, RequiresLevel
 from fiveguard.simulate.propagate import propagate
 from fiveguard.simulate.sampling import sample_trials
 from fiveguard.simulate.sources import event_sources

@@ -43,7 +43,7 @@ def test_the_section_has_the_tables_and_a_well_formed_chart(catalogue: Catalogue
     assert "Per simulated year" in titles
     for title in (
         "Annual probability of at least N people without service",
-        "People without service, by operator running the radio sites",
+        "People without service, by operator (its customers)",
         "Critical services",
     ):
         assert title in titles, title

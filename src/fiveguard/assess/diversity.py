@@ -146,10 +146,9 @@ def assess_diversity(prep: Prepared) -> Diversity:
             "An operator's figures count its own assets and the radio assets other operators "
             "share with it (shared_with): a shared site is a whole site of each network, and "
             "its people are split between the operators sharing it in proportion to their "
-            "subscribers. National figures count every asset once. The what-ifs follow the "
-            "simulation instead: an operator's people without service there are those of the "
-            "radio sites it runs, a shared site's people all counted for the operator running "
-            "it."
+            "subscribers. National figures count every asset once. The what-ifs count an "
+            "operator's people the same way: its customers on a shared site are its part of "
+            "the site's people."
         ),
         tables=tuple(tables),
         single_supplier=tuple(dependencies),

@@ -5,10 +5,10 @@
   every asset on the supplier's products down) and each redundancy group on one version
   (``product-fault:PRODUCT@VERSION``), in people without service. One what-if per
   distinct event; the network is compiled once. The simulation's conventions are kept
-  and said in words: an operator's figure is the people of the radio assets it runs (a
-  shared site's people all count for its host), and people whose operator has a
-  roaming partner with radio up in their region keep service — the text says how many
-  that assumption kept, next to the figure.
+  and said in words: an operator's figure is its customers without service (on a shared
+  site, its part of the site's people, split by subscribers as in the assessment), and
+  people whose operator has a roaming partner with radio up in their region keep
+  service — the text says how many that assumption kept, next to the figure.
 - :func:`simulation_summary`: a Monte Carlo run and the single-supplier what-ifs, shaped
   for the assessment's JSON (``simulation``) — the figures of the report's simulation
   section.
@@ -156,36 +156,43 @@ def _words(found: FaultImpact, scope: str | None, sharing: frozenset[str] = froz
     text = (
         f"{what} would leave {plural(found.people_without_service, 'person', 'people')} "
         f"without service nationally ({plural(found.sites_down, 'radio site')} down"
-        f"{_roaming_words(found)})"
+        f"{_roaming_words(found, bool(sharing))})"
     )
     if scope is not None and scope in found.by_operator:
-        # the simulation's by_operator: the people of the radio assets the operator runs
+        # the simulation's by_operator: the operator's customers (its part of shared sites)
         mine = found.by_operator[scope]
         roamed = found.by_operator_on_down_radio.get(scope, mine) - mine
+        shared = scope in sharing
         notes = []
         if roamed > 0:
             notes.append(
-                f"the {roamed:,} people on them assumed to roam"
-                if not mine
-                else f"where {roamed:,} more are assumed to roam"
+                f"where {roamed:,} more are assumed to roam"
+                if mine
+                else f"its {roamed:,} customers cut off assumed to roam"
+                if shared
+                else f"the {roamed:,} people on them assumed to roam"
             )
-        if scope in sharing:
-            notes.append("a shared site's people all count for the operator running it")
-        text += f", {f'{mine:,}' if mine else 'none'} of them on radio sites {scope} runs"
+        where = f"on radio sites {scope} runs"
+        if shared:
+            where = f"{scope}'s customers, on its own radio sites and its part of shared ones"
+        text += f", {f'{mine:,}' if mine else 'none'} of them {where}"
         text += f" ({'; '.join(notes)})" if notes else ""
     return text
 
 
-def _roaming_words(found: FaultImpact) -> str:
-    """``; N of their M people assumed to roam …`` when roaming lowered the figure."""
+def _roaming_words(found: FaultImpact, sharing: bool = False) -> str:
+    """``; N of their M people assumed to roam …`` when roaming lowered the figure. With
+    RAN sharing, people can be cut off on a radio site that is up (their operator's core
+    down): they are "the M people cut off"."""
     roamed = found.people_on_down_radio - found.people_without_service
     if roamed <= 0:
         return ""
-    whose = (
-        f"their {found.people_on_down_radio:,} people"
-        if found.people_without_service == 0
-        else f"{roamed:,} of their {found.people_on_down_radio:,} people"
+    people = (
+        f"the {found.people_on_down_radio:,} people cut off"
+        if sharing
+        else f"their {found.people_on_down_radio:,} people"
     )
+    whose = people if found.people_without_service == 0 else f"{roamed:,} of {people}"
     return (
         f"; {whose} assumed to roam onto partners' radio still up in their region, "
         "without capacity limits"

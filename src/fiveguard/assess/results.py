@@ -248,19 +248,19 @@ class FaultImpact(Result):
         "partner's radio in the same region still serves (see docs/simulation.md)."
     )
     people_on_down_radio: int = Field(
-        description="Nationally: people of the radio assets down, before roaming; the "
-        "difference to people_without_service is those assumed to roam onto a partner's "
-        "radio still up in their region (no capacity limit)."
+        description="Nationally: people cut off before roaming (their radio down or, on a "
+        "shared radio site, their own operator's core); the difference to "
+        "people_without_service is those assumed to roam onto a partner's radio still up "
+        "in their region (no capacity limit)."
     )
     by_operator: dict[str, int] = Field(
-        description="People without service per operator running the radio assets (the "
-        "simulation's convention): a shared site's people all count for its host, unlike "
-        "the assessment's operator figures, which split them by subscribers."
+        description="People without service per operator, among its customers: on a shared "
+        "radio site, its part of the site's people (split by subscribers, as in the "
+        "assessment's operator figures)."
     )
     by_operator_on_down_radio: dict[str, int] = Field(
         default_factory=dict,
-        description="Per operator running the radio assets: people of its radio assets "
-        "down, before roaming.",
+        description="Per operator: its customers cut off, before roaming.",
     )
     sites_down: int
     text: str
@@ -567,8 +567,8 @@ class ExceedancePoint(Result):
 
 
 class OperatorDistribution(Result):
-    """People without service per simulated year, counted for one operator: the people of
-    the radio sites it runs (a shared site's people all count for the operator running it)."""
+    """People without service per simulated year, counted for one operator: its customers
+    (on a shared radio site, its part of the site's people, split by subscribers)."""
 
     operator: str
     mean: float
@@ -630,8 +630,8 @@ class SimulationSummary(Result):
         "catalogue's thresholds (simulation.exceedance.people)."
     )
     people_by_operator: tuple[OperatorDistribution, ...] = Field(
-        description="People without service per simulated year, by operator running the "
-        "radio sites (a shared site's people all count for the operator running it)."
+        description="People without service per simulated year, by operator: its customers "
+        "(on a shared radio site, its part of the site's people, split by subscribers)."
     )
     critical_services: tuple[CriticalServiceSummary, ...] = Field(
         description="Per critical service carried by the model's assets: how often any "

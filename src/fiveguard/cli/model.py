@@ -37,6 +37,9 @@ def validate(
 
     Example: `fiveguard validate national.yaml`
     """
+    from fiveguard.cli.simulate import print_assumptions
+    from fiveguard.simulate.assumptions import power_assumptions
+
     if json_out:
         _validate_json(ctx, model, strict)
         return
@@ -44,6 +47,7 @@ def validate(
     if strict and loaded.warnings:
         raise InputError(loaded.warnings)
     summary = summarise(loaded, cat)
+    assumed = power_assumptions(loaded, cat)
     console.print(
         f"[green]valid[/green] {escape(str(loaded.source))}: {escape(summary.country)} · "
         f"{_count(len(summary.operators), 'operator')} · "
@@ -53,11 +57,13 @@ def validate(
         f"(of {summary.national_population:,} residents)",
         soft_wrap=True,
     )
+    print_assumptions(assumed, "Assumed by the simulation (not in the model):")
 
 
 def _validate_json(ctx: typer.Context, model: Path, strict: bool) -> None:
     """The validation result as JSON on stdout, problems included; exit code 2 unless valid."""
-    from fiveguard.modelio.report import ValidationReport, problem_records
+    from fiveguard.modelio.report import AssumptionRecord, ValidationReport, problem_records
+    from fiveguard.simulate.assumptions import power_assumptions
 
     try:
         loaded, cat = common.model(ctx, model, show_warnings=False)
@@ -72,6 +78,10 @@ def _validate_json(ctx: typer.Context, model: Path, strict: bool) -> None:
         valid=valid,
         problems=problem_records(loaded.notes + loaded.warnings),
         summary=summarise(loaded, cat) if valid else None,
+        assumptions=tuple(
+            AssumptionRecord(parameter=a.parameter, value=a.value, note=a.note)
+            for a in (power_assumptions(loaded, cat) if valid else ())
+        ),
     )
     typer.echo(report.model_dump_json(indent=2))
     if not valid:

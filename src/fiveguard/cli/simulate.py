@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -22,6 +23,7 @@ from fiveguard.simulate.results import (
     Counts,
     Distribution,
     SimulationResult,
+    Step,
     SupplierEvent,
     WhatIfResult,
 )
@@ -211,8 +213,8 @@ def print_whatif(result: WhatIfResult) -> None:
     for operator, c in result.by_operator.items():
         table.add_row(*_counts_row(operator, c))
     table.caption = (
-        "per operator: the assets it runs (a shared radio site and its people count for the "
-        "operator running it)"
+        "per operator: people are its customers (on a shared radio site, its part of the "
+        "site's people, split by subscribers); assets and sites are those it runs"
     )
     console.print(table)
     regions = [
@@ -233,6 +235,20 @@ def print_whatif(result: WhatIfResult) -> None:
         for service in result.critical_services
     )
     console.print(f"Critical services affected: {services or 'none'}", markup=False)
+    print_assumptions(result.assumptions)
+
+
+def print_assumptions(
+    assumptions: Sequence[Step], heading: str = "Assumed (not in the model):"
+) -> None:
+    """Each assumption the figures rest on: the parameter or measure, its value, where it
+    acts."""
+    if assumptions:
+        console.print(heading, markup=False)
+    for step in assumptions:
+        console.print(
+            f"  {step.parameter} = {step.value}: {step.note}", markup=False, soft_wrap=True
+        )
 
 
 def _distribution_row(label: str, d: Distribution) -> list[str]:
@@ -264,8 +280,8 @@ def print_simulation(result: SimulationResult, seconds: float, sources: bool = T
         + ", ".join(f"{e.threshold:,}: {e.probability:.3g}" for e in people.exceedance)
     )
     ops = Table(
-        title="People without service, by operator running the radio sites",
-        caption="a shared site's people all count for the operator running it",
+        title="People without service, by operator (its customers)",
+        caption="on a shared radio site, each operator's part of its people, split by subscribers",
         title_justify="left",
     )
     for column in ("operator", "mean", "P50", "P95", "P99", "max"):

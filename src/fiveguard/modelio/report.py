@@ -51,6 +51,17 @@ class ProblemRecord(BaseModel):
         )
 
 
+class AssumptionRecord(BaseModel):
+    """A value the simulation assumes because the model leaves it out (or a measure adds),
+    and the assets it acts on."""
+
+    model_config = ConfigDict(frozen=True)
+
+    parameter: str = Field(description="Catalogue path of the parameter, or the measure.")
+    value: str = Field(description="The value assumed or added, with its unit.")
+    note: str = Field(description="What it does, and to which assets.")
+
+
 class ValidationReport(BaseModel, Generic[SummaryT]):
     """What ``fiveguard validate --json`` prints, valid model or not."""
 
@@ -65,6 +76,11 @@ class ValidationReport(BaseModel, Generic[SummaryT]):
     )
     summary: SummaryT | None = Field(
         description="What the model contains, in numbers, when it is valid; null otherwise."
+    )
+    assumptions: tuple[AssumptionRecord, ...] = Field(
+        default=(),
+        description="What the simulation assumes where the model is silent (e.g. no battery "
+        "value: 0 h of autonomy) and the hours measures add; empty when not valid.",
     )
 
 

@@ -21,10 +21,11 @@ from fiveguard.modelio.hints import country_hint
 from fiveguard.modelio.sources import Sources
 from fiveguard.modelio.validate_graph import CheckGraph, check_graph
 from fiveguard.modelio.validate_records import RecordChecks
+from fiveguard.modelio.validate_sharing import SharingChecks
 from fiveguard.modelio.validate_sites import SiteRowChecks
 
 
-class _Checker(SiteRowChecks, RecordChecks):
+class _Checker(SiteRowChecks, RecordChecks, SharingChecks):
     """Every check, in the order its problems are reported."""
 
     def run(self) -> list[Problem]:
@@ -43,6 +44,8 @@ class _Checker(SiteRowChecks, RecordChecks):
         self.check_subscribers(graph)
         self.check_cycles(graph)
         self.table = self.resolved_table()
+        if self.table is not None:
+            self.check_shared_cores(self.table)
         return self.problems
 
     def check_duplicates(self) -> None:

@@ -96,11 +96,12 @@ def _operator_table(result: SimulationResult) -> ReportTable:
             (operator, f"{d.mean:,.0f}", f"{d.p50:,}", f"{d.p95:,}", f"{d.p99:,}", f"{d.max:,}")
         )
     return ReportTable(
-        title="People without service, by operator running the radio sites",
+        title="People without service, by operator (its customers)",
         columns=("operator", "mean", "P50", "P95", "P99", "max"),
         rows=tuple(rows),
-        note="Per simulated year. People are counted for the operator running the radio "
-        "sites: a shared site's people all count for the operator running it.",
+        note="Per simulated year. People are counted for the operator whose customers they "
+        "are: a shared radio site's people are split between the operators sharing it by "
+        "subscribers, and each part needs its own operator's core.",
     )
 
 

@@ -2,18 +2,25 @@
 
 Assets that behave identically under every event that is not aimed at one asset are
 merged into an *asset class*: same operator, region, product version, manager,
-requirements, effective battery autonomy, critical services and radio-or-not, and nothing
-depends on them (no asset requires or is managed by them). A national model of a million
-radio sites has some tens of thousands of classes; events aimed at one asset of a class
-(its own failure, a forced ``asset-down``) are applied to that asset only, at the metrics
-stage (see :mod:`fiveguard.simulate.metrics`). ``group_assets=False`` keeps one class per
-asset; results are the same, only slower, and the tests check that they are.
+requirements, effective battery autonomy, critical services, radio-or-not and operators
+served, and nothing depends on them (no asset requires or is managed by them). A national
+model of a million radio sites has some tens of thousands of classes; events aimed at one
+asset of a class (its own failure, a forced ``asset-down``) are applied to that asset
+only, at the metrics stage (see :mod:`fiveguard.simulate.metrics`). ``group_assets=False``
+keeps one class per asset; results are the same, only slower, and the tests check that
+they are.
 
-Classes are numbered by topological level of the ``requires`` graph so that each level
-is a contiguous range; within a level, by number of entries (most first), so that the
-classes having an ``j``-th entry are a prefix of the range and every step of the kernel
-works on contiguous slices. ``any:`` groups with two or more members are computed once
-per distinct group and stored as extra rows after the classes (rows ``C + g``).
+RAN sharing (:mod:`fiveguard.simulate.sharing`): a class of shared radio assets is their
+*radio* (what everyone on them needs); each of its served parts is one more row after the
+classes, with no asset of its own, requiring the radio's row and its operator's core
+entries, and carrying that operator's people. An unshared radio class serves its people
+itself. Rows that serve people are the *serving rows*.
+
+Classes are numbered by topological level of the ``requires`` graph, then by requirement
+pattern, then by manager, so that each level is a contiguous range and every step of the
+kernel works on contiguous slices (:mod:`fiveguard.simulate.plan`). ``any:`` groups with
+two or more members are computed once per distinct group and stored as extra rows after
+the classes (rows ``C + g``).
 """
 
 from __future__ import annotations
@@ -24,75 +31,34 @@ import numpy as np
 import numpy.typing as npt
 
 from fiveguard.domain.catalogue import Catalogue, Domain
-from fiveguard.domain.graph import ragged_ranges, topological_levels
+from fiveguard.domain.graph import ragged_ranges, row_of_entry
 from fiveguard.domain.model import NetworkModel
 from fiveguard.domain.table import AssetTable
 from fiveguard.simulate.measures import OperatorEffects, operator_effects
+from fiveguard.simulate.plan import (
+    Entries,
+    ManagedLevel,
+    RequiresLevel,
+    class_entries,
+    managed_levels_of,
+    managed_runs,
+    patterns_of,
+    ptr_of,
+    requires_levels_of,
+    requires_plan,
+)
 from fiveguard.simulate.ragged import column_ids, row_ids
+from fiveguard.simulate.sharing import ServedParts, served_parts
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]
-MAX_RUNS = 2048
-"""Runs are OR-ed one by one (a Python loop) only when there are at most this many and
-they average 16 rows or more; otherwise every row gathers its own (vectorised)."""
-GROUP_MEMBERS = 2
-"""Entries with at least this many members are computed as ``any:`` groups; an entry of
-one member reads that member's row directly."""
-
-
-@dataclass(frozen=True, eq=False)
-class RequiresLevel:
-    """One topological level (≥ 1) of the class ``requires`` graph.
-
-    Classes ``lo … hi-1`` are computed here. First the level's ``any:`` groups, rows
-    ``C + group_lo … C + group_hi - 1``: ``group_slots[k]`` holds the ``k``-th member
-    class of the first groups (groups sorted by size, largest first). Then its distinct
-    requirement lists (*patterns*), in a table sorted by number of entries:
-    ``pattern_slots[j]`` holds the state row (a class, or ``C + g`` for group ``g``) of the
-    ``j``-th entry of the first patterns. Classes are sorted by pattern, so each pattern's
-    classes are one run: ``run_bounds`` (relative to ``lo``) and ``run_pattern`` give the
-    runs; ``owner_pattern`` gives each class's pattern for when runs are short.
-    """
-
-    lo: int
-    hi: int
-    group_lo: int
-    group_hi: int
-    group_slots: tuple[IntArray, ...]
-    pattern_slots: tuple[IntArray, ...]
-    owner_pattern: IntArray
-    run_bounds: IntArray
-    run_pattern: IntArray
-
-    @property
-    def runs_are_long(self) -> bool:
-        """Whether OR-ing each pattern into its run beats gathering a row per class."""
-        runs = self.run_pattern.shape[0]
-        return bool(runs <= MAX_RUNS and runs * 16 <= self.hi - self.lo)
-
-
-@dataclass(frozen=True, eq=False)
-class ManagedLevel:
-    """One level (≥ 1) of the ``managed_by`` graph: ``classes`` (ascending) take their
-    manager's compromise. Runs of consecutive classes with the same manager are
-    ``classes[run_bounds[k]] …`` (``run_bounds[k+1] - run_bounds[k]`` of them), managed by
-    ``run_manager[k]``."""
-
-    classes: IntArray
-    run_bounds: IntArray
-    run_manager: IntArray
-
-    @property
-    def runs_are_long(self) -> bool:
-        """Whether OR-ing the manager's row into each run beats a gather per class."""
-        runs = self.run_manager.shape[0]
-        return bool(runs <= MAX_RUNS and runs * 16 <= self.classes.shape[0])
 
 
 @dataclass(frozen=True, eq=False)
 class CompiledNetwork:
-    """A model as arrays. ``N`` assets, ``C`` classes, ``K`` operators, ``R`` regions.
+    """A model as arrays. ``N`` assets, ``C`` rows (asset classes, then the served parts
+    of shared ones), ``K`` operators, ``R`` regions.
 
     Index columns use -1 for "none". Every array is NumPy; nothing refers back to the
     model's objects, so the whole value pickles cheaply to worker processes.
@@ -107,15 +73,18 @@ class CompiledNetwork:
     # assets (N,)
     asset_class: IntArray
     asset_operator: IntArray
-    asset_population: IntArray
     asset_sites: IntArray
-    asset_radio: BoolArray
     asset_battery: FloatArray  # effective autonomy: battery (or the default) + measures
+    asset_part_ptr: IntArray  # (N+1,) into asset_part_people: the asset's served parts
+    asset_part_people: IntArray  # part k of an asset is served by its class's k-th row
     # classes (C,)
-    class_size: IntArray
-    class_population: IntArray
+    class_size: IntArray  # 0 for a served part's row
     class_sites: IntArray
-    class_radio: BoolArray
+    class_people: IntArray  # people a serving row serves, 0 elsewhere
+    class_serves: BoolArray  # serving rows: unshared radio classes and served parts
+    class_site: IntArray  # a served part's class (its radio), -1 elsewhere
+    class_part_ptr: IntArray  # (C+1,) into class_part_rows: each class's serving rows
+    class_part_rows: IntArray
     class_operator: IntArray
     class_region: IntArray
     class_supplier: IntArray
@@ -133,8 +102,9 @@ class CompiledNetwork:
     power_hours: FloatArray
     # roaming: partners[o, p] when o's users can fall back to p's radio network
     partners: BoolArray  # (K, K)
-    radio_order: IntArray  # radio classes with a region, sorted by (operator, region)
-    radio_ptr: IntArray  # (K*R+1,) into radio_order
+    serving_order: IntArray  # serving rows with a region, sorted by (operator, region)
+    serving_ptr: IntArray  # (K*R+1,) into serving_order
+    shared_classes: IntArray  # classes whose serving rows are served parts, ascending
     # critical services: classes carrying each service
     service_ptr: IntArray  # (S+1,)
     service_classes: IntArray
@@ -176,30 +146,16 @@ def compile_network(
     radio = radio_kinds(t, catalogue)
     battery = autonomy(t, catalogue, effects)
     n_regions = len(doc.regions)
+    parts = served_parts(model, catalogue, radio)
 
-    asset_class, order, starts = _group(t, radio, battery, n_regions, group_assets)
-    rep = order[starts]
-    classes = _Classes(t, asset_class, order, starts, rep, radio, battery)
-    entries = _class_entries(t, rep, asset_class)
-    level = _levels(classes.n, entries)
-    managed_level = _managed_levels(classes.manager)
-    pattern = _patterns(entries, classes.n)
-
-    # renumber classes by requires level, then requirement pattern, then manager, so that
-    # the classes sharing a pattern or a manager are runs of consecutive rows
-    new_of_old = np.empty(classes.n, dtype=np.int64)
-    old_of_new = np.lexsort((classes.manager, pattern, level))
-    new_of_old[old_of_new] = np.arange(classes.n, dtype=np.int64)
-    classes = classes.renumbered(old_of_new, new_of_old)
-    entries = entries.renumbered(old_of_new, new_of_old)
-    level = level[old_of_new]
-    pattern = pattern[old_of_new]
-    managed_level = managed_level[old_of_new]
-    asset_class = new_of_old[asset_class]
-
-    levels, n_groups = _requires_levels(level, pattern, entries, classes.n)
-    power_ptr, power_hours, power_row = _power_rows(classes.region, classes.battery, n_regions)
-    radio_order, radio_ptr = _radio_cells(classes, len(doc.operators), n_regions)
+    classes, asset_class, levels, n_groups, managed = _ordered_classes(
+        t, radio, battery, parts, n_regions, group_assets
+    )
+    power_ptr, power_hours, power_row = _power_rows(
+        np.where(classes.size > 0, classes.region, -1), classes.battery, n_regions
+    )
+    serving_order, serving_ptr = _serving_cells(classes, len(doc.operators), n_regions)
+    part_ptr, part_rows = _part_rows(classes)
     service_ptr, service_classes = _service_index(classes, len(t.service_ids))
     versions = t.product_versions
     return CompiledNetwork(
@@ -211,14 +167,17 @@ def compile_network(
         version_supplier=_version_suppliers(t, len(versions)),
         asset_class=asset_class,
         asset_operator=t.operator.astype(np.int64),
-        asset_population=t.population.astype(np.int64),
         asset_sites=t.sites.astype(np.int64),
-        asset_radio=radio,
         asset_battery=battery,
+        asset_part_ptr=parts.ptr,
+        asset_part_people=parts.people,
         class_size=classes.size,
-        class_population=classes.population,
         class_sites=classes.sites,
-        class_radio=classes.radio,
+        class_people=classes.people,
+        class_serves=classes.serves,
+        class_site=classes.site,
+        class_part_ptr=part_ptr,
+        class_part_rows=part_rows,
         class_operator=classes.operator,
         class_region=classes.region,
         class_supplier=classes.supplier,
@@ -227,17 +186,48 @@ def compile_network(
         class_power_row=power_row,
         class_service_ptr=classes.service_ptr,
         class_services=classes.services,
-        managed_levels=_managed_runs(managed_level, classes.manager),
+        managed_levels=managed,
         requires_levels=levels,
         n_groups=n_groups,
         power_ptr=power_ptr,
         power_hours=power_hours,
         partners=_partners(model),
-        radio_order=radio_order,
-        radio_ptr=radio_ptr,
+        serving_order=serving_order,
+        serving_ptr=serving_ptr,
+        shared_classes=np.unique(classes.site[classes.site >= 0]),
         service_ptr=service_ptr,
         service_classes=service_classes,
     )
+
+
+def _ordered_classes(
+    t: AssetTable,
+    radio: BoolArray,
+    battery: FloatArray,
+    parts: ServedParts,
+    n_regions: int,
+    group_assets: bool,
+) -> tuple[_Classes, IntArray, tuple[RequiresLevel, ...], int, tuple[ManagedLevel, ...]]:
+    """The classes (and part rows) in kernel order, each asset's class, and the kernel's
+    plan of the ``requires`` and ``managed_by`` levels."""
+    asset_class, order, starts = _group(t, radio, battery, n_regions, group_assets, parts)
+    rep = order[starts]
+    classes = _Classes(t, asset_class, order, starts, rep, radio, battery, parts)
+    entries = class_entries(t, rep, asset_class)
+    classes, entries = _with_parts(classes, entries, t, rep, asset_class, parts)
+    level = requires_levels_of(classes.n, entries)
+    managed_level = managed_levels_of(classes.manager)
+    pattern = patterns_of(entries, classes.n)
+    # renumber classes by requires level, then requirement pattern, then manager, so that
+    # the classes sharing a pattern or a manager are runs of consecutive rows
+    new_of_old = np.empty(classes.n, dtype=np.int64)
+    old_of_new = np.lexsort((classes.manager, pattern, level))
+    new_of_old[old_of_new] = np.arange(classes.n, dtype=np.int64)
+    classes = classes.renumbered(old_of_new, new_of_old)
+    entries = entries.renumbered(old_of_new, new_of_old)
+    levels, n_groups = requires_plan(level[old_of_new], pattern[old_of_new], entries, classes.n)
+    managed = managed_runs(managed_level[old_of_new], classes.manager)
+    return classes, new_of_old[asset_class], levels, n_groups, managed
 
 
 def autonomy(t: AssetTable, catalogue: Catalogue, effects: OperatorEffects) -> FloatArray:
@@ -267,6 +257,7 @@ def _group(
     battery: FloatArray,
     n_regions: int,
     group_assets: bool,
+    parts: ServedParts,
 ) -> tuple[IntArray, IntArray, IntArray]:
     """Class of each asset, the assets sorted by class, and where each class starts."""
     n = len(t)
@@ -278,6 +269,11 @@ def _group(
     opens[t.entry_ptr[:-1][np.diff(t.entry_ptr) > 0]] = 1
     pattern, _ = row_ids(t.entry_ptr[t.req_ptr], t.members.astype(np.int64) * 2 + opens)
     services, _ = row_ids(t.service_ptr, t.services)
+    sharing = np.full(n, -1, dtype=np.int64)  # whose customers a shared asset serves
+    shared = np.flatnonzero(parts.shared)
+    if shared.size:
+        served = parts.operator[ragged_ranges(parts.ptr, shared)]
+        sharing[shared] = row_ids(ptr_of(parts.count[shared]), served)[0]
     depended = np.zeros(n, dtype=bool)
     depended[t.members] = True
     depended[t.managed_by[t.managed_by >= 0]] = True
@@ -288,7 +284,9 @@ def _group(
         len(t.product_versions) + 1
     ) + (t.product_version + 1)
     alone = np.where(depended, np.arange(n, dtype=np.int64), -1)
-    ids, _ = column_ids([cell, t.operator, autonomy, services, t.managed_by, pattern, alone])
+    ids, _ = column_ids(
+        [cell, t.operator, autonomy, services, t.managed_by, pattern, sharing, alone]
+    )
     order = np.argsort(ids, kind="stable").astype(np.int64)
     change = np.ones(n, dtype=bool)
     change[1:] = ids[order][1:] != ids[order][:-1]
@@ -299,7 +297,14 @@ def _group(
 
 
 class _Classes:
-    """Per-class columns, taken from each class's first asset (its representative)."""
+    """Per-class columns, taken from each class's first asset (its representative); then
+    the rows of served parts (see :func:`_with_parts`)."""
+
+    COLUMNS = (
+        "size", "sites", "people", "serves", "part", "operator", "region", "supplier",
+        "version", "battery",
+    )  # fmt: skip
+    """Columns renumbered as they are; ``site`` and ``manager`` name rows, so are mapped."""
 
     def __init__(
         self,
@@ -310,12 +315,15 @@ class _Classes:
         rep: IntArray,
         radio: BoolArray,
         battery: FloatArray,
+        parts: ServedParts,
     ) -> None:
         self.n = int(starts.shape[0])
         self.size = np.diff(np.append(starts, asset_class.shape[0])).astype(np.int64)
-        self.population = _sum_by_class(t.population, order, starts)
         self.sites = _sum_by_class(t.sites, order, starts)
-        self.radio = radio[rep]
+        self.serves = radio[rep] & ~parts.shared[rep]
+        self.people = np.where(self.serves, _sum_by_class(t.population, order, starts), 0)
+        self.part = np.where(self.serves, 0, -1).astype(np.int64)
+        self.site = np.full(self.n, -1, dtype=np.int64)
         self.operator = t.operator[rep].astype(np.int64)
         self.region = t.region[rep].astype(np.int64)
         self.supplier = t.supplier[rep].astype(np.int64)
@@ -328,23 +336,89 @@ class _Classes:
         owner = np.repeat(np.arange(self.n, dtype=np.int64), np.diff(t.service_ptr)[rep])
         services = t.services[ragged_ranges(t.service_ptr, rep)].astype(np.int64)
         pairs = np.unique(owner * n_services + services)
-        self.service_ptr = _ptr(np.bincount(pairs // n_services, minlength=self.n))
+        self.service_ptr = ptr_of(np.bincount(pairs // n_services, minlength=self.n))
         self.services = pairs % n_services
+
+    def with_parts(
+        self, site: IntArray, part: IntArray, operator: IntArray, people: IntArray
+    ) -> _Classes:
+        """These classes and, after them, one row per served part of a shared class
+        (``site``): no asset, no event of its own, that operator's people."""
+        u = site.shape[0]
+        out = object.__new__(_Classes)
+        out.n = self.n + u
+        none = np.full(u, -1, dtype=np.int64)
+        zero = np.zeros(u, dtype=np.int64)
+        added = {
+            "size": zero, "sites": zero, "people": people, "serves": np.ones(u, dtype=bool),
+            "part": part, "operator": operator, "region": self.region[site], "supplier": none,
+            "version": none, "battery": np.zeros(u), "manager": none, "site": site,
+        }  # fmt: skip
+        for name, values in added.items():
+            setattr(out, name, np.concatenate([getattr(self, name), values]))
+        out.service_ptr = np.concatenate([self.service_ptr, np.full(u, self.service_ptr[-1])])
+        out.services = self.services
+        return out
 
     def renumbered(self, old_of_new: IntArray, new_of_old: IntArray) -> _Classes:
         out = object.__new__(_Classes)
         out.n = self.n
-        for name in ("size", "population", "sites", "radio", "operator", "region"):
+        for name in self.COLUMNS:
             setattr(out, name, getattr(self, name)[old_of_new])
-        for name in ("supplier", "version", "battery"):
-            setattr(out, name, getattr(self, name)[old_of_new])
-        out.manager = np.where(self.manager >= 0, new_of_old[np.maximum(self.manager, 0)], -1)[
-            old_of_new
-        ]
+        for name in ("manager", "site"):
+            rows = getattr(self, name)
+            setattr(out, name, np.where(rows >= 0, new_of_old[np.maximum(rows, 0)], -1)[old_of_new])
         counts = np.diff(self.service_ptr)[old_of_new]
         out.services = self.services[ragged_ranges(self.service_ptr, old_of_new)]
-        out.service_ptr = _ptr(counts)
+        out.service_ptr = ptr_of(counts)
         return out
+
+
+def _with_parts(
+    classes: _Classes,
+    entries: Entries,
+    t: AssetTable,
+    rep: IntArray,
+    asset_class: IntArray,
+    parts: ServedParts,
+) -> tuple[_Classes, Entries]:
+    """Classes of shared radio assets become their radio; each of their served parts
+    becomes a row ``C + u`` requiring the radio's row and its operator's core entries."""
+    shared = np.flatnonzero(parts.shared[rep])
+    if shared.size == 0:
+        return classes, entries
+    n, count = classes.n, parts.count[rep[shared]]
+    site = np.repeat(shared, count)  # (U,) the class whose part each new row is
+    part = np.arange(site.size, dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)
+    first = np.full(n, -1, dtype=np.int64)  # each shared class's first part row
+    first[shared] = n + np.cumsum(count) - count
+    # a part row's people: that part of every asset of the class
+    owner = row_of_entry(parts.ptr)
+    cls = asset_class[owner]
+    mine = first[cls] >= 0
+    slot = np.arange(owner.size, dtype=np.int64) - parts.ptr[owner]
+    people = np.bincount(
+        first[cls[mine]] + slot[mine] - n, weights=parts.people[mine], minlength=site.size
+    )
+    operator = parts.operator[parts.ptr[rep[site]] + part]
+    classes = classes.with_parts(site, part, operator, np.rint(people).astype(np.int64))
+    # the radio keeps the entries that are nobody's core; a part row gets its operator's
+    # core entries and one new entry, the radio's row
+    whose = parts.entry_part[ragged_ranges(t.req_ptr, rep)]
+    holder = np.repeat(np.arange(n, dtype=np.int64), np.diff(entries.ptr))
+    radio = whose < 0
+    new_rows = n + np.arange(site.size, dtype=np.int64)
+    rows = np.concatenate([holder[radio], first[holder[~radio]] + whose[~radio], new_rows])
+    new_ids = entries.member_ptr.shape[0] - 1 + np.arange(site.size, dtype=np.int64)
+    ids = np.concatenate([entries.ids[radio], entries.ids[~radio], new_ids])
+    order = np.argsort(rows, kind="stable")
+    last = entries.member_ptr[-1]
+    return classes, Entries(
+        ptr_of(np.bincount(rows, minlength=n + site.size)),
+        ids[order],
+        np.concatenate([entries.member_ptr, last + 1 + np.arange(site.size, dtype=np.int64)]),
+        np.concatenate([entries.member_class, site]),
+    )
 
 
 def _sum_by_class(values: npt.NDArray[np.integer], order: IntArray, starts: IntArray) -> IntArray:
@@ -353,156 +427,11 @@ def _sum_by_class(values: npt.NDArray[np.integer], order: IntArray, starts: IntA
     return np.add.reduceat(values[order].astype(np.int64), starts)
 
 
-def _ptr(counts: npt.NDArray[np.integer]) -> IntArray:
-    ptr = np.zeros(counts.shape[0] + 1, dtype=np.int64)
-    np.cumsum(counts, out=ptr[1:])
-    return ptr
-
-
 def _version_suppliers(t: AssetTable, n_versions: int) -> IntArray:
     out = np.full(n_versions, -1, dtype=np.int64)
     used = t.product_version >= 0
     out[t.product_version[used]] = t.supplier[used]
     return out
-
-
-# ---------------------------------------------------------------------------- requires
-
-
-@dataclass(frozen=True)
-class _Entries:
-    """Each class's entries (distinct-entry ids) and each distinct entry's member classes."""
-
-    ptr: IntArray  # (C+1,) into ids
-    ids: IntArray
-    member_ptr: IntArray  # (E+1,) into member_class
-    member_class: IntArray
-
-    def renumbered(self, old_of_new: IntArray, new_of_old: IntArray) -> _Entries:
-        counts = np.diff(self.ptr)[old_of_new]
-        return _Entries(
-            _ptr(counts),
-            self.ids[ragged_ranges(self.ptr, old_of_new)],
-            self.member_ptr,
-            new_of_old[self.member_class],
-        )
-
-
-def _class_entries(t: AssetTable, rep: IntArray, asset_class: IntArray) -> _Entries:
-    """The entries of each class's representative, as ids of distinct member lists."""
-    rows = ragged_ranges(t.req_ptr, rep)  # entry rows of the representatives
-    entry_ptr = _ptr(np.diff(t.entry_ptr)[rows])
-    members = t.members[ragged_ranges(t.entry_ptr, rows)].astype(np.int64)
-    ids, count = row_ids(entry_ptr, members)
-    first = np.zeros(count, dtype=np.int64)
-    first[ids[::-1]] = np.arange(ids.size - 1, -1, -1, dtype=np.int64)
-    member_ptr = _ptr(np.diff(entry_ptr)[first])
-    member_class = asset_class[members[ragged_ranges(entry_ptr, first)]]
-    return _Entries(_ptr(np.diff(t.req_ptr)[rep]), ids, member_ptr, member_class)
-
-
-def _levels(n: int, entries: _Entries) -> IntArray:
-    """Topological level of each class in the requires graph (validated acyclic)."""
-    per_entry = np.diff(entries.member_ptr)[entries.ids]
-    owner = np.repeat(np.arange(n, dtype=np.int64), np.diff(entries.ptr))
-    counts = np.bincount(owner, weights=per_entry, minlength=n).astype(np.int64)
-    targets = entries.member_class[ragged_ranges(entries.member_ptr, entries.ids)]
-    levels = topological_levels(n, _ptr(counts), targets)
-    if levels.cycle is not None:
-        raise ValueError("the model's requires graph has a cycle; load it with load_model first")
-    return levels.level.astype(np.int64)
-
-
-def _managed_levels(manager: IntArray) -> IntArray:
-    has = manager >= 0
-    levels = topological_levels(manager.shape[0], _ptr(has.astype(np.int64)), manager[has])
-    if levels.cycle is not None:
-        raise ValueError("the model's managed_by graph has a cycle; load it with load_model first")
-    return levels.level.astype(np.int64)
-
-
-def _managed_runs(managed_level: IntArray, manager: IntArray) -> tuple[ManagedLevel, ...]:
-    out = []
-    for lv in range(1, int(managed_level.max(initial=0)) + 1):
-        classes = np.flatnonzero(managed_level == lv).astype(np.int64)
-        managers = manager[classes]
-        change = np.ones(classes.shape[0], dtype=bool)
-        change[1:] = (classes[1:] != classes[:-1] + 1) | (managers[1:] != managers[:-1])
-        starts = np.flatnonzero(change)
-        out.append(
-            ManagedLevel(
-                classes=classes,
-                run_bounds=np.append(starts, classes.shape[0]).astype(np.int64),
-                run_manager=managers[starts],
-            )
-        )
-    return tuple(out)
-
-
-def _patterns(entries: _Entries, n: int) -> IntArray:
-    """An id per class, equal for classes with the same set of distinct entries."""
-    owner = np.repeat(np.arange(n, dtype=np.int64), np.diff(entries.ptr))
-    canonical = entries.ids[np.lexsort((entries.ids, owner))]
-    return row_ids(entries.ptr, canonical)[0]
-
-
-def _requires_levels(
-    level: IntArray, pattern: IntArray, entries: _Entries, n_classes: int
-) -> tuple[tuple[RequiresLevel, ...], int]:
-    """The kernel's plan: per level, the groups, the patterns and the runs of classes."""
-    sizes = np.diff(entries.member_ptr)
-    owner = np.repeat(np.arange(n_classes, dtype=np.int64), np.diff(entries.ptr))
-    # a group is computed at the lowest level of the classes that use it
-    group_level = np.full(sizes.shape[0], np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(group_level, entries.ids, level[owner])
-    is_group = (sizes >= GROUP_MEMBERS) & (group_level < np.iinfo(np.int64).max)
-    groups = np.flatnonzero(is_group)
-    groups = groups[np.lexsort((-sizes[groups], group_level[groups]))]
-    source = np.full(sizes.shape[0], -1, dtype=np.int64)
-    single = sizes == 1
-    source[single] = entries.member_class[entries.member_ptr[:-1][single]]
-    source[groups] = n_classes + np.arange(groups.size, dtype=np.int64)
-    depth = int(level.max(initial=0))
-    class_bounds = np.searchsorted(level, np.arange(depth + 2))
-    group_bounds = np.searchsorted(group_level[groups], np.arange(depth + 2))
-    n_entries = np.diff(entries.ptr)
-    out = []
-    for lv in range(1, depth + 1):
-        lo, hi = int(class_bounds[lv]), int(class_bounds[lv + 1])
-        glo, ghi = int(group_bounds[lv]), int(group_bounds[lv + 1])
-        level_groups = groups[glo:ghi]
-        group_sizes = sizes[level_groups]
-        group_slots = tuple(
-            entries.member_class[entries.member_ptr[level_groups[group_sizes > k]] + k]
-            for k in range(int(group_sizes.max(initial=0)))
-        )
-        # classes are sorted by pattern within the level: one run per pattern
-        change = np.ones(hi - lo, dtype=bool)
-        change[1:] = pattern[lo + 1 : hi] != pattern[lo : hi - 1]
-        run_starts = np.flatnonzero(change)
-        first = lo + run_starts  # a representative class of each run
-        table = np.argsort(-n_entries[first], kind="stable")  # pattern table: most entries first
-        row_of_run = np.empty(table.shape[0], dtype=np.int64)
-        row_of_run[table] = np.arange(table.shape[0], dtype=np.int64)
-        reps = first[table]
-        pattern_slots = tuple(
-            source[entries.ids[entries.ptr[reps[n_entries[reps] > j]] + j]]
-            for j in range(int(n_entries[reps].max(initial=0)))
-        )
-        out.append(
-            RequiresLevel(
-                lo=lo,
-                hi=hi,
-                group_lo=glo,
-                group_hi=ghi,
-                group_slots=group_slots,
-                pattern_slots=pattern_slots,
-                owner_pattern=row_of_run[np.cumsum(change) - 1],
-                run_bounds=np.append(run_starts, hi - lo).astype(np.int64),
-                run_pattern=row_of_run,
-            )
-        )
-    return tuple(out), int(groups.size)
 
 
 # ------------------------------------------------------------------ power, radio, services
@@ -522,20 +451,31 @@ def _power_rows(
     row[order] = np.cumsum(change) - 1
     firsts = order[change]
     counts = np.bincount(region[firsts], minlength=n_regions)
-    return _ptr(counts), battery[firsts].astype(np.float64), row
+    return ptr_of(counts), battery[firsts].astype(np.float64), row
 
 
-def _radio_cells(classes: _Classes, n_operators: int, n_regions: int) -> tuple[IntArray, IntArray]:
-    """Radio classes with a region, sorted by operator then region, with cell pointers."""
-    radio = np.flatnonzero(classes.radio & (classes.region >= 0))
-    cell = classes.operator[radio] * n_regions + classes.region[radio]
+def _serving_cells(
+    classes: _Classes, n_operators: int, n_regions: int
+) -> tuple[IntArray, IntArray]:
+    """Serving rows with a region, sorted by operator then region, with cell pointers."""
+    rows = np.flatnonzero(classes.serves & (classes.region >= 0))
+    cell = classes.operator[rows] * n_regions + classes.region[rows]
     order = np.argsort(cell, kind="stable")
     counts = np.bincount(cell, minlength=n_operators * n_regions)
-    return radio[order], _ptr(counts)
+    return rows[order], ptr_of(counts)
+
+
+def _part_rows(classes: _Classes) -> tuple[IntArray, IntArray]:
+    """Each class's serving rows in part order: itself for an unshared radio class, its
+    part rows for a shared one, none for the others."""
+    rows = np.flatnonzero(classes.serves)
+    owner = np.where(classes.site[rows] >= 0, classes.site[rows], rows)
+    order = np.lexsort((classes.part[rows], owner))
+    return ptr_of(np.bincount(owner, minlength=classes.n)), rows[order]
 
 
 def _service_index(classes: _Classes, n_services: int) -> tuple[IntArray, IntArray]:
     owner = np.repeat(np.arange(classes.n, dtype=np.int64), np.diff(classes.service_ptr))
     order = np.lexsort((owner, classes.services))
     counts = np.bincount(classes.services, minlength=n_services)
-    return _ptr(counts), owner[order]
+    return ptr_of(counts), owner[order]

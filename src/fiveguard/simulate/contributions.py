@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from fiveguard.domain.catalogue import Catalogue
+from fiveguard.domain.graph import row_of_entry
 from fiveguard.domain.model import NetworkModel
 from fiveguard.simulate.compile import CompiledNetwork
 from fiveguard.simulate.events import Event, EventType, Mode
@@ -243,23 +244,28 @@ class _FailureGroups:
         self.leaf_people = self._leaf_people()
 
     def _leaf_people(self) -> IntArray:
-        """People losing service when each asset alone fails (for assets sharing a class)."""
+        """People losing service when each asset alone fails (for assets sharing a class):
+        the people of each part it serves whose operator has no roaming partner serving
+        the region. The asset's class has other assets, which serve the same operators in
+        the same region, so a partner serving the region still does without it."""
         c = self.compiled
         k, r = len(c.operators), len(c.regions)
-        per_cell = np.zeros(k * r, dtype=np.int64)
-        cells = c.class_operator[c.radio_order] * r + c.class_region[c.radio_order]
-        np.add.at(per_cell, cells, c.class_size[c.radio_order])
-        radio_count = per_cell.reshape(k, r)
-        cls = c.asset_class
+        rows = c.serving_order  # serving rows with a region, by operator and region
+        cells = np.zeros(k * r, dtype=bool)
+        cells[c.class_operator[rows] * r + c.class_region[rows]] = True
+        serving = cells.reshape(k, r)
+        owner = row_of_entry(c.asset_part_ptr)  # each part of each asset
+        slot = np.arange(owner.size, dtype=np.int64) - c.asset_part_ptr[owner]
+        cls = c.asset_class[owner]
+        operator = c.class_operator[c.class_part_rows[c.class_part_ptr[cls] + slot]]
         region = c.class_region[cls]
-        operator = c.asset_operator
-        covered = np.zeros(c.n_assets, dtype=bool)
+        covered = np.zeros(owner.size, dtype=bool)
         for o in range(k):
+            mine = (operator == o) & (region >= 0)
             for p in np.flatnonzero(c.partners[o]).tolist():
-                mine = (operator == o) & (region >= 0)
-                others = radio_count[p, np.maximum(region, 0)] - (p == o)
-                covered |= mine & (others > 0)
-        return np.where(c.asset_radio & ~covered, c.asset_population, 0)
+                covered |= mine & serving[p, np.maximum(region, 0)]
+        lost = np.where(covered, 0, c.asset_part_people)
+        return np.rint(np.bincount(owner, weights=lost, minlength=c.n_assets)).astype(np.int64)
 
     def results(self, scenario_rows: npt.NDArray[np.int64]) -> list[EventSourceResult]:
         c = self.compiled

@@ -2,22 +2,27 @@
 
 For every trial the engine reports, nationally, per operator and per region:
 
-- ``people_without_service``: population of radio assets that are down, except where the
-  asset's operator has a roaming partner with a radio asset in the same region that is
-  not down;
-- ``subscribers_exposed``: population of radio assets that are exposed (compromised, or a
-  compromised asset anywhere in their transitive ``requires`` closure);
-- ``assets_down``, ``assets_compromised``: numbers of assets;
+- ``people_without_service``: people of the served parts that are down (their radio, or
+  their own operator's core), except where the part's operator has a roaming partner
+  with a served part in the same region that is not down;
+- ``subscribers_exposed``: people of the served parts that are exposed (the radio or
+  their operator's core compromised, or a compromised asset anywhere in the transitive
+  ``requires`` closure of either);
+- ``assets_down``, ``assets_compromised``: numbers of assets; a shared radio asset is down
+  when every part it serves is;
 - ``sites_down``: the ``sites`` of the assets that are down;
 
 and, per critical service, how many of the assets carrying it are down or compromised.
-Assets without a region count nationally and for their operator, not in any region.
+People count for the operator whose customers they are; assets for the operator running
+them. Assets without a region count nationally and for their operator, not in any region.
+Served parts are the serving rows of :mod:`fiveguard.simulate.compile` (see
+:mod:`fiveguard.simulate.sharing`).
 
 Class-level sums are weighted sums of unpacked bits (a sparse matrix product, exact in
 float64 below 2**53); leaf hits (one asset of a class down on its own) add their asset's
-numbers where the class itself is up. A partner's radio assets in a region are "all down"
-when every class there is down or has every one of its assets hit, which is checked
-exactly from the leaf hits.
+numbers where the asset is not already down, and its parts' people where those parts are
+up. A partner's served parts in a region are "all down" when every serving row there is
+down or has every asset of its class hit, which is checked exactly from the leaf hits.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse  # type: ignore[import-untyped]
 
-from fiveguard.domain.graph import ragged_ranges
+from fiveguard.domain.graph import ragged_ranges, row_of_entry
 from fiveguard.simulate.bits import Plane, get_bits, unpack, words_for
 from fiveguard.simulate.compile import CompiledNetwork
 from fiveguard.simulate.propagate import ClassState
@@ -99,11 +104,12 @@ def measure(compiled: CompiledNetwork, state: ClassState) -> TrialImpacts:
     """Every impact of every trial of ``state``."""
     trials = state.trials
     k, r = len(compiled.operators), len(compiled.regions)
-    leaf = _LeafHits(compiled, state)
+    asset_down = _asset_down(compiled, state.down)
+    leaf = _LeafHits(compiled, state, asset_down)
     cover = _cover(compiled, state, leaf)
-    lost = _lost(compiled, state.down, cover)
-    cells, services = _class_sums(compiled, state, lost)  # (T, G, 5), (T, S)
-    leaf.add_to(cells, cover)
+    lost, served = _lost(compiled, state.down, cover)
+    cells, services = _class_sums(compiled, state, lost, asset_down)  # (T, G, 5), (T, S)
+    leaf.add_to(cells, served)
     leaf.add_services_to(services, state)
     grid = cells.reshape(trials, k, r + 1, len(IMPACT_FIELDS))
     return TrialImpacts(
@@ -114,55 +120,88 @@ def measure(compiled: CompiledNetwork, state: ClassState) -> TrialImpacts:
     )
 
 
-class _LeafHits:
-    """Leaf hits whose class is up in that trial: the assets they add to the counts."""
+def _asset_down(compiled: CompiledNetwork, down: Plane) -> Plane:
+    """``down`` with each shared class down only where every part it serves is down (its
+    radio down, or every sharing operator's core)."""
+    shared = compiled.shared_classes
+    if shared.size == 0:
+        return down
+    ptr, rows = compiled.class_part_ptr, compiled.class_part_rows
+    counts = np.diff(ptr)[shared]
+    every = down[rows[ptr[shared]]]
+    for j in range(1, int(counts.max())):
+        has = counts > j
+        every[has] &= down[rows[ptr[shared[has]] + j]]
+    out = down.copy()
+    out[shared] = every
+    return out
 
-    def __init__(self, compiled: CompiledNetwork, state: ClassState) -> None:
+
+class _LeafHits:
+    """Leaf hits whose asset is not already down in that trial: the numbers they add."""
+
+    def __init__(self, compiled: CompiledNetwork, state: ClassState, asset_down: Plane) -> None:
         cls = compiled.asset_class[state.leaf_asset]
-        up = ~get_bits(state.down, cls, state.leaf_trial)
+        up = ~get_bits(asset_down, cls, state.leaf_trial)
         self.trial = state.leaf_trial[up]
         self.asset = state.leaf_asset[up]
         self.cls = cls[up]
         self.compiled = compiled
 
     def exhausted(self, trials: int) -> tuple[IntArray, IntArray]:
-        """(class, trial) pairs where every asset of an up radio class is hit."""
+        """(class, trial) pairs where every asset of a class serving a partner's customers
+        in a region is hit."""
         c = self.compiled
         partner = np.asarray(c.partners.any(axis=0), dtype=bool)
-        relevant = c.class_radio[self.cls] & (c.class_region[self.cls] >= 0)
-        relevant &= partner[c.class_operator[self.cls]]
+        rows = c.class_part_rows
+        roamed_onto = partner[c.class_operator[rows]] & (c.class_region[rows] >= 0)
+        flagged = np.zeros(c.n_classes, dtype=bool)
+        flagged[row_of_entry(c.class_part_ptr)[roamed_onto]] = True
+        relevant = flagged[self.cls]
         key = self.cls[relevant] * trials + self.trial[relevant]
         pairs, counts = np.unique(key, return_counts=True)
         full = pairs[counts == c.class_size[pairs // trials]]
         return full // trials, full % trials
 
-    def add_to(self, cells: IntArray, cover: Plane) -> None:
-        """Add each hit asset's numbers to its cell of its trial (``cells`` in place)."""
+    def add_to(self, cells: IntArray, served: Plane) -> None:
+        """Add each hit asset's numbers to its trial (``cells`` in place): the asset and
+        its sites in its cell, and the people of each of its parts still served, up and
+        not covered by roaming (``served``, per serving row), in the part's cell; an
+        asset's first part, its operator's, is in the asset's cell."""
         c = self.compiled
         if self.asset.size == 0:
             return
-        group = c.class_group[self.cls]
-        radio = c.class_radio[self.cls]
-        region = c.class_region[self.cls]
-        covered = np.zeros(self.asset.shape[0], dtype=bool)
-        regional = np.flatnonzero(radio & (region >= 0))
-        cell = c.class_operator[self.cls[regional]] * len(c.regions) + region[regional]
-        covered[regional] = get_bits(cover, cell, self.trial[regional])
-        people = np.where(radio & ~covered, c.asset_population[self.asset], 0)
-        flat = self.trial * cells.shape[1] + group
-        size = cells.shape[0] * cells.shape[1]
+        count = np.diff(c.class_part_ptr)[self.cls]
+        people = np.zeros(self.asset.shape[0], dtype=np.int64)
+        for part in range(int(count.max(initial=0))):
+            hit = np.flatnonzero(count > part)
+            rows = c.class_part_rows[c.class_part_ptr[self.cls[hit]] + part]
+            trial = self.trial[hit]
+            mine = c.asset_part_people[c.asset_part_ptr[self.asset[hit]] + part]
+            mine *= get_bits(served, rows, trial)
+            if part == 0:
+                people[hit] = mine
+            else:
+                self._add(cells, PEOPLE, trial * cells.shape[1] + c.class_group[rows], mine)
+        flat = self.trial * cells.shape[1] + c.class_group[self.cls]
         for field, weights in (
             (PEOPLE, people),
             (ASSETS_DOWN, np.ones(self.asset.shape[0], dtype=np.int64)),
             (SITES, c.asset_sites[self.asset]),
         ):
-            added = np.bincount(flat, weights=weights, minlength=size)
-            cells[:, :, field] += np.rint(added).astype(np.int64).reshape(cells.shape[:2])
+            self._add(cells, field, flat, weights)
+
+    @staticmethod
+    def _add(cells: IntArray, field: int, flat: IntArray, weights: IntArray) -> None:
+        """``cells[:, :, field]`` plus the sums of ``weights`` by trial-cell ``flat``."""
+        size = cells.shape[0] * cells.shape[1]
+        added = np.bincount(flat, weights=weights, minlength=size)
+        cells[:, :, field] += np.rint(added).astype(np.int64).reshape(cells.shape[:2])
 
     def add_services_to(self, services: IntArray, state: ClassState) -> None:
         """Count each hit asset once for each critical service it carries (``services``:
-        ``(T, S)``, in place), where its class is neither down nor compromised: there the
-        class already counts it."""
+        ``(T, S)``, in place), where it is neither down nor compromised as a whole: there
+        its class already counts it."""
         c = self.compiled
         clean = ~get_bits(state.compromised, self.cls, self.trial)
         cls, trial = self.cls[clean], self.trial[clean]
@@ -175,19 +214,23 @@ class _LeafHits:
 
 def _cover(compiled: CompiledNetwork, state: ClassState, leaf: _LeafHits) -> Plane:
     """``(K*R, W)``: trials where the operator's users in the region can roam to a partner
-    with a radio asset there that is not down."""
+    with a served part there that is not down."""
     k, r = len(compiled.operators), len(compiled.regions)
     words = words_for(state.trials)
-    order = compiled.radio_order
-    alive = ~state.down[order]  # (n_radio, W), padding bits set but never read
+    order = compiled.serving_order
+    alive = ~state.down[order]  # (n_serving, W), padding bits set but never read
     full_class, full_trial = leaf.exhausted(state.trials)
     if full_class.size:
         position = np.full(compiled.n_classes, -1, dtype=np.int64)
         position[order] = np.arange(order.shape[0], dtype=np.int64)
-        masks = np.left_shift(np.uint64(1), (full_trial & 63).astype(np.uint64))
-        np.bitwise_and.at(alive, (position[full_class], full_trial >> 6), ~masks)
+        ptr = compiled.class_part_ptr
+        at = position[compiled.class_part_rows[ragged_ranges(ptr, full_class)]]
+        trial = np.repeat(full_trial, np.diff(ptr)[full_class])
+        keep = at >= 0
+        masks = np.left_shift(np.uint64(1), (trial[keep] & 63).astype(np.uint64))
+        np.bitwise_and.at(alive, (at[keep], trial[keep] >> 6), ~masks)
     cells = np.zeros((k * r, words), dtype=np.uint64)
-    ptr = compiled.radio_ptr
+    ptr = compiled.serving_ptr
     filled = np.flatnonzero(np.diff(ptr) > 0)
     if filled.size:
         cells[filled] = np.bitwise_or.reduceat(alive, ptr[filled], axis=0)
@@ -200,31 +243,35 @@ def _cover(compiled: CompiledNetwork, state: ClassState, leaf: _LeafHits) -> Pla
     return cover.reshape(k * r, words)
 
 
-def _lost(compiled: CompiledNetwork, down: Plane, cover: Plane) -> Plane:
-    """Radio classes down and not covered by roaming (non-radio rows stay zero)."""
+def _lost(compiled: CompiledNetwork, down: Plane, cover: Plane) -> tuple[Plane, Plane]:
+    """Serving rows down and not covered by roaming, and those still serving (up and not
+    covered either: what a leaf hit there takes away); the other rows stay zero."""
     lost = np.zeros_like(down)
-    radio = np.flatnonzero(compiled.class_radio)
-    region = compiled.class_region[radio]
-    cell = compiled.class_operator[radio] * len(compiled.regions) + np.maximum(region, 0)
+    served = np.zeros_like(down)
+    rows = np.flatnonzero(compiled.class_serves)
+    region = compiled.class_region[rows]
+    cell = compiled.class_operator[rows] * len(compiled.regions) + np.maximum(region, 0)
     uncovered = np.where((region >= 0)[:, None], ~cover[cell], np.uint64(0xFFFFFFFFFFFFFFFF))
-    lost[radio] = down[radio] & uncovered
-    return lost
+    lost[rows] = down[rows] & uncovered
+    served[rows] = ~down[rows] & uncovered
+    return lost, served
 
 
 def _class_sums(
-    compiled: CompiledNetwork, state: ClassState, lost: Plane
+    compiled: CompiledNetwork, state: ClassState, lost: Plane, asset_down: Plane
 ) -> tuple[IntArray, IntArray]:
     """Per trial, the classes' weighted bits: ``(T, G, 5)`` by operator-region cell, and
     ``(T, S)`` carrying assets down or compromised per critical service.
 
-    Each plane is unpacked once for all its sums. Services are counted on the down plane
-    (with the asset and site counts) and on the few classes compromised but not down.
+    Each plane is unpacked once for all its sums. Services are counted on the assets-down
+    plane (with the asset and site counts) and on the few classes compromised but not down.
+    People are those of the serving rows; the rows of served parts have no asset.
     """
     c = compiled
     trials = state.trials
     g = len(c.operators) * (len(c.regions) + 1)
     n_services = len(c.services)
-    radio_people = np.where(c.class_radio, c.class_population, 0)
+    people = c.class_people
     service = Terms(
         np.repeat(np.arange(n_services, dtype=np.int64), np.diff(c.service_ptr)),
         c.service_classes,
@@ -233,11 +280,11 @@ def _class_sums(
     cells = np.zeros((trials, g, len(IMPACT_FIELDS)), dtype=np.int64)
     services = np.zeros((trials, n_services), dtype=np.int64)
     plans: list[tuple[Plane, tuple[tuple[int, IntArray], ...], bool]] = [
-        (lost, ((PEOPLE, radio_people),), False),
-        (state.exposed, ((EXPOSED, radio_people),), False),
-        (state.down, ((ASSETS_DOWN, c.class_size), (SITES, c.class_sites)), True),
+        (lost, ((PEOPLE, people),), False),
+        (state.exposed, ((EXPOSED, people),), False),
+        (asset_down, ((ASSETS_DOWN, c.class_size), (SITES, c.class_sites)), True),
         (state.compromised, ((COMPROMISED, c.class_size),), False),
-        (state.compromised & ~state.down, (), True),
+        (state.compromised & ~asset_down, (), True),
     ]
     for plane, weights, with_services in plans:
         terms = [

@@ -28,8 +28,9 @@ import numpy as np
 import numpy.typing as npt
 
 from fiveguard.simulate.bits import Plane, empty_plane, set_bits, words_for
-from fiveguard.simulate.compile import CompiledNetwork, RequiresLevel
+from fiveguard.simulate.compile import CompiledNetwork
 from fiveguard.simulate.events import SampledEvents
+from fiveguard.simulate.plan import RequiresLevel
 
 IntArray = npt.NDArray[np.int64]
 CHUNK_BYTES = 1 << 20

@@ -19,12 +19,17 @@ class Counts(_Result):
     """The impact numbers of one trial (or one operator or region of it)."""
 
     people_without_service: int = Field(
-        description="Population of radio assets that are down, except people whose operator "
-        "has a roaming partner with a radio asset in the same region that is not down."
+        description="People of radio assets that are down, except people whose operator has "
+        "a roaming partner serving the same region with a radio asset that is not down. On "
+        "a shared radio asset, each operator's customers (its part of the people, split by "
+        "subscribers) are without service when the radio or their own operator's core is "
+        "down."
     )
     subscribers_exposed: int = Field(
-        description="Population of radio assets that are compromised or have a compromised "
-        "asset in their transitive requires closure (members of any: groups included)."
+        description="People of radio assets that are compromised or have a compromised asset "
+        "in their transitive requires closure (members of any: groups included); on a "
+        "shared radio asset, each operator's customers through the radio's requirements "
+        "and their own operator's core."
     )
     assets_down: int
     assets_compromised: int
@@ -66,11 +71,26 @@ class Impact(Counts):
     )
 
 
+class Step(_Result):
+    """One step of an annual probability's derivation, or one assumption of a what-if: a
+    named parameter or measure, its value, and what it does."""
+
+    parameter: str = Field(description="Catalogue path of the parameter, or the measure.")
+    value: str
+    note: str
+
+
 class WhatIfResult(Impact):
     """The impact of a set of events happening together."""
 
     model: str | None
     events: tuple[str, ...]
+    assumptions: tuple[Step, ...] = Field(
+        default=(),
+        description="What the impact rests on that the model does not say: for a power "
+        "loss, the battery taken where the model gives none and the hours measures add "
+        "(TM11), with the assets each applies to.",
+    )
 
 
 class Exceedance(_Result):
@@ -100,14 +120,6 @@ class Distributions(_Result):
     assets_down: Distribution
     assets_compromised: Distribution
     sites_down: Distribution
-
-
-class Step(_Result):
-    """One step of an annual probability's derivation."""
-
-    parameter: str = Field(description="Catalogue path of the parameter, or the measure.")
-    value: str
-    note: str
 
 
 class Variant(_Result):

@@ -13,6 +13,7 @@ import numpy as np
 
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.model import NetworkModel
+from fiveguard.simulate.assumptions import power_assumptions
 from fiveguard.simulate.compile import CompiledNetwork, compile_network
 from fiveguard.simulate.events import Event, EventType, Mode, SampledEvents, resolve_events
 from fiveguard.simulate.metrics import IMPACT_FIELDS, TrialImpacts, carrying_assets, measure
@@ -73,8 +74,12 @@ def whatif(
     compiled = compiled if compiled is not None else compile_network(model, catalogue)
     sampled = resolve_events(model, compiled, [events])
     impact = impact_at(compiled, evaluate(compiled, sampled), 0)
+    regions = [e.target for e in events if e.type is EventType.REGION_POWER]
     return WhatIfResult(
-        **impact.model_dump(), model=model.source, events=tuple(str(e) for e in events)
+        **impact.model_dump(),
+        model=model.source,
+        events=tuple(str(e) for e in events),
+        assumptions=power_assumptions(model, catalogue, regions) if regions else (),
     )
 
 

@@ -147,20 +147,22 @@ def _radio_products(
 def _requirements(
     plan: Plan, group: npt.NDArray[np.int64], counts: npt.NDArray[np.int64]
 ) -> Categorical[tuple[str | AnyOf, ...]]:
-    """One ``requires`` pattern per operator and region that has sites."""
+    """One ``requires`` pattern per operator and region that has sites: the operator's
+    core and backhaul; on the host's shared sites, the guest's core too."""
     r = plan.n_regions
     used = np.flatnonzero(counts > 0)
     patterns: list[tuple[str | AnyOf, ...]] = []
+
+    def core(op: str, region: int) -> tuple[str | AnyOf, ...]:
+        upf = f"{op}.upf-{plan.cluster_of(region) + 1}"
+        return (AnyOf(any=(f"{op}.amf-1", f"{op}.amf-2")), f"{op}.smf", upf)
+
     for g in used.tolist():
-        op, region = plan.operator_ids[g // r], g % r
-        patterns.append(
-            (
-                AnyOf(any=(f"{op}.amf-1", f"{op}.amf-2")),
-                f"{op}.smf",
-                f"{op}.upf-{plan.cluster_of(region) + 1}",
-                f"{op}.backhaul-{plan.regions[region].id}",
-            )
-        )
+        k, region = g // r, g % r
+        op = plan.operator_ids[k]
+        shared = k == plan.people.host and bool(plan.people.shared[region])
+        guest = core(plan.operator_ids[plan.people.guest], region) if shared else ()
+        patterns.append((*core(op, region), *guest, f"{op}.backhaul-{plan.regions[region].id}"))
     code_of_group = np.full(len(counts), -1, dtype=np.int32)
     code_of_group[used] = np.arange(len(used), dtype=np.int32)
     return Categorical(code_of_group[group], tuple(patterns))
