@@ -11,7 +11,17 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Discriminator, Field, StrictBool, StrictFloat, StrictInt, Tag
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Discriminator,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StringConstraints,
+    Tag,
+)
 
 from fiveguard.domain.base import (
     CountryCode,
@@ -82,13 +92,52 @@ class SupplierProfile(Frozen):
 PROFILE_FACTORS: tuple[str, ...] = tuple(SupplierProfile.model_fields)
 
 
+def lei_check_digits_ok(lei: str) -> bool:
+    """ISO 17442: the last two digits make the whole code, letters read as 10–35, equal to
+    1 modulo 97 (the ISO 7064 MOD 97-10 check IBANs use too)."""
+    return int("".join(str(int(ch, 36)) for ch in lei)) % 97 == 1
+
+
+def _lei(value: str) -> str:
+    if not lei_check_digits_ok(value):
+        raise ValueError(
+            f"{value!r} fails the LEI check digits (ISO 17442, MOD 97-10): a digit is "
+            "mistyped or the code is not an LEI"
+        )
+    return value
+
+
+Lei = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Z0-9]{18}[0-9]{2}$"),
+    AfterValidator(_lei),
+    Field(description="Legal Entity Identifier (ISO 17442): 18 letters or digits, 2 check digits."),
+]
+
+RegistryId = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Z]{2}:[A-Za-z0-9][A-Za-z0-9 ./-]*$", max_length=64),
+    Field(
+        description="A company registry number prefixed with the registry's country code, "
+        "e.g. 'FI:1234567-8'."
+    ),
+]
+
+
 class Supplier(Frozen):
-    """An equipment or software supplier."""
+    """An equipment or software supplier.
+
+    ``lei`` and ``registry_id`` name the company the same way in every member state, so the
+    coordinated EU view joins one supplier's profiles across states (``fiveguard
+    coordinate``); the model's ``id`` is national and may differ from state to state.
+    """
 
     id: Identifier
     name: Text
     headquarters: CountryCode
     ownership: Ownership
+    lei: Lei | None = None
+    registry_id: RegistryId | None = None
     profile: SupplierProfile = SupplierProfile()
     note: Text | None = None
 
