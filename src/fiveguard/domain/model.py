@@ -13,6 +13,7 @@ from fiveguard.domain.network import (
     Region,
     Supplier,
 )
+from fiveguard.domain.registry import RegistryView
 from fiveguard.domain.sites import SiteTable
 from fiveguard.domain.table import AssetTable, asset_of_row, build_asset_table
 
@@ -24,6 +25,8 @@ class NetworkModel:
     document: ModelDocument
     sites: SiteTable = field(default_factory=SiteTable.empty)
     source: str | None = None
+    registry: RegistryView | None = None
+    """The product registry whose lab records the evidence includes, when it reads one."""
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, NetworkModel):

@@ -33,6 +33,7 @@ from fiveguard.domain.sites import SiteTable
 from fiveguard.modelio.csvsites import read_sites
 from fiveguard.modelio.evidence_store import read_evidence_dirs
 from fiveguard.modelio.messages import problems_from
+from fiveguard.modelio.registry_link import add_registry_evidence
 from fiveguard.modelio.sources import Sources
 from fiveguard.modelio.validate import validate
 from fiveguard.modelio.yamlsource import Unreadable, YamlSource, display_name, read_yaml
@@ -53,20 +54,25 @@ _SCOPE = TypeAdapter(Scope)
 FORMAT_VERSION = 1
 
 
-def load_model(path: Path, catalogue: Catalogue) -> NetworkModel:
-    """Read, check and return a national model; raise InputError with every problem."""
-    document, sites, sources, problems = parse_model(path)
+def load_model(path: Path, catalogue: Catalogue, registry: Path | None = None) -> NetworkModel:
+    """Read, check and return a national model; raise InputError with every problem.
+
+    ``registry`` is a product registry directory to read instead of the one the model
+    names (``--registry DIR``)."""
+    document, sites, sources, problems = parse_model(path, registry)
     more, table = validate(document, sites, sources, catalogue)
     problems.extend(more)
     if problems:
         raise InputError(sort_problems(problems))
-    model = NetworkModel(document, sites, source=sources.yaml.file)
+    model = NetworkModel(document, sites, source=sources.yaml.file, registry=sources.registry)
     if table is not None:  # built while checking cycles; keep it rather than rebuild
         model.__dict__["table"] = table
     return model
 
 
-def parse_model(path: Path) -> tuple[ModelDocument, SiteTable, Sources, list[Problem]]:
+def parse_model(
+    path: Path, registry: Path | None = None
+) -> tuple[ModelDocument, SiteTable, Sources, list[Problem]]:
     """Read the YAML document and its site files, checking types and syntax only.
 
     Items that fail are left out of the returned document (and reported), so that
@@ -120,6 +126,16 @@ def parse_model(path: Path) -> tuple[ModelDocument, SiteTable, Sources, list[Pro
         sources.positions[name] = positions
 
     _add_stored_evidence(path, source, sources, data.get("evidence_dirs"), sections, problems)
+    sources.registry = add_registry_evidence(
+        path,
+        source,
+        sources,
+        data.get("registry"),
+        sections,
+        scope.as_of if scope is not None else None,
+        problems,
+        registry,
+    )
 
     site_files = _site_files(source, data.get("sites"), problems)
     tables: list[SiteTable] = []
