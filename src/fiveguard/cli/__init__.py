@@ -6,7 +6,9 @@ from fiveguard.cli import assess as _assess  # noqa: F401
 from fiveguard.cli import catalog as _catalog  # noqa: F401  (registers commands)
 from fiveguard.cli import evidence as _evidence  # noqa: F401
 from fiveguard.cli import generate as _generate  # noqa: F401
+from fiveguard.cli import lab as _lab  # noqa: F401
 from fiveguard.cli import model as _model  # noqa: F401
+from fiveguard.cli import registry as _registry  # noqa: F401
 from fiveguard.cli import simulate as _simulate  # noqa: F401
 from fiveguard.cli.app import app
 
