@@ -70,7 +70,8 @@ def attest(
             )
         chosen = [reg.records[r] for r in record]
     else:
-        chosen = [r for r in reg.records.values() if r.lab == lab and concerns(r, product, version)]
+        entry = reg.products[product]
+        chosen = [r for r in reg.records.values() if r.lab == lab and concerns(r, entry, version)]
     signer = read_signer(key, lab)
     issued = dt.datetime.now(dt.UTC).replace(microsecond=0)
     draft = build_statement(reg, lab, product, version, chosen, issued, tlp, recipient or ())

@@ -93,11 +93,12 @@ class LabStatement(_Strict):
     predicate: LabPredicate
 
 
-def concerns(record: LabRecord, product: str, versions: Sequence[str]) -> bool:
-    """Whether ``record`` is about one of ``versions`` of ``product``."""
+def concerns(record: LabRecord, product: RegistryProduct, versions: Sequence[str]) -> bool:
+    """Whether ``record`` is about one of ``versions`` of ``product`` (a practice review:
+    about its supplier)."""
     if record.type == "practice-review":
-        return False
-    if record.product != product:
+        return record.supplier == product.supplier
+    if record.product != product.id:
         return False
     held = (
         record.versions
@@ -158,7 +159,7 @@ def build_statement(
     kept: list[LabRecord] = []
     withheld: list[Withheld] = []
     for record in records:
-        if record.lab != lab or not concerns(record, product, versions):
+        if record.lab != lab or not concerns(record, entry, versions):
             problems.append(
                 Problem(
                     Location("command line", path=record.id),
