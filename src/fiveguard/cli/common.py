@@ -22,12 +22,15 @@ def catalogue(ctx: typer.Context) -> Catalogue:
     return load_catalogue(settings(ctx).catalog)
 
 
-def model(ctx: typer.Context, path: Path) -> tuple[NetworkModel, Catalogue]:
-    """Load and check a model file against the catalogue."""
+def model(
+    ctx: typer.Context, path: Path, registry: Path | None = None
+) -> tuple[NetworkModel, Catalogue]:
+    """Load and check a model file against the catalogue (``registry``: a product registry
+    directory read instead of the one the model names)."""
     from fiveguard.modelio.load import load_model
 
     cat = catalogue(ctx)
-    return load_model(path, cat), cat
+    return load_model(path, cat, registry), cat
 
 
 def trials(given: int | None, default: int, cat: Catalogue) -> int:

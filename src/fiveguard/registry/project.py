@@ -132,9 +132,10 @@ def project(
             why = made
         if why is not None:
             not_counted[ident] = why
-        elif made is not None and not isinstance(made, str):
+            continue
+        counted.append(ident)  # a review engagement or practice review may give no record
+        if made is not None and not isinstance(made, str):
             evidence.append(made)
-            counted.append(ident)
     view = RegistryView(
         label=label,
         registry=registry,
