@@ -63,6 +63,8 @@ browser:
 schema: $(RUN_STAMP)
 	$(BIN)/fiveguard schema model > docs/schema/model.schema.json
 	$(BIN)/fiveguard schema assessment > docs/schema/assessment.schema.json
+	$(BIN)/fiveguard schema lab-attestation > docs/schema/lab-attestation.schema.json
+	$(BIN)/fiveguard schema lab-record > docs/schema/lab-record.schema.json
 
 ## Benchmarks (not part of make test); each prints its comparison and writes
 ## benchmarks/out/; the figures are recorded in benchmarks/RESULTS.md by hand.

@@ -205,3 +205,18 @@ def test_envelope_shape_is_checked(tmp_path: Path) -> None:
     ):
         with pytest.raises(InputError, match=expected):
             accept(raw, "env.json", trust, registry())
+
+
+def test_the_published_attestation_schema_describes_real_payloads() -> None:
+    import jsonschema
+
+    from fiveguard.modelio.schema import schema_json
+
+    root = Path(__file__).parents[2]
+    published = (root / "docs" / "schema" / "lab-attestation.schema.json").read_text()
+    assert published == schema_json("lab-attestation"), "run `make schema`"
+    payload = json.loads(base64.b64decode(json.loads(attested())["payload"]))
+    jsonschema.validate(payload, json.loads(published))
+    record = (root / "docs" / "schema" / "lab-record.schema.json").read_text()
+    assert record == schema_json("lab-record"), "run `make schema`"
+    jsonschema.validate(payload["predicate"]["records"][0], json.loads(record))
