@@ -51,7 +51,9 @@ def _count(n: int, noun: str) -> str:
 
 @app.command()
 def schema(
-    name: Annotated[str, typer.Argument(help="Which schema: model, assessment, lab-attestation or lab-record.")] = "model",
+    name: Annotated[
+        str, typer.Argument(help="Which schema: model, assessment, lab-attestation or lab-record.")
+    ] = "model",
 ) -> None:
     """Print the JSON Schema of a fiveguard file format.
 
