@@ -99,11 +99,17 @@ def read_signer(path: Path, organisation: str) -> KeyFileSigner:
 def read_evaluation(path: Path) -> LabEvaluation:
     """A lab evaluation written as YAML (or JSON), every problem located."""
     name = display_name(path)
-    source = parse_yaml(decode(read_limited(path, MAX_ENVELOPE_BYTES, name), name), name)
+    text = decode(read_limited(path, MAX_ENVELOPE_BYTES, name), name)
+    source = parse_yaml(text, name, keep_going=True)
     data = source.data
     if isinstance(data, dict):
         data = {"type": "lab-evaluation", **data}
     try:
-        return LabEvaluation.model_validate(data)
+        record = LabEvaluation.model_validate(data)
     except ValidationError as exc:
-        raise InputError(problems_from(exc, LabEvaluation, source, ())) from None
+        raise InputError(
+            [*source.problems, *problems_from(exc, LabEvaluation, source, ())]
+        ) from None
+    if source.problems:
+        raise InputError(source.problems)
+    return record

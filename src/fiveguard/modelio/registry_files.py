@@ -114,10 +114,13 @@ def located(files: RegistryFiles, found: list[Any]) -> list[Problem]:
 def _read_entry(files: RegistryFiles, section: str, path: Path, problems: list[Problem]) -> None:
     name = display_name(path)
     try:
-        source = parse_yaml(decode(read_limited(path, MAX_ENTRY_BYTES, name), name), name)
+        source = parse_yaml(
+            decode(read_limited(path, MAX_ENTRY_BYTES, name), name), name, keep_going=True
+        )
     except InputError as exc:
         problems.extend(exc.problems)
         return
+    problems.extend(source.problems)  # unreadable values and keys given twice
     if not isinstance(source.data, dict):
         problems.append(source.problem((), "expected a mapping of fields"))
         return
@@ -125,6 +128,8 @@ def _read_entry(files: RegistryFiles, section: str, path: Path, problems: list[P
         entry = _ADAPTERS[section].validate_python(source.data)
     except ValidationError as exc:
         problems.extend(problems_from(exc, _TYPES[section], source, ()))
+        return
+    if source.problems:
         return
     held: dict[str, Any] = getattr(files.registry, section)
     if entry.id != path.stem:
