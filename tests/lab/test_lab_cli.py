@@ -418,3 +418,61 @@ def test_registry_check_names_an_edited_attested_record(tmp_path: Path) -> None:
     assert (
         code == 2 and "xec-korvath-gnb-hardcoded-key.yaml" in err and "edited since import" in err
     )
+
+
+def test_equivalence_against_provenance_is_recorded_with_the_lab(lab: Path, tmp_path: Path) -> None:
+    deployed = tmp_path / "deployed"
+    deployed.mkdir()
+    (deployed / "gnb.bin").write_bytes(b"gnb")
+    (deployed / "extra.bin").write_bytes(b"unexpected")
+    provenance = tmp_path / "prov.json"
+    provenance.write_text(
+        json.dumps(
+            {
+                "_type": "https://in-toto.io/Statement/v1",
+                "subject": [
+                    {"name": "gnb.bin", "digest": {"sha256": hashlib.sha256(b"gnb").hexdigest()}}
+                ],
+                "predicateType": "https://slsa.dev/provenance/v1",
+                "predicate": {},
+            }
+        )
+    )
+    out = ok(
+        "lab",
+        "equivalence",
+        str(provenance),
+        str(deployed),
+        "--against",
+        "provenance",
+        "--id",
+        "eq-1",
+        "--lab",
+        "xec",
+        "--product",
+        "korvath.gnb@9.0",
+        "--date",
+        "2026-03-01",
+        "-r",
+        "reg",
+    )
+    assert "1 identical, 0 differing, 0 missing, 1 extra" in out
+    record = (lab / "records" / "eq-1.yaml").read_text()
+    assert "method: provenance" in record and "extra_paths:\n- extra.bin" in record
+    code, _, err = run(
+        "lab",
+        "equivalence",
+        str(provenance),
+        str(deployed),
+        "--against",
+        "nonsense",
+        "--id",
+        "eq-2",
+        "--lab",
+        "xec",
+        "--product",
+        "korvath.gnb@9.0",
+        "-r",
+        "reg",
+    )
+    assert code == 2 and "--against: expected tree, provenance or sbom" in err
