@@ -332,7 +332,7 @@ def test_bad_input_is_located(lab: Path, tmp_path: Path) -> None:
         "-r",
         "reg",
     )
-    assert code == 2 and "records/f-2.yaml: affected.0: korvath.gnb has no version '7.0'" in err
+    assert code == 2 and "records/f-2.yaml: affected[0]: korvath.gnb has no version '7.0'" in err
     assert not (lab / "records" / "f-2.yaml").exists()
     code, _, err = run("lab", "audit", "nothing", "-r", "reg")
     assert code == 2 and "'nothing' is not a practice review" in err

@@ -7,6 +7,8 @@ from fiveguard.cli import catalog as _catalog  # noqa: F401  (registers commands
 from fiveguard.cli import evidence as _evidence  # noqa: F401
 from fiveguard.cli import generate as _generate  # noqa: F401
 from fiveguard.cli import lab as _lab  # noqa: F401
+from fiveguard.cli import lab_attest as _lab_attest  # noqa: F401
+from fiveguard.cli import lab_findings as _lab_findings  # noqa: F401
 from fiveguard.cli import model as _model  # noqa: F401
 from fiveguard.cli import registry as _registry  # noqa: F401
 from fiveguard.cli import simulate as _simulate  # noqa: F401

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -21,6 +21,10 @@ from fiveguard.cli.app import app, console
 from fiveguard.cli.registry import JsonOpt, RegistryOpt, print_json, validated
 from fiveguard.domain.errors import COMMAND_LINE, InputError
 from fiveguard.domain.lab import LabEquivalence, LabEvaluation, PracticeReview
+
+if TYPE_CHECKING:
+    from fiveguard.domain.catalogue import Catalogue
+    from fiveguard.evidence.equivalence import FileTree
 
 lab_app = typer.Typer(
     name="lab",
@@ -176,6 +180,22 @@ def review_add(
 # ---------------------------------------------------------------------------- equivalence
 
 
+def _reference_side(reference: Path, method: str, cat: Catalogue) -> FileTree:
+    """What the deployed build is checked against, read as ``--against`` says."""
+    from fiveguard.evidence.equivalence import read_side
+    from fiveguard.evidence.provenance import read_provenance, sbom_side
+
+    if method == "provenance":
+        return read_provenance(reference)
+    if method == "sbom":
+        return sbom_side(reference, cat.evidence_rules)[0]
+    if method == "tree":
+        return read_side(reference, cat.evidence_rules.archive_limits)
+    raise InputError.at(
+        f"expected tree, provenance or sbom, got {method!r}", COMMAND_LINE, path="--against"
+    )
+
+
 @lab_app.command("equivalence")
 def equivalence(
     ctx: typer.Context,
@@ -200,21 +220,11 @@ def equivalence(
     """
     from fiveguard.cli import common
     from fiveguard.evidence.equivalence import SAMPLE_PATHS, compare, read_side
-    from fiveguard.evidence.provenance import read_provenance, sbom_side
     from fiveguard.modelio.yamlsource import display_name
 
     cat = common.catalogue(ctx)
     limits = cat.evidence_rules.archive_limits
-    if method == "provenance":
-        side = read_provenance(reference)
-    elif method == "sbom":
-        side, _ = sbom_side(reference, cat.evidence_rules)
-    elif method == "tree":
-        side = read_side(reference, limits)
-    else:
-        raise InputError.at(
-            f"expected tree, provenance or sbom, got {method!r}", COMMAND_LINE, path="--against"
-        )
+    side = _reference_side(reference, method, cat)
     result = compare(side, read_side(deployed, limits))
     product_id, _, version = product.partition("@")
     record = validated(
@@ -244,7 +254,3 @@ def equivalence(
         f"{result.ratio:.2%} against the {method}"
     )
     save_record(registry, record, replace=True)
-
-
-from fiveguard.cli import lab_attest as _attest  # noqa: E402, F401  (registers commands)
-from fiveguard.cli import lab_findings as _findings  # noqa: E402, F401

@@ -20,7 +20,9 @@ from fiveguard.cli.app import console, err_console
 from fiveguard.cli.lab import DateOpt, day, lab_app
 from fiveguard.cli.registry import RegistryOpt
 from fiveguard.domain.errors import COMMAND_LINE, InputError
+from fiveguard.domain.lab import LabRecord
 from fiveguard.domain.parties import Tlp
+from fiveguard.domain.registry import Registry
 
 
 @lab_app.command("attest")
@@ -47,31 +49,12 @@ def attest(
     Example: `fiveguard lab attest --lab xec --product korvath.gnb --version 9.0
     --key xec.pem --tlp AMBER --out korvath-gnb-9.0.dsse.json -r registry/`
     """
-    from fiveguard.lab.attestation import build_statement, concerns, sign
+    from fiveguard.lab.attestation import build_statement, sign
     from fiveguard.modelio.lab_files import read_signer
     from fiveguard.modelio.registry_files import read_registry, write_files
 
     reg = read_registry(registry).registry
-    if lab not in reg.labs:
-        raise InputError.at(f"{lab!r} is not a lab of the registry", COMMAND_LINE, path="--lab")
-    if product not in reg.products:
-        raise InputError.at(
-            f"{product!r} is not a product of the registry", COMMAND_LINE, path="--product"
-        )
-    if tlp is Tlp.RED and not recipient:
-        raise InputError.at(
-            "TLP:RED is for named recipients only: give --recipient", COMMAND_LINE, path="--tlp"
-        )
-    if record:
-        missing = [r for r in record if r not in reg.records]
-        if missing:
-            raise InputError.at(
-                f"not records of the registry: {', '.join(missing)}", COMMAND_LINE, path="--record"
-            )
-        chosen = [reg.records[r] for r in record]
-    else:
-        entry = reg.products[product]
-        chosen = [r for r in reg.records.values() if r.lab == lab and concerns(r, entry, version)]
+    chosen = _records(reg, lab, product, version, record or [], tlp, recipient or [])
     signer = read_signer(key, lab)
     issued = dt.datetime.now(dt.UTC).replace(microsecond=0)
     draft = build_statement(reg, lab, product, version, chosen, issued, tlp, recipient or ())
@@ -84,6 +67,39 @@ def attest(
         f"[green]signed[/green] {len(draft.statement.predicate.records)} record(s) about "
         f"{escape(product)} {escape(', '.join(version))} as {tlp.marking}: {escape(str(out))}"
     )
+
+
+def _records(
+    reg: Registry,
+    lab: str,
+    product: str,
+    versions: list[str],
+    named: list[str],
+    tlp: Tlp,
+    recipients: list[str],
+) -> list[LabRecord]:
+    """The records to attest: those named, else every one of the lab's about the versions."""
+    from fiveguard.lab.attestation import concerns
+
+    if lab not in reg.labs:
+        raise InputError.at(f"{lab!r} is not a lab of the registry", COMMAND_LINE, path="--lab")
+    if product not in reg.products:
+        raise InputError.at(
+            f"{product!r} is not a product of the registry", COMMAND_LINE, path="--product"
+        )
+    if tlp is Tlp.RED and not recipients:
+        raise InputError.at(
+            "TLP:RED is for named recipients only: give --recipient", COMMAND_LINE, path="--tlp"
+        )
+    missing = [r for r in named if r not in reg.records]
+    if missing:
+        raise InputError.at(
+            f"not records of the registry: {', '.join(missing)}", COMMAND_LINE, path="--record"
+        )
+    if named:
+        return [reg.records[r] for r in named]
+    entry = reg.products[product]
+    return [r for r in reg.records.values() if r.lab == lab and concerns(r, entry, versions)]
 
 
 @lab_app.command("import")

@@ -24,7 +24,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from fiveguard.domain.base import Identifier, Version
-from fiveguard.domain.errors import InputError, Location, Problem, dotted
+from fiveguard.domain.errors import COMMAND_LINE, InputError, Location, Problem, dotted
 from fiveguard.domain.lab import AttestedBy, LabFinding, LabRecord
 from fiveguard.domain.parties import Tlp
 from fiveguard.domain.registry import Lab, Registry, RegistryProduct, RegistrySupplier
@@ -137,45 +137,10 @@ def build_statement(
     or whose artefact digests it does not know, a record of another lab or not about these
     versions. Findings under embargo on ``issued_at`` are left out unless the label is RED.
     """
-    problems: list[Problem] = []
     entry = registry.products[product]
-    subjects = []
-    for version in versions:
-        known = entry.version(version)
-        if known is None or not known.artefacts:
-            problems.append(
-                Problem(
-                    Location("command line", path="--version"),
-                    f"the registry knows no artefact digest of {product}@{version}: an "
-                    "attestation is about the digests of what was evaluated; add them with "
-                    f"'fiveguard registry add version {product}@{version} --artefact NAME=SHA256'",
-                )
-            )
-            continue
-        subjects += [
-            Subject(name=f"{product}@{version}/{a.name}", digest={"sha256": a.sha256})
-            for a in known.artefacts
-        ]
-    kept: list[LabRecord] = []
-    withheld: list[Withheld] = []
-    for record in records:
-        if record.lab != lab or not concerns(record, entry, versions):
-            problems.append(
-                Problem(
-                    Location("command line", path=record.id),
-                    f"record {record.id} is not lab {lab}'s about {product} " + ", ".join(versions),
-                )
-            )
-            continue
-        embargo = record.embargo_until if isinstance(record, LabFinding) else None
-        if embargo is not None and embargo > issued_at.date() and tlp is not Tlp.RED:
-            withheld.append(Withheld(id=record.id, embargo_until=embargo))
-            continue
-        kept.append(record.model_copy(update={"attestation": None}))
-    if not kept and not problems:
-        problems.append(
-            Problem(Location("command line"), "nothing to attest: every record is under embargo")
-        )
+    subjects, problems = _subjects_of(entry, versions)
+    kept, withheld, more = _chosen(records, lab, entry, versions, issued_at.date(), tlp)
+    problems += more
     if problems:
         raise InputError(problems)
     predicate = LabPredicate(
@@ -198,6 +163,66 @@ def build_statement(
         }
     )
     return Draft(statement, tuple(withheld))
+
+
+def _subjects_of(
+    entry: RegistryProduct, versions: Sequence[str]
+) -> tuple[list[Subject], list[Problem]]:
+    """The artefacts of each version as subjects; a version without a digest is a problem."""
+    subjects: list[Subject] = []
+    problems: list[Problem] = []
+    for version in versions:
+        known = entry.version(version)
+        if known is None or not known.artefacts:
+            problems.append(
+                Problem(
+                    Location(COMMAND_LINE, path="--version"),
+                    f"the registry knows no artefact digest of {entry.id}@{version}: an "
+                    "attestation is about the digests of what was evaluated; add them with "
+                    f"'fiveguard registry add version {entry.id}@{version} "
+                    "--artefact NAME=SHA256'",
+                )
+            )
+            continue
+        subjects += [
+            Subject(name=f"{entry.id}@{version}/{a.name}", digest={"sha256": a.sha256})
+            for a in known.artefacts
+        ]
+    return subjects, problems
+
+
+def _chosen(
+    records: Sequence[LabRecord],
+    lab: str,
+    entry: RegistryProduct,
+    versions: Sequence[str],
+    issued: dt.date,
+    tlp: Tlp,
+) -> tuple[list[LabRecord], list[Withheld], list[Problem]]:
+    """The records that travel, those withheld under embargo, and records that cannot."""
+    kept: list[LabRecord] = []
+    withheld: list[Withheld] = []
+    problems: list[Problem] = []
+    for record in records:
+        if record.lab != lab or not concerns(record, entry, versions):
+            problems.append(
+                Problem(
+                    Location(COMMAND_LINE, path=record.id),
+                    f"record {record.id} is not lab {lab}'s about {entry.id} "
+                    + ", ".join(versions),
+                )
+            )
+            continue
+        embargo = record.embargo_until if isinstance(record, LabFinding) else None
+        if embargo is not None and embargo > issued and tlp is not Tlp.RED:
+            withheld.append(Withheld(id=record.id, embargo_until=embargo))
+            continue
+        kept.append(record.model_copy(update={"attestation": None}))
+    if not kept and not problems:
+        problems.append(
+            Problem(Location(COMMAND_LINE), "nothing to attest: every record is under embargo")
+        )
+    return kept, withheld, problems
 
 
 def sign(draft: Draft, signer: Signer) -> Envelope:

@@ -27,7 +27,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from fiveguard.domain.errors import InputError, Problem
+from fiveguard.domain.errors import InputError, Location, Problem, dotted
 from fiveguard.domain.lab import LabRecord
 from fiveguard.domain.registry import SECTIONS, Lab, Registry, RegistryProduct, RegistrySupplier
 from fiveguard.modelio.jsonsource import read_limited
@@ -70,9 +70,8 @@ class RegistryFiles:
         """A problem at ``path`` inside an entry's file."""
         source = self.sources.get((section, ident))
         if source is None:  # an entry made in memory, not read: name its file to be
-            return InputError.at(
-                message, display_name(self.path_of(section, ident)), path=".".join(map(str, path))
-            ).problems[0]
+            where = Location(display_name(self.path_of(section, ident)), path=dotted(path))
+            return Problem(where, message)
         return source.problem(path, message)
 
 

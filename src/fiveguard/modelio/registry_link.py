@@ -16,11 +16,12 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from fiveguard.domain.errors import InputError, Problem
+from fiveguard.domain.evidence import Evidence
 from fiveguard.domain.network import RegistryLink
 from fiveguard.domain.registry import RegistryView
 from fiveguard.modelio.evidence_store import StoredRecord
 from fiveguard.modelio.messages import problems_from
-from fiveguard.modelio.registry_files import attestation_integrity, read_registry
+from fiveguard.modelio.registry_files import RegistryFiles, attestation_integrity, read_registry
 from fiveguard.modelio.sources import Sources
 from fiveguard.modelio.yamlsource import YamlSource
 from fiveguard.registry.project import project
@@ -72,10 +73,23 @@ def add_registry_evidence(
     )
     for where, message in projection.problems:
         problems.append(source.problem(("registry", *where), message))
+    _append(files, projection.evidence, sources, sections, problems)
+    return projection.view
+
+
+def _append(
+    files: RegistryFiles,
+    records: list[Evidence],
+    sources: Sources,
+    sections: dict[str, tuple[Any, ...]],
+    problems: list[Problem],
+) -> None:
+    """Add the projected records to the model's evidence, each located in its registry
+    file; an id the model already uses is a problem at that file."""
     taken = sources.declared_ids("evidence") | {e.id for e in sections["evidence"]}
     first = len(sections["evidence"])
-    added = []
-    for record in projection.evidence:
+    added: list[Evidence] = []
+    for record in records:
         if record.id in taken:
             problems.append(
                 files.problem(
@@ -86,9 +100,8 @@ def add_registry_evidence(
                 )
             )
             continue
-        added.append(record)
-        sources.stored_evidence[first + len(added) - 1] = StoredRecord(
+        sources.stored_evidence[first + len(added)] = StoredRecord(
             record, files.sources[("records", record.id)]
         )
+        added.append(record)
     sections["evidence"] = (*sections["evidence"], *added)
-    return projection.view
