@@ -175,3 +175,26 @@ def test_bad_registry_link_is_located(
     with pytest.raises(InputError) as exc:
         load_model(path, catalogue)
     assert any("registry.folder: unknown field" in str(p) for p in exc.value.problems)
+
+
+def test_records_whose_envelope_is_gone_do_not_count(linked: Path, catalogue: Catalogue) -> None:
+    [envelope] = (linked.parent / "registry" / "attestations").iterdir()
+    envelope.unlink()
+    model = load_model(linked, catalogue)
+    assert model.registry is not None and model.registry.counted == ()
+    why = model.registry.not_counted["f-open"]
+    assert "cannot be read: file not found" in why
+    assert not any(r.id in ("f-open", "eval-gnb") for r in model.document.evidence)
+
+
+def test_an_envelope_swapped_for_another_does_not_count(linked: Path, catalogue: Catalogue) -> None:
+    [envelope] = (linked.parent / "registry" / "attestations").iterdir()
+    reg = small_registry()
+    other = build_statement(
+        reg, "xec", "sup-a.gnb", ["2.0"], [evaluation(title="Other")], ISSUED, Tlp.AMBER
+    )
+    made, _ = signer()
+    envelope.write_bytes(sign(other, made).to_json())
+    model = load_model(linked, catalogue)
+    assert model.registry is not None
+    assert "payload digest differs" in model.registry.not_counted["eval-gnb"]

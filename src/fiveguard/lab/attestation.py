@@ -376,20 +376,29 @@ def _subjects(
             report("payload.subject", f"no subject names an artefact of {entry.id}@{version}")
 
 
-def still_holds(record: LabRecord, raw: bytes, file: str) -> str | None:
-    """Why a stored envelope no longer holds an attested record (None when it does): the
-    payload digest and the record itself must be what was imported."""
-    stamp = record.attestation
-    if stamp is None:
-        return "not attested"
+def envelope_holds(
+    records: Sequence[LabRecord], name: str, raw: bytes, file: str
+) -> dict[str, str | None]:
+    """For each record imported from the stored envelope ``name`` (its bytes ``raw``): None
+    when the envelope still holds it as imported, else why not. The payload digest must be
+    the one recorded, and the record exactly the payload's. The envelope is read once."""
     try:
         envelope = read_envelope(raw, file)
         statement = read_statement(envelope, file)
     except InputError as exc:
-        return f"its envelope {stamp.envelope} cannot be read: {exc.problems[0].message}"
-    if hashlib.sha256(envelope.payload).hexdigest() != stamp.payload_sha256:
-        return f"its envelope {stamp.envelope} is not the one imported (payload digest differs)"
-    plain = record.model_copy(update={"attestation": None})
-    if plain not in statement.predicate.records:
-        return f"it differs from the record in its envelope {stamp.envelope}: edited since import"
-    return None
+        why = f"its envelope {name} cannot be read: {exc.problems[0].message}"
+        return {r.id: why for r in records}
+    digest = hashlib.sha256(envelope.payload).hexdigest()
+    held = {r.id: r for r in statement.predicate.records}
+    out: dict[str, str | None] = {}
+    for record in records:
+        stamp = record.attestation
+        if stamp is None or stamp.payload_sha256 != digest:
+            out[record.id] = f"its envelope {name} is not the one imported (payload digest differs)"
+        elif held.get(record.id) != record.model_copy(update={"attestation": None}):
+            out[record.id] = (
+                f"it differs from the record in its envelope {name}: edited since import"
+            )
+        else:
+            out[record.id] = None
+    return out

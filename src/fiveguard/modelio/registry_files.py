@@ -215,23 +215,22 @@ def save_entries(
 
 def attestation_integrity(files: RegistryFiles) -> dict[str, str | None]:
     """Attested record id → None when the envelope it was imported from, stored in the
-    registry, still holds it; else why not (missing, changed, or the record edited)."""
-    from fiveguard.lab.attestation import still_holds
+    registry, still holds it; else why not (missing, changed, or the record edited). Each
+    envelope is read once, whatever the number of its records."""
+    from fiveguard.lab.attestation import envelope_holds
     from fiveguard.lab.signing import MAX_ENVELOPE_BYTES
 
+    by_envelope: dict[str, list[LabRecord]] = {}
+    for record in files.registry.records.values():
+        if record.attestation is not None:
+            by_envelope.setdefault(record.attestation.envelope, []).append(record)
     out: dict[str, str | None] = {}
-    cache: dict[str, bytes | str] = {}
-    for ident, record in files.registry.records.items():
-        stamp = record.attestation
-        if stamp is None:
-            continue
-        if stamp.envelope not in cache:
-            cache[stamp.envelope] = _envelope_bytes(files.root, stamp.envelope, MAX_ENVELOPE_BYTES)
-        raw = cache[stamp.envelope]
+    for name, records in by_envelope.items():
+        raw = _envelope_bytes(files.root, name, MAX_ENVELOPE_BYTES)
         if isinstance(raw, str):
-            out[ident] = raw
+            out.update(dict.fromkeys((r.id for r in records), raw))
         else:
-            out[ident] = still_holds(record, raw, display_name(files.root / stamp.envelope))
+            out.update(envelope_holds(records, name, raw, display_name(files.root / name)))
     return out
 
 
