@@ -30,7 +30,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from fiveguard.domain.evidence import (
     AssuranceStatement,
@@ -201,14 +201,8 @@ def _record(
             return NOT_HERE
         scheme = record.scheme
         return Evaluation(
-            id=record.id,
+            **_header(record, lab, note),
             type="evaluation",
-            title=record.title,
-            date=record.date,
-            issuer=lab,
-            link=record.link,
-            sha256=record.sha256,
-            note=note,
             scheme=f"{scheme.name} {scheme.version}" if scheme.version else scheme.name,
             products=products,
             lab=lab,
@@ -222,6 +216,20 @@ def _record(
     if not products:
         return NOT_HERE
     return _equivalence(record, products[0], lab, note)
+
+
+def _header(record: LabRecord, lab: str, note: str, title: str | None = None) -> dict[str, Any]:
+    """The fields every evidence record made from a lab record shares: its id, title,
+    date, report, the lab as issuer, and where it came from."""
+    return {
+        "id": record.id,
+        "title": title or record.title,
+        "date": record.date,
+        "issuer": lab,
+        "link": record.link,
+        "sha256": record.sha256,
+        "note": note,
+    }
 
 
 def _origin(record: LabRecord) -> str:
@@ -262,15 +270,9 @@ def _finding(
         source = "source-review" if kind is SchemeKind.SOURCE_CODE_REVIEW else "evaluation"
     model_product = affected[0].partition("@")[0]
     return Finding(
-        id=record.id,
+        **_header(record, lab, f"{note}; lifecycle state on {as_of}: {state.value}", title),
         type="finding",
-        title=title,
-        date=record.date,
-        issuer=lab,
         subject=owner[model_product],
-        link=record.link,
-        sha256=record.sha256,
-        note=f"{note}; lifecycle state on {as_of}: {state.value}",
         severity=record.severity,
         status=FindingStatus.ACCEPTED
         if state is FindingState.RISK_ACCEPTED
@@ -282,15 +284,9 @@ def _finding(
 
 def _equivalence(record: LabEquivalence, product: str, lab: str, note: str) -> Equivalence:
     return Equivalence(
-        id=record.id,
+        **_header(record, lab, f"{note}; checked against {record.method.value}"),
         type="equivalence",
-        title=record.title,
-        date=record.date,
-        issuer=lab,
         subject=product,
-        link=record.link,
-        sha256=record.sha256,
-        note=f"{note}; checked against {record.method.value}",
         product=product,
         identical=record.identical,
         differing=record.differing,
@@ -318,15 +314,9 @@ def _statement(
     if not pairs:
         return NOT_HERE
     return AssuranceStatement(
-        id=record.id,
+        **_header(record, lab, note),
         type="assurance-statement",
-        title=record.title,
-        date=record.date,
-        issuer=lab,
         subject=owner[pairs[0][0]],
-        link=record.link,
-        sha256=record.sha256,
-        note=note,
         level=record.assurance,
         products=tuple(ref for _, ref in pairs),
     )
