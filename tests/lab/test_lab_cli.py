@@ -101,6 +101,13 @@ def lab(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / reg
 
 
+def add_finding(ident: str, affected: str, severity: str) -> str:
+    """A finding of lab xec about korvath.gnb, found on 2026-01-01."""
+    words = f"lab finding add {ident} --lab xec --product korvath.gnb --affected {affected}"
+    words += f" --title T --severity {severity} --date 2026-01-01 -r reg"
+    return ok(*words.split())
+
+
 def key_files(tmp_path: Path) -> tuple[Path, Path]:
     key = Ed25519PrivateKey.from_private_bytes(hashlib.sha256(b"test lab").digest())
     pem = tmp_path / "xec.pem"
@@ -214,26 +221,7 @@ def test_a_lab_records_attests_and_an_authority_imports(lab: Path, tmp_path: Pat
 
 
 def test_closing_an_unretested_finding_is_refused_and_writes_nothing(lab: Path) -> None:
-    ok(
-        "lab",
-        "finding",
-        "add",
-        "f-1",
-        "--lab",
-        "xec",
-        "--product",
-        "korvath.gnb",
-        "--affected",
-        "9.0",
-        "--title",
-        "T",
-        "--severity",
-        "medium",
-        "--date",
-        "2026-01-01",
-        "-r",
-        "reg",
-    )
+    add_finding("f-1", "9.0", "medium")
     before = files(lab)
     code, _, err = run(
         "lab", "finding", "update", "f-1", "--state", "closed", "--date", "2026-02-01", "-r", "reg"
@@ -246,26 +234,7 @@ def test_closing_an_unretested_finding_is_refused_and_writes_nothing(lab: Path) 
 def test_a_tampered_attestation_is_refused_and_nothing_is_recorded(
     lab: Path, tmp_path: Path
 ) -> None:
-    ok(
-        "lab",
-        "finding",
-        "add",
-        "f-1",
-        "--lab",
-        "xec",
-        "--product",
-        "korvath.gnb",
-        "--affected",
-        "9.0",
-        "--title",
-        "T",
-        "--severity",
-        "high",
-        "--date",
-        "2026-01-01",
-        "-r",
-        "reg",
-    )
+    add_finding("f-1", "9.0", "high")
     pem, trust = key_files(tmp_path)
     ok(
         "lab",
@@ -339,26 +308,7 @@ def test_bad_input_is_located(lab: Path, tmp_path: Path) -> None:
 
 
 def test_attesting_a_version_without_digest_is_refused(lab: Path, tmp_path: Path) -> None:
-    ok(
-        "lab",
-        "finding",
-        "add",
-        "f-1",
-        "--lab",
-        "xec",
-        "--product",
-        "korvath.gnb",
-        "--affected",
-        "8.2",
-        "--title",
-        "T",
-        "--severity",
-        "high",
-        "--date",
-        "2026-01-01",
-        "-r",
-        "reg",
-    )
+    add_finding("f-1", "8.2", "high")
     pem, _ = key_files(tmp_path)
     code, _, err = run(
         "lab",
