@@ -260,4 +260,17 @@ LabRecord = Annotated[
 ]
 """Any lab record; ``type`` selects the kind."""
 
+
+def versions_of(record: LabRecord) -> tuple[str, tuple[str, ...]]:
+    """The field naming the product versions a record is about, and those versions (a
+    practice review is about a supplier: no field, no version)."""
+    if isinstance(record, LabEvaluation):
+        return "versions", record.versions
+    if isinstance(record, LabFinding):
+        return "affected", record.affected
+    if isinstance(record, LabEquivalence):
+        return "version", (record.version,)
+    return "", ()
+
+
 LAB_RECORD_TYPES = ("lab-evaluation", "lab-finding", "practice-review", "lab-equivalence")

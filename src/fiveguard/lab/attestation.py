@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from fiveguard.domain.base import Identifier, Version
 from fiveguard.domain.errors import COMMAND_LINE, InputError, Location, Problem, dotted
-from fiveguard.domain.lab import AttestedBy, LabFinding, LabRecord
+from fiveguard.domain.lab import AttestedBy, LabFinding, LabRecord, PracticeReview, versions_of
 from fiveguard.domain.parties import Tlp
 from fiveguard.domain.registry import Lab, Registry, RegistryProduct, RegistrySupplier
 from fiveguard.lab.signing import (
@@ -96,17 +96,11 @@ class LabStatement(_Strict):
 def concerns(record: LabRecord, product: RegistryProduct, versions: Sequence[str]) -> bool:
     """Whether ``record`` is about one of ``versions`` of ``product`` (a practice review:
     about its supplier)."""
-    if record.type == "practice-review":
+    if isinstance(record, PracticeReview):
         return record.supplier == product.supplier
     if record.product != product.id:
         return False
-    held = (
-        record.versions
-        if record.type == "lab-evaluation"
-        else record.affected
-        if record.type == "lab-finding"
-        else (record.version,)
-    )
+    _, held = versions_of(record)
     return any(v in held for v in versions)
 
 

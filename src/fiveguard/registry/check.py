@@ -13,6 +13,7 @@ from fiveguard.domain.lab import (
     LabFinding,
     PracticeReview,
     TestCaseResult,
+    versions_of,
 )
 from fiveguard.domain.registry import Registry
 from fiveguard.evidence.cvss import cvss3_base_score
@@ -85,20 +86,7 @@ def _records(registry: Registry) -> Iterator[EntryProblem]:
         if isinstance(record, PracticeReview):
             yield from _review(record, registry, reviews, bad)
             continue
-        versions = (
-            record.versions
-            if isinstance(record, LabEvaluation)
-            else record.affected
-            if isinstance(record, LabFinding)
-            else (record.version,)
-        )
-        field = (
-            "versions"
-            if isinstance(record, LabEvaluation)
-            else "affected"
-            if isinstance(record, LabFinding)
-            else "version"
-        )
+        field, versions = versions_of(record)
         yield from _versions(record.product, versions, field, registry, bad)
         if isinstance(record, LabEvaluation):
             yield from _evaluation(record, bad)
