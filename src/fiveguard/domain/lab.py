@@ -271,6 +271,3 @@ def versions_of(record: LabRecord) -> tuple[str, tuple[str, ...]]:
     if isinstance(record, LabEquivalence):
         return "version", (record.version,)
     return "", ()
-
-
-LAB_RECORD_TYPES = ("lab-evaluation", "lab-finding", "practice-review", "lab-equivalence")

@@ -38,9 +38,6 @@ NEXT: dict[FindingState, tuple[FindingState, ...]] = {
 """The states each state may change to (a failed retest leads back to a new fix, a vendor
 response or an accepted risk; a passed one to closing)."""
 
-RESOLVED = frozenset({CLOSED})
-"""States in which the lab considers a finding resolved."""
-
 
 def transition_problem(
     previous: FindingEvent | None, event: FindingEvent, affected: Sequence[str]
