@@ -141,6 +141,13 @@ def test_recipients_are_enforced() -> None:
     assert accept(raw, "env.json", trust, registry(), importer="xcsa")
 
 
+def test_red_without_recipients_is_refused() -> None:
+    raw = attested(Tlp.RED)
+    _, trust = signer()
+    with pytest.raises(InputError, match="TLP:RED names its recipients"):
+        accept(raw, "env.json", trust, registry(), importer="xcsa")
+
+
 def test_import_records_the_envelope_and_refuses_an_older_one(tmp_path: Path) -> None:
     files = read_registry(write_registry(tmp_path))
     made, trust = signer()

@@ -309,6 +309,8 @@ def accept(
         fail("payload.predicate.lab", f"signed by {signed.organisation}, but issued as {p.lab.id}")
     if p.lab.id not in registry.labs:
         fail("payload.predicate.lab", f"lab {p.lab.id} is not in the registry: add it first")
+    if p.tlp is Tlp.RED and not p.recipients:
+        fail("payload.predicate.recipients", "TLP:RED names its recipients; none are named")
     if p.recipients and importer not in p.recipients:
         fail(
             "payload.predicate.recipients",
