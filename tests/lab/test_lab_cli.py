@@ -307,6 +307,24 @@ def test_bad_input_is_located(lab: Path, tmp_path: Path) -> None:
     assert code == 2 and "'nothing' is not a practice review" in err
 
 
+def test_an_evaluation_file_cannot_claim_an_attestation(lab: Path, tmp_path: Path) -> None:
+    forged = tmp_path / "eval.yaml"
+    forged.write_text(
+        "id: e\nlab: xec\ntitle: T\ndate: 2026-01-01\nscheme: {kind: nesas, name: N, version: '1'}\n"
+        "product: korvath.gnb\nversions: ['9.0']\nresult: pass\n"
+        "attestation: {signer: xec, keyids: ['"
+        + "a"
+        * 64
+        + "'], envelope: attestations/x.dsse.json,\n"
+        "  payload_sha256: '"
+        + "b" * 64
+        + "', issued_at: 2026-01-01T00:00:00Z, verified_on: 2026-01-02, tlp: AMBER}\n"
+    )
+    code, _, err = run("lab", "evaluation", "add", str(forged), "-r", "reg")
+    assert code == 2 and "eval.yaml:9:14: attestation: set by `fiveguard lab import`" in err
+    assert not (lab / "records").exists()
+
+
 def test_attesting_a_version_without_digest_is_refused(lab: Path, tmp_path: Path) -> None:
     add_finding("f-1", "8.2", "high")
     pem, _ = key_files(tmp_path)

@@ -110,6 +110,13 @@ def read_evaluation(path: Path) -> LabEvaluation:
         raise InputError(
             [*source.problems, *problems_from(exc, LabEvaluation, source, ())]
         ) from None
+    if record.attestation is not None:
+        source.problems.append(
+            source.problem(
+                ("attestation",),
+                "set by `fiveguard lab import` from a verified attestation, never written by hand",
+            )
+        )
     if source.problems:
         raise InputError(source.problems)
     return record
