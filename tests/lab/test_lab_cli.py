@@ -444,3 +444,18 @@ def test_equivalence_against_provenance_is_recorded_with_the_lab(lab: Path, tmp_
         "reg",
     )
     assert code == 2 and "--against: expected tree, provenance or sbom" in err
+
+
+def test_a_registry_that_cannot_be_made_is_a_located_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "afile").write_text("not a directory")
+    code, _, err = run(
+        "registry", "add", "lab", "x", "--name", "X", "--kind", "test-lab", "-r", "afile/reg"
+    )
+    assert code == 2 and "afile/reg/labs/x.yaml: cannot write here" in err
+    code, _, err = run(
+        "registry", "add", "lab", "x", "--name", "X", "--kind", "test-lab", "-r", "new/reg"
+    )
+    assert code == 0 and (tmp_path / "new" / "reg" / "labs" / "x.yaml").is_file()

@@ -81,7 +81,7 @@ def validated(model: type[Any], where: str, **fields: Any) -> Any:
 def _save(root: Path, section: str, entry: Any, *, replace: bool = False) -> None:
     from fiveguard.modelio.registry_files import read_registry, save_entries
 
-    files = read_registry(root)
+    files = read_registry(root, new=not replace)
     held = getattr(files.registry, section)
     if entry.id in held and not replace:
         raise InputError.at(
@@ -89,13 +89,6 @@ def _save(root: Path, section: str, entry: Any, *, replace: bool = False) -> Non
         )
     [written] = save_entries(files, {section: [entry]})
     console.print(f"[green]recorded[/green] {escape(str(written))}")
-
-
-def registry_dir(root: Path) -> Path:
-    """Create an empty registry directory when the first entry is added."""
-    if not root.exists():
-        root.mkdir(parents=True)
-    return root
 
 
 @add_app.command("supplier")
@@ -125,7 +118,7 @@ def add_supplier(
         registry_id=registry_id,
         headquarters=headquarters,
     )
-    _save(registry_dir(registry), "suppliers", entry)
+    _save(registry, "suppliers", entry)
 
 
 @add_app.command("product")
@@ -153,7 +146,7 @@ def add_product(
         kind=kind,
         versions=[{"version": v} for v in version],
     )
-    _save(registry_dir(registry), "products", entry)
+    _save(registry, "products", entry)
 
 
 @add_app.command("version")
@@ -226,7 +219,7 @@ def add_lab(
     entry = validated(
         Lab, "lab", id=ident, name=name, kind=kind, country=country, accreditation=accreditation
     )
-    _save(registry_dir(registry), "labs", entry)
+    _save(registry, "labs", entry)
 
 
 @registry_app.command("check")

@@ -17,6 +17,7 @@ command leaves the registry as it was.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from collections.abc import Mapping
@@ -75,14 +76,17 @@ class RegistryFiles:
         return source.problem(path, message)
 
 
-def read_registry(root: Path, *, check: bool = True) -> RegistryFiles:
+def read_registry(root: Path, *, check: bool = True, new: bool = False) -> RegistryFiles:
     """Read every entry of the registry at ``root``; InputError with every problem found.
 
-    ``check`` runs the cross-checks (:func:`fiveguard.registry.check.registry_problems`)
+    ``new`` accepts a directory that does not exist yet (an empty registry). ``check``
+    runs the cross-checks (:func:`fiveguard.registry.check.registry_problems`)
     too; a command that is about to add an entry runs them on the result instead.
     """
     label = display_name(root)
     if not root.exists():
+        if new:  # the first entry of a new registry: the directory is made when it is written
+            return RegistryFiles(root)
         raise InputError.at("no registry here: the directory does not exist", label)
     if not root.is_dir():
         raise InputError.at("expected a registry directory", label)
@@ -156,12 +160,16 @@ def entry_yaml(entry: BaseModel) -> str:
 
 def write_files(files: Mapping[Path, str | bytes]) -> None:
     """Write every file to a temporary name beside it, then rename them all; a failure
-    leaves none of them (an OSError is a located problem at the file)."""
+    leaves none of them, nor a directory made for them (an OSError is a located problem
+    at the file)."""
     temporary: list[tuple[Path, Path]] = []
+    created: list[Path] = []
     target = next(iter(files), Path("."))
     try:
         for target, content in files.items():
+            missing = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
             target.parent.mkdir(parents=True, exist_ok=True)
+            created += missing
             fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
             data = content.encode("utf-8") if isinstance(content, str) else content
             with os.fdopen(fd, "wb") as handle:
@@ -173,6 +181,9 @@ def write_files(files: Mapping[Path, str | bytes]) -> None:
     except OSError as exc:
         for tmp, _ in temporary:
             tmp.unlink(missing_ok=True)
+        for directory in sorted(created, key=lambda p: len(p.parts), reverse=True):
+            with contextlib.suppress(OSError):  # not empty: something else is in it
+                directory.rmdir()
         raise InputError.at(
             f"cannot write here: {exc.strerror or exc}; nothing was written",
             display_name(target),
