@@ -68,6 +68,8 @@ schema: $(RUN_STAMP)
 	$(BIN)/fiveguard schema validation > docs/schema/validation.schema.json
 	$(BIN)/fiveguard schema national-summary > docs/schema/national-summary.schema.json
 	$(BIN)/fiveguard schema coordination > docs/schema/coordination.schema.json
+	$(BIN)/fiveguard schema lab-attestation > docs/schema/lab-attestation.schema.json
+	$(BIN)/fiveguard schema lab-record > docs/schema/lab-record.schema.json
 
 ## Benchmarks (not part of make test); each prints its comparison and writes
 ## benchmarks/out/; the figures are recorded in benchmarks/RESULTS.md by hand.

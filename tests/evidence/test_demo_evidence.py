@@ -81,6 +81,7 @@ def test_without_its_evidence_directory_the_amf_is_not_flagged(
     text = (DEMO / "model.yaml").read_text().replace("evidence_dirs: evidence\n", "")
     (tmp_path / "model.yaml").write_text(text)
     (tmp_path / "sites.csv").symlink_to(DEMO / "sites.csv")
+    (tmp_path / "registry").symlink_to(DEMO / "registry")
     report = assess_assurance(load_model(tmp_path / "model.yaml", catalogue), catalogue)
     amf = next(v for v in report.versions if v.product == PRODUCT)
     assert amf.reasons == ()
@@ -95,6 +96,7 @@ def test_the_recorded_scan_changes_the_demo_assessment(
     text = (DEMO / "model.yaml").read_text()
     (tmp_path / "model.yaml").write_text(text.replace("evidence_dirs: evidence\n", ""))
     (tmp_path / "sites.csv").symlink_to(DEMO / "sites.csv")
+    (tmp_path / "registry").symlink_to(DEMO / "registry")
     policy = catalogue.policies["UK-2020-01"]
 
     def valtaro_quality(model_path: Path) -> tuple[object, object, tuple[str, ...], set[str]]:

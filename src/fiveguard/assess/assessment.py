@@ -18,6 +18,7 @@ from fiveguard.assess.diversity import assess_diversity
 from fiveguard.assess.engine import Engine, attach_fault_impacts, prepare_engine
 from fiveguard.assess.findings import count_levels, headline_findings
 from fiveguard.assess.gaps import build_gaps
+from fiveguard.assess.lab_section import labs_section
 from fiveguard.assess.measures import MeasureBook
 from fiveguard.assess.profiles import assess_suppliers
 from fiveguard.assess.register import build_register
@@ -123,6 +124,7 @@ def assess(
         diversity=diversity,
         risk_register=register,
         gaps=gaps,
+        labs=labs_section(model),
     )
 
 

@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from fiveguard.assess.lab_results import LabsSection
 from fiveguard.domain.base import Level
 
 
@@ -712,4 +713,8 @@ class Assessment(Result):
     simulation: SimulationSummary | None = Field(
         default=None,
         description="Present when a Monte Carlo run was asked for (assess --trials, demo).",
+    )
+    labs: LabsSection | None = Field(
+        default=None,
+        description="What evaluation labs found, from the product registry the model reads.",
     )

@@ -10,8 +10,12 @@ from fiveguard.cli import exchange as _exchange  # noqa: F401
 from fiveguard.cli import generate as _generate  # noqa: F401
 from fiveguard.cli import keyring as _keyring  # noqa: F401
 from fiveguard.cli import keys as _keys  # noqa: F401
+from fiveguard.cli import lab as _lab  # noqa: F401
+from fiveguard.cli import lab_attest as _lab_attest  # noqa: F401
+from fiveguard.cli import lab_findings as _lab_findings  # noqa: F401
 from fiveguard.cli import model as _model  # noqa: F401
 from fiveguard.cli import record as _record  # noqa: F401
+from fiveguard.cli import registry as _registry  # noqa: F401
 from fiveguard.cli import simulate as _simulate  # noqa: F401
 from fiveguard.cli import store as _store  # noqa: F401
 from fiveguard.cli.app import app

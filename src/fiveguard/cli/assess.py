@@ -67,6 +67,16 @@ TrialsOpt = Annotated[
     ),
 ]
 SeedOpt = Annotated[int, typer.Option("--seed", min=0, help="Seed of the Monte Carlo run.")]
+RegistryOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--registry",
+        file_okay=False,
+        help="A product registry directory to read instead of the one the model names "
+        "(its verified lab records join the evidence).",
+        show_default=False,
+    ),
+]
 
 
 @app.command("assess")
@@ -78,6 +88,7 @@ def assess_command(
     out: OutOpt = None,
     trials: TrialsOpt = None,
     seed: SeedOpt = 0,
+    registry: RegistryOpt = None,
 ) -> None:
     """Assess a model: profiles, assurance, policy, diversity, R1–R9, gaps, simulation.
 
@@ -89,7 +100,7 @@ def assess_command(
     """
     if out is not None:
         common.check_out_dir(out)
-    loaded, cat = common.model(ctx, model)
+    loaded, cat = common.model(ctx, model, registry)
     chosen = common.trials(trials, cat.simulation.assess_trials, cat)
     run_assessment(ctx, loaded, cat, policy, json_out, out, trials=chosen, seed=seed)
 
@@ -274,6 +285,7 @@ def print_assessment(a: Assessment) -> None:
     )
     _suppliers(a)
     _assurance(a)
+    _labs(a)
     _violations(a)
     _diversity(a)
     _register(a)
@@ -347,6 +359,37 @@ def _assurance(a: Assessment, limit: int = 8) -> None:
         f"; … and {more} more (see the report or --json)" if more > 0 else ""
     )
     console.print(table)
+
+
+def _labs(a: Assessment, limit: int = 8) -> None:
+    """What the labs found (verified attestations only) and the latest practice reviews."""
+    labs = a.labs
+    if labs is None:
+        return
+    names = ", ".join(f"{lab.name} ({lab.id})" for lab in labs.labs) or "none"
+    table = Table(
+        title=f"Evaluation labs ({escape(labs.registry)}): {escape(names)}", title_justify="left"
+    )
+    for column in ("finding", "lab", "severity", "state", "affects"):
+        table.add_column(column, overflow="fold")
+    for f in labs.findings[:limit]:
+        state = f.state + (f" (fix in {f.fixed_in})" if f.fixed_in else "")
+        table.add_row(
+            escape(f"{f.title} ({f.id})"),
+            escape(f.lab),
+            _level(f.severity) if f.severity in ("low", "medium", "high") else escape(f.severity),
+            escape(state),
+            escape(", ".join(f.affected)),
+        )
+    more = len(labs.findings) - limit
+    table.caption = (
+        f"{_plural(len(labs.evaluations), 'evaluation')}; "
+        f"{_plural(len(labs.not_counted), 'record')} not counted"
+        + (f"; … and {more} more findings (see the report or --json)" if more > 0 else "")
+    )
+    console.print(table)
+    for review in labs.audits:
+        console.print(f"  • {review.text}", markup=False)
 
 
 def _violations(a: Assessment) -> None:

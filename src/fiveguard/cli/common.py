@@ -39,14 +39,19 @@ def catalogue(ctx: typer.Context) -> Catalogue:
 
 
 def model(
-    ctx: typer.Context, path: Path, *, show_warnings: bool = True
+    ctx: typer.Context,
+    path: Path,
+    registry: Path | None = None,
+    *,
+    show_warnings: bool = True,
 ) -> tuple[NetworkModel, Catalogue]:
-    """Load and check a model file against the catalogue; its warnings are printed on
-    stderr unless the caller reports them itself."""
+    """Load and check a model file against the catalogue (``registry``: a product registry
+    directory read instead of the one the model names); its warnings are printed on stderr
+    unless the caller reports them itself."""
     from fiveguard.modelio.load import load_model
 
     cat = catalogue(ctx)
-    loaded = load_model(path, cat)
+    loaded = load_model(path, cat, registry)
     if show_warnings:
         print_problems(loaded.notes + loaded.warnings)
     return loaded, cat

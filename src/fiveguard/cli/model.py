@@ -97,7 +97,8 @@ def schema(
     name: Annotated[
         str,
         typer.Argument(
-            help="Which schema: model, assessment, validation, national-summary or coordination."
+            help="Which schema: model, assessment, validation, national-summary, coordination, "
+            "lab-attestation or lab-record."
         ),
     ] = "model",
 ) -> None:

@@ -14,6 +14,7 @@ from fiveguard.domain.network import (
     Region,
     Supplier,
 )
+from fiveguard.domain.registry import RegistryView
 from fiveguard.domain.sites import SiteTable
 from fiveguard.domain.table import AssetTable, asset_of_row, build_asset_table
 
@@ -31,6 +32,8 @@ class NetworkModel:
     """What the reading left aside without harm (e.g. site columns fiveguard does not read)."""
     warnings: tuple[Problem, ...] = ()
     """Values the checks found probably wrong, though the model is usable (located)."""
+    registry: RegistryView | None = None
+    """The product registry whose lab records the evidence includes, when it reads one."""
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, NetworkModel):

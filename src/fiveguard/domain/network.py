@@ -276,6 +276,19 @@ class RiskOverride(Frozen):
 # ---------------------------------------------------------------------------- the document
 
 
+class RegistryLink(Frozen):
+    """How a national model points at a registry and maps its own ids to canonical ones."""
+
+    dir: Annotated[str, Field(min_length=1)] = Field(
+        description="The registry directory, relative to the model file."
+    )
+    products: dict[Identifier, Identifier] = Field(
+        default_factory=dict,
+        description="Model product id → canonical product id, where they differ; a model "
+        "product not listed is the registry product of the same id, if there is one.",
+    )
+
+
 def _one_or_many(value: object) -> object:
     return (value,) if isinstance(value, str) else value
 
@@ -310,6 +323,11 @@ class ModelDocument(Frozen):
             "Directories of evidence records written by `fiveguard evidence`, relative to the "
             "model file: a name or a list. Loading the model adds their records to `evidence`."
         ),
+    )
+    registry: RegistryLink | None = Field(
+        default=None,
+        description="The product registry whose lab records about the model's product "
+        "versions join its evidence when it is loaded.",
     )
 
 

@@ -79,7 +79,7 @@ FORMATS_READ = (
     "(sha256sum output)"
 )
 
-SideKind = Literal["directory", "archive", "manifest"]
+SideKind = Literal["directory", "archive", "manifest", "provenance", "sbom"]
 
 
 @dataclass

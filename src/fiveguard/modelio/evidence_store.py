@@ -28,7 +28,7 @@ from fiveguard.domain.errors import InputError, Problem
 from fiveguard.domain.evidence import Evidence
 from fiveguard.modelio.jsonsource import JsonLocator, parse_json, read_limited
 from fiveguard.modelio.messages import problems_from
-from fiveguard.modelio.yamlsource import PathKey, decode, display_name, read_yaml
+from fiveguard.modelio.yamlsource import PathKey, YamlSource, decode, display_name, read_yaml
 
 RECORD_SUFFIX = ".json"
 MAX_RECORD_BYTES = 1 << 30
@@ -58,7 +58,8 @@ class StoredRecord:
     """A record read from an evidence directory, and how to locate problems in its file."""
 
     record: Any
-    locator: JsonLocator
+    locator: YamlSource
+    """Where its fields are: a JSON record's text, or the registry file it came from."""
 
     def problem(self, path: PathKey, message: str) -> Problem:
         """A problem at ``path`` inside the record."""

@@ -34,6 +34,7 @@ from fiveguard.domain.sites import SiteTable
 from fiveguard.modelio.csvsites import read_sites
 from fiveguard.modelio.evidence_store import read_evidence_dirs
 from fiveguard.modelio.messages import problems_from
+from fiveguard.modelio.registry_link import add_registry_evidence
 from fiveguard.modelio.sources import Sources
 from fiveguard.modelio.validate import validate
 from fiveguard.modelio.yamlsource import Unreadable, YamlSource, display_name, read_yaml
@@ -54,13 +55,14 @@ _SCOPE = TypeAdapter(Scope)
 FORMAT_VERSION = 1
 
 
-def load_model(path: Path, catalogue: Catalogue) -> NetworkModel:
+def load_model(path: Path, catalogue: Catalogue, registry: Path | None = None) -> NetworkModel:
     """Read, check and return a national model; raise InputError with every problem.
 
     A model with warnings only (values probably wrong, see :class:`ProblemSeverity`) is returned,
-    carrying them in :attr:`NetworkModel.warnings`.
+    carrying them in :attr:`NetworkModel.warnings`. ``registry`` is a product registry
+    directory to read instead of the one the model names (``--registry DIR``).
     """
-    document, sites, sources, problems = parse_model(path)
+    document, sites, sources, problems = parse_model(path, registry)
     more, table = validate(document, sites, sources, catalogue)
     problems.extend(more)
     if any(p.is_error for p in problems):
@@ -72,13 +74,16 @@ def load_model(path: Path, catalogue: Catalogue) -> NetworkModel:
         source=sources.yaml.file,
         notes=notes,
         warnings=tuple(sort_problems(problems)),
+        registry=sources.registry,
     )
     if table is not None:  # built while checking cycles; keep it rather than rebuild
         model.__dict__["table"] = table
     return model
 
 
-def parse_model(path: Path) -> tuple[ModelDocument, SiteTable, Sources, list[Problem]]:
+def parse_model(
+    path: Path, registry: Path | None = None
+) -> tuple[ModelDocument, SiteTable, Sources, list[Problem]]:
     """Read the YAML document and its site files, checking types and syntax only.
 
     Items that fail are left out of the returned document (and reported), so that
@@ -132,6 +137,16 @@ def parse_model(path: Path) -> tuple[ModelDocument, SiteTable, Sources, list[Pro
         sources.positions[name] = positions
 
     _add_stored_evidence(path, source, sources, data.get("evidence_dirs"), sections, problems)
+    sources.registry = add_registry_evidence(
+        path,
+        source,
+        sources,
+        data.get("registry"),
+        sections,
+        scope.as_of if scope is not None else None,
+        problems,
+        registry,
+    )
 
     site_files = _site_files(source, data.get("sites"), problems)
     tables: list[SiteTable] = []

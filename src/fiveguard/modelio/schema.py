@@ -77,12 +77,54 @@ def _coordination_schema() -> dict[str, Any]:
     return coordination_schema()
 
 
+def lab_attestation_schema() -> dict[str, Any]:
+    """JSON Schema of the payload of a lab attestation: an in-toto Statement v1 whose
+    predicate is what a lab attests about versions of a product (``fiveguard lab attest``)."""
+    from fiveguard.lab.attestation import PREDICATE_TYPE, LabStatement
+
+    schema = LabStatement.model_json_schema(mode="validation", by_alias=True)
+    body = {k: v for k, v in schema.items() if k not in ("title", "description")}
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "$id": "https://fiveguard.invalid/schema/lab-attestation.schema.json",
+        "title": "fiveguard lab attestation",
+        "description": (
+            f"The payload of a lab attestation's DSSE envelope: an in-toto Statement v1 about "
+            f"the artefact digests of product versions, predicate type {PREDICATE_TYPE}, "
+            "serialised by RFC 8785; see docs/labs.md."
+        ),
+        **body,
+    }
+
+
+def registry_record_schema() -> dict[str, Any]:
+    """JSON Schema of a lab record file of a product registry (``records/<id>.yaml``)."""
+    from pydantic import TypeAdapter
+
+    from fiveguard.domain.lab import LabRecord
+
+    schema = TypeAdapter(LabRecord).json_schema(mode="validation")
+    body = {k: v for k, v in schema.items() if k not in ("title", "description")}
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "$id": "https://fiveguard.invalid/schema/lab-record.schema.json",
+        "title": "fiveguard lab record",
+        "description": (
+            "A lab record of a product registry: an evaluation, a finding with its history, "
+            "an engineering-practice review or an equivalence check; see docs/labs.md."
+        ),
+        **body,
+    }
+
+
 SCHEMAS = {
     "model": model_schema,
     "assessment": assessment_schema,
     "validation": validation_schema,
     "national-summary": _national_summary_schema,
     "coordination": _coordination_schema,
+    "lab-attestation": lab_attestation_schema,
+    "lab-record": registry_record_schema,
 }
 
 

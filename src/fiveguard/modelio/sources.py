@@ -11,6 +11,7 @@ from fiveguard.modelio.csvsites import SiteFileLocator
 from fiveguard.modelio.yamlsource import YamlSource
 
 if TYPE_CHECKING:
+    from fiveguard.domain.registry import RegistryView
     from fiveguard.modelio.evidence_store import StoredRecord
 
 
@@ -30,7 +31,10 @@ class Sources:
     ``positions[section][i]``-th."""
     scope_ok: bool = False
     stored_evidence: dict[int, StoredRecord] = field(default_factory=dict)
-    """Evidence records read from evidence directories, by their index in ``evidence``."""
+    """Evidence records read from evidence directories or the product registry, by their
+    index in ``evidence``."""
+    registry: RegistryView | None = None
+    """The product registry the model reads, once read."""
 
     def declared_ids(self, section: str) -> set[str]:
         """The ids written in ``section``, valid items or not."""

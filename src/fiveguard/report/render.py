@@ -97,6 +97,10 @@ def report_context(
     scopes = [NATIONAL, *[e.scope for e in register.entries if e.scope != NATIONAL]]
     scopes = list(dict.fromkeys(scopes))
     sections = list(SECTIONS)
+    if assessment.labs is not None:
+        sections.insert(
+            sections.index(("assurance", "Assurance evidence")) + 1, ("labs", "Evaluation labs")
+        )
     if simulation is not None:
         sections.insert(len(sections) - 1, ("simulation", simulation.title))
     return {
