@@ -212,6 +212,17 @@ def _signatures(
     return org_id, tuple(keyids)
 
 
+def check_signatures(
+    envelope: Envelope, ring: KeyringBody, issued_at: dt.datetime | None, file: str
+) -> tuple[str | None, tuple[str, ...], list[Problem]]:
+    """The rules of step 2 for any envelope signed under the keyring (a lab's attestation
+    as well as a summary): the signing organisation when one organisation's threshold is met
+    by keys valid at ``issued_at``, the keys that counted, and every problem found."""
+    checks = _Checks(file)
+    org, keyids = _signatures(envelope, ring, issued_at, checks)
+    return org, keyids, checks.problems
+
+
 def _origin(summary: NationalSummary, org: str | None, ring: KeyringBody, c: _Checks) -> None:
     if org is not None and summary.origin != org:
         c.fail(
