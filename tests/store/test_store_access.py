@@ -338,3 +338,42 @@ def test_amber_reads_are_audited_and_green_reads_are_not(world: World, session: 
         before = audit.count(session)
         assessments.read_assessment_result(session, reader, run.id)
         assert audit.count(session) - before == audited
+
+
+@pytest.mark.parametrize("who", PRINCIPALS, ids=IDS)
+def test_assessing_and_reproducing_stored_snapshots_follow_the_rules(
+    world: World, who: tuple[str, Any]
+) -> None:
+    """The use cases that read a snapshot's files to run the engines: each snapshot held
+    by every organisation at AMBER, the one addressed to the lab, and the principal's own
+    RED one; each recorded run."""
+    from fiveguard.app.record import assess_snapshot, reproduce_run
+
+    principal = principal_of(world, who)
+    catalogue = default_catalogue()
+    runs = may(who, Role.ANALYST)  # no token of the world has the run scope
+    chosen = [
+        o
+        for o in world.of("snapshot")
+        if o.tlp == Tlp.AMBER
+        or o.shared_to
+        or (o.tlp == Tlp.RED and o.owner == principal.organisation)
+    ]
+    for obj in chosen:
+        name = f"{obj.owner}-{obj.tlp.value}"
+        result = outcome(
+            lambda o=obj, n=name: [
+                assess_snapshot(s, principal, n, catalogue, holder=o.owner, trials=0)
+                for s in in_rollback(world)
+            ]
+        )
+        if not runs:
+            assert result == "forbidden", (obj, result)
+        else:
+            visible = expected_visible(world, principal, obj)
+            assert result == ("done" if visible else "missing"), (obj, result)
+    for obj in world.of("assessment"):
+        result = outcome(
+            lambda o=obj: [reproduce_run(s, principal, o.id, catalogue) for s in in_rollback(world)]
+        )
+        assert result == ("done" if expected_visible(world, principal, obj) else "missing"), result
