@@ -26,7 +26,7 @@ from fiveguard.domain.errors import COMMAND_LINE, InputError
 from fiveguard.domain.model import NetworkModel
 
 if TYPE_CHECKING:  # the engines are imported when a command runs, not for --help
-    from fiveguard.assess.results import Assessment, Judgement, RegisterEntry
+    from fiveguard.assess.results import Assessment, InputFile, Judgement, RegisterEntry
     from fiveguard.report import SimulationSection
     from fiveguard.simulate import SimulationResult, SupplierEvent
 
@@ -102,7 +102,23 @@ def assess_command(
         common.check_out_dir(out)
     loaded, cat = common.model(ctx, model, registry)
     chosen = common.trials(trials, cat.simulation.assess_trials, cat)
-    run_assessment(ctx, loaded, cat, policy, json_out, out, trials=chosen, seed=seed)
+    inputs = assessment_inputs(ctx, model, registry, policy, cat)
+    run_assessment(ctx, loaded, cat, policy, json_out, out, trials=chosen, seed=seed, inputs=inputs)
+
+
+def assessment_inputs(
+    ctx: typer.Context, model: Path, registry: Path | None, policy: str | None, cat: Catalogue
+) -> tuple[InputFile, ...]:
+    """The files an assessment reads, with their digests, for its provenance."""
+    from fiveguard.report.provenance import input_files
+
+    is_file = policy is not None and policy.lower() != NO_POLICY and policy not in cat.policies
+    return input_files(
+        model,
+        registry=registry,
+        catalogue=settings(ctx).catalog,
+        policy=Path(policy) if is_file and policy is not None else None,
+    )
 
 
 def run_assessment(
@@ -117,6 +133,7 @@ def run_assessment(
     seed: int = 0,
     simulated: tuple[SimulationResult, Sequence[SupplierEvent]] | None = None,
     announce: bool = True,
+    inputs: tuple[InputFile, ...] = (),
 ) -> Assessment:
     """Assess, then print and write what was asked; shared by ``assess`` and ``demo``.
 
@@ -125,7 +142,7 @@ def run_assessment(
     with product quality as the assessment's assurance evidence left it;
     the terminal then shows the worst single-supplier events and the distribution per
     year after the assessment. ``announce`` prints where the files went; the demo does
-    that itself, last.
+    that itself, last. ``inputs`` are the files read, with digests, for the provenance.
     """
     from fiveguard.assess.assessment import assess
     from fiveguard.assess.engine import prepare_engine, simulation_summary
@@ -146,6 +163,10 @@ def run_assessment(
         catalogue_label=f"packaged, with {override} merged over it" if override else "packaged",
         engine=engine,
     )
+    if inputs:
+        from fiveguard.report.provenance import with_inputs
+
+        assessment = with_inputs(assessment, inputs)
     if simulated is None and trials > 0:
         # the what-ifs needed the engine first; the Monte Carlo takes product quality as
         # the assessment moved it (the sources are derived again, the network is kept)

@@ -80,10 +80,13 @@ def _level_badge(value: Any) -> Markup:
     return Markup('<span class="lv lv-{}">{}</span>').format(css, text)
 
 
-def render_report(assessment: Assessment, simulation: SimulationSection | None = None) -> str:
-    """The report as HTML text."""
+def render_report(
+    assessment: Assessment, simulation: SimulationSection | None = None, *, paged: bool = False
+) -> str:
+    """The report as HTML text; ``paged`` for a PDF, whose page header and footer carry
+    the marking (the page itself then does not repeat it)."""
     template = _environment().get_template("report.html.j2")
-    return template.render(**report_context(assessment, simulation))
+    return template.render(**report_context(assessment, simulation), paged=paged)
 
 
 def report_context(
