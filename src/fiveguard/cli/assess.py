@@ -28,6 +28,7 @@ from fiveguard.domain.model import NetworkModel
 if TYPE_CHECKING:  # the engines are imported when a command runs, not for --help
     from fiveguard.assess.results import Assessment, InputFile, Judgement, RegisterEntry
     from fiveguard.report import SimulationSection
+    from fiveguard.report.regions import RegionDependency
     from fiveguard.simulate import SimulationResult, SupplierEvent
 
 NO_POLICY = "none"
@@ -67,6 +68,14 @@ TrialsOpt = Annotated[
     ),
 ]
 SeedOpt = Annotated[int, typer.Option("--seed", min=0, help="Seed of the Monte Carlo run.")]
+BriefOpt = Annotated[
+    bool,
+    typer.Option(
+        "--brief",
+        help="Print the briefing instead of the tables: where the country stands, the "
+        "findings that matter most (ranked, one sentence each) and what to decide.",
+    ),
+]
 RegistryOpt = Annotated[
     Path | None,
     typer.Option(
@@ -89,6 +98,7 @@ def assess_command(
     trials: TrialsOpt = None,
     seed: SeedOpt = 0,
     registry: RegistryOpt = None,
+    brief: BriefOpt = False,
 ) -> None:
     """Assess a model: profiles, assurance, policy, diversity, R1–R9, gaps, simulation.
 
@@ -103,7 +113,18 @@ def assess_command(
     loaded, cat = common.model(ctx, model, registry)
     chosen = common.trials(trials, cat.simulation.assess_trials, cat)
     inputs = assessment_inputs(ctx, model, registry, policy, cat)
-    run_assessment(ctx, loaded, cat, policy, json_out, out, trials=chosen, seed=seed, inputs=inputs)
+    run_assessment(
+        ctx,
+        loaded,
+        cat,
+        policy,
+        json_out,
+        out,
+        trials=chosen,
+        seed=seed,
+        inputs=inputs,
+        brief=brief,
+    )
 
 
 def assessment_inputs(
@@ -134,6 +155,7 @@ def run_assessment(
     simulated: tuple[SimulationResult, Sequence[SupplierEvent]] | None = None,
     announce: bool = True,
     inputs: tuple[InputFile, ...] = (),
+    brief: bool = False,
 ) -> Assessment:
     """Assess, then print and write what was asked; shared by ``assess`` and ``demo``.
 
@@ -142,7 +164,8 @@ def run_assessment(
     with product quality as the assessment's assurance evidence left it;
     the terminal then shows the worst single-supplier events and the distribution per
     year after the assessment. ``announce`` prints where the files went; the demo does
-    that itself, last. ``inputs`` are the files read, with digests, for the provenance.
+    that itself, last. ``inputs`` are the files read, with digests, for the provenance;
+    ``brief`` prints the briefing instead of the tables.
     """
     from fiveguard.assess.assessment import assess
     from fiveguard.assess.engine import prepare_engine, simulation_summary
@@ -179,9 +202,13 @@ def run_assessment(
         assessment = assessment.model_copy(update={"simulation": simulation_summary(result, worst)})
         section = simulation_section(result, list(worst))
     if out is not None:
-        write_outputs(assessment, out, section)
+        write_outputs(assessment, out, section, regions=report_regions(loaded, cat, assessment))
     if json_out:
         typer.echo(escape_controls(assessment.model_dump_json(indent=2)))
+    elif brief:
+        print_briefing(assessment)
+        if out is not None and announce:
+            announce_outputs(out)
     else:
         print_assessment(assessment)
         if simulated is not None:
@@ -230,8 +257,21 @@ def resolve_policy(value: str | None, cat: Catalogue) -> tuple[RestrictionPolicy
 # ---------------------------------------------------------------------------- output files
 
 
+def report_regions(
+    loaded: NetworkModel, cat: Catalogue, assessment: Assessment
+) -> tuple[RegionDependency, ...]:
+    """The briefing map's regions (none when the model outlines no region)."""
+    from fiveguard.report.regions import region_dependency
+
+    return region_dependency(loaded, cat, assessment)
+
+
 def write_outputs(
-    assessment: Assessment, out: Path, simulation: SimulationSection | None = None
+    assessment: Assessment,
+    out: Path,
+    simulation: SimulationSection | None = None,
+    *,
+    regions: Sequence[RegionDependency] = (),
 ) -> None:
     """Render both files, write each to a temporary name in ``out`` and rename them only
     when both were written: a failure leaves neither (nor a directory made for them).
@@ -240,7 +280,7 @@ def write_outputs(
 
     files = {
         JSON_NAME: assessment.model_dump_json(indent=2) + "\n",
-        REPORT_NAME: render_report(assessment, simulation),
+        REPORT_NAME: render_report(assessment, simulation, regions=regions),
     }
     try:
         _write_together(out, files)
@@ -286,6 +326,31 @@ def _plural(n: float, noun: str, many: str | None = None) -> str:
     from fiveguard.assess.context import plural
 
     return plural(n, noun, many)
+
+
+def print_briefing(a: Assessment) -> None:
+    """The briefing: standing, ranked findings, decisions; plain text, escaped."""
+    from fiveguard.report.briefing import build_briefing
+
+    briefing = build_briefing(a)
+    m = a.metadata
+    console.rule(
+        f"[bold]{escape(m.model.name)}[/bold] — {escape(m.marking.text)}, as of {m.model.as_of}"
+    )
+    console.print(briefing.standing, markup=False)
+    console.print("\n[bold]What matters most[/bold]")
+    for n, f in enumerate(briefing.shown, 1):
+        console.print(f"{n:>2}. {_level(f.severity)} {escape(f.text)}")
+    if briefing.more:
+        console.print(
+            f"    … and {_plural(briefing.more, 'more finding')} (without --brief, the "
+            "report or --json)",
+            markup=False,
+        )
+    if briefing.decisions:
+        console.print("\n[bold]To decide[/bold]")
+        for n, d in enumerate(briefing.decisions, 1):
+            console.print(f"{n:>2}. {d}", markup=False)
 
 
 def print_assessment(a: Assessment) -> None:

@@ -69,6 +69,13 @@ class Region(Frozen):
     id: Identifier
     name: Text
     population: StrictInt = Field(ge=0, description="Resident population.")
+    outline: tuple[tuple[float, float], ...] | None = Field(
+        default=None,
+        min_length=3,
+        max_length=10_000,
+        description="The region's shape for the report's map: a polygon of [x, y] points "
+        "(e.g. longitude, latitude; y grows northwards), at least three. Optional.",
+    )
 
 
 # ---------------------------------------------------------------------------- suppliers
