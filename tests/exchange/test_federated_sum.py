@@ -30,7 +30,7 @@ from fiveguard.exchange.federated import (
 )
 from fiveguard.exchange.federated_sum import (
     StateVectors,
-    at_least_two_if_independent,
+    if_independent,
     summed,
 )
 from fiveguard.simulate import prepare
@@ -121,6 +121,7 @@ def test_a_shared_suppliers_years_fall_together_in_every_state(catalogue: Catalo
     assert view.states_hit[1].probability == view.states_hit[2].probability == 0
     assert view.two_or_more == pytest.approx(shares[0])
     assert view.two_or_more_if_independent < view.two_or_more
+    assert view.states_hit[3].if_independent == pytest.approx(np.prod(shares))
     people = {i.impact: i for i in view.impacts}["people_without_service"]
     assert people.mean == pytest.approx(together[:, 0].mean())
     assert people.max == 3 * 600
@@ -141,12 +142,14 @@ def test_without_a_shared_id_a_suppliers_events_stay_national(catalogue: Catalog
     assert not np.array_equal(hit[0], hit[1])
 
 
-def test_two_or_more_if_independent_follows_the_poisson_binomial() -> None:
-    assert at_least_two_if_independent(np.array([0.5, 0.5])) == pytest.approx(0.25)
-    assert at_least_two_if_independent(np.array([0.1, 0.2, 0.3])) == pytest.approx(
-        0.1 * 0.2 * 0.7 + 0.1 * 0.8 * 0.3 + 0.9 * 0.2 * 0.3 + 0.1 * 0.2 * 0.3
-    )
-    assert at_least_two_if_independent(np.array([0.9])) == 0.0
+def test_states_hit_if_independent_follows_the_poisson_binomial() -> None:
+    assert if_independent(np.array([0.5, 0.5])) == pytest.approx([0.25, 0.5, 0.25])
+    p = (0.1, 0.2, 0.3)
+    exactly_two = p[0] * p[1] * (1 - p[2]) + p[0] * (1 - p[1]) * p[2] + (1 - p[0]) * p[1] * p[2]
+    got = if_independent(np.array(p))
+    assert got[2] == pytest.approx(exactly_two)
+    assert got[3] == pytest.approx(p[0] * p[1] * p[2])
+    assert got.sum() == pytest.approx(1.0)
 
 
 def test_vector_fields_are_the_impacts_the_engine_counts() -> None:

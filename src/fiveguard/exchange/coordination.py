@@ -221,8 +221,14 @@ class FederatedImpact(_View):
 
 class StatesHitPoint(_View):
     states: int
-    probability: float = Field(description="Share of the years in which exactly this many "
-                               "states were hit.")  # fmt: skip
+    probability: float = Field(
+        description="Share of the years in which exactly this many states were hit."
+    )
+    if_independent: float = Field(
+        description="The same, were the states' years independent, each hit in its own "
+        "share of the years: against it shows what the correlation of cross-border events "
+        "does (more years with no state hit, and more with all of them)."
+    )
 
 
 class FederatedView(_View):
@@ -243,8 +249,7 @@ class FederatedView(_View):
     mean_states_hit: float
     two_or_more: float = Field(description="Share of the years hitting two or more states.")
     two_or_more_if_independent: float = Field(
-        description="The same, were the states' years independent (from each state's share "
-        "of years hit): what the correlation of cross-border events adds shows against it."
+        description="The same, were the states' years independent (see StatesHitPoint)."
     )
     exceedance_curve: tuple[CurvePoint, ...]
     tlp: Tlp

@@ -109,12 +109,13 @@ def _check_agreement(carrying: Sequence[tuple[Used, FederatedSection, Tlp]]) -> 
         raise InputError(problems)
 
 
-def at_least_two_if_independent(shares: FloatArray) -> float:
-    """P(two or more of independent events of probabilities ``shares`` happen)."""
-    none_or_one = np.array([1.0])
+def if_independent(shares: FloatArray) -> FloatArray:
+    """P(exactly k of independent events of probabilities ``shares`` happen), k = 0 … n
+    (the Poisson binomial distribution)."""
+    out = np.array([1.0])
     for p in shares.tolist():
-        none_or_one = np.convolve(none_or_one, [1.0 - p, p])[:2]
-    return float(max(0.0, 1.0 - none_or_one.sum()))
+        out = np.convolve(out, [1.0 - p, p])
+    return out
 
 
 def summed(
@@ -133,6 +134,7 @@ def summed(
             FederatedImpact(impact=name, mean=s.mean, p50=s.p50, p95=s.p95, p99=s.p99, max=s.max)
         )
     frequency = np.bincount(count, minlength=len(states) + 1) / trials
+    independent = if_independent(shares)
     return FederatedView(
         trials=trials,
         seed=seed,
@@ -149,11 +151,12 @@ def summed(
         not_included=tuple(left),
         impacts=tuple(impacts),
         states_hit=tuple(
-            StatesHitPoint(states=k, probability=float(p)) for k, p in enumerate(frequency)
+            StatesHitPoint(states=k, probability=float(p), if_independent=float(q))
+            for k, (p, q) in enumerate(zip(frequency, independent, strict=True))
         ),
         mean_states_hit=float(count.mean()),
         two_or_more=float((count >= SEVERAL).mean()),
-        two_or_more_if_independent=at_least_two_if_independent(shares),
+        two_or_more_if_independent=float(max(0.0, independent[SEVERAL:].sum())),
         exceedance_curve=tuple(
             CurvePoint(people=x, probability=p) for x, p in exceedance_curve(total[:, PEOPLE])
         ),
