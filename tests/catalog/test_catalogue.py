@@ -22,6 +22,9 @@ KINDS = {
     *("core.pcf", "core.nrf", "core.nssf", "core.nef", "core.sepp"),
     *("core.scp", "core.nwdaf", "core.nssaaf", "core.n3iwf"),
     *("core.mme", "core.hss", "core.sgw", "core.pgw"),
+    *("ran.bts", "ran.bsc", "ran.nodeb", "ran.rnc"),
+    *("core.msc", "core.sgsn", "core.ggsn", "core.hlr"),
+    *("wireline.olt", "wireline.cmts", "wireline.dslam"),
     *("mgmt.oss", "mgmt.ems", "mano.nfvo", "mano.vnfm", "mano.vim"),
     *("transport.backhaul", "transport.ipcore", "li", "ims", "interconnect"),
 }
@@ -68,7 +71,20 @@ def cat() -> Catalogue:
 
 def test_every_asset_kind_is_present(cat: Catalogue) -> None:
     assert set(cat.asset_kinds) == KINDS
-    assert len(cat.asset_kinds) == 34
+    assert len(cat.asset_kinds) == 45
+
+
+def test_older_generations_and_wireline_access_have_their_own_kinds(cat: Catalogue) -> None:
+    kinds = cat.asset_kinds
+    assert {k for k, v in kinds.items() if v.generation == "2g"} == {"ran.bts", "ran.bsc"}
+    assert {k for k, v in kinds.items() if v.generation == "3g"} == {
+        *("ran.nodeb", "ran.rnc", "core.msc", "core.sgsn", "core.ggsn", "core.hlr")
+    }
+    wireline = {k for k, v in kinds.items() if v.domain is Domain.WIRELINE}
+    assert wireline == {"wireline.olt", "wireline.cmts", "wireline.dslam"}
+    assert all(kinds[k].generation == "fixed" and kinds[k].is_access for k in wireline)
+    assert not any(kinds[k].is_radio for k in wireline)
+    assert kinds["ran.bts"].is_access and not kinds["core.msc"].is_access
 
 
 def test_kind_ids_are_filled_in_from_their_keys(cat: Catalogue) -> None:
@@ -82,6 +98,7 @@ def test_domains_follow_the_kind_prefix(cat: Catalogue) -> None:
         "mgmt": Domain.MANAGEMENT,
         "mano": Domain.ORCHESTRATION,
         "transport": Domain.TRANSPORT,
+        "wireline": Domain.WIRELINE,
     }
     for kind in cat.asset_kinds.values():
         head = kind.id.split(".")[0]
@@ -135,6 +152,7 @@ def test_ip_core_is_tagged_backbone(cat: Catalogue) -> None:
         "core.sgw",
         "core.pgw",
         "core.n3iwf",
+        "core.ggsn",
     }
 
 

@@ -60,6 +60,7 @@ from fiveguard.domain.catalogue.policies import (
     RuleTargets,
 )
 from fiveguard.domain.catalogue.reference import (
+    ACCESS_DOMAINS,
     MANAGEMENT_DOMAINS,
     AssetKind,
     ControlDomain,
@@ -101,6 +102,7 @@ from fiveguard.domain.catalogue.simulation import (
 )
 
 __all__ = [
+    "ACCESS_DOMAINS",
     "ASSURANCE_SIGNAL_KINDS",
     "ATTENTION_REASONS",
     "MANAGEMENT_DOMAINS",
