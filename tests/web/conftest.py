@@ -7,16 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from web_world import fresh_record
 
-from fiveguard.store import migrate
-from fiveguard.store.database import Database, connect
-from fiveguard.store.location import database_url
-
-
-def fresh_record(directory: Path) -> Database:
-    database = connect(database_url(f"sqlite:///{directory}/fiveguard.db"), create=True)
-    migrate.upgrade(database)
-    return database
+from fiveguard.store.database import Database
 
 
 @pytest.fixture

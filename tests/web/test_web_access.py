@@ -19,6 +19,7 @@ from web_world import (
     StubJobs,
     World,
     build_world,
+    fresh_record,
     make_app,
     member,
     sees,
@@ -26,7 +27,6 @@ from web_world import (
     sign_in,
 )
 
-from conftest import fresh_record
 from fiveguard.domain.parties import OrganisationKind, Role
 
 CALLERS = [(org, role) for org in ORGS for role in Role] + [(None, None)]

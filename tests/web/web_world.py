@@ -12,8 +12,9 @@ from fastapi.testclient import TestClient
 
 from fiveguard.catalog import default_catalogue
 from fiveguard.domain.parties import OrganisationKind, Role, Tlp
-from fiveguard.store import accounts, assessments, snapshots
-from fiveguard.store.database import Database
+from fiveguard.store import accounts, assessments, migrate, snapshots
+from fiveguard.store.database import Database, connect
+from fiveguard.store.location import database_url
 from fiveguard.store.principal import Principal
 from fiveguard.web.app import create_app
 from fiveguard.web.settings import WebSettings
@@ -51,6 +52,13 @@ class World:
     runs: dict[str, int] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
     """Token secrets by label: ``read`` and ``run`` (op-x1's), ``noread`` (import only)."""
+
+
+def fresh_record(directory: Path) -> Database:
+    """A new SQLite record at this fiveguard's revision."""
+    database = connect(database_url(f"sqlite:///{directory}/fiveguard.db"), create=True)
+    migrate.upgrade(database)
+    return database
 
 
 def build_world(db: Database) -> World:
