@@ -59,6 +59,8 @@ class Call:
     bearer: str | None
     cookie: str | None
     csrf_given: str | None
+    csrf_token: str | None = None
+    """The session's CSRF token, once :meth:`acting` has resolved the caller (for forms)."""
 
     @property
     def db(self) -> Database:
@@ -71,12 +73,13 @@ class Call:
         (``csrf`` is a form's field, when the page sends it that way)."""
         with self.db.transaction() as session:
             caller = self._caller(session)
-            if self.method not in SAFE_METHODS and not auth.csrf_matches(
-                caller.csrf_token, csrf or self.csrf_given
-            ):
+            self.csrf_token = caller.csrf_token
+            given = csrf or self.csrf_given
+            if self.method not in SAFE_METHODS and not auth.csrf_matches(caller.csrf_token, given):
                 raise CsrfRefusedError(
                     "the form or request lacks a valid CSRF token: reload the page"
                 )
+            self.csrf_given = given  # a later transaction of the same request
             yield session, caller.principal
 
     def _caller(self, session: Session) -> auth.Caller:

@@ -63,10 +63,18 @@ def _json(exc: Exception) -> JSONResponse:
     return JSONResponse(body, status_code=status_of(exc), headers=headers)
 
 
+def _api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers: API paths answer JSON; pages render their own messages."""
 
     async def known(request: Request, exc: Exception) -> Response:
+        if not _api(request):
+            from fiveguard.web.pages_common import error_page
+
+            return error_page(request, exc)
         return _json(exc)
 
     for kind in (InputError, NotSignedInError, SignInRefusedError, CsrfRefusedError):
@@ -85,12 +93,27 @@ def install(app: FastAPI) -> None:
             }
             for e in exc.errors()[:50]
         ]
+        if not _api(request):
+            from fiveguard.web.pages_common import error_page
+
+            first = problems[0]["message"] if problems else "invalid"
+            bad = InputError.at(
+                f"the form is not valid: {first}",
+                "form",
+                path=problems[0]["path"] if problems else None,
+            )
+            return error_page(request, bad)
         return JSONResponse({"error": "the request is not valid", "problems": problems}, 422)
 
     app.add_exception_handler(RequestValidationError, invalid)
 
     async def http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
+        if not _api(request) and exc.status_code == 404:  # noqa: PLR2004
+            from fiveguard.store.common import NotFoundError
+            from fiveguard.web.pages_common import error_page
+
+            return error_page(request, NotFoundError("page", request.url.path, "path"))
         return JSONResponse(
             {"error": str(exc.detail), "problems": []},
             status_code=exc.status_code,
