@@ -168,7 +168,10 @@ def list_models(call: CallerDep, name: str | None = None) -> Listing[SnapshotOut
 def upload_model(
     call: CallerDep,
     state: AppDep,
-    files: Annotated[list[UploadFile], File(description="One model YAML and its site CSVs.")],
+    files: Annotated[
+        list[UploadFile],
+        File(min_length=1, max_length=64, description="One model YAML and its site CSVs."),
+    ],
     name: Annotated[str | None, Form(max_length=64)] = None,
     tlp: Annotated[Tlp, Form()] = Tlp.AMBER,
 ) -> SnapshotOut:
