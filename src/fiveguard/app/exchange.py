@@ -176,8 +176,12 @@ def check_against_keyring(
     keyids: list[str],
     recipients: tuple[str, ...],
     model: NetworkModel | None,
+    *,
+    reshare: bool = False,
 ) -> None:
     """Catch at export what the recipient's verification would refuse."""
+    from fiveguard.exchange.verify import signer_kind_refusal
+
     body = ring.current
     problems = []
 
@@ -188,6 +192,9 @@ def check_against_keyring(
     if signer is None:
         bad("--origin", f"{org} is not an organisation of the keyring")
     else:
+        kind_refusal = signer_kind_refusal(signer, reshare=reshare)
+        if kind_refusal is not None:
+            bad("--as" if reshare else "--origin", kind_refusal)
         mine = {k.keyid for k in signer.keys}
         for keyid in keyids:
             if keyid not in mine:
@@ -261,7 +268,7 @@ def reshare_received(
 
     original = verify_envelope(raw, file, keyring, now=now, as_org=as_org)
     keys = signing()
-    check_against_keyring(keyring, as_org, [k for k, _ in keys], tuple(to), None)
+    check_against_keyring(keyring, as_org, [k for k, _ in keys], tuple(to), None, reshare=True)
     last = state.issued.get(as_org) if state else None
     summary, notes = reshare_summary(
         original,
