@@ -216,6 +216,16 @@ SCENARIOS: dict[str, Callable[[Run], None]] = {
 }
 
 
+@pytest.fixture
+def wide_consoles(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both consoles 200 columns wide, whatever another test left them at."""
+    from fiveguard.cli.app import console, err_console
+
+    for terminal in (console, err_console):
+        monkeypatch.setattr(terminal, "_width", 200)
+
+
+@pytest.mark.usefixtures("wide_consoles")
 @pytest.mark.parametrize("scenario", list(SCENARIOS))
 def test_outputs_are_byte_identical_to_the_kept_ones(scenario: str, tmp_path: Path) -> None:
     run = Run(tmp_path)
