@@ -58,9 +58,9 @@ def coordinate_command(
     Example: `fiveguard coordinate envelopes/*.dsse.json --keyring keyring.json --as
     EU-COORD --out coordinated/`
     """
-    from fiveguard.exchange.coordinate import coordinate
+    from fiveguard.app.coordination import coordinate_envelopes
     from fiveguard.exchange.files import read_limited, write_files
-    from fiveguard.exchange.verify import MAX_ENVELOPE_BYTES, verify_all
+    from fiveguard.exchange.verify import MAX_ENVELOPE_BYTES
 
     if out is None and not json_out:
         raise InputError.at("give --out DIR, --json, or both", COMMAND_LINE, path="--out")
@@ -70,15 +70,15 @@ def coordinate_command(
     known = load_state(state) if state is not None and state.exists() else None
     chosen = _mapping(mapping)
     inputs = [(str(p), read_limited(p, MAX_ENVELOPE_BYTES, "envelope")) for p in envelopes]
-    moment = now()
-    verified = verify_all(inputs, ring, now=moment, as_org=as_org, state=known)
-    view = coordinate(
-        verified,
+    view = coordinate_envelopes(
+        inputs,
+        ring,
         coordinator=as_org,
-        audience=tuple(dict.fromkeys([as_org, *(audience or [])])),
-        now=moment,
+        now=now(),
+        audience=audience or [],
         mapping=chosen,
         high_k=high_k,
+        state=known,
     )
     text = view.model_dump_json(indent=2) + "\n"
     if out is not None:
