@@ -27,6 +27,7 @@ from fiveguard.domain.model import NetworkModel
 
 if TYPE_CHECKING:  # the engines are imported when a command runs, not for --help
     from fiveguard.assess.results import Assessment, InputFile, Judgement, RegisterEntry
+    from fiveguard.compare.results import Comparison
     from fiveguard.report import SimulationSection
     from fiveguard.report.regions import RegionDependency
     from fiveguard.simulate import SimulationResult, SupplierEvent
@@ -76,6 +77,15 @@ BriefOpt = Annotated[
         "findings that matter most (ranked, one sentence each) and what to decide.",
     ),
 ]
+PreviousOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--previous",
+        help="An earlier assessment of the same country (its assessment.json): the report "
+        "gains a section on what changed since, and --out writes comparison.json.",
+        show_default=False,
+    ),
+]
 RegistryOpt = Annotated[
     Path | None,
     typer.Option(
@@ -99,6 +109,7 @@ def assess_command(
     seed: SeedOpt = 0,
     registry: RegistryOpt = None,
     brief: BriefOpt = False,
+    previous: PreviousOpt = None,
 ) -> None:
     """Assess a model: profiles, assurance, policy, diversity, R1–R9, gaps, simulation.
 
@@ -110,6 +121,7 @@ def assess_command(
     """
     if out is not None:
         common.check_out_dir(out)
+    earlier = read_previous(previous)
     loaded, cat = common.model(ctx, model, registry)
     chosen = common.trials(trials, cat.simulation.assess_trials, cat)
     inputs = assessment_inputs(ctx, model, registry, policy, cat)
@@ -124,7 +136,17 @@ def assess_command(
         seed=seed,
         inputs=inputs,
         brief=brief,
+        previous=earlier,
     )
+
+
+def read_previous(path: Path | None) -> Assessment | None:
+    """The earlier assessment given with --previous, read before the work starts."""
+    if path is None:
+        return None
+    from fiveguard.compare.read import read_assessment
+
+    return read_assessment(path)
 
 
 def assessment_inputs(
@@ -156,6 +178,7 @@ def run_assessment(
     announce: bool = True,
     inputs: tuple[InputFile, ...] = (),
     brief: bool = False,
+    previous: Assessment | None = None,
 ) -> Assessment:
     """Assess, then print and write what was asked; shared by ``assess`` and ``demo``.
 
@@ -165,7 +188,8 @@ def run_assessment(
     the terminal then shows the worst single-supplier events and the distribution per
     year after the assessment. ``announce`` prints where the files went; the demo does
     that itself, last. ``inputs`` are the files read, with digests, for the provenance;
-    ``brief`` prints the briefing instead of the tables.
+    ``brief`` prints the briefing instead of the tables; ``previous``, an earlier
+    assessment, adds what changed since to the report, the terminal and ``out``.
     """
     from fiveguard.assess.assessment import assess
     from fiveguard.assess.engine import prepare_engine, simulation_summary
@@ -201,16 +225,30 @@ def run_assessment(
         result, worst = simulated
         assessment = assessment.model_copy(update={"simulation": simulation_summary(result, worst)})
         section = simulation_section(result, list(worst))
+    comparison = None
+    if previous is not None:
+        from fiveguard.cli.compare import compare_with
+
+        comparison = compare_with(previous, assessment)
     if out is not None:
-        write_outputs(assessment, out, section, regions=report_regions(loaded, cat, assessment))
+        regions = report_regions(loaded, cat, assessment)
+        write_outputs(assessment, out, section, regions=regions, comparison=comparison)
     if json_out:
         typer.echo(escape_controls(assessment.model_dump_json(indent=2)))
     elif brief:
         print_briefing(assessment)
+        if comparison is not None:
+            from fiveguard.cli.compare import print_comparison
+
+            print_comparison(comparison)
         if out is not None and announce:
             announce_outputs(out)
     else:
         print_assessment(assessment)
+        if comparison is not None:
+            from fiveguard.cli.compare import print_comparison
+
+            print_comparison(comparison)
         if simulated is not None:
             from fiveguard.cli.simulate import print_demo_simulation
 
@@ -272,27 +310,38 @@ def write_outputs(
     simulation: SimulationSection | None = None,
     *,
     regions: Sequence[RegionDependency] = (),
+    comparison: Comparison | None = None,
 ) -> None:
     """Render both files, write each to a temporary name in ``out`` and rename them only
     when both were written: a failure leaves neither (nor a directory made for them).
     An OS error is the user's input (the directory given) and becomes a located problem."""
     from fiveguard.report import render_report
 
-    files = {
+    files: dict[str, str | bytes] = {
         JSON_NAME: assessment.model_dump_json(indent=2) + "\n",
-        REPORT_NAME: render_report(assessment, simulation, regions=regions),
+        REPORT_NAME: render_report(assessment, simulation, regions=regions, comparison=comparison),
     }
+    if comparison is not None:
+        from fiveguard.cli.compare import COMPARISON_JSON
+
+        files[COMPARISON_JSON] = comparison.model_dump_json(indent=2) + "\n"
+    write_files(out, files)
+
+
+def write_files(out: Path, files: dict[str, str | bytes]) -> None:
+    """Write every file into ``out`` or none (see :func:`write_outputs`); an OS error is a
+    located problem of ``--out``."""
     try:
         _write_together(out, files)
     except OSError as exc:
         raise InputError.at(
-            f"cannot write {JSON_NAME} and {REPORT_NAME} into {str(out)!r}: {exc.strerror or exc}",
+            f"cannot write {' and '.join(files)} into {str(out)!r}: {exc.strerror or exc}",
             COMMAND_LINE,
             path="--out",
         ) from None
 
 
-def _write_together(out: Path, files: dict[str, str]) -> None:
+def _write_together(out: Path, files: dict[str, str | bytes]) -> None:
     created = [p for p in (out, *out.parents) if not p.exists()]
     temporary: list[tuple[Path, Path]] = []
     try:
@@ -304,7 +353,10 @@ def _write_together(out: Path, files: dict[str, str]) -> None:
             os.close(fd)
             tmp = Path(tmp_name)
             temporary.append((tmp, out / name))
-            tmp.write_text(text, encoding="utf-8")
+            if isinstance(text, bytes):
+                tmp.write_bytes(text)
+            else:
+                tmp.write_text(text, encoding="utf-8")
             tmp.chmod(0o666 & ~mask)
         for tmp, target in temporary:
             os.replace(tmp, target)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
@@ -19,6 +19,9 @@ from fiveguard.assess.results import Assessment, RegisterEntry, ShareTable, Vers
 from fiveguard.report import charts
 from fiveguard.report.briefing import ATTENTION_FLOOR, SEVERITY_RANK, build_briefing
 from fiveguard.report.regions import RegionDependency
+
+if TYPE_CHECKING:
+    from fiveguard.compare.results import Comparison
 
 SECTIONS = (
     ("briefing", "Briefing"),
@@ -100,13 +103,21 @@ def render_report(
     *,
     paged: bool = False,
     regions: Sequence[RegionDependency] = (),
+    comparison: Comparison | None = None,
 ) -> str:
     """The report as HTML text; ``paged`` for a PDF, whose page header and footer carry
     the marking (the page itself then does not repeat it); ``regions`` draw the
-    briefing's map (see :func:`fiveguard.report.regions.region_dependency`)."""
+    briefing's map (see :func:`fiveguard.report.regions.region_dependency`);
+    ``comparison`` with a previous assessment adds the changes section."""
     template = _environment().get_template("report.html.j2")
     context = report_context(assessment, simulation)
     context["briefing_charts"] = briefing_charts(assessment, context["colours"], regions)
+    context["changes"] = None
+    if comparison is not None:
+        from fiveguard.report.comparison import comparison_context
+
+        context["changes"] = comparison_context(comparison)
+        context["sections"].insert(1, ("changes", f"Changes since {comparison.old.as_of}"))
     return template.render(**context, paged=paged)
 
 
