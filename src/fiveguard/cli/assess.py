@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # the engines are imported when a command runs, not for --hel
 
 NO_POLICY = "none"
 REPORT_NAME = "report.html"
+PDF_NAME = "report.pdf"
 JSON_NAME = "assessment.json"
 
 ModelArg = Annotated[Path, typer.Argument(help="The national model (YAML).", show_default=False)]
@@ -77,6 +78,14 @@ BriefOpt = Annotated[
         "findings that matter most (ranked, one sentence each) and what to decide.",
     ),
 ]
+PdfOpt = Annotated[
+    bool,
+    typer.Option(
+        "--pdf",
+        help=f"Also write {PDF_NAME} into --out: A4, contents, the marking and page numbers "
+        "on every page, the assessment JSON attached (needs Chromium; see docs/report.md).",
+    ),
+]
 PreviousOpt = Annotated[
     Path | None,
     typer.Option(
@@ -110,6 +119,7 @@ def assess_command(
     registry: RegistryOpt = None,
     brief: BriefOpt = False,
     previous: PreviousOpt = None,
+    pdf: PdfOpt = False,
 ) -> None:
     """Assess a model: profiles, assurance, policy, diversity, R1–R9, gaps, simulation.
 
@@ -121,6 +131,8 @@ def assess_command(
     """
     if out is not None:
         common.check_out_dir(out)
+    if pdf:
+        check_pdf_renderer(out)
     earlier = read_previous(previous)
     loaded, cat = common.model(ctx, model, registry)
     chosen = common.trials(trials, cat.simulation.assess_trials, cat)
@@ -137,7 +149,20 @@ def assess_command(
         inputs=inputs,
         brief=brief,
         previous=earlier,
+        pdf=pdf,
     )
+
+
+def check_pdf_renderer(out: Path | None) -> None:
+    """--pdf needs --out and a renderer: both checked before any work."""
+    from fiveguard.report.pdf import NoRendererError, find_chromium
+
+    if out is None:
+        raise InputError.at("--pdf writes into --out DIR: give --out", COMMAND_LINE, path="--pdf")
+    try:
+        find_chromium()
+    except NoRendererError as exc:
+        raise InputError.at(str(exc), COMMAND_LINE, path="--pdf") from None
 
 
 def read_previous(path: Path | None) -> Assessment | None:
@@ -179,6 +204,7 @@ def run_assessment(
     inputs: tuple[InputFile, ...] = (),
     brief: bool = False,
     previous: Assessment | None = None,
+    pdf: bool = False,
 ) -> Assessment:
     """Assess, then print and write what was asked; shared by ``assess`` and ``demo``.
 
@@ -189,7 +215,8 @@ def run_assessment(
     year after the assessment. ``announce`` prints where the files went; the demo does
     that itself, last. ``inputs`` are the files read, with digests, for the provenance;
     ``brief`` prints the briefing instead of the tables; ``previous``, an earlier
-    assessment, adds what changed since to the report, the terminal and ``out``.
+    assessment, adds what changed since to the report, the terminal and ``out``;
+    ``pdf`` writes the report as PDF too.
     """
     from fiveguard.assess.assessment import assess
     from fiveguard.assess.engine import prepare_engine, simulation_summary
@@ -232,7 +259,7 @@ def run_assessment(
         comparison = compare_with(previous, assessment)
     if out is not None:
         regions = report_regions(loaded, cat, assessment)
-        write_outputs(assessment, out, section, regions=regions, comparison=comparison)
+        write_outputs(assessment, out, section, regions=regions, comparison=comparison, pdf=pdf)
     if json_out:
         typer.echo(escape_controls(assessment.model_dump_json(indent=2)))
     elif brief:
@@ -311,6 +338,7 @@ def write_outputs(
     *,
     regions: Sequence[RegionDependency] = (),
     comparison: Comparison | None = None,
+    pdf: bool = False,
 ) -> None:
     """Render both files, write each to a temporary name in ``out`` and rename them only
     when both were written: a failure leaves neither (nor a directory made for them).
@@ -325,6 +353,10 @@ def write_outputs(
         from fiveguard.cli.compare import COMPARISON_JSON
 
         files[COMPARISON_JSON] = comparison.model_dump_json(indent=2) + "\n"
+    if pdf:
+        from fiveguard.report.render import report_pdf
+
+        files[PDF_NAME] = report_pdf(assessment, simulation, regions=regions, comparison=comparison)
     write_files(out, files)
 
 
