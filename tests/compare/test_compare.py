@@ -259,3 +259,13 @@ def test_assess_previous_adds_the_changes_section_and_comparison_json(
     assert comparison["days"] == 365
     result = runner.invoke(app, ["assess", str(path), "--previous", str(path)])
     assert result.exit_code == 2 and "model.yaml:1:" in result.stderr
+
+
+def test_compare_phase_out_as_csv(demo: Assessment, tmp_path: Path) -> None:
+    old = _write(tmp_path / "old.json", dated(demo, dt.date(2025, 9, 30), ()))
+    new = _write(tmp_path / "new.json", demo)
+    result = CliRunner().invoke(app, ["compare", str(old), str(new), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.strip().splitlines()
+    assert lines[0] == "rule,operator,to remove,then,now,deadline,status"
+    assert len(lines) == 1 + len(demo.violations.violations)

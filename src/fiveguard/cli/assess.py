@@ -20,6 +20,7 @@ from rich.table import Table
 
 from fiveguard.cli import common
 from fiveguard.cli.app import app, console, settings
+from fiveguard.cli.tables import FormatOpt, TableFormat, heading, say, show, use_format
 from fiveguard.cli.terminal import escape_controls
 from fiveguard.domain.catalogue import Catalogue, RestrictionPolicy
 from fiveguard.domain.errors import COMMAND_LINE, InputError
@@ -120,6 +121,7 @@ def assess_command(
     brief: BriefOpt = False,
     previous: PreviousOpt = None,
     pdf: PdfOpt = False,
+    table_format: FormatOpt = TableFormat.TEXT,
 ) -> None:
     """Assess a model: profiles, assurance, policy, diversity, R1–R9, gaps, simulation.
 
@@ -129,6 +131,7 @@ def assess_command(
 
     Example: `fiveguard assess national.yaml --policy BE-2020-07 --out report/`
     """
+    use_format(table_format)
     if out is not None:
         common.check_out_dir(out)
     if pdf:
@@ -276,7 +279,7 @@ def run_assessment(
             from fiveguard.cli.compare import print_comparison
 
             print_comparison(comparison)
-        if simulated is not None:
+        if simulated is not None and table_format_is_text():
             from fiveguard.cli.simulate import print_demo_simulation
 
             print_demo_simulation(simulated[0], list(simulated[1]))
@@ -285,8 +288,23 @@ def run_assessment(
     return assessment
 
 
+def current_format() -> TableFormat:
+    from fiveguard.cli.tables import current
+
+    return current()
+
+
+def table_format_is_text() -> bool:
+    """Whether tables print as text (the simulation's own tables print only then)."""
+    from fiveguard.cli.tables import current
+
+    return current() is TableFormat.TEXT
+
+
 def announce_outputs(out: Path) -> None:
-    """Where the report and the JSON went (paths kept whole, to copy)."""
+    """Where the report and the JSON went (paths kept whole, to copy); not in CSV."""
+    if not table_format_is_text() and current_format() is TableFormat.CSV:
+        return
     console.print(
         f"\nreport: [bold]{escape(str((out / REPORT_NAME).resolve()))}[/bold]\n"
         f"JSON:   {escape(str((out / JSON_NAME).resolve()))}",
@@ -413,22 +431,39 @@ def _plural(n: float, noun: str, many: str | None = None) -> str:
 
 
 def print_briefing(a: Assessment) -> None:
-    """The briefing: standing, ranked findings, decisions; plain text, escaped."""
+    """The briefing: standing, ranked findings, decisions; escaped. As Markdown or CSV the
+    findings and decisions are tables (rank, severity, people, section, finding)."""
+    from fiveguard.cli.tables import TableFormat, current
     from fiveguard.report.briefing import build_briefing
 
     briefing = build_briefing(a)
     m = a.metadata
-    console.rule(
+    heading(
         f"[bold]{escape(m.model.name)}[/bold] — {escape(m.marking.text)}, as of {m.model.as_of}"
     )
-    console.print(briefing.standing, markup=False)
+    say(briefing.standing)
+    if current() is not TableFormat.TEXT:
+        findings = Table(title="What matters most")
+        for column in ("rank", "severity", "people", "section", "finding", "to decide"):
+            findings.add_column(column, justify="right" if column in ("rank", "people") else "left")
+        for n, f in enumerate(briefing.findings, 1):
+            findings.add_row(
+                str(n),
+                f.severity,
+                f"{f.people:,}",
+                f.section,
+                escape(f.text),
+                escape(f.decision or ""),
+            )
+        show(findings)
+        return
     console.print("\n[bold]What matters most[/bold]")
     for n, f in enumerate(briefing.shown, 1):
         console.print(f"{n:>2}. {_level(f.severity)} {escape(f.text)}")
     if briefing.more:
         console.print(
-            f"    … and {_plural(briefing.more, 'more finding')} (without --brief, the "
-            "report or --json)",
+            f"    … and {_plural(briefing.more, 'more finding')} (--format csv lists them "
+            "all; so do the report and --json)",
             markup=False,
         )
     if briefing.decisions:
@@ -441,13 +476,13 @@ def print_assessment(a: Assessment) -> None:
     """The assessment's summary as Rich tables."""
     m = a.metadata
     policy = a.violations.policy
-    console.rule(
+    heading(
         f"[bold]{escape(m.model.name)}[/bold] — {escape(m.model.country)}, as of {m.model.as_of}"
     )
     chosen = f"{policy.id} ({policy.origin})" if policy else "none checked"
     if policy and policy.status == "proposal":
         chosen += ", a proposal not in force"
-    console.print(
+    say(
         f"policy: {chosen} · {_plural(a.summary.suppliers, 'supplier')} · "
         f"{_plural(a.summary.operators, 'operator')} · "
         f"{_plural(a.summary.radio_sites, 'radio site')} · catalogue {m.catalogue}",
@@ -499,7 +534,7 @@ def _suppliers(a: Assessment) -> None:
             escape(shown),
             gaps or "—",
         )
-    console.print(table)
+    show(table)
 
 
 def _assurance(a: Assessment, limit: int = 8) -> None:
@@ -528,7 +563,7 @@ def _assurance(a: Assessment, limit: int = 8) -> None:
     table.caption = "most serious reason first, then most assets at risk" + (
         f"; … and {more} more (see the report or --json)" if more > 0 else ""
     )
-    console.print(table)
+    show(table)
 
 
 def _labs(a: Assessment, limit: int = 8) -> None:
@@ -557,9 +592,9 @@ def _labs(a: Assessment, limit: int = 8) -> None:
         f"{_plural(len(labs.not_counted), 'record')} not counted"
         + (f"; … and {more} more findings (see the report or --json)" if more > 0 else "")
     )
-    console.print(table)
+    show(table)
     for review in labs.audits:
-        console.print(f"  • {review.text}", markup=False)
+        say(f"  • {review.text}")
 
 
 def _violations(a: Assessment) -> None:
@@ -596,7 +631,7 @@ def _violations(a: Assessment) -> None:
         f"{met} of {_plural(len(a.violations.rules), 'rule')} met; people: served by radio "
         "sites depending on the assets (requires, managed_by)"
     )
-    console.print(table)
+    show(table)
 
 
 def _diversity(a: Assessment) -> None:
@@ -624,12 +659,12 @@ def _diversity(a: Assessment) -> None:
         table.add_row(escape(f"{group} by {weight}"), *cells)
     if unattributed:
         table.caption = "no product: share of the group naming no product (not in the HHI)"
-    console.print(table)
+    show(table)
     lines = [d.text for d in a.diversity.single_supplier]
     lines += [c.text for c in a.diversity.national_concentration]
     lines += [f"{g.rule}: {g.text}" for g in a.diversity.common_mode]
     for line in lines:
-        console.print(f"  • {line}", markup=False)
+        say(f"  • {line}")
 
 
 def _changed(j: Judgement) -> bool:
@@ -655,7 +690,7 @@ def _register(a: Assessment) -> None:
         table.add_row(escape(risk), *cells)
     if marked:
         table.caption = "* an analyst's override in the model changes the computed value"
-    console.print(table)
+    show(table)
 
 
 def _gaps(a: Assessment, limit: int = 8) -> None:
@@ -683,4 +718,4 @@ def _gaps(a: Assessment, limit: int = 8) -> None:
             else ""
         )
     )
-    console.print(table)
+    show(table)

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from fiveguard.cli import common
 from fiveguard.cli.app import app, console
+from fiveguard.cli.tables import FormatOpt, TableFormat, heading, say, show, use_format
 from fiveguard.cli.terminal import escape_controls
 from fiveguard.domain.errors import COMMAND_LINE, InputError
 
@@ -42,6 +43,7 @@ def compare_command(
         ),
     ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
+    table_format: FormatOpt = TableFormat.TEXT,
 ) -> None:
     """Compare two assessments of one country: policy findings resolved and new, the
     phase-out of high-risk suppliers against each deadline, measures, risks and shares.
@@ -50,6 +52,7 @@ def compare_command(
 
     Example: `fiveguard compare 2025/assessment.json 2026/assessment.json --out changes/`
     """
+    use_format(table_format)
     if out is not None:
         common.check_out_dir(out)
     comparison = compare_files(old, new)
@@ -68,7 +71,7 @@ def compare_command(
         typer.echo(escape_controls(comparison.model_dump_json(indent=2)))
         return
     print_comparison(comparison)
-    if out is not None:
+    if out is not None and table_format is TableFormat.TEXT:
         console.print(
             f"\ncomparison: [bold]{escape(str((out / COMPARISON_HTML).resolve()))}[/bold]",
             soft_wrap=True,
@@ -94,13 +97,13 @@ def compare_with(old: Assessment, new_assessment: Assessment) -> Comparison:
 
 def print_comparison(c: Comparison) -> None:
     """The comparison in the terminal: headlines, then the phase-out table."""
-    console.rule(
+    heading(
         f"[bold]{escape(c.new.name)}[/bold] — {escape(c.marking)}: {c.old.as_of} → {c.new.as_of}"
     )
     for line in c.headlines:
-        console.print(f"  • {line}", markup=False)
+        say(f"  • {line}")
     for note in c.notes:
-        console.print(f"  note: {note}", markup=False)
+        say(f"  note: {note}")
     if c.phase_out:
         table = Table(title="Phase-out against each deadline", title_justify="left")
         for column in ("rule", "operator", "to remove", "then", "now", "deadline", "status"):
@@ -115,4 +118,4 @@ def print_comparison(c: Comparison) -> None:
                 str(p.deadline or "—"),
                 p.status,
             )
-        console.print(table)
+        show(table)
