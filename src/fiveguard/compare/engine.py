@@ -296,9 +296,9 @@ def _shares(old: Assessment, new: Assessment) -> tuple[ShareMove, ...]:
 def _headlines(c: Comparison) -> tuple[str, ...]:
     count = _counter(c.violations)
     lines = [
-        f"From {c.old.as_of} to {c.new.as_of} ({c.days:,} days): "
-        f"{count('resolved')} policy findings resolved, {count('new')} new, "
-        f"{count('worse')} worse, {count('better')} better, {count('unchanged')} unchanged."
+        f"From {c.old.as_of} to {c.new.as_of} ({c.days:,} days), policy findings: "
+        f"{count('resolved')} resolved, {count('new')} new, {count('worse')} worse, "
+        f"{count('better')} better, {count('unchanged')} unchanged."
     ]
     for p in c.phase_out:
         lines.append(p.text)
@@ -307,7 +307,7 @@ def _headlines(c: Comparison) -> tuple[str, ...]:
     forward = sum(1 for m in c.measures if m.direction == "forward")
     back = sum(1 for m in c.measures if m.direction == "back")
     lines.append(
-        f"Risk register: {up} entries up, {down} down; measures: {forward} moved forward, "
+        f"Risk register entries: {up} up, {down} down; measure statuses: {forward} forward, "
         f"{back} back, {len(c.measures) - forward - back} otherwise changed."
     )
     return tuple(lines)
