@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 JSON_NAME = "coordination.json"
 REPORT_NAME = "report.html"
+PDF_NAME = "report.pdf"
 
 
 @app.command("coordinate")
@@ -50,6 +51,14 @@ def coordinate_command(
         Path | None,
         typer.Option("--state", help="Check sequences against this state file (read only)."),
     ] = None,
+    pdf: Annotated[
+        bool,
+        typer.Option(
+            "--pdf",
+            help=f"Also write {PDF_NAME} into --out: the label and page numbers on every "
+            "page, the view's JSON attached (needs Chromium).",
+        ),
+    ] = False,
 ) -> None:
     """Verify every envelope (refusing the run on any failure, every failure listed) and
     build the coordinated view: supplier profiles across states, R1–R9 and toolbox
@@ -66,6 +75,10 @@ def coordinate_command(
         raise InputError.at("give --out DIR, --json, or both", COMMAND_LINE, path="--out")
     if out is not None and out.exists() and not out.is_dir():
         raise InputError.at(f"{str(out)!r} is not a directory", COMMAND_LINE, path="--out")
+    if pdf:
+        from fiveguard.cli.assess import check_pdf_renderer
+
+        check_pdf_renderer(out)
     ring = verified_keyring(keyring)
     known = load_state(state) if state is not None and state.exists() else None
     chosen = _mapping(mapping)
@@ -84,12 +97,15 @@ def coordinate_command(
     if out is not None:
         from fiveguard.report.coordination import render_coordination
 
-        write_files(
-            {
-                out / JSON_NAME: text.encode(),
-                out / REPORT_NAME: render_coordination(view).encode(),
-            }
-        )
+        files = {
+            out / JSON_NAME: text.encode(),
+            out / REPORT_NAME: render_coordination(view).encode(),
+        }
+        if pdf:
+            from fiveguard.report.coordination import coordination_pdf
+
+            files[out / PDF_NAME] = coordination_pdf(view)
+        write_files(files)
     if json_out:
         typer.echo(text, nl=False)
         return
