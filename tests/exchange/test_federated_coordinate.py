@@ -11,7 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 from exchange_helpers import SMALL_MODEL, Ring, addressing, sign_payload
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_coordinate import NOW, variant, verified
+from test_exchange_fuzz import mutated
 
 from fiveguard.app.exchange import export_summary
 from fiveguard.domain.catalogue import Catalogue
@@ -20,7 +23,7 @@ from fiveguard.domain.model import NetworkModel
 from fiveguard.domain.parties import Tlp
 from fiveguard.exchange.coordinate import coordinate
 from fiveguard.exchange.coordination import Coordination
-from fiveguard.exchange.federated import decode_section
+from fiveguard.exchange.federated import VECTOR_FIELDS, decode_section
 from fiveguard.exchange.jsonio import canonical
 from fiveguard.exchange.summary import Section
 from fiveguard.report.coordination import render_coordination
@@ -211,3 +214,25 @@ def test_coordinate_on_other_seeds_exits_2_and_writes_nothing(
     assert code == 2
     assert "payload.predicate.federated.seed: seed 9, but XA's summary" in " ".join(err.split())
     assert "Traceback" not in err and not out.exists()
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data())
+def test_mutated_vectors_give_the_view_or_located_problems(
+    inputs: dict[str, bytes], ring: Ring, data: st.DataObject
+) -> None:
+    field = data.draw(st.sampled_from(VECTOR_FIELDS))
+    text = predicate(inputs["XA"])["federated"]["vectors"][field]  # type: ignore[index]
+    changed = data.draw(mutated(text.encode())).decode("latin-1")
+    raw = resigned(inputs["XA"], ring, "XA-NCA", **{field: changed})
+    try:
+        view = view_of(dict(inputs, XA=raw), ring)
+    except InputError as exc:
+        where = f"XA.dsse.json: payload.predicate.federated.vectors.{field}: "
+        assert [str(p)[: len(where)] for p in exc.problems] == [where]
+    else:
+        assert view.federated is not None and len(view.federated.states) == 3
