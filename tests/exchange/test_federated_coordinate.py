@@ -236,3 +236,17 @@ def test_mutated_vectors_give_the_view_or_located_problems(
         assert [str(p)[: len(where)] for p in exc.problems] == [where]
     else:
         assert view.federated is not None and len(view.federated.states) == 3
+
+
+def test_the_odd_state_out_is_the_one_refused(
+    inputs: dict[str, bytes], models: dict[str, NetworkModel], catalogue: Catalogue, ring: Ring
+) -> None:
+    # XA comes first, but XB and XS agree on seed 5
+    changed = dict(inputs, XA=export(models["XA"], catalogue, ring, seed=8))
+    with pytest.raises(InputError) as caught:
+        view_of(changed, ring)
+    assert [str(p) for p in caught.value.problems] == [
+        "XA.dsse.json: payload.predicate.federated.seed: seed 8, but XB's summary "
+        "(XB.dsse.json) has 5: the federated sum needs every state on the same seed; "
+        f"export again with --seed 5 --trials {TRIALS}"
+    ]
