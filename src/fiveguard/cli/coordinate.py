@@ -120,13 +120,15 @@ def coordinate_command(
     f = view.federated
     if f is not None:
         people = next(i for i in f.impacts if i.impact == "people_without_service")
+        every = f.states_hit[-1]
         console.print(
             f"federated Monte Carlo: {f.trials:,} years under seed {f.seed}, "
             f"{len(f.states)} state(s) summed year by year"
             + (f", {len(f.not_included)} without vectors" if f.not_included else "")
             + f"; EU people without service per year mean {people.mean:,.1f}, "
-            f"P99 {people.p99:,}; two or more states hit in {f.two_or_more:.2%} of the years "
-            f"({f.two_or_more_if_independent:.2%} were they independent)",
+            f"P99 {people.p99:,}; all {every.states} states hit together in "
+            f"{every.probability:.2%} of the years ({every.if_independent:.2%} were they "
+            "independent)",
             soft_wrap=True,
         )
     if out is not None:
