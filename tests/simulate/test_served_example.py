@@ -54,3 +54,40 @@ def test_wireline_customers_never_roam_and_count_with_the_mobile_ones(tmp_path: 
             assets,
             sites,
         ), events
+
+
+def mvno_example(tmp_path: Path) -> Path:
+    text = DOC.read_text(encoding="utf-8").split("<!-- mvno-example-model -->", 1)[1]
+    path = tmp_path / "mvno.yaml"
+    path.write_text(text.split("```yaml\n", 1)[1].split("```", 1)[0], encoding="utf-8")
+    return path
+
+
+def test_the_mvno_example_is_valid(tmp_path: Path) -> None:
+    code, out, err = run("validate", str(mvno_example(tmp_path)))
+    assert code == 0, out + err
+    assert "warning" not in (out + err).lower()
+
+
+def test_an_mvnos_customers_fail_and_roam_with_its_hosts_network(tmp_path: Path) -> None:
+    path = mvno_example(tmp_path)
+    rows = table_after("<!-- mvno-example-whatif -->")
+    assert len(rows) == 3
+    catalogue = default_catalogue()
+    oracle = Oracle(load_model(path, catalogue), catalogue)
+    operators = ("op-h", "mvno-v", "op-p")
+    for events, *figures in rows:
+        people, *per_operator, assets, sites = (int(x) for x in figures)
+        args = shlex.split(events)
+        code, out, err = run("whatif", str(path), *args, "--json")
+        assert code == 0, err
+        data = json.loads(out)
+        got = (data["people_without_service"], data["assets_down"], data["sites_down"])
+        assert got == (people, assets, sites), events
+        by_operator = [data["by_operator"][o]["people_without_service"] for o in operators]
+        assert by_operator == per_operator, events
+        expected = oracle.impact(events_of(args))
+        assert [expected.by_operator[o]["people_without_service"] for o in operators] == (
+            per_operator
+        ), events
+        assert expected.national["people_without_service"] == people, events
