@@ -230,6 +230,15 @@ class Oracle:
             elif event.type is EventType.ASSET_DOWN:
                 if a.id == event.target:
                     down.add(a.id)
+            elif event.type in (EventType.CHANGE_PUSH, EventType.LIMIT_REACHED):
+                operator, _, selector = event.target.rpartition("/")
+                product = a.product.split("@")[0] if a.product else None
+                if event.type is EventType.CHANGE_PUSH:
+                    chosen = selector in (a.kind, a.product, product)
+                else:
+                    chosen = selector == product
+                if chosen and operator in ("", a.operator):
+                    down.add(a.id)
             elif event.type is EventType.REGION_POWER:
                 hours = event.hours or 0.0
                 if a.region == event.target and self.autonomy[a.id] < hours:

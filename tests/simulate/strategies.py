@@ -285,6 +285,15 @@ def scenarios(draw: st.DrawFn, model: NetworkModel, max_events: int = 4) -> list
             events.append(Event(kind, draw(st.sampled_from(versions))))
         elif kind is EventType.ASSET_DOWN:
             events.append(Event(kind, str(draw(st.sampled_from(assets)))))
+        elif kind is EventType.CHANGE_PUSH:
+            choices = sorted({model.asset(i).kind for i in range(model.asset_count)})
+            choices += [p.id for p in doc.products] + versions
+            selector = draw(st.sampled_from(choices))
+            events.append(Event(kind, f"{draw(st.sampled_from(operators))}/{selector}"))
+        elif kind is EventType.LIMIT_REACHED and doc.products:
+            product = draw(st.sampled_from([p.id for p in doc.products]))
+            where = draw(st.sampled_from(["", *(f"{o}/" for o in operators)]))
+            events.append(Event(kind, where + product))
         elif kind is EventType.REGION_POWER:
             hours = draw(st.sampled_from((0.5, 1.0, 2.0, 2.5, 3.0, 4.0, 6.0, 8.0, 12.5, 100.0)))
             events.append(
