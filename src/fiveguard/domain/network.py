@@ -181,7 +181,7 @@ class Product(Frozen):
 
 
 class Operator(Frozen):
-    """A mobile network operator."""
+    """A network operator, or an MVNO (``hosted_by``) whose customers use another's network."""
 
     id: Identifier
     name: Text
@@ -189,6 +189,12 @@ class Operator(Frozen):
     roaming: tuple[Identifier, ...] = Field(
         default=(),
         description="Operators whose radio network this operator's users can fall back to.",
+    )
+    hosted_by: Identifier | None = Field(
+        default=None,
+        description="For an MVNO (no radio or core of its own): the operator whose network "
+        "its customers use. They are counted as the MVNO's, on the host's radio and core, "
+        "and roam where the host's customers roam.",
     )
     country: CountryCode | None = Field(
         default=None, description="Country of the operator when it differs from the scope's."
