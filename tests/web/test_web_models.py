@@ -109,3 +109,42 @@ def test_an_unknown_policy_is_refused_before_queueing(record: Database) -> None:
         assert answer.status_code == 422
         assert answer.json()["problems"][0]["path"] == "policy"
         assert client.get("/api/v1/jobs").json()["count"] == 0
+
+
+def test_a_whatif_on_a_visible_model_counts_the_impact_and_refuses_bad_events_located(
+    record: Database,
+) -> None:
+    world = build_world(record)
+    with make_app(record) as client:
+        sign_in(client, "op-x1.viewer")
+        own = world.snapshots["op-x1"]
+        answer = client.post(
+            f"/api/v1/models/{own}/whatif", json={"events": ["supplier-fault:nordvik"]}
+        )
+        assert answer.status_code == 200, answer.text
+        impact = answer.json()
+        assert impact["events"] == ["supplier-fault:nordvik"]
+        assert impact["assets_down"] > 0 and impact["people_without_service"] > 0
+        assert (
+            sum(c["assets_down"] for c in impact["by_operator"].values()) <= impact["assets_down"]
+        )
+        bad = client.post(
+            f"/api/v1/models/{own}/whatif",
+            json={"events": ["supplier-fault:nordvik", "meteor:everything"]},
+        )
+        assert bad.status_code == 422
+        assert bad.json()["problems"][0]["path"] == "events[1]"
+        unknown = client.post(
+            f"/api/v1/models/{own}/whatif", json={"events": ["supplier-fault:nobody"]}
+        )
+        assert unknown.status_code == 422
+        foreign = client.post(
+            f"/api/v1/models/{world.snapshots['op-x2']}/whatif",
+            json={"events": ["supplier-fault:nordvik"]},
+        )
+        assert foreign.status_code == 404
+        del client.headers["X-CSRF-Token"]
+        forged = client.post(
+            f"/api/v1/models/{own}/whatif", json={"events": ["supplier-fault:nordvik"]}
+        )
+        assert forged.status_code == 403

@@ -15,6 +15,7 @@ from fastapi import APIRouter, File, Form, Request, Response, UploadFile, status
 
 from fiveguard.domain.errors import InputError
 from fiveguard.domain.parties import Tlp
+from fiveguard.simulate.results import WhatIfResult
 from fiveguard.store import (
     accounts,
     assessments,
@@ -46,9 +47,10 @@ from fiveguard.web.schemas import (
     TokenOut,
     TokenRequest,
     UserOut,
+    WhatIfRequest,
     listing,
 )
-from fiveguard.web.usecases import UploadedFile, import_uploaded_model
+from fiveguard.web.usecases import UploadedFile, import_uploaded_model, whatif_snapshot
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorOut, "description": text}
@@ -219,6 +221,26 @@ def get_slice(slice_id: int, call: CallerDep) -> SliceOut:
     with call.acting() as (session, principal):
         view = slices.get_slice(session, principal, slice_id)
     return SliceOut.model_validate(asdict(view))
+
+
+@router.post("/models/{snapshot_id}/whatif", tags=["models"])
+def model_whatif(
+    snapshot_id: int, body: WhatIfRequest, call: CallerDep, state: AppDep
+) -> WhatIfResult:
+    """The impact of events happening together on this model version, deterministically
+    (as ``fiveguard whatif``)."""
+    with call.acting() as (_session, principal):  # a cookie-borne POST needs its CSRF token
+        pass
+    result: WhatIfResult = whatif_snapshot(
+        state.db,
+        principal,
+        snapshot_id,
+        state.catalogue,
+        body.events,
+        mode=body.mode,
+        hours=body.hours,
+    )
+    return result
 
 
 # ---------------------------------------------------------------------------- assessments

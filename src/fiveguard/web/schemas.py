@@ -223,5 +223,20 @@ class SliceOut(Out):
     changes: dict[str, Any] | None = None
 
 
+class WhatIfRequest(BaseModel):
+    events: list[str] = Field(
+        min_length=1,
+        max_length=50,
+        description="Events as TYPE:TARGET (supplier-fault:vendor-x, "
+        "supplier-update:vendor-x, product-fault:core-x@5.2, region-power:R1 …).",
+    )
+    mode: str | None = Field(
+        default=None, max_length=16, description="A supplier update: espionage or sabotage."
+    )
+    hours: float | None = Field(
+        default=None, gt=0, le=8760, description="A region power loss: its duration in hours."
+    )
+
+
 def listing(items: list[Any]) -> dict[str, Any]:
     return {"items": items, "count": len(items)}

@@ -168,3 +168,64 @@ def assess_snapshot(
         return run.id
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+MAX_EVENTS = 50
+"""The most events one what-if request may combine (bounded work per request)."""
+
+
+def whatif_snapshot(
+    db: Database,
+    principal: Principal,
+    snapshot_id: int,
+    catalogue: Catalogue,
+    events: Sequence[str],
+    *,
+    mode: str | None,
+    hours: float | None,
+) -> Any:
+    """The impact of ``events`` happening together on a recorded snapshot (a
+    :class:`fiveguard.simulate.results.WhatIfResult`). Reading the model is an audited
+    read; nothing is written besides."""
+    from fiveguard.modelio.load import load_model
+    from fiveguard.simulate import parse_event, whatif
+    from fiveguard.simulate.events import Mode
+
+    texts = [e.strip() for e in events if e.strip()]
+    if not texts or len(texts) > MAX_EVENTS:
+        raise InputError.at(
+            f"expected 1 to {MAX_EVENTS} events, got {len(texts)}", "request", path="events"
+        )
+    chosen_mode = None
+    if mode:
+        try:
+            chosen_mode = Mode(mode)
+        except ValueError:
+            raise InputError.at(
+                f"expected mode espionage or sabotage, got {mode!r}", "request", path="mode"
+            ) from None
+    problems: list[Problem] = []
+    parsed = []
+    for index, text in enumerate(texts):
+        try:
+            parsed.append(parse_event(text, mode=chosen_mode, hours=hours))
+        except InputError as exc:
+            problems += [
+                Problem(Location("request", path=f"events[{index}]"), p.message)
+                for p in exc.problems
+            ]
+    if problems:
+        raise InputError(problems)
+    work = Path(tempfile.mkdtemp(prefix="fiveguard-whatif-"))
+    try:
+        with db.transaction() as session:
+            model_path = export_snapshot(session, principal, snapshot_id, work / "model")
+        model = load_model(model_path, catalogue)
+        try:
+            return whatif(model, catalogue, parsed)
+        except InputError as exc:
+            raise InputError(
+                [Problem(Location("request", path="events"), p.message) for p in exc.problems]
+            ) from None
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
