@@ -19,9 +19,10 @@ from model_texts import BASE_CSV, BASE_YAML
 # Property and fuzz tests draw the same examples on every run ("repeatable", the default),
 # so a run on a fresh clone gives the result the last one gave; HYPOTHESIS_PROFILE=explore
 # draws fresh random examples to search further (a failure then prints the example to
-# keep as a regression test).
-settings.register_profile("repeatable", derandomize=True, print_blob=True)
-settings.register_profile("explore", derandomize=False, print_blob=True)
+# keep as a regression test). No deadline: how long an example takes depends on the
+# machine's load, and timings never decide a test.
+settings.register_profile("repeatable", derandomize=True, print_blob=True, deadline=None)
+settings.register_profile("explore", derandomize=False, print_blob=True, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 

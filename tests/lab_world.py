@@ -103,15 +103,74 @@ def dump(data: Any) -> str:
     return yaml.safe_dump(data, sort_keys=False)
 
 
-def signer(organisation: str = "xec", seed: bytes = b"xec") -> Any:
-    """A deterministic Ed25519 signer, and the trust list that accepts it."""
+KEYS_FROM = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+KEYS_UNTIL = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+ORGANISATIONS = {
+    "xec": "evaluation-lab",
+    "xtl": "evaluation-lab",
+    "xcsa": "national-authority",
+    "xop": "operator",
+}
+"""The test keyring's organisations (one key each, seeded by the id): two labs, an
+authority and an operator."""
+
+
+def seeded_key(seed: bytes) -> Any:
     import hashlib
 
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from fiveguard.lab.signing import KeyFileSigner, TrustedKey, TrustListVerifier, public_hex
+    return Ed25519PrivateKey.from_private_bytes(hashlib.sha256(seed).digest())
 
-    key = Ed25519PrivateKey.from_private_bytes(hashlib.sha256(seed).digest())
-    made = KeyFileSigner(organisation, key)
-    trust = TrustListVerifier({made.keyid: TrustedKey(organisation, public_hex(key.public_key()))})
-    return made, trust
+
+def keyring_file(**key_changes: dict[str, Any]) -> Any:
+    """The test keyring (version 1, signed by its root); ``key_changes`` maps an
+    organisation to fields of its key to change (status, revoked_at, not_after, …)."""
+    from fiveguard.domain.parties import OrganisationKind
+    from fiveguard.exchange import keyring_edit
+    from fiveguard.exchange.keyring import KeyEntry, Organisation
+    from fiveguard.exchange.keys import describe
+
+    root = seeded_key(b"root")
+    ring = keyring_edit.new_keyring([describe("root", root)], 1, KEYS_FROM, KEYS_UNTIL)
+    for ident, kind in ORGANISATIONS.items():
+        public = describe(ident, seeded_key(ident.encode()))
+        ring, _ = keyring_edit.add_organisation(
+            ring,
+            Organisation(id=ident, name=ident, kind=OrganisationKind(kind), threshold=1),
+            KEYS_FROM,
+        )
+        ring, _ = keyring_edit.add_key(ring, ident, public, KEYS_FROM, KEYS_UNTIL, KEYS_FROM)
+    if key_changes:
+        body = ring.versions[-1].signed
+        orgs = []
+        for org in body.organisations:
+            change = key_changes.get(org.id)
+            key = org.keys[0]
+            if change:
+                key = KeyEntry.model_validate({**key.model_dump(), **change})
+            orgs.append(org.model_copy(update={"keys": (key,)}))
+        body = body.model_copy(update={"organisations": tuple(orgs)})
+        ring = ring.model_copy(
+            update={"versions": (ring.versions[0].model_copy(update={"signed": body}),)}
+        )
+    ring, _ = keyring_edit.sign_keyring(ring, root, describe("root", root).keyid)
+    return ring
+
+
+def keyring(**key_changes: dict[str, Any]) -> Any:
+    """The verified body of :func:`keyring_file`'s keyring."""
+    from fiveguard.exchange.keyring import verify_keyring
+
+    return verify_keyring(keyring_file(**key_changes), "keyring.json").current
+
+
+def signer(organisation: str = "xec", seed: bytes | None = None) -> Any:
+    """A deterministic signer for ``organisation`` (with its keyring key, unless another
+    ``seed`` is given), and the verified test keyring."""
+    from fiveguard.exchange.keys import describe
+    from fiveguard.lab.signing import LabSigner
+
+    key = seeded_key(seed if seed is not None else organisation.encode())
+    made = LabSigner(organisation, ((describe(organisation, key).keyid, key),))
+    return made, keyring()

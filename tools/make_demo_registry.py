@@ -1,12 +1,13 @@
-"""Write the demo's product registry (src/fiveguard/examples/demo/registry/) and the public
-keys of its labs (src/fiveguard/examples/demo/lab-keys.yaml).
+"""Write the demo's product registry (src/fiveguard/examples/demo/registry/) and the
+keyring its labs sign under (src/fiveguard/examples/demo/keyring.json).
 
 Everything is fictional: the suppliers' LEIs (valid check digits, "FGDEMO" prefix), the
-artefact digests (SHA-256 of a text naming the artefact), the labs and their keys, which
-are derived from a fixed text so the signed envelopes come out the same on every run.
-No private key is written anywhere. The registry is built as a lab and an authority would
-build it: the labs record their work in their own registry, attest it, and the authority
-imports the attestations into the registry the demo model reads.
+artefact digests (SHA-256 of a text naming the artefact), the labs, the authority and
+their keys, which are derived from a fixed text so the keyring and the signed envelopes
+come out the same on every run. No private key is written anywhere. The registry is built
+as a lab and an authority would build it: the labs record their work in their own
+registry, attest it under the keyring, and the authority imports the attestations into
+the registry the demo model reads.
 
 Run: python tools/make_demo_registry.py [OUT_DIR]
 """
@@ -25,10 +26,13 @@ import yaml
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from fiveguard.domain.lab import LabRecord
-from fiveguard.domain.parties import Tlp
+from fiveguard.domain.parties import OrganisationKind, Tlp
 from fiveguard.domain.registry import Registry
+from fiveguard.exchange import keyring_edit
+from fiveguard.exchange.keyring import KeyringFile, Organisation, keyring_json
+from fiveguard.exchange.keys import describe
 from fiveguard.lab.attestation import build_statement, concerns, sign
-from fiveguard.lab.signing import KeyFileSigner, TrustedKey, TrustListVerifier, public_hex
+from fiveguard.lab.signing import LabSigner
 from fiveguard.modelio.lab_files import import_attestation
 from fiveguard.modelio.registry_files import RegistryFiles, read_registry, save_entries
 
@@ -36,6 +40,15 @@ ROOT = Path(__file__).parents[1]
 DEMO = ROOT / "src" / "fiveguard" / "examples" / "demo"
 MODEL = DEMO / "model.yaml"
 VERIFIED_ON = dt.date(2026, 9, 1)
+VERIFIED_AT = dt.datetime(2026, 9, 1, 9, 0, tzinfo=dt.UTC)
+KEYS_FROM = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+KEYS_UNTIL = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+ORGANISATIONS = [
+    ("xcsa", "Xandrian Cyber Security Authority (fictional)", "national-authority", "XR"),
+    ("xec", "Xandrian evaluation centre (fictional)", "evaluation-lab", "XR"),
+    ("xtl", "Accredited test laboratory (fictional)", "evaluation-lab", "FI"),
+]
+"""The keyring's organisations: the authority that imports, and the two labs."""
 
 SUPPLIERS = {
     "valtaro": ("Valtaro Networks", "FI", {"lei": "FGDEMOVALTARO0000067"}),
@@ -72,9 +85,30 @@ def canonical(model_id: str) -> str:
 
 
 def key(lab: str) -> Ed25519PrivateKey:
+    """The demo key of an organisation (or of the keyring's root: ``root``)."""
     return Ed25519PrivateKey.from_private_bytes(
         hashlib.sha256(f"fiveguard demo lab key: {lab}".encode()).digest()
     )
+
+
+def signer(lab: str) -> LabSigner:
+    public = describe(lab, key(lab))
+    return LabSigner(lab, ((public.keyid, key(lab)),))
+
+
+def keyring() -> KeyringFile:
+    """Version 1 of the demo keyring, signed by its one root key."""
+    root = key("root")
+    ring = keyring_edit.new_keyring([describe("root", root)], 1, KEYS_FROM, KEYS_UNTIL)
+    for ident, name, kind, country in ORGANISATIONS:
+        org = Organisation(
+            id=ident, name=name, kind=OrganisationKind(kind), country=country, threshold=1
+        )
+        ring, _ = keyring_edit.add_organisation(ring, org, KEYS_FROM)
+        public = describe(ident, key(ident))
+        ring, _ = keyring_edit.add_key(ring, ident, public, KEYS_FROM, KEYS_UNTIL, KEYS_FROM)
+    ring, _ = keyring_edit.sign_keyring(ring, root, describe("root", root).keyid)
+    return ring
 
 
 def entries() -> dict[str, list[Any]]:
@@ -143,16 +177,13 @@ def build(out: Path) -> None:
             shutil.rmtree(out)
         authority = RegistryFiles(out)
         save_entries(authority, entries())
-        trust = TrustListVerifier(
-            {
-                KeyFileSigner(lab, key(lab)).keyid: TrustedKey(lab, public_hex(key(lab).public_key()))
-                for lab in ("xec", "xtl")
-            }
-        )
+        ring = keyring().versions[-1].signed
         for n, spec in enumerate(ATTESTATIONS):
             envelope = work / f"attestation-{n}.dsse.json"
             envelope.write_bytes(_signed(lab_registry, spec))
-            import_attestation(read_registry(out), envelope, trust, VERIFIED_ON, "xcsa")
+            import_attestation(
+                read_registry(out), envelope, ring, VERIFIED_ON, "xcsa", now=VERIFIED_AT
+            )
     finally:
         shutil.rmtree(work)
 
@@ -175,33 +206,18 @@ def _signed(registry: Registry, spec: dict[str, Any]) -> bytes:
         spec["tlp"],
         spec.get("recipients", ()),
     )
-    return sign(draft, KeyFileSigner(spec["lab"], key(spec["lab"]))).to_json()
+    return sign(draft, signer(spec["lab"])).to_json()
 
 
-def trust_file() -> str:
-    keys = [
-        {
-            "organisation": lab,
-            "keyid": KeyFileSigner(lab, key(lab)).keyid,
-            "keytype": "ed25519",
-            "scheme": "ed25519",
-            "public": public_hex(key(lab).public_key()),
-        }
-        for lab in ("xec", "xtl")
-    ]
-    header = (
-        "# Public keys of the demo's labs (fictional), as `fiveguard keys new` writes them;\n"
-        "# `fiveguard lab import --trust` accepts attestations signed by these keys.\n"
-        "# Written by tools/make_demo_registry.py.\n"
-    )
-    return header + yaml.safe_dump({"keys": keys}, sort_keys=False)
+def keyring_file() -> bytes:
+    return keyring_json(keyring())
 
 
 def main() -> None:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else DEMO / "registry"
     build(out)
-    (out.parent / "lab-keys.yaml").write_text(trust_file(), encoding="utf-8")
-    print(f"wrote {out} and {out.parent / 'lab-keys.yaml'}")
+    (out.parent / "keyring.json").write_bytes(keyring_file())
+    print(f"wrote {out} and {out.parent / 'keyring.json'}")
 
 
 if __name__ == "__main__":

@@ -56,6 +56,8 @@ ORGS = {
     "XS-NCA": (OrganisationKind.NATIONAL_AUTHORITY, "XS"),
     "EU-COORD": (OrganisationKind.EU_COORDINATOR, None),
     "XA-LAB": (OrganisationKind.EVALUATION_LAB, "XA"),
+    "XS-OP": (OrganisationKind.OPERATOR, "XS"),
+    "XS-LAB": (OrganisationKind.EVALUATION_LAB, "XS"),
 }
 
 

@@ -42,10 +42,10 @@ def write_key(s: Signer, folder: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def setting(tmp_path_factory: pytest.TempPathFactory) -> tuple[Ring, Path]:
-    ring = make_ring({"XS-NCA": 1, "XA-NCA": 1, "EU-COORD": 1})
+    ring = make_ring({"XS-NCA": 1, "XA-NCA": 1, "EU-COORD": 1, "XS-OP": 1})
     folder = tmp_path_factory.mktemp("exchange")
     (folder / "ring.json").write_bytes(keyring_json(ring.keyring))
-    for org in ("XS-NCA", "XA-NCA"):
+    for org in ("XS-NCA", "XA-NCA", "XS-OP"):
         write_key(ring.first(org), folder)
     return ring, folder
 
@@ -116,6 +116,24 @@ def test_export_by_another_state_than_the_model_is_refused(
     code, _, err = run(*args)
     assert code == 2
     assert "--origin: XA-NCA is an organisation of XA; the model is of XS" in err
+
+
+def test_export_by_an_operator_is_refused_before_signing(
+    setting: tuple[Ring, Path], tmp_path: Path
+) -> None:
+    _, folder = setting
+    key = next(folder.glob("XS-OP-*.key"))
+    out = tmp_path / "x.json"
+    args = ["exchange", "export", str(SMALL_MODEL), "--key", str(key), "--to", "EU-COORD",
+            "--tlp", "AMBER", "--out", str(out), "--trials", "0", "--keyring",
+            str(folder / "ring.json")]  # fmt: skip
+    code, _, err = run(*args)
+    assert code == 2, err
+    assert (
+        "--origin: XS-OP is an operator in the keyring and may not issue a national summary; "
+        "only a national-authority may"
+    ) in " ".join(err.split())
+    assert not out.exists()
 
 
 def test_a_100_mb_file_is_refused_unread(setting: tuple[Ring, Path], tmp_path: Path) -> None:

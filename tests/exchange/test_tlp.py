@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from exchange_helpers import ISSUED, Ring, addressing, export_envelope, sign_payload
+from exchange_helpers import ISSUED, Ring, addressing, export_envelope, make_ring, sign_payload
 
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.errors import InputError
@@ -157,3 +157,28 @@ def test_publishing_counts_suppresses_small_cells_and_says_what_it_withheld(
     text = published.model_dump_json()
     for name in ("XS", "nordvik", "Nordvik", "EU-COORD-1"):
         assert name not in text.replace('"published_by":"EU-COORD"', "")
+
+
+def test_a_reshare_by_an_operator_is_refused_on_verification(
+    small_model: NetworkModel, catalogue: Catalogue
+) -> None:
+    ring = make_ring({"XS-NCA": 1, "XS-OP": 1, "EU-COORD": 1, "XA-NCA": 1})
+    raw = export_envelope(
+        small_model, catalogue, ring.signers["XS-NCA"], addressing("XS-NCA", recipients=("XS-OP",))
+    )
+    original = verify(raw, ring, "XS-OP")
+    summary, _ = reshare_summary(
+        original,
+        resharer="XS-OP",
+        recipients=["XA-NCA"],
+        bundle_id="bundle-OP-1",
+        sequence=1,
+        issued_at=NOW,
+    )
+    payload = statement_payload(summary, original.statement.subject[0].digest["sha256"])
+    with pytest.raises(InputError) as caught:
+        verify(sign_payload(payload, [ring.first("XS-OP")]), ring, "XA-NCA")
+    assert [str(p) for p in caught.value.problems] == [
+        "in.json: signatures: XS-OP is an operator in the keyring and may not re-share a "
+        "national summary; only a national-authority or eu-coordinator may"
+    ]

@@ -252,3 +252,30 @@ def _sign(keyring, ring: Ring):  # type: ignore[no-untyped-def]
     for root in ring.signers["root"]:
         keyring, _ = keyring_edit.sign_keyring(keyring, root.key, root.keyid)
     return keyring
+
+
+@pytest.mark.parametrize(
+    ("org", "kind"), [("XS-OP", "an operator"), ("XS-LAB", "an evaluation-lab")]
+)
+def test_a_summary_signed_by_an_operator_or_a_lab_is_refused(
+    small_model: NetworkModel, catalogue: Catalogue, org: str, kind: str
+) -> None:
+    # the signer is of the summary's country and names itself as origin: only its kind fails
+    ring = make_ring({org: 1, "EU-COORD": 1})
+    raw = export_envelope(small_model, catalogue, ring.signers[org], addressing(org))
+    assert refused(raw, ring, as_org="EU-COORD") == [
+        f"xs.dsse.json: signatures: {org} is {kind} in the keyring and may not issue a "
+        "national summary; only a national-authority may"
+    ]
+
+
+def test_a_summary_signed_by_the_eu_coordinator_is_refused(
+    small_model: NetworkModel, catalogue: Catalogue
+) -> None:
+    ring = make_ring({"EU-COORD": 1, "XA-NCA": 1})
+    raw = export_envelope(small_model, catalogue, ring.signers["EU-COORD"], addressing("EU-COORD"))
+    messages = refused(raw, ring, as_org="EU-COORD")
+    assert (
+        "xs.dsse.json: signatures: EU-COORD is an eu-coordinator in the keyring and may not "
+        "issue a national summary; only a national-authority may"
+    ) in messages

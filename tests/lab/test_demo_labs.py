@@ -79,7 +79,7 @@ def test_the_shipped_registry_is_what_the_script_builds(tmp_path: Path) -> None:
     spec.loader.exec_module(module)
     out = tmp_path / "registry"
     module.build(out)
-    assert module.trust_file() == (DEMO / "lab-keys.yaml").read_text(encoding="utf-8")
+    assert module.keyring_file() == (DEMO / "keyring.json").read_bytes()
     for section in ("suppliers", "products", "labs", "records", "attestations"):
         shipped = sorted(p.name for p in (DEMO / "registry" / section).iterdir())
         built = sorted(p.name for p in (out / section).iterdir())

@@ -10,13 +10,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from typer.testing import CliRunner
 
 import fiveguard.cli  # noqa: F401  (registers the commands)
 from fiveguard.cli.app import app
-from fiveguard.lab.signing import keyid_of, public_hex
+from fiveguard.exchange.jsonio import canonical
+from fiveguard.exchange.keyring import keyring_json
+from fiveguard.exchange.keys import private_pem
+from lab_world import keyring_file, seeded_key
 
 runner = CliRunner()
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -108,22 +109,30 @@ def add_finding(ident: str, affected: str, severity: str) -> str:
     return ok(*words.split())
 
 
-def key_files(tmp_path: Path) -> tuple[Path, Path]:
-    key = Ed25519PrivateKey.from_private_bytes(hashlib.sha256(b"test lab").digest())
-    pem = tmp_path / "xec.pem"
-    pem.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    public = public_hex(key.public_key())
-    trust = tmp_path / "trust.yaml"
-    trust.write_text(
-        json.dumps({"keys": [{"organisation": "xec", "keyid": keyid_of(public), "public": public}]})
-    )
-    return pem, trust
+PASS = "test passphrase, not a secret"
+
+
+@pytest.fixture(autouse=True)
+def passphrase(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FIVEGUARD_KEY_PASSPHRASE", PASS)
+
+
+def key_files(
+    tmp_path: Path, org: str = "xec", **key_changes: dict[str, object]
+) -> tuple[Path, Path]:
+    """``org``'s encrypted private key (of the test keyring: labs xec and xtl, authority
+    xcsa, operator xop) and the keyring file."""
+    pem = tmp_path / f"{org}.key"
+    pem.write_bytes(private_pem(seeded_key(org.encode()), PASS.encode()))
+    ring = tmp_path / "keyring.json"
+    ring.write_bytes(keyring_json(keyring_file(**key_changes)))
+    return pem, ring
+
+
+def attest(pem: Path, ring: Path, *more: str, version: str = "9.0", lab: str = "xec") -> list[str]:
+    return ["lab", "attest", "--as", lab, "--product", "korvath.gnb", "--version", version,
+            "--key", str(pem), "--keyring", str(ring), "--out", "att.json", "-r", "reg",
+            *more]  # fmt: skip
 
 
 def test_a_lab_records_attests_and_an_authority_imports(lab: Path, tmp_path: Path) -> None:
@@ -178,28 +187,22 @@ def test_a_lab_records_attests_and_an_authority_imports(lab: Path, tmp_path: Pat
     )
     listed = json.loads(ok("lab", "finding", "list", "--json", "-r", "reg"))
     assert [(f["id"], f["state"], f["cvss_score"]) for f in listed] == [("f-key", "fixed", 9.8)]
-    pem, trust = key_files(tmp_path)
-    out = ok(
-        "lab",
-        "attest",
-        "--lab",
-        "xec",
-        "--product",
-        "korvath.gnb",
-        "--version",
-        "9.0",
-        "--key",
-        str(pem),
-        "--out",
-        "att.json",
-        "-r",
-        "reg",
-    )
+    pem, ring = key_files(tmp_path)
+    out = ok(*attest(pem, ring))
     assert "signed 2 record(s)" in out
     # the authority's registry knows the product and the lab, not the records
     authority = tmp_path / "authority"
     shutil.copytree(lab, authority, ignore=shutil.ignore_patterns("records"))
-    imported = ok("lab", "import", "att.json", "--trust", str(trust), "-r", str(authority))
+    code, _, err = run("lab", "import", "att.json", "--keyring", str(ring), "-r", str(authority))
+    assert code == 2 and "TLP:AMBER is for the keyring's organisations: say who imports it" in err
+    code, _, err = run(
+        "lab", "import", "att.json", "--keyring", str(ring), "--as", "XZ", "-r", str(authority)
+    )
+    assert code == 2 and "command line: --as: XZ is not an organisation of the keyring" in err
+    assert not (authority / "records").exists()
+    imported = ok(
+        "lab", "import", "att.json", "--keyring", str(ring), "--as", "xcsa", "-r", str(authority)
+    )
     assert "verified: signed by xec" in imported
     ok("registry", "check", "-r", str(authority))
     records = sorted(p.name for p in (authority / "records").iterdir())
@@ -235,28 +238,15 @@ def test_a_tampered_attestation_is_refused_and_nothing_is_recorded(
     lab: Path, tmp_path: Path
 ) -> None:
     add_finding("f-1", "9.0", "high")
-    pem, trust = key_files(tmp_path)
-    ok(
-        "lab",
-        "attest",
-        "--lab",
-        "xec",
-        "--product",
-        "korvath.gnb",
-        "--version",
-        "9.0",
-        "--key",
-        str(pem),
-        "--out",
-        "att.json",
-        "-r",
-        "reg",
-    )
+    pem, ring = key_files(tmp_path)
+    ok(*attest(pem, ring))
     envelope = json.loads((tmp_path / "att.json").read_text())
     envelope["payloadType"] = "application/json"
-    (tmp_path / "att.json").write_text(json.dumps(envelope))
+    (tmp_path / "att.json").write_bytes(canonical(envelope))
     before = files(lab)
-    code, _, err = run("lab", "import", "att.json", "--trust", str(trust), "-r", "reg")
+    code, _, err = run(
+        "lab", "import", "att.json", "--keyring", str(ring), "--as", "xcsa", "-r", "reg"
+    )
     assert code == 2 and "att.json: signatures[0]: signature by key" in err
     assert files(lab) == before
 
@@ -327,23 +317,8 @@ def test_an_evaluation_file_cannot_claim_an_attestation(lab: Path, tmp_path: Pat
 
 def test_attesting_a_version_without_digest_is_refused(lab: Path, tmp_path: Path) -> None:
     add_finding("f-1", "8.2", "high")
-    pem, _ = key_files(tmp_path)
-    code, _, err = run(
-        "lab",
-        "attest",
-        "--lab",
-        "xec",
-        "--product",
-        "korvath.gnb",
-        "--version",
-        "8.2",
-        "--key",
-        str(pem),
-        "--out",
-        "att.json",
-        "-r",
-        "reg",
-    )
+    pem, ring = key_files(tmp_path)
+    code, _, err = run(*attest(pem, ring, version="8.2"))
     assert code == 2 and "knows no artefact digest of korvath.gnb@8.2" in err
     assert not (tmp_path / "att.json").exists()
 
@@ -359,7 +334,7 @@ def test_audit_of_the_demo_registry(tmp_path: Path) -> None:
     assert "korvath.gnb" in ok("registry", "list", "-r", str(DEMO / "registry"))
 
 
-def test_the_demo_attestations_verify_with_the_shipped_keys(tmp_path: Path) -> None:
+def test_the_demo_attestations_verify_with_the_shipped_keyring(tmp_path: Path) -> None:
     authority = tmp_path / "reg"
     shutil.copytree(DEMO / "registry", authority)
     envelope = next((authority / "attestations").glob("*.dsse.json"))
@@ -367,8 +342,8 @@ def test_the_demo_attestations_verify_with_the_shipped_keys(tmp_path: Path) -> N
         "lab",
         "import",
         str(envelope),
-        "--trust",
-        str(DEMO / "lab-keys.yaml"),
+        "--keyring",
+        str(DEMO / "keyring.json"),
         "--as",
         "xcsa",
         "-r",
@@ -459,3 +434,38 @@ def test_a_registry_that_cannot_be_made_is_a_located_problem(
         "registry", "add", "lab", "x", "--name", "X", "--kind", "test-lab", "-r", "new/reg"
     )
     assert code == 0 and (tmp_path / "new" / "reg" / "labs" / "x.yaml").is_file()
+
+
+def test_attesting_needs_a_lab_of_the_keyring_and_its_valid_key(lab: Path, tmp_path: Path) -> None:
+    add_finding("f-1", "9.0", "high")
+    before = files(lab)
+    pem, ring = key_files(tmp_path, "xop")
+    code, _, err = run(*attest(pem, ring, lab="xop"))
+    assert code == 2
+    assert "--as: xop is an operator in the keyring; a lab attestation is signed by an" in err
+    pem, ring = key_files(tmp_path, "xtl")
+    code, _, err = run(*attest(pem, ring))
+    assert code == 2 and "is not a key of xec in the keyring" in err
+    expired = {"not_after": "2026-02-01T00:00:00Z"}
+    pem, ring = key_files(tmp_path, xec=expired)
+    code, _, err = run(*attest(pem, ring))
+    assert code == 2 and "of xec: expired on 2026-02-01, before now" in err
+    assert not (tmp_path / "att.json").exists()
+    assert files(lab) == before
+
+
+def test_red_goes_to_named_recipients_of_the_keyring_only(lab: Path, tmp_path: Path) -> None:
+    add_finding("f-1", "9.0", "high")
+    pem, ring = key_files(tmp_path)
+    code, _, err = run(*attest(pem, ring, "--tlp", "RED"))
+    assert code == 2 and "--tlp: TLP:RED is for named recipients only: give --to ORG" in err
+    code, _, err = run(*attest(pem, ring, "--tlp", "RED", "--to", "XZ"))
+    assert code == 2 and "--to: not organisations of the keyring: XZ" in err
+    assert "to xcsa" in ok(*attest(pem, ring, "--tlp", "RED", "--to", "xcsa"))
+    authority = tmp_path / "authority"
+    shutil.copytree(lab, authority, ignore=shutil.ignore_patterns("records"))
+    args = ["lab", "import", "att.json", "--keyring", str(ring), "-r", str(authority)]
+    code, _, err = run(*args, "--as", "xop")
+    assert code == 2 and "TLP:RED, addressed to xcsa, not xop" in " ".join(err.split())
+    assert not (authority / "records").exists()
+    assert "verified: signed by xec" in ok(*args, "--as", "xcsa")

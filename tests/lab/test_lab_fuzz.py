@@ -18,7 +18,7 @@ from fiveguard.domain.errors import InputError
 from fiveguard.domain.parties import Tlp
 from fiveguard.evidence.provenance import read_provenance
 from fiveguard.lab.attestation import accept, build_statement, sign
-from fiveguard.modelio.lab_files import read_evaluation, read_trust
+from fiveguard.modelio.lab_files import read_evaluation
 from fiveguard.modelio.registry_files import entry_yaml, read_registry
 from lab_world import event, finding, registry, signer, write_registry
 
@@ -28,6 +28,7 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 ISSUED = dt.datetime(2026, 8, 1, tzinfo=dt.UTC)
+NOW = ISSUED + dt.timedelta(days=1)
 values = st.recursive(
     st.none()
     | st.booleans()
@@ -160,8 +161,10 @@ ENVELOPE = _envelope()
 @given(mutated_bytes(ENVELOPE))
 def test_a_mutated_envelope_is_refused_or_says_the_same(raw: bytes) -> None:
     _, trust = signer()
-    original = accept(ENVELOPE, "env.json", trust, registry())
-    accepted = only_located(lambda: accept(raw, "env.json", trust, registry()), "env.json")
+    original = accept(ENVELOPE, "env.json", trust, registry(), now=NOW, importer="xcsa")
+    accepted = only_located(
+        lambda: accept(raw, "env.json", trust, registry(), now=NOW, importer="xcsa"), "env.json"
+    )
     if accepted is not None:  # only layout outside the signed payload may have changed
         assert accepted.payload_sha256 == original.payload_sha256
 
@@ -175,24 +178,15 @@ def test_a_resigned_mutated_statement_fails_only_with_located_problems(data: st.
     statement = json.loads(base64.b64decode(json.loads(ENVELOPE)["payload"]))
     mutated = data.draw(mutated_data(statement))
     try:
-        from fiveguard.lab.signing import canonical
+        from fiveguard.exchange.jsonio import canonical
 
         payload = canonical(mutated)
     except Exception:
         return
     raw = made.sign(payload).to_json()
-    only_located(lambda: accept(raw, "env.json", trust, registry()), "env.json")
-
-
-TRUST = {"keys": [{"organisation": "xec", "keyid": "a" * 64, "public": "b" * 64}]}
-
-
-@FUZZ
-@given(st.data())
-def test_trust_files_fail_only_where_they_are(tmp_path_factory: Any, data: st.DataObject) -> None:
-    path = tmp_path_factory.mktemp("trust") / "trust.yaml"
-    path.write_text(json.dumps(data.draw(mutated_data(TRUST))))
-    only_located(lambda: read_trust(path), "trust.yaml")
+    only_located(
+        lambda: accept(raw, "env.json", trust, registry(), now=NOW, importer="xcsa"), "env.json"
+    )
 
 
 PROVENANCE = {
@@ -220,7 +214,7 @@ def test_the_fuzzers_seeds_are_valid(tmp_path: Path) -> None:
     path.write_text(yaml.safe_dump(EVALUATION))
     assert read_evaluation(path).id == "e-1"
     _, trust = signer()
-    assert accept(ENVELOPE, "env.json", trust, registry())
+    assert accept(ENVELOPE, "env.json", trust, registry(), now=NOW, importer="xcsa")
     prov = tmp_path / "prov.json"
     prov.write_text(json.dumps(PROVENANCE))
     assert read_provenance(prov).entries == {"bin/amf": "c" * 64}

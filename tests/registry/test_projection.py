@@ -98,7 +98,9 @@ def linked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     envelope = tmp_path / "envelope.json"
     envelope.write_bytes(sign(draft, made).to_json())
     files = read_registry(tmp_path / "registry")
-    import_attestation(files, envelope, trust, dt.date(2026, 1, 11))
+    import_attestation(
+        files, envelope, trust, dt.date(2026, 1, 11), "xcsa", now=ISSUED + dt.timedelta(days=1)
+    )
     local = finding("f-local", product="sup-a.gnb", affected=("2.0",))
     (tmp_path / "registry" / "records" / "f-local.yaml").write_text(entry_yaml(local))
     return tmp_path / "model.yaml"

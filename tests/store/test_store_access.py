@@ -338,3 +338,89 @@ def test_amber_reads_are_audited_and_green_reads_are_not(world: World, session: 
         before = audit.count(session)
         assessments.read_assessment_result(session, reader, run.id)
         assert audit.count(session) - before == audited
+
+
+@pytest.mark.parametrize("who", PRINCIPALS, ids=IDS)
+def test_assessing_and_reproducing_stored_snapshots_follow_the_rules(
+    world: World, who: tuple[str, Any]
+) -> None:
+    """The use cases that read a snapshot's files to run the engines: each snapshot held
+    by every organisation at AMBER, the one addressed to the lab, and the principal's own
+    RED one; each recorded run."""
+    from fiveguard.app.record import assess_snapshot, reproduce_run
+
+    principal = principal_of(world, who)
+    catalogue = default_catalogue()
+    runs = may(who, Role.ANALYST)  # no token of the world has the run scope
+    chosen = [
+        o
+        for o in world.of("snapshot")
+        if o.tlp == Tlp.AMBER
+        or o.shared_to
+        or (o.tlp == Tlp.RED and o.owner == principal.organisation)
+    ]
+    for obj in chosen:
+        name = f"{obj.owner}-{obj.tlp.value}"
+        result = outcome(
+            lambda o=obj, n=name: [
+                assess_snapshot(s, principal, n, catalogue, holder=o.owner, trials=0)
+                for s in in_rollback(world)
+            ]
+        )
+        if not runs:
+            assert result == "forbidden", (obj, result)
+        else:
+            visible = expected_visible(world, principal, obj)
+            assert result == ("done" if visible else "missing"), (obj, result)
+    for obj in world.of("assessment"):
+        result = outcome(
+            lambda o=obj: [reproduce_run(s, principal, o.id, catalogue) for s in in_rollback(world)]
+        )
+        assert result == ("done" if expected_visible(world, principal, obj) else "missing"), result
+
+
+@pytest.fixture(scope="module")
+def exchange_ring() -> Any:
+    from store_exchange import make_ring
+
+    return make_ring(
+        {
+            "nra-x": (OrganisationKind.NATIONAL_AUTHORITY, "XS"),
+            "eu": (OrganisationKind.EU_COORDINATOR, None),
+        }
+    )
+
+
+@pytest.mark.parametrize("who", PRINCIPALS, ids=IDS)
+def test_filing_envelopes_follows_roles_and_the_envelope_s_own_addressing(
+    world: World, who: tuple[str, Any], exchange_ring: Any
+) -> None:
+    """A received envelope is filed only by the recipient's analysts (or import tokens),
+    a sent one only by the signer's signing officers; everyone else is refused, and
+    nothing reaches the record."""
+    from store_exchange import NOW, envelope
+
+    from fiveguard.app.envelopes import file_received, file_sent
+
+    principal = principal_of(world, who)
+    raw = envelope(exchange_ring, "nra-x", ("eu",))
+    ring = exchange_ring.verified
+    token_import = who == ("token", "import")
+    received = outcome(
+        lambda: [file_received(s, principal, raw, "e", ring, now=NOW) for s in in_rollback(world)]
+    )
+    if not (may(who, Role.ANALYST) or token_import):
+        assert received == "forbidden"
+    elif principal.organisation == "eu":
+        assert received == "done"
+    else:
+        assert received.startswith("refused: e"), received
+    sent = outcome(
+        lambda: [file_sent(s, principal, raw, "e", ring, now=NOW) for s in in_rollback(world)]
+    )
+    if not may(who, Role.SIGNING_OFFICER):
+        assert sent == "forbidden"
+    elif principal.organisation == "nra-x":
+        assert sent == "done"
+    else:
+        assert sent.startswith("refused: e"), sent

@@ -58,18 +58,10 @@ def model(
 
 
 def trials(given: int | None, default: int, cat: Catalogue) -> int:
-    """``--trials`` as given, else ``default`` (a catalogue value); refused above the
-    catalogue's ``simulation.max_trials``, since every trial's impacts stay in memory."""
-    chosen = default if given is None else given
-    limit = cat.simulation.max_trials
-    if chosen > limit:
-        raise InputError.at(
-            f"expected at most {limit:,} trials (the catalogue's simulation.max_trials: every "
-            f"trial's impacts are kept in memory), got {chosen:,}",
-            COMMAND_LINE,
-            path="--trials",
-        )
-    return chosen
+    """``--trials`` as given, else ``default``, within the catalogue's limit."""
+    from fiveguard.app.choices import chosen_trials
+
+    return chosen_trials(given, default, cat)
 
 
 def check_out_dir(out: Path) -> None:

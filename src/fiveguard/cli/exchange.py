@@ -248,8 +248,12 @@ def check_against_keyring(
     keyids: list[str],
     recipients: tuple[str, ...],
     model: NetworkModel | None,
+    *,
+    reshare: bool = False,
 ) -> None:
     """Catch at export what the recipient's verification would refuse."""
+    from fiveguard.exchange.verify import signer_kind_refusal
+
     body = ring.current
     problems = []
 
@@ -260,6 +264,9 @@ def check_against_keyring(
     if signer is None:
         bad("--origin", f"{org} is not an organisation of the keyring")
     else:
+        kind_refusal = signer_kind_refusal(signer, reshare=reshare)
+        if kind_refusal is not None:
+            bad("--as" if reshare else "--origin", kind_refusal)
         mine = {k.keyid for k in signer.keys}
         for keyid in keyids:
             if keyid not in mine:
@@ -374,7 +381,7 @@ def reshare(
     moment = now()
     original = verify_envelope(raw, str(envelope), ring, now=moment, as_org=as_org)
     signing = [load_signing_key(k) for k in key]
-    check_against_keyring(ring, as_org, [k for k, _ in signing], tuple(to), None)
+    check_against_keyring(ring, as_org, [k for k, _ in signing], tuple(to), None, reshare=True)
     known = load_state(state)
     last = known.issued.get(as_org) if known else None
     summary, notes = reshare_summary(

@@ -1,15 +1,14 @@
 """``fiveguard lab attest`` (sign what a lab found about a product version) and
 ``fiveguard lab import`` (verify a signed attestation and record it).
 
-Until the exchange's keyring signs and verifies lab attestations, ``attest`` signs with an
-Ed25519 PKCS#8 key file (``--key``; its passphrase in ``FIVEGUARD_KEY_PASSPHRASE``) and
-``import`` trusts the public keys of a file (``--trust``), each as ``fiveguard keys new``
-writes them.
+Both work under the exchange's keyring (``--keyring``): the lab is an organisation of kind
+``evaluation-lab`` there, ``attest`` signs with its encrypted private key files (``--key``,
+as ``fiveguard keys new`` writes them; the passphrase in ``FIVEGUARD_KEY_PASSPHRASE`` or a
+prompt), and ``import`` accepts only what the keyring's keys of a lab signed while valid.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -24,13 +23,24 @@ from fiveguard.domain.lab import LabRecord
 from fiveguard.domain.parties import Tlp
 from fiveguard.domain.registry import Registry
 
+KeyringOpt = Annotated[
+    Path,
+    typer.Option("--keyring", dir_okay=False, help="The exchange's keyring (keyring.json)."),
+]
+
 
 @lab_app.command("attest")
 def attest(
-    lab: Annotated[str, typer.Option("--lab", help="The issuing lab (a registry lab id).")],
+    as_org: Annotated[
+        str, typer.Option("--as", help="The issuing lab: its keyring organisation and registry id.")
+    ],
     product: Annotated[str, typer.Option("--product", help="Canonical product id.")],
     version: Annotated[list[str], typer.Option("--version", help="Version attested about.")],
-    key: Annotated[Path, typer.Option("--key", dir_okay=False, help="The lab's private key.")],
+    key: Annotated[
+        list[Path],
+        typer.Option("--key", dir_okay=False, help="A private key of the lab (repeat for two)."),
+    ],
+    keyring: KeyringOpt,
     out: Annotated[Path, typer.Option("--out", dir_okay=False, help="The envelope to write.")],
     registry: RegistryOpt,
     record: Annotated[
@@ -39,25 +49,38 @@ def attest(
     ] = None,
     tlp: Annotated[Tlp, typer.Option("--tlp", help="TLP 2.0 label.")] = Tlp.AMBER,
     recipient: Annotated[
-        list[str] | None, typer.Option("--recipient", help="An organisation it is for.")
+        list[str] | None,
+        typer.Option("--to", "--recipient", help="An organisation of the keyring it is for."),
     ] = None,
 ) -> None:
     """Sign the lab's evaluations and findings about product versions as an in-toto
-    statement about the versions' artefact digests, in a DSSE envelope. Findings under
-    embargo are left out (and named) unless the label is RED.
+    statement about the versions' artefact digests, in a DSSE envelope, with the lab's
+    keys in the exchange's keyring. Findings under embargo are left out (and named) unless
+    the label is RED; TLP:RED needs a named recipient (--to).
 
-    Example: `fiveguard lab attest --lab xec --product korvath.gnb --version 9.0
-    --key xec.pem --tlp AMBER --out korvath-gnb-9.0.dsse.json -r registry/`
+    Example: `fiveguard lab attest --as xec --product korvath.gnb --version 9.0
+    --key xec-3fa1b2c4.key --keyring keyring.json --tlp AMBER --to xcsa
+    --out korvath-gnb-9.0.dsse.json -r registry/`
     """
+    from fiveguard.cli.exchange import verified_keyring
+    from fiveguard.cli.keyring import now
+    from fiveguard.cli.keys import load_signing_key
     from fiveguard.lab.attestation import build_statement, sign
-    from fiveguard.modelio.lab_files import read_signer
+    from fiveguard.lab.signing import lab_signer
     from fiveguard.modelio.registry_files import read_registry, write_files
 
+    ring = verified_keyring(keyring).current
+    issued = now()
+    signer = lab_signer(ring, as_org, [load_signing_key(k) for k in key], issued)
+    to = list(dict.fromkeys(recipient or []))
+    unknown = [r for r in to if ring.organisation(r) is None]
+    if unknown:
+        raise InputError.at(
+            f"not organisations of the keyring: {', '.join(unknown)}", COMMAND_LINE, path="--to"
+        )
     reg = read_registry(registry).registry
-    chosen = _records(reg, lab, product, version, record or [], tlp, recipient or [])
-    signer = read_signer(key, lab)
-    issued = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    draft = build_statement(reg, lab, product, version, chosen, issued, tlp, recipient or ())
+    chosen = _records(reg, as_org, product, version, record or [], tlp, to)
+    draft = build_statement(reg, as_org, product, version, chosen, issued, tlp, to)
     write_files({out: sign(draft, signer).to_json()})
     for withheld in draft.withheld:
         err_console.print(
@@ -65,7 +88,9 @@ def attest(
         )
     console.print(
         f"[green]signed[/green] {len(draft.statement.predicate.records)} record(s) about "
-        f"{escape(product)} {escape(', '.join(version))} as {tlp.marking}: {escape(str(out))}"
+        f"{escape(product)} {escape(', '.join(version))} as {tlp.marking}"
+        + (f" to {escape(', '.join(to))}" if to else "")
+        + f", by {escape(as_org)} with {len(signer.keys)} key(s): {escape(str(out))}"
     )
 
 
@@ -82,14 +107,14 @@ def _records(
     from fiveguard.lab.attestation import concerns
 
     if lab not in reg.labs:
-        raise InputError.at(f"{lab!r} is not a lab of the registry", COMMAND_LINE, path="--lab")
+        raise InputError.at(f"{lab!r} is not a lab of the registry", COMMAND_LINE, path="--as")
     if product not in reg.products:
         raise InputError.at(
             f"{product!r} is not a product of the registry", COMMAND_LINE, path="--product"
         )
     if tlp is Tlp.RED and not recipients:
         raise InputError.at(
-            "TLP:RED is for named recipients only: give --recipient", COMMAND_LINE, path="--tlp"
+            "TLP:RED is for named recipients only: give --to ORG", COMMAND_LINE, path="--tlp"
         )
     missing = [r for r in named if r not in reg.records]
     if missing:
@@ -105,29 +130,41 @@ def _records(
 @lab_app.command("import")
 def import_command(
     envelope: Annotated[Path, typer.Argument(help="A lab's signed attestation (DSSE).")],
-    trust: Annotated[
-        Path, typer.Option("--trust", dir_okay=False, help="Public keys trusted to sign.")
-    ],
+    keyring: KeyringOpt,
     registry: RegistryOpt,
     as_org: Annotated[
-        str | None, typer.Option("--as", help="The importing organisation (for recipients).")
+        str | None,
+        typer.Option("--as", help="The importing organisation (of the keyring; for TLP)."),
     ] = None,
     date: DateOpt = None,
 ) -> None:
-    """Verify a lab's attestation and record what it says in the registry. Refused, with
-    every reason, when a signature does not verify, the signer is not the lab, the payload
-    is not canonical or not the schema, the importer is not a recipient, the digests are
-    not the registry's, or it is older than what is recorded; nothing is then written.
+    """Verify a lab's attestation under the exchange's keyring and record what it says in
+    the registry. Refused, with every reason, when a signature does not verify, a key was
+    not valid (expired, revoked, retired) when it was issued, the lab's threshold is not
+    met, the signer is not an evaluation lab of the keyring or not the lab it names, the
+    payload is not canonical or not the schema, the importer may not read it (TLP), the
+    digests are not the registry's, or it is older than what is recorded; nothing is then
+    written.
 
-    Example: `fiveguard lab import korvath-gnb-9.0.dsse.json --trust labs.keys.yaml
-    -r registry/`
+    Example: `fiveguard lab import korvath-gnb-9.0.dsse.json --keyring keyring.json
+    --as xcsa -r registry/`
     """
-    from fiveguard.modelio.lab_files import import_attestation, read_trust
+    from fiveguard.cli.exchange import verified_keyring
+    from fiveguard.cli.keyring import now
+    from fiveguard.modelio.lab_files import import_attestation
     from fiveguard.modelio.registry_files import read_registry
 
-    verifier = read_trust(trust)
+    ring = verified_keyring(keyring)
+    if as_org is not None and ring.current.organisation(as_org) is None:
+        raise InputError.at(
+            f"{as_org} is not an organisation of the keyring (version {ring.current.version})",
+            COMMAND_LINE,
+            path="--as",
+        )
     files = read_registry(registry)
-    accepted, written = import_attestation(files, envelope, verifier, day(date), as_org)
+    accepted, written = import_attestation(
+        files, envelope, ring.current, day(date), as_org, now=now()
+    )
     p = accepted.predicate
     console.print(
         f"[green]verified[/green]: signed by {escape(accepted.signed.organisation)} "

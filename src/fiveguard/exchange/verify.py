@@ -4,7 +4,9 @@
 2. signatures over the PAE by keys of the keyring in force, the organisation's threshold
    met by distinct keys, each key valid at ``issued_at`` and not revoked before it;
 3. the payload type; 4. the schema of the statement and its predicate;
-5. the predicate's origin is the signing organisation (and its country the summary's);
+5. the predicate's origin is the signing organisation, of a kind that may sign it (a
+   national authority issues its state's summary; an authority or the EU coordinator
+   re-shares one), and of the summary's country;
 6. the importing organisation is a recipient, or the label lets it read;
 7. the sequence is greater than the last accepted from that origin, and the supersedes
    chain is consistent with it.
@@ -23,10 +25,10 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from fiveguard.domain.errors import InputError, Location, Problem
-from fiveguard.domain.parties import Tlp
+from fiveguard.domain.parties import OrganisationKind, Tlp
 from fiveguard.exchange.dsse import PAYLOAD_TYPE_INTOTO, Envelope, read_envelope, signature_valid
 from fiveguard.exchange.jsonio import parse_strict, validation_problems
-from fiveguard.exchange.keyring import KeyringBody, VerifiedKeyring
+from fiveguard.exchange.keyring import KeyringBody, Organisation, VerifiedKeyring
 from fiveguard.exchange.keys import public_key
 from fiveguard.exchange.state import BundleRecord, ExchangeState
 from fiveguard.exchange.summary import NationalSummary, Statement
@@ -37,6 +39,10 @@ CLOCK_SKEW = dt.timedelta(minutes=5)
 """How far in the future an issued_at may be before it is refused."""
 OPEN_LABELS = (Tlp.CLEAR, Tlp.GREEN)
 """Labels any organisation of the keyring (the community) may read without being named."""
+ISSUERS = (OrganisationKind.NATIONAL_AUTHORITY,)
+"""Kinds of organisation that may issue a national summary."""
+RESHARERS = (OrganisationKind.NATIONAL_AUTHORITY, OrganisationKind.EU_COORDINATOR)
+"""Kinds of organisation that may re-share a summary they received."""
 
 
 @dataclass(frozen=True)
@@ -206,6 +212,17 @@ def _signatures(
     return org_id, tuple(keyids)
 
 
+def check_signatures(
+    envelope: Envelope, ring: KeyringBody, issued_at: dt.datetime | None, file: str
+) -> tuple[str | None, tuple[str, ...], list[Problem]]:
+    """The rules of step 2 for any envelope signed under the keyring (a lab's attestation
+    as well as a summary): the signing organisation when one organisation's threshold is met
+    by keys valid at ``issued_at``, the keys that counted, and every problem found."""
+    checks = _Checks(file)
+    org, keyids = _signatures(envelope, ring, issued_at, checks)
+    return org, keyids, checks.problems
+
+
 def _origin(summary: NationalSummary, org: str | None, ring: KeyringBody, c: _Checks) -> None:
     if org is not None and summary.origin != org:
         c.fail(
@@ -214,6 +231,8 @@ def _origin(summary: NationalSummary, org: str | None, ring: KeyringBody, c: _Ch
         )
     signer = ring.organisation(org) if org else None
     source = summary.reshared_from
+    if signer is not None:
+        _signer_kind(signer, source is not None, c)
     if source is not None:
         if source.tlp in (Tlp.AMBER_STRICT, Tlp.RED):
             c.fail(
@@ -236,6 +255,29 @@ def _origin(summary: NationalSummary, org: str | None, ring: KeyringBody, c: _Ch
             f"summary of {summary.country}",
             "payload.predicate.country",
         )
+
+
+def _signer_kind(signer: Organisation, reshare: bool, c: _Checks) -> None:
+    why = signer_kind_refusal(signer, reshare=reshare)
+    if why is not None:
+        c.fail(why, "signatures")
+
+
+def signer_kind_refusal(signer: Organisation, *, reshare: bool) -> str | None:
+    """Why ``signer`` may not sign a national summary (or a re-share); None when it may."""
+    allowed = RESHARERS if reshare else ISSUERS
+    if signer.kind in allowed:
+        return None
+    what = "re-share a national summary" if reshare else "issue a national summary"
+    kinds = " or ".join(allowed_kind.value for allowed_kind in allowed)
+    return (
+        f"{signer.id} is {_article(signer.kind.value)} {signer.kind.value} in the keyring and "
+        f"may not {what}; only {_article(kinds)} {kinds} may"
+    )
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
 
 
 def _recipient(summary: NationalSummary, as_org: str | None, ring: KeyringBody, c: _Checks) -> None:

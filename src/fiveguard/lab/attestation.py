@@ -1,12 +1,14 @@
 """Lab attestations: an in-toto Statement v1 about a product version's artefact digests,
 whose predicate carries what a lab recorded about it, serialised by RFC 8785 and signed
-in a DSSE envelope (:mod:`fiveguard.lab.signing`).
+in a DSSE envelope under the exchange's keyring (:mod:`fiveguard.lab.signing`).
 
 :func:`build_statement` makes the statement a lab signs; :func:`accept` makes every check
-an importer makes of a signed one, failing closed, in order: the envelope's shape, the
-signatures (the :class:`~fiveguard.lab.signing.Verifier`), the payload type, the payload's
-canonical form and schema, the signer is the lab the predicate names, the importer is a
-recipient when the label names some, the subjects are the registry's digests of the
+an importer makes of a signed one, failing closed: the envelope's shape, the payload
+type, the payload's canonical form and schema, the signatures (keys of the keyring valid
+at ``issued_at``, the lab's threshold met, the signer an evaluation lab), not issued in
+the future, the signer is the lab the predicate names, the importer may read it (an
+organisation of the keyring; a recipient when the label is AMBER, AMBER+STRICT or RED and
+names some; TLP:RED always names them), the subjects are the registry's digests of the
 version, embargoed findings travel only under TLP:RED, and nothing older than what is
 recorded replaces it. Every failure is a located problem; nothing is accepted unless
 every check passes.
@@ -28,15 +30,11 @@ from fiveguard.domain.errors import COMMAND_LINE, InputError, Location, Problem,
 from fiveguard.domain.lab import AttestedBy, LabFinding, LabRecord, PracticeReview, versions_of
 from fiveguard.domain.parties import Tlp
 from fiveguard.domain.registry import Lab, Registry, RegistryProduct, RegistrySupplier
-from fiveguard.lab.signing import (
-    PAYLOAD_TYPE,
-    Envelope,
-    Signed,
-    Signer,
-    Verifier,
-    canonical,
-    read_envelope,
-)
+from fiveguard.exchange.dsse import Envelope
+from fiveguard.exchange.jsonio import canonical
+from fiveguard.exchange.keyring import KeyringBody
+from fiveguard.exchange.verify import CLOCK_SKEW, OPEN_LABELS
+from fiveguard.lab.signing import PAYLOAD_TYPE, LabSigner, Signed, read_envelope, verify_signatures
 
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
 PREDICATE_TYPE = "https://fiveguard.invalid/lab/attestation/v1"
@@ -219,7 +217,7 @@ def _chosen(
     return kept, withheld, problems
 
 
-def sign(draft: Draft, signer: Signer) -> Envelope:
+def sign(draft: Draft, signer: LabSigner) -> Envelope:
     """The signed envelope of a statement."""
     return signer.sign(draft.payload(), PAYLOAD_TYPE)
 
@@ -290,33 +288,41 @@ def read_statement(envelope: Envelope, file: str) -> LabStatement:
 def accept(
     raw: bytes,
     file: str,
-    verifier: Verifier,
+    keyring: KeyringBody,
     registry: Registry,
     *,
+    now: dt.datetime,
     importer: str | None = None,
 ) -> Accepted:
-    """Every check of an imported envelope, in order (see the module's docstring)."""
+    """Every check of an imported envelope (see the module's docstring); raise InputError
+    listing every failure found."""
     envelope = read_envelope(raw, file)
-    signed = verifier.verify(envelope, file)
-    statement = read_statement(envelope, file)
-    p = statement.predicate
     problems: list[Problem] = []
+    statement: LabStatement | None = None
+    try:
+        statement = read_statement(envelope, file)
+    except InputError as exc:
+        problems += exc.problems
+    issued = statement.predicate.issued_at if statement is not None else None
+    signed, refused = verify_signatures(envelope, keyring, issued, file)
+    problems = refused + problems
+    if statement is None or signed is None:
+        raise InputError(problems or [Problem(Location(file), "not accepted")])
+    p = statement.predicate
 
     def fail(path: str, message: str) -> None:
         problems.append(Problem(Location(file, path=path), message))
 
+    if p.issued_at > now + CLOCK_SKEW:
+        fail(
+            "payload.predicate.issued_at",
+            f"issued_at {p.issued_at.isoformat()} is in the future (now {now.isoformat()})",
+        )
     if signed.organisation != p.lab.id:
         fail("payload.predicate.lab", f"signed by {signed.organisation}, but issued as {p.lab.id}")
     if p.lab.id not in registry.labs:
         fail("payload.predicate.lab", f"lab {p.lab.id} is not in the registry: add it first")
-    if p.tlp is Tlp.RED and not p.recipients:
-        fail("payload.predicate.recipients", "TLP:RED names its recipients; none are named")
-    if p.recipients and importer not in p.recipients:
-        fail(
-            "payload.predicate.recipients",
-            f"addressed to {', '.join(p.recipients)}"
-            + (f", not {importer}" if importer else ": say who imports it (--as ORG)"),
-        )
+    problems += _reader_problems(p, importer, keyring, file)
     _subjects(statement, registry, fail)
     for i, record in enumerate(p.records):
         embargo = record.embargo_until if isinstance(record, LabFinding) else None
@@ -338,6 +344,43 @@ def accept(
     if problems:
         raise InputError(problems)
     return Accepted(statement, signed, hashlib.sha256(envelope.payload).hexdigest())
+
+
+def _reader_problems(
+    p: LabPredicate, importer: str | None, keyring: KeyringBody, file: str
+) -> list[Problem]:
+    """The exchange's TLP rules for who may import: TLP:CLEAR and GREEN any organisation of
+    the keyring; AMBER and AMBER+STRICT the named recipients, else (none named) the
+    keyring's organisations; TLP:RED only its named recipients."""
+    where = Location(file, path="payload.predicate.recipients")
+    if importer is not None and keyring.organisation(importer) is None:
+        return [
+            Problem(
+                Location(COMMAND_LINE, path="--as"),
+                f"{importer} is not an organisation of the keyring (version {keyring.version})",
+            )
+        ]
+    if p.tlp is Tlp.RED and not p.recipients:
+        return [Problem(where, "TLP:RED names its recipients; none are named")]
+    if p.tlp in OPEN_LABELS:
+        return []
+    if p.recipients and importer not in p.recipients:
+        return [
+            Problem(
+                where,
+                f"{p.tlp.marking}, addressed to {', '.join(p.recipients)}"
+                + (f", not {importer}" if importer else ": say who imports it (--as ORG)"),
+            )
+        ]
+    if importer is None:
+        return [
+            Problem(
+                Location(file, path="payload.predicate.tlp"),
+                f"{p.tlp.marking} is for the keyring's organisations: say who imports it "
+                "(--as ORG)",
+            )
+        ]
+    return []
 
 
 def _subjects(

@@ -59,6 +59,7 @@ def record_assessment(
     trials: int,
     tlp: Tlp | None = None,
     fiveguard_version: str = __version__,
+    context: Mapping[str, Any] | None = None,
 ) -> RunView:
     """Record an assessment already computed from the snapshot ``snapshot_id``.
 
@@ -66,7 +67,9 @@ def record_assessment(
     force (its ``metadata.catalogue_digest``), so there is one definition of it.
 
     The run carries at least the snapshot's TLP label (a view derived from it is at
-    least as restricted).
+    least as restricted). ``context`` is kept with the inputs as ``run``: what else the
+    assessment was given (the name it read the model under, the policy's origin, the
+    catalogue's label), so it can be given again.
     """
     org_id = require(principal, Action.RUN, "record an assessment")
     snapshot = get_visible(session, principal, ModelSnapshot, snapshot_id)
@@ -74,6 +77,8 @@ def record_assessment(
     data = result.model_dump(mode="json") if isinstance(result, BaseModel) else dict(result)
     result_digest = store_bytes(session, canonical(data))
     inputs = _inputs(session, snapshot)
+    if context:
+        inputs["run"] = dict(context)
     run = AssessmentRun(
         organisation_id=org_id,
         snapshot_id=snapshot.id,

@@ -27,7 +27,7 @@ from fiveguard.modelio.yamlsource import display_name, read_yaml
 from fiveguard.store import audit
 from fiveguard.store.access import get_visible, name_author, require, visible
 from fiveguard.store.blobs import file_digest, read_blob, store_file
-from fiveguard.store.common import ForbiddenError, digest_of, now
+from fiveguard.store.common import ForbiddenError, NotFoundError, digest_of, now
 from fiveguard.store.principal import Action, Principal
 from fiveguard.store.tables import ModelSnapshot, Organisation, SnapshotFile
 
@@ -255,14 +255,52 @@ def get_snapshot(session: Session, principal: Principal, ident: int) -> Snapshot
     return _view(session, get_visible(session, principal, ModelSnapshot, ident))
 
 
-def export_snapshot(session: Session, principal: Principal, ident: int, dest: Path) -> Path:
+def find_snapshot(
+    session: Session,
+    principal: Principal,
+    name: str,
+    *,
+    holder: str | None = None,
+    version: int | None = None,
+) -> SnapshotView:
+    """The snapshot ``name`` held by ``holder`` (default: the principal's organisation),
+    its latest version unless ``version`` is given; missing and not visible alike."""
+    org = holder or principal.organisation
+    query = (
+        select(ModelSnapshot)
+        .join(Organisation, Organisation.id == ModelSnapshot.organisation_id)
+        .where(
+            ModelSnapshot.name == name,
+            Organisation.name == org,
+            visible(principal, ModelSnapshot),
+        )
+    )
+    if version is not None:
+        query = query.where(ModelSnapshot.version == version)
+    row = session.execute(
+        query.order_by(ModelSnapshot.version.desc()).limit(1)
+    ).scalar_one_or_none()
+    if row is None:
+        shown = f"{org}/{name}" + (f" v{version}" if version is not None else "")
+        raise NotFoundError("snapshot", shown, where="MODEL_NAME")
+    return _view(session, row)
+
+
+def export_snapshot(
+    session: Session,
+    principal: Principal,
+    ident: int,
+    dest: Path,
+    *,
+    action: str = "snapshot.export",
+) -> Path:
     """Write the snapshot's files into the new directory ``dest`` (all or nothing) and
-    return the model file's path there. Audited when AMBER or stricter."""
+    return the model file's path there. Audited (as ``action``) when AMBER or stricter."""
     row = get_visible(session, principal, ModelSnapshot, ident)
     if dest.exists():
         raise InputError.at(f"{dest} exists already", COMMAND_LINE, path="--out")
     view = _view(session, row)
-    audit.audit_read(session, principal, row.tlp, "snapshot.export", "snapshot", row.id, row.digest)
+    audit.audit_read(session, principal, row.tlp, action, "snapshot", row.id, row.digest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".snapshot-", dir=dest.parent))
     try:

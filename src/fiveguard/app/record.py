@@ -1,0 +1,220 @@
+"""Assessments in the record: assess a stored model snapshot and record the run with
+everything needed to give it again; reproduce a recorded run and check that the result
+is the same, byte for byte (as canonical JSON)."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from fiveguard import __version__
+from fiveguard.app.choices import NO_POLICY, chosen_trials
+from fiveguard.app.national import national_assessment
+from fiveguard.assess.assessment import catalogue_digest
+from fiveguard.assess.results import Assessment
+from fiveguard.domain.catalogue import Catalogue, RestrictionPolicy
+from fiveguard.domain.errors import COMMAND_LINE, InputError, Problem
+from fiveguard.domain.model import NetworkModel
+from fiveguard.domain.parties import Tlp
+from fiveguard.modelio.load import load_model
+from fiveguard.store import assessments, snapshots
+from fiveguard.store.access import require
+from fiveguard.store.assessments import RunView
+from fiveguard.store.common import canonical
+from fiveguard.store.principal import Action, Principal
+from fiveguard.store.snapshots import SnapshotView
+
+PACKAGED = "packaged"
+
+
+@dataclass(frozen=True)
+class RecordedAssessment:
+    """A run just recorded, the assessment itself, and the snapshot it was made from."""
+
+    run: RunView
+    assessment: Assessment
+    snapshot: SnapshotView
+    warnings: tuple[Problem, ...]
+    """What loading the model found probably wrong, though it is usable."""
+
+
+@dataclass(frozen=True)
+class Reproduction:
+    """A recorded run given again: the digest the result had then and has now."""
+
+    run: RunView
+    result_digest: str | None
+    """The digest of the result given again (None when it could not be given again)."""
+    problem: str | None
+
+    @property
+    def same(self) -> bool:
+        return self.problem is None
+
+
+def assess_snapshot(
+    session: Session,
+    principal: Principal,
+    name: str,
+    catalogue: Catalogue,
+    *,
+    holder: str | None = None,
+    version: int | None = None,
+    policy: str | None = None,
+    trials: int | None = None,
+    seed: int = 0,
+    tlp: Tlp | None = None,
+    catalogue_label: str = PACKAGED,
+) -> RecordedAssessment:
+    """Assess the snapshot ``name`` (held by ``holder``, default the principal's
+    organisation; its latest version unless ``version``) as ``fiveguard assess`` does,
+    with ``trials`` simulated years (default: the catalogue's), and record the run."""
+    require(principal, Action.RUN, "record an assessment")
+    chosen, origin, recorded = _recorded_policy(policy, catalogue)
+    years = chosen_trials(trials, catalogue.simulation.assess_trials, catalogue)
+    snapshot = snapshots.find_snapshot(session, principal, name, holder=holder, version=version)
+    source = f"record {snapshot.organisation}/{snapshot.name} v{snapshot.version}"
+    context = {"source": source, "policy_origin": origin, "catalogue": catalogue_label}
+    assessment, model = _assess(
+        session, principal, snapshot.id, catalogue, chosen, context, years, seed, "assess"
+    )
+    run = assessments.record_assessment(
+        session,
+        principal,
+        snapshot.id,
+        assessment,
+        catalogue_digest=assessment.metadata.catalogue_digest,
+        policy=recorded,
+        seed=seed,
+        trials=years,
+        tlp=tlp,
+        context=context,
+    )
+    return RecordedAssessment(run, assessment, snapshot, model.notes + model.warnings)
+
+
+def reproduce_run(
+    session: Session, principal: Principal, ident: int, catalogue: Catalogue
+) -> Reproduction:
+    """Give the recorded run ``ident`` again from what the record keeps (the snapshot's
+    files, the policy, trials and seed) and compare the result with the recorded one.
+    It must be the same fiveguard version and catalogue; the difference is named when not."""
+    run = assessments.get_assessment(session, principal, ident)
+    if run.fiveguard_version != __version__:
+        return Reproduction(
+            run,
+            None,
+            f"recorded by fiveguard {run.fiveguard_version}; this is {__version__}: "
+            "reproduce it with that version",
+        )
+    in_force = catalogue_digest(catalogue)
+    if in_force != run.catalogue_digest:
+        return Reproduction(
+            run,
+            None,
+            f"the catalogue in force ({in_force[:12]}) is not the one the run used "
+            f"({run.catalogue_digest[:12]}): give the same --catalog",
+        )
+    context: dict[str, Any] = run.inputs.get("run") or {}
+    if not context:
+        return Reproduction(
+            run, None, "recorded from a result computed elsewhere: nothing kept says how to run it"
+        )
+    chosen, _, _ = _recorded_policy(run.policy, catalogue)
+    assessment, _ = _assess(
+        session,
+        principal,
+        run.snapshot_id,
+        catalogue,
+        chosen,
+        context,
+        run.trials,
+        run.seed or 0,
+        "reproduce",
+    )
+    digest = hashlib.sha256(canonical(assessment.model_dump(mode="json"))).hexdigest()
+    if digest == run.result_digest:
+        return Reproduction(run, digest, None)
+    recorded = assessments.read_assessment_result(session, principal, ident)
+    where = first_difference(recorded, assessment.model_dump(mode="json")) or "(the whole result)"
+    return Reproduction(run, digest, f"the result differs from the recorded one at {where}")
+
+
+def _recorded_policy(
+    value: str | None, cat: Catalogue
+) -> tuple[RestrictionPolicy | None, str, str]:
+    """The policy, its origin, and what the run records of it: a preset id or ``none``.
+    A policy file is refused: the record would not keep it, so the run could not be given
+    again."""
+    if value is None:
+        default = cat.assessment.default_policy
+        if default is None:
+            return None, "none", NO_POLICY
+        return cat.policies[default], "default preset", default
+    if value.lower() == NO_POLICY:
+        return None, "none", NO_POLICY
+    if value in cat.policies:
+        return cat.policies[value], "preset", value
+    raise InputError.at(
+        f"expected a restriction-policy preset ({', '.join(cat.policies)}) or 'none', got "
+        f"{value!r}: a recorded run names its policy so that it can be given again, and the "
+        "record keeps no policy files",
+        COMMAND_LINE,
+        path="--policy",
+    )
+
+
+def _assess(
+    session: Session,
+    principal: Principal,
+    snapshot_id: int,
+    catalogue: Catalogue,
+    policy: RestrictionPolicy | None,
+    context: dict[str, Any],
+    trials: int,
+    seed: int,
+    purpose: str,
+) -> tuple[Assessment, NetworkModel]:
+    """The assessment of the snapshot's files, written out to a private directory and
+    read under the name the run records (so the result does not depend on where)."""
+    with tempfile.TemporaryDirectory(prefix="fiveguard-snapshot-") as work:
+        path = snapshots.export_snapshot(
+            session, principal, snapshot_id, Path(work) / "model", action=f"snapshot.{purpose}"
+        )
+        model = load_model(path, catalogue)
+    model = dataclasses.replace(model, source=str(context["source"]))
+    assessment, _ = national_assessment(
+        model,
+        catalogue,
+        policy,
+        policy_origin=str(context["policy_origin"]),
+        catalogue_label=str(context["catalogue"]),
+        trials=trials,
+        seed=seed,
+    )
+    return assessment, model
+
+
+def first_difference(before: Any, after: Any, path: str = "") -> str | None:
+    """The JSON path of the first place where two JSON values differ, or None."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        for key in sorted(set(before) | set(after)):
+            if key not in before or key not in after:
+                return f"{path}.{key}".lstrip(".")
+            found = first_difference(before[key], after[key], f"{path}.{key}")
+            if found is not None:
+                return found
+        return None
+    if isinstance(before, list) and isinstance(after, list):
+        for index, (one, other) in enumerate(zip(before, after, strict=False)):
+            found = first_difference(one, other, f"{path}[{index}]")
+            if found is not None:
+                return found
+        return None if len(before) == len(after) else f"{path} (length)".lstrip(".")
+    return None if before == after else (path.lstrip(".") or "(the whole result)")
