@@ -148,3 +148,30 @@ def test_a_whatif_on_a_visible_model_counts_the_impact_and_refuses_bad_events_lo
             f"/api/v1/models/{own}/whatif", json={"events": ["supplier-fault:nordvik"]}
         )
         assert forged.status_code == 403
+
+
+def test_a_run_made_by_a_web_job_is_given_again_by_store_reproduce(record: Database) -> None:
+    from fiveguard.app.record import reproduce_run
+    from fiveguard.catalog import default_catalogue
+    from fiveguard.store import accounts
+    from fiveguard.web.usecases import assess_recorded
+
+    world = build_world(record)
+    catalogue = default_catalogue()
+    with record.transaction() as session:
+        analyst = accounts.act_as(session, "op-x1.analyst")
+    stages: list[int] = []
+    run_id = assess_recorded(
+        record,
+        analyst,
+        world.snapshots["op-x1"],
+        catalogue,
+        policy=None,
+        trials=64,
+        seed=3,
+        progress=lambda pct, _stage: stages.append(pct),
+    )
+    assert stages == sorted(stages) and stages[-1] < 100
+    with record.transaction() as session:
+        again = reproduce_run(session, analyst, run_id, catalogue)
+    assert again.same, again.problem

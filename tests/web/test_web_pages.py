@@ -95,12 +95,12 @@ def test_upload_shows_located_problems_then_keeps_the_fixed_model(record: Databa
 def test_an_assessment_runs_from_its_form_to_the_report(record: Database) -> None:
     from fiveguard.catalog import default_catalogue
     from fiveguard.store import accounts
-    from fiveguard.web.usecases import assess_snapshot
+    from fiveguard.web.usecases import assess_recorded
 
     world = build_world(record)
     with record.transaction() as session:
         analyst = accounts.act_as(session, "op-x1.analyst")
-    first = assess_snapshot(
+    first = assess_recorded(
         record,
         analyst,
         world.snapshots["op-x1"],

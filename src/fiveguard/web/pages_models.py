@@ -12,7 +12,7 @@ from fiveguard.domain.errors import InputError
 from fiveguard.domain.parties import Tlp
 from fiveguard.store import assessments, envelopes, evidence_records, slices, snapshots
 from fiveguard.web import jobs
-from fiveguard.web.context import AppDep, CallerDep
+from fiveguard.web.context import AppDep, CallerDep, Ident, OptionalQueryIdent
 from fiveguard.web.errors import problems_of
 from fiveguard.web.pages_common import render
 from fiveguard.web.usecases import UploadedFile, import_uploaded_model, whatif_snapshot
@@ -93,7 +93,10 @@ def upload(
 
 @router.get("/models/{snapshot_id}", response_class=HTMLResponse)
 def model(
-    request: Request, snapshot_id: int, call: CallerDep, other: int | None = None
+    request: Request,
+    snapshot_id: Ident,
+    call: CallerDep,
+    other: OptionalQueryIdent = None,
 ) -> Response:
     with call.acting() as (session, principal):
         view = snapshots.get_snapshot(session, principal, snapshot_id)
@@ -120,6 +123,7 @@ def model(
         changes=changes,
         runs=runs,
         policies=sorted(state_policies(request)),
+        default_trials=request.app.state.fiveguard.catalogue.simulation.assess_trials,
     )
 
 
@@ -145,7 +149,7 @@ def _changes(
 
 
 @router.get("/models/{snapshot_id}/whatif", response_class=HTMLResponse)
-def whatif_form(request: Request, snapshot_id: int, call: CallerDep) -> Response:
+def whatif_form(request: Request, snapshot_id: Ident, call: CallerDep) -> Response:
     with call.acting() as (session, principal):
         view = snapshots.get_snapshot(session, principal, snapshot_id)
     return render(request, "whatif.html.j2", principal, call.csrf_token, model=view, events="")
@@ -154,7 +158,7 @@ def whatif_form(request: Request, snapshot_id: int, call: CallerDep) -> Response
 @router.post("/models/{snapshot_id}/whatif", response_class=HTMLResponse)
 def whatif_page(
     request: Request,
-    snapshot_id: int,
+    snapshot_id: Ident,
     call: CallerDep,
     state: AppDep,
     events: Annotated[str, Form(max_length=5000)],

@@ -113,11 +113,16 @@ class RunOut(Out):
 
 
 class AssessmentRequest(BaseModel):
-    snapshot_id: int = Field(ge=1)
+    snapshot_id: int = Field(ge=1, le=2**31 - 1)
     policy: str | None = Field(
         default=None, max_length=64, description="A preset id, 'none', or the default."
     )
-    trials: int = Field(default=0, ge=0, le=100_000, description="Monte Carlo years to add.")
+    trials: int | None = Field(
+        default=None,
+        ge=0,
+        le=100_000,
+        description="Monte Carlo years to add (default: the catalogue's, as fiveguard assess).",
+    )
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
 
 
