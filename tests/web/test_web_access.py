@@ -107,6 +107,12 @@ def test_reads_show_exactly_what_the_rules_allow(
             assert foreign["error"].replace(str(snapshot), "N") == missing["error"].replace(
                 str(MISSING), "N"
             )
+    for holder in ("op-x1", "op-y"):  # a computation on a model reads it: the same rule
+        answer = client.post(
+            f"/api/v1/models/{built.snapshots[holder]}/whatif",
+            json={"events": ["supplier-fault:nordvik"]},
+        )
+        assert answer.status_code == (200 if sees(org, holder) else 404), (user, holder)
     for path in ("/api/v1/jobs/1", "/api/v1/evidence/1", "/api/v1/envelopes/1"):
         assert client.get(path).status_code == 404
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from typer.testing import CliRunner
 from web_world import make_app, sign_in
@@ -62,3 +65,18 @@ def test_serve_refuses_a_bad_port_with_exit_code_2() -> None:
     result = CliRunner().invoke(app, ["serve", "--port", "70000"])
     assert result.exit_code == 2
     assert "--port" in result.output and "Traceback" not in result.output
+
+
+DOC = Path(__file__).parents[2] / "docs" / "web.md"
+
+
+def test_docs_name_every_demo_organisation_and_every_api_route(record: Database) -> None:
+    text = DOC.read_text(encoding="utf-8")
+    for name, *_ in ORGANISATIONS:
+        assert f"`{name}`" in text, name
+    from fiveguard.web.app import create_app
+
+    paths = create_app(record).openapi()["paths"]
+    for path in paths:
+        short = re.sub(r"\{[a-z_]+\}", "{id}", path.removeprefix("/api/v1"))
+        assert short in text, f"docs/web.md does not mention {path}"

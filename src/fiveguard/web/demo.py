@@ -124,9 +124,9 @@ def seed_demo(db: Database) -> SeededDemo:
             )
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    from fiveguard.web.usecases import assess_snapshot
+    from fiveguard.web.usecases import assess_recorded
 
-    run_id = assess_snapshot(
+    run_id = assess_recorded(
         db,
         analyst,
         national.id,

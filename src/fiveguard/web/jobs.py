@@ -24,7 +24,7 @@ from fiveguard.store.common import NotFoundError, now
 from fiveguard.store.database import Database
 from fiveguard.store.principal import Action, Principal
 from fiveguard.store.tables import ModelSnapshot, WebJob
-from fiveguard.web.usecases import assess_snapshot, policy_of
+from fiveguard.web.usecases import assess_recorded, policy_of
 
 log = logging.getLogger("fiveguard.web.jobs")
 MAX_TRIALS = 100_000
@@ -78,7 +78,7 @@ def create_assessment_job(
     snapshot_id: int,
     *,
     policy: str | None,
-    trials: int,
+    trials: int | None,
     seed: int,
 ) -> JobView:
     """Queue an assessment of a snapshot the principal may see (refused, located, when
@@ -86,7 +86,7 @@ def create_assessment_job(
     org_id = require(principal, Action.RUN, "run an assessment")
     get_visible(session, principal, ModelSnapshot, snapshot_id)
     policy_of(policy, catalogue)  # refuse an unknown policy now, not in the background
-    if not 0 <= trials <= MAX_TRIALS:
+    if trials is not None and not 0 <= trials <= MAX_TRIALS:
         raise InputError.at(
             f"expected 0 to {MAX_TRIALS:,} trials, got {trials}", "request", path="trials"
         )
@@ -166,7 +166,7 @@ class JobRunner:
             snapshot_id = row.snapshot_id
         self._set(job_id, status="running", progress=5, stage="starting")
         try:
-            run_id = assess_snapshot(
+            run_id = assess_recorded(
                 self.db,
                 principal,
                 snapshot_id,

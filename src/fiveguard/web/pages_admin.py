@@ -13,7 +13,7 @@ from fiveguard.domain.errors import InputError
 from fiveguard.store import accounts, audit, envelopes, evidence_records
 from fiveguard.store.common import ForbiddenError
 from fiveguard.store.principal import Action
-from fiveguard.web.context import CallerDep
+from fiveguard.web.context import CallerDep, Ident, Offset, PublicId
 from fiveguard.web.errors import problems_of
 from fiveguard.web.pages_common import render
 
@@ -22,7 +22,7 @@ AUDIT_PAGE = 100
 
 
 @router.get("/audit", response_class=HTMLResponse)
-def audit_log(request: Request, call: CallerDep, after: int = 0) -> Response:
+def audit_log(request: Request, call: CallerDep, after: Offset = 0) -> Response:
     """The rows the caller may see (an organisation's own, or all for the instance
     administrator), and whether the whole chain holds."""
     with call.acting() as (session, principal):
@@ -97,7 +97,7 @@ def create_token(
 @router.post("/admin/tokens/{public_id}/revoke", response_class=HTMLResponse)
 def revoke_token(
     request: Request,
-    public_id: str,
+    public_id: PublicId,
     call: CallerDep,
     csrf_token: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
@@ -124,7 +124,7 @@ def exchange(request: Request, call: CallerDep) -> Response:
 
 
 @router.get("/exchange/{envelope_id}", response_class=HTMLResponse)
-def envelope(request: Request, envelope_id: int, call: CallerDep) -> Response:
+def envelope(request: Request, envelope_id: Ident, call: CallerDep) -> Response:
     with call.acting() as (session, principal):
         view = next(
             (v for v in envelopes.list_envelopes(session, principal) if v.id == envelope_id), None

@@ -18,6 +18,7 @@ from typing import Any
 from fiveguard.domain.catalogue import Catalogue, RestrictionPolicy
 from fiveguard.domain.errors import COMMAND_LINE, InputError, Location, Problem
 from fiveguard.domain.parties import Tlp
+from fiveguard.store import snapshots
 from fiveguard.store.common import ForbiddenError, NotFoundError
 from fiveguard.store.database import Database
 from fiveguard.store.principal import Principal
@@ -120,38 +121,60 @@ def _relocated(problem: Problem, work: Path) -> Problem:
     return problem
 
 
-def assess_snapshot(
+def assess_recorded(
     db: Database,
     principal: Principal,
     snapshot_id: int,
     catalogue: Catalogue,
     *,
     policy: str | None,
-    trials: int,
+    trials: int | None,
     seed: int,
     progress: Progress,
 ) -> int:
-    """Assess a recorded snapshot as the principal and record the run; its id.
+    """Assess a recorded snapshot as the principal and record the run as ``fiveguard store
+    assess`` does (the same inputs kept, so ``store reproduce`` gives it again); its id.
 
-    The snapshot is exported (an audited read) into a temporary directory, assessed
-    outside any transaction (the record stays free for others meanwhile), and the result
-    recorded in a second transaction.
+    Unlike :func:`fiveguard.app.record.assess_snapshot`, which is one unit of work, the
+    model is read in one transaction and the run recorded in another, with the assessment
+    in between outside any: a SQLite record stays open to everyone else (and to this
+    job's progress) while it runs. The policy, trials and run context follow that
+    function's rules exactly; a test reproduces a run made here.
     """
+    import dataclasses
+
+    from fiveguard.app.choices import chosen_trials
     from fiveguard.app.national import national_assessment
+    from fiveguard.app.record import PACKAGED, _recorded_policy
     from fiveguard.modelio.load import load_model
     from fiveguard.store.assessments import record_assessment
 
-    chosen, origin = policy_of(policy, catalogue)
+    chosen, origin, recorded = _recorded_policy(policy, catalogue)
+    years = chosen_trials(trials, catalogue.simulation.assess_trials, catalogue)
     work = Path(tempfile.mkdtemp(prefix="fiveguard-assess-"))
     try:
         progress(10, "reading the model from the record")
         with db.transaction() as session:
-            model_path = export_snapshot(session, principal, snapshot_id, work / "model")
+            view = snapshots.get_snapshot(session, principal, snapshot_id)
+            path = export_snapshot(
+                session, principal, snapshot_id, work / "model", action="snapshot.assess"
+            )
+        context = {
+            "source": f"record {view.organisation}/{view.name} v{view.version}",
+            "policy_origin": origin,
+            "catalogue": PACKAGED,
+        }
         progress(25, "validating the model")
-        model = load_model(model_path, catalogue)
-        progress(40, "assessing" + (f" and simulating {trials:,} years" if trials else ""))
+        model = dataclasses.replace(load_model(path, catalogue), source=context["source"])
+        progress(40, "assessing" + (f" and simulating {years:,} years" if years else ""))
         assessment, _engine = national_assessment(
-            model, catalogue, chosen, policy_origin=origin, trials=trials, seed=seed
+            model,
+            catalogue,
+            chosen,
+            policy_origin=origin,
+            catalogue_label=PACKAGED,
+            trials=years,
+            seed=seed,
         )
         progress(90, "recording the result")
         with db.transaction() as session:
@@ -161,10 +184,72 @@ def assess_snapshot(
                 snapshot_id,
                 assessment,
                 catalogue_digest=assessment.metadata.catalogue_digest,
-                policy=chosen.id if chosen else None,
-                seed=seed if trials else None,
-                trials=trials,
+                policy=recorded,
+                seed=seed,
+                trials=years,
+                context=context,
             )
         return run.id
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+MAX_EVENTS = 50
+"""The most events one what-if request may combine (bounded work per request)."""
+
+
+def whatif_snapshot(
+    db: Database,
+    principal: Principal,
+    snapshot_id: int,
+    catalogue: Catalogue,
+    events: Sequence[str],
+    *,
+    mode: str | None,
+    hours: float | None,
+) -> Any:
+    """The impact of ``events`` happening together on a recorded snapshot (a
+    :class:`fiveguard.simulate.results.WhatIfResult`). Reading the model is an audited
+    read; nothing is written besides."""
+    from fiveguard.modelio.load import load_model
+    from fiveguard.simulate import parse_event, whatif
+    from fiveguard.simulate.events import Mode
+
+    texts = [e.strip() for e in events if e.strip()]
+    if not texts or len(texts) > MAX_EVENTS:
+        raise InputError.at(
+            f"expected 1 to {MAX_EVENTS} events, got {len(texts)}", "request", path="events"
+        )
+    chosen_mode = None
+    if mode:
+        try:
+            chosen_mode = Mode(mode)
+        except ValueError:
+            raise InputError.at(
+                f"expected mode espionage or sabotage, got {mode!r}", "request", path="mode"
+            ) from None
+    problems: list[Problem] = []
+    parsed = []
+    for index, text in enumerate(texts):
+        try:
+            parsed.append(parse_event(text, mode=chosen_mode, hours=hours))
+        except InputError as exc:
+            problems += [
+                Problem(Location("request", path=f"events[{index}]"), p.message)
+                for p in exc.problems
+            ]
+    if problems:
+        raise InputError(problems)
+    work = Path(tempfile.mkdtemp(prefix="fiveguard-whatif-"))
+    try:
+        with db.transaction() as session:
+            model_path = export_snapshot(session, principal, snapshot_id, work / "model")
+        model = load_model(model_path, catalogue)
+        try:
+            return whatif(model, catalogue, parsed)
+        except InputError as exc:
+            raise InputError(
+                [Problem(Location("request", path="events"), p.message) for p in exc.problems]
+            ) from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
