@@ -306,6 +306,8 @@ class WebJob(Base):
     created_by_user: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[str] = mapped_column(String(TIME))
     finished_at: Mapped[str | None] = mapped_column(String(TIME))
+
+
 # ---------------------------------------------------------------------------- the registry
 
 
