@@ -235,3 +235,40 @@ def test_bad_input_to_the_run_commands_is_one_message_and_writes_nothing(
     assert code == 2, out + err
     assert message in err and "Traceback" not in out + err
     assert audit_rows(cli) == before
+
+
+@pytest.mark.slow
+def test_a_model_with_a_product_registry_is_kept_with_it_and_reproduced(db: Database) -> None:
+    from importlib import resources
+
+    people(db)
+    catalogue = default_catalogue()
+    demo = resources.files("fiveguard.examples") / "demo" / "model.yaml"
+    with resources.as_file(demo) as path, db.transaction() as s:
+        alice = accounts.act_as(s, "alice")
+        snap = snapshots.import_snapshot(s, alice, path, catalogue, name="demo")
+        kept = {f.path for f in snap.files if f.role == "registry"}
+        on_disk = {
+            p.relative_to(path.parent).as_posix()
+            for p in (path.parent / "registry").rglob("*")
+            if p.is_file()
+        }
+        assert kept == on_disk and any(k.endswith(".dsse.json") for k in kept)
+        done = assess_snapshot(s, alice, "demo", catalogue, trials=8)
+        assert done.assessment.labs is not None
+        assert done.assessment.labs.registry == "record nra/demo v1: registry"
+        assert reproduce_run(s, alice, done.run.id, catalogue).same
+
+
+def test_a_registry_outside_the_model_s_directory_is_refused(db: Database, tmp_path: Path) -> None:
+    people(db)
+    (tmp_path / "outside").mkdir()
+    model = tmp_path / "net" / "model.yaml"
+    model.parent.mkdir()
+    model.write_text(EXAMPLE.read_text() + "\nregistry:\n  dir: ../outside\n")
+    (model.parent / "sites.csv").write_bytes((EXAMPLE.parent / "sites.csv").read_bytes())
+    with db.transaction() as s, pytest.raises(InputError) as caught:
+        snapshots.import_snapshot(s, accounts.act_as(s, "alice"), model, default_catalogue())
+    assert "registry.dir" in str(caught.value) and "outside the model's directory" in str(
+        caught.value
+    )
