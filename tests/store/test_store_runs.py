@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from test_record_cli import EXAMPLE, Cli, audit_rows
 
 from fiveguard.app import record as app_record
@@ -172,6 +174,21 @@ def test_a_different_result_catalogue_or_version_is_named(
         monkeypatch.setattr(app_record, "__version__", "9.9.9")
         found = reproduce_run(s, alice, run.id, catalogue)
         assert not found.same and "this is 9.9.9" in str(found.problem)
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 3) | st.text(max_size=2),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=2), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+@given(JSON, JSON)
+def test_first_difference_is_none_exactly_when_the_values_are_equal(a: object, b: object) -> None:
+    assert (first_difference(a, b) is None) == (a == b)
+    assert first_difference(a, a) is None
 
 
 def test_first_difference_names_the_path() -> None:
