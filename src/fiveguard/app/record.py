@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -183,12 +184,18 @@ def _assess(
 ) -> tuple[Assessment, NetworkModel]:
     """The assessment of the snapshot's files, written out to a private directory and
     read under the name the run records (so the result does not depend on where)."""
+    source = str(context["source"])
     with tempfile.TemporaryDirectory(prefix="fiveguard-snapshot-") as work:
+        root = Path(work) / "model"
         path = snapshots.export_snapshot(
-            session, principal, snapshot_id, Path(work) / "model", action=f"snapshot.{purpose}"
+            session, principal, snapshot_id, root, action=f"snapshot.{purpose}"
         )
         model = load_model(path, catalogue)
-    model = dataclasses.replace(model, source=str(context["source"]))
+        registry = model.registry
+        if registry is not None:  # named by where it is in the snapshot, not on this disk
+            inside = Path(os.path.relpath(Path(registry.label).resolve(), root.resolve()))
+            registry = dataclasses.replace(registry, label=f"{source}: {inside.as_posix()}")
+    model = dataclasses.replace(model, source=source, registry=registry)
     assessment, _ = national_assessment(
         model,
         catalogue,

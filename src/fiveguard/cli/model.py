@@ -149,12 +149,8 @@ def demo(
         eu_demo(ctx, out or EU_DEMO_OUT)
         return
     out = out or DEMO_OUT
-    from fiveguard.cli.assess import (
-        announce_outputs,
-        assessment_inputs,
-        resolve_policy,
-        run_assessment,
-    )
+    from fiveguard.app.choices import resolve_policy
+    from fiveguard.cli.assess import announce_outputs, assessment_inputs, run_assessment
     from fiveguard.cli.simulate import demo_simulation
 
     common.check_out_dir(out)  # before the work, and creating nothing
