@@ -298,29 +298,31 @@ def _supplier_event_findings(a: Assessment, names: _Names) -> list[BriefFinding]
 
 
 def _version_event_findings(a: Assessment, names: _Names) -> list[BriefFinding]:
-    """Redundancy groups on one version: one finding per version event with people at stake."""
-    seen: dict[str, list[str]] = {}
+    """Redundancy groups on one version: one finding per version event with people at stake;
+    its severity is that of the assessment's headline naming the version."""
+    operators: dict[str, list[str]] = {}
+    products: dict[str, str] = {}
     faults: dict[str, FaultImpact] = {}
     for g in a.diversity.common_mode:
         if g.fault is None or g.fault.people_without_service == 0:
             continue
-        seen.setdefault(g.fault.event, []).extend(names.operator(o) for o in g.operators)
+        operators.setdefault(g.fault.event, []).extend(names.operator(o) for o in g.operators)
+        products[g.fault.event] = g.product
         faults[g.fault.event] = g.fault
-        seen[g.fault.event].append(g.product)
+    severities = _headline_severities(a)
     out = []
-    for event, items in seen.items():
-        product = items[-1]
-        operators = _join(list(dict.fromkeys(items[:-1])))
-        fault = faults[event]
+    for event, fault in faults.items():
+        who = _join(list(dict.fromkeys(operators[event])))
+        product = products[event]
         out.append(
             BriefFinding(
-                "medium",
+                severities.get(product, "medium"),
                 fault.people_without_service,
-                f"{operators} runs every member of a redundant group on {product}: one fault "
+                f"{who} runs every member of a redundant group on {product}: one fault "
                 f"of that version would leave {fault.people_without_service:,} people without "
                 "service.",
                 "diversity",
-                f"Ask {operators} to mix versions in the group running {product}.",
+                f"Ask {who} to mix versions in the group running {product}.",
             )
         )
     return out
