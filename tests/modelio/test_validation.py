@@ -514,6 +514,25 @@ def test_radio_only_fields_on_other_assets_are_errors(
     assert "; a mgmt.oss is in the management domain: leave " in found
 
 
+def test_wireline_access_serves_people_but_is_never_shared(
+    write_model, model_problems: Problems
+) -> None:
+    fibre = (
+        "  - {id: a.olt, operator: op-a, kind: wireline.olt, region: R1, sites: 4, "
+        "population: 300, requires: [a.amf]SHARED}\n"
+    )
+    text = BASE_YAML.replace("sites: sites.csv", fibre.replace("SHARED", "") + "sites: sites.csv")
+    assert model_problems(write_model(text)) == []
+    shared = BASE_YAML.replace(
+        "sites: sites.csv", fibre.replace("SHARED", ", shared_with: [op-b]") + "sites: sites.csv"
+    ).replace("subscribers: 1500}", "subscribers: 1500}\n  - {id: op-b, name: B, subscribers: 1}")
+    found = only(model_problems(write_model(shared)))
+    assert (
+        ": assets[3].shared_with: RAN sharing is between radio assets; a wireline.olt is in "
+        in (found)
+    )
+
+
 def test_a_region_on_a_core_asset_is_where_it_stands(write_model, model_problems: Problems) -> None:
     text = BASE_YAML.replace(
         "product: amf@1.0, managed_by", "product: amf@1.0, region: R2, managed_by"

@@ -69,7 +69,7 @@ class Region(Frozen):
     id: Identifier
     name: Text
     population: StrictInt = Field(ge=0, description="Resident population.")
-    outline: tuple[tuple[float, float], ...] | None = Field(
+    outline: tuple[tuple[StrictFloat, StrictFloat], ...] | None = Field(
         default=None,
         min_length=3,
         max_length=10_000,
