@@ -372,9 +372,15 @@ def write_outputs(
 
         files[COMPARISON_JSON] = comparison.model_dump_json(indent=2) + "\n"
     if pdf:
+        from fiveguard.report.pdf import NoRendererError
         from fiveguard.report.render import report_pdf
 
-        files[PDF_NAME] = report_pdf(assessment, simulation, regions=regions, comparison=comparison)
+        try:
+            files[PDF_NAME] = report_pdf(
+                assessment, simulation, regions=regions, comparison=comparison
+            )
+        except NoRendererError as exc:
+            raise InputError.at(str(exc), COMMAND_LINE, path="--pdf") from None
     write_files(out, files)
 
 
