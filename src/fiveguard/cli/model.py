@@ -142,6 +142,10 @@ def demo(
             "coordinator, who verifies them and builds the coordinated view.",
         ),
     ] = False,
+    pdf: Annotated[
+        bool,
+        typer.Option("--pdf", help="Also write report.pdf (needs Chromium; see docs/report.md)."),
+    ] = False,
 ) -> None:
     """Assess the embedded demo network of a fictional member state (XR) and write the report;
     with --eu, run the exchange between three fictional member states and the EU level.
@@ -155,12 +159,15 @@ def demo(
     from fiveguard.cli.assess import (
         announce_outputs,
         assessment_inputs,
+        check_pdf_renderer,
         resolve_policy,
         run_assessment,
     )
     from fiveguard.cli.simulate import demo_simulation
 
     common.check_out_dir(out)  # before the work, and creating nothing
+    if pdf:
+        check_pdf_renderer(out)
     with common.demo_model_path() as path:
         loaded, cat = common.model(ctx, path)
         resolve_policy(policy, cat)  # a bad --policy fails before anything is printed or run
@@ -177,9 +184,10 @@ def demo(
             simulated=(simulated, worst),
             announce=False,
             inputs=assessment_inputs(ctx, path, None, policy, cat),
+            pdf=pdf,
         )
     if not json_out:
-        announce_outputs(out)
+        announce_outputs(out, pdf=pdf)
 
 
 def print_summary(summary: ModelSummary) -> None:
