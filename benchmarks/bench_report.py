@@ -93,8 +93,9 @@ def open_times(page_file: Path, openings: int) -> dict[str, float]:
                 start = time.perf_counter()
                 page.goto(page_file.as_uri(), wait_until="load")
                 loads.append((time.perf_counter() - start) * 1000)
-                paint = page.evaluate(FIRST_PAINT)
-                paints.append(float(paint) if paint is not None else float("nan"))
+                # the first paint may come after the load event: wait for its entry
+                page.wait_for_function(f"({FIRST_PAINT})() !== null", timeout=10_000)
+                paints.append(float(page.evaluate(FIRST_PAINT)))
                 page.close()
         finally:
             browser.close()
@@ -116,7 +117,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sites", type=int, default=1_000_000)
     parser.add_argument("--openings", type=int, default=7)
+    parser.add_argument(
+        "--open-only", type=Path, default=None, help="Only time opening this report.html."
+    )
     args = parser.parse_args()
+    if args.open_only is not None:
+        with tempfile.TemporaryDirectory() as tmp:
+            reference = minimal_page(args.open_only, Path(tmp) / "minimal.html")
+            print("report:", open_times(args.open_only, args.openings))
+            print("reference:", open_times(reference, args.openings))
+        return
     OUT.mkdir(exist_ok=True)
     result: dict[str, object] = {"machine": describe_machine()}
     with tempfile.TemporaryDirectory() as tmp:

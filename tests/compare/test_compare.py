@@ -269,3 +269,45 @@ def test_compare_phase_out_as_csv(demo: Assessment, tmp_path: Path) -> None:
     lines = result.stdout.strip().splitlines()
     assert lines[0] == "rule,operator,to remove,then,now,deadline,status"
     assert len(lines) == 1 + len(demo.violations.violations)
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_violation_changes_match_a_plain_reference(demo: Assessment, data) -> None:
+    """Any findings on either side, with any counts: every finding of either side once,
+    classified as a plain comparison of the two sides classifies it."""
+    every = demo.violations.violations
+    weight = {"violation": 2, "in-transition": 1, "unresolved": 1}
+
+    def side() -> tuple[Violation, ...]:
+        picked = sorted(data.draw(st.sets(st.sampled_from(range(len(every))))))
+        return tuple(
+            every[i].model_copy(
+                update={
+                    "asset_count": data.draw(st.integers(0, 50)),
+                    "people_depending": data.draw(st.integers(0, 1000)),
+                    "status": data.draw(st.sampled_from(sorted(weight))),
+                }
+            )
+            for i in picked
+        )
+
+    old_side, new_side = side(), side()
+    changes = compare_assessments(
+        dated(demo, dt.date(2025, 1, 1), old_side), dated(demo, NOW, new_side)
+    ).violations
+    before = {(v.rule, v.operator): v for v in old_side}
+    after = {(v.rule, v.operator): v for v in new_side}
+    expected = {}
+    for key in set(before) | set(after):
+        if key not in after:
+            expected[key] = "resolved"
+        elif key not in before:
+            expected[key] = "new"
+        else:
+            o, n = before[key], after[key]
+            was = (weight[o.status], o.asset_count, o.people_depending)
+            now = (weight[n.status], n.asset_count, n.people_depending)
+            expected[key] = "unchanged" if was == now else ("worse" if now > was else "better")
+    assert {(c.rule, c.operator): c.change for c in changes} == expected
+    assert len(changes) == len(expected)

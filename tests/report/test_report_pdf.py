@@ -78,3 +78,43 @@ def test_the_assessment_json_is_attached(demo_out: Path) -> None:
     written = json.loads((demo_out / "assessment.json").read_text(encoding="utf-8"))
     assert document == written
     assert reader.metadata is not None and reader.metadata.subject == MARKING
+
+
+def test_a_chromium_that_does_not_start_is_a_located_problem(
+    write_model, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = tmp_path / "chromium"
+    fake.write_text("#!/bin/sh\nexit 1\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("FIVEGUARD_CHROMIUM", str(fake))
+    path = write_model()
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        app, ["assess", str(path), "--trials", "0", "--pdf", "--out", str(out)]
+    )
+    assert result.exit_code == 2, result.output
+    assert "--pdf" in result.stderr and "did not start" in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+    assert not out.exists()
+
+
+def test_the_html_printed_from_a_browser_is_marked_and_numbered_too(demo_out: Path) -> None:
+    """Printing report.html itself (no header or footer templates): the page's own @page
+    margin rules put the marking and the page number on every page."""
+    from playwright.sync_api import sync_playwright
+    from pypdf import PdfReader
+
+    from fiveguard.report.pdf import CHROMIUM_ARGS, find_chromium
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(find_chromium()), args=list(CHROMIUM_ARGS))
+        try:
+            page = browser.new_page()
+            page.goto((demo_out / "report.html").as_uri())
+            pdf = page.pdf(format="A4", print_background=True)
+        finally:
+            browser.close()
+    pages = [page_text(p.extract_text()) for p in PdfReader(io.BytesIO(pdf)).pages]
+    for number, text in enumerate(pages, 1):
+        assert text.count(MARKING) >= 2, f"page {number}: marking top and bottom"
+        assert f"page {number} of {len(pages)}" in text

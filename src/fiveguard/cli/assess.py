@@ -257,7 +257,7 @@ def run_assessment(
 
             print_comparison(comparison)
         if out is not None and announce:
-            announce_outputs(out)
+            announce_outputs(out, pdf=pdf)
     else:
         print_assessment(assessment)
         if comparison is not None:
@@ -269,7 +269,7 @@ def run_assessment(
 
             print_demo_simulation(done.simulated[0], list(done.simulated[1]))
         if out is not None and announce:
-            announce_outputs(out)
+            announce_outputs(out, pdf=pdf)
     return assessment
 
 
@@ -286,13 +286,14 @@ def table_format_is_text() -> bool:
     return current() is TableFormat.TEXT
 
 
-def announce_outputs(out: Path) -> None:
+def announce_outputs(out: Path, *, pdf: bool = False) -> None:
     """Where the report and the JSON went (paths kept whole, to copy); not in CSV."""
-    if not table_format_is_text() and current_format() is TableFormat.CSV:
+    if current_format() is TableFormat.CSV:
         return
     console.print(
         f"\nreport: [bold]{escape(str((out / REPORT_NAME).resolve()))}[/bold]\n"
-        f"JSON:   {escape(str((out / JSON_NAME).resolve()))}",
+        + (f"PDF:    {escape(str((out / PDF_NAME).resolve()))}\n" if pdf else "")
+        + f"JSON:   {escape(str((out / JSON_NAME).resolve()))}",
         soft_wrap=True,
     )
 
@@ -332,9 +333,15 @@ def write_outputs(
 
         files[COMPARISON_JSON] = comparison.model_dump_json(indent=2) + "\n"
     if pdf:
+        from fiveguard.report.pdf import NoRendererError
         from fiveguard.report.render import report_pdf
 
-        files[PDF_NAME] = report_pdf(assessment, simulation, regions=regions, comparison=comparison)
+        try:
+            files[PDF_NAME] = report_pdf(
+                assessment, simulation, regions=regions, comparison=comparison
+            )
+        except NoRendererError as exc:
+            raise InputError.at(str(exc), COMMAND_LINE, path="--pdf") from None
     write_files(out, files)
 
 

@@ -103,8 +103,12 @@ def coordinate_command(
         }
         if pdf:
             from fiveguard.report.coordination import coordination_pdf
+            from fiveguard.report.pdf import NoRendererError
 
-            files[out / PDF_NAME] = coordination_pdf(view)
+            try:
+                files[out / PDF_NAME] = coordination_pdf(view)
+            except NoRendererError as exc:
+                raise InputError.at(str(exc), COMMAND_LINE, path="--pdf") from None
         write_files(files)
     if json_out:
         typer.echo(text, nl=False)

@@ -139,6 +139,10 @@ def demo(
             "coordinator, who verifies them and builds the coordinated view.",
         ),
     ] = False,
+    pdf: Annotated[
+        bool,
+        typer.Option("--pdf", help="Also write report.pdf (needs Chromium; see docs/report.md)."),
+    ] = False,
 ) -> None:
     """Assess the embedded demo network of a fictional member state (XR) and write the report;
     with --eu, run the exchange between three fictional member states and the EU level.
@@ -150,10 +154,17 @@ def demo(
         return
     out = out or DEMO_OUT
     from fiveguard.app.choices import resolve_policy
-    from fiveguard.cli.assess import announce_outputs, assessment_inputs, run_assessment
+    from fiveguard.cli.assess import (
+        announce_outputs,
+        assessment_inputs,
+        check_pdf_renderer,
+        run_assessment,
+    )
     from fiveguard.cli.simulate import demo_simulation
 
     common.check_out_dir(out)  # before the work, and creating nothing
+    if pdf:
+        check_pdf_renderer(out)
     with common.demo_model_path() as path:
         loaded, cat = common.model(ctx, path)
         resolve_policy(policy, cat)  # a bad --policy fails before anything is printed or run
@@ -170,9 +181,10 @@ def demo(
             simulated=(simulated, worst),
             announce=False,
             inputs=assessment_inputs(ctx, path, None, policy, cat),
+            pdf=pdf,
         )
     if not json_out:
-        announce_outputs(out)
+        announce_outputs(out, pdf=pdf)
 
 
 def print_summary(summary: ModelSummary) -> None:

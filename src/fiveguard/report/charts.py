@@ -288,7 +288,7 @@ def region_map(
         ink = "#ffffff" if share is not None and share > SHADE_INK_SWITCH else "#1d232b"
         parts.append(
             f'<polygon points="{" ".join(point(x, y) for x, y in outline)}" fill="{fill}" '
-            f'stroke="#ffffff" stroke-width="1.5"><title>{_t(name)}: {_t(note)}</title></polygon>'
+            f'stroke="#6b7580" stroke-width="1"><title>{_t(name)}: {_t(note)}</title></polygon>'
             f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="10" text-anchor="middle" '
             f'fill="{ink}">{_t(_short(name))}</text>'
             f'<text x="{lx:.1f}" y="{ly + 12:.1f}" font-size="11" font-weight="600" '
@@ -314,8 +314,8 @@ SHADE_INK_SWITCH = 0.55
 
 
 def _shade(share: float) -> str:
-    """White (0) to dark red (1), linearly in RGB."""
-    low, high = (255, 255, 255), (165, 15, 21)
+    """Near white (0) to dark red (1), linearly in RGB."""
+    low, high = (247, 247, 247), (165, 15, 21)
     r, g, b = (
         round(lo + (hi - lo) * min(max(share, 0.0), 1.0)) for lo, hi in zip(low, high, strict=True)
     )

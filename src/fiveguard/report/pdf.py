@@ -91,7 +91,7 @@ def header_footer(marking: str) -> tuple[str, str]:
 
 def print_pdf(html: str, marking: str) -> bytes:
     """Chromium's PDF of ``html``: A4, backgrounds, marking and page numbers, bookmarks."""
-    from playwright.sync_api import Route, sync_playwright
+    from playwright.sync_api import Error, Route, sync_playwright
 
     chromium = find_chromium()
     header, footer = header_footer(marking)
@@ -100,7 +100,13 @@ def print_pdf(html: str, marking: str) -> bytes:
         route.abort()
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(chromium), args=list(CHROMIUM_ARGS))
+        try:
+            browser = p.chromium.launch(executable_path=str(chromium), args=list(CHROMIUM_ARGS))
+        except Error as exc:
+            first = (exc.message or str(exc)).strip().splitlines()[0]
+            raise NoRendererError(
+                f"cannot write a PDF: Chromium at {chromium} did not start ({first})"
+            ) from None
         try:
             page = browser.new_page()
             page.route("**/*", refuse)  # the page is set as content: nothing else may load
