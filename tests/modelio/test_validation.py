@@ -43,7 +43,10 @@ def test_unknown_field_lists_expected_fields(write_model, model_problems: Proble
     text = BASE_YAML.replace("{id: R1, name: One,", "{id: R1, nmae: One, name: One,")
     message = only(model_problems(write_model(text)))
     assert message.startswith("model.yaml:4:")
-    assert "regions[0].nmae: unknown field 'nmae'; expected one of: id, name, population" in message
+    assert (
+        "regions[0].nmae: unknown field 'nmae'; expected one of: id, name, outline, population"
+        in message
+    )
 
 
 def test_missing_required_field(write_model, model_problems: Problems) -> None:
