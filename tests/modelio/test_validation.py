@@ -704,3 +704,18 @@ def test_an_mvno_runs_no_radio_or_core_and_shares_no_site(
     )
     found = model_problems(write_model(shared))[0]
     assert "shared_with: 'mvno' is an MVNO: its customers are on its host's part" in found
+
+
+# -- subscribers by type of line
+
+
+def test_lines_by_type_add_up_to_the_subscribers(write_model, model_problems: Problems) -> None:
+    good = BASE_YAML.replace(
+        "subscribers: 1500}", "subscribers: 1500, lines: {personal: 1200, business: 200, iot: 100}}"
+    )
+    assert model_problems(write_model(good)) == []
+    bad = good.replace("iot: 100", "iot: 90")
+    assert only(model_problems(write_model(bad))).endswith(
+        "operators[0].lines: personal 1,200 + business 200 + iot 90 = 1,490 lines, but "
+        "subscribers is 1,500: the lines by type add up to the subscribers"
+    )

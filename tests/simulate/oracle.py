@@ -97,7 +97,7 @@ class Oracle:
             for a in self.assets
         }
         self.core = {a.id: catalogue.asset_kinds[a.kind].domain is Domain.CORE for a in self.assets}
-        subscribers = {o.id: o.subscribers for o in model.document.operators}
+        subscribers = {o.id: o.people_subscribers for o in model.document.operators}
         self.parts: dict[str, list[Part]] = {}
         self.radio_entries: dict[str, list[tuple[str, ...]]] = {}
         for a in self.assets:

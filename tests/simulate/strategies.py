@@ -10,7 +10,7 @@ rows, some declared; a declared radio asset may be required by another; some
 radio assets are shared with other operators (``shared_with``), usually requiring each
 sharing operator's own core functions besides random entries, and operators' subscribers
 (which split a shared asset's people) are uneven, equal or all zero. Up to two MVNOs are
-hosted by random operators.
+hosted by random operators. Some operators give their lines by type, IoT lines among them.
 
 Situations the engine handles apart are made frequent on purpose:
 
@@ -42,6 +42,7 @@ from fiveguard.domain.network import (
     Product,
     Region,
     Scope,
+    SubscriberLines,
     Supplier,
     SupplierProfile,
 )
@@ -83,11 +84,16 @@ def models(draw: st.DrawFn, max_declared: int = 10, max_templates: int = 4) -> N
     operator_ids = [f"op{i}" for i in range(n_operators)]
     roam_all = draw(st.booleans())
     subscribers = draw(st.sampled_from(((1000,) * 3, (0,) * 3, (3000, 1000, 7), (1, 2, 2))))
+    # machine lines, which are not people and do not weigh in a shared site's split
+    machines = draw(st.sampled_from(((0,) * 3, (5000, 0, 0), (0, 3, 900))))
     operators = tuple(
         Operator(
             id=o,
             name=o,
-            subscribers=subscribers[i],
+            subscribers=subscribers[i] + machines[i],
+            lines=SubscriberLines(personal=subscribers[i], iot=machines[i])
+            if machines[i] or draw(st.booleans())
+            else None,
             roaming=tuple(p for p in operator_ids if p != o and (roam_all or draw(st.booleans()))),
         )
         for i, o in enumerate(operator_ids)

@@ -137,3 +137,18 @@ def test_a_push_or_limit_naming_nothing_known_exits_2(
     code, _, err = run("whatif", str(path), "-e", event)
     assert code == 2
     assert message in err and "Traceback" not in err
+
+
+def test_durations_user_hours_and_thresholds_are_those_of_the_docs(tmp_path: Path) -> None:
+    path = example(tmp_path, "push")
+    rows = table_after("<!-- time-example -->")
+    assert len(rows) == 4
+    for events, hours, user_hours, crossed in rows:
+        code, out, err = run("whatif", str(path), *shlex.split(events), "--json")
+        assert code == 0, err
+        time = json.loads(out)["time"]
+        assert time["hours"] == float(hours), events
+        assert time["user_hours"] == float(user_hours), events
+        names = [f"{c['threshold']} ({c['who']})" for c in time["reporting"]]
+        assert (", ".join(names) or "none") == crossed, events
+        assert sum(time["user_hours_by_operator"].values()) == float(user_hours), events

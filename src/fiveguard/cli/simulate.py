@@ -22,6 +22,7 @@ from fiveguard.simulate.results import (
     IMPACT_LABELS,
     Counts,
     Distribution,
+    IncidentTime,
     SimulationResult,
     Step,
     SupplierEvent,
@@ -215,7 +216,33 @@ def print_whatif(result: WhatIfResult) -> None:
         for service in result.critical_services
     )
     console.print(f"Critical services affected: {services or 'none'}", markup=False)
+    print_incident_time(result.time)
     print_assumptions(result.assumptions)
+
+
+def print_incident_time(time: IncidentTime | None) -> None:
+    """The outage's duration, what it is taken from, its user-hours and reporting."""
+    if time is None:
+        console.print("Duration: not known (the catalogue gives no restoration time)", markup=False)
+        return
+    console.print(
+        f"Duration: {time.hours:g} h; {time.user_hours:,.0f} user-hours without service",
+        markup=False,
+    )
+    for step in time.basis:
+        console.print(
+            f"  {step.parameter} = {step.value}: {step.note}", markup=False, soft_wrap=True
+        )
+    for crossing in time.reporting:
+        who = "nationally" if crossing.who == "national" else f"at {crossing.who}"
+        console.print(
+            f"Reportable {who} under {crossing.threshold} ({crossing.authority}): "
+            f"{crossing.people:,} people for {time.hours:g} h, {crossing.condition}",
+            markup=False,
+            soft_wrap=True,
+        )
+    if not time.reporting:
+        console.print("Reporting thresholds crossed: none", markup=False)
 
 
 def print_assumptions(

@@ -150,6 +150,16 @@ class _Checker(SiteRowChecks, RecordChecks, SharingChecks):
                     self.at_item(
                         "operators", i, ("roaming", j), f"{partner!r} is not a declared operator"
                     )
+            lines = operator.lines
+            if lines is not None and lines.total != operator.subscribers:
+                self.at_item(
+                    "operators",
+                    i,
+                    ("lines",),
+                    f"personal {lines.personal:,} + business {lines.business:,} + iot "
+                    f"{lines.iot:,} = {lines.total:,} lines, but subscribers is "
+                    f"{operator.subscribers:,}: the lines by type add up to the subscribers",
+                )
             for field, message in self.mvno_problems(operator):
                 self.at_item("operators", i, (field,), message)
             if operator.subscribers > limit:
@@ -236,7 +246,9 @@ class _Checker(SiteRowChecks, RecordChecks, SharingChecks):
         """A warning where an operator's subscribers and the people its radio serves (its
         share of shared sites included) are far apart."""
         operators = self.doc.operators
-        view = operator_view(graph.operator, *graph.shared_with, [o.subscribers for o in operators])
+        view = operator_view(
+            graph.operator, *graph.shared_with, [o.people_subscribers for o in operators]
+        )
         known = view.operator >= 0
         served = np.bincount(
             view.operator[known],
@@ -246,8 +258,8 @@ class _Checker(SiteRowChecks, RecordChecks, SharingChecks):
         factor = self.cat.limits.warn_subscribers_vs_served
         for i, operator in enumerate(operators):
             people = round(float(served[i]))
-            hosted = sum(o.subscribers for o in operators if o.hosted_by == operator.id)
-            subscribers = operator.subscribers + hosted
+            hosted = sum(o.people_subscribers for o in operators if o.hosted_by == operator.id)
+            subscribers = operator.people_subscribers + hosted
             if people == 0 or factor * min(subscribers, people) >= max(subscribers, people):
                 continue  # no radio people to compare with, or close enough
             low, high = sorted((subscribers, people))
@@ -257,6 +269,7 @@ class _Checker(SiteRowChecks, RecordChecks, SharingChecks):
                 i,
                 ("subscribers",),
                 f"{subscribers:,} subscribers"
+                + (" on personal and business lines" if operator.lines else "")
                 + (f" (with {hosted:,} of the MVNOs it hosts)" if hosted else "")
                 + f", but the radio assets of {operator.id} serve "
                 f"{people:,} people ({apart}the catalogue's limits.warn_subscribers_vs_served "

@@ -110,7 +110,9 @@ def served_parts(model: NetworkModel, catalogue: Catalogue, access: BoolArray) -
     parts_people[ptr[single]] = t.population[single]
     split = count > 1
     at = ragged_ranges(ptr, np.flatnonzero(split))
-    subscribers = np.asarray([o.subscribers for o in model.document.operators], dtype=np.int64)
+    subscribers = np.asarray(
+        [o.people_subscribers for o in model.document.operators], dtype=np.int64
+    )
     parts_people[at] = _split(
         t.population[split].astype(np.int64), count[split], subscribers[parts_operator[at]]
     )
