@@ -182,6 +182,16 @@ def test_changes_are_allowed_by_role_and_foreign_objects_stay_404(
     if may_import:
         assert upload.json()["organisation"] == org
 
+    filed = client.post(
+        "/api/v1/envelopes/inbox",
+        files={
+            "envelope": ("x.dsse.json", b"{}", "application/json"),
+            "keyring": ("k.json", b"{}", "application/json"),
+        },
+    )
+    may_file = org is not None and _may(role, "import")
+    assert filed.status_code == (422 if may_file else 403), (user, filed.text)
+
     made = client.post("/api/v1/tokens", json={"name": "t", "scopes": ["read"], "days": 2})
     assert made.status_code == (201 if org is not None and role == Role.ORG_ADMIN else 403)
     revoked = client.delete("/api/v1/tokens/fgt_000000000000")

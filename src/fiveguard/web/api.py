@@ -50,7 +50,12 @@ from fiveguard.web.schemas import (
     WhatIfRequest,
     listing,
 )
-from fiveguard.web.usecases import UploadedFile, import_uploaded_model, whatif_snapshot
+from fiveguard.web.usecases import (
+    UploadedFile,
+    file_received_upload,
+    import_uploaded_model,
+    whatif_snapshot,
+)
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorOut, "description": text}
@@ -326,6 +331,21 @@ def list_envelopes(call: CallerDep, direction: str | None = None) -> Listing[Env
     with call.acting() as (session, principal):
         views = envelopes.list_envelopes(session, principal, direction)  # type: ignore[arg-type]
     return Listing[EnvelopeOut].model_validate(listing([asdict(v) for v in views]))
+
+
+@router.post("/envelopes/inbox", tags=["exchange"], status_code=status.HTTP_201_CREATED)
+def file_in_inbox(
+    call: CallerDep,
+    envelope: Annotated[UploadFile, File(description="A DSSE envelope (.dsse.json).")],
+    keyring: Annotated[UploadFile, File(description="The keyring to verify it against.")],
+) -> EnvelopeOut:
+    """Verify a received envelope (every check, failing closed) and keep it in your
+    organisation's inbox; 422 with the located problems when a check fails."""
+    given = UploadedFile(envelope.filename or "envelope", envelope.file.read())
+    ring = UploadedFile(keyring.filename or "keyring", keyring.file.read())
+    with call.acting() as (session, principal):
+        filed = file_received_upload(session, principal, given, ring)
+    return EnvelopeOut.model_validate(asdict(filed.view))
 
 
 @router.get("/envelopes/{envelope_id}", tags=["exchange"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from fiveguard.domain.errors import InputError
@@ -16,6 +16,7 @@ from fiveguard.store.principal import Action
 from fiveguard.web.context import CallerDep, Ident, Offset, PublicId
 from fiveguard.web.errors import problems_of
 from fiveguard.web.pages_common import render
+from fiveguard.web.usecases import VERIFY_CHECKS, UploadedFile, file_received_upload
 
 router = APIRouter(include_in_schema=False)
 AUDIT_PAGE = 100
@@ -115,12 +116,52 @@ def evidence(request: Request, call: CallerDep) -> Response:
 
 @router.get("/exchange", response_class=HTMLResponse)
 def exchange(request: Request, call: CallerDep) -> Response:
+    return _exchange_page(request, call)
+
+
+def _exchange_page(
+    request: Request,
+    call: CallerDep,
+    *,
+    filed: object = None,
+    problems: list[dict[str, object]] | None = None,
+) -> Response:
     with call.acting() as (session, principal):
         inbox = envelopes.list_envelopes(session, principal, "inbox")
         outbox = envelopes.list_envelopes(session, principal, "outbox")
     return render(
-        request, "exchange.html.j2", principal, call.csrf_token, inbox=inbox, outbox=outbox
+        request,
+        "exchange.html.j2",
+        principal,
+        call.csrf_token,
+        status_code=422 if problems else 200,
+        inbox=inbox,
+        outbox=outbox,
+        filed=filed,
+        problems=problems or [],
+        checks=VERIFY_CHECKS,
     )
+
+
+@router.post("/exchange/inbox", response_class=HTMLResponse)
+def file_in_inbox(
+    request: Request,
+    call: CallerDep,
+    envelope: Annotated[UploadFile, File()],
+    keyring: Annotated[UploadFile, File()],
+    csrf_token: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    """Verify a received envelope, showing every check, and file it in the inbox."""
+    given = UploadedFile(envelope.filename or "envelope", envelope.file.read())
+    ring = UploadedFile(keyring.filename or "keyring", keyring.file.read())
+    try:
+        with call.acting(csrf=csrf_token) as (session, principal):
+            filed = file_received_upload(session, principal, given, ring)
+    except InputError as exc:
+        if type(exc) is not InputError:
+            raise
+        return _exchange_page(request, call, problems=problems_of(exc))
+    return _exchange_page(request, call, filed=filed)
 
 
 @router.get("/exchange/{envelope_id}", response_class=HTMLResponse)

@@ -19,9 +19,10 @@ from fiveguard.domain.catalogue import Catalogue, RestrictionPolicy
 from fiveguard.domain.errors import COMMAND_LINE, InputError, Location, Problem
 from fiveguard.domain.parties import Tlp
 from fiveguard.store import snapshots
+from fiveguard.store.access import require
 from fiveguard.store.common import ForbiddenError, NotFoundError
 from fiveguard.store.database import Database
-from fiveguard.store.principal import Principal
+from fiveguard.store.principal import Action, Principal
 from fiveguard.store.snapshots import SnapshotView, export_snapshot, import_snapshot
 
 Progress = Callable[[int, str], None]
@@ -253,3 +254,38 @@ def whatif_snapshot(
             ) from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+VERIFY_CHECKS = (
+    "size and strict JSON (canonical, no duplicate keys), the envelope's shape",
+    "signatures by keys of the keyring in force, the origin's threshold met, each key "
+    "valid when the summary was issued",
+    "the payload type",
+    "the statement and its national summary against their schema",
+    "the origin is the signing organisation, of a kind that may sign it, of its country",
+    "your organisation is a recipient (or the label lets it read)",
+    "the sequence is greater than the last accepted from that origin (no replay)",
+)
+"""The checks of a received envelope, in the order they run (fiveguard.exchange.verify)."""
+
+
+def file_received_upload(
+    session: Any,
+    principal: Principal,
+    envelope: UploadedFile,
+    keyring: UploadedFile,
+) -> Any:
+    """Verify an uploaded envelope against an uploaded keyring and file it in the
+    principal's inbox (:func:`fiveguard.app.envelopes.file_received`); every problem
+    located in the files as they were named."""
+    import datetime as dt
+
+    from fiveguard.app.envelopes import file_received
+    from fiveguard.exchange.keyring import read_keyring, verify_keyring
+
+    require(principal, Action.IMPORT, "file a received envelope")  # before reading any input
+    envelope_name = PurePosixPath(envelope.name.replace("\\", "/")).name or "envelope"
+    keyring_name = PurePosixPath(keyring.name.replace("\\", "/")).name or "keyring"
+    ring = verify_keyring(read_keyring(keyring.content, keyring_name), keyring_name)
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    return file_received(session, principal, envelope.content, envelope_name, ring, now=now)
