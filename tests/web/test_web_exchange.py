@@ -124,3 +124,38 @@ def test_the_exchange_page_lists_the_checks_and_shows_the_filed_summary(
         )
         assert done.status_code == 200, done.text
         assert "Verified and filed" in done.text and "XB-NCA" in done.text
+
+
+def test_the_coordinator_builds_the_coordinated_view_of_its_inbox(
+    eu_demo: DemoResult, coordinator_record: Database
+) -> None:
+    keyring = (eu_demo.out / "keyring.json").read_bytes()
+    with make_app(coordinator_record) as client:
+        sign_in(client, f"{COORDINATOR}.analyst")
+        empty = client.post(
+            "/api/v1/coordination", files={"keyring": ("keyring.json", keyring, "application/json")}
+        )
+        assert empty.status_code == 422 and "no national summary" in empty.text
+        for envelope in eu_demo.envelopes:
+            assert _upload(client, envelope, keyring).status_code == 201
+        view = client.post(
+            "/api/v1/coordination", files={"keyring": ("keyring.json", keyring, "application/json")}
+        )
+        assert view.status_code == 200, view.text
+        assert view.json() == eu_demo.view.model_dump(mode="json") | {
+            key: view.json()[key]
+            for key in view.json()
+            if key in ("generated_at", "as_of", "inputs")
+        }
+        page = client.post(
+            "/eu/view",
+            data={"csrf_token": client.headers["X-CSRF-Token"]},
+            files={"keyring": ("keyring.json", keyring, "application/json")},
+        )
+        assert page.status_code == 200 and "<html" in page.text
+    with make_app(coordinator_record) as authority:
+        sign_in(authority, "XR-NCA.analyst")
+        none = authority.post(
+            "/api/v1/coordination", files={"keyring": ("keyring.json", keyring, "application/json")}
+        )
+        assert none.status_code == 422  # its inbox is empty: nothing of the coordinator's shows

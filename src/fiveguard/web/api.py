@@ -15,6 +15,7 @@ from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile,
 
 from fiveguard.domain.errors import InputError
 from fiveguard.domain.parties import Tlp
+from fiveguard.exchange.coordination import Coordination
 from fiveguard.simulate.results import WhatIfResult
 from fiveguard.store import (
     accounts,
@@ -52,6 +53,7 @@ from fiveguard.web.schemas import (
 )
 from fiveguard.web.usecases import (
     UploadedFile,
+    coordinated_view,
     file_received_upload,
     import_uploaded_model,
     whatif_snapshot,
@@ -346,6 +348,19 @@ def file_in_inbox(
     with call.acting() as (session, principal):
         filed = file_received_upload(session, principal, given, ring)
     return EnvelopeOut.model_validate(asdict(filed.view))
+
+
+@router.post("/coordination", tags=["exchange"])
+def coordination(
+    call: CallerDep,
+    keyring: Annotated[UploadFile, File(description="The keyring to verify the inbox against.")],
+) -> Coordination:
+    """The coordinated view of the national summaries in your inbox, each verified again
+    against the keyring given (as ``fiveguard coordinate``); nothing is kept."""
+    ring = UploadedFile(keyring.filename or "keyring", keyring.file.read())
+    with call.acting() as (session, principal):
+        view: Coordination = coordinated_view(session, principal, ring)
+    return view
 
 
 @router.get("/envelopes/{envelope_id}", tags=["exchange"])

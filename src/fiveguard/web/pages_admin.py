@@ -16,7 +16,12 @@ from fiveguard.store.principal import Action
 from fiveguard.web.context import CallerDep, Ident, Offset, PublicId
 from fiveguard.web.errors import problems_of
 from fiveguard.web.pages_common import render
-from fiveguard.web.usecases import VERIFY_CHECKS, UploadedFile, file_received_upload
+from fiveguard.web.usecases import (
+    VERIFY_CHECKS,
+    UploadedFile,
+    coordinated_view,
+    file_received_upload,
+)
 
 router = APIRouter(include_in_schema=False)
 AUDIT_PAGE = 100
@@ -191,3 +196,40 @@ def eu_view(request: Request, call: CallerDep) -> Response:
     for view in inbox:
         origins.setdefault(view.origin, []).append(view)
     return render(request, "eu.html.j2", principal, call.csrf_token, origins=origins)
+
+
+@router.post("/eu/view", response_class=HTMLResponse)
+def eu_coordinated(
+    request: Request,
+    call: CallerDep,
+    keyring: Annotated[UploadFile, File()],
+    csrf_token: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    """The coordinated report of the summaries in the inbox, verified against the keyring
+    given (the report's own page, as ``fiveguard coordinate`` writes it)."""
+    from fiveguard.report.coordination import render_coordination
+    from fiveguard.web.middleware import REPORT_CSP
+
+    ring = UploadedFile(keyring.filename or "keyring", keyring.file.read())
+    try:
+        with call.acting(csrf=csrf_token) as (session, principal):
+            view = coordinated_view(session, principal, ring)
+    except InputError as exc:
+        if type(exc) is not InputError:
+            raise
+        with call.acting(csrf=csrf_token) as (session, principal):
+            inbox = envelopes.list_envelopes(session, principal, "inbox")
+        origins: dict[str, list[envelopes.EnvelopeView]] = {}
+        for item in inbox:
+            origins.setdefault(item.origin, []).append(item)
+        return render(
+            request,
+            "eu.html.j2",
+            principal,
+            call.csrf_token,
+            status_code=422,
+            origins=origins,
+            problems=problems_of(exc),
+        )
+    html = render_coordination(view)
+    return HTMLResponse(html, headers={"content-security-policy": REPORT_CSP})

@@ -289,3 +289,33 @@ def file_received_upload(
     ring = verify_keyring(read_keyring(keyring.content, keyring_name), keyring_name)
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     return file_received(session, principal, envelope.content, envelope_name, ring, now=now)
+
+
+def coordinated_view(session: Any, principal: Principal, keyring: UploadedFile) -> Any:
+    """The coordinated view (:class:`fiveguard.exchange.coordinate.Coordination`) of the
+    national summaries in the principal's inbox, each verified again against ``keyring``
+    (every check, failing closed), for the principal's organisation as audience. Reading
+    each envelope is an audited read; nothing is written besides."""
+    import datetime as dt
+
+    from fiveguard.exchange.coordinate import coordinate
+    from fiveguard.exchange.keyring import read_keyring, verify_keyring
+    from fiveguard.exchange.verify import verify_all
+    from fiveguard.store import envelopes
+
+    require(principal, Action.READ, "build a coordinated view")
+    keyring_name = PurePosixPath(keyring.name.replace("\\\\", "/")).name or "keyring"
+    ring = verify_keyring(read_keyring(keyring.content, keyring_name), keyring_name)
+    inbox = envelopes.list_envelopes(session, principal, "inbox")
+    if not inbox:
+        raise InputError.at(
+            "the inbox holds no national summary yet: file one first", "inbox", path="envelopes"
+        )
+    inputs = []
+    for view in inbox:
+        raw, _statement = envelopes.read_envelope(session, principal, view.id)
+        inputs.append((f"inbox/{view.id}-{view.origin}.dsse.json", raw))
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    organisation = str(principal.organisation)
+    verified = verify_all(inputs, ring, now=now, as_org=organisation)
+    return coordinate(verified, coordinator=organisation, audience=(organisation,), now=now)
