@@ -56,6 +56,7 @@ from fiveguard.web.usecases import (
     coordinated_view,
     file_received_upload,
     import_uploaded_model,
+    record_uploaded_evidence,
     whatif_snapshot,
 )
 
@@ -315,6 +316,21 @@ def list_evidence(call: CallerDep) -> Listing[EvidenceOut]:
     with call.acting() as (session, principal):
         views = evidence_records.list_evidence(session, principal)
     return Listing[EvidenceOut].model_validate(listing([asdict(v) for v in views]))
+
+
+@router.post("/evidence", tags=["evidence"], status_code=status.HTTP_201_CREATED)
+def upload_evidence(
+    call: CallerDep,
+    file: Annotated[UploadFile, File(description="An evidence record (JSON).")],
+    tlp: Annotated[Tlp, Form()] = Tlp.AMBER,
+) -> EvidenceOut:
+    """Keep an evidence record your organisation issued (an SBOM, a vulnerability scan, a
+    VEX statement, an equivalence result, as ``fiveguard evidence`` writes them); 422
+    with every problem located."""
+    given = UploadedFile(file.filename or "evidence.json", file.file.read())
+    with call.acting() as (session, principal):
+        view = record_uploaded_evidence(session, principal, given, tlp)
+    return EvidenceOut.model_validate(asdict(view))
 
 
 @router.get("/evidence/{entry_id}", tags=["evidence"])

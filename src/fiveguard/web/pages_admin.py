@@ -10,6 +10,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from fiveguard.domain.errors import InputError
+from fiveguard.domain.parties import Tlp
 from fiveguard.store import accounts, audit, envelopes, evidence_records
 from fiveguard.store.common import ForbiddenError
 from fiveguard.store.principal import Action
@@ -21,6 +22,7 @@ from fiveguard.web.usecases import (
     UploadedFile,
     coordinated_view,
     file_received_upload,
+    record_uploaded_evidence,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -114,9 +116,43 @@ def revoke_token(
 
 @router.get("/evidence", response_class=HTMLResponse)
 def evidence(request: Request, call: CallerDep) -> Response:
+    return _evidence_page(request, call)
+
+
+def _evidence_page(
+    request: Request, call: CallerDep, problems: list[dict[str, object]] | None = None
+) -> Response:
     with call.acting() as (session, principal):
         views = evidence_records.list_evidence(session, principal)
-    return render(request, "evidence.html.j2", principal, call.csrf_token, entries=views)
+    return render(
+        request,
+        "evidence.html.j2",
+        principal,
+        call.csrf_token,
+        status_code=422 if problems else 200,
+        entries=views[::-1],
+        problems=problems or [],
+    )
+
+
+@router.post("/evidence", response_class=HTMLResponse)
+def upload_evidence(
+    request: Request,
+    call: CallerDep,
+    file: Annotated[UploadFile, File()],
+    csrf_token: Annotated[str, Form(max_length=64)] = "",
+    tlp: Annotated[Tlp, Form()] = Tlp.AMBER,
+) -> Response:
+    """Keep an evidence record; its problems are listed in the page, each located."""
+    given = UploadedFile(file.filename or "evidence.json", file.file.read())
+    try:
+        with call.acting(csrf=csrf_token) as (session, principal):
+            record_uploaded_evidence(session, principal, given, tlp)
+    except InputError as exc:
+        if type(exc) is not InputError:
+            raise
+        return _evidence_page(request, call, problems_of(exc))
+    return _evidence_page(request, call)
 
 
 @router.get("/exchange", response_class=HTMLResponse)

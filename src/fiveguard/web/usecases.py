@@ -319,3 +319,29 @@ def coordinated_view(session: Any, principal: Principal, keyring: UploadedFile) 
     organisation = str(principal.organisation)
     verified = verify_all(inputs, ring, now=now, as_org=organisation)
     return coordinate(verified, coordinator=organisation, audience=(organisation,), now=now)
+
+
+def record_uploaded_evidence(
+    session: Any, principal: Principal, upload: UploadedFile, tlp: Tlp
+) -> Any:
+    """Keep an uploaded evidence record (as ``fiveguard evidence sbom|vulns|vex|
+    equivalence`` write them into a model's evidence directory) for the principal's
+    organisation: strict JSON, checked against the evidence schema, every problem located
+    in the file as it was named."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from fiveguard.domain.evidence import Evidence
+    from fiveguard.modelio.jsonsource import JsonLocator, parse_json
+    from fiveguard.modelio.messages import problems_from
+    from fiveguard.modelio.yamlsource import decode
+    from fiveguard.store.evidence_records import record_evidence
+
+    require(principal, Action.IMPORT, "record evidence")  # before reading any input
+    name = PurePosixPath(upload.name.replace("\\\\", "/")).name or "evidence.json"
+    text = decode(upload.content, name)
+    data = parse_json(text, name)
+    try:
+        record = TypeAdapter(Evidence).validate_python(data)
+    except ValidationError as exc:
+        raise InputError(problems_from(exc, Evidence, JsonLocator(text, name), ())) from None
+    return record_evidence(session, principal, record, tlp)
