@@ -159,3 +159,36 @@ def test_the_coordinator_builds_the_coordinated_view_of_its_inbox(
             "/api/v1/coordination", files={"keyring": ("keyring.json", keyring, "application/json")}
         )
         assert none.status_code == 422  # its inbox is empty: nothing of the coordinator's shows
+
+
+def test_an_authority_files_the_summary_it_signed_in_its_outbox_only(
+    eu_demo: DemoResult, coordinator_record: Database
+) -> None:
+    keyring = (eu_demo.out / "keyring.json").read_bytes()
+    own = next(p for p in eu_demo.envelopes if p.name.startswith("XR"))
+    other = next(p for p in eu_demo.envelopes if p.name.startswith("XA"))
+    with coordinator_record.transaction() as session:
+        root = accounts.act_as(session, "root")
+        accounts.add_user(session, root, "XR-NCA.officer", PASSWORD)
+        accounts.add_member(session, root, "XR-NCA.officer", "XR-NCA", Role.SIGNING_OFFICER)
+
+    def send(client, envelope: Path):  # type: ignore[no-untyped-def]
+        return client.post(
+            "/api/v1/envelopes/outbox",
+            files={
+                "envelope": (envelope.name, envelope.read_bytes(), "application/json"),
+                "keyring": ("keyring.json", keyring, "application/json"),
+            },
+        )
+
+    with make_app(coordinator_record) as analyst:
+        sign_in(analyst, "XR-NCA.analyst")
+        assert send(analyst, own).status_code == 403  # a signing officer's act
+    with make_app(coordinator_record) as officer:
+        sign_in(officer, "XR-NCA.officer")
+        refused = send(officer, other)
+        assert refused.status_code == 422 and "signed by XA-NCA" in refused.text
+        filed = send(officer, own)
+        assert filed.status_code == 201, filed.text
+        assert filed.json()["direction"] == "outbox"
+        assert send(officer, own).status_code == 422  # the next one sent needs a higher sequence

@@ -9,7 +9,7 @@ work and password hashing never block the event loop.
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile, status
 
@@ -351,18 +351,20 @@ def list_envelopes(call: CallerDep, direction: str | None = None) -> Listing[Env
     return Listing[EnvelopeOut].model_validate(listing([asdict(v) for v in views]))
 
 
-@router.post("/envelopes/inbox", tags=["exchange"], status_code=status.HTTP_201_CREATED)
-def file_in_inbox(
+@router.post("/envelopes/{direction}", tags=["exchange"], status_code=status.HTTP_201_CREATED)
+def file_envelope(
+    direction: Literal["inbox", "outbox"],
     call: CallerDep,
     envelope: Annotated[UploadFile, File(description="A DSSE envelope (.dsse.json).")],
     keyring: Annotated[UploadFile, File(description="The keyring to verify it against.")],
 ) -> EnvelopeOut:
-    """Verify a received envelope (every check, failing closed) and keep it in your
-    organisation's inbox; 422 with the located problems when a check fails."""
+    """Verify an envelope (every check, failing closed) and keep it: a received one in
+    your organisation's inbox, one it signed (a signing officer's act) in its outbox;
+    422 with the located problems when a check fails."""
     given = UploadedFile(envelope.filename or "envelope", envelope.file.read())
     ring = UploadedFile(keyring.filename or "keyring", keyring.file.read())
     with call.acting() as (session, principal):
-        filed = file_received_upload(session, principal, given, ring)
+        filed = file_received_upload(session, principal, given, ring, direction=direction)
     return EnvelopeOut.model_validate(asdict(filed.view))
 
 

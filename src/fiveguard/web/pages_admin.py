@@ -4,7 +4,7 @@ admins, evidence, the exchange inbox and outbox, and the EU coordinator's view."
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
@@ -184,20 +184,22 @@ def _exchange_page(
     )
 
 
-@router.post("/exchange/inbox", response_class=HTMLResponse)
-def file_in_inbox(
+@router.post("/exchange/{direction}", response_class=HTMLResponse)
+def file_envelope(
     request: Request,
+    direction: Literal["inbox", "outbox"],
     call: CallerDep,
     envelope: Annotated[UploadFile, File()],
     keyring: Annotated[UploadFile, File()],
     csrf_token: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
-    """Verify a received envelope, showing every check, and file it in the inbox."""
+    """Verify an envelope, showing every check, and file it in the inbox (received) or
+    the outbox (signed by your organisation)."""
     given = UploadedFile(envelope.filename or "envelope", envelope.file.read())
     ring = UploadedFile(keyring.filename or "keyring", keyring.file.read())
     try:
         with call.acting(csrf=csrf_token) as (session, principal):
-            filed = file_received_upload(session, principal, given, ring)
+            filed = file_received_upload(session, principal, given, ring, direction=direction)
     except InputError as exc:
         if type(exc) is not InputError:
             raise

@@ -274,21 +274,29 @@ def file_received_upload(
     principal: Principal,
     envelope: UploadedFile,
     keyring: UploadedFile,
+    *,
+    direction: str = "inbox",
 ) -> Any:
     """Verify an uploaded envelope against an uploaded keyring and file it in the
-    principal's inbox (:func:`fiveguard.app.envelopes.file_received`); every problem
-    located in the files as they were named."""
+    principal's inbox (:func:`fiveguard.app.envelopes.file_received`), or, for one its
+    organisation signed, its outbox (:func:`~fiveguard.app.envelopes.file_sent`); every
+    problem located in the files as they were named."""
     import datetime as dt
 
-    from fiveguard.app.envelopes import file_received
+    from fiveguard.app.envelopes import file_received, file_sent
     from fiveguard.exchange.keyring import read_keyring, verify_keyring
 
-    require(principal, Action.IMPORT, "file a received envelope")  # before reading any input
+    # refused by role before any input is read: filing a sent one is a signing officer's act
+    if direction == "outbox":
+        require(principal, Action.SIGN, "file a sent envelope")
+    else:
+        require(principal, Action.IMPORT, "file a received envelope")
     envelope_name = PurePosixPath(envelope.name.replace("\\", "/")).name or "envelope"
     keyring_name = PurePosixPath(keyring.name.replace("\\", "/")).name or "keyring"
     ring = verify_keyring(read_keyring(keyring.content, keyring_name), keyring_name)
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    return file_received(session, principal, envelope.content, envelope_name, ring, now=now)
+    filing = file_sent if direction == "outbox" else file_received
+    return filing(session, principal, envelope.content, envelope_name, ring, now=now)
 
 
 def coordinated_view(session: Any, principal: Principal, keyring: UploadedFile) -> Any:
