@@ -45,6 +45,7 @@ def test_the_demo_seeds_every_organisation_a_user_per_role_parts_and_a_run(
         assert [p["operator_id"] for p in parts] == ["xtel"]
         assert operator.get(f"/api/v1/models/{seeded.national_snapshot}").status_code == 404
     assert seeded.coordinator_inbox == 3
+    assert seeded.keyring and seeded.keyring in seeded.describe()
     with make_app(record) as coordinator:
         sign_in(coordinator, demo_user(COORDINATOR, Role.VIEWER), PASSWORD)
         inbox = coordinator.get("/api/v1/envelopes?direction=inbox").json()
@@ -52,6 +53,11 @@ def test_the_demo_seeds_every_organisation_a_user_per_role_parts_and_a_run(
         assert {e["origin"] for e in inbox["items"]} == {"XR-NCA", "XA-NCA", "XB-NCA"}
         assert coordinator.get("/api/v1/models").json()["count"] == 0
         assert coordinator.get("/api/v1/assessments").json()["count"] == 0
+        ring = Path(str(seeded.keyring)).read_bytes()
+        view = coordinator.post(
+            "/api/v1/coordination", files={"keyring": ("keyring.json", ring, "application/json")}
+        )
+        assert view.status_code == 200, view.text
     with make_app(record) as authority:
         sign_in(authority, demo_user(AUTHORITY, Role.ORG_ADMIN), PASSWORD)
         assert authority.get("/api/v1/envelopes").json()["count"] == 0

@@ -69,6 +69,8 @@ class SeededDemo:
     run_id: int | None
     coordinator_inbox: int = 0
     """National summaries filed in the EU coordinator's inbox."""
+    keyring: str | None = None
+    """Where the EU demo's keyring was kept (to verify those summaries again: the EU view)."""
 
     def describe(self) -> str:
         lines = [f"demo record: {self.location}"]
@@ -84,6 +86,8 @@ class SeededDemo:
         )
         source = "generated" if self.generated else f"from {PASSWORD_VARIABLE}"
         lines.append(f"password of every demo user ({source}): {self.password}")
+        if self.keyring:
+            lines.append(f"the EU demo's keyring (give it on the EU view): {self.keyring}")
         return "\n".join(lines)
 
 
@@ -142,11 +146,11 @@ def seed_demo(db: Database) -> SeededDemo:
         seed=0,
         progress=lambda _pct, _stage: None,
     )
-    inbox = _file_eu_summaries(db, catalogue)
-    return SeededDemo(location, password, generated, national.id, run_id, inbox)
+    inbox, keyring = _file_eu_summaries(db, catalogue)
+    return SeededDemo(location, password, generated, national.id, run_id, inbox, str(keyring))
 
 
-def _file_eu_summaries(db: Database, catalogue: Catalogue) -> int:
+def _file_eu_summaries(db: Database, catalogue: Catalogue) -> tuple[int, Path]:
     """The EU demo's three national summaries (Xandria's and two generated states'),
     signed under its keyring and addressed to the EU coordinator, verified and filed in
     the coordinator's inbox as its analyst would."""
@@ -171,9 +175,18 @@ def _file_eu_summaries(db: Database, catalogue: Catalogue) -> int:
                 file_received(
                     session, analyst, path.read_bytes(), f"envelopes/{path.name}", ring, now=now
                 )
-        return len(result.envelopes)
+        kept = _keyring_place(db) / "eu-demo-keyring.json"
+        kept.write_bytes((result.out / "keyring.json").read_bytes())
+        return len(result.envelopes), kept
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _keyring_place(db: Database) -> Path:
+    """Beside a SQLite record; for a server's record, a new directory of its own."""
+    if db.url.get_backend_name() == "sqlite" and db.url.database:
+        return Path(db.url.database).parent
+    return Path(tempfile.mkdtemp(prefix="fiveguard-demo-"))
 
 
 def _demo_model_files(work: Path) -> Path:
