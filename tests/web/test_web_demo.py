@@ -13,7 +13,14 @@ from fiveguard.cli import app
 from fiveguard.domain.errors import InputError
 from fiveguard.domain.parties import Role
 from fiveguard.store.database import Database
-from fiveguard.web.demo import AUTHORITY, ORGANISATIONS, demo_user, demo_users, seed_demo
+from fiveguard.web.demo import (
+    AUTHORITY,
+    COORDINATOR,
+    ORGANISATIONS,
+    demo_user,
+    demo_users,
+    seed_demo,
+)
 
 PASSWORD = "a demo pass phrase for tests"
 
@@ -37,6 +44,23 @@ def test_the_demo_seeds_every_organisation_a_user_per_role_parts_and_a_run(
         parts = operator.get("/api/v1/slices").json()["items"]
         assert [p["operator_id"] for p in parts] == ["xtel"]
         assert operator.get(f"/api/v1/models/{seeded.national_snapshot}").status_code == 404
+    assert seeded.coordinator_inbox == 3
+    assert seeded.keyring and seeded.keyring in seeded.describe()
+    with make_app(record) as coordinator:
+        sign_in(coordinator, demo_user(COORDINATOR, Role.VIEWER), PASSWORD)
+        inbox = coordinator.get("/api/v1/envelopes?direction=inbox").json()
+        assert inbox["count"] == 3
+        assert {e["origin"] for e in inbox["items"]} == {"XR-NCA", "XA-NCA", "XB-NCA"}
+        assert coordinator.get("/api/v1/models").json()["count"] == 0
+        assert coordinator.get("/api/v1/assessments").json()["count"] == 0
+        ring = Path(str(seeded.keyring)).read_bytes()
+        view = coordinator.post(
+            "/api/v1/coordination", files={"keyring": ("keyring.json", ring, "application/json")}
+        )
+        assert view.status_code == 200, view.text
+    with make_app(record) as authority:
+        sign_in(authority, demo_user(AUTHORITY, Role.ORG_ADMIN), PASSWORD)
+        assert authority.get("/api/v1/envelopes").json()["count"] == 0
     again = seed_demo(record)
     assert again.password is None and "unchanged" in again.describe()
 

@@ -9,12 +9,13 @@ work and password hashing never block the event loop.
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile, status
 
 from fiveguard.domain.errors import InputError
 from fiveguard.domain.parties import Tlp
+from fiveguard.exchange.coordination import Coordination
 from fiveguard.simulate.results import WhatIfResult
 from fiveguard.store import (
     accounts,
@@ -50,7 +51,14 @@ from fiveguard.web.schemas import (
     WhatIfRequest,
     listing,
 )
-from fiveguard.web.usecases import UploadedFile, import_uploaded_model, whatif_snapshot
+from fiveguard.web.usecases import (
+    UploadedFile,
+    coordinated_view,
+    file_received_upload,
+    import_uploaded_model,
+    record_uploaded_evidence,
+    whatif_snapshot,
+)
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorOut, "description": text}
@@ -310,6 +318,21 @@ def list_evidence(call: CallerDep) -> Listing[EvidenceOut]:
     return Listing[EvidenceOut].model_validate(listing([asdict(v) for v in views]))
 
 
+@router.post("/evidence", tags=["evidence"], status_code=status.HTTP_201_CREATED)
+def upload_evidence(
+    call: CallerDep,
+    file: Annotated[UploadFile, File(description="An evidence record (JSON).")],
+    tlp: Annotated[Tlp, Form()] = Tlp.AMBER,
+) -> EvidenceOut:
+    """Keep an evidence record your organisation issued (an SBOM, a vulnerability scan, a
+    VEX statement, an equivalence result, as ``fiveguard evidence`` writes them); 422
+    with every problem located."""
+    given = UploadedFile(file.filename or "evidence.json", file.file.read())
+    with call.acting() as (session, principal):
+        view = record_uploaded_evidence(session, principal, given, tlp)
+    return EvidenceOut.model_validate(asdict(view))
+
+
 @router.get("/evidence/{entry_id}", tags=["evidence"])
 def get_evidence(entry_id: Ident, call: CallerDep) -> dict[str, Any]:
     """An evidence record's content (audited when AMBER or stricter)."""
@@ -326,6 +349,36 @@ def list_envelopes(call: CallerDep, direction: str | None = None) -> Listing[Env
     with call.acting() as (session, principal):
         views = envelopes.list_envelopes(session, principal, direction)  # type: ignore[arg-type]
     return Listing[EnvelopeOut].model_validate(listing([asdict(v) for v in views]))
+
+
+@router.post("/envelopes/{direction}", tags=["exchange"], status_code=status.HTTP_201_CREATED)
+def file_envelope(
+    direction: Literal["inbox", "outbox"],
+    call: CallerDep,
+    envelope: Annotated[UploadFile, File(description="A DSSE envelope (.dsse.json).")],
+    keyring: Annotated[UploadFile, File(description="The keyring to verify it against.")],
+) -> EnvelopeOut:
+    """Verify an envelope (every check, failing closed) and keep it: a received one in
+    your organisation's inbox, one it signed (a signing officer's act) in its outbox;
+    422 with the located problems when a check fails."""
+    given = UploadedFile(envelope.filename or "envelope", envelope.file.read())
+    ring = UploadedFile(keyring.filename or "keyring", keyring.file.read())
+    with call.acting() as (session, principal):
+        filed = file_received_upload(session, principal, given, ring, direction=direction)
+    return EnvelopeOut.model_validate(asdict(filed.view))
+
+
+@router.post("/coordination", tags=["exchange"])
+def coordination(
+    call: CallerDep,
+    keyring: Annotated[UploadFile, File(description="The keyring to verify the inbox against.")],
+) -> Coordination:
+    """The coordinated view of the national summaries in your inbox, each verified again
+    against the keyring given (as ``fiveguard coordinate``); nothing is kept."""
+    ring = UploadedFile(keyring.filename or "keyring", keyring.file.read())
+    with call.acting() as (session, principal):
+        view: Coordination = coordinated_view(session, principal, ring)
+    return view
 
 
 @router.get("/envelopes/{envelope_id}", tags=["exchange"])

@@ -19,9 +19,10 @@ from fiveguard.domain.catalogue import Catalogue, RestrictionPolicy
 from fiveguard.domain.errors import COMMAND_LINE, InputError, Location, Problem
 from fiveguard.domain.parties import Tlp
 from fiveguard.store import snapshots
+from fiveguard.store.access import require
 from fiveguard.store.common import ForbiddenError, NotFoundError
 from fiveguard.store.database import Database
-from fiveguard.store.principal import Principal
+from fiveguard.store.principal import Action, Principal
 from fiveguard.store.snapshots import SnapshotView, export_snapshot, import_snapshot
 
 Progress = Callable[[int, str], None]
@@ -253,3 +254,102 @@ def whatif_snapshot(
             ) from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+VERIFY_CHECKS = (
+    "size and strict JSON (canonical, no duplicate keys), the envelope's shape",
+    "signatures by keys of the keyring in force, the origin's threshold met, each key "
+    "valid when the summary was issued",
+    "the payload type",
+    "the statement and its national summary against their schema",
+    "the origin is the signing organisation, of a kind that may sign it, of its country",
+    "your organisation is a recipient (or the label lets it read)",
+    "the sequence is greater than the last accepted from that origin (no replay)",
+)
+"""The checks of a received envelope, in the order they run (fiveguard.exchange.verify)."""
+
+
+def file_received_upload(
+    session: Any,
+    principal: Principal,
+    envelope: UploadedFile,
+    keyring: UploadedFile,
+    *,
+    direction: str = "inbox",
+) -> Any:
+    """Verify an uploaded envelope against an uploaded keyring and file it in the
+    principal's inbox (:func:`fiveguard.app.envelopes.file_received`), or, for one its
+    organisation signed, its outbox (:func:`~fiveguard.app.envelopes.file_sent`); every
+    problem located in the files as they were named."""
+    import datetime as dt
+
+    from fiveguard.app.envelopes import file_received, file_sent
+    from fiveguard.exchange.keyring import read_keyring, verify_keyring
+
+    # refused by role before any input is read: filing a sent one is a signing officer's act
+    if direction == "outbox":
+        require(principal, Action.SIGN, "file a sent envelope")
+    else:
+        require(principal, Action.IMPORT, "file a received envelope")
+    envelope_name = PurePosixPath(envelope.name.replace("\\", "/")).name or "envelope"
+    keyring_name = PurePosixPath(keyring.name.replace("\\", "/")).name or "keyring"
+    ring = verify_keyring(read_keyring(keyring.content, keyring_name), keyring_name)
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    filing = file_sent if direction == "outbox" else file_received
+    return filing(session, principal, envelope.content, envelope_name, ring, now=now)
+
+
+def coordinated_view(session: Any, principal: Principal, keyring: UploadedFile) -> Any:
+    """The coordinated view (:class:`fiveguard.exchange.coordinate.Coordination`) of the
+    national summaries in the principal's inbox, each verified again against ``keyring``
+    (every check, failing closed), for the principal's organisation as audience. Reading
+    each envelope is an audited read; nothing is written besides."""
+    import datetime as dt
+
+    from fiveguard.exchange.coordinate import coordinate
+    from fiveguard.exchange.keyring import read_keyring, verify_keyring
+    from fiveguard.exchange.verify import verify_all
+    from fiveguard.store import envelopes
+
+    require(principal, Action.READ, "build a coordinated view")
+    keyring_name = PurePosixPath(keyring.name.replace("\\\\", "/")).name or "keyring"
+    ring = verify_keyring(read_keyring(keyring.content, keyring_name), keyring_name)
+    inbox = envelopes.list_envelopes(session, principal, "inbox")
+    if not inbox:
+        raise InputError.at(
+            "the inbox holds no national summary yet: file one first", "inbox", path="envelopes"
+        )
+    inputs = []
+    for view in inbox:
+        raw, _statement = envelopes.read_envelope(session, principal, view.id)
+        inputs.append((f"inbox/{view.id}-{view.origin}.dsse.json", raw))
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    organisation = str(principal.organisation)
+    verified = verify_all(inputs, ring, now=now, as_org=organisation)
+    return coordinate(verified, coordinator=organisation, audience=(organisation,), now=now)
+
+
+def record_uploaded_evidence(
+    session: Any, principal: Principal, upload: UploadedFile, tlp: Tlp
+) -> Any:
+    """Keep an uploaded evidence record (as ``fiveguard evidence sbom|vulns|vex|
+    equivalence`` write them into a model's evidence directory) for the principal's
+    organisation: strict JSON, checked against the evidence schema, every problem located
+    in the file as it was named."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from fiveguard.domain.evidence import Evidence
+    from fiveguard.modelio.jsonsource import JsonLocator, parse_json
+    from fiveguard.modelio.messages import problems_from
+    from fiveguard.modelio.yamlsource import decode
+    from fiveguard.store.evidence_records import record_evidence
+
+    require(principal, Action.IMPORT, "record evidence")  # before reading any input
+    name = PurePosixPath(upload.name.replace("\\\\", "/")).name or "evidence.json"
+    text = decode(upload.content, name)
+    data = parse_json(text, name)
+    try:
+        record = TypeAdapter(Evidence).validate_python(data)
+    except ValidationError as exc:
+        raise InputError(problems_from(exc, Evidence, JsonLocator(text, name), ())) from None
+    return record_evidence(session, principal, record, tlp)
