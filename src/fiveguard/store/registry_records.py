@@ -19,14 +19,14 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fiveguard.domain.errors import COMMAND_LINE, InputError, Problem
+from fiveguard.domain.errors import COMMAND_LINE, InputError, Location, Problem
 from fiveguard.domain.lab import LabFinding, LabRecord, PracticeReview, versions_of
 from fiveguard.domain.parties import OrganisationKind, Tlp
 from fiveguard.domain.registry import Lab, RegistryProduct, RegistrySupplier
@@ -54,6 +54,10 @@ from fiveguard.store.tables import (
     RegistryVersionRow,
     Share,
 )
+
+if TYPE_CHECKING:
+    from fiveguard.exchange.keyring import KeyringBody
+    from fiveguard.lab.attestation import Accepted
 
 _ADAPTERS: dict[str, TypeAdapter[Any]] = {
     "suppliers": TypeAdapter(RegistrySupplier),
@@ -624,12 +628,13 @@ def _latest(rows: Iterable[LabRecordRow]) -> dict[str, LabRecordRow]:
 
 
 def registry_files(
-    session: Session, principal: Principal, today: dt.date | None = None
+    session: Session, principal: Principal, today: dt.date | None = None, *, audited: bool = True
 ) -> dict[str, bytes]:
     """The registry the principal may see, as files (relative path → bytes): every entry
     for those who read the registry (else the entries the records shown refer to), the
     latest visible row of each lab record, and the visible envelopes those came from.
-    Reads of AMBER-or-stricter records and envelopes are audited."""
+    Reads of AMBER-or-stricter records and envelopes are audited (``audited``: unless
+    the registry is read only to check something against it, its content not shown)."""
     if principal.organisation_id is None or not principal.may(Action.READ):
         require(principal, Action.READ, "read the registry")
     day = today or today_utc()
@@ -644,15 +649,16 @@ def registry_files(
     wanted: dict[str, set[int]] = {"suppliers": set(), "products": set(), "labs": set()}
     for ident, row in sorted(records.items()):
         out[f"records/{ident}{SUFFIX}"] = blob_bytes(session, row.source_digest)
-        audit.audit_read(
-            session,
-            principal,
-            row.tlp,
-            "lab-record.export",
-            KINDS[LabRecordRow],
-            row.id,
-            row.source_digest,
-        )
+        if audited:
+            audit.audit_read(
+                session,
+                principal,
+                row.tlp,
+                "lab-record.export",
+                KINDS[LabRecordRow],
+                row.id,
+                row.source_digest,
+            )
         wanted["labs"].add(row.lab_id)
         if row.product_id is not None:
             wanted["products"].add(row.product_id)
@@ -667,15 +673,16 @@ def registry_files(
         ).scalars():
             name = f"{ATTESTATIONS}/{envelope.payload_sha256}.dsse.json"
             out[name] = blob_bytes(session, envelope.digest)
-            audit.audit_read(
-                session,
-                principal,
-                envelope.tlp,
-                "attestation.export",
-                KINDS[LabAttestationRow],
-                envelope.id,
-                envelope.digest,
-            )
+            if audited:
+                audit.audit_read(
+                    session,
+                    principal,
+                    envelope.tlp,
+                    "attestation.export",
+                    KINDS[LabAttestationRow],
+                    envelope.id,
+                    envelope.digest,
+                )
     everything = sees_registry(principal)
     products = session.execute(
         select(RegistryProductRow).where(
@@ -723,3 +730,79 @@ def export_registry(
     files = {out / name: data for name, data in found.items()}
     write_files(files)
     return list(files)
+
+
+def stored_registry(
+    session: Session, principal: Principal, today: dt.date | None = None
+) -> RegistryFiles:
+    """The registry the principal may see, in memory, to check an import against (not a
+    content read: nothing of it is shown)."""
+    from fiveguard.domain.registry import Registry
+
+    found = registry_files(session, principal, today, audited=False)
+    registry = Registry()
+    for name, data in found.items():
+        section, _, file = name.partition("/")
+        if section in _ADAPTERS:
+            entry = _ADAPTERS[section].validate_python(yaml.safe_load(data.decode("utf-8")))
+            getattr(registry, section)[file.removesuffix(SUFFIX)] = entry
+    return RegistryFiles(Path("record"), registry)
+
+
+@dataclass(frozen=True)
+class AttestationImport:
+    accepted: Accepted
+    """The verified attestation."""
+    done: RegistryImport
+
+
+def import_attestation(
+    session: Session,
+    principal: Principal,
+    raw: bytes,
+    file: str,
+    keyring: KeyringBody,
+    *,
+    now_at: dt.datetime,
+    verified_on: dt.date,
+) -> AttestationImport:
+    """Verify a lab's signed attestation (every check of ``lab import``, against the
+    registry the principal sees in the record) and keep it, with its records, in the
+    record, as the principal's organisation imports it (its name is its id in the keyring;
+    the TLP rules apply to it). Held once: an attestation the record has already is shared
+    with the importer, its records as first recorded."""
+    from fiveguard.lab.attestation import accept
+    from fiveguard.modelio.registry_files import entry_yaml
+    from fiveguard.registry.check import registry_problems
+
+    require(principal, Action.IMPORT, "import a lab attestation")
+    if not sees_registry(principal):
+        raise ForbiddenError(
+            f"{principal.organisation} is a {principal.organisation_kind}: lab attestations "
+            "are imported by authorities, operators and labs"
+        )
+    files = stored_registry(session, principal, now_at.date())
+    accepted = accept(
+        raw, file, keyring, files.registry, now=now_at, importer=principal.organisation
+    )
+    held = session.execute(
+        select(LabAttestationRow).where(LabAttestationRow.payload_sha256 == accepted.payload_sha256)
+    ).scalar_one_or_none()
+    day = dt.date.fromisoformat(held.verified_on) if held is not None else verified_on
+    stored = f"{ATTESTATIONS}/{accepted.payload_sha256}.dsse.json"
+    records = accepted.records(stored, day)
+    for record in records:
+        files.registry.records[record.id] = record
+    problems = [
+        Problem(Location(file, path=f"payload.predicate.records ({p.id})"), p.message)
+        for p in registry_problems(files.registry)
+        if p.section == "records" and p.id in {r.id for r in records}
+    ]
+    if problems:
+        raise InputError(problems)
+    done = RegistryImport()
+    attestation = put_attestation(session, principal, raw, accepted.signed.organisation, day, done)
+    for record in records:
+        data = entry_yaml(record).encode("utf-8")
+        put_record(session, principal, record, data, accepted.predicate.tlp, attestation, done)
+    return AttestationImport(accepted, done)
