@@ -2,21 +2,17 @@
 digests, labs, lab records and the verified attestations they came from.
 
 Revision ID: 0004
-Revises: 0003 (the web app's tables), or 0002 where those are not part of the package
+Revises: 0003
 Create Date: 2026-12-07
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-# Revision 0003 (the web app's sessions and jobs) is developed alongside; the registry's
-# tables follow it when it is present and 0002 otherwise, so the chain has one head.
-down_revision = "0003" if (Path(__file__).parent / "0003_web_sessions_jobs.py").exists() else "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
