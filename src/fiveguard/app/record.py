@@ -21,13 +21,14 @@ from fiveguard.assess.results import Assessment
 from fiveguard.domain.catalogue import Catalogue, RestrictionPolicy
 from fiveguard.domain.errors import COMMAND_LINE, InputError, Problem
 from fiveguard.domain.model import NetworkModel
-from fiveguard.domain.parties import Tlp
+from fiveguard.domain.parties import Tlp, most_restrictive
 from fiveguard.modelio.load import load_model
 from fiveguard.store import assessments, snapshots
 from fiveguard.store.access import require
 from fiveguard.store.assessments import RunView
 from fiveguard.store.common import canonical
 from fiveguard.store.principal import Action, Principal
+from fiveguard.store.registry_records import record_registry, write_registry
 from fiveguard.store.snapshots import SnapshotView
 
 PACKAGED = "packaged"
@@ -80,7 +81,15 @@ def assess_snapshot(
     years = chosen_trials(trials, catalogue.simulation.assess_trials, catalogue)
     snapshot = snapshots.find_snapshot(session, principal, name, holder=holder, version=version)
     source = f"record {snapshot.organisation}/{snapshot.name} v{snapshot.version}"
-    context = {"source": source, "policy_origin": origin, "catalogue": catalogue_label}
+    context: dict[str, Any] = {
+        "source": source,
+        "policy_origin": origin,
+        "catalogue": catalogue_label,
+    }
+    context.update(record_registry(session, principal, snapshot.id))
+    if "registry" in context:  # the run carries at least the labels of the lab records used
+        used = Tlp(context["registry"]["tlp"])
+        tlp = most_restrictive([tlp or snapshot.tlp, used]) if used.rank > Tlp.GREEN.rank else tlp
     assessment, model = _assess(
         session, principal, snapshot.id, catalogue, chosen, context, years, seed, "assess"
     )
@@ -187,8 +196,16 @@ def _assess(
         path = snapshots.export_snapshot(
             session, principal, snapshot_id, Path(work) / "model", action=f"snapshot.{purpose}"
         )
-        model = load_model(path, catalogue)
+        registry = None
+        if "registry" in context:  # the record's registry, as the run first read it
+            registry = write_registry(session, context["registry"]["files"], Path(work) / "reg")
+        model = load_model(path, catalogue, registry)
     model = dataclasses.replace(model, source=str(context["source"]))
+    if registry is not None and model.registry is not None:
+        model = dataclasses.replace(
+            model,
+            registry=dataclasses.replace(model.registry, label=context["registry"]["label"]),
+        )
     assessment, _ = national_assessment(
         model,
         catalogue,

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from fiveguard.domain.errors import COMMAND_LINE, InputError, Location, Problem
 from fiveguard.domain.lab import LabFinding, LabRecord, PracticeReview, versions_of
-from fiveguard.domain.parties import OrganisationKind, Tlp
+from fiveguard.domain.parties import OrganisationKind, Tlp, most_restrictive
 from fiveguard.domain.registry import Lab, RegistryProduct, RegistrySupplier
 from fiveguard.modelio.registry_files import ATTESTATIONS, SUFFIX, RegistryFiles
 from fiveguard.store import audit
@@ -630,7 +630,15 @@ def _latest(rows: Iterable[LabRecordRow]) -> dict[str, LabRecordRow]:
 def registry_files(
     session: Session, principal: Principal, today: dt.date | None = None, *, audited: bool = True
 ) -> dict[str, bytes]:
-    """The registry the principal may see, as files (relative path → bytes): every entry
+    """:func:`registry_digests`, each file's bytes."""
+    found = registry_digests(session, principal, today, audited=audited)
+    return {name: blob_bytes(session, digest) for name, digest in found.items()}
+
+
+def registry_digests(
+    session: Session, principal: Principal, today: dt.date | None = None, *, audited: bool = True
+) -> dict[str, str]:
+    """The registry the principal may see, as files (relative path → blob digest): every entry
     for those who read the registry (else the entries the records shown refer to), the
     latest visible row of each lab record, and the visible envelopes those came from.
     Reads of AMBER-or-stricter records and envelopes are audited (``audited``: unless
@@ -645,10 +653,10 @@ def registry_files(
             .order_by(LabRecordRow.id)
         ).scalars()
     )
-    out: dict[str, bytes] = {}
+    out: dict[str, str] = {}
     wanted: dict[str, set[int]] = {"suppliers": set(), "products": set(), "labs": set()}
     for ident, row in sorted(records.items()):
-        out[f"records/{ident}{SUFFIX}"] = blob_bytes(session, row.source_digest)
+        out[f"records/{ident}{SUFFIX}"] = row.source_digest
         if audited:
             audit.audit_read(
                 session,
@@ -672,7 +680,7 @@ def registry_files(
             )
         ).scalars():
             name = f"{ATTESTATIONS}/{envelope.payload_sha256}.dsse.json"
-            out[name] = blob_bytes(session, envelope.digest)
+            out[name] = envelope.digest
             if audited:
                 audit.audit_read(
                     session,
@@ -693,7 +701,7 @@ def registry_files(
     ).scalars()
     for product in products:
         wanted["suppliers"].add(product.supplier_id)
-        out[f"products/{product.entry_id}{SUFFIX}"] = blob_bytes(session, product.source_digest)
+        out[f"products/{product.entry_id}{SUFFIX}"] = product.source_digest
     suppliers = session.execute(
         select(RegistrySupplierRow).where(
             RegistrySupplierRow.id.is_not(None)
@@ -708,7 +716,7 @@ def registry_files(
     ).scalars()
     for section, entries in (("suppliers", list(suppliers)), ("labs", list(labs))):
         for entry in entries:
-            out[f"{section}/{entry.entry_id}{SUFFIX}"] = blob_bytes(session, entry.source_digest)
+            out[f"{section}/{entry.entry_id}{SUFFIX}"] = entry.source_digest
     return dict(sorted(out.items()))
 
 
@@ -806,3 +814,67 @@ def import_attestation(
         data = entry_yaml(record).encode("utf-8")
         put_record(session, principal, record, data, accepted.predicate.tlp, attestation, done)
     return AttestationImport(accepted, done)
+
+
+def write_registry(session: Session, digests: dict[str, str], root: Path) -> Path:
+    """Write the registry files named by :func:`registry_digests` from their blobs into
+    ``root`` (a private working directory), as they were when the digests were taken."""
+    from fiveguard.modelio.registry_files import write_files
+
+    files: dict[Path, str | bytes] = {}
+    for name, digest in digests.items():
+        relative = Path(name)
+        if relative.parent.as_posix() not in (*_ADAPTERS, ATTESTATIONS) or relative.name in (
+            "",
+            "..",
+        ):
+            raise InputError.at(f"not a registry file: {name!r}", COMMAND_LINE)
+        files[root / relative] = blob_bytes(session, digest)
+    root.mkdir(parents=True, exist_ok=True)
+    if files:
+        write_files(files)
+    return root
+
+
+def record_registry(session: Session, principal: Principal, snapshot_id: int) -> dict[str, Any]:
+    """For an assessment of a stored snapshot whose model names a product registry (the
+    snapshot does not keep its files): the record's registry as the principal sees it
+    today, by the digests of its files (so the run can be given again from the same
+    files), and the name the assessment gives its source. Empty when the model names
+    none."""
+    from fiveguard.store.snapshots import get_snapshot
+
+    view = get_snapshot(session, principal, snapshot_id)
+    model = next((f for f in view.files if f.role == "model"), None)
+    if model is None:
+        return {}
+    try:
+        document = yaml.safe_load(blob_bytes(session, model.digest).decode("utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError):
+        return {}
+    if not isinstance(document, dict) or "registry" not in document:
+        return {}
+    day = today_utc()
+    files = registry_digests(session, principal, day, audited=False)
+    digests = list(files.values())
+    labels = [
+        *session.execute(
+            select(LabRecordRow.tlp).where(
+                LabRecordRow.source_digest.in_(digests),
+                visible_lab(principal, LabRecordRow, day),
+            )
+        ).scalars(),
+        *session.execute(
+            select(LabAttestationRow.tlp).where(
+                LabAttestationRow.digest.in_(digests),
+                visible_lab(principal, LabAttestationRow, day),
+            )
+        ).scalars(),
+    ]
+    return {
+        "registry": {
+            "label": f"the record's product registry as {principal.organisation} saw it on {day}",
+            "files": files,
+            "tlp": most_restrictive([Tlp(t) for t in labels] or [Tlp.CLEAR]).value,
+        }
+    }
