@@ -161,6 +161,8 @@ def import_registry(
                 )
             label, attestation = stamp.tlp, envelopes[stamp.envelope]
         put_record(session, principal, record, raw[("records", ident)], label, attestation, done)
+    if not (any(done.added.values()) or done.attestations or done.shared):
+        return done  # nothing new: nothing written, nothing to log
     audit.append(
         session,
         principal,
