@@ -115,7 +115,7 @@ def test_importing_again_writes_nothing_and_another_importer_shares_the_same_row
         seen = registry_records.list_lab_records(
             s, world.members[("nra-y", Role.VIEWER)], AFTER_EMBARGO
         )
-    assert actions.count("registry.import") == 3
+    assert actions.count("registry.import") == 2  # the first import and the sharing one
     assert len(seen) == records - 3  # the RED ones: only the people who imported them
 
 
@@ -350,3 +350,28 @@ def test_the_registry_commands_import_export_and_refuse_where_it_stands(
     (root / "labs" / "xec.yaml").write_text("id: xec\n")
     code, _, err = cli("registry", "import", str(root), "--user", "alice")
     assert code == 2 and "xec.yaml" in err and "Traceback" not in err
+
+
+def test_store_assess_uses_the_records_registry_and_names_it(world: RegistryWorld) -> None:
+    """The demo model names a registry the snapshot does not keep: the record's registry
+    takes its place, its lab evidence reaches the assessment, the run keeps the registry's
+    files by digest (so it is given again from the same files) and the labels they carry."""
+    from fiveguard.app.record import assess_snapshot, reproduce_run
+    from fiveguard.catalog import default_catalogue
+    from fiveguard.store import snapshots
+
+    catalogue = default_catalogue()
+    analyst = world.members[("xcsa", Role.ANALYST)]
+    with world.db.transaction() as s:
+        snapshots.import_snapshot(
+            s, analyst, DEMO_REGISTRY.parent / "model.yaml", catalogue, name="demo"
+        )
+        done = assess_snapshot(s, analyst, "demo", catalogue, trials=0)
+    labs = done.assessment.model_dump(mode="json")["labs"]
+    assert labs["registry"].startswith("the record's product registry as xcsa saw it on")
+    assert "nesas-valtaro-amf-24.4" in {e["id"] for e in labs["evaluations"]}
+    assert {f["id"] for f in labs["findings"]} >= {"xec-korvath-gnb-hardcoded-key"}
+    assert done.run.tlp == Tlp.RED  # RED records of the registry went into it
+    with world.db.transaction() as s:
+        again = reproduce_run(s, analyst, done.run.id, catalogue)
+    assert again.same, again.problem

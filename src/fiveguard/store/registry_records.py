@@ -19,16 +19,16 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fiveguard.domain.errors import COMMAND_LINE, InputError, Problem
+from fiveguard.domain.errors import COMMAND_LINE, InputError, Location, Problem
 from fiveguard.domain.lab import LabFinding, LabRecord, PracticeReview, versions_of
-from fiveguard.domain.parties import OrganisationKind, Tlp
+from fiveguard.domain.parties import OrganisationKind, Tlp, most_restrictive
 from fiveguard.domain.registry import Lab, RegistryProduct, RegistrySupplier
 from fiveguard.modelio.registry_files import ATTESTATIONS, SUFFIX, RegistryFiles
 from fiveguard.store import audit
@@ -54,6 +54,10 @@ from fiveguard.store.tables import (
     RegistryVersionRow,
     Share,
 )
+
+if TYPE_CHECKING:
+    from fiveguard.exchange.keyring import KeyringBody
+    from fiveguard.lab.attestation import Accepted
 
 _ADAPTERS: dict[str, TypeAdapter[Any]] = {
     "suppliers": TypeAdapter(RegistrySupplier),
@@ -157,6 +161,8 @@ def import_registry(
                 )
             label, attestation = stamp.tlp, envelopes[stamp.envelope]
         put_record(session, principal, record, raw[("records", ident)], label, attestation, done)
+    if not (any(done.added.values()) or done.attestations or done.shared):
+        return done  # nothing new: nothing written, nothing to log
     audit.append(
         session,
         principal,
@@ -624,12 +630,21 @@ def _latest(rows: Iterable[LabRecordRow]) -> dict[str, LabRecordRow]:
 
 
 def registry_files(
-    session: Session, principal: Principal, today: dt.date | None = None
+    session: Session, principal: Principal, today: dt.date | None = None, *, audited: bool = True
 ) -> dict[str, bytes]:
-    """The registry the principal may see, as files (relative path → bytes): every entry
+    """:func:`registry_digests`, each file's bytes."""
+    found = registry_digests(session, principal, today, audited=audited)
+    return {name: blob_bytes(session, digest) for name, digest in found.items()}
+
+
+def registry_digests(
+    session: Session, principal: Principal, today: dt.date | None = None, *, audited: bool = True
+) -> dict[str, str]:
+    """The registry the principal may see, as files (relative path → blob digest): every entry
     for those who read the registry (else the entries the records shown refer to), the
     latest visible row of each lab record, and the visible envelopes those came from.
-    Reads of AMBER-or-stricter records and envelopes are audited."""
+    Reads of AMBER-or-stricter records and envelopes are audited (``audited``: unless
+    the registry is read only to check something against it, its content not shown)."""
     if principal.organisation_id is None or not principal.may(Action.READ):
         require(principal, Action.READ, "read the registry")
     day = today or today_utc()
@@ -640,19 +655,20 @@ def registry_files(
             .order_by(LabRecordRow.id)
         ).scalars()
     )
-    out: dict[str, bytes] = {}
+    out: dict[str, str] = {}
     wanted: dict[str, set[int]] = {"suppliers": set(), "products": set(), "labs": set()}
     for ident, row in sorted(records.items()):
-        out[f"records/{ident}{SUFFIX}"] = blob_bytes(session, row.source_digest)
-        audit.audit_read(
-            session,
-            principal,
-            row.tlp,
-            "lab-record.export",
-            KINDS[LabRecordRow],
-            row.id,
-            row.source_digest,
-        )
+        out[f"records/{ident}{SUFFIX}"] = row.source_digest
+        if audited:
+            audit.audit_read(
+                session,
+                principal,
+                row.tlp,
+                "lab-record.export",
+                KINDS[LabRecordRow],
+                row.id,
+                row.source_digest,
+            )
         wanted["labs"].add(row.lab_id)
         if row.product_id is not None:
             wanted["products"].add(row.product_id)
@@ -666,16 +682,17 @@ def registry_files(
             )
         ).scalars():
             name = f"{ATTESTATIONS}/{envelope.payload_sha256}.dsse.json"
-            out[name] = blob_bytes(session, envelope.digest)
-            audit.audit_read(
-                session,
-                principal,
-                envelope.tlp,
-                "attestation.export",
-                KINDS[LabAttestationRow],
-                envelope.id,
-                envelope.digest,
-            )
+            out[name] = envelope.digest
+            if audited:
+                audit.audit_read(
+                    session,
+                    principal,
+                    envelope.tlp,
+                    "attestation.export",
+                    KINDS[LabAttestationRow],
+                    envelope.id,
+                    envelope.digest,
+                )
     everything = sees_registry(principal)
     products = session.execute(
         select(RegistryProductRow).where(
@@ -686,7 +703,7 @@ def registry_files(
     ).scalars()
     for product in products:
         wanted["suppliers"].add(product.supplier_id)
-        out[f"products/{product.entry_id}{SUFFIX}"] = blob_bytes(session, product.source_digest)
+        out[f"products/{product.entry_id}{SUFFIX}"] = product.source_digest
     suppliers = session.execute(
         select(RegistrySupplierRow).where(
             RegistrySupplierRow.id.is_not(None)
@@ -701,7 +718,7 @@ def registry_files(
     ).scalars()
     for section, entries in (("suppliers", list(suppliers)), ("labs", list(labs))):
         for entry in entries:
-            out[f"{section}/{entry.entry_id}{SUFFIX}"] = blob_bytes(session, entry.source_digest)
+            out[f"{section}/{entry.entry_id}{SUFFIX}"] = entry.source_digest
     return dict(sorted(out.items()))
 
 
@@ -723,3 +740,143 @@ def export_registry(
     files = {out / name: data for name, data in found.items()}
     write_files(files)
     return list(files)
+
+
+def stored_registry(
+    session: Session, principal: Principal, today: dt.date | None = None
+) -> RegistryFiles:
+    """The registry the principal may see, in memory, to check an import against (not a
+    content read: nothing of it is shown)."""
+    from fiveguard.domain.registry import Registry
+
+    found = registry_files(session, principal, today, audited=False)
+    registry = Registry()
+    for name, data in found.items():
+        section, _, file = name.partition("/")
+        if section in _ADAPTERS:
+            entry = _ADAPTERS[section].validate_python(yaml.safe_load(data.decode("utf-8")))
+            getattr(registry, section)[file.removesuffix(SUFFIX)] = entry
+    return RegistryFiles(Path("record"), registry)
+
+
+@dataclass(frozen=True)
+class AttestationImport:
+    accepted: Accepted
+    """The verified attestation."""
+    done: RegistryImport
+
+
+def import_attestation(
+    session: Session,
+    principal: Principal,
+    raw: bytes,
+    file: str,
+    keyring: KeyringBody,
+    *,
+    now_at: dt.datetime,
+    verified_on: dt.date,
+) -> AttestationImport:
+    """Verify a lab's signed attestation (every check of ``lab import``, against the
+    registry the principal sees in the record) and keep it, with its records, in the
+    record, as the principal's organisation imports it (its name is its id in the keyring;
+    the TLP rules apply to it). Held once: an attestation the record has already is shared
+    with the importer, its records as first recorded."""
+    from fiveguard.lab.attestation import accept
+    from fiveguard.modelio.registry_files import entry_yaml
+    from fiveguard.registry.check import registry_problems
+
+    require(principal, Action.IMPORT, "import a lab attestation")
+    if not sees_registry(principal):
+        raise ForbiddenError(
+            f"{principal.organisation} is a {principal.organisation_kind}: lab attestations "
+            "are imported by authorities, operators and labs"
+        )
+    files = stored_registry(session, principal, now_at.date())
+    accepted = accept(
+        raw, file, keyring, files.registry, now=now_at, importer=principal.organisation
+    )
+    held = session.execute(
+        select(LabAttestationRow).where(LabAttestationRow.payload_sha256 == accepted.payload_sha256)
+    ).scalar_one_or_none()
+    day = dt.date.fromisoformat(held.verified_on) if held is not None else verified_on
+    stored = f"{ATTESTATIONS}/{accepted.payload_sha256}.dsse.json"
+    records = accepted.records(stored, day)
+    for record in records:
+        files.registry.records[record.id] = record
+    problems = [
+        Problem(Location(file, path=f"payload.predicate.records ({p.id})"), p.message)
+        for p in registry_problems(files.registry)
+        if p.section == "records" and p.id in {r.id for r in records}
+    ]
+    if problems:
+        raise InputError(problems)
+    done = RegistryImport()
+    attestation = put_attestation(session, principal, raw, accepted.signed.organisation, day, done)
+    for record in records:
+        data = entry_yaml(record).encode("utf-8")
+        put_record(session, principal, record, data, accepted.predicate.tlp, attestation, done)
+    return AttestationImport(accepted, done)
+
+
+def write_registry(session: Session, digests: dict[str, str], root: Path) -> Path:
+    """Write the registry files named by :func:`registry_digests` from their blobs into
+    ``root`` (a private working directory), as they were when the digests were taken."""
+    from fiveguard.modelio.registry_files import write_files
+
+    files: dict[Path, str | bytes] = {}
+    for name, digest in digests.items():
+        relative = Path(name)
+        if relative.parent.as_posix() not in (*_ADAPTERS, ATTESTATIONS) or relative.name in (
+            "",
+            "..",
+        ):
+            raise InputError.at(f"not a registry file: {name!r}", COMMAND_LINE)
+        files[root / relative] = blob_bytes(session, digest)
+    root.mkdir(parents=True, exist_ok=True)
+    if files:
+        write_files(files)
+    return root
+
+
+def record_registry(session: Session, principal: Principal, snapshot_id: int) -> dict[str, Any]:
+    """For an assessment of a stored snapshot whose model names a product registry (the
+    snapshot does not keep its files): the record's registry as the principal sees it
+    today, by the digests of its files (so the run can be given again from the same
+    files), and the name the assessment gives its source. Empty when the model names
+    none."""
+    from fiveguard.store.snapshots import get_snapshot
+
+    view = get_snapshot(session, principal, snapshot_id)
+    model = next((f for f in view.files if f.role == "model"), None)
+    if model is None:
+        return {}
+    try:
+        document = yaml.safe_load(blob_bytes(session, model.digest).decode("utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError):
+        return {}
+    if not isinstance(document, dict) or "registry" not in document:
+        return {}
+    day = today_utc()
+    files = registry_digests(session, principal, day, audited=False)
+    digests = list(files.values())
+    labels = [
+        *session.execute(
+            select(LabRecordRow.tlp).where(
+                LabRecordRow.source_digest.in_(digests),
+                visible_lab(principal, LabRecordRow, day),
+            )
+        ).scalars(),
+        *session.execute(
+            select(LabAttestationRow.tlp).where(
+                LabAttestationRow.digest.in_(digests),
+                visible_lab(principal, LabAttestationRow, day),
+            )
+        ).scalars(),
+    ]
+    return {
+        "registry": {
+            "label": f"the record's product registry as {principal.organisation} saw it on {day}",
+            "files": files,
+            "tlp": most_restrictive([Tlp(t) for t in labels] or [Tlp.CLEAR]).value,
+        }
+    }
