@@ -117,6 +117,18 @@ def test_reads_show_exactly_what_the_rules_allow(
     for path in ("/api/v1/jobs/1", "/api/v1/evidence/1", "/api/v1/envelopes/1"):
         assert client.get(path).status_code == 404
 
+    # the pages ask the same policy: foreign objects are 404 pages, counts are the caller's
+    for holder in HOLDERS:
+        allowed = sees(org, holder)
+        snapshot, run = built.snapshots[holder], built.runs[holder]
+        for path in (f"/models/{snapshot}", f"/models/{snapshot}/whatif", f"/assessments/{run}"):
+            assert client.get(path).status_code == (200 if allowed else 404), (user, path)
+    home = client.get("/")
+    cards = re.findall(r'<span class="n">([\d,]+)</span><span class="l">([^<]+)</span>', home.text)
+    counted = {label: int(n.replace(",", "")) for n, label in cards}
+    assert counted["model versions"] == len(models), (user, counted)
+    assert counted["assessment runs"] == len(runs), (user, counted)
+
     names = {o["name"] for o in client.get("/api/v1/organisations").json()["items"]}
     assert names == shown_organisations(org)
 
