@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pytest
 from test_served_example import example
 
 from fiveguard.catalog import default_catalogue
@@ -69,3 +71,30 @@ def test_without_restoration_times_no_duration_is_given(tmp_path: Path) -> None:
     )
     model = load_model(example(tmp_path, "push"), bare)
     assert whatif(model, bare, [parse_event("limit-reached:edge")]).time is None
+
+
+def test_event_sources_give_their_expected_user_hours(tmp_path: Path) -> None:
+    from scipy import stats  # type: ignore[import-untyped]
+    from test_simulate_cli import run, worked_example
+
+    model, _ = worked_example()
+    path = tmp_path / "model.yaml"
+    path.write_text(model, encoding="utf-8")
+    code, out, err = run("simulate", str(path), "--trials", "64", "--seed", "1", "--json")
+    assert code == 0, err
+    events = {e["source"]: e for e in json.loads(out)["events"]}
+    # a power loss in South: log-normal, median 3 h, sigma 1.2; 700 people when it lasts
+    # 1 to 2 h, 1,900 beyond 2 h; each person for the hours it lasts (partial expectations)
+    duration = stats.lognorm(s=1.2, scale=3.0)
+    expected = 0.1 * (
+        700 * duration.expect(lambda h: h, lb=1.0, ub=2.0)
+        + 1900 * duration.expect(lambda h: h, lb=2.0, ub=float("inf"))
+    )
+    assert events["region-power:S"]["expected_user_hours"] == pytest.approx(expected, rel=1e-6)
+    # a misconfiguration at B: 1,600 people for the catalogue's 4 h, once in ten years
+    assert events["misconfiguration:op-b"]["expected_user_hours"] == pytest.approx(640.0)
+    failures = [e for e in events.values() if e["kind"] == "asset-failure"]
+    assert failures and all(
+        e["expected_user_hours"] == pytest.approx(4.0 * e["expected_people_without_service"])
+        for e in failures
+    )

@@ -42,6 +42,9 @@ class _Source:
     probability: float
     steps: tuple[Step, ...]
     variants: list[tuple[str, float, list[Event]]] = field(default_factory=list)
+    hours: list[float] = field(default_factory=list)
+    """Per variant, its mean duration (power losses only; others take the catalogue's
+    restoration time of their kind)."""
 
 
 def source_results(
@@ -71,12 +74,24 @@ def source_results(
             Variant(label=label, share=share, impact=counts(values.tolist()))
             for (label, share, _), values in zip(plan.variants, rows, strict=True)
         )
-        results.append(_result(plan, variants))
+        hours: list[float | None] = [*plan.hours] or [_restoration(catalogue, plan.kind)] * len(
+            variants
+        )
+        results.append(_result(plan, variants, hours))
     results += failures.results(impacts[row:])
     return results
 
 
-def _result(plan: _Source, variants: tuple[Variant, ...]) -> EventSourceResult:
+def _restoration(catalogue: Catalogue, kind: str) -> float | None:
+    """The catalogue's median restoration time for events of ``kind``, if it gives one."""
+    time = catalogue.simulation.incident_time
+    found = time.restoration.get(kind) if time is not None else None
+    return found.median_hours if found is not None else None
+
+
+def _result(
+    plan: _Source, variants: tuple[Variant, ...], hours: Sequence[float | None] = ()
+) -> EventSourceResult:
     worst = max(
         variants,
         key=lambda v: (v.impact.people_without_service, v.impact.subscribers_exposed),
@@ -93,7 +108,12 @@ def _result(plan: _Source, variants: tuple[Variant, ...]) -> EventSourceResult:
         * sum(v.share * v.impact.people_without_service for v in variants),
         expected_subscribers_exposed=plan.probability
         * sum(v.share * v.impact.subscribers_exposed for v in variants),
-    )
+        expected_user_hours=None
+        if any(h is None for h in hours) or len(hours) != len(variants)
+        else plan.probability
+        * sum(v.share * v.impact.people_without_service * (h or 0.0)
+              for v, h in zip(variants, hours, strict=True)),
+    )  # fmt: skip
 
 
 def _steps(derivation: Sequence[object]) -> tuple[Step, ...]:
@@ -194,6 +214,26 @@ def _lognormal_cdf(hours: float, median: float, sigma: float) -> float:
     return 0.5 * (1.0 + math.erf(math.log(hours / median) / (sigma * math.sqrt(2.0))))
 
 
+def _lognormal_mean_within(low: float, high: float, median: float, sigma: float) -> float:
+    """E[D; low < D <= high] for D log-normal (``median``, ``sigma``): the partial
+    expectation exp(mu + sigma²/2) (Φ(b) - Φ(a)), a and b the bounds' log-distances from
+    mu + sigma², in units of sigma."""
+    if sigma == 0:
+        return median if low < median <= high else 0.0
+    mu = math.log(median)
+    scale = math.exp(mu + sigma * sigma / 2.0)
+
+    def phi(hours: float) -> float:
+        if hours <= 0:
+            return 0.0
+        if math.isinf(hours):
+            return 1.0
+        z = (math.log(hours) - mu - sigma * sigma) / sigma
+        return 0.5 * (1.0 + math.erf(z / math.sqrt(2.0)))
+
+    return scale * (phi(high) - phi(low))
+
+
 def _power_sources(compiled: CompiledNetwork, sources: EventSources) -> list[_Source]:
     out = []
     median, sigma = sources.power_median_hours, sources.power_sigma
@@ -215,6 +255,7 @@ def _power_sources(compiled: CompiledNetwork, sources: EventSources) -> list[_So
             plan.variants.append(
                 (label, share, [Event(EventType.REGION_POWER, region, hours=hours)])
             )
+            plan.hours.append(_lognormal_mean_within(low, high, median, sigma) / share)
         out.append(plan)
     return out
 
@@ -279,6 +320,7 @@ class _FailureGroups:
         row_of = np.full(c.n_assets, -1, dtype=np.int64)
         row_of[self.scenario] = np.arange(self.scenario.shape[0])
         out = []
+        hours = _restoration(self.catalogue, "asset-failure")
         for d, domain in enumerate(self.names):
             for k, operator in enumerate(c.operators):
                 group = np.flatnonzero((self.domain == d) & (c.asset_operator == k) & (p > 0))
@@ -313,6 +355,9 @@ class _FailureGroups:
                         impact=impact,
                         expected_people_without_service=float((p[group] * people[group]).sum()),
                         expected_subscribers_exposed=float((p[group] * exposed[group]).sum()),
+                        expected_user_hours=None
+                        if hours is None
+                        else hours * float((p[group] * people[group]).sum()),
                     )
                 )
         return out

@@ -180,6 +180,13 @@ class EventSourceResult(_Result):
         "summed over the group's sources (alone, without other events)."
     )
     expected_subscribers_exposed: float
+    expected_user_hours: float | None = Field(
+        default=None,
+        description="Per year: probability × mean of people without service × hours over "
+        "its variants; the hours are a power loss's mean duration within each variant's "
+        "interval, else the catalogue's median restoration time for the kind "
+        "(simulation.incident_time.restoration). None when the catalogue gives no time.",
+    )
 
 
 class CurvePoint(_Result):
