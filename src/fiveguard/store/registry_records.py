@@ -34,6 +34,7 @@ from fiveguard.modelio.registry_files import ATTESTATIONS, SUFFIX, RegistryFiles
 from fiveguard.store import audit
 from fiveguard.store.access import (
     KINDS,
+    REGISTRY_READERS,
     require,
     sees_registry,
     visible_lab,
@@ -120,7 +121,7 @@ def import_registry(
     from fiveguard.modelio.registry_files import attestation_integrity
 
     require(principal, Action.IMPORT, "import a registry")
-    if not sees_registry(principal):
+    if principal.organisation_kind not in REGISTRY_READERS:
         raise ForbiddenError(
             f"{principal.organisation} is a {principal.organisation_kind}: the registry is "
             "imported by authorities, operators and labs"
@@ -786,15 +787,22 @@ def import_attestation(
     from fiveguard.registry.check import registry_problems
 
     require(principal, Action.IMPORT, "import a lab attestation")
-    if not sees_registry(principal):
+    if principal.organisation_kind not in REGISTRY_READERS:
         raise ForbiddenError(
             f"{principal.organisation} is a {principal.organisation_kind}: lab attestations "
             "are imported by authorities, operators and labs"
         )
+    if not sees_registry(principal):
+        raise ForbiddenError(
+            f"{principal.actor} may not read the registry an attestation is checked against: "
+            "a token needs the read scope as well as import"
+        )
     files = stored_registry(session, principal, now_at.date())
-    accepted = accept(
-        raw, file, keyring, files.registry, now=now_at, importer=principal.organisation
-    )
+    # The organisation's name in the record is its id in the keyring; one that is not in
+    # the keyring imports what anyone may (CLEAR, GREEN), as an importer who names no one.
+    member = principal.organisation and keyring.organisation(principal.organisation)
+    importer = principal.organisation if member else None
+    accepted = accept(raw, file, keyring, files.registry, now=now_at, importer=importer)
     held = session.execute(
         select(LabAttestationRow).where(LabAttestationRow.payload_sha256 == accepted.payload_sha256)
     ).scalar_one_or_none()
