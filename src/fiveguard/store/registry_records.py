@@ -188,8 +188,8 @@ def _file_bytes(
     path = files.path_of(section, ident)
     try:
         data = path.read_bytes()
-        again = _ADAPTERS[section].validate_python(yaml.safe_load(data.decode("utf-8")))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValidationError) as exc:
+        again = _entry(section, data)
+    except (OSError, InputError, ValidationError) as exc:
         problems.append(files.problem(section, ident, (), f"cannot be read again: {exc}"))
         return None
     if again != entry:
@@ -198,10 +198,15 @@ def _file_bytes(
     return data
 
 
+def _entry(section: str, data: bytes) -> Any:
+    """An entry from its file's bytes, read as the registry's reader reads it."""
+    from fiveguard.modelio.yamlsource import decode, parse_yaml
+
+    return _ADAPTERS[section].validate_python(parse_yaml(decode(data, section), section).data)
+
+
 def _parsed(session: Session, section: str, digest: str) -> Any:
-    return _ADAPTERS[section].validate_python(
-        yaml.safe_load(blob_bytes(session, digest).decode("utf-8"))
-    )
+    return _entry(section, blob_bytes(session, digest))
 
 
 def _put_entry(
@@ -755,7 +760,7 @@ def stored_registry(
     for name, data in found.items():
         section, _, file = name.partition("/")
         if section in _ADAPTERS:
-            entry = _ADAPTERS[section].validate_python(yaml.safe_load(data.decode("utf-8")))
+            entry = _entry(section, data)
             getattr(registry, section)[file.removesuffix(SUFFIX)] = entry
     return RegistryFiles(Path("record"), registry)
 
