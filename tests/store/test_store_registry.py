@@ -343,7 +343,9 @@ def test_the_registry_commands_import_export_and_refuse_where_it_stands(
     assert code == 0 and "added 5 suppliers" in out and "4 attestation(s)" in out
     code, out, _ = cli("registry", "records", "--user", "alice", "--json")
     embargoed = dt.datetime.now(dt.UTC).date() <= dt.date(2027, 1, 31)
-    assert code == 0 and len(json.loads(out)) == 13 - embargoed  # not before its date
+    listed = json.loads(out)
+    assert code == 0 and len(listed) == 13 - embargoed  # not before its date
+    assert {r["signer"] for r in listed} == {"xec", "xtl"}  # each names the lab that signed
     code, _, _ = cli("registry", "export", str(tmp_path / "out"), "--user", "alice")
     assert code == 0 and read_registry(tmp_path / "out").registry.labs
     code, _, err = cli("registry", "export", str(tmp_path / "out"), "--user", "alice")

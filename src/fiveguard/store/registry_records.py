@@ -520,7 +520,8 @@ class LabRecordView:
     lab: str
     organisation: str
     tlp: Tlp
-    attested: bool
+    signer: str | None
+    """The lab whose verified attestation it came from (None: a lab's working copy)."""
     issued_at: str | None
     embargo_until: str | None
     created_by: str
@@ -530,6 +531,7 @@ class LabRecordView:
 def _record_view(session: Session, row: LabRecordRow) -> LabRecordView:
     org = session.get(Organisation, row.organisation_id)
     lab = session.get(RegistryLabRow, row.lab_id)
+    attestation = session.get(LabAttestationRow, row.attestation_id) if row.attestation_id else None
     return LabRecordView(
         row.id,
         row.record_id,
@@ -537,7 +539,7 @@ def _record_view(session: Session, row: LabRecordRow) -> LabRecordView:
         lab.entry_id if lab else "?",
         org.name if org else "?",
         Tlp(row.tlp),
-        row.attestation_id is not None,
+        attestation.signer if attestation else None,
         row.issued_at,
         row.embargo_until,
         row.created_by,
