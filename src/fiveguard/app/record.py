@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -192,20 +193,23 @@ def _assess(
 ) -> tuple[Assessment, NetworkModel]:
     """The assessment of the snapshot's files, written out to a private directory and
     read under the name the run records (so the result does not depend on where)."""
+    source = str(context["source"])
     with tempfile.TemporaryDirectory(prefix="fiveguard-snapshot-") as work:
+        root = Path(work) / "model"
         path = snapshots.export_snapshot(
-            session, principal, snapshot_id, Path(work) / "model", action=f"snapshot.{purpose}"
+            session, principal, snapshot_id, root, action=f"snapshot.{purpose}"
         )
-        registry = None
+        registry_dir = None
         if "registry" in context:  # the record's registry, as the run first read it
-            registry = write_registry(session, context["registry"]["files"], Path(work) / "reg")
-        model = load_model(path, catalogue, registry)
-    model = dataclasses.replace(model, source=str(context["source"]))
-    if registry is not None and model.registry is not None:
-        model = dataclasses.replace(
-            model,
-            registry=dataclasses.replace(model.registry, label=context["registry"]["label"]),
-        )
+            registry_dir = write_registry(session, context["registry"]["files"], Path(work) / "reg")
+        model = load_model(path, catalogue, registry_dir)
+        registry = model.registry
+        if registry is not None and registry_dir is not None:
+            registry = dataclasses.replace(registry, label=context["registry"]["label"])
+        elif registry is not None:  # named by where it is in the snapshot, not on this disk
+            inside = Path(os.path.relpath(Path(registry.label).resolve(), root.resolve()))
+            registry = dataclasses.replace(registry, label=f"{source}: {inside.as_posix()}")
+    model = dataclasses.replace(model, source=source, registry=registry)
     assessment, _ = national_assessment(
         model,
         catalogue,
