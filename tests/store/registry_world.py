@@ -46,6 +46,7 @@ class RegistryWorld:
     db: Database
     admin: Principal
     members: dict[tuple[str, Role], Principal]
+    tokens: dict[str, Principal]
 
 
 def build(db: Database) -> RegistryWorld:
@@ -63,7 +64,14 @@ def build(db: Database) -> RegistryWorld:
         registry_records.import_registry(
             s, members[("xcsa", Role.ANALYST)], read_registry(DEMO_REGISTRY)
         )
-    return RegistryWorld(db, admin, members)
+        boss = members[("xcsa", Role.ORG_ADMIN)]
+        tokens = {
+            scope: accounts.principal_from_token(
+                s, str(accounts.create_token(s, boss, scope, [scope], 30).secret)
+            )
+            for scope in ("read", "import")
+        }
+    return RegistryWorld(db, admin, members, tokens)
 
 
 def copy_demo(to: Path) -> Path:

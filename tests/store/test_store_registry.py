@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -23,6 +23,7 @@ from registry_world import (
     member,
 )
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from fiveguard.domain.errors import InputError
 from fiveguard.domain.parties import Role, Tlp
@@ -30,6 +31,7 @@ from fiveguard.modelio.registry_files import read_registry
 from fiveguard.store import accounts, audit, registry_records, sharing
 from fiveguard.store.common import ForbiddenError, NotFoundError
 from fiveguard.store.database import Database
+from fiveguard.store.principal import Action, Principal
 from fiveguard.store.tables import (
     AuditEntry,
     LabAttestationRow,
@@ -261,7 +263,7 @@ def test_the_access_matrix_of_lab_records(world: RegistryWorld) -> None:
         sharing.share(s, officer, "lab-record", red.id, "xec", [member("xec", Role.ANALYST)])
     facts = _facts(world)
     assert {f.tlp for f in facts.values()} == {Tlp.AMBER, Tlp.AMBER_STRICT, Tlp.RED}
-    principals = [world.admin, *world.members.values()]
+    principals = [world.admin, *world.members.values(), *world.tokens.values()]
     for today in (BEFORE_EMBARGO, AFTER_EMBARGO):
         for principal in principals:
             expected = {i for i, f in facts.items() if expected_visible(principal, f, today)}
@@ -276,7 +278,7 @@ def test_the_access_matrix_of_lab_records(world: RegistryWorld) -> None:
                         with pytest.raises(NotFoundError):
                             registry_records.read_lab_record(s, principal, ident, today)
             with world.db.transaction() as s:
-                if principal.instance_admin:
+                if principal.instance_admin or not principal.may(Action.READ):
                     with pytest.raises(ForbiddenError):
                         registry_records.registry_files(s, principal, today)
                     continue
@@ -341,7 +343,9 @@ def test_the_registry_commands_import_export_and_refuse_where_it_stands(
     assert code == 0 and "added 5 suppliers" in out and "4 attestation(s)" in out
     code, out, _ = cli("registry", "records", "--user", "alice", "--json")
     embargoed = dt.datetime.now(dt.UTC).date() <= dt.date(2027, 1, 31)
-    assert code == 0 and len(json.loads(out)) == 13 - embargoed  # not before its date
+    listed = json.loads(out)
+    assert code == 0 and len(listed) == 13 - embargoed  # not before its date
+    assert {r["signer"] for r in listed} == {"xec", "xtl"}  # each names the lab that signed
     code, _, _ = cli("registry", "export", str(tmp_path / "out"), "--user", "alice")
     assert code == 0 and read_registry(tmp_path / "out").registry.labs
     code, _, err = cli("registry", "export", str(tmp_path / "out"), "--user", "alice")
@@ -375,3 +379,61 @@ def test_store_assess_uses_the_records_registry_and_names_it(world: RegistryWorl
     with world.db.transaction() as s:
         again = reproduce_run(s, analyst, done.run.id, catalogue)
     assert again.same, again.problem
+
+
+def _outcome(world: RegistryWorld, call: Callable[[Session], object]) -> str:
+    """What a write does, in a transaction rolled back afterwards."""
+    with world.db._sessions() as s:
+        s.begin()
+        try:
+            call(s)
+        except NotFoundError:
+            return "missing"
+        except ForbiddenError:
+            return "forbidden"
+        except InputError as exc:
+            return f"refused: {exc}"
+        finally:
+            s.rollback()
+    return "done"
+
+
+def test_who_may_import_a_registry_or_an_attestation_and_export(
+    world: RegistryWorld, tmp_path: Path
+) -> None:
+    """Every role of every kind of organisation, the instance administrator and tokens:
+    imports are an analyst's (or an import token's) act in an authority, operator or lab;
+    the export is a reader's, and the administrator's never."""
+    from test_store_lab_import import KEYRING, NOW, VERIFIED, label_of
+
+    from fiveguard.cli.exchange import verified_keyring
+
+    ring = verified_keyring(KEYRING).current
+    green = next(
+        p for p in (DEMO_REGISTRY / "attestations").glob("*.dsse.json") if label_of(p) == "GREEN"
+    )
+    files = read_registry(DEMO_REGISTRY)
+    principals: list[Principal] = [world.admin, *world.members.values(), *world.tokens.values()]
+    for principal in principals:
+        kind = ORGS[principal.organisation][0].value if principal.organisation else None
+        imports = principal.may(Action.IMPORT) and kind != "eu-coordinator"
+        reads = principal.may(Action.READ)
+        expect = "done" if imports else "forbidden"
+        got = _outcome(world, lambda s, p=principal: registry_records.import_registry(s, p, files))
+        assert got == expect, (principal.actor, got)
+        expect = "done" if imports and reads else "forbidden"  # checked against what it reads
+        got = _outcome(
+            world,
+            lambda s, p=principal: registry_records.import_attestation(
+                s, p, green.read_bytes(), green.name, ring, now_at=NOW, verified_on=VERIFIED
+            ),
+        )
+        assert got == expect, (principal.actor, got)
+        got = _outcome(
+            world,
+            lambda s, p=principal: registry_records.export_registry(
+                s, p, tmp_path / f"out-{p.actor}", AFTER_EMBARGO
+            ),
+        )
+        shown = "missing" if kind == "eu-coordinator" else "done"  # nothing addressed to it
+        assert got == (shown if reads else "forbidden"), (principal.actor, got)

@@ -94,7 +94,7 @@ def registry_records_list(
     if as_json:
         typer.echo(json.dumps([asdict(v) for v in views], indent=2))
         return
-    table = Table("id", "record", "type", "lab", "held by", "label", "attested", "embargo")
+    table = Table("id", "record", "type", "lab", "held by", "label", "signed by", "embargo")
     for v in views:
         table.add_row(
             str(v.id),
@@ -103,7 +103,7 @@ def registry_records_list(
             escape(v.lab),
             escape(v.organisation),
             v.tlp.marking,
-            "yes" if v.attested else "no",
+            escape(v.signer or "not attested"),
             v.embargo_until or "",
         )
     console.print(table)

@@ -34,6 +34,7 @@ from fiveguard.modelio.registry_files import ATTESTATIONS, SUFFIX, RegistryFiles
 from fiveguard.store import audit
 from fiveguard.store.access import (
     KINDS,
+    REGISTRY_READERS,
     require,
     sees_registry,
     visible_lab,
@@ -120,7 +121,7 @@ def import_registry(
     from fiveguard.modelio.registry_files import attestation_integrity
 
     require(principal, Action.IMPORT, "import a registry")
-    if not sees_registry(principal):
+    if principal.organisation_kind not in REGISTRY_READERS:
         raise ForbiddenError(
             f"{principal.organisation} is a {principal.organisation_kind}: the registry is "
             "imported by authorities, operators and labs"
@@ -187,8 +188,8 @@ def _file_bytes(
     path = files.path_of(section, ident)
     try:
         data = path.read_bytes()
-        again = _ADAPTERS[section].validate_python(yaml.safe_load(data.decode("utf-8")))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValidationError) as exc:
+        again = _entry(section, data)
+    except (OSError, InputError, ValidationError) as exc:
         problems.append(files.problem(section, ident, (), f"cannot be read again: {exc}"))
         return None
     if again != entry:
@@ -197,10 +198,15 @@ def _file_bytes(
     return data
 
 
+def _entry(section: str, data: bytes) -> Any:
+    """An entry from its file's bytes, read as the registry's reader reads it."""
+    from fiveguard.modelio.yamlsource import decode, parse_yaml
+
+    return _ADAPTERS[section].validate_python(parse_yaml(decode(data, section), section).data)
+
+
 def _parsed(session: Session, section: str, digest: str) -> Any:
-    return _ADAPTERS[section].validate_python(
-        yaml.safe_load(blob_bytes(session, digest).decode("utf-8"))
-    )
+    return _entry(section, blob_bytes(session, digest))
 
 
 def _put_entry(
@@ -514,7 +520,8 @@ class LabRecordView:
     lab: str
     organisation: str
     tlp: Tlp
-    attested: bool
+    signer: str | None
+    """The lab whose verified attestation it came from (None: a lab's working copy)."""
     issued_at: str | None
     embargo_until: str | None
     created_by: str
@@ -524,6 +531,7 @@ class LabRecordView:
 def _record_view(session: Session, row: LabRecordRow) -> LabRecordView:
     org = session.get(Organisation, row.organisation_id)
     lab = session.get(RegistryLabRow, row.lab_id)
+    attestation = session.get(LabAttestationRow, row.attestation_id) if row.attestation_id else None
     return LabRecordView(
         row.id,
         row.record_id,
@@ -531,7 +539,7 @@ def _record_view(session: Session, row: LabRecordRow) -> LabRecordView:
         lab.entry_id if lab else "?",
         org.name if org else "?",
         Tlp(row.tlp),
-        row.attestation_id is not None,
+        attestation.signer if attestation else None,
         row.issued_at,
         row.embargo_until,
         row.created_by,
@@ -754,7 +762,7 @@ def stored_registry(
     for name, data in found.items():
         section, _, file = name.partition("/")
         if section in _ADAPTERS:
-            entry = _ADAPTERS[section].validate_python(yaml.safe_load(data.decode("utf-8")))
+            entry = _entry(section, data)
             getattr(registry, section)[file.removesuffix(SUFFIX)] = entry
     return RegistryFiles(Path("record"), registry)
 
@@ -786,15 +794,22 @@ def import_attestation(
     from fiveguard.registry.check import registry_problems
 
     require(principal, Action.IMPORT, "import a lab attestation")
-    if not sees_registry(principal):
+    if principal.organisation_kind not in REGISTRY_READERS:
         raise ForbiddenError(
             f"{principal.organisation} is a {principal.organisation_kind}: lab attestations "
             "are imported by authorities, operators and labs"
         )
+    if not sees_registry(principal):
+        raise ForbiddenError(
+            f"{principal.actor} may not read the registry an attestation is checked against: "
+            "a token needs the read scope as well as import"
+        )
     files = stored_registry(session, principal, now_at.date())
-    accepted = accept(
-        raw, file, keyring, files.registry, now=now_at, importer=principal.organisation
-    )
+    # The organisation's name in the record is its id in the keyring; one that is not in
+    # the keyring imports what anyone may (CLEAR, GREEN), as an importer who names no one.
+    member = principal.organisation and keyring.organisation(principal.organisation)
+    importer = principal.organisation if member else None
+    accepted = accept(raw, file, keyring, files.registry, now=now_at, importer=importer)
     held = session.execute(
         select(LabAttestationRow).where(LabAttestationRow.payload_sha256 == accepted.payload_sha256)
     ).scalar_one_or_none()
