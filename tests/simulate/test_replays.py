@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -92,12 +94,18 @@ def number(value: float, measure: str) -> str:
     return f"{value / 1e6:.2f} M" if value >= 1e5 else f"{value:,.0f}"
 
 
+def links(source: str) -> str:
+    """A figure's sources as short links: the addresses it cites, by host."""
+    urls = re.findall(r"https?://[^\s;,)]+", source)
+    return ", ".join(f"[{urlsplit(u).hostname}]({u})" for u in urls)
+
+
 def render_table() -> str:
     """The README's table, made from every replay's data."""
     lines = [
         "| replay | figure | forces | backtest | reported | fiveguard | fiveguard / reported "
-        "| score: abs(log10) |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| score: abs(log10) | reported in |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for folder in FOLDERS:
         replay = load(folder)
@@ -116,7 +124,7 @@ def render_table() -> str:
                 f"| `{folder.name}` | {what} | {figure['forces']} | "
                 f"{'yes' if figure.get('backtest') else ''} | "
                 f"{number(figure['reported'], measure)} | {number(fg, measure)} | "
-                f"{ratio(fg, figure['reported'])} | {score} |"
+                f"{ratio(fg, figure['reported'])} | {score} | {links(figure['source'])} |"
             )
     return "\n".join(lines)
 
