@@ -126,6 +126,20 @@ def render_table() -> str:
                 f"{number(figure['reported'], measure)} | {number(fg, measure)} | "
                 f"{ratio(fg, figure['reported'])} | {score} | {links(figure['source'])} |"
             )
+    scores = sorted(
+        math.inf if f["fiveguard"] == 0 else abs(math.log10(f["fiveguard"] / f["reported"]))
+        for folder in FOLDERS
+        for f in load(folder)["figures"]
+        if f.get("backtest")
+    )
+    middle = len(scores) // 2
+    median = scores[middle] if len(scores) % 2 else (scores[middle - 1] + scores[middle]) / 2
+    beyond = sum(score > math.log10(3) for score in scores)
+    lines += [
+        "",
+        f"Backtest ({len(scores)} figures): median score {median:.2f} "
+        f"(a factor of {10**median:.2f}); {beyond} beyond a factor of 3.",
+    ]
     return "\n".join(lines)
 
 
