@@ -18,11 +18,12 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from fiveguard.app.choices import NO_POLICY
 from fiveguard.cli import common
 from fiveguard.cli.app import app, console, settings
 from fiveguard.cli.tables import FormatOpt, TableFormat, heading, say, show, use_format
 from fiveguard.cli.terminal import escape_controls
-from fiveguard.domain.catalogue import Catalogue, RestrictionPolicy
+from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.errors import COMMAND_LINE, InputError
 from fiveguard.domain.model import NetworkModel
 
@@ -33,7 +34,6 @@ if TYPE_CHECKING:  # the engines are imported when a command runs, not for --hel
     from fiveguard.report.regions import RegionDependency
     from fiveguard.simulate import SimulationResult, SupplierEvent
 
-NO_POLICY = "none"
 REPORT_NAME = "report.html"
 PDF_NAME = "report.pdf"
 JSON_NAME = "assessment.json"
@@ -209,11 +209,11 @@ def run_assessment(
     previous: Assessment | None = None,
     pdf: bool = False,
 ) -> Assessment:
-    """Assess, then print and write what was asked; shared by ``assess`` and ``demo``.
+    """Assess (:func:`fiveguard.app.assessment.assess_model`), then print and write what
+    was asked; shared by ``assess`` and ``demo``.
 
     The simulation section comes from ``simulated`` (a Monte Carlo result and the
-    single-supplier events) when given, else from a run of ``trials`` years (none for 0),
-    with product quality as the assessment's assurance evidence left it;
+    single-supplier events) when given, else from a run of ``trials`` years (none for 0);
     the terminal then shows the worst single-supplier events and the distribution per
     year after the assessment. ``announce`` prints where the files went; the demo does
     that itself, last. ``inputs`` are the files read, with digests, for the provenance;
@@ -221,40 +221,25 @@ def run_assessment(
     assessment, adds what changed since to the report, the terminal and ``out``;
     ``pdf`` writes the report as PDF too.
     """
-    from fiveguard.assess.assessment import assess
-    from fiveguard.assess.engine import prepare_engine, simulation_summary
-    from fiveguard.assess.quality import quality_for_simulation
+    from fiveguard.app.assessment import assess_model, catalogue_label
     from fiveguard.report.simulation import simulation_section
-    from fiveguard.simulate import simulate, worst_supplier_events
 
     if out is not None:
         common.check_out_dir(out)
-    chosen, origin = resolve_policy(policy_arg, cat)
-    override = settings(ctx).catalog
-    engine = prepare_engine(loaded, cat)
-    assessment = assess(
+    done = assess_model(
         loaded,
         cat,
-        chosen,
-        policy_origin=origin,
-        catalogue_label=f"packaged, with {override} merged over it" if override else "packaged",
-        engine=engine,
+        policy_arg,
+        label=catalogue_label(settings(ctx).catalog),
+        trials=trials,
+        seed=seed,
+        simulated=simulated,
+        inputs=inputs,
     )
-    if inputs:
-        from fiveguard.report.provenance import with_inputs
-
-        assessment = with_inputs(assessment, inputs)
-    if simulated is None and trials > 0:
-        # the what-ifs needed the engine first; the Monte Carlo takes product quality as
-        # the assessment moved it (the sources are derived again, the network is kept)
-        engine = engine.with_quality(quality_for_simulation(assessment.suppliers))
-        result = simulate(engine, cat, trials, seed, workers=1)
-        simulated = (result, worst_supplier_events(loaded, cat, compiled=engine.compiled))
+    assessment = done.assessment
     section = None
-    if simulated is not None:
-        result, worst = simulated
-        assessment = assessment.model_copy(update={"simulation": simulation_summary(result, worst)})
-        section = simulation_section(result, list(worst))
+    if done.simulated is not None:
+        section = simulation_section(done.simulated[0], list(done.simulated[1]))
     comparison = None
     if previous is not None:
         from fiveguard.cli.compare import compare_with
@@ -279,10 +264,10 @@ def run_assessment(
             from fiveguard.cli.compare import print_comparison
 
             print_comparison(comparison)
-        if simulated is not None and table_format_is_text():
+        if done.simulated is not None and table_format_is_text():
             from fiveguard.cli.simulate import print_demo_simulation
 
-            print_demo_simulation(simulated[0], list(simulated[1]))
+            print_demo_simulation(done.simulated[0], list(done.simulated[1]))
         if out is not None and announce:
             announce_outputs(out, pdf=pdf)
     return assessment
@@ -310,31 +295,6 @@ def announce_outputs(out: Path, *, pdf: bool = False) -> None:
         + (f"PDF:    {escape(str((out / PDF_NAME).resolve()))}\n" if pdf else "")
         + f"JSON:   {escape(str((out / JSON_NAME).resolve()))}",
         soft_wrap=True,
-    )
-
-
-def resolve_policy(value: str | None, cat: Catalogue) -> tuple[RestrictionPolicy | None, str]:
-    """A preset id, ``none``, or a policy file; the default is the catalogue's preset."""
-    if value is None:
-        default = cat.assessment.default_policy
-        if default is None:
-            return None, "none"
-        return cat.policies[default], "default preset"
-    if value.lower() == NO_POLICY:
-        return None, "none"
-    if value in cat.policies:
-        return cat.policies[value], "preset"
-    path = Path(value)
-    if path.suffix.lower() in (".yaml", ".yml", ".json") or path.exists():
-        from fiveguard.assess.policy_file import parse_policy
-        from fiveguard.modelio.yamlsource import display_name, read_yaml
-
-        return parse_policy(read_yaml(path), cat), display_name(path)
-    raise InputError.at(
-        f"unknown policy {value!r}: not a preset ({', '.join(cat.policies)}) and not a "
-        "YAML file; give a preset id, a policy file, or 'none'",
-        COMMAND_LINE,
-        path="--policy",
     )
 
 

@@ -67,9 +67,9 @@ def coordinate_command(
     Example: `fiveguard coordinate envelopes/*.dsse.json --keyring keyring.json --as
     EU-COORD --out coordinated/`
     """
-    from fiveguard.exchange.coordinate import coordinate
+    from fiveguard.app.coordination import coordinate_envelopes
     from fiveguard.exchange.files import read_limited, write_files
-    from fiveguard.exchange.verify import MAX_ENVELOPE_BYTES, verify_all
+    from fiveguard.exchange.verify import MAX_ENVELOPE_BYTES
 
     if out is None and not json_out:
         raise InputError.at("give --out DIR, --json, or both", COMMAND_LINE, path="--out")
@@ -83,15 +83,15 @@ def coordinate_command(
     known = load_state(state) if state is not None and state.exists() else None
     chosen = _mapping(mapping)
     inputs = [(str(p), read_limited(p, MAX_ENVELOPE_BYTES, "envelope")) for p in envelopes]
-    moment = now()
-    verified = verify_all(inputs, ring, now=moment, as_org=as_org, state=known)
-    view = coordinate(
-        verified,
+    view = coordinate_envelopes(
+        inputs,
+        ring,
         coordinator=as_org,
-        audience=tuple(dict.fromkeys([as_org, *(audience or [])])),
-        now=moment,
+        now=now(),
+        audience=audience or [],
         mapping=chosen,
         high_k=high_k,
+        state=known,
     )
     text = view.model_dump_json(indent=2) + "\n"
     if out is not None:
@@ -124,13 +124,15 @@ def coordinate_command(
     f = view.federated
     if f is not None:
         people = next(i for i in f.impacts if i.impact == "people_without_service")
+        every = f.states_hit[-1]
         console.print(
             f"federated Monte Carlo: {f.trials:,} years under seed {f.seed}, "
             f"{len(f.states)} state(s) summed year by year"
             + (f", {len(f.not_included)} without vectors" if f.not_included else "")
             + f"; EU people without service per year mean {people.mean:,.1f}, "
-            f"P99 {people.p99:,}; two or more states hit in {f.two_or_more:.2%} of the years "
-            f"({f.two_or_more_if_independent:.2%} were they independent)",
+            f"P99 {people.p99:,}; all {every.states} states hit together in "
+            f"{every.probability:.2%} of the years ({every.if_independent:.2%} were they "
+            "independent)",
             soft_wrap=True,
         )
     if out is not None:
