@@ -104,3 +104,54 @@ def test_docs_name_every_demo_organisation_and_every_api_route(record: Database)
     for path in paths:
         short = re.sub(r"\{[a-z_]+\}", "{id}", path.removeprefix("/api/v1"))
         assert short in text, f"docs/web.md does not mention {path}"
+
+
+def test_serve_demo_starts_a_server_that_answers(tmp_path: Path) -> None:
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, FIVEGUARD_DEMO_PASSWORD=PASSWORD)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "fiveguard",
+            "serve",
+            "--demo",
+            "--port",
+            str(port),
+            "--database",
+            f"sqlite:///{tmp_path}/fiveguard.db",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 180  # a bound on start-up, not a timing assertion
+        answer = None
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                answer = httpx.get(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=2)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        assert answer is not None and answer.status_code == 200, server.stderr
+        signed = httpx.post(
+            f"http://127.0.0.1:{port}/api/v1/session",
+            json={"username": "xtel.viewer", "password": PASSWORD},
+        )
+        assert signed.status_code == 200
+        assert (tmp_path / "eu-demo-keyring.json").exists()
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=60)
+    assert b"password of every demo user" in output

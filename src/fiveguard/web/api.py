@@ -251,6 +251,23 @@ def model_whatif(
     return result
 
 
+@router.post("/slices/{slice_id}/submit", tags=["models"])
+def submit_slice(slice_id: Ident, call: CallerDep) -> SliceOut:
+    """An operator's signing officer submits its part to its authority."""
+    with call.acting() as (session, principal):
+        view = slices.submit_part(session, principal, slice_id)
+    return SliceOut.model_validate(asdict(view))
+
+
+@router.post("/slices/{slice_id}/merge", tags=["models"])
+def merge_slice(slice_id: Ident, call: CallerDep, state: AppDep) -> SnapshotOut:
+    """The authority merges a submitted part into the next version of its national model
+    (validated as a whole, every problem located); the new version."""
+    with call.acting() as (session, principal):
+        _part, merged = slices.merge_part(session, principal, slice_id, state.catalogue)
+    return SnapshotOut.model_validate(asdict(merged))
+
+
 # ---------------------------------------------------------------------------- assessments
 
 

@@ -3,7 +3,7 @@ between two), and operators' parts."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -221,3 +221,23 @@ def _bars(result: Any) -> list[dict[str, object]]:
         }
         for index, (name, counts) in enumerate(rows)
     ]
+
+
+@router.post("/slices/{slice_id}/{step}", response_class=HTMLResponse)
+def slice_step(
+    request: Request,
+    slice_id: Ident,
+    step: Literal["submit", "merge"],
+    call: CallerDep,
+    state: AppDep,
+    csrf_token: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    """Submit a part (its operator's signing officer) or merge it (its authority)."""
+    with call.acting(csrf=csrf_token) as (session, principal):
+        if step == "submit":
+            slices.submit_part(session, principal, slice_id)
+            target = "/models"
+        else:
+            _part, merged = slices.merge_part(session, principal, slice_id, state.catalogue)
+            target = f"/models/{merged.id}"
+    return RedirectResponse(target, status_code=303)
