@@ -98,3 +98,17 @@ def test_event_sources_give_their_expected_user_hours(tmp_path: Path) -> None:
         e["expected_user_hours"] == pytest.approx(4.0 * e["expected_people_without_service"])
         for e in failures
     )
+
+
+def test_the_terminal_lists_each_sources_user_hours(tmp_path: Path) -> None:
+    from test_simulate_cli import run, worked_example
+
+    model, _ = worked_example()
+    path = tmp_path / "model.yaml"
+    path.write_text(model, encoding="utf-8")
+    code, out, err = run("simulate", str(path), "--trials", "64", "--seed", "1")
+    assert code == 0, err
+    # the table may wrap at a narrow terminal: look for the caption's words and the figure
+    flat = " ".join(out.split())
+    assert "times how long each outage lasts" in flat
+    assert " 640 " in flat  # misconfiguration:op-b, 1,600 people × 4 h × 0.1

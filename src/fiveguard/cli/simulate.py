@@ -338,8 +338,12 @@ def print_sources(result: SimulationResult, limit: int = 12) -> None:
         title_justify="left",
     )
     table.add_column("source", overflow="fold")
-    for column in ("probability/yr", "worst: people", "expected people/yr"):
+    for column in ("probability/yr", "worst: people", "expected people/yr", "user-hours/yr"):
         table.add_column(column, justify="right")
+    table.caption = (
+        "user-hours/yr: expected people without service times how long each outage lasts "
+        "(simulation.incident_time.restoration; a power loss, its own duration)"
+    )
     for e in ranked:
         count = f" ×{e.sources:,}" if e.sources > 1 else ""
         table.add_row(
@@ -347,6 +351,7 @@ def print_sources(result: SimulationResult, limit: int = 12) -> None:
             f"{e.annual_probability:.3g}",
             f"{e.impact.people_without_service:,}",
             f"{e.expected_people_without_service:,.0f}",
+            "—" if e.expected_user_hours is None else f"{e.expected_user_hours:,.0f}",
         )
     console.print(table)
 
