@@ -357,8 +357,8 @@ def test_the_registry_commands_import_export_and_refuse_where_it_stands(
 
 
 def test_store_assess_uses_the_records_registry_and_names_it(world: RegistryWorld) -> None:
-    """The demo model names a registry the snapshot does not keep: the record's registry
-    takes its place, its lab evidence reaches the assessment, the run keeps the registry's
+    """Asked to, store assess reads the record's registry in place of the one the demo's
+    snapshot keeps: its lab evidence reaches the assessment, the run keeps the registry's
     files by digest (so it is given again from the same files) and the labels they carry."""
     from fiveguard.app.record import assess_snapshot, reproduce_run
     from fiveguard.catalog import default_catalogue
@@ -370,7 +370,7 @@ def test_store_assess_uses_the_records_registry_and_names_it(world: RegistryWorl
         snapshots.import_snapshot(
             s, analyst, DEMO_REGISTRY.parent / "model.yaml", catalogue, name="demo"
         )
-        done = assess_snapshot(s, analyst, "demo", catalogue, trials=0)
+        done = assess_snapshot(s, analyst, "demo", catalogue, trials=0, record_registry=True)
     labs = done.assessment.model_dump(mode="json")["labs"]
     assert labs["registry"].startswith("the record's product registry as xcsa saw it on")
     assert "nesas-valtaro-amf-24.4" in {e["id"] for e in labs["evaluations"]}
