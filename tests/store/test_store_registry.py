@@ -146,10 +146,13 @@ def test_a_product_may_gain_a_version_but_not_change_one(
     path.write_text(text + "- version: '25.1'\n")
     versions = rows(world.db, RegistryVersionRow)
     with world.db.transaction() as s:
-        registry_records.import_registry(
+        done = registry_records.import_registry(
             s, world.members[("op-x", Role.ANALYST)], read_registry(root)
         )
+        logged = list(s.execute(select(AuditEntry).order_by(AuditEntry.seq)).scalars())
+    assert done.updated == ["valtaro.amf"]
     assert rows(world.db, RegistryVersionRow) == versions + 1
+    assert [e for e in logged if e.action == "registry.import"][-1].organisation == "op-x"
     path.write_text(text.replace("d142c8", "e142c8"))
     with (
         pytest.raises(InputError, match=r"version 24\.4 is in the record with other"),
