@@ -146,10 +146,13 @@ def test_a_product_may_gain_a_version_but_not_change_one(
     path.write_text(text + "- version: '25.1'\n")
     versions = rows(world.db, RegistryVersionRow)
     with world.db.transaction() as s:
-        registry_records.import_registry(
+        done = registry_records.import_registry(
             s, world.members[("op-x", Role.ANALYST)], read_registry(root)
         )
+        logged = list(s.execute(select(AuditEntry).order_by(AuditEntry.seq)).scalars())
+    assert done.updated == ["valtaro.amf"]
     assert rows(world.db, RegistryVersionRow) == versions + 1
+    assert [e for e in logged if e.action == "registry.import"][-1].organisation == "op-x"
     path.write_text(text.replace("d142c8", "e142c8"))
     with (
         pytest.raises(InputError, match=r"version 24\.4 is in the record with other"),
@@ -357,8 +360,8 @@ def test_the_registry_commands_import_export_and_refuse_where_it_stands(
 
 
 def test_store_assess_uses_the_records_registry_and_names_it(world: RegistryWorld) -> None:
-    """The demo model names a registry the snapshot does not keep: the record's registry
-    takes its place, its lab evidence reaches the assessment, the run keeps the registry's
+    """Asked to, store assess reads the record's registry in place of the one the demo's
+    snapshot keeps: its lab evidence reaches the assessment, the run keeps the registry's
     files by digest (so it is given again from the same files) and the labels they carry."""
     from fiveguard.app.record import assess_snapshot, reproduce_run
     from fiveguard.catalog import default_catalogue
@@ -370,7 +373,7 @@ def test_store_assess_uses_the_records_registry_and_names_it(world: RegistryWorl
         snapshots.import_snapshot(
             s, analyst, DEMO_REGISTRY.parent / "model.yaml", catalogue, name="demo"
         )
-        done = assess_snapshot(s, analyst, "demo", catalogue, trials=0)
+        done = assess_snapshot(s, analyst, "demo", catalogue, trials=0, record_registry=True)
     labs = done.assessment.model_dump(mode="json")["labs"]
     assert labs["registry"].startswith("the record's product registry as xcsa saw it on")
     assert "nesas-valtaro-amf-24.4" in {e["id"] for e in labs["evaluations"]}

@@ -24,12 +24,12 @@ from fiveguard.domain.errors import COMMAND_LINE, InputError, Problem
 from fiveguard.domain.model import NetworkModel
 from fiveguard.domain.parties import Tlp, most_restrictive
 from fiveguard.modelio.load import load_model
-from fiveguard.store import assessments, snapshots
+from fiveguard.store import assessments, registry_records, snapshots
 from fiveguard.store.access import require
 from fiveguard.store.assessments import RunView
 from fiveguard.store.common import canonical
 from fiveguard.store.principal import Action, Principal
-from fiveguard.store.registry_records import record_registry, write_registry
+from fiveguard.store.registry_records import write_registry
 from fiveguard.store.snapshots import SnapshotView
 
 PACKAGED = "packaged"
@@ -73,10 +73,13 @@ def assess_snapshot(
     seed: int = 0,
     tlp: Tlp | None = None,
     catalogue_label: str = PACKAGED,
+    record_registry: bool = False,
 ) -> RecordedAssessment:
     """Assess the snapshot ``name`` (held by ``holder``, default the principal's
     organisation; its latest version unless ``version``) as ``fiveguard assess`` does,
-    with ``trials`` simulated years (default: the catalogue's), and record the run."""
+    with ``trials`` simulated years (default: the catalogue's), and record the run.
+    ``record_registry``: a model that names a product registry reads the record's (as the
+    principal sees it today) in place of the one the snapshot keeps."""
     require(principal, Action.RUN, "record an assessment")
     chosen, origin, recorded = _recorded_policy(policy, catalogue)
     years = chosen_trials(trials, catalogue.simulation.assess_trials, catalogue)
@@ -87,7 +90,8 @@ def assess_snapshot(
         "policy_origin": origin,
         "catalogue": catalogue_label,
     }
-    context.update(record_registry(session, principal, snapshot.id))
+    if record_registry:
+        context.update(registry_records.record_registry(session, principal, snapshot.id))
     if "registry" in context:  # the run carries at least the labels of the lab records used
         used = Tlp(context["registry"]["tlp"])
         tlp = most_restrictive([tlp or snapshot.tlp, used]) if used.rank > Tlp.GREEN.rank else tlp

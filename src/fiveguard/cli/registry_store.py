@@ -48,7 +48,8 @@ def registry_import(
     added = ", ".join(f"{n} {k}" for k, n in done.added.items())
     console.print(
         f"imported {escape(files.label)}: added {added}, {done.attestations} attestation(s); "
-        f"{done.unchanged} already held, {done.shared} shared with you",
+        f"{len(done.updated)} product(s) with new versions, {done.unchanged} already held, "
+        f"{done.shared} shared with you",
         soft_wrap=True,
     )
     for ident, why in sorted(done.skipped.items()):

@@ -62,6 +62,14 @@ def store_assess(
         Tlp | None,
         typer.Option("--tlp", help="The run's label (default and least: the snapshot's)."),
     ] = None,
+    record_registry: Annotated[
+        bool,
+        typer.Option(
+            "--record-registry",
+            help="Read the record's product registry (as you see it today) in place of the "
+            "one the snapshot keeps.",
+        ),
+    ] = False,
     user: UserOpt = None,
     org: OrgOpt = None,
     database: DatabaseOpt = None,
@@ -87,6 +95,7 @@ def store_assess(
             seed=seed,
             tlp=tlp,
             catalogue_label=_catalogue_label(ctx),
+            record_registry=record_registry,
         )
     print_problems(done.warnings)
     run, snap = done.run, done.snapshot

@@ -94,6 +94,8 @@ class RegistryImport:
     )
     attestations: int = 0
     unchanged: int = 0
+    updated: list[str] = field(default_factory=list)
+    """Products that gained versions (or artefact digests)."""
     shared: int = 0
     skipped: dict[str, str] = field(default_factory=dict)
 
@@ -162,7 +164,7 @@ def import_registry(
                 )
             label, attestation = stamp.tlp, envelopes[stamp.envelope]
         put_record(session, principal, record, raw[("records", ident)], label, attestation, done)
-    if not (any(done.added.values()) or done.attestations or done.shared):
+    if not (any(done.added.values()) or done.attestations or done.shared or done.updated):
         return done  # nothing new: nothing written, nothing to log
     audit.append(
         session,
@@ -174,6 +176,7 @@ def import_registry(
             "added": done.added,
             "attestations": done.attestations,
             "unchanged": done.unchanged,
+            "updated": done.updated,
             "shared": done.shared,
             "skipped": sorted(done.skipped),
         },
@@ -223,9 +226,9 @@ def _put_entry(
         "EntryRow | None",
         session.execute(select(table).where(table.entry_id == entry.id)).scalar_one_or_none(),
     )
-    digest = store_bytes(session, data)
+    digest = hashlib.sha256(data).hexdigest()
     if held is None:
-        put_entry(session, principal, section, entry, digest)
+        put_entry(session, principal, section, entry, store_bytes(session, data))
         done.added[section] += 1
         return
     if held.source_digest == digest:
@@ -238,9 +241,9 @@ def _put_entry(
     if isinstance(entry, RegistryProduct) and isinstance(held, RegistryProductRow):
         why = _product_change(before, entry)
         if why is None:
-            held.source_digest = digest
+            held.source_digest = store_bytes(session, data)
             _put_versions(session, held.id, entry)
-            done.unchanged += 1
+            done.updated.append(entry.id)
             return
     else:
         why = "the record holds it with other content"
