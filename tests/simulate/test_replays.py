@@ -27,7 +27,7 @@ from fiveguard.cli.app import app
 
 REPLAYS = Path(__file__).parents[2] / "examples" / "replays"
 FOLDERS = sorted(p.parent for p in REPLAYS.glob("*/replay.yaml"))
-MEASURES = {"people_without_service", "share_without_service", "hours"}
+MEASURES = {"people_without_service", "share_without_service", "hours", "reportable"}
 FORCES = {"initiating", "consequence"}
 TABLE_START = "<!-- replay-table -->"
 TABLE_END = "<!-- /replay-table -->"
@@ -71,6 +71,14 @@ def figure_value(folder: Path, figure: dict[str, Any]) -> float:
     if figure["measure"] == "hours":
         hours: float = impact["time"]["hours"]
         return hours
+    if figure["measure"] == "reportable":
+        crossed = [
+            r
+            for r in impact["time"]["reporting"]
+            if r["threshold"] == figure["threshold"]
+            and (figure.get("operator") is None or r["who"] == figure["operator"])
+        ]
+        return 1.0 if crossed else 0.0
     operators = operators_of(figure)
     people = (
         sum(impact["by_operator"].get(o, {}).get("people_without_service", 0) for o in operators)
@@ -100,6 +108,8 @@ def ratio(fiveguard: float, reported: float) -> str:
 
 
 def number(value: float, measure: str) -> str:
+    if measure == "reportable":
+        return "crossed" if value else "not crossed"
     if measure == "share_without_service":
         return f"{value:.0%}"
     if measure == "hours":
@@ -128,16 +138,20 @@ def render_table() -> str:
                 "people_without_service": "people without service",
                 "share_without_service": "share of customers",
                 "hours": "duration",
+                "reportable": f"reporting threshold {figure.get('threshold')}",
             }[measure]
             if figure.get("operator"):
                 what += f" ({' + '.join(operators_of(figure))})"
             fg = float(figure["fiveguard"])
             score = "∞" if fg == 0 else f"{abs(math.log10(fg / figure['reported'])):.2f}"
+            compared = ratio(fg, figure["reported"])
+            if measure == "reportable":
+                compared, score = ("as reported", "") if fg == figure["reported"] else ("miss", "")
             lines.append(
                 f"| `{folder.name}` | {what} | {figure['forces']} | "
                 f"{'yes' if figure.get('backtest') else ''} | "
                 f"{number(figure['reported'], measure)} | {number(fg, measure)} | "
-                f"{ratio(fg, figure['reported'])} | {score} | {links(figure['source'])} |"
+                f"{compared} | {score} | {links(figure['source'])} |"
             )
     scores = sorted(
         math.inf if f["fiveguard"] == 0 else abs(math.log10(f["fiveguard"] / f["reported"]))
@@ -179,6 +193,9 @@ def test_a_replay_says_what_it_stands_on(folder: Path) -> None:
         assert figure["reported"] > 0
         assert "http" in figure["source"], "a reported figure cites where it was reported"
         assert figure["reported_as"]
+        if figure["measure"] == "reportable":
+            assert figure["threshold"] and figure["reported"] == 1
+            assert not figure.get("backtest")
         if figure["measure"] == "share_without_service":
             assert figure.get("operator"), "a share is of one operator's subscribers"
             assert 0 < figure["reported"] <= 1
@@ -235,5 +252,39 @@ def test_the_2018_fault_reaches_two_operators_in_two_countries() -> None:
     )
 
 
+def backtest_rows() -> list[dict[str, Any]]:
+    """The figures a backtest scores, one row each, as `--json` prints them."""
+    rows = []
+    for folder in FOLDERS:
+        for figure in load(folder)["figures"]:
+            if figure.get("backtest"):
+                fg, reported = figure["fiveguard"], figure["reported"]
+                rows.append(
+                    {
+                        "replay": folder.name,
+                        "measure": figure["measure"],
+                        "operators": operators_of(figure),
+                        "reported": reported,
+                        "source": " ".join(figure["source"].split()),
+                        "fiveguard": fg,
+                        "command": figure["command"],
+                        "score": None if fg == 0 else abs(math.log10(fg / reported)),
+                    }
+                )
+    return rows
+
+
+def test_the_backtest_rows_are_the_marked_figures() -> None:
+    rows = backtest_rows()
+    assert len(rows) == sum(
+        1 for folder in FOLDERS for f in load(folder)["figures"] if f.get("backtest")
+    )
+    assert all(r["score"] is None or r["score"] >= 0 for r in rows)
+    json.dumps(rows)
+
+
 if __name__ == "__main__":
-    print(render_table())
+    import sys
+
+    # The README's table; with --json, the backtest's figures (score null: fiveguard gave 0).
+    print(json.dumps(backtest_rows(), indent=2) if "--json" in sys.argv else render_table())
