@@ -447,3 +447,41 @@ def test_only_signing_officers_sign_checkpoints_with_their_own_organisation_s_ke
             assert result == "done"
         else:
             assert result.startswith("refused: command line: --key:"), result
+
+
+@pytest.mark.parametrize("who", PRINCIPALS, ids=IDS)
+def test_submitting_and_merging_operator_parts_follow_the_rules(
+    world: World, who: tuple[str, Any]
+) -> None:
+    """Only the operator's signing officer submits its part; only the authority that
+    split the model merges a submitted part (its analysts and above; a token would need
+    both the read and the import scope, which no token of the world has). Everyone else
+    finds the part missing or is refused."""
+    principal = principal_of(world, who)
+    catalogue = default_catalogue()
+    own = principal.organisation
+    for part in world.of("slice"):
+        submitted = outcome(
+            lambda p=part: [slices.submit_part(s, principal, p.id) for s in in_rollback(world)]
+        )
+        may_submit = part.owner == own and may(who, Role.SIGNING_OFFICER)
+        assert (submitted == "done") == may_submit and submitted in (
+            "done",
+            "missing",
+            "forbidden",
+        ), (part, submitted)
+    officer = {org: world.members[(org, Role.SIGNING_OFFICER)] for org in ("op-x1", "op-x2")}
+    may_merge = own == "nra-x" and may(who, Role.ANALYST)
+    # merging validates the whole model: two parts are enough to show who may
+    for part in [p for p in world.of("slice") if p.tlp == Tlp.AMBER]:
+
+        def submit_then_merge(s: Session, p: Any = part) -> None:
+            slices.submit_part(s, officer[p.owner], p.id)
+            _, merged = slices.merge_part(s, principal, p.id, catalogue)
+            assert merged.version >= 2
+
+        merged = outcome(lambda f=submit_then_merge: [f(s) for s in in_rollback(world)])
+        assert (merged == "done") == may_merge and merged in ("done", "missing", "forbidden"), (
+            part,
+            merged,
+        )

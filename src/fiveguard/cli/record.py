@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from dataclasses import asdict
 from typing import Annotated
 
@@ -13,6 +14,7 @@ from rich.table import Table
 
 from fiveguard.cli.app import app, console
 from fiveguard.cli.record_common import DatabaseOpt, JsonOpt, OrgOpt, UserOpt, acting, record
+from fiveguard.domain.errors import COMMAND_LINE, InputError
 from fiveguard.domain.parties import OrganisationKind, Role
 
 db_app = typer.Typer(
@@ -145,6 +147,13 @@ def _password(name: str) -> str:
     given = os.environ.get("FIVEGUARD_PASSWORD")
     if given is not None:
         return given
+    if not sys.stdin.isatty():
+        raise InputError.at(
+            f"no password for {name}: set FIVEGUARD_PASSWORD or run in a terminal "
+            "(the user was not added)",
+            COMMAND_LINE,
+            path="FIVEGUARD_PASSWORD",
+        )
     return str(typer.prompt(f"password for {name}", hide_input=True, confirmation_prompt=True))
 
 
