@@ -6,7 +6,8 @@ risks, measures and fiveguard's default risk-to-measure links), the EU timeline,
 supplier criteria, restriction-policy presets, the ENISA 5G security controls matrix,
 critical services, countries and plausibility limits (``reference``, ``policies``), the rules the
 assessment applies (``assessment``), the simulation's parameters (``simulation``) and
-the rules for assurance evidence (``assurance``). This module holds the whole
+the rules for assurance evidence (``assurance``) and the record of real incidents the
+simulation's rates are derived from (``incidents``). This module holds the whole
 :class:`Catalogue` and re-exports every part's types.
 """
 
@@ -43,6 +44,20 @@ from fiveguard.domain.catalogue.assurance import (
     CvssBand,
     EndOfSupportEntry,
     EvidenceRules,
+)
+from fiveguard.domain.catalogue.incidents import (
+    CAUSE_CLASSES,
+    BetaPrior,
+    CauseClass,
+    EnisaYear,
+    Exposure,
+    GammaPrior,
+    Incident,
+    IncidentRecord,
+    IncidentSelection,
+    RateRule,
+    ReportedCount,
+    ShareRule,
 )
 from fiveguard.domain.catalogue.policies import (
     CapRule,
@@ -96,6 +111,7 @@ from fiveguard.domain.catalogue.simulation import (
 __all__ = [
     "ASSURANCE_SIGNAL_KINDS",
     "ATTENTION_REASONS",
+    "CAUSE_CLASSES",
     "MANAGEMENT_DOMAINS",
     "RISK_RULE_PARAMETERS",
     "ArchiveLimits",
@@ -104,8 +120,10 @@ __all__ = [
     "AssetKind",
     "AssuranceSignalRules",
     "AttentionReason",
+    "BetaPrior",
     "CapRule",
     "Catalogue",
+    "CauseClass",
     "CommonModeRule",
     "ControlDomain",
     "ControlMeasure",
@@ -124,12 +142,18 @@ __all__ = [
     "DurationDistribution",
     "EffectTarget",
     "EndOfSupportEntry",
+    "EnisaYear",
     "EvidenceRules",
     "ExceedanceThresholds",
     "ExcludeRule",
+    "Exposure",
+    "GammaPrior",
     "Generation",
     "HeadlineKind",
     "HhiBands",
+    "Incident",
+    "IncidentRecord",
+    "IncidentSelection",
     "LevelProbabilities",
     "LevelRule",
     "Limits",
@@ -147,6 +171,8 @@ __all__ = [
     "ProfileCondition",
     "ProfileRule",
     "ProfileStep",
+    "RateRule",
+    "ReportedCount",
     "ResidualRule",
     "ResidualStep",
     "RestrictionPolicy",
@@ -157,6 +183,7 @@ __all__ = [
     "RiskRules",
     "RuleTargets",
     "ScaleLevel",
+    "ShareRule",
     "ShareWeight",
     "SignalDirection",
     "SignalKind",
@@ -187,4 +214,5 @@ class Catalogue(Frozen):
     limits: Limits
     assessment: AssessmentRules
     simulation: SimulationParameters
+    incidents: IncidentRecord
     evidence_rules: EvidenceRules
