@@ -130,6 +130,7 @@ def run_assessment(
     from fiveguard.assess.assessment import assess
     from fiveguard.assess.engine import prepare_engine, simulation_summary
     from fiveguard.assess.quality import quality_for_simulation
+    from fiveguard.catalog.parameters import parameter_rows
     from fiveguard.report.simulation import simulation_section
     from fiveguard.simulate import simulate, worst_supplier_events
 
@@ -156,7 +157,7 @@ def run_assessment(
     if simulated is not None:
         result, worst = simulated
         assessment = assessment.model_copy(update={"simulation": simulation_summary(result, worst)})
-        section = simulation_section(result, list(worst))
+        section = simulation_section(result, list(worst), parameters=parameter_rows(cat))
     if out is not None:
         write_outputs(assessment, out, section)
     if json_out:

@@ -361,7 +361,9 @@ def demo_simulation(
     ready = prepare(loaded, cat, assessed_quality(loaded, cat))
     result = run_simulation(ready, cat, cat.simulation.demo_trials, 0, workers=1)
     worst = worst_supplier_events(loaded, cat, compiled=ready.compiled)
-    return result, worst, simulation_section(result, worst)
+    from fiveguard.catalog.parameters import parameter_rows
+
+    return result, worst, simulation_section(result, worst, parameters=parameter_rows(cat))
 
 
 def print_demo_simulation(

@@ -1,13 +1,15 @@
 """The report's simulation section: worst single-supplier events, the Monte Carlo
 distribution (nationally, at the catalogue's thresholds, by operator), the critical
-services, the event sources contributing most, and an exceedance chart (inline SVG) —
-the figures ``fiveguard assess`` and ``fiveguard demo`` print."""
+services, the event sources contributing most, an exceedance chart (inline SVG) — the
+figures ``fiveguard assess`` and ``fiveguard demo`` print — and the parameters used, each
+beside what the incident record says of it."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
 
+from fiveguard.catalog.parameters import ParameterRow
 from fiveguard.report.charts import FONT, PALETTE, _t
 from fiveguard.report.render import ReportTable, SimulationSection
 from fiveguard.simulate.results import (
@@ -19,9 +21,14 @@ from fiveguard.simulate.results import (
 
 
 def simulation_section(
-    result: SimulationResult, worst: Sequence[SupplierEvent], top: int = 8
+    result: SimulationResult,
+    worst: Sequence[SupplierEvent],
+    top: int = 8,
+    parameters: Sequence[ParameterRow] = (),
 ) -> SimulationSection:
-    """The simulation part of the report, from a Monte Carlo result and supplier events."""
+    """The simulation part of the report, from a Monte Carlo result and supplier events;
+    ``parameters`` (from :func:`fiveguard.catalog.parameters.parameter_rows`) adds the
+    table of parameters and their provenance."""
     people = result.distributions.people_without_service
     summary = (
         f"{result.trials:,} simulated years (seed {result.seed}). In a typical year "
@@ -41,13 +48,45 @@ def simulation_section(
             _operator_table(result),
             _service_table(result),
             _source_table(result, top),
+            *((_parameter_table(parameters),) if parameters else ()),
         ),
         charts=(exceedance_chart(result.exceedance_curve, result.trials),),
         provenance=(
             ("trials", f"{result.trials:,} (one per year), seed {result.seed}"),
             ("parameters", result.parameters),
+            *(
+                (
+                    (
+                        "incident record",
+                        "each parameter beside the record's posterior mean and interval: "
+                        + "; ".join(sorted({row.source for row in parameters if row.record})),
+                    ),
+                )
+                if parameters
+                else ()
+            ),
             ("engine", "fiveguard.simulate: bit-parallel propagation, events sampled by hits"),
         ),
+    )
+
+
+def _parameter_table(parameters: Sequence[ParameterRow]) -> ReportTable:
+    return ReportTable(
+        title="Parameters and the incident record",
+        columns=("parameter", "value", "record (90 % interval)", "derivation", "source"),
+        rows=tuple(
+            (
+                row.parameter.removeprefix("simulation."),
+                row.value,
+                row.record or "—",
+                row.derivation,
+                row.source,
+            )
+            for row in parameters
+        ),
+        note="Record: what the catalogue's incident record says of the parameter, as an "
+        "annual probability at the posterior mean with its interval (`fiveguard catalog "
+        "simulation --json` gives each derivation in full; docs/calibration.md explains it).",
     )
 
 
