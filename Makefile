@@ -10,7 +10,7 @@ RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test lint typecheck unit install install-dev browser bench schema clean
+.PHONY: demo test lint typecheck unit install install-dev browser bench schema clean calibration
 
 CHROMIUM ?= /usr/bin/chromium
 
@@ -34,6 +34,11 @@ install-dev: $(DEV_STAMP)
 demo: $(RUN_STAMP)
 	$(BIN)/fiveguard demo
 	$(BIN)/fiveguard demo --eu
+
+## Whole-operator outage rates by cause on the demo and generated countries, beside the
+## incident record (the table of docs/calibration.md).
+calibration: $(RUN_STAMP)
+	$(BIN)/python tools/calibration_check.py --trials 10000 --seed 1
 
 ## Lint, type-check and run the whole test suite.
 test: lint typecheck unit
