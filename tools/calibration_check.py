@@ -2,7 +2,7 @@
 countries of several sizes, beside the incident record's rates: the table of
 docs/calibration.md. Run by `make calibration`; the numbers depend on the seed only.
 
-    python tools/calibration_check.py [--trials N] [--seed S]
+    python tools/calibration_check.py [--trials N] [--seed S] [--catalog FILE]
 """
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ from __future__ import annotations
 import argparse
 import math
 from importlib import resources
+from pathlib import Path
 
 from fiveguard.calibration.operator_outages import operator_outage_checks
-from fiveguard.catalog import default_catalogue
+from fiveguard.catalog import default_catalogue, load_catalogue
 from fiveguard.modelio.generate import generate_model
 from fiveguard.modelio.load import load_model
 
@@ -24,19 +25,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--catalog", type=Path, help="a catalogue override to check instead")
+    parser.add_argument("--causes", nargs="*", help="only these causes (default: all)")
     args = parser.parse_args()
-    catalogue = default_catalogue()
+    catalogue = load_catalogue(args.catalog) if args.catalog else default_catalogue()
     with resources.as_file(resources.files("fiveguard.examples") / "demo" / "model.yaml") as path:
         models = [("demo country", load_model(path, catalogue))]
     for sites, operators in COUNTRIES:
         name = f"generated, {sites:,} sites, {operators} operators"
         models.append((name, generate_model(sites, operators=operators, seed=args.seed)))
-    print(f"Trials: {args.trials:,} per cause and model, seed {args.seed}.\n")
+    label = f", catalogue {args.catalog}" if args.catalog else ""
+    print(f"Trials: {args.trials:,} per cause and model, seed {args.seed}{label}.\n")
     print("| model | cause | simulated per operator-year | record (90 % interval) | ratio |")
     # ratio: simulated over the record's posterior mean; outside: beyond its interval
     print("| --- | --- | --- | --- | --- |")
     for name, model in models:
-        for check in operator_outage_checks(model, catalogue, args.trials, args.seed):
+        checks = operator_outage_checks(
+            model, catalogue, args.trials, args.seed, causes=args.causes
+        )
+        for check in checks:
             record = check.record
             if record is None:
                 shown, ratio = "—", "—"

@@ -10,6 +10,7 @@ default), the counterpart of the record's ``whole-operator`` scope.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -114,11 +115,15 @@ def operator_outage_checks(
     trials: int,
     seed: int,
     share: float = 0.5,
+    causes: Sequence[str] | None = None,
 ) -> list[OperatorOutageCheck]:
-    """The whole-operator outage rate of each cause in ``trials`` simulated years."""
+    """The whole-operator outage rate of each cause (of ``causes``, default all) in
+    ``trials`` simulated years."""
     record = catalogue.incidents
     out = []
     for cause, source in CAUSE_SOURCES.items():
+        if causes and cause not in causes:
+            continue
         alone = only(catalogue, source)
         ready = prepare(model, alone)
         compiled = ready.compiled

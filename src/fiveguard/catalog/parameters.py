@@ -9,6 +9,7 @@ are editorial judgements whose rationale is in ``simulation``.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from fiveguard.catalog.rates import (
@@ -17,6 +18,7 @@ from fiveguard.catalog.rates import (
     annual_probability,
     derived_rates,
     derived_shares,
+    posterior_mean,
 )
 from fiveguard.domain.catalogue import Catalogue
 
@@ -67,11 +69,24 @@ def parameter_rows(catalogue: Catalogue) -> list[ParameterRow]:
     rows.append(
         ("simulation.supplier_update.sabotage_share", f"{params.supplier_update.sabotage_share:g}")
     )
+    fault = params.product_fault
+    scale = (
+        annual_probability(
+            posterior_mean(catalogue.incidents, catalogue.incidents.rates[fault.record_rate])
+        )
+        / fault.annual_probability.medium
+        if fault.record_rate is not None
+        else None
+    )
     for level in ("low", "medium", "high"):
+        value = getattr(fault.annual_probability, level)
         rows.append(
             (
                 f"simulation.product_fault.annual_probability.{level}",
-                f"{getattr(params.product_fault.annual_probability, level):g}",
+                f"{value:g}"
+                if scale is None
+                else f"{min(1.0, value * scale):.2g} ({value:g} scaled to the record by "
+                f"record_rate {fault.record_rate})",
             )
         )
     rows.append(("simulation.product_fault.reach", "1 (every operator on the version)"))
@@ -103,7 +118,25 @@ def parameter_rows(catalogue: Catalogue) -> list[ParameterRow]:
             else f"+{effect.extra_hours:g} h"
         )
         rows.append((f"simulation.measure_effects.{effect_id}", f"{value} ({effect.measure})"))
-    return [_row(path, value, rates, shares, catalogue) for path, value in rows]
+    out = [_row(path, value, rates, shares, catalogue) for path, value in rows]
+    if scale is None:
+        return out
+    prefix = "simulation.product_fault.annual_probability."
+    return [
+        dataclasses.replace(
+            row,
+            derivation=row.derivation.replace(EDITORIAL, "scaled to the record", 1),
+            detail=row.detail.replace(
+                f"The value is {EDITORIAL_DETAIL}.",
+                f"The medium level is the record's posterior mean (record_rate "
+                f"{fault.record_rate}); the other levels keep their editorial ratio to it.",
+                1,
+            ),
+        )
+        if row.parameter.startswith(prefix)
+        else row
+        for row in out
+    ]
 
 
 def _informs(informs: str, path: str) -> bool:

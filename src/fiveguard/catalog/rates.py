@@ -155,6 +155,16 @@ def count(incidents: list[Incident], count_by: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(incident.event_id for incident in incidents))
 
 
+def posterior_mean(record: IncidentRecord, rule: RateRule) -> float:
+    """The posterior mean of one rate rule alone, without its interval (cheap)."""
+    if rule.select is not None:
+        n = float(len(count(selected(record, rule.select), rule.select.count_by)))
+    else:
+        assert rule.reported is not None
+        n = rule.reported.value
+    return (rule.prior.shape + n) / (rule.prior.rate + record.exposures[rule.exposure].value)
+
+
 def derive_rate(record: IncidentRecord, rule: RateRule) -> DerivedRate:
     """The posterior of one rate rule (its exposure must be in the record)."""
     exposure = record.exposures[rule.exposure]

@@ -81,6 +81,13 @@ def simulation_checks(catalogue: Catalogue) -> Iterator[Check]:
                 [("simulation", "measure_effects", effect_id, "measure")],
                 f"unknown measure {effect.measure!r}",
             )
+    record_rate = params.product_fault.record_rate
+    if record_rate is not None and record_rate not in catalogue.incidents.rates:
+        yield (
+            [("simulation", "product_fault", "record_rate")],
+            f"unknown rate {record_rate!r}; the incident record has: "
+            + ", ".join(catalogue.incidents.rates),
+        )
     if params.supplier_update.medium_from > params.supplier_update.high_from:
         yield (
             [("simulation", "supplier_update", "medium_from")],
