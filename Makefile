@@ -10,7 +10,7 @@ RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test lint typecheck unit install install-dev browser bench schema clean calibration
+.PHONY: serve demo test lint typecheck unit install install-dev browser bench schema clean calibration
 
 CHROMIUM ?= /usr/bin/chromium
 
@@ -34,6 +34,11 @@ install-dev: $(DEV_STAMP)
 demo: $(RUN_STAMP)
 	$(BIN)/fiveguard demo
 	$(BIN)/fiveguard demo --eu
+
+## The web app on a freshly seeded demo instance (users and password printed), on
+## http://localhost:8000/ (FIVEGUARD_DEMO_PASSWORD sets the password).
+serve: $(RUN_STAMP)
+	$(BIN)/fiveguard serve --demo
 
 ## Whole-operator outage rates by cause on the demo and generated countries, beside the
 ## incident record (the table of docs/calibration.md).

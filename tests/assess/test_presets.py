@@ -177,6 +177,18 @@ def outcome(preset: str, as_of: str) -> dict[str, list[tuple[str, int]]]:
                 "access-transport-management": [("in-transition", 1)],
             },
         ),
+        (  # guidance before the 5G networks were built: no deadline, in force at once
+            "AU-2018-08",
+            "2024-01-01",
+            {"out-of-5g-networks": [("violation", 7)]},
+        ),
+        (  # everything was installed before 1 September 2022, so bought by then too;
+            # 5G out by 28 June 2024
+            "CA-2022-05",
+            "2024-01-01",
+            {"removal-from-5g": [("in-transition", 7)]},
+        ),
+        ("CA-2022-05", "2026-06-30", {"removal-from-5g": [("violation", 7)]}),
         (  # a proposal: 36 months from a designation not yet made
             "EU-2026-01",
             "2026-06-30",
@@ -243,6 +255,15 @@ def fourth_generation_model() -> NetworkModel:
         ("UK-2022-10", {"core-removal": {"mme", "hss"}}),  # its 5G rules leave 4G alone
         ("BE-2020-07", {}),  # the 2023 decree leaves 4G and earlier networks out
         ("DE-2024-07", {}),  # the agreement covers the 5G core, not the 4G EPC
+        ("AU-2018-08", {}),  # guidance on 5G networks
+        (  # 4G too, later: the eNB bought in 2023 breaks the purchase ban at once, the
+            # undated MME and HSS may; all three are in transition until the end of 2027
+            "CA-2022-05",
+            {
+                "no-purchases-after-september-2022": {"mme", "hss", "enb"},
+                "removal-from-4g": {"mme", "hss", "enb"},
+            },
+        ),
         (  # licence conditions on central functions, whatever their generation (undated
             # MME and HSS are unresolved for the installation ban)
             "SE-2020-10",

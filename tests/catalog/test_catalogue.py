@@ -22,6 +22,9 @@ KINDS = {
     *("core.pcf", "core.nrf", "core.nssf", "core.nef", "core.sepp"),
     *("core.scp", "core.nwdaf", "core.nssaaf", "core.n3iwf"),
     *("core.mme", "core.hss", "core.sgw", "core.pgw"),
+    *("ran.bts", "ran.bsc", "ran.nodeb", "ran.rnc"),
+    *("core.msc", "core.sgsn", "core.ggsn", "core.hlr"),
+    *("wireline.olt", "wireline.cmts", "wireline.dslam"),
     *("mgmt.oss", "mgmt.ems", "mano.nfvo", "mano.vnfm", "mano.vim"),
     *("transport.backhaul", "transport.ipcore", "li", "ims", "interconnect"),
 }
@@ -68,7 +71,20 @@ def cat() -> Catalogue:
 
 def test_every_asset_kind_is_present(cat: Catalogue) -> None:
     assert set(cat.asset_kinds) == KINDS
-    assert len(cat.asset_kinds) == 34
+    assert len(cat.asset_kinds) == 45
+
+
+def test_older_generations_and_wireline_access_have_their_own_kinds(cat: Catalogue) -> None:
+    kinds = cat.asset_kinds
+    assert {k for k, v in kinds.items() if v.generation == "2g"} == {"ran.bts", "ran.bsc"}
+    assert {k for k, v in kinds.items() if v.generation == "3g"} == {
+        *("ran.nodeb", "ran.rnc", "core.msc", "core.sgsn", "core.ggsn", "core.hlr")
+    }
+    wireline = {k for k, v in kinds.items() if v.domain is Domain.WIRELINE}
+    assert wireline == {"wireline.olt", "wireline.cmts", "wireline.dslam"}
+    assert all(kinds[k].generation == "fixed" and kinds[k].is_access for k in wireline)
+    assert not any(kinds[k].is_radio for k in wireline)
+    assert kinds["ran.bts"].is_access and not kinds["core.msc"].is_access
 
 
 def test_kind_ids_are_filled_in_from_their_keys(cat: Catalogue) -> None:
@@ -82,6 +98,7 @@ def test_domains_follow_the_kind_prefix(cat: Catalogue) -> None:
         "mgmt": Domain.MANAGEMENT,
         "mano": Domain.ORCHESTRATION,
         "transport": Domain.TRANSPORT,
+        "wireline": Domain.WIRELINE,
     }
     for kind in cat.asset_kinds.values():
         head = kind.id.split(".")[0]
@@ -135,6 +152,7 @@ def test_ip_core_is_tagged_backbone(cat: Catalogue) -> None:
         "core.sgw",
         "core.pgw",
         "core.n3iwf",
+        "core.ggsn",
     }
 
 
@@ -195,6 +213,8 @@ def test_presets_carry_source_date_and_what_they_leave_out(cat: Catalogue) -> No
         "SE-2020-10",
         "BE-2020-07",
         "DE-2024-07",
+        "AU-2018-08",
+        "CA-2022-05",
         "EU-2026-01",
     }
     for policy in cat.policies.values():
@@ -373,3 +393,48 @@ def test_simulation_rationales_quote_the_incident_reports_exactly(cat: Catalogue
     misconfiguration = " ".join(parameters.misconfiguration.rationale.split())
     assert "over-the-top" in misconfiguration and "2021 is not used" in misconfiguration
     assert "2021" not in parameters.source
+
+
+def test_every_national_preset_is_modelled_on_a_sourced_national_measure(cat: Catalogue) -> None:
+    modelled = {m.preset: m for m in cat.national_measures.values() if m.preset}
+    national = {p.id for p in cat.policies.values() if p.country is not None}
+    assert set(modelled) == national
+    for preset_id, measure in modelled.items():
+        policy = cat.policies[preset_id]
+        assert (policy.country, policy.date) == (measure.country, measure.date), preset_id
+    for measure in cat.national_measures.values():
+        assert measure.legal_basis and measure.scope, measure.id
+        assert measure.sources and all(s.url.startswith("https://") for s in measure.sources)
+        assert f"-{measure.date.year}-" in measure.id, measure.id
+
+
+def test_portugal_is_a_measure_without_a_preset(cat: Catalogue) -> None:
+    portugal = cat.national_measures["PT-2023-05"]
+    assert portugal.instrument == "criteria" and portugal.preset is None
+    assert "Article 62(3)" in portugal.legal_basis and "Law 16/2022" in portugal.legal_basis
+
+
+def test_canada_may_2022_as_reported(cat: Catalogue) -> None:
+    canada = cat.national_measures["CA-2022-05"]
+    assert str(canada.date) == "2022-05-19" and canada.instrument == "policy-statement"
+    assert [str(d.date) for d in canada.deadlines] == ["2022-09-01", "2024-06-28", "2027-12-31"]
+    rules = {rule.id: rule for rule in cat.policies["CA-2022-05"].rules}
+    assert str(rules["no-purchases-after-september-2022"].purchased_after) == "2022-09-01"  # type: ignore[union-attr]
+    assert str(rules["removal-from-5g"].deadline) == "2024-06-28"
+    assert rules["removal-from-4g"].targets.generations == ("4g",)
+    assert str(rules["removal-from-4g"].deadline) == "2027-12-31"
+
+
+def test_australia_august_2018_as_reported(cat: Catalogue) -> None:
+    australia = cat.national_measures["AU-2018-08"]
+    assert str(australia.date) == "2018-08-23" and australia.instrument == "guidance"
+    assert [str(d.date) for d in australia.deadlines] == ["2018-09-18"]
+    assert "extrajudicial directions" in australia.scope
+    [rule] = cat.policies["AU-2018-08"].rules
+    assert rule.deadline is None and rule.targets.generations == ("5g", "any")
+
+
+def test_the_court_of_auditors_report_is_in_the_eu_timeline(cat: Catalogue) -> None:
+    report = cat.eu_timeline["eca-special-report-2022-01"]
+    assert report.status == "published" and str(report.date) == "2022-01-24"
+    assert "03/2022" in report.title and "eca.europa.eu" in report.source

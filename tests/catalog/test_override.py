@@ -321,3 +321,37 @@ def test_the_doc_page_names_every_catalogue_section() -> None:
     text = DOC.read_text(encoding="utf-8")
     missing = [name for name in Catalogue.model_fields if f"`{name}`" not in text]
     assert missing == []
+
+
+def test_a_national_measure_naming_a_preset_of_another_state_is_located(tmp_path: Path) -> None:
+    text = """\
+national_measures:
+  CA-2022-05:
+    preset: AU-2018-08
+"""
+    (message,) = problems(write(tmp_path, text))
+    assert message.startswith(f"{tmp_path / 'override.yaml'}:3:")
+    assert (
+        "national_measures.CA-2022-05.preset: preset AU-2018-08 is of AU on 2018-08-23" in message
+    )
+
+
+def test_a_national_measure_of_ones_own_needs_a_source_address(tmp_path: Path) -> None:
+    text = """\
+national_measures:
+  XR-2026-01:
+    country: XR
+    date: 2026-01-15
+    title: Xandria, January 2026
+    instrument: law
+    legal_basis: Telecoms Security Act of Xandria
+    scope: Core networks
+    sources:
+      - {title: Gazette, url: "gazette 12"}
+"""
+    found = problems(write(tmp_path, text))
+    assert any(":10:" in m and "national_measures.XR-2026-01.sources[0].url" in m for m in found), (
+        found
+    )
+    fixed = text.replace('"gazette 12"', "https://gazette.example/12")
+    assert load_catalogue(write(tmp_path, fixed)).national_measures["XR-2026-01"].country == "XR"

@@ -21,6 +21,7 @@ COMMANDS = [
     "risks",
     "measures",
     "policies",
+    "national",
     "timeline",
     "controls",
     "services",
@@ -54,7 +55,7 @@ def test_kinds_json_lists_every_kind() -> None:
     data = json.loads(out)
     assert data["scas_general"] == "TS 33.117"
     assert data["scas_virtualised"] == "TS 33.527"
-    assert len(data["asset_kinds"]) == 34
+    assert len(data["asset_kinds"]) == 45
     assert data["asset_kinds"]["core.amf"]["scas"] == ["TS 33.512"]
     assert data["asset_kinds"]["core.pcf"]["scas"] == ["TS 33.528"]
 
@@ -112,6 +113,8 @@ def test_policies_json_holds_every_preset() -> None:
         "SE-2020-10",
         "BE-2020-07",
         "DE-2024-07",
+        "AU-2018-08",
+        "CA-2022-05",
         "EU-2026-01",
     }
     assert data["policies"]["EU-2026-01"]["status"] == "proposal"
@@ -219,3 +222,29 @@ def test_timeline_json_holds_the_eu_steps_with_their_status() -> None:
     assert data["communication-2023-06"]["date"] == "2023-06-15"
     assert data["cybersecurity-act-proposal-2026-01"]["status"] == "proposal"
     assert all(step["source"] for step in data.values())
+
+
+def test_national_lists_measures_by_date_with_their_sources() -> None:
+    data = json.loads(run("catalog", "national", "--json")[1])["national_measures"]
+    assert list(data)[:2] == ["AU-2018-08", "UK-2020-01"]  # by date
+    assert data["CA-2022-05"]["preset"] == "CA-2022-05"
+    assert data["PT-2023-05"]["preset"] is None
+    assert all(m["sources"] and m["legal_basis"] for m in data.values())
+    code, out, _ = run("catalog", "national", "CA-2022-05")
+    flat = " ".join(out.split())
+    assert code == 0 and "2024-06-28: Their 5G equipment removed" in flat
+    assert "https://www.devdiscourse.com/" in out.replace("\n", "")
+
+
+def test_national_by_country_and_an_unknown_one() -> None:
+    data = json.loads(run("catalog", "national", "GB", "--json")[1])["national_measures"]
+    assert list(data) == ["UK-2020-01", "UK-2020-07", "UK-2022-10"]
+    code, _, err = run("catalog", "national", "LT")
+    assert code == 2
+    assert "command line: no national measure 'LT'; measures: AU-2018-08" in err
+
+
+def test_the_timeline_holds_the_court_of_auditors_report() -> None:
+    data = json.loads(run("catalog", "timeline", "--json")[1])["eu_timeline"]
+    report = data["eca-special-report-2022-01"]
+    assert report["date"] == "2022-01-24" and report["status"] == "published"

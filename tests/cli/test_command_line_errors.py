@@ -84,7 +84,7 @@ def test_out_naming_an_existing_file_is_located(tmp_path: Path, command: str) ->
         (
             ["catalog", "kindz"],
             "no such command 'kindz' (did you mean 'kinds'?); expected one of: kinds, risks, measures, timeline, "
-            "policies, controls, services, criteria, incidents, simulation; "
+            "policies, national, controls, services, criteria, incidents, simulation; "
             "see 'fiveguard catalog -h'",
         ),
         (["assess", "MODEL", "--trials", "-1"], "--trials: expected a number ≥ 0, got '-1'"),

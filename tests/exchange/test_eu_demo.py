@@ -100,7 +100,21 @@ def test_coordinate_writes_the_view(demo: Path, tmp_path: Path) -> None:
                             "--as", "EU-COORD", "--out", str(out))  # fmt: skip
     assert code == 0, err
     assert "coordinated view of 3 member states (XA, XB, XR)" in stdout
+    assert "3 state(s) summed year by year" in stdout
     assert (out / "coordination.json").exists() and (out / "report.html").exists()
+
+
+def test_the_demo_states_simulate_the_same_years(demo: Path) -> None:
+    view = json.loads((demo / "coordinated" / "coordination.json").read_text())
+    federated = view["federated"]
+    assert [s["country"] for s in federated["states"]] == ["XA", "XB", "XR"]
+    assert federated["not_included"] == []
+    # suppliers shared by LEI hit the states in the same years: all three together far
+    # more often than independent states would be
+    every = federated["states_hit"][-1]
+    assert every["states"] == 3
+    assert every["probability"] > 1.5 * every["if_independent"]
+    assert "Federated Monte Carlo" in (demo / "coordinated" / "report.html").read_text()
 
 
 def test_running_the_eu_demo_again_replaces_its_files(demo: Path, tmp_path: Path) -> None:

@@ -179,9 +179,16 @@ def test_assessment_json_of_another_model_is_refused(
     ]
 
 
-def test_the_predicate_schema_reserves_the_federated_section() -> None:
+def test_the_predicate_schema_describes_the_federated_vectors() -> None:
     schema = NationalSummary.model_json_schema()
     assert "federated" in schema["properties"]
+    vectors = schema["$defs"]["FederatedVectors"]["properties"]
+    assert set(vectors) == {
+        "people_without_service",
+        "subscribers_exposed",
+        "assets_down",
+        "assets_compromised",
+    }
 
 
 def test_published_summary_schema_matches_the_code_and_validates_a_predicate(

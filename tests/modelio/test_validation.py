@@ -43,7 +43,10 @@ def test_unknown_field_lists_expected_fields(write_model, model_problems: Proble
     text = BASE_YAML.replace("{id: R1, name: One,", "{id: R1, nmae: One, name: One,")
     message = only(model_problems(write_model(text)))
     assert message.startswith("model.yaml:4:")
-    assert "regions[0].nmae: unknown field 'nmae'; expected one of: id, name, population" in message
+    assert (
+        "regions[0].nmae: unknown field 'nmae'; expected one of: id, name, outline, population"
+        in message
+    )
 
 
 def test_missing_required_field(write_model, model_problems: Problems) -> None:
@@ -509,6 +512,25 @@ def test_radio_only_fields_on_other_assets_are_errors(
     found = only(model_problems(write_model(text)))
     assert found.startswith("model.yaml:16:") and f": assets[0].{field}: {message}" in found
     assert "; a mgmt.oss is in the management domain: leave " in found
+
+
+def test_wireline_access_serves_people_but_is_never_shared(
+    write_model, model_problems: Problems
+) -> None:
+    fibre = (
+        "  - {id: a.olt, operator: op-a, kind: wireline.olt, region: R1, sites: 4, "
+        "population: 300, requires: [a.amf]SHARED}\n"
+    )
+    text = BASE_YAML.replace("sites: sites.csv", fibre.replace("SHARED", "") + "sites: sites.csv")
+    assert model_problems(write_model(text)) == []
+    shared = BASE_YAML.replace(
+        "sites: sites.csv", fibre.replace("SHARED", ", shared_with: [op-b]") + "sites: sites.csv"
+    ).replace("subscribers: 1500}", "subscribers: 1500}\n  - {id: op-b, name: B, subscribers: 1}")
+    found = only(model_problems(write_model(shared)))
+    assert (
+        ": assets[3].shared_with: RAN sharing is between radio assets; a wireline.olt is in "
+        in (found)
+    )
 
 
 def test_a_region_on_a_core_asset_is_where_it_stands(write_model, model_problems: Problems) -> None:

@@ -8,7 +8,8 @@ means something. It is also the baseline of the speed benchmark.
 People are counted per *served part*: a radio asset serves its operator's customers, and
 a shared one (``shared_with``) each sharing operator's, with that operator's part of its
 people; each part needs the radio (the asset and its entries that are nobody's core) and
-its own operator's core entries.
+its own operator's core entries. Wireline access assets serve people too, but their
+customers never roam, and nobody roams onto them.
 """
 
 from __future__ import annotations
@@ -68,6 +69,10 @@ class Oracle:
             a.id: supplier_of[a.product.split("@")[0]] if a.product else None for a in self.assets
         }
         self.radio = {a.id: catalogue.asset_kinds[a.kind].domain is Domain.RAN for a in self.assets}
+        wireline = {
+            a.id for a in self.assets if catalogue.asset_kinds[a.kind].domain is Domain.WIRELINE
+        }
+        self.serves = {a.id: self.radio[a.id] or a.id in wireline for a in self.assets}
         self.roaming = {o.id: set(o.roaming) for o in model.document.operators}
         self.operators = [o.id for o in model.document.operators]
         self.regions = [r.id for r in model.document.regions]
@@ -106,12 +111,13 @@ class Oracle:
                 for member in (m for entry in part.core for m in entry):
                     crossed |= {member} | closure[member]
                 self.reach[a_id, part.operator] = frozenset(crossed)
-                self.network_of.setdefault((part.operator, part.asset.region), []).append(part)
+                if self.radio[a_id]:
+                    self.network_of.setdefault((part.operator, part.asset.region), []).append(part)
 
     def _split(self, a: Asset, subscribers: dict[str, int]) -> None:
         """The asset's served parts and the entries its radio needs."""
         entries = [_members(e) for e in a.requires]
-        if not self.radio[a.id]:
+        if not self.serves[a.id]:
             self.parts[a.id] = []
             self.radio_entries[a.id] = entries
             return
@@ -256,7 +262,7 @@ class Oracle:
         """Whether the part's operator has a roaming partner whose network serves the
         region: a part of the partner's on a radio asset there that is not down."""
         region = part.asset.region
-        if region is None:
+        if region is None or not self.radio[part.asset.id]:
             return False
         partners = self.roaming.get(part.operator, set())
         return any(

@@ -4,8 +4,9 @@ A model has a few regions, suppliers with random profiles, products in one or tw
 versions, operators with random roaming partners and measure records, declared core,
 management and transport assets whose ``requires`` and ``managed_by`` point only to
 earlier assets (so the graphs are acyclic), and radio assets drawn from a few templates
-and repeated, so that the engine's asset classes hold several assets. Some radio assets
-are CSV site rows, some declared; a declared radio asset may be required by another; some
+and repeated, so that the engine's asset classes hold several assets; some templates are
+wireline access (people who never roam, declared in YAML). Some radio assets are CSV site
+rows, some declared; a declared radio asset may be required by another; some
 radio assets are shared with other operators (``shared_with``), usually requiring each
 sharing operator's own core functions besides random entries, and operators' subscribers
 (which split a shared asset's people) are uneven, equal or all zero.
@@ -51,6 +52,8 @@ TWIN_KINDS = ("core.upf", "transport.backhaul", "transport.ipcore")
 """Kinds in the misconfiguration's target domains (core, transport)."""
 MANAGER_KINDS = ("mgmt.oss", "mgmt.ems")
 RADIO_KINDS = ("ran.gnb", "ran.du")
+WIRELINE_KINDS = ("wireline.olt",)
+"""Access that serves people but never roams (declared only, never shared)."""
 BATTERIES = (None, 0.0, 1.0, 2.0, 2.5, 4.0, 8.0)
 SERVICES = ((), (), ("health",), ("emergency-calls", "energy"))
 FACTORS = ("government_link", "legislation", "ownership", "pressure", "product_quality")
@@ -66,7 +69,7 @@ def models(draw: st.DrawFn, max_declared: int = 10, max_templates: int = 4) -> N
     n_suppliers = draw(st.integers(1, 3))
     suppliers = tuple(_supplier(draw, i) for i in range(n_suppliers))
     products = []
-    for kind in (*CORE_KINDS, *MANAGER_KINDS, *RADIO_KINDS):
+    for kind in (*CORE_KINDS, *MANAGER_KINDS, *RADIO_KINDS, *WIRELINE_KINDS):
         for s in range(n_suppliers):
             if draw(st.booleans()):
                 versions = ("1.0", "2.0")[: draw(st.integers(1, 2))]
@@ -104,10 +107,11 @@ def models(draw: st.DrawFn, max_declared: int = 10, max_templates: int = 4) -> N
 
     declared: list[Asset] = []
     for i in range(draw(st.integers(1, max_declared))):
-        kind = draw(st.sampled_from((*CORE_KINDS, *MANAGER_KINDS, *RADIO_KINDS)))
+        kind = draw(st.sampled_from((*CORE_KINDS, *MANAGER_KINDS, *RADIO_KINDS, *WIRELINE_KINDS)))
         earlier = [a.id for a in declared]
         managers = [a.id for a in declared if a.kind in MANAGER_KINDS]
         radio = kind in RADIO_KINDS
+        access = radio or kind in WIRELINE_KINDS
         operator = draw(st.sampled_from(operator_ids))
         partners = shared_with(operator) if radio else ()
         declared.append(
@@ -119,8 +123,8 @@ def models(draw: st.DrawFn, max_declared: int = 10, max_templates: int = 4) -> N
                 region=draw(st.sampled_from([r.id for r in regions]))
                 if radio or draw(st.booleans())
                 else None,
-                sites=draw(st.integers(0, 3)) if radio else 0,
-                population=draw(st.integers(0, 500)) if radio else 0,
+                sites=draw(st.integers(0, 3)) if access else 0,
+                population=draw(st.integers(0, 500)) if access else 0,
                 battery_hours=draw(st.sampled_from(BATTERIES)),
                 requires=_requirements(draw, earlier)
                 + _own_cores(draw, declared, (operator, *partners)),
@@ -134,10 +138,11 @@ def models(draw: st.DrawFn, max_declared: int = 10, max_templates: int = 4) -> N
     managers = [a.id for a in declared if a.kind in MANAGER_KINDS]
     for t in range(draw(st.integers(1, max_templates))):
         operator = draw(st.sampled_from(operator_ids))
-        partners = shared_with(operator)
+        kind = draw(st.sampled_from(RADIO_KINDS)) if draw(st.integers(0, 3)) else WIRELINE_KINDS[0]
+        partners = shared_with(operator) if kind in RADIO_KINDS else ()
         template = dict(
             operator=operator,
-            kind=draw(st.sampled_from(RADIO_KINDS)),
+            kind=kind,
             region=draw(st.sampled_from([r.id for r in regions])),
             battery_hours=draw(st.sampled_from(BATTERIES)),
             requires=_requirements(draw, earlier)
@@ -161,7 +166,7 @@ def models(draw: st.DrawFn, max_declared: int = 10, max_templates: int = 4) -> N
                     **template,  # type: ignore[arg-type]
                 )
             )
-    in_csv = [a for a in site_rows if draw(st.booleans())]
+    in_csv = [a for a in site_rows if a.kind in RADIO_KINDS and draw(st.booleans())]
     declared += [a for a in site_rows if a not in in_csv]
     # twins: identical core or transport assets that nothing depends on (declared last)
     if draw(st.booleans()):

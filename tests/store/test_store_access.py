@@ -424,3 +424,26 @@ def test_filing_envelopes_follows_roles_and_the_envelope_s_own_addressing(
         assert sent == "done"
     else:
         assert sent.startswith("refused: e"), sent
+
+
+@pytest.mark.parametrize("who", PRINCIPALS, ids=IDS)
+def test_only_signing_officers_sign_checkpoints_with_their_own_organisation_s_key(
+    world: World, who: tuple[str, Any], exchange_ring: Any
+) -> None:
+    from fiveguard.app.checkpoints import KeySigner, signed_checkpoint
+
+    principal = principal_of(world, who)
+    for org in ("nra-x", "eu"):
+        signer = KeySigner(*exchange_ring.keys[org])
+        result = outcome(
+            lambda sg=signer: [
+                signed_checkpoint(s, principal, sg, exchange_ring.verified)
+                for s in in_rollback(world)
+            ]
+        )
+        if not may(who, Role.SIGNING_OFFICER):
+            assert result == "forbidden"
+        elif principal.organisation == org:
+            assert result == "done"
+        else:
+            assert result.startswith("refused: command line: --key:"), result

@@ -192,7 +192,9 @@ def test_a_signed_checkpoint_is_checked_with_the_signature_hook(db: Database) ->
         officer: Principal = accounts.act_as(s, "sig")
         audit.create_checkpoint(s, officer, FakeSigner())
     with db.transaction() as s:
-        good = audit.verify(s, lambda key, message, sig: sig == b"sig:" + message)
-        bad = audit.verify(s, lambda key, message, sig: False)
-    assert good.holds
-    assert bad.problem is not None and "signature does not verify with key test-key" in bad.problem
+        good = audit.verify(s, lambda key, message, sig: None if sig == b"sig:" + message else "no")
+        bad = audit.verify(s, lambda key, message, sig: f"key {key} is wrong")
+        unchecked = audit.verify(s)
+    assert good.holds and good.unchecked == 0
+    assert unchecked.holds and unchecked.unchecked == 1
+    assert bad.problem is not None and "signed by lab: key test-key is wrong" in bad.problem

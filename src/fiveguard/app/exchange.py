@@ -39,7 +39,11 @@ def export_summary(
     seed: int = 0,
 ) -> tuple[Envelope, NationalSummary, str]:
     """The signed envelope of ``model``'s national summary, the summary, and the snapshot
-    digest it is bound to. Raises InputError when a text would carry the inventory."""
+    digest it is bound to. Raises InputError when a text would carry the inventory.
+
+    With ``trials`` > 0 the summary carries the federated section: per simulated year,
+    the impacts of the cross-border sources under ``seed`` (the seed every state shares).
+    """
     from fiveguard.assess.engine import prepare_engine
 
     label = f"packaged, with {catalogue_path} merged over it" if catalogue_path else "packaged"
@@ -55,7 +59,14 @@ def export_summary(
         )
     else:
         engine = prepare_engine(model, catalogue)
-    summary = build_summary(model, assessment, engine.compiled, to)
+    federated = None
+    if trials > 0:
+        from fiveguard.assess.quality import quality_for_simulation
+        from fiveguard.exchange.federated import federated_section
+
+        ready = engine.with_quality(quality_for_simulation(assessment.suppliers))
+        federated = federated_section(ready, trials, seed)
+    summary = build_summary(model, assessment, engine.compiled, to, federated=federated)
     check_no_inventory(summary, model, str(model_path))
     document = model.document
     digest = snapshot_digest(

@@ -27,6 +27,7 @@ from fiveguard.assess.restrictions import check_policy
 from fiveguard.assess.results import (
     Assessment,
     AssuranceSignal,
+    Marking,
     Metadata,
     ModelInfo,
     Summary,
@@ -36,6 +37,7 @@ from fiveguard.catalog.rule_checks import as_text_path, assessment_checks
 from fiveguard.domain.catalogue import Catalogue, RestrictionPolicy
 from fiveguard.domain.errors import InputError, Location, Problem
 from fiveguard.domain.model import NetworkModel
+from fiveguard.domain.network import Scope
 
 
 def assess(
@@ -102,6 +104,7 @@ def assess(
     document = model.document
     metadata = Metadata(
         fiveguard_version=__version__,
+        marking=marking_of(document.scope),
         model=ModelInfo(
             source=model.source,
             country=document.scope.country,
@@ -142,3 +145,18 @@ def rule_problems(catalogue: Catalogue) -> list[Problem]:
         Problem(Location(file="catalogue", path=as_text_path(paths[0])), message)
         for paths, message in assessment_checks(catalogue)
     ]
+
+
+def marking_of(scope: Scope) -> Marking:
+    """The marking of an assessment of a model with this scope: its TLP label and
+    classification as printed on every page, or NOT MARKED when it gives neither."""
+    parts = [scope.tlp.marking] if scope.tlp is not None else []
+    if scope.classification:
+        parts.append(scope.classification)
+    return Marking(
+        classification=scope.classification,
+        tlp=scope.tlp.value if scope.tlp is not None else None,
+        author=scope.author,
+        organisation=scope.organisation,
+        text=" · ".join(parts) or "NOT MARKED",
+    )

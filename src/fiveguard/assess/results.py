@@ -682,8 +682,39 @@ class ModelInfo(Result):
     site_rows: int
 
 
+class Marking(Result):
+    """How the assessment is marked: from the model's scope, printed on every page."""
+
+    classification: str | None = None
+    tlp: str | None = Field(default=None, description="TLP 2.0 label, e.g. AMBER+STRICT.")
+    author: str | None = None
+    organisation: str | None = None
+    text: str = Field(
+        default="NOT MARKED",
+        description="The marking as printed: TLP label and classification, or NOT MARKED.",
+    )
+
+
+InputRole = Literal["model", "site file", "evidence", "registry", "catalogue", "policy"]
+
+
+class InputFile(Result):
+    """One file the assessment read, tied to the report by its digest."""
+
+    role: InputRole
+    path: str = Field(description="As given, or relative to the model's directory.")
+    sha256: str
+    size: int = Field(description="Bytes.")
+
+
 class Metadata(Result):
     fiveguard_version: str
+    marking: Marking = Field(default_factory=Marking, description="From the model's scope.")
+    inputs: tuple[InputFile, ...] = Field(
+        default=(),
+        description="Every input file with its SHA-256 (empty when the model was not "
+        "read from files).",
+    )
     model: ModelInfo
     catalogue: str = Field(description="'packaged', or the override file merged over it.")
     catalogue_digest: str = Field(description="SHA-256 of the catalogue in force (canonical JSON).")

@@ -377,6 +377,7 @@ def integrity_problems(catalogue: Catalogue) -> list[Check]:
         *_control_checks(catalogue),
         *_criteria_checks(catalogue),
         *_country_checks(catalogue),
+        *_national_checks(catalogue),
         *assessment_checks(catalogue),
         *simulation_checks(catalogue),
         *incident_checks(catalogue),
@@ -514,6 +515,29 @@ def _country_checks(cat: Catalogue) -> Iterator[Check]:
             yield [("countries", "aliases", alias)], f"{alias!r} is a country code, not an alias"
         elif meant not in cat.countries.names:
             yield [("countries", "aliases", alias)], f"alias of an unknown country {meant!r}"
+
+
+def _national_checks(cat: Catalogue) -> Iterator[Check]:
+    """A national measure's country is known, and the preset it names is modelled on it
+    (same country, same date)."""
+    for measure_id, measure in cat.national_measures.items():
+        base = ("national_measures", measure_id)
+        if measure.country not in cat.countries.names:
+            yield [(*base, "country")], f"unknown country {measure.country!r}"
+        if measure.preset is not None:
+            preset = cat.policies.get(measure.preset)
+            if preset is None:
+                yield (
+                    [(*base, "preset")],
+                    f"unknown preset {measure.preset!r}; known presets: {_known(cat.policies)}",
+                )
+            elif (preset.country, preset.date) != (measure.country, measure.date):
+                yield (
+                    [(*base, "preset"), ("policies", measure.preset)],
+                    f"preset {measure.preset} is of {preset.country} on {preset.date}, but the "
+                    f"measure is of {measure.country} on {measure.date}: a preset is modelled "
+                    "on one measure, of its state and date",
+                )
 
 
 # ---------------------------------------------------------------------------- locating

@@ -18,6 +18,7 @@ from fiveguard.cli import model as _model  # noqa: F401
 from fiveguard.cli import record as _record  # noqa: F401
 from fiveguard.cli import record_envelopes as _record_envelopes  # noqa: F401
 from fiveguard.cli import registry as _registry  # noqa: F401
+from fiveguard.cli import serve as _serve  # noqa: F401
 from fiveguard.cli import simulate as _simulate  # noqa: F401
 from fiveguard.cli import store as _store  # noqa: F401
 from fiveguard.cli import store_runs as _store_runs  # noqa: F401

@@ -26,8 +26,9 @@ from fiveguard.domain.errors import COMMAND_LINE, InputError
 from fiveguard.domain.model import NetworkModel
 
 if TYPE_CHECKING:  # the engines are imported when a command runs, not for --help
-    from fiveguard.assess.results import Assessment, Judgement, RegisterEntry
+    from fiveguard.assess.results import Assessment, InputFile, Judgement, RegisterEntry
     from fiveguard.report import SimulationSection
+    from fiveguard.report.regions import RegionDependency
     from fiveguard.simulate import SimulationResult, SupplierEvent
 
 NO_POLICY = "none"
@@ -67,6 +68,14 @@ TrialsOpt = Annotated[
     ),
 ]
 SeedOpt = Annotated[int, typer.Option("--seed", min=0, help="Seed of the Monte Carlo run.")]
+BriefOpt = Annotated[
+    bool,
+    typer.Option(
+        "--brief",
+        help="Print the briefing instead of the tables: where the country stands, the "
+        "findings that matter most (ranked, one sentence each) and what to decide.",
+    ),
+]
 RegistryOpt = Annotated[
     Path | None,
     typer.Option(
@@ -89,6 +98,7 @@ def assess_command(
     trials: TrialsOpt = None,
     seed: SeedOpt = 0,
     registry: RegistryOpt = None,
+    brief: BriefOpt = False,
 ) -> None:
     """Assess a model: profiles, assurance, policy, diversity, R1–R9, gaps, simulation.
 
@@ -102,7 +112,34 @@ def assess_command(
         common.check_out_dir(out)
     loaded, cat = common.model(ctx, model, registry)
     chosen = common.trials(trials, cat.simulation.assess_trials, cat)
-    run_assessment(ctx, loaded, cat, policy, json_out, out, trials=chosen, seed=seed)
+    inputs = assessment_inputs(ctx, model, registry, policy, cat)
+    run_assessment(
+        ctx,
+        loaded,
+        cat,
+        policy,
+        json_out,
+        out,
+        trials=chosen,
+        seed=seed,
+        inputs=inputs,
+        brief=brief,
+    )
+
+
+def assessment_inputs(
+    ctx: typer.Context, model: Path, registry: Path | None, policy: str | None, cat: Catalogue
+) -> tuple[InputFile, ...]:
+    """The files an assessment reads, with their digests, for its provenance."""
+    from fiveguard.report.provenance import input_files
+
+    is_file = policy is not None and policy.lower() != NO_POLICY and policy not in cat.policies
+    return input_files(
+        model,
+        registry=registry,
+        catalogue=settings(ctx).catalog,
+        policy=Path(policy) if is_file and policy is not None else None,
+    )
 
 
 def run_assessment(
@@ -117,6 +154,8 @@ def run_assessment(
     seed: int = 0,
     simulated: tuple[SimulationResult, Sequence[SupplierEvent]] | None = None,
     announce: bool = True,
+    inputs: tuple[InputFile, ...] = (),
+    brief: bool = False,
 ) -> Assessment:
     """Assess, then print and write what was asked; shared by ``assess`` and ``demo``.
 
@@ -125,7 +164,8 @@ def run_assessment(
     with product quality as the assessment's assurance evidence left it;
     the terminal then shows the worst single-supplier events and the distribution per
     year after the assessment. ``announce`` prints where the files went; the demo does
-    that itself, last.
+    that itself, last. ``inputs`` are the files read, with digests, for the provenance;
+    ``brief`` prints the briefing instead of the tables.
     """
     from fiveguard.assess.assessment import assess
     from fiveguard.assess.engine import prepare_engine, simulation_summary
@@ -147,6 +187,10 @@ def run_assessment(
         catalogue_label=f"packaged, with {override} merged over it" if override else "packaged",
         engine=engine,
     )
+    if inputs:
+        from fiveguard.report.provenance import with_inputs
+
+        assessment = with_inputs(assessment, inputs)
     if simulated is None and trials > 0:
         # the what-ifs needed the engine first; the Monte Carlo takes product quality as
         # the assessment moved it (the sources are derived again, the network is kept)
@@ -159,9 +203,13 @@ def run_assessment(
         assessment = assessment.model_copy(update={"simulation": simulation_summary(result, worst)})
         section = simulation_section(result, list(worst), parameters=parameter_rows(cat))
     if out is not None:
-        write_outputs(assessment, out, section)
+        write_outputs(assessment, out, section, regions=report_regions(loaded, cat, assessment))
     if json_out:
         typer.echo(escape_controls(assessment.model_dump_json(indent=2)))
+    elif brief:
+        print_briefing(assessment)
+        if out is not None and announce:
+            announce_outputs(out)
     else:
         print_assessment(assessment)
         if simulated is not None:
@@ -210,8 +258,21 @@ def resolve_policy(value: str | None, cat: Catalogue) -> tuple[RestrictionPolicy
 # ---------------------------------------------------------------------------- output files
 
 
+def report_regions(
+    loaded: NetworkModel, cat: Catalogue, assessment: Assessment
+) -> tuple[RegionDependency, ...]:
+    """The briefing map's regions (none when the model outlines no region)."""
+    from fiveguard.report.regions import region_dependency
+
+    return region_dependency(loaded, cat, assessment)
+
+
 def write_outputs(
-    assessment: Assessment, out: Path, simulation: SimulationSection | None = None
+    assessment: Assessment,
+    out: Path,
+    simulation: SimulationSection | None = None,
+    *,
+    regions: Sequence[RegionDependency] = (),
 ) -> None:
     """Render both files, write each to a temporary name in ``out`` and rename them only
     when both were written: a failure leaves neither (nor a directory made for them).
@@ -220,7 +281,7 @@ def write_outputs(
 
     files = {
         JSON_NAME: assessment.model_dump_json(indent=2) + "\n",
-        REPORT_NAME: render_report(assessment, simulation),
+        REPORT_NAME: render_report(assessment, simulation, regions=regions),
     }
     try:
         _write_together(out, files)
@@ -266,6 +327,31 @@ def _plural(n: float, noun: str, many: str | None = None) -> str:
     from fiveguard.assess.context import plural
 
     return plural(n, noun, many)
+
+
+def print_briefing(a: Assessment) -> None:
+    """The briefing: standing, ranked findings, decisions; plain text, escaped."""
+    from fiveguard.report.briefing import build_briefing
+
+    briefing = build_briefing(a)
+    m = a.metadata
+    console.rule(
+        f"[bold]{escape(m.model.name)}[/bold] — {escape(m.marking.text)}, as of {m.model.as_of}"
+    )
+    console.print(briefing.standing, markup=False)
+    console.print("\n[bold]What matters most[/bold]")
+    for n, f in enumerate(briefing.shown, 1):
+        console.print(f"{n:>2}. {_level(f.severity)} {escape(f.text)}")
+    if briefing.more:
+        console.print(
+            f"    … and {_plural(briefing.more, 'more finding')} (without --brief, the "
+            "report or --json)",
+            markup=False,
+        )
+    if briefing.decisions:
+        console.print("\n[bold]To decide[/bold]")
+        for n, d in enumerate(briefing.decisions, 1):
+            console.print(f"{n:>2}. {d}", markup=False)
 
 
 def print_assessment(a: Assessment) -> None:

@@ -23,6 +23,7 @@ from fiveguard.domain.catalogue import (
     Catalogue,
     ExcludeRule,
     MeasureCategory,
+    NationalMeasure,
     PolicyRule,
     RestrictionPolicy,
 )
@@ -279,6 +280,66 @@ def rule_in_words(rule: PolicyRule) -> str:
     else:
         words += "; no deadline (in force at once)"
     return words + "."
+
+
+@catalog_app.command("national")
+def national(
+    ctx: typer.Context,
+    chosen_id: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[MEASURE|COUNTRY]",
+            help="Show only this measure (e.g. CA-2022-05) or this country's (e.g. GB).",
+        ),
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """What states adopted about high-risk suppliers: legal basis, date, scope, deadlines,
+    the preset modelled on each, and the public sources.
+
+    Example: `fiveguard catalog national GB --json`
+    """
+    catalogue = _catalogue(ctx)
+    measures = catalogue.national_measures
+    if chosen_id is not None:
+        picked = {k: m for k, m in measures.items() if chosen_id in (k, m.country)}
+        if not picked:
+            countries = sorted({m.country for m in measures.values()})
+            raise InputError.at(
+                f"no national measure {chosen_id!r}; measures: {', '.join(measures)}; "
+                f"countries: {', '.join(countries)}",
+                COMMAND_LINE,
+            )
+        measures = picked
+    ordered = sorted(measures.values(), key=lambda m: (m.date, m.id))
+    if as_json:
+        _print_json({"national_measures": {m.id: m.model_dump(mode="json") for m in ordered}})
+        return
+    for measure in ordered:
+        console.print(_measure_table(measure))
+
+
+def _measure_table(measure: NationalMeasure) -> Table:
+    table = Table(
+        title=_e(f"{measure.id}: {measure.title}"), show_header=False, title_justify="left"
+    )
+    table.add_column("Field", style="bold", no_wrap=True)
+    table.add_column("Value", overflow="fold")  # a source's address is shown whole
+    table.add_row("Country, date", f"{measure.country} · {measure.date}")
+    table.add_row("Instrument", measure.instrument)
+    table.add_row("Legal basis", _e(measure.legal_basis))
+    table.add_row("Scope", _e(measure.scope))
+    table.add_row(
+        "Deadlines",
+        "\n".join(f"{d.date}: {_e(d.what)}" for d in measure.deadlines) or "none reported",
+    )
+    table.add_row("Preset", _e(measure.preset or "none (see notes)"))
+    if measure.notes:
+        table.add_row("Notes", "\n".join(f"• {_e(note)}" for note in measure.notes))
+    table.add_row(
+        "Sources", "\n".join(f"{_e(s.title)}\n  [dim]{_e(s.url)}[/dim]" for s in measure.sources)
+    )
+    return table
 
 
 @catalog_app.command("controls")

@@ -101,6 +101,18 @@ def coordinate_command(
         f"{len(view.suppliers)} suppliers, {len(view.withheld)} section(s) withheld",
         soft_wrap=True,
     )
+    f = view.federated
+    if f is not None:
+        people = next(i for i in f.impacts if i.impact == "people_without_service")
+        console.print(
+            f"federated Monte Carlo: {f.trials:,} years under seed {f.seed}, "
+            f"{len(f.states)} state(s) summed year by year"
+            + (f", {len(f.not_included)} without vectors" if f.not_included else "")
+            + f"; EU people without service per year mean {people.mean:,.1f}, "
+            f"P99 {people.p99:,}; two or more states hit in {f.two_or_more:.2%} of the years "
+            f"({f.two_or_more_if_independent:.2%} were they independent)",
+            soft_wrap=True,
+        )
     if out is not None:
         console.print(
             f"report: [bold]{escape(str((out / REPORT_NAME).resolve()))}[/bold]\n"

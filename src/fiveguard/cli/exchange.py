@@ -227,6 +227,13 @@ def export(
         f"of {escape(org)}; model snapshot sha256:{digest}",
         soft_wrap=True,
     )
+    if summary.federated is not None:
+        console.print(
+            f"federated Monte Carlo: the cross-border sources' impacts of "
+            f"{summary.federated.trials:,} years under seed {summary.federated.seed} "
+            "(every state of the coordinated run must use the same seed and trials)",
+            soft_wrap=True,
+        )
 
 
 def issued_state(known: ExchangeState, summary: NationalSummary, payload: bytes) -> bytes:

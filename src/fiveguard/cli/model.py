@@ -154,6 +154,7 @@ def demo(
     out = out or DEMO_OUT
     from fiveguard.cli.assess import (
         announce_outputs,
+        assessment_inputs,
         resolve_policy,
         run_assessment,
     )
@@ -167,7 +168,15 @@ def demo(
             print_summary(summarise(loaded, cat))
         simulated, worst, _ = demo_simulation(loaded, cat)
         run_assessment(
-            ctx, loaded, cat, policy, json_out, out, simulated=(simulated, worst), announce=False
+            ctx,
+            loaded,
+            cat,
+            policy,
+            json_out,
+            out,
+            simulated=(simulated, worst),
+            announce=False,
+            inputs=assessment_inputs(ctx, path, None, policy, cat),
         )
     if not json_out:
         announce_outputs(out)

@@ -112,17 +112,34 @@ def store_list(
     console.print(table)
 
 
-@audit_app.command("verify")
-def audit_verify(database: DatabaseOpt = None) -> None:
-    """Check the whole audit chain and its checkpoints: exit 0 when it holds, 1 naming the
-    first broken row (changed, deleted, inserted or reordered).
+KeyringCheckOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--keyring",
+        help="The exchange keyring (JSON) whose keys check signed checkpoints.",
+        show_default=False,
+    ),
+]
 
-    Example: `fiveguard audit verify`
+
+@audit_app.command("verify")
+def audit_verify(keyring: KeyringCheckOpt = None, database: DatabaseOpt = None) -> None:
+    """Check the whole audit chain and its checkpoints (their signatures too, against
+    --keyring): exit 0 when it holds, 1 naming the first broken row or checkpoint
+    (changed, deleted, inserted, reordered, or a signature that does not hold).
+
+    Example: `fiveguard audit verify --keyring keyring.json`
     """
     from fiveguard.store import audit
 
+    check = None
+    if keyring is not None:
+        from fiveguard.app.checkpoints import keyring_check
+        from fiveguard.cli.exchange import verified_keyring
+
+        check = keyring_check(verified_keyring(keyring))
     with record(database) as session:
-        found = audit.verify(session)
+        found = audit.verify(session, check)
     if found.holds:
         console.print(
             f"audit log holds: {found.rows:,} rows, {found.checkpoints} checkpoints, "
@@ -130,6 +147,11 @@ def audit_verify(database: DatabaseOpt = None) -> None:
             markup=False,
             soft_wrap=True,
         )
+        if found.unchecked:
+            console.print(
+                f"note: {found.unchecked} signed checkpoint(s) not checked: give --keyring",
+                markup=False,
+            )
         return
     err_console.print(f"audit log broken: {found.problem}", markup=False, soft_wrap=True)
     raise typer.Exit(EXIT_BROKEN)
@@ -184,17 +206,50 @@ def audit_show(
 
 @audit_app.command("checkpoint")
 def audit_checkpoint(
-    user: UserOpt = None, org: OrgOpt = None, database: DatabaseOpt = None
+    key: Annotated[
+        Path | None,
+        typer.Option(
+            "--key",
+            help="Sign it with your organisation's private key (passphrase from "
+            "FIVEGUARD_KEY_PASSPHRASE or a prompt).",
+            show_default=False,
+        ),
+    ] = None,
+    keyring: KeyringCheckOpt = None,
+    user: UserOpt = None,
+    org: OrgOpt = None,
+    database: DatabaseOpt = None,
 ) -> None:
-    """Store a checkpoint: the Merkle root of the whole chain so far (unsigned until
-    organisation keys arrive with the exchange).
+    """Store a checkpoint: the Merkle root of the whole chain so far, signed with --key by
+    a signing officer (checked first against --keyring when given); the instance
+    administrator stores unsigned ones.
 
-    Example: `fiveguard audit checkpoint --user admin`
+    Example: `fiveguard audit checkpoint --key keys/XS-NCA-1a2b3c4d.key --user sam`
     """
     from fiveguard.store import audit
 
+    signer = None
+    if key is not None:
+        from fiveguard.app.checkpoints import KeySigner
+        from fiveguard.cli.keys import load_signing_key
+
+        signer = KeySigner(*load_signing_key(key))
+    ring = None
+    if keyring is not None:
+        from fiveguard.cli.exchange import verified_keyring
+
+        ring = verified_keyring(keyring)
     with record(database) as session:
-        point = audit.create_checkpoint(session, acting(session, user, org))
+        principal = acting(session, user, org)
+        if signer is None:
+            point = audit.create_checkpoint(session, principal)
+        else:
+            from fiveguard.app.checkpoints import signed_checkpoint
+
+            point = signed_checkpoint(session, principal, signer, ring)
+    signed = f", signed by {point.organisation} with key {point.key_id}" if point.key_id else ""
     console.print(
-        f"checkpoint {point.id}: rows 1–{point.upto_seq}, root {point.merkle_root}", markup=False
+        f"checkpoint {point.id}: rows 1–{point.upto_seq}, root {point.merkle_root}{signed}",
+        markup=False,
+        soft_wrap=True,
     )

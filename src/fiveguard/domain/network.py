@@ -33,16 +33,34 @@ from fiveguard.domain.base import (
     Version,
 )
 from fiveguard.domain.evidence import Evidence
+from fiveguard.domain.parties import Tlp
 
 # ---------------------------------------------------------------------------- scope
 
 
 class Scope(Frozen):
-    """What the model describes: one country's networks as of a date."""
+    """What the model describes: one country's networks as of a date, and how the
+    assessment of it is marked (every page of its report carries the marking)."""
 
     country: CountryCode
     name: Text
     as_of: dt.date = Field(description="The date the model describes the networks at.")
+    classification: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = Field(
+        default=None,
+        description="A national classification or handling label, written as given "
+        "(e.g. RESTRICTED); printed on every page of the report.",
+    )
+    tlp: Tlp | None = Field(
+        default=None,
+        description="The Traffic Light Protocol 2.0 label of the assessment "
+        "(CLEAR, GREEN, AMBER, AMBER+STRICT, RED); printed on every page of the report.",
+    )
+    author: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = Field(
+        default=None, description="Who wrote the assessment."
+    )
+    organisation: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = Field(
+        default=None, description="The organisation the assessment is by."
+    )
 
 
 class Region(Frozen):
@@ -51,6 +69,13 @@ class Region(Frozen):
     id: Identifier
     name: Text
     population: StrictInt = Field(ge=0, description="Resident population.")
+    outline: tuple[tuple[StrictFloat, StrictFloat], ...] | None = Field(
+        default=None,
+        min_length=3,
+        max_length=10_000,
+        description="The region's shape for the report's map: a polygon of [x, y] points "
+        "(e.g. longitude, latitude; y grows northwards), at least three. Optional.",
+    )
 
 
 # ---------------------------------------------------------------------------- suppliers

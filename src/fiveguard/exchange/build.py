@@ -29,6 +29,7 @@ from fiveguard.exchange.summary import (
     DomainShares,
     FactorLine,
     FaultLine,
+    FederatedSection,
     MeasureLine,
     MonteCarloLine,
     NationalSummary,
@@ -71,8 +72,11 @@ def build_summary(
     assessment: Assessment,
     compiled: CompiledNetwork,
     to: Addressing,
+    *,
+    federated: FederatedSection | None = None,
 ) -> NationalSummary:
-    """The national summary of ``assessment`` (of ``model``), addressed as ``to`` says."""
+    """The national summary of ``assessment`` (of ``model``), addressed as ``to`` says,
+    with the federated Monte Carlo's vectors when ``federated`` gives them."""
     labels = dict(to.section_tlp)
     if to.per_operator:
         labels.setdefault(
@@ -109,6 +113,7 @@ def build_summary(
         diversity=_diversity(assessment),
         policy=_policy(assessment),
         simulation=_simulation(model, assessment, compiled),
+        federated=federated,
     )
 
 

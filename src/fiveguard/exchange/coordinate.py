@@ -32,6 +32,7 @@ from fiveguard.exchange.coordination import (
     InputBundle,
     Withheld,
 )
+from fiveguard.exchange.federated_sum import federated_view
 from fiveguard.exchange.mapping import SupplierMapping
 from fiveguard.exchange.summary import NationalSummary, Section
 from fiveguard.exchange.verify import OPEN_LABELS, Verified
@@ -63,6 +64,11 @@ METHOD = (
     "Cross-border common mode: each state's national what-if of the same supplier's (or "
     "product version's) fault, summed; states hit are those where it leaves people without "
     "service. The sum assumes the faults happen together, as a common-mode fault does.",
+    "Federated Monte Carlo: each state simulated the same years under one shared seed, "
+    "with every supplier's update and every product version's fault drawn from a stream "
+    "keyed by its canonical id, so one supplier's event falls in the same year in every "
+    "state; the states' per-year impacts of these sources are summed year by year. A "
+    "state is hit in a year when one of its assets went down or was compromised.",
 )
 
 
@@ -226,5 +232,6 @@ def coordinate(
         measure_counts=counts,
         shares=eu_shares(used, keys, show),
         common_mode=common_mode(used, keys, show),
+        federated=federated_view(used, show),
         method=METHOD,
     )

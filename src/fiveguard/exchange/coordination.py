@@ -14,6 +14,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from fiveguard.domain.base import Level
 from fiveguard.domain.parties import Tlp
+from fiveguard.simulate.results import CurvePoint
 
 
 class _View(BaseModel):
@@ -195,6 +196,65 @@ class CommonMode(_View):
     tlp: Tlp
 
 
+class FederatedState(_View):
+    """One state's part of the federated Monte Carlo."""
+
+    country: str
+    mean_people_without_service: float = Field(description="Per simulated year.")
+    years_hit: float = Field(
+        description="Share of the years in which a cross-border event took down or "
+        "compromised an asset of the state."
+    )
+    tlp: Tlp
+
+
+class FederatedImpact(_View):
+    """One impact summed over the states, per simulated year."""
+
+    impact: str
+    mean: float
+    p50: int
+    p95: int
+    p99: int
+    max: int
+
+
+class StatesHitPoint(_View):
+    states: int
+    probability: float = Field(
+        description="Share of the years in which exactly this many states were hit."
+    )
+    if_independent: float = Field(
+        description="The same, were the states' years independent, each hit in its own "
+        "share of the years: against it shows what the correlation of cross-border events "
+        "does (more years with no state hit, and more with all of them)."
+    )
+
+
+class FederatedView(_View):
+    """The federated Monte Carlo: the cross-border sources' impacts of every state, summed
+    trial by trial, so a supplier event hitting several states in one year counts once
+    with all its consequences."""
+
+    trials: int
+    seed: int
+    scheme: str
+    states: tuple[FederatedState, ...]
+    not_included: tuple[Withheld, ...] = Field(
+        description="States whose vectors are not in the sum, and why: their impacts are "
+        "unknown, not zero."
+    )
+    impacts: tuple[FederatedImpact, ...]
+    states_hit: tuple[StatesHitPoint, ...]
+    mean_states_hit: float
+    two_or_more: float = Field(description="Share of the years hitting two or more states.")
+    two_or_more_if_independent: float = Field(
+        description="The same, were the states' years independent (see StatesHitPoint)."
+    )
+    exceedance_curve: tuple[CurvePoint, ...]
+    tlp: Tlp
+
+
 class HighProfile(_View):
     key: str
     name: str
@@ -226,4 +286,7 @@ class Coordination(_View):
     measure_counts: tuple[MeasureCount, ...]
     shares: tuple[EuDomainShares, ...]
     common_mode: tuple[CommonMode, ...]
+    federated: FederatedView | None = Field(
+        default=None, description="Null when no state's summary carries a federated section."
+    )
     method: tuple[str, ...] = Field(description="How each part was computed, in words.")

@@ -183,13 +183,40 @@ class SimulationResult(_Part):
     note: str
 
 
-class FederatedSection(BaseModel):
-    """Reserved for the federated Monte Carlo (per-trial impact vectors keyed by canonical
-    ids): a later format version fills it; readers of this version accept and ignore it."""
+MAX_FEDERATED_TRIALS = 1_000_000
+"""The most simulated years a federated section may carry (8 MB per vector unpacked)."""
 
-    model_config = ConfigDict(frozen=True, extra="allow")
 
-    version: int = Field(ge=1)
+class FederatedVectors(_Part):
+    """Per-trial impacts of the cross-border sources, one value per simulated year: each
+    the little-endian int64 array, zlib-compressed, base64-encoded."""
+
+    people_without_service: str = Field(max_length=16 * 1024 * 1024)
+    subscribers_exposed: str = Field(max_length=16 * 1024 * 1024)
+    assets_down: str = Field(max_length=16 * 1024 * 1024)
+    assets_compromised: str = Field(max_length=16 * 1024 * 1024)
+
+
+class FederatedSection(_Part):
+    """The federated Monte Carlo: what the cross-border sources (every supplier's malicious
+    update and every product version's fault, drawn from streams keyed by their canonical
+    ids and the shared seed) did to this state in each simulated year, the national
+    sources left out. The coordinator sums the vectors of the states trial by trial; it
+    travels under the simulation section's label."""
+
+    version: Literal[1] = 1
+    scheme: str = Field(
+        max_length=64, description="How the random streams are keyed (e.g. philox4x64-sha256/1)."
+    )
+    seed: int = Field(ge=0, description="The shared seed; every state must use the same.")
+    trials: int = Field(ge=1, le=MAX_FEDERATED_TRIALS)
+    encoding: Literal["zlib+base64:int64-le"] = "zlib+base64:int64-le"
+    suppliers: tuple[str, ...] = Field(
+        description="Canonical keys of the suppliers whose updates were drawn (lei:…, "
+        "registry:…; ref:COUNTRY:ID for a supplier without one, whose events are national)."
+    )
+    versions: int = Field(ge=0, description="Product versions whose faults were drawn.")
+    vectors: FederatedVectors
 
 
 class Reshare(_Part):
@@ -251,7 +278,8 @@ class NationalSummary(_Part):
     policy: PolicyResult | None = None
     simulation: SimulationResult | None = None
     federated: FederatedSection | None = Field(
-        default=None, description="Reserved: the federated Monte Carlo, in a later version."
+        default=None,
+        description="Per-trial impacts of the cross-border sources, when a Monte Carlo ran.",
     )
 
     @model_validator(mode="after")

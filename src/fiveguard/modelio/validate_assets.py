@@ -56,11 +56,20 @@ class AssetChecks(CheckerBase):
                 self.at((*path, "purchased"), bought_late)
 
     def non_radio_problems(self, asset: Asset) -> Iterable[tuple[str, str]]:
-        """Fields that only a radio asset can have, on an asset of another known kind."""
+        """Fields that only a radio asset can have, on an asset of another known kind
+        (wireline access serves people and has sites too, but is never shared)."""
         info = self.cat.asset_kinds.get(asset.kind)
         if info is None or info.is_radio:
             return
         domain = f"a {asset.kind} is in the {info.domain.value} domain"
+        if info.is_access:
+            if asset.shared_with:
+                yield (
+                    "shared_with",
+                    f"RAN sharing is between radio assets; {domain} (wireline access): "
+                    "leave shared_with out",
+                )
+            return
         if asset.sites:
             yield "sites", f"sites counts the radio sites of a radio asset; {domain}: leave it out"
         if asset.population:

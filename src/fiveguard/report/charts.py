@@ -47,11 +47,14 @@ def share_bars(
     colours: Mapping[str, str],
     title: str,
     width: int = 720,
+    labels: Sequence[str] | None = None,
+    label_w: int = 110,
 ) -> Markup:
     """One horizontal 100 % bar per scope (national first), split by supplier share of the
     attributed quantity; the label gives the HHI, the suppliers and the share naming no
-    product; a scope where nothing names a product gets a dashed empty bar."""
-    label_w, right_w, bar_h, gap = 110, 230, 22, 10
+    product; a scope where nothing names a product gets a dashed empty bar. ``labels``
+    replace the scope names on the left (the briefing puts one domain per bar)."""
+    right_w, bar_h, gap = 230, 22, 10
     top = 28
     bar_w = width - label_w - right_w
     height = top + len(tables) * (bar_h + gap) + 8
@@ -65,7 +68,7 @@ def share_bars(
         y = top + row * (bar_h + gap)
         parts.append(
             f'<text x="{label_w - 8}" y="{y + bar_h / 2 + 4:.1f}" font-size="12" '
-            f'text-anchor="end">{_t(table.scope)}</text>'
+            f'text-anchor="end">{_t(labels[row] if labels else table.scope)}</text>'
         )
         x = float(label_w)
         if not table.shares:
@@ -197,3 +200,125 @@ def _risk_order(risk: str) -> tuple[int, str]:
 
 def _chunks(items: Sequence[str], n: int) -> list[Sequence[str]]:
     return [items[i : i + n] for i in range(0, len(items), n)]
+
+
+def risk_grid(
+    entries: Sequence[RegisterEntry],
+    scopes: Sequence[tuple[str, str]],
+    title: str,
+    width: int = 560,
+) -> Markup:
+    """R1–R9 down, scopes (national, then operators) across: each cell the residual level
+    in its colour, with the level before measures when they lower it (``high → medium``)."""
+    risks = sorted(dict.fromkeys(e.risk for e in entries), key=_risk_order)
+    keyed = {(e.risk, e.scope): e for e in entries}
+    label_w, top, row_h = 44, 44, 22
+    col_w = (width - label_w) / max(len(scopes), 1)
+    height = top + len(risks) * row_h + 6
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="100%" role="img" aria-label="{_t(title)}" style="{FONT};max-width:{width}px">',
+        f"<title>{_t(title)}</title>",
+        f'<text x="0" y="16" font-size="13" font-weight="600">{_t(title)}</text>',
+    ]
+    for ci, (_, name) in enumerate(scopes):
+        parts.append(
+            f'<text x="{label_w + ci * col_w + col_w / 2:.1f}" y="{top - 8}" font-size="11" '
+            f'text-anchor="middle">{_t(name)}</text>'
+        )
+    for ri, risk in enumerate(risks):
+        y = top + ri * row_h
+        parts.append(
+            f'<text x="{label_w - 8}" y="{y + row_h / 2 + 4:.1f}" font-size="11" '
+            f'text-anchor="end" font-weight="600">{_t(risk)}</text>'
+        )
+        for ci, (scope, name) in enumerate(scopes):
+            x = label_w + ci * col_w
+            e = keyed.get((risk, scope))
+            if e is None:
+                continue
+            level, before = e.residual.value, e.level.value
+            text = level if level == before else f"{before} → {level}"
+            parts.append(
+                f'<rect x="{x + 1:.1f}" y="{y + 1}" width="{col_w - 2:.1f}" height="{row_h - 2}" '
+                f'fill="{LEVEL_FILL.get(level, "#e1dcef")}">'
+                f"<title>{_t(f'{risk} {e.title}, {name}: {text}')}</title></rect>"
+                f'<text x="{x + col_w / 2:.1f}" y="{y + row_h / 2 + 4:.1f}" font-size="11" '
+                f'text-anchor="middle" fill="{LEVEL_INK.get(level, "#45307a")}">{_t(text)}</text>'
+            )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def region_map(
+    regions: Sequence[tuple[str, Sequence[tuple[float, float]], float | None, str]],
+    title: str,
+    width: int = 460,
+) -> Markup:
+    """Regions drawn from their outlines, shaded by a share (0–1, white to dark red; none:
+    hatched grey), each labelled with its share. ``regions``: name, outline, share, note."""
+    xs = [x for _, outline, _, _ in regions for x, _ in outline]
+    ys = [y for _, outline, _, _ in regions for _, y in outline]
+    top, bottom, pad = 26, 30, 6
+    span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
+    scale = (width - 2 * pad) / span_x
+    plot_h = span_y * scale
+    height = top + plot_h + bottom
+
+    def point(x: float, y: float) -> str:
+        return f"{pad + (x - min(xs)) * scale:.1f},{top + (max(ys) - y) * scale:.1f}"
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height:.0f}" '
+        f'width="100%" role="img" aria-label="{_t(title)}" style="{FONT};max-width:{width}px">',
+        f"<title>{_t(title)}</title>",
+        '<defs><pattern id="nodata" width="6" height="6" patternUnits="userSpaceOnUse">'
+        '<rect width="6" height="6" fill="#f4f6f8"/><path d="M0 6 L6 0" stroke="#c0c6cc"/>'
+        "</pattern></defs>",
+        f'<text x="0" y="16" font-size="13" font-weight="600">{_t(title)}</text>',
+    ]
+    for name, outline, share, note in regions:
+        fill = "url(#nodata)" if share is None else _shade(share)
+        label = "—" if share is None else f"{share:.0%}"
+        cx = sum(x for x, _ in outline) / len(outline)
+        cy = sum(y for _, y in outline) / len(outline)
+        lx, ly = (float(v) for v in point(cx, cy).split(","))
+        ink = "#ffffff" if share is not None and share > SHADE_INK_SWITCH else "#1d232b"
+        parts.append(
+            f'<polygon points="{" ".join(point(x, y) for x, y in outline)}" fill="{fill}" '
+            f'stroke="#ffffff" stroke-width="1.5"><title>{_t(name)}: {_t(note)}</title></polygon>'
+            f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="10" text-anchor="middle" '
+            f'fill="{ink}">{_t(_short(name))}</text>'
+            f'<text x="{lx:.1f}" y="{ly + 12:.1f}" font-size="11" font-weight="600" '
+            f'text-anchor="middle" fill="{ink}">{label}</text>'
+        )
+    y = top + plot_h + 10
+    for i in range(11):
+        parts.append(
+            f'<rect x="{pad + i * 16}" y="{y:.1f}" width="16" height="8" fill="{_shade(i / 10)}"/>'
+        )
+    parts.append(
+        f'<text x="{pad}" y="{y + 20:.1f}" font-size="10">0%</text>'
+        f'<text x="{pad + 176}" y="{y + 20:.1f}" font-size="10" text-anchor="end">100%</text>'
+        f'<rect x="{pad + 196}" y="{y:.1f}" width="16" height="8" fill="url(#nodata)" '
+        'stroke="#c0c6cc"/>'
+        f'<text x="{pad + 216}" y="{y + 8:.1f}" font-size="10">no radio site</text></svg>'
+    )
+    return Markup("".join(parts))
+
+
+SHADE_INK_SWITCH = 0.55
+"""Above this share the region's fill is dark enough for white labels."""
+
+
+def _shade(share: float) -> str:
+    """White (0) to dark red (1), linearly in RGB."""
+    low, high = (255, 255, 255), (165, 15, 21)
+    r, g, b = (
+        round(lo + (hi - lo) * min(max(share, 0.0), 1.0)) for lo, hi in zip(low, high, strict=True)
+    )
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def _short(name: str, limit: int = 16) -> str:
+    return name if len(name) <= limit else name[: limit - 1] + "…"

@@ -13,6 +13,7 @@ from fiveguard.domain.parties import Tlp
 from fiveguard.exchange.coordination import Coordination, EuDomainShares, RiskRow
 from fiveguard.report import charts
 from fiveguard.report.render import _environment
+from fiveguard.report.simulation import exceedance_chart
 
 TLP_COLOURS = {
     Tlp.CLEAR: ("#ffffff", "#000000"),
@@ -30,6 +31,7 @@ SECTIONS = (
     ("measures", "Toolbox measures by state"),
     ("shares", "EU-wide supplier shares"),
     ("common-mode", "Cross-border common mode"),
+    ("federated", "Federated Monte Carlo"),
     ("method", "Method"),
 )
 
@@ -68,6 +70,11 @@ def coordination_context(view: Coordination) -> dict[str, Any]:
         "heat": risk_grid(view.risk_matrix, [r.risk for r in view.risks]),
         "banner": TLP_COLOURS[view.tlp],
         "disagreements": sum(1 for s in view.suppliers for f in s.factors if f.disagreement),
+        "federated_chart": (
+            Markup(exceedance_chart(view.federated.exceedance_curve, view.federated.trials))
+            if view.federated is not None
+            else None
+        ),
     }
 
 

@@ -15,10 +15,13 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from fiveguard.assess.context import NATIONAL, plural
-from fiveguard.assess.results import Assessment, RegisterEntry, ShareTable
+from fiveguard.assess.results import Assessment, RegisterEntry, ShareTable, VersionAttention
 from fiveguard.report import charts
+from fiveguard.report.briefing import ATTENTION_FLOOR, SEVERITY_RANK, build_briefing
+from fiveguard.report.regions import RegionDependency
 
 SECTIONS = (
+    ("briefing", "Briefing"),
     ("summary", "Summary"),
     ("suppliers", "Supplier profiles"),
     ("assurance", "Assurance evidence"),
@@ -70,7 +73,18 @@ def _environment() -> Environment:
     env.filters["num"] = lambda v: "—" if v is None else f"{v:,.0f}"
     env.filters["level"] = _level_badge
     env.filters["count"] = lambda n, noun, many=None: plural(n, noun, many)
+    env.filters["css_string"] = css_string
     return env
+
+
+def css_string(text: str) -> Markup:
+    """A CSS string literal of ``text``, safe inside a style element: every character but
+    letters, digits and spaces is written as a hexadecimal escape (the space after each
+    escape ends it and is not part of the string)."""
+    body = "".join(
+        ch if ch.isascii() and (ch.isalnum() or ch == " ") else f"\\{ord(ch):06x} " for ch in text
+    )
+    return Markup(f'"{body}"')
 
 
 def _level_badge(value: Any) -> Markup:
@@ -80,10 +94,60 @@ def _level_badge(value: Any) -> Markup:
     return Markup('<span class="lv lv-{}">{}</span>').format(css, text)
 
 
-def render_report(assessment: Assessment, simulation: SimulationSection | None = None) -> str:
-    """The report as HTML text."""
+def render_report(
+    assessment: Assessment,
+    simulation: SimulationSection | None = None,
+    *,
+    paged: bool = False,
+    regions: Sequence[RegionDependency] = (),
+) -> str:
+    """The report as HTML text; ``paged`` for a PDF, whose page header and footer carry
+    the marking (the page itself then does not repeat it); ``regions`` draw the
+    briefing's map (see :func:`fiveguard.report.regions.region_dependency`)."""
     template = _environment().get_template("report.html.j2")
-    return template.render(**report_context(assessment, simulation))
+    context = report_context(assessment, simulation)
+    context["briefing_charts"] = briefing_charts(assessment, context["colours"], regions)
+    return template.render(**context, paged=paged)
+
+
+def briefing_charts(
+    assessment: Assessment,
+    colours: dict[str, str],
+    regions: Sequence[RegionDependency] = (),
+) -> list[Markup]:
+    """The briefing's charts: supplier shares per domain and residual risk per scope, then
+    the region map (with outlines) and the exceedance curve (with a simulation)."""
+    national = [t for t in assessment.diversity.tables if t.kind is None and t.scope == NATIONAL]
+    per_group: dict[str, ShareTable] = {}
+    for t in national:
+        per_group.setdefault(t.group, t)
+    rows = list(per_group.values())
+    entries = assessment.risk_register.entries
+    scopes = list(dict.fromkeys((e.scope, e.scope_name) for e in entries))
+    out = [
+        charts.share_bars(
+            rows,
+            colours,
+            "Suppliers' shares per domain, nationally",
+            labels=[f"{t.title.split(' (')[0]} ({t.weight})" for t in rows],
+            label_w=280,
+            width=820,
+        ),
+        charts.risk_grid(entries, scopes, "Residual risk R1–R9 (before → after measures)"),
+    ]
+    if regions:
+        out.append(
+            charts.region_map(
+                [(r.name, r.outline, r.share, r.note) for r in regions],
+                "People served on high-risk suppliers' radio, by region",
+            )
+        )
+    if assessment.simulation is not None:
+        from fiveguard.report.simulation import exceedance_chart
+
+        sim = assessment.simulation
+        out.append(Markup(exceedance_chart(sim.exceedance, sim.trials, width=560)))
+    return out
 
 
 def report_context(
@@ -103,8 +167,13 @@ def report_context(
         )
     if simulation is not None:
         sections.insert(len(sections) - 1, ("simulation", simulation.title))
+    briefing = build_briefing(assessment)
     return {
         "a": assessment,
+        "assurance_groups": _assurance_groups(assessment),
+        "briefing": briefing,
+        "section_names": dict(sections),
+        "colours": colours,
         "sections": sections,
         "names": names,
         "legend": charts.legend(colours, names),
@@ -197,3 +266,25 @@ def _by_risk(entries: Sequence[RegisterEntry]) -> list[dict[str, Any]]:
         {"risk": risk, "title": rows[0].title, "area": rows[0].area, "entries": rows}
         for risk, rows in grouped.items()
     ]
+
+
+def _assurance_groups(assessment: Assessment) -> dict[str, Any]:
+    """Versions with a real problem (a reason above the floor severity: failed evaluation,
+    open critical or high findings, failed equivalence, vulnerable or unsupported
+    components, as the catalogue grades them) first; the rest grouped by their reasons."""
+    section = assessment.assurance
+    floor = SEVERITY_RANK[ATTENTION_FLOOR]
+    problems: list[VersionAttention] = []
+    rest: dict[str, dict[str, Any]] = {}
+    for v in section.versions:
+        if any(SEVERITY_RANK[section.reason_severity[r].value] > floor for r in v.reasons):
+            problems.append(v)
+            continue
+        reason = "; ".join(section.reasons.get(r, r) for r in v.reasons)
+        group = rest.setdefault(
+            reason, {"reason": reason, "versions": [], "deployed": 0, "at_risk": 0}
+        )
+        group["versions"].append(v.product)
+        group["deployed"] += v.deployed_assets
+        group["at_risk"] += v.assets_at_risk
+    return {"problems": problems, "rest": list(rest.values())}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from fiveguard.assess.results import ExceedancePoint
 from fiveguard.catalog.parameters import ParameterRow
 from fiveguard.report.charts import FONT, PALETTE, _t
 from fiveguard.report.render import ReportTable, SimulationSection
@@ -201,7 +202,9 @@ def _source_table(result: SimulationResult, top: int) -> ReportTable:
     )
 
 
-def exceedance_chart(curve: Sequence[CurvePoint], trials: int, width: int = 640) -> str:
+def exceedance_chart(
+    curve: Sequence[CurvePoint | ExceedancePoint], trials: int, width: int = 640
+) -> str:
     """Annual probability of at least N people without service, on log-log axes."""
     title = "Annual probability that at least N people lose service"
     height, left, right, top, bottom = 300, 64, 16, 34, 44

@@ -2,19 +2,20 @@
 
 Assets that behave identically under every event that is not aimed at one asset are
 merged into an *asset class*: same operator, region, product version, manager,
-requirements, effective battery autonomy, critical services, radio-or-not and operators
-served, and nothing depends on them (no asset requires or is managed by them). A national
-model of a million radio sites has some tens of thousands of classes; events aimed at one
-asset of a class (its own failure, a forced ``asset-down``) are applied to that asset
-only, at the metrics stage (see :mod:`fiveguard.simulate.metrics`). ``group_assets=False``
-keeps one class per asset; results are the same, only slower, and the tests check that
-they are.
+requirements, effective battery autonomy, critical services, access kind (radio,
+wireline or none) and operators served, and nothing depends on them (no asset requires
+or is managed by them). A national model of a million radio sites has some tens of
+thousands of classes; events aimed at one asset of a class (its own failure, a forced
+``asset-down``) are applied to that asset only, at the metrics stage (see
+:mod:`fiveguard.simulate.metrics`). ``group_assets=False`` keeps one class per asset;
+results are the same, only slower, and the tests check that they are.
 
 RAN sharing (:mod:`fiveguard.simulate.sharing`): a class of shared radio assets is their
 *radio* (what everyone on them needs); each of its served parts is one more row after the
 classes, with no asset of its own, requiring the radio's row and its operator's core
 entries, and carrying that operator's people. An unshared radio class serves its people
-itself. Rows that serve people are the *serving rows*.
+itself, as does a class of wireline access assets. Rows that serve people are the
+*serving rows*; only radio ones roam onto partners or carry their roaming users.
 
 Classes are numbered by topological level of the ``requires`` graph, then by requirement
 pattern, then by manager, so that each level is a contiguous range and every step of the
@@ -50,6 +51,9 @@ from fiveguard.simulate.plan import (
 from fiveguard.simulate.ragged import column_ids, row_ids
 from fiveguard.simulate.sharing import ServedParts, served_parts
 
+RADIO_ACCESS = 2
+"""Access code of a radio asset (0: not access, 1: wireline); see :func:`_ordered_classes`."""
+
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]
@@ -81,7 +85,8 @@ class CompiledNetwork:
     class_size: IntArray  # 0 for a served part's row
     class_sites: IntArray
     class_people: IntArray  # people a serving row serves, 0 elsewhere
-    class_serves: BoolArray  # serving rows: unshared radio classes and served parts
+    class_serves: BoolArray  # serving rows: unshared access classes and served parts
+    class_roams: BoolArray  # serving rows of radio access: their users can roam
     class_site: IntArray  # a served part's class (its radio), -1 elsewhere
     class_part_ptr: IntArray  # (C+1,) into class_part_rows: each class's serving rows
     class_part_rows: IntArray
@@ -102,7 +107,7 @@ class CompiledNetwork:
     power_hours: FloatArray
     # roaming: partners[o, p] when o's users can fall back to p's radio network
     partners: BoolArray  # (K, K)
-    serving_order: IntArray  # serving rows with a region, sorted by (operator, region)
+    serving_order: IntArray  # roaming rows with a region, sorted by (operator, region)
     serving_ptr: IntArray  # (K*R+1,) into serving_order
     shared_classes: IntArray  # classes whose serving rows are served parts, ascending
     # critical services: classes carrying each service
@@ -132,6 +137,12 @@ def radio_kinds(table: AssetTable, catalogue: Catalogue) -> BoolArray:
     return np.asarray([*flags, False], dtype=bool)[table.kind]
 
 
+def access_kinds(table: AssetTable, catalogue: Catalogue) -> BoolArray:
+    """Per asset, whether its kind serves people directly (radio or wireline access)."""
+    flags = [k in catalogue.asset_kinds and catalogue.asset_kinds[k].is_access for k in table.kinds]
+    return np.asarray([*flags, False], dtype=bool)[table.kind]
+
+
 def compile_network(
     model: NetworkModel,
     catalogue: Catalogue,
@@ -144,12 +155,13 @@ def compile_network(
     doc = model.document
     effects = effects if effects is not None else operator_effects(model, catalogue)
     radio = radio_kinds(t, catalogue)
+    access = access_kinds(t, catalogue)
     battery = autonomy(t, catalogue, effects)
     n_regions = len(doc.regions)
-    parts = served_parts(model, catalogue, radio)
+    parts = served_parts(model, catalogue, access)
 
     classes, asset_class, levels, n_groups, managed = _ordered_classes(
-        t, radio, battery, parts, n_regions, group_assets
+        t, access.astype(np.int8) + radio.astype(np.int8), battery, parts, n_regions, group_assets
     )
     power_ptr, power_hours, power_row = _power_rows(
         np.where(classes.size > 0, classes.region, -1), classes.battery, n_regions
@@ -175,6 +187,7 @@ def compile_network(
         class_sites=classes.sites,
         class_people=classes.people,
         class_serves=classes.serves,
+        class_roams=classes.roams,
         class_site=classes.site,
         class_part_ptr=part_ptr,
         class_part_rows=part_rows,
@@ -202,17 +215,18 @@ def compile_network(
 
 def _ordered_classes(
     t: AssetTable,
-    radio: BoolArray,
+    access: npt.NDArray[np.int8],
     battery: FloatArray,
     parts: ServedParts,
     n_regions: int,
     group_assets: bool,
 ) -> tuple[_Classes, IntArray, tuple[RequiresLevel, ...], int, tuple[ManagedLevel, ...]]:
     """The classes (and part rows) in kernel order, each asset's class, and the kernel's
-    plan of the ``requires`` and ``managed_by`` levels."""
-    asset_class, order, starts = _group(t, radio, battery, n_regions, group_assets, parts)
+    plan of the ``requires`` and ``managed_by`` levels. ``access`` per asset: 0 none, 1
+    wireline, 2 radio."""
+    asset_class, order, starts = _group(t, access, battery, n_regions, group_assets, parts)
     rep = order[starts]
-    classes = _Classes(t, asset_class, order, starts, rep, radio, battery, parts)
+    classes = _Classes(t, asset_class, order, starts, rep, access, battery, parts)
     entries = class_entries(t, rep, asset_class)
     classes, entries = _with_parts(classes, entries, t, rep, asset_class, parts)
     level = requires_levels_of(classes.n, entries)
@@ -253,7 +267,7 @@ def _partners(model: NetworkModel) -> BoolArray:
 
 def _group(
     t: AssetTable,
-    radio: BoolArray,
+    access: npt.NDArray[np.int8],
     battery: FloatArray,
     n_regions: int,
     group_assets: bool,
@@ -280,7 +294,7 @@ def _group(
     # autonomy matters only where a regional power loss can reach the asset; equal
     # float64 values have equal bit patterns (no NaN or -0.0 can occur here)
     autonomy = np.where(t.region >= 0, battery, -1.0).view(np.int64)
-    cell = (radio.astype(np.int64) * (n_regions + 1) + t.region + 1) * (
+    cell = (access.astype(np.int64) * (n_regions + 1) + t.region + 1) * (
         len(t.product_versions) + 1
     ) + (t.product_version + 1)
     alone = np.where(depended, np.arange(n, dtype=np.int64), -1)
@@ -301,8 +315,8 @@ class _Classes:
     the rows of served parts (see :func:`_with_parts`)."""
 
     COLUMNS = (
-        "size", "sites", "people", "serves", "part", "operator", "region", "supplier",
-        "version", "battery",
+        "size", "sites", "people", "serves", "roams", "part", "operator", "region",
+        "supplier", "version", "battery",
     )  # fmt: skip
     """Columns renumbered as they are; ``site`` and ``manager`` name rows, so are mapped."""
 
@@ -313,14 +327,15 @@ class _Classes:
         order: IntArray,
         starts: IntArray,
         rep: IntArray,
-        radio: BoolArray,
+        access: npt.NDArray[np.int8],
         battery: FloatArray,
         parts: ServedParts,
     ) -> None:
         self.n = int(starts.shape[0])
         self.size = np.diff(np.append(starts, asset_class.shape[0])).astype(np.int64)
         self.sites = _sum_by_class(t.sites, order, starts)
-        self.serves = radio[rep] & ~parts.shared[rep]
+        self.serves = (access[rep] > 0) & ~parts.shared[rep]
+        self.roams = access[rep] == RADIO_ACCESS
         self.people = np.where(self.serves, _sum_by_class(t.population, order, starts), 0)
         self.part = np.where(self.serves, 0, -1).astype(np.int64)
         self.site = np.full(self.n, -1, dtype=np.int64)
@@ -351,8 +366,9 @@ class _Classes:
         zero = np.zeros(u, dtype=np.int64)
         added = {
             "size": zero, "sites": zero, "people": people, "serves": np.ones(u, dtype=bool),
-            "part": part, "operator": operator, "region": self.region[site], "supplier": none,
-            "version": none, "battery": np.zeros(u), "manager": none, "site": site,
+            "roams": self.roams[site], "part": part, "operator": operator,
+            "region": self.region[site], "supplier": none, "version": none,
+            "battery": np.zeros(u), "manager": none, "site": site,
         }  # fmt: skip
         for name, values in added.items():
             setattr(out, name, np.concatenate([getattr(self, name), values]))
@@ -457,8 +473,9 @@ def _power_rows(
 def _serving_cells(
     classes: _Classes, n_operators: int, n_regions: int
 ) -> tuple[IntArray, IntArray]:
-    """Serving rows with a region, sorted by operator then region, with cell pointers."""
-    rows = np.flatnonzero(classes.serves & (classes.region >= 0))
+    """Serving rows of radio access with a region (those whose users roam, and onto which
+    partners' users roam), sorted by operator then region, with cell pointers."""
+    rows = np.flatnonzero(classes.serves & classes.roams & (classes.region >= 0))
     cell = classes.operator[rows] * n_regions + classes.region[rows]
     order = np.argsort(cell, kind="stable")
     counts = np.bincount(cell, minlength=n_operators * n_regions)

@@ -246,19 +246,21 @@ class _FailureGroups:
     def _leaf_people(self) -> IntArray:
         """People losing service when each asset alone fails (for assets sharing a class):
         the people of each part it serves whose operator has no roaming partner serving
-        the region. The asset's class has other assets, which serve the same operators in
-        the same region, so a partner serving the region still does without it."""
+        the region (all of them for wireline access, which never roams). The asset's class
+        has other assets, which serve the same operators in the same region, so a partner
+        serving the region still does without it."""
         c = self.compiled
         k, r = len(c.operators), len(c.regions)
-        rows = c.serving_order  # serving rows with a region, by operator and region
+        rows = c.serving_order  # roaming rows with a region, by operator and region
         cells = np.zeros(k * r, dtype=bool)
         cells[c.class_operator[rows] * r + c.class_region[rows]] = True
         serving = cells.reshape(k, r)
         owner = row_of_entry(c.asset_part_ptr)  # each part of each asset
         slot = np.arange(owner.size, dtype=np.int64) - c.asset_part_ptr[owner]
         cls = c.asset_class[owner]
-        operator = c.class_operator[c.class_part_rows[c.class_part_ptr[cls] + slot]]
-        region = c.class_region[cls]
+        part_row = c.class_part_rows[c.class_part_ptr[cls] + slot]
+        operator = c.class_operator[part_row]
+        region = np.where(c.class_roams[part_row], c.class_region[cls], -1)  # wireline: none
         covered = np.zeros(owner.size, dtype=bool)
         for o in range(k):
             mine = (operator == o) & (region >= 0)

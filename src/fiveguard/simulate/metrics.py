@@ -4,7 +4,8 @@ For every trial the engine reports, nationally, per operator and per region:
 
 - ``people_without_service``: people of the served parts that are down (their radio, or
   their own operator's core), except where the part's operator has a roaming partner
-  with a served part in the same region that is not down;
+  with a served part in the same region that is not down (radio parts only: wireline
+  customers never roam, and nobody roams onto wireline access);
 - ``subscribers_exposed``: people of the served parts that are exposed (the radio or
   their operator's core compromised, or a compromised asset anywhere in the transitive
   ``requires`` closure of either);
@@ -251,7 +252,8 @@ def _lost(compiled: CompiledNetwork, down: Plane, cover: Plane) -> tuple[Plane, 
     rows = np.flatnonzero(compiled.class_serves)
     region = compiled.class_region[rows]
     cell = compiled.class_operator[rows] * len(compiled.regions) + np.maximum(region, 0)
-    uncovered = np.where((region >= 0)[:, None], ~cover[cell], np.uint64(0xFFFFFFFFFFFFFFFF))
+    roams = (region >= 0) & compiled.class_roams[rows]
+    uncovered = np.where(roams[:, None], ~cover[cell], np.uint64(0xFFFFFFFFFFFFFFFF))
     lost[rows] = down[rows] & uncovered
     served[rows] = ~down[rows] & uncovered
     return lost, served

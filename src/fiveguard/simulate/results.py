@@ -19,14 +19,16 @@ class Counts(_Result):
     """The impact numbers of one trial (or one operator or region of it)."""
 
     people_without_service: int = Field(
-        description="People of radio assets that are down, except people whose operator has "
-        "a roaming partner serving the same region with a radio asset that is not down. On "
-        "a shared radio asset, each operator's customers (its part of the people, split by "
+        description="People of access assets (radio or wireline) that are down, except "
+        "people of radio assets whose operator has a roaming partner serving the same region "
+        "with a radio asset that is not down (wireline customers never roam). On a shared "
+        "radio asset, each operator's customers (its part of the people, split by "
         "subscribers) are without service when the radio or their own operator's core is "
         "down."
     )
     subscribers_exposed: int = Field(
-        description="People of radio assets that are compromised or have a compromised asset "
+        description="People of access assets (radio or wireline) that are compromised or "
+        "have a compromised asset "
         "in their transitive requires closure (members of any: groups included); on a "
         "shared radio asset, each operator's customers through the radio's requirements "
         "and their own operator's core."

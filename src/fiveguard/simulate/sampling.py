@@ -1,26 +1,32 @@
 """Sampling events by their hits: the cost grows with the events that happen, not with
 sources × trials.
 
-Trials are cut into fixed blocks of :data:`BLOCK_TRIALS`. Block ``b`` draws from its own
-stream, ``SeedSequence(seed, spawn_key=(b,))``, and always samples a whole block, so the
-events of a trial depend only on the seed and the trial's number: never on how blocks are
-grouped into batches, how many workers run them, or how many trials were asked for.
+Supplier updates and product-version faults are cross-border sources: they draw from
+streams keyed by the seed and the source's canonical key (:mod:`fiveguard.simulate.streams`),
+so the same update happens in every model running the supplier's products in the same
+trial. The national sources (misconfigurations, power losses, asset failures) draw from
+the streams of fixed blocks of :data:`BLOCK_TRIALS` trials: block ``b`` from
+``SeedSequence(seed, spawn_key=(b,))``, always a whole block. Either way the events of a
+trial depend only on the seed and the trial's number: never on how blocks are grouped
+into batches, how many workers run them, or how many trials were asked for.
 
-A Bernoulli source of probability ``p`` over ``n`` source-trials is sampled by jumping
-from one success to the next with geometric gaps (the exact law of the gaps between the
-successes of independent Bernoulli trials); sources of equal probability share one
-sequence over their concatenated source-trials.
+A national Bernoulli source of probability ``p`` over ``n`` source-trials is sampled by
+jumping from one success to the next with geometric gaps (the exact law of the gaps
+between the successes of independent Bernoulli trials); sources of equal probability
+share one sequence over their concatenated source-trials.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import numpy.typing as npt
 
 from fiveguard.simulate.events import SampledEvents
 from fiveguard.simulate.sources import EventSources, ProbabilityGroups
+from fiveguard.simulate.streams import keyed_hits, keyed_reach
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -81,18 +87,18 @@ def bernoulli_hits(
 
 
 def sample_block(sources: EventSources, seed: int, block: int) -> SampledEvents:
-    """The events of the :data:`BLOCK_TRIALS` trials of block ``block``.
+    """The events of the :data:`BLOCK_TRIALS` trials of block ``block``."""
+    return sample_trials(sources, seed, block, BLOCK_TRIALS)
 
-    The draws always come in the same order (updates, their mode and reach, version
-    faults, misconfigurations and their targets, power losses and their durations,
-    failures), which is what makes a block reproducible.
+
+def national_block(sources: EventSources, seed: int, block: int) -> SampledEvents:
+    """The national events of block ``block`` (no update or version fault).
+
+    The draws always come in the same order (misconfigurations and their targets, power
+    losses and their durations, failures), which is what makes a block reproducible.
     """
     rng = block_rng(seed, block)
     trials = BLOCK_TRIALS
-    supplier, update_trial = bernoulli_hits(rng, sources.update_probability, trials)
-    sabotage = np.asarray(rng.random(supplier.shape[0]) < sources.sabotage_share, dtype=bool)
-    reach = rng.random((supplier.shape[0], sources.update_reach.shape[0])) < sources.update_reach
-    version, fault_trial = bernoulli_hits(rng, sources.fault_probability, trials)
     operator, misconfiguration_trial = bernoulli_hits(
         rng, sources.misconfiguration_probability, trials
     )
@@ -105,16 +111,17 @@ def sample_block(sources: EventSources, seed: int, block: int) -> SampledEvents:
         sources.power_sigma * rng.standard_normal(region.shape[0])
     )
     asset, failure_trial = bernoulli_hits(rng, sources.failure_groups, trials)
+    none = np.zeros(0, dtype=np.int64)
     return SampledEvents(
         trials=trials,
-        update_trial=update_trial,
-        update_supplier=supplier,
-        update_sabotage=sabotage,
-        update_reach=reach,
-        fault_trial=fault_trial,
-        fault_version=version,
-        supplier_fault_trial=np.zeros(0, dtype=np.int64),
-        supplier_fault_supplier=np.zeros(0, dtype=np.int64),
+        update_trial=none,
+        update_supplier=none,
+        update_sabotage=np.zeros(0, dtype=bool),
+        update_reach=np.zeros((0, sources.update_reach.shape[0]), dtype=bool),
+        fault_trial=none,
+        fault_version=none,
+        supplier_fault_trial=none,
+        supplier_fault_supplier=none,
         power_trial=power_trial,
         power_region=region,
         power_hours=hours.astype(np.float64),
@@ -125,8 +132,33 @@ def sample_block(sources: EventSources, seed: int, block: int) -> SampledEvents:
     )
 
 
+def with_cross_border(
+    events: SampledEvents, sources: EventSources, seed: int, first: int
+) -> SampledEvents:
+    """``events`` (trials ``first …`` of a run, numbered from 0) with the updates and
+    version faults of those trials drawn from their keyed streams."""
+    keys, trials = sources.keys, events.trials
+    supplier, update_trial, mode = keyed_hits(
+        seed, "supplier-update", keys.suppliers, sources.update_probability, first, trials
+    )
+    reach = keyed_reach(seed, keys, sources.update_reach, supplier, update_trial, first, trials)
+    version, fault_trial, _ = keyed_hits(
+        seed, "product-fault", keys.versions, sources.fault_probability, first, trials
+    )
+    return replace(
+        events,
+        update_trial=update_trial,
+        update_supplier=supplier,
+        update_sabotage=np.asarray(mode < sources.sabotage_share, dtype=bool),
+        update_reach=reach,
+        fault_trial=fault_trial,
+        fault_version=version,
+    )
+
+
 def sample_trials(sources: EventSources, seed: int, first_block: int, trials: int) -> SampledEvents:
     """The events of ``trials`` trials starting at block ``first_block``, as one batch."""
     blocks = -(-trials // BLOCK_TRIALS)
-    parts = [sample_block(sources, seed, first_block + b) for b in range(blocks)]
-    return SampledEvents.concat(parts).truncated(trials)
+    parts = [national_block(sources, seed, first_block + b) for b in range(blocks)]
+    national = SampledEvents.concat(parts).truncated(trials)
+    return with_cross_border(national, sources, seed, first_block * BLOCK_TRIALS)

@@ -34,6 +34,7 @@ from fiveguard.domain.model import NetworkModel
 from fiveguard.domain.network import Supplier
 from fiveguard.simulate.compile import CompiledNetwork
 from fiveguard.simulate.measures import OperatorEffects
+from fiveguard.simulate.streams import StreamKeys, stream_keys
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -99,6 +100,7 @@ class EventSources:
     fault_steps: tuple[Derivation, ...]
     misconfiguration_steps: tuple[Derivation, ...]
     power_steps: tuple[Derivation, ...]  # (R,)
+    keys: StreamKeys  # canonical keys of suppliers, versions and operators (streams.py)
 
 
 def parameter_problems(catalogue: Catalogue) -> list[Problem]:
@@ -163,6 +165,7 @@ def event_sources(
             for k, operator in enumerate(compiled.operators)
         ),
         power_steps=_power_steps(model, catalogue, compiled, effects),
+        keys=stream_keys(model, compiled.suppliers, compiled.versions),
     )
 
 

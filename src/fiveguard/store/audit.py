@@ -114,9 +114,11 @@ class Signer(Protocol):
 
 
 class SignatureCheck(Protocol):
-    """Checks a checkpoint's signature against the keyring."""
+    """Checks a checkpoint's signature against the keyring: why it does not hold (the
+    key unknown, another organisation's, not valid then, or the signature wrong), or None
+    when it does."""
 
-    def __call__(self, key_id: str, message: bytes, signature: bytes) -> bool: ...
+    def __call__(self, key_id: str, message: bytes, signature: bytes) -> str | None: ...
 
 
 def checkpoint_message(upto_seq: int, root: str, organisation: str | None, at: str) -> bytes:
@@ -179,6 +181,8 @@ class Verification:
     head: str
     checkpoints: int
     problem: str | None
+    unchecked: int = 0
+    """Signed checkpoints whose signatures were not checked (no keyring given)."""
 
     @property
     def holds(self) -> bool:
@@ -203,7 +207,9 @@ def verify(session: Session, check_signature: SignatureCheck | None = None) -> V
         problem = _checkpoint_problem(point, hashes, check_signature)
         if problem:
             return Verification(len(hashes), head, len(points), problem)
-    return Verification(len(hashes), head, len(points), None)
+    signed = sum(1 for point in points if point.signature is not None)
+    unchecked = signed if check_signature is None else 0
+    return Verification(len(hashes), head, len(points), None, unchecked)
 
 
 def _checkpoint_problem(
@@ -220,8 +226,9 @@ def _checkpoint_problem(
         message = checkpoint_message(
             point.upto_seq, point.merkle_root, point.organisation, point.created_at
         )
-        if not check_signature(point.key_id or "", message, base64.b64decode(point.signature)):
-            return f"{where}: its signature does not verify with key {point.key_id}"
+        why = check_signature(point.key_id or "", message, base64.b64decode(point.signature))
+        if why is not None:
+            return f"{where}, signed by {point.organisation}: {why}"
     return None
 
 

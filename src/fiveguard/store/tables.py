@@ -261,3 +261,48 @@ class ModelSlice(_Owned, Base):
     sites_digest: Mapped[str | None] = mapped_column(ForeignKey("blob.digest"))
     merged_into: Mapped[int | None] = mapped_column(ForeignKey("model_snapshot.id"))
     changes: Mapped[str | None] = mapped_column(Text)
+
+
+class WebSession(Base):
+    """A signed-in person's web session, kept on the server: the cookie carries a random
+    secret whose SHA-256 is ``id``; signing out or expiry removes the row."""
+
+    __tablename__ = "web_session"
+    id: Mapped[str] = mapped_column(String(DIGEST), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    csrf_token: Mapped[str] = mapped_column(String(DIGEST))
+    created_at: Mapped[str] = mapped_column(String(TIME))
+    expires_at: Mapped[str] = mapped_column(String(TIME))
+
+
+class LoginAttempt(Base):
+    """A sign-in attempt, kept to limit guessing (per user name and per client)."""
+
+    __tablename__ = "login_attempt"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_name: Mapped[str] = mapped_column(String(NAME), index=True)
+    client: Mapped[str] = mapped_column(String(NAME), index=True)
+    at: Mapped[str] = mapped_column(String(TIME), index=True)
+    succeeded: Mapped[bool] = mapped_column(Boolean)
+
+
+class WebJob(Base):
+    """A long task (an assessment) run in the background for an organisation, with its
+    progress; when done it names what it recorded."""
+
+    __tablename__ = "web_job"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    progress: Mapped[int] = mapped_column(Integer)
+    stage: Mapped[str] = mapped_column(String(200))
+    snapshot_id: Mapped[int | None] = mapped_column(ForeignKey("model_snapshot.id"))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("assessment_run.id"))
+    params: Mapped[str] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(NAME + 8))
+    created_by_user: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[str] = mapped_column(String(TIME))
+    finished_at: Mapped[str | None] = mapped_column(String(TIME))

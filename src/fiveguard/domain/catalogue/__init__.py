@@ -3,9 +3,10 @@
 The catalogue is data (``fiveguard/catalog/data/*.yaml``), loaded into these types and
 overridable by a user's file. It holds the asset kinds, the EU toolbox (risk areas,
 risks, measures and fiveguard's default risk-to-measure links), the EU timeline, the
-supplier criteria, restriction-policy presets, the ENISA 5G security controls matrix,
-critical services, countries and plausibility limits (``reference``, ``policies``), the rules the
-assessment applies (``assessment``), the simulation's parameters (``simulation``) and
+supplier criteria, restriction-policy presets and the register of national measures
+they are modelled on, the ENISA 5G security controls matrix, critical services,
+countries and plausibility limits (``reference``, ``policies``, ``national``), the rules
+the assessment applies (``assessment``), the simulation's parameters (``simulation``),
 the rules for assurance evidence (``assurance``) and the record of real incidents the
 simulation's rates are derived from (``incidents``). This module holds the whole
 :class:`Catalogue` and re-exports every part's types.
@@ -59,6 +60,12 @@ from fiveguard.domain.catalogue.incidents import (
     ReportedCount,
     ShareRule,
 )
+from fiveguard.domain.catalogue.national import (
+    Instrument,
+    MeasureDeadline,
+    NationalMeasure,
+    SourceLink,
+)
 from fiveguard.domain.catalogue.policies import (
     CapRule,
     ExcludeRule,
@@ -68,6 +75,7 @@ from fiveguard.domain.catalogue.policies import (
     RuleTargets,
 )
 from fiveguard.domain.catalogue.reference import (
+    ACCESS_DOMAINS,
     MANAGEMENT_DOMAINS,
     AssetKind,
     ControlDomain,
@@ -109,6 +117,7 @@ from fiveguard.domain.catalogue.simulation import (
 )
 
 __all__ = [
+    "ACCESS_DOMAINS",
     "ASSURANCE_SIGNAL_KINDS",
     "ATTENTION_REASONS",
     "CAUSE_CLASSES",
@@ -154,15 +163,18 @@ __all__ = [
     "Incident",
     "IncidentRecord",
     "IncidentSelection",
+    "Instrument",
     "LevelProbabilities",
     "LevelRule",
     "Limits",
     "Measure",
     "MeasureCategory",
+    "MeasureDeadline",
     "MeasureEffect",
     "MeasureStatusName",
     "Milestone",
     "MisconfigurationParameters",
+    "NationalMeasure",
     "PendingDeadline",
     "PolicyRule",
     "PowerLossParameters",
@@ -188,6 +200,7 @@ __all__ = [
     "SignalDirection",
     "SignalKind",
     "SimulationParameters",
+    "SourceLink",
     "SupplierCriteria",
     "SupplierCriterion",
     "SupplierUpdateParameters",
@@ -208,6 +221,7 @@ class Catalogue(Frozen):
     eu_timeline: dict[Identifier, Milestone]
     supplier_criteria: SupplierCriteria
     policies: dict[Identifier, RestrictionPolicy]
+    national_measures: dict[Identifier, NationalMeasure]
     controls: ControlsMatrix
     critical_services: dict[Identifier, CriticalService]
     countries: Countries

@@ -27,13 +27,17 @@ class Domain(StrEnum):
     TRANSPORT = "transport"
     LAWFUL_INTERCEPTION = "lawful-interception"
     SERVICES = "services"
+    WIRELINE = "wireline"
 
 
+ACCESS_DOMAINS = frozenset({Domain.RAN, Domain.WIRELINE})
+"""Domains whose assets serve people directly: radio and wireline access."""
 MANAGEMENT_DOMAINS = frozenset({Domain.MANAGEMENT, Domain.ORCHESTRATION})
 
 
-Generation = Literal["4g", "5g", "any"]
-"""The network generation an asset kind belongs to; ``any`` serves every generation."""
+Generation = Literal["2g", "3g", "4g", "5g", "fixed", "any"]
+"""The network generation an asset kind belongs to; ``fixed`` is wireline access, ``any``
+serves every generation."""
 
 
 class Criticality(StrEnum):
@@ -60,6 +64,11 @@ class AssetKind(Frozen):
     @property
     def is_radio(self) -> bool:
         return self.domain is Domain.RAN
+
+    @property
+    def is_access(self) -> bool:
+        """Whether assets of this kind serve people directly (radio or wireline access)."""
+        return self.domain in ACCESS_DOMAINS
 
     @property
     def is_management(self) -> bool:

@@ -1,0 +1,156 @@
+"""``fiveguard serve --demo``: a working instance in one command — the Xandria authority,
+its three operators, the EU coordinator and an evaluation lab, one user per role in each,
+the demo national model split into operator parts, and one assessment.
+
+The password of every demo user is ``FIVEGUARD_DEMO_PASSWORD`` when set (checked as any
+password is), else generated and printed once.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import tempfile
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from sqlalchemy import exists, select
+
+from fiveguard.catalog import default_catalogue
+from fiveguard.domain.parties import OrganisationKind, Role, Tlp
+from fiveguard.store import accounts, slices, snapshots
+from fiveguard.store.database import Database
+from fiveguard.store.passwords import check_new_password
+from fiveguard.store.tables import Organisation
+
+PASSWORD_VARIABLE = "FIVEGUARD_DEMO_PASSWORD"
+ADMIN = "admin"
+AUTHORITY = "xr-xcsa"
+OPERATORS = {  # the model's operator id → (organisation, title)
+    "xtel": ("xtel", "Xandria Telecom"),
+    "meridian": ("meridian", "Meridian Mobile"),
+    "nova": ("nova", "Nova Connect"),
+}
+ORGANISATIONS: tuple[tuple[str, OrganisationKind, str | None, str | None, str], ...] = (
+    (AUTHORITY, OrganisationKind.NATIONAL_AUTHORITY, "XR", None, "Xandria Cybersecurity Authority"),
+    *(
+        (org, OrganisationKind.OPERATOR, "XR", AUTHORITY, title)
+        for org, title in OPERATORS.values()
+    ),
+    ("eu-coord", OrganisationKind.EU_COORDINATOR, None, None, "EU coordination group"),
+    ("xr-lab", OrganisationKind.EVALUATION_LAB, None, None, "Xandria Evaluation Laboratory"),
+)
+NATIONAL_MODEL = "xandria-national"
+
+
+def demo_user(org: str, role: Role) -> str:
+    """A demo user's name: the organisation and the role, ``xtel.analyst``."""
+    return f"{org}.{role.value}"
+
+
+def demo_users() -> list[tuple[str, str, Role]]:
+    """Every demo member: (user, organisation, role)."""
+    return [(demo_user(org, role), org, role) for org, *_ in ORGANISATIONS for role in Role]
+
+
+@dataclass(frozen=True)
+class SeededDemo:
+    location: str
+    password: str | None
+    """None when the record was seeded before (its passwords are unchanged)."""
+    generated: bool
+    national_snapshot: int | None
+    run_id: int | None
+
+    def describe(self) -> str:
+        lines = [f"demo record: {self.location}"]
+        if self.password is None:
+            lines.append("the demo was seeded before: its users and passwords are unchanged")
+            return "\n".join(lines)
+        lines.append(
+            f"instance administrator: {ADMIN}; members: ORG.ROLE, e.g. "
+            f"{demo_user(AUTHORITY, Role.ANALYST)}, {demo_user('xtel', Role.VIEWER)}, "
+            f"{demo_user('eu-coord', Role.SIGNING_OFFICER)} (organisations: "
+            f"{', '.join(o for o, *_ in ORGANISATIONS)}; roles: "
+            f"{', '.join(r.value for r in Role)})"
+        )
+        source = "generated" if self.generated else f"from {PASSWORD_VARIABLE}"
+        lines.append(f"password of every demo user ({source}): {self.password}")
+        return "\n".join(lines)
+
+
+def demo_password() -> tuple[str, bool]:
+    """The demo password and whether it was generated."""
+    given = os.environ.get(PASSWORD_VARIABLE)
+    if given:
+        for user in [ADMIN, *(u for u, _, _ in demo_users())]:
+            check_new_password(given, user, where=PASSWORD_VARIABLE)
+        return given, False
+    while True:
+        candidate = secrets.token_urlsafe(15)
+        if len(set(candidate)) >= 5:  # noqa: PLR2004 — as check_new_password demands
+            return candidate, True
+
+
+def seed_demo(db: Database) -> SeededDemo:
+    """Seed the demo into an upgraded record; a record seeded before is left as it is."""
+    location = db.url.render_as_string(hide_password=True)
+    with db.transaction() as session:
+        if session.execute(select(exists().where(Organisation.name == AUTHORITY))).scalar():
+            return SeededDemo(location, None, False, None, None)
+    password, generated = demo_password()
+    catalogue = default_catalogue()
+    work = Path(tempfile.mkdtemp(prefix="fiveguard-demo-model-"))
+    try:
+        model = _demo_model_files(work)
+        with db.transaction() as session:
+            accounts.add_user(session, None, ADMIN, password, instance_admin=True)
+            root = accounts.act_as(session, ADMIN)
+            for name, kind, country, supervisor, title in ORGANISATIONS:
+                accounts.add_organisation(
+                    session, root, name, kind, country=country, title=title, supervisor=supervisor
+                )
+            for user, org, role in demo_users():
+                accounts.add_user(session, root, user, password)
+                accounts.add_member(session, root, user, org, role)
+            analyst = accounts.act_as(session, demo_user(AUTHORITY, Role.ANALYST))
+            national = snapshots.import_snapshot(
+                session, analyst, model, catalogue, name=NATIONAL_MODEL, tlp=Tlp.AMBER
+            )
+            slices.split_by_operator(
+                session, analyst, national.id, {op: org for op, (org, _) in OPERATORS.items()}
+            )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    from fiveguard.web.usecases import assess_snapshot
+
+    run_id = assess_snapshot(
+        db,
+        analyst,
+        national.id,
+        catalogue,
+        policy=None,
+        trials=0,
+        seed=0,
+        progress=lambda _pct, _stage: None,
+    )
+    return SeededDemo(location, password, generated, national.id, run_id)
+
+
+def _demo_model_files(work: Path) -> Path:
+    """The packaged demo model with its sites and evidence, in ``work``. The record keeps a
+    model's own files, not a product registry's directory, so the registry mapping at the
+    end of the demo model is left out here (the lab demo uses it from the command line)."""
+    demo = resources.files("fiveguard.examples") / "demo"
+    text = (demo / "model.yaml").read_text(encoding="utf-8")
+    cut = text.find("\n# The product registry")
+    (work / "model.yaml").write_text(text if cut < 0 else text[: cut + 1], encoding="utf-8")
+    (work / "sites.csv").write_bytes((demo / "sites.csv").read_bytes())
+    evidence = work / "evidence"
+    evidence.mkdir()
+    for item in (demo / "evidence").iterdir():
+        if item.is_file():
+            (evidence / item.name).write_bytes(item.read_bytes())
+    return work / "model.yaml"

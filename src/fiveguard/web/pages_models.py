@@ -1,0 +1,144 @@
+"""Pages: the dashboard, models (upload with located problems, versions, what changed
+between two), and operators' parts."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from fiveguard.domain.errors import InputError
+from fiveguard.domain.parties import Tlp
+from fiveguard.store import assessments, envelopes, evidence_records, slices, snapshots
+from fiveguard.web import jobs
+from fiveguard.web.context import AppDep, CallerDep
+from fiveguard.web.errors import problems_of
+from fiveguard.web.pages_common import render
+from fiveguard.web.usecases import UploadedFile, import_uploaded_model
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/", response_class=HTMLResponse)
+def dashboard(request: Request, call: CallerDep) -> Response:
+    """What the caller's organisation has, counted through the access policy."""
+    with call.acting() as (session, principal):
+        counts = {
+            "model versions": snapshots.count_snapshots(session, principal),
+            "operator parts": slices.count_slices(session, principal),
+            "assessment runs": assessments.count_assessments(session, principal),
+            "evidence records": evidence_records.count_evidence(session, principal),
+            "envelopes": envelopes.count_envelopes(session, principal),
+        }
+        recent = assessments.list_assessments(session, principal)[-5:][::-1]
+        running = [j for j in jobs.list_jobs(session, principal, 10) if j.status != "done"]
+    return render(
+        request,
+        "dashboard.html.j2",
+        principal,
+        call.csrf_token,
+        counts=counts,
+        recent=recent,
+        running=running,
+    )
+
+
+@router.get("/models", response_class=HTMLResponse)
+def models(request: Request, call: CallerDep) -> Response:
+    with call.acting() as (session, principal):
+        views = snapshots.list_snapshots(session, principal)
+        parts = slices.list_slices(session, principal)
+    return render(
+        request, "models.html.j2", principal, call.csrf_token, models=views[::-1], parts=parts
+    )
+
+
+@router.post("/models", response_class=HTMLResponse)
+def upload(
+    request: Request,
+    call: CallerDep,
+    state: AppDep,
+    files: Annotated[list[UploadFile], File()],
+    csrf_token: Annotated[str, Form(max_length=64)] = "",
+    name: Annotated[str, Form(max_length=64)] = "",
+    tlp: Annotated[Tlp, Form()] = Tlp.AMBER,
+) -> Response:
+    """Upload a model; its problems are listed in the page, each located, nothing kept."""
+    uploaded = [UploadedFile(f.filename or "", f.file.read()) for f in files if f.filename]
+    try:
+        with call.acting(csrf=csrf_token) as (session, principal):
+            view = import_uploaded_model(
+                session, principal, uploaded, state.catalogue, name=name or None, tlp=tlp
+            )
+    except InputError as exc:
+        if type(exc) is not InputError:
+            raise
+        with call.acting(csrf=csrf_token) as (session, principal):
+            views = snapshots.list_snapshots(session, principal)
+            parts = slices.list_slices(session, principal)
+        return render(
+            request,
+            "models.html.j2",
+            principal,
+            call.csrf_token,
+            status_code=422,
+            models=views[::-1],
+            parts=parts,
+            problems=problems_of(exc),
+            uploaded=[f.name for f in uploaded],
+        )
+    return RedirectResponse(f"/models/{view.id}", status_code=303)
+
+
+@router.get("/models/{snapshot_id}", response_class=HTMLResponse)
+def model(
+    request: Request, snapshot_id: int, call: CallerDep, other: int | None = None
+) -> Response:
+    with call.acting() as (session, principal):
+        view = snapshots.get_snapshot(session, principal, snapshot_id)
+        versions = [
+            v
+            for v in snapshots.list_snapshots(session, principal, view.name)
+            if v.organisation == view.organisation
+        ]
+        compared = snapshots.get_snapshot(session, principal, other) if other else None
+        runs = [
+            r
+            for r in assessments.list_assessments(session, principal)
+            if r.snapshot_id == snapshot_id
+        ]
+    changes = _changes(compared, view) if compared else None
+    return render(
+        request,
+        "model.html.j2",
+        principal,
+        call.csrf_token,
+        model=view,
+        versions=versions,
+        compared=compared,
+        changes=changes,
+        runs=runs,
+        policies=sorted(state_policies(request)),
+    )
+
+
+def state_policies(request: Request) -> list[str]:
+    return list(request.app.state.fiveguard.catalogue.policies)
+
+
+def _changes(
+    old: snapshots.SnapshotView, new: snapshots.SnapshotView
+) -> dict[str, list[str] | int]:
+    """What changed between two versions: files added, removed and changed; asset and
+    site counts."""
+    before = {f.path: f.digest for f in old.files}
+    after = {f.path: f.digest for f in new.files}
+    return {
+        "added": sorted(set(after) - set(before)),
+        "removed": sorted(set(before) - set(after)),
+        "changed": sorted(p for p in set(after) & set(before) if after[p] != before[p]),
+        "unchanged": sorted(p for p in set(after) & set(before) if after[p] == before[p]),
+        "assets": new.assets - old.assets,
+        "site_rows": new.site_rows - old.site_rows,
+    }

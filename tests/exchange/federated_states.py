@@ -1,0 +1,99 @@
+"""Member states for the federated tests, and the one model of their networks together.
+
+:func:`as_state` turns a national model into member state ``country``'s: every id
+prefixed with the country (so states never share an asset, operator or region), every
+operator given the country, every supplier given the registry id its index in the
+strategies' naming implies (``s0`` in every state is the same company) and products
+named by kind (the product half of a version's canonical key). National measure records
+are left out: in a model of several states they would apply to every state's operators.
+:func:`merged` is the union of such states, one model of the states' networks together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fiveguard.domain.model import NetworkModel
+from fiveguard.domain.network import AnyOf, Asset, ModelDocument
+from fiveguard.domain.sites import SiteTable
+
+
+def _asset(a: Asset, p: str) -> Asset:
+    def ref(x: str) -> str:
+        return p + x
+
+    return a.model_copy(
+        update={
+            "id": ref(a.id),
+            "operator": ref(a.operator),
+            "product": ref(a.product) if a.product else None,
+            "region": ref(a.region) if a.region else None,
+            "requires": tuple(
+                AnyOf(any=tuple(ref(m) for m in r.any)) if isinstance(r, AnyOf) else ref(r)
+                for r in a.requires
+            ),
+            "managed_by": ref(a.managed_by) if a.managed_by else None,
+            "shared_with": tuple(ref(o) for o in a.shared_with),
+        }
+    )
+
+
+def as_state(model: NetworkModel, country: str) -> NetworkModel:
+    """``model`` as member state ``country``'s (see the module's docstring)."""
+    p = f"{country.lower()}-"
+    doc = model.document
+    document = doc.model_copy(
+        update={
+            "scope": doc.scope.model_copy(update={"country": country}),
+            "regions": tuple(r.model_copy(update={"id": p + r.id}) for r in doc.regions),
+            "suppliers": tuple(
+                s.model_copy(update={"id": p + s.id, "registry_id": f"EU:{s.id.upper()}"})
+                for s in doc.suppliers
+            ),
+            "products": tuple(
+                x.model_copy(
+                    update={"id": p + x.id, "supplier": p + x.supplier, "name": f"P {x.kind}"}
+                )
+                for x in doc.products
+            ),
+            "operators": tuple(
+                o.model_copy(
+                    update={
+                        "id": p + o.id,
+                        "country": country,
+                        "roaming": tuple(p + r for r in o.roaming),
+                    }
+                )
+                for o in doc.operators
+            ),
+            "assets": tuple(_asset(a, p) for a in doc.assets),
+            "measures": tuple(
+                m.model_copy(update={"operator": p + m.operator})
+                for m in doc.measures
+                if m.operator is not None
+            ),
+        }
+    )
+    sites = [_asset(model.sites.asset(i), p) for i in range(len(model.sites))]
+    return NetworkModel(
+        ModelDocument.model_validate(document.model_dump()), SiteTable.from_assets(sites)
+    )
+
+
+def merged(states: Sequence[NetworkModel]) -> NetworkModel:
+    """One model of ``states``' networks together (their ids are disjoint)."""
+    first = states[0].document
+
+    def union(name: str) -> tuple[object, ...]:
+        return tuple(x for s in states for x in getattr(s.document, name))
+
+    together = first.model_copy(
+        update={
+            name: union(name)
+            for name in ("regions", "suppliers", "products", "operators", "assets", "measures")
+        }
+    )
+    sites = [s.sites.asset(i) for s in states for i in range(len(s.sites))]
+    return NetworkModel(
+        ModelDocument.model_validate(together.model_dump()), SiteTable.from_assets(sites)
+    )
