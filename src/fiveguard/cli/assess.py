@@ -68,6 +68,16 @@ TrialsOpt = Annotated[
     ),
 ]
 SeedOpt = Annotated[int, typer.Option("--seed", min=0, help="Seed of the Monte Carlo run.")]
+DrawsOpt = Annotated[
+    int,
+    typer.Option(
+        "--parameter-draws",
+        min=0,
+        help="Draw the rates the incident record speaks to this many times, once per batch "
+        "of the Monte Carlo's trials, and give intervals in the report and the JSON "
+        "(0: parameters held fixed).",
+    ),
+]
 BriefOpt = Annotated[
     bool,
     typer.Option(
@@ -97,6 +107,7 @@ def assess_command(
     out: OutOpt = None,
     trials: TrialsOpt = None,
     seed: SeedOpt = 0,
+    parameter_draws: DrawsOpt = 0,
     registry: RegistryOpt = None,
     brief: BriefOpt = False,
 ) -> None:
@@ -122,6 +133,7 @@ def assess_command(
         out,
         trials=chosen,
         seed=seed,
+        parameter_draws=parameter_draws,
         inputs=inputs,
         brief=brief,
     )
@@ -152,6 +164,7 @@ def run_assessment(
     *,
     trials: int = 0,
     seed: int = 0,
+    parameter_draws: int = 0,
     simulated: tuple[SimulationResult, Sequence[SupplierEvent]] | None = None,
     announce: bool = True,
     inputs: tuple[InputFile, ...] = (),
@@ -160,7 +173,8 @@ def run_assessment(
     """Assess, then print and write what was asked; shared by ``assess`` and ``demo``.
 
     The simulation section comes from ``simulated`` (a Monte Carlo result and the
-    single-supplier events) when given, else from a run of ``trials`` years (none for 0),
+    single-supplier events) when given, else from a run of ``trials`` years (none for 0;
+    with ``parameter_draws`` the rates are drawn that many times, with intervals),
     with product quality as the assessment's assurance evidence left it;
     the terminal then shows the worst single-supplier events and the distribution per
     year after the assessment. ``announce`` prints where the files went; the demo does
@@ -195,7 +209,12 @@ def run_assessment(
         # the what-ifs needed the engine first; the Monte Carlo takes product quality as
         # the assessment moved it (the sources are derived again, the network is kept)
         engine = engine.with_quality(quality_for_simulation(assessment.suppliers))
-        result = simulate(engine, cat, trials, seed, workers=1)
+        if parameter_draws:
+            from fiveguard.simulate.uncertainty import simulate_with_uncertainty
+
+            result = simulate_with_uncertainty(engine, cat, trials, seed, parameter_draws)
+        else:
+            result = simulate(engine, cat, trials, seed, workers=1)
         simulated = (result, worst_supplier_events(loaded, cat, compiled=engine.compiled))
     section = None
     if simulated is not None:

@@ -22,6 +22,7 @@ from fiveguard.simulate.results import (
     IMPACT_LABELS,
     Counts,
     Distribution,
+    ParameterUncertainty,
     SimulationResult,
     Step,
     SupplierEvent,
@@ -119,6 +120,15 @@ def simulate(
             help="Seconds allowed for connecting to the scheduler and its handshake.",
         ),
     ] = CONNECT_TIMEOUT,
+    parameter_draws: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Draw the rates the incident record speaks to this many times, once per "
+            "batch of trials, and give intervals (0: parameters held fixed). Runs in this "
+            "process.",
+        ),
+    ] = 0,
     json_out: JsonOpt = False,
 ) -> None:
     """Monte Carlo of supplier-level events, one trial per year: distributions of each
@@ -126,6 +136,7 @@ def simulate(
 
     The same seed gives the same result whatever the workers or the scheduler. A supplier's
     product quality is taken after its assurance evidence, as `fiveguard assess` has it.
+    With `--parameter-draws N` the rates themselves are uncertain: see docs/calibration.md.
 
     Example: `fiveguard simulate national.yaml --trials 10000 --seed 1`
     """
@@ -156,6 +167,17 @@ def simulate(
         transient=True,
         disable=not err_console.is_terminal,
     )
+    if parameter_draws:
+        from fiveguard.simulate.uncertainty import simulate_with_uncertainty
+
+        if address is not None or workers is not None:
+            _warn("--workers and --scheduler do not apply with --parameter-draws")
+        result = simulate_with_uncertainty(ready, cat, trials, seed, parameter_draws)
+        if json_out:
+            console.print_json(result.model_dump_json())
+            return
+        print_simulation(result, time.perf_counter() - started)
+        return
     with progress:
         task = progress.add_task("trials", total=trials)
         result = run_simulation(
@@ -292,7 +314,26 @@ def print_simulation(result: SimulationResult, seconds: float, sources: bool = T
     print_services(result)
     if sources:
         print_sources(result)
+    if result.parameter_uncertainty is not None:
+        print_uncertainty(result.parameter_uncertainty)
     console.print(f"Parameters: {result.parameters}", markup=False, soft_wrap=True)
+
+
+def print_uncertainty(u: ParameterUncertainty) -> None:
+    """The people without service with the parameters' uncertainty, rounded."""
+    from fiveguard.report.simulation import uncertainty_note, uncertainty_rows
+
+    table = Table(
+        title=f"With the parameters' uncertainty ({u.level:.0%} intervals)",
+        title_justify="left",
+        caption=escape(uncertainty_note(u)),
+        caption_justify="left",
+    )
+    for column in ("figure", "estimate", "interval"):
+        table.add_column(column, justify="left" if column == "figure" else "right")
+    for row in uncertainty_rows(u):
+        table.add_row(*(escape(cell) for cell in row))
+    console.print(table)
 
 
 def print_services(result: SimulationResult) -> None:

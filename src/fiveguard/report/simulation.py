@@ -16,6 +16,8 @@ from fiveguard.report.render import ReportTable, SimulationSection
 from fiveguard.simulate.results import (
     IMPACT_LABELS,
     CurvePoint,
+    Interval,
+    ParameterUncertainty,
     SimulationResult,
     SupplierEvent,
 )
@@ -50,6 +52,11 @@ def simulation_section(
             _service_table(result),
             _source_table(result, top),
             *((_parameter_table(parameters),) if parameters else ()),
+            *(
+                (uncertainty_table(result.parameter_uncertainty),)
+                if result.parameter_uncertainty is not None
+                else ()
+            ),
         ),
         charts=(exceedance_chart(result.exceedance_curve, result.trials),),
         provenance=(
@@ -68,6 +75,56 @@ def simulation_section(
             ),
             ("engine", "fiveguard.simulate: bit-parallel propagation, events sampled by hits"),
         ),
+    )
+
+
+def rounded(value: float) -> str:
+    """``value`` to two significant digits, without false precision: 1,329,974 → 1,300,000;
+    0.0959 → 0.096."""
+    if value == 0:
+        return "0"
+    digits = 1 - math.floor(math.log10(abs(value)))
+    shown = round(value, digits)
+    return f"{shown:,.0f}" if digits <= 0 else f"{shown:.{digits}f}"
+
+
+def uncertainty_rows(u: ParameterUncertainty) -> list[tuple[str, str, str]]:
+    """(figure, estimate, interval) for the people without service, rounded."""
+
+    def row(label: str, i: Interval) -> tuple[str, str, str]:
+        return label, rounded(i.estimate), f"{rounded(i.low)}–{rounded(i.high)}"
+
+    rows = [
+        row("mean people without service", u.people_mean),
+        row("P95", u.people_p95),
+        row("P99", u.people_p99),
+    ]
+    rows.extend(
+        row(f"probability of at least {e.threshold:,}", e.probability) for e in u.people_exceedance
+    )
+    return rows
+
+
+def uncertainty_note(u: ParameterUncertainty) -> str:
+    """Which sources were drawn (with the record's rate and shape) and which held."""
+    drawn = "; ".join(
+        f"{s.source} (incidents.rates.{s.rule}, shape {s.shape:g})" for s in u.sources
+    )
+    return (
+        f"{u.draws} draws of the rates, {u.trials_per_draw:,} simulated years each; each draw "
+        "multiplies a source's probabilities, as a rate, by a gamma variate of mean 1 with "
+        f"the incident record's posterior shape. Drawn: {drawn or 'none'}. Held at their "
+        f"values (the record says nothing of them): {', '.join(u.fixed) or 'none'}. "
+        f"Intervals: {u.level:.0%} of the draws' figures; estimates pool every trial."
+    )
+
+
+def uncertainty_table(u: ParameterUncertainty) -> ReportTable:
+    return ReportTable(
+        title=f"With the parameters' uncertainty ({u.level:.0%} intervals)",
+        columns=("figure", "estimate", "interval"),
+        rows=tuple(uncertainty_rows(u)),
+        note=uncertainty_note(u),
     )
 
 
