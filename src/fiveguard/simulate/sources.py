@@ -315,7 +315,7 @@ def fault_probability(
         value = level.value + ("" if known else " (unscored)")
         note = f"the supplier's score; unscored counts as {rule.unknown_level.value}"
     probability = rule.annual_probability.of(level)
-    steps = (
+    steps: Derivation = (
         Step(f"simulation.product_fault.factor = {rule.factor}", value, note),
         Step(
             f"simulation.product_fault.annual_probability.{level.value}",
@@ -323,9 +323,28 @@ def fault_probability(
             "annual probability of a fault stopping every asset on the version",
         ),
     )
+    if moved is not None and supplier is not None:
+        steps = (*steps, _evidence_step(supplier, rule, level, moved[1]))
     if rule.record_rate is None:
         return probability, steps
     return _scaled_to_record(probability, rule, catalogue, steps)
+
+
+def _evidence_step(
+    supplier: Supplier, rule: ProductFaultParameters, level: Level, reason: str
+) -> Step:
+    """How much assurance evidence moved the rate: the level the supplier's score gives,
+    the level after evidence, and the factor between their probabilities."""
+    scored, known = _factor_level(supplier, rule.factor, rule.unknown_level)
+    before = rule.annual_probability.of(scored)
+    after = rule.annual_probability.of(level)
+    factor = f"× {after / before:.3g}" if before > 0 else "from 0"
+    return Step(
+        f"assurance evidence on {supplier.id}'s product faults",
+        f"{factor} ({scored.value}{'' if known else ', unscored'} {before:g} → "
+        f"{level.value} {after:g})",
+        f"{reason}; the level moves the fault rate of every version of the supplier's products",
+    )
 
 
 def _scaled_to_record(
