@@ -1,9 +1,12 @@
-"""The record: import a generated 1,000,000-site model as a snapshot, and record an
-assessment of it, on SQLite (and on PostgreSQL when it answers).
+"""The record: import a generated 1,000,000-site model as a snapshot, record an
+assessment of it, assess it in the record (`store assess`) and reproduce that run
+(`store reproduce`), on SQLite (and on PostgreSQL when it answers).
 
-The peer in the same run is validating the same model alone (`load_model`): the import
-is that plus hashing and storing the files, so the ratio says what the record costs.
-Each phase runs in a fresh process; peak RSS is that process's maximum resident set.
+The peers in the same run are validating the same model alone (`load_model`), for the
+import, and assessing it from its file (`load_model` and the assessment, as `fiveguard
+assess --trials 0` does), for the assessment in the record: the ratios say what the
+record costs. Each phase runs in a fresh process; peak RSS is that process's maximum
+resident set.
 
 Run: .venv/bin/python benchmarks/bench_store.py [--sites N] [--postgres URL]
 """
@@ -67,11 +70,48 @@ result["result_bytes"] = len(json.dumps(data))
 """
 
 
+ASSESS = """
+from fiveguard.app.record import assess_snapshot
+from fiveguard.catalog import default_catalogue
+from fiveguard.store import accounts
+from fiveguard.store.database import connect
+from fiveguard.store.location import database_url
+db = connect(database_url({url!r}))
+with db.transaction() as s:
+    done = assess_snapshot(s, accounts.act_as(s, "alice"), "model", default_catalogue(),
+                           policy="none", trials=0)
+result["run"] = done.run.id
+"""
+
+REPRODUCE = """
+from fiveguard.app.record import reproduce_run
+from fiveguard.catalog import default_catalogue
+from fiveguard.store import accounts
+from fiveguard.store.database import connect
+from fiveguard.store.location import database_url
+db = connect(database_url({url!r}))
+with db.transaction() as s:
+    found = reproduce_run(s, accounts.act_as(s, "alice"), 2, default_catalogue())
+assert found.same, found.problem
+"""
+
+ASSESS_FROM_FILE = """
+from pathlib import Path
+from fiveguard.app.national import national_assessment
+from fiveguard.catalog import default_catalogue
+from fiveguard.modelio.load import load_model
+cat = default_catalogue()
+national_assessment(load_model(Path({model!r}), cat), cat, None, policy_origin="none")
+"""
+
+
 def bench(url: str, model: Path, result_path: Path) -> dict[str, dict[str, float]]:
     run_phase(SETUP.format(url=url))
     return {
         "import": run_phase(IMPORT.format(url=url, model=str(model))),
         "record": run_phase(RECORD.format(url=url, result_path=str(result_path))),
+        "assess": run_phase(ASSESS.format(url=url)),
+        "reproduce": run_phase(REPRODUCE.format(url=url)),
     }
 
 
@@ -102,6 +142,7 @@ loaded = load_model(Path({str(model)!r}), cat)
 result["load_seconds"] = time.perf_counter() - start
 Path({str(result_path)!r}).write_text(json.dumps(assess(loaded, cat, None).model_dump(mode="json")))
 """)
+        results["assess_from_file"] = run_phase(ASSESS_FROM_FILE.format(model=str(model)))
         results["sqlite"] = bench(f"sqlite:///{tmp}/fiveguard.db", model, result_path)
         schema = f"fg_bench_{uuid.uuid4().hex[:8]}"
         try:

@@ -144,6 +144,9 @@ def test_a_dependency_carries_the_what_if_of_its_suppliers_fault(diversity: Dive
     assert fault.by_operator == {"a": 600, "b": 1_000}
     # the simulation's by_operator: the people of the radio sites b runs, said so
     assert fault.text.endswith("(11 radio sites down), 1,000 of them on radio sites b runs")
+    # for the catalogue's median restoration time of a supplier fault: 10 h
+    assert (fault.hours, fault.user_hours) == (10.0, 16_000.0)
+    assert "eu-enisa (national)" in fault.reportable
     [concentration] = [
         c for c in diversity.national_concentration if (c.group, c.weight) == ("ran", "sites")
     ]

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fiveguard.domain.model import NetworkModel
-from fiveguard.domain.network import AnyOf, Asset, ModelDocument
+from fiveguard.domain.network import AnyOf, Asset, ModelDocument, Operator
 from fiveguard.domain.sites import SiteTable
 
 
@@ -38,6 +38,22 @@ def _asset(a: Asset, p: str) -> Asset:
     )
 
 
+OPERATOR_REFERENCES = ("roaming", "hosted_by")
+"""Fields of an operator naming other operators (those the model has)."""
+
+
+def _operator(o: Operator, p: str, country: str) -> Operator:
+    data = o.model_dump()
+    data.update(id=p + o.id, country=country)
+    for name in OPERATOR_REFERENCES:
+        value = data.get(name)
+        if isinstance(value, str):
+            data[name] = p + value
+        elif isinstance(value, list | tuple):
+            data[name] = [p + v for v in value]
+    return Operator.model_validate(data)
+
+
 def as_state(model: NetworkModel, country: str) -> NetworkModel:
     """``model`` as member state ``country``'s (see the module's docstring)."""
     p = f"{country.lower()}-"
@@ -56,16 +72,7 @@ def as_state(model: NetworkModel, country: str) -> NetworkModel:
                 )
                 for x in doc.products
             ),
-            "operators": tuple(
-                o.model_copy(
-                    update={
-                        "id": p + o.id,
-                        "country": country,
-                        "roaming": tuple(p + r for r in o.roaming),
-                    }
-                )
-                for o in doc.operators
-            ),
+            "operators": tuple(_operator(o, p, country) for o in doc.operators),
             "assets": tuple(_asset(a, p) for a in doc.assets),
             "measures": tuple(
                 m.model_copy(update={"operator": p + m.operator})

@@ -73,6 +73,7 @@ def test_coordinated_report_renders_offline_and_carries_its_label(
             for anchor, heading in SECTIONS:
                 section = page.locator(f"section#{anchor}")
                 assert section.is_visible(), anchor
+                section.scroll_into_view_if_needed()  # the annex is laid out when reached
                 assert heading in section.locator("h2").inner_text()
             box = page.locator("#risks svg").first.bounding_box()
             assert box is not None and box["width"] > 300

@@ -6,32 +6,44 @@ from __future__ import annotations
 import base64
 import json
 import zlib
+from pathlib import Path
 
 import numpy as np
 import pytest
 from exchange_helpers import SMALL_MODEL, Ring, addressing, sign_payload
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_coordinate import NOW, variant, verified
+from test_exchange_fuzz import mutated
 
 from fiveguard.app.exchange import export_summary
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.errors import InputError
 from fiveguard.domain.model import NetworkModel
+from fiveguard.domain.parties import Tlp
 from fiveguard.exchange.coordinate import coordinate
 from fiveguard.exchange.coordination import Coordination
-from fiveguard.exchange.federated import decode_section
+from fiveguard.exchange.federated import VECTOR_FIELDS, decode_section
 from fiveguard.exchange.jsonio import canonical
+from fiveguard.exchange.summary import Section
 from fiveguard.report.coordination import render_coordination
 
 TRIALS = 1024
 
 
 def export(
-    model: NetworkModel, catalogue: Catalogue, ring: Ring, *, trials: int = TRIALS, seed: int = 5
+    model: NetworkModel,
+    catalogue: Catalogue,
+    ring: Ring,
+    *,
+    trials: int = TRIALS,
+    seed: int = 5,
+    **to: object,
 ) -> bytes:
     org = f"{model.document.scope.country}-NCA"
     signers = [(s.keyid, s.key) for s in ring.signers[org]]
     envelope, _, _ = export_summary(
-        model, catalogue, SMALL_MODEL, addressing(org), signers, trials=trials, seed=seed
+        model, catalogue, SMALL_MODEL, addressing(org, **to), signers, trials=trials, seed=seed
     )
     return envelope.to_json()
 
@@ -157,4 +169,84 @@ def test_unreadable_vectors_of_signed_summaries_are_each_located(
         "decompression bomb)",
         "XB.dsse.json: payload.predicate.federated.vectors.assets_compromised: not base64: "
         "expected a zlib-compressed int64 array in base64",
+    ]
+
+
+def test_a_reshare_withholding_the_simulation_withholds_the_vectors(
+    models: dict[str, NetworkModel], catalogue: Catalogue, ring: Ring
+) -> None:
+    from test_tlp import reshared_bytes
+    from test_tlp import verify as verify_as
+
+    raw = export(models["XS"], catalogue, ring, section_tlp={Section.SIMULATION: Tlp.RED})
+    original = verify_as(raw, ring, "EU-COORD")
+    assert original.summary.federated is not None
+    again, notes = reshared_bytes(original, ring)
+    assert notes == [
+        "withheld simulation: TLP:RED may not be re-shared: it goes to the named recipients only"
+    ]
+    shared = verify_as(again, ring, "XA-NCA").summary
+    assert shared.simulation is None and shared.federated is None
+    assert "federated" not in base64.b64decode(json.loads(again)["payload"]).decode().replace(
+        '"federated":null', ""
+    )
+
+
+def test_coordinate_on_other_seeds_exits_2_and_writes_nothing(
+    inputs: dict[str, bytes],
+    models: dict[str, NetworkModel],
+    catalogue: Catalogue,
+    ring: Ring,
+    tmp_path: Path,
+) -> None:
+    from test_eu_demo import run
+
+    from fiveguard.exchange.keyring import keyring_json
+
+    (tmp_path / "ring.json").write_bytes(keyring_json(ring.keyring))
+    files = []
+    for country, raw in dict(inputs, XB=export(models["XB"], catalogue, ring, seed=9)).items():
+        files.append(str(tmp_path / f"{country}.dsse.json"))
+        Path(files[-1]).write_bytes(raw)
+    out = tmp_path / "view"
+    code, _, err = run("coordinate", *files, "--keyring", str(tmp_path / "ring.json"),
+                       "--as", "EU-COORD", "--out", str(out))  # fmt: skip
+    assert code == 2
+    assert "payload.predicate.federated.seed: seed 9, but XA's summary" in " ".join(err.split())
+    assert "Traceback" not in err and not out.exists()
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data())
+def test_mutated_vectors_give_the_view_or_located_problems(
+    inputs: dict[str, bytes], ring: Ring, data: st.DataObject
+) -> None:
+    field = data.draw(st.sampled_from(VECTOR_FIELDS))
+    text = predicate(inputs["XA"])["federated"]["vectors"][field]  # type: ignore[index]
+    changed = data.draw(mutated(text.encode())).decode("latin-1")
+    raw = resigned(inputs["XA"], ring, "XA-NCA", **{field: changed})
+    try:
+        view = view_of(dict(inputs, XA=raw), ring)
+    except InputError as exc:
+        where = f"XA.dsse.json: payload.predicate.federated.vectors.{field}: "
+        assert [str(p)[: len(where)] for p in exc.problems] == [where]
+    else:
+        assert view.federated is not None and len(view.federated.states) == 3
+
+
+def test_the_odd_state_out_is_the_one_refused(
+    inputs: dict[str, bytes], models: dict[str, NetworkModel], catalogue: Catalogue, ring: Ring
+) -> None:
+    # XA comes first, but XB and XS agree on seed 5
+    changed = dict(inputs, XA=export(models["XA"], catalogue, ring, seed=8))
+    with pytest.raises(InputError) as caught:
+        view_of(changed, ring)
+    assert [str(p) for p in caught.value.problems] == [
+        "XA.dsse.json: payload.predicate.federated.seed: seed 8, but XB's summary "
+        "(XB.dsse.json) has 5: the federated sum needs every state on the same seed; "
+        f"export again with --seed 5 --trials {TRIALS}"
     ]

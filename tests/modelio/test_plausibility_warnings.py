@@ -116,3 +116,17 @@ def test_warnings_are_reported_with_the_errors(write_model, catalogue) -> None:
     assert found[0] == "model.yaml:4:37: regions[0].population: expected a number ≥ 0, got -1"
     assert found[1].startswith("model.yaml:13:47: operators[0].subscribers: warning: 150 ")
     assert len(found) == 2
+
+
+def test_machine_lines_are_not_compared_with_the_people_radio_serves(
+    write_model, load: Load
+) -> None:
+    # 1,500 people on radio; 1,400 people's lines and 30,000 machine lines: no warning
+    machines = with_subscribers("31400, lines: {personal: 1400, iot: 30000}")
+    assert warnings(load(write_model(machines))) == []
+    # the same subscribers all counted as people are far from the radio's 1,500
+    (warning,) = warnings(load(write_model(with_subscribers("31400"))))
+    assert "warning: 31,400 subscribers, but the radio assets" in warning
+    few = with_subscribers("31400, lines: {personal: 100, iot: 31300}")
+    (warning,) = warnings(load(write_model(few)))
+    assert "warning: 100 subscribers on personal and business lines, but the radio " in warning

@@ -630,3 +630,92 @@ def test_supplier_lei_of_wrong_shape_is_located(write_model, model_problems: Pro
     text = BASE_YAML.replace("ownership: listed}", "ownership: listed, lei: not-an-lei}")
     message = only(model_problems(write_model(text)))
     assert "suppliers[0].lei" in message
+
+
+# -- MVNOs
+
+
+MVNO = "  - {id: mvno, name: M, subscribers: 100, hosted_by: op-a}\n"
+
+
+def with_operators(extra: str, text: str = BASE_YAML) -> str:
+    return text.replace("subscribers: 1500}\n", "subscribers: 1500}\n" + extra)
+
+
+def test_an_mvno_hosted_by_a_network_operator_is_valid(
+    write_model, model_problems: Problems
+) -> None:
+    assert model_problems(write_model(with_operators(MVNO))) == []
+
+
+@pytest.mark.parametrize(
+    ("operators", "message"),
+    [
+        (
+            "  - {id: mvno, name: M, subscribers: 1, hosted_by: op-x}\n",
+            "operators[1].hosted_by: 'op-x' is not a declared operator",
+        ),
+        (
+            "  - {id: mvno, name: M, subscribers: 1, hosted_by: mvno}\n",
+            "operators[1].hosted_by: an operator cannot host itself",
+        ),
+        (
+            MVNO + "  - {id: m2, name: M2, subscribers: 1, hosted_by: mvno}\n",
+            "operators[2].hosted_by: 'mvno' is itself an MVNO (hosted by 'op-a')",
+        ),
+        (
+            "  - {id: mvno, name: M, subscribers: 1, hosted_by: op-a, roaming: [op-b]}\n"
+            "  - {id: op-b, name: B, subscribers: 1}\n",
+            "operators[1].roaming: an MVNO's customers roam where its host's do",
+        ),
+        (
+            MVNO + "  - {id: op-b, name: B, subscribers: 1, roaming: [mvno]}\n",
+            "operators[2].roaming: 'mvno' is an MVNO, with no network to roam onto: name its "
+            "host 'op-a'",
+        ),
+    ],
+)
+def test_an_mvno_has_a_network_operator_as_host_and_roams_through_it(
+    write_model, model_problems: Problems, operators: str, message: str
+) -> None:
+    found = only(model_problems(write_model(with_operators(operators))))
+    assert message in found
+
+
+def test_an_mvno_runs_no_radio_or_core_and_shares_no_site(
+    write_model, model_problems: Problems
+) -> None:
+    text = with_operators(MVNO).replace(
+        "{id: a.amf, operator: op-a,", "{id: a.amf, operator: mvno,"
+    )
+    found = only(model_problems(write_model(text)))
+    assert "assets[1].operator: 'mvno' is an MVNO (hosted by 'op-a'): its customers use its " in (
+        found
+    )
+    assert "so it runs no core asset" in found
+    csv = BASE_CSV.replace("a.s1,op-a,", "a.s1,mvno,")
+    errors = [
+        p for p in model_problems(write_model(with_operators(MVNO), csv)) if "warning" not in p
+    ]
+    found = only(errors)
+    assert found.startswith("sites.csv:2:") and "so it runs no ran asset" in found
+    shared = with_operators(MVNO).replace(
+        "population: 600,", "population: 600, shared_with: [mvno],"
+    )
+    found = model_problems(write_model(shared))[0]
+    assert "shared_with: 'mvno' is an MVNO: its customers are on its host's part" in found
+
+
+# -- subscribers by type of line
+
+
+def test_lines_by_type_add_up_to_the_subscribers(write_model, model_problems: Problems) -> None:
+    good = BASE_YAML.replace(
+        "subscribers: 1500}", "subscribers: 1500, lines: {personal: 1200, business: 200, iot: 100}}"
+    )
+    assert model_problems(write_model(good)) == []
+    bad = good.replace("iot: 100", "iot: 90")
+    assert only(model_problems(write_model(bad))).endswith(
+        "operators[0].lines: personal 1,200 + business 200 + iot 90 = 1,490 lines, but "
+        "subscribers is 1,500: the lines by type add up to the subscribers"
+    )

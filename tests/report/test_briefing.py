@@ -164,3 +164,30 @@ def test_assess_brief_prints_the_briefing_instead_of_the_tables(write_model) -> 
     assert "What matters most" in result.output
     assert "radio sites for" in result.output
     assert "Supplier profiles" not in result.output
+
+
+def test_a_quiet_assessment_says_nothing_stands_out(demo: Assessment) -> None:
+    quiet = demo.model_copy(
+        update={
+            "violations": demo.violations.model_copy(update={"violations": ()}),
+            "assurance": demo.assurance.model_copy(update={"versions": ()}),
+            "diversity": demo.diversity.model_copy(
+                update={"single_supplier": (), "national_concentration": (), "common_mode": ()}
+            ),
+            "risk_register": demo.risk_register.model_copy(update={"entries": ()}),
+            "gaps": demo.gaps.model_copy(update={"missing": ()}),
+        }
+    )
+    assert build_briefing(quiet).findings == ()
+    assert "Nothing stands out" in render_report(quiet)
+
+
+def test_a_region_outline_needs_three_points_located(write_model, model_problems) -> None:
+    from model_texts import BASE_YAML
+
+    text = BASE_YAML.replace(
+        "{id: R1, name: One, population: 1000}",
+        "{id: R1, name: One, population: 1000, outline: [[0, 0], [1, 1]]}",
+    )
+    problems = model_problems(write_model(text))
+    assert any("model.yaml:4:" in p and "regions[0].outline" in p for p in problems), problems

@@ -91,3 +91,18 @@ def test_assess_records_every_input_with_its_digest(write_model, tmp_path: Path)
     result = CliRunner().invoke(app, ["assess", str(path), "--out", str(report), "--trials", "0"])
     assert result.exit_code == 0, result.output
     assert _sha(path) in (report / "report.html").read_text(encoding="utf-8")
+
+
+def test_pdf_without_out_or_renderer_is_a_located_problem(
+    write_model, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_model(MARKED)
+    result = CliRunner().invoke(app, ["assess", str(path), "--pdf"])
+    assert result.exit_code == 2
+    assert "--pdf" in result.stderr and "give --out" in result.stderr
+    monkeypatch.setenv("FIVEGUARD_CHROMIUM", "/nonexistent/chromium")
+    result = CliRunner().invoke(app, ["assess", str(path), "--pdf", "--out", "out"])
+    assert result.exit_code == 2
+    assert "no Chromium at FIVEGUARD_CHROMIUM=/nonexistent/chromium" in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+    assert not Path("out").exists()  # nothing written, no directory made

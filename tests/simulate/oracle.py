@@ -37,7 +37,7 @@ FIELDS = (
 class Part:
     """The customers of one operator on one radio asset: their people and the entries of
     ``requires`` that are their operator's core (on an unshared asset, none: every entry is
-    the radio's)."""
+    the radio's). An MVNO's part needs what its host's part needs."""
 
     asset: Asset
     operator: str
@@ -74,6 +74,13 @@ class Oracle:
         }
         self.serves = {a.id: self.radio[a.id] or a.id in wireline for a in self.assets}
         self.roaming = {o.id: set(o.roaming) for o in model.document.operators}
+        self.mvnos = {
+            o.id: [m.id for m in model.document.operators if m.hosted_by == o.id]
+            for o in model.document.operators
+        }
+        for o in model.document.operators:  # an MVNO's customers roam where its host's do
+            if o.hosted_by in self.roaming:
+                self.roaming[o.id] |= self.roaming[o.hosted_by]
         self.operators = [o.id for o in model.document.operators]
         self.regions = [r.id for r in model.document.regions]
         params = catalogue.simulation
@@ -90,7 +97,7 @@ class Oracle:
             for a in self.assets
         }
         self.core = {a.id: catalogue.asset_kinds[a.kind].domain is Domain.CORE for a in self.assets}
-        subscribers = {o.id: o.subscribers for o in model.document.operators}
+        subscribers = {o.id: o.people_subscribers for o in model.document.operators}
         self.parts: dict[str, list[Part]] = {}
         self.radio_entries: dict[str, list[tuple[str, ...]]] = {}
         for a in self.assets:
@@ -121,11 +128,10 @@ class Oracle:
             self.parts[a.id] = []
             self.radio_entries[a.id] = entries
             return
-        operators = list(dict.fromkeys((a.operator, *a.shared_with)))
-        if len(operators) == 1:
-            self.parts[a.id] = [Part(a, a.operator, a.population, ())]
-            self.radio_entries[a.id] = entries
-            return
+        network = list(dict.fromkeys((a.operator, *a.shared_with)))
+        # after the network operators, the MVNOs each of them hosts, riding on its part
+        operators = network + [m for o in network for m in self.mvnos[o]]
+        host = {m: o for o in network for m in self.mvnos[o]}
 
         def whose(entry: tuple[str, ...]) -> str | None:
             owners = {self.by_id[m].operator for m in entry}
@@ -135,6 +141,8 @@ class Oracle:
             return None
 
         weights = [subscribers[o] for o in operators]
+        if len(operators) == 1:
+            weights = [1]
         if sum(weights) == 0:
             weights = [1] * len(operators)
         exact = [a.population * w for w in weights]
@@ -143,11 +151,14 @@ class Oracle:
         by_remainder = sorted(range(len(operators)), key=lambda i: -(exact[i] % sum(weights)))
         for i in by_remainder[: a.population - sum(people)]:
             people[i] += 1
-        self.parts[a.id] = [
-            Part(a, o, people[i], tuple(e for e in entries if whose(e) == o))
-            for i, o in enumerate(operators)
-        ]
-        self.radio_entries[a.id] = [e for e in entries if whose(e) is None]
+        shared = len(network) > 1
+
+        def core(operator: str) -> tuple[tuple[str, ...], ...]:
+            owner = host.get(operator, operator)
+            return tuple(e for e in entries if shared and whose(e) == owner)
+
+        self.parts[a.id] = [Part(a, o, people[i], core(o)) for i, o in enumerate(operators)]
+        self.radio_entries[a.id] = [e for e in entries if not shared or whose(e) is None]
 
     def _status(self, measure: str, operator: str) -> str:
         records = self.model.document.measures
@@ -218,6 +229,15 @@ class Oracle:
                     down.add(a.id)
             elif event.type is EventType.ASSET_DOWN:
                 if a.id == event.target:
+                    down.add(a.id)
+            elif event.type in (EventType.CHANGE_PUSH, EventType.LIMIT_REACHED):
+                operator, _, selector = event.target.rpartition("/")
+                product = a.product.split("@")[0] if a.product else None
+                if event.type is EventType.CHANGE_PUSH:
+                    chosen = selector in (a.kind, a.product, product)
+                else:
+                    chosen = selector == product
+                if chosen and operator in ("", a.operator):
                     down.add(a.id)
             elif event.type is EventType.REGION_POWER:
                 hours = event.hours or 0.0

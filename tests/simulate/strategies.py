@@ -9,7 +9,8 @@ wireline access (people who never roam, declared in YAML). Some radio assets are
 rows, some declared; a declared radio asset may be required by another; some
 radio assets are shared with other operators (``shared_with``), usually requiring each
 sharing operator's own core functions besides random entries, and operators' subscribers
-(which split a shared asset's people) are uneven, equal or all zero.
+(which split a shared asset's people) are uneven, equal or all zero. Up to two MVNOs are
+hosted by random operators. Some operators give their lines by type, IoT lines among them.
 
 Situations the engine handles apart are made frequent on purpose:
 
@@ -41,6 +42,7 @@ from fiveguard.domain.network import (
     Product,
     Region,
     Scope,
+    SubscriberLines,
     Supplier,
     SupplierProfile,
 )
@@ -82,14 +84,29 @@ def models(draw: st.DrawFn, max_declared: int = 10, max_templates: int = 4) -> N
     operator_ids = [f"op{i}" for i in range(n_operators)]
     roam_all = draw(st.booleans())
     subscribers = draw(st.sampled_from(((1000,) * 3, (0,) * 3, (3000, 1000, 7), (1, 2, 2))))
+    # machine lines, which are not people and do not weigh in a shared site's split
+    machines = draw(st.sampled_from(((0,) * 3, (5000, 0, 0), (0, 3, 900))))
     operators = tuple(
         Operator(
             id=o,
             name=o,
-            subscribers=subscribers[i],
+            subscribers=subscribers[i] + machines[i],
+            lines=SubscriberLines(personal=subscribers[i], iot=machines[i])
+            if machines[i] or draw(st.booleans())
+            else None,
             roaming=tuple(p for p in operator_ids if p != o and (roam_all or draw(st.booleans()))),
         )
         for i, o in enumerate(operator_ids)
+    )
+    # MVNOs: no network of their own, their customers on a host's
+    operators += tuple(
+        Operator(
+            id=f"mvno{j}",
+            name=f"mvno{j}",
+            subscribers=draw(st.sampled_from((0, 1, 500, 2000))),
+            hosted_by=draw(st.sampled_from(operator_ids)),
+        )
+        for j in range(draw(st.integers(0, 2)))
     )
 
     def shared_with(operator: str) -> tuple[str, ...]:
@@ -274,6 +291,15 @@ def scenarios(draw: st.DrawFn, model: NetworkModel, max_events: int = 4) -> list
             events.append(Event(kind, draw(st.sampled_from(versions))))
         elif kind is EventType.ASSET_DOWN:
             events.append(Event(kind, str(draw(st.sampled_from(assets)))))
+        elif kind is EventType.CHANGE_PUSH:
+            choices = sorted({model.asset(i).kind for i in range(model.asset_count)})
+            choices += [p.id for p in doc.products] + versions
+            selector = draw(st.sampled_from(choices))
+            events.append(Event(kind, f"{draw(st.sampled_from(operators))}/{selector}"))
+        elif kind is EventType.LIMIT_REACHED and doc.products:
+            product = draw(st.sampled_from([p.id for p in doc.products]))
+            where = draw(st.sampled_from(["", *(f"{o}/" for o in operators)]))
+            events.append(Event(kind, where + product))
         elif kind is EventType.REGION_POWER:
             hours = draw(st.sampled_from((0.5, 1.0, 2.0, 2.5, 3.0, 4.0, 6.0, 8.0, 12.5, 100.0)))
             events.append(

@@ -7,6 +7,8 @@ import dataclasses
 
 import numpy as np
 from helpers import busy_catalogue, model_of
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.network import Asset, Operator, Product, Supplier
@@ -109,3 +111,38 @@ def test_a_batch_draws_the_same_cross_border_events_as_its_blocks(catalogue: Cat
     part = whole.window(2 * BLOCK_TRIALS, 5 * BLOCK_TRIALS)
     for name in ("update_trial", "update_supplier", "update_sabotage", "fault_trial"):
         assert np.array_equal(getattr(part, name), getattr(later, name)), name
+
+
+def reference_hits(
+    seed: int, keys: tuple[str, ...], probability: list[float], first: int, trials: int
+) -> list[tuple[int, int, float]]:
+    """One trial at a time: a fresh Philox at the trial's counter, its first two words."""
+    out = []
+    for s, key in enumerate(keys):
+        if probability[s] <= 0:
+            continue
+        k = np.asarray(philox_key(seed, "product-fault", key), dtype=np.uint64)
+        for t in range(first, first + trials):
+            words = np.random.Philox(key=k, counter=np.asarray([t, 0, 0, 0], np.uint64))
+            event, mode = ((int(w) >> 11) * 2.0**-53 for w in words.random_raw(2))
+            if event < probability[s]:
+                out.append((s, t - first, mode))
+    return out
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(0, 2**63),
+    st.lists(st.sampled_from([0.0, 0.05, 0.3, 1.0]), min_size=1, max_size=4),
+    st.integers(0, 5000),
+    st.integers(1, 60),
+)
+def test_keyed_hits_match_a_trial_by_trial_reference(
+    seed: int, probability: list[float], first: int, trials: int
+) -> None:
+    keys = tuple(f"lei:K{i}" for i in range(len(probability)))
+    sources, hit_trials, modes = keyed_hits(
+        seed, "product-fault", keys, np.asarray(probability), first, trials
+    )
+    got = list(zip(sources.tolist(), hit_trials.tolist(), modes.tolist(), strict=True))
+    assert got == reference_hits(seed, keys, probability, first, trials)

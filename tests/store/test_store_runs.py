@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from test_record_cli import EXAMPLE, Cli, audit_rows
 
 from fiveguard.app import record as app_record
@@ -174,6 +176,21 @@ def test_a_different_result_catalogue_or_version_is_named(
         assert not found.same and "this is 9.9.9" in str(found.problem)
 
 
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 3) | st.text(max_size=2),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=2), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+@given(JSON, JSON)
+def test_first_difference_is_none_exactly_when_the_values_are_equal(a: object, b: object) -> None:
+    assert (first_difference(a, b) is None) == (a == b)
+    assert first_difference(a, a) is None
+
+
 def test_first_difference_names_the_path() -> None:
     assert first_difference({"a": [1, {"b": 2}]}, {"a": [1, {"b": 3}]}) == "a[1].b"
     assert first_difference({"a": [1]}, {"a": [1, 2]}) == "a (length)"
@@ -235,3 +252,40 @@ def test_bad_input_to_the_run_commands_is_one_message_and_writes_nothing(
     assert code == 2, out + err
     assert message in err and "Traceback" not in out + err
     assert audit_rows(cli) == before
+
+
+@pytest.mark.slow
+def test_a_model_with_a_product_registry_is_kept_with_it_and_reproduced(db: Database) -> None:
+    from importlib import resources
+
+    people(db)
+    catalogue = default_catalogue()
+    demo = resources.files("fiveguard.examples") / "demo" / "model.yaml"
+    with resources.as_file(demo) as path, db.transaction() as s:
+        alice = accounts.act_as(s, "alice")
+        snap = snapshots.import_snapshot(s, alice, path, catalogue, name="demo")
+        kept = {f.path for f in snap.files if f.role == "registry"}
+        on_disk = {
+            p.relative_to(path.parent).as_posix()
+            for p in (path.parent / "registry").rglob("*")
+            if p.is_file()
+        }
+        assert kept == on_disk and any(k.endswith(".dsse.json") for k in kept)
+        done = assess_snapshot(s, alice, "demo", catalogue, trials=8)
+        assert done.assessment.labs is not None
+        assert done.assessment.labs.registry == "record nra/demo v1: registry"
+        assert reproduce_run(s, alice, done.run.id, catalogue).same
+
+
+def test_a_registry_outside_the_model_s_directory_is_refused(db: Database, tmp_path: Path) -> None:
+    people(db)
+    (tmp_path / "outside").mkdir()
+    model = tmp_path / "net" / "model.yaml"
+    model.parent.mkdir()
+    model.write_text(EXAMPLE.read_text() + "\nregistry:\n  dir: ../outside\n")
+    (model.parent / "sites.csv").write_bytes((EXAMPLE.parent / "sites.csv").read_bytes())
+    with db.transaction() as s, pytest.raises(InputError) as caught:
+        snapshots.import_snapshot(s, accounts.act_as(s, "alice"), model, default_catalogue())
+    assert "registry.dir" in str(caught.value) and "outside the model's directory" in str(
+        caught.value
+    )

@@ -31,6 +31,7 @@ from fiveguard.domain.parties import OrganisationKind, Role
 
 CALLERS = [(org, role) for org in ORGS for role in Role] + [(None, None)]
 MISSING = 999_999
+SRC = Path(__file__).parents[2] / "src" / "fiveguard"
 
 
 Signed = tuple[World, dict[str, TestClient]]
@@ -107,6 +108,12 @@ def test_reads_show_exactly_what_the_rules_allow(
             assert foreign["error"].replace(str(snapshot), "N") == missing["error"].replace(
                 str(MISSING), "N"
             )
+    for holder in ("op-x1", "op-y"):  # a computation on a model reads it: the same rule
+        answer = client.post(
+            f"/api/v1/models/{built.snapshots[holder]}/whatif",
+            json={"events": ["supplier-fault:nordvik"]},
+        )
+        assert answer.status_code == (200 if sees(org, holder) else 404), (user, holder)
     for path in ("/api/v1/jobs/1", "/api/v1/evidence/1", "/api/v1/envelopes/1"):
         assert client.get(path).status_code == 404
 
@@ -175,6 +182,24 @@ def test_changes_are_allowed_by_role_and_foreign_objects_stay_404(
     assert upload.status_code == (201 if may_import else 403), (user, upload.text)
     if may_import:
         assert upload.json()["organisation"] == org
+
+    filed = client.post(
+        "/api/v1/envelopes/inbox",
+        files={
+            "envelope": ("x.dsse.json", b"{}", "application/json"),
+            "keyring": ("k.json", b"{}", "application/json"),
+        },
+    )
+    may_file = org is not None and _may(role, "import")
+    assert filed.status_code == (422 if may_file else 403), (user, filed.text)
+
+    sbom = next((SRC / "examples" / "demo" / "evidence").glob("sbom-*.json"))
+    kept = client.post(
+        "/api/v1/evidence", files={"file": (sbom.name, sbom.read_bytes(), "application/json")}
+    )
+    assert kept.status_code == (201 if may_file else 403), (user, kept.text)
+    if may_file:
+        assert kept.json()["organisation"] == org
 
     made = client.post("/api/v1/tokens", json={"name": "t", "scopes": ["read"], "days": 2})
     assert made.status_code == (201 if org is not None and role == Role.ORG_ADMIN else 403)

@@ -163,11 +163,13 @@ def test_the_eu_coordinator_sees_the_eu_view_and_no_national_models(
     server: tuple[str, int], browser: object
 ) -> None:
     base, national = server
-    page = _page(browser, base, "eu-coord.analyst")
+    page = _page(browser, base, "EU-COORD.analyst")
     nav = page.inner_text("nav")
     assert "EU view" in nav and "Models" not in nav
     page.click("text=EU view")
     assert "EU coordinated view" in page.inner_text("h2")
+    origins = page.inner_text("table")
+    assert all(state in origins for state in ("XR-NCA", "XA-NCA", "XB-NCA")), origins
     _shot(page, "7-eu-view")
     answer = page.goto(f"/models/{national}")
     assert answer is not None and answer.status == 404

@@ -109,3 +109,69 @@ def test_an_unknown_policy_is_refused_before_queueing(record: Database) -> None:
         assert answer.status_code == 422
         assert answer.json()["problems"][0]["path"] == "policy"
         assert client.get("/api/v1/jobs").json()["count"] == 0
+
+
+def test_a_whatif_on_a_visible_model_counts_the_impact_and_refuses_bad_events_located(
+    record: Database,
+) -> None:
+    world = build_world(record)
+    with make_app(record) as client:
+        sign_in(client, "op-x1.viewer")
+        own = world.snapshots["op-x1"]
+        answer = client.post(
+            f"/api/v1/models/{own}/whatif", json={"events": ["supplier-fault:nordvik"]}
+        )
+        assert answer.status_code == 200, answer.text
+        impact = answer.json()
+        assert impact["events"] == ["supplier-fault:nordvik"]
+        assert impact["assets_down"] > 0 and impact["people_without_service"] > 0
+        assert (
+            sum(c["assets_down"] for c in impact["by_operator"].values()) <= impact["assets_down"]
+        )
+        bad = client.post(
+            f"/api/v1/models/{own}/whatif",
+            json={"events": ["supplier-fault:nordvik", "meteor:everything"]},
+        )
+        assert bad.status_code == 422
+        assert bad.json()["problems"][0]["path"] == "events[1]"
+        unknown = client.post(
+            f"/api/v1/models/{own}/whatif", json={"events": ["supplier-fault:nobody"]}
+        )
+        assert unknown.status_code == 422
+        foreign = client.post(
+            f"/api/v1/models/{world.snapshots['op-x2']}/whatif",
+            json={"events": ["supplier-fault:nordvik"]},
+        )
+        assert foreign.status_code == 404
+        del client.headers["X-CSRF-Token"]
+        forged = client.post(
+            f"/api/v1/models/{own}/whatif", json={"events": ["supplier-fault:nordvik"]}
+        )
+        assert forged.status_code == 403
+
+
+def test_a_run_made_by_a_web_job_is_given_again_by_store_reproduce(record: Database) -> None:
+    from fiveguard.app.record import reproduce_run
+    from fiveguard.catalog import default_catalogue
+    from fiveguard.store import accounts
+    from fiveguard.web.usecases import assess_recorded
+
+    world = build_world(record)
+    catalogue = default_catalogue()
+    with record.transaction() as session:
+        analyst = accounts.act_as(session, "op-x1.analyst")
+    stages: list[int] = []
+    run_id = assess_recorded(
+        record,
+        analyst,
+        world.snapshots["op-x1"],
+        catalogue,
+        policy=None,
+        trials=64,
+        seed=3,
+        progress=lambda pct, _stage: stages.append(pct),
+    )
+    assert stages == sorted(stages) and stages[-1] < 100
+    with record.transaction() as session:
+        again = reproduce_run(session, analyst, run_id, catalogue)
+    assert again.same, again.problem

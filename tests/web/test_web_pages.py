@@ -95,12 +95,12 @@ def test_upload_shows_located_problems_then_keeps_the_fixed_model(record: Databa
 def test_an_assessment_runs_from_its_form_to_the_report(record: Database) -> None:
     from fiveguard.catalog import default_catalogue
     from fiveguard.store import accounts
-    from fiveguard.web.usecases import assess_snapshot
+    from fiveguard.web.usecases import assess_recorded
 
     world = build_world(record)
     with record.transaction() as session:
         analyst = accounts.act_as(session, "op-x1.analyst")
-    first = assess_snapshot(
+    first = assess_recorded(
         record,
         analyst,
         world.snapshots["op-x1"],
@@ -196,3 +196,16 @@ def test_viewers_are_not_shown_forms_they_may_not_use(record: Database) -> None:
         assert "Run the assessment" not in client.get(f"/models/{world.snapshots['op-x1']}").text
         assert client.get("/admin").status_code == 403
         assert client.get("/audit").status_code == 403
+
+
+def test_the_whatif_form_shows_the_impact_with_a_chart_or_the_problems(record: Database) -> None:
+    world = build_world(record)
+    with make_app(record) as client:
+        page_sign_in(client, "op-x1.viewer")
+        path = f"/models/{world.snapshots['op-x1']}/whatif"
+        token = csrf_of(client.get(path).text)
+        shown = client.post(path, data={"csrf_token": token, "events": "supplier-fault:nordvik"})
+        assert shown.status_code == 200
+        assert "people without service" in shown.text and "<svg" in shown.text
+        bad = client.post(path, data={"csrf_token": token, "events": "meteor:all"})
+        assert bad.status_code == 422 and "events[0]" in bad.text

@@ -162,3 +162,34 @@ def test_the_openapi_document_is_served_and_names_the_api(record: Database) -> N
             "/api/v1/assessments",
             "/api/v1/jobs/{job_id}",
         } <= set(doc["paths"])
+
+
+def test_bad_input_is_a_4xx_with_a_message_never_a_500(record: Database) -> None:
+    build_world(record)
+    with make_app(record) as client:
+        sign_in(client, "op-x1.analyst")
+        cases = [
+            client.get("/api/v1/models/99999999999999999999"),
+            client.get("/api/v1/audit?after=-1"),
+            client.post("/api/v1/assessments", json={"snapshot_id": 2**63}),
+            client.post(
+                "/api/v1/assessments",
+                content=b"{not json",
+                headers={"content-type": "application/json"},
+            ),
+            client.post(
+                "/api/v1/assessments",
+                content=b"snapshot_id=1",
+                headers={"content-type": "text/plain"},
+            ),
+            client.post("/api/v1/models", json={"files": "model.yaml"}),
+            client.post(
+                "/api/v1/session", content=b"\xff\xfe", headers={"content-type": "application/json"}
+            ),
+            client.get("/models/99999999999999999999"),
+        ]
+        for answer in cases:
+            assert 400 <= answer.status_code < 500, (answer.request.url, answer.status_code)
+            assert "Traceback" not in answer.text
+            if answer.request.url.path.startswith("/api/"):
+                assert answer.json()["error"]

@@ -3,13 +3,11 @@ product quality, and the compiled network kept for the what-ifs of the summary."
 
 from __future__ import annotations
 
-from fiveguard.assess.assessment import assess
-from fiveguard.assess.engine import Engine, prepare_engine, simulation_summary
-from fiveguard.assess.quality import quality_for_simulation
+from fiveguard.app.assessment import PACKAGED, assess_with_policy
+from fiveguard.assess.engine import Engine
 from fiveguard.assess.results import Assessment
 from fiveguard.domain.catalogue import Catalogue, RestrictionPolicy
 from fiveguard.domain.model import NetworkModel
-from fiveguard.simulate import simulate, worst_supplier_events
 
 
 def national_assessment(
@@ -18,27 +16,22 @@ def national_assessment(
     policy: RestrictionPolicy | None,
     *,
     policy_origin: str = "preset",
-    catalogue_label: str = "packaged",
+    catalogue_label: str = PACKAGED,
     trials: int = 0,
     seed: int = 0,
 ) -> tuple[Assessment, Engine]:
     """Assess ``model`` and, for ``trials`` > 0, add a Monte Carlo run of that many years
     (product quality as the assurance evidence left it), as ``fiveguard assess`` does."""
-    engine = prepare_engine(model, catalogue)
-    assessment = assess(
+    done = assess_with_policy(
         model,
         catalogue,
         policy,
         policy_origin=policy_origin,
-        catalogue_label=catalogue_label,
-        engine=engine,
+        label=catalogue_label,
+        trials=trials,
+        seed=seed,
     )
-    if trials > 0:
-        quality = engine.with_quality(quality_for_simulation(assessment.suppliers))
-        result = simulate(quality, catalogue, trials, seed, workers=1)
-        worst = worst_supplier_events(model, catalogue, compiled=engine.compiled)
-        assessment = assessment.model_copy(update={"simulation": simulation_summary(result, worst)})
-    return assessment, engine
+    return done.assessment, done.engine
 
 
 def read_assessment(raw: bytes, file: str, model: NetworkModel) -> Assessment:

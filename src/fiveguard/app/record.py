@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,13 +22,14 @@ from fiveguard.assess.results import Assessment
 from fiveguard.domain.catalogue import Catalogue, RestrictionPolicy
 from fiveguard.domain.errors import COMMAND_LINE, InputError, Problem
 from fiveguard.domain.model import NetworkModel
-from fiveguard.domain.parties import Tlp
+from fiveguard.domain.parties import Tlp, most_restrictive
 from fiveguard.modelio.load import load_model
 from fiveguard.store import assessments, snapshots
 from fiveguard.store.access import require
 from fiveguard.store.assessments import RunView
 from fiveguard.store.common import canonical
 from fiveguard.store.principal import Action, Principal
+from fiveguard.store.registry_records import record_registry, write_registry
 from fiveguard.store.snapshots import SnapshotView
 
 PACKAGED = "packaged"
@@ -80,7 +82,15 @@ def assess_snapshot(
     years = chosen_trials(trials, catalogue.simulation.assess_trials, catalogue)
     snapshot = snapshots.find_snapshot(session, principal, name, holder=holder, version=version)
     source = f"record {snapshot.organisation}/{snapshot.name} v{snapshot.version}"
-    context = {"source": source, "policy_origin": origin, "catalogue": catalogue_label}
+    context: dict[str, Any] = {
+        "source": source,
+        "policy_origin": origin,
+        "catalogue": catalogue_label,
+    }
+    context.update(record_registry(session, principal, snapshot.id))
+    if "registry" in context:  # the run carries at least the labels of the lab records used
+        used = Tlp(context["registry"]["tlp"])
+        tlp = most_restrictive([tlp or snapshot.tlp, used]) if used.rank > Tlp.GREEN.rank else tlp
     assessment, model = _assess(
         session, principal, snapshot.id, catalogue, chosen, context, years, seed, "assess"
     )
@@ -183,12 +193,23 @@ def _assess(
 ) -> tuple[Assessment, NetworkModel]:
     """The assessment of the snapshot's files, written out to a private directory and
     read under the name the run records (so the result does not depend on where)."""
+    source = str(context["source"])
     with tempfile.TemporaryDirectory(prefix="fiveguard-snapshot-") as work:
+        root = Path(work) / "model"
         path = snapshots.export_snapshot(
-            session, principal, snapshot_id, Path(work) / "model", action=f"snapshot.{purpose}"
+            session, principal, snapshot_id, root, action=f"snapshot.{purpose}"
         )
-        model = load_model(path, catalogue)
-    model = dataclasses.replace(model, source=str(context["source"]))
+        registry_dir = None
+        if "registry" in context:  # the record's registry, as the run first read it
+            registry_dir = write_registry(session, context["registry"]["files"], Path(work) / "reg")
+        model = load_model(path, catalogue, registry_dir)
+        registry = model.registry
+        if registry is not None and registry_dir is not None:
+            registry = dataclasses.replace(registry, label=context["registry"]["label"])
+        elif registry is not None:  # named by where it is in the snapshot, not on this disk
+            inside = Path(os.path.relpath(Path(registry.label).resolve(), root.resolve()))
+            registry = dataclasses.replace(registry, label=f"{source}: {inside.as_posix()}")
+    model = dataclasses.replace(model, source=source, registry=registry)
     assessment, _ = national_assessment(
         model,
         catalogue,

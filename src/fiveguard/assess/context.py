@@ -131,7 +131,7 @@ class Prepared:
             self.operator,
             table.shared_ptr,
             table.shared_with,
-            [o.subscribers for o in self.model.document.operators],
+            [o.people_subscribers for o in self.model.document.operators],
         )
 
     @cached_property

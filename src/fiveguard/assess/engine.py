@@ -90,6 +90,12 @@ def attach_fault_impacts(
                     o: c.people_without_service for o, c in before.by_operator.items()
                 },
                 sites_down=result.sites_down,
+                hours=result.time.hours if result.time else None,
+                user_hours=result.time.user_hours if result.time else None,
+                reportable=tuple(
+                    f"{c.threshold} ({c.who})"
+                    for c in (result.time.reporting if result.time else ())
+                ),
                 text="",
             )
         found = cache[event]

@@ -265,6 +265,19 @@ class FaultImpact(Result):
         description="Per operator: its customers cut off, before roaming.",
     )
     sites_down: int
+    hours: float | None = Field(
+        default=None,
+        description="How long the outage lasts: the catalogue's median restoration time for "
+        "the event (simulation.incident_time.restoration); None when it gives none.",
+    )
+    user_hours: float | None = Field(
+        default=None, description="Nationally: people without service times the hours."
+    )
+    reportable: tuple[str, ...] = Field(
+        default=(),
+        description="The reporting thresholds of the catalogue the outage crosses, each as "
+        "THRESHOLD (national) or THRESHOLD (OPERATOR), e.g. 'eu-enisa (national)'.",
+    )
     text: str
 
 

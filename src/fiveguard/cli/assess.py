@@ -18,21 +18,24 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from fiveguard.app.choices import NO_POLICY
 from fiveguard.cli import common
 from fiveguard.cli.app import app, console, settings
+from fiveguard.cli.tables import FormatOpt, TableFormat, heading, say, show, use_format
 from fiveguard.cli.terminal import escape_controls
-from fiveguard.domain.catalogue import Catalogue, RestrictionPolicy
+from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.errors import COMMAND_LINE, InputError
 from fiveguard.domain.model import NetworkModel
 
 if TYPE_CHECKING:  # the engines are imported when a command runs, not for --help
     from fiveguard.assess.results import Assessment, InputFile, Judgement, RegisterEntry
+    from fiveguard.compare.results import Comparison
     from fiveguard.report import SimulationSection
     from fiveguard.report.regions import RegionDependency
     from fiveguard.simulate import SimulationResult, SupplierEvent
 
-NO_POLICY = "none"
 REPORT_NAME = "report.html"
+PDF_NAME = "report.pdf"
 JSON_NAME = "assessment.json"
 
 ModelArg = Annotated[Path, typer.Argument(help="The national model (YAML).", show_default=False)]
@@ -86,6 +89,23 @@ BriefOpt = Annotated[
         "findings that matter most (ranked, one sentence each) and what to decide.",
     ),
 ]
+PdfOpt = Annotated[
+    bool,
+    typer.Option(
+        "--pdf",
+        help=f"Also write {PDF_NAME} into --out: A4, contents, the marking and page numbers "
+        "on every page, the assessment JSON attached (needs Chromium; see docs/report.md).",
+    ),
+]
+PreviousOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--previous",
+        help="An earlier assessment of the same country (its assessment.json): the report "
+        "gains a section on what changed since, and --out writes comparison.json.",
+        show_default=False,
+    ),
+]
 RegistryOpt = Annotated[
     Path | None,
     typer.Option(
@@ -110,6 +130,9 @@ def assess_command(
     parameter_draws: DrawsOpt = 0,
     registry: RegistryOpt = None,
     brief: BriefOpt = False,
+    previous: PreviousOpt = None,
+    pdf: PdfOpt = False,
+    table_format: FormatOpt = TableFormat.TEXT,
 ) -> None:
     """Assess a model: profiles, assurance, policy, diversity, R1–R9, gaps, simulation.
 
@@ -119,8 +142,12 @@ def assess_command(
 
     Example: `fiveguard assess national.yaml --policy BE-2020-07 --out report/`
     """
+    use_format(table_format)
     if out is not None:
         common.check_out_dir(out)
+    if pdf:
+        check_pdf_renderer(out)
+    earlier = read_previous(previous)
     loaded, cat = common.model(ctx, model, registry)
     chosen = common.trials(trials, cat.simulation.assess_trials, cat)
     inputs = assessment_inputs(ctx, model, registry, policy, cat)
@@ -136,7 +163,30 @@ def assess_command(
         parameter_draws=parameter_draws,
         inputs=inputs,
         brief=brief,
+        previous=earlier,
+        pdf=pdf,
     )
+
+
+def check_pdf_renderer(out: Path | None) -> None:
+    """--pdf needs --out and a renderer: both checked before any work."""
+    from fiveguard.report.pdf import NoRendererError, find_chromium
+
+    if out is None:
+        raise InputError.at("--pdf writes into --out DIR: give --out", COMMAND_LINE, path="--pdf")
+    try:
+        find_chromium()
+    except NoRendererError as exc:
+        raise InputError.at(str(exc), COMMAND_LINE, path="--pdf") from None
+
+
+def read_previous(path: Path | None) -> Assessment | None:
+    """The earlier assessment given with --previous, read before the work starts."""
+    if path is None:
+        return None
+    from fiveguard.compare.read import read_assessment
+
+    return read_assessment(path)
 
 
 def assessment_inputs(
@@ -169,108 +219,100 @@ def run_assessment(
     announce: bool = True,
     inputs: tuple[InputFile, ...] = (),
     brief: bool = False,
+    previous: Assessment | None = None,
+    pdf: bool = False,
 ) -> Assessment:
-    """Assess, then print and write what was asked; shared by ``assess`` and ``demo``.
+    """Assess (:func:`fiveguard.app.assessment.assess_model`), then print and write what
+    was asked; shared by ``assess`` and ``demo``.
 
     The simulation section comes from ``simulated`` (a Monte Carlo result and the
     single-supplier events) when given, else from a run of ``trials`` years (none for 0;
-    with ``parameter_draws`` the rates are drawn that many times, with intervals),
-    with product quality as the assessment's assurance evidence left it;
+    with ``parameter_draws`` the rates are drawn that many times, with intervals);
     the terminal then shows the worst single-supplier events and the distribution per
     year after the assessment. ``announce`` prints where the files went; the demo does
     that itself, last. ``inputs`` are the files read, with digests, for the provenance;
-    ``brief`` prints the briefing instead of the tables.
+    ``brief`` prints the briefing instead of the tables; ``previous``, an earlier
+    assessment, adds what changed since to the report, the terminal and ``out``;
+    ``pdf`` writes the report as PDF too.
     """
-    from fiveguard.assess.assessment import assess
-    from fiveguard.assess.engine import prepare_engine, simulation_summary
-    from fiveguard.assess.quality import quality_for_simulation
+    from fiveguard.app.assessment import assess_model, catalogue_label
     from fiveguard.catalog.parameters import parameter_rows
     from fiveguard.report.simulation import simulation_section
-    from fiveguard.simulate import simulate, worst_supplier_events
 
     if out is not None:
         common.check_out_dir(out)
-    chosen, origin = resolve_policy(policy_arg, cat)
-    override = settings(ctx).catalog
-    engine = prepare_engine(loaded, cat)
-    assessment = assess(
+    done = assess_model(
         loaded,
         cat,
-        chosen,
-        policy_origin=origin,
-        catalogue_label=f"packaged, with {override} merged over it" if override else "packaged",
-        engine=engine,
+        policy_arg,
+        label=catalogue_label(settings(ctx).catalog),
+        trials=trials,
+        seed=seed,
+        parameter_draws=parameter_draws,
+        simulated=simulated,
+        inputs=inputs,
     )
-    if inputs:
-        from fiveguard.report.provenance import with_inputs
-
-        assessment = with_inputs(assessment, inputs)
-    if simulated is None and trials > 0:
-        # the what-ifs needed the engine first; the Monte Carlo takes product quality as
-        # the assessment moved it (the sources are derived again, the network is kept)
-        engine = engine.with_quality(quality_for_simulation(assessment.suppliers))
-        if parameter_draws:
-            from fiveguard.simulate.uncertainty import simulate_with_uncertainty
-
-            result = simulate_with_uncertainty(engine, cat, trials, seed, parameter_draws)
-        else:
-            result = simulate(engine, cat, trials, seed, workers=1)
-        simulated = (result, worst_supplier_events(loaded, cat, compiled=engine.compiled))
+    assessment = done.assessment
     section = None
-    if simulated is not None:
-        result, worst = simulated
-        assessment = assessment.model_copy(update={"simulation": simulation_summary(result, worst)})
-        section = simulation_section(result, list(worst), parameters=parameter_rows(cat))
+    if done.simulated is not None:
+        section = simulation_section(
+            done.simulated[0], list(done.simulated[1]), parameters=parameter_rows(cat)
+        )
+    comparison = None
+    if previous is not None:
+        from fiveguard.cli.compare import compare_with
+
+        comparison = compare_with(previous, assessment)
     if out is not None:
-        write_outputs(assessment, out, section, regions=report_regions(loaded, cat, assessment))
+        regions = report_regions(loaded, cat, assessment)
+        write_outputs(assessment, out, section, regions=regions, comparison=comparison, pdf=pdf)
     if json_out:
         typer.echo(escape_controls(assessment.model_dump_json(indent=2)))
     elif brief:
         print_briefing(assessment)
+        if comparison is not None:
+            from fiveguard.cli.compare import print_comparison
+
+            print_comparison(comparison)
         if out is not None and announce:
-            announce_outputs(out)
+            announce_outputs(out, pdf=pdf)
     else:
         print_assessment(assessment)
-        if simulated is not None:
+        if comparison is not None:
+            from fiveguard.cli.compare import print_comparison
+
+            print_comparison(comparison)
+        if done.simulated is not None and table_format_is_text():
             from fiveguard.cli.simulate import print_demo_simulation
 
-            print_demo_simulation(simulated[0], list(simulated[1]))
+            print_demo_simulation(done.simulated[0], list(done.simulated[1]))
         if out is not None and announce:
-            announce_outputs(out)
+            announce_outputs(out, pdf=pdf)
     return assessment
 
 
-def announce_outputs(out: Path) -> None:
-    """Where the report and the JSON went (paths kept whole, to copy)."""
+def current_format() -> TableFormat:
+    from fiveguard.cli.tables import current
+
+    return current()
+
+
+def table_format_is_text() -> bool:
+    """Whether tables print as text (the simulation's own tables print only then)."""
+    from fiveguard.cli.tables import current
+
+    return current() is TableFormat.TEXT
+
+
+def announce_outputs(out: Path, *, pdf: bool = False) -> None:
+    """Where the report and the JSON went (paths kept whole, to copy); not in CSV."""
+    if current_format() is TableFormat.CSV:
+        return
     console.print(
         f"\nreport: [bold]{escape(str((out / REPORT_NAME).resolve()))}[/bold]\n"
-        f"JSON:   {escape(str((out / JSON_NAME).resolve()))}",
+        + (f"PDF:    {escape(str((out / PDF_NAME).resolve()))}\n" if pdf else "")
+        + f"JSON:   {escape(str((out / JSON_NAME).resolve()))}",
         soft_wrap=True,
-    )
-
-
-def resolve_policy(value: str | None, cat: Catalogue) -> tuple[RestrictionPolicy | None, str]:
-    """A preset id, ``none``, or a policy file; the default is the catalogue's preset."""
-    if value is None:
-        default = cat.assessment.default_policy
-        if default is None:
-            return None, "none"
-        return cat.policies[default], "default preset"
-    if value.lower() == NO_POLICY:
-        return None, "none"
-    if value in cat.policies:
-        return cat.policies[value], "preset"
-    path = Path(value)
-    if path.suffix.lower() in (".yaml", ".yml", ".json") or path.exists():
-        from fiveguard.assess.policy_file import parse_policy
-        from fiveguard.modelio.yamlsource import display_name, read_yaml
-
-        return parse_policy(read_yaml(path), cat), display_name(path)
-    raise InputError.at(
-        f"unknown policy {value!r}: not a preset ({', '.join(cat.policies)}) and not a "
-        "YAML file; give a preset id, a policy file, or 'none'",
-        COMMAND_LINE,
-        path="--policy",
     )
 
 
@@ -292,27 +334,49 @@ def write_outputs(
     simulation: SimulationSection | None = None,
     *,
     regions: Sequence[RegionDependency] = (),
+    comparison: Comparison | None = None,
+    pdf: bool = False,
 ) -> None:
     """Render both files, write each to a temporary name in ``out`` and rename them only
     when both were written: a failure leaves neither (nor a directory made for them).
     An OS error is the user's input (the directory given) and becomes a located problem."""
     from fiveguard.report import render_report
 
-    files = {
+    files: dict[str, str | bytes] = {
         JSON_NAME: assessment.model_dump_json(indent=2) + "\n",
-        REPORT_NAME: render_report(assessment, simulation, regions=regions),
+        REPORT_NAME: render_report(assessment, simulation, regions=regions, comparison=comparison),
     }
+    if comparison is not None:
+        from fiveguard.cli.compare import COMPARISON_JSON
+
+        files[COMPARISON_JSON] = comparison.model_dump_json(indent=2) + "\n"
+    if pdf:
+        from fiveguard.report.pdf import NoRendererError
+        from fiveguard.report.render import report_pdf
+
+        try:
+            files[PDF_NAME] = report_pdf(
+                assessment, simulation, regions=regions, comparison=comparison
+            )
+        except NoRendererError as exc:
+            raise InputError.at(str(exc), COMMAND_LINE, path="--pdf") from None
+    write_files(out, files)
+
+
+def write_files(out: Path, files: dict[str, str | bytes]) -> None:
+    """Write every file into ``out`` or none (see :func:`write_outputs`); an OS error is a
+    located problem of ``--out``."""
     try:
         _write_together(out, files)
     except OSError as exc:
         raise InputError.at(
-            f"cannot write {JSON_NAME} and {REPORT_NAME} into {str(out)!r}: {exc.strerror or exc}",
+            f"cannot write {' and '.join(files)} into {str(out)!r}: {exc.strerror or exc}",
             COMMAND_LINE,
             path="--out",
         ) from None
 
 
-def _write_together(out: Path, files: dict[str, str]) -> None:
+def _write_together(out: Path, files: dict[str, str | bytes]) -> None:
     created = [p for p in (out, *out.parents) if not p.exists()]
     temporary: list[tuple[Path, Path]] = []
     try:
@@ -324,7 +388,10 @@ def _write_together(out: Path, files: dict[str, str]) -> None:
             os.close(fd)
             tmp = Path(tmp_name)
             temporary.append((tmp, out / name))
-            tmp.write_text(text, encoding="utf-8")
+            if isinstance(text, bytes):
+                tmp.write_bytes(text)
+            else:
+                tmp.write_text(text, encoding="utf-8")
             tmp.chmod(0o666 & ~mask)
         for tmp, target in temporary:
             os.replace(tmp, target)
@@ -349,22 +416,39 @@ def _plural(n: float, noun: str, many: str | None = None) -> str:
 
 
 def print_briefing(a: Assessment) -> None:
-    """The briefing: standing, ranked findings, decisions; plain text, escaped."""
+    """The briefing: standing, ranked findings, decisions; escaped. As Markdown or CSV the
+    findings and decisions are tables (rank, severity, people, section, finding)."""
+    from fiveguard.cli.tables import TableFormat, current
     from fiveguard.report.briefing import build_briefing
 
     briefing = build_briefing(a)
     m = a.metadata
-    console.rule(
+    heading(
         f"[bold]{escape(m.model.name)}[/bold] — {escape(m.marking.text)}, as of {m.model.as_of}"
     )
-    console.print(briefing.standing, markup=False)
+    say(briefing.standing)
+    if current() is not TableFormat.TEXT:
+        findings = Table(title="What matters most")
+        for column in ("rank", "severity", "people", "section", "finding", "to decide"):
+            findings.add_column(column, justify="right" if column in ("rank", "people") else "left")
+        for n, f in enumerate(briefing.findings, 1):
+            findings.add_row(
+                str(n),
+                f.severity,
+                f"{f.people:,}",
+                f.section,
+                escape(f.text),
+                escape(f.decision or ""),
+            )
+        show(findings)
+        return
     console.print("\n[bold]What matters most[/bold]")
     for n, f in enumerate(briefing.shown, 1):
         console.print(f"{n:>2}. {_level(f.severity)} {escape(f.text)}")
     if briefing.more:
         console.print(
-            f"    … and {_plural(briefing.more, 'more finding')} (without --brief, the "
-            "report or --json)",
+            f"    … and {_plural(briefing.more, 'more finding')} (--format csv lists them "
+            "all; so do the report and --json)",
             markup=False,
         )
     if briefing.decisions:
@@ -377,13 +461,13 @@ def print_assessment(a: Assessment) -> None:
     """The assessment's summary as Rich tables."""
     m = a.metadata
     policy = a.violations.policy
-    console.rule(
+    heading(
         f"[bold]{escape(m.model.name)}[/bold] — {escape(m.model.country)}, as of {m.model.as_of}"
     )
     chosen = f"{policy.id} ({policy.origin})" if policy else "none checked"
     if policy and policy.status == "proposal":
         chosen += ", a proposal not in force"
-    console.print(
+    say(
         f"policy: {chosen} · {_plural(a.summary.suppliers, 'supplier')} · "
         f"{_plural(a.summary.operators, 'operator')} · "
         f"{_plural(a.summary.radio_sites, 'radio site')} · catalogue {m.catalogue}",
@@ -435,7 +519,7 @@ def _suppliers(a: Assessment) -> None:
             escape(shown),
             gaps or "—",
         )
-    console.print(table)
+    show(table)
 
 
 def _assurance(a: Assessment, limit: int = 8) -> None:
@@ -464,7 +548,7 @@ def _assurance(a: Assessment, limit: int = 8) -> None:
     table.caption = "most serious reason first, then most assets at risk" + (
         f"; … and {more} more (see the report or --json)" if more > 0 else ""
     )
-    console.print(table)
+    show(table)
 
 
 def _labs(a: Assessment, limit: int = 8) -> None:
@@ -493,9 +577,9 @@ def _labs(a: Assessment, limit: int = 8) -> None:
         f"{_plural(len(labs.not_counted), 'record')} not counted"
         + (f"; … and {more} more findings (see the report or --json)" if more > 0 else "")
     )
-    console.print(table)
+    show(table)
     for review in labs.audits:
-        console.print(f"  • {review.text}", markup=False)
+        say(f"  • {review.text}")
 
 
 def _violations(a: Assessment) -> None:
@@ -532,7 +616,7 @@ def _violations(a: Assessment) -> None:
         f"{met} of {_plural(len(a.violations.rules), 'rule')} met; people: served by radio "
         "sites depending on the assets (requires, managed_by)"
     )
-    console.print(table)
+    show(table)
 
 
 def _diversity(a: Assessment) -> None:
@@ -560,12 +644,12 @@ def _diversity(a: Assessment) -> None:
         table.add_row(escape(f"{group} by {weight}"), *cells)
     if unattributed:
         table.caption = "no product: share of the group naming no product (not in the HHI)"
-    console.print(table)
+    show(table)
     lines = [d.text for d in a.diversity.single_supplier]
     lines += [c.text for c in a.diversity.national_concentration]
     lines += [f"{g.rule}: {g.text}" for g in a.diversity.common_mode]
     for line in lines:
-        console.print(f"  • {line}", markup=False)
+        say(f"  • {line}")
 
 
 def _changed(j: Judgement) -> bool:
@@ -591,7 +675,7 @@ def _register(a: Assessment) -> None:
         table.add_row(escape(risk), *cells)
     if marked:
         table.caption = "* an analyst's override in the model changes the computed value"
-    console.print(table)
+    show(table)
 
 
 def _gaps(a: Assessment, limit: int = 8) -> None:
@@ -619,4 +703,4 @@ def _gaps(a: Assessment, limit: int = 8) -> None:
             else ""
         )
     )
-    console.print(table)
+    show(table)

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 JSON_NAME = "coordination.json"
 REPORT_NAME = "report.html"
+PDF_NAME = "report.pdf"
 
 
 @app.command("coordinate")
@@ -50,6 +51,14 @@ def coordinate_command(
         Path | None,
         typer.Option("--state", help="Check sequences against this state file (read only)."),
     ] = None,
+    pdf: Annotated[
+        bool,
+        typer.Option(
+            "--pdf",
+            help=f"Also write {PDF_NAME} into --out: the label and page numbers on every "
+            "page, the view's JSON attached (needs Chromium).",
+        ),
+    ] = False,
 ) -> None:
     """Verify every envelope (refusing the run on any failure, every failure listed) and
     build the coordinated view: supplier profiles across states, R1–R9 and toolbox
@@ -58,38 +67,49 @@ def coordinate_command(
     Example: `fiveguard coordinate envelopes/*.dsse.json --keyring keyring.json --as
     EU-COORD --out coordinated/`
     """
-    from fiveguard.exchange.coordinate import coordinate
+    from fiveguard.app.coordination import coordinate_envelopes
     from fiveguard.exchange.files import read_limited, write_files
-    from fiveguard.exchange.verify import MAX_ENVELOPE_BYTES, verify_all
+    from fiveguard.exchange.verify import MAX_ENVELOPE_BYTES
 
     if out is None and not json_out:
         raise InputError.at("give --out DIR, --json, or both", COMMAND_LINE, path="--out")
     if out is not None and out.exists() and not out.is_dir():
         raise InputError.at(f"{str(out)!r} is not a directory", COMMAND_LINE, path="--out")
+    if pdf:
+        from fiveguard.cli.assess import check_pdf_renderer
+
+        check_pdf_renderer(out)
     ring = verified_keyring(keyring)
     known = load_state(state) if state is not None and state.exists() else None
     chosen = _mapping(mapping)
     inputs = [(str(p), read_limited(p, MAX_ENVELOPE_BYTES, "envelope")) for p in envelopes]
-    moment = now()
-    verified = verify_all(inputs, ring, now=moment, as_org=as_org, state=known)
-    view = coordinate(
-        verified,
+    view = coordinate_envelopes(
+        inputs,
+        ring,
         coordinator=as_org,
-        audience=tuple(dict.fromkeys([as_org, *(audience or [])])),
-        now=moment,
+        now=now(),
+        audience=audience or [],
         mapping=chosen,
         high_k=high_k,
+        state=known,
     )
     text = view.model_dump_json(indent=2) + "\n"
     if out is not None:
         from fiveguard.report.coordination import render_coordination
 
-        write_files(
-            {
-                out / JSON_NAME: text.encode(),
-                out / REPORT_NAME: render_coordination(view).encode(),
-            }
-        )
+        files = {
+            out / JSON_NAME: text.encode(),
+            out / REPORT_NAME: render_coordination(view).encode(),
+        }
+        if pdf:
+            from fiveguard.report.coordination import coordination_pdf
+            from fiveguard.report.pdf import NoRendererError
+
+            try:
+                files[out / PDF_NAME] = coordination_pdf(view)
+            except NoRendererError as exc:
+                raise InputError.at(str(exc), COMMAND_LINE, path="--pdf") from None
+        write_files(files)
     if json_out:
         typer.echo(text, nl=False)
         return
@@ -104,13 +124,15 @@ def coordinate_command(
     f = view.federated
     if f is not None:
         people = next(i for i in f.impacts if i.impact == "people_without_service")
+        every = f.states_hit[-1]
         console.print(
             f"federated Monte Carlo: {f.trials:,} years under seed {f.seed}, "
             f"{len(f.states)} state(s) summed year by year"
             + (f", {len(f.not_included)} without vectors" if f.not_included else "")
             + f"; EU people without service per year mean {people.mean:,.1f}, "
-            f"P99 {people.p99:,}; two or more states hit in {f.two_or_more:.2%} of the years "
-            f"({f.two_or_more_if_independent:.2%} were they independent)",
+            f"P99 {people.p99:,}; all {every.states} states hit together in "
+            f"{every.probability:.2%} of the years ({every.if_independent:.2%} were they "
+            "independent)",
             soft_wrap=True,
         )
     if out is not None:

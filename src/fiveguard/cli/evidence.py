@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -23,10 +21,13 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from fiveguard.app.evidence import check_declared as _declared
+from fiveguard.app.evidence import check_product_ref as _product
+from fiveguard.app.evidence import evidence_dir as _store
+from fiveguard.app.evidence import relative_to_model as _beside
 from fiveguard.cli import common
 from fiveguard.cli.app import app, console, err_console
 from fiveguard.cli.terminal import escape_controls
-from fiveguard.domain.base import PRODUCT_REF_PATTERN, split_product_ref
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.errors import COMMAND_LINE, InputError
 from fiveguard.domain.evidence import Sbom, VulnerabilityScan
@@ -82,63 +83,12 @@ def _print_json(payload: Any) -> None:
     typer.echo(escape_controls(json.dumps(payload, indent=2, ensure_ascii=False)))
 
 
-def _product(ref: str) -> str:
-    if not re.fullmatch(PRODUCT_REF_PATTERN, ref):
-        raise InputError.at(
-            f"expected PRODUCT@VERSION, e.g. ve-core@5.2, got {ref!r}",
-            COMMAND_LINE,
-            path="PRODUCT@VERSION",
-        )
-    return ref
-
-
-def _declared(model: NetworkModel, ref: str) -> None:
-    product_id, version = split_product_ref(ref)
-    product = model.products.get(product_id)
-    if product is None:
-        raise InputError.at(
-            f"{product_id!r} is not a product of {model.source}; products: "
-            + ", ".join(sorted(model.products)),
-            COMMAND_LINE,
-            path="PRODUCT@VERSION",
-        )
-    if version not in product.versions:
-        raise InputError.at(
-            f"version {version!r} of {product_id!r} is not declared in {model.source}; "
-            f"declared versions: {', '.join(product.versions)}",
-            COMMAND_LINE,
-            path="PRODUCT@VERSION",
-        )
-
-
 def _as_of(given: dt.datetime | None, model: NetworkModel | None) -> dt.date:
     if given is not None:
         return given.date()
     if model is not None:
         return model.document.scope.as_of
     return dt.date.today()  # the CLI is the edge: engines never read the clock
-
-
-def _store(model_path: Path, model: NetworkModel, ident: str) -> Path:
-    """The evidence directory a record goes to; refuses an id the model file itself uses."""
-    from fiveguard.modelio.evidence_store import RECORD_SUFFIX, model_evidence_dirs
-
-    dirs = model_evidence_dirs(model_path)
-    if not dirs:
-        raise InputError.at(
-            "the model names no evidence directory to record in: add a line "
-            "'evidence_dirs: evidence' (a directory beside the model file)",
-            model.source,
-        )
-    taken = {r.id for r in model.document.evidence}
-    stored = any((d / f"{ident}{RECORD_SUFFIX}").exists() for d in dirs)
-    if ident in taken and not stored:
-        raise InputError.at(
-            f"the model already has an evidence record {ident!r}; remove or rename it to "
-            "record this result",
-            model.source,
-        )
-    return dirs[0]
 
 
 def _loaded(ctx: typer.Context, path: Path | None) -> tuple[NetworkModel | None, Catalogue]:
@@ -150,13 +100,6 @@ def _loaded(ctx: typer.Context, path: Path | None) -> tuple[NetworkModel | None,
 def _recorded(path: Path, json_out: bool) -> None:
     """Where the record went; on stderr under --json, so stdout stays one JSON document."""
     (err_console if json_out else console).print(f"[green]recorded[/green] {escape(str(path))}")
-
-
-def _beside(path: Path, model_path: Path) -> str:
-    """``path`` as a record names it: relative to the model file's directory, ``/``-separated,
-    so the record reads the same from any working directory."""
-    relative = os.path.relpath(path.resolve(), model_path.resolve().parent)
-    return Path(relative).as_posix()
 
 
 def _note(text: str, json_out: bool) -> None:
@@ -178,36 +121,19 @@ def sbom(
 
     Example: `fiveguard evidence sbom ve-core@5.2 core-5.2.cdx.json -m national.yaml`
     """
-    from fiveguard.evidence.sbom import read_sbom
-    from fiveguard.modelio.evidence_store import write_record
+    from fiveguard.app.evidence import import_sbom
 
     _product(product)
     loaded, cat = _loaded(ctx, model)
-    if loaded is not None:
-        _declared(loaded, product)
-    record = read_sbom(file, product, cat.evidence_rules)
-    target = _store(model, loaded, record.id) if model and loaded else None
-    if model is not None and target is not None:
-        record = record.model_copy(update={"link": _beside(file, model)[:2000]})
-        written = write_record(target, record)
+    done = import_sbom(product, file, cat, model=loaded, model_path=model)
     if json_out:
-        _print_json(record.model_dump(mode="json", exclude_defaults=True))
+        _print_json(done.record.model_dump(mode="json", exclude_defaults=True))
     else:
-        _print_sbom(record)
-    if target is not None and loaded is not None:
-        _recorded(written, json_out)
-        _stale_after_import(loaded.document.evidence, record, json_out)
-
-
-def _stale_after_import(evidence: Iterable[object], record: Sbom, json_out: bool) -> None:
-    """Say so when a recorded scan was made from the SBOM this import replaced."""
-    from fiveguard.evidence.matching import stale_scan
-
-    for scan_record in evidence:
-        if isinstance(scan_record, VulnerabilityScan) and scan_record.sbom == record.id:
-            reason = stale_scan(scan_record, [record])
-            if reason is not None:
-                _note(f"the recorded scan {scan_record.id} is now stale: {reason}", json_out)
+        _print_sbom(done.record)
+    if done.written is not None:
+        _recorded(done.written, json_out)
+        for note in done.stale:
+            _note(note, json_out)
 
 
 def _print_sbom(record: Sbom) -> None:

@@ -3,8 +3,6 @@ re-share one, publish anonymised counts."""
 
 from __future__ import annotations
 
-import hashlib
-import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -15,14 +13,13 @@ from fiveguard.cli import common
 from fiveguard.cli.app import app, console, settings
 from fiveguard.cli.keyring import load as load_keyring_file
 from fiveguard.cli.keyring import now
-from fiveguard.domain.errors import COMMAND_LINE, InputError, Location, Problem
+from fiveguard.domain.errors import COMMAND_LINE, InputError
 
 if TYPE_CHECKING:
-    from fiveguard.domain.model import NetworkModel
     from fiveguard.domain.parties import Tlp
     from fiveguard.exchange.keyring import VerifiedKeyring
     from fiveguard.exchange.state import ExchangeState
-    from fiveguard.exchange.summary import NationalSummary, Section
+    from fiveguard.exchange.summary import Section
     from fiveguard.exchange.verify import Verified
 
 exchange_app = typer.Typer(
@@ -164,10 +161,8 @@ def export(
     Example: `fiveguard exchange export national.yaml --key keys/XR-NCA-3fa1b2c4.key --to
     EU-COORD --tlp AMBER --out xr.dsse.json`
     """
-    from fiveguard.app.exchange import export_summary
-    from fiveguard.cli.assess import resolve_policy
+    from fiveguard.app.exchange import export_national_summary
     from fiveguard.cli.keys import load_signing_key
-    from fiveguard.exchange.build import Addressing
     from fiveguard.exchange.files import write_files
 
     label = parse_tlp(tlp, "--tlp")
@@ -180,51 +175,44 @@ def export(
     org = origin_of(key, origin)
     ring = verified_keyring(keyring) if keyring is not None else None
     known = load_state(state)
-    last = known.issued.get(org) if known else None
     loaded, cat = common.model(ctx, model)
-    if ring is not None:
-        check_against_keyring(ring, org, [k for k, _ in signing], tuple(to), loaded)
-    chosen, policy_origin = resolve_policy(policy, cat)
     given = None
     if assessment is not None:
-        from fiveguard.app.national import read_assessment
         from fiveguard.exchange.files import read_limited
 
         raw = read_limited(assessment, MAX_ASSESSMENT_BYTES, "assessment JSON")
-        given = read_assessment(raw, str(assessment), loaded)
-    addressing = Addressing(
-        bundle_id=str(uuid.uuid4()),
+        given = (raw, str(assessment))
+    done = export_national_summary(
+        loaded,
+        model,
+        cat,
+        signing,
         origin=org,
-        sequence=sequence or (last.sequence + 1 if last else 1),
-        supersedes=supersedes or (last.bundle_id if last else None),
-        issued_at=now(),
-        recipients=tuple(dict.fromkeys(to)),
+        to=to,
         tlp=label,
+        now=now(),
         section_tlp=labels,
         per_operator=per_operator,
-    )
-    envelope, summary, digest = export_summary(
-        loaded,
-        cat,
-        model,
-        addressing,
-        signing,
+        keyring=ring,
+        state=known,
+        sequence=sequence,
+        supersedes=supersedes,
         assessment=given,
-        policy=chosen,
-        policy_origin=policy_origin,
+        policy=policy,
         catalogue_path=settings(ctx).catalog,
-        trials=common.trials(trials, cat.simulation.assess_trials, cat),
+        trials=trials,
         seed=seed,
     )
-    files = {out: envelope.to_json()}
-    if state is not None and known is not None:
-        files[state] = issued_state(known, summary, envelope.payload)
+    summary = done.summary
+    files = {out: done.envelope.to_json()}
+    if state is not None and done.state is not None:
+        files[state] = done.state
     write_files(files)
     console.print(
         f"wrote {escape(str(out))}: the {summary.country} summary as of {summary.as_of}, "
         f"{summary.tlp.marking} to {escape(', '.join(summary.recipients))}, sequence "
         f"{summary.sequence} (bundle {summary.bundle_id}), signed by {len(signing)} key(s) "
-        f"of {escape(org)}; model snapshot sha256:{digest}",
+        f"of {escape(org)}; model snapshot sha256:{done.digest}",
         soft_wrap=True,
     )
     if summary.federated is not None:
@@ -234,67 +222,6 @@ def export(
             "(every state of the coordinated run must use the same seed and trials)",
             soft_wrap=True,
         )
-
-
-def issued_state(known: ExchangeState, summary: NationalSummary, payload: bytes) -> bytes:
-    """The state file's bytes after issuing ``summary`` (its origin's sequence recorded)."""
-    from fiveguard.exchange.state import BundleRecord, record_issued, state_json
-
-    bundle = BundleRecord(
-        sequence=summary.sequence,
-        bundle_id=summary.bundle_id,
-        payload_sha256=hashlib.sha256(payload).hexdigest(),
-        at=summary.issued_at,
-    )
-    return state_json(record_issued(known, summary.origin, bundle))
-
-
-def check_against_keyring(
-    ring: VerifiedKeyring,
-    org: str,
-    keyids: list[str],
-    recipients: tuple[str, ...],
-    model: NetworkModel | None,
-    *,
-    reshare: bool = False,
-) -> None:
-    """Catch at export what the recipient's verification would refuse."""
-    from fiveguard.exchange.verify import signer_kind_refusal
-
-    body = ring.current
-    problems = []
-
-    def bad(option: str, message: str) -> None:
-        problems.append(Problem(Location(COMMAND_LINE, path=option), message))
-
-    signer = body.organisation(org)
-    if signer is None:
-        bad("--origin", f"{org} is not an organisation of the keyring")
-    else:
-        kind_refusal = signer_kind_refusal(signer, reshare=reshare)
-        if kind_refusal is not None:
-            bad("--as" if reshare else "--origin", kind_refusal)
-        mine = {k.keyid for k in signer.keys}
-        for keyid in keyids:
-            if keyid not in mine:
-                bad("--key", f"key {keyid[:8]}… is not a key of {org} in the keyring")
-        if len(set(keyids)) < signer.threshold:
-            bad(
-                "--key",
-                f"{org} requires {signer.threshold} signatures by distinct keys; give --key "
-                f"{signer.threshold} times",
-            )
-        country = model.document.scope.country if model is not None else None
-        if country is not None and signer.country is not None and signer.country != country:
-            bad(
-                "--origin",
-                f"{org} is an organisation of {signer.country}; the model is of {country}",
-            )
-    for r in recipients:
-        if body.organisation(r) is None:
-            bad("--to", f"{r} is not an organisation of the keyring")
-    if problems:
-        raise InputError(problems)
 
 
 @exchange_app.command("verify")
@@ -311,17 +238,18 @@ def verify(
 
     Example: `fiveguard exchange verify xr.dsse.json --keyring keyring.json --as EU-COORD`
     """
+    from fiveguard.app.exchange import verify_received
     from fiveguard.exchange.files import read_limited, write_files
-    from fiveguard.exchange.state import state_json
-    from fiveguard.exchange.verify import MAX_ENVELOPE_BYTES, record_accepted, verify_envelope
+    from fiveguard.exchange.verify import MAX_ENVELOPE_BYTES
 
     ring = verified_keyring(keyring)
     known = load_state(state)
     raw = read_limited(envelope, MAX_ENVELOPE_BYTES, "envelope")
-    moment = now()
-    checked = verify_envelope(raw, str(envelope), ring, now=moment, as_org=as_org, state=known)
-    if state is not None and known is not None:
-        write_files({state: state_json(record_accepted(known, checked, ring, moment))})
+    checked, accepted = verify_received(
+        raw, str(envelope), ring, now=now(), as_org=as_org, state=known
+    )
+    if state is not None and accepted is not None:
+        write_files({state: accepted})
     print_verified(checked, ring)
     if state is not None:
         console.print(f"recorded as accepted in {escape(str(state))}", soft_wrap=True)
@@ -375,46 +303,36 @@ def reshare(
     Example: `fiveguard exchange reshare xr.dsse.json --keyring keyring.json --as EU-COORD
     --key keys/EU-COORD-0a1b2c3d.key --to XA-NCA --out xr-for-xa.dsse.json`
     """
+    from fiveguard.app.exchange import reshare_received
     from fiveguard.cli.keys import load_signing_key
-    from fiveguard.exchange.build import statement_payload
-    from fiveguard.exchange.dsse import PAYLOAD_TYPE_INTOTO, Envelope, sign_envelope
     from fiveguard.exchange.files import read_limited, write_files
-    from fiveguard.exchange.tlp import reshare_summary
-    from fiveguard.exchange.verify import MAX_ENVELOPE_BYTES, verify_envelope
+    from fiveguard.exchange.verify import MAX_ENVELOPE_BYTES
 
     ring = verified_keyring(keyring)
     label = parse_tlp(tlp, "--tlp") if tlp else None
     raw = read_limited(envelope, MAX_ENVELOPE_BYTES, "envelope")
-    moment = now()
-    original = verify_envelope(raw, str(envelope), ring, now=moment, as_org=as_org)
-    signing = [load_signing_key(k) for k in key]
-    check_against_keyring(ring, as_org, [k for k, _ in signing], tuple(to), None, reshare=True)
-    known = load_state(state)
-    last = known.issued.get(as_org) if known else None
-    summary, notes = reshare_summary(
-        original,
-        resharer=as_org,
-        recipients=to,
-        bundle_id=str(uuid.uuid4()),
-        sequence=last.sequence + 1 if last else 1,
-        supersedes=last.bundle_id if last else None,
-        issued_at=moment,
+    done = reshare_received(
+        raw,
+        str(envelope),
+        ring,
+        lambda: [load_signing_key(k) for k in key],
+        as_org=as_org,
+        to=to,
+        now=now(),
         tlp=label,
+        state=load_state(state),
     )
-    digest = original.statement.subject[0].digest["sha256"]
-    new = Envelope(statement_payload(summary, digest), PAYLOAD_TYPE_INTOTO)
-    for keyid, private in signing:
-        new = sign_envelope(new, private, keyid)
-    files = {out: new.to_json()}
-    if state is not None and known is not None:
-        files[state] = issued_state(known, summary, new.payload)
+    summary = done.summary
+    files = {out: done.envelope.to_json()}
+    if state is not None and done.state is not None:
+        files[state] = done.state
     write_files(files)
     console.print(
         f"wrote {escape(str(out))}: {summary.country}'s summary re-shared by {escape(as_org)} "
         f"to {escape(', '.join(summary.recipients))} as {summary.tlp.marking}",
         soft_wrap=True,
     )
-    for note in notes:
+    for note in done.notes:
         console.print(f"  {escape(note)}", soft_wrap=True)
 
 
@@ -435,19 +353,13 @@ def publish(
     Example: `fiveguard exchange publish envelopes/*.dsse.json --keyring keyring.json --as
     EU-COORD --min-cell 3 --out counts.json`
     """
-    from fiveguard.exchange.coordinate import select
+    from fiveguard.app.exchange import publish_states_counts
     from fiveguard.exchange.files import read_limited, write_files
-    from fiveguard.exchange.tlp import publish_counts
-    from fiveguard.exchange.verify import MAX_ENVELOPE_BYTES, verify_all
+    from fiveguard.exchange.verify import MAX_ENVELOPE_BYTES
 
     ring = verified_keyring(keyring)
     inputs = [(str(p), read_limited(p, MAX_ENVELOPE_BYTES, "envelope")) for p in envelopes]
-    moment = now()
-    verified = verify_all(inputs, ring, now=moment, as_org=as_org)
-    used, _ = select(verified)
-    publication = publish_counts(
-        [u.summary for u in used], publisher=as_org, min_cell=min_cell, now=moment
-    )
+    publication = publish_states_counts(inputs, ring, as_org=as_org, min_cell=min_cell, now=now())
     write_files({out: (publication.model_dump_json(indent=2) + "\n").encode()})
     console.print(
         f"wrote {escape(str(out))}: TLP:CLEAR counts of {publication.states} state(s), "

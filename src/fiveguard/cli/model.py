@@ -37,19 +37,21 @@ def validate(
 
     Example: `fiveguard validate national.yaml`
     """
+    from fiveguard.app.validation import validate_model
+    from fiveguard.cli.app import print_problems
     from fiveguard.cli.simulate import print_assumptions
-    from fiveguard.simulate.assumptions import power_assumptions
 
     if json_out:
         _validate_json(ctx, model, strict)
         return
-    loaded, cat = common.model(ctx, model, show_warnings=not strict)
-    if strict and loaded.warnings:
-        raise InputError(loaded.warnings)
-    summary = summarise(loaded, cat)
-    assumed = power_assumptions(loaded, cat)
+    found = validate_model(model, common.catalogue(ctx), strict=strict)
+    if not found.valid:
+        raise InputError(list(found.refused_for))
+    print_problems(found.problems)
+    summary = found.summary
+    assert summary is not None  # a valid model has its summary
     console.print(
-        f"[green]valid[/green] {escape(str(loaded.source))}: {escape(summary.country)} · "
+        f"[green]valid[/green] {escape(str(found.source))}: {escape(summary.country)} · "
         f"{_count(len(summary.operators), 'operator')} · "
         f"{_count(len(summary.suppliers), 'supplier')} · {_count(summary.assets, 'asset')} · "
         f"{_count(summary.radio_sites, 'radio site')} · "
@@ -57,34 +59,29 @@ def validate(
         f"(of {summary.national_population:,} residents)",
         soft_wrap=True,
     )
-    print_assumptions(assumed, "Assumed by the simulation (not in the model):")
+    print_assumptions(found.assumptions, "Assumed by the simulation (not in the model):")
 
 
 def _validate_json(ctx: typer.Context, model: Path, strict: bool) -> None:
     """The validation result as JSON on stdout, problems included; exit code 2 unless valid."""
+    from fiveguard.app.validation import refused, validate_model
     from fiveguard.modelio.report import AssumptionRecord, ValidationReport, problem_records
-    from fiveguard.simulate.assumptions import power_assumptions
 
     try:
-        loaded, cat = common.model(ctx, model, show_warnings=False)
-    except InputError as exc:
-        failed: ValidationReport[ModelSummary] = ValidationReport(
-            valid=False, problems=problem_records(exc.problems), summary=None
-        )
-        typer.echo(failed.model_dump_json(indent=2))
-        raise typer.Exit(EXIT_BAD_INPUT) from None
-    valid = not (strict and loaded.warnings)
+        found = validate_model(model, common.catalogue(ctx), strict=strict)
+    except InputError as exc:  # the catalogue
+        found = refused(exc)
     report: ValidationReport[ModelSummary] = ValidationReport(
-        valid=valid,
-        problems=problem_records(loaded.notes + loaded.warnings),
-        summary=summarise(loaded, cat) if valid else None,
+        valid=found.valid,
+        problems=problem_records(found.problems),
+        summary=found.summary,
         assumptions=tuple(
             AssumptionRecord(parameter=a.parameter, value=a.value, note=a.note)
-            for a in (power_assumptions(loaded, cat) if valid else ())
+            for a in found.assumptions
         ),
     )
     typer.echo(report.model_dump_json(indent=2))
-    if not valid:
+    if not found.valid:
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
@@ -142,6 +139,10 @@ def demo(
             "coordinator, who verifies them and builds the coordinated view.",
         ),
     ] = False,
+    pdf: Annotated[
+        bool,
+        typer.Option("--pdf", help="Also write report.pdf (needs Chromium; see docs/report.md)."),
+    ] = False,
 ) -> None:
     """Assess the embedded demo network of a fictional member state (XR) and write the report;
     with --eu, run the exchange between three fictional member states and the EU level.
@@ -152,15 +153,18 @@ def demo(
         eu_demo(ctx, out or EU_DEMO_OUT)
         return
     out = out or DEMO_OUT
+    from fiveguard.app.choices import resolve_policy
     from fiveguard.cli.assess import (
         announce_outputs,
         assessment_inputs,
-        resolve_policy,
+        check_pdf_renderer,
         run_assessment,
     )
     from fiveguard.cli.simulate import demo_simulation
 
     common.check_out_dir(out)  # before the work, and creating nothing
+    if pdf:
+        check_pdf_renderer(out)
     with common.demo_model_path() as path:
         loaded, cat = common.model(ctx, path)
         resolve_policy(policy, cat)  # a bad --policy fails before anything is printed or run
@@ -177,9 +181,10 @@ def demo(
             simulated=(simulated, worst),
             announce=False,
             inputs=assessment_inputs(ctx, path, None, policy, cat),
+            pdf=pdf,
         )
     if not json_out:
-        announce_outputs(out)
+        announce_outputs(out, pdf=pdf)
 
 
 def print_summary(summary: ModelSummary) -> None:

@@ -15,13 +15,14 @@ from rich.table import Table
 
 from fiveguard.cli import common
 from fiveguard.cli.app import app, console, err_console
-from fiveguard.domain.errors import COMMAND_LINE, InputError, Problem
+from fiveguard.domain.errors import COMMAND_LINE, InputError
 from fiveguard.simulate.cluster import CONNECT_TIMEOUT
-from fiveguard.simulate.events import EVENT_HELP, Event, EventType, Mode
+from fiveguard.simulate.events import EVENT_HELP, Mode
 from fiveguard.simulate.results import (
     IMPACT_LABELS,
     Counts,
     Distribution,
+    IncidentTime,
     ParameterUncertainty,
     SimulationResult,
     Step,
@@ -59,34 +60,17 @@ def whatif(
 
     Example: `fiveguard whatif national.yaml -e supplier-update:vendor-x --mode sabotage`
     """
-    from fiveguard.simulate import parse_event
-    from fiveguard.simulate import whatif as run_whatif
+    from fiveguard.app.simulation import parse_events, what_if
 
-    events: list[Event] = []
-    problems: list[Problem] = []
-    for text in event:
-        try:
-            events.append(parse_event(text, mode=mode, hours=hours))
-        except InputError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise InputError(problems)
-    _warn_unused(events, mode, hours)
+    parsed = parse_events(event, mode=mode, hours=hours)
+    for message in parsed.unused:
+        _warn(message)
     loaded, cat = common.model(ctx, model)
-    result = run_whatif(loaded, cat, events)
+    result = what_if(loaded, cat, parsed.events)
     if json_out:
         console.print_json(result.model_dump_json())
         return
     print_whatif(result)
-
-
-def _warn_unused(events: list[Event], mode: Mode | None, hours: float | None) -> None:
-    """Say so on stderr when ``--mode`` or ``--hours`` has no event to apply to."""
-    types = {e.type for e in events}
-    if mode is not None and EventType.SUPPLIER_UPDATE not in types:
-        _warn("--mode applies to supplier-update events only, and none was given")
-    if hours is not None and EventType.REGION_POWER not in types:
-        _warn("--hours applies to region-power events only, and none was given")
 
 
 @app.command()
@@ -140,9 +124,7 @@ def simulate(
 
     Example: `fiveguard simulate national.yaml --trials 10000 --seed 1`
     """
-    from fiveguard.assess.quality import assessed_quality
-    from fiveguard.simulate import prepare
-    from fiveguard.simulate import simulate as run_simulation
+    from fiveguard.app.simulation import monte_carlo
     from fiveguard.simulate.cluster import scheduler_address
 
     address = scheduler_address(scheduler) if scheduler is not None else None
@@ -155,7 +137,6 @@ def simulate(
     _warn_unused_cluster_options(ctx, address, workers)
     loaded, cat = common.model(ctx, model)
     trials = common.trials(trials, cat.simulation.default_trials, cat)
-    ready = prepare(loaded, cat, assessed_quality(loaded, cat))
     started = time.perf_counter()
     progress = Progress(
         TextColumn("simulating"),
@@ -168,10 +149,13 @@ def simulate(
         disable=not err_console.is_terminal,
     )
     if parameter_draws:
+        from fiveguard.assess.quality import assessed_quality
+        from fiveguard.simulate import prepare
         from fiveguard.simulate.uncertainty import simulate_with_uncertainty
 
         if address is not None or workers is not None:
             _warn("--workers and --scheduler do not apply with --parameter-draws")
+        ready = prepare(loaded, cat, assessed_quality(loaded, cat))
         result = simulate_with_uncertainty(ready, cat, trials, seed, parameter_draws)
         if json_out:
             console.print_json(result.model_dump_json())
@@ -180,8 +164,8 @@ def simulate(
         return
     with progress:
         task = progress.add_task("trials", total=trials)
-        result = run_simulation(
-            ready,
+        result = monte_carlo(
+            loaded,
             cat,
             trials,
             seed,
@@ -257,7 +241,33 @@ def print_whatif(result: WhatIfResult) -> None:
         for service in result.critical_services
     )
     console.print(f"Critical services affected: {services or 'none'}", markup=False)
+    print_incident_time(result.time)
     print_assumptions(result.assumptions)
+
+
+def print_incident_time(time: IncidentTime | None) -> None:
+    """The outage's duration, what it is taken from, its user-hours and reporting."""
+    if time is None:
+        console.print("Duration: not known (the catalogue gives no restoration time)", markup=False)
+        return
+    console.print(
+        f"Duration: {time.hours:g} h; {time.user_hours:,.0f} user-hours without service",
+        markup=False,
+    )
+    for step in time.basis:
+        console.print(
+            f"  {step.parameter} = {step.value}: {step.note}", markup=False, soft_wrap=True
+        )
+    for crossing in time.reporting:
+        who = "nationally" if crossing.who == "national" else f"at {crossing.who}"
+        console.print(
+            f"Reportable {who} under {crossing.threshold} ({crossing.authority}): "
+            f"{crossing.people:,} people for {time.hours:g} h, {crossing.condition}",
+            markup=False,
+            soft_wrap=True,
+        )
+    if not time.reporting:
+        console.print("Reporting thresholds crossed: none", markup=False)
 
 
 def print_assumptions(
@@ -394,16 +404,11 @@ def demo_simulation(
     """The demo's simulation: a modest Monte Carlo in this process (``demo_trials`` from
     the catalogue, seed 0; product quality after assurance evidence, as the assessment
     has it), the single-supplier events, and the report section."""
-    from fiveguard.assess.quality import assessed_quality
-    from fiveguard.report.simulation import simulation_section
-    from fiveguard.simulate import prepare, worst_supplier_events
-    from fiveguard.simulate import simulate as run_simulation
-
-    ready = prepare(loaded, cat, assessed_quality(loaded, cat))
-    result = run_simulation(ready, cat, cat.simulation.demo_trials, 0, workers=1)
-    worst = worst_supplier_events(loaded, cat, compiled=ready.compiled)
+    from fiveguard.app.simulation import demo_monte_carlo
     from fiveguard.catalog.parameters import parameter_rows
+    from fiveguard.report.simulation import simulation_section
 
+    result, worst = demo_monte_carlo(loaded, cat)
     return result, worst, simulation_section(result, worst, parameters=parameter_rows(cat))
 
 

@@ -13,10 +13,13 @@ is for text written around it (one-line problem messages, JSON documents).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
+from typing import Any
 
 from rich.console import Console
 from rich.segment import Segment
+from rich.text import Text
 
 _CONTROLS = [
     *range(0x00, 0x09),  # C0 controls, keeping tab and newline
@@ -39,13 +42,38 @@ def escape_controls(text: str, *, one_line: bool = False) -> str:
     return text.translate(_ONE_LINE_ESCAPES if one_line else _ESCAPES)
 
 
+PIPED_WIDTH = 100_000
+"""The width of output that goes to a pipe or a file: wide enough that neither a line nor
+a table is wrapped (at 80 columns Rich would fold every long line and cell)."""
+RULE_WIDTH = 80
+"""A rule drawn in piped output is this wide, not as wide as the (unbounded) page."""
+
+
 class TerminalConsole(Console):
     """A Rich console that escapes control characters in the text it prints.
 
     Rich keeps what it writes itself (colours, cursor movement for progress bars) apart
     from the text: styles beside each segment, cursor moves as control segments. Only
     the text of the other segments is escaped, just before Rich turns them into output.
+
+    Printed to a pipe or a file (and no ``COLUMNS`` given), nothing is wrapped: lines and
+    tables keep their length, so ``grep`` finds a whole finding and a table pastes whole.
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.piped = "width" not in kwargs and "COLUMNS" not in os.environ and not self.is_terminal
+        if self.piped:
+            self.width = PIPED_WIDTH
+
+    def rule(self, title: Any = "", *args: Any, **kwargs: Any) -> None:
+        """A rule; piped, a line of :data:`RULE_WIDTH` with the title, not one page wide."""
+        if self.piped and self.width == PIPED_WIDTH:
+            plain = Text.from_markup(title).plain if isinstance(title, str) else str(title)
+            side = "─" * max((RULE_WIDTH - len(plain) - 2) // 2, 2)
+            self.print(f"{side} {title} {side}" if plain else "─" * RULE_WIDTH)
+            return
+        super().rule(title, *args, **kwargs)
 
     def _render_buffer(self, buffer: Iterable[Segment]) -> str:
         return super()._render_buffer(

@@ -180,19 +180,50 @@ class Product(Frozen):
 # ---------------------------------------------------------------------------- operators
 
 
+class SubscriberLines(Frozen):
+    """An operator's lines by type. Machine lines (IoT/M2M) are not people: a shared
+    site's people are split by the others, and compared with the people radio serves."""
+
+    personal: StrictInt = Field(default=0, ge=0, description="Lines of private customers.")
+    business: StrictInt = Field(default=0, ge=0, description="Lines of business customers.")
+    iot: StrictInt = Field(default=0, ge=0, description="IoT / machine-to-machine lines.")
+
+    @property
+    def total(self) -> int:
+        return self.personal + self.business + self.iot
+
+
 class Operator(Frozen):
-    """A mobile network operator."""
+    """A network operator, or an MVNO (``hosted_by``) whose customers use another's network."""
 
     id: Identifier
     name: Text
     subscribers: StrictInt = Field(ge=0)
+    lines: SubscriberLines | None = Field(
+        default=None,
+        description="The subscribers by type of line; when given, they add up to subscribers.",
+    )
     roaming: tuple[Identifier, ...] = Field(
         default=(),
         description="Operators whose radio network this operator's users can fall back to.",
     )
+    hosted_by: Identifier | None = Field(
+        default=None,
+        description="For an MVNO (no radio or core of its own): the operator whose network "
+        "its customers use. They are counted as the MVNO's, on the host's radio and core, "
+        "and roam where the host's customers roam.",
+    )
     country: CountryCode | None = Field(
         default=None, description="Country of the operator when it differs from the scope's."
     )
+
+    @property
+    def people_subscribers(self) -> int:
+        """Subscribers who are people: personal and business lines when ``lines`` is
+        given, else every subscriber. Shared sites split their people by these."""
+        if self.lines is None:
+            return self.subscribers
+        return self.lines.personal + self.lines.business
 
 
 # ---------------------------------------------------------------------------- assets

@@ -6,8 +6,8 @@ Every state drew its cross-border events from the same keyed streams under the s
 supplier's update in trial t is in every state's trial t. Summing the vectors trial by
 trial keeps that correlation, and gives exactly what one run over the states' networks
 together would (``tests/exchange/test_federated_sum.py`` checks this trial for trial).
-The sum needs one scheme, one seed and one trial count: any state that differs, and any
-vector that cannot be read, refuses the run with a located message.
+The sum needs one scheme, one seed and one trial count: any state that differs from
+most, and any vector that cannot be read, refuses the run with a located message.
 """
 
 from __future__ import annotations
@@ -90,9 +90,13 @@ def federated_view(used: Sequence[Used], shown: Shown) -> FederatedView | None:
 
 
 def _check_agreement(carrying: Sequence[tuple[Used, FederatedSection, Tlp]]) -> None:
-    reference, ref_section, _ = carrying[0]
+    """Every section on the scheme, seed and trials most states use (the first state's,
+    among equally common ones); each other one a located problem."""
+    settings = [(s.scheme, s.seed, s.trials) for _, s, _ in carrying]
+    common = max(settings, key=settings.count)
+    reference, ref_section, _ = carrying[settings.index(common)]
     problems = []
-    for u, section, _ in carrying[1:]:
+    for u, section, _ in carrying:
         for field, what in (("scheme", "stream scheme"), ("seed", "seed"), ("trials", "trials")):
             mine, theirs = getattr(section, field), getattr(ref_section, field)
             if mine != theirs:

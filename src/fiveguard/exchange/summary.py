@@ -309,6 +309,9 @@ class NationalSummary(_Part):
 
 SECTION_FIELDS = {s: ("risk_register" if s is Section.REGISTER else s.value) for s in Section}
 """The attribute of :class:`NationalSummary` holding each section."""
+TRAVELS_WITH: dict[Section, tuple[str, ...]] = {Section.SIMULATION: ("federated",)}
+"""Attributes without a label of their own, under the section whose label they take:
+what withholds the section withholds them."""
 
 
 class Subject(_Part):

@@ -19,7 +19,13 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from fiveguard.domain.errors import COMMAND_LINE, InputError
 from fiveguard.domain.parties import Tlp
-from fiveguard.exchange.summary import SECTION_FIELDS, NationalSummary, Reshare, Section
+from fiveguard.exchange.summary import (
+    SECTION_FIELDS,
+    TRAVELS_WITH,
+    NationalSummary,
+    Reshare,
+    Section,
+)
 from fiveguard.exchange.verify import Verified
 
 NOT_RESHAREABLE = (Tlp.AMBER_STRICT, Tlp.RED)
@@ -101,6 +107,8 @@ def _strict_sections(
     notes = []
     for section in Section:
         why = reshare_refusal(summary.label_of(section))
+        for attribute in TRAVELS_WITH.get(section, ()) if why else ():
+            update[attribute] = None
         if summary.content(section) is not None and why:
             update[SECTION_FIELDS[section]] = None
             withheld[section] = why

@@ -45,6 +45,25 @@ def assessment_schema() -> dict[str, Any]:
     }
 
 
+def comparison_schema() -> dict[str, Any]:
+    """JSON Schema of the comparison of two assessments (``fiveguard compare --json``)."""
+    from fiveguard.compare.results import Comparison  # deferred, as for the assessment
+
+    schema = Comparison.model_json_schema(mode="serialization")
+    body = {k: v for k, v in schema.items() if k not in ("title", "description")}
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "$id": "https://fiveguard.invalid/schema/comparison.schema.json",
+        "title": "fiveguard comparison",
+        "description": (
+            "What changed between two assessments of one country: policy findings resolved "
+            "and new, the phase-out of high-risk suppliers against each deadline, measures, "
+            "risk levels and supplier shares; see docs/report.md."
+        ),
+        **body,
+    }
+
+
 def validation_schema() -> dict[str, Any]:
     """JSON Schema of what ``fiveguard validate --json`` prints."""
     from fiveguard.assess.summary import ModelSummary  # deferred, as for the assessment
@@ -125,6 +144,7 @@ SCHEMAS = {
     "coordination": _coordination_schema,
     "lab-attestation": lab_attestation_schema,
     "lab-record": registry_record_schema,
+    "comparison": comparison_schema,
 }
 
 

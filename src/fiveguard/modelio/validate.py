@@ -8,12 +8,14 @@ have modules of their own.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.errors import Problem
 from fiveguard.domain.graph import topological_levels
-from fiveguard.domain.network import ModelDocument
+from fiveguard.domain.network import ModelDocument, Operator
 from fiveguard.domain.sharing import operator_view
 from fiveguard.domain.sites import SiteTable
 from fiveguard.domain.table import AssetTable, build_asset_table
@@ -148,6 +150,18 @@ class _Checker(SiteRowChecks, RecordChecks, SharingChecks):
                     self.at_item(
                         "operators", i, ("roaming", j), f"{partner!r} is not a declared operator"
                     )
+            lines = operator.lines
+            if lines is not None and lines.total != operator.subscribers:
+                self.at_item(
+                    "operators",
+                    i,
+                    ("lines",),
+                    f"personal {lines.personal:,} + business {lines.business:,} + iot "
+                    f"{lines.iot:,} = {lines.total:,} lines, but subscribers is "
+                    f"{operator.subscribers:,}: the lines by type add up to the subscribers",
+                )
+            for field, message in self.mvno_problems(operator):
+                self.at_item("operators", i, (field,), message)
             if operator.subscribers > limit:
                 self.at_item(
                     "operators",
@@ -159,6 +173,34 @@ class _Checker(SiteRowChecks, RecordChecks, SharingChecks):
                 self.known_country(
                     ("operators", self.sources.file_index("operators", i), "country"),
                     operator.country,
+                )
+
+    def mvno_problems(self, operator: Operator) -> Iterable[tuple[str, str]]:
+        """An MVNO's host must be a declared operator running a network of its own; an
+        MVNO's customers roam where its host's do, and nobody roams onto an MVNO."""
+        host = operator.hosted_by
+        if host is not None:
+            if host == operator.id:
+                yield "hosted_by", "an operator cannot host itself"
+            elif host not in self.operators:
+                yield "hosted_by", f"{host!r} is not a declared operator"
+            elif host in self.hosts:
+                yield (
+                    "hosted_by",
+                    f"{host!r} is itself an MVNO (hosted by {self.hosts[host]!r}): name the "
+                    "operator whose network the customers use",
+                )
+            if operator.roaming:
+                yield (
+                    "roaming",
+                    f"an MVNO's customers roam where its host's do; list the partners on {host!r}",
+                )
+        for partner in operator.roaming:
+            if partner in self.hosts:
+                yield (
+                    "roaming",
+                    f"{partner!r} is an MVNO, with no network to roam onto: name its host "
+                    f"{self.hosts[partner]!r}",
                 )
 
     # -- whole-model checks on the resolved table
@@ -204,7 +246,9 @@ class _Checker(SiteRowChecks, RecordChecks, SharingChecks):
         """A warning where an operator's subscribers and the people its radio serves (its
         share of shared sites included) are far apart."""
         operators = self.doc.operators
-        view = operator_view(graph.operator, *graph.shared_with, [o.subscribers for o in operators])
+        view = operator_view(
+            graph.operator, *graph.shared_with, [o.people_subscribers for o in operators]
+        )
         known = view.operator >= 0
         served = np.bincount(
             view.operator[known],
@@ -214,7 +258,8 @@ class _Checker(SiteRowChecks, RecordChecks, SharingChecks):
         factor = self.cat.limits.warn_subscribers_vs_served
         for i, operator in enumerate(operators):
             people = round(float(served[i]))
-            subscribers = operator.subscribers
+            hosted = sum(o.people_subscribers for o in operators if o.hosted_by == operator.id)
+            subscribers = operator.people_subscribers + hosted
             if people == 0 or factor * min(subscribers, people) >= max(subscribers, people):
                 continue  # no radio people to compare with, or close enough
             low, high = sorted((subscribers, people))
@@ -223,7 +268,10 @@ class _Checker(SiteRowChecks, RecordChecks, SharingChecks):
                 "operators",
                 i,
                 ("subscribers",),
-                f"{subscribers:,} subscribers, but the radio assets of {operator.id} serve "
+                f"{subscribers:,} subscribers"
+                + (" on personal and business lines" if operator.lines else "")
+                + (f" (with {hosted:,} of the MVNOs it hosts)" if hosted else "")
+                + f", but the radio assets of {operator.id} serve "
                 f"{people:,} people ({apart}the catalogue's limits.warn_subscribers_vs_served "
                 f"is {factor:g}): both count the operator's users, and shared sites split "
                 "their people by subscribers; check both figures",

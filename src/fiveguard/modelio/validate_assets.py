@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from fiveguard.domain.base import split_product_ref
+from fiveguard.domain.catalogue import ACCESS_DOMAINS, Domain
 from fiveguard.domain.network import AnyOf, Asset
 from fiveguard.modelio.hints import did_you_mean
 from fiveguard.modelio.validate_base import CheckerBase
@@ -45,6 +46,8 @@ class AssetChecks(CheckerBase):
                 asset.kind, asset.sites, asset.population, asset.battery_hours
             ):
                 self.at((*path, field), message)
+            for field, message in self.mvno_asset_problems(asset.operator, asset.kind):
+                self.at((*path, field), message)
             for field, message in self.non_radio_problems(asset):
                 self.at((*path, field), message)
             for field, date in (("installed", asset.installed), ("purchased", asset.purchased)):
@@ -54,6 +57,19 @@ class AssetChecks(CheckerBase):
             bought_late = self.purchase_order_problem(asset.installed, asset.purchased)
             if bought_late:
                 self.at((*path, "purchased"), bought_late)
+
+    def mvno_asset_problems(self, operator: str, kind: str | None) -> Iterable[tuple[str, str]]:
+        """An MVNO runs no access or core asset: its customers use its host's. ``kind``
+        None: a site row, which is radio."""
+        info = self.cat.asset_kinds.get(kind) if kind is not None else None
+        domain = Domain.RAN if kind is None else info.domain if info is not None else None
+        if operator in self.hosts and domain in (*ACCESS_DOMAINS, Domain.CORE):
+            yield (
+                "operator",
+                f"{operator!r} is an MVNO (hosted by {self.hosts[operator]!r}): its customers "
+                f"use its host's radio and core, so it runs no {domain} asset; give the asset "
+                "to the host",
+            )
 
     def non_radio_problems(self, asset: Asset) -> Iterable[tuple[str, str]]:
         """Fields that only a radio asset can have, on an asset of another known kind
@@ -157,6 +173,12 @@ class AssetChecks(CheckerBase):
                 yield "shared_with", f"{partner!r} is not a declared operator{hint}"
             elif partner == operator:
                 yield "shared_with", "an asset cannot be shared with its own operator"
+            elif partner in self.hosts:
+                yield (
+                    "shared_with",
+                    f"{partner!r} is an MVNO: its customers are on its host's part of the "
+                    f"site; share with {self.hosts[partner]!r} instead",
+                )
 
     def product_problems(self, ref: str, kind: str | None) -> Iterable[tuple[str, str]]:
         name, version = split_product_ref(ref)

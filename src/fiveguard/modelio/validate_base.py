@@ -27,6 +27,8 @@ class CheckerBase:
         self.regions = sources.declared_ids("regions")
         self.suppliers = sources.declared_ids("suppliers")
         self.operators = sources.declared_ids("operators")
+        self.hosts = {o.id: o.hosted_by for o in document.operators if o.hosted_by is not None}
+        """Each MVNO and the operator hosting it."""
         self.evidence = sources.declared_ids("evidence") | {
             stored.record.id for stored in sources.stored_evidence.values()
         }

@@ -57,7 +57,13 @@ class SiteRowChecks(AssetChecks):
             return int(np.count_nonzero(categorical.codes == code))
 
         single: list[tuple[str, Callable[[Any], Iterable[tuple[str, str]]]]] = [
-            ("operator", lambda v: self.asset_field_problems(operator=v)),
+            (
+                "operator",
+                lambda v: [
+                    *self.asset_field_problems(operator=v),
+                    *self.mvno_asset_problems(v, None),
+                ],
+            ),
             ("kind", self.site_kind_problems),
             ("region", lambda v: self.asset_field_problems(region=v)),
             ("critical_services", lambda v: self.asset_field_problems(services=v)),

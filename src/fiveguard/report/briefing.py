@@ -197,7 +197,8 @@ def _violation_sentence(
     }.get(v.status, f"Whether {who} equipment in {where} breaks {rule} is unresolved: {assets}")
     return (
         f"{lead}, on which {people:,} people depend.",
-        f"Set how and by when {where} replaces {who} equipment{due}.",
+        f"Set how and by when {where} {'replace' if len(rows) > 1 else 'replaces'} {who} "
+        f"equipment under {v.rule}{due}.",
     )
 
 
@@ -269,12 +270,19 @@ def _supplier_event_findings(a: Assessment, names: _Names) -> list[BriefFinding]
         facts.setdefault(c.supplier, []).append(f"{c.share:.0%} of {_lower(c.title)} nationally")
         if c.fault is not None:
             events.setdefault(c.fault.event, (c.supplier, c.fault))
+    national = {(c.supplier, c.title) for c in dv.national_concentration}
+    sole: dict[tuple[str, str], list[str]] = {}  # (supplier, domain) → operators it alone serves
     for d in dv.single_supplier:
-        facts.setdefault(d.supplier, []).append(
-            f"all of {names.operator(d.scope)}'s {_lower(d.title)}"
-        )
         if d.fault is not None:
             events.setdefault(d.fault.event, (d.supplier, d.fault))
+        if d.scope == NATIONAL and (d.supplier, d.title) in national:
+            continue  # its national share already says it
+        sole.setdefault((d.supplier, d.title), []).append(
+            "the country" if d.scope == NATIONAL else names.operator(d.scope)
+        )
+    for (supplier, title), where in sole.items():
+        owners = _join([f"{w}'s" for w in dict.fromkeys(where)])
+        facts.setdefault(supplier, []).append(f"all of {owners} {_lower(title)}")
     severities = _headline_severities(a)
     population = a.summary.population
     out = []
@@ -298,29 +306,33 @@ def _supplier_event_findings(a: Assessment, names: _Names) -> list[BriefFinding]
 
 
 def _version_event_findings(a: Assessment, names: _Names) -> list[BriefFinding]:
-    """Redundancy groups on one version: one finding per version event with people at stake."""
-    seen: dict[str, list[str]] = {}
+    """Redundancy groups on one version: one finding per version event with people at stake;
+    its severity is that of the assessment's headline naming the version."""
+    operators: dict[str, list[str]] = {}
+    products: dict[str, str] = {}
     faults: dict[str, FaultImpact] = {}
     for g in a.diversity.common_mode:
         if g.fault is None or g.fault.people_without_service == 0:
             continue
-        seen.setdefault(g.fault.event, []).extend(names.operator(o) for o in g.operators)
+        operators.setdefault(g.fault.event, []).extend(names.operator(o) for o in g.operators)
+        products[g.fault.event] = g.product
         faults[g.fault.event] = g.fault
-        seen[g.fault.event].append(g.product)
+    severities = _headline_severities(a)
     out = []
-    for event, items in seen.items():
-        product = items[-1]
-        operators = _join(list(dict.fromkeys(items[:-1])))
-        fault = faults[event]
+    for event, fault in faults.items():
+        owners = list(dict.fromkeys(operators[event]))
+        who = _join(owners)
+        verb = "run" if len(owners) > 1 else "runs"
+        product = products[event]
         out.append(
             BriefFinding(
-                "medium",
+                severities.get(product, "medium"),
                 fault.people_without_service,
-                f"{operators} runs every member of a redundant group on {product}: one fault "
+                f"{who} {verb} every member of a redundant group on {product}: one fault "
                 f"of that version would leave {fault.people_without_service:,} people without "
                 "service.",
                 "diversity",
-                f"Ask {operators} to mix versions in the group running {product}.",
+                f"Ask {who} to mix versions in the group running {product}.",
             )
         )
     return out

@@ -7,12 +7,14 @@ for the common forms of colour blindness (Okabe and Ito, 2008).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
 from fiveguard.assess.results import RegisterEntry, ShareTable
+from fiveguard.compare.results import PhaseOut
 
 PALETTE = (
     "#0072B2",
@@ -286,7 +288,7 @@ def region_map(
         ink = "#ffffff" if share is not None and share > SHADE_INK_SWITCH else "#1d232b"
         parts.append(
             f'<polygon points="{" ".join(point(x, y) for x, y in outline)}" fill="{fill}" '
-            f'stroke="#ffffff" stroke-width="1.5"><title>{_t(name)}: {_t(note)}</title></polygon>'
+            f'stroke="#6b7580" stroke-width="1"><title>{_t(name)}: {_t(note)}</title></polygon>'
             f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="10" text-anchor="middle" '
             f'fill="{ink}">{_t(_short(name))}</text>'
             f'<text x="{lx:.1f}" y="{ly + 12:.1f}" font-size="11" font-weight="600" '
@@ -312,8 +314,8 @@ SHADE_INK_SWITCH = 0.55
 
 
 def _shade(share: float) -> str:
-    """White (0) to dark red (1), linearly in RGB."""
-    low, high = (255, 255, 255), (165, 15, 21)
+    """Near white (0) to dark red (1), linearly in RGB."""
+    low, high = (247, 247, 247), (165, 15, 21)
     r, g, b = (
         round(lo + (hi - lo) * min(max(share, 0.0), 1.0)) for lo, hi in zip(low, high, strict=True)
     )
@@ -322,3 +324,86 @@ def _shade(share: float) -> str:
 
 def _short(name: str, limit: int = 16) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+def phase_out_timeline(
+    lines: Sequence[PhaseOut], start: dt.date, end: dt.date, title: str, width: int = 720
+) -> Markup:
+    """Per policy finding found on the first date, what is left to remove as a share of
+    what was there (100 % on the first date): solid between the two assessments, dashed
+    on to where that pace reaches zero; each deadline a vertical mark in the line's colour."""
+    shown = [p for p in lines if p.old_remaining > 0][: len(PALETTE)]
+    left, right, top, bottom = 48, 16, 30, 54 + 14 * len(shown)
+    height = 250 + 14 * len(shown)
+    dates = [start, end]
+    dates += [p.deadline for p in shown if p.deadline is not None]
+    dates += [p.projected for p in shown if p.projected is not None]
+    lo, hi = min(dates), max(dates)
+    span = max((hi - lo).days, 1)
+    plot_w, plot_h = width - left - right, height - top - bottom
+
+    def x(day: dt.date) -> float:
+        return left + (day - lo).days / span * plot_w
+
+    def y(share: float) -> float:
+        return top + (1 - min(max(share, 0.0), 1.25) / 1.25) * plot_h
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="100%" role="img" aria-label="{_t(title)}" style="{FONT};max-width:{width}px">',
+        f"<title>{_t(title)}</title>",
+        f'<text x="0" y="16" font-size="13" font-weight="600">{_t(title)}</text>',
+    ]
+    for share in (0, 0.25, 0.5, 0.75, 1.0):
+        parts.append(
+            f'<line x1="{left}" y1="{y(share):.1f}" x2="{left + plot_w}" y2="{y(share):.1f}" '
+            f'stroke="#e3e6ea"/><text x="{left - 6}" y="{y(share) + 4:.1f}" font-size="10" '
+            f'text-anchor="end">{share:.0%}</text>'
+        )
+    for year in range(lo.year, hi.year + 2):
+        tick = dt.date(year, 1, 1)
+        if lo <= tick <= hi:
+            parts.append(
+                f'<line x1="{x(tick):.1f}" y1="{top + plot_h}" x2="{x(tick):.1f}" '
+                f'y2="{top + plot_h + 4}" stroke="#5b6570"/><text x="{x(tick):.1f}" '
+                f'y="{top + plot_h + 16}" font-size="10" text-anchor="middle">{year}</text>'
+            )
+    for when, label in ((start, "previous"), (end, "now")):
+        parts.append(
+            f'<line x1="{x(when):.1f}" y1="{top}" x2="{x(when):.1f}" y2="{top + plot_h}" '
+            f'stroke="#16324f" stroke-dasharray="2 2"/><text x="{x(when) + 3:.1f}" '
+            f'y="{top + 10}" font-size="10" fill="#16324f">{label}</text>'
+        )
+    for i, p in enumerate(shown):
+        colour = PALETTE[i]
+        now = p.new_remaining / p.old_remaining
+        parts.append(
+            f'<polyline fill="none" stroke="{colour}" stroke-width="2.5" '
+            f'points="{x(start):.1f},{y(1):.1f} {x(end):.1f},{y(now):.1f}">'
+            f"<title>{_t(p.text)}</title></polyline>"
+        )
+        if p.projected is not None:
+            parts.append(
+                f'<line x1="{x(end):.1f}" y1="{y(now):.1f}" x2="{x(p.projected):.1f}" '
+                f'y2="{y(0):.1f}" stroke="{colour}" stroke-width="1.5" stroke-dasharray="5 4"/>'
+            )
+        if p.deadline is not None:
+            parts.append(
+                f'<line x1="{x(p.deadline):.1f}" y1="{top}" x2="{x(p.deadline):.1f}" '
+                f'y2="{top + plot_h}" stroke="{colour}" stroke-width="1.5"/>'
+                f'<text x="{x(p.deadline):.1f}" y="{top + plot_h + 28 + 10 * (i % 2)}" '
+                f'font-size="9" text-anchor="middle" fill="{colour}">{p.deadline}</text>'
+            )
+        key_y = top + plot_h + 46 + 14 * i
+        words = f"{p.rule}, {p.operator or 'national'}: {p.status}"
+        parts.append(
+            f'<rect x="{left}" y="{key_y - 8}" width="14" height="4" fill="{colour}"/>'
+            f'<text x="{left + 20}" y="{key_y - 3}" font-size="10">{_t(words)}</text>'
+        )
+    if not shown:
+        parts.append(
+            f'<text x="{left + 8}" y="{top + 24}" font-size="12">nothing to remove on the '
+            "earlier date</text>"
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))

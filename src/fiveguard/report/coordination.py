@@ -45,12 +45,28 @@ def tlp_badge(label: Tlp | None) -> Markup:
     )
 
 
-def render_coordination(view: Coordination) -> str:
-    """The coordinated view as HTML text."""
+def render_coordination(view: Coordination, *, paged: bool = False) -> str:
+    """The coordinated view as HTML text; ``paged`` for a PDF (the label then goes in
+    every page's header and footer)."""
     env = _environment()
     env.filters["tlp"] = tlp_badge
     template = env.get_template("coordination.html.j2")
-    return template.render(**coordination_context(view))
+    return template.render(**coordination_context(view), paged=paged)
+
+
+def coordination_pdf(view: Coordination) -> bytes:
+    """The coordinated view as PDF, the view's JSON attached (see :mod:`fiveguard.report.pdf`)."""
+    from fiveguard.report.pdf import Attachment, render_pdf
+
+    return render_pdf(
+        lambda _pages: render_coordination(view, paged=True),
+        (),
+        marking=view.tlp.marking,
+        title=f"Coordinated EU view of {len(view.countries)} member states",
+        attachment=Attachment(
+            "coordination.json", (view.model_dump_json(indent=2) + "\n").encode()
+        ),
+    )
 
 
 def coordination_context(view: Coordination) -> dict[str, Any]:

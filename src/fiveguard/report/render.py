@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
@@ -19,6 +19,9 @@ from fiveguard.assess.results import Assessment, RegisterEntry, ShareTable, Vers
 from fiveguard.report import charts
 from fiveguard.report.briefing import ATTENTION_FLOOR, SEVERITY_RANK, build_briefing
 from fiveguard.report.regions import RegionDependency
+
+if TYPE_CHECKING:
+    from fiveguard.compare.results import Comparison
 
 SECTIONS = (
     ("briefing", "Briefing"),
@@ -100,14 +103,24 @@ def render_report(
     *,
     paged: bool = False,
     regions: Sequence[RegionDependency] = (),
+    comparison: Comparison | None = None,
+    toc_pages: dict[str, int] | None = None,
 ) -> str:
     """The report as HTML text; ``paged`` for a PDF, whose page header and footer carry
     the marking (the page itself then does not repeat it); ``regions`` draw the
-    briefing's map (see :func:`fiveguard.report.regions.region_dependency`)."""
+    briefing's map (see :func:`fiveguard.report.regions.region_dependency`);
+    ``comparison`` with a previous assessment adds the changes section; ``toc_pages``
+    (section heading → page) numbers the contents a paged report prints."""
     template = _environment().get_template("report.html.j2")
     context = report_context(assessment, simulation)
     context["briefing_charts"] = briefing_charts(assessment, context["colours"], regions)
-    return template.render(**context, paged=paged)
+    context["changes"] = None
+    if comparison is not None:
+        from fiveguard.report.comparison import comparison_context
+
+        context["changes"] = comparison_context(comparison)
+        context["sections"].insert(1, ("changes", f"Changes since {comparison.old.as_of}"))
+    return template.render(**context, paged=paged, toc_pages=toc_pages or {})
 
 
 def briefing_charts(
@@ -130,7 +143,7 @@ def briefing_charts(
             colours,
             "Suppliers' shares per domain, nationally",
             labels=[f"{t.title.split(' (')[0]} ({t.weight})" for t in rows],
-            label_w=280,
+            label_w=330,
             width=820,
         ),
         charts.risk_grid(entries, scopes, "Residual risk R1–R9 (before → after measures)"),
@@ -288,3 +301,35 @@ def _assurance_groups(assessment: Assessment) -> dict[str, Any]:
         group["deployed"] += v.deployed_assets
         group["at_risk"] += v.assets_at_risk
     return {"problems": problems, "rest": list(rest.values())}
+
+
+def report_pdf(
+    assessment: Assessment,
+    simulation: SimulationSection | None = None,
+    *,
+    regions: Sequence[RegionDependency] = (),
+    comparison: Comparison | None = None,
+) -> bytes:
+    """The report as PDF (see :mod:`fiveguard.report.pdf`), the assessment JSON attached."""
+    from fiveguard.report.pdf import Attachment, render_pdf
+
+    sections = [heading for _, heading in report_context(assessment, simulation)["sections"]]
+    if comparison is not None:
+        sections.insert(1, f"Changes since {comparison.old.as_of}")
+    m = assessment.metadata
+    return render_pdf(
+        lambda pages: render_report(
+            assessment,
+            simulation,
+            paged=True,
+            regions=regions,
+            comparison=comparison,
+            toc_pages=pages,
+        ),
+        sections,
+        marking=m.marking.text,
+        title=f"{m.model.name} — fiveguard assessment",
+        attachment=Attachment(
+            "assessment.json", (assessment.model_dump_json(indent=2) + "\n").encode()
+        ),
+    )

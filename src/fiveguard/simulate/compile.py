@@ -253,12 +253,17 @@ def autonomy(t: AssetTable, catalogue: Catalogue, effects: OperatorEffects) -> F
 
 
 def _partners(model: NetworkModel) -> BoolArray:
+    """``partners[o, p]``: o's users can fall back to p's radio network; an MVNO's users
+    where its host's can."""
     operators = {o.id: i for i, o in enumerate(model.document.operators)}
     partners = np.zeros((len(operators), len(operators)), dtype=bool)
     for i, o in enumerate(model.document.operators):
         for p in o.roaming:
             if p in operators:
                 partners[i, operators[p]] = True
+    for i, o in enumerate(model.document.operators):
+        if o.hosted_by in operators:
+            partners[i] |= partners[operators[o.hosted_by]]
     return partners
 
 
@@ -336,7 +341,11 @@ class _Classes:
         self.sites = _sum_by_class(t.sites, order, starts)
         self.serves = (access[rep] > 0) & ~parts.shared[rep]
         self.roams = access[rep] == RADIO_ACCESS
-        self.people = np.where(self.serves, _sum_by_class(t.population, order, starts), 0)
+        # an unshared class serves its operator's part, all its people but its MVNOs'
+        own = np.zeros(asset_class.shape[0], dtype=np.int64)
+        has = parts.count > 0
+        own[has] = parts.people[parts.ptr[:-1][has]]
+        self.people = np.where(self.serves, _sum_by_class(own, order, starts), 0)
         self.part = np.where(self.serves, 0, -1).astype(np.int64)
         self.site = np.full(self.n, -1, dtype=np.int64)
         self.operator = t.operator[rep].astype(np.int64)
@@ -399,31 +408,40 @@ def _with_parts(
     parts: ServedParts,
 ) -> tuple[_Classes, Entries]:
     """Classes of shared radio assets become their radio; each of their served parts
-    becomes a row ``C + u`` requiring the radio's row and its operator's core entries."""
-    shared = np.flatnonzero(parts.shared[rep])
-    if shared.size == 0:
+    becomes a row ``C + u`` requiring the radio's row and its operator's core entries. An
+    unshared class keeps serving its operator's part itself. An MVNO's part becomes a row
+    requiring its host's part's row (and nothing else)."""
+    count = parts.count[rep]
+    split = np.flatnonzero(count > 1)
+    if split.size == 0:
         return classes, entries
-    n, count = classes.n, parts.count[rep[shared]]
-    site = np.repeat(shared, count)  # (U,) the class whose part each new row is
-    part = np.arange(site.size, dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)
-    first = np.full(n, -1, dtype=np.int64)  # each shared class's first part row
-    first[shared] = n + np.cumsum(count) - count
+    n = classes.n
+    skip = np.where(parts.shared[rep[split]], 0, 1)  # parts served by the class itself
+    made = count[split] - skip
+    site = np.repeat(split, made)  # (U,) the class whose part each new row is
+    part = _within(made) + np.repeat(skip, made)
+    first = np.full(n, -1, dtype=np.int64)  # where each split class's part p is first + p
+    first[split] = n + np.cumsum(made) - made - skip
+    own = np.zeros(n, dtype=np.int64)  # the parts a class serves itself (0 or 1)
+    own[split] = skip
     # a part row's people: that part of every asset of the class
     owner = row_of_entry(parts.ptr)
     cls = asset_class[owner]
-    mine = first[cls] >= 0
     slot = np.arange(owner.size, dtype=np.int64) - parts.ptr[owner]
+    mine = (first[cls] >= 0) & (slot >= own[cls])
     people = np.bincount(
         first[cls[mine]] + slot[mine] - n, weights=parts.people[mine], minlength=site.size
     )
     operator = parts.operator[parts.ptr[rep[site]] + part]
     classes = classes.with_parts(site, part, operator, np.rint(people).astype(np.int64))
     # the radio keeps the entries that are nobody's core; a part row gets its operator's
-    # core entries and one new entry, the radio's row
+    # core entries and one new entry: the radio's row, or for an MVNO its host's part row
     whose = parts.entry_part[ragged_ranges(t.req_ptr, rep)]
     holder = np.repeat(np.arange(n, dtype=np.int64), np.diff(entries.ptr))
     radio = whose < 0
     new_rows = n + np.arange(site.size, dtype=np.int64)
+    rides = parts.rides[parts.ptr[rep[site]] + part]
+    target = np.where(rides < own[site], site, first[site] + rides)
     rows = np.concatenate([holder[radio], first[holder[~radio]] + whose[~radio], new_rows])
     new_ids = entries.member_ptr.shape[0] - 1 + np.arange(site.size, dtype=np.int64)
     ids = np.concatenate([entries.ids[radio], entries.ids[~radio], new_ids])
@@ -433,8 +451,14 @@ def _with_parts(
         ptr_of(np.bincount(rows, minlength=n + site.size)),
         ids[order],
         np.concatenate([entries.member_ptr, last + 1 + np.arange(site.size, dtype=np.int64)]),
-        np.concatenate([entries.member_class, site]),
+        np.concatenate([entries.member_class, target]),
     )
+
+
+def _within(spans: IntArray) -> IntArray:
+    """``0 … spans[i]-1`` for each ``i``, concatenated."""
+    total = int(spans.sum())
+    return np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(spans) - spans, spans)
 
 
 def _sum_by_class(values: npt.NDArray[np.integer], order: IntArray, starts: IntArray) -> IntArray:

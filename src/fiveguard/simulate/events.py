@@ -9,7 +9,13 @@ An :class:`Event` is one initiating event, written ``TYPE:TARGET``:
 - ``supplier-fault:SUPPLIER`` — every asset on any of the supplier's products is down;
 - ``asset-down:ASSET`` — that asset is down;
 - ``region-power:REGION`` with a duration in hours — assets in the region whose autonomy is
-  shorter than the duration are down.
+  shorter than the duration are down;
+- ``change-push:OPERATOR/SELECTOR`` — a configuration or software change pushed at once to
+  every asset of one operator matching the selector (an asset kind, a product, or a
+  PRODUCT@VERSION): all of them are down;
+- ``limit-reached:PRODUCT`` or ``limit-reached:OPERATOR/PRODUCT`` — a limit built into a
+  product (a routing-table or update limit) reached on every asset running any version of
+  it, everywhere or at one operator, after an outside trigger: all of them are down.
 
 :class:`SampledEvents` holds many events over many trials as index arrays: what the
 samplers produce, what what-if questions are resolved into, and what the kernel reads.
@@ -45,6 +51,8 @@ class EventType(StrEnum):
     SUPPLIER_FAULT = "supplier-fault"
     ASSET_DOWN = "asset-down"
     REGION_POWER = "region-power"
+    CHANGE_PUSH = "change-push"
+    LIMIT_REACHED = "limit-reached"
 
 
 class Mode(StrEnum):
@@ -79,7 +87,8 @@ class Event:
 EVENT_HELP = (
     "TYPE:TARGET with TYPE one of "
     + ", ".join(t.value for t in EventType)
-    + " (e.g. supplier-update:vendor-x, product-fault:core-x@5.2, region-power:R1)"
+    + " (e.g. supplier-update:vendor-x, product-fault:core-x@5.2, region-power:R1, "
+    "change-push:op-a/transport.ipcore, limit-reached:op-a/edge-router)"
 )
 
 
@@ -106,6 +115,15 @@ def parse_event(text: str, *, mode: Mode | None = None, hours: float | None = No
     if event_type is EventType.PRODUCT_FAULT and "@" not in target:
         raise InputError.at(
             "a product fault names PRODUCT@VERSION, e.g. core-x@5.2", file=COMMAND_LINE, path=where
+        )
+    if event_type is EventType.CHANGE_PUSH and not all(
+        part.strip() for part in target.partition("/")[::2]
+    ):
+        raise InputError.at(
+            "a change push names OPERATOR/SELECTOR, the selector an asset kind, a product or "
+            "PRODUCT@VERSION, e.g. op-a/transport.ipcore",
+            file=COMMAND_LINE,
+            path=where,
         )
     if event_type is EventType.REGION_POWER:
         if hours is None:
@@ -315,6 +333,10 @@ class _Targets:
             if version >= 0:  # declared but run by no asset: nothing to take down
                 columns["fault_trial"].append(trial)
                 columns["fault_version"].append(version)
+        elif t in (EventType.CHANGE_PUSH, EventType.LIMIT_REACHED):
+            assets = self._selected(event, where)
+            columns["down_trial"].extend([trial] * assets.size)
+            columns["down_asset"].extend(assets.tolist())
         elif t is EventType.ASSET_DOWN:
             asset = self.model.table.position.get(event.target)
             if asset is None:
@@ -334,6 +356,40 @@ class _Targets:
             columns["power_trial"].append(trial)
             columns["power_region"].append(region)
             columns["power_hours"].append(float(event.hours or 0.0))
+
+    def _selected(self, event: Event, where: str) -> IntArray:
+        """The assets a change push or a limit reached takes down."""
+        t = self.model.table
+        operator_id, _, selector = event.target.rpartition("/")
+        keep = np.ones(len(t), dtype=bool)
+        if operator_id or event.type is EventType.CHANGE_PUSH:
+            operator = self.operators.get(operator_id)
+            if operator is None:
+                raise InputError.at(
+                    f"unknown operator {operator_id!r}; known operators: {_known(self.operators)}",
+                    file=COMMAND_LINE,
+                    path=where,
+                )
+            keep &= t.operator == operator
+        products = self.model.products
+        if event.type is EventType.CHANGE_PUSH and selector in t.kinds:
+            keep &= t.kind == t.kinds.index(selector)
+        elif event.type is EventType.CHANGE_PUSH and "@" in selector:
+            version = self._version(selector, where)  # -1: declared, run by no asset
+            keep &= (t.product_version == version) & (version >= 0)
+        elif selector in products:
+            named = [i for i, v in enumerate(t.product_versions) if v.split("@")[0] == selector]
+            keep &= np.isin(t.product_version, named)
+        else:
+            kinds = " an asset kind of the model," if event.type is EventType.CHANGE_PUSH else ""
+            raise InputError.at(
+                f"{selector!r} is not{kinds} a product or a product version of the model; "
+                f"known products: {_known(products)}"
+                + (f"; kinds in the model: {_known(t.kinds)}" if kinds else ""),
+                file=COMMAND_LINE,
+                path=where,
+            )
+        return np.flatnonzero(keep).astype(np.int64)
 
     def _unknown_asset(self, name: str) -> str:
         ids = self.model.table.ids.tolist()

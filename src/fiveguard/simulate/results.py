@@ -82,11 +82,44 @@ class Step(_Result):
     note: str
 
 
+class ThresholdCrossing(_Result):
+    """A reporting threshold an outage crosses, nationally or at one operator."""
+
+    threshold: str = Field(description="Its id in simulation.incident_time.")
+    authority: str
+    who: str = Field(description="'national', or the operator whose customers cross it.")
+    people: int = Field(description="People without service counted against it.")
+    users: int = Field(description="The user base they are compared with.")
+    condition: str = Field(description="The condition met, in words.")
+
+
+class IncidentTime(_Result):
+    """How long an outage lasts and what that adds up to."""
+
+    hours: float = Field(
+        description="The outage's duration: the longest median restoration time of its "
+        "events (simulation.incident_time.restoration), a power loss lasting its hours."
+    )
+    basis: tuple[Step, ...] = Field(description="The duration taken for each event.")
+    user_hours: float = Field(description="People without service times the hours.")
+    user_hours_by_operator: dict[str, float]
+    user_hours_by_region: dict[str, float]
+    reporting: tuple[ThresholdCrossing, ...] = Field(
+        description="Each reporting threshold of the catalogue the outage crosses, with the "
+        "first of its conditions met."
+    )
+
+
 class WhatIfResult(Impact):
     """The impact of a set of events happening together."""
 
     model: str | None
     events: tuple[str, ...]
+    time: IncidentTime | None = Field(
+        default=None,
+        description="Duration, user-hours and reporting thresholds crossed; absent when the "
+        "catalogue has no restoration time for any of the events.",
+    )
     assumptions: tuple[Step, ...] = Field(
         default=(),
         description="What the impact rests on that the model does not say: for a power "

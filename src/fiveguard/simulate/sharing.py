@@ -15,8 +15,13 @@ theirs too. The customers of one operator on one radio asset are a *served part*
   operators, or of an operator not sharing the asset, is the radio's (validation refuses
   both).
 
-An unshared radio asset has one part, with all its people and every entry the radio's.
-Other assets have none. Arrays only: a million sites take a fraction of a second.
+An MVNO (an operator ``hosted_by`` another) has a part on every access asset serving its
+host's customers, riding on the host's part: down when it is, exposed when it is. The
+people of an asset are split between all its parts, MVNOs' included, in one split by
+subscribers.
+
+An unshared access asset without MVNOs has one part, with all its people and every entry
+the radio's. Other assets have none. Arrays only: a million sites take a fraction of a second.
 """
 
 from __future__ import annotations
@@ -40,16 +45,20 @@ Python integers (only absurd models get there)."""
 @dataclass(frozen=True, eq=False)
 class ServedParts:
     """Per asset, its served parts, in order: its own operator's, then those of
-    ``shared_with`` (each operator once).
+    ``shared_with`` (each operator once) — the *network* parts — then, for each network
+    part in that order, one part per MVNO its operator hosts.
 
-    ``ptr``: ``(N+1,)`` into ``operator`` and ``people``; ``entry_part``: per ``requires``
-    entry of the asset table, the index among its asset's parts of the part whose core it
-    is, -1 for an entry the radio needs; ``shared``: ``(N,)`` assets of two parts or more.
+    ``ptr``: ``(N+1,)`` into ``operator``, ``people`` and ``rides``; ``rides``: per part,
+    for an MVNO's part the index among its asset's parts of its host's part, else -1;
+    ``entry_part``: per ``requires`` entry of the asset table, the index among its asset's
+    parts of the part whose core it is, -1 for an entry the radio needs; ``shared``:
+    ``(N,)`` assets of two network parts or more.
     """
 
     ptr: IntArray
     operator: IntArray
     people: IntArray
+    rides: IntArray
     entry_part: IntArray
     shared: BoolArray
 
@@ -59,12 +68,13 @@ class ServedParts:
         return np.diff(self.ptr)
 
 
-def served_parts(model: NetworkModel, catalogue: Catalogue, radio: BoolArray) -> ServedParts:
-    """The served parts of every asset of ``model`` (``radio``: per asset, a radio kind)."""
+def served_parts(model: NetworkModel, catalogue: Catalogue, access: BoolArray) -> ServedParts:
+    """The served parts of every asset of ``model`` (``access``: per asset, a kind that
+    serves people)."""
     t = model.table
     n, k = len(t), max(len(model.document.operators), 1)
     # assets naming partners: their operator first, then each partner it names
-    naming = np.flatnonzero(radio & (np.diff(t.shared_ptr) > 0))
+    naming = np.flatnonzero(access & (np.diff(t.shared_ptr) > 0))
     spans = t.shared_ptr[naming + 1] - t.shared_ptr[naming]
     owner = np.concatenate([naming, np.repeat(naming, spans)])
     operator = np.concatenate(
@@ -74,31 +84,63 @@ def served_parts(model: NetworkModel, catalogue: Catalogue, radio: BoolArray) ->
     # each operator once per asset, where it is first named; parts in naming order
     _, first = np.unique(owner * k + operator, return_index=True)
     first = first[np.lexsort((position[first], owner[first]))]
-    owner, operator = owner[first], operator[first]
-    count = radio.astype(np.int64)
-    count[naming] = np.bincount(owner, minlength=n)[naming]
+    # every access asset's network parts: its operator's alone, or the sharing operators'
+    alone = np.flatnonzero(access & ~np.isin(np.arange(n), naming))
+    net_owner = np.concatenate([alone, owner[first]])
+    net_operator = np.concatenate([t.operator[alone].astype(np.int64), operator[first]])
+    order = np.argsort(net_owner, kind="stable")
+    net_owner, net_operator = net_owner[order], net_operator[order]
+    net_count = np.bincount(net_owner, minlength=n)
+    net_position = _within(net_count[net_count > 0])
+    # then the parts of the MVNOs each network part's operator hosts
+    hosted_ptr, hosted = _hosted(model)
+    per_part = np.diff(hosted_ptr)[net_operator]
+    mvno_owner = np.repeat(net_owner, per_part)
+    mvno_operator = hosted[ragged_ranges(hosted_ptr, net_operator)]
+    mvno_rides = np.repeat(net_position, per_part)
+    all_owner = np.concatenate([net_owner, mvno_owner])
+    order = np.argsort(all_owner, kind="stable")  # per asset: network parts, then MVNOs'
+    parts_operator = np.concatenate([net_operator, mvno_operator])[order]
+    rides = np.concatenate([np.full(net_owner.size, -1, dtype=np.int64), mvno_rides])[order]
+    count = np.bincount(all_owner, minlength=n)
     ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(count, out=ptr[1:])
-    parts_operator = np.empty(int(ptr[-1]), dtype=np.int64)
-    parts_people = np.empty(int(ptr[-1]), dtype=np.int64)
-    alone = np.flatnonzero(count == 1)
-    parts_operator[ptr[alone]] = t.operator[alone]
-    parts_people[ptr[alone]] = t.population[alone]
-    shared = count > 1
-    mine = shared[owner]
-    at = ptr[owner[mine]] + _within(count[shared])
-    parts_operator[at] = operator[mine]
-    subscribers = np.asarray([o.subscribers for o in model.document.operators], dtype=np.int64)
-    parts_people[at] = _split(
-        t.population[shared].astype(np.int64), count[shared], subscribers[operator[mine]]
+    parts_people = np.zeros(int(ptr[-1]), dtype=np.int64)
+    single = np.flatnonzero(count == 1)
+    parts_people[ptr[single]] = t.population[single]
+    split = count > 1
+    at = ragged_ranges(ptr, np.flatnonzero(split))
+    subscribers = np.asarray(
+        [o.people_subscribers for o in model.document.operators], dtype=np.int64
     )
+    parts_people[at] = _split(
+        t.population[split].astype(np.int64), count[split], subscribers[parts_operator[at]]
+    )
+    shared = net_count > 1
     return ServedParts(
         ptr=ptr,
         operator=parts_operator,
         people=parts_people,
+        rides=rides,
         entry_part=_entry_parts(model, catalogue, ptr, parts_operator, shared),
         shared=shared,
     )
+
+
+def _hosted(model: NetworkModel) -> tuple[IntArray, IntArray]:
+    """Per operator, the MVNOs it hosts (CSR: pointers, MVNO operator indices), in the
+    order the model declares them."""
+    operators = model.document.operators
+    index = {o.id: i for i, o in enumerate(operators)}
+    hosts = np.asarray(
+        [index.get(o.hosted_by, -1) if o.hosted_by else -1 for o in operators], dtype=np.int64
+    )
+    mvnos = np.flatnonzero(hosts >= 0)
+    order = mvnos[np.argsort(hosts[mvnos], kind="stable")]
+    counts = np.bincount(hosts[mvnos], minlength=len(operators))
+    ptr = np.zeros(len(operators) + 1, dtype=np.int64)
+    np.cumsum(counts, out=ptr[1:])
+    return ptr, order.astype(np.int64)
 
 
 def _split(population: IntArray, count: IntArray, weight: IntArray) -> IntArray:

@@ -19,6 +19,7 @@ from fiveguard.simulate.events import Event, EventType, Mode, SampledEvents, res
 from fiveguard.simulate.metrics import IMPACT_FIELDS, TrialImpacts, carrying_assets, measure
 from fiveguard.simulate.propagate import propagate
 from fiveguard.simulate.results import Counts, Impact, ServiceHit, SupplierEvent, WhatIfResult
+from fiveguard.simulate.timing import incident_time
 
 SCENARIOS_PER_PASS = 4096
 """Scenarios evaluated together; more are run in several passes to bound memory."""
@@ -80,6 +81,7 @@ def whatif(
         model=model.source,
         events=tuple(str(e) for e in events),
         assumptions=power_assumptions(model, catalogue, regions) if regions else (),
+        time=incident_time(model, catalogue, events, impact),
     )
 
 

@@ -21,6 +21,7 @@ An object the principal may not see is reported exactly as a missing one.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TypeVar
 
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select
@@ -33,15 +34,35 @@ from fiveguard.store.tables import (
     AssessmentRun,
     Envelope,
     EvidenceEntry,
+    LabAttestationRow,
+    LabRecordRow,
     ModelSlice,
     ModelSnapshot,
     NamedRecipient,
     Organisation,
+    RegistryLabRow,
     Share,
 )
 
-Owned = ModelSnapshot | AssessmentRun | EvidenceEntry | Envelope | ModelSlice
-T = TypeVar("T", ModelSnapshot, AssessmentRun, EvidenceEntry, Envelope, ModelSlice)
+Owned = (
+    ModelSnapshot
+    | AssessmentRun
+    | EvidenceEntry
+    | Envelope
+    | ModelSlice
+    | LabRecordRow
+    | LabAttestationRow
+)
+T = TypeVar(
+    "T",
+    ModelSnapshot,
+    AssessmentRun,
+    EvidenceEntry,
+    Envelope,
+    ModelSlice,
+    LabRecordRow,
+    LabAttestationRow,
+)
 
 KINDS: dict[type[Owned], str] = {
     ModelSnapshot: "snapshot",
@@ -49,6 +70,8 @@ KINDS: dict[type[Owned], str] = {
     EvidenceEntry: "evidence",
     Envelope: "envelope",
     ModelSlice: "slice",
+    LabRecordRow: "lab-record",
+    LabAttestationRow: "attestation",
 }
 NAMES: dict[str, type[Owned]] = {name: table for table, name in KINDS.items()}
 
@@ -92,6 +115,68 @@ def visible(principal: Principal, table: type[T]) -> ColumnElement[bool]:
         and_(table.tlp.in_(_OPEN), or_(addressed, supervised)),
         and_(table.tlp == Tlp.AMBER_STRICT.value, addressed),
         and_(table.tlp == Tlp.RED.value, addressed, named),
+    )
+
+
+REGISTRY_READERS = frozenset(
+    {
+        OrganisationKind.NATIONAL_AUTHORITY,
+        OrganisationKind.OPERATOR,
+        OrganisationKind.EVALUATION_LAB,
+    }
+)
+"""Who reads the registry's entries (suppliers, products, versions, labs): reference data
+shared by authorities, operators and labs. The EU coordinator receives what is addressed
+to it; the instance administrator sees no data."""
+
+
+def sees_registry(principal: Principal) -> bool:
+    """Whether the principal may read the registry's entries."""
+    return principal.may(Action.READ) and principal.organisation_kind in REGISTRY_READERS
+
+
+LabTable = TypeVar("LabTable", LabRecordRow, LabAttestationRow)
+
+
+def visible_lab(principal: Principal, table: type[LabTable], today: dt.date) -> ColumnElement[bool]:
+    """The filter of the lab records (or attestations) this principal may see on ``today``.
+
+    On top of :func:`visible` (held, addressed, or an operator's under its authority):
+
+    - the issuing lab sees what it issued (a TLP:RED record only by its named people);
+    - every authority and operator sees CLEAR and GREEN records: they are about products,
+      not about anyone's network;
+    - a finding under embargo (an attestation carrying one) is hidden until the embargo's
+      date from everyone but the issuing lab.
+    """
+    if principal.organisation_id is None or not principal.may(Action.READ):
+        return false()
+    issuer: ColumnElement[bool] = false()
+    if principal.organisation_kind == OrganisationKind.EVALUATION_LAB:
+        issuer = table.lab_id.in_(
+            select(RegistryLabRow.id).where(RegistryLabRow.entry_id == principal.organisation)
+        )
+    public: ColumnElement[bool] = false()
+    if principal.organisation_kind in (
+        OrganisationKind.NATIONAL_AUTHORITY,
+        OrganisationKind.OPERATOR,
+    ):
+        public = table.tlp.in_((Tlp.CLEAR.value, Tlp.GREEN.value))
+    named: ColumnElement[bool] = false()
+    if principal.user_id is not None and principal.token is None:
+        named = exists().where(
+            NamedRecipient.object_kind == KINDS[table],
+            NamedRecipient.object_id == table.id,
+            NamedRecipient.user_id == principal.user_id,
+        )
+    seen = or_(
+        visible(principal, table),
+        and_(issuer, or_(table.tlp != Tlp.RED.value, named)),
+        public,
+    )
+    return and_(
+        seen,
+        or_(issuer, table.embargo_until.is_(None), table.embargo_until <= today.isoformat()),
     )
 
 

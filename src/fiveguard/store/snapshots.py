@@ -76,11 +76,23 @@ def _inside(base: Path, target: Path, shown: str, where: str) -> str:
     return relative.as_posix()
 
 
-def model_files(model_path: Path, site_refs: tuple[str, ...]) -> list[tuple[str, str, Path]]:
-    """Every file of a model: (relative path, role, path on disk)."""
+def model_files(
+    model_path: Path, site_refs: tuple[str, ...], registry_dir: str | None = None
+) -> list[tuple[str, str, Path]]:
+    """Every file of a model: (relative path, role, path on disk). A product registry
+    the model names (``registry.dir``) is kept whole, its lab records and the envelopes
+    they were verified from included, so the snapshot assesses as the model does."""
     base = model_path.parent
     shown = display_name(model_path)
     found = [(model_path.name, "model", model_path)]
+    if registry_dir is not None:
+        root = base / registry_dir
+        _inside(base, root, shown, "registry.dir")
+        if root.is_dir():
+            for path in sorted(root.rglob("*")):
+                relative = path.relative_to(root).parts
+                if path.is_file() and not any(part.startswith(".") for part in relative):
+                    found.append((_inside(base, path, shown, "registry.dir"), "registry", path))
     for index, ref in enumerate(site_refs):
         path = Path(ref) if Path(ref).is_absolute() else base / ref
         found.append((_inside(base, path, shown, f"sites[{index}]"), "sites", path))
@@ -108,9 +120,11 @@ def import_snapshot(
     org_id = require(principal, Action.IMPORT, "import a model")
     if principal.organisation_kind == OrganisationKind.EU_COORDINATOR:
         raise ForbiddenError("the EU coordinator holds no national model; it receives summaries")
-    files = _digests(model_path, _written_site_refs(model_path))
+    registry_dir = _written_registry_dir(model_path)
+    files = _digests(model_path, _written_site_refs(model_path), registry_dir)
     model = load_model(model_path, catalogue)  # every located problem, or a valid model
-    if [f.path for f in files] != [f[0] for f in model_files(model_path, model.document.sites)]:
+    again = model_files(model_path, model.document.sites, registry_dir)
+    if [f.path for f in files] != [f[0] for f in again]:
         raise InputError.at("the model changed while it was being imported", files[0].path)
     name = name or model_path.stem
     digest = digest_of(
@@ -193,11 +207,21 @@ def _written_site_refs(model_path: Path) -> tuple[str, ...]:
     return tuple(r for r in refs if isinstance(r, str) and r)
 
 
-def _digests(model_path: Path, site_refs: tuple[str, ...]) -> list[ModelFile]:
+def _written_registry_dir(model_path: Path) -> str | None:
+    """The product registry directory the model names, read before it is validated."""
+    data = read_yaml(model_path).data
+    raw = data.get("registry") if isinstance(data, dict) else None
+    found = raw.get("dir", ".") if isinstance(raw, dict) else None
+    return found if isinstance(found, str) and found else None
+
+
+def _digests(
+    model_path: Path, site_refs: tuple[str, ...], registry_dir: str | None = None
+) -> list[ModelFile]:
     """Digests of the model's files that exist (a missing one is reported, located, by
     the validation that follows)."""
     out = []
-    for relative, role, path in model_files(model_path, site_refs):
+    for relative, role, path in model_files(model_path, site_refs, registry_dir):
         if not path.is_file():
             continue
         try:

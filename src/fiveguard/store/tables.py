@@ -263,6 +263,111 @@ class ModelSlice(_Owned, Base):
     changes: Mapped[str | None] = mapped_column(Text)
 
 
+# ---------------------------------------------------------------------------- the registry
+
+
+class _Entry:
+    """Columns of a registry entry: its canonical id, the entry's file as it was read or
+    written (a blob, so an export gives it back byte for byte), who added it and when.
+    Registry entries are reference data shared by every organisation that may read the
+    registry; they carry no TLP label."""
+
+    entry_id: Mapped[str] = mapped_column(String(200), unique=True)
+    source_digest: Mapped[str] = mapped_column(ForeignKey("blob.digest"))
+    created_by: Mapped[str] = mapped_column(String(NAME + 8))
+    created_at: Mapped[str] = mapped_column(String(TIME))
+
+
+class RegistrySupplierRow(_Entry, Base):
+    __tablename__ = "registry_supplier"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(500))
+    lei: Mapped[str | None] = mapped_column(String(20), index=True)
+    registry_id: Mapped[str | None] = mapped_column(String(100), index=True)
+
+
+class RegistryProductRow(_Entry, Base):
+    __tablename__ = "registry_product"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("registry_supplier.id"), index=True)
+    name: Mapped[str] = mapped_column(String(500))
+    kind: Mapped[str | None] = mapped_column(String(200))
+
+
+class RegistryVersionRow(Base):
+    """A product version: the thing evidence is about, held once for every model that
+    deploys it."""
+
+    __tablename__ = "registry_version"
+    __table_args__ = (UniqueConstraint("product_id", "version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("registry_product.id"))
+    version: Mapped[str] = mapped_column(String(200))
+    released: Mapped[str | None] = mapped_column(String(10))
+
+
+class RegistryArtefactRow(Base):
+    """A build artefact's digest of a version; attestations are bound to these."""
+
+    __tablename__ = "registry_artefact"
+    version_id: Mapped[int] = mapped_column(ForeignKey("registry_version.id"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(500), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(DIGEST), index=True)
+
+
+class RegistryLabRow(_Entry, Base):
+    """A lab of the registry; its ``entry_id`` is also its organisation's name in the
+    record and in the exchange's keyring."""
+
+    __tablename__ = "registry_lab"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(500))
+    kind: Mapped[str] = mapped_column(String(32))
+    country: Mapped[str | None] = mapped_column(String(2))
+
+
+class LabAttestationRow(_Owned, Base):
+    """A lab's signed attestation as verified on import: the envelope verbatim (a blob),
+    its signer and label, and the latest embargo of the findings it carries."""
+
+    __tablename__ = "lab_attestation"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    payload_sha256: Mapped[str] = mapped_column(String(DIGEST), unique=True)
+    digest: Mapped[str] = mapped_column(ForeignKey("blob.digest"))
+    lab_id: Mapped[int] = mapped_column(ForeignKey("registry_lab.id"), index=True)
+    signer: Mapped[str] = mapped_column(String(NAME))
+    issued_at: Mapped[str] = mapped_column(String(TIME))
+    verified_on: Mapped[str] = mapped_column(String(10))
+    embargo_until: Mapped[str | None] = mapped_column(String(10))
+
+
+class LabRecordRow(_Owned, Base):
+    """A lab record (evaluation, finding, practice review, equivalence check) as its file
+    reads (a blob), held once however many organisations it reaches (a :class:`Share`
+    each); a later attestation of the same record is a new row."""
+
+    __tablename__ = "lab_record"
+    __table_args__ = (UniqueConstraint("record_id", "source_digest"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(200), index=True)
+    type: Mapped[str] = mapped_column(String(32))
+    lab_id: Mapped[int] = mapped_column(ForeignKey("registry_lab.id"), index=True)
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("registry_product.id"))
+    supplier_id: Mapped[int | None] = mapped_column(ForeignKey("registry_supplier.id"))
+    attestation_id: Mapped[int | None] = mapped_column(ForeignKey("lab_attestation.id"))
+    issued_at: Mapped[str | None] = mapped_column(String(TIME))
+    embargo_until: Mapped[str | None] = mapped_column(String(10))
+    source_digest: Mapped[str] = mapped_column(ForeignKey("blob.digest"))
+
+
+class LabRecordVersion(Base):
+    """Which product versions a lab record is about."""
+
+    __tablename__ = "lab_record_version"
+    record_id: Mapped[int] = mapped_column(ForeignKey("lab_record.id"), primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("registry_version.id"), primary_key=True)
+
+
 class WebSession(Base):
     """A signed-in person's web session, kept on the server: the cookie carries a random
     secret whose SHA-256 is ``id``; signing out or expiry removes the row."""

@@ -9,12 +9,14 @@ work and password hashing never block the event loop.
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, Request, Response, UploadFile, status
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile, status
 
 from fiveguard.domain.errors import InputError
 from fiveguard.domain.parties import Tlp
+from fiveguard.exchange.coordination import Coordination
+from fiveguard.simulate.results import WhatIfResult
 from fiveguard.store import (
     accounts,
     assessments,
@@ -27,7 +29,7 @@ from fiveguard.store import (
 from fiveguard.store.common import ForbiddenError
 from fiveguard.store.principal import Action, Principal
 from fiveguard.web import auth, jobs
-from fiveguard.web.context import AppDep, CallerDep
+from fiveguard.web.context import AppDep, CallerDep, Ident, Offset, PublicId
 from fiveguard.web.schemas import (
     AssessmentRequest,
     AuditRowOut,
@@ -46,9 +48,17 @@ from fiveguard.web.schemas import (
     TokenOut,
     TokenRequest,
     UserOut,
+    WhatIfRequest,
     listing,
 )
-from fiveguard.web.usecases import UploadedFile, import_uploaded_model
+from fiveguard.web.usecases import (
+    UploadedFile,
+    coordinated_view,
+    file_received_upload,
+    import_uploaded_model,
+    record_uploaded_evidence,
+    whatif_snapshot,
+)
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorOut, "description": text}
@@ -186,14 +196,14 @@ def upload_model(
 
 
 @router.get("/models/{snapshot_id}", tags=["models"])
-def get_model(snapshot_id: int, call: CallerDep) -> SnapshotOut:
+def get_model(snapshot_id: Ident, call: CallerDep) -> SnapshotOut:
     with call.acting() as (session, principal):
         view = snapshots.get_snapshot(session, principal, snapshot_id)
     return SnapshotOut.model_validate(asdict(view))
 
 
 @router.get("/models/{snapshot_id}/versions", tags=["models"])
-def model_versions(snapshot_id: int, call: CallerDep) -> Listing[SnapshotOut]:
+def model_versions(snapshot_id: Ident, call: CallerDep) -> Listing[SnapshotOut]:
     """Every version of this snapshot's model that you may see."""
     with call.acting() as (session, principal):
         view = snapshots.get_snapshot(session, principal, snapshot_id)
@@ -215,10 +225,30 @@ def list_slices(call: CallerDep) -> Listing[SliceOut]:
 
 
 @router.get("/slices/{slice_id}", tags=["models"])
-def get_slice(slice_id: int, call: CallerDep) -> SliceOut:
+def get_slice(slice_id: Ident, call: CallerDep) -> SliceOut:
     with call.acting() as (session, principal):
         view = slices.get_slice(session, principal, slice_id)
     return SliceOut.model_validate(asdict(view))
+
+
+@router.post("/models/{snapshot_id}/whatif", tags=["models"])
+def model_whatif(
+    snapshot_id: Ident, body: WhatIfRequest, call: CallerDep, state: AppDep
+) -> WhatIfResult:
+    """The impact of events happening together on this model version, deterministically
+    (as ``fiveguard whatif``)."""
+    with call.acting() as (_session, principal):  # a cookie-borne POST needs its CSRF token
+        pass
+    result: WhatIfResult = whatif_snapshot(
+        state.db,
+        principal,
+        snapshot_id,
+        state.catalogue,
+        body.events,
+        mode=body.mode,
+        hours=body.hours,
+    )
+    return result
 
 
 # ---------------------------------------------------------------------------- assessments
@@ -250,14 +280,14 @@ def submit_assessment(body: AssessmentRequest, call: CallerDep, request: Request
 
 
 @router.get("/assessments/{run_id}", tags=["assessments"])
-def get_run(run_id: int, call: CallerDep) -> RunOut:
+def get_run(run_id: Ident, call: CallerDep) -> RunOut:
     with call.acting() as (session, principal):
         view = assessments.get_assessment(session, principal, run_id)
     return RunOut.model_validate(asdict(view))
 
 
 @router.get("/assessments/{run_id}/result", tags=["assessments"])
-def run_result(run_id: int, call: CallerDep) -> dict[str, Any]:
+def run_result(run_id: Ident, call: CallerDep) -> dict[str, Any]:
     """The recorded assessment (the schema of ``fiveguard schema assessment``)."""
     with call.acting() as (session, principal):
         result: dict[str, Any] = assessments.read_assessment_result(session, principal, run_id)
@@ -272,7 +302,7 @@ def list_jobs(call: CallerDep) -> Listing[JobOut]:
 
 
 @router.get("/jobs/{job_id}", tags=["assessments"])
-def get_job(job_id: int, call: CallerDep) -> JobOut:
+def get_job(job_id: Ident, call: CallerDep) -> JobOut:
     with call.acting() as (session, principal):
         view = jobs.get_job(session, principal, job_id)
     return JobOut.model_validate(asdict(view))
@@ -288,8 +318,23 @@ def list_evidence(call: CallerDep) -> Listing[EvidenceOut]:
     return Listing[EvidenceOut].model_validate(listing([asdict(v) for v in views]))
 
 
+@router.post("/evidence", tags=["evidence"], status_code=status.HTTP_201_CREATED)
+def upload_evidence(
+    call: CallerDep,
+    file: Annotated[UploadFile, File(description="An evidence record (JSON).")],
+    tlp: Annotated[Tlp, Form()] = Tlp.AMBER,
+) -> EvidenceOut:
+    """Keep an evidence record your organisation issued (an SBOM, a vulnerability scan, a
+    VEX statement, an equivalence result, as ``fiveguard evidence`` writes them); 422
+    with every problem located."""
+    given = UploadedFile(file.filename or "evidence.json", file.file.read())
+    with call.acting() as (session, principal):
+        view = record_uploaded_evidence(session, principal, given, tlp)
+    return EvidenceOut.model_validate(asdict(view))
+
+
 @router.get("/evidence/{entry_id}", tags=["evidence"])
-def get_evidence(entry_id: int, call: CallerDep) -> dict[str, Any]:
+def get_evidence(entry_id: Ident, call: CallerDep) -> dict[str, Any]:
     """An evidence record's content (audited when AMBER or stricter)."""
     with call.acting() as (session, principal):
         content: dict[str, Any] = evidence_records.read_evidence(session, principal, entry_id)
@@ -306,8 +351,38 @@ def list_envelopes(call: CallerDep, direction: str | None = None) -> Listing[Env
     return Listing[EnvelopeOut].model_validate(listing([asdict(v) for v in views]))
 
 
+@router.post("/envelopes/{direction}", tags=["exchange"], status_code=status.HTTP_201_CREATED)
+def file_envelope(
+    direction: Literal["inbox", "outbox"],
+    call: CallerDep,
+    envelope: Annotated[UploadFile, File(description="A DSSE envelope (.dsse.json).")],
+    keyring: Annotated[UploadFile, File(description="The keyring to verify it against.")],
+) -> EnvelopeOut:
+    """Verify an envelope (every check, failing closed) and keep it: a received one in
+    your organisation's inbox, one it signed (a signing officer's act) in its outbox;
+    422 with the located problems when a check fails."""
+    given = UploadedFile(envelope.filename or "envelope", envelope.file.read())
+    ring = UploadedFile(keyring.filename or "keyring", keyring.file.read())
+    with call.acting() as (session, principal):
+        filed = file_received_upload(session, principal, given, ring, direction=direction)
+    return EnvelopeOut.model_validate(asdict(filed.view))
+
+
+@router.post("/coordination", tags=["exchange"])
+def coordination(
+    call: CallerDep,
+    keyring: Annotated[UploadFile, File(description="The keyring to verify the inbox against.")],
+) -> Coordination:
+    """The coordinated view of the national summaries in your inbox, each verified again
+    against the keyring given (as ``fiveguard coordinate``); nothing is kept."""
+    ring = UploadedFile(keyring.filename or "keyring", keyring.file.read())
+    with call.acting() as (session, principal):
+        view: Coordination = coordinated_view(session, principal, ring)
+    return view
+
+
 @router.get("/envelopes/{envelope_id}", tags=["exchange"])
-def get_envelope(envelope_id: int, call: CallerDep) -> dict[str, Any]:
+def get_envelope(envelope_id: Ident, call: CallerDep) -> dict[str, Any]:
     """An envelope's signed statement (audited when AMBER or stricter)."""
     with call.acting() as (session, principal):
         _raw, statement = envelopes.read_envelope(session, principal, envelope_id)
@@ -318,7 +393,9 @@ def get_envelope(envelope_id: int, call: CallerDep) -> dict[str, Any]:
 
 
 @router.get("/audit", tags=["audit"])
-def audit_log(call: CallerDep, after: int = 0, limit: int = 100) -> Listing[AuditRowOut]:
+def audit_log(
+    call: CallerDep, after: Offset = 0, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+) -> Listing[AuditRowOut]:
     """The audit log as you may see it (organisation admins: their organisation's rows)."""
     limit = max(1, min(limit, 1000))
     with call.acting() as (session, principal):
@@ -379,7 +456,7 @@ def create_token(body: TokenRequest, call: CallerDep) -> TokenOut:
 
 
 @router.delete("/tokens/{public_id}", tags=["accounts"])
-def revoke_token(public_id: str, call: CallerDep) -> TokenOut:
+def revoke_token(public_id: PublicId, call: CallerDep) -> TokenOut:
     with call.acting() as (session, principal):
         view = accounts.revoke_token(session, principal, public_id)
     return TokenOut.model_validate(asdict(view))

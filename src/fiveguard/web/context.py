@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Query, Request
 from sqlalchemy.orm import Session
 
 from fiveguard.domain.catalogue import Catalogue
@@ -107,3 +107,14 @@ def call(request: Request, state: AppDep) -> Call:
 
 
 CallerDep = Annotated[Call, Depends(call)]
+
+
+MAX_ID = 2**31 - 1
+"""The largest id a route takes (the record's integer columns are 32-bit on PostgreSQL);
+a larger one is refused as bad input, never passed to the database."""
+Ident = Annotated[int, Path(ge=1, le=MAX_ID)]
+QueryIdent = Annotated[int, Query(ge=1, le=MAX_ID)]
+OptionalQueryIdent = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+Offset = Annotated[int, Query(ge=0, le=MAX_ID)]
+Limit = Annotated[int, Query(ge=1, le=1000)]
+PublicId = Annotated[str, Path(min_length=1, max_length=64)]

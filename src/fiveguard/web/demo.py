@@ -18,7 +18,9 @@ from pathlib import Path
 
 from sqlalchemy import exists, select
 
+from fiveguard.app.eu_demo import COORDINATOR
 from fiveguard.catalog import default_catalogue
+from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.parties import OrganisationKind, Role, Tlp
 from fiveguard.store import accounts, slices, snapshots
 from fiveguard.store.database import Database
@@ -28,6 +30,8 @@ from fiveguard.store.tables import Organisation
 PASSWORD_VARIABLE = "FIVEGUARD_DEMO_PASSWORD"
 ADMIN = "admin"
 AUTHORITY = "xr-xcsa"
+# The coordinator is named as the EU demo's keyring names it: an organisation's name in
+# the record is its id in the keyring, so the summaries signed there are addressed to it.
 OPERATORS = {  # the model's operator id → (organisation, title)
     "xtel": ("xtel", "Xandria Telecom"),
     "meridian": ("meridian", "Meridian Mobile"),
@@ -39,7 +43,7 @@ ORGANISATIONS: tuple[tuple[str, OrganisationKind, str | None, str | None, str], 
         (org, OrganisationKind.OPERATOR, "XR", AUTHORITY, title)
         for org, title in OPERATORS.values()
     ),
-    ("eu-coord", OrganisationKind.EU_COORDINATOR, None, None, "EU coordination group"),
+    (COORDINATOR, OrganisationKind.EU_COORDINATOR, None, None, "EU coordination group"),
     ("xr-lab", OrganisationKind.EVALUATION_LAB, None, None, "Xandria Evaluation Laboratory"),
 )
 NATIONAL_MODEL = "xandria-national"
@@ -63,6 +67,10 @@ class SeededDemo:
     generated: bool
     national_snapshot: int | None
     run_id: int | None
+    coordinator_inbox: int = 0
+    """National summaries filed in the EU coordinator's inbox."""
+    keyring: str | None = None
+    """Where the EU demo's keyring was kept (to verify those summaries again: the EU view)."""
 
     def describe(self) -> str:
         lines = [f"demo record: {self.location}"]
@@ -72,12 +80,14 @@ class SeededDemo:
         lines.append(
             f"instance administrator: {ADMIN}; members: ORG.ROLE, e.g. "
             f"{demo_user(AUTHORITY, Role.ANALYST)}, {demo_user('xtel', Role.VIEWER)}, "
-            f"{demo_user('eu-coord', Role.SIGNING_OFFICER)} (organisations: "
+            f"{demo_user(COORDINATOR, Role.SIGNING_OFFICER)} (organisations: "
             f"{', '.join(o for o, *_ in ORGANISATIONS)}; roles: "
             f"{', '.join(r.value for r in Role)})"
         )
         source = "generated" if self.generated else f"from {PASSWORD_VARIABLE}"
         lines.append(f"password of every demo user ({source}): {self.password}")
+        if self.keyring:
+            lines.append(f"the EU demo's keyring (give it on the EU view): {self.keyring}")
         return "\n".join(lines)
 
 
@@ -124,9 +134,9 @@ def seed_demo(db: Database) -> SeededDemo:
             )
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    from fiveguard.web.usecases import assess_snapshot
+    from fiveguard.web.usecases import assess_recorded
 
-    run_id = assess_snapshot(
+    run_id = assess_recorded(
         db,
         analyst,
         national.id,
@@ -136,7 +146,47 @@ def seed_demo(db: Database) -> SeededDemo:
         seed=0,
         progress=lambda _pct, _stage: None,
     )
-    return SeededDemo(location, password, generated, national.id, run_id)
+    inbox, keyring = _file_eu_summaries(db, catalogue)
+    return SeededDemo(location, password, generated, national.id, run_id, inbox, str(keyring))
+
+
+def _file_eu_summaries(db: Database, catalogue: Catalogue) -> tuple[int, Path]:
+    """The EU demo's three national summaries (Xandria's and two generated states'),
+    signed under its keyring and addressed to the EU coordinator, verified and filed in
+    the coordinator's inbox as its analyst would."""
+    import datetime as dt
+
+    from fiveguard.app.envelopes import file_received
+    from fiveguard.app.eu_demo import run_eu_demo
+    from fiveguard.exchange.keyring import read_keyring, verify_keyring
+
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    work = Path(tempfile.mkdtemp(prefix="fiveguard-demo-eu-"))
+    try:
+        with resources.as_file(resources.files("fiveguard.examples") / "demo" / "model.yaml") as x:
+            result = run_eu_demo(work / "eu", catalogue, x, now)
+        ring = verify_keyring(
+            read_keyring((result.out / "keyring.json").read_bytes(), "keyring.json"),
+            "keyring.json",
+        )
+        with db.transaction() as session:
+            analyst = accounts.act_as(session, demo_user(COORDINATOR, Role.ANALYST))
+            for path in result.envelopes:
+                file_received(
+                    session, analyst, path.read_bytes(), f"envelopes/{path.name}", ring, now=now
+                )
+        kept = _keyring_place(db) / "eu-demo-keyring.json"
+        kept.write_bytes((result.out / "keyring.json").read_bytes())
+        return len(result.envelopes), kept
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _keyring_place(db: Database) -> Path:
+    """Beside a SQLite record; for a server's record, a new directory of its own."""
+    if db.url.get_backend_name() == "sqlite" and db.url.database:
+        return Path(db.url.database).parent
+    return Path(tempfile.mkdtemp(prefix="fiveguard-demo-"))
 
 
 def _demo_model_files(work: Path) -> Path:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import logging
-from concurrent.futures import ThreadPoolExecutor
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +25,7 @@ from fiveguard.store.common import NotFoundError, now
 from fiveguard.store.database import Database
 from fiveguard.store.principal import Action, Principal
 from fiveguard.store.tables import ModelSnapshot, WebJob
-from fiveguard.web.usecases import assess_snapshot, policy_of
+from fiveguard.web.usecases import assess_recorded, policy_of
 
 log = logging.getLogger("fiveguard.web.jobs")
 MAX_TRIALS = 100_000
@@ -78,7 +79,7 @@ def create_assessment_job(
     snapshot_id: int,
     *,
     policy: str | None,
-    trials: int,
+    trials: int | None,
     seed: int,
 ) -> JobView:
     """Queue an assessment of a snapshot the principal may see (refused, located, when
@@ -86,7 +87,7 @@ def create_assessment_job(
     org_id = require(principal, Action.RUN, "run an assessment")
     get_visible(session, principal, ModelSnapshot, snapshot_id)
     policy_of(policy, catalogue)  # refuse an unknown policy now, not in the background
-    if not 0 <= trials <= MAX_TRIALS:
+    if trials is not None and not 0 <= trials <= MAX_TRIALS:
         raise InputError.at(
             f"expected 0 to {MAX_TRIALS:,} trials, got {trials}", "request", path="trials"
         )
@@ -131,12 +132,15 @@ def list_jobs(session: Session, principal: Principal, limit: int = 50) -> list[J
 
 
 class JobRunner:
-    """Runs queued jobs in worker threads, writing progress to the record as it goes."""
+    """Runs queued jobs in worker processes (an assessment is CPU-bound Python: in a thread
+    it would hold the interpreter lock and starve the server's requests), each writing
+    its progress to the record as it goes."""
 
     def __init__(self, db: Database, catalogue: Catalogue, workers: int) -> None:
         self.db = db
         self.catalogue = catalogue
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fiveguard-job")
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
 
     def abandon_unfinished(self) -> None:
         """Jobs left queued or running by a server that stopped are marked failed."""
@@ -152,42 +156,81 @@ class JobRunner:
             )
 
     def start(self, job_id: int, principal: Principal) -> None:
-        self._pool.submit(self._run, job_id, principal)
+        if self._pool is None:  # started on first use: spawned, so no server thread is copied
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=multiprocessing.get_context("spawn")
+            )
+        url = self.db.url.render_as_string(hide_password=False)
+        future = self._pool.submit(run_job, url, job_id, principal, self.catalogue)
+        future.add_done_callback(lambda done: self._lost(job_id, done))
 
-    def _set(self, job_id: int, **values: Any) -> None:
-        with self.db.transaction() as session:
-            session.execute(update(WebJob).where(WebJob.id == job_id).values(**values))
+    def _lost(self, job_id: int, done: Future[None]) -> None:
+        """A worker that died (killed, out of memory) leaves its job marked failed."""
+        if done.cancelled() or done.exception() is not None:
+            log.error("job %s: its worker ended: %r", job_id, done.exception())
+            _set(
+                self.db,
+                job_id,
+                status="failed",
+                stage="failed",
+                finished_at=now(),
+                error="the worker running this job stopped: submit it again",
+            )
 
-    def _run(self, job_id: int, principal: Principal) -> None:
-        with self.db.transaction() as session:
+    def shutdown(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _set(db: Database, job_id: int, **values: Any) -> None:
+    with db.transaction() as session:
+        session.execute(update(WebJob).where(WebJob.id == job_id).values(**values))
+
+
+def run_job(url: str, job_id: int, principal: Principal, catalogue: Catalogue) -> None:
+    """A job, in a worker process: its own connection to the record, its progress and
+    its outcome written there (a bad input or a bug is the job's failure, not the
+    worker's)."""
+    from fiveguard.store.database import connect
+    from fiveguard.store.location import database_url
+
+    db = connect(database_url(url))
+    try:
+        with db.transaction() as session:
             row = session.get(WebJob, job_id)
             assert row is not None and row.snapshot_id is not None
             params = json.loads(row.params)
             snapshot_id = row.snapshot_id
-        self._set(job_id, status="running", progress=5, stage="starting")
+        _set(db, job_id, status="running", progress=5, stage="starting")
         try:
-            run_id = assess_snapshot(
-                self.db,
+            run_id = assess_recorded(
+                db,
                 principal,
                 snapshot_id,
-                self.catalogue,
+                catalogue,
                 policy=params["policy"],
                 trials=params["trials"],
                 seed=params["seed"],
-                progress=lambda pct, stage: self._set(job_id, progress=pct, stage=stage),
+                progress=lambda pct, stage: _set(db, job_id, progress=pct, stage=stage),
             )
         except InputError as exc:
-            self._fail(job_id, "; ".join(str(p) for p in exc.problems[:20]))
-        except Exception:  # a bug: keep the server up, say so, log the traceback
+            _fail(db, job_id, "; ".join(str(p) for p in exc.problems[:20]))
+        except Exception:  # a bug: say so in the job, log the traceback
             log.exception("job %s failed", job_id)
-            self._fail(job_id, "the assessment failed inside fiveguard (see the server log)")
+            _fail(db, job_id, "the assessment failed inside fiveguard (see the server log)")
         else:
-            self._set(
-                job_id, status="done", progress=100, stage="done", run_id=run_id, finished_at=now()
+            _set(
+                db,
+                job_id,
+                status="done",
+                progress=100,
+                stage="done",
+                run_id=run_id,
+                finished_at=now(),
             )
+    finally:
+        db.close()
 
-    def _fail(self, job_id: int, message: str) -> None:
-        self._set(job_id, status="failed", stage="failed", error=message[:4000], finished_at=now())
 
-    def shutdown(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+def _fail(db: Database, job_id: int, message: str) -> None:
+    _set(db, job_id, status="failed", stage="failed", error=message[:4000], finished_at=now())

@@ -3,7 +3,7 @@ between two), and operators' parts."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -12,10 +12,10 @@ from fiveguard.domain.errors import InputError
 from fiveguard.domain.parties import Tlp
 from fiveguard.store import assessments, envelopes, evidence_records, slices, snapshots
 from fiveguard.web import jobs
-from fiveguard.web.context import AppDep, CallerDep
+from fiveguard.web.context import AppDep, CallerDep, Ident, OptionalQueryIdent
 from fiveguard.web.errors import problems_of
 from fiveguard.web.pages_common import render
-from fiveguard.web.usecases import UploadedFile, import_uploaded_model
+from fiveguard.web.usecases import UploadedFile, import_uploaded_model, whatif_snapshot
 
 router = APIRouter(include_in_schema=False)
 
@@ -93,7 +93,10 @@ def upload(
 
 @router.get("/models/{snapshot_id}", response_class=HTMLResponse)
 def model(
-    request: Request, snapshot_id: int, call: CallerDep, other: int | None = None
+    request: Request,
+    snapshot_id: Ident,
+    call: CallerDep,
+    other: OptionalQueryIdent = None,
 ) -> Response:
     with call.acting() as (session, principal):
         view = snapshots.get_snapshot(session, principal, snapshot_id)
@@ -120,6 +123,7 @@ def model(
         changes=changes,
         runs=runs,
         policies=sorted(state_policies(request)),
+        default_trials=request.app.state.fiveguard.catalogue.simulation.assess_trials,
     )
 
 
@@ -142,3 +146,78 @@ def _changes(
         "assets": new.assets - old.assets,
         "site_rows": new.site_rows - old.site_rows,
     }
+
+
+@router.get("/models/{snapshot_id}/whatif", response_class=HTMLResponse)
+def whatif_form(request: Request, snapshot_id: Ident, call: CallerDep) -> Response:
+    with call.acting() as (session, principal):
+        view = snapshots.get_snapshot(session, principal, snapshot_id)
+    return render(request, "whatif.html.j2", principal, call.csrf_token, model=view, events="")
+
+
+@router.post("/models/{snapshot_id}/whatif", response_class=HTMLResponse)
+def whatif_page(
+    request: Request,
+    snapshot_id: Ident,
+    call: CallerDep,
+    state: AppDep,
+    events: Annotated[str, Form(max_length=5000)],
+    csrf_token: Annotated[str, Form(max_length=64)] = "",
+    mode: Annotated[str, Form(max_length=16)] = "",
+    hours: Annotated[str, Form(max_length=16)] = "",
+) -> Response:
+    """The what-if's impact, nationally and per operator, with a chart; or its problems."""
+    with call.acting(csrf=csrf_token) as (session, principal):
+        view = snapshots.get_snapshot(session, principal, snapshot_id)
+    result = None
+    problems: list[dict[str, object]] = []
+    try:
+        duration = float(hours) if hours.strip() else None
+    except ValueError:
+        duration = None
+        problems = [{"file": "form", "path": "hours", "message": f"expected hours, got {hours!r}"}]
+    if not problems:
+        try:
+            result = whatif_snapshot(
+                state.db,
+                principal,
+                snapshot_id,
+                state.catalogue,
+                events.splitlines(),
+                mode=mode or None,
+                hours=duration,
+            )
+        except InputError as exc:
+            if type(exc) is not InputError:
+                raise
+            problems = problems_of(exc)
+    bars = _bars(result) if result is not None else []
+    return render(
+        request,
+        "whatif.html.j2",
+        principal,
+        call.csrf_token,
+        status_code=422 if problems else 200,
+        model=view,
+        events=events,
+        mode=mode,
+        hours=hours,
+        result=result,
+        problems=problems,
+        bars=bars,
+    )
+
+
+def _bars(result: Any) -> list[dict[str, object]]:
+    """A horizontal bar per operator: people without service, scaled to the largest."""
+    rows = sorted(result.by_operator.items(), key=lambda item: -item[1].people_without_service)
+    largest = max((c.people_without_service for _, c in rows), default=0) or 1
+    return [
+        {
+            "label": name,
+            "value": counts.people_without_service,
+            "width": round(480 * counts.people_without_service / largest),
+            "y": 26 * index,
+        }
+        for index, (name, counts) in enumerate(rows)
+    ]

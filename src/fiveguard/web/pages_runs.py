@@ -13,7 +13,7 @@ from fiveguard.assess.results import Assessment
 from fiveguard.domain.errors import InputError
 from fiveguard.store import assessments
 from fiveguard.web import jobs
-from fiveguard.web.context import CallerDep
+from fiveguard.web.context import MAX_ID, CallerDep, Ident, QueryIdent
 from fiveguard.web.middleware import REPORT_CSP
 from fiveguard.web.pages_common import render
 
@@ -34,10 +34,10 @@ def runs(request: Request, call: CallerDep) -> Response:
 def submit(
     request: Request,
     call: CallerDep,
-    snapshot_id: Annotated[int, Form(ge=1)],
+    snapshot_id: Annotated[int, Form(ge=1, le=MAX_ID)],
     csrf_token: Annotated[str, Form(max_length=64)] = "",
     policy: Annotated[str, Form(max_length=64)] = "",
-    trials: Annotated[int, Form(ge=0, le=jobs.MAX_TRIALS)] = 0,
+    trials: Annotated[int | None, Form(ge=0, le=jobs.MAX_TRIALS)] = None,
     seed: Annotated[int, Form(ge=0, le=2**31 - 1)] = 0,
 ) -> Response:
     state = request.app.state.fiveguard
@@ -56,7 +56,7 @@ def submit(
 
 
 @router.get("/jobs/{job_id}", response_class=HTMLResponse)
-def job(request: Request, job_id: int, call: CallerDep) -> Response:
+def job(request: Request, job_id: Ident, call: CallerDep) -> Response:
     """The job's page; without JavaScript it reloads itself until the job ends, with
     htmx only its progress part is fetched again."""
     with call.acting() as (session, principal):
@@ -72,7 +72,7 @@ def job(request: Request, job_id: int, call: CallerDep) -> Response:
 
 
 @router.get("/assessments/compare", response_class=HTMLResponse)
-def compare(request: Request, call: CallerDep, a: int, b: int) -> Response:
+def compare(request: Request, call: CallerDep, a: QueryIdent, b: QueryIdent) -> Response:
     """Two runs side by side: their inputs and the summary's figures."""
     with call.acting() as (session, principal):
         views = [assessments.get_assessment(session, principal, i) for i in (a, b)]
@@ -102,7 +102,7 @@ def _compared(results: list[Any]) -> list[tuple[str, Any, Any]]:
 
 
 @router.get("/assessments/{run_id}", response_class=HTMLResponse)
-def run(request: Request, run_id: int, call: CallerDep) -> Response:
+def run(request: Request, run_id: Ident, call: CallerDep) -> Response:
     with call.acting() as (session, principal):
         view = assessments.get_assessment(session, principal, run_id)
         others = [r for r in assessments.list_assessments(session, principal) if r.id != run_id]
@@ -121,7 +121,7 @@ def run(request: Request, run_id: int, call: CallerDep) -> Response:
 
 
 @router.get("/assessments/{run_id}/report", response_class=HTMLResponse)
-def report(run_id: int, call: CallerDep) -> Response:
+def report(run_id: Ident, call: CallerDep) -> Response:
     """The report as ``fiveguard assess --out`` writes it, for this recorded run."""
     from fiveguard.report.render import render_report
 

@@ -113,11 +113,16 @@ class RunOut(Out):
 
 
 class AssessmentRequest(BaseModel):
-    snapshot_id: int = Field(ge=1)
+    snapshot_id: int = Field(ge=1, le=2**31 - 1)
     policy: str | None = Field(
         default=None, max_length=64, description="A preset id, 'none', or the default."
     )
-    trials: int = Field(default=0, ge=0, le=100_000, description="Monte Carlo years to add.")
+    trials: int | None = Field(
+        default=None,
+        ge=0,
+        le=100_000,
+        description="Monte Carlo years to add (default: the catalogue's, as fiveguard assess).",
+    )
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
 
 
@@ -221,6 +226,21 @@ class SliceOut(Out):
     created_by: str
     created_at: str
     changes: dict[str, Any] | None = None
+
+
+class WhatIfRequest(BaseModel):
+    events: list[str] = Field(
+        min_length=1,
+        max_length=50,
+        description="Events as TYPE:TARGET (supplier-fault:vendor-x, "
+        "supplier-update:vendor-x, product-fault:core-x@5.2, region-power:R1 …).",
+    )
+    mode: str | None = Field(
+        default=None, max_length=16, description="A supplier update: espionage or sabotage."
+    )
+    hours: float | None = Field(
+        default=None, gt=0, le=8760, description="A region power loss: its duration in hours."
+    )
 
 
 def listing(items: list[Any]) -> dict[str, Any]:

@@ -93,6 +93,45 @@ class DurationDistribution(Frozen):
     sigma: StrictFloat = Field(ge=0)
 
 
+class RestorationTime(DurationDistribution):
+    """How long an outage started by one kind of event lasts, with the incidents behind it."""
+
+    source: Text
+
+
+class ReportingCondition(Frozen):
+    """One way an outage becomes reportable: it lasts at least ``min_hours`` and reaches
+    at least ``min_users`` people or more than ``min_share`` of the user base."""
+
+    min_hours: StrictFloat = Field(ge=0)
+    min_users: StrictInt | None = Field(default=None, ge=0)
+    min_share: StrictFloat | None = Field(default=None, ge=0, le=1)
+
+
+class ReportingThreshold(Frozen):
+    """An authority's rule for reporting an outage: reportable when any condition holds.
+
+    ``per: national`` compares the people without service in the country with the national
+    user base (every operator's people subscribers); ``per: operator`` each operator's
+    customers without service with its own."""
+
+    id: Identifier
+    authority: Text
+    per: Literal["national", "operator"]
+    conditions: tuple[ReportingCondition, ...] = Field(min_length=1)
+    source: Text
+
+
+class IncidentTimeParameters(Frozen):
+    """How long outages last, and when authorities must be told of them."""
+
+    rationale: Text
+    restoration: dict[str, RestorationTime] = Field(
+        description="Per event type (change-push, product-fault …), its restoration time."
+    )
+    reporting_thresholds: tuple[ReportingThreshold, ...] = ()
+
+
 class PowerLossParameters(Frozen):
     """A regional power loss; assets whose autonomy is shorter than it go down."""
 
@@ -174,6 +213,11 @@ class SimulationParameters(Frozen):
     measure_effects: dict[Identifier, MeasureEffect]
     exceedance: ExceedanceThresholds
     critical_services: CriticalServiceParameters
+    incident_time: IncidentTimeParameters | None = Field(
+        default=None,
+        description="Restoration times and reporting thresholds; without them, what-if "
+        "results give no duration, user-hours or reporting.",
+    )
     demo_trials: StrictInt = Field(ge=64, description="Trials the demo summary runs.")
     default_trials: StrictInt = Field(
         ge=1, description="Trials of `fiveguard simulate` when --trials is not given."

@@ -1,0 +1,61 @@
+"""The web app on a PostgreSQL record: sign-in, an upload, an assessment job to its
+result, and a foreign object answering 404 (skipped, with the reason, when the server
+does not answer; required where FIVEGUARD_REQUIRE_POSTGRES=1)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "store"))
+from store_databases import drop_postgres_database, new_postgres_database
+from web_world import SMALL, build_world, make_app, sign_in
+
+from fiveguard.store import migrate
+from fiveguard.store.database import Database, connect
+from fiveguard.store.location import database_url
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def pg_record() -> Iterator[Database]:
+    url = new_postgres_database()
+    db = connect(database_url(url))
+    migrate.upgrade(db)
+    try:
+        yield db
+    finally:
+        db.close()
+        drop_postgres_database(url)
+
+
+def test_the_web_app_works_on_postgresql(pg_record: Database) -> None:
+    world = build_world(pg_record)
+    sites = (SMALL.parent / "sites.csv").read_bytes()
+    with make_app(pg_record) as client:
+        sign_in(client, "op-x1.analyst")
+        uploaded = client.post(
+            "/api/v1/models",
+            files=[
+                ("files", ("model.yaml", SMALL.read_bytes(), "application/yaml")),
+                ("files", ("sites.csv", sites, "text/csv")),
+            ],
+            data={"name": "pg"},
+        )
+        assert uploaded.status_code == 201, uploaded.text
+        job = client.post(
+            "/api/v1/assessments", json={"snapshot_id": uploaded.json()["id"], "trials": 16}
+        ).json()
+        deadline = time.monotonic() + 120
+        while job["status"] not in ("done", "failed") and time.monotonic() < deadline:
+            time.sleep(0.2)
+            job = client.get(f"/api/v1/jobs/{job['id']}").json()
+        assert job["status"] == "done", job
+        assert client.get(f"/api/v1/assessments/{job['run_id']}/result").status_code == 200
+        assert client.get(f"/api/v1/models/{world.snapshots['op-x2']}").status_code == 404
+        assert client.get("/api/v1/models/2147483647").status_code == 404
