@@ -10,7 +10,7 @@ RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 PYTEST_WORKERS ?= 2
 
-.PHONY: serve demo test lint typecheck unit install install-dev browser bench schema clean
+.PHONY: serve demo test lint typecheck unit install install-dev browser bench schema clean calibration
 
 CHROMIUM ?= /usr/bin/chromium
 
@@ -39,6 +39,13 @@ demo: $(RUN_STAMP)
 ## http://localhost:8000/ (FIVEGUARD_DEMO_PASSWORD sets the password).
 serve: $(RUN_STAMP)
 	$(BIN)/fiveguard serve --demo
+
+## Whole-operator outage rates by cause on the demo and generated countries, beside the
+## incident record (the table of docs/calibration.md).
+calibration: $(RUN_STAMP)
+	$(BIN)/python tools/calibration_check.py --trials 10000 --seed 1
+	$(BIN)/python tools/calibration_check.py --trials 10000 --seed 1 \
+	  --catalog examples/catalogues/record-product-faults.yaml --causes product-fault
 
 ## Lint, type-check and run the whole test suite.
 test: lint typecheck unit

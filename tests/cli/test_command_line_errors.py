@@ -84,7 +84,8 @@ def test_out_naming_an_existing_file_is_located(tmp_path: Path, command: str) ->
         (
             ["catalog", "kindz"],
             "no such command 'kindz' (did you mean 'kinds'?); expected one of: kinds, risks, measures, timeline, "
-            "policies, national, controls, services, criteria; see 'fiveguard catalog -h'",
+            "policies, national, controls, services, criteria, incidents, simulation; "
+            "see 'fiveguard catalog -h'",
         ),
         (["assess", "MODEL", "--trials", "-1"], "--trials: expected a number ≥ 0, got '-1'"),
         (

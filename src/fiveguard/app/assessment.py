@@ -41,13 +41,16 @@ def assess_model(
     label: str = PACKAGED,
     trials: int = 0,
     seed: int = 0,
+    parameter_draws: int = 0,
     simulated: tuple[SimulationResult, Sequence[SupplierEvent]] | None = None,
     inputs: tuple[InputFile, ...] = (),
 ) -> AssessedModel:
     """``fiveguard assess``: assess ``model`` under ``policy`` (a preset id, a policy
     file, ``none``, or None for the catalogue's default). The simulation summary comes
     from ``simulated`` when given, else from a run of ``trials`` years (none for 0)
-    seeded ``seed``; ``inputs`` (the files read, with digests) go into its metadata."""
+    seeded ``seed``, its rates drawn ``parameter_draws`` times when that is above 0
+    (:mod:`fiveguard.simulate.uncertainty`); ``inputs`` (the files read, with digests)
+    go into its metadata."""
     from fiveguard.app.choices import resolve_policy
 
     chosen, origin = resolve_policy(policy, catalogue)
@@ -59,6 +62,7 @@ def assess_model(
         label=label,
         trials=trials,
         seed=seed,
+        parameter_draws=parameter_draws,
         simulated=simulated,
         inputs=inputs,
     )
@@ -73,6 +77,7 @@ def assess_with_policy(
     label: str = PACKAGED,
     trials: int = 0,
     seed: int = 0,
+    parameter_draws: int = 0,
     simulated: tuple[SimulationResult, Sequence[SupplierEvent]] | None = None,
     inputs: tuple[InputFile, ...] = (),
 ) -> AssessedModel:
@@ -93,7 +98,12 @@ def assess_with_policy(
         # the what-ifs needed the engine first; the Monte Carlo takes product quality as
         # the assessment moved it (the sources are derived again, the network is kept)
         quality = engine.with_quality(quality_for_simulation(assessment.suppliers))
-        result = simulate(quality, catalogue, trials, seed, workers=1)
+        if parameter_draws:
+            from fiveguard.simulate.uncertainty import simulate_with_uncertainty
+
+            result = simulate_with_uncertainty(quality, catalogue, trials, seed, parameter_draws)
+        else:
+            result = simulate(quality, catalogue, trials, seed, workers=1)
         simulated = (result, worst_supplier_events(model, catalogue, compiled=quality.compiled))
     if simulated is None:
         return AssessedModel(assessment, None, engine)

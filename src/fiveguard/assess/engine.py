@@ -230,6 +230,7 @@ def simulation_summary(
         trials=result.trials,
         seed=result.seed,
         parameters=result.parameters,
+        parameter_uncertainty=result.parameter_uncertainty,
         distributions=distributions,
         people_thresholds=tuple(
             ExceedancePoint(people=e.threshold, probability=e.probability)

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from fiveguard.assess.lab_results import LabsSection
 from fiveguard.domain.base import Level
+from fiveguard.simulate.results import ParameterUncertainty
 
 
 class Result(BaseModel):
@@ -655,6 +656,11 @@ class SimulationSummary(Result):
     worst_supplier_events: tuple[WorstEvent, ...]
     top_sources: tuple[SourceContribution, ...] = Field(
         description="Event sources contributing most expected people without service per year."
+    )
+    parameter_uncertainty: ParameterUncertainty | None = Field(
+        default=None,
+        description="Intervals from drawing the rates per batch of trials "
+        "(`--parameter-draws`); none when the parameters were held fixed.",
     )
 
 

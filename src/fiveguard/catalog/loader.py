@@ -32,7 +32,11 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from fiveguard.catalog.rule_checks import assessment_checks, simulation_checks
+from fiveguard.catalog.rule_checks import (
+    assessment_checks,
+    incident_checks,
+    simulation_checks,
+)
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.errors import InputError, Problem
 from fiveguard.domain.network import PROFILE_FACTORS
@@ -376,6 +380,7 @@ def integrity_problems(catalogue: Catalogue) -> list[Check]:
         *_national_checks(catalogue),
         *assessment_checks(catalogue),
         *simulation_checks(catalogue),
+        *incident_checks(catalogue),
     ]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from fiveguard.domain.catalogue import Catalogue
+from fiveguard.domain.catalogue import Catalogue, IncidentSelection
 from fiveguard.domain.network import PROFILE_FACTORS
 from fiveguard.modelio.yamlsource import PathKey
 
@@ -81,11 +81,63 @@ def simulation_checks(catalogue: Catalogue) -> Iterator[Check]:
                 [("simulation", "measure_effects", effect_id, "measure")],
                 f"unknown measure {effect.measure!r}",
             )
+    record_rate = params.product_fault.record_rate
+    if record_rate is not None and record_rate not in catalogue.incidents.rates:
+        yield (
+            [("simulation", "product_fault", "record_rate")],
+            f"unknown rate {record_rate!r}; the incident record has: "
+            + ", ".join(catalogue.incidents.rates),
+        )
     if params.supplier_update.medium_from > params.supplier_update.high_from:
         yield (
             [("simulation", "supplier_update", "medium_from")],
             "medium_from is above high_from",
         )
+
+
+def incident_checks(catalogue: Catalogue) -> Iterator[Check]:
+    """Problems of ``incidents``: countries, dates outside the window, events whose records
+    disagree on their cause, rates naming an unknown exposure."""
+    record = catalogue.incidents
+    names = catalogue.countries.names
+    causes: dict[str, tuple[int, str]] = {}
+    for index, incident in enumerate(record.records):
+        at = ("incidents", "records", index)
+        if incident.country not in names:
+            yield [(*at, "country")], f"unknown country code {incident.country!r}"
+        if not record.window_start <= incident.date <= record.window_end:
+            yield (
+                [(*at, "date")],
+                f"{incident.date} is outside the record's window "
+                f"({record.window_start} to {record.window_end})",
+            )
+        first = causes.setdefault(incident.event_id, (index, incident.cause))
+        if first[1] != incident.cause:
+            yield (
+                [(*at, "cause")],
+                f"event {incident.event_id!r} has cause {first[1]!r} in records[{first[0]}] "
+                f"but {incident.cause!r} here; one event has one cause",
+            )
+    for rate_id, rate in record.rates.items():
+        if rate.exposure not in record.exposures:
+            yield (
+                [("incidents", "rates", rate_id, "exposure")],
+                f"unknown exposure {rate.exposure!r}; known: {', '.join(record.exposures)}",
+            )
+    selections: list[tuple[PathKey, IncidentSelection | None]] = [
+        (("incidents", "rates", rate_id, "select"), rate.select)
+        for rate_id, rate in record.rates.items()
+    ]
+    selections.extend(
+        (("incidents", "shares", share_id, "of"), share.of)
+        for share_id, share in record.shares.items()
+    )
+    for where, selection in selections:
+        if selection is None:
+            continue
+        for index, code in enumerate(selection.countries):
+            if code not in names:
+                yield [(*where, "countries", index)], f"unknown country code {code!r}"
 
 
 def as_text_path(path: PathKey) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fiveguard.cli import assess as _assess  # noqa: F401
 from fiveguard.cli import catalog as _catalog  # noqa: F401  (registers commands)
+from fiveguard.cli import catalog_record as _catalog_record  # noqa: F401
 from fiveguard.cli import compare as _compare  # noqa: F401
 from fiveguard.cli import coordinate as _coordinate  # noqa: F401
 from fiveguard.cli import evidence as _evidence  # noqa: F401

@@ -71,6 +71,16 @@ TrialsOpt = Annotated[
     ),
 ]
 SeedOpt = Annotated[int, typer.Option("--seed", min=0, help="Seed of the Monte Carlo run.")]
+DrawsOpt = Annotated[
+    int,
+    typer.Option(
+        "--parameter-draws",
+        min=0,
+        help="Draw the rates the incident record speaks to this many times, once per batch "
+        "of the Monte Carlo's trials, and give intervals in the report and the JSON "
+        "(0: parameters held fixed).",
+    ),
+]
 BriefOpt = Annotated[
     bool,
     typer.Option(
@@ -117,6 +127,7 @@ def assess_command(
     out: OutOpt = None,
     trials: TrialsOpt = None,
     seed: SeedOpt = 0,
+    parameter_draws: DrawsOpt = 0,
     registry: RegistryOpt = None,
     brief: BriefOpt = False,
     previous: PreviousOpt = None,
@@ -149,6 +160,7 @@ def assess_command(
         out,
         trials=chosen,
         seed=seed,
+        parameter_draws=parameter_draws,
         inputs=inputs,
         brief=brief,
         previous=earlier,
@@ -202,6 +214,7 @@ def run_assessment(
     *,
     trials: int = 0,
     seed: int = 0,
+    parameter_draws: int = 0,
     simulated: tuple[SimulationResult, Sequence[SupplierEvent]] | None = None,
     announce: bool = True,
     inputs: tuple[InputFile, ...] = (),
@@ -213,7 +226,8 @@ def run_assessment(
     was asked; shared by ``assess`` and ``demo``.
 
     The simulation section comes from ``simulated`` (a Monte Carlo result and the
-    single-supplier events) when given, else from a run of ``trials`` years (none for 0);
+    single-supplier events) when given, else from a run of ``trials`` years (none for 0;
+    with ``parameter_draws`` the rates are drawn that many times, with intervals);
     the terminal then shows the worst single-supplier events and the distribution per
     year after the assessment. ``announce`` prints where the files went; the demo does
     that itself, last. ``inputs`` are the files read, with digests, for the provenance;
@@ -222,6 +236,7 @@ def run_assessment(
     ``pdf`` writes the report as PDF too.
     """
     from fiveguard.app.assessment import assess_model, catalogue_label
+    from fiveguard.catalog.parameters import parameter_rows
     from fiveguard.report.simulation import simulation_section
 
     if out is not None:
@@ -233,13 +248,16 @@ def run_assessment(
         label=catalogue_label(settings(ctx).catalog),
         trials=trials,
         seed=seed,
+        parameter_draws=parameter_draws,
         simulated=simulated,
         inputs=inputs,
     )
     assessment = done.assessment
     section = None
     if done.simulated is not None:
-        section = simulation_section(done.simulated[0], list(done.simulated[1]))
+        section = simulation_section(
+            done.simulated[0], list(done.simulated[1]), parameters=parameter_rows(cat)
+        )
     comparison = None
     if previous is not None:
         from fiveguard.cli.compare import compare_with

@@ -23,6 +23,7 @@ from fiveguard.simulate.results import (
     Counts,
     Distribution,
     IncidentTime,
+    ParameterUncertainty,
     SimulationResult,
     Step,
     SupplierEvent,
@@ -103,6 +104,15 @@ def simulate(
             help="Seconds allowed for connecting to the scheduler and its handshake.",
         ),
     ] = CONNECT_TIMEOUT,
+    parameter_draws: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Draw the rates the incident record speaks to this many times, once per "
+            "batch of trials, and give intervals (0: parameters held fixed). Runs in this "
+            "process.",
+        ),
+    ] = 0,
     json_out: JsonOpt = False,
 ) -> None:
     """Monte Carlo of supplier-level events, one trial per year: distributions of each
@@ -110,6 +120,7 @@ def simulate(
 
     The same seed gives the same result whatever the workers or the scheduler. A supplier's
     product quality is taken after its assurance evidence, as `fiveguard assess` has it.
+    With `--parameter-draws N` the rates themselves are uncertain: see docs/calibration.md.
 
     Example: `fiveguard simulate national.yaml --trials 10000 --seed 1`
     """
@@ -137,6 +148,20 @@ def simulate(
         transient=True,
         disable=not err_console.is_terminal,
     )
+    if parameter_draws:
+        from fiveguard.assess.quality import assessed_quality
+        from fiveguard.simulate import prepare
+        from fiveguard.simulate.uncertainty import simulate_with_uncertainty
+
+        if address is not None or workers is not None:
+            _warn("--workers and --scheduler do not apply with --parameter-draws")
+        ready = prepare(loaded, cat, assessed_quality(loaded, cat))
+        result = simulate_with_uncertainty(ready, cat, trials, seed, parameter_draws)
+        if json_out:
+            console.print_json(result.model_dump_json())
+            return
+        print_simulation(result, time.perf_counter() - started)
+        return
     with progress:
         task = progress.add_task("trials", total=trials)
         result = monte_carlo(
@@ -299,7 +324,26 @@ def print_simulation(result: SimulationResult, seconds: float, sources: bool = T
     print_services(result)
     if sources:
         print_sources(result)
+    if result.parameter_uncertainty is not None:
+        print_uncertainty(result.parameter_uncertainty)
     console.print(f"Parameters: {result.parameters}", markup=False, soft_wrap=True)
+
+
+def print_uncertainty(u: ParameterUncertainty) -> None:
+    """The people without service with the parameters' uncertainty, rounded."""
+    from fiveguard.report.simulation import uncertainty_note, uncertainty_rows
+
+    table = Table(
+        title=f"With the parameters' uncertainty ({u.level:.0%} intervals)",
+        title_justify="left",
+        caption=escape(uncertainty_note(u)),
+        caption_justify="left",
+    )
+    for column in ("figure", "estimate", "interval"):
+        table.add_column(column, justify="left" if column == "figure" else "right")
+    for row in uncertainty_rows(u):
+        table.add_row(*(escape(cell) for cell in row))
+    console.print(table)
 
 
 def print_services(result: SimulationResult) -> None:
@@ -366,10 +410,11 @@ def demo_simulation(
     the catalogue, seed 0; product quality after assurance evidence, as the assessment
     has it), the single-supplier events, and the report section."""
     from fiveguard.app.simulation import demo_monte_carlo
+    from fiveguard.catalog.parameters import parameter_rows
     from fiveguard.report.simulation import simulation_section
 
     result, worst = demo_monte_carlo(loaded, cat)
-    return result, worst, simulation_section(result, worst)
+    return result, worst, simulation_section(result, worst, parameters=parameter_rows(cat))
 
 
 def print_demo_simulation(

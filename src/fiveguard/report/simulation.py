@@ -1,7 +1,8 @@
 """The report's simulation section: worst single-supplier events, the Monte Carlo
 distribution (nationally, at the catalogue's thresholds, by operator), the critical
-services, the event sources contributing most, and an exceedance chart (inline SVG) —
-the figures ``fiveguard assess`` and ``fiveguard demo`` print."""
+services, the event sources contributing most, an exceedance chart (inline SVG) — the
+figures ``fiveguard assess`` and ``fiveguard demo`` print — and the parameters used, each
+beside what the incident record says of it."""
 
 from __future__ import annotations
 
@@ -9,20 +10,28 @@ import math
 from collections.abc import Sequence
 
 from fiveguard.assess.results import ExceedancePoint
+from fiveguard.catalog.parameters import ParameterRow
 from fiveguard.report.charts import FONT, PALETTE, _t
 from fiveguard.report.render import ReportTable, SimulationSection
 from fiveguard.simulate.results import (
     IMPACT_LABELS,
     CurvePoint,
+    Interval,
+    ParameterUncertainty,
     SimulationResult,
     SupplierEvent,
 )
 
 
 def simulation_section(
-    result: SimulationResult, worst: Sequence[SupplierEvent], top: int = 8
+    result: SimulationResult,
+    worst: Sequence[SupplierEvent],
+    top: int = 8,
+    parameters: Sequence[ParameterRow] = (),
 ) -> SimulationSection:
-    """The simulation part of the report, from a Monte Carlo result and supplier events."""
+    """The simulation part of the report, from a Monte Carlo result and supplier events;
+    ``parameters`` (from :func:`fiveguard.catalog.parameters.parameter_rows`) adds the
+    table of parameters and their provenance."""
     people = result.distributions.people_without_service
     summary = (
         f"{result.trials:,} simulated years (seed {result.seed}). In a typical year "
@@ -42,13 +51,100 @@ def simulation_section(
             _operator_table(result),
             _service_table(result),
             _source_table(result, top),
+            *((_parameter_table(parameters),) if parameters else ()),
+            *(
+                (uncertainty_table(result.parameter_uncertainty),)
+                if result.parameter_uncertainty is not None
+                else ()
+            ),
         ),
         charts=(exceedance_chart(result.exceedance_curve, result.trials),),
         provenance=(
             ("trials", f"{result.trials:,} (one per year), seed {result.seed}"),
             ("parameters", result.parameters),
+            *(
+                (
+                    (
+                        "incident record",
+                        "each parameter beside the record's posterior mean and interval: "
+                        + "; ".join(sorted({row.source for row in parameters if row.record})),
+                    ),
+                )
+                if parameters
+                else ()
+            ),
             ("engine", "fiveguard.simulate: bit-parallel propagation, events sampled by hits"),
         ),
+    )
+
+
+def rounded(value: float) -> str:
+    """``value`` to two significant digits, without false precision: 1,329,974 → 1,300,000;
+    0.0959 → 0.096."""
+    if value == 0:
+        return "0"
+    digits = 1 - math.floor(math.log10(abs(value)))
+    shown = round(value, digits)
+    return f"{shown:,.0f}" if digits <= 0 else f"{shown:.{digits}f}"
+
+
+def uncertainty_rows(u: ParameterUncertainty) -> list[tuple[str, str, str]]:
+    """(figure, estimate, interval) for the people without service, rounded."""
+
+    def row(label: str, i: Interval) -> tuple[str, str, str]:
+        return label, rounded(i.estimate), f"{rounded(i.low)}–{rounded(i.high)}"
+
+    rows = [
+        row("mean people without service", u.people_mean),
+        row("P95", u.people_p95),
+        row("P99", u.people_p99),
+    ]
+    rows.extend(
+        row(f"probability of at least {e.threshold:,}", e.probability) for e in u.people_exceedance
+    )
+    return rows
+
+
+def uncertainty_note(u: ParameterUncertainty) -> str:
+    """Which sources were drawn (with the record's rate and shape) and which held."""
+    drawn = "; ".join(
+        f"{s.source} (incidents.rates.{s.rule}, shape {s.shape:g})" for s in u.sources
+    )
+    return (
+        f"{u.draws} draws of the rates, {u.trials_per_draw:,} simulated years each; each draw "
+        "multiplies a source's probabilities, as a rate, by a gamma variate of mean 1 with "
+        f"the incident record's posterior shape. Drawn: {drawn or 'none'}. Held at their "
+        f"values (the record says nothing of them): {', '.join(u.fixed) or 'none'}. "
+        f"Intervals: {u.level:.0%} of the draws' figures; estimates pool every trial."
+    )
+
+
+def uncertainty_table(u: ParameterUncertainty) -> ReportTable:
+    return ReportTable(
+        title=f"With the parameters' uncertainty ({u.level:.0%} intervals)",
+        columns=("figure", "estimate", "interval"),
+        rows=tuple(uncertainty_rows(u)),
+        note=uncertainty_note(u),
+    )
+
+
+def _parameter_table(parameters: Sequence[ParameterRow]) -> ReportTable:
+    return ReportTable(
+        title="Parameters and the incident record",
+        columns=("parameter", "value", "record (90 % interval)", "derivation", "source"),
+        rows=tuple(
+            (
+                row.parameter.removeprefix("simulation."),
+                row.value,
+                row.record or "—",
+                row.derivation,
+                row.source,
+            )
+            for row in parameters
+        ),
+        note="Record: what the catalogue's incident record says of the parameter, as an "
+        "annual probability at the posterior mean with its interval (`fiveguard catalog "
+        "simulation --json` gives each derivation in full; docs/calibration.md explains it).",
     )
 
 

@@ -215,6 +215,50 @@ class ServiceShare(_Result):
     )
 
 
+class Interval(_Result):
+    """A figure over all trials and the central interval of its values across parameter
+    draws."""
+
+    estimate: float = Field(description="Over all trials (every draw pooled).")
+    low: float
+    high: float
+
+
+class ExceedanceInterval(_Result):
+    """The annual probability of reaching a threshold, with its interval across draws."""
+
+    threshold: int
+    probability: Interval
+
+
+class UncertainSource(_Result):
+    """An event source whose probabilities are drawn anew for each batch of trials."""
+
+    source: str = Field(description="The simulation section, e.g. product_fault.")
+    rule: str = Field(description="The incident record's rate whose spread is used.")
+    shape: float = Field(
+        description="Shape of the gamma multiplier (mean 1): the rate's posterior shape."
+    )
+
+
+class ParameterUncertainty(_Result):
+    """What the uncertainty of the parameters does to the results: each draw multiplies
+    the probabilities of the uncertain sources by a gamma variate of mean 1 and the spread
+    of the incident record's posterior, and runs its share of the trials."""
+
+    draws: int
+    trials_per_draw: int
+    level: float = Field(description="Probability mass of every interval.")
+    sources: tuple[UncertainSource, ...]
+    fixed: tuple[str, ...] = Field(
+        description="Sources held at their value: the incident record says nothing of them."
+    )
+    people_mean: Interval
+    people_p95: Interval
+    people_p99: Interval
+    people_exceedance: tuple[ExceedanceInterval, ...]
+
+
 class SimulationResult(_Result):
     """A Monte Carlo run: one trial per simulated year."""
 
@@ -235,6 +279,11 @@ class SimulationResult(_Result):
     exceedance_curve: tuple[CurvePoint, ...]
     events: tuple[EventSourceResult, ...]
     parameters: str = Field(description="Where the simulation parameters come from.")
+    parameter_uncertainty: ParameterUncertainty | None = Field(
+        default=None,
+        description="Intervals from drawing the parameters per batch of trials "
+        "(`--parameter-draws`); none when the parameters were held fixed.",
+    )
 
 
 class SupplierEvent(_Result):

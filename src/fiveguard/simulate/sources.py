@@ -25,9 +25,10 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from fiveguard.catalog.rates import annual_probability, posterior_mean
 from fiveguard.catalog.rule_checks import as_text_path, simulation_checks
 from fiveguard.domain.base import Level
-from fiveguard.domain.catalogue import Catalogue, Domain
+from fiveguard.domain.catalogue import Catalogue, Domain, ProductFaultParameters
 from fiveguard.domain.errors import InputError, Location, Problem
 from fiveguard.domain.model import NetworkModel
 from fiveguard.domain.network import Supplier
@@ -314,12 +315,55 @@ def fault_probability(
         value = level.value + ("" if known else " (unscored)")
         note = f"the supplier's score; unscored counts as {rule.unknown_level.value}"
     probability = rule.annual_probability.of(level)
-    return probability, (
+    steps: Derivation = (
         Step(f"simulation.product_fault.factor = {rule.factor}", value, note),
         Step(
             f"simulation.product_fault.annual_probability.{level.value}",
             f"{probability:g}",
             "annual probability of a fault stopping every asset on the version",
+        ),
+    )
+    if moved is not None and supplier is not None:
+        steps = (*steps, _evidence_step(supplier, rule, level, moved[1]))
+    if rule.record_rate is None:
+        return probability, steps
+    return _scaled_to_record(probability, rule, catalogue, steps)
+
+
+def _evidence_step(
+    supplier: Supplier, rule: ProductFaultParameters, level: Level, reason: str
+) -> Step:
+    """How much assurance evidence moved the rate: the level the supplier's score gives,
+    the level after evidence, and the factor between their probabilities."""
+    scored, known = _factor_level(supplier, rule.factor, rule.unknown_level)
+    before = rule.annual_probability.of(scored)
+    after = rule.annual_probability.of(level)
+    factor = f"× {after / before:.3g}" if before > 0 else "from 0"
+    return Step(
+        f"assurance evidence on {supplier.id}'s product faults",
+        f"{factor} ({scored.value}{'' if known else ', unscored'} {before:g} → "
+        f"{level.value} {after:g})",
+        f"{reason}; the level moves the fault rate of every version of the supplier's products",
+    )
+
+
+def _scaled_to_record(
+    probability: float, rule: ProductFaultParameters, catalogue: Catalogue, steps: Derivation
+) -> tuple[float, Derivation]:
+    """``probability`` scaled so that the medium level is the record rate's posterior mean."""
+    assert rule.record_rate is not None
+    record = catalogue.incidents
+    mean = posterior_mean(record, record.rates[rule.record_rate])
+    scale = annual_probability(mean) / rule.annual_probability.medium
+    scaled = min(1.0, probability * scale)
+    return scaled, (
+        *steps,
+        Step(
+            f"simulation.product_fault.record_rate = {rule.record_rate}",
+            f"× {scale:.3g} → {scaled:.3g}",
+            f"the incident record's posterior mean ({annual_probability(mean):.3g} a year, "
+            f"incidents.rates.{rule.record_rate}) sets the medium level; this level keeps "
+            "its ratio to medium",
         ),
     )
 

@@ -6,8 +6,9 @@ risks, measures and fiveguard's default risk-to-measure links), the EU timeline,
 supplier criteria, restriction-policy presets and the register of national measures
 they are modelled on, the ENISA 5G security controls matrix, critical services,
 countries and plausibility limits (``reference``, ``policies``, ``national``), the rules
-the assessment applies (``assessment``), the simulation's parameters (``simulation``) and
-the rules for assurance evidence (``assurance``). This module holds the whole
+the assessment applies (``assessment``), the simulation's parameters (``simulation``),
+the rules for assurance evidence (``assurance``) and the record of real incidents the
+simulation's rates are derived from (``incidents``). This module holds the whole
 :class:`Catalogue` and re-exports every part's types.
 """
 
@@ -44,6 +45,20 @@ from fiveguard.domain.catalogue.assurance import (
     CvssBand,
     EndOfSupportEntry,
     EvidenceRules,
+)
+from fiveguard.domain.catalogue.incidents import (
+    CAUSE_CLASSES,
+    BetaPrior,
+    CauseClass,
+    EnisaYear,
+    Exposure,
+    GammaPrior,
+    Incident,
+    IncidentRecord,
+    IncidentSelection,
+    RateRule,
+    ReportedCount,
+    ShareRule,
 )
 from fiveguard.domain.catalogue.national import (
     Instrument,
@@ -105,6 +120,7 @@ __all__ = [
     "ACCESS_DOMAINS",
     "ASSURANCE_SIGNAL_KINDS",
     "ATTENTION_REASONS",
+    "CAUSE_CLASSES",
     "MANAGEMENT_DOMAINS",
     "RISK_RULE_PARAMETERS",
     "ArchiveLimits",
@@ -113,8 +129,10 @@ __all__ = [
     "AssetKind",
     "AssuranceSignalRules",
     "AttentionReason",
+    "BetaPrior",
     "CapRule",
     "Catalogue",
+    "CauseClass",
     "CommonModeRule",
     "ControlDomain",
     "ControlMeasure",
@@ -133,12 +151,18 @@ __all__ = [
     "DurationDistribution",
     "EffectTarget",
     "EndOfSupportEntry",
+    "EnisaYear",
     "EvidenceRules",
     "ExceedanceThresholds",
     "ExcludeRule",
+    "Exposure",
+    "GammaPrior",
     "Generation",
     "HeadlineKind",
     "HhiBands",
+    "Incident",
+    "IncidentRecord",
+    "IncidentSelection",
     "Instrument",
     "LevelProbabilities",
     "LevelRule",
@@ -159,6 +183,8 @@ __all__ = [
     "ProfileCondition",
     "ProfileRule",
     "ProfileStep",
+    "RateRule",
+    "ReportedCount",
     "ResidualRule",
     "ResidualStep",
     "RestrictionPolicy",
@@ -169,6 +195,7 @@ __all__ = [
     "RiskRules",
     "RuleTargets",
     "ScaleLevel",
+    "ShareRule",
     "ShareWeight",
     "SignalDirection",
     "SignalKind",
@@ -201,4 +228,5 @@ class Catalogue(Frozen):
     limits: Limits
     assessment: AssessmentRules
     simulation: SimulationParameters
+    incidents: IncidentRecord
     evidence_rules: EvidenceRules

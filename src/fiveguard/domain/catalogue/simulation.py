@@ -53,12 +53,27 @@ class SupplierUpdateParameters(Frozen):
 
 class ProductFaultParameters(Frozen):
     """A common-mode fault of one product version: probability from the supplier's
-    ``factor`` (product quality), an unscored factor counting as ``unknown_level``."""
+    ``factor`` (product quality), an unscored factor counting as ``unknown_level``.
+
+    With ``record_rate`` (the id of a rate of the incident record), the medium level takes
+    that rate's posterior mean as an annual probability, and the low and high levels keep
+    their ratio to medium: the record sets the scale, the supplier's quality the spread.
+    """
 
     rationale: Text
     factor: Identifier
     unknown_level: Level
     annual_probability: LevelProbabilities
+    record_rate: Identifier | None = Field(
+        default=None,
+        description="Rate of incidents.rates that sets the medium level's probability.",
+    )
+
+    @model_validator(mode="after")
+    def _scale_to_keep(self) -> ProductFaultParameters:
+        if self.record_rate is not None and self.annual_probability.medium <= 0:
+            raise ValueError("record_rate needs a medium annual_probability above 0 to scale")
+        return self
 
 
 class MisconfigurationParameters(Frozen):

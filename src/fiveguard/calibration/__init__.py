@@ -1,0 +1,1 @@
+"""Checks of the simulation against the incident record (see docs/calibration.md)."""

@@ -1,0 +1,160 @@
+"""Parameter uncertainty in the Monte Carlo: an outer draw of rates per batch of trials.
+
+The trials are cut into ``draws`` runs of whole sampling blocks. For each run, every event
+source the incident record speaks to (``incidents.rates`` whose ``informs`` names the
+source's section) has its probabilities multiplied, as a rate, by a gamma variate of mean
+1 and shape equal to the rate's posterior shape: the record's relative uncertainty applied
+to the catalogue's value (p → 1 − (1 − p)^m). Sources the record says nothing of (asset
+failures) are held fixed, and the output says so. The pooled trials give the figures
+with parameter uncertainty included; the spread of each draw's figure gives its interval.
+
+The multipliers come from their own stream (the seed with a spawn key of their own), and
+the trials keep their numbers and their streams: the events of a trial depend only on the
+seed, the trial's number and its draw's multipliers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+
+import numpy as np
+import numpy.typing as npt
+
+from fiveguard.catalog.rates import derive_rate
+from fiveguard.domain.catalogue import Catalogue
+from fiveguard.simulate import Prepared
+from fiveguard.simulate.contributions import source_results
+from fiveguard.simulate.engines import MAX_BLOCKS_PER_BATCH, Batch, run_batch
+from fiveguard.simulate.metrics import PEOPLE, TrialImpacts, summarise
+from fiveguard.simulate.results import (
+    ExceedanceInterval,
+    Interval,
+    ParameterUncertainty,
+    SimulationResult,
+    UncertainSource,
+)
+from fiveguard.simulate.sampling import BLOCK_TRIALS
+from fiveguard.simulate.sources import EventSources
+from fiveguard.simulate.summary import simulation_result
+
+FloatArray = npt.NDArray[np.float64]
+
+SOURCE_FIELDS: dict[str, str] = {
+    "supplier_update": "update_probability",
+    "product_fault": "fault_probability",
+    "misconfiguration": "misconfiguration_probability",
+    "power_loss": "power_probability",
+}
+"""Each source section that can be drawn, and the probabilities it sets."""
+
+FIXED = ("asset_failure",)
+"""Sections held at their values (the record has no rate for them)."""
+
+MULTIPLIER_KEY = 0x5EED_CA1
+"""Spawn key of the multipliers' stream, apart from the blocks' (small integers)."""
+
+
+def uncertain_sources(catalogue: Catalogue) -> list[UncertainSource]:
+    """The sources whose rates are drawn, each with the record rate that sets its spread."""
+    record = catalogue.incidents
+    out = []
+    for section in SOURCE_FIELDS:
+        target = f"simulation.{section}"
+        for rule in record.rates.values():
+            informs = rule.informs.split(" ", 1)[0]
+            if informs == target or informs.startswith(target + "."):
+                derived = derive_rate(record, rule)
+                out.append(UncertainSource(source=section, rule=rule.id, shape=derived.shape))
+                break
+    return out
+
+
+def scaled(sources: EventSources, multipliers: dict[str, float]) -> EventSources:
+    """``sources`` with each named section's probabilities scaled as rates by its
+    multiplier: p → 1 − (1 − p)^m."""
+
+    def rate_scaled(p: FloatArray, section: str) -> FloatArray:
+        m = multipliers.get(section, 1.0)
+        return -np.expm1(m * np.log1p(-np.minimum(p, 1.0 - 1e-15)))
+
+    return dataclasses.replace(
+        sources,
+        update_probability=rate_scaled(sources.update_probability, "supplier_update"),
+        fault_probability=rate_scaled(sources.fault_probability, "product_fault"),
+        misconfiguration_probability=rate_scaled(
+            sources.misconfiguration_probability, "misconfiguration"
+        ),
+        power_probability=rate_scaled(sources.power_probability, "power_loss"),
+    )
+
+
+def draw_blocks(trials: int, draws: int) -> list[tuple[int, int]]:
+    """Per draw, its first block and number of trials: whole blocks, as even as can be."""
+    blocks = -(-trials // BLOCK_TRIALS)
+    draws = max(1, min(draws, blocks))
+    edges = np.linspace(0, blocks, draws + 1).round().astype(int)
+    out = []
+    for first, end in itertools.pairwise(edges.tolist()):
+        n = min(int(end) * BLOCK_TRIALS, trials) - int(first) * BLOCK_TRIALS
+        out.append((int(first), n))
+    return out
+
+
+def simulate_with_uncertainty(
+    ready: Prepared, catalogue: Catalogue, trials: int, seed: int, draws: int
+) -> SimulationResult:
+    """A Monte Carlo of ``trials`` years whose parameters are drawn ``draws`` times (once
+    per run of blocks), with intervals on the national people without service."""
+    uncertain = uncertain_sources(catalogue)
+    rng = np.random.Generator(
+        np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(MULTIPLIER_KEY,)))
+    )
+    plan = draw_blocks(trials, draws)
+    parts: list[TrialImpacts] = []
+    for first, count in plan:
+        multipliers = {u.source: float(rng.gamma(u.shape, 1.0 / u.shape)) for u in uncertain}
+        sources = scaled(ready.sources, multipliers)
+        done = 0
+        while done < count:
+            n = min(MAX_BLOCKS_PER_BATCH * BLOCK_TRIALS, count - done)
+            batch = Batch(first + done // BLOCK_TRIALS, n)
+            parts.append(run_batch(ready.compiled, sources, seed, batch))
+            done += n
+    impacts = TrialImpacts.concat(parts)
+    events = source_results(ready.model, catalogue, ready.compiled, ready.sources, ready.effects)
+    result = simulation_result(
+        ready.compiled, catalogue, impacts, seed=seed, model=ready.model.source, events=events
+    )
+    people = impacts.national[:, PEOPLE]
+    thresholds = catalogue.simulation.exceedance.people
+    level = catalogue.incidents.interval
+    per_draw = []
+    start = 0
+    for _, count in plan:
+        per_draw.append(summarise(people[start : start + count], thresholds))
+        start += count
+    pooled = summarise(people, thresholds)
+
+    def interval(estimate: float, values: list[float]) -> Interval:
+        low, high = np.quantile(values, [(1 - level) / 2, (1 + level) / 2]).tolist()
+        return Interval(estimate=estimate, low=float(low), high=float(high))
+
+    uncertainty = ParameterUncertainty(
+        draws=len(plan),
+        trials_per_draw=plan[0][1],
+        level=level,
+        sources=tuple(uncertain),
+        fixed=FIXED,
+        people_mean=interval(pooled.mean, [d.mean for d in per_draw]),
+        people_p95=interval(pooled.p95, [d.p95 for d in per_draw]),
+        people_p99=interval(pooled.p99, [d.p99 for d in per_draw]),
+        people_exceedance=tuple(
+            ExceedanceInterval(
+                threshold=t,
+                probability=interval(pooled.exceedance[i], [d.exceedance[i] for d in per_draw]),
+            )
+            for i, t in enumerate(pooled.thresholds)
+        ),
+    )
+    return result.model_copy(update={"parameter_uncertainty": uncertainty})
