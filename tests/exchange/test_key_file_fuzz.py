@@ -9,6 +9,8 @@ import json
 import tempfile
 from pathlib import Path
 
+import pytest
+from cryptography.exceptions import InvalidSignature
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_exchange_fuzz import mutated
@@ -40,8 +42,14 @@ def test_mutated_private_key_files(raw: bytes) -> None:
     except InputError as exc:
         _located(exc, "XS-NCA.key")
         return
-    # PEM tolerates some edits (whitespace, text outside the armour); the key is the same
-    assert keys.public_hex(key.public_key()) == PUBLIC.public
+    if keys.public_hex(key.public_key()) == PUBLIC.public:
+        return  # PEM tolerates some edits (whitespace, text outside the armour)
+    # Encrypted PKCS#8 has no integrity check: a damaged cipher block can decrypt to another
+    # valid key. It must never pass for the organisation's key: its signatures fail under
+    # the public key the keyring holds (so export and verification refuse them).
+    signature = key.sign(b"statement")
+    with pytest.raises(InvalidSignature):
+        KEY.public_key().verify(signature, b"statement")
 
 
 @FUZZ
