@@ -98,6 +98,11 @@ def test_split_export_replace_submit_and_merge(world: Cli, tmp_path: Path) -> No
     assert "assets changed: 0" in out
     code, out, _ = world("store", "list", "--json", "--user", "nina")
     assert max(s["version"] for s in json.loads(out)) == 2
+    code, out, _ = world("store", "part", "list", "--json", "--user", "nina")
+    merged = next(p for p in json.loads(out) if p["id"] == new)
+    assert merged["status"] == "merged"
+    assert merged["changes"]["counts"]["sites_removed"] == 1
+    assert merged["changes"]["sites"]["removed"] == [removed]
 
 
 def test_another_operators_part_answers_as_a_missing_one(world: Cli, tmp_path: Path) -> None:
