@@ -485,3 +485,27 @@ def test_submitting_and_merging_operator_parts_follow_the_rules(
             part,
             merged,
         )
+
+
+@pytest.mark.parametrize("who", PRINCIPALS, ids=IDS)
+def test_splitting_a_model_by_name_reaches_only_the_authority_s_own(
+    world: World, who: tuple[str, Any]
+) -> None:
+    """``split_model`` looks the name up in the principal's own organisation: every
+    snapshot of the world is tried; only an authority's analysts (or import tokens) split
+    their own non-RED model they see; another organisation's answers as missing."""
+    from fiveguard.app.record import split_model
+
+    principal = principal_of(world, who)
+    can = (may(who, Role.ANALYST) or (who[0] == "token" and who[1] == "import")) and (
+        principal.organisation_kind == OrganisationKind.NATIONAL_AUTHORITY
+    )
+    for obj in world.of("snapshot"):
+        name = f"{obj.owner}-{obj.tlp.value}"
+        result = outcome(
+            lambda n=name: [split_model(s, principal, n, {}) for s in in_rollback(world)]
+        )
+        if obj.owner != principal.organisation or not expected_visible(world, principal, obj):
+            assert result == "missing", (obj, result)
+        else:
+            assert (result == "done") == (can and obj.tlp != Tlp.RED), (obj, result)

@@ -24,7 +24,7 @@ from fiveguard.domain.errors import COMMAND_LINE, InputError, Problem
 from fiveguard.domain.model import NetworkModel
 from fiveguard.domain.parties import Tlp, most_restrictive
 from fiveguard.modelio.load import load_model
-from fiveguard.store import assessments, registry_records, snapshots
+from fiveguard.store import assessments, registry_records, slices, snapshots
 from fiveguard.store.access import require
 from fiveguard.store.assessments import RunView
 from fiveguard.store.common import canonical
@@ -111,6 +111,21 @@ def assess_snapshot(
         context=context,
     )
     return RecordedAssessment(run, assessment, snapshot, model.notes + model.warnings)
+
+
+def split_model(
+    session: Session,
+    principal: Principal,
+    name: str,
+    owners: dict[str, str],
+    *,
+    version: int | None = None,
+) -> list[slices.SliceView]:
+    """Split the authority's own snapshot ``name`` (its latest version unless
+    ``version``) by operator: one part per operator id of ``owners``, held by the operator
+    organisation named for it."""
+    snapshot = snapshots.find_snapshot(session, principal, name, version=version)
+    return slices.split_by_operator(session, principal, snapshot.id, owners)
 
 
 def reproduce_run(

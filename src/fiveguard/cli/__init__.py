@@ -23,6 +23,7 @@ from fiveguard.cli import registry_store as _registry_store  # noqa: F401
 from fiveguard.cli import serve as _serve  # noqa: F401
 from fiveguard.cli import simulate as _simulate  # noqa: F401
 from fiveguard.cli import store as _store  # noqa: F401
+from fiveguard.cli import store_parts as _store_parts  # noqa: F401
 from fiveguard.cli import store_runs as _store_runs  # noqa: F401
 from fiveguard.cli.app import app
 
