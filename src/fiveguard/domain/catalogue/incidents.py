@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import Field, StrictFloat, StrictInt, model_validator
+from pydantic import Field, StrictBool, StrictFloat, StrictInt, model_validator
 
 from fiveguard.domain.base import CountryCode, Frozen, Identifier, Text
 
@@ -97,7 +97,7 @@ class Exposure(Frozen):
     unit: ExposureUnit
     value: StrictFloat = Field(gt=0)
     basis: Text
-    judgement: bool = False
+    judgement: StrictBool = False
     source: Text
 
 
