@@ -78,3 +78,12 @@ def test_piped_output_is_not_wrapped_at_80_columns() -> None:
     assert finding.rstrip().endswith("depend."), finding  # the whole sentence on its line
     assert max(len(line) for line in lines) > 80
     assert all(len(line) <= 200 for line in lines if set(line) <= {"─", " "})  # rules stay short
+
+
+def test_a_format_never_carries_over_to_the_next_command_in_the_same_process(
+    tmp_path: Path,
+) -> None:
+    run("assess", str(EXAMPLE), "--trials", "0", "--format", "csv")
+    after = run("demo", "--out", str(tmp_path / "demo"))  # the demo takes no --format
+    assert "supplier,profile,decided by" not in after
+    assert "Supplier profiles" in after

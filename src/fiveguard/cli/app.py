@@ -128,6 +128,11 @@ def root(
 
     Example: `fiveguard validate national.yaml`
     """
+    from fiveguard.cli.tables import TableFormat, use_format
+
+    # every invocation starts with plain tables: a command's --format never carries over to
+    # the next command run in the same process (tests, the web app's workers)
+    use_format(TableFormat.TEXT)
     source = ctx.get_parameter_source("catalog")
     from_env = source is not None and source.name == "ENVIRONMENT"
     ctx.obj = Settings(catalog=catalog, catalog_from_env=from_env)
