@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -33,7 +34,7 @@ def test_coordinated_pdf_is_labelled_numbered_and_carries_the_view(
 ) -> None:
     from pypdf import PdfReader
 
-    from fiveguard.report.coordination import coordination_pdf
+    from fiveguard.report.coordination import SECTIONS, coordination_pdf
 
     inputs = []
     for country in ("XS", "XA"):
@@ -57,3 +58,14 @@ def test_coordinated_pdf_is_labelled_numbered_and_carries_the_view(
         assert f"page {number} of {len(pages)}" in text
     (attached,) = reader.attachments["coordination.json"]
     assert json.loads(attached)["countries"] == list(view.countries)
+    contents = next(text for text in pages if "Contents" in {x.strip() for x in text.splitlines()})
+    headings = [heading for _, heading in SECTIONS]
+    listed = {
+        heading: int(number)
+        for heading, number in re.findall(r"^(.+?) (\d+)$", contents, re.M)
+        if heading in headings
+    }
+    assert set(listed) == set(headings), "the contents list every section with its page"
+    for heading, number in listed.items():
+        lines = {line.strip() for line in pages[number - 1].splitlines()}
+        assert heading in lines, f"{heading} is not on page {number}"

@@ -45,13 +45,16 @@ def tlp_badge(label: Tlp | None) -> Markup:
     )
 
 
-def render_coordination(view: Coordination, *, paged: bool = False) -> str:
+def render_coordination(
+    view: Coordination, *, paged: bool = False, toc_pages: dict[str, int] | None = None
+) -> str:
     """The coordinated view as HTML text; ``paged`` for a PDF (the label then goes in
-    every page's header and footer)."""
+    every page's header and footer, and a contents page lists the sections with
+    ``toc_pages``, section heading → page)."""
     env = _environment()
     env.filters["tlp"] = tlp_badge
     template = env.get_template("coordination.html.j2")
-    return template.render(**coordination_context(view), paged=paged)
+    return template.render(**coordination_context(view), paged=paged, toc_pages=toc_pages or {})
 
 
 def coordination_pdf(view: Coordination) -> bytes:
@@ -59,8 +62,8 @@ def coordination_pdf(view: Coordination) -> bytes:
     from fiveguard.report.pdf import Attachment, render_pdf
 
     return render_pdf(
-        lambda _pages: render_coordination(view, paged=True),
-        (),
+        lambda pages: render_coordination(view, paged=True, toc_pages=pages),
+        [heading for _, heading in SECTIONS],
         marking=view.tlp.marking,
         title=f"Coordinated EU view of {len(view.countries)} member states",
         attachment=Attachment(
