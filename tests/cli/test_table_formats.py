@@ -87,3 +87,13 @@ def test_a_format_never_carries_over_to_the_next_command_in_the_same_process(
     after = run("demo", "--out", str(tmp_path / "demo"))  # the demo takes no --format
     assert "supplier,profile,decided by" not in after
     assert "Supplier profiles" in after
+
+
+def test_the_simulation_tables_come_in_the_chosen_format_too() -> None:
+    csv_out = run("assess", str(EXAMPLE), "--trials", "200", "--format", "csv")
+    headers = [t[0] for t in tables_of(csv_out)]
+    assert ["impact", "mean", "P50", "P95", "P99", "max"] in headers
+    assert ["operator", "mean", "P50", "P95", "P99", "max"] in headers
+    markdown = run("assess", str(EXAMPLE), "--trials", "200", "--format", "markdown")
+    assert "## Monte Carlo 200 simulated years" in markdown
+    assert "| impact | mean |" in markdown

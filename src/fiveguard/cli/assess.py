@@ -282,7 +282,7 @@ def run_assessment(
             from fiveguard.cli.compare import print_comparison
 
             print_comparison(comparison)
-        if done.simulated is not None and table_format_is_text():
+        if done.simulated is not None:
             from fiveguard.cli.simulate import print_demo_simulation
 
             print_demo_simulation(done.simulated[0], list(done.simulated[1]))
@@ -295,13 +295,6 @@ def current_format() -> TableFormat:
     from fiveguard.cli.tables import current
 
     return current()
-
-
-def table_format_is_text() -> bool:
-    """Whether tables print as text (the simulation's own tables print only then)."""
-    from fiveguard.cli.tables import current
-
-    return current() is TableFormat.TEXT
 
 
 def announce_outputs(out: Path, *, pdf: bool = False) -> None:

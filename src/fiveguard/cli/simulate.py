@@ -15,6 +15,7 @@ from rich.table import Table
 
 from fiveguard.cli import common
 from fiveguard.cli.app import app, console, err_console
+from fiveguard.cli.tables import TableFormat, current, heading, say, show
 from fiveguard.domain.errors import COMMAND_LINE, InputError
 from fiveguard.simulate.cluster import CONNECT_TIMEOUT
 from fiveguard.simulate.events import EVENT_HELP, Mode
@@ -297,17 +298,15 @@ def _distribution_row(label: str, d: Distribution) -> list[str]:
 def print_simulation(result: SimulationResult, seconds: float, sources: bool = True) -> None:
     """A Monte Carlo result as Rich tables."""
     took = f" ({seconds:.1f} s)" if seconds else ""
-    console.rule(
-        f"[bold]Monte Carlo[/bold] {result.trials:,} simulated years, seed {result.seed}{took}"
-    )
+    heading(f"[bold]Monte Carlo[/bold] {result.trials:,} simulated years, seed {result.seed}{took}")
     table = Table(title="Per year", title_justify="left")
     for column in ("impact", "mean", "P50", "P95", "P99", "max"):
         table.add_column(column, justify="left" if column == "impact" else "right")
     for name, title in IMPACT_LABELS:
         table.add_row(*_distribution_row(title, getattr(result.distributions, name)))
-    console.print(table)
+    show(table)
     people = result.distributions.people_without_service
-    console.print(
+    say(
         "Annual probability of at least N people without service: "
         + ", ".join(f"{e.threshold:,}: {e.probability:.3g}" for e in people.exceedance)
     )
@@ -320,13 +319,16 @@ def print_simulation(result: SimulationResult, seconds: float, sources: bool = T
         ops.add_column(column, justify="left" if column == "operator" else "right")
     for operator, d in result.by_operator.items():
         ops.add_row(*_distribution_row(operator, d.people_without_service))
-    console.print(ops)
+    show(ops)
     print_services(result)
     if sources:
         print_sources(result)
     if result.parameter_uncertainty is not None:
         print_uncertainty(result.parameter_uncertainty)
-    console.print(f"Parameters: {result.parameters}", markup=False, soft_wrap=True)
+    if current() is TableFormat.TEXT:
+        console.print(f"Parameters: {result.parameters}", markup=False, soft_wrap=True)
+    else:
+        say(f"Parameters: {result.parameters}")
 
 
 def print_uncertainty(u: ParameterUncertainty) -> None:
@@ -343,13 +345,13 @@ def print_uncertainty(u: ParameterUncertainty) -> None:
         table.add_column(column, justify="left" if column == "figure" else "right")
     for row in uncertainty_rows(u):
         table.add_row(*(escape(cell) for cell in row))
-    console.print(table)
+    show(table)
 
 
 def print_services(result: SimulationResult) -> None:
     """Per critical service: how often any carrying asset is hit, and how much of it."""
     if not result.critical_service_shares:
-        console.print("Critical services: none carried by the model's assets")
+        say("Critical services: none carried by the model's assets")
         return
     threshold = next(iter(result.critical_service_shares.values())).threshold
     table = Table(
@@ -370,7 +372,7 @@ def print_services(result: SimulationResult) -> None:
             f"{share.p99:.1%}",
             f"{share.probability:.2g}",
         )
-    console.print(table)
+    show(table)
 
 
 def print_sources(result: SimulationResult, limit: int = 12) -> None:
@@ -397,7 +399,7 @@ def print_sources(result: SimulationResult, limit: int = 12) -> None:
             f"{e.expected_people_without_service:,.0f}",
             "—" if e.expected_user_hours is None else f"{e.expected_user_hours:,.0f}",
         )
-    console.print(table)
+    show(table)
 
 
 # ---------------------------------------------------------------------------- demo
@@ -428,5 +430,5 @@ def print_demo_simulation(
     for e in worst[:top]:
         label = escape(e.event) + (f" — {escape(e.name)}" if e.name else "")
         table.add_row(label, *(f"{getattr(e.impact, name):,}" for name, _ in IMPACT_LABELS))
-    console.print(table)
+    show(table)
     print_simulation(result, seconds=0.0, sources=False)
