@@ -17,9 +17,9 @@ SRC = Path(__file__).parents[2] / "src" / "fiveguard"
 FREE_OF_THE_RECORD = ["domain", "modelio", "assess", "simulate", "exchange", "catalog", "compare"]
 
 
+@pytest.mark.parametrize("backend", ["sqlite"])  # SQLite's pragmas: on SQLite only
 def test_a_sqlite_record_uses_wal_foreign_keys_and_full_sync(db: Database) -> None:
-    if db.backend != "sqlite":
-        pytest.skip("SQLite pragmas")
+    assert db.backend == "sqlite"
     with db.transaction() as s:
         assert s.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert s.execute(text("PRAGMA foreign_keys")).scalar() == 1
