@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-from dataclasses import asdict
 from typing import Annotated
 
 import typer
@@ -13,7 +11,15 @@ from rich.markup import escape
 from rich.table import Table
 
 from fiveguard.cli.app import app, console
-from fiveguard.cli.record_common import DatabaseOpt, JsonOpt, OrgOpt, UserOpt, acting, record
+from fiveguard.cli.record_common import (
+    DatabaseOpt,
+    JsonOpt,
+    OrgOpt,
+    UserOpt,
+    acting,
+    echo_views,
+    record,
+)
 from fiveguard.domain.errors import COMMAND_LINE, InputError
 from fiveguard.domain.parties import OrganisationKind, Role
 
@@ -121,7 +127,7 @@ def org_list(
     with record(database) as session:
         views = list_organisations(session, acting(session, user, org))
     if json_out:
-        typer.echo(json.dumps([asdict(v) for v in views], indent=1))
+        echo_views(views)
         return
     table = Table(
         "name",
@@ -221,7 +227,7 @@ def user_list(
     with record(database) as session:
         views = list_users(session, acting(session, user, org))
     if json_out:
-        typer.echo(json.dumps([asdict(v) for v in views], indent=1))
+        echo_views(views)
         return
     table = Table("user", "memberships", title="Users", title_justify="left")
     for v in views:

@@ -8,9 +8,11 @@ and role are checked, not a password. The web app authenticates people itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Annotated
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -74,3 +76,8 @@ def acting(session: Session, user: str | None, org: str | None) -> Principal:
             "say who is acting: --user NAME or FIVEGUARD_USER", COMMAND_LINE, path="--user"
         )
     return act_as(session, user, None if is_instance_admin(session, user) else org)
+
+
+def echo_views(views: Sequence[Any]) -> None:
+    """The record's views (dataclasses) as a JSON list on stdout, for ``--json``."""
+    typer.echo(json.dumps([asdict(v) for v in views], indent=1))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -14,7 +13,15 @@ from rich.table import Table
 from fiveguard.cli.app import app, console
 from fiveguard.cli.exchange import EnvelopeArg, KeyringOpt, print_verified, verified_keyring
 from fiveguard.cli.keyring import now
-from fiveguard.cli.record_common import DatabaseOpt, JsonOpt, OrgOpt, UserOpt, acting, record
+from fiveguard.cli.record_common import (
+    DatabaseOpt,
+    JsonOpt,
+    OrgOpt,
+    UserOpt,
+    acting,
+    echo_views,
+    record,
+)
 
 if TYPE_CHECKING:
     from fiveguard.app.envelopes import FiledEnvelope
@@ -105,7 +112,7 @@ def record_list(
     with record(database) as session:
         views = list_envelopes(session, acting(session, user, org), direction)
     if json_out:
-        typer.echo(json.dumps([asdict(v) for v in views], indent=1))
+        echo_views(views)
         return
     table = Table(
         "id",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
@@ -13,7 +11,15 @@ from rich.table import Table
 
 from fiveguard.cli import common
 from fiveguard.cli.app import app, console, err_console
-from fiveguard.cli.record_common import DatabaseOpt, JsonOpt, OrgOpt, UserOpt, acting, record
+from fiveguard.cli.record_common import (
+    DatabaseOpt,
+    JsonOpt,
+    OrgOpt,
+    UserOpt,
+    acting,
+    echo_views,
+    record,
+)
 from fiveguard.domain.parties import Tlp
 
 store_app = typer.Typer(
@@ -80,7 +86,7 @@ def store_list(
     with record(database) as session:
         views = list_snapshots(session, acting(session, user, org))
     if json_out:
-        typer.echo(json.dumps([asdict(v) for v in views], indent=1))
+        echo_views(views)
         return
     table = Table(
         "id",
@@ -177,7 +183,7 @@ def audit_show(
         rows = audit.entries(session, acting(session, user, org), limit=limit, after=after)
         shown = [audit.as_link(r) for r in rows]
     if json_out:
-        typer.echo(json.dumps([asdict(r) for r in shown], indent=1))
+        echo_views(shown)
         return
     table = Table(
         "seq",

@@ -14,7 +14,15 @@ from rich.table import Table
 
 from fiveguard.cli import common
 from fiveguard.cli.app import console
-from fiveguard.cli.record_common import DatabaseOpt, JsonOpt, OrgOpt, UserOpt, acting, record
+from fiveguard.cli.record_common import (
+    DatabaseOpt,
+    JsonOpt,
+    OrgOpt,
+    UserOpt,
+    acting,
+    echo_views,
+    record,
+)
 from fiveguard.cli.store import store_app
 from fiveguard.domain.errors import COMMAND_LINE, InputError
 
@@ -107,7 +115,7 @@ def part_list(
     with record(database) as session:
         views = list_slices(session, acting(session, user, org))
     if json_out:
-        typer.echo(json.dumps([asdict(v) for v in views], indent=1))
+        echo_views(views)
         return
     table = Table(
         "id",

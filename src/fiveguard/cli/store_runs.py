@@ -12,7 +12,15 @@ from rich.table import Table
 
 from fiveguard.cli import common
 from fiveguard.cli.app import console, err_console, print_problems, settings
-from fiveguard.cli.record_common import DatabaseOpt, JsonOpt, OrgOpt, UserOpt, acting, record
+from fiveguard.cli.record_common import (
+    DatabaseOpt,
+    JsonOpt,
+    OrgOpt,
+    UserOpt,
+    acting,
+    echo_views,
+    record,
+)
 from fiveguard.cli.store import store_app
 from fiveguard.domain.parties import Tlp
 
@@ -124,7 +132,7 @@ def store_runs(
     with record(database) as session:
         views = list_assessments(session, acting(session, user, org))
     if json_out:
-        typer.echo(json.dumps([asdict(v) for v in views], indent=1))
+        echo_views(views)
         return
     table = Table(
         "id",
