@@ -78,6 +78,21 @@ def test_mutated_csv_gives_located_problems_only(csv_text: str) -> None:
     check_outcome(BASE_YAML, csv_text)
 
 
+WIRELINE_CSV = """\
+id,operator,kind,product,region,sites,population,requires,managed_by,shared_with
+a.s1,op-a,ran.gnb,gnb@2.0,R2,1,500,a.amf,a.oss,
+a.olt-1,op-a,wireline.olt,,R2,2,300,a.amf,,
+a.cmts-1,op-a,wireline.cmts,,R1,1,120,a.amf|a.oss,,
+a.dslam-1,op-a,wireline.dslam,,,4,80,a.amf,,
+"""
+
+
+@FUZZ
+@given(mutated(WIRELINE_CSV))
+def test_mutated_wireline_rows_give_located_problems_only(csv_text: str) -> None:
+    check_outcome(BASE_YAML, csv_text)
+
+
 @FUZZ
 @given(st.text(max_size=400))
 def test_arbitrary_text_as_yaml(text: str) -> None:
