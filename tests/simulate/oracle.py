@@ -221,14 +221,15 @@ class Oracle:
         """The national roaming guests a radio asset serves, after its network operators:
         for each network operator in order, the operators whose customers in the asset's
         region it serves, in the model's order of operators and agreements; each with the
-        host it rides on and the entries of the agreement (the guest's own needs)."""
+        host it rides on and the entries of the agreement (the guest's own needs). An
+        operator sharing the asset is no guest on it: its customers there have their part."""
         if not self.radio[a.id] or a.region is None:
             return []
         out = []
         for host in network:
             for o in self.model.document.operators:
                 for deal in o.national_roaming:
-                    if deal.host == host and a.region in deal.regions:
+                    if deal.host == host and a.region in deal.regions and o.id not in network:
                         out.append((o.id, (host, tuple(_members(e) for e in deal.requires))))
         return out
 

@@ -198,7 +198,8 @@ def _guest_parts(
     """The parts of national roaming guests: per network part of a radio asset whose
     region a guest's agreement with that part's operator names, one guest part (owner
     asset, guest operator, the host part's position it rides on, agreement index), in
-    network part order, then agreement order."""
+    network part order, then agreement order. A guest among the asset's network operators
+    (a site it shares) has no guest part there: its customers have their own."""
     empty = np.zeros(0, dtype=np.int64)
     deals = agreements(model)
     if not deals:
@@ -216,8 +217,12 @@ def _guest_parts(
     spans = np.where(eligible, hi - lo, 0)
     parts = np.repeat(np.arange(net_owner.size, dtype=np.int64), spans)
     at = np.repeat(lo, spans) + _within(spans)
-    guest = np.asarray([a.guest for a in deals], dtype=np.int64)
-    return net_owner[parts], guest[deal[at]], net_position[parts], deal[at]
+    guest = np.asarray([a.guest for a in deals], dtype=np.int64)[deal[at]]
+    # an operator already among the asset's network operators serves its customers there
+    k = max(len(model.document.operators), 1)
+    keep = ~np.isin(net_owner[parts] * k + guest, net_owner * k + net_operator)
+    parts, guest, at = parts[keep], guest[keep], at[keep]
+    return net_owner[parts], guest, net_position[parts], deal[at]
 
 
 def _domain_flags(kinds: tuple[str, ...], catalogue: Catalogue, domain: Domain) -> list[bool]:
