@@ -160,3 +160,24 @@ def test_national_roaming_without_requires_is_a_warning(write_model, load) -> No
         "operators[1].national_roaming[0]: warning: national roaming on op-a lists nothing" in w
         for w in (str(w) for w in model.warnings)
     ), model.warnings
+
+
+def test_sites_and_national_roaming_are_written_back(tmp_path, write_model, load) -> None:
+    from fiveguard.modelio.dump import write_model as dump
+
+    text = HEADER + (
+        "a.s1,op-a,ran.gnb,gnb@2.0,R1,3,600,a.amf,mast-1,\n"
+        "a.s2,op-a,ran.gnb,gnb@2.0,R2,1,500,a.amf,,\n"
+    )
+    yaml = roaming().replace(
+        "sites: 3, population: 600, requires: [a.amf]",
+        "sites: 3, population: 600, site: mast-1, requires: [a.amf]",
+    )
+    model = load(write_model(yaml, text))
+    out = tmp_path / "out" / "model.yaml"
+    out.parent.mkdir()
+    dump(model, out)
+    again = load(out)
+    assert again == model
+    assert again.document.operators[1].national_roaming[0].requires == ("b.udm",)
+    assert list(again.sites.site.values()) == ["mast-1", None]
