@@ -181,3 +181,14 @@ def test_sites_and_national_roaming_are_written_back(tmp_path, write_model, load
     assert again == model
     assert again.document.operators[1].national_roaming[0].requires == ("b.udm",)
     assert list(again.sites.site.values()) == ["mast-1", None]
+
+
+def test_the_summary_counts_a_guests_part_of_its_hosts_radio(write_model, load) -> None:
+    from fiveguard.assess.summary import summarise
+    from fiveguard.catalog import default_catalogue
+
+    model = load(write_model(roaming()))
+    lines = {o.id: o for o in summarise(model, default_catalogue()).operators}
+    # op-a's radio in R1 serves 600, split 1,500:500; its CSV rows in R2 are its own
+    assert (lines["op-a"].population_served, lines["op-b"].population_served) == (450 + 900, 150)
+    assert lines["op-b"].shared_radio_sites == 3

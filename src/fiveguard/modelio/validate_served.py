@@ -15,8 +15,9 @@ from collections.abc import Iterable
 import numpy as np
 import numpy.typing as npt
 
-from fiveguard.domain.graph import ragged_ranges, row_of_entry
+from fiveguard.domain.graph import ragged_ranges
 from fiveguard.domain.network import AnyOf, Operator
+from fiveguard.domain.sharing import national_roaming_guests, with_guests
 from fiveguard.domain.table import AssetTable
 from fiveguard.modelio.validate_base import CheckerBase
 from fiveguard.modelio.validate_graph import CheckGraph
@@ -127,31 +128,16 @@ class ServedChecks(CheckerBase):
 
     def with_national_roaming(
         self, graph: CheckGraph
-    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32]]:
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """The RAN-sharing partners of each node, with the guests its network operators
         take on by national roaming in its region added (radio nodes only)."""
-        ptr, partners = graph.shared_with
-        rows = [row_of_entry(ptr).astype(np.int64)]
-        cols = [np.asarray(partners, dtype=np.int32)]
-        operators = {o.id: i for i, o in enumerate(self.doc.operators)}
-        regions = {r.id: i for i, r in enumerate(self.doc.regions)}
-        owner_rows = np.concatenate([np.arange(len(graph), dtype=np.int64), rows[0]])
-        owner_ops = np.concatenate([graph.operator.astype(np.int64), cols[0].astype(np.int64)])
-        for guest in self.doc.operators:
-            for agreement in guest.national_roaming:
-                host = operators.get(agreement.host, -1)
-                wanted = [regions[r] for r in agreement.regions if r in regions]
-                if host < 0 or guest.id not in operators or not wanted:
-                    continue
-                hit = owner_rows[owner_ops == host]
-                hit = hit[graph.radio[hit] & np.isin(graph.region[hit], wanted)]
-                rows.append(hit)
-                cols.append(np.full(hit.size, operators[guest.id], dtype=np.int32))
-        row = np.concatenate(rows)
-        order = np.argsort(row, kind="stable")
-        out_ptr = np.zeros(len(graph) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(row, minlength=len(graph)), out=out_ptr[1:])
-        return out_ptr, np.concatenate(cols)[order]
+        return with_guests(
+            graph.operator,
+            graph.region,
+            graph.radio,
+            *graph.shared_with,
+            national_roaming_guests(self.doc.operators, [r.id for r in self.doc.regions]),
+        )
 
     # -- on the resolved table
     def check_national_roaming_hosts(self, table: AssetTable) -> None:
