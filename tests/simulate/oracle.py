@@ -142,7 +142,7 @@ class Oracle:
             owners = {self.by_id[m].operator for m in entry}
             if all(self.core[m] for m in entry) and len(owners) == 1:
                 (owner,) = owners
-                return owner if owner in operators else None
+                return owner if owner in network else None
             return None
 
         weights = [subscribers[o] for o in operators]

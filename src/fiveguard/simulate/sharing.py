@@ -182,7 +182,7 @@ def served_parts(model: NetworkModel, catalogue: Catalogue, access: BoolArray) -
         operator=parts_operator,
         people=parts_people,
         rides=rides,
-        entry_part=_entry_parts(model, catalogue, ptr, parts_operator, shared),
+        entry_part=_entry_parts(model, catalogue, ptr, parts_operator, rides, shared),
         shared=shared,
         agreement=agreement.astype(np.int64),
     )
@@ -290,9 +290,11 @@ def _entry_parts(
     catalogue: Catalogue,
     ptr: IntArray,
     operator: IntArray,
+    rides: IntArray,
     shared: BoolArray,
 ) -> IntArray:
-    """Per ``requires`` entry: the part whose core it is (shared assets only), else -1."""
+    """Per ``requires`` entry: the part whose core it is (shared assets only), else -1.
+    Only network parts have core entries: MVNOs' and guests' parts ride on another's."""
     t = model.table
     out = np.full(t.entry_ptr.shape[0] - 1, -1, dtype=np.int64)
     assets = np.flatnonzero(shared)
@@ -315,7 +317,9 @@ def _entry_parts(
     # the part of the entry's asset run by that operator, if the asset has one
     k = max(len(model.document.operators), 1)
     parts = ragged_ranges(ptr, assets)
-    keys = np.repeat(assets, np.diff(ptr)[assets]) * k + operator[parts]
+    keys = np.where(
+        rides[parts] < 0, np.repeat(assets, np.diff(ptr)[assets]) * k + operator[parts], -1
+    )
     order = np.argsort(keys, kind="stable")
     wanted = entry_asset * k + lowest
     at = np.minimum(np.searchsorted(keys[order], wanted), max(keys.size - 1, 0))
