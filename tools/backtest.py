@@ -3,6 +3,7 @@ catalogue and scored as |log10(fiveguard / reported)|, with the median and the m
 against issue 14's targets. Run by `make backtest`.
 
     python tools/backtest.py [--catalog FILE] [--json]
+    python tools/backtest.py --update-doc   # the doc's table from the recorded figures
 """
 
 from __future__ import annotations
@@ -17,6 +18,16 @@ from fiveguard.calibration.backtest import load_figures, render_table, rerun, su
 from fiveguard.catalog import default_catalogue, load_catalogue
 
 REPLAYS = Path(__file__).parents[1] / "examples" / "replays"
+DOC = Path(__file__).parents[1] / "docs" / "calibration.md"
+START, END = "<!-- backtest-table -->", "<!-- /backtest-table -->"
+
+
+def update_doc() -> None:
+    """Rewrite docs/calibration.md's backtest table from the figures the replays record."""
+    text = DOC.read_text(encoding="utf-8")
+    start, end = text.index(START) + len(START), text.index(END)
+    table = render_table(load_figures(REPLAYS))
+    DOC.write_text(f"{text[:start]}\n{table}\n{text[end:]}", encoding="utf-8")
 
 
 def finite(value: float) -> float | None:
@@ -28,7 +39,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--catalog", type=Path, help="a catalogue override to score instead")
     parser.add_argument("--json", action="store_true", help="the figures and summary as JSON")
+    parser.add_argument(
+        "--update-doc", action="store_true", help="rewrite the doc's table from the replays"
+    )
     args = parser.parse_args()
+    if args.update_doc:
+        update_doc()
+        return
     catalogue = load_catalogue(args.catalog) if args.catalog else default_catalogue()
     figures = [
         dataclasses.replace(f, fiveguard=rerun(f, REPLAYS, catalogue))

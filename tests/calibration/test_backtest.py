@@ -112,8 +112,7 @@ def test_the_calibration_doc_table_is_made_from_the_replays() -> None:
     table = text[text.index(START) + len(START) : text.index(END)].strip()
     assert table == render_table(load_figures(REPLAYS)), (
         "docs/calibration.md's backtest table differs from the replays' recorded figures; "
-        "regenerate it from fiveguard.calibration.backtest.render_table(load_figures(...)) "
-        "(`make backtest` prints it)"
+        "`python tools/backtest.py --update-doc` rewrites it"
     )
 
 
