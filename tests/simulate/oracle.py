@@ -14,7 +14,8 @@ customers never roam, and nobody roams onto them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import dataclasses
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -102,6 +103,7 @@ class Oracle:
         self.radio_entries: dict[str, list[tuple[str, ...]]] = {}
         for a in self.assets:
             self._split(a, subscribers)
+        self._colocate()
         graph = nx.DiGraph()
         graph.add_nodes_from(a.id for a in self.assets)
         for a in self.assets:
@@ -129,15 +131,18 @@ class Oracle:
             self.radio_entries[a.id] = entries
             return
         network = list(dict.fromkeys((a.operator, *a.shared_with)))
-        # after the network operators, the MVNOs each of them hosts, riding on its part
-        operators = network + [m for o in network for m in self.mvnos[o]]
-        host = {m: o for o in network for m in self.mvnos[o]}
+        guests = self._guests(a, network)
+        carried = network + [g for g, _ in guests]
+        # after the network operators and their guests, the MVNOs each of them hosts,
+        # riding on its part
+        operators = carried + [m for o in carried for m in self.mvnos[o]]
+        host = {m: o for o in carried for m in self.mvnos[o]}
 
         def whose(entry: tuple[str, ...]) -> str | None:
             owners = {self.by_id[m].operator for m in entry}
             if all(self.core[m] for m in entry) and len(owners) == 1:
                 (owner,) = owners
-                return owner if owner in operators else None
+                return owner if owner in network else None
             return None
 
         weights = [subscribers[o] for o in operators]
@@ -155,10 +160,78 @@ class Oracle:
 
         def core(operator: str) -> tuple[tuple[str, ...], ...]:
             owner = host.get(operator, operator)
+            for guest, (on, needs) in guests:
+                if guest == owner:  # the host's part, and what the agreement names
+                    return core(on) + needs
             return tuple(e for e in entries if shared and whose(e) == owner)
 
         self.parts[a.id] = [Part(a, o, people[i], core(o)) for i, o in enumerate(operators)]
         self.radio_entries[a.id] = [e for e in entries if not shared or whose(e) is None]
+
+    # ------------------------------------------------------------ radios on one site
+
+    def _colocate(self) -> None:
+        """Radio assets naming one ``site`` (two or more) share its people and sites: per
+        part (operator), the site's people of that part (the split of the population
+        every radio gives), who lose service only when that part is down on every radio
+        of the site; the radios' own parts keep no people."""
+        by_site: dict[str, list[Asset]] = {}
+        for a in self.assets:
+            if a.site is not None and self.radio[a.id]:
+                by_site.setdefault(a.site, []).append(a)
+        self.site_parts: dict[str, list[tuple[int, list[Part]]]] = {}
+        self.colocated: set[str] = set()
+        for site, radios in by_site.items():
+            if len(radios) < 2:
+                continue
+            first = self.parts[radios[0].id]
+            self.site_parts[site] = [
+                (part.people, [self.parts[r.id][k] for r in radios]) for k, part in enumerate(first)
+            ]
+            for r in radios:
+                self.colocated.add(r.id)
+                self.parts[r.id] = [dataclasses.replace(p, people=0) for p in self.parts[r.id]]
+
+    def _count_sites(
+        self,
+        down: set[str],
+        compromised: set[str],
+        add: Callable[[str, str | None, str, int], None],
+    ) -> None:
+        """The people and sites of the sites of several radios."""
+        for parts in self.site_parts.values():
+            nobody = True
+            for people, on_radios in parts:
+                lost = all(self._part_down(p, down) for p in on_radios)
+                part = on_radios[0]
+                if lost and not self._roams(part, down):
+                    add(part.operator, part.asset.region, "people_without_service", people)
+                if any(self._part_exposed(p, compromised) for p in on_radios):
+                    add(part.operator, part.asset.region, "subscribers_exposed", people)
+                nobody &= lost
+            if nobody:
+                first = parts[0][1][0].asset
+                add(first.operator, first.region, "sites_down", first.sites)
+
+    # ------------------------------------------------------------ national roaming
+
+    def _guests(
+        self, a: Asset, network: list[str]
+    ) -> list[tuple[str, tuple[str, tuple[tuple[str, ...], ...]]]]:
+        """The national roaming guests a radio asset serves, after its network operators:
+        for each network operator in order, the operators whose customers in the asset's
+        region it serves, in the model's order of operators and agreements; each with the
+        host it rides on and the entries of the agreement (the guest's own needs). An
+        operator sharing the asset is no guest on it: its customers there have their part."""
+        if not self.radio[a.id] or a.region is None:
+            return []
+        out = []
+        for host in network:
+            for o in self.model.document.operators:
+                for deal in o.national_roaming:
+                    if deal.host == host and a.region in deal.regions and o.id not in network:
+                        out.append((o.id, (host, tuple(_members(e) for e in deal.requires))))
+        return out
 
     def _status(self, measure: str, operator: str) -> str:
         records = self.model.document.measures
@@ -264,7 +337,7 @@ class Oracle:
             is_down = a.id in down or bool(parts and all(self._part_down(p, down) for p in parts))
             if is_down:
                 add(a.operator, a.region, "assets_down", 1)
-                add(a.operator, a.region, "sites_down", a.sites)
+                add(a.operator, a.region, "sites_down", 0 if a.id in self.colocated else a.sites)
             for part in parts:
                 if self._part_down(part, down) and not self._roams(part, down):
                     add(part.operator, a.region, "people_without_service", part.people)
@@ -276,6 +349,7 @@ class Oracle:
                 services.update(a.critical_services)
                 for service in set(a.critical_services):
                     service_assets[service] += 1
+        self._count_sites(down, compromised, add)
         return OracleImpact(national, by_operator, by_region, services, service_assets)
 
     def _roams(self, part: Part, down: set[str]) -> bool:
