@@ -5,6 +5,7 @@ are reproducible by seed whatever the number of trials asked for."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,13 +18,17 @@ from strategies import models
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.catalogue.simulation import ReportingCondition, ReportingThreshold
 from fiveguard.modelio.generate import generate_model
+from fiveguard.modelio.load import load_model
 from fiveguard.simulate import prepare, simulate
 from fiveguard.simulate.compile import compile_network
-from fiveguard.simulate.durations import sample_timed
-from fiveguard.simulate.incidents import TrialTime, run_time, time_plan
+from fiveguard.simulate.durations import TimedEvents, sample_timed
+from fiveguard.simulate.events import Event, EventType, Mode, resolve_events
+from fiveguard.simulate.incidents import TrialTime, incidents_of, run_time, time_plan, trial_time
 from fiveguard.simulate.measures import operator_effects
 from fiveguard.simulate.sampling import sample_trials
 from fiveguard.simulate.sources import event_sources
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "simulation.md"
 
 
 def timed_catalogue(catalogue: Catalogue) -> Catalogue:
@@ -119,3 +124,69 @@ def test_without_incident_time_the_monte_carlo_gives_no_time(catalogue: Catalogu
     assert timed is not None
     assert [r.threshold for r in timed.reporting] == ["eu-enisa", "jp-mic"]
     assert math.isfinite(timed.user_hours.mean)
+
+
+# ---------------------------------------------------------------------------- docs
+
+
+def test_the_hand_worked_year_of_the_docs_is_what_the_engine_and_the_oracle_give(
+    tmp_path: Path, catalogue: Catalogue
+) -> None:
+    text = DOC.read_text(encoding="utf-8")
+    after = text.split("<!-- worked-example-model -->", 1)[1]
+    path = tmp_path / "model.yaml"
+    path.write_text(after.split("```yaml\n", 1)[1].split("```", 1)[0], encoding="utf-8")
+    model = load_model(path, catalogue)
+    rows = table_after(text, "<!-- monte-carlo-time-example -->")
+    assert len(rows) == 4
+    events = [
+        Event(EventType.ASSET_DOWN, "b.amf"),
+        Event(EventType.REGION_POWER, "S", hours=3.0),
+        Event(EventType.SUPPLIER_UPDATE, "beta", mode=Mode.SABOTAGE, operators=("op-a",)),
+    ]
+    normals = [0.0, 3.0, 0.5]
+    ready = prepare(model, catalogue)
+    sampled = resolve_events(model, ready.compiled, [events])
+    timed = TimedEvents(
+        events=sampled,
+        update_z=np.asarray([0.5]),
+        fault_z=np.zeros(0),
+        down_z=np.asarray([0.0]),
+        failure_z=np.zeros(0),
+    )
+    plan = time_plan(model, catalogue, ready.compiled)
+    assert plan is not None
+    incidents = incidents_of(timed, ready.compiled, plan)
+    got = trial_time(incidents, plan, 1, len(ready.compiled.operators), len(ready.compiled.regions))
+    # incidents in the engine's order: updates, faults, power, misconfigurations
+    order = [2, 1, 0]
+    for row, i in zip(rows[:3], order, strict=True):
+        people, hours, user_hours = int(row[1]), float(row[2]), float(row[3])
+        assert int(incidents.people[i]) == people, row
+        assert round(float(incidents.hours[i]), 2) == hours, row
+        assert round(float(incidents.people[i] * incidents.hours[i])) == user_hours, row
+    year = rows[3]
+    assert int(year[1]) == int(incidents.people.sum())
+    assert float(got.worst_hours[0]) == float(year[2])
+    assert float(got.user_hours[0]) == pytest.approx(float(year[3]))
+    assert [int(x) for x in got.reports[0]] == [int(year[4]), int(year[5])]
+    assert [int(r[4]) for r in rows[:3]] == [1, 1, 0]
+    oracle = Oracle(model, catalogue)
+    kinds = ["misconfiguration", "region-power", "supplier-update"]
+    (expected,) = oracle_time(oracle, catalogue, [list(zip(events, kinds, normals, strict=True))])
+    assert expected.user_hours == pytest.approx(float(year[3]))
+    assert expected.reports == {"eu-enisa": int(year[4]), "jp-mic": int(year[5])}
+    # "The year's people_without_service, the three events together, is 3,800"
+    assert oracle.impact(events).national["people_without_service"] == 3800
+    assert "the three events together, is 3,800" in " ".join(text.split())
+
+
+def table_after(text: str, marker: str) -> list[list[str]]:
+    """The body rows of the first Markdown table after ``marker``."""
+    lines = text.split(marker, 1)[1].strip().splitlines()
+    rows = []
+    for line in lines[2:]:
+        if not line.startswith("|"):
+            break
+        rows.append([c.strip().strip("`") for c in line.strip().strip("|").split("|")])
+    return rows
