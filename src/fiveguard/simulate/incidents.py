@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -39,7 +39,7 @@ from fiveguard.simulate.bits import get_bits
 from fiveguard.simulate.compile import CompiledNetwork
 from fiveguard.simulate.durations import TimedEvents, sample_timed
 from fiveguard.simulate.engines import plan_batches
-from fiveguard.simulate.events import SampledEvents
+from fiveguard.simulate.events import EVENT_COLUMNS, SampledEvents
 from fiveguard.simulate.metrics import measure
 from fiveguard.simulate.propagate import propagate
 from fiveguard.simulate.sampling import BLOCK_TRIALS
@@ -239,25 +239,109 @@ def one_per_column(
     return events, trial, kind, normal
 
 
-def incidents_of(timed: TimedEvents, compiled: CompiledNetwork, plan: TimePlan) -> Incidents:
-    """Every incident of a batch with its people and duration (before a storm's hours)."""
+def signatures(events: SampledEvents, compiled: CompiledNetwork) -> list[tuple[object, ...]]:
+    """Per column of :func:`one_per_column`'s events, what decides its impact: an update's
+    supplier, mode and reach; a fault's version; a power loss's region and how many of the
+    region's autonomies it outlasts; the asset a misconfiguration or failure takes down."""
+    ptr, autonomy = compiled.power_ptr, compiled.power_hours
+    reach = np.zeros(events.power_region.shape[0], dtype=np.int64)
+    for r in np.unique(events.power_region).tolist():
+        at = np.flatnonzero(events.power_region == r)
+        reach[at] = np.searchsorted(autonomy[ptr[r] : ptr[r + 1]], events.power_hours[at], "left")
+    keys: list[tuple[object, ...]] = [
+        ("update", s, bool(m), row.tobytes())
+        for s, m, row in zip(
+            events.update_supplier.tolist(), events.update_sabotage.tolist(),
+            events.update_reach, strict=True,
+        )
+    ]  # fmt: skip
+    keys += [("fault", v) for v in events.fault_version.tolist()]
+    keys += [
+        ("power", r, n) for r, n in zip(events.power_region.tolist(), reach.tolist(), strict=True)
+    ]
+    keys += [("asset", a) for a in events.down_asset.tolist()]
+    keys += [("asset", a) for a in events.failure_asset.tolist()]
+    return keys
+
+
+def pick_columns(events: SampledEvents, picks: IntArray) -> SampledEvents:
+    """The columns ``picks`` of one-event-per-column ``events``, renumbered in that order."""
+    new = np.full(events.trials, -1, dtype=np.int64)
+    new[picks] = np.arange(picks.shape[0], dtype=np.int64)
+    values: dict[str, object] = {}
+    for names in EVENT_COLUMNS:
+        column = new[getattr(events, names[0])]
+        keep = column >= 0
+        values.update({name: getattr(events, name)[keep] for name in names})
+        values[names[0]] = column[keep]
+    return replace(events, trials=int(picks.shape[0]), **values)  # type: ignore[arg-type]
+
+
+class ImpactCache:
+    """The impact of each distinct event alone, evaluated once per run: people without
+    service (nationally, ``(K,)`` per operator, ``(R,)`` per region) and whether a
+    management asset is down."""
+
+    def __init__(self, compiled: CompiledNetwork, plan: TimePlan) -> None:
+        self.compiled, self.plan = compiled, plan
+        self.row: dict[tuple[object, ...], int] = {}
+        k, r = len(compiled.operators), len(compiled.regions)
+        self.people = np.zeros(0, dtype=np.int64)
+        self.by_operator = np.zeros((0, k), dtype=np.int64)
+        self.by_region = np.zeros((0, r), dtype=np.int64)
+        self.management = np.zeros(0, dtype=bool)
+
+    def rows(self, events: SampledEvents) -> IntArray:
+        """Per column of ``events``, its row in the cache (evaluating what is new)."""
+        keys = signatures(events, self.compiled)
+        fresh: dict[tuple[object, ...], int] = {}
+        for column, key in enumerate(keys):
+            if key not in self.row and key not in fresh:
+                fresh[key] = column
+        if fresh:
+            self._add(pick_columns(events, np.asarray(list(fresh.values()), dtype=np.int64)))
+            first = len(self.row)
+            for i, key in enumerate(fresh):
+                self.row[key] = first + i
+        return np.asarray([self.row[key] for key in keys], dtype=np.int64)
+
+    def _add(self, events: SampledEvents) -> None:
+        c, plan = self.compiled, self.plan
+        n = events.trials
+        people = np.zeros(n, dtype=np.int64)
+        management = np.zeros(n, dtype=bool)
+        by_operator = np.zeros((n, len(c.operators)), dtype=np.int64)
+        by_region = np.zeros((n, len(c.regions)), dtype=np.int64)
+        for begin in range(0, n, COLUMNS_PER_PASS):
+            end = min(begin + COLUMNS_PER_PASS, n)
+            state = propagate(c, events.window(begin, end))
+            impacts = measure(c, state)
+            people[begin:end] = impacts.national[:, 0]
+            by_operator[begin:end] = impacts.by_operator[:, :, 0]
+            by_region[begin:end] = impacts.by_region[:, :, 0]
+            rows = plan.management_classes
+            if rows.size:
+                cols = np.arange(end - begin, dtype=np.int64)
+                hit = get_bits(state.down, np.repeat(rows, cols.size), np.tile(cols, rows.size))
+                management[begin:end] = hit.reshape(rows.size, cols.size).any(axis=0)
+        self.people = np.concatenate([self.people, people])
+        self.by_operator = np.concatenate([self.by_operator, by_operator])
+        self.by_region = np.concatenate([self.by_region, by_region])
+        self.management = np.concatenate([self.management, management])
+
+
+def incidents_of(
+    timed: TimedEvents, compiled: CompiledNetwork, plan: TimePlan, cache: ImpactCache | None = None
+) -> Incidents:
+    """Every incident of a batch with its people and duration (before a storm's hours);
+    ``cache`` keeps the impacts of events already seen (by default, a new one)."""
+    cache = cache if cache is not None else ImpactCache(compiled, plan)
     events, trial, kind, normal = one_per_column(timed, compiled)
-    people = np.zeros(events.trials, dtype=np.int64)
-    management = np.zeros(events.trials, dtype=bool)
-    by_operator = np.zeros((events.trials, len(compiled.operators)), dtype=np.int64)
-    by_region = np.zeros((events.trials, len(compiled.regions)), dtype=np.int64)
-    for begin in range(0, events.trials, COLUMNS_PER_PASS):
-        end = min(begin + COLUMNS_PER_PASS, events.trials)
-        state = propagate(compiled, events.window(begin, end))
-        impacts = measure(compiled, state)
-        people[begin:end] = impacts.national[:, 0]
-        by_operator[begin:end] = impacts.by_operator[:, :, 0]
-        by_region[begin:end] = impacts.by_region[:, :, 0]
-        rows = plan.management_classes
-        if rows.size:
-            cols = np.arange(end - begin, dtype=np.int64)
-            hit = get_bits(state.down, np.repeat(rows, cols.size), np.tile(cols, rows.size))
-            management[begin:end] = hit.reshape(rows.size, cols.size).any(axis=0)
+    row = cache.rows(events)
+    people = cache.people[row]
+    by_operator = cache.by_operator[row]
+    by_region = cache.by_region[row]
+    management = cache.management[row]
     hours = np.where(
         kind == POWER, normal, plan.median[kind] * np.exp(plan.sigma[kind] * normal)
     )  # fmt: skip
@@ -382,10 +466,11 @@ def run_time(
     """
     parts = []
     k, r = len(compiled.operators), len(compiled.regions)
+    cache = ImpactCache(compiled, plan)
     for batch in plan_batches(trials, 1):
         first = batch.first_block * BLOCK_TRIALS
         timed = sample_timed(sources, seed, batch.first_block, batch.trials)
-        incidents = incidents_of(timed, compiled, plan)
+        incidents = incidents_of(timed, compiled, plan, cache)
         storms = None if storm_hours is None else storm_hours[first : first + batch.trials]
         parts.append(trial_time(with_storms(incidents, storms), plan, batch.trials, k, r))
     return TrialTime.concat(parts)
