@@ -190,3 +190,48 @@ def table_after(text: str, marker: str) -> list[list[str]]:
             break
         rows.append([c.strip().strip("`") for c in line.strip().strip("|").split("|")])
     return rows
+
+
+def test_drawn_durations_follow_the_catalogues_log_normal(catalogue: Catalogue) -> None:
+    model = generate_model(sites=2000, operators=3, regions=4, seed=2)
+    busy = busy_catalogue(catalogue)
+    ready = prepare(model, busy)
+    timed = sample_timed(ready.sources, 7, 0, 2048)
+    for name in ("failure_z", "down_z", "update_z", "fault_z"):
+        z = getattr(timed, name)
+        assert z.size >= 200, name
+        # a fixed seed: these bounds are about 5 standard errors, not a flaky test
+        assert abs(float(z.mean())) < 5 / math.sqrt(z.size), name
+        assert abs(float(z.std()) - 1.0) < 5 / math.sqrt(2 * z.size), name
+
+
+def test_an_update_draws_the_same_duration_in_every_model_running_the_supplier(
+    catalogue: Catalogue,
+) -> None:
+    from fiveguard.simulate.durations import keyed_normals
+
+    keys = ("lei:529900T8BM49AURSDO55", "ref:XS:beta")
+    source = np.asarray([0, 0, 1], dtype=np.int64)
+    trial = np.asarray([3, 9, 3], dtype=np.int64)
+    one = keyed_normals(4, "supplier-update", keys, source, trial, 0)
+    # the same updates seen from a model listing the supplier alone, or counted from
+    # another first trial: the same normals
+    alone = keyed_normals(4, "supplier-update", keys[:1], source[:2], trial[:2], 0)
+    assert np.array_equal(one[:2], alone)
+    later = keyed_normals(4, "supplier-update", keys, source, trial + 256, -256)
+    assert np.array_equal(one, later)
+    assert len(set(one.tolist())) == 3
+
+
+def test_the_report_and_the_terminal_show_the_time_table(catalogue: Catalogue) -> None:
+    from fiveguard.report.simulation import simulation_section
+
+    model = generate_model(sites=200, operators=2, regions=2, seed=4)
+    result = simulate(model, busy_catalogue(catalogue), 256, 3)
+    assert result.time is not None
+    section = simulation_section(result, [])
+    (table,) = [t for t in section.tables if t.title.startswith("Duration, user-hours")]
+    labels = [row[0] for row in table.rows]
+    assert labels[0] == "user-hours without service"
+    assert any(label.startswith("reportable under eu-enisa") for label in labels)
+    assert f"{result.time.user_hours.mean:,.0f}" == table.rows[0][1]
