@@ -315,6 +315,7 @@ class OracleTime:
     user_hours: float
     by_operator: dict[str, float]
     by_region: dict[str, float]
+    longest_hours: float
     worst_hours: float
     incidents: int
     reports: dict[str, int]
@@ -455,11 +456,17 @@ def oracle_time(
             dict.fromkeys(oracle.operators, 0.0),
             dict.fromkeys(oracle.regions, 0.0),
             0.0,
+            0.0,
             0,
             {},
         )
         for threshold in params.reporting_thresholds:
             result.reports[threshold.id] = 0
+        worst = max(
+            incidents, key=lambda i: (i[0].national["people_without_service"], i[1]), default=None
+        )
+        if worst is not None and worst[0].national["people_without_service"] > 0:
+            result.worst_hours = worst[1]
         for impact, hours in incidents:
             people = impact.national["people_without_service"]
             result.user_hours += people * hours
@@ -469,7 +476,7 @@ def oracle_time(
                 result.by_region[r] += impact.by_region[r]["people_without_service"] * hours
             if people > 0:
                 result.incidents += 1
-                result.worst_hours = max(result.worst_hours, hours)
+                result.longest_hours = max(result.longest_hours, hours)
             for threshold in params.reporting_thresholds:
                 if threshold.per == "national":
                     result.reports[threshold.id] += oracle_reportable(

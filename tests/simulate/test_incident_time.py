@@ -64,6 +64,7 @@ def assert_equal(engine: TrialTime, expected: list, thresholds: list[str], compi
                 want.by_region[r], rel=1e-9, abs=1e-6
             ), (t, r)
         assert engine.worst_hours[t] == pytest.approx(want.worst_hours, rel=1e-12), t
+        assert engine.longest_hours[t] == pytest.approx(want.longest_hours, rel=1e-12), t
         assert engine.incidents[t] == want.incidents, t
         assert [int(x) for x in engine.reports[t]] == [want.reports[j] for j in thresholds], t
 
@@ -167,7 +168,9 @@ def test_the_hand_worked_year_of_the_docs_is_what_the_engine_and_the_oracle_give
         assert round(float(incidents.people[i] * incidents.hours[i])) == user_hours, row
     year = rows[3]
     assert int(year[1]) == int(incidents.people.sum())
-    assert float(got.worst_hours[0]) == float(year[2])
+    assert float(got.longest_hours[0]) == float(year[2])
+    # the worst incident (1,900 people, the power loss) lasted 5 h too
+    assert float(got.worst_hours[0]) == 5.0
     assert float(got.user_hours[0]) == pytest.approx(float(year[3]))
     assert [int(x) for x in got.reports[0]] == [int(year[4]), int(year[5])]
     assert [int(r[4]) for r in rows[:3]] == [1, 1, 0]

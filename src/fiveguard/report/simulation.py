@@ -138,7 +138,8 @@ def time_rows(time: SimulatedTime) -> list[tuple[str, ...]]:
 
     rows = [row("user-hours without service", time.user_hours)]
     rows += [row(f"user-hours, {o}", s) for o, s in time.user_hours_by_operator.items()]
-    rows.append(row("longest outage (h)", time.worst_outage_hours, ",.1f", ",.1f"))
+    rows.append(row("worst outage: its hours", time.worst_outage_hours, ",.1f", ",.1f"))
+    rows.append(row("longest outage (h)", time.longest_outage_hours, ",.1f", ",.1f"))
     rows.append(row("incidents leaving people without service", time.incidents, ",.2f"))
     for r in time.reporting:
         where = "incidents" if r.per == "national" else "incident-operator pairs"
@@ -155,7 +156,8 @@ TIME_NOTE = (
     "loss its own hours) plus the catalogue's extensions; user-hours are people times "
     "hours, added over the year's incidents. Reports count the incidents crossing each "
     "reporting threshold (at an operator threshold, each operator whose customers cross "
-    "it). The longest outage is 0 in a year without one."
+    "it). The worst outage is the year's incident leaving most people without service; it "
+    "and the longest are 0 in a year without one."
 )
 
 

@@ -160,14 +160,17 @@ def leaf_parts(compiled: CompiledNetwork) -> tuple[IntArray, IntArray, IntArray,
 @dataclass(frozen=True, eq=False)
 class TrialTime:
     """Per trial of a run (``T`` trials): user-hours ``(T,)``, by operator ``(T, K)`` and
-    region ``(T, R)``; ``worst_hours`` ``(T,)``, the longest incident leaving someone
-    without service (0 without one); ``incidents`` ``(T,)``, how many left someone
-    without service; ``reports`` ``(T, J)``, per reporting threshold, the incidents (at
-    an operator threshold, the incident-operator pairs) crossing it."""
+    region ``(T, R)``; ``longest_hours`` ``(T,)``, the longest incident leaving someone
+    without service (0 without one); ``worst_hours``, the duration of the largest (most
+    people without service; on a tie the longest; 0 without one); ``incidents`` ``(T,)``,
+    how many left someone without service; ``reports`` ``(T, J)``, per reporting
+    threshold, the incidents (at an operator threshold, the incident-operator pairs)
+    crossing it."""
 
     user_hours: FloatArray
     user_hours_by_operator: FloatArray
     user_hours_by_region: FloatArray
+    longest_hours: FloatArray
     worst_hours: FloatArray
     incidents: IntArray
     reports: IntArray
@@ -180,7 +183,7 @@ class TrialTime:
                 np.concatenate([getattr(p, name) for p in parts])
                 for name in (
                     "user_hours", "user_hours_by_operator", "user_hours_by_region",
-                    "worst_hours", "incidents", "reports",
+                    "longest_hours", "worst_hours", "incidents", "reports",
                 )
             )
         )  # fmt: skip
@@ -398,14 +401,20 @@ def crosses(
     return out & (people > 0)
 
 
+def largest(incidents: Incidents) -> IntArray:
+    """Per trial with incidents, the index of its largest (most people without service;
+    on a tie the longest, after which the choice changes nothing)."""
+    order = np.lexsort((-incidents.hours, -incidents.people, incidents.trial))
+    return order[np.r_[True, incidents.trial[order][1:] != incidents.trial[order][:-1]]]
+
+
 def with_storms(incidents: Incidents, storm_hours: FloatArray | None) -> Incidents:
     """``incidents`` with each trial's storm hours (``(T,)``, 0 for none) added to its
     largest incident (most people without service; on a tie the longest, after which
     the choice changes nothing)."""
     if storm_hours is None or incidents.trial.size == 0:
         return incidents
-    order = np.lexsort((-incidents.hours, -incidents.people, incidents.trial))
-    first = order[np.r_[True, incidents.trial[order][1:] != incidents.trial[order][:-1]]]
+    first = largest(incidents)
     hours = incidents.hours.copy()
     hours[first] += storm_hours[incidents.trial[first]]
     return Incidents(
@@ -418,8 +427,13 @@ def trial_time(incidents: Incidents, plan: TimePlan, trials: int, k: int, r: int
     """Per-trial sums of a batch's incidents (see :class:`TrialTime`)."""
     t, hours, people = incidents.trial, incidents.hours, incidents.people
     hit = people > 0
+    longest = np.zeros(trials)
+    np.maximum.at(longest, t[hit], hours[hit])
     worst = np.zeros(trials)
-    np.maximum.at(worst, t[hit], hours[hit])
+    if t.size:
+        top = largest(incidents)
+        top = top[people[top] > 0]
+        worst[t[top]] = hours[top]
     oi, ok, op = incidents.operator_entries
     ri, rr, rp = incidents.region_entries
     reports = np.zeros((trials, len(plan.thresholds)), dtype=np.int64)
@@ -443,6 +457,7 @@ def trial_time(incidents: Incidents, plan: TimePlan, trials: int, k: int, r: int
         )
         .reshape(trials, r)
         .astype(np.float64),
+        longest_hours=longest,
         worst_hours=worst,
         incidents=np.bincount(t[hit], minlength=trials).astype(np.int64),
         reports=reports,

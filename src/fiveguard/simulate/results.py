@@ -295,6 +295,10 @@ class SimulatedTime(_Result):
     user_hours_by_operator: dict[str, Spread]
     user_hours_by_region: dict[str, Spread]
     worst_outage_hours: Spread = Field(
+        description="Per year, the duration of the year's worst incident: the one leaving "
+        "most people without service (on a tie the longest; 0 in a year without one)."
+    )
+    longest_outage_hours: Spread = Field(
         description="Per year, the longest incident leaving someone without service (0 in "
         "a year without one)."
     )

@@ -191,6 +191,7 @@ def simulated_time(
             r: spread(time.user_hours_by_region[:, k]) for k, r in enumerate(compiled.regions)
         },
         worst_outage_hours=spread(time.worst_hours),
+        longest_outage_hours=spread(time.longest_hours),
         reporting=tuple(
             ReportingFrequency(
                 threshold=t.id,
