@@ -23,7 +23,8 @@ from fiveguard.simulate import prepare, simulate
 from fiveguard.simulate.compile import compile_network
 from fiveguard.simulate.durations import TimedEvents, sample_timed
 from fiveguard.simulate.events import Event, EventType, Mode, resolve_events
-from fiveguard.simulate.incidents import TrialTime, incidents_of, run_time, time_plan, trial_time
+from fiveguard.simulate.incident_runs import run_time
+from fiveguard.simulate.incidents import TrialTime, incidents_of, time_plan, trial_time
 from fiveguard.simulate.measures import operator_effects
 from fiveguard.simulate.sampling import sample_trials
 from fiveguard.simulate.sources import event_sources
@@ -238,3 +239,16 @@ def test_the_report_and_the_terminal_show_the_time_table(catalogue: Catalogue) -
     assert labels[0] == "user-hours without service"
     assert any(label.startswith("reportable under eu-enisa") for label in labels)
     assert f"{result.time.user_hours.mean:,.0f}" == table.rows[0][1]
+
+
+def test_workers_give_the_same_figures_as_one_process(catalogue: Catalogue) -> None:
+    model = generate_model(sites=300, operators=3, regions=3, seed=5)
+    busy = busy_catalogue(catalogue)
+    ready = prepare(model, busy)
+    plan = time_plan(ready.model, busy, ready.compiled)
+    assert plan is not None
+    storms = np.where(np.arange(1500) % 5 == 0, 3.0, 0.0)
+    one = run_time(ready.compiled, ready.sources, plan, 1500, 2, storm_hours=storms)
+    two = run_time(ready.compiled, ready.sources, plan, 1500, 2, storm_hours=storms, workers=2)
+    for name in ("user_hours", "user_hours_by_region", "worst_hours", "reports"):
+        assert np.array_equal(getattr(one, name), getattr(two, name)), name

@@ -21,7 +21,8 @@ from fiveguard.simulate.compile import CompiledNetwork, compile_network
 from fiveguard.simulate.contributions import source_results
 from fiveguard.simulate.engines import Progress, run_trials
 from fiveguard.simulate.events import Event, EventType, Mode, parse_event
-from fiveguard.simulate.incidents import FloatArray, run_time, time_plan
+from fiveguard.simulate.incident_runs import run_time
+from fiveguard.simulate.incidents import FloatArray, time_plan
 from fiveguard.simulate.measures import OperatorEffects, operator_effects
 from fiveguard.simulate.results import SimulationResult, SupplierEvent, WhatIfResult
 from fiveguard.simulate.sources import EventSources, Quality, event_sources
@@ -106,7 +107,13 @@ def simulate(
     time = None
     if plan is not None:
         per_trial = run_time(
-            ready.compiled, ready.sources, plan, trials, seed, storm_hours=storm_hours
+            ready.compiled,
+            ready.sources,
+            plan,
+            trials,
+            seed,
+            storm_hours=storm_hours,
+            workers=workers if scheduler is None else 1,
         )
         time = simulated_time(ready.compiled, catalogue, plan, per_trial)
     return simulation_result(

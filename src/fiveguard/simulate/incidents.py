@@ -37,13 +37,10 @@ from fiveguard.domain.graph import row_of_entry
 from fiveguard.domain.model import NetworkModel
 from fiveguard.simulate.bits import get_bits
 from fiveguard.simulate.compile import CompiledNetwork
-from fiveguard.simulate.durations import TimedEvents, sample_timed
-from fiveguard.simulate.engines import plan_batches
+from fiveguard.simulate.durations import TimedEvents
 from fiveguard.simulate.events import EVENT_COLUMNS, SampledEvents
 from fiveguard.simulate.metrics import measure
 from fiveguard.simulate.propagate import propagate
-from fiveguard.simulate.sampling import BLOCK_TRIALS
-from fiveguard.simulate.sources import EventSources
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -357,8 +354,8 @@ def incidents_of(
     leaf_asset, leaf_trial = e.failure_asset[leaf], e.failure_trial[leaf]
     leaf_hours = plan.median[FAILURE] * np.exp(plan.sigma[FAILURE] * timed.failure_z[leaf])
     leaf_hours = leaf_hours + plan.site_access[FAILURE]
-    first_part = np.searchsorted(plan.part_asset, leaf_asset, side="left")
-    n_parts = np.searchsorted(plan.part_asset, leaf_asset, side="right") - first_part
+    first_part = compiled.asset_part_ptr[leaf_asset]
+    n_parts = compiled.asset_part_ptr[leaf_asset + 1] - first_part
     owner = np.repeat(np.arange(leaf_asset.size, dtype=np.int64), n_parts)
     parts = np.arange(owner.size, dtype=np.int64) - np.repeat(np.cumsum(n_parts) - n_parts, n_parts)
     parts += np.repeat(first_part, n_parts)
@@ -404,8 +401,16 @@ def crosses(
 def largest(incidents: Incidents) -> IntArray:
     """Per trial with incidents, the index of its largest (most people without service;
     on a tie the longest, after which the choice changes nothing)."""
-    order = np.lexsort((-incidents.hours, -incidents.people, incidents.trial))
-    return order[np.r_[True, incidents.trial[order][1:] != incidents.trial[order][:-1]]]
+    t, people, hours = incidents.trial, incidents.people, incidents.hours
+    span = int(t.max()) + 1 if t.size else 0
+    most = np.full(span, -1, dtype=np.int64)
+    np.maximum.at(most, t, people)
+    tied = np.flatnonzero(people == most[t])
+    longest = np.full(span, -np.inf)
+    np.maximum.at(longest, t[tied], hours[tied])
+    chosen = tied[hours[tied] == longest[t[tied]]]
+    _, first = np.unique(t[chosen], return_index=True)
+    return np.asarray(chosen[first], dtype=np.int64)
 
 
 def with_storms(incidents: Incidents, storm_hours: FloatArray | None) -> Incidents:
@@ -462,30 +467,3 @@ def trial_time(incidents: Incidents, plan: TimePlan, trials: int, k: int, r: int
         incidents=np.bincount(t[hit], minlength=trials).astype(np.int64),
         reports=reports,
     )
-
-
-def run_time(
-    compiled: CompiledNetwork,
-    sources: EventSources,
-    plan: TimePlan,
-    trials: int,
-    seed: int,
-    *,
-    storm_hours: FloatArray | None = None,
-) -> TrialTime:
-    """The incidents' per-trial figures of trials ``0 … trials-1`` for ``seed``: the same
-    events as :func:`fiveguard.simulate.engines.run_trials` draws, whatever its batching.
-
-    ``storm_hours`` (``(trials,)``, optional) is the hook for signalling storms: the
-    recovery hours of a storm in each trial, added to that trial's largest incident.
-    """
-    parts = []
-    k, r = len(compiled.operators), len(compiled.regions)
-    cache = ImpactCache(compiled, plan)
-    for batch in plan_batches(trials, 1):
-        first = batch.first_block * BLOCK_TRIALS
-        timed = sample_timed(sources, seed, batch.first_block, batch.trials)
-        incidents = incidents_of(timed, compiled, plan, cache)
-        storms = None if storm_hours is None else storm_hours[first : first + batch.trials]
-        parts.append(trial_time(with_storms(incidents, storms), plan, batch.trials, k, r))
-    return TrialTime.concat(parts)
