@@ -15,8 +15,10 @@ customers never roam, and nobody roams onto them.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
 
@@ -372,3 +374,193 @@ class Oracle:
 
 def _members(entry: str | AnyOf) -> tuple[str, ...]:
     return entry.any if isinstance(entry, AnyOf) else (entry,)
+
+
+# ---------------------------------------------------------------------------- time
+# Durations, user-hours and reporting thresholds in the Monte Carlo, written plainly: every
+# sampled event is an incident on its own, with its own people (the oracle's impact of the
+# event alone), its drawn duration and the catalogue's extensions.
+
+
+@dataclass
+class OracleTime:
+    """One trial's incidents added up."""
+
+    user_hours: float
+    by_operator: dict[str, float]
+    by_region: dict[str, float]
+    longest_hours: float
+    worst_hours: float
+    incidents: int
+    reports: dict[str, int]
+
+
+def timed_events_of_trials(
+    timed: Any, compiled: Any, asset_ids: Sequence[str]
+) -> list[list[tuple[Event, str, float]]]:
+    """Per trial, each sampled event with its kind and its normal (a power loss: its hours)."""
+    sampled = timed.events
+    out: list[list[tuple[Event, str, float]]] = [[] for _ in range(sampled.trials)]
+    for i, t in enumerate(sampled.update_trial.tolist()):
+        reached = tuple(
+            o for o, hit in zip(compiled.operators, sampled.update_reach[i], strict=True) if hit
+        )
+        mode = Mode.SABOTAGE if sampled.update_sabotage[i] else Mode.ESPIONAGE
+        supplier = compiled.suppliers[int(sampled.update_supplier[i])]
+        event = Event(EventType.SUPPLIER_UPDATE, supplier, mode=mode, operators=reached)
+        out[t].append((event, "supplier-update", float(timed.update_z[i])))
+    for i, (t, v) in enumerate(
+        zip(sampled.fault_trial.tolist(), sampled.fault_version.tolist(), strict=True)
+    ):
+        event = Event(EventType.PRODUCT_FAULT, compiled.versions[v])
+        out[t].append((event, "product-fault", float(timed.fault_z[i])))
+    for t, r, h in zip(
+        sampled.power_trial.tolist(),
+        sampled.power_region.tolist(),
+        sampled.power_hours.tolist(),
+        strict=True,
+    ):
+        out[t].append(
+            (Event(EventType.REGION_POWER, compiled.regions[r], hours=h), "region-power", h)
+        )
+    for i, (t, a) in enumerate(
+        zip(sampled.down_trial.tolist(), sampled.down_asset.tolist(), strict=True)
+    ):
+        out[t].append(
+            (
+                Event(EventType.ASSET_DOWN, str(asset_ids[a])),
+                "misconfiguration",
+                float(timed.down_z[i]),
+            )
+        )
+    for i, (t, a) in enumerate(
+        zip(sampled.failure_trial.tolist(), sampled.failure_asset.tolist(), strict=True)
+    ):
+        out[t].append(
+            (
+                Event(EventType.ASSET_DOWN, str(asset_ids[a])),
+                "asset-failure",
+                float(timed.failure_z[i]),
+            )
+        )
+    return out
+
+
+def oracle_down(oracle: Oracle, events: Iterable[Event]) -> set[str]:
+    """The assets down when ``events`` happen together (as :meth:`Oracle.impact` finds them)."""
+    compromised: set[str] = set()
+    sabotaged: set[str] = set()
+    down: set[str] = set()
+    for event in events:
+        oracle._apply(event, compromised, sabotaged, down)
+    changed = True
+    while changed:
+        changed = False
+        for a in oracle.assets:
+            if a.managed_by in sabotaged and a.id not in sabotaged:
+                sabotaged.add(a.id)
+                changed = True
+    down |= sabotaged
+    changed = True
+    while changed:
+        changed = False
+        for a in oracle.assets:
+            if a.id not in down and any(
+                all(m in down for m in e) for e in oracle.radio_entries[a.id]
+            ):
+                down.add(a.id)
+                changed = True
+    return down
+
+
+def oracle_reportable(condition_list: Any, people: int, users: int, hours: float) -> bool:
+    """Whether ``people`` of ``users`` for ``hours`` meet one of the conditions."""
+    if people <= 0:
+        return False
+    for c in condition_list:
+        if hours < c.min_hours:
+            continue
+        if c.min_users is not None and people >= c.min_users:
+            return True
+        if c.min_share is not None and users > 0 and people > c.min_share * users:
+            return True
+    return False
+
+
+def oracle_time(
+    oracle: Oracle,
+    catalogue: Catalogue,
+    per_trial: Sequence[Sequence[tuple[Event, str, float]]],
+    storm_hours: Sequence[float] | None = None,
+) -> list[OracleTime]:
+    """Per trial: every event alone is an incident; its hours are the power loss's own, or
+    the median times exp(sigma × its normal), plus site access for the kinds that need it
+    and the management extension when a mgmt.* asset is down; a trial's storm hours go to
+    its largest incident (the longest of the largest: which one does not matter then)."""
+    params = catalogue.simulation.incident_time
+    assert params is not None
+    access = params.extensions.site_access
+    management = params.extensions.management_down
+    users = {o.id: o.people_subscribers for o in oracle.model.document.operators}
+    national_users = sum(users.values())
+    out = []
+    for t, events in enumerate(per_trial):
+        incidents = []
+        for event, kind, z in events:
+            if kind == "region-power":
+                hours = z
+            else:
+                time = params.restoration[kind]
+                hours = time.median_hours * math.exp(time.sigma * z)
+            if access is not None and kind in access.kinds:
+                hours += access.hours
+            if management is not None and any(
+                oracle.by_id[a].kind.startswith("mgmt.") for a in oracle_down(oracle, [event])
+            ):
+                hours += management.hours
+            incidents.append([oracle.impact([event]), hours])
+        if storm_hours is not None and incidents:
+            largest = max(
+                range(len(incidents)),
+                key=lambda i: (incidents[i][0].national["people_without_service"], incidents[i][1]),
+            )
+            incidents[largest][1] += storm_hours[t]
+        result = OracleTime(
+            0.0,
+            dict.fromkeys(oracle.operators, 0.0),
+            dict.fromkeys(oracle.regions, 0.0),
+            0.0,
+            0.0,
+            0,
+            {},
+        )
+        for threshold in params.reporting_thresholds:
+            result.reports[threshold.id] = 0
+        worst = max(
+            incidents, key=lambda i: (i[0].national["people_without_service"], i[1]), default=None
+        )
+        if worst is not None and worst[0].national["people_without_service"] > 0:
+            result.worst_hours = worst[1]
+        for impact, hours in incidents:
+            people = impact.national["people_without_service"]
+            result.user_hours += people * hours
+            for o in oracle.operators:
+                result.by_operator[o] += impact.by_operator[o]["people_without_service"] * hours
+            for r in oracle.regions:
+                result.by_region[r] += impact.by_region[r]["people_without_service"] * hours
+            if people > 0:
+                result.incidents += 1
+                result.longest_hours = max(result.longest_hours, hours)
+            for threshold in params.reporting_thresholds:
+                if threshold.per == "national":
+                    result.reports[threshold.id] += oracle_reportable(
+                        threshold.conditions, people, national_users, hours
+                    )
+                else:
+                    for o in oracle.operators:
+                        mine = impact.by_operator[o]["people_without_service"]
+                        result.reports[threshold.id] += oracle_reportable(
+                            threshold.conditions, mine, users[o], hours
+                        )
+        out.append(result)
+    return out

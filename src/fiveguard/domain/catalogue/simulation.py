@@ -122,12 +122,44 @@ class ReportingThreshold(Frozen):
     source: Text
 
 
+class DurationExtension(Frozen):
+    """Hours added to an outage's duration when a condition holds, with its source."""
+
+    hours: StrictFloat = Field(ge=0)
+    source: Text
+
+
+class SiteAccessExtension(DurationExtension):
+    """Hours added to outages started by events that need someone on site."""
+
+    kinds: tuple[str, ...] = Field(
+        min_length=1, description="Event kinds whose repair needs physical access."
+    )
+
+
+class IncidentExtensions(Frozen):
+    """What makes a Monte Carlo incident last longer than its drawn restoration time."""
+
+    management_down: DurationExtension | None = Field(
+        default=None,
+        description="Added when a management asset (kind mgmt.*) is down in the incident: "
+        "the operator has lost remote access to its network.",
+    )
+    site_access: SiteAccessExtension | None = Field(
+        default=None, description="Added to incidents started by one of its kinds."
+    )
+
+
 class IncidentTimeParameters(Frozen):
     """How long outages last, and when authorities must be told of them."""
 
     rationale: Text
     restoration: dict[str, RestorationTime] = Field(
         description="Per event type (change-push, product-fault …), its restoration time."
+    )
+    extensions: IncidentExtensions = Field(
+        default_factory=IncidentExtensions,
+        description="Hours the Monte Carlo adds to an incident's drawn duration.",
     )
     reporting_thresholds: tuple[ReportingThreshold, ...] = ()
 
