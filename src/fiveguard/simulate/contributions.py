@@ -170,16 +170,29 @@ def _update_sources(compiled: CompiledNetwork, sources: EventSources) -> list[_S
 
 
 def _fault_sources(compiled: CompiledNetwork, sources: EventSources) -> list[_Source]:
-    return [
-        _Source(
-            f"{EventType.PRODUCT_FAULT.value}:{version}",
-            EventType.PRODUCT_FAULT.value,
-            float(sources.fault_probability[v]),
-            _steps(sources.fault_steps[v]),
-            [("every asset on the version", 1.0, [Event(EventType.PRODUCT_FAULT, version)])],
+    """One source per release: the versions sharing a stream key fault as one event."""
+    releases: dict[str, list[int]] = {}
+    for v, key in enumerate(sources.keys.versions):
+        releases.setdefault(key, []).append(v)
+    out = []
+    for members in releases.values():
+        first = members[0]
+        names = [compiled.versions[v] for v in members]
+        label = (
+            "every asset on the version"
+            if len(members) == 1
+            else (f"every asset on the {len(members)} versions of the release")
         )
-        for v, version in enumerate(compiled.versions)
-    ]
+        out.append(
+            _Source(
+                f"{EventType.PRODUCT_FAULT.value}:{'+'.join(names)}",
+                EventType.PRODUCT_FAULT.value,
+                float(sources.fault_probability[first]),
+                _steps(sources.fault_steps[first]),
+                [(label, 1.0, [Event(EventType.PRODUCT_FAULT, name) for name in names])],
+            )
+        )
+    return out
 
 
 def _misconfiguration_sources(

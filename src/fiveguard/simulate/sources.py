@@ -5,8 +5,10 @@ Sources, one Bernoulli trial per year each:
 - per supplier, a malicious update: probability from the supplier's profile by the
   catalogue's rule; it reaches each operator with the probability left by that operator's
   measures (TM07 …), and is sabotage with the catalogue's share;
-- per deployed product version, a common-mode fault: probability from the supplier's
-  product quality (as assurance evidence moved it, when the caller gives that);
+- per release (a product version, or the equal versions of a supplier's products built on
+  one ``platform``), a common-mode fault: probability from the supplier's product quality
+  (as assurance evidence moved it, when the caller gives that); the versions of a release
+  draw from one stream (:mod:`fiveguard.simulate.streams`), so they fault together;
 - per operator, a misconfiguration taking down one of its core or transport assets,
   chosen uniformly; lowered by the operator's measures;
 - per region, a power loss with a log-normal duration;
@@ -140,6 +142,8 @@ def event_sources(
         )
         for s in compiled.version_supplier.tolist()
     ]
+    keys = stream_keys(model, compiled.suppliers, compiled.versions)
+    faults = _one_probability_per_release(faults, keys.versions)
     targets, ptr = _misconfiguration_targets(model, catalogue, compiled)
     base = params.misconfiguration.annual_probability
     misconfiguration = base * effects.misconfiguration * (np.diff(ptr) > 0)
@@ -165,8 +169,17 @@ def event_sources(
             for k, operator in enumerate(compiled.operators)
         ),
         power_steps=_power_steps(model, catalogue, compiled, effects),
-        keys=stream_keys(model, compiled.suppliers, compiled.versions),
+        keys=keys,
     )
+
+
+def _one_probability_per_release(
+    faults: list[tuple[float, Derivation]], keys: tuple[str, ...]
+) -> list[tuple[float, Derivation]]:
+    """Each version with its release's probability and derivation: the first of its
+    versions' (all of one supplier, so equal unless evidence was given per version)."""
+    first: dict[str, tuple[float, Derivation]] = {}
+    return [first.setdefault(key, fault) for key, fault in zip(keys, faults, strict=True)]
 
 
 def _update_tail_steps(
