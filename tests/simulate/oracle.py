@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -95,6 +96,7 @@ class Oracle:
                 weight = params.status_weights.get(self._status(effect.measure, operator), 0.0)  # type: ignore[call-overload]
                 extra[operator] += weight * (effect.extra_hours or 0.0)
         unknown = params.power_loss.unknown_battery_hours
+        self.power_area = self._power_areas(model, params.power_loss.area_population)
         self.autonomy = {
             a.id: (unknown if a.battery_hours is None else a.battery_hours) + extra[a.operator]
             for a in self.assets
@@ -124,6 +126,31 @@ class Oracle:
                 self.reach[a_id, part.operator] = frozenset(crossed)
                 if self.radio[a_id]:
                     self.network_of.setdefault((part.operator, part.asset.region), []).append(part)
+
+    # ------------------------------------------------------------ power areas (invariance)
+
+    def _power_areas(self, model: NetworkModel, area_population: int | None) -> dict[str, int]:
+        """Each asset's power area within its region, as docs/simulation.md says: a region
+        of P residents has ceil(P / area_population) areas (at least one); its assets,
+        ordered by CRC-32 of their id then by place in the model, are cut into that many
+        runs of about equal people."""
+        population = {r.id: r.population for r in model.document.regions}
+        out = {a.id: 0 for a in self.assets}
+        if area_population is None:
+            return out
+        for region, residents in population.items():
+            areas = max(1, -(-residents // area_population))
+            members = [(zlib.crc32(a.id.encode()), i, a) for i, a in enumerate(self.assets)
+                       if a.region == region]  # fmt: skip
+            members.sort(key=lambda m: (m[0], m[1]))
+            people = [float(a.population) for _, _, a in members]
+            if sum(people) <= 0:
+                people = [1.0] * len(members)
+            total, before = sum(people), 0.0
+            for (_, _, a), weight in zip(members, people, strict=True):
+                out[a.id] = min(areas - 1, math.floor(areas * before / total))
+                before += weight
+        return out
 
     def _split(self, a: Asset, subscribers: dict[str, int]) -> None:
         """The asset's served parts and the entries its radio needs."""
@@ -316,7 +343,8 @@ class Oracle:
                     down.add(a.id)
             elif event.type is EventType.REGION_POWER:
                 hours = event.hours or 0.0
-                if a.region == event.target and self.autonomy[a.id] < hours:
+                in_area = event.area is None or self.power_area[a.id] == event.area
+                if a.region == event.target and in_area and self.autonomy[a.id] < hours:
                     down.add(a.id)
 
     def _count(self, down: set[str], compromised: set[str]) -> OracleImpact:

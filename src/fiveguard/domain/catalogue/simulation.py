@@ -173,6 +173,17 @@ class PowerLossParameters(Frozen):
     unknown_battery_hours: StrictFloat = Field(
         ge=0, description="Autonomy of an asset whose battery_hours the model leaves out."
     )
+    area_population: StrictInt | None = Field(
+        default=None,
+        gt=0,
+        description="Residents one power loss reaches: a region is cut into power areas of "
+        "at most this many residents, each losing power on its own, annual_probability being "
+        "the probability for an area of exactly this size. None: one area per region, each "
+        "at annual_probability whatever its size.",
+    )
+    area_source: Text | None = Field(
+        default=None, description="Where area_population comes from, and why."
+    )
 
 
 class AssetFailureParameters(Frozen):
