@@ -170,16 +170,43 @@ def _update_sources(compiled: CompiledNetwork, sources: EventSources) -> list[_S
 
 
 def _fault_sources(compiled: CompiledNetwork, sources: EventSources) -> list[_Source]:
-    return [
-        _Source(
+    out = []
+    reach = sources.fault_reach
+    for v, version in enumerate(compiled.versions):
+        plan = _Source(
             f"{EventType.PRODUCT_FAULT.value}:{version}",
             EventType.PRODUCT_FAULT.value,
             float(sources.fault_probability[v]),
             _steps(sources.fault_steps[v]),
-            [("every asset on the version", 1.0, [Event(EventType.PRODUCT_FAULT, version)])],
         )
-        for v, version in enumerate(compiled.versions)
-    ]
+        running = np.unique(compiled.class_operator[compiled.class_version == v]).tolist()
+        if reach >= 1.0 or len(running) > MAX_ENUMERATED_OPERATORS:
+            plan.variants.append(
+                ("every asset on the version", 1.0, [Event(EventType.PRODUCT_FAULT, version)])
+            )
+            if reach < 1.0:
+                plan.steps += (
+                    Step(
+                        parameter="variants",
+                        value="full reach only",
+                        note=f"{len(running)} operators run the version; reach combinations "
+                        "are not enumerated beyond 8, so the fault is shown reaching all",
+                    ),
+                )
+            out.append(plan)
+            continue
+        for mask in itertools.product((True, False), repeat=len(running)):
+            hits = sum(mask)
+            chance = reach**hits * (1.0 - reach) ** (len(running) - hits)
+            if chance > 0:
+                reached = tuple(
+                    compiled.operators[o] for o, on in zip(running, mask, strict=True) if on
+                )
+                label = "reaching " + (", ".join(reached) or "no operator")
+                event = Event(EventType.PRODUCT_FAULT, version, operators=reached)
+                plan.variants.append((label, chance, [event]))
+        out.append(plan)
+    return out
 
 
 def _misconfiguration_sources(
