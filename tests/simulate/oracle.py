@@ -324,7 +324,9 @@ class Oracle:
                     if event.mode == Mode.SABOTAGE:
                         sabotaged.add(a.id)
             elif event.type is EventType.PRODUCT_FAULT:
-                if a.product == event.target:
+                # reach of a version's fault: only the operators it reached (None: all)
+                reached = event.operators is None or a.operator in event.operators
+                if a.product == event.target and reached:
                     down.add(a.id)
             elif event.type is EventType.SUPPLIER_FAULT:
                 if self.supplier[a.id] == event.target:

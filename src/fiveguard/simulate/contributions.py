@@ -171,28 +171,58 @@ def _update_sources(compiled: CompiledNetwork, sources: EventSources) -> list[_S
 
 
 def _fault_sources(compiled: CompiledNetwork, sources: EventSources) -> list[_Source]:
-    """One source per release: the versions sharing a stream key fault as one event."""
+    """One source per release (the versions sharing a stream key fault as one event),
+    reaching each operator running it with the catalogue's reach."""
     releases: dict[str, list[int]] = {}
     for v, key in enumerate(sources.keys.versions):
         releases.setdefault(key, []).append(v)
     out = []
+    reach = sources.fault_reach
     for members in releases.values():
         first = members[0]
         names = [compiled.versions[v] for v in members]
         label = (
             "every asset on the version"
             if len(members) == 1
-            else (f"every asset on the {len(members)} versions of the release")
+            else f"every asset on the {len(members)} versions of the release"
         )
-        out.append(
-            _Source(
-                f"{EventType.PRODUCT_FAULT.value}:{'+'.join(names)}",
-                EventType.PRODUCT_FAULT.value,
-                float(sources.fault_probability[first]),
-                _steps(sources.fault_steps[first]),
-                [(label, 1.0, [Event(EventType.PRODUCT_FAULT, name) for name in names])],
+        plan = _Source(
+            f"{EventType.PRODUCT_FAULT.value}:{'+'.join(names)}",
+            EventType.PRODUCT_FAULT.value,
+            float(sources.fault_probability[first]),
+            _steps(sources.fault_steps[first]),
+        )
+        running = np.unique(
+            compiled.class_operator[np.isin(compiled.class_version, members)]
+        ).tolist()
+        if reach >= 1.0 or len(running) > MAX_ENUMERATED_OPERATORS:
+            plan.variants.append(
+                (label, 1.0, [Event(EventType.PRODUCT_FAULT, name) for name in names])
             )
-        )
+            if reach < 1.0:
+                plan.steps += (
+                    Step(
+                        parameter="variants",
+                        value="full reach only",
+                        note=f"{len(running)} operators run the release; reach combinations "
+                        "are not enumerated beyond 8, so the fault is shown reaching all",
+                    ),
+                )
+            out.append(plan)
+            continue
+        for mask in itertools.product((True, False), repeat=len(running)):
+            hits = sum(mask)
+            chance = reach**hits * (1.0 - reach) ** (len(running) - hits)
+            if chance > 0:
+                reached = tuple(
+                    compiled.operators[o] for o, on in zip(running, mask, strict=True) if on
+                )
+                text = "reaching " + (", ".join(reached) or "no operator")
+                events = [
+                    Event(EventType.PRODUCT_FAULT, name, operators=reached) for name in names
+                ]
+                plan.variants.append((text, chance, events))
+        out.append(plan)
     return out
 
 

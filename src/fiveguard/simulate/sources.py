@@ -8,7 +8,10 @@ Sources, one Bernoulli trial per year each:
 - per release (a product version, or the equal versions of a supplier's products built on
   one ``platform``), a common-mode fault: probability from the supplier's product quality
   (as assurance evidence moved it, when the caller gives that); the versions of a release
-  draw from one stream (:mod:`fiveguard.simulate.streams`), so they fault together;
+  draw from one stream (:mod:`fiveguard.simulate.streams`), so they fault together; it
+  reaches each operator running it with the catalogue's reach (the record's share of
+  faults reaching several operators), the probability divided by that reach so that each
+  operator's deployment keeps the level's probability;
 - per operator, a misconfiguration taking down one of its core or transport assets,
   chosen uniformly; lowered by the operator's measures;
 - per power area (a region, or a part of it of the catalogue's ``area_population``; see
@@ -28,7 +31,12 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from fiveguard.catalog.rates import annual_probability, posterior_mean
+from fiveguard.catalog.rates import (
+    annual_probability,
+    posterior_mean,
+    share_mean,
+    shared_events,
+)
 from fiveguard.catalog.rule_checks import as_text_path, simulation_checks
 from fiveguard.domain.base import Level
 from fiveguard.domain.catalogue import Catalogue, Domain, ProductFaultParameters
@@ -105,6 +113,7 @@ class EventSources:
     misconfiguration_steps: tuple[Derivation, ...]
     power_steps: tuple[Derivation, ...]  # (A,)
     keys: StreamKeys  # canonical keys of suppliers, versions and operators (streams.py)
+    fault_reach: float = 1.0  # probability a version's fault reaches each operator running it
 
 
 def parameter_problems(catalogue: Catalogue) -> list[Problem]:
@@ -172,6 +181,7 @@ def event_sources(
         ),
         power_steps=_power_steps(model, catalogue, compiled, effects),
         keys=keys,
+        fault_reach=fault_reach(catalogue),
     )
 
 
@@ -373,9 +383,46 @@ def fault_probability(
     )
     if moved is not None and supplier is not None:
         steps = (*steps, _evidence_step(supplier, rule, level, moved[1]))
-    if rule.record_rate is None:
+    if rule.record_rate is not None:
+        probability, steps = _scaled_to_record(probability, rule, catalogue, steps)
+    return _spread_over_reach(probability, catalogue, steps)
+
+
+def fault_reach(catalogue: Catalogue) -> float:
+    """The probability that a version's fault reaches each operator running the version:
+    the posterior mean of ``simulation.product_fault.reach_share``, else 1."""
+    share_id = catalogue.simulation.product_fault.reach_share
+    if share_id is None:
+        return 1.0
+    return share_mean(catalogue.incidents, catalogue.incidents.shares[share_id])
+
+
+def _spread_over_reach(
+    probability: float, catalogue: Catalogue, steps: Derivation
+) -> tuple[float, Derivation]:
+    """The version's fault probability when each fault reaches each operator with
+    probability r: the deployment's divided by r (at most 1), so that one operator's
+    deployment fails with ``probability`` a year whatever r."""
+    share_id = catalogue.simulation.product_fault.reach_share
+    if share_id is None or probability <= 0:
         return probability, steps
-    return _scaled_to_record(probability, rule, catalogue, steps)
+    record = catalogue.incidents
+    rule = record.shares[share_id]
+    reach = share_mean(record, rule)
+    events, shared = shared_events(record, rule)
+    version = min(1.0, probability / reach)
+    return version, (
+        *steps,
+        Step(
+            f"simulation.product_fault.reach_share = {share_id}",
+            f"reach {reach:.2g} → version {version:.3g}",
+            f"a fault reaches each operator running the version with probability {reach:.2g} "
+            f"(incidents.shares.{share_id}: {len(shared)} of {len(events)} product-fault "
+            f"events in the record reached several operators, {rule.prior.name} prior); the "
+            f"version's annual probability is the deployment's divided by {reach:.2g}, so "
+            "each operator's deployment keeps the probability above",
+        ),
+    )
 
 
 def _evidence_step(

@@ -58,6 +58,14 @@ class ProductFaultParameters(Frozen):
     With ``record_rate`` (the id of a rate of the incident record), the medium level takes
     that rate's posterior mean as an annual probability, and the low and high levels keep
     their ratio to medium: the record sets the scale, the supplier's quality the spread.
+
+    The levels are per deployment: how often one operator's deployment of a version fails.
+    With ``reach_share`` (the id of a share of the incident record), a fault of a version
+    reaches each operator running it with that share's posterior mean r, and the version's
+    faults happen with the level's probability divided by r (at most 1), so each
+    deployment still fails with the level's probability while two operators on one
+    version fail together only in a share r of the faults. Without it, every fault
+    reaches every operator on the version (r = 1).
     """
 
     rationale: Text
@@ -67,6 +75,11 @@ class ProductFaultParameters(Frozen):
     record_rate: Identifier | None = Field(
         default=None,
         description="Rate of incidents.rates that sets the medium level's probability.",
+    )
+    reach_share: Identifier | None = Field(
+        default=None,
+        description="Share of incidents.shares: the probability a version's fault reaches "
+        "each operator running the version.",
     )
 
     @model_validator(mode="after")
