@@ -218,9 +218,7 @@ def _fault_sources(compiled: CompiledNetwork, sources: EventSources) -> list[_So
                     compiled.operators[o] for o, on in zip(running, mask, strict=True) if on
                 )
                 text = "reaching " + (", ".join(reached) or "no operator")
-                events = [
-                    Event(EventType.PRODUCT_FAULT, name, operators=reached) for name in names
-                ]
+                events = [Event(EventType.PRODUCT_FAULT, name, operators=reached) for name in names]
                 plan.variants.append((text, chance, events))
         out.append(plan)
     return out

@@ -219,6 +219,7 @@ def one_per_column(
         update_reach=e.update_reach,
         fault_trial=col[FAULT],
         fault_version=e.fault_version,
+        fault_reach=e.fault_reach,
         supplier_fault_trial=np.zeros(0, dtype=np.int64),
         supplier_fault_supplier=np.zeros(0, dtype=np.int64),
         power_trial=col[POWER],
