@@ -446,7 +446,7 @@ class _Classes:
             "serves": serves, "roams": np.ones(u, dtype=bool),
             "part": np.where(serves, 0, -1).astype(np.int64), "operator": operator,
             "region": region, "supplier": none, "version": none, "battery": np.zeros(u),
-            "manager": none, "site": none,
+            "manager": none, "site": none, "area": none,
         }  # fmt: skip
         for name, values in added.items():
             setattr(out, name, np.concatenate([getattr(self, name), values]))
