@@ -252,3 +252,29 @@ def test_workers_give_the_same_figures_as_one_process(catalogue: Catalogue) -> N
     two = run_time(ready.compiled, ready.sources, plan, 1500, 2, storm_hours=storms, workers=2)
     for name in ("user_hours", "user_hours_by_region", "worst_hours", "reports"):
         assert np.array_equal(getattr(one, name), getattr(two, name)), name
+
+
+def test_the_worked_examples_monte_carlo_time_figures_are_what_simulate_gives(
+    tmp_path: Path, catalogue: Catalogue
+) -> None:
+    text = DOC.read_text(encoding="utf-8")
+    after = text.split("<!-- worked-example-model -->", 1)[1]
+    path = tmp_path / "model.yaml"
+    path.write_text(after.split("```yaml\n", 1)[1].split("```", 1)[0], encoding="utf-8")
+    result = simulate(load_model(path, catalogue), catalogue, 10_000, 1)
+    time = result.time
+    assert time is not None
+    rows = {row[0]: row[1:] for row in table_after(text, "<!-- worked-example-time -->")}
+    (eu,) = [r.reports for r in time.reporting if r.threshold == "eu-enisa"]
+    for label, spread, digits in (
+        ("user-hours without service", time.user_hours, 0),
+        ("duration of the year's worst outage (h)", time.worst_outage_hours, 2),
+        ("incidents reportable under eu-enisa", eu, 4),
+    ):
+        got = [spread.mean, spread.p50, spread.p95, spread.p99, spread.max]
+        assert [round(v, digits) for v in got] == [float(x) for x in rows[label]], label
+    # "0.1 a year × 1,600 people × 4 e^(1/2) … ≈ 1,055 user-hours a year"
+    assert round(0.1 * 1600 * 4 * math.exp(0.5)) == 1055
+    assert 0.15 < 1055 / time.user_hours.mean < 0.25
+    # "one incident that left all 4,600 people without service for 334 hours"
+    assert round(time.user_hours.max / 4600) == round(time.worst_outage_hours.max) == 334
