@@ -33,7 +33,7 @@ import numpy.typing as npt
 
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.catalogue.simulation import ReportingThreshold
-from fiveguard.domain.graph import row_of_entry
+from fiveguard.domain.graph import ragged_ranges, row_of_entry
 from fiveguard.domain.model import NetworkModel
 from fiveguard.simulate.bits import get_bits
 from fiveguard.simulate.compile import CompiledNetwork
@@ -61,7 +61,8 @@ class TimePlan:
     for power, which keeps its own hours). ``management_classes``: classes holding an
     asset of a ``mgmt.*`` kind. ``users``: the national user base; ``operator_users``:
     ``(K,)`` each operator's people subscribers. ``part_*``: the closed form of leaves,
-    one entry per served part of every asset (see :func:`leaf_parts`).
+    one entry per served part of every asset, in ``compiled.asset_part_ptr`` order (see
+    :func:`leaf_parts`).
     """
 
     median: FloatArray
@@ -72,7 +73,6 @@ class TimePlan:
     users: int
     operator_users: IntArray
     thresholds: tuple[ReportingThreshold, ...]
-    part_asset: IntArray
     part_operator: IntArray
     part_region: IntArray
     part_lost: IntArray
@@ -106,7 +106,7 @@ def time_plan(
     mgmt_assets = np.flatnonzero(mgmt_kind[table.kind])
     people = {o.id: o.people_subscribers for o in model.document.operators}
     operator_users = np.asarray([people.get(o, 0) for o in compiled.operators], dtype=np.int64)
-    asset, operator, region, lost = leaf_parts(compiled)
+    _, operator, region, lost = leaf_parts(compiled)
     return TimePlan(
         median=median,
         sigma=sigma,
@@ -116,7 +116,6 @@ def time_plan(
         users=int(sum(people.values())),
         operator_users=operator_users,
         thresholds=params.reporting_thresholds,
-        part_asset=asset,
         part_operator=operator,
         part_region=region,
         part_lost=lost,
@@ -348,37 +347,58 @@ def incidents_of(
     hours = hours + plan.site_access[kind] + plan.management_hours * management
     op_i, op_k = np.nonzero(by_operator)
     reg_i, reg_r = np.nonzero(by_region)
-
-    e = timed.events
-    leaf = compiled.class_size[compiled.asset_class[e.failure_asset]] > 1
-    leaf_asset, leaf_trial = e.failure_asset[leaf], e.failure_trial[leaf]
-    leaf_hours = plan.median[FAILURE] * np.exp(plan.sigma[FAILURE] * timed.failure_z[leaf])
-    leaf_hours = leaf_hours + plan.site_access[FAILURE]
-    first_part = compiled.asset_part_ptr[leaf_asset]
-    n_parts = compiled.asset_part_ptr[leaf_asset + 1] - first_part
-    owner = np.repeat(np.arange(leaf_asset.size, dtype=np.int64), n_parts)
-    parts = np.arange(owner.size, dtype=np.int64) - np.repeat(np.cumsum(n_parts) - n_parts, n_parts)
-    parts += np.repeat(first_part, n_parts)
-    lost = plan.part_lost[parts]
-    leaf_people = np.bincount(owner, weights=lost, minlength=leaf_asset.size).astype(np.int64)
+    leaf = _leaves(timed, compiled, plan)
     shift = events.trials
-    keep = lost > 0
-    in_region = keep & (plan.part_region[parts] >= 0)
+    keep = leaf.lost > 0
+    in_region = keep & (plan.part_region[leaf.parts] >= 0)
     return Incidents(
-        trial=np.concatenate([trial, leaf_trial]),
-        kind=np.concatenate([kind, np.full(leaf_asset.size, FAILURE, dtype=np.int64)]),
-        hours=np.concatenate([hours, leaf_hours]),
-        people=np.concatenate([people, leaf_people]),
+        trial=np.concatenate([trial, leaf.trial]),
+        kind=np.concatenate([kind, np.full(leaf.trial.size, FAILURE, dtype=np.int64)]),
+        hours=np.concatenate([hours, leaf.hours]),
+        people=np.concatenate([people, leaf.people]),
         operator_entries=(
-            np.concatenate([op_i, shift + owner[keep]]),
-            np.concatenate([op_k, plan.part_operator[parts[keep]]]),
-            np.concatenate([by_operator[op_i, op_k], lost[keep]]),
+            np.concatenate([op_i, shift + leaf.owner[keep]]),
+            np.concatenate([op_k, plan.part_operator[leaf.parts[keep]]]),
+            np.concatenate([by_operator[op_i, op_k], leaf.lost[keep]]),
         ),
         region_entries=(
-            np.concatenate([reg_i, shift + owner[in_region]]),
-            np.concatenate([reg_r, plan.part_region[parts[in_region]]]),
-            np.concatenate([by_region[reg_i, reg_r], lost[in_region]]),
+            np.concatenate([reg_i, shift + leaf.owner[in_region]]),
+            np.concatenate([reg_r, plan.part_region[leaf.parts[in_region]]]),
+            np.concatenate([by_region[reg_i, reg_r], leaf.lost[in_region]]),
         ),
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class _Leaves:
+    """A batch's leaf failures (``trial``, ``hours``, ``people`` each) and their served
+    parts (``owner``: the failure, ``parts``: the part's index, ``lost``: its people)."""
+
+    trial: IntArray
+    hours: FloatArray
+    people: IntArray
+    owner: IntArray
+    parts: IntArray
+    lost: IntArray
+
+
+def _leaves(timed: TimedEvents, compiled: CompiledNetwork, plan: TimePlan) -> _Leaves:
+    """The failures of assets sharing their class, in closed form (:func:`leaf_parts`)."""
+    e = timed.events
+    leaf = compiled.class_size[compiled.asset_class[e.failure_asset]] > 1
+    asset = e.failure_asset[leaf]
+    hours = plan.median[FAILURE] * np.exp(plan.sigma[FAILURE] * timed.failure_z[leaf])
+    ptr = compiled.asset_part_ptr
+    owner = np.repeat(np.arange(asset.size, dtype=np.int64), ptr[asset + 1] - ptr[asset])
+    parts = ragged_ranges(ptr, asset)
+    lost = plan.part_lost[parts]
+    return _Leaves(
+        trial=e.failure_trial[leaf],
+        hours=hours + plan.site_access[FAILURE],
+        people=np.bincount(owner, weights=lost, minlength=asset.size).astype(np.int64),
+        owner=owner,
+        parts=parts,
+        lost=lost,
     )
 
 
