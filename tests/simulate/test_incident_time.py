@@ -278,3 +278,42 @@ def test_the_worked_examples_monte_carlo_time_figures_are_what_simulate_gives(
     assert 0.15 < 1055 / time.user_hours.mean < 0.25
     # "one incident that left all 4,600 people without service for 334 hours"
     assert round(time.user_hours.max / 4600) == round(time.worst_outage_hours.max) == 334
+
+
+def test_an_override_with_an_unknown_site_access_kind_is_a_located_error(
+    tmp_path: Path,
+) -> None:
+    from fiveguard.catalog import load_catalogue
+    from fiveguard.domain.errors import InputError
+
+    path = tmp_path / "override.yaml"
+    path.write_text(
+        "simulation:\n  incident_time:\n    extensions:\n      site_access:\n"
+        "        hours: 1.0\n        kinds: [asset_failure]\n        source: typo\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as caught:
+        load_catalogue(path)
+    text = " ".join(str(p) for p in caught.value.problems)
+    assert "site_access" in text
+    assert "unknown event kind(s) asset_failure" in text
+
+
+def test_the_extensions_of_an_override_change_the_durations(
+    tmp_path: Path, catalogue: Catalogue
+) -> None:
+    from fiveguard.catalog import load_catalogue
+
+    path = tmp_path / "override.yaml"
+    path.write_text(
+        "simulation:\n  incident_time:\n    extensions:\n      site_access:\n"
+        "        hours: 10.0\n        kinds: [misconfiguration]\n        source: test\n",
+        encoding="utf-8",
+    )
+    longer = load_catalogue(path)
+    model = generate_model(sites=50, operators=2, regions=2, seed=1)
+    for cat, extra in ((catalogue, 0.0), (longer, 10.0)):
+        plan = time_plan(model, cat, prepare(model, cat).compiled)
+        assert plan is not None
+        assert plan.site_access.tolist() == [0.0, 0.0, 2.0 if extra == 0 else 0.0, extra,
+                                            2.0 if extra == 0 else 0.0]  # fmt: skip
