@@ -317,3 +317,32 @@ def test_the_extensions_of_an_override_change_the_durations(
         assert plan is not None
         assert plan.site_access.tolist() == [0.0, 0.0, 2.0 if extra == 0 else 0.0, extra,
                                             2.0 if extra == 0 else 0.0]  # fmt: skip
+
+
+def test_events_share_a_cached_impact_only_when_everything_that_decides_it_is_equal(
+    tmp_path: Path, catalogue: Catalogue
+) -> None:
+    from fiveguard.simulate.incidents import signatures
+
+    text = DOC.read_text(encoding="utf-8")
+    after = text.split("<!-- worked-example-model -->", 1)[1]
+    path = tmp_path / "model.yaml"
+    path.write_text(after.split("```yaml\n", 1)[1].split("```", 1)[0], encoding="utf-8")
+    model = load_model(path, catalogue)
+    compiled = prepare(model, catalogue).compiled
+    scenarios = [
+        [Event(EventType.SUPPLIER_UPDATE, "beta", mode=Mode.SABOTAGE, operators=("op-a",))],
+        [Event(EventType.SUPPLIER_UPDATE, "beta", mode=Mode.SABOTAGE)],
+        [Event(EventType.SUPPLIER_UPDATE, "beta", mode=Mode.ESPIONAGE, operators=("op-a",))],
+        [Event(EventType.REGION_POWER, "S", hours=1.5)],
+        [Event(EventType.REGION_POWER, "S", hours=1.8)],  # outlasts the same autonomies
+        [Event(EventType.REGION_POWER, "S", hours=2.5)],
+        [Event(EventType.ASSET_DOWN, "b.amf")],
+        [Event(EventType.ASSET_DOWN, "b.amf")],
+    ]
+    keys = signatures(resolve_events(model, compiled, scenarios), compiled)
+    assert len(keys) == 8
+    updates, powers, assets = keys[:3], keys[3:6], keys[6:]
+    assert len(set(updates)) == 3
+    assert powers[0] == powers[1] != powers[2]
+    assert assets[0] == assets[1]

@@ -199,67 +199,80 @@ class Incidents:
     region_entries: tuple[IntArray, IntArray, IntArray]
 
 
+GROUP_KINDS = {
+    "update_trial": UPDATE,
+    "fault_trial": FAULT,
+    "power_trial": POWER,
+    "down_trial": MISCONFIGURATION,
+    "failure_trial": FAILURE,
+}
+"""The kind of each group of :data:`~fiveguard.simulate.events.EVENT_COLUMNS` the Monte
+Carlo samples, by its trial column."""
+
+
 def one_per_column(
     timed: TimedEvents, compiled: CompiledNetwork
 ) -> tuple[SampledEvents, IntArray, IntArray, FloatArray]:
-    """Every event but leaf failures as its own trial column: the events, and per column
-    its original trial, kind and normal (power: its hours)."""
+    """Every event but leaf failures as its own trial column, group by group in the order
+    of ``EVENT_COLUMNS`` with every column of its group: the events, and per column its
+    original trial, kind and normal (power: its hours). Raises ValueError for sampled
+    events of a group with no kind here (they would otherwise go uncounted)."""
     e = timed.events
     single = compiled.class_size[compiled.asset_class[e.failure_asset]] == 1
-    counts = [e.update_trial.size, e.fault_trial.size, e.power_trial.size, e.down_trial.size,
-              int(single.sum())]  # fmt: skip
-    start = np.cumsum([0, *counts])
-    col = [np.arange(start[i], start[i + 1], dtype=np.int64) for i in range(len(counts))]
-    events = SampledEvents(
-        trials=int(start[-1]),
-        update_trial=col[UPDATE],
-        update_supplier=e.update_supplier,
-        update_sabotage=e.update_sabotage,
-        update_reach=e.update_reach,
-        fault_trial=col[FAULT],
-        fault_version=e.fault_version,
-        supplier_fault_trial=np.zeros(0, dtype=np.int64),
-        supplier_fault_supplier=np.zeros(0, dtype=np.int64),
-        power_trial=col[POWER],
-        power_region=e.power_region,
-        power_hours=e.power_hours,
-        down_trial=col[MISCONFIGURATION],
-        down_asset=e.down_asset,
-        failure_trial=col[FAILURE],
-        failure_asset=e.failure_asset[single],
-    )
-    trial = np.concatenate(
-        [e.update_trial, e.fault_trial, e.power_trial, e.down_trial, e.failure_trial[single]]
-    )
-    kind = np.repeat(np.arange(len(KINDS), dtype=np.int64), counts)
-    normal = np.concatenate(
-        [timed.update_z, timed.fault_z, e.power_hours, timed.down_z, timed.failure_z[single]]
-    )
-    return events, trial, kind, normal
+    normals = {
+        "update_trial": timed.update_z,
+        "fault_trial": timed.fault_z,
+        "power_trial": e.power_hours,
+        "down_trial": timed.down_z,
+        "failure_trial": timed.failure_z,
+    }
+    values: dict[str, object] = {}
+    trial, kind, normal = [], [], []
+    start = 0
+    for names in EVENT_COLUMNS:
+        trials = getattr(e, names[0])
+        code = GROUP_KINDS.get(names[0])
+        if code is None:
+            if trials.size:
+                raise ValueError(f"no restoration kind for sampled events of {names[0]}")
+            values.update({name: getattr(e, name) for name in names})
+            continue
+        keep = single if names[0] == "failure_trial" else np.ones(trials.shape[0], dtype=bool)
+        n = int(keep.sum())
+        values.update({name: getattr(e, name)[keep] for name in names})
+        values[names[0]] = np.arange(start, start + n, dtype=np.int64)
+        start += n
+        trial.append(trials[keep])
+        kind.append(np.full(n, code, dtype=np.int64))
+        normal.append(normals[names[0]][keep])
+    events = replace(e, trials=start, **values)  # type: ignore[arg-type]
+    return events, np.concatenate(trial), np.concatenate(kind), np.concatenate(normal)
 
 
 def signatures(events: SampledEvents, compiled: CompiledNetwork) -> list[tuple[object, ...]]:
-    """Per column of :func:`one_per_column`'s events, what decides its impact: an update's
-    supplier, mode and reach; a fault's version; a power loss's region and how many of the
-    region's autonomies it outlasts; the asset a misconfiguration or failure takes down."""
+    """Per column of :func:`one_per_column`'s events, what decides its impact: every
+    column of its event (an update's supplier, mode and reach; a fault's version and
+    whatever else its group carries; the asset a misconfiguration or failure takes down),
+    except that a power loss counts by its region and how many of the region's autonomies
+    it outlasts, not by its exact hours."""
     ptr, autonomy = compiled.power_ptr, compiled.power_hours
     reach = np.zeros(events.power_region.shape[0], dtype=np.int64)
     for r in np.unique(events.power_region).tolist():
         at = np.flatnonzero(events.power_region == r)
         reach[at] = np.searchsorted(autonomy[ptr[r] : ptr[r + 1]], events.power_hours[at], "left")
-    keys: list[tuple[object, ...]] = [
-        ("update", s, bool(m), row.tobytes())
-        for s, m, row in zip(
-            events.update_supplier.tolist(), events.update_sabotage.tolist(),
-            events.update_reach, strict=True,
-        )
-    ]  # fmt: skip
-    keys += [("fault", v) for v in events.fault_version.tolist()]
-    keys += [
-        ("power", r, n) for r, n in zip(events.power_region.tolist(), reach.tolist(), strict=True)
-    ]
-    keys += [("asset", a) for a in events.down_asset.tolist()]
-    keys += [("asset", a) for a in events.failure_asset.tolist()]
+    keys: list[tuple[object, ...]] = []
+    for group, names in enumerate(EVENT_COLUMNS):
+        if getattr(events, names[0]).shape[0] == 0:
+            continue
+        columns: list[list[object]] = []
+        for name in names[1:]:
+            column = reach if name == "power_hours" else getattr(events, name)
+            cells: list[object] = (
+                [row.tobytes() for row in column] if column.ndim > 1 else list(column.tolist())
+            )
+            columns.append(cells)
+        tag: object = "asset" if names[0] in ("down_trial", "failure_trial") else group
+        keys += [(tag, *row) for row in zip(*columns, strict=True)]
     return keys
 
 
