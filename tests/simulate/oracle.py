@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from fiveguard.domain.catalogue import Catalogue, Domain
 from fiveguard.domain.model import NetworkModel
 from fiveguard.domain.network import AnyOf, Asset
-from fiveguard.simulate.events import Event, EventType, Mode
+from fiveguard.simulate.events import Event, EventType, Mode, events_of_trials
 
 FIELDS = (
     "people_without_service",
@@ -428,52 +429,32 @@ class OracleTime:
 def timed_events_of_trials(
     timed: Any, compiled: Any, asset_ids: Sequence[str]
 ) -> list[list[tuple[Event, str, float]]]:
-    """Per trial, each sampled event with its kind and its normal (a power loss: its hours)."""
+    """Per trial, each sampled event with its kind and its normal (a power loss: its hours).
+
+    The events are :func:`events_of_trials`' own (so whatever they carry, the oracle
+    sees); it lists a trial's events kind by kind in the arrays' order, and so does this.
+    """
     sampled = timed.events
-    out: list[list[tuple[Event, str, float]]] = [[] for _ in range(sampled.trials)]
-    for i, t in enumerate(sampled.update_trial.tolist()):
-        reached = tuple(
-            o for o, hit in zip(compiled.operators, sampled.update_reach[i], strict=True) if hit
-        )
-        mode = Mode.SABOTAGE if sampled.update_sabotage[i] else Mode.ESPIONAGE
-        supplier = compiled.suppliers[int(sampled.update_supplier[i])]
-        event = Event(EventType.SUPPLIER_UPDATE, supplier, mode=mode, operators=reached)
-        out[t].append((event, "supplier-update", float(timed.update_z[i])))
-    for i, (t, v) in enumerate(
-        zip(sampled.fault_trial.tolist(), sampled.fault_version.tolist(), strict=True)
+    per_trial = events_of_trials(sampled, compiled, asset_ids)
+    labels: list[list[tuple[str, float]]] = [[] for _ in range(sampled.trials)]
+    for trials, kind, normals in (
+        (sampled.update_trial, "supplier-update", timed.update_z),
+        (sampled.fault_trial, "product-fault", timed.fault_z),
+        (
+            sampled.supplier_fault_trial,
+            "supplier-fault",
+            np.zeros(sampled.supplier_fault_trial.size),
+        ),
+        (sampled.power_trial, "region-power", sampled.power_hours),
+        (sampled.down_trial, "misconfiguration", timed.down_z),
+        (sampled.failure_trial, "asset-failure", timed.failure_z),
     ):
-        event = Event(EventType.PRODUCT_FAULT, compiled.versions[v])
-        out[t].append((event, "product-fault", float(timed.fault_z[i])))
-    for t, r, h in zip(
-        sampled.power_trial.tolist(),
-        sampled.power_region.tolist(),
-        sampled.power_hours.tolist(),
-        strict=True,
-    ):
-        out[t].append(
-            (Event(EventType.REGION_POWER, compiled.regions[r], hours=h), "region-power", h)
-        )
-    for i, (t, a) in enumerate(
-        zip(sampled.down_trial.tolist(), sampled.down_asset.tolist(), strict=True)
-    ):
-        out[t].append(
-            (
-                Event(EventType.ASSET_DOWN, str(asset_ids[a])),
-                "misconfiguration",
-                float(timed.down_z[i]),
-            )
-        )
-    for i, (t, a) in enumerate(
-        zip(sampled.failure_trial.tolist(), sampled.failure_asset.tolist(), strict=True)
-    ):
-        out[t].append(
-            (
-                Event(EventType.ASSET_DOWN, str(asset_ids[a])),
-                "asset-failure",
-                float(timed.failure_z[i]),
-            )
-        )
-    return out
+        for t, z in zip(trials.tolist(), normals.tolist(), strict=True):
+            labels[t].append((kind, float(z)))
+    return [
+        [(event, kind, z) for event, (kind, z) in zip(events, marks, strict=True)]
+        for events, marks in zip(per_trial, labels, strict=True)
+    ]
 
 
 def oracle_down(oracle: Oracle, events: Iterable[Event]) -> set[str]:

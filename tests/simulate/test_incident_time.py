@@ -252,3 +252,97 @@ def test_workers_give_the_same_figures_as_one_process(catalogue: Catalogue) -> N
     two = run_time(ready.compiled, ready.sources, plan, 1500, 2, storm_hours=storms, workers=2)
     for name in ("user_hours", "user_hours_by_region", "worst_hours", "reports"):
         assert np.array_equal(getattr(one, name), getattr(two, name)), name
+
+
+def test_the_worked_examples_monte_carlo_time_figures_are_what_simulate_gives(
+    tmp_path: Path, catalogue: Catalogue
+) -> None:
+    text = DOC.read_text(encoding="utf-8")
+    after = text.split("<!-- worked-example-model -->", 1)[1]
+    path = tmp_path / "model.yaml"
+    path.write_text(after.split("```yaml\n", 1)[1].split("```", 1)[0], encoding="utf-8")
+    result = simulate(load_model(path, catalogue), catalogue, 10_000, 1)
+    time = result.time
+    assert time is not None
+    rows = {row[0]: row[1:] for row in table_after(text, "<!-- worked-example-time -->")}
+    (eu,) = [r.reports for r in time.reporting if r.threshold == "eu-enisa"]
+    for label, spread, digits in (
+        ("user-hours without service", time.user_hours, 0),
+        ("duration of the year's worst outage (h)", time.worst_outage_hours, 2),
+        ("incidents reportable under eu-enisa", eu, 4),
+    ):
+        got = [spread.mean, spread.p50, spread.p95, spread.p99, spread.max]
+        assert [round(v, digits) for v in got] == [float(x) for x in rows[label]], label
+    # "0.1 a year × 1,600 people × 4 e^(1/2) … ≈ 1,055 user-hours a year"
+    assert round(0.1 * 1600 * 4 * math.exp(0.5)) == 1055
+    assert 0.15 < 1055 / time.user_hours.mean < 0.25
+    # "one incident that left all 4,600 people without service for 334 hours"
+    assert round(time.user_hours.max / 4600) == round(time.worst_outage_hours.max) == 334
+
+
+def test_an_override_with_an_unknown_site_access_kind_is_a_located_error(
+    tmp_path: Path,
+) -> None:
+    from fiveguard.catalog import load_catalogue
+    from fiveguard.domain.errors import InputError
+
+    path = tmp_path / "override.yaml"
+    path.write_text(
+        "simulation:\n  incident_time:\n    extensions:\n      site_access:\n"
+        "        hours: 1.0\n        kinds: [asset_failure]\n        source: typo\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as caught:
+        load_catalogue(path)
+    text = " ".join(str(p) for p in caught.value.problems)
+    assert "site_access" in text
+    assert "unknown event kind(s) asset_failure" in text
+
+
+def test_the_extensions_of_an_override_change_the_durations(
+    tmp_path: Path, catalogue: Catalogue
+) -> None:
+    from fiveguard.catalog import load_catalogue
+
+    path = tmp_path / "override.yaml"
+    path.write_text(
+        "simulation:\n  incident_time:\n    extensions:\n      site_access:\n"
+        "        hours: 10.0\n        kinds: [misconfiguration]\n        source: test\n",
+        encoding="utf-8",
+    )
+    longer = load_catalogue(path)
+    model = generate_model(sites=50, operators=2, regions=2, seed=1)
+    for cat, extra in ((catalogue, 0.0), (longer, 10.0)):
+        plan = time_plan(model, cat, prepare(model, cat).compiled)
+        assert plan is not None
+        assert plan.site_access.tolist() == [0.0, 0.0, 2.0 if extra == 0 else 0.0, extra,
+                                            2.0 if extra == 0 else 0.0]  # fmt: skip
+
+
+def test_events_share_a_cached_impact_only_when_everything_that_decides_it_is_equal(
+    tmp_path: Path, catalogue: Catalogue
+) -> None:
+    from fiveguard.simulate.incidents import signatures
+
+    text = DOC.read_text(encoding="utf-8")
+    after = text.split("<!-- worked-example-model -->", 1)[1]
+    path = tmp_path / "model.yaml"
+    path.write_text(after.split("```yaml\n", 1)[1].split("```", 1)[0], encoding="utf-8")
+    model = load_model(path, catalogue)
+    compiled = prepare(model, catalogue).compiled
+    scenarios = [
+        [Event(EventType.SUPPLIER_UPDATE, "beta", mode=Mode.SABOTAGE, operators=("op-a",))],
+        [Event(EventType.SUPPLIER_UPDATE, "beta", mode=Mode.SABOTAGE)],
+        [Event(EventType.SUPPLIER_UPDATE, "beta", mode=Mode.ESPIONAGE, operators=("op-a",))],
+        [Event(EventType.REGION_POWER, "S", hours=1.5)],
+        [Event(EventType.REGION_POWER, "S", hours=1.8)],  # outlasts the same autonomies
+        [Event(EventType.REGION_POWER, "S", hours=2.5)],
+        [Event(EventType.ASSET_DOWN, "b.amf")],
+        [Event(EventType.ASSET_DOWN, "b.amf")],
+    ]
+    keys = signatures(resolve_events(model, compiled, scenarios), compiled)
+    assert len(keys) == 8
+    updates, powers, assets = keys[:3], keys[3:6], keys[6:]
+    assert len(set(updates)) == 3
+    assert powers[0] == powers[1] != powers[2]
+    assert assets[0] == assets[1]

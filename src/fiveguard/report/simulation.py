@@ -138,7 +138,7 @@ def time_rows(time: SimulatedTime) -> list[tuple[str, ...]]:
 
     rows = [row("user-hours without service", time.user_hours)]
     rows += [row(f"user-hours, {o}", s) for o, s in time.user_hours_by_operator.items()]
-    rows.append(row("worst outage: its hours", time.worst_outage_hours, ",.1f", ",.1f"))
+    rows.append(row("duration of the worst outage (h)", time.worst_outage_hours, ",.1f", ",.1f"))
     rows.append(row("longest outage (h)", time.longest_outage_hours, ",.1f", ",.1f"))
     rows.append(row("incidents leaving people without service", time.incidents, ",.2f"))
     for r in time.reporting:

@@ -33,7 +33,7 @@ import numpy.typing as npt
 
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.catalogue.simulation import ReportingThreshold
-from fiveguard.domain.graph import row_of_entry
+from fiveguard.domain.graph import ragged_ranges, row_of_entry
 from fiveguard.domain.model import NetworkModel
 from fiveguard.simulate.bits import get_bits
 from fiveguard.simulate.compile import CompiledNetwork
@@ -61,7 +61,8 @@ class TimePlan:
     for power, which keeps its own hours). ``management_classes``: classes holding an
     asset of a ``mgmt.*`` kind. ``users``: the national user base; ``operator_users``:
     ``(K,)`` each operator's people subscribers. ``part_*``: the closed form of leaves,
-    one entry per served part of every asset (see :func:`leaf_parts`).
+    one entry per served part of every asset, in ``compiled.asset_part_ptr`` order (see
+    :func:`leaf_parts`).
     """
 
     median: FloatArray
@@ -72,7 +73,6 @@ class TimePlan:
     users: int
     operator_users: IntArray
     thresholds: tuple[ReportingThreshold, ...]
-    part_asset: IntArray
     part_operator: IntArray
     part_region: IntArray
     part_lost: IntArray
@@ -106,7 +106,7 @@ def time_plan(
     mgmt_assets = np.flatnonzero(mgmt_kind[table.kind])
     people = {o.id: o.people_subscribers for o in model.document.operators}
     operator_users = np.asarray([people.get(o, 0) for o in compiled.operators], dtype=np.int64)
-    asset, operator, region, lost = leaf_parts(compiled)
+    _, operator, region, lost = leaf_parts(compiled)
     return TimePlan(
         median=median,
         sigma=sigma,
@@ -116,7 +116,6 @@ def time_plan(
         users=int(sum(people.values())),
         operator_users=operator_users,
         thresholds=params.reporting_thresholds,
-        part_asset=asset,
         part_operator=operator,
         part_region=region,
         part_lost=lost,
@@ -200,68 +199,80 @@ class Incidents:
     region_entries: tuple[IntArray, IntArray, IntArray]
 
 
+GROUP_KINDS = {
+    "update_trial": UPDATE,
+    "fault_trial": FAULT,
+    "power_trial": POWER,
+    "down_trial": MISCONFIGURATION,
+    "failure_trial": FAILURE,
+}
+"""The kind of each group of :data:`~fiveguard.simulate.events.EVENT_COLUMNS` the Monte
+Carlo samples, by its trial column."""
+
+
 def one_per_column(
     timed: TimedEvents, compiled: CompiledNetwork
 ) -> tuple[SampledEvents, IntArray, IntArray, FloatArray]:
-    """Every event but leaf failures as its own trial column: the events, and per column
-    its original trial, kind and normal (power: its hours)."""
+    """Every event but leaf failures as its own trial column, group by group in the order
+    of ``EVENT_COLUMNS`` with every column of its group: the events, and per column its
+    original trial, kind and normal (power: its hours). Raises ValueError for sampled
+    events of a group with no kind here (they would otherwise go uncounted)."""
     e = timed.events
     single = compiled.class_size[compiled.asset_class[e.failure_asset]] == 1
-    counts = [e.update_trial.size, e.fault_trial.size, e.power_trial.size, e.down_trial.size,
-              int(single.sum())]  # fmt: skip
-    start = np.cumsum([0, *counts])
-    col = [np.arange(start[i], start[i + 1], dtype=np.int64) for i in range(len(counts))]
-    events = SampledEvents(
-        trials=int(start[-1]),
-        update_trial=col[UPDATE],
-        update_supplier=e.update_supplier,
-        update_sabotage=e.update_sabotage,
-        update_reach=e.update_reach,
-        fault_trial=col[FAULT],
-        fault_version=e.fault_version,
-        fault_reach=e.fault_reach,
-        supplier_fault_trial=np.zeros(0, dtype=np.int64),
-        supplier_fault_supplier=np.zeros(0, dtype=np.int64),
-        power_trial=col[POWER],
-        power_region=e.power_region,
-        power_hours=e.power_hours,
-        down_trial=col[MISCONFIGURATION],
-        down_asset=e.down_asset,
-        failure_trial=col[FAILURE],
-        failure_asset=e.failure_asset[single],
-    )
-    trial = np.concatenate(
-        [e.update_trial, e.fault_trial, e.power_trial, e.down_trial, e.failure_trial[single]]
-    )
-    kind = np.repeat(np.arange(len(KINDS), dtype=np.int64), counts)
-    normal = np.concatenate(
-        [timed.update_z, timed.fault_z, e.power_hours, timed.down_z, timed.failure_z[single]]
-    )
-    return events, trial, kind, normal
+    normals = {
+        "update_trial": timed.update_z,
+        "fault_trial": timed.fault_z,
+        "power_trial": e.power_hours,
+        "down_trial": timed.down_z,
+        "failure_trial": timed.failure_z,
+    }
+    values: dict[str, object] = {}
+    trial, kind, normal = [], [], []
+    start = 0
+    for names in EVENT_COLUMNS:
+        trials = getattr(e, names[0])
+        code = GROUP_KINDS.get(names[0])
+        if code is None:
+            if trials.size:
+                raise ValueError(f"no restoration kind for sampled events of {names[0]}")
+            values.update({name: getattr(e, name) for name in names})
+            continue
+        keep = single if names[0] == "failure_trial" else np.ones(trials.shape[0], dtype=bool)
+        n = int(keep.sum())
+        values.update({name: getattr(e, name)[keep] for name in names})
+        values[names[0]] = np.arange(start, start + n, dtype=np.int64)
+        start += n
+        trial.append(trials[keep])
+        kind.append(np.full(n, code, dtype=np.int64))
+        normal.append(normals[names[0]][keep])
+    events = replace(e, trials=start, **values)  # type: ignore[arg-type]
+    return events, np.concatenate(trial), np.concatenate(kind), np.concatenate(normal)
 
 
 def signatures(events: SampledEvents, compiled: CompiledNetwork) -> list[tuple[object, ...]]:
-    """Per column of :func:`one_per_column`'s events, what decides its impact: an update's
-    supplier, mode and reach; a fault's version; a power loss's region and how many of the
-    region's autonomies it outlasts; the asset a misconfiguration or failure takes down."""
+    """Per column of :func:`one_per_column`'s events, what decides its impact: every
+    column of its event (an update's supplier, mode and reach; a fault's version and
+    whatever else its group carries; the asset a misconfiguration or failure takes down),
+    except that a power loss counts by its region and how many of the region's autonomies
+    it outlasts, not by its exact hours."""
     ptr, autonomy = compiled.power_ptr, compiled.power_hours
     reach = np.zeros(events.power_region.shape[0], dtype=np.int64)
     for r in np.unique(events.power_region).tolist():
         at = np.flatnonzero(events.power_region == r)
         reach[at] = np.searchsorted(autonomy[ptr[r] : ptr[r + 1]], events.power_hours[at], "left")
-    keys: list[tuple[object, ...]] = [
-        ("update", s, bool(m), row.tobytes())
-        for s, m, row in zip(
-            events.update_supplier.tolist(), events.update_sabotage.tolist(),
-            events.update_reach, strict=True,
-        )
-    ]  # fmt: skip
-    keys += [("fault", v) for v in events.fault_version.tolist()]
-    keys += [
-        ("power", r, n) for r, n in zip(events.power_region.tolist(), reach.tolist(), strict=True)
-    ]
-    keys += [("asset", a) for a in events.down_asset.tolist()]
-    keys += [("asset", a) for a in events.failure_asset.tolist()]
+    keys: list[tuple[object, ...]] = []
+    for group, names in enumerate(EVENT_COLUMNS):
+        if getattr(events, names[0]).shape[0] == 0:
+            continue
+        columns: list[list[object]] = []
+        for name in names[1:]:
+            column = reach if name == "power_hours" else getattr(events, name)
+            cells: list[object] = (
+                [row.tobytes() for row in column] if column.ndim > 1 else list(column.tolist())
+            )
+            columns.append(cells)
+        tag: object = "asset" if names[0] in ("down_trial", "failure_trial") else group
+        keys += [(tag, *row) for row in zip(*columns, strict=True)]
     return keys
 
 
@@ -349,37 +360,58 @@ def incidents_of(
     hours = hours + plan.site_access[kind] + plan.management_hours * management
     op_i, op_k = np.nonzero(by_operator)
     reg_i, reg_r = np.nonzero(by_region)
-
-    e = timed.events
-    leaf = compiled.class_size[compiled.asset_class[e.failure_asset]] > 1
-    leaf_asset, leaf_trial = e.failure_asset[leaf], e.failure_trial[leaf]
-    leaf_hours = plan.median[FAILURE] * np.exp(plan.sigma[FAILURE] * timed.failure_z[leaf])
-    leaf_hours = leaf_hours + plan.site_access[FAILURE]
-    first_part = compiled.asset_part_ptr[leaf_asset]
-    n_parts = compiled.asset_part_ptr[leaf_asset + 1] - first_part
-    owner = np.repeat(np.arange(leaf_asset.size, dtype=np.int64), n_parts)
-    parts = np.arange(owner.size, dtype=np.int64) - np.repeat(np.cumsum(n_parts) - n_parts, n_parts)
-    parts += np.repeat(first_part, n_parts)
-    lost = plan.part_lost[parts]
-    leaf_people = np.bincount(owner, weights=lost, minlength=leaf_asset.size).astype(np.int64)
+    leaf = _leaves(timed, compiled, plan)
     shift = events.trials
-    keep = lost > 0
-    in_region = keep & (plan.part_region[parts] >= 0)
+    keep = leaf.lost > 0
+    in_region = keep & (plan.part_region[leaf.parts] >= 0)
     return Incidents(
-        trial=np.concatenate([trial, leaf_trial]),
-        kind=np.concatenate([kind, np.full(leaf_asset.size, FAILURE, dtype=np.int64)]),
-        hours=np.concatenate([hours, leaf_hours]),
-        people=np.concatenate([people, leaf_people]),
+        trial=np.concatenate([trial, leaf.trial]),
+        kind=np.concatenate([kind, np.full(leaf.trial.size, FAILURE, dtype=np.int64)]),
+        hours=np.concatenate([hours, leaf.hours]),
+        people=np.concatenate([people, leaf.people]),
         operator_entries=(
-            np.concatenate([op_i, shift + owner[keep]]),
-            np.concatenate([op_k, plan.part_operator[parts[keep]]]),
-            np.concatenate([by_operator[op_i, op_k], lost[keep]]),
+            np.concatenate([op_i, shift + leaf.owner[keep]]),
+            np.concatenate([op_k, plan.part_operator[leaf.parts[keep]]]),
+            np.concatenate([by_operator[op_i, op_k], leaf.lost[keep]]),
         ),
         region_entries=(
-            np.concatenate([reg_i, shift + owner[in_region]]),
-            np.concatenate([reg_r, plan.part_region[parts[in_region]]]),
-            np.concatenate([by_region[reg_i, reg_r], lost[in_region]]),
+            np.concatenate([reg_i, shift + leaf.owner[in_region]]),
+            np.concatenate([reg_r, plan.part_region[leaf.parts[in_region]]]),
+            np.concatenate([by_region[reg_i, reg_r], leaf.lost[in_region]]),
         ),
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class _Leaves:
+    """A batch's leaf failures (``trial``, ``hours``, ``people`` each) and their served
+    parts (``owner``: the failure, ``parts``: the part's index, ``lost``: its people)."""
+
+    trial: IntArray
+    hours: FloatArray
+    people: IntArray
+    owner: IntArray
+    parts: IntArray
+    lost: IntArray
+
+
+def _leaves(timed: TimedEvents, compiled: CompiledNetwork, plan: TimePlan) -> _Leaves:
+    """The failures of assets sharing their class, in closed form (:func:`leaf_parts`)."""
+    e = timed.events
+    leaf = compiled.class_size[compiled.asset_class[e.failure_asset]] > 1
+    asset = e.failure_asset[leaf]
+    hours = plan.median[FAILURE] * np.exp(plan.sigma[FAILURE] * timed.failure_z[leaf])
+    ptr = compiled.asset_part_ptr
+    owner = np.repeat(np.arange(asset.size, dtype=np.int64), ptr[asset + 1] - ptr[asset])
+    parts = ragged_ranges(ptr, asset)
+    lost = plan.part_lost[parts]
+    return _Leaves(
+        trial=e.failure_trial[leaf],
+        hours=hours + plan.site_access[FAILURE],
+        people=np.bincount(owner, weights=lost, minlength=asset.size).astype(np.int64),
+        owner=owner,
+        parts=parts,
+        lost=lost,
     )
 
 

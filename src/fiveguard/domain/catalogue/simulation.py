@@ -142,12 +142,28 @@ class DurationExtension(Frozen):
     source: Text
 
 
+EVENT_KINDS = (
+    "supplier-update", "supplier-fault", "product-fault", "change-push", "limit-reached",
+    "region-power", "asset-down", "asset-failure", "misconfiguration",
+)  # fmt: skip
+"""The kinds of events a duration can be given for (what-if events and Monte Carlo ones)."""
+
+
 class SiteAccessExtension(DurationExtension):
     """Hours added to outages started by events that need someone on site."""
 
     kinds: tuple[str, ...] = Field(
         min_length=1, description="Event kinds whose repair needs physical access."
     )
+
+    @model_validator(mode="after")
+    def _known_kinds(self) -> SiteAccessExtension:
+        unknown = [k for k in self.kinds if k not in EVENT_KINDS]
+        if unknown:
+            raise ValueError(
+                f"unknown event kind(s) {', '.join(unknown)}; known: {', '.join(EVENT_KINDS)}"
+            )
+        return self
 
 
 class IncidentExtensions(Frozen):
