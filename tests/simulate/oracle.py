@@ -15,15 +15,19 @@ customers never roam, and nobody roams onto them.
 from __future__ import annotations
 
 import dataclasses
+import math
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from fiveguard.domain.catalogue import Catalogue, Domain
 from fiveguard.domain.model import NetworkModel
 from fiveguard.domain.network import AnyOf, Asset
-from fiveguard.simulate.events import Event, EventType, Mode
+from fiveguard.simulate.events import Event, EventType, Mode, events_of_trials
 
 FIELDS = (
     "people_without_service",
@@ -93,6 +97,7 @@ class Oracle:
                 weight = params.status_weights.get(self._status(effect.measure, operator), 0.0)  # type: ignore[call-overload]
                 extra[operator] += weight * (effect.extra_hours or 0.0)
         unknown = params.power_loss.unknown_battery_hours
+        self.power_area = self._power_areas(model, params.power_loss.area_population)
         self.autonomy = {
             a.id: (unknown if a.battery_hours is None else a.battery_hours) + extra[a.operator]
             for a in self.assets
@@ -122,6 +127,31 @@ class Oracle:
                 self.reach[a_id, part.operator] = frozenset(crossed)
                 if self.radio[a_id]:
                     self.network_of.setdefault((part.operator, part.asset.region), []).append(part)
+
+    # ------------------------------------------------------------ power areas (invariance)
+
+    def _power_areas(self, model: NetworkModel, area_population: int | None) -> dict[str, int]:
+        """Each asset's power area within its region, as docs/simulation.md says: a region
+        of P residents has ceil(P / area_population) areas (at least one); its assets,
+        ordered by CRC-32 of their id then by place in the model, are cut into that many
+        runs of about equal people."""
+        population = {r.id: r.population for r in model.document.regions}
+        out = {a.id: 0 for a in self.assets}
+        if area_population is None:
+            return out
+        for region, residents in population.items():
+            areas = max(1, -(-residents // area_population))
+            members = [(zlib.crc32(a.id.encode()), i, a) for i, a in enumerate(self.assets)
+                       if a.region == region]  # fmt: skip
+            members.sort(key=lambda m: (m[0], m[1]))
+            people = [float(a.population) for _, _, a in members]
+            if sum(people) <= 0:
+                people = [1.0] * len(members)
+            total, before = sum(people), 0.0
+            for (_, _, a), weight in zip(members, people, strict=True):
+                out[a.id] = min(areas - 1, math.floor(areas * before / total))
+                before += weight
+        return out
 
     def _split(self, a: Asset, subscribers: dict[str, int]) -> None:
         """The asset's served parts and the entries its radio needs."""
@@ -295,7 +325,9 @@ class Oracle:
                     if event.mode == Mode.SABOTAGE:
                         sabotaged.add(a.id)
             elif event.type is EventType.PRODUCT_FAULT:
-                if a.product == event.target:
+                # reach of a version's fault: only the operators it reached (None: all)
+                reached = event.operators is None or a.operator in event.operators
+                if a.product == event.target and reached:
                     down.add(a.id)
             elif event.type is EventType.SUPPLIER_FAULT:
                 if self.supplier[a.id] == event.target:
@@ -314,7 +346,8 @@ class Oracle:
                     down.add(a.id)
             elif event.type is EventType.REGION_POWER:
                 hours = event.hours or 0.0
-                if a.region == event.target and self.autonomy[a.id] < hours:
+                in_area = event.area is None or self.power_area[a.id] == event.area
+                if a.region == event.target and in_area and self.autonomy[a.id] < hours:
                     down.add(a.id)
 
     def _count(self, down: set[str], compromised: set[str]) -> OracleImpact:
@@ -372,3 +405,173 @@ class Oracle:
 
 def _members(entry: str | AnyOf) -> tuple[str, ...]:
     return entry.any if isinstance(entry, AnyOf) else (entry,)
+
+
+# ---------------------------------------------------------------------------- time
+# Durations, user-hours and reporting thresholds in the Monte Carlo, written plainly: every
+# sampled event is an incident on its own, with its own people (the oracle's impact of the
+# event alone), its drawn duration and the catalogue's extensions.
+
+
+@dataclass
+class OracleTime:
+    """One trial's incidents added up."""
+
+    user_hours: float
+    by_operator: dict[str, float]
+    by_region: dict[str, float]
+    longest_hours: float
+    worst_hours: float
+    incidents: int
+    reports: dict[str, int]
+
+
+def timed_events_of_trials(
+    timed: Any, compiled: Any, asset_ids: Sequence[str]
+) -> list[list[tuple[Event, str, float]]]:
+    """Per trial, each sampled event with its kind and its normal (a power loss: its hours).
+
+    The events are :func:`events_of_trials`' own (so whatever they carry, the oracle
+    sees); it lists a trial's events kind by kind in the arrays' order, and so does this.
+    """
+    sampled = timed.events
+    per_trial = events_of_trials(sampled, compiled, asset_ids)
+    labels: list[list[tuple[str, float]]] = [[] for _ in range(sampled.trials)]
+    for trials, kind, normals in (
+        (sampled.update_trial, "supplier-update", timed.update_z),
+        (sampled.fault_trial, "product-fault", timed.fault_z),
+        (
+            sampled.supplier_fault_trial,
+            "supplier-fault",
+            np.zeros(sampled.supplier_fault_trial.size),
+        ),
+        (sampled.power_trial, "region-power", sampled.power_hours),
+        (sampled.down_trial, "misconfiguration", timed.down_z),
+        (sampled.failure_trial, "asset-failure", timed.failure_z),
+    ):
+        for t, z in zip(trials.tolist(), normals.tolist(), strict=True):
+            labels[t].append((kind, float(z)))
+    return [
+        [(event, kind, z) for event, (kind, z) in zip(events, marks, strict=True)]
+        for events, marks in zip(per_trial, labels, strict=True)
+    ]
+
+
+def oracle_down(oracle: Oracle, events: Iterable[Event]) -> set[str]:
+    """The assets down when ``events`` happen together (as :meth:`Oracle.impact` finds them)."""
+    compromised: set[str] = set()
+    sabotaged: set[str] = set()
+    down: set[str] = set()
+    for event in events:
+        oracle._apply(event, compromised, sabotaged, down)
+    changed = True
+    while changed:
+        changed = False
+        for a in oracle.assets:
+            if a.managed_by in sabotaged and a.id not in sabotaged:
+                sabotaged.add(a.id)
+                changed = True
+    down |= sabotaged
+    changed = True
+    while changed:
+        changed = False
+        for a in oracle.assets:
+            if a.id not in down and any(
+                all(m in down for m in e) for e in oracle.radio_entries[a.id]
+            ):
+                down.add(a.id)
+                changed = True
+    return down
+
+
+def oracle_reportable(condition_list: Any, people: int, users: int, hours: float) -> bool:
+    """Whether ``people`` of ``users`` for ``hours`` meet one of the conditions."""
+    if people <= 0:
+        return False
+    for c in condition_list:
+        if hours < c.min_hours:
+            continue
+        if c.min_users is not None and people >= c.min_users:
+            return True
+        if c.min_share is not None and users > 0 and people > c.min_share * users:
+            return True
+    return False
+
+
+def oracle_time(
+    oracle: Oracle,
+    catalogue: Catalogue,
+    per_trial: Sequence[Sequence[tuple[Event, str, float]]],
+    storm_hours: Sequence[float] | None = None,
+) -> list[OracleTime]:
+    """Per trial: every event alone is an incident; its hours are the power loss's own, or
+    the median times exp(sigma × its normal), plus site access for the kinds that need it
+    and the management extension when a mgmt.* asset is down; a trial's storm hours go to
+    its largest incident (the longest of the largest: which one does not matter then)."""
+    params = catalogue.simulation.incident_time
+    assert params is not None
+    access = params.extensions.site_access
+    management = params.extensions.management_down
+    users = {o.id: o.people_subscribers for o in oracle.model.document.operators}
+    national_users = sum(users.values())
+    out = []
+    for t, events in enumerate(per_trial):
+        incidents = []
+        for event, kind, z in events:
+            if kind == "region-power":
+                hours = z
+            else:
+                time = params.restoration[kind]
+                hours = time.median_hours * math.exp(time.sigma * z)
+            if access is not None and kind in access.kinds:
+                hours += access.hours
+            if management is not None and any(
+                oracle.by_id[a].kind.startswith("mgmt.") for a in oracle_down(oracle, [event])
+            ):
+                hours += management.hours
+            incidents.append([oracle.impact([event]), hours])
+        if storm_hours is not None and incidents:
+            largest = max(
+                range(len(incidents)),
+                key=lambda i: (incidents[i][0].national["people_without_service"], incidents[i][1]),
+            )
+            incidents[largest][1] += storm_hours[t]
+        result = OracleTime(
+            0.0,
+            dict.fromkeys(oracle.operators, 0.0),
+            dict.fromkeys(oracle.regions, 0.0),
+            0.0,
+            0.0,
+            0,
+            {},
+        )
+        for threshold in params.reporting_thresholds:
+            result.reports[threshold.id] = 0
+        worst = max(
+            incidents, key=lambda i: (i[0].national["people_without_service"], i[1]), default=None
+        )
+        if worst is not None and worst[0].national["people_without_service"] > 0:
+            result.worst_hours = worst[1]
+        for impact, hours in incidents:
+            people = impact.national["people_without_service"]
+            result.user_hours += people * hours
+            for o in oracle.operators:
+                result.by_operator[o] += impact.by_operator[o]["people_without_service"] * hours
+            for r in oracle.regions:
+                result.by_region[r] += impact.by_region[r]["people_without_service"] * hours
+            if people > 0:
+                result.incidents += 1
+                result.longest_hours = max(result.longest_hours, hours)
+            for threshold in params.reporting_thresholds:
+                if threshold.per == "national":
+                    result.reports[threshold.id] += oracle_reportable(
+                        threshold.conditions, people, national_users, hours
+                    )
+                else:
+                    for o in oracle.operators:
+                        mine = impact.by_operator[o]["people_without_service"]
+                        result.reports[threshold.id] += oracle_reportable(
+                            threshold.conditions, mine, users[o], hours
+                        )
+        out.append(result)
+    return out

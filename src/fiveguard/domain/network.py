@@ -175,6 +175,12 @@ class Product(Frozen):
     name: Text
     kind: Identifier = Field(description="Asset kind from the catalogue, e.g. core.amf.")
     versions: tuple[Version, ...] = Field(min_length=1)
+    platform: Text | None = Field(
+        default=None,
+        description="The software platform the product is built from. Products of one "
+        "supplier on the same platform ship one release per version: their equal versions "
+        "fault as one event. Default: the product's name.",
+    )
 
 
 # ---------------------------------------------------------------------------- operators

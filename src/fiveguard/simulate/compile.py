@@ -35,6 +35,7 @@ from fiveguard.domain.catalogue import Catalogue, Domain
 from fiveguard.domain.graph import ragged_ranges, row_of_entry
 from fiveguard.domain.model import NetworkModel
 from fiveguard.domain.table import AssetTable
+from fiveguard.simulate.areas import power_areas
 from fiveguard.simulate.measures import OperatorEffects, operator_effects
 from fiveguard.simulate.plan import (
     Entries,
@@ -78,6 +79,7 @@ class CompiledNetwork:
     asset_class: IntArray
     asset_operator: IntArray
     asset_sites: IntArray
+    asset_area: IntArray  # power area (simulate/areas.py), -1 without a region
     asset_battery: FloatArray  # effective autonomy: battery (or the default) + measures
     asset_part_ptr: IntArray  # (N+1,) into asset_part_people: the asset's served parts
     asset_part_people: IntArray  # part k of an asset is served by its class's k-th row
@@ -102,9 +104,13 @@ class CompiledNetwork:
     managed_levels: tuple[ManagedLevel, ...]
     requires_levels: tuple[RequiresLevel, ...]
     n_groups: int
-    # regional power: per region, the distinct autonomies of its classes, ascending
-    power_ptr: IntArray  # (R+1,)
+    # regional power: per power area (simulate/areas.py; one per region unless the
+    # catalogue sets an area size), the distinct autonomies of its classes, ascending
+    power_ptr: IntArray  # (A+1,)
     power_hours: FloatArray
+    area_region: IntArray  # (A,) the region of each power area
+    area_ptr: IntArray  # (R+1,) the areas of region r: area_ptr[r] … area_ptr[r+1]-1
+    area_residents: FloatArray  # (A,)
     # roaming: partners[o, p] when o's users can fall back to p's radio network
     partners: BoolArray  # (K, K)
     serving_order: IntArray  # roaming rows with a region, sorted by (operator, region)
@@ -160,6 +166,7 @@ def compile_network(
     n_regions = len(doc.regions)
     parts = served_parts(model, catalogue, access)
     deals = agreements(model)
+    areas = power_areas(model, catalogue)
 
     classes, asset_class, levels, n_groups, managed = _ordered_classes(
         t,
@@ -169,9 +176,10 @@ def compile_network(
         n_regions,
         group_assets,
         deals,
+        areas.asset_area,
     )
     power_ptr, power_hours, power_row = _power_rows(
-        np.where(classes.size > 0, classes.region, -1), classes.battery, n_regions
+        np.where(classes.size > 0, classes.area, -1), classes.battery, areas.region.shape[0]
     )
     serving_order, serving_ptr = _serving_cells(classes, len(doc.operators), n_regions)
     part_ptr, part_rows = _part_rows(classes)
@@ -193,6 +201,7 @@ def compile_network(
         asset_class=asset_class,
         asset_operator=t.operator.astype(np.int64),
         asset_sites=asset_sites,
+        asset_area=areas.asset_area,
         asset_battery=battery,
         asset_part_ptr=parts.ptr,
         asset_part_people=part_people,
@@ -217,6 +226,9 @@ def compile_network(
         n_groups=n_groups,
         power_ptr=power_ptr,
         power_hours=power_hours,
+        area_region=areas.region,
+        area_ptr=areas.ptr,
+        area_residents=areas.residents,
         partners=_partners(model),
         serving_order=serving_order,
         serving_ptr=serving_ptr,
@@ -234,6 +246,7 @@ def _ordered_classes(
     n_regions: int,
     group_assets: bool,
     deals: tuple[Agreement, ...],
+    asset_area: IntArray,
 ) -> tuple[_Classes, IntArray, tuple[RequiresLevel, ...], int, tuple[ManagedLevel, ...]]:
     """The classes (and part rows) in kernel order, each asset's class, and the kernel's
     plan of the ``requires`` and ``managed_by`` levels. ``access`` per asset: 0 none, 1
@@ -244,9 +257,11 @@ def _ordered_classes(
     pinned = np.concatenate(
         [np.asarray([m for d in deals for e in d.requires for m in e], dtype=np.int64), colocated]
     )
-    asset_class, order, starts = _group(t, access, battery, n_regions, group_assets, parts, pinned)
+    asset_class, order, starts = _group(
+        t, access, battery, n_regions, group_assets, parts, pinned, asset_area
+    )
     rep = order[starts]
-    classes = _Classes(t, asset_class, order, starts, rep, access, battery, parts)
+    classes = _Classes(t, asset_class, order, starts, rep, access, battery, parts, asset_area)
     entries = class_entries(t, rep, asset_class)
     classes, entries = _with_parts(classes, entries, t, rep, asset_class, parts, deals)
     classes, entries = _with_sites(classes, entries, t, asset_class, parts, colocated)
@@ -299,6 +314,7 @@ def _group(
     group_assets: bool,
     parts: ServedParts,
     pinned: IntArray,
+    asset_area: IntArray,
 ) -> tuple[IntArray, IntArray, IntArray]:
     """Class of each asset, the assets sorted by class, and where each class starts.
     ``pinned`` assets are depended on by rows without an asset: each is a class alone."""
@@ -328,7 +344,7 @@ def _group(
     ) + (t.product_version + 1)
     alone = np.where(depended, np.arange(n, dtype=np.int64), -1)
     ids, _ = column_ids(
-        [cell, t.operator, autonomy, services, t.managed_by, pattern, sharing, alone]
+        [cell, t.operator, autonomy, asset_area, services, t.managed_by, pattern, sharing, alone]
     )
     order = np.argsort(ids, kind="stable").astype(np.int64)
     change = np.ones(n, dtype=bool)
@@ -345,7 +361,7 @@ class _Classes:
 
     COLUMNS = (
         "size", "sites", "people", "serves", "roams", "part", "operator", "region",
-        "supplier", "version", "battery",
+        "supplier", "version", "battery", "area",
     )  # fmt: skip
     """Columns renumbered as they are; ``site`` and ``manager`` name rows, so are mapped."""
 
@@ -359,6 +375,7 @@ class _Classes:
         access: npt.NDArray[np.int8],
         battery: FloatArray,
         parts: ServedParts,
+        asset_area: IntArray,
     ) -> None:
         self.n = int(starts.shape[0])
         self.size = np.diff(np.append(starts, asset_class.shape[0])).astype(np.int64)
@@ -377,6 +394,7 @@ class _Classes:
         self.supplier = t.supplier[rep].astype(np.int64)
         self.version = t.product_version[rep].astype(np.int64)
         self.battery = battery[rep]
+        self.area = asset_area[rep].astype(np.int64)
         manager = t.managed_by[rep].astype(np.int64)
         self.manager = np.where(manager >= 0, asset_class[np.maximum(manager, 0)], -1)
         # each service once per class, even when an asset lists it twice
@@ -401,7 +419,7 @@ class _Classes:
             "size": zero, "sites": zero, "people": people, "serves": np.ones(u, dtype=bool),
             "roams": self.roams[site], "part": part, "operator": operator,
             "region": self.region[site], "supplier": none, "version": none,
-            "battery": np.zeros(u), "manager": none, "site": site,
+            "battery": np.zeros(u), "manager": none, "site": site, "area": self.area[site],
         }  # fmt: skip
         for name, values in added.items():
             setattr(out, name, np.concatenate([getattr(self, name), values]))
@@ -428,7 +446,7 @@ class _Classes:
             "serves": serves, "roams": np.ones(u, dtype=bool),
             "part": np.where(serves, 0, -1).astype(np.int64), "operator": operator,
             "region": region, "supplier": none, "version": none, "battery": np.zeros(u),
-            "manager": none, "site": none,
+            "manager": none, "site": none, "area": none,
         }  # fmt: skip
         for name, values in added.items():
             setattr(out, name, np.concatenate([getattr(self, name), values]))
@@ -634,7 +652,8 @@ def _version_suppliers(t: AssetTable, n_versions: int) -> IntArray:
 def _power_rows(
     region: IntArray, battery: FloatArray, n_regions: int
 ) -> tuple[IntArray, FloatArray, IntArray]:
-    """Distinct autonomies per region (ascending) and each class's row among them."""
+    """Distinct autonomies per power area (``region``: each class's area, ascending) and
+    each class's row among them."""
     row = np.full(region.shape[0], -1, dtype=np.int64)
     regional = np.flatnonzero(region >= 0)
     order = regional[np.lexsort((battery[regional], region[regional]))]
