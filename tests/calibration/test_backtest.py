@@ -19,13 +19,13 @@ from hypothesis import strategies as st
 
 from fiveguard.calibration.backtest import (
     BacktestFigure,
+    catalogue_for,
     load_figures,
     render_table,
     rerun,
     score,
     summarise,
 )
-from fiveguard.catalog import default_catalogue
 
 ROOT = Path(__file__).parents[2]
 REPLAYS = ROOT / "examples" / "replays"
@@ -118,11 +118,7 @@ def test_the_calibration_doc_table_is_made_from_the_replays() -> None:
 
 @pytest.fixture(scope="module")
 def rerun_figures() -> list[BacktestFigure]:
-    catalogue = default_catalogue()
-    return [
-        dataclasses.replace(f, fiveguard=rerun(f, REPLAYS, catalogue))
-        for f in load_figures(REPLAYS)
-    ]
+    return [dataclasses.replace(f, fiveguard=rerun(f, REPLAYS)) for f in load_figures(REPLAYS)]
 
 
 def test_the_backtest_on_the_shipped_catalogue_is_the_recorded_one(
@@ -175,3 +171,31 @@ def test_the_doc_says_which_figures_miss_and_by_how_much(
     assert len(rest) == 7 and "The other seven land within a factor of 1.35" in text
     assert max(10**f.score for f in rest) < 1.35
     assert f"(median score {statistics.median(f.score for f in rest):.2f})" in text
+
+
+def test_a_replays_own_override_is_merged_over_the_one_scored(tmp_path: Path) -> None:
+    scored = tmp_path / "scored.yaml"
+    scored.write_text("simulation:\n  demo_trials: 1024\n  default_trials: 5000\n")
+    own = tmp_path / "own.yaml"
+    own.write_text("simulation:\n  default_trials: 7000\n")
+    figure = dataclasses.replace(load_figures(REPLAYS)[0], catalog=own)
+    catalogue = catalogue_for(figure, scored)
+    assert (catalogue.simulation.demo_trials, catalogue.simulation.default_trials) == (1024, 7000)
+    alone = catalogue_for(dataclasses.replace(figure, catalog=None), scored)
+    assert alone.simulation.default_trials == 5000
+    assert catalogue_for(dataclasses.replace(figure, catalog=None)).simulation.demo_trials == 2048
+
+
+def test_a_replay_with_its_own_override_is_rerun_on_it(tmp_path: Path) -> None:
+    """A replay's `catalog` key: its figures are re-run with that override."""
+    folder = tmp_path / "replays" / "2004-11-bouygues-hlr"
+    folder.mkdir(parents=True)
+    source = REPLAYS / "2004-11-bouygues-hlr"
+    (folder / "model.yaml").write_text((source / "model.yaml").read_text())
+    (tmp_path / "override.yaml").write_text("simulation:\n  default_trials: 3000\n")
+    replay = (source / "replay.yaml").read_text()
+    (folder / "replay.yaml").write_text(replay + "catalog: ../../override.yaml\n")
+    (figure,) = load_figures(tmp_path / "replays")
+    assert figure.catalog == (tmp_path / "override.yaml").resolve()
+    assert catalogue_for(figure).simulation.default_trials == 3000
+    assert rerun(figure, tmp_path / "replays") == figure.fiveguard
