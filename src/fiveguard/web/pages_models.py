@@ -15,7 +15,12 @@ from fiveguard.web import jobs
 from fiveguard.web.context import AppDep, CallerDep, Ident, OptionalQueryIdent
 from fiveguard.web.errors import problems_of
 from fiveguard.web.pages_common import render
-from fiveguard.web.usecases import UploadedFile, import_uploaded_model, whatif_snapshot
+from fiveguard.web.usecases import (
+    UploadedFile,
+    import_uploaded_model,
+    replace_uploaded_part,
+    whatif_snapshot,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -221,6 +226,66 @@ def _bars(result: Any) -> list[dict[str, object]]:
         }
         for index, (name, counts) in enumerate(rows)
     ]
+
+
+def _part_page(
+    request: Request,
+    call: CallerDep,
+    slice_id: int,
+    *,
+    problems: list[dict[str, object]] | None = None,
+    uploaded: list[str] | None = None,
+) -> Response:
+    with call.acting() as (session, principal):
+        part = slices.get_slice(session, principal, slice_id)
+        versions = [
+            p
+            for p in slices.list_slices(session, principal)
+            if p.national_id == part.national_id and p.operator_id == part.operator_id
+        ]
+    return render(
+        request,
+        "part.html.j2",
+        principal,
+        call.csrf_token,
+        status_code=422 if problems else 200,
+        part=part,
+        latest=max(v.version for v in versions) == part.version,
+        versions=versions[::-1],
+        problems=problems or [],
+        uploaded=uploaded or [],
+    )
+
+
+@router.get("/slices/{slice_id}", response_class=HTMLResponse)
+def part(request: Request, slice_id: Ident, call: CallerDep) -> Response:
+    """An operator's part: its versions, its export, and (its operator) a replace form."""
+    return _part_page(request, call, slice_id)
+
+
+@router.post("/slices/{slice_id}/replace", response_class=HTMLResponse)
+def replace_part(
+    request: Request,
+    slice_id: Ident,
+    call: CallerDep,
+    part: Annotated[UploadFile, File()],
+    sites: Annotated[UploadFile | None, File()] = None,
+    csrf_token: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    """Replace the operator's part with uploaded files; problems located in the page."""
+    given = UploadedFile(part.filename or "part.yaml", part.file.read())
+    rows = None
+    if sites is not None and sites.filename:
+        rows = UploadedFile(sites.filename, sites.file.read())
+    try:
+        with call.acting(csrf=csrf_token) as (session, principal):
+            view = replace_uploaded_part(session, principal, slice_id, given, rows)
+    except InputError as exc:
+        if type(exc) is not InputError:
+            raise
+        names = [given.name] + ([rows.name] if rows else [])
+        return _part_page(request, call, slice_id, problems=problems_of(exc), uploaded=names)
+    return RedirectResponse(f"/slices/{view.id}", status_code=303)
 
 
 @router.post("/slices/{slice_id}/{step}", response_class=HTMLResponse)
