@@ -8,9 +8,22 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 
-from web_world import World, build_world, make_app, sign_in
+import pytest
+from web_world import (
+    ADMIN,
+    ORGS,
+    World,
+    build_world,
+    fresh_record,
+    make_app,
+    member,
+    sees,
+    sign_in,
+)
 
+from fiveguard.domain.parties import Role
 from fiveguard.store import accounts, slices
 from fiveguard.store.database import Database
 from fiveguard.store.slice_files import csv_rows
@@ -101,3 +114,35 @@ def test_another_operators_part_is_not_found_and_the_page_shows_problems(
         )
         assert bad.status_code == 422 and "nothing was kept" in bad.text
         assert "part.yaml" in bad.text
+
+
+@pytest.fixture(scope="module")
+def parted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, int]]:
+    db = fresh_record(tmp_path_factory.mktemp("parts"))
+    _world, ident = split(db)
+    yield db, ident
+    db.close()
+
+
+CALLERS = [(org, role) for org in ORGS for role in Role] + [(None, None)]
+
+
+@pytest.mark.parametrize(("org", "role"), CALLERS, ids=str)
+def test_export_and_replace_by_role_and_organisation(
+    parted: tuple[Database, int], org: str | None, role: Role | None
+) -> None:
+    db, ident = parted
+    with make_app(db) as client:
+        sign_in(client, ADMIN if org is None else member(org, role))  # type: ignore[arg-type]
+        seen = sees(org, "op-x1")
+        exported = client.get(f"/api/v1/slices/{ident}/export")
+        assert exported.status_code == (200 if seen else 404)
+        assert client.get(f"/slices/{ident}").status_code == (200 if seen else 404)
+        replaced = upload(client, ident, b"fiveguard_part: 1\n", None)
+        if org is None or role == Role.VIEWER:
+            expected = 403  # refused by role before anything is read
+        elif not seen:
+            expected = 404
+        else:
+            expected = 422 if org == "op-x1" else 403  # only its operator replaces it
+        assert replaced.status_code == expected, (org, role, replaced.text)
