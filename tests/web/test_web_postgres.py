@@ -86,3 +86,37 @@ def test_the_outbox_works_on_postgresql(pg_record: Database) -> None:
         delivery = client.get("/api/v1/deliveries").json()["items"][0]["id"]
         assert client.post(f"/api/v1/deliveries/{delivery}/import").status_code == 201
         assert client.get("/api/v1/envelopes?direction=inbox").json()["count"] == 1
+
+
+def test_two_officers_signing_at_once_sign_once(pg_record: Database) -> None:
+    import datetime as dt
+    from concurrent.futures import ThreadPoolExecutor
+
+    from web_outbox_world import PASSPHRASE, SECOND_OFFICER, build_exchange_world, member
+
+    from fiveguard.app import outbox
+    from fiveguard.catalog import default_catalogue
+    from fiveguard.domain.errors import InputError
+    from fiveguard.domain.parties import Role, Tlp
+    from fiveguard.store import accounts
+
+    world = build_exchange_world(pg_record)
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    with pg_record.transaction() as session:
+        analyst = accounts.act_as(session, member("nra-x", Role.ANALYST))
+        ident = outbox.prepare_summary(
+            session, analyst, world.run_id, ["eu"], Tlp.AMBER, default_catalogue(), at=now
+        ).id
+
+    def sign(user: str) -> str:
+        try:
+            with pg_record.transaction() as session:
+                officer = accounts.act_as(session, user)
+                pem = world.key_file("nra-x")
+                return outbox.sign_with_key(session, officer, ident, pem, PASSPHRASE, at=now).status
+        except InputError as exc:
+            return str(exc)
+
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(sign, [member("nra-x", Role.SIGNING_OFFICER), SECOND_OFFICER]))
+    assert sorted(answers)[1] == "signed" and "signed already" in sorted(answers)[0], answers
