@@ -69,6 +69,7 @@ def prepared_in_the_page(world: ExchangeWorld) -> int:
 def test_sign_and_send_in_the_pages_then_import_at_the_recipient(world: ExchangeWorld) -> None:
     ident = prepared_in_the_page(world)
     officer = signed_in(world, member("nra-x", Role.SIGNING_OFFICER))
+    assert f"outgoing summary #{ident} to be signed" in officer.get("/").text
     page = officer.get(f"/outbox/{ident}")
     assert "Sign with this key" in page.text and "/api/v1/outbox" in page.text
     signed = officer.post(
@@ -81,7 +82,10 @@ def test_sign_and_send_in_the_pages_then_import_at_the_recipient(world: Exchange
     sent = officer.post(f"/outbox/{ident}/send", data={"csrf_token": csrf_of(signed.text)})
     assert "Delivered to eu" in sent.text
 
+    assert "Waiting" not in officer.get("/").text
     coordinator = signed_in(world, member("eu", Role.ANALYST))
+    assert "a summary from nra-x to verify and import" in coordinator.get("/").text
+    assert "outgoing summary" not in signed_in(world, member("nra-y", Role.ANALYST)).get("/").text
     inbox = coordinator.get("/exchange")
     assert "Delivered to you" in inbox.text and "Verify and import" in inbox.text
     delivery = re.search(r'action="/exchange/deliveries/(\d+)/import"', inbox.text)

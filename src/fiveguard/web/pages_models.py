@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fiveguard.domain.errors import InputError
 from fiveguard.domain.parties import Tlp
 from fiveguard.store import assessments, envelopes, evidence_records, slices, snapshots
+from fiveguard.store.principal import Principal
 from fiveguard.web import jobs
 from fiveguard.web.context import AppDep, CallerDep, Ident, OptionalQueryIdent
 from fiveguard.web.errors import problems_of
@@ -38,6 +39,7 @@ def dashboard(request: Request, call: CallerDep) -> Response:
         }
         recent = assessments.list_assessments(session, principal)[-5:][::-1]
         running = [j for j in jobs.list_jobs(session, principal, 10) if j.status != "done"]
+        waiting = _waiting(session, principal)
     return render(
         request,
         "dashboard.html.j2",
@@ -46,7 +48,25 @@ def dashboard(request: Request, call: CallerDep) -> Response:
         counts=counts,
         recent=recent,
         running=running,
+        waiting=waiting,
     )
+
+
+def _waiting(session: Any, principal: Principal) -> list[tuple[str, str]]:
+    """What waits for someone of the organisation: summaries to sign or to send, and
+    envelopes delivered but not yet verified and imported (link, text)."""
+    from fiveguard.store.outbox import list_deliveries, list_outgoing
+
+    found = []
+    for row in list_outgoing(session, principal):
+        if row.organisation_id != principal.organisation_id or row.status == "sent":
+            continue
+        step = "to be signed" if row.status == "prepared" else "signed, to be sent"
+        found.append((f"/outbox/{row.id}", f"outgoing summary #{row.id} {step}"))
+    for delivery in list_deliveries(session, principal):
+        if delivery.status == "pending":
+            found.append(("/exchange", f"a summary from {delivery.origin} to verify and import"))
+    return found
 
 
 @router.get("/models", response_class=HTMLResponse)
