@@ -193,12 +193,13 @@ def test_sign_and_send_with_two_users_then_import_at_the_coordinator_and_the_eu_
     analyst.goto("/exchange")
     analyst.select_option("select[name=run_id]", str(seeded.run_id))  # the national model's
     analyst.check("input[name=recipients][value=EU-COORD]")
+    _shot(analyst, "8-exchange-prepare")
     analyst.click("text=Prepare the summary")
     analyst.wait_for_url("**/outbox/*")
     outgoing = analyst.url
     assert "prepared" in analyst.inner_text("h2")
     assert analyst.locator("text=Sign with this key").count() == 0
-    _shot(analyst, "8-outbox-prepared")
+    _shot(analyst, "8b-outbox-prepared")
 
     officer = _page(browser, base, "xr-xcsa.signing-officer")
     officer.goto(outgoing)
