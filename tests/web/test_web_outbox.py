@@ -32,16 +32,23 @@ OFFICER = member("nra-x", Role.SIGNING_OFFICER)
 EU_ANALYST = member("eu", Role.ANALYST)
 
 
+OPENED: list[TestClient] = []
+"""Clients a test opened, closed (their app shut down) when it ends."""
+
+
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[ExchangeWorld]:
     db = fresh_record(tmp_path)
     yield build_exchange_world(db)
+    while OPENED:
+        OPENED.pop().__exit__(None, None, None)
     db.close()
 
 
 def as_user(world: ExchangeWorld, user: str) -> TestClient:
     client = make_app(world.db)
     client.__enter__()
+    OPENED.append(client)
     sign_in(client, user)
     return client
 
@@ -281,6 +288,7 @@ def test_oversized_or_mistyped_signing_requests_are_refused_clearly(world: Excha
     ident = prepare(world)
     small = make_app(world.db, max_upload_bytes=4096)
     small.__enter__()
+    OPENED.append(small)
     sign_in(small, OFFICER)
     huge = sign_with_key(small, ident, b"-" * 10_000)
     assert huge.status_code == 413 and "larger than" in huge.json()["error"]

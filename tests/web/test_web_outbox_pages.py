@@ -18,11 +18,16 @@ from web_world import PASSWORD, fresh_record, make_app
 from fiveguard.domain.parties import Role
 from fiveguard.store.tables import AuditEntry, Outgoing
 
+OPENED: list[TestClient] = []
+"""Clients a test opened, closed (their app shut down) when it ends."""
+
 
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[ExchangeWorld]:
     db = fresh_record(tmp_path)
     yield build_exchange_world(db)
+    while OPENED:
+        OPENED.pop().__exit__(None, None, None)
     db.close()
 
 
@@ -35,6 +40,7 @@ def csrf_of(html: str) -> str:
 def signed_in(world: ExchangeWorld, user: str) -> TestClient:
     client = make_app(world.db)
     client.__enter__()
+    OPENED.append(client)
     nonce = csrf_of(client.get("/login").text)
     answer = client.post(
         "/login",
