@@ -56,6 +56,38 @@ class ServiceHit(_Result):
     carrying: int = Field(description="Assets carrying it (listing it in critical_services).")
 
 
+class ServiceImpact(_Result):
+    """People losing each service (voice, data, SMS, emergency calls), nationally and
+    broken down, with the rules that count them."""
+
+    national: dict[str, int] = Field(
+        description="Per service, people losing it: without service (as in "
+        "people_without_service; for emergency calls, without any network in reach when "
+        "their radio stops broadcasting), or their operator's core functions for the "
+        "service all down."
+    )
+    by_operator: dict[str, dict[str, int]]
+    by_region: dict[str, dict[str, int]]
+    titles: dict[str, str] = Field(description="Each service in words.")
+    derivation: tuple[Step, ...] = Field(
+        description="The catalogue rule of each service (simulation.services) and of roaming."
+    )
+
+
+class RoamingImpact(_Result):
+    """Customers whose home radio stopped broadcasting in a region, on their partners'
+    networks there."""
+
+    people_roaming: int = Field(description="Roamers served by partners, within capacity.")
+    roamers_beyond_capacity: int = Field(
+        description="Roamers beyond the partners' spare capacity in their region: without "
+        "service (counted in people_without_service)."
+    )
+    by_operator: dict[str, dict[str, int]]
+    by_region: dict[str, dict[str, int]]
+    rule: str = Field(description="The roaming rule applied (simulation.roaming).")
+
+
 class Impact(Counts):
     """A deterministic impact, nationally and broken down."""
 
@@ -70,6 +102,14 @@ class Impact(Counts):
         default_factory=dict,
         description="For each service of critical_services, how many of the assets carrying "
         "it are down or compromised, of how many.",
+    )
+    people_without_service_by_service: ServiceImpact | None = Field(
+        default=None,
+        description="People losing each service; absent when the catalogue names none "
+        "(simulation.services).",
+    )
+    roaming: RoamingImpact | None = Field(
+        default=None, description="Customers on roaming partners' networks, and beyond them."
     )
 
 
@@ -279,6 +319,13 @@ class SimulationResult(_Result):
     exceedance_curve: tuple[CurvePoint, ...]
     events: tuple[EventSourceResult, ...]
     parameters: str = Field(description="Where the simulation parameters come from.")
+    service_distributions: dict[str, Distribution] = Field(
+        default_factory=dict,
+        description="Per service of simulation.services, people losing it per year.",
+    )
+    service_distributions_by_operator: dict[str, dict[str, Distribution]] = Field(
+        default_factory=dict, description="The same per operator (its customers)."
+    )
     parameter_uncertainty: ParameterUncertainty | None = Field(
         default=None,
         description="Intervals from drawing the parameters per batch of trials "

@@ -22,6 +22,12 @@ subscribers.
 
 An unshared access asset without MVNOs has one part, with all its people and every entry
 the radio's. Other assets have none. Arrays only: a million sites take a fraction of a second.
+
+When the radio must be told from the core (roaming only when the radio stops
+broadcasting, see :mod:`fiveguard.simulate.services`), an unshared radio asset listing
+entries of its own operator's core functions is *split* too: its radio and one part
+needing the radio and those entries, as a shared asset's parts do. What requires such an
+asset still needs all of it, radio and core, as before.
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ import numpy as np
 import numpy.typing as npt
 
 from fiveguard.domain.catalogue import Catalogue, Domain
-from fiveguard.domain.graph import ragged_ranges
+from fiveguard.domain.graph import ragged_ranges, row_of_entry
 from fiveguard.domain.model import NetworkModel
 
 IntArray = npt.NDArray[np.int64]
@@ -52,7 +58,9 @@ class ServedParts:
     for an MVNO's part the index among its asset's parts of its host's part, else -1;
     ``entry_part``: per ``requires`` entry of the asset table, the index among its asset's
     parts of the part whose core it is, -1 for an entry the radio needs; ``shared``:
-    ``(N,)`` assets of two network parts or more.
+    ``(N,)`` assets of two network parts or more; ``split``: ``(N,)`` assets whose radio
+    is told apart from their parts (shared ones, and unshared radio assets listing their
+    own operator's core functions when asked to split them).
     """
 
     ptr: IntArray
@@ -61,6 +69,7 @@ class ServedParts:
     rides: IntArray
     entry_part: IntArray
     shared: BoolArray
+    split: BoolArray
 
     @property
     def count(self) -> IntArray:
@@ -68,9 +77,12 @@ class ServedParts:
         return np.diff(self.ptr)
 
 
-def served_parts(model: NetworkModel, catalogue: Catalogue, access: BoolArray) -> ServedParts:
+def served_parts(
+    model: NetworkModel, catalogue: Catalogue, access: BoolArray, radio: BoolArray | None = None
+) -> ServedParts:
     """The served parts of every asset of ``model`` (``access``: per asset, a kind that
-    serves people)."""
+    serves people). With ``radio`` (per asset, a radio kind), unshared radio assets that
+    list their own operator's core functions are split from their part."""
     t = model.table
     n, k = len(t), max(len(model.document.operators), 1)
     # assets naming partners: their operator first, then each partner it names
@@ -117,13 +129,20 @@ def served_parts(model: NetworkModel, catalogue: Catalogue, access: BoolArray) -
         t.population[split].astype(np.int64), count[split], subscribers[parts_operator[at]]
     )
     shared = net_count > 1
+    candidates = shared if radio is None else shared | (radio & access)
+    entry_part = _entry_parts(model, catalogue, ptr, parts_operator, candidates)
+    split = shared.copy()
+    if radio is not None:
+        own = np.flatnonzero(entry_part >= 0)
+        split[row_of_entry(t.req_ptr)[own]] = True
     return ServedParts(
         ptr=ptr,
         operator=parts_operator,
         people=parts_people,
         rides=rides,
-        entry_part=_entry_parts(model, catalogue, ptr, parts_operator, shared),
+        entry_part=entry_part,
         shared=shared,
+        split=split,
     )
 
 
@@ -189,7 +208,8 @@ def _entry_parts(
     operator: IntArray,
     shared: BoolArray,
 ) -> IntArray:
-    """Per ``requires`` entry: the part whose core it is (shared assets only), else -1."""
+    """Per ``requires`` entry: the part whose core it is (assets of ``shared`` only), else
+    -1."""
     t = model.table
     out = np.full(t.entry_ptr.shape[0] - 1, -1, dtype=np.int64)
     assets = np.flatnonzero(shared)

@@ -26,6 +26,7 @@ from fiveguard.simulate.results import (
     ServiceShare,
     SimulationResult,
 )
+from fiveguard.simulate.service_results import service_distributions
 
 PEOPLE_FIELDS = ("people_without_service", "subscribers_exposed")
 
@@ -92,6 +93,7 @@ def simulation_result(
     events: Sequence[EventSourceResult],
 ) -> SimulationResult:
     """The summary of a Monte Carlo run."""
+    by_service, by_service_operator = service_distributions(compiled, catalogue, impacts)
     return SimulationResult(
         model=model,
         trials=impacts.trials,
@@ -114,4 +116,6 @@ def simulation_result(
         ),
         events=tuple(events),
         parameters=catalogue.simulation.source,
+        service_distributions=by_service,
+        service_distributions_by_operator=by_service_operator,
     )
