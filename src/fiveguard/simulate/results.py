@@ -20,8 +20,9 @@ class Counts(_Result):
 
     people_without_service: int = Field(
         description="People of access assets (radio or wireline) that are down, except "
-        "people of radio assets whose operator has a roaming partner serving the same region "
-        "with a radio asset that is not down (wireline customers never roam). On a shared "
+        "people of radio assets whose radio stopped broadcasting and whose operator has a "
+        "roaming partner serving the same region with a radio asset that is not down, within "
+        "the partner's spare capacity there (wireline customers never roam). On a shared "
         "radio asset, each operator's customers (its part of the people, split by "
         "subscribers) are without service when the radio or their own operator's core is "
         "down."
