@@ -20,7 +20,7 @@ SERVICES = ("voice", "data", "sms", "emergency")
 def test_each_service_and_roaming_is_counted_as_the_page_works_it_out(tmp_path: Path) -> None:
     path = example(tmp_path, "services")
     rows = table_after("<!-- services-example-whatif -->")
-    assert len(rows) == 6
+    assert len(rows) == 7
     catalogue = default_catalogue()
     oracle = Oracle(load_model(path, catalogue), catalogue)
     for events, *figures in rows:
@@ -56,3 +56,29 @@ def test_every_service_rule_is_explained_in_the_output(tmp_path: Path) -> None:
 def test_the_example_model_is_valid(tmp_path: Path) -> None:
     code, out, err = run("validate", str(example(tmp_path, "services")))
     assert code == 0, out + err
+
+
+def test_a_catalogue_naming_an_unknown_kind_for_a_service_is_refused(tmp_path: Path) -> None:
+    override = tmp_path / "catalogue.yaml"
+    override.write_text(
+        "simulation:\n  services:\n    rationale: r\n    services:\n"
+        "      voice: {title: voice, needs: [[core.nope]], wireline: true, source: s}\n"
+    )
+    path = example(tmp_path, "services")
+    code, _, err = run("--catalog", str(override), "whatif", str(path), "-e", "asset-down:a.ims")
+    assert code == 2 and "Traceback" not in err
+    assert "simulation.services.services.voice: unknown asset kind 'core.nope'" in err
+
+
+def test_a_null_spare_capacity_lets_every_roamer_onto_the_partner(tmp_path: Path) -> None:
+    override = tmp_path / "catalogue.yaml"
+    override.write_text("simulation:\n  roaming:\n    spare_capacity_share: null\n")
+    path = example(tmp_path, "services")
+    code, out, err = run(
+        "--catalog", str(override), "whatif", str(path), "-e", "asset-down:a.ran-n", "--json"
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["people_without_service"] == 0
+    assert data["roaming"]["people_roaming"] == 1000
+    assert "without a capacity limit" in data["roaming"]["rule"]

@@ -323,17 +323,24 @@ def _served(
     group = c.class_group[serving]
     down = state.down
     bits = (down[radio_row], down[serving], _cells(cover, cell), _cells(other, cell))
+    # sums that cannot be other than zero are skipped: wanting to roam without partners,
+    # the emergency sums without a service reached on any network
+    needed = (True, bool(c.partners.any()), bool(rules.any_network.any()))
+    needed += (needed[2],)
     sums: list[IntArray] = []
     for i, indicator in enumerate(INDICATORS):
         # the first sum splits radio from wireline rows; the others count radio rows only
         out, n_out = (np.where(roams, group, g + group), 2 * g) if i == 0 else (group, g)
+        if not needed[i]:
+            sums.append(np.zeros((trials, n_out), np.int64))
+            continue
         counted = np.ones_like(roams) if i == 0 else roams
         plane = np.zeros_like(down)
         plane[serving[counted]] = indicator(*(b[counted] for b in bits))
         terms = Terms(out[counted], serving[counted], c.class_people[serving[counted]])
         got = _plane_sums(plane, [terms], n_out, trials)
         sums.append(np.zeros((trials, n_out), np.int64) if got is None else got.T.copy())
-    _hit_people(c, state, serving, radio_row, cell, cover, other, sums)
+    _hit_people(c, state, serving, cell, cover, other, sums, needed)
     total = np.bincount(group[roams], weights=c.class_people[serving][roams], minlength=g).astype(
         np.int64
     )
@@ -353,11 +360,11 @@ def _hit_people(
     c: CompiledNetwork,
     state: ClassState,
     serving: IntArray,
-    radio_row: IntArray,
     cell: IntArray,
     cover: Plane,
     other: Plane,
     sums: list[IntArray],
+    needed: tuple[bool, ...],
 ) -> None:
     """Add to ``sums`` (in place) what each leaf hit changes: the hit asset's radio goes
     down, so each of its parts moves from its (R, D) to (1, 1)."""
@@ -378,20 +385,33 @@ def _hit_people(
         at = position[rows]
         where = cell[at]
         has = where >= 0
-        d = get_bits(state.down, rows, t)
-        r_bit = get_bits(state.down, radio_row[at], t)
+        # the hit's class is up: a part served by the class itself is up, and a part row's
+        # radio is the class, so its radio is up too (under the rule that roaming follows
+        # the radio; otherwise R is D)
+        d = np.zeros(rows.shape[0], dtype=bool)
+        own = rows != cls[hit]
+        d[own] = get_bits(state.down, rows[own], t[own])
+        r_bit = np.zeros_like(d) if c.service_rules.radio_down_only else d
         c_bit = np.zeros_like(d)
         e_bit = np.zeros_like(d)
-        c_bit[has] = get_bits(cover, where[has], t[has])
-        e_bit[has] = get_bits(other, where[has], t[has])
+        if needed[1]:
+            c_bit[has] = get_bits(cover, where[has], t[has])
+        if needed[2]:
+            e_bit[has] = get_bits(other, where[has], t[has])
         group = c.class_group[rows]
         radio = c.class_roams[rows]
         for i, indicator in enumerate(INDICATORS):
+            if not needed[i]:
+                continue
             delta = hit_deltas(indicator, r_bit, d, c_bit, e_bit) * people
             if i > 0:
                 delta *= radio
-            out = np.where(radio, group, g + group) if i == 0 else group
-            np.add.at(sums[i], (t, out), delta)
+            n_out = sums[i].shape[1]
+            flat = t * n_out + (np.where(radio, group, g + group) if i == 0 else group)
+            moved = np.flatnonzero(delta)
+            if moved.size:
+                added = np.bincount(flat[moved], weights=delta[moved], minlength=sums[i].size)
+                sums[i] += np.rint(added).astype(np.int64).reshape(sums[i].shape)
 
 
 def _class_sums(
