@@ -325,8 +325,8 @@ def _served(
     bits = (down[radio_row], down[serving], _cells(cover, cell), _cells(other, cell))
     # sums that cannot be other than zero are skipped: wanting to roam without partners,
     # the emergency sums without a service reached on any network
-    needed = (True, bool(c.partners.any()), bool(rules.any_network.any()))
-    needed += (needed[2],)
+    emergency = bool(rules.any_network.any())
+    needed = (True, bool(c.partners.any()), emergency, emergency)
     sums: list[IntArray] = []
     for i, indicator in enumerate(INDICATORS):
         # the first sum splits radio from wireline rows; the others count radio rows only
