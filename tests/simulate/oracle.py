@@ -379,7 +379,8 @@ class ServiceRulesOracle:
         """Whether, for one pool of the service, every asset the operator's network runs
         of its kinds is down (a pool it runs nothing of does not count)."""
         own = self.network[operator]
-        for pool in self.services[service].needs:
+        owner = next(x for x in self.o.model.document.operators if x.id == own)
+        for pool in owner.service_needs.get(service, self.services[service].needs):
             members = [
                 a.id for a in self.o.assets if a.operator == own and self.kinds[a.id] in pool
             ]

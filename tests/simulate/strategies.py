@@ -62,6 +62,13 @@ SERVICE_KINDS = (
     "emergency-routing",
 )
 """Kinds the catalogue's services need (voice, data, SMS, emergency calls)."""
+SERVICE_NEEDS = (
+    {},
+    {},
+    {"voice": (("ims",),), "data": (("core.udm", "core.amf"), ("core.upf",))},
+    {"emergency": (("emergency-routing",),), "sms": ()},
+)
+"""An operator's own service pools, replacing the catalogue's (mostly none)."""
 TWIN_KINDS = ("core.upf", "transport.backhaul", "transport.ipcore", "ims", "core.udm")
 """Kinds in the misconfiguration's target domains (core, transport)."""
 MANAGER_KINDS = ("mgmt.oss", "mgmt.ems")
@@ -107,6 +114,7 @@ def models(draw: st.DrawFn, max_declared: int = 10, max_templates: int = 4) -> N
             if machines[i] or draw(st.booleans())
             else None,
             roaming=tuple(p for p in operator_ids if p != o and (roam_all or draw(st.booleans()))),
+            service_needs=draw(st.sampled_from(SERVICE_NEEDS)),
         )
         for i, o in enumerate(operator_ids)
     )

@@ -82,3 +82,40 @@ def test_a_null_spare_capacity_lets_every_roamer_onto_the_partner(tmp_path: Path
     assert data["people_without_service"] == 0
     assert data["roaming"]["people_roaming"] == 1000
     assert "without a capacity limit" in data["roaming"]["rule"]
+
+
+def with_operator_a(tmp_path: Path, extra: str) -> Path:
+    """The example's model with ``extra`` added to Operator A's entry."""
+    path = example(tmp_path, "services")
+    text = path.read_text(encoding="utf-8")
+    mine = "roaming: [op-b]}"
+    assert mine in text
+    path.write_text(text.replace(mine, f"roaming: [op-b], {extra}}}", 1), encoding="utf-8")
+    return path
+
+
+def test_an_operator_can_give_its_own_pools_for_a_service(tmp_path: Path) -> None:
+    # A's voice needs IMS alone: its subscriber database down costs data and SMS, not calls
+    path = with_operator_a(tmp_path, "service_needs: {voice: [[ims]]}")
+    code, out, err = run("whatif", str(path), "-e", "asset-down:a.udm", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    national = data["people_without_service_by_service"]["national"]
+    assert (national["voice"], national["data"], national["sms"]) == (0, 2000, 2000)
+    steps = {s["parameter"]: s for s in data["people_without_service_by_service"]["derivation"]}
+    assert steps["model: operators.op-a.service_needs.voice"]["value"] == "ims"
+    catalogue = default_catalogue()
+    truth = Oracle(load_model(path, catalogue), catalogue).impact(
+        events_of(["-e", "asset-down:a.udm"])
+    )
+    assert truth.by_service["voice"]["national"] == 0
+
+
+def test_an_operators_pools_name_known_services_and_kinds(tmp_path: Path) -> None:
+    path = with_operator_a(tmp_path, "service_needs: {video: [[ims]], voice: [[core.imz]]}")
+    code, out, err = run("validate", str(path))
+    assert code == 2 and "Traceback" not in out + err
+    assert "unknown service 'video'; the catalogue's services are: voice, data, sms, emergency" in (
+        out + err
+    )
+    assert "unknown asset kind 'core.imz'" in out + err

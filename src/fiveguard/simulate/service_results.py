@@ -15,7 +15,7 @@ from fiveguard.simulate.results import (
     ServiceImpact,
     Step,
 )
-from fiveguard.simulate.services import ROAMING_FIELDS, roaming_rule
+from fiveguard.simulate.services import ROAMING_FIELDS, pools_in_words, roaming_rule
 
 
 def service_derivation(catalogue: Catalogue, compiled: CompiledNetwork) -> tuple[Step, ...]:
@@ -23,7 +23,7 @@ def service_derivation(catalogue: Catalogue, compiled: CompiledNetwork) -> tuple
     rules = catalogue.simulation.services
     steps = []
     for name, rule in (rules.services if rules else {}).items():
-        pools = "; ".join(" or ".join(pool) for pool in rule.needs)
+        pools = pools_in_words(rule.needs)
         note = (
             f"{rule.title}: lost by customers without service, and by all of an operator's "
             f"customers when, for one pool, every asset it runs of the pool's kinds is down"
@@ -36,6 +36,14 @@ def service_derivation(catalogue: Catalogue, compiled: CompiledNetwork) -> tuple
             )
         note += "; wireline customers count when their access is down" if rule.wireline else ""
         steps.append(Step(parameter=f"simulation.services.services.{name}", value=pools, note=note))
+    for operator, name, pools in compiled.service_rules.overrides:
+        steps.append(
+            Step(
+                parameter=f"model: operators.{operator}.service_needs.{name}",
+                value=pools,
+                note=f"{operator}'s own pools for {name}, in place of the catalogue's",
+            )
+        )
     share = compiled.service_rules.spare_share
     steps.append(
         Step(

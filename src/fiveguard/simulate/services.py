@@ -71,6 +71,8 @@ class ServiceRules:
     others: BoolArray
     radio_down_only: bool
     spare_share: float | None
+    overrides: tuple[tuple[str, str, str], ...] = ()
+    """(operator, service, pools in words) where the model replaces the catalogue's pools."""
 
     @property
     def counted(self) -> bool:
@@ -83,6 +85,8 @@ def service_kind_keys(model: NetworkModel, catalogue: Catalogue) -> IntArray:
     t = model.table
     rules = catalogue.simulation.services
     named = {k for r in (rules.services.values() if rules else ()) for p in r.needs for k in p}
+    for operator in model.document.operators:
+        named |= {k for pools in operator.service_needs.values() for p in pools for k in p}
     codes = np.asarray([i if k in named else -1 for i, k in enumerate(t.kinds)] + [-1])
     return codes[t.kind].astype(np.int64)
 
@@ -102,12 +106,12 @@ def compile_rules(model: NetworkModel, catalogue: Catalogue, asset_class: IntArr
     roaming = catalogue.simulation.roaming
     services = rules.services if rules else {}
     ptr, classes, owner, service = [0], [], [], []
-    for s, rule in enumerate(services.values()):
-        for pool in rule.needs:
-            kinds = np.asarray([kind in pool for kind in t.kinds] + [False], dtype=bool)
-            mine = kinds[t.kind]
-            for o in range(k):
-                members = np.unique(asset_class[mine & (t.operator == o)])
+    for s, (name, rule) in enumerate(services.items()):
+        for o in range(k):
+            # the operator's own pools where the model gives them, else the catalogue's
+            for pool in operators[o].service_needs.get(name, rule.needs):
+                kinds = np.asarray([kind in pool for kind in t.kinds] + [False], dtype=bool)
+                members = np.unique(asset_class[kinds[t.kind] & (t.operator == o)])
                 if members.size:
                     classes.append(members)
                     ptr.append(ptr[-1] + members.size)
@@ -125,7 +129,18 @@ def compile_rules(model: NetworkModel, catalogue: Catalogue, asset_class: IntArr
         others=others,
         radio_down_only=bool(roaming and roaming.only_when_radio_down),
         spare_share=roaming.spare_capacity_share if roaming else None,
+        overrides=tuple(
+            (o.id, name, pools_in_words(pools))
+            for o in operators
+            for name, pools in o.service_needs.items()
+            if name in services
+        ),
     )
+
+
+def pools_in_words(pools: tuple[tuple[str, ...], ...]) -> str:
+    """``[[a, b], [c]]`` as ``a or b; c``."""
+    return "; ".join(" or ".join(pool) for pool in pools) or "nothing"
 
 
 # ------------------------------------------------------------------------- per trial
