@@ -24,16 +24,17 @@ def service_derivation(catalogue: Catalogue, compiled: CompiledNetwork) -> tuple
     steps = []
     for name, rule in (rules.services if rules else {}).items():
         pools = pools_in_words(rule.needs)
-        note = (
-            f"{rule.title}: lost by customers without service, and by all of an operator's "
-            f"customers when, for one pool, every asset it runs of the pool's kinds is down"
+        lost_by = (
+            "customers whose radio stops broadcasting where no other operator's network "
+            "serves the region (any network will do, roaming agreement or not), customers "
+            "attached to a broadcasting radio whose core is down"
+            if rule.any_network
+            else "customers without service (roamers beyond the partners' capacity included)"
         )
-        if rule.any_network:
-            note += (
-                "; a customer whose radio stops broadcasting reaches it on any other "
-                "network in the region, roaming or not, and one whose radio broadcasts "
-                "needs its own core"
-            )
+        note = (
+            f"{rule.title}: lost by {lost_by}, and by all of an operator's customers when, "
+            "for one pool, every asset it runs of the pool's kinds is down"
+        )
         note += "; wireline customers count when their access is down" if rule.wireline else ""
         steps.append(Step(parameter=f"simulation.services.services.{name}", value=pools, note=note))
     for operator, name, pools in compiled.service_rules.overrides:
