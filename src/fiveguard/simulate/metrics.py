@@ -43,7 +43,6 @@ from fiveguard.simulate.services import (
     INDICATORS,
     CellSums,
     ServedPeople,
-    hit_deltas,
     operator_services_lost,
     served_people,
 )
@@ -391,7 +390,6 @@ def _hit_people(
         d = np.zeros(rows.shape[0], dtype=bool)
         own = rows != cls[hit]
         d[own] = get_bits(state.down, rows[own], t[own])
-        r_bit = np.zeros_like(d) if c.service_rules.radio_down_only else d
         c_bit = np.zeros_like(d)
         e_bit = np.zeros_like(d)
         if needed[1]:
@@ -400,18 +398,41 @@ def _hit_people(
             e_bit[has] = get_bits(other, where[has], t[has])
         group = c.class_group[rows]
         radio = c.class_roams[rows]
-        for i, indicator in enumerate(INDICATORS):
+        deltas = _hit_deltas(d, c_bit, e_bit, radio, c.service_rules.radio_down_only)
+        for i, delta in enumerate(deltas):
             if not needed[i]:
                 continue
-            delta = hit_deltas(indicator, r_bit, d, c_bit, e_bit) * people
-            if i > 0:
-                delta *= radio
             n_out = sums[i].shape[1]
-            flat = t * n_out + (np.where(radio, group, g + group) if i == 0 else group)
             moved = np.flatnonzero(delta)
-            if moved.size:
-                added = np.bincount(flat[moved], weights=delta[moved], minlength=sums[i].size)
-                sums[i] += np.rint(added).astype(np.int64).reshape(sums[i].shape)
+            if moved.size == 0:
+                continue
+            out = group[moved]
+            if i == 0:
+                out = np.where(radio[moved], out, g + out)
+            flat = t[moved] * n_out + out
+            weights = people[moved] * delta[moved]
+            added = np.bincount(flat, weights=weights, minlength=sums[i].size)
+            sums[i] += np.rint(added).astype(np.int64).reshape(sums[i].shape)
+
+
+def _hit_deltas(
+    d: BoolArray, c: BoolArray, e: BoolArray, radio: BoolArray, radio_down_only: bool
+) -> tuple[IntArray, ...]:
+    """Per (hit, part), how the hit changes each of the four sums (in the order of
+    :data:`INDICATORS`): :func:`fiveguard.simulate.services.hit_deltas` worked out for a
+    part whose class is up, so that its radio is up (R = 0) under the rule that roaming
+    follows the radio, and R = D otherwise. Wireline parts move the first sum only."""
+    up = ~d
+    if radio_down_only:
+        want, alone, other = c, np.where(d, -e.astype(np.int64), ~e), e
+    else:
+        want, alone, other = c & up, ~e & up, e & up
+    return (
+        up.astype(np.int64),
+        (want & radio).astype(np.int64),
+        np.asarray(alone, dtype=np.int64) * radio,
+        (other & radio).astype(np.int64),
+    )
 
 
 def _class_sums(
