@@ -191,12 +191,26 @@ def derive_rate(record: IncidentRecord, rule: RateRule) -> DerivedRate:
     )
 
 
-def derive_share(record: IncidentRecord, rule: ShareRule) -> DerivedShare:
-    """The posterior of one share rule: events reaching more than one operator."""
+def shared_events(
+    record: IncidentRecord, rule: ShareRule
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The events a share rule selects, and those of them reported at several operators."""
     incidents = selected(record, rule.of)
     operators = Counter(incident.event_id for incident in incidents)
     events = tuple(dict.fromkeys(incident.event_id for incident in incidents))
-    shared = tuple(event for event in events if operators[event] > 1)
+    return events, tuple(event for event in events if operators[event] > 1)
+
+
+def share_mean(record: IncidentRecord, rule: ShareRule) -> float:
+    """The posterior mean of one share rule alone, without its interval (cheap)."""
+    events, shared = shared_events(record, rule)
+    alpha = rule.prior.alpha + len(shared)
+    return alpha / (alpha + rule.prior.beta + len(events) - len(shared))
+
+
+def derive_share(record: IncidentRecord, rule: ShareRule) -> DerivedShare:
+    """The posterior of one share rule: events reaching more than one operator."""
+    events, shared = shared_events(record, rule)
     alpha = rule.prior.alpha + len(shared)
     beta = rule.prior.beta + len(events) - len(shared)
     low, high = beta_interval(alpha, beta, record.interval)

@@ -88,6 +88,13 @@ def simulation_checks(catalogue: Catalogue) -> Iterator[Check]:
             f"unknown rate {record_rate!r}; the incident record has: "
             + ", ".join(catalogue.incidents.rates),
         )
+    reach_share = params.product_fault.reach_share
+    if reach_share is not None and reach_share not in catalogue.incidents.shares:
+        yield (
+            [("simulation", "product_fault", "reach_share")],
+            f"unknown share {reach_share!r}; the incident record has: "
+            + (", ".join(catalogue.incidents.shares) or "none"),
+        )
     if params.supplier_update.medium_from > params.supplier_update.high_from:
         yield (
             [("simulation", "supplier_update", "medium_from")],

@@ -5,7 +5,9 @@ An :class:`Event` is one initiating event, written ``TYPE:TARGET``:
 - ``supplier-update:SUPPLIER`` — a malicious update compromises every asset running one of
   the supplier's products (at the operators it reached); in ``sabotage`` mode the
   compromised assets also go down, in ``espionage`` mode not;
-- ``product-fault:PRODUCT@VERSION`` — every asset on that version is down;
+- ``product-fault:PRODUCT@VERSION`` — every asset on that version is down (at the
+  operators the fault reached: in the Monte Carlo each operator running the version is
+  reached with the catalogue's ``simulation.product_fault`` reach);
 - ``supplier-fault:SUPPLIER`` — every asset on any of the supplier's products is down;
 - ``asset-down:ASSET`` — that asset is down;
 - ``region-power:REGION`` with a duration in hours — assets in the region whose autonomy is
@@ -64,14 +66,17 @@ class Mode(StrEnum):
 
 @dataclass(frozen=True)
 class Event:
-    """One initiating event. ``operators`` limits a supplier update to the operators it
-    reached (``None``: all); ``hours`` is a power loss's duration."""
+    """One initiating event. ``operators`` limits a supplier update or a product fault to
+    the operators it reached (``None``: all); ``hours`` is a power loss's duration; ``area``
+    limits a power loss to one power area of the region, numbered from 0 (``None``: the
+    whole region; see :mod:`fiveguard.simulate.areas`)."""
 
     type: EventType
     target: str
     mode: Mode = Mode.ESPIONAGE
     hours: float | None = None
     operators: tuple[str, ...] | None = None
+    area: int | None = None
 
     def __str__(self) -> str:
         text = f"{self.type.value}:{self.target}"
@@ -79,7 +84,11 @@ class Event:
             text += f" ({self.mode.value})"
             if self.operators is not None:
                 text += " at " + (", ".join(self.operators) or "no operator")
+        if self.type is EventType.PRODUCT_FAULT and self.operators is not None:
+            text += " at " + (", ".join(self.operators) or "no operator")
         if self.type is EventType.REGION_POWER:
+            if self.area is not None:
+                text += f" area {self.area + 1}"
             text += f" for {self.hours:g} h"
         return text
 
@@ -151,7 +160,8 @@ def parse_event(text: str, *, mode: Mode | None = None, hours: float | None = No
 class SampledEvents:
     """Events over ``trials`` trials as arrays; every ``*_trial`` is a trial index.
 
-    ``update_reach``: ``(n_updates, K)`` bool, the operators each update reached.
+    ``update_reach``: ``(n_updates, K)`` bool, the operators each update reached;
+    ``fault_reach``: ``(n_faults, K)`` bool, the operators each version fault reached.
     ``failure_*`` pairs are distinct (independent failures); ``down_*`` pairs (forced
     ``asset-down`` and misconfigurations) may repeat.
     """
@@ -163,10 +173,11 @@ class SampledEvents:
     update_reach: BoolArray
     fault_trial: IntArray
     fault_version: IntArray
+    fault_reach: BoolArray
     supplier_fault_trial: IntArray
     supplier_fault_supplier: IntArray
     power_trial: IntArray
-    power_region: IntArray
+    power_region: IntArray  # the power area (compiled.area_region gives its region)
     power_hours: FloatArray
     down_trial: IntArray
     down_asset: IntArray
@@ -180,7 +191,7 @@ class SampledEvents:
         for f in fields(cls):
             if f.name == "trials":
                 continue
-            if f.name == "update_reach":
+            if f.name in ("update_reach", "fault_reach"):
                 values[f.name] = np.zeros((0, n_operators), dtype=bool)
             elif f.name == "update_sabotage":
                 values[f.name] = np.zeros(0, dtype=bool)
@@ -221,7 +232,7 @@ class SampledEvents:
 
 EVENT_COLUMNS: tuple[tuple[str, ...], ...] = (
     ("update_trial", "update_supplier", "update_sabotage", "update_reach"),
-    ("fault_trial", "fault_version"),
+    ("fault_trial", "fault_version", "fault_reach"),
     ("supplier_fault_trial", "supplier_fault_supplier"),
     ("power_trial", "power_region", "power_hours"),
     ("down_trial", "down_asset"),
@@ -257,6 +268,7 @@ def resolve_events(
         update_reach=np.asarray(columns["update_reach"], dtype=bool).reshape(-1, k),
         fault_trial=_ints(columns["fault_trial"]),
         fault_version=_ints(columns["fault_version"]),
+        fault_reach=np.asarray(columns["fault_reach"], dtype=bool).reshape(-1, k),
         supplier_fault_trial=_ints(columns["supplier_fault_trial"]),
         supplier_fault_supplier=_ints(columns["supplier_fault_supplier"]),
         power_trial=_ints(columns["power_trial"]),
@@ -333,6 +345,7 @@ class _Targets:
             if version >= 0:  # declared but run by no asset: nothing to take down
                 columns["fault_trial"].append(trial)
                 columns["fault_version"].append(version)
+                columns["fault_reach"].extend(self._reach(event, where))
         elif t in (EventType.CHANGE_PUSH, EventType.LIMIT_REACHED):
             assets = self._selected(event, where)
             columns["down_trial"].extend([trial] * assets.size)
@@ -353,9 +366,12 @@ class _Targets:
                     file=COMMAND_LINE,
                     path=where,
                 )
-            columns["power_trial"].append(trial)
-            columns["power_region"].append(region)
-            columns["power_hours"].append(float(event.hours or 0.0))
+            first, stop = self.compiled.area_ptr[region : region + 2].tolist()
+            areas = range(first, stop) if event.area is None else [first + event.area]
+            for area in areas:
+                columns["power_trial"].append(trial)
+                columns["power_region"].append(area)
+                columns["power_hours"].append(float(event.hours or 0.0))
 
     def _selected(self, event: Event, where: str) -> IntArray:
         """The assets a change push or a limit reached takes down."""
@@ -443,8 +459,16 @@ def events_of_trials(
         mode = Mode.SABOTAGE if sampled.update_sabotage[i] else Mode.ESPIONAGE
         supplier = compiled.suppliers[int(sampled.update_supplier[i])]
         out[t].append(Event(EventType.SUPPLIER_UPDATE, supplier, mode=mode, operators=reached))
-    for t, v in zip(sampled.fault_trial.tolist(), sampled.fault_version.tolist(), strict=True):
-        out[t].append(Event(EventType.PRODUCT_FAULT, compiled.versions[v]))
+    for i, (t, v) in enumerate(
+        zip(sampled.fault_trial.tolist(), sampled.fault_version.tolist(), strict=True)
+    ):
+        row = sampled.fault_reach[i]
+        at: tuple[str, ...] | None = (
+            None
+            if bool(row.all())
+            else tuple(o for o, hit in zip(compiled.operators, row, strict=True) if hit)
+        )
+        out[t].append(Event(EventType.PRODUCT_FAULT, compiled.versions[v], operators=at))
     for t, s in zip(
         sampled.supplier_fault_trial.tolist(), sampled.supplier_fault_supplier.tolist(), strict=True
     ):
@@ -455,7 +479,10 @@ def events_of_trials(
         sampled.power_hours.tolist(),
         strict=True,
     ):
-        out[t].append(Event(EventType.REGION_POWER, compiled.regions[r], hours=h))
+        region = int(compiled.area_region[r])
+        first, stop = compiled.area_ptr[region : region + 2].tolist()
+        area = None if stop - first == 1 else r - first
+        out[t].append(Event(EventType.REGION_POWER, compiled.regions[region], hours=h, area=area))
     for trials, assets in (
         (sampled.down_trial, sampled.down_asset),
         (sampled.failure_trial, sampled.failure_asset),

@@ -99,16 +99,21 @@ def initial_compromise(compiled: CompiledNetwork, events: SampledEvents, words: 
 
 def initial_down(compiled: CompiledNetwork, events: SampledEvents, words: int) -> Plane:
     """``(C, W)``: bits down directly by version faults, supplier faults and power loss."""
-    n_versions, n_suppliers = len(compiled.versions), len(compiled.suppliers)
-    power_base = n_versions + n_suppliers
+    k = len(compiled.operators)
+    n_deployed, n_suppliers = len(compiled.versions) * k, len(compiled.suppliers)
+    power_base = n_deployed + n_suppliers
     zero = power_base + compiled.power_hours.shape[0]
     targets = empty_plane(zero + 1, words)
-    set_bits(targets, events.fault_version, events.fault_trial)
-    set_bits(targets, n_versions + events.supplier_fault_supplier, events.supplier_fault_trial)
+    # a version's fault goes down at the operators it reached: rows (version, operator)
+    hit, operator = np.nonzero(events.fault_reach)
+    set_bits(targets, events.fault_version[hit] * k + operator, events.fault_trial[hit])
+    set_bits(targets, n_deployed + events.supplier_fault_supplier, events.supplier_fault_trial)
     power_rows, power_trials = _power_hits(compiled, events)
     set_bits(targets, power_base + power_rows, power_trials)
-    version = np.where(compiled.class_version >= 0, compiled.class_version, zero)
-    supplier = np.where(compiled.class_supplier >= 0, n_versions + compiled.class_supplier, zero)
+    version = np.where(
+        compiled.class_version >= 0, compiled.class_version * k + compiled.class_operator, zero
+    )
+    supplier = np.where(compiled.class_supplier >= 0, n_deployed + compiled.class_supplier, zero)
     power = np.where(compiled.class_power_row >= 0, power_base + compiled.class_power_row, zero)
     out = targets[version]
     out |= targets[supplier]

@@ -26,7 +26,7 @@ import numpy.typing as npt
 
 from fiveguard.simulate.events import SampledEvents
 from fiveguard.simulate.sources import EventSources, ProbabilityGroups
-from fiveguard.simulate.streams import keyed_hits, keyed_reach
+from fiveguard.simulate.streams import keyed_fault_reach, keyed_hits, keyed_reach
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -120,6 +120,7 @@ def national_block(sources: EventSources, seed: int, block: int) -> SampledEvent
         update_reach=np.zeros((0, sources.update_reach.shape[0]), dtype=bool),
         fault_trial=none,
         fault_version=none,
+        fault_reach=np.zeros((0, sources.update_reach.shape[0]), dtype=bool),
         supplier_fault_trial=none,
         supplier_fault_supplier=none,
         power_trial=power_trial,
@@ -145,6 +146,9 @@ def with_cross_border(
     version, fault_trial, _ = keyed_hits(
         seed, "product-fault", keys.versions, sources.fault_probability, first, trials
     )
+    fault_reach = keyed_fault_reach(
+        seed, keys, sources.fault_reach, version, fault_trial, first, trials
+    )
     return replace(
         events,
         update_trial=update_trial,
@@ -153,6 +157,7 @@ def with_cross_border(
         update_reach=reach,
         fault_trial=fault_trial,
         fault_version=version,
+        fault_reach=fault_reach,
     )
 
 

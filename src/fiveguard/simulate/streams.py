@@ -8,9 +8,11 @@ merged networks) that share a supplier draw the same numbers for it in the same 
 
 - a supplier is ``lei:LEI``, else ``registry:ID``, else ``ref:COUNTRY:ID`` (a supplier
   without a canonical id is national: its events are independent between states);
-- a product version is ``SUPPLIER|product name|VERSION``, the supplier's key, the
-  product's name case-folded with its spaces collapsed, and the version (as the
-  coordinated view joins version faults across states);
+- a product version is ``SUPPLIER|platform|VERSION``, the supplier's key, the product's
+  ``platform`` (else its name) case-folded with its spaces collapsed, and the version (as
+  the coordinated view joins version faults across states). Versions with one key are one
+  *release*: products of one supplier built on one platform (a release shipped for
+  several kinds) draw the same numbers, so their faults are one event;
 - an operator is ``COUNTRY:ID`` (its own country, else the model's).
 
 The stream of a key is NumPy's Philox 4×64 with a 128-bit key drawn by a
@@ -19,7 +21,8 @@ trial ``t`` four 64-bit words, so a trial's numbers depend only on the seed, the
 the trial's number: lane 0 decides whether the event happens (``u < p``: a state that
 gives the source a higher probability sees the same events and more), lane 1 whether an
 update is sabotage. Whether an update lands at an operator is lane 0 of the stream keyed
-by the supplier and the operator together.
+by the supplier and the operator together; whether a version's fault reaches an operator
+running it, lane 0 of the stream keyed by the version and the operator together.
 """
 
 from __future__ import annotations
@@ -85,7 +88,8 @@ def stream_keys(
             version_keys.append(f"ref:{country}:{ref}")
             continue
         owner = by_id.get(product.supplier) or supplier_key(declared[product.supplier], country)
-        version_keys.append(f"{owner}|{normalised_name(product.name)}|{version}")
+        platform = product.platform or product.name
+        version_keys.append(f"{owner}|{normalised_name(platform)}|{version}")
     operators = tuple(f"{o.country or country}:{o.id}" for o in model.document.operators)
     return StreamKeys(tuple(by_id[s] for s in suppliers), tuple(version_keys), operators)
 
@@ -152,4 +156,29 @@ def keyed_reach(
             pair = f"{keys.suppliers[s]}\x1e{keys.operators[k]}"
             u = trial_uniforms(seed, "supplier-update-reach", pair, first, trials)
             out[rows, k] = u[trial[rows], EVENT] < reach[k]
+    return out
+
+
+def keyed_fault_reach(
+    seed: int,
+    keys: StreamKeys,
+    reach: float,
+    version: IntArray,
+    trial: IntArray,
+    first: int,
+    trials: int,
+) -> BoolArray:
+    """``(n, K)``: whether each version fault (``version[i]`` in ``trial[i]``, numbered
+    from ``first``) reaches each operator, every operator with probability ``reach``
+    (all of them when ``reach`` is 1). Keyed by the version and the operator, so two
+    states running the version see the same fault reach the same operators."""
+    out = np.ones((version.shape[0], len(keys.operators)), dtype=bool)
+    if version.size == 0 or reach >= 1.0:
+        return out
+    for v in np.unique(version).tolist():
+        rows = np.flatnonzero(version == v)
+        for k, operator in enumerate(keys.operators):
+            pair = f"{keys.versions[v]}\x1e{operator}"
+            u = trial_uniforms(seed, "product-fault-reach", pair, first, trials)
+            out[rows, k] = u[trial[rows], EVENT] < reach
     return out

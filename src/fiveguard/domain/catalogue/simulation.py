@@ -58,6 +58,14 @@ class ProductFaultParameters(Frozen):
     With ``record_rate`` (the id of a rate of the incident record), the medium level takes
     that rate's posterior mean as an annual probability, and the low and high levels keep
     their ratio to medium: the record sets the scale, the supplier's quality the spread.
+
+    The levels are per deployment: how often one operator's deployment of a version fails.
+    With ``reach_share`` (the id of a share of the incident record), a fault of a version
+    reaches each operator running it with that share's posterior mean r, and the version's
+    faults happen with the level's probability divided by r (at most 1), so each
+    deployment still fails with the level's probability while two operators on one
+    version fail together only in a share r of the faults. Without it, every fault
+    reaches every operator on the version (r = 1).
     """
 
     rationale: Text
@@ -67,6 +75,11 @@ class ProductFaultParameters(Frozen):
     record_rate: Identifier | None = Field(
         default=None,
         description="Rate of incidents.rates that sets the medium level's probability.",
+    )
+    reach_share: Identifier | None = Field(
+        default=None,
+        description="Share of incidents.shares: the probability a version's fault reaches "
+        "each operator running the version.",
     )
 
     @model_validator(mode="after")
@@ -122,12 +135,60 @@ class ReportingThreshold(Frozen):
     source: Text
 
 
+class DurationExtension(Frozen):
+    """Hours added to an outage's duration when a condition holds, with its source."""
+
+    hours: StrictFloat = Field(ge=0)
+    source: Text
+
+
+EVENT_KINDS = (
+    "supplier-update", "supplier-fault", "product-fault", "change-push", "limit-reached",
+    "region-power", "asset-down", "asset-failure", "misconfiguration",
+)  # fmt: skip
+"""The kinds of events a duration can be given for (what-if events and Monte Carlo ones)."""
+
+
+class SiteAccessExtension(DurationExtension):
+    """Hours added to outages started by events that need someone on site."""
+
+    kinds: tuple[str, ...] = Field(
+        min_length=1, description="Event kinds whose repair needs physical access."
+    )
+
+    @model_validator(mode="after")
+    def _known_kinds(self) -> SiteAccessExtension:
+        unknown = [k for k in self.kinds if k not in EVENT_KINDS]
+        if unknown:
+            raise ValueError(
+                f"unknown event kind(s) {', '.join(unknown)}; known: {', '.join(EVENT_KINDS)}"
+            )
+        return self
+
+
+class IncidentExtensions(Frozen):
+    """What makes a Monte Carlo incident last longer than its drawn restoration time."""
+
+    management_down: DurationExtension | None = Field(
+        default=None,
+        description="Added when a management asset (kind mgmt.*) is down in the incident: "
+        "the operator has lost remote access to its network.",
+    )
+    site_access: SiteAccessExtension | None = Field(
+        default=None, description="Added to incidents started by one of its kinds."
+    )
+
+
 class IncidentTimeParameters(Frozen):
     """How long outages last, and when authorities must be told of them."""
 
     rationale: Text
     restoration: dict[str, RestorationTime] = Field(
         description="Per event type (change-push, product-fault …), its restoration time."
+    )
+    extensions: IncidentExtensions = Field(
+        default_factory=IncidentExtensions,
+        description="Hours the Monte Carlo adds to an incident's drawn duration.",
     )
     reporting_thresholds: tuple[ReportingThreshold, ...] = ()
 
@@ -140,6 +201,17 @@ class PowerLossParameters(Frozen):
     duration: DurationDistribution
     unknown_battery_hours: StrictFloat = Field(
         ge=0, description="Autonomy of an asset whose battery_hours the model leaves out."
+    )
+    area_population: StrictInt | None = Field(
+        default=None,
+        gt=0,
+        description="Residents one power loss reaches: a region is cut into power areas of "
+        "at most this many residents, each losing power on its own, annual_probability being "
+        "the probability for an area of exactly this size. None: one area per region, each "
+        "at annual_probability whatever its size.",
+    )
+    area_source: Text | None = Field(
+        default=None, description="Where area_population comes from, and why."
     )
 
 
