@@ -24,6 +24,7 @@ from fiveguard.domain.model import NetworkModel
 from fiveguard.simulate.areas import area_label
 from fiveguard.simulate.compile import CompiledNetwork
 from fiveguard.simulate.events import Event, EventType, Mode
+from fiveguard.simulate.leaf_roaming import parts_lost
 from fiveguard.simulate.measures import OperatorEffects
 from fiveguard.simulate.metrics import IMPACT_FIELDS
 from fiveguard.simulate.results import Counts, EventSourceResult, Step, Variant
@@ -356,34 +357,7 @@ class _FailureGroups:
             mine = (operator == o) & (region >= 0)
             for p in np.flatnonzero(c.partners[o]).tolist():
                 covered |= mine & serving[p, np.maximum(region, 0)]
-        people = c.asset_part_people
-        share = c.service_rules.spare_share
-        if share is None:
-            lost = np.where(covered, 0, people)
-        else:
-            # roamers beyond the partners' spare capacity in the region stay without
-            # service; the partners' parts on the failed asset itself are down too
-            radio = c.class_serves & c.class_roams & (c.class_region >= 0)
-            rows = np.flatnonzero(radio)
-            served = np.bincount(
-                c.class_operator[rows] * r + c.class_region[rows],
-                weights=c.class_people[rows],
-                minlength=k * r,
-            ).reshape(k, r)
-            offered = (c.partners.astype(np.float64) @ served)[operator, np.maximum(region, 0)]
-            for other in range(int(np.diff(c.asset_part_ptr).max(initial=0))):
-                has = np.diff(c.asset_part_ptr)[owner] > other
-                at = c.asset_part_ptr[owner[has]] + other
-                theirs = c.class_operator[c.class_part_rows[c.class_part_ptr[cls[has]] + other]]
-                partner = c.partners[operator[has], theirs]
-                offered[has] -= np.where(partner, people[at], 0)
-            capacity = np.floor(share * np.rint(offered)).astype(np.int64)
-            # shared by a network's operator and its MVNOs in proportion to their roamers
-            key = owner * k + c.service_rules.network[operator]
-            wanted = np.zeros(c.n_assets * k, dtype=np.int64)
-            np.add.at(wanted, key[covered], people[covered])
-            mine = capacity * people // np.maximum(wanted[key], 1)
-            lost = np.where(covered, np.maximum(people - mine, 0), people)
+        lost = parts_lost(c, owner, cls, operator, region, covered)
         return np.rint(np.bincount(owner, weights=lost, minlength=c.n_assets)).astype(np.int64)
 
     def results(self, scenario_rows: npt.NDArray[np.int64]) -> list[EventSourceResult]:
