@@ -155,8 +155,10 @@ def test_a_dependency_carries_the_what_if_of_its_suppliers_fault(diversity: Dive
 
 def test_the_what_if_keeps_users_who_can_roam_onto_a_partner_with_radio_up() -> None:
     """a (roams onto b) runs two x sites of 300 people; b runs a y site of 100 people and
-    an x site of 50, all in one region. A fault of x: a's users roam onto b's y site, b's
-    50 people have no partner: 50 people without service, 3 sites down."""
+    an x site of 50, all in one region. A fault of x: a's radios stop broadcasting and its
+    users roam onto b's y site, which takes a quarter of its 100 people (the catalogue's
+    spare capacity): 25 roam, 575 do not; b's 50 people have no partner: 625 people
+    without service, 3 sites down."""
     model = build(
         suppliers=[supplier("x"), supplier("y")],
         products=[product("x-gnb", "x", "ran.gnb"), product("y-gnb", "y", "ran.gnb")],
@@ -172,25 +174,26 @@ def test_the_what_if_keeps_users_who_can_roam_onto_a_partner_with_radio_up() -> 
     [dependency] = [x for x in d.single_supplier if (x.group, x.scope) == ("ran", "a")]
     assert dependency.fault is not None
     fault = dependency.fault
-    assert (fault.people_without_service, fault.sites_down) == (50, 3)
-    assert fault.by_operator == {"a": 0, "b": 50}
+    assert (fault.people_without_service, fault.sites_down) == (625, 3)
+    assert fault.by_operator == {"a": 575, "b": 50}
     # roaming lowered the figure: the text says so next to it, with the people it kept
     assert (fault.people_on_down_radio, fault.by_operator_on_down_radio) == (
         650,
         {"a": 600, "b": 50},
     )
     assert fault.text.endswith(
-        "would leave 50 people without service nationally (3 radio sites down; 600 of "
+        "would leave 625 people without service nationally (3 radio sites down; 25 of "
         "their 650 people assumed to roam onto partners' radio still up in their region, "
-        "without capacity limits), none of them on radio sites a runs (the 600 people on "
-        "them assumed to roam)"
+        "within the partners' spare capacity), 575 of them on radio sites a runs (where 25 "
+        "more are assumed to roam)"
     )
 
 
 def test_a_what_if_where_everyone_roams_says_so_next_to_its_zero() -> None:
-    """a (roams onto b) runs two x sites of 300 people; b runs a y site. A fault of x
-    leaves nobody without service: a's 600 people roam onto b's site, and the text says
-    so beside the 0, not only in a note at the end of the section."""
+    """a (roams onto b) runs two x sites of 300 people; b runs a y site of 2,400, whose
+    spare capacity (a quarter) takes them all. A fault of x leaves nobody without
+    service: a's 600 people roam onto b's site, and the text says so beside the 0, not
+    only in a note at the end of the section."""
     model = build(
         suppliers=[supplier("x"), supplier("y")],
         products=[product("x-gnb", "x", "ran.gnb"), product("y-gnb", "y", "ran.gnb")],
@@ -198,7 +201,7 @@ def test_a_what_if_where_everyone_roams_says_so_next_to_its_zero() -> None:
         sites=[
             site("a1", "a", "x-gnb@1", population=300, region="R1"),
             site("a2", "a", "x-gnb@1", population=300, region="R1"),
-            site("b1", "b", "y-gnb@1", population=100, region="R1"),
+            site("b1", "b", "y-gnb@1", population=2400, region="R1"),
         ],
     )
     [dependency] = [
@@ -208,8 +211,8 @@ def test_a_what_if_where_everyone_roams_says_so_next_to_its_zero() -> None:
     assert dependency.fault.text == (
         "a fault of every product of x would leave 0 people without service nationally "
         "(2 radio sites down; their 600 people assumed to roam onto partners' radio still up "
-        "in their region, without capacity limits), none of them on radio sites a runs (the "
-        "600 people on them assumed to roam)"
+        "in their region, within the partners' spare capacity), none of them on radio sites "
+        "a runs (the 600 people on them assumed to roam)"
     )
 
 

@@ -235,7 +235,8 @@ def test_the_report_explains_the_sharing_convention_only_when_sites_are_shared(
 def test_a_guests_core_fault_cuts_off_its_customers_on_the_hosts_sites_that_stay_up() -> None:
     """g's AMF (from c) fails: g's own site g1 goes down (200 people) and g's 200 customers
     on h's shared site s1 (800 people, 3:1) are cut off, though s1 stays up for h's 600.
-    g roams onto h, whose part of s1 is up: all 400 of g's customers keep service."""
+    Both radios still broadcast, so g's phones stay attached to them and do not roam onto
+    h (as Rogers' did on 8 July 2022): all 400 of g's customers are without service."""
     model = build(
         suppliers=[supplier("x"), supplier("c")],
         products=[product("x-gnb", "x", "ran.gnb"), product("c-amf", "c", "core.amf")],
@@ -262,11 +263,9 @@ def test_a_guests_core_fault_cuts_off_its_customers_on_the_hosts_sites_that_stay
     ]
     fault = dependency.fault
     assert fault is not None
-    assert (fault.people_without_service, fault.people_on_down_radio) == (0, 400)
+    assert (fault.people_without_service, fault.people_on_down_radio) == (400, 400)
     assert fault.text == (
-        "a fault of every product of c would leave 0 people without service nationally "
-        "(1 radio site down; the 400 people cut off assumed to roam onto partners' radio "
-        "still up in their region, without capacity limits), none of them g's customers, on "
-        "its own radio sites and its part of shared ones (its 400 customers cut off assumed "
-        "to roam)"
+        "a fault of every product of c would leave 400 people without service nationally "
+        "(1 radio site down), 400 of them g's customers, on its own radio sites and its part "
+        "of shared ones"
     )

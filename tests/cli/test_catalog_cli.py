@@ -55,7 +55,7 @@ def test_kinds_json_lists_every_kind() -> None:
     data = json.loads(out)
     assert data["scas_general"] == "TS 33.117"
     assert data["scas_virtualised"] == "TS 33.527"
-    assert len(data["asset_kinds"]) == 45
+    assert len(data["asset_kinds"]) == 48
     assert data["asset_kinds"]["core.amf"]["scas"] == ["TS 33.512"]
     assert data["asset_kinds"]["core.pcf"]["scas"] == ["TS 33.528"]
 

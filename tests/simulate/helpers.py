@@ -25,7 +25,8 @@ from fiveguard.domain.network import (
 )
 from fiveguard.domain.sites import SiteTable
 from fiveguard.simulate.compile import CompiledNetwork
-from fiveguard.simulate.metrics import IMPACT_FIELDS, TrialImpacts
+from fiveguard.simulate.metrics import IMPACT_FIELDS, PeopleCells, TrialImpacts
+from fiveguard.simulate.services import ROAMING_FIELDS
 
 
 def engine_impact(compiled: CompiledNetwork, impacts: TrialImpacts, trial: int) -> OracleImpact:
@@ -34,7 +35,30 @@ def engine_impact(compiled: CompiledNetwork, impacts: TrialImpacts, trial: int) 
     def fields(row: np.ndarray) -> dict[str, int]:
         return dict(zip(IMPACT_FIELDS, (int(v) for v in row), strict=True))
 
+    def levels(cells: PeopleCells, f: int) -> dict[str, int]:
+        out = {"national": int(cells.national[trial, f])}
+        out |= {
+            f"op:{o}": int(cells.by_operator[trial, k, f]) for k, o in enumerate(compiled.operators)
+        }
+        out |= {
+            f"region:{r}": int(cells.by_region[trial, k, f]) for k, r in enumerate(compiled.regions)
+        }
+        return out
+
+    rules = compiled.service_rules
+    by_service = (
+        {name: levels(impacts.by_service, s) for s, name in enumerate(rules.names)}
+        if impacts.by_service is not None
+        else {}
+    )
+    roaming = (
+        {name: levels(impacts.roaming, f) for f, name in enumerate(ROAMING_FIELDS)}
+        if impacts.roaming is not None
+        else {}
+    )
     return OracleImpact(
+        by_service=by_service,
+        roaming=roaming,
         national=fields(impacts.national[trial]),
         by_operator={
             o: fields(impacts.by_operator[trial, k]) for k, o in enumerate(compiled.operators)
@@ -70,6 +94,41 @@ def busy_catalogue(catalogue: Catalogue) -> Catalogue:
         }
     )
     return catalogue.model_copy(update={"simulation": busy})
+
+
+def roaming_as(
+    catalogue: Catalogue, *, radio_only: bool = True, share: float | None = None
+) -> Catalogue:
+    """``catalogue`` with its roaming rule set: customers roam only when their radio stops
+    broadcasting (else whenever their part is down), within ``share`` of the partners'
+    own customers in the region (``None``: without limit)."""
+    sim = catalogue.simulation
+    assert sim.roaming is not None
+    rule = sim.roaming.model_copy(
+        update={"only_when_radio_down": radio_only, "spare_capacity_share": share}
+    )
+    return catalogue.model_copy(update={"simulation": sim.model_copy(update={"roaming": rule})})
+
+
+def rule_variants(catalogue: Catalogue) -> list[Catalogue]:
+    """``catalogue`` under each roaming rule: as packaged; without a capacity limit; with
+    a partner serving as many roamers as its own customers; roaming whenever a part is
+    down (the rule before roaming followed the radio); and without services or roaming
+    rules at all."""
+    sim = catalogue.simulation
+    roaming = sim.roaming
+    assert roaming is not None
+    out = [catalogue]
+    for update in (
+        {"spare_capacity_share": None},
+        {"spare_capacity_share": 1.0},
+        {"only_when_radio_down": False, "spare_capacity_share": 0.5},
+    ):
+        changed = sim.model_copy(update={"roaming": roaming.model_copy(update=update)})
+        out.append(catalogue.model_copy(update={"simulation": changed}))
+    bare = sim.model_copy(update={"roaming": None, "services": None})
+    out.append(catalogue.model_copy(update={"simulation": bare}))
+    return out
 
 
 def model_of(

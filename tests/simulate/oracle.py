@@ -10,6 +10,12 @@ a shared one (``shared_with``) each sharing operator's, with that operator's par
 people; each part needs the radio (the asset and its entries that are nobody's core) and
 its own operator's core entries. Wireline access assets serve people too, but their
 customers never roam, and nobody roams onto them.
+
+Per-service loss and roaming as it happens (``simulation.services``, ``simulation.roaming``)
+are in their own block below (:class:`ServiceRulesOracle`): a part roams only when its
+radio stops broadcasting, within its partners' spare capacity in the region; each service
+is lost where the part is without service or its operator's pool of core kinds for the
+service is all down; emergency calls reach any other network when the radio is down.
 """
 
 from __future__ import annotations
@@ -60,6 +66,10 @@ class OracleImpact:
     by_region: dict[str, dict[str, int]]
     services: set[str] = field(default_factory=set)
     service_assets: dict[str, int] = field(default_factory=dict)
+    by_service: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Per level ('national', 'op:ID', 'region:ID'), people losing each service."""
+    roaming: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Per level, people roaming and served, and roamers beyond capacity."""
 
 
 class Oracle:
@@ -127,6 +137,7 @@ class Oracle:
                 self.reach[a_id, part.operator] = frozenset(crossed)
                 if self.radio[a_id]:
                     self.network_of.setdefault((part.operator, part.asset.region), []).append(part)
+        self.rules = ServiceRulesOracle(self, catalogue)
 
     # ------------------------------------------------------------ power areas (invariance)
 
@@ -234,8 +245,8 @@ class Oracle:
             for people, on_radios in parts:
                 lost = all(self._part_down(p, down) for p in on_radios)
                 part = on_radios[0]
-                if lost and not self._roams(part, down):
-                    add(part.operator, part.asset.region, "people_without_service", people)
+                # its people without service are counted with roaming and services
+                # (ServiceRulesOracle.people): the site stops broadcasting when it is lost
                 if any(self._part_exposed(p, compromised) for p in on_radios):
                     add(part.operator, part.asset.region, "subscribers_exposed", people)
                 nobody &= lost
@@ -291,6 +302,7 @@ class Oracle:
                     sabotaged.add(a.id)
                     changed = True
         down |= sabotaged
+        forced = set(down)
         # down flows along requires: an entry fails when all its members are down; what
         # depends on a shared radio asset needs its radio, not the sharing operators' cores
         changed = True
@@ -302,7 +314,7 @@ class Oracle:
                 if any(all(m in down for m in e) for e in self.radio_entries[a.id]):
                     down.add(a.id)
                     changed = True
-        return self._count(down, compromised)
+        return self._count(down, compromised, forced)
 
     @staticmethod
     def _part_down(part: Part, down: set[str]) -> bool:
@@ -350,7 +362,7 @@ class Oracle:
                 if a.region == event.target and in_area and self.autonomy[a.id] < hours:
                     down.add(a.id)
 
-    def _count(self, down: set[str], compromised: set[str]) -> OracleImpact:
+    def _count(self, down: set[str], compromised: set[str], forced: set[str]) -> OracleImpact:
         zero = dict.fromkeys(FIELDS, 0)
         national = dict(zero)
         by_operator = {o: dict(zero) for o in self.operators}
@@ -372,8 +384,6 @@ class Oracle:
                 add(a.operator, a.region, "assets_down", 1)
                 add(a.operator, a.region, "sites_down", 0 if a.id in self.colocated else a.sites)
             for part in parts:
-                if self._part_down(part, down) and not self._roams(part, down):
-                    add(part.operator, a.region, "people_without_service", part.people)
                 if self._part_exposed(part, compromised):
                     add(part.operator, a.region, "subscribers_exposed", part.people)
             if a.id in compromised:
@@ -383,7 +393,18 @@ class Oracle:
                 for service in set(a.critical_services):
                     service_assets[service] += 1
         self._count_sites(down, compromised, add)
-        return OracleImpact(national, by_operator, by_region, services, service_assets)
+        people = self.rules.people(down, forced)
+        for (operator, region), value in people.without_service.items():
+            add(operator, region, "people_without_service", value)
+        return OracleImpact(
+            national,
+            by_operator,
+            by_region,
+            services,
+            service_assets,
+            people.by_service,
+            people.roaming,
+        )
 
     def _roams(self, part: Part, down: set[str]) -> bool:
         """Whether the part's operator has a roaming partner whose network serves the
@@ -405,6 +426,182 @@ class Oracle:
 
 def _members(entry: str | AnyOf) -> tuple[str, ...]:
     return entry.any if isinstance(entry, AnyOf) else (entry,)
+
+
+# ---------------------------------------------------------------- services and roaming
+
+
+@dataclass
+class PeopleCount:
+    """People without service per (operator, region), and per level the service and
+    roaming figures."""
+
+    without_service: dict[tuple[str, str | None], int]
+    by_service: dict[str, dict[str, int]]
+    roaming: dict[str, dict[str, int]]
+
+
+class ServiceRulesOracle:
+    """Roaming as it happens and per-service loss, part by part (see the module doc)."""
+
+    def __init__(self, oracle: Oracle, catalogue: Catalogue) -> None:
+        self.o = oracle
+        params = catalogue.simulation
+        self.services = dict(params.services.services) if params.services else {}
+        roaming = params.roaming
+        self.radio_down_only = bool(roaming and roaming.only_when_radio_down)
+        self.share = roaming.spare_capacity_share if roaming else None
+        document = oracle.model.document
+        self.network = {o.id: o.hosted_by or o.id for o in document.operators}
+        self.kinds = {a.id: a.kind for a in oracle.assets}
+
+    def radio_down(self, part: Part, down: set[str], forced: set[str]) -> bool:
+        """Whether the part's radio stops broadcasting: on a shared asset, its radio is
+        down; on an unshared one, the asset is down by its own events or an entry it
+        requires that is not its own operator's core is unsatisfied."""
+        if not self.radio_down_only:
+            return self.o._part_down(part, down)
+        a = part.asset
+        if len(set((a.operator, *a.shared_with))) > 1:
+            return a.id in down
+        if a.id in forced:
+            return True
+        own = self.network[part.operator]
+        for entry in (_members(e) for e in a.requires):
+            mine = all(self.o.core[m] and self.o.by_id[m].operator == own for m in entry)
+            if not mine and all(m in down for m in entry):
+                return True
+        return False
+
+    def network_up(self, operators: set[str], region: str | None, down: set[str]) -> bool:
+        """Whether one of ``operators`` has a radio part in the region that is not down."""
+        return any(
+            not self.o._part_down(other, down)
+            for operator in operators
+            for other in self.o.network_of.get((operator, region), [])
+        )
+
+    def service_lost(self, operator: str, service: str, down: set[str]) -> bool:
+        """Whether, for one pool of the service, every asset the operator's network runs
+        of its kinds is down (a pool it runs nothing of does not count)."""
+        own = self.network[operator]
+        owner = next(x for x in self.o.model.document.operators if x.id == own)
+        for pool in owner.service_needs.get(service, self.services[service].needs):
+            members = [
+                a.id for a in self.o.assets if a.operator == own and self.kinds[a.id] in pool
+            ]
+            if members and all(m in down for m in members):
+                return True
+        return False
+
+    def people(self, down: set[str], forced: set[str]) -> PeopleCount:
+        o = self.o
+        Cell = tuple[str, str | None]  # noqa: N806
+        down_people: dict[Cell, int] = {}  # radio parts down
+        want: dict[Cell, int] = {}  # radio parts wanting to roam onto a live partner
+        up_people: dict[Cell, int] = {}  # radio parts up
+        total: dict[Cell, int] = {}  # radio parts
+        wire_down: dict[Cell, int] = {}
+        emergency: dict[Cell, tuple[int, int]] = {}  # (without another network, with)
+        for a in o.assets:
+            for part in o.parts[a.id]:
+                cell = (part.operator, a.region)
+                is_down = o._part_down(part, down)
+                if not o.radio[a.id]:
+                    if is_down:
+                        wire_down[cell] = wire_down.get(cell, 0) + part.people
+                    continue
+                total[cell] = total.get(cell, 0) + part.people
+                radio = self.radio_down(part, down, forced)
+                if is_down:
+                    down_people[cell] = down_people.get(cell, 0) + part.people
+                else:
+                    up_people[cell] = up_people.get(cell, 0) + part.people
+                if a.region is not None and radio and o._roams(part, down):
+                    want[cell] = want.get(cell, 0) + part.people
+                others = {p for p in o.operators if self.network[p] != self.network[part.operator]}
+                helped = a.region is not None and radio and self.network_up(others, a.region, down)
+                alone_now = (radio and not helped) or (is_down and not radio)
+                was = emergency.get(cell, (0, 0))
+                emergency[cell] = (
+                    was[0] + (part.people if alone_now else 0),
+                    was[1] + (part.people if (radio and helped) else 0),
+                )
+        # the sites of several radios: a part of the site is down, and its radio off the
+        # air, when that part is down on every radio of the site
+        for site_parts in getattr(o, "site_parts", {}).values():
+            for people, on_radios in site_parts:
+                part = on_radios[0]
+                region = part.asset.region
+                cell = (part.operator, region)
+                is_down = all(o._part_down(p, down) for p in on_radios)
+                total[cell] = total.get(cell, 0) + people
+                if is_down:
+                    down_people[cell] = down_people.get(cell, 0) + people
+                else:
+                    up_people[cell] = up_people.get(cell, 0) + people
+                if region is not None and is_down and o._roams(part, down):
+                    want[cell] = want.get(cell, 0) + people
+                others = {p for p in o.operators if self.network[p] != self.network[part.operator]}
+                helped = region is not None and is_down and self.network_up(others, region, down)
+                was = emergency.get(cell, (0, 0))
+                emergency[cell] = (
+                    was[0] + (people if is_down and not helped else 0),
+                    was[1] + (people if helped else 0),
+                )
+        without: dict[Cell, int] = {}
+        roaming: dict[Cell, tuple[int, int]] = {}
+        for cell in set(total) | set(wire_down):
+            operator, region = cell
+            wanting = want.get(cell, 0)
+            unserved = 0
+            if self.share is not None and wanting:
+                # the partners' capacity, shared by the network's operator and its MVNOs
+                # in proportion to their roamers, rounded down
+                offered = sum(up_people.get((p, region), 0) for p in o.roaming.get(operator, ()))
+                capacity = math.floor(self.share * float(offered))
+                network = self.network[operator]
+                wanted = sum(
+                    want.get((p, region), 0) for p in o.operators if self.network[p] == network
+                )
+                unserved = max(0, wanting - capacity * wanting // wanted)
+            radio_lost = down_people.get(cell, 0) - wanting + unserved
+            without[cell] = radio_lost + wire_down.get(cell, 0)
+            roaming[cell] = (wanting - unserved, unserved)
+        by_service: dict[str, dict[str, int]] = {}
+        for service, rule in self.services.items():
+            figures: dict[Cell, int] = {}
+            for cell in set(total) | set(wire_down):
+                operator, _ = cell
+                lost = self.service_lost(operator, service, down)
+                radio_lost = without[cell] - wire_down.get(cell, 0)
+                alone, helped = emergency.get(cell, (0, 0))
+                if rule.any_network:
+                    value = total.get(cell, 0) - helped if lost else alone
+                else:
+                    value = total.get(cell, 0) if lost else radio_lost
+                figures[cell] = value + (wire_down.get(cell, 0) if rule.wireline else 0)
+            by_service[service] = self._levels(figures)
+        roamed = self._levels({c: v[0] for c, v in roaming.items()})
+        beyond = self._levels({c: v[1] for c, v in roaming.items()})
+        return PeopleCount(
+            without,
+            by_service,
+            {"people_roaming": roamed, "roamers_beyond_capacity": beyond},
+        )
+
+    def _levels(self, figures: dict[tuple[str, str | None], int]) -> dict[str, int]:
+        """National, per operator and per region sums of per-cell figures (every operator
+        and region present, zeros included)."""
+        out = {"national": 0}
+        out |= {f"op:{o}": 0 for o in self.o.operators}
+        out |= {f"region:{r}": 0 for r in self.o.regions}
+        for (operator, region), value in figures.items():
+            out["national"] += value
+            out[f"op:{operator}"] += value
+            if region is not None:
+                out[f"region:{region}"] += value
+        return out
 
 
 # ---------------------------------------------------------------------------- time

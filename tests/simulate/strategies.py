@@ -20,6 +20,8 @@ Situations the engine handles apart are made frequent on purpose:
 - *twins*: identical core or transport assets nothing depends on, so that they form one
   asset class and a misconfiguration and an independent failure can hit the same one of
   them in the same year (the engine must count it once);
+- service functions (IMS, the subscriber database, the SMS centre, emergency routing) in
+  pools of one operator, twins among them, so that a pool is all down now and then;
 - a roaming partner whose radios in a region are copies of one template (one class of
   several assets), and event sets that take down every radio asset of an operator in a
   region one by one (the engine must see that the partner offers no cover there).
@@ -54,7 +56,24 @@ from fiveguard.domain.sites import SiteTable
 from fiveguard.simulate.events import Event, EventType, Mode
 
 CORE_KINDS = ("core.amf", "core.smf", "core.upf", "transport.ipcore", "li")
-TWIN_KINDS = ("core.upf", "transport.backhaul", "transport.ipcore")
+SERVICE_KINDS = (
+    "core.udm",
+    "core.hss",
+    "ims",
+    "core.msc",
+    "core.smsf",
+    "smsc",
+    "emergency-routing",
+)
+"""Kinds the catalogue's services need (voice, data, SMS, emergency calls)."""
+SERVICE_NEEDS = (
+    {},
+    {},
+    {"voice": (("ims",),), "data": (("core.udm", "core.amf"), ("core.upf",))},
+    {"emergency": (("emergency-routing",),), "sms": ()},
+)
+"""An operator's own service pools, replacing the catalogue's (mostly none)."""
+TWIN_KINDS = ("core.upf", "transport.backhaul", "transport.ipcore", "ims", "core.udm")
 """Kinds in the misconfiguration's target domains (core, transport)."""
 MANAGER_KINDS = ("mgmt.oss", "mgmt.ems")
 RADIO_KINDS = ("ran.gnb", "ran.du")
@@ -75,7 +94,7 @@ def models(draw: st.DrawFn, max_declared: int = 10, max_templates: int = 4) -> N
     n_suppliers = draw(st.integers(1, 3))
     suppliers = tuple(_supplier(draw, i) for i in range(n_suppliers))
     products = []
-    for kind in (*CORE_KINDS, *MANAGER_KINDS, *RADIO_KINDS, *WIRELINE_KINDS):
+    for kind in (*CORE_KINDS, *SERVICE_KINDS, *MANAGER_KINDS, *RADIO_KINDS, *WIRELINE_KINDS):
         for s in range(n_suppliers):
             if draw(st.booleans()):
                 versions = ("1.0", "2.0")[: draw(st.integers(1, 2))]
@@ -99,6 +118,7 @@ def models(draw: st.DrawFn, max_declared: int = 10, max_templates: int = 4) -> N
             if machines[i] or draw(st.booleans())
             else None,
             roaming=tuple(p for p in operator_ids if p != o and (roam_all or draw(st.booleans()))),
+            service_needs=draw(st.sampled_from(SERVICE_NEEDS)),
         )
         for i, o in enumerate(operator_ids)
     )
@@ -128,7 +148,11 @@ def models(draw: st.DrawFn, max_declared: int = 10, max_templates: int = 4) -> N
 
     declared: list[Asset] = []
     for i in range(draw(st.integers(1, max_declared))):
-        kind = draw(st.sampled_from((*CORE_KINDS, *MANAGER_KINDS, *RADIO_KINDS, *WIRELINE_KINDS)))
+        kind = draw(
+            st.sampled_from(
+                (*CORE_KINDS, *SERVICE_KINDS, *MANAGER_KINDS, *RADIO_KINDS, *WIRELINE_KINDS)
+            )
+        )
         earlier = [a.id for a in declared]
         managers = [a.id for a in declared if a.kind in MANAGER_KINDS]
         radio = kind in RADIO_KINDS

@@ -169,12 +169,12 @@ def test_the_hand_worked_year_of_the_docs_is_what_the_engine_and_the_oracle_give
         assert round(float(incidents.people[i] * incidents.hours[i])) == user_hours, row
     year = rows[3]
     assert int(year[1]) == int(incidents.people.sum())
-    assert float(got.longest_hours[0]) == float(year[2])
+    assert round(float(got.longest_hours[0]), 2) == float(year[2])
     # the worst incident (1,900 people, the power loss) lasted 5 h too
     assert float(got.worst_hours[0]) == 5.0
     assert float(got.user_hours[0]) == pytest.approx(float(year[3]))
     assert [int(x) for x in got.reports[0]] == [int(year[4]), int(year[5])]
-    assert [int(r[4]) for r in rows[:3]] == [1, 1, 0]
+    assert [int(r[4]) for r in rows[:3]] == [1, 1, 1]
     oracle = Oracle(model, catalogue)
     kinds = ["misconfiguration", "region-power", "supplier-update"]
     (expected,) = oracle_time(oracle, catalogue, [list(zip(events, kinds, normals, strict=True))])
@@ -275,7 +275,7 @@ def test_the_worked_examples_monte_carlo_time_figures_are_what_simulate_gives(
         assert [round(v, digits) for v in got] == [float(x) for x in rows[label]], label
     # "0.1 a year × 1,600 people × 4 e^(1/2) … ≈ 1,055 user-hours a year"
     assert round(0.1 * 1600 * 4 * math.exp(0.5)) == 1055
-    assert 0.15 < 1055 / time.user_hours.mean < 0.25
+    assert 0.1 < 1055 / time.user_hours.mean < 0.2
     # "one incident that left all 4,600 people without service for 334 hours"
     assert round(time.user_hours.max / 4600) == round(time.worst_outage_hours.max) == 334
 

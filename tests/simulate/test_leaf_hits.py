@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from helpers import busy_catalogue, engine_impact, model_of
+from helpers import busy_catalogue, engine_impact, model_of, roaming_as
 from oracle import Oracle
 
 from fiveguard.domain.catalogue import Catalogue
@@ -49,6 +49,15 @@ def assert_oracle(
 
 
 # ---------------------------------------------------------------------------- roaming
+
+
+@pytest.fixture(scope="module")
+def catalogue(catalogue: Catalogue) -> Catalogue:
+    """The packaged catalogue, customers roaming within no capacity limit.
+
+    Cover is what these tests check: roaming without a limit on the partners' capacity.
+    """
+    return roaming_as(catalogue, share=None)
 
 
 @pytest.fixture(scope="module")

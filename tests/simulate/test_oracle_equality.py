@@ -4,7 +4,7 @@ events, and on Monte Carlo trials with the events the sampler drew."""
 from __future__ import annotations
 
 import pytest
-from helpers import busy_catalogue, engine_impact
+from helpers import busy_catalogue, engine_impact, rule_variants
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from oracle import Oracle
@@ -32,6 +32,7 @@ SETTINGS = settings(
 @SETTINGS
 @given(data=st.data())
 def test_forced_events_give_the_oracles_impacts(data: st.DataObject, catalogue: Catalogue) -> None:
+    catalogue = data.draw(st.sampled_from(rule_variants(catalogue)))
     model = data.draw(models())
     cases = [data.draw(scenarios(model)) for _ in range(data.draw(st.integers(1, 6)))]
     cases.append(data.draw(radio_wipe(model)))  # on its own, so nothing else masks it
@@ -46,11 +47,11 @@ def test_forced_events_give_the_oracles_impacts(data: st.DataObject, catalogue: 
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
-@given(model=models(), seed=st.integers(0, 2**32))
+@given(model=models(), seed=st.integers(0, 2**32), variant=st.integers(0, 4))
 def test_monte_carlo_trials_give_the_oracles_impacts_for_the_same_events(
-    model: object, seed: int, catalogue: Catalogue
+    model: object, seed: int, variant: int, catalogue: Catalogue
 ) -> None:
-    busy = busy_catalogue(catalogue)
+    busy = busy_catalogue(rule_variants(catalogue)[variant])
     effects = operator_effects(model, busy)  # type: ignore[arg-type]
     compiled = compile_network(model, busy, effects=effects)  # type: ignore[arg-type]
     sources = event_sources(model, busy, compiled, effects)  # type: ignore[arg-type]

@@ -44,9 +44,13 @@ def test_the_section_has_the_tables_and_a_well_formed_chart(catalogue: Catalogue
     for title in (
         "Annual probability of at least N people without service",
         "People without service, by operator (its customers)",
+        "People losing each service, per simulated year",
         "Critical services",
     ):
         assert title in titles, title
+    per_service = next(t for t in section.tables if t.title.startswith("People losing each"))
+    assert [row[0] for row in per_service.rows] == ["voice", "data", "sms", "emergency"]
+    assert per_service.rows[0][1] == f"{result.service_distributions['voice'].mean:,.0f}"
     per_year = next(t for t in section.tables if t.title == "Per simulated year")
     assert [row[0] for row in per_year.rows][3] == "assets compromised"
     assert "assets compromised" in section.tables[0].columns

@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from helpers import model_of
+from helpers import model_of, roaming_as
 from oracle import FIELDS, Oracle
 
 from fiveguard.domain.catalogue import Catalogue
@@ -30,6 +30,16 @@ from fiveguard.simulate import compile_network, whatif
 from fiveguard.simulate.events import Event, EventType, Mode
 
 POOL = AnyOf(any=("a.amf-1", "a.amf-2"))
+
+
+@pytest.fixture(scope="module")
+def catalogue(catalogue: Catalogue) -> Catalogue:
+    """The packaged catalogue, customers roaming within no capacity limit.
+
+    The cases count roaming without a limit on the partners' capacity (the packaged limit
+    is worked out in test_services.py).
+    """
+    return roaming_as(catalogue, share=None)
 
 
 @pytest.fixture(scope="module")

@@ -37,7 +37,7 @@ def test_the_model_of_the_example_is_valid(tmp_path: Path) -> None:
 def test_wireline_customers_never_roam_and_count_with_the_mobile_ones(tmp_path: Path) -> None:
     path = served_example(tmp_path)
     rows = table_after("<!-- served-example-whatif -->")
-    assert len(rows) == 4
+    assert len(rows) == 5
     catalogue = default_catalogue()
     oracle = Oracle(load_model(path, catalogue), catalogue)
     for events, *figures in rows:
@@ -76,7 +76,7 @@ def test_the_mvno_example_is_valid(tmp_path: Path) -> None:
 def test_an_mvnos_customers_fail_and_roam_with_its_hosts_network(tmp_path: Path) -> None:
     path = mvno_example(tmp_path)
     rows = table_after("<!-- mvno-example-whatif -->")
-    assert len(rows) == 3
+    assert len(rows) == 4
     catalogue = default_catalogue()
     oracle = Oracle(load_model(path, catalogue), catalogue)
     operators = ("op-h", "mvno-v", "op-p")

@@ -18,7 +18,7 @@ UPF. Every shared site lists both operators' core functions.
 from __future__ import annotations
 
 import pytest
-from helpers import engine_impact, model_of
+from helpers import engine_impact, model_of, roaming_as
 from oracle import Oracle
 
 from fiveguard.domain.base import Level
@@ -339,6 +339,29 @@ def roaming() -> NetworkModel:
     ids=["op-c roams", "op-a roams on its own site", "op-b core down", "radio down"],
 )
 def test_roaming_partners_network_in_a_region_includes_its_part_of_shared_sites(
+    roaming: NetworkModel, catalogue: Catalogue, events: list[Event], people: dict[str, int]
+) -> None:
+    # what a partner's network is, under the rule that customers roam whenever their part
+    # is down, without limit (the packaged rule is below)
+    unlimited = roaming_as(catalogue, radio_only=False, share=None)
+    impact = _impact(roaming, unlimited, events)
+    assert {o: impact[o]["people_without_service"] for o in people} == people
+
+
+@pytest.mark.parametrize(
+    ("events", "people"),
+    [
+        # c.ran stops broadcasting: op-c's 200 users want op-b's network in N, whose own
+        # customers served there are its 250 on s1; a quarter of them is 62 roamers
+        (_down("c.ran"), {"op-a": 0, "op-b": 0, "op-c": 138}),
+        # a.amf down behind s1's live radio: op-a's phones stay attached, without service
+        (_down("a.amf"), {"op-a": 750, "op-b": 0, "op-c": 0}),
+        # the radio down: nobody is served, nobody can roam
+        (_down("c.ran", "s1"), {"op-a": 750, "op-b": 250, "op-c": 200}),
+    ],
+    ids=["op-c roams within capacity", "op-a attached to a dead core", "radio down"],
+)
+def test_roaming_follows_the_radio_and_the_partners_spare_capacity(
     roaming: NetworkModel, catalogue: Catalogue, events: list[Event], people: dict[str, int]
 ) -> None:
     impact = _impact(roaming, catalogue, events)

@@ -201,7 +201,7 @@ def _roaming_words(found: FaultImpact, sharing: bool = False) -> str:
     whose = people if found.people_without_service == 0 else f"{roamed:,} of {people}"
     return (
         f"; {whose} assumed to roam onto partners' radio still up in their region, "
-        "without capacity limits"
+        "within the partners' spare capacity"
     )
 
 

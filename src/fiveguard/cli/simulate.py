@@ -243,8 +243,37 @@ def print_whatif(result: WhatIfResult) -> None:
         for service in result.critical_services
     )
     console.print(f"Critical services affected: {services or 'none'}", markup=False)
+    print_people_by_service(result)
     print_incident_time(result.time)
     print_assumptions(result.assumptions)
+
+
+def print_people_by_service(result: WhatIfResult) -> None:
+    """People losing each service, nationally and per operator, roamers, and the rules."""
+    services = result.people_without_service_by_service
+    roaming = result.roaming
+    if services is not None:
+        table = Table(title="People losing each service", title_justify="left")
+        table.add_column("")
+        for name in services.national:
+            table.add_column(escape(services.titles.get(name, name)), justify="right")
+        table.add_row("national", *(f"{v:,}" for v in services.national.values()))
+        for operator, values in services.by_operator.items():
+            table.add_row(escape(operator), *(f"{v:,}" for v in values.values()))
+        show(table)
+    if roaming is not None and (roaming.people_roaming or roaming.roamers_beyond_capacity):
+        console.print(
+            f"Roaming: {roaming.people_roaming:,} people served on partners' networks, "
+            f"{roaming.roamers_beyond_capacity:,} beyond their spare capacity (without "
+            "service)",
+            markup=False,
+        )
+    if services is not None:
+        console.print("How each service is counted:", markup=False)
+        for step in services.derivation:
+            console.print(
+                f"  {step.parameter} = {step.value}: {step.note}", markup=False, soft_wrap=True
+            )
 
 
 def print_incident_time(time: IncidentTime | None) -> None:
@@ -321,6 +350,13 @@ def print_simulation(result: SimulationResult, seconds: float, sources: bool = T
     for operator, d in result.by_operator.items():
         ops.add_row(*_distribution_row(operator, d.people_without_service))
     show(ops)
+    if result.service_distributions:
+        per_service = Table(title="People losing each service, per year", title_justify="left")
+        for column in ("service", "mean", "P50", "P95", "P99", "max"):
+            per_service.add_column(column, justify="left" if column == "service" else "right")
+        for service, spread in result.service_distributions.items():
+            per_service.add_row(*_distribution_row(service, spread))
+        show(per_service)
     print_services(result)
     if result.time is not None:
         print_simulated_time(result.time)

@@ -257,6 +257,12 @@ class Operator(Frozen):
     country: CountryCode | None = Field(
         default=None, description="Country of the operator when it differs from the scope's."
     )
+    service_needs: dict[Identifier, tuple[tuple[Identifier, ...], ...]] = Field(
+        default_factory=dict,
+        description="Per service of the catalogue's simulation.services, the pools of asset "
+        "kinds this operator's service needs, replacing the catalogue's: the service is lost "
+        "when every asset the operator runs of one pool's kinds is down.",
+    )
     national_roaming: tuple[NationalRoaming, ...] = Field(
         default=(),
         description="Permanent national roaming: regions where this operator's customers "

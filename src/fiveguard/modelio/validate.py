@@ -141,6 +141,34 @@ class _Checker(SiteRowChecks, RecordChecks, SharingChecks, ServedChecks):
                         "products", i, ("versions", j), f"version {version!r} listed twice"
                     )
 
+    def check_service_needs(self, i: int, operator: Operator) -> None:
+        """An operator's own service pools name the catalogue's services and kinds; an
+        MVNO's services are its host's."""
+        rules = self.cat.simulation.services
+        known = rules.services if rules else {}
+        if operator.service_needs and operator.hosted_by:
+            self.at_item(
+                "operators",
+                i,
+                ("service_needs",),
+                "an MVNO's services follow its host's network: give service_needs on the host",
+            )
+        for name, pools in operator.service_needs.items():
+            if name not in known:
+                listed = ", ".join(known) or "none"
+                self.at_item(
+                    "operators",
+                    i,
+                    ("service_needs", name),
+                    f"unknown service {name!r}; the catalogue's services are: {listed}",
+                )
+            for j, pool in enumerate(pools):
+                for kind in pool:
+                    if kind not in self.cat.asset_kinds:
+                        self.at_item(
+                            "operators", i, ("service_needs", name, j), self.unknown_kind(kind)
+                        )
+
     def check_operators(self) -> None:
         limit = self.cat.limits.max_subscribers
         for i, operator in enumerate(self.doc.operators):
@@ -165,6 +193,7 @@ class _Checker(SiteRowChecks, RecordChecks, SharingChecks, ServedChecks):
                 )
             for field, message in self.mvno_problems(operator):
                 self.at_item("operators", i, (field,), message)
+            self.check_service_needs(i, operator)
             for path, message, warning in self.national_roaming_problems(operator):
                 (self.warn_item if warning else self.at_item)("operators", i, path, message)
             if operator.subscribers > limit:

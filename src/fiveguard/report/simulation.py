@@ -51,6 +51,7 @@ def simulation_section(
             _distribution_table(result),
             _threshold_table(result),
             _operator_table(result),
+            *((_people_by_service_table(result),) if result.service_distributions else ()),
             _service_table(result),
             *((time_table(result.time),) if result.time is not None else ()),
             _source_table(result, top),
@@ -233,6 +234,22 @@ def _threshold_table(result: SimulationResult) -> ReportTable:
         rows=(("probability per year", *(f"{e.probability:.3g}" for e in exceedance)),),
         note="The share of simulated years reaching N; N are the catalogue's thresholds "
         "(simulation.exceedance.people).",
+    )
+
+
+def _people_by_service_table(result: SimulationResult) -> ReportTable:
+    rows = tuple(
+        (name, f"{d.mean:,.0f}", f"{d.p50:,}", f"{d.p95:,}", f"{d.p99:,}", f"{d.max:,}")
+        for name, d in result.service_distributions.items()
+    )
+    return ReportTable(
+        title="People losing each service, per simulated year",
+        columns=("service", "mean", "P50", "P95", "P99", "max"),
+        rows=rows,
+        note="A customer loses a service when without service, or when every asset of one "
+        "of the core kinds the service needs is down at its operator (simulation.services). "
+        "Emergency: people unable to reach emergency services; a phone whose radio stops "
+        "broadcasting calls on any other network in its region.",
     )
 
 

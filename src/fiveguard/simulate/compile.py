@@ -50,6 +50,7 @@ from fiveguard.simulate.plan import (
     requires_plan,
 )
 from fiveguard.simulate.ragged import column_ids, row_ids
+from fiveguard.simulate.services import ServiceRules, compile_rules, service_kind_keys
 from fiveguard.simulate.sharing import Agreement, ServedParts, agreements, served_parts
 
 RADIO_ACCESS = 2
@@ -119,6 +120,8 @@ class CompiledNetwork:
     # critical services: classes carrying each service
     service_ptr: IntArray  # (S+1,)
     service_classes: IntArray
+    # per-service loss and roaming rules (fiveguard.simulate.services)
+    service_rules: ServiceRules
 
     @property
     def n_assets(self) -> int:
@@ -164,7 +167,10 @@ def compile_network(
     access = access_kinds(t, catalogue)
     battery = autonomy(t, catalogue, effects)
     n_regions = len(doc.regions)
-    parts = served_parts(model, catalogue, access)
+    params = catalogue.simulation
+    # telling the radio from the core matters to roaming and to emergency calls
+    split_radio = bool((params.roaming and params.roaming.only_when_radio_down) or params.services)
+    parts = served_parts(model, catalogue, access, split_radio)
     deals = agreements(model)
     areas = power_areas(model, catalogue)
 
@@ -177,6 +183,7 @@ def compile_network(
         group_assets,
         deals,
         areas.asset_area,
+        service_kind_keys(model, catalogue),
     )
     power_ptr, power_hours, power_row = _power_rows(
         np.where(classes.size > 0, classes.area, -1), classes.battery, areas.region.shape[0]
@@ -235,6 +242,7 @@ def compile_network(
         shared_classes=np.unique(classes.site[classes.site >= 0]),
         service_ptr=service_ptr,
         service_classes=service_classes,
+        service_rules=compile_rules(model, catalogue, asset_class),
     )
 
 
@@ -247,10 +255,11 @@ def _ordered_classes(
     group_assets: bool,
     deals: tuple[Agreement, ...],
     asset_area: IntArray,
+    kind_key: IntArray,
 ) -> tuple[_Classes, IntArray, tuple[RequiresLevel, ...], int, tuple[ManagedLevel, ...]]:
     """The classes (and part rows) in kernel order, each asset's class, and the kernel's
     plan of the ``requires`` and ``managed_by`` levels. ``access`` per asset: 0 none, 1
-    wireline, 2 radio."""
+    wireline, 2 radio; ``kind_key``: per asset, its kind where services tell it apart."""
     # what national roaming guests need, and the radios of a site, are depended on by
     # rows without an asset, so each stands alone in its class
     colocated = colocated_radios(t, access == RADIO_ACCESS)
@@ -258,7 +267,7 @@ def _ordered_classes(
         [np.asarray([m for d in deals for e in d.requires for m in e], dtype=np.int64), colocated]
     )
     asset_class, order, starts = _group(
-        t, access, battery, n_regions, group_assets, parts, pinned, asset_area
+        t, access, battery, n_regions, group_assets, parts, pinned, asset_area, kind_key
     )
     rep = order[starts]
     classes = _Classes(t, asset_class, order, starts, rep, access, battery, parts, asset_area)
@@ -315,6 +324,7 @@ def _group(
     parts: ServedParts,
     pinned: IntArray,
     asset_area: IntArray,
+    kind_key: IntArray,
 ) -> tuple[IntArray, IntArray, IntArray]:
     """Class of each asset, the assets sorted by class, and where each class starts.
     ``pinned`` assets are depended on by rows without an asset: each is a class alone."""
@@ -344,7 +354,18 @@ def _group(
     ) + (t.product_version + 1)
     alone = np.where(depended, np.arange(n, dtype=np.int64), -1)
     ids, _ = column_ids(
-        [cell, t.operator, autonomy, asset_area, services, t.managed_by, pattern, sharing, alone]
+        [
+            cell,
+            t.operator,
+            autonomy,
+            asset_area,
+            services,
+            t.managed_by,
+            pattern,
+            sharing,
+            alone,
+            kind_key,
+        ]
     )
     order = np.argsort(ids, kind="stable").astype(np.int64)
     change = np.ones(n, dtype=bool)
@@ -380,7 +401,7 @@ class _Classes:
         self.n = int(starts.shape[0])
         self.size = np.diff(np.append(starts, asset_class.shape[0])).astype(np.int64)
         self.sites = _sum_by_class(t.sites, order, starts)
-        self.serves = (access[rep] > 0) & ~parts.shared[rep]
+        self.serves = (access[rep] > 0) & ~parts.split[rep]
         self.roams = access[rep] == RADIO_ACCESS
         # an unshared class serves its operator's part, all its people but its MVNOs'
         own = np.zeros(asset_class.shape[0], dtype=np.int64)
@@ -480,13 +501,15 @@ def _with_parts(
     """Classes of shared radio assets become their radio; each of their served parts
     becomes a row ``C + u`` requiring the radio's row and its operator's core entries. An
     unshared class keeps serving its operator's part itself. An MVNO's part becomes a row
-    requiring its host's part's row (and nothing else)."""
+    requiring its host's part's row (and nothing else). An unshared radio class split
+    from its part (see :mod:`fiveguard.simulate.sharing`) becomes its radio too, but what
+    requires it needs its part's row: the radio and its core, as before the split."""
     count = parts.count[rep]
-    split = np.flatnonzero(count > 1)
+    split = np.flatnonzero((count > 1) | parts.split[rep])
     if split.size == 0:
         return classes, entries
     n = classes.n
-    skip = np.where(parts.shared[rep[split]], 0, 1)  # parts served by the class itself
+    skip = np.where(parts.split[rep[split]], 0, 1)  # parts served by the class itself
     made = count[split] - skip
     site = np.repeat(split, made)  # (U,) the class whose part each new row is
     part = _within(made) + np.repeat(skip, made)
@@ -519,7 +542,11 @@ def _with_parts(
     member_ptr = np.concatenate(
         [entries.member_ptr, last + 1 + np.arange(site.size, dtype=np.int64)]
     )
-    member_class = np.concatenate([entries.member_class, target])
+    alone = np.zeros(n, dtype=bool)  # split classes of unshared assets: dependents need all
+    alone[split] = parts.split[rep[split]] & ~parts.shared[rep[split]]
+    members = entries.member_class
+    members = np.where(alone[members], first[members], members)
+    member_class = np.concatenate([members, target])
     # a national roaming guest's row also needs its agreement's entries (one entry id per
     # entry of an agreement, shared by all its rows)
     deal = parts.agreement[parts.ptr[rep[site]] + part]

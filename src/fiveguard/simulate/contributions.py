@@ -24,6 +24,7 @@ from fiveguard.domain.model import NetworkModel
 from fiveguard.simulate.areas import area_label
 from fiveguard.simulate.compile import CompiledNetwork, colocated_radios, radio_kinds
 from fiveguard.simulate.events import Event, EventType, Mode
+from fiveguard.simulate.leaf_roaming import parts_lost
 from fiveguard.simulate.measures import OperatorEffects
 from fiveguard.simulate.metrics import IMPACT_FIELDS
 from fiveguard.simulate.results import Counts, EventSourceResult, Step, Variant
@@ -351,7 +352,9 @@ class _FailureGroups:
     def _leaf_people(self) -> IntArray:
         """People losing service when each asset alone fails (for assets sharing a class):
         the people of each part it serves whose operator has no roaming partner serving
-        the region (all of them for wireline access, which never roams). The asset's class
+        the region (all of them for wireline access, which never roams), and the roamers
+        beyond the partners' spare capacity there (the asset's radio is down, so its
+        customers roam). The asset's class
         has other assets, which serve the same operators in the same region, so a partner
         serving the region still does without it."""
         c = self.compiled
@@ -371,7 +374,7 @@ class _FailureGroups:
             mine = (operator == o) & (region >= 0)
             for p in np.flatnonzero(c.partners[o]).tolist():
                 covered |= mine & serving[p, np.maximum(region, 0)]
-        lost = np.where(covered, 0, c.asset_part_people)
+        lost = parts_lost(c, owner, cls, operator, region, covered)
         return np.rint(np.bincount(owner, weights=lost, minlength=c.n_assets)).astype(np.int64)
 
     def results(self, scenario_rows: npt.NDArray[np.int64]) -> list[EventSourceResult]:

@@ -39,6 +39,7 @@ from fiveguard.simulate.bits import get_bits
 from fiveguard.simulate.compile import CompiledNetwork
 from fiveguard.simulate.durations import TimedEvents
 from fiveguard.simulate.events import EVENT_COLUMNS, SampledEvents
+from fiveguard.simulate.leaf_roaming import parts_lost
 from fiveguard.simulate.metrics import measure
 from fiveguard.simulate.propagate import propagate
 
@@ -126,7 +127,8 @@ def leaf_parts(compiled: CompiledNetwork) -> tuple[IntArray, IntArray, IntArray,
     """Per served part of every asset: its asset, operator, region and the people it
     leaves without service when the asset alone fails while its class stays up — all the
     part's people, unless the part's operator has a roaming partner serving the region
-    (wireline never roams). Only meaningful for assets sharing their class with others:
+    (wireline never roams), and then its roamers beyond the partners' spare capacity.
+    Only meaningful for assets sharing their class with others:
     those serve the same operators in the same region, so a partner still serves it."""
     c = compiled
     k, r = len(c.operators), len(c.regions)
@@ -146,7 +148,8 @@ def leaf_parts(compiled: CompiledNetwork) -> tuple[IntArray, IntArray, IntArray,
         mine = (c.class_operator[part_row] == o) & (roaming_region >= 0)
         for p in np.flatnonzero(c.partners[o]).tolist():
             covered |= mine & serving[p, np.maximum(roaming_region, 0)]
-    lost = np.where(covered, 0, c.asset_part_people).astype(np.int64)
+    part_operator = c.class_operator[part_row]
+    lost = parts_lost(c, owner, cls, part_operator, roaming_region, covered)
     return owner.astype(np.int64), operator.astype(np.int64), region.astype(np.int64), lost
 
 

@@ -36,9 +36,16 @@ import numpy.typing as npt
 from scipy import sparse  # type: ignore[import-untyped]
 
 from fiveguard.domain.graph import ragged_ranges, row_of_entry
-from fiveguard.simulate.bits import Plane, get_bits, unpack, words_for
+from fiveguard.simulate.bits import Plane, get_bits, set_bits, unpack, words_for
 from fiveguard.simulate.compile import CompiledNetwork
 from fiveguard.simulate.propagate import ClassState
+from fiveguard.simulate.services import (
+    INDICATORS,
+    CellSums,
+    ServedPeople,
+    operator_services_lost,
+    served_people,
+)
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -70,6 +77,10 @@ class TrialImpacts:
     by_operator: IntArray
     by_region: IntArray
     service_assets: IntArray
+    by_service: PeopleCells | None = None
+    """People losing each service of the catalogue (``simulation.services``)."""
+    roaming: PeopleCells | None = None
+    """People roaming and served by partners, and roamers beyond the partners' capacity."""
 
     @property
     def trials(self) -> int:
@@ -84,11 +95,15 @@ class TrialImpacts:
     @classmethod
     def concat(cls, parts: Sequence[TrialImpacts]) -> TrialImpacts:
         """Trials of ``parts`` one after another."""
+        by_service = [p.by_service for p in parts]
+        roaming = [p.roaming for p in parts]
         return cls(
             national=np.concatenate([p.national for p in parts]),
             by_operator=np.concatenate([p.by_operator for p in parts]),
             by_region=np.concatenate([p.by_region for p in parts]),
             service_assets=np.concatenate([p.service_assets for p in parts]),
+            by_service=PeopleCells.concat(by_service),
+            roaming=PeopleCells.concat(roaming),
         )
 
     def head(self, trials: int) -> TrialImpacts:
@@ -98,6 +113,40 @@ class TrialImpacts:
             self.by_operator[:trials],
             self.by_region[:trials],
             self.service_assets[:trials],
+            self.by_service.head(trials) if self.by_service else None,
+            self.roaming.head(trials) if self.roaming else None,
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class PeopleCells:
+    """People figures of ``T`` trials, ``F`` of them: ``national`` ``(T, F)``,
+    ``by_operator`` ``(T, K, F)``, ``by_region`` ``(T, R, F)``."""
+
+    national: IntArray
+    by_operator: IntArray
+    by_region: IntArray
+
+    @classmethod
+    def of(cls, cells: IntArray, k: int, r: int) -> PeopleCells:
+        """From ``(T, G, F)`` operator-region cells (``G = K * (R + 1)``)."""
+        grid = cells.reshape(cells.shape[0], k, r + 1, cells.shape[-1])
+        return cls(cells.sum(axis=1), grid.sum(axis=2), grid[:, :, 1:, :].sum(axis=1))
+
+    @classmethod
+    def concat(cls, parts: Sequence[PeopleCells | None]) -> PeopleCells | None:
+        present = [p for p in parts if p is not None]
+        if not present or len(present) != len(parts):
+            return None
+        return cls(
+            np.concatenate([p.national for p in present]),
+            np.concatenate([p.by_operator for p in present]),
+            np.concatenate([p.by_region for p in present]),
+        )
+
+    def head(self, trials: int) -> PeopleCells:
+        return PeopleCells(
+            self.national[:trials], self.by_operator[:trials], self.by_region[:trials]
         )
 
 
@@ -107,17 +156,23 @@ def measure(compiled: CompiledNetwork, state: ClassState) -> TrialImpacts:
     k, r = len(compiled.operators), len(compiled.regions)
     asset_down = _asset_down(compiled, state.down)
     leaf = _LeafHits(compiled, state, asset_down)
-    cover = _cover(compiled, state, leaf)
-    lost, served = _lost(compiled, state.down, cover)
-    cells, services = _class_sums(compiled, state, lost, asset_down)  # (T, G, 5), (T, S)
-    leaf.add_to(cells, served)
+    networks = _networks(compiled, state, leaf)
+    rules = compiled.service_rules
+    cover, other = _spread(networks, compiled.partners), _spread(networks, rules.others)
+    cells, services = _class_sums(compiled, state, asset_down)  # (T, G, 5), (T, S)
+    leaf.add_to(cells)
     leaf.add_services_to(services, state)
+    lost = operator_services_lost(rules, leaf.exhausted_plane(asset_down), k, trials)
+    served = _served(compiled, state, cover, other, lost)
+    cells[:, :, PEOPLE] = served.without_service
     grid = cells.reshape(trials, k, r + 1, len(IMPACT_FIELDS))
     return TrialImpacts(
         national=cells.sum(axis=1),
         by_operator=grid.sum(axis=2),
         by_region=grid[:, :, 1:, :].sum(axis=1),
         service_assets=services,
+        by_service=PeopleCells.of(served.by_service, k, r) if rules.counted else None,
+        roaming=PeopleCells.of(served.roaming, k, r),
     )
 
 
@@ -149,46 +204,44 @@ class _LeafHits:
         self.cls = cls[up]
         self.compiled = compiled
 
-    def exhausted(self, trials: int) -> tuple[IntArray, IntArray]:
-        """(class, trial) pairs where every asset of a class serving a partner's customers
-        in a region is hit."""
+    def exhausted(self, trials: int, flagged: BoolArray | None = None) -> tuple[IntArray, IntArray]:
+        """(class, trial) pairs where every asset of a class is hit: of ``flagged``
+        classes, by default those serving customers in a region (onto which others roam,
+        or reach emergency services)."""
         c = self.compiled
-        partner = np.asarray(c.partners.any(axis=0), dtype=bool)
-        rows = c.class_part_rows
-        roamed_onto = partner[c.class_operator[rows]] & (c.class_region[rows] >= 0)
-        flagged = np.zeros(c.n_classes, dtype=bool)
-        flagged[row_of_entry(c.class_part_ptr)[roamed_onto]] = True
+        if flagged is None:
+            rows = c.class_part_rows
+            networked = c.class_roams[rows] & (c.class_region[rows] >= 0)
+            flagged = np.zeros(c.n_classes, dtype=bool)
+            flagged[row_of_entry(c.class_part_ptr)[networked]] = True
         relevant = flagged[self.cls]
         key = self.cls[relevant] * trials + self.trial[relevant]
         pairs, counts = np.unique(key, return_counts=True)
         full = pairs[counts == c.class_size[pairs // trials]]
         return full // trials, full % trials
 
-    def add_to(self, cells: IntArray, served: Plane) -> None:
+    def exhausted_plane(self, asset_down: Plane) -> Plane:
+        """``asset_down`` with, for the classes of service pools, the trials where every
+        asset of the class is hit one by one."""
+        rules = self.compiled.service_rules
+        if rules.pool_classes.size == 0:
+            return asset_down
+        flagged = np.zeros(self.compiled.n_classes, dtype=bool)
+        flagged[rules.pool_classes] = True
+        cls, trial = self.exhausted(asset_down.shape[1] * 64, flagged)
+        out = asset_down.copy()
+        set_bits(out, cls, trial)
+        return out
+
+    def add_to(self, cells: IntArray) -> None:
         """Add each hit asset's numbers to its trial (``cells`` in place): the asset and
-        its sites in its cell, and the people of each of its parts still served, up and
-        not covered by roaming (``served``, per serving row), in the part's cell; an
-        asset's first part, its operator's, is in the asset's cell."""
-        c = self.compiled
+        its sites in its cell (its people are counted by :func:`_served`)."""
         if self.asset.size == 0:
             return
-        count = np.diff(c.class_part_ptr)[self.cls]
-        people = np.zeros(self.asset.shape[0], dtype=np.int64)
-        for part in range(int(count.max(initial=0))):
-            hit = np.flatnonzero(count > part)
-            rows = c.class_part_rows[c.class_part_ptr[self.cls[hit]] + part]
-            trial = self.trial[hit]
-            mine = c.asset_part_people[c.asset_part_ptr[self.asset[hit]] + part]
-            mine *= get_bits(served, rows, trial)
-            if part == 0:
-                people[hit] = mine
-            else:
-                self._add(cells, PEOPLE, trial * cells.shape[1] + c.class_group[rows], mine)
-        flat = self.trial * cells.shape[1] + c.class_group[self.cls]
+        flat = self.trial * cells.shape[1] + self.compiled.class_group[self.cls]
         for field, weights in (
-            (PEOPLE, people),
             (ASSETS_DOWN, np.ones(self.asset.shape[0], dtype=np.int64)),
-            (SITES, c.asset_sites[self.asset]),
+            (SITES, self.compiled.asset_sites[self.asset]),
         ):
             self._add(cells, field, flat, weights)
 
@@ -213,9 +266,9 @@ class _LeafHits:
             np.add.at(services, (np.repeat(trial[carrying], counts[carrying]), which), 1)
 
 
-def _cover(compiled: CompiledNetwork, state: ClassState, leaf: _LeafHits) -> Plane:
-    """``(K*R, W)``: trials where the operator's users in the region can roam to a partner
-    with a served part there that is not down."""
+def _networks(compiled: CompiledNetwork, state: ClassState, leaf: _LeafHits) -> Plane:
+    """``(K, R, W)``: trials where the operator has a served radio part in the region that
+    is not down (its network there, onto which partners' users roam)."""
     k, r = len(compiled.operators), len(compiled.regions)
     words = words_for(state.trials)
     order = compiled.serving_order
@@ -235,39 +288,163 @@ def _cover(compiled: CompiledNetwork, state: ClassState, leaf: _LeafHits) -> Pla
     filled = np.flatnonzero(np.diff(ptr) > 0)
     if filled.size:
         cells[filled] = np.bitwise_or.reduceat(alive, ptr[filled], axis=0)
-    has_radio = cells.reshape(k, r, words)
-    cover = np.zeros((k, r, words), dtype=np.uint64)
+    return cells.reshape(k, r, words)
+
+
+def _spread(networks: Plane, reach: BoolArray) -> Plane:
+    """``(K*R, W)``: trials where, for operator ``o``'s users in a region, one of the
+    operators ``reach[o]`` names has its network up there."""
+    k, r, words = networks.shape
+    out = np.zeros((k, r, words), dtype=np.uint64)
     for operator in range(k):
-        partners = np.flatnonzero(compiled.partners[operator])
-        if partners.size:
-            cover[operator] = np.bitwise_or.reduce(has_radio[partners], axis=0)
-    return cover.reshape(k * r, words)
+        others = np.flatnonzero(reach[operator])
+        if others.size:
+            out[operator] = np.bitwise_or.reduce(networks[others], axis=0)
+    return out.reshape(k * r, words)
 
 
-def _lost(compiled: CompiledNetwork, down: Plane, cover: Plane) -> tuple[Plane, Plane]:
-    """Serving rows down and not covered by roaming, and those still serving (up and not
-    covered either: what a leaf hit there takes away); the other rows stay zero."""
-    lost = np.zeros_like(down)
-    served = np.zeros_like(down)
-    rows = np.flatnonzero(compiled.class_serves)
-    region = compiled.class_region[rows]
-    cell = compiled.class_operator[rows] * len(compiled.regions) + np.maximum(region, 0)
-    roams = (region >= 0) & compiled.class_roams[rows]
-    uncovered = np.where(roams[:, None], ~cover[cell], np.uint64(0xFFFFFFFFFFFFFFFF))
-    lost[rows] = down[rows] & uncovered
-    served[rows] = ~down[rows] & uncovered
-    return lost, served
+def _served(
+    compiled: CompiledNetwork, state: ClassState, cover: Plane, other: Plane, lost: BoolArray
+) -> ServedPeople:
+    """People without service, roaming and per service (:mod:`fiveguard.simulate.services`)
+    per trial and operator-region cell: four sums over the serving rows' bits, corrected
+    for leaf hits, then the arithmetic per cell."""
+    c = compiled
+    rules = c.service_rules
+    trials, r = state.trials, len(c.regions)
+    g = len(c.operators) * (r + 1)
+    serving = np.flatnonzero(c.class_serves)
+    site = c.class_site[serving]
+    radio_row = np.where(site >= 0, site, serving) if rules.radio_down_only else serving
+    region = c.class_region[serving]
+    roams = c.class_roams[serving]
+    cell = np.where(roams & (region >= 0), c.class_operator[serving] * r + region, -1)
+    group = c.class_group[serving]
+    down = state.down
+    bits = (down[radio_row], down[serving], _cells(cover, cell), _cells(other, cell))
+    # sums that cannot be other than zero are skipped: wanting to roam without partners,
+    # the emergency sums without a service reached on any network
+    emergency = bool(rules.any_network.any())
+    needed = (True, bool(c.partners.any()), emergency, emergency)
+    sums: list[IntArray] = []
+    for i, indicator in enumerate(INDICATORS):
+        # the first sum splits radio from wireline rows; the others count radio rows only
+        out, n_out = (np.where(roams, group, g + group), 2 * g) if i == 0 else (group, g)
+        if not needed[i]:
+            sums.append(np.zeros((trials, n_out), np.int64))
+            continue
+        counted = np.ones_like(roams) if i == 0 else roams
+        plane = np.zeros_like(down)
+        plane[serving[counted]] = indicator(*(b[counted] for b in bits))
+        terms = Terms(out[counted], serving[counted], c.class_people[serving[counted]])
+        got = _plane_sums(plane, [terms], n_out, trials)
+        sums.append(np.zeros((trials, n_out), np.int64) if got is None else got.T.copy())
+    _hit_people(c, state, serving, cell, cover, other, sums, needed)
+    total = np.bincount(group[roams], weights=c.class_people[serving][roams], minlength=g).astype(
+        np.int64
+    )
+    cell_sums = CellSums(sums[0][:, :g], sums[0][:, g:], sums[1], sums[2], sums[3])
+    return served_people(cell_sums, rules, total, c.partners, lost, r)
+
+
+def _cells(plane: Plane, cell: IntArray) -> Plane:
+    """Each serving row's bits of its (operator, region) cell; none without a cell."""
+    out = np.zeros((cell.shape[0], plane.shape[1]), dtype=np.uint64)
+    has = cell >= 0
+    out[has] = plane[cell[has]]
+    return out
+
+
+def _hit_people(
+    c: CompiledNetwork,
+    state: ClassState,
+    serving: IntArray,
+    cell: IntArray,
+    cover: Plane,
+    other: Plane,
+    sums: list[IntArray],
+    needed: tuple[bool, ...],
+) -> None:
+    """Add to ``sums`` (in place) what each leaf hit changes: the hit asset's radio goes
+    down, so each of its parts moves from its (R, D) to (1, 1)."""
+    cls = c.asset_class[state.leaf_asset]
+    up = ~get_bits(state.down, cls, state.leaf_trial)
+    cls, asset, trial = cls[up], state.leaf_asset[up], state.leaf_trial[up]
+    if cls.size == 0:
+        return
+    g = sums[1].shape[1]
+    position = np.full(c.n_classes, -1, dtype=np.int64)
+    position[serving] = np.arange(serving.shape[0], dtype=np.int64)
+    count = np.diff(c.class_part_ptr)[cls]
+    for part in range(int(count.max(initial=0))):
+        hit = np.flatnonzero(count > part)
+        rows = c.class_part_rows[c.class_part_ptr[cls[hit]] + part]
+        t = trial[hit]
+        people = c.asset_part_people[c.asset_part_ptr[asset[hit]] + part]
+        at = position[rows]
+        where = cell[at]
+        has = where >= 0
+        # the hit's class is up: a part served by the class itself is up, and a part row's
+        # radio is the class, so its radio is up too (under the rule that roaming follows
+        # the radio; otherwise R is D)
+        d = np.zeros(rows.shape[0], dtype=bool)
+        own = rows != cls[hit]
+        d[own] = get_bits(state.down, rows[own], t[own])
+        c_bit = np.zeros_like(d)
+        e_bit = np.zeros_like(d)
+        if needed[1]:
+            c_bit[has] = get_bits(cover, where[has], t[has])
+        if needed[2]:
+            e_bit[has] = get_bits(other, where[has], t[has])
+        group = c.class_group[rows]
+        radio = c.class_roams[rows]
+        deltas = _hit_deltas(d, c_bit, e_bit, radio, c.service_rules.radio_down_only)
+        for i, delta in enumerate(deltas):
+            if not needed[i]:
+                continue
+            n_out = sums[i].shape[1]
+            moved = np.flatnonzero(delta)
+            if moved.size == 0:
+                continue
+            out = group[moved]
+            if i == 0:
+                out = np.where(radio[moved], out, g + out)
+            flat = t[moved] * n_out + out
+            weights = people[moved] * delta[moved]
+            added = np.bincount(flat, weights=weights, minlength=sums[i].size)
+            sums[i] += np.rint(added).astype(np.int64).reshape(sums[i].shape)
+
+
+def _hit_deltas(
+    d: BoolArray, c: BoolArray, e: BoolArray, radio: BoolArray, radio_down_only: bool
+) -> tuple[IntArray, ...]:
+    """Per (hit, part), how the hit changes each of the four sums (in the order of
+    :data:`INDICATORS`): :func:`fiveguard.simulate.services.hit_deltas` worked out for a
+    part whose class is up, so that its radio is up (R = 0) under the rule that roaming
+    follows the radio, and R = D otherwise. Wireline parts move the first sum only."""
+    up = ~d
+    if radio_down_only:
+        want, alone, other = c, np.where(d, -e.astype(np.int64), ~e), e
+    else:
+        want, alone, other = c & up, ~e & up, e & up
+    return (
+        up.astype(np.int64),
+        (want & radio).astype(np.int64),
+        np.asarray(alone, dtype=np.int64) * radio,
+        (other & radio).astype(np.int64),
+    )
 
 
 def _class_sums(
-    compiled: CompiledNetwork, state: ClassState, lost: Plane, asset_down: Plane
+    compiled: CompiledNetwork, state: ClassState, asset_down: Plane
 ) -> tuple[IntArray, IntArray]:
     """Per trial, the classes' weighted bits: ``(T, G, 5)`` by operator-region cell, and
     ``(T, S)`` carrying assets down or compromised per critical service.
 
     Each plane is unpacked once for all its sums. Services are counted on the assets-down
     plane (with the asset and site counts) and on the few classes compromised but not down.
-    People are those of the serving rows; the rows of served parts have no asset.
+    People exposed are those of the serving rows; the rows of served parts have no asset.
+    People without service are counted by :func:`_served`.
     """
     c = compiled
     trials = state.trials
@@ -282,7 +459,6 @@ def _class_sums(
     cells = np.zeros((trials, g, len(IMPACT_FIELDS)), dtype=np.int64)
     services = np.zeros((trials, n_services), dtype=np.int64)
     plans: list[tuple[Plane, tuple[tuple[int, IntArray], ...], bool]] = [
-        (lost, ((PEOPLE, people),), False),
         (state.exposed, ((EXPOSED, people),), False),
         (asset_down, ((ASSETS_DOWN, c.class_size), (SITES, c.class_sites)), True),
         (state.compromised, ((COMPROMISED, c.class_size),), False),

@@ -20,8 +20,9 @@ class Counts(_Result):
 
     people_without_service: int = Field(
         description="People of access assets (radio or wireline) that are down, except "
-        "people of radio assets whose operator has a roaming partner serving the same region "
-        "with a radio asset that is not down (wireline customers never roam). On a shared "
+        "people of radio assets whose radio stopped broadcasting and whose operator has a "
+        "roaming partner serving the same region with a radio asset that is not down, within "
+        "the partner's spare capacity there (wireline customers never roam). On a shared "
         "radio asset, each operator's customers (its part of the people, split by "
         "subscribers) are without service when the radio or their own operator's core is "
         "down."
@@ -56,6 +57,38 @@ class ServiceHit(_Result):
     carrying: int = Field(description="Assets carrying it (listing it in critical_services).")
 
 
+class ServiceImpact(_Result):
+    """People losing each service (voice, data, SMS, emergency calls), nationally and
+    broken down, with the rules that count them."""
+
+    national: dict[str, int] = Field(
+        description="Per service, people losing it: without service (as in "
+        "people_without_service; for emergency calls, without any network in reach when "
+        "their radio stops broadcasting), or their operator's core functions for the "
+        "service all down."
+    )
+    by_operator: dict[str, dict[str, int]]
+    by_region: dict[str, dict[str, int]]
+    titles: dict[str, str] = Field(description="Each service in words.")
+    derivation: tuple[Step, ...] = Field(
+        description="The catalogue rule of each service (simulation.services) and of roaming."
+    )
+
+
+class RoamingImpact(_Result):
+    """Customers whose home radio stopped broadcasting in a region, on their partners'
+    networks there."""
+
+    people_roaming: int = Field(description="Roamers served by partners, within capacity.")
+    roamers_beyond_capacity: int = Field(
+        description="Roamers beyond the partners' spare capacity in their region: without "
+        "service (counted in people_without_service)."
+    )
+    by_operator: dict[str, dict[str, int]]
+    by_region: dict[str, dict[str, int]]
+    rule: str = Field(description="The roaming rule applied (simulation.roaming).")
+
+
 class Impact(Counts):
     """A deterministic impact, nationally and broken down."""
 
@@ -70,6 +103,14 @@ class Impact(Counts):
         default_factory=dict,
         description="For each service of critical_services, how many of the assets carrying "
         "it are down or compromised, of how many.",
+    )
+    people_without_service_by_service: ServiceImpact | None = Field(
+        default=None,
+        description="People losing each service; absent when the catalogue names none "
+        "(simulation.services).",
+    )
+    roaming: RoamingImpact | None = Field(
+        default=None, description="Customers on roaming partners' networks, and beyond them."
     )
 
 
@@ -328,6 +369,13 @@ class SimulationResult(_Result):
     exceedance_curve: tuple[CurvePoint, ...]
     events: tuple[EventSourceResult, ...]
     parameters: str = Field(description="Where the simulation parameters come from.")
+    service_distributions: dict[str, Distribution] = Field(
+        default_factory=dict,
+        description="Per service of simulation.services, people losing it per year.",
+    )
+    service_distributions_by_operator: dict[str, dict[str, Distribution]] = Field(
+        default_factory=dict, description="The same per operator (its customers)."
+    )
     parameter_uncertainty: ParameterUncertainty | None = Field(
         default=None,
         description="Intervals from drawing the parameters per batch of trials "

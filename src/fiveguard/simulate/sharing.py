@@ -29,6 +29,12 @@ same one split by subscribers; the MVNOs the guest hosts ride on the guest's par
 
 An unshared access asset without MVNOs has one part, with all its people and every entry
 the radio's. Other assets have none. Arrays only: a million sites take a fraction of a second.
+
+When the radio must be told from the core (roaming only when the radio stops
+broadcasting, see :mod:`fiveguard.simulate.services`), an unshared radio asset listing
+entries of its own operator's core functions is *split* too: its radio and one part
+needing the radio and those entries, as a shared asset's parts do. What requires such an
+asset still needs all of it, radio and core, as before.
 """
 
 from __future__ import annotations
@@ -39,7 +45,7 @@ import numpy as np
 import numpy.typing as npt
 
 from fiveguard.domain.catalogue import Catalogue, Domain
-from fiveguard.domain.graph import ragged_ranges
+from fiveguard.domain.graph import ragged_ranges, row_of_entry
 from fiveguard.domain.model import NetworkModel
 from fiveguard.domain.network import AnyOf
 
@@ -60,8 +66,11 @@ class ServedParts:
     for an MVNO's part the index among its asset's parts of its host's part, else -1;
     ``entry_part``: per ``requires`` entry of the asset table, the index among its asset's
     parts of the part whose core it is, -1 for an entry the radio needs; ``shared``:
-    ``(N,)`` assets of two network parts or more; ``agreement``: per part, for a national
-    roaming guest's part the index of its agreement in :func:`agreements` order, else -1.
+    ``(N,)`` assets of two network parts or more; ``split``: ``(N,)`` assets whose radio
+    is told apart from their parts (shared ones, and unshared radio assets listing their
+    own operator's core functions when asked to split them); ``agreement``: per part, for
+    a national roaming guest's part the index of its agreement in :func:`agreements`
+    order, else -1.
     """
 
     ptr: IntArray
@@ -70,6 +79,7 @@ class ServedParts:
     rides: IntArray
     entry_part: IntArray
     shared: BoolArray
+    split: BoolArray
     agreement: IntArray
 
     @property
@@ -112,9 +122,12 @@ def agreements(model: NetworkModel) -> tuple[Agreement, ...]:
     return tuple(out)
 
 
-def served_parts(model: NetworkModel, catalogue: Catalogue, access: BoolArray) -> ServedParts:
+def served_parts(
+    model: NetworkModel, catalogue: Catalogue, access: BoolArray, split_radio: bool = False
+) -> ServedParts:
     """The served parts of every asset of ``model`` (``access``: per asset, a kind that
-    serves people)."""
+    serves people). With ``split_radio``, unshared radio assets that list their own
+    operator's core functions are split from their part."""
     t = model.table
     n, k = len(t), max(len(model.document.operators), 1)
     # assets naming partners: their operator first, then each partner it names
@@ -177,15 +190,26 @@ def served_parts(model: NetworkModel, catalogue: Catalogue, access: BoolArray) -
         t.population[split].astype(np.int64), count[split], subscribers[parts_operator[at]]
     )
     shared = net_count > 1
+    candidates = shared | (radio & access) if split_radio else shared
+    entry_part = _entry_parts(model, catalogue, ptr, parts_operator, rides, candidates)
     return ServedParts(
         ptr=ptr,
         operator=parts_operator,
         people=parts_people,
         rides=rides,
-        entry_part=_entry_parts(model, catalogue, ptr, parts_operator, rides, shared),
+        entry_part=entry_part,
         shared=shared,
+        split=_split_from_core(t.req_ptr, entry_part, shared) if split_radio else shared,
         agreement=agreement.astype(np.int64),
     )
+
+
+def _split_from_core(req_ptr: IntArray, entry_part: IntArray, shared: BoolArray) -> BoolArray:
+    """Assets whose radio is told apart from their parts: the shared ones, and those with
+    an entry of their own operator's core."""
+    split = shared.copy()
+    split[row_of_entry(req_ptr)[np.flatnonzero(entry_part >= 0)]] = True
+    return split
 
 
 def _guest_parts(
@@ -293,8 +317,8 @@ def _entry_parts(
     rides: IntArray,
     shared: BoolArray,
 ) -> IntArray:
-    """Per ``requires`` entry: the part whose core it is (shared assets only), else -1.
-    Only network parts have core entries: MVNOs' and guests' parts ride on another's."""
+    """Per ``requires`` entry: the part whose core it is (assets of ``shared`` only), else
+    -1. Only network parts have core entries: MVNOs' and guests' parts ride on another's."""
     t = model.table
     out = np.full(t.entry_ptr.shape[0] - 1, -1, dtype=np.int64)
     assets = np.flatnonzero(shared)

@@ -31,6 +31,7 @@ from fiveguard.simulate.results import (
     Spread,
     Step,
 )
+from fiveguard.simulate.service_results import service_distributions
 
 PEOPLE_FIELDS = ("people_without_service", "subscribers_exposed")
 
@@ -98,6 +99,7 @@ def simulation_result(
     time: SimulatedTime | None = None,
 ) -> SimulationResult:
     """The summary of a Monte Carlo run."""
+    by_service, by_service_operator = service_distributions(compiled, catalogue, impacts)
     return SimulationResult(
         model=model,
         trials=impacts.trials,
@@ -120,6 +122,8 @@ def simulation_result(
         ),
         events=tuple(events),
         parameters=catalogue.simulation.source,
+        service_distributions=by_service,
+        service_distributions_by_operator=by_service_operator,
         time=time,
     )
 

@@ -19,6 +19,7 @@ from fiveguard.simulate.events import Event, EventType, Mode, SampledEvents, res
 from fiveguard.simulate.metrics import IMPACT_FIELDS, TrialImpacts, carrying_assets, measure
 from fiveguard.simulate.propagate import propagate
 from fiveguard.simulate.results import Counts, Impact, ServiceHit, SupplierEvent, WhatIfResult
+from fiveguard.simulate.service_results import roaming_impact, service_impact
 from fiveguard.simulate.timing import incident_time
 
 SCENARIOS_PER_PASS = 4096
@@ -41,8 +42,14 @@ def counts(values: Sequence[int]) -> Counts:
     return Counts(**dict(zip(IMPACT_FIELDS, (int(v) for v in values), strict=True)))
 
 
-def impact_at(compiled: CompiledNetwork, impacts: TrialImpacts, trial: int) -> Impact:
-    """The full impact of one trial, with its breakdowns and critical services."""
+def impact_at(
+    compiled: CompiledNetwork,
+    impacts: TrialImpacts,
+    trial: int,
+    catalogue: Catalogue | None = None,
+) -> Impact:
+    """The full impact of one trial, with its breakdowns and critical services (and, with
+    the catalogue, people per service and roaming)."""
     hit = np.flatnonzero(impacts.services[trial]).tolist()
     carrying = carrying_assets(compiled)
     return Impact(
@@ -61,6 +68,10 @@ def impact_at(compiled: CompiledNetwork, impacts: TrialImpacts, trial: int) -> I
             )
             for s in hit
         },
+        people_without_service_by_service=service_impact(compiled, catalogue, impacts, trial)
+        if catalogue is not None
+        else None,
+        roaming=roaming_impact(compiled, impacts, trial) if catalogue is not None else None,
     )
 
 
@@ -74,7 +85,7 @@ def whatif(
     """The impact of ``events`` happening together. Raises InputError for unknown targets."""
     compiled = compiled if compiled is not None else compile_network(model, catalogue)
     sampled = resolve_events(model, compiled, [events])
-    impact = impact_at(compiled, evaluate(compiled, sampled), 0)
+    impact = impact_at(compiled, evaluate(compiled, sampled), 0, catalogue)
     regions = [e.target for e in events if e.type is EventType.REGION_POWER]
     return WhatIfResult(
         **impact.model_dump(),

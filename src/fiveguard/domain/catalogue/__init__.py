@@ -14,6 +14,8 @@ simulation's rates are derived from (``incidents``). This module holds the whole
 
 from __future__ import annotations
 
+from pydantic import model_validator
+
 from fiveguard.domain.base import Frozen, Identifier, Text
 from fiveguard.domain.catalogue.assessment import (
     ASSURANCE_SIGNAL_KINDS,
@@ -112,6 +114,9 @@ from fiveguard.domain.catalogue.simulation import (
     PowerLossParameters,
     Probability,
     ProductFaultParameters,
+    RoamingParameters,
+    ServiceParameters,
+    ServiceRule,
     SimulationParameters,
     SupplierUpdateParameters,
 )
@@ -193,8 +198,11 @@ __all__ = [
     "RiskMatrix",
     "RiskMeasureLinks",
     "RiskRules",
+    "RoamingParameters",
     "RuleTargets",
     "ScaleLevel",
+    "ServiceParameters",
+    "ServiceRule",
     "ShareRule",
     "ShareWeight",
     "SignalDirection",
@@ -230,3 +238,15 @@ class Catalogue(Frozen):
     simulation: SimulationParameters
     incidents: IncidentRecord
     evidence_rules: EvidenceRules
+
+    @model_validator(mode="after")
+    def _service_kinds_are_known(self) -> Catalogue:
+        rules = self.simulation.services
+        for name, rule in (rules.services if rules else {}).items():
+            for pool in rule.needs:
+                for kind in pool:
+                    if kind not in self.asset_kinds:
+                        raise ValueError(
+                            f"simulation.services.services.{name}: unknown asset kind {kind!r}"
+                        )
+        return self

@@ -272,6 +272,49 @@ class CriticalServiceParameters(Frozen):
     )
 
 
+class ServiceRule(Frozen):
+    """What one service (voice, data, SMS, emergency calls) needs of its operator's core.
+
+    ``needs`` is a list of pools, each a list of asset kinds: the operator's service is
+    lost when, for any pool, every asset the operator runs of the pool's kinds is down (a
+    pool of which the operator runs no asset does not count)."""
+
+    title: Text
+    needs: tuple[tuple[Identifier, ...], ...]
+    any_network: bool = Field(
+        default=False,
+        description="Whether a phone whose home radio stops broadcasting reaches the service "
+        "through any network in its region, a roaming partner's or not (emergency calls).",
+    )
+    wireline: bool = Field(
+        description="Whether wireline customers count in the service: they lose it when their "
+        "access is down (the pools are the mobile core's)."
+    )
+    source: Text
+
+
+class ServiceParameters(Frozen):
+    """Per-service loss: the services counted apart and what each needs."""
+
+    rationale: Text
+    services: dict[Identifier, ServiceRule]
+
+
+class RoamingParameters(Frozen):
+    """When and how far a roaming partner takes an operator's customers."""
+
+    rationale: Text
+    only_when_radio_down: bool = Field(
+        description="Customers roam only when their home radio stops broadcasting; a dead core "
+        "behind a live radio keeps their phones attached, without service."
+    )
+    spare_capacity_share: StrictFloat | None = Field(
+        ge=0,
+        description="Roamers a partner serves in a region, as a share of its own customers "
+        "served there; null: no limit.",
+    )
+
+
 class SimulationParameters(Frozen):
     """Everything the simulation takes from the catalogue."""
 
@@ -285,6 +328,16 @@ class SimulationParameters(Frozen):
     measure_effects: dict[Identifier, MeasureEffect]
     exceedance: ExceedanceThresholds
     critical_services: CriticalServiceParameters
+    services: ServiceParameters | None = Field(
+        default=None,
+        description="Services counted apart (voice, data, SMS, emergency calls); without "
+        "them, results give no per-service figures.",
+    )
+    roaming: RoamingParameters | None = Field(
+        default=None,
+        description="When customers roam and within what capacity; without it, they roam "
+        "whenever their part of the network is down, without limit.",
+    )
     incident_time: IncidentTimeParameters | None = Field(
         default=None,
         description="Restoration times and reporting thresholds; without them, what-if "
