@@ -44,8 +44,6 @@ serve: $(RUN_STAMP)
 ## incident record (the table of docs/calibration.md).
 calibration: $(RUN_STAMP)
 	$(BIN)/python tools/calibration_check.py --trials 10000 --seed 1
-	$(BIN)/python tools/calibration_check.py --trials 10000 --seed 1 \
-	  --catalog examples/catalogues/record-product-faults.yaml --causes product-fault
 
 ## Lint, type-check and run the whole test suite.
 test: lint typecheck unit

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -22,10 +23,12 @@ import fiveguard.simulate
 from fiveguard.assess.assessment import assess
 from fiveguard.assess.quality import assessed_quality, quality_for_simulation
 from fiveguard.catalog import default_catalogue
+from fiveguard.catalog.rates import annual_probability, posterior_mean
 from fiveguard.cli.app import app
 from fiveguard.domain.base import Level
 from fiveguard.modelio.load import load_model
 from fiveguard.simulate import SimulationResult, prepare
+from fiveguard.simulate.sources import fault_reach
 
 runner = CliRunner()
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -71,7 +74,19 @@ def write(tmp_path: Path, evidence: bool) -> Path:
 
 
 def rates() -> Any:
-    return default_catalogue().simulation.product_fault.annual_probability
+    """A version's fault probability at each level: the record's scale and reach applied."""
+    cat = default_catalogue()
+    fault = cat.simulation.product_fault
+    assert fault.record_rate is not None
+    record = cat.incidents
+    medium = annual_probability(posterior_mean(record, record.rates[fault.record_rate]))
+    levels = fault.annual_probability
+    return SimpleNamespace(
+        **{
+            name: min(1.0, getattr(levels, name) / levels.medium * medium / fault_reach(cat))
+            for name in ("low", "medium", "high")
+        }
+    )
 
 
 def fault_source(events: list[dict[str, Any]]) -> dict[str, Any]:
@@ -97,16 +112,16 @@ def test_prepare_takes_the_given_level_and_says_why(tmp_path: Path) -> None:
     cat = default_catalogue()
     model = load_model(write(tmp_path, evidence=False), cat)
     plain = prepare(model, cat)
-    assert plain.sources.fault_probability.tolist() == [rates().medium]
+    assert plain.sources.fault_probability.tolist() == pytest.approx([rates().medium])
     assert plain.sources.fault_steps[0][0].note.startswith("the supplier's score")
     moved = plain.with_quality({"s": (Level.HIGH, "raised from medium by ev-1")})
     assert moved.compiled is plain.compiled
-    assert moved.sources.fault_probability.tolist() == [rates().high]
+    assert moved.sources.fault_probability.tolist() == pytest.approx([rates().high])
     step = moved.sources.fault_steps[0][0]
     assert step.value == "high (after assurance evidence: raised from medium by ev-1)"
     assert moved.sources.fault_steps[0][1].parameter.endswith("annual_probability.high")
     other = prepare(model, cat, {"elsewhere": (Level.HIGH, "raised")})
-    assert other.sources.fault_probability.tolist() == [rates().medium]
+    assert other.sources.fault_probability.tolist() == pytest.approx([rates().medium])
 
 
 @pytest.mark.parametrize("evidence", [True, False])
@@ -117,10 +132,10 @@ def test_simulate_uses_product_quality_after_evidence(tmp_path: Path, evidence: 
     source = fault_source(json.loads(out)["events"])
     step = next(s for s in source["derivation"] if s["parameter"] == STEP)
     if evidence:
-        assert source["annual_probability"] == rates().high
+        assert source["annual_probability"] == pytest.approx(rates().high)
         assert step["value"] == "high (after assurance evidence: raised from medium by f1)"
     else:
-        assert source["annual_probability"] == rates().medium
+        assert source["annual_probability"] == pytest.approx(rates().medium)
         assert step["value"] == "medium"
         assert step["note"].startswith("the supplier's score")
 
@@ -148,8 +163,8 @@ def test_the_assessment_simulates_product_quality_after_evidence(
     )
     assert factor["effective"] == ("high" if evidence else "medium")
     if evidence:
-        assert source.annual_probability == rates().high
+        assert source.annual_probability == pytest.approx(rates().high)
         assert "after assurance evidence: raised from medium by f1" in step.value
     else:
-        assert source.annual_probability == rates().medium
+        assert source.annual_probability == pytest.approx(rates().medium)
         assert step.value == "medium"

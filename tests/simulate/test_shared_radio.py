@@ -206,7 +206,9 @@ def test_a_year_of_core_faults_and_updates_counts_each_operators_customers(
                         update={
                             "annual_probability": sim.product_fault.annual_probability.model_copy(
                                 update=certain
-                            )
+                            ),
+                            "record_rate": None,
+                            "reach_share": None,
                         }
                     ),
                     "misconfiguration": sim.misconfiguration.model_copy(

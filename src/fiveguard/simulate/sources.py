@@ -335,7 +335,7 @@ def fault_probability(
     )
     if moved is not None and supplier is not None:
         steps = (*steps, _evidence_step(supplier, rule, level, moved[1]))
-    if rule.record_rate is not None:
+    if rule.record_rate is not None and rule.annual_probability.medium > 0:
         probability, steps = _scaled_to_record(probability, rule, catalogue, steps)
     return _spread_over_reach(probability, catalogue, steps)
 
