@@ -131,6 +131,22 @@ def incident_checks(catalogue: Catalogue) -> Iterator[Check]:
                 [("incidents", "rates", rate_id, "exposure")],
                 f"unknown exposure {rate.exposure!r}; known: {', '.join(record.exposures)}",
             )
+    for index, year in enumerate(record.enisa):
+        exposure = record.exposures.get(year.population) if year.population else None
+        if year.population is not None and (
+            exposure is None or exposure.unit != "million-people-years"
+        ):
+            yield (
+                [("incidents", "enisa", index, "population")],
+                f"unknown population {year.population!r}; the exposures in "
+                "million-people-years are: "
+                + (
+                    ", ".join(
+                        e for e, x in record.exposures.items() if x.unit == "million-people-years"
+                    )
+                    or "none"
+                ),
+            )
     selections: list[tuple[PathKey, IncidentSelection | None]] = [
         (("incidents", "rates", rate_id, "select"), rate.select)
         for rate_id, rate in record.rates.items()
