@@ -88,6 +88,14 @@ def simulation_checks(catalogue: Catalogue) -> Iterator[Check]:
             f"unknown rate {record_rate!r}; the incident record has: "
             + ", ".join(catalogue.incidents.rates),
         )
+    if params.evidence is not None:
+        kinds = catalogue.assessment.assurance.signals
+        for index, kind in enumerate(params.evidence.availability_signals):
+            if kind not in kinds:
+                yield (
+                    [("simulation", "evidence", "availability_signals", index)],
+                    f"unknown signal kind {kind!r}; known kinds: {', '.join(kinds)}",
+                )
     reach_share = params.product_fault.reach_share
     if reach_share is not None and reach_share not in catalogue.incidents.shares:
         yield (

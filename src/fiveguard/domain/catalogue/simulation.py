@@ -89,6 +89,24 @@ class ProductFaultParameters(Frozen):
         return self
 
 
+class EvidenceRuleParameters(Frozen):
+    """Which assurance evidence moves which simulated rate, and by how much.
+
+    Availability: a version's fault level moves ``availability_steps`` levels only with
+    signals of ``availability_signals`` kinds (an evaluation of that product) that name
+    that version; a raising signal wins over a lowering one. Security: a supplier's
+    malicious-update probability is multiplied by ``security_raise`` when any raising
+    signal concerns one of its deployed versions, else by ``security_lower`` when lowering
+    signals cover every deployed version of it.
+    """
+
+    rationale: Text
+    availability_signals: tuple[Identifier, ...]
+    availability_steps: StrictInt = Field(default=1, ge=0, le=2)
+    security_raise: StrictFloat = Field(gt=0)
+    security_lower: StrictFloat = Field(gt=0)
+
+
 class MisconfigurationParameters(Frozen):
     """An operator's misconfiguration taking down one of its assets in ``target_domains``,
     chosen uniformly."""
@@ -226,6 +244,11 @@ class SimulationParameters(Frozen):
     measure_effects: dict[Identifier, MeasureEffect]
     exceedance: ExceedanceThresholds
     critical_services: CriticalServiceParameters
+    evidence: EvidenceRuleParameters | None = Field(
+        default=None,
+        description="Which assurance evidence moves which rate; without it, evidence moves "
+        "no simulated rate.",
+    )
     incident_time: IncidentTimeParameters | None = Field(
         default=None,
         description="Restoration times and reporting thresholds; without them, what-if "
