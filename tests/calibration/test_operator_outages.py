@@ -49,6 +49,12 @@ def test_only_leaves_one_source_switched_on(catalogue: Catalogue, source: str) -
         "misconfiguration": sources.misconfiguration_probability,
         "power_loss": sources.power_probability,
         "asset_failure": sources.failure_probability,
+        "change_push": (
+            sources.change_push.probability if sources.change_push is not None else np.zeros(1)
+        ),
+        "limit_reached": (
+            sources.limit_reached.probability if sources.limit_reached is not None else np.zeros(1)
+        ),
     }
     for name, probability in on.items():
         if name == source:

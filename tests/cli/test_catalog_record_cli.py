@@ -87,6 +87,6 @@ def test_a_changed_interval_in_an_override_changes_the_intervals_shown(tmp_path:
     def record(*extra: str) -> str:
         out = run(*extra, "catalog", "simulation", "--json")[1]
         rows = {row["parameter"]: row for row in json.loads(out)["parameters"]}
-        return str(rows["simulation.misconfiguration.annual_probability"]["record"])
+        return str(rows["simulation.change_push.annual_probability"]["record"])
 
     assert record() != record("--catalog", str(override))

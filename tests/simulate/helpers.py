@@ -69,6 +69,10 @@ def busy_catalogue(catalogue: Catalogue) -> Catalogue:
             "asset_failure": sim.asset_failure.model_copy(
                 update={"annual_probability": dict.fromkeys(Domain, 0.15)}
             ),
+            # down events stay the misconfigurations' (tests/simulate/test_pushes.py
+            # samples the pushed changes and limits reached)
+            "change_push": None,
+            "limit_reached": None,
         }
     )
     return catalogue.model_copy(update={"simulation": busy})

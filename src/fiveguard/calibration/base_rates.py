@@ -48,6 +48,8 @@ SOURCE_CAUSES: dict[str, tuple[str, str]] = {
     "product_fault": ("system-failure", "product-fault"),
     "asset_failure": ("system-failure", "asset-failure"),
     "misconfiguration": ("human-error", "misconfiguration"),
+    "change_push": ("human-error", "change-push"),
+    "limit_reached": ("third-party-failure", "limit-reached"),
     "power_loss": ("natural-phenomena", "power"),
     "supplier_update": ("malicious-action", "supplier-update"),
 }

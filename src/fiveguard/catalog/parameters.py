@@ -110,7 +110,36 @@ def parameter_rows(catalogue: Catalogue) -> list[ParameterRow]:
         rows.append((f"simulation.measure_effects.{effect_id}", f"{value} ({effect.measure})"))
     out = [_row(path, value, rates, shares, catalogue) for path, value in rows]
     at = next(i for i, row in enumerate(out) if row.parameter.endswith("sabotage_share")) + 1
-    return [*out[:at], *derived_rows, *out[at:]]
+    out = [*out[:at], *derived_rows, *out[at:]]
+    at = next(i for i, row in enumerate(out) if row.parameter.startswith("simulation.power"))
+    return [*out[:at], *_group_rows(catalogue, rates), *out[at:]]
+
+
+def _group_rows(catalogue: Catalogue, rates: dict[str, DerivedRate]) -> list[ParameterRow]:
+    """Changes pushed and limits reached: their probability per operator, from the record."""
+    out = []
+    for section in ("change_push", "limit_reached"):
+        params = getattr(catalogue.simulation, section)
+        if params is None:
+            continue
+        rate = rates[params.record_rate]
+        mean, low, high = (annual_probability(x) for x in (rate.mean, rate.low, rate.high))
+        out.append(
+            ParameterRow(
+                parameter=f"simulation.{section}.annual_probability",
+                value=f"{mean:.2g} per operator ({low:.2g}–{high:.2g})",
+                record=f"{mean:.2g} ({low:.2g}–{high:.2g}) per "
+                f"{rate.exposure.unit.removesuffix('s')}",
+                derivation=f"{DERIVED}: {rate.summary()}",
+                detail=f"Derived from the record (incidents.rates.{rate.rule.id}): "
+                f"{rate.derivation()}, as an annual probability per operator, with the "
+                f"{rate.level:.0%} interval {low:.2g}–{high:.2g}. {rate.rule.relation}",
+                source=f"incidents.rates.{rate.rule.id}",
+                sources=f"{rate.exposure.source}; {catalogue.incidents.source}",
+                interval=f"{low:.2g}–{high:.2g}",
+            )
+        )
+    return out
 
 
 def _product_fault_rows(

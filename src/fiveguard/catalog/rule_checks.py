@@ -88,6 +88,14 @@ def simulation_checks(catalogue: Catalogue) -> Iterator[Check]:
             f"unknown rate {record_rate!r}; the incident record has: "
             + ", ".join(catalogue.incidents.rates),
         )
+    for section in ("change_push", "limit_reached"):
+        group = getattr(params, section)
+        if group is not None and group.record_rate not in catalogue.incidents.rates:
+            yield (
+                [("simulation", section, "record_rate")],
+                f"unknown rate {group.record_rate!r}; the incident record has: "
+                + ", ".join(catalogue.incidents.rates),
+            )
     if params.evidence is not None:
         kinds = catalogue.assessment.assurance.signals
         for index, kind in enumerate(params.evidence.availability_signals):

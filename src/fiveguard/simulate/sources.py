@@ -12,6 +12,8 @@ Sources, one Bernoulli trial per year each:
   that reach so that each operator's deployment keeps the level's probability;
 - per operator, a misconfiguration taking down one of its core or transport assets,
   chosen uniformly; lowered by the operator's measures;
+- per operator, a change pushed to every asset of one kind and a limit reached on every
+  asset of one product, at the incident record's rates (:mod:`fiveguard.simulate.pushes`);
 - per region, a power loss with a log-normal duration;
 - per asset, an independent failure: probability by the domain of its kind, lowered by
   the operator's measures.
@@ -42,6 +44,7 @@ from fiveguard.domain.model import NetworkModel
 from fiveguard.domain.network import Supplier
 from fiveguard.simulate.compile import CompiledNetwork
 from fiveguard.simulate.measures import OperatorEffects
+from fiveguard.simulate.pushes import GroupSource, group_sources
 from fiveguard.simulate.streams import StreamKeys, stream_keys
 
 IntArray = npt.NDArray[np.int64]
@@ -133,6 +136,8 @@ class EventSources:
     power_steps: tuple[Derivation, ...]  # (R,)
     keys: StreamKeys  # canonical keys of suppliers, versions and operators (streams.py)
     fault_reach: float = 1.0  # probability a version's fault reaches each operator running it
+    change_push: GroupSource | None = None  # per operator, a change pushed to one kind
+    limit_reached: GroupSource | None = None  # per operator, a limit of one product reached
 
 
 def parameter_problems(catalogue: Catalogue) -> list[Problem]:
@@ -198,6 +203,9 @@ def event_sources(
     misconfiguration = base * effects.misconfiguration * (np.diff(ptr) > 0)
     duration = params.power_loss.duration
     failure = _failure_probability(model, catalogue, compiled, effects)
+    pushes = group_sources(
+        model, catalogue, compiled, effects, list(asset_domains(model, catalogue))
+    )
     return EventSources(
         update_probability=np.asarray([p for p, _ in update], dtype=np.float64),
         update_reach=effects.reach.copy(),
@@ -220,6 +228,8 @@ def event_sources(
         power_steps=_power_steps(model, catalogue, compiled, effects),
         keys=stream_keys(model, compiled.suppliers, compiled.versions),
         fault_reach=fault_reach(catalogue),
+        change_push=pushes[0],
+        limit_reached=pushes[1],
     )
 
 

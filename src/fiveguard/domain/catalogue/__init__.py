@@ -160,6 +160,7 @@ __all__ = [
     "Exposure",
     "GammaPrior",
     "Generation",
+    "GroupEventParameters",
     "HeadlineKind",
     "HhiBands",
     "Incident",

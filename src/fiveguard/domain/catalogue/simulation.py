@@ -89,6 +89,16 @@ class ProductFaultParameters(Frozen):
         return self
 
 
+class GroupEventParameters(Frozen):
+    """Per operator and year, an event taking down every asset of one group (a kind, or a
+    product) in ``target_domains`` at once, at the posterior mean of the incident
+    record's ``record_rate`` (see :mod:`fiveguard.simulate.pushes`)."""
+
+    rationale: Text
+    record_rate: Identifier
+    target_domains: tuple[Domain, ...] = Field(min_length=1)
+
+
 class EvidenceRuleParameters(Frozen):
     """Which assurance evidence moves which simulated rate, and by how much.
 
@@ -244,6 +254,14 @@ class SimulationParameters(Frozen):
     measure_effects: dict[Identifier, MeasureEffect]
     exceedance: ExceedanceThresholds
     critical_services: CriticalServiceParameters
+    change_push: GroupEventParameters | None = Field(
+        default=None,
+        description="A change pushed at once to every asset of one kind of an operator.",
+    )
+    limit_reached: GroupEventParameters | None = Field(
+        default=None,
+        description="A limit of one product reached on every asset running it at an operator.",
+    )
     evidence: EvidenceRuleParameters | None = Field(
         default=None,
         description="Which assurance evidence moves which rate; without it, evidence moves "
