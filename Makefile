@@ -10,7 +10,7 @@ RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 PYTEST_WORKERS ?= 2
 
-.PHONY: serve demo test lint typecheck unit install install-dev browser bench schema clean calibration
+.PHONY: serve demo test lint typecheck unit install install-dev browser bench schema clean calibration backtest
 
 CHROMIUM ?= /usr/bin/chromium
 
@@ -46,6 +46,11 @@ serve: $(RUN_STAMP)
 calibration: $(RUN_STAMP)
 	$(BIN)/python tools/calibration_check.py --trials 10000 --seed 1
 	$(BIN)/python tools/base_rate_check.py --trials 10000 --seed 1
+
+## The replays of real outages re-run on the packaged catalogue and scored against the
+## reports (the backtest table of docs/calibration.md).
+backtest: $(RUN_STAMP)
+	$(BIN)/python tools/backtest.py
 
 ## Lint, type-check and run the whole test suite.
 test: lint typecheck unit

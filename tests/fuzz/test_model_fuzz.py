@@ -78,6 +78,56 @@ def test_mutated_csv_gives_located_problems_only(csv_text: str) -> None:
     check_outcome(BASE_YAML, csv_text)
 
 
+WIRELINE_CSV = """\
+id,operator,kind,product,region,sites,population,requires,managed_by,shared_with
+a.s1,op-a,ran.gnb,gnb@2.0,R2,1,500,a.amf,a.oss,
+a.olt-1,op-a,wireline.olt,,R2,2,300,a.amf,,
+a.cmts-1,op-a,wireline.cmts,,R1,1,120,a.amf|a.oss,,
+a.dslam-1,op-a,wireline.dslam,,,4,80,a.amf,,
+"""
+
+
+@FUZZ
+@given(mutated(WIRELINE_CSV))
+def test_mutated_wireline_rows_give_located_problems_only(csv_text: str) -> None:
+    check_outcome(BASE_YAML, csv_text)
+
+
+SERVED_YAML = (
+    BASE_YAML.replace(
+        "  - {id: op-a, name: Operator A, subscribers: 1500}",
+        "  - {id: op-a, name: Operator A, subscribers: 1500}\n"
+        "  - {id: op-b, name: Operator B, subscribers: 300, national_roaming: [{host: op-a, "
+        "regions: [R1, R2], requires: [b.udm, {any: [b.upf]}]}]}",
+    )
+    .replace(
+        "assets:\n",
+        "assets:\n  - {id: b.udm, operator: op-b, kind: core.udm}\n"
+        "  - {id: b.upf, operator: op-b, kind: core.upf}\n"
+        "  - {id: a.enb, operator: op-a, kind: ran.enb, region: R1, site: m1, sites: 3, "
+        "population: 600}\n",
+    )
+    .replace("population: 600, requires: [a.amf]", "population: 600, site: m1, requires: [a.amf]")
+)
+SERVED_CSV = """\
+id,operator,kind,region,population,requires,site
+a.s1,op-a,ran.gnb,R2,500,a.amf,m2
+a.s1-4g,op-a,ran.enb,R2,500,a.amf,m2
+"""
+
+
+@FUZZ
+@given(mutated(SERVED_YAML))
+def test_mutated_sites_and_national_roaming_give_located_problems_only(yaml_text: str) -> None:
+    check_outcome(yaml_text, SERVED_CSV)
+
+
+@FUZZ
+@given(mutated(SERVED_CSV))
+def test_mutated_site_column_gives_located_problems_only(csv_text: str) -> None:
+    check_outcome(SERVED_YAML, csv_text)
+
+
 @FUZZ
 @given(st.text(max_size=400))
 def test_arbitrary_text_as_yaml(text: str) -> None:

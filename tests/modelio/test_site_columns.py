@@ -56,7 +56,7 @@ def test_coordinates_and_an_authoritys_own_columns_are_kept_or_ignored(write_mod
     assert [str(n) for n in model.notes] == [
         "sites.csv:1:83: site_ref: note: 1 column fiveguard does not read is ignored: 'site_ref'; "
         "the columns read are id, operator, kind, product, name, region, sites, population, "
-        "critical_services, sensitive, battery_hours, requires, managed_by, shared_with, "
+        "critical_services, sensitive, battery_hours, requires, managed_by, shared_with, site, "
         "installed, purchased, latitude, longitude"
     ]
 

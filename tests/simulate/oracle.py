@@ -14,15 +14,20 @@ customers never roam, and nobody roams onto them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import dataclasses
+import math
+import zlib
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from fiveguard.domain.catalogue import Catalogue, Domain
 from fiveguard.domain.model import NetworkModel
 from fiveguard.domain.network import AnyOf, Asset
-from fiveguard.simulate.events import Event, EventType, Mode
+from fiveguard.simulate.events import Event, EventType, Mode, events_of_trials
 
 FIELDS = (
     "people_without_service",
@@ -92,6 +97,7 @@ class Oracle:
                 weight = params.status_weights.get(self._status(effect.measure, operator), 0.0)  # type: ignore[call-overload]
                 extra[operator] += weight * (effect.extra_hours or 0.0)
         unknown = params.power_loss.unknown_battery_hours
+        self.power_area = self._power_areas(model, params.power_loss.area_population)
         self.autonomy = {
             a.id: (unknown if a.battery_hours is None else a.battery_hours) + extra[a.operator]
             for a in self.assets
@@ -102,6 +108,7 @@ class Oracle:
         self.radio_entries: dict[str, list[tuple[str, ...]]] = {}
         for a in self.assets:
             self._split(a, subscribers)
+        self._colocate()
         graph = nx.DiGraph()
         graph.add_nodes_from(a.id for a in self.assets)
         for a in self.assets:
@@ -121,6 +128,31 @@ class Oracle:
                 if self.radio[a_id]:
                     self.network_of.setdefault((part.operator, part.asset.region), []).append(part)
 
+    # ------------------------------------------------------------ power areas (invariance)
+
+    def _power_areas(self, model: NetworkModel, area_population: int | None) -> dict[str, int]:
+        """Each asset's power area within its region, as docs/simulation.md says: a region
+        of P residents has ceil(P / area_population) areas (at least one); its assets,
+        ordered by CRC-32 of their id then by place in the model, are cut into that many
+        runs of about equal people."""
+        population = {r.id: r.population for r in model.document.regions}
+        out = {a.id: 0 for a in self.assets}
+        if area_population is None:
+            return out
+        for region, residents in population.items():
+            areas = max(1, -(-residents // area_population))
+            members = [(zlib.crc32(a.id.encode()), i, a) for i, a in enumerate(self.assets)
+                       if a.region == region]  # fmt: skip
+            members.sort(key=lambda m: (m[0], m[1]))
+            people = [float(a.population) for _, _, a in members]
+            if sum(people) <= 0:
+                people = [1.0] * len(members)
+            total, before = sum(people), 0.0
+            for (_, _, a), weight in zip(members, people, strict=True):
+                out[a.id] = min(areas - 1, math.floor(areas * before / total))
+                before += weight
+        return out
+
     def _split(self, a: Asset, subscribers: dict[str, int]) -> None:
         """The asset's served parts and the entries its radio needs."""
         entries = [_members(e) for e in a.requires]
@@ -129,15 +161,18 @@ class Oracle:
             self.radio_entries[a.id] = entries
             return
         network = list(dict.fromkeys((a.operator, *a.shared_with)))
-        # after the network operators, the MVNOs each of them hosts, riding on its part
-        operators = network + [m for o in network for m in self.mvnos[o]]
-        host = {m: o for o in network for m in self.mvnos[o]}
+        guests = self._guests(a, network)
+        carried = network + [g for g, _ in guests]
+        # after the network operators and their guests, the MVNOs each of them hosts,
+        # riding on its part
+        operators = carried + [m for o in carried for m in self.mvnos[o]]
+        host = {m: o for o in carried for m in self.mvnos[o]}
 
         def whose(entry: tuple[str, ...]) -> str | None:
             owners = {self.by_id[m].operator for m in entry}
             if all(self.core[m] for m in entry) and len(owners) == 1:
                 (owner,) = owners
-                return owner if owner in operators else None
+                return owner if owner in network else None
             return None
 
         weights = [subscribers[o] for o in operators]
@@ -155,10 +190,78 @@ class Oracle:
 
         def core(operator: str) -> tuple[tuple[str, ...], ...]:
             owner = host.get(operator, operator)
+            for guest, (on, needs) in guests:
+                if guest == owner:  # the host's part, and what the agreement names
+                    return core(on) + needs
             return tuple(e for e in entries if shared and whose(e) == owner)
 
         self.parts[a.id] = [Part(a, o, people[i], core(o)) for i, o in enumerate(operators)]
         self.radio_entries[a.id] = [e for e in entries if not shared or whose(e) is None]
+
+    # ------------------------------------------------------------ radios on one site
+
+    def _colocate(self) -> None:
+        """Radio assets naming one ``site`` (two or more) share its people and sites: per
+        part (operator), the site's people of that part (the split of the population
+        every radio gives), who lose service only when that part is down on every radio
+        of the site; the radios' own parts keep no people."""
+        by_site: dict[str, list[Asset]] = {}
+        for a in self.assets:
+            if a.site is not None and self.radio[a.id]:
+                by_site.setdefault(a.site, []).append(a)
+        self.site_parts: dict[str, list[tuple[int, list[Part]]]] = {}
+        self.colocated: set[str] = set()
+        for site, radios in by_site.items():
+            if len(radios) < 2:
+                continue
+            first = self.parts[radios[0].id]
+            self.site_parts[site] = [
+                (part.people, [self.parts[r.id][k] for r in radios]) for k, part in enumerate(first)
+            ]
+            for r in radios:
+                self.colocated.add(r.id)
+                self.parts[r.id] = [dataclasses.replace(p, people=0) for p in self.parts[r.id]]
+
+    def _count_sites(
+        self,
+        down: set[str],
+        compromised: set[str],
+        add: Callable[[str, str | None, str, int], None],
+    ) -> None:
+        """The people and sites of the sites of several radios."""
+        for parts in self.site_parts.values():
+            nobody = True
+            for people, on_radios in parts:
+                lost = all(self._part_down(p, down) for p in on_radios)
+                part = on_radios[0]
+                if lost and not self._roams(part, down):
+                    add(part.operator, part.asset.region, "people_without_service", people)
+                if any(self._part_exposed(p, compromised) for p in on_radios):
+                    add(part.operator, part.asset.region, "subscribers_exposed", people)
+                nobody &= lost
+            if nobody:
+                first = parts[0][1][0].asset
+                add(first.operator, first.region, "sites_down", first.sites)
+
+    # ------------------------------------------------------------ national roaming
+
+    def _guests(
+        self, a: Asset, network: list[str]
+    ) -> list[tuple[str, tuple[str, tuple[tuple[str, ...], ...]]]]:
+        """The national roaming guests a radio asset serves, after its network operators:
+        for each network operator in order, the operators whose customers in the asset's
+        region it serves, in the model's order of operators and agreements; each with the
+        host it rides on and the entries of the agreement (the guest's own needs). An
+        operator sharing the asset is no guest on it: its customers there have their part."""
+        if not self.radio[a.id] or a.region is None:
+            return []
+        out = []
+        for host in network:
+            for o in self.model.document.operators:
+                for deal in o.national_roaming:
+                    if deal.host == host and a.region in deal.regions and o.id not in network:
+                        out.append((o.id, (host, tuple(_members(e) for e in deal.requires))))
+        return out
 
     def _status(self, measure: str, operator: str) -> str:
         records = self.model.document.measures
@@ -243,7 +346,8 @@ class Oracle:
                     down.add(a.id)
             elif event.type is EventType.REGION_POWER:
                 hours = event.hours or 0.0
-                if a.region == event.target and self.autonomy[a.id] < hours:
+                in_area = event.area is None or self.power_area[a.id] == event.area
+                if a.region == event.target and in_area and self.autonomy[a.id] < hours:
                     down.add(a.id)
 
     def _count(self, down: set[str], compromised: set[str]) -> OracleImpact:
@@ -266,7 +370,7 @@ class Oracle:
             is_down = a.id in down or bool(parts and all(self._part_down(p, down) for p in parts))
             if is_down:
                 add(a.operator, a.region, "assets_down", 1)
-                add(a.operator, a.region, "sites_down", a.sites)
+                add(a.operator, a.region, "sites_down", 0 if a.id in self.colocated else a.sites)
             for part in parts:
                 if self._part_down(part, down) and not self._roams(part, down):
                     add(part.operator, a.region, "people_without_service", part.people)
@@ -278,6 +382,7 @@ class Oracle:
                 services.update(a.critical_services)
                 for service in set(a.critical_services):
                     service_assets[service] += 1
+        self._count_sites(down, compromised, add)
         return OracleImpact(national, by_operator, by_region, services, service_assets)
 
     def _roams(self, part: Part, down: set[str]) -> bool:
@@ -300,3 +405,173 @@ class Oracle:
 
 def _members(entry: str | AnyOf) -> tuple[str, ...]:
     return entry.any if isinstance(entry, AnyOf) else (entry,)
+
+
+# ---------------------------------------------------------------------------- time
+# Durations, user-hours and reporting thresholds in the Monte Carlo, written plainly: every
+# sampled event is an incident on its own, with its own people (the oracle's impact of the
+# event alone), its drawn duration and the catalogue's extensions.
+
+
+@dataclass
+class OracleTime:
+    """One trial's incidents added up."""
+
+    user_hours: float
+    by_operator: dict[str, float]
+    by_region: dict[str, float]
+    longest_hours: float
+    worst_hours: float
+    incidents: int
+    reports: dict[str, int]
+
+
+def timed_events_of_trials(
+    timed: Any, compiled: Any, asset_ids: Sequence[str]
+) -> list[list[tuple[Event, str, float]]]:
+    """Per trial, each sampled event with its kind and its normal (a power loss: its hours).
+
+    The events are :func:`events_of_trials`' own (so whatever they carry, the oracle
+    sees); it lists a trial's events kind by kind in the arrays' order, and so does this.
+    """
+    sampled = timed.events
+    per_trial = events_of_trials(sampled, compiled, asset_ids)
+    labels: list[list[tuple[str, float]]] = [[] for _ in range(sampled.trials)]
+    for trials, kind, normals in (
+        (sampled.update_trial, "supplier-update", timed.update_z),
+        (sampled.fault_trial, "product-fault", timed.fault_z),
+        (
+            sampled.supplier_fault_trial,
+            "supplier-fault",
+            np.zeros(sampled.supplier_fault_trial.size),
+        ),
+        (sampled.power_trial, "region-power", sampled.power_hours),
+        (sampled.down_trial, "misconfiguration", timed.down_z),
+        (sampled.failure_trial, "asset-failure", timed.failure_z),
+    ):
+        for t, z in zip(trials.tolist(), normals.tolist(), strict=True):
+            labels[t].append((kind, float(z)))
+    return [
+        [(event, kind, z) for event, (kind, z) in zip(events, marks, strict=True)]
+        for events, marks in zip(per_trial, labels, strict=True)
+    ]
+
+
+def oracle_down(oracle: Oracle, events: Iterable[Event]) -> set[str]:
+    """The assets down when ``events`` happen together (as :meth:`Oracle.impact` finds them)."""
+    compromised: set[str] = set()
+    sabotaged: set[str] = set()
+    down: set[str] = set()
+    for event in events:
+        oracle._apply(event, compromised, sabotaged, down)
+    changed = True
+    while changed:
+        changed = False
+        for a in oracle.assets:
+            if a.managed_by in sabotaged and a.id not in sabotaged:
+                sabotaged.add(a.id)
+                changed = True
+    down |= sabotaged
+    changed = True
+    while changed:
+        changed = False
+        for a in oracle.assets:
+            if a.id not in down and any(
+                all(m in down for m in e) for e in oracle.radio_entries[a.id]
+            ):
+                down.add(a.id)
+                changed = True
+    return down
+
+
+def oracle_reportable(condition_list: Any, people: int, users: int, hours: float) -> bool:
+    """Whether ``people`` of ``users`` for ``hours`` meet one of the conditions."""
+    if people <= 0:
+        return False
+    for c in condition_list:
+        if hours < c.min_hours:
+            continue
+        if c.min_users is not None and people >= c.min_users:
+            return True
+        if c.min_share is not None and users > 0 and people > c.min_share * users:
+            return True
+    return False
+
+
+def oracle_time(
+    oracle: Oracle,
+    catalogue: Catalogue,
+    per_trial: Sequence[Sequence[tuple[Event, str, float]]],
+    storm_hours: Sequence[float] | None = None,
+) -> list[OracleTime]:
+    """Per trial: every event alone is an incident; its hours are the power loss's own, or
+    the median times exp(sigma × its normal), plus site access for the kinds that need it
+    and the management extension when a mgmt.* asset is down; a trial's storm hours go to
+    its largest incident (the longest of the largest: which one does not matter then)."""
+    params = catalogue.simulation.incident_time
+    assert params is not None
+    access = params.extensions.site_access
+    management = params.extensions.management_down
+    users = {o.id: o.people_subscribers for o in oracle.model.document.operators}
+    national_users = sum(users.values())
+    out = []
+    for t, events in enumerate(per_trial):
+        incidents = []
+        for event, kind, z in events:
+            if kind == "region-power":
+                hours = z
+            else:
+                time = params.restoration[kind]
+                hours = time.median_hours * math.exp(time.sigma * z)
+            if access is not None and kind in access.kinds:
+                hours += access.hours
+            if management is not None and any(
+                oracle.by_id[a].kind.startswith("mgmt.") for a in oracle_down(oracle, [event])
+            ):
+                hours += management.hours
+            incidents.append([oracle.impact([event]), hours])
+        if storm_hours is not None and incidents:
+            largest = max(
+                range(len(incidents)),
+                key=lambda i: (incidents[i][0].national["people_without_service"], incidents[i][1]),
+            )
+            incidents[largest][1] += storm_hours[t]
+        result = OracleTime(
+            0.0,
+            dict.fromkeys(oracle.operators, 0.0),
+            dict.fromkeys(oracle.regions, 0.0),
+            0.0,
+            0.0,
+            0,
+            {},
+        )
+        for threshold in params.reporting_thresholds:
+            result.reports[threshold.id] = 0
+        worst = max(
+            incidents, key=lambda i: (i[0].national["people_without_service"], i[1]), default=None
+        )
+        if worst is not None and worst[0].national["people_without_service"] > 0:
+            result.worst_hours = worst[1]
+        for impact, hours in incidents:
+            people = impact.national["people_without_service"]
+            result.user_hours += people * hours
+            for o in oracle.operators:
+                result.by_operator[o] += impact.by_operator[o]["people_without_service"] * hours
+            for r in oracle.regions:
+                result.by_region[r] += impact.by_region[r]["people_without_service"] * hours
+            if people > 0:
+                result.incidents += 1
+                result.longest_hours = max(result.longest_hours, hours)
+            for threshold in params.reporting_thresholds:
+                if threshold.per == "national":
+                    result.reports[threshold.id] += oracle_reportable(
+                        threshold.conditions, people, national_users, hours
+                    )
+                else:
+                    for o in oracle.operators:
+                        mine = impact.by_operator[o]["people_without_service"]
+                        result.reports[threshold.id] += oracle_reportable(
+                            threshold.conditions, mine, users[o], hours
+                        )
+        out.append(result)
+    return out

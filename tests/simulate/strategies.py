@@ -11,6 +11,9 @@ radio assets are shared with other operators (``shared_with``), usually requirin
 sharing operator's own core functions besides random entries, and operators' subscribers
 (which split a shared asset's people) are uneven, equal or all zero. Up to two MVNOs are
 hosted by random operators. Some operators give their lines by type, IoT lines among them.
+Some radio templates stand on sites (``site``) with a radio of another kind, product and
+requirements; up to two operators serve their customers in some regions on another's
+radio by national roaming, needing some of their own assets there.
 
 Situations the engine handles apart are made frequent on purpose:
 
@@ -37,6 +40,7 @@ from fiveguard.domain.network import (
     MeasureRecord,
     MeasureStatus,
     ModelDocument,
+    NationalRoaming,
     Operator,
     Ownership,
     Product,
@@ -171,18 +175,39 @@ def models(draw: st.DrawFn, max_declared: int = 10, max_templates: int = 4) -> N
         product = product_of(str(template["kind"]))
         # mostly copies of one template (one class), now and then one that differs
         uniform = draw(st.booleans())
+        # now and then each copy stands on a site with a radio of another generation
+        masts = template["kind"] in RADIO_KINDS and not draw(st.integers(0, 2))
         for j in range(draw(st.integers(1, 4))):
+            sites, population = draw(st.integers(1, 2)), draw(st.integers(0, 400))
             site_rows.append(
                 Asset(
                     id=f"site-{t}-{j}",
                     product=product
                     if uniform or draw(st.integers(0, 4))
                     else product_of(str(template["kind"])),
-                    sites=draw(st.integers(1, 2)),
-                    population=draw(st.integers(0, 400)),
+                    sites=sites,
+                    population=population,
+                    site=f"mast-{t}-{j}" if masts else None,
                     **template,  # type: ignore[arg-type]
                 )
             )
+            if masts:
+                other = draw(st.sampled_from(RADIO_KINDS))
+                site_rows.append(
+                    Asset(
+                        id=f"site-{t}-{j}-b",
+                        product=product_of(other),
+                        sites=sites,
+                        population=population,
+                        site=f"mast-{t}-{j}",
+                        **{  # type: ignore[arg-type]
+                            **template,
+                            "kind": other,
+                            "requires": _requirements(draw, earlier)
+                            + _own_cores(draw, declared, (operator, *partners) if partners else ()),
+                        },
+                    )
+                )
     in_csv = [a for a in site_rows if a.kind in RADIO_KINDS and draw(st.booleans())]
     declared += [a for a in site_rows if a not in in_csv]
     # twins: identical core or transport assets that nothing depends on (declared last)
@@ -199,6 +224,7 @@ def models(draw: st.DrawFn, max_declared: int = 10, max_templates: int = 4) -> N
         )
         for j in range(draw(st.integers(2, 3))):
             declared.append(Asset(id=f"twin-{j}", **twin))  # type: ignore[arg-type]
+    operators = _national_roaming(draw, operators, operator_ids, regions, declared)
     measures = tuple(
         MeasureRecord(measure=m, operator=o, status=draw(st.sampled_from(list(MeasureStatus))))
         for m in ("TM07", "TM11", "TM05", "SM04")
@@ -216,6 +242,38 @@ def models(draw: st.DrawFn, max_declared: int = 10, max_templates: int = 4) -> N
         measures=measures,
     )
     return NetworkModel(document, SiteTable.from_assets(in_csv))
+
+
+def _national_roaming(
+    draw: st.DrawFn,
+    operators: tuple[Operator, ...],
+    operator_ids: list[str],
+    regions: tuple[Region, ...],
+    declared: list[Asset],
+) -> tuple[Operator, ...]:
+    """Up to two operators' customers served in some regions on another's radio, needing
+    some of their own declared assets there; a host is never a guest itself."""
+    if len(operator_ids) < 2:
+        return operators
+    guests = draw(st.lists(st.sampled_from(operator_ids), max_size=2, unique=True))
+    hosts = [o for o in operator_ids if o not in guests]
+    if not hosts:
+        return operators
+    out = []
+    for o in operators:
+        if o.id not in guests:
+            out.append(o)
+            continue
+        own = [a.id for a in declared if a.operator == o.id]
+        deal = NationalRoaming(
+            host=draw(st.sampled_from(hosts)),
+            regions=tuple(
+                draw(st.lists(st.sampled_from([r.id for r in regions]), min_size=1, unique=True))
+            ),
+            requires=_requirements(draw, own),
+        )
+        out.append(o.model_copy(update={"national_roaming": (deal,)}))
+    return tuple(out)
 
 
 def _supplier(draw: st.DrawFn, index: int) -> Supplier:

@@ -224,3 +224,21 @@ def test_lab_import_pins_the_keyring_in_its_state_file(db_url: str, tmp_path: Pa
     )
     assert code == 0, err
     assert read_registry(files).registry.records
+
+
+def test_an_importer_outside_the_keyring_is_told_what_the_record_used_not_as(
+    world: RegistryWorld,
+) -> None:
+    ring = verified_keyring(KEYRING).current
+    path = next(p for p in envelopes() if label_of(p) == "AMBER")
+    principal = world.members[("op-x", Role.ANALYST)]
+    with pytest.raises(InputError) as caught, world.db.transaction() as s:
+        registry_records.import_attestation(
+            s, principal, path.read_bytes(), path.name, ring, now_at=NOW, verified_on=VERIFIED
+        )
+    message = str(caught.value)
+    assert (
+        f"the record imports as {principal.actor}'s organisation, op-x, which is not an "
+        f"organisation of the keyring (version {ring.version})"
+    ) in message
+    assert "--as" not in message

@@ -46,7 +46,7 @@ def file_received(
     recipient (unless the label is open), and the sequence must be greater than the last
     one its inbox accepted from the same origin (no replay, no older bundle)."""
     require(principal, Action.IMPORT, "file a received envelope")
-    state = _accepted(session, principal, "inbox")
+    state = accepted_state(session, principal, "inbox")
     verified = verify_envelope(
         raw, file, keyring, now=now, as_org=principal.organisation, state=state
     )
@@ -65,7 +65,7 @@ def file_sent(
     """Verify an envelope the principal's organisation signed and keep it in its outbox
     (a signing officer's act); its sequence must be greater than the last one sent."""
     require(principal, Action.SIGN, "file a sent envelope")
-    state = _accepted(session, principal, "outbox")
+    state = accepted_state(session, principal, "outbox")
     verified = verify_envelope(raw, file, keyring, now=now, state=state)
     if verified.organisation != principal.organisation:
         raise InputError(
@@ -97,7 +97,7 @@ def _store(
     )
 
 
-def _accepted(session: Session, principal: Principal, direction: Direction) -> ExchangeState:
+def accepted_state(session: Session, principal: Principal, direction: Direction) -> ExchangeState:
     """What the organisation's inbox (or outbox) holds, as the exchange's state: each
     origin's bundle of the highest sequence."""
     rows = session.execute(

@@ -82,7 +82,7 @@ def assess(
         operators=prep.n_operators,
         suppliers=prep.n_suppliers,
         assets=len(table),
-        radio_sites=int(table.sites[prep.radio].sum()),
+        radio_sites=int(table.sites[prep.radio & ~table.repeats_site()].sum()),
         population=prep.national_population,
         profiles=count_levels([s.profile for s in suppliers]),
         violations=sum(1 for v in violations.violations if v.status == "violation"),

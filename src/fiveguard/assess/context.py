@@ -18,7 +18,12 @@ import numpy.typing as npt
 
 from fiveguard.domain.catalogue import Catalogue, Criticality, Domain, RuleTargets
 from fiveguard.domain.model import NetworkModel
-from fiveguard.domain.sharing import OperatorView, operator_view
+from fiveguard.domain.sharing import (
+    OperatorView,
+    national_roaming_guests,
+    operator_view,
+    with_guests,
+)
 from fiveguard.domain.table import AssetTable
 
 BoolArray = npt.NDArray[np.bool_]
@@ -126,17 +131,29 @@ class Prepared:
     @cached_property
     def view(self) -> OperatorView:
         """Every operator's rows, RAN sharing included (see :class:`OperatorView`)."""
-        table = self.table
         return operator_view(
             self.operator,
-            table.shared_ptr,
-            table.shared_with,
+            *self._partners,
             [o.people_subscribers for o in self.model.document.operators],
         )
 
     @cached_property
+    def _partners(self) -> tuple[IntArray, IntArray]:
+        """Each row's sharing partners, national roaming guests included."""
+        table = self.table
+        doc = self.model.document
+        return with_guests(
+            table.operator,
+            table.region,
+            self.radio,
+            table.shared_ptr,
+            table.shared_with,
+            national_roaming_guests(doc.operators, [r.id for r in doc.regions]),
+        )
+
+    @cached_property
     def has_sharing(self) -> bool:
-        return bool(self.table.shared_with.size)
+        return bool(self._partners[1].size)
 
     def own_rows(self, scope: int | None) -> BoolArray:
         """Rows of an operator (its own assets), or every row for the national scope."""

@@ -80,7 +80,8 @@ def summarise(model: NetworkModel, catalogue: Catalogue) -> ModelSummary:
         dtype=np.int64,
     )
     domain = kind_domain[table.kind]
-    radio = domain == domain_names.index("ran")
+    # radio assets on one site count its sites and people once
+    radio = (domain == domain_names.index("ran")) & ~table.repeats_site()
     radio_sites = table.sites * radio
     national = sum(r.population for r in doc.regions)
     served = int((table.population * radio).sum())

@@ -224,6 +224,40 @@ def export(
         )
 
 
+@exchange_app.command("sign")
+def sign(
+    envelope: EnvelopeArg,
+    key: Annotated[list[Path], typer.Option("--key", help="A signing key (repeat for two).")],
+    out: Annotated[Path, typer.Option("--out", help="The signed envelope file to write.")],
+) -> None:
+    """Sign an envelope prepared elsewhere — the payload a web app's outbox offers for
+    download — over exactly its payload, keeping signatures already there; upload the
+    result on the outbox page.
+
+    Example: `fiveguard exchange sign outgoing-4.unsigned.dsse.json --key
+    keys/XR-NCA-3fa1b2c4.key --out outgoing-4.dsse.json`
+    """
+    from fiveguard.cli.keys import load_signing_key
+    from fiveguard.exchange.dsse import read_envelope, sign_envelope
+    from fiveguard.exchange.files import read_limited, write_files
+    from fiveguard.exchange.verify import MAX_ENVELOPE_BYTES
+
+    if out.exists() and out.is_dir():
+        raise InputError.at(
+            f"{str(out)!r} is a directory; expected a file", COMMAND_LINE, path="--out"
+        )
+    raw = read_limited(envelope, MAX_ENVELOPE_BYTES, "envelope")
+    signed = read_envelope(raw, str(envelope), MAX_ENVELOPE_BYTES)
+    for keyid, private in (load_signing_key(k) for k in key):
+        signed = sign_envelope(signed, private, keyid)
+    write_files({out: signed.to_json()})
+    console.print(
+        f"wrote {escape(str(out))}: {len(signed.signatures)} signature(s) over the payload of "
+        f"{escape(str(envelope))}",
+        soft_wrap=True,
+    )
+
+
 @exchange_app.command("verify")
 def verify(
     envelope: EnvelopeArg,

@@ -25,6 +25,7 @@ from fiveguard.simulate.results import (
     Distribution,
     IncidentTime,
     ParameterUncertainty,
+    SimulatedTime,
     SimulationResult,
     Step,
     SupplierEvent,
@@ -321,6 +322,8 @@ def print_simulation(result: SimulationResult, seconds: float, sources: bool = T
         ops.add_row(*_distribution_row(operator, d.people_without_service))
     show(ops)
     print_services(result)
+    if result.time is not None:
+        print_simulated_time(result.time)
     if sources:
         print_sources(result)
     if result.parameter_uncertainty is not None:
@@ -329,6 +332,19 @@ def print_simulation(result: SimulationResult, seconds: float, sources: bool = T
         console.print(f"Parameters: {result.parameters}", markup=False, soft_wrap=True)
     else:
         say(f"Parameters: {result.parameters}")
+
+
+def print_simulated_time(time: SimulatedTime) -> None:
+    """User-hours, the longest outage and reports per year, with what an incident is."""
+    from fiveguard.report.simulation import TIME_COLUMNS, TIME_NOTE, time_rows
+
+    table = Table(title="Duration, user-hours and reporting thresholds", title_justify="left")
+    for column in TIME_COLUMNS:
+        table.add_column(column, justify="left" if column == TIME_COLUMNS[0] else "right")
+    for row in time_rows(time):
+        table.add_row(*(escape(cell) for cell in row))
+    show(table)
+    say(TIME_NOTE)
 
 
 def print_uncertainty(u: ParameterUncertainty) -> None:

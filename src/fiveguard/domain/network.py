@@ -175,9 +175,32 @@ class Product(Frozen):
     name: Text
     kind: Identifier = Field(description="Asset kind from the catalogue, e.g. core.amf.")
     versions: tuple[Version, ...] = Field(min_length=1)
+    platform: Text | None = Field(
+        default=None,
+        description="The software platform the product is built from. Products of one "
+        "supplier on the same platform ship one release per version: their equal versions "
+        "fault as one event. Default: the product's name.",
+    )
 
 
 # ---------------------------------------------------------------------------- operators
+
+
+class AnyOf(Frozen):
+    """A requirement satisfied while at least one of its members is up."""
+
+    any: tuple[Identifier, ...] = Field(min_length=1)
+
+
+def _requirement_tag(value: object) -> str:
+    return "any" if isinstance(value, dict | AnyOf) else "id"
+
+
+Requirement = Annotated[
+    Annotated[Identifier, Tag("id")] | Annotated[AnyOf, Tag("any")],
+    Discriminator(_requirement_tag),
+]
+"""An entry of ``requires``: an asset id, or ``{any: [ids]}``."""
 
 
 class SubscriberLines(Frozen):
@@ -191,6 +214,24 @@ class SubscriberLines(Frozen):
     @property
     def total(self) -> int:
         return self.personal + self.business + self.iot
+
+
+class NationalRoaming(Frozen):
+    """Permanent national roaming: an operator's customers served, in some regions, by
+    another operator's radio network (the host's), with the host's core serving them as
+    visitors and the operator's own functions named in ``requires`` (its subscriber
+    database, the gateways of home-routed traffic)."""
+
+    host: Identifier = Field(description="The operator whose radio network serves them.")
+    regions: tuple[Identifier, ...] = Field(
+        min_length=1, description="The regions where they are served by the host's radio."
+    )
+    requires: tuple[Requirement, ...] = Field(
+        default=(),
+        description="What of the guest's own network they still need there, as in an "
+        "asset's requires: its subscriber database (HSS/UDM, HLR), and for home-routed "
+        "traffic its gateways or UPF.",
+    )
 
 
 class Operator(Frozen):
@@ -216,6 +257,12 @@ class Operator(Frozen):
     country: CountryCode | None = Field(
         default=None, description="Country of the operator when it differs from the scope's."
     )
+    national_roaming: tuple[NationalRoaming, ...] = Field(
+        default=(),
+        description="Permanent national roaming: regions where this operator's customers "
+        "are served by another operator's radio network (distinct from roaming, the "
+        "fallback when its own network is down).",
+    )
 
     @property
     def people_subscribers(self) -> int:
@@ -227,23 +274,6 @@ class Operator(Frozen):
 
 
 # ---------------------------------------------------------------------------- assets
-
-
-class AnyOf(Frozen):
-    """A requirement satisfied while at least one of its members is up."""
-
-    any: tuple[Identifier, ...] = Field(min_length=1)
-
-
-def _requirement_tag(value: object) -> str:
-    return "any" if isinstance(value, dict | AnyOf) else "id"
-
-
-Requirement = Annotated[
-    Annotated[Identifier, Tag("id")] | Annotated[AnyOf, Tag("any")],
-    Discriminator(_requirement_tag),
-]
-"""An entry of ``requires``: an asset id, or ``{any: [ids]}``."""
 
 
 class Asset(Frozen):
@@ -273,6 +303,13 @@ class Asset(Frozen):
     shared_with: tuple[Identifier, ...] = Field(
         default=(),
         description="Other operators whose users this radio asset also serves (RAN sharing).",
+    )
+    site: Identifier | None = Field(
+        default=None,
+        description="The physical site this radio asset stands on, when several radio assets "
+        "(two generations, two vendors) stand on one: assets naming the same site share its "
+        "people and its count of sites, and its people lose service only when every one of "
+        "them is down.",
     )
     installed: dt.date | None = Field(default=None, description="When it was put in service.")
     purchased: dt.date | None = Field(

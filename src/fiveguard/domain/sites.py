@@ -115,6 +115,8 @@ class SiteTable:
     requires: Categorical[tuple[str | AnyOf, ...]]
     managed_by: Categorical[str]
     shared_with: Categorical[tuple[str, ...]]
+    site: Categorical[str]
+    """The physical site a row's radio stands on, shared with co-located rows; none: its own."""
     installed: Categorical[dt.date]
     purchased: Categorical[dt.date]
     latitude: FloatArray
@@ -135,6 +137,7 @@ class SiteTable:
         "requires",
         "managed_by",
         "shared_with",
+        "site",
         "installed",
         "purchased",
     )
@@ -169,6 +172,7 @@ class SiteTable:
             requires=Categorical.from_values([a.requires for a in assets]),
             managed_by=Categorical.from_values([a.managed_by for a in assets]),
             shared_with=Categorical.from_values([a.shared_with for a in assets]),
+            site=Categorical.from_values([a.site for a in assets]),
             installed=Categorical.from_values([a.installed for a in assets]),
             purchased=Categorical.from_values([a.purchased for a in assets]),
             latitude=np.full(n, np.nan),
@@ -233,6 +237,7 @@ class SiteTable:
             requires=self.requires.value(row) or (),
             managed_by=self.managed_by.value(row),
             shared_with=self.shared_with.value(row) or (),
+            site=self.site.value(row),
             installed=self.installed.value(row),
             purchased=self.purchased.value(row),
         )

@@ -70,6 +70,9 @@ class AssetTable:
     services: Int32Array
     shared_ptr: Int64Array
     shared_with: Int32Array
+    site_ids: tuple[str, ...]
+    site: Int32Array
+    """Per asset, the physical site it stands on (an index into ``site_ids``), -1 for none."""
 
     def __len__(self) -> int:
         return int(self.ids.shape[0])
@@ -88,6 +91,15 @@ class AssetTable:
         np.cumsum(counts, out=ptr[1:])
         # entries are stored in asset order, so members already are too
         return ptr, self.members
+
+    def repeats_site(self) -> npt.NDArray[np.bool_]:
+        """Per asset, whether it names a ``site`` an earlier asset named: radio assets on
+        one site share its people and sites, which count once, at the site's first."""
+        named = np.flatnonzero(self.site >= 0)
+        _, first = np.unique(self.site[named], return_index=True)
+        out = self.site >= 0
+        out[named[first]] = False
+        return out
 
     def management_edges(self) -> tuple[Int64Array, Int32Array]:
         """The managed_by graph: each asset → its manager (at most one)."""
@@ -146,6 +158,10 @@ def build_asset_table(document: ModelDocument, sites: SiteTable) -> AssetTable:
     service_ids, service_ptr, service_col = _critical_services(declared, sites)
     shared_ptr, shared_col = _shared_with(declared, sites, operators)
     site_count, population, sensitive, battery_hours = _quantities(declared, sites)
+    site_names = _Indexer()
+    site = _column(
+        [site_names(a.site) for a in declared], _site_codes(sites.site, site_names, "site")
+    )
 
     return AssetTable(
         ids=ids,
@@ -175,6 +191,8 @@ def build_asset_table(document: ModelDocument, sites: SiteTable) -> AssetTable:
         services=service_col,
         shared_ptr=shared_ptr,
         shared_with=shared_col,
+        site_ids=site_names.names(),
+        site=site,
     )
 
 

@@ -293,9 +293,12 @@ def accept(
     *,
     now: dt.datetime,
     importer: str | None = None,
+    no_importer: str = "say who imports it (--as ORG)",
 ) -> Accepted:
     """Every check of an imported envelope (see the module's docstring); raise InputError
-    listing every failure found."""
+    listing every failure found. ``no_importer`` ends the message refusing an envelope
+    for want of an importer of the keyring: what the user can do about it where the
+    importer comes from (``--as`` on the command line by default)."""
     envelope = read_envelope(raw, file)
     problems: list[Problem] = []
     statement: LabStatement | None = None
@@ -322,7 +325,7 @@ def accept(
         fail("payload.predicate.lab", f"signed by {signed.organisation}, but issued as {p.lab.id}")
     if p.lab.id not in registry.labs:
         fail("payload.predicate.lab", f"lab {p.lab.id} is not in the registry: add it first")
-    problems += _reader_problems(p, importer, keyring, file)
+    problems += _reader_problems(p, importer, keyring, file, no_importer)
     _subjects(statement, registry, fail)
     for i, record in enumerate(p.records):
         embargo = record.embargo_until if isinstance(record, LabFinding) else None
@@ -347,7 +350,11 @@ def accept(
 
 
 def _reader_problems(
-    p: LabPredicate, importer: str | None, keyring: KeyringBody, file: str
+    p: LabPredicate,
+    importer: str | None,
+    keyring: KeyringBody,
+    file: str,
+    no_importer: str = "say who imports it (--as ORG)",
 ) -> list[Problem]:
     """The exchange's TLP rules for who may import: TLP:CLEAR and GREEN any organisation of
     the keyring; AMBER and AMBER+STRICT the named recipients, else (none named) the
@@ -369,15 +376,14 @@ def _reader_problems(
             Problem(
                 where,
                 f"{p.tlp.marking}, addressed to {', '.join(p.recipients)}"
-                + (f", not {importer}" if importer else ": say who imports it (--as ORG)"),
+                + (f", not {importer}" if importer else f": {no_importer}"),
             )
         ]
     if importer is None:
         return [
             Problem(
                 Location(file, path="payload.predicate.tlp"),
-                f"{p.tlp.marking} is for the keyring's organisations: say who imports it "
-                "(--as ORG)",
+                f"{p.tlp.marking} is for the keyring's organisations: {no_importer}",
             )
         ]
     return []

@@ -1,4 +1,4 @@
-"""Site CSV files: one radio asset per row, read and written column by column.
+"""Site CSV files: one access asset (radio or wireline) per row, read and written column by column.
 
 A site file has a header row naming its columns. ``id``, ``operator`` and ``kind`` are
 required; the others (see :data:`COLUMNS`) are optional and take the defaults of an

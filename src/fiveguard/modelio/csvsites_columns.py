@@ -151,6 +151,7 @@ def assemble_table(
         requires=categorical("requires"),
         managed_by=categorical("managed_by"),
         shared_with=categorical("shared_with"),
+        site=categorical("site"),
         installed=categorical("installed"),
         purchased=categorical("purchased"),
         latitude=coordinates["latitude"],

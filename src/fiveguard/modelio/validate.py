@@ -23,11 +23,12 @@ from fiveguard.modelio.hints import country_hint
 from fiveguard.modelio.sources import Sources
 from fiveguard.modelio.validate_graph import CheckGraph, check_graph
 from fiveguard.modelio.validate_records import RecordChecks
+from fiveguard.modelio.validate_served import ServedChecks
 from fiveguard.modelio.validate_sharing import SharingChecks
 from fiveguard.modelio.validate_sites import SiteRowChecks
 
 
-class _Checker(SiteRowChecks, RecordChecks, SharingChecks):
+class _Checker(SiteRowChecks, RecordChecks, SharingChecks, ServedChecks):
     """Every check, in the order its problems are reported."""
 
     def run(self) -> list[Problem]:
@@ -48,6 +49,8 @@ class _Checker(SiteRowChecks, RecordChecks, SharingChecks):
         self.table = self.resolved_table()
         if self.table is not None:
             self.check_shared_cores(self.table)
+            self.check_colocated_sites(self.table)
+            self.check_national_roaming_hosts(self.table)
         return self.problems
 
     def check_duplicates(self) -> None:
@@ -162,6 +165,8 @@ class _Checker(SiteRowChecks, RecordChecks, SharingChecks):
                 )
             for field, message in self.mvno_problems(operator):
                 self.at_item("operators", i, (field,), message)
+            for path, message, warning in self.national_roaming_problems(operator):
+                (self.warn_item if warning else self.at_item)("operators", i, path, message)
             if operator.subscribers > limit:
                 self.at_item(
                     "operators",
@@ -228,7 +233,7 @@ class _Checker(SiteRowChecks, RecordChecks, SharingChecks):
         )
 
     def check_population(self, graph: CheckGraph) -> None:
-        radio = graph.radio & (graph.region >= 0)
+        radio = graph.radio & (graph.region >= 0) & ~graph.repeats
         served = np.bincount(
             graph.region[radio], weights=graph.population[radio], minlength=len(self.doc.regions)
         )
@@ -247,12 +252,15 @@ class _Checker(SiteRowChecks, RecordChecks, SharingChecks):
         share of shared sites included) are far apart."""
         operators = self.doc.operators
         view = operator_view(
-            graph.operator, *graph.shared_with, [o.people_subscribers for o in operators]
+            graph.operator,
+            *self.with_national_roaming(graph),
+            [o.people_subscribers for o in operators],
         )
         known = view.operator >= 0
         served = np.bincount(
             view.operator[known],
-            weights=(graph.population * graph.radio)[view.row[known]] * view.share[known],
+            weights=(graph.population * (graph.radio & ~graph.repeats))[view.row[known]]
+            * view.share[known],
             minlength=len(operators),
         )
         factor = self.cat.limits.warn_subscribers_vs_served

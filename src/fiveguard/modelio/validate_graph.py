@@ -47,6 +47,9 @@ class CheckGraph:
     population: Int64Array
     shared_with: Csr
     """Operator indices of the RAN-sharing partners."""
+    repeats: BoolArray
+    """Assets naming a ``site`` an earlier asset named: its people and sites are the
+    site's, counted once, at the first."""
 
     def __len__(self) -> int:
         return int(self.operator.shape[0])
@@ -98,7 +101,26 @@ def check_graph(
         shared_with=_lists(
             [list(a.shared_with) if a else [] for a in written], sites.shared_with, operators
         ),
+        repeats=_repeats([a.site if a else None for a in written], sites.site),
     )
+
+
+def _repeats(written: Sequence[str | None], column: Categorical[str]) -> BoolArray:
+    """Per node, whether its site was named by an earlier node."""
+    names = {v: i for i, v in enumerate(dict.fromkeys(v for v in written if v))}
+    for v in column.categories:
+        names.setdefault(v, len(names))
+    codes = np.concatenate(
+        [
+            np.asarray([names[v] if v else -1 for v in written], dtype=np.int64),
+            column.remap([names[v] for v in column.categories]).astype(np.int64),
+        ]
+    )
+    named = np.flatnonzero(codes >= 0)
+    _, first = np.unique(codes[named], return_index=True)
+    out = codes >= 0
+    out[named[first]] = False
+    return out
 
 
 def _members(requires: Sequence[str | AnyOf] | str) -> list[str]:

@@ -1,4 +1,4 @@
-"""Checks of the radio sites read from site files, column by column.
+"""Checks of the access sites (radio and wireline) read from site files, column by column.
 
 A bad value used by many rows is reported once, at its first row, with the number of
 rows that share it.
@@ -87,6 +87,18 @@ class SiteRowChecks(AssetChecks):
             ):
                 if field == "shared_with":
                     found.add(field, message, row, count)
+        # wireline access is never shared: shared_with against each row's kind
+        for _shared, k_code, row, count in _pairs(sites.shared_with.codes, sites.kind.codes):
+            kind = sites.kind.categories[k_code] if k_code >= 0 else None
+            info = self.cat.asset_kinds.get(kind) if kind is not None else None
+            if info is not None and info.is_access and not info.is_radio:
+                found.add(
+                    "shared_with",
+                    f"RAN sharing is between radio assets; a {kind} is wireline access: "
+                    "leave shared_with empty",
+                    row,
+                    count,
+                )
         for field, message, row, count in found.problems():
             self.at_site(row, field, message, count)
         for pattern, row in used("requires").items():
@@ -130,15 +142,26 @@ class SiteRowChecks(AssetChecks):
         info = self.cat.asset_kinds.get(kind)
         if info is None:
             yield "kind", self.unknown_kind(kind)
-        elif not info.is_radio:
+        elif not info.is_access:
             yield (
                 "kind",
-                f"site files list radio assets; {kind!r} is in the {info.domain.value} domain",
+                "site files list access assets (radio, or wireline: wireline.olt, "
+                f"wireline.cmts, wireline.dslam); {kind!r} is in the {info.domain.value} domain",
             )
+
+    def site_radio_rows(self) -> npt.NDArray[np.bool_]:
+        """Per site row, whether its kind is a radio kind (the others are wireline access,
+        or a kind already reported)."""
+        kinds = self.sites.kind
+        flags = [
+            k in self.cat.asset_kinds and self.cat.asset_kinds[k].is_radio for k in kinds.categories
+        ]
+        return np.asarray([*flags, False], dtype=bool)[kinds.codes]
 
     def check_site_numbers(self) -> None:
         sites = self.sites
         limits = self.cat.limits
+        radio = self.site_radio_rows()
         checks = [
             (
                 "sites",
@@ -161,7 +184,7 @@ class SiteRowChecks(AssetChecks):
             ),
             (
                 "sites",
-                (sites.sites == 0) & (sites.population > 0),
+                radio & (sites.sites == 0) & (sites.population > 0),
                 "a radio asset serving people needs at least one site",
             ),
         ]
@@ -169,7 +192,7 @@ class SiteRowChecks(AssetChecks):
             bad = np.flatnonzero(mask)
             for row in bad[:20].tolist():
                 self.at_site(row, column, message)
-        regionless = np.flatnonzero(sites.region.codes < 0)
+        regionless = np.flatnonzero(radio & (sites.region.codes < 0))
         for row in regionless[:20].tolist():
             self.at_site(row, "region", "a radio asset needs the region it serves")
 

@@ -18,7 +18,9 @@ from fiveguard.simulate.results import (
     CurvePoint,
     Interval,
     ParameterUncertainty,
+    SimulatedTime,
     SimulationResult,
+    Spread,
     SupplierEvent,
 )
 
@@ -50,6 +52,7 @@ def simulation_section(
             _threshold_table(result),
             _operator_table(result),
             _service_table(result),
+            *((time_table(result.time),) if result.time is not None else ()),
             _source_table(result, top),
             *((_parameter_table(parameters),) if parameters else ()),
             *(
@@ -116,6 +119,54 @@ def uncertainty_note(u: ParameterUncertainty) -> str:
         f"the incident record's posterior shape. Drawn: {drawn or 'none'}. Held at their "
         f"values (the record says nothing of them): {', '.join(u.fixed) or 'none'}. "
         f"Intervals: {u.level:.0%} of the draws' figures; estimates pool every trial."
+    )
+
+
+TIME_COLUMNS = ("per year", "mean", "P50", "P95", "P99", "max")
+
+
+def time_rows(time: SimulatedTime) -> list[tuple[str, ...]]:
+    """Rows of the Monte Carlo's time figures: user-hours (national, per operator), the
+    year's longest outage, incidents, and reports under each threshold."""
+
+    def row(label: str, s: Spread, mean: str = ",.0f", rest: str = ",.0f") -> tuple[str, ...]:
+        return (
+            label,
+            format(s.mean, mean),
+            *(format(v, rest) for v in (s.p50, s.p95, s.p99, s.max)),
+        )
+
+    rows = [row("user-hours without service", time.user_hours)]
+    rows += [row(f"user-hours, {o}", s) for o, s in time.user_hours_by_operator.items()]
+    rows.append(row("duration of the worst outage (h)", time.worst_outage_hours, ",.1f", ",.1f"))
+    rows.append(row("longest outage (h)", time.longest_outage_hours, ",.1f", ",.1f"))
+    rows.append(row("incidents leaving people without service", time.incidents, ",.2f"))
+    for r in time.reporting:
+        where = "incidents" if r.per == "national" else "incident-operator pairs"
+        rows.append(
+            row(f"reportable under {r.threshold} ({where}; P(≥1) {r.probability:.3g})",
+                r.reports, ",.3g")
+        )  # fmt: skip
+    return rows
+
+
+TIME_NOTE = (
+    "Each sampled event is one incident: its people without service alone, for its drawn "
+    "restoration time (simulation.incident_time.restoration, log-normal per kind; a power "
+    "loss its own hours) plus the catalogue's extensions; user-hours are people times "
+    "hours, added over the year's incidents. Reports count the incidents crossing each "
+    "reporting threshold (at an operator threshold, each operator whose customers cross "
+    "it). The worst outage is the year's incident leaving most people without service; it "
+    "and the longest are 0 in a year without one."
+)
+
+
+def time_table(time: SimulatedTime) -> ReportTable:
+    return ReportTable(
+        title="Duration, user-hours and reporting thresholds",
+        columns=TIME_COLUMNS,
+        rows=tuple(time_rows(time)),
+        note=TIME_NOTE,
     )
 
 

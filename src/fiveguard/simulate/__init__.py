@@ -21,10 +21,12 @@ from fiveguard.simulate.compile import CompiledNetwork, compile_network
 from fiveguard.simulate.contributions import source_results
 from fiveguard.simulate.engines import Progress, run_trials
 from fiveguard.simulate.events import Event, EventType, Mode, parse_event
+from fiveguard.simulate.incident_runs import run_time
+from fiveguard.simulate.incidents import FloatArray, time_plan
 from fiveguard.simulate.measures import OperatorEffects, operator_effects
 from fiveguard.simulate.results import SimulationResult, SupplierEvent, WhatIfResult
 from fiveguard.simulate.sources import AssuranceEvidence, EventSources, Quality, event_sources
-from fiveguard.simulate.summary import simulation_result
+from fiveguard.simulate.summary import simulated_time, simulation_result
 from fiveguard.simulate.whatif import whatif, worst_supplier_events
 
 
@@ -83,6 +85,7 @@ def simulate(
     scheduler: object | None = None,
     progress: Progress | None = None,
     connect_timeout: float | None = None,
+    storm_hours: FloatArray | None = None,
 ) -> SimulationResult:
     """A Monte Carlo run of ``trials`` years: distributions, exceedance and event sources.
 
@@ -90,6 +93,9 @@ def simulate(
     ``workers`` local processes run the batches. ``connect_timeout``: seconds allowed for
     connecting to a scheduler address (default ``cluster.CONNECT_TIMEOUT``). The same seed
     gives the same result whatever the workers, batches or scheduler.
+
+    ``storm_hours`` (``(trials,)``): a signalling storm's recovery hours per trial, added
+    to the duration of that trial's largest incident (the hook for storms).
     """
     ready = model if isinstance(model, Prepared) else prepare(model, catalogue)
     impacts = run_trials(
@@ -103,8 +109,27 @@ def simulate(
         connect_timeout=connect_timeout,
     )
     events = source_results(ready.model, catalogue, ready.compiled, ready.sources, ready.effects)
+    plan = time_plan(ready.model, catalogue, ready.compiled)
+    time = None
+    if plan is not None:
+        per_trial = run_time(
+            ready.compiled,
+            ready.sources,
+            plan,
+            trials,
+            seed,
+            storm_hours=storm_hours,
+            workers=workers if scheduler is None else 1,
+        )
+        time = simulated_time(ready.compiled, catalogue, plan, per_trial)
     return simulation_result(
-        ready.compiled, catalogue, impacts, seed=seed, model=ready.model.source, events=events
+        ready.compiled,
+        catalogue,
+        impacts,
+        seed=seed,
+        model=ready.model.source,
+        events=events,
+        time=time,
     )
 
 

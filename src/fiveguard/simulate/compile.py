@@ -35,6 +35,7 @@ from fiveguard.domain.catalogue import Catalogue, Domain
 from fiveguard.domain.graph import ragged_ranges, row_of_entry
 from fiveguard.domain.model import NetworkModel
 from fiveguard.domain.table import AssetTable
+from fiveguard.simulate.areas import power_areas
 from fiveguard.simulate.measures import OperatorEffects, operator_effects
 from fiveguard.simulate.plan import (
     Entries,
@@ -49,7 +50,7 @@ from fiveguard.simulate.plan import (
     requires_plan,
 )
 from fiveguard.simulate.ragged import column_ids, row_ids
-from fiveguard.simulate.sharing import ServedParts, served_parts
+from fiveguard.simulate.sharing import Agreement, ServedParts, agreements, served_parts
 
 RADIO_ACCESS = 2
 """Access code of a radio asset (0: not access, 1: wireline); see :func:`_ordered_classes`."""
@@ -78,6 +79,7 @@ class CompiledNetwork:
     asset_class: IntArray
     asset_operator: IntArray
     asset_sites: IntArray
+    asset_area: IntArray  # power area (simulate/areas.py), -1 without a region
     asset_battery: FloatArray  # effective autonomy: battery (or the default) + measures
     asset_part_ptr: IntArray  # (N+1,) into asset_part_people: the asset's served parts
     asset_part_people: IntArray  # part k of an asset is served by its class's k-th row
@@ -102,9 +104,13 @@ class CompiledNetwork:
     managed_levels: tuple[ManagedLevel, ...]
     requires_levels: tuple[RequiresLevel, ...]
     n_groups: int
-    # regional power: per region, the distinct autonomies of its classes, ascending
-    power_ptr: IntArray  # (R+1,)
+    # regional power: per power area (simulate/areas.py; one per region unless the
+    # catalogue sets an area size), the distinct autonomies of its classes, ascending
+    power_ptr: IntArray  # (A+1,)
     power_hours: FloatArray
+    area_region: IntArray  # (A,) the region of each power area
+    area_ptr: IntArray  # (R+1,) the areas of region r: area_ptr[r] … area_ptr[r+1]-1
+    area_residents: FloatArray  # (A,)
     # roaming: partners[o, p] when o's users can fall back to p's radio network
     partners: BoolArray  # (K, K)
     serving_order: IntArray  # roaming rows with a region, sorted by (operator, region)
@@ -159,17 +165,32 @@ def compile_network(
     battery = autonomy(t, catalogue, effects)
     n_regions = len(doc.regions)
     parts = served_parts(model, catalogue, access)
+    deals = agreements(model)
+    areas = power_areas(model, catalogue)
 
     classes, asset_class, levels, n_groups, managed = _ordered_classes(
-        t, access.astype(np.int8) + radio.astype(np.int8), battery, parts, n_regions, group_assets
+        t,
+        access.astype(np.int8) + radio.astype(np.int8),
+        battery,
+        parts,
+        n_regions,
+        group_assets,
+        deals,
+        areas.asset_area,
     )
     power_ptr, power_hours, power_row = _power_rows(
-        np.where(classes.size > 0, classes.region, -1), classes.battery, n_regions
+        np.where(classes.size > 0, classes.area, -1), classes.battery, areas.region.shape[0]
     )
     serving_order, serving_ptr = _serving_cells(classes, len(doc.operators), n_regions)
     part_ptr, part_rows = _part_rows(classes)
     service_ptr, service_classes = _service_index(classes, len(t.service_ids))
     versions = t.product_versions
+    # a site's radios carry neither its people nor its sites: the site's rows do
+    colocated = colocated_radios(t, radio)
+    asset_sites = t.sites.astype(np.int64)
+    asset_sites[colocated] = 0
+    part_people = parts.people.copy()
+    part_people[ragged_ranges(parts.ptr, colocated)] = 0
     return CompiledNetwork(
         operators=tuple(o.id for o in doc.operators),
         regions=tuple(r.id for r in doc.regions),
@@ -179,10 +200,11 @@ def compile_network(
         version_supplier=_version_suppliers(t, len(versions)),
         asset_class=asset_class,
         asset_operator=t.operator.astype(np.int64),
-        asset_sites=t.sites.astype(np.int64),
+        asset_sites=asset_sites,
+        asset_area=areas.asset_area,
         asset_battery=battery,
         asset_part_ptr=parts.ptr,
-        asset_part_people=parts.people,
+        asset_part_people=part_people,
         class_size=classes.size,
         class_sites=classes.sites,
         class_people=classes.people,
@@ -204,6 +226,9 @@ def compile_network(
         n_groups=n_groups,
         power_ptr=power_ptr,
         power_hours=power_hours,
+        area_region=areas.region,
+        area_ptr=areas.ptr,
+        area_residents=areas.residents,
         partners=_partners(model),
         serving_order=serving_order,
         serving_ptr=serving_ptr,
@@ -220,15 +245,26 @@ def _ordered_classes(
     parts: ServedParts,
     n_regions: int,
     group_assets: bool,
+    deals: tuple[Agreement, ...],
+    asset_area: IntArray,
 ) -> tuple[_Classes, IntArray, tuple[RequiresLevel, ...], int, tuple[ManagedLevel, ...]]:
     """The classes (and part rows) in kernel order, each asset's class, and the kernel's
     plan of the ``requires`` and ``managed_by`` levels. ``access`` per asset: 0 none, 1
     wireline, 2 radio."""
-    asset_class, order, starts = _group(t, access, battery, n_regions, group_assets, parts)
+    # what national roaming guests need, and the radios of a site, are depended on by
+    # rows without an asset, so each stands alone in its class
+    colocated = colocated_radios(t, access == RADIO_ACCESS)
+    pinned = np.concatenate(
+        [np.asarray([m for d in deals for e in d.requires for m in e], dtype=np.int64), colocated]
+    )
+    asset_class, order, starts = _group(
+        t, access, battery, n_regions, group_assets, parts, pinned, asset_area
+    )
     rep = order[starts]
-    classes = _Classes(t, asset_class, order, starts, rep, access, battery, parts)
+    classes = _Classes(t, asset_class, order, starts, rep, access, battery, parts, asset_area)
     entries = class_entries(t, rep, asset_class)
-    classes, entries = _with_parts(classes, entries, t, rep, asset_class, parts)
+    classes, entries = _with_parts(classes, entries, t, rep, asset_class, parts, deals)
+    classes, entries = _with_sites(classes, entries, t, asset_class, parts, colocated)
     level = requires_levels_of(classes.n, entries)
     managed_level = managed_levels_of(classes.manager)
     pattern = patterns_of(entries, classes.n)
@@ -277,8 +313,11 @@ def _group(
     n_regions: int,
     group_assets: bool,
     parts: ServedParts,
+    pinned: IntArray,
+    asset_area: IntArray,
 ) -> tuple[IntArray, IntArray, IntArray]:
-    """Class of each asset, the assets sorted by class, and where each class starts."""
+    """Class of each asset, the assets sorted by class, and where each class starts.
+    ``pinned`` assets are depended on by rows without an asset: each is a class alone."""
     n = len(t)
     if not group_assets or n == 0:
         ident = np.arange(n, dtype=np.int64)
@@ -296,6 +335,7 @@ def _group(
     depended = np.zeros(n, dtype=bool)
     depended[t.members] = True
     depended[t.managed_by[t.managed_by >= 0]] = True
+    depended[pinned] = True
     # autonomy matters only where a regional power loss can reach the asset; equal
     # float64 values have equal bit patterns (no NaN or -0.0 can occur here)
     autonomy = np.where(t.region >= 0, battery, -1.0).view(np.int64)
@@ -304,7 +344,7 @@ def _group(
     ) + (t.product_version + 1)
     alone = np.where(depended, np.arange(n, dtype=np.int64), -1)
     ids, _ = column_ids(
-        [cell, t.operator, autonomy, services, t.managed_by, pattern, sharing, alone]
+        [cell, t.operator, autonomy, asset_area, services, t.managed_by, pattern, sharing, alone]
     )
     order = np.argsort(ids, kind="stable").astype(np.int64)
     change = np.ones(n, dtype=bool)
@@ -321,7 +361,7 @@ class _Classes:
 
     COLUMNS = (
         "size", "sites", "people", "serves", "roams", "part", "operator", "region",
-        "supplier", "version", "battery",
+        "supplier", "version", "battery", "area",
     )  # fmt: skip
     """Columns renumbered as they are; ``site`` and ``manager`` name rows, so are mapped."""
 
@@ -335,6 +375,7 @@ class _Classes:
         access: npt.NDArray[np.int8],
         battery: FloatArray,
         parts: ServedParts,
+        asset_area: IntArray,
     ) -> None:
         self.n = int(starts.shape[0])
         self.size = np.diff(np.append(starts, asset_class.shape[0])).astype(np.int64)
@@ -353,6 +394,7 @@ class _Classes:
         self.supplier = t.supplier[rep].astype(np.int64)
         self.version = t.product_version[rep].astype(np.int64)
         self.battery = battery[rep]
+        self.area = asset_area[rep].astype(np.int64)
         manager = t.managed_by[rep].astype(np.int64)
         self.manager = np.where(manager >= 0, asset_class[np.maximum(manager, 0)], -1)
         # each service once per class, even when an asset lists it twice
@@ -377,7 +419,34 @@ class _Classes:
             "size": zero, "sites": zero, "people": people, "serves": np.ones(u, dtype=bool),
             "roams": self.roams[site], "part": part, "operator": operator,
             "region": self.region[site], "supplier": none, "version": none,
-            "battery": np.zeros(u), "manager": none, "site": site,
+            "battery": np.zeros(u), "manager": none, "site": site, "area": self.area[site],
+        }  # fmt: skip
+        for name, values in added.items():
+            setattr(out, name, np.concatenate([getattr(self, name), values]))
+        out.service_ptr = np.concatenate([self.service_ptr, np.full(u, self.service_ptr[-1])])
+        out.services = self.services
+        return out
+
+    def with_rows(
+        self,
+        operator: IntArray,
+        region: IntArray,
+        people: IntArray,
+        sites: IntArray,
+        serves: BoolArray,
+    ) -> _Classes:
+        """These classes and, after them, rows with no asset and no event of their own
+        (a site's rows): their own part 0, radio, without manager or services."""
+        u = operator.shape[0]
+        out = object.__new__(_Classes)
+        out.n = self.n + u
+        none = np.full(u, -1, dtype=np.int64)
+        added = {
+            "size": np.zeros(u, dtype=np.int64), "sites": sites, "people": people,
+            "serves": serves, "roams": np.ones(u, dtype=bool),
+            "part": np.where(serves, 0, -1).astype(np.int64), "operator": operator,
+            "region": region, "supplier": none, "version": none, "battery": np.zeros(u),
+            "manager": none, "site": none, "area": none,
         }  # fmt: skip
         for name, values in added.items():
             setattr(out, name, np.concatenate([getattr(self, name), values]))
@@ -406,6 +475,7 @@ def _with_parts(
     rep: IntArray,
     asset_class: IntArray,
     parts: ServedParts,
+    deals: tuple[Agreement, ...],
 ) -> tuple[_Classes, Entries]:
     """Classes of shared radio assets become their radio; each of their served parts
     becomes a row ``C + u`` requiring the radio's row and its operator's core entries. An
@@ -445,13 +515,115 @@ def _with_parts(
     rows = np.concatenate([holder[radio], first[holder[~radio]] + whose[~radio], new_rows])
     new_ids = entries.member_ptr.shape[0] - 1 + np.arange(site.size, dtype=np.int64)
     ids = np.concatenate([entries.ids[radio], entries.ids[~radio], new_ids])
-    order = np.argsort(rows, kind="stable")
     last = entries.member_ptr[-1]
+    member_ptr = np.concatenate(
+        [entries.member_ptr, last + 1 + np.arange(site.size, dtype=np.int64)]
+    )
+    member_class = np.concatenate([entries.member_class, target])
+    # a national roaming guest's row also needs its agreement's entries (one entry id per
+    # entry of an agreement, shared by all its rows)
+    deal = parts.agreement[parts.ptr[rep[site]] + part]
+    guest = np.flatnonzero(deal >= 0)
+    if guest.size:
+        per_deal = np.asarray([len(d.requires) for d in deals], dtype=np.int64)
+        first_id = member_ptr.shape[0] - 1 + np.cumsum(per_deal) - per_deal
+        spans = per_deal[deal[guest]]
+        rows = np.concatenate([rows, np.repeat(new_rows[guest], spans)])
+        ids = np.concatenate([ids, np.repeat(first_id[deal[guest]], spans) + _within(spans)])
+        sizes = np.asarray([len(e) for d in deals for e in d.requires], dtype=np.int64)
+        members = np.asarray([m for d in deals for e in d.requires for m in e], dtype=np.int64)
+        member_ptr = np.concatenate([member_ptr, member_ptr[-1] + np.cumsum(sizes)])
+        member_class = np.concatenate([member_class, asset_class[members]])
+    order = np.argsort(rows, kind="stable")
     return classes, Entries(
         ptr_of(np.bincount(rows, minlength=n + site.size)),
         ids[order],
-        np.concatenate([entries.member_ptr, last + 1 + np.arange(site.size, dtype=np.int64)]),
-        np.concatenate([entries.member_class, target]),
+        member_ptr,
+        member_class,
+    )
+
+
+def colocated_radios(t: AssetTable, radio: BoolArray) -> IntArray:
+    """The radio assets standing on a site with another radio asset (``site``), sorted
+    by site, then asset."""
+    named = np.flatnonzero(radio & (t.site >= 0))
+    named = named[np.argsort(t.site[named], kind="stable")]
+    counts = np.bincount(t.site[named], minlength=len(t.site_ids))
+    return named[counts[t.site[named]] > 1].astype(np.int64)
+
+
+def _with_sites(
+    classes: _Classes,
+    entries: Entries,
+    t: AssetTable,
+    asset_class: IntArray,
+    parts: ServedParts,
+    colocated: IntArray,
+) -> tuple[_Classes, Entries]:
+    """Radio assets standing on one site (each a class alone) share its people and sites:
+    per served part of the site, one row carrying that part's people (the split of the
+    site's population), requiring ``any:`` of that part's rows on the site's radios; and
+    one row carrying the site's sites, requiring ``any:`` of the site's part rows, so the
+    site counts as down once, when it serves nobody. The radios' own rows keep serving,
+    with no people, and their classes count no sites."""
+    if colocated.size == 0:
+        return classes, entries
+    n = classes.n
+    # each serving row by (class, part)
+    serving = np.flatnonzero(classes.serves)
+    owner = np.where(classes.site[serving] >= 0, classes.site[serving], serving)
+    width = int(parts.count.max()) + 1
+    key = owner * width + classes.part[serving]
+    order = np.argsort(key)
+    key, serving = key[order], serving[order]
+
+    def row_of(cls: IntArray, part: IntArray) -> IntArray:
+        return serving[np.searchsorted(key, cls * width + part)]
+
+    site = t.site[colocated]
+    change = np.ones(site.size, dtype=bool)
+    change[1:] = site[1:] != site[:-1]
+    first = colocated[change]  # (G,) each site's first radio
+    radios = np.diff(np.append(np.flatnonzero(change), site.size))  # (G,)
+    count = parts.count[first]  # parts per site
+    g = first.size
+    # part rows: site j's parts in order
+    part_site = np.repeat(np.arange(g, dtype=np.int64), count)
+    part_k = _within(count)
+    slot = parts.ptr[first[part_site]] + part_k
+    u = part_site.size
+    part_rows = n + np.arange(u, dtype=np.int64)
+    site_rows = n + u + np.arange(g, dtype=np.int64)
+    # zero the radios' people and sites: the site's rows carry them
+    radio_cls = asset_class[colocated]
+    carried = np.zeros(classes.n, dtype=bool)
+    carried[radio_cls] = True
+    carried |= (classes.site >= 0) & carried[np.maximum(classes.site, 0)]
+    classes.people = np.where(carried, 0, classes.people)
+    classes.sites = np.where(carried, 0, classes.sites)
+    classes = classes.with_rows(
+        operator=np.concatenate([parts.operator[slot], t.operator[first].astype(np.int64)]),
+        region=t.region[np.concatenate([first[part_site], first])].astype(np.int64),
+        people=np.concatenate([parts.people[slot], np.zeros(g, dtype=np.int64)]),
+        sites=np.concatenate([np.zeros(u, dtype=np.int64), t.sites[first].astype(np.int64)]),
+        serves=np.concatenate([np.ones(u, dtype=bool), np.zeros(g, dtype=bool)]),
+    )
+    # a part row needs any of its part's rows on the site's radios
+    start = np.cumsum(radios) - radios
+    members_per = radios[part_site]
+    member_radio = np.repeat(start[part_site], members_per) + _within(members_per)
+    part_members = row_of(radio_cls[member_radio], np.repeat(part_k, members_per))
+    base = entries.member_ptr.shape[0] - 1
+    ids = np.concatenate([base + np.arange(u + g, dtype=np.int64)])
+    sizes = np.concatenate([members_per, count])
+    member_class = np.concatenate([entries.member_class, part_members, part_rows])
+    member_ptr = np.concatenate([entries.member_ptr, entries.member_ptr[-1] + np.cumsum(sizes)])
+    holder = np.repeat(np.arange(n, dtype=np.int64), np.diff(entries.ptr))
+    rows = np.concatenate([holder, part_rows, site_rows])
+    all_ids = np.concatenate([entries.ids, ids])
+    order = np.argsort(rows, kind="stable")
+    return classes, Entries(
+        ptr_of(np.bincount(rows, minlength=n + u + g)), all_ids[order], member_ptr, member_class
     )
 
 
@@ -480,7 +652,8 @@ def _version_suppliers(t: AssetTable, n_versions: int) -> IntArray:
 def _power_rows(
     region: IntArray, battery: FloatArray, n_regions: int
 ) -> tuple[IntArray, FloatArray, IntArray]:
-    """Distinct autonomies per region (ascending) and each class's row among them."""
+    """Distinct autonomies per power area (``region``: each class's area, ascending) and
+    each class's row among them."""
     row = np.full(region.shape[0], -1, dtype=np.int64)
     regional = np.flatnonzero(region >= 0)
     order = regional[np.lexsort((battery[regional], region[regional]))]

@@ -21,6 +21,7 @@ import numpy.typing as npt
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.graph import row_of_entry
 from fiveguard.domain.model import NetworkModel
+from fiveguard.simulate.areas import area_label
 from fiveguard.simulate.compile import CompiledNetwork
 from fiveguard.simulate.events import Event, EventType, Mode
 from fiveguard.simulate.measures import OperatorEffects
@@ -171,26 +172,40 @@ def _update_sources(compiled: CompiledNetwork, sources: EventSources) -> list[_S
 
 
 def _fault_sources(compiled: CompiledNetwork, sources: EventSources) -> list[_Source]:
+    """One source per release (the versions sharing a stream key fault as one event),
+    reaching each operator running it with the catalogue's reach."""
+    releases: dict[str, list[int]] = {}
+    for v, key in enumerate(sources.keys.versions):
+        releases.setdefault(key, []).append(v)
     out = []
     reach = sources.fault_reach
-    for v, version in enumerate(compiled.versions):
-        plan = _Source(
-            f"{EventType.PRODUCT_FAULT.value}:{version}",
-            EventType.PRODUCT_FAULT.value,
-            float(sources.fault_probability[v]),
-            _steps(sources.fault_steps[v]),
+    for members in releases.values():
+        first = members[0]
+        names = [compiled.versions[v] for v in members]
+        label = (
+            "every asset on the version"
+            if len(members) == 1
+            else f"every asset on the {len(members)} versions of the release"
         )
-        running = np.unique(compiled.class_operator[compiled.class_version == v]).tolist()
+        plan = _Source(
+            f"{EventType.PRODUCT_FAULT.value}:{'+'.join(names)}",
+            EventType.PRODUCT_FAULT.value,
+            float(sources.fault_probability[first]),
+            _steps(sources.fault_steps[first]),
+        )
+        running = np.unique(
+            compiled.class_operator[np.isin(compiled.class_version, members)]
+        ).tolist()
         if reach >= 1.0 or len(running) > MAX_ENUMERATED_OPERATORS:
             plan.variants.append(
-                ("every asset on the version", 1.0, [Event(EventType.PRODUCT_FAULT, version)])
+                (label, 1.0, [Event(EventType.PRODUCT_FAULT, name) for name in names])
             )
             if reach < 1.0:
                 plan.steps += (
                     Step(
                         parameter="variants",
                         value="full reach only",
-                        note=f"{len(running)} operators run the version; reach combinations "
+                        note=f"{len(running)} operators run the release; reach combinations "
                         "are not enumerated beyond 8, so the fault is shown reaching all",
                     ),
                 )
@@ -203,9 +218,9 @@ def _fault_sources(compiled: CompiledNetwork, sources: EventSources) -> list[_So
                 reached = tuple(
                     compiled.operators[o] for o, on in zip(running, mask, strict=True) if on
                 )
-                label = "reaching " + (", ".join(reached) or "no operator")
-                event = Event(EventType.PRODUCT_FAULT, version, operators=reached)
-                plan.variants.append((label, chance, [event]))
+                text = "reaching " + (", ".join(reached) or "no operator")
+                events = [Event(EventType.PRODUCT_FAULT, name, operators=reached) for name in names]
+                plan.variants.append((text, chance, events))
         out.append(plan)
     return out
 
@@ -288,16 +303,21 @@ def _lognormal_mean_within(low: float, high: float, median: float, sigma: float)
 
 
 def _power_sources(compiled: CompiledNetwork, sources: EventSources) -> list[_Source]:
+    """One source per power area, by the interval of autonomies its duration falls in."""
     out = []
     median, sigma = sources.power_median_hours, sources.power_sigma
-    for r, region in enumerate(compiled.regions):
-        autonomies = compiled.power_hours[compiled.power_ptr[r] : compiled.power_ptr[r + 1]]
+    counts = np.diff(compiled.area_ptr)
+    for a, r in enumerate(compiled.area_region.tolist()):
+        region = compiled.regions[r]
+        within = a - int(compiled.area_ptr[r])
+        area = None if counts[r] == 1 else within
+        autonomies = compiled.power_hours[compiled.power_ptr[a] : compiled.power_ptr[a + 1]]
         edges = [0.0, *autonomies.tolist(), math.inf]
         plan = _Source(
-            f"{EventType.REGION_POWER.value}:{region}",
+            f"{EventType.REGION_POWER.value}:{area_label(region, within, int(counts[r]))}",
             EventType.REGION_POWER.value,
-            float(sources.power_probability[r]),
-            _steps(sources.power_steps[r]),
+            float(sources.power_probability[a]),
+            _steps(sources.power_steps[a]),
         )
         for low, high in itertools.pairwise(edges):
             share = _lognormal_cdf(high, median, sigma) - _lognormal_cdf(low, median, sigma)
@@ -306,7 +326,7 @@ def _power_sources(compiled: CompiledNetwork, sources: EventSources) -> list[_So
             hours = high if math.isfinite(high) else low + 1.0
             label = f"over {low:g} h" if math.isinf(high) else f"{low:g}–{high:g} h"
             plan.variants.append(
-                (label, share, [Event(EventType.REGION_POWER, region, hours=hours)])
+                (label, share, [Event(EventType.REGION_POWER, region, hours=hours, area=area)])
             )
             plan.hours.append(_lognormal_mean_within(low, high, median, sigma) / share)
         out.append(plan)

@@ -67,13 +67,16 @@ class Mode(StrEnum):
 @dataclass(frozen=True)
 class Event:
     """One initiating event. ``operators`` limits a supplier update or a product fault to
-    the operators it reached (``None``: all); ``hours`` is a power loss's duration."""
+    the operators it reached (``None``: all); ``hours`` is a power loss's duration; ``area``
+    limits a power loss to one power area of the region, numbered from 0 (``None``: the
+    whole region; see :mod:`fiveguard.simulate.areas`)."""
 
     type: EventType
     target: str
     mode: Mode = Mode.ESPIONAGE
     hours: float | None = None
     operators: tuple[str, ...] | None = None
+    area: int | None = None
 
     def __str__(self) -> str:
         text = f"{self.type.value}:{self.target}"
@@ -84,6 +87,8 @@ class Event:
         if self.type is EventType.PRODUCT_FAULT and self.operators is not None:
             text += " at " + (", ".join(self.operators) or "no operator")
         if self.type is EventType.REGION_POWER:
+            if self.area is not None:
+                text += f" area {self.area + 1}"
             text += f" for {self.hours:g} h"
         return text
 
@@ -172,7 +177,7 @@ class SampledEvents:
     supplier_fault_trial: IntArray
     supplier_fault_supplier: IntArray
     power_trial: IntArray
-    power_region: IntArray
+    power_region: IntArray  # the power area (compiled.area_region gives its region)
     power_hours: FloatArray
     down_trial: IntArray
     down_asset: IntArray
@@ -361,9 +366,12 @@ class _Targets:
                     file=COMMAND_LINE,
                     path=where,
                 )
-            columns["power_trial"].append(trial)
-            columns["power_region"].append(region)
-            columns["power_hours"].append(float(event.hours or 0.0))
+            first, stop = self.compiled.area_ptr[region : region + 2].tolist()
+            areas = range(first, stop) if event.area is None else [first + event.area]
+            for area in areas:
+                columns["power_trial"].append(trial)
+                columns["power_region"].append(area)
+                columns["power_hours"].append(float(event.hours or 0.0))
 
     def _selected(self, event: Event, where: str) -> IntArray:
         """The assets a change push or a limit reached takes down."""
@@ -471,7 +479,10 @@ def events_of_trials(
         sampled.power_hours.tolist(),
         strict=True,
     ):
-        out[t].append(Event(EventType.REGION_POWER, compiled.regions[r], hours=h))
+        region = int(compiled.area_region[r])
+        first, stop = compiled.area_ptr[region : region + 2].tolist()
+        area = None if stop - first == 1 else r - first
+        out[t].append(Event(EventType.REGION_POWER, compiled.regions[region], hours=h, area=area))
     for trials, assets in (
         (sampled.down_trial, sampled.down_asset),
         (sampled.failure_trial, sampled.failure_asset),

@@ -259,6 +259,55 @@ class ParameterUncertainty(_Result):
     people_exceedance: tuple[ExceedanceInterval, ...]
 
 
+class Spread(_Result):
+    """A figure over the simulated years: mean, percentiles (values that occurred) and
+    maximum."""
+
+    mean: float
+    p50: float
+    p95: float
+    p99: float
+    max: float
+
+
+class ReportingFrequency(_Result):
+    """How many incidents a year cross one reporting threshold."""
+
+    threshold: str = Field(description="Its id in simulation.incident_time.")
+    authority: str
+    per: str = Field(
+        description="'national': one report per incident; 'operator': one per incident and "
+        "operator whose customers cross it."
+    )
+    reports: Spread = Field(description="Reports per year.")
+    probability: float = Field(description="The share of years with at least one report.")
+
+
+class SimulatedTime(_Result):
+    """Durations, user-hours and reports over the simulated years, incident by incident.
+
+    An incident is one sampled event alone (docs/simulation.md, "Time in the Monte
+    Carlo"): its people without service as the what-if counts them, for its drawn
+    restoration time plus the catalogue's extensions."""
+
+    incidents: Spread = Field(description="Incidents a year leaving someone without service.")
+    user_hours: Spread = Field(description="Per year, the incidents' people times hours.")
+    user_hours_by_operator: dict[str, Spread]
+    user_hours_by_region: dict[str, Spread]
+    worst_outage_hours: Spread = Field(
+        description="Per year, the duration of the year's worst incident: the one leaving "
+        "most people without service (on a tie the longest; 0 in a year without one)."
+    )
+    longest_outage_hours: Spread = Field(
+        description="Per year, the longest incident leaving someone without service (0 in "
+        "a year without one)."
+    )
+    reporting: tuple[ReportingFrequency, ...]
+    basis: tuple[Step, ...] = Field(
+        description="The restoration times and extensions the durations are drawn with."
+    )
+
+
 class SimulationResult(_Result):
     """A Monte Carlo run: one trial per simulated year."""
 
@@ -283,6 +332,11 @@ class SimulationResult(_Result):
         default=None,
         description="Intervals from drawing the parameters per batch of trials "
         "(`--parameter-draws`); none when the parameters were held fixed.",
+    )
+    time: SimulatedTime | None = Field(
+        default=None,
+        description="Durations, user-hours and reporting-threshold crossings per year; none "
+        "when the catalogue gives no incident time, or with `--parameter-draws`.",
     )
 
 

@@ -20,6 +20,13 @@ host's customers, riding on the host's part: down when it is, exposed when it is
 people of an asset are split between all its parts, MVNOs' included, in one split by
 subscribers.
 
+Permanent national roaming (an operator's ``national_roaming``): on every radio asset of
+a region where the guest's customers are served by a host, the guest has a part riding on
+the host's part (down when it is: they need the host's radio and core), which also needs
+the agreement's ``requires`` (the guest's subscriber database, the gateways of
+home-routed traffic). Its people are the guest's part of the asset's population, in the
+same one split by subscribers; the MVNOs the guest hosts ride on the guest's part.
+
 An unshared access asset without MVNOs has one part, with all its people and every entry
 the radio's. Other assets have none. Arrays only: a million sites take a fraction of a second.
 """
@@ -34,6 +41,7 @@ import numpy.typing as npt
 from fiveguard.domain.catalogue import Catalogue, Domain
 from fiveguard.domain.graph import ragged_ranges
 from fiveguard.domain.model import NetworkModel
+from fiveguard.domain.network import AnyOf
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -52,7 +60,8 @@ class ServedParts:
     for an MVNO's part the index among its asset's parts of its host's part, else -1;
     ``entry_part``: per ``requires`` entry of the asset table, the index among its asset's
     parts of the part whose core it is, -1 for an entry the radio needs; ``shared``:
-    ``(N,)`` assets of two network parts or more.
+    ``(N,)`` assets of two network parts or more; ``agreement``: per part, for a national
+    roaming guest's part the index of its agreement in :func:`agreements` order, else -1.
     """
 
     ptr: IntArray
@@ -61,11 +70,46 @@ class ServedParts:
     rides: IntArray
     entry_part: IntArray
     shared: BoolArray
+    agreement: IntArray
 
     @property
     def count(self) -> IntArray:
         """``(N,)``: parts per asset."""
         return np.diff(self.ptr)
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """One national roaming agreement: whose customers (``guest``), on whose radio
+    (``host``), in which regions (indices), needing which of the guest's assets (entries
+    of asset indices, each satisfied while any member is up)."""
+
+    guest: int
+    host: int
+    regions: tuple[int, ...]
+    requires: tuple[tuple[int, ...], ...]
+
+
+def agreements(model: NetworkModel) -> tuple[Agreement, ...]:
+    """Every national roaming agreement of the model, by guest in the model's order."""
+    operators = {o.id: i for i, o in enumerate(model.document.operators)}
+    regions = {r.id: i for i, r in enumerate(model.document.regions)}
+    position = model.table.position
+    out = []
+    for g, guest in enumerate(model.document.operators):
+        for a in guest.national_roaming:
+            out.append(
+                Agreement(
+                    guest=g,
+                    host=operators[a.host],
+                    regions=tuple(regions[r] for r in a.regions),
+                    requires=tuple(
+                        tuple(position[m] for m in (e.any if isinstance(e, AnyOf) else (e,)))
+                        for e in a.requires
+                    ),
+                )
+            )
+    return tuple(out)
 
 
 def served_parts(model: NetworkModel, catalogue: Catalogue, access: BoolArray) -> ServedParts:
@@ -92,16 +136,32 @@ def served_parts(model: NetworkModel, catalogue: Catalogue, access: BoolArray) -
     net_owner, net_operator = net_owner[order], net_operator[order]
     net_count = np.bincount(net_owner, minlength=n)
     net_position = _within(net_count[net_count > 0])
-    # then the parts of the MVNOs each network part's operator hosts
+    # then the parts of national roaming guests, riding on their host's part
+    radio = np.asarray([*_domain_flags(t.kinds, catalogue, Domain.RAN), False])[t.kind]
+    guest_owner, guest_operator, guest_rides, guest_agreement = _guest_parts(
+        model, net_owner, net_operator, net_position, radio
+    )
+    own_owner = np.concatenate([net_owner, guest_owner])
+    order = np.argsort(own_owner, kind="stable")  # per asset: network parts, then guests'
+    own_owner = own_owner[order]
+    own_operator = np.concatenate([net_operator, guest_operator])[order]
+    own_rides = np.concatenate([np.full(net_owner.size, -1, dtype=np.int64), guest_rides])[order]
+    own_agreement = np.concatenate([np.full(net_owner.size, -1, dtype=np.int64), guest_agreement])[
+        order
+    ]
+    own_position = _within(np.bincount(own_owner, minlength=n))
+    # then the parts of the MVNOs each of those parts' operator hosts
     hosted_ptr, hosted = _hosted(model)
-    per_part = np.diff(hosted_ptr)[net_operator]
-    mvno_owner = np.repeat(net_owner, per_part)
-    mvno_operator = hosted[ragged_ranges(hosted_ptr, net_operator)]
-    mvno_rides = np.repeat(net_position, per_part)
-    all_owner = np.concatenate([net_owner, mvno_owner])
+    per_part = np.diff(hosted_ptr)[own_operator]
+    mvno_owner = np.repeat(own_owner, per_part)
+    mvno_operator = hosted[ragged_ranges(hosted_ptr, own_operator)]
+    mvno_rides = np.repeat(own_position, per_part)
+    all_owner = np.concatenate([own_owner, mvno_owner])
     order = np.argsort(all_owner, kind="stable")  # per asset: network parts, then MVNOs'
-    parts_operator = np.concatenate([net_operator, mvno_operator])[order]
-    rides = np.concatenate([np.full(net_owner.size, -1, dtype=np.int64), mvno_rides])[order]
+    parts_operator = np.concatenate([own_operator, mvno_operator])[order]
+    rides = np.concatenate([own_rides, mvno_rides])[order]
+    # an MVNO of a guest rides on the guest's part, so needs the agreement's entries too
+    agreement = np.concatenate([own_agreement, np.full(mvno_owner.size, -1)])[order]
     count = np.bincount(all_owner, minlength=n)
     ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(count, out=ptr[1:])
@@ -122,9 +182,52 @@ def served_parts(model: NetworkModel, catalogue: Catalogue, access: BoolArray) -
         operator=parts_operator,
         people=parts_people,
         rides=rides,
-        entry_part=_entry_parts(model, catalogue, ptr, parts_operator, shared),
+        entry_part=_entry_parts(model, catalogue, ptr, parts_operator, rides, shared),
         shared=shared,
+        agreement=agreement.astype(np.int64),
     )
+
+
+def _guest_parts(
+    model: NetworkModel,
+    net_owner: IntArray,
+    net_operator: IntArray,
+    net_position: IntArray,
+    radio: BoolArray,
+) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+    """The parts of national roaming guests: per network part of a radio asset whose
+    region a guest's agreement with that part's operator names, one guest part (owner
+    asset, guest operator, the host part's position it rides on, agreement index), in
+    network part order, then agreement order. A guest among the asset's network operators
+    (a site it shares) has no guest part there: its customers have their own."""
+    empty = np.zeros(0, dtype=np.int64)
+    deals = agreements(model)
+    if not deals:
+        return empty, empty, empty, empty
+    n_regions = max(len(model.document.regions), 1)
+    key = np.asarray([a.host * n_regions + r for a in deals for r in a.regions], dtype=np.int64)
+    deal = np.asarray([i for i, a in enumerate(deals) for _ in a.regions], dtype=np.int64)
+    order = np.lexsort((deal, key))
+    key, deal = key[order], deal[order]
+    region = model.table.region[net_owner].astype(np.int64)
+    eligible = radio[net_owner] & (region >= 0)
+    wanted = np.where(eligible, net_operator * n_regions + region, -1)
+    lo = np.searchsorted(key, wanted, side="left")
+    hi = np.searchsorted(key, wanted, side="right")
+    spans = np.where(eligible, hi - lo, 0)
+    parts = np.repeat(np.arange(net_owner.size, dtype=np.int64), spans)
+    at = np.repeat(lo, spans) + _within(spans)
+    guest = np.asarray([a.guest for a in deals], dtype=np.int64)[deal[at]]
+    # an operator already among the asset's network operators serves its customers there
+    k = max(len(model.document.operators), 1)
+    keep = ~np.isin(net_owner[parts] * k + guest, net_owner * k + net_operator)
+    parts, guest, at = parts[keep], guest[keep], at[keep]
+    return net_owner[parts], guest, net_position[parts], deal[at]
+
+
+def _domain_flags(kinds: tuple[str, ...], catalogue: Catalogue, domain: Domain) -> list[bool]:
+    known = catalogue.asset_kinds
+    return [k in known and known[k].domain is domain for k in kinds]
 
 
 def _hosted(model: NetworkModel) -> tuple[IntArray, IntArray]:
@@ -187,9 +290,11 @@ def _entry_parts(
     catalogue: Catalogue,
     ptr: IntArray,
     operator: IntArray,
+    rides: IntArray,
     shared: BoolArray,
 ) -> IntArray:
-    """Per ``requires`` entry: the part whose core it is (shared assets only), else -1."""
+    """Per ``requires`` entry: the part whose core it is (shared assets only), else -1.
+    Only network parts have core entries: MVNOs' and guests' parts ride on another's."""
     t = model.table
     out = np.full(t.entry_ptr.shape[0] - 1, -1, dtype=np.int64)
     assets = np.flatnonzero(shared)
@@ -212,7 +317,9 @@ def _entry_parts(
     # the part of the entry's asset run by that operator, if the asset has one
     k = max(len(model.document.operators), 1)
     parts = ragged_ranges(ptr, assets)
-    keys = np.repeat(assets, np.diff(ptr)[assets]) * k + operator[parts]
+    keys = np.where(
+        rides[parts] < 0, np.repeat(assets, np.diff(ptr)[assets]) * k + operator[parts], -1
+    )
     order = np.argsort(keys, kind="stable")
     wanted = entry_asset * k + lowest
     at = np.minimum(np.searchsorted(keys[order], wanted), max(keys.size - 1, 0))

@@ -5,16 +5,19 @@ Sources, one Bernoulli trial per year each:
 - per supplier, a malicious update: probability from the supplier's profile by the
   catalogue's rule; it reaches each operator with the probability left by that operator's
   measures (TM07 …), and is sabotage with the catalogue's share;
-- per deployed product version, a common-mode fault: probability from the supplier's
-  product quality (as assurance evidence moved it, when the caller gives that), which
-  reaches each operator running the version with the catalogue's reach (the record's
-  share of faults reaching several operators), the version's probability divided by
-  that reach so that each operator's deployment keeps the level's probability;
+- per release (a product version, or the equal versions of a supplier's products built on
+  one ``platform``), a common-mode fault: probability from the supplier's product quality
+  (as assurance evidence moved it, when the caller gives that); the versions of a release
+  draw from one stream (:mod:`fiveguard.simulate.streams`), so they fault together; it
+  reaches each operator running it with the catalogue's reach (the record's share of
+  faults reaching several operators), the probability divided by that reach so that each
+  operator's deployment keeps the level's probability;
 - per operator, a misconfiguration taking down one of its core or transport assets,
   chosen uniformly; lowered by the operator's measures;
 - per operator, a change pushed to every asset of one kind and a limit reached on every
   asset of one product, at the incident record's rates (:mod:`fiveguard.simulate.pushes`);
-- per region, a power loss with a log-normal duration;
+- per power area (a region, or a part of it of the catalogue's ``area_population``; see
+  :mod:`fiveguard.simulate.areas`), a power loss with a log-normal duration;
 - per asset, an independent failure: probability by the domain of its kind, lowered by
   the operator's measures.
 
@@ -42,6 +45,7 @@ from fiveguard.domain.catalogue import Catalogue, Domain, ProductFaultParameters
 from fiveguard.domain.errors import InputError, Location, Problem
 from fiveguard.domain.model import NetworkModel
 from fiveguard.domain.network import Supplier
+from fiveguard.simulate.areas import area_label, area_probability
 from fiveguard.simulate.compile import CompiledNetwork
 from fiveguard.simulate.measures import OperatorEffects
 from fiveguard.simulate.pushes import GroupSource, group_sources
@@ -125,7 +129,7 @@ class EventSources:
     misconfiguration_probability: FloatArray  # (K,)
     misconfiguration_ptr: IntArray  # (K+1,) into misconfiguration_targets
     misconfiguration_targets: IntArray  # asset indices
-    power_probability: FloatArray  # (R,)
+    power_probability: FloatArray  # (A,) per power area (compiled.area_region)
     power_median_hours: float
     power_sigma: float
     failure_probability: FloatArray  # (N,)
@@ -133,7 +137,7 @@ class EventSources:
     update_steps: tuple[Derivation, ...]
     fault_steps: tuple[Derivation, ...]
     misconfiguration_steps: tuple[Derivation, ...]
-    power_steps: tuple[Derivation, ...]  # (R,)
+    power_steps: tuple[Derivation, ...]  # (A,)
     keys: StreamKeys  # canonical keys of suppliers, versions and operators (streams.py)
     fault_reach: float = 1.0  # probability a version's fault reaches each operator running it
     change_push: GroupSource | None = None  # per operator, a change pushed to one kind
@@ -198,6 +202,8 @@ def event_sources(
         )
         for v, s in enumerate(compiled.version_supplier.tolist())
     ]
+    keys = stream_keys(model, compiled.suppliers, compiled.versions)
+    faults = _one_probability_per_release(faults, keys.versions)
     targets, ptr = _misconfiguration_targets(model, catalogue, compiled)
     base = params.misconfiguration.annual_probability
     misconfiguration = base * effects.misconfiguration * (np.diff(ptr) > 0)
@@ -214,7 +220,7 @@ def event_sources(
         misconfiguration_probability=misconfiguration.astype(np.float64),
         misconfiguration_ptr=ptr,
         misconfiguration_targets=targets,
-        power_probability=np.full(len(compiled.regions), params.power_loss.annual_probability),
+        power_probability=area_probability(catalogue, compiled.area_residents),
         power_median_hours=duration.median_hours,
         power_sigma=duration.sigma,
         failure_probability=failure,
@@ -226,11 +232,20 @@ def event_sources(
             for k, operator in enumerate(compiled.operators)
         ),
         power_steps=_power_steps(model, catalogue, compiled, effects),
-        keys=stream_keys(model, compiled.suppliers, compiled.versions),
+        keys=keys,
         fault_reach=fault_reach(catalogue),
         change_push=pushes[0],
         limit_reached=pushes[1],
     )
+
+
+def _one_probability_per_release(
+    faults: list[tuple[float, Derivation]], keys: tuple[str, ...]
+) -> list[tuple[float, Derivation]]:
+    """Each version with its release's probability and derivation: the first of its
+    versions' (all of one supplier, so equal unless evidence was given per version)."""
+    first: dict[str, tuple[float, Derivation]] = {}
+    return [first.setdefault(key, fault) for key, fault in zip(keys, faults, strict=True)]
 
 
 def _update_tail_steps(
@@ -257,21 +272,24 @@ def _update_tail_steps(
 def _power_steps(
     model: NetworkModel, catalogue: Catalogue, compiled: CompiledNetwork, effects: OperatorEffects
 ) -> tuple[Derivation, ...]:
-    """Per region: the probability, the duration, and what sets the autonomies a loss is
-    compared with (the hours taken for unknown batteries, the hours measures add)."""
+    """Per power area: the probability, the duration, and what sets the autonomies a loss
+    is compared with (the hours taken for unknown batteries, the hours measures add)."""
     params = catalogue.simulation.power_loss
     duration = params.duration
     t = model.table
-    regional = t.region >= 0
-    n_regions = len(compiled.regions)
-    in_region = np.bincount(t.region[regional], minlength=n_regions)
-    unknown = np.bincount(
-        t.region[regional & np.isnan(t.battery_hours)], minlength=n_regions
-    ).tolist()
-    present = np.zeros((n_regions, len(compiled.operators)), dtype=bool)
-    present[t.region[regional], t.operator[regional]] = True
+    area = compiled.asset_area
+    placed = area >= 0
+    n_areas = compiled.area_region.shape[0]
+    in_area = np.bincount(area[placed], minlength=n_areas)
+    unknown = np.bincount(area[placed & np.isnan(t.battery_hours)], minlength=n_areas).tolist()
+    present = np.zeros((n_areas, len(compiled.operators)), dtype=bool)
+    present[area[placed], t.operator[placed]] = True
+    probability = area_probability(catalogue, compiled.area_residents)
+    counts = np.diff(compiled.area_ptr)
     out = []
-    for r, region in enumerate(compiled.regions):
+    for a in range(n_areas):
+        r = int(compiled.area_region[a])
+        name = area_label(compiled.regions[r], a - int(compiled.area_ptr[r]), int(counts[r]))
         autonomy = tuple(
             Step(
                 f"autonomy at {operator}",
@@ -280,15 +298,11 @@ def _power_steps(
                 or "no measure adds hours",
             )
             for k, operator in enumerate(compiled.operators)
-            if present[r, k]
+            if present[a, k]
         )
         out.append(
             (
-                Step(
-                    "simulation.power_loss.annual_probability",
-                    f"{params.annual_probability:g}",
-                    "per region and year",
-                ),
+                *_area_steps(catalogue, compiled, a, float(probability[a])),
                 Step(
                     "simulation.power_loss.duration",
                     f"log-normal, median {duration.median_hours:g} h, sigma {duration.sigma:g}",
@@ -297,13 +311,47 @@ def _power_steps(
                 Step(
                     "simulation.power_loss.unknown_battery_hours",
                     f"{params.unknown_battery_hours:g} h",
-                    f"the battery taken for the {unknown[r]} of the {int(in_region[r])} assets "
-                    f"in {region} whose battery_hours the model leaves out",
+                    f"the battery taken for the {unknown[a]} of the {int(in_area[a])} assets "
+                    f"in {name} whose battery_hours the model leaves out",
                 ),
                 *autonomy,
             )
         )
     return tuple(out)
+
+
+def _area_steps(
+    catalogue: Catalogue, compiled: CompiledNetwork, area: int, probability: float
+) -> Derivation:
+    """How a power area's annual probability follows from the catalogue."""
+    params = catalogue.simulation.power_loss
+    if params.area_population is None:
+        return (
+            Step(
+                "simulation.power_loss.annual_probability",
+                f"{params.annual_probability:g}",
+                "per region and year, whatever its size (no area_population)",
+            ),
+        )
+    r = int(compiled.area_region[area])
+    count = int(compiled.area_ptr[r + 1] - compiled.area_ptr[r])
+    residents = float(compiled.area_residents[area])
+    return (
+        Step(
+            "simulation.power_loss.area_population",
+            f"{params.area_population:,}",
+            f"residents one loss reaches: {compiled.regions[r]} is "
+            + (f"cut into {count} power areas of {residents:,.0f}" if count > 1
+               else f"one power area of {residents:,.0f}"),
+        ),
+        Step(
+            "simulation.power_loss.annual_probability",
+            f"{params.annual_probability:g} → {probability:.3g}",
+            f"per area of {params.area_population:,} residents and year, as a rate scaled "
+            f"to this area's {residents:,.0f}: 1 − (1 − p)^({residents:,.0f} / "
+            f"{params.area_population:,})",
+        ),
+    )  # fmt: skip
 
 
 # ---------------------------------------------------------------------------- per supplier

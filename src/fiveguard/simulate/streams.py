@@ -8,9 +8,11 @@ merged networks) that share a supplier draw the same numbers for it in the same 
 
 - a supplier is ``lei:LEI``, else ``registry:ID``, else ``ref:COUNTRY:ID`` (a supplier
   without a canonical id is national: its events are independent between states);
-- a product version is ``SUPPLIER|product name|VERSION``, the supplier's key, the
-  product's name case-folded with its spaces collapsed, and the version (as the
-  coordinated view joins version faults across states);
+- a product version is ``SUPPLIER|platform|VERSION``, the supplier's key, the product's
+  ``platform`` (else its name) case-folded with its spaces collapsed, and the version (as
+  the coordinated view joins version faults across states). Versions with one key are one
+  *release*: products of one supplier built on one platform (a release shipped for
+  several kinds) draw the same numbers, so their faults are one event;
 - an operator is ``COUNTRY:ID`` (its own country, else the model's).
 
 The stream of a key is NumPy's Philox 4×64 with a 128-bit key drawn by a
@@ -86,7 +88,8 @@ def stream_keys(
             version_keys.append(f"ref:{country}:{ref}")
             continue
         owner = by_id.get(product.supplier) or supplier_key(declared[product.supplier], country)
-        version_keys.append(f"{owner}|{normalised_name(product.name)}|{version}")
+        platform = product.platform or product.name
+        version_keys.append(f"{owner}|{normalised_name(platform)}|{version}")
     operators = tuple(f"{o.country or country}:{o.id}" for o in model.document.operators)
     return StreamKeys(tuple(by_id[s] for s in suppliers), tuple(version_keys), operators)
 

@@ -10,6 +10,7 @@ import numpy.typing as npt
 
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.simulate.compile import CompiledNetwork
+from fiveguard.simulate.incidents import KINDS, TimePlan, TrialTime
 from fiveguard.simulate.metrics import (
     IMPACT_FIELDS,
     TrialImpacts,
@@ -23,8 +24,12 @@ from fiveguard.simulate.results import (
     Distributions,
     EventSourceResult,
     Exceedance,
+    ReportingFrequency,
     ServiceShare,
+    SimulatedTime,
     SimulationResult,
+    Spread,
+    Step,
 )
 
 PEOPLE_FIELDS = ("people_without_service", "subscribers_exposed")
@@ -90,6 +95,7 @@ def simulation_result(
     seed: int,
     model: str | None,
     events: Sequence[EventSourceResult],
+    time: SimulatedTime | None = None,
 ) -> SimulationResult:
     """The summary of a Monte Carlo run."""
     return SimulationResult(
@@ -114,4 +120,87 @@ def simulation_result(
         ),
         events=tuple(events),
         parameters=catalogue.simulation.source,
+        time=time,
+    )
+
+
+def spread(values: npt.NDArray[np.floating] | npt.NDArray[np.integer]) -> Spread:
+    """Mean, ``inverted_cdf`` percentiles (values that occurred) and maximum of ``(T,)``."""
+    data = np.asarray(values, dtype=np.float64)
+    p50, p95, p99 = np.percentile(data, [50, 95, 99], method="inverted_cdf").tolist()
+    return Spread(
+        mean=float(data.sum()) / data.shape[0], p50=p50, p95=p95, p99=p99, max=float(data.max())
+    )
+
+
+def time_basis(catalogue: Catalogue) -> tuple[Step, ...]:
+    """The catalogue parameters the Monte Carlo's durations are drawn with."""
+    params = catalogue.simulation.incident_time
+    if params is None:
+        return ()
+    steps = []
+    for kind in KINDS:
+        time = params.restoration.get(kind)
+        if time is not None:
+            steps.append(
+                Step(
+                    parameter=f"simulation.incident_time.restoration.{kind}",
+                    value=f"log-normal, median {time.median_hours:g} h, sigma {time.sigma:g}",
+                    note=time.source,
+                )
+            )
+    power = catalogue.simulation.power_loss.duration
+    steps.append(
+        Step(
+            parameter="simulation.power_loss",
+            value=f"log-normal, median {power.median_hours:g} h, sigma {power.sigma:g}",
+            note="a power loss lasts the hours drawn for it against the sites' autonomy",
+        )
+    )
+    ext = params.extensions
+    if ext.management_down is not None:
+        steps.append(
+            Step(
+                parameter="simulation.incident_time.extensions.management_down",
+                value=f"+{ext.management_down.hours:g} h",
+                note="when a mgmt.* asset is down in the incident; " + ext.management_down.source,
+            )
+        )
+    if ext.site_access is not None:
+        steps.append(
+            Step(
+                parameter="simulation.incident_time.extensions.site_access",
+                value=f"+{ext.site_access.hours:g} h",
+                note=f"for {', '.join(ext.site_access.kinds)}; {ext.site_access.source}",
+            )
+        )
+    return tuple(steps)
+
+
+def simulated_time(
+    compiled: CompiledNetwork, catalogue: Catalogue, plan: TimePlan, time: TrialTime
+) -> SimulatedTime:
+    """The summary of the incidents' per-trial figures."""
+    return SimulatedTime(
+        incidents=spread(time.incidents),
+        user_hours=spread(time.user_hours),
+        user_hours_by_operator={
+            o: spread(time.user_hours_by_operator[:, k]) for k, o in enumerate(compiled.operators)
+        },
+        user_hours_by_region={
+            r: spread(time.user_hours_by_region[:, k]) for k, r in enumerate(compiled.regions)
+        },
+        worst_outage_hours=spread(time.worst_hours),
+        longest_outage_hours=spread(time.longest_hours),
+        reporting=tuple(
+            ReportingFrequency(
+                threshold=t.id,
+                authority=t.authority,
+                per=t.per,
+                reports=spread(time.reports[:, j]),
+                probability=float((time.reports[:, j] > 0).mean()),
+            )
+            for j, t in enumerate(plan.thresholds)
+        ),
+        basis=time_basis(catalogue),
     )

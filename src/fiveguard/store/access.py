@@ -40,6 +40,7 @@ from fiveguard.store.tables import (
     ModelSnapshot,
     NamedRecipient,
     Organisation,
+    Outgoing,
     RegistryLabRow,
     Share,
 )
@@ -52,6 +53,7 @@ Owned = (
     | ModelSlice
     | LabRecordRow
     | LabAttestationRow
+    | Outgoing
 )
 T = TypeVar(
     "T",
@@ -62,6 +64,7 @@ T = TypeVar(
     ModelSlice,
     LabRecordRow,
     LabAttestationRow,
+    Outgoing,
 )
 
 KINDS: dict[type[Owned], str] = {
@@ -72,12 +75,14 @@ KINDS: dict[type[Owned], str] = {
     ModelSlice: "slice",
     LabRecordRow: "lab-record",
     LabAttestationRow: "attestation",
+    Outgoing: "outgoing",
 }
 NAMES: dict[str, type[Owned]] = {name: table for table, name in KINDS.items()}
 
-NEVER_TO_COORDINATOR = frozenset({"snapshot", "assessment", "slice"})
+NEVER_TO_COORDINATOR = frozenset({"snapshot", "assessment", "slice", "outgoing"})
 """A national model (or an operator's part of one), or an assessment run that carries its
-inventory, never reaches the EU coordinator: it receives summaries, as envelopes."""
+inventory, never reaches the EU coordinator: it receives summaries, as envelopes. (An
+object prepared to be sent is its holder's until it is signed and delivered.)"""
 
 _OPEN = (Tlp.CLEAR.value, Tlp.GREEN.value, Tlp.AMBER.value)
 

@@ -812,7 +812,14 @@ def import_attestation(
     # the keyring imports what anyone may (CLEAR, GREEN), as an importer who names no one.
     member = principal.organisation and keyring.organisation(principal.organisation)
     importer = principal.organisation if member else None
-    accepted = accept(raw, file, keyring, files.registry, now=now_at, importer=importer)
+    # the record imports as the user's organisation, never as an --as of the command line
+    outside = (
+        f"the record imports as {principal.actor}'s organisation, {principal.organisation}, "
+        f"which is not an organisation of the keyring (version {keyring.version})"
+    )
+    accepted = accept(
+        raw, file, keyring, files.registry, now=now_at, importer=importer, no_importer=outside
+    )
     held = session.execute(
         select(LabAttestationRow).where(LabAttestationRow.payload_sha256 == accepted.payload_sha256)
     ).scalar_one_or_none()

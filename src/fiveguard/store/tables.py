@@ -411,3 +411,60 @@ class WebJob(Base):
     created_by_user: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[str] = mapped_column(String(TIME))
     finished_at: Mapped[str | None] = mapped_column(String(TIME))
+
+
+class KeyringRecord(Base):
+    """A keyring an organisation trusts, kept in the record as uploaded (its bytes a blob):
+    verified on upload, its anchor pinned by the first one kept, and a version in force
+    older than one kept before refused. The organisation's latest row is the one in use."""
+
+    __tablename__ = "keyring_record"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    anchor: Mapped[str] = mapped_column(String(DIGEST))
+    digest: Mapped[str] = mapped_column(ForeignKey("blob.digest"))
+    created_by: Mapped[str] = mapped_column(String(NAME + 8))
+    created_at: Mapped[str] = mapped_column(String(TIME))
+
+
+class Outgoing(_Owned, Base):
+    """An object prepared to leave the organisation: the exact unsigned envelope an
+    analyst prepared (a blob), the signatures gathered so far, and where it went. Its
+    states (prepared, signed, sent) are enforced by :mod:`fiveguard.app.outbox`."""
+
+    __tablename__ = "outgoing"
+    __table_args__ = (CheckConstraint("status IN ('prepared', 'signed', 'sent')", name="status"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(32))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("assessment_run.id"))
+    recipients: Mapped[str] = mapped_column(Text)
+    sequence: Mapped[int] = mapped_column(Integer)
+    bundle_id: Mapped[str] = mapped_column(String(NAME))
+    payload_digest: Mapped[str] = mapped_column(ForeignKey("blob.digest"))
+    signed_digest: Mapped[str | None] = mapped_column(ForeignKey("blob.digest"))
+    envelope_id: Mapped[int | None] = mapped_column(ForeignKey("envelope.id"))
+    signed_by: Mapped[str | None] = mapped_column(String(NAME + 8))
+    signed_at: Mapped[str | None] = mapped_column(String(TIME))
+    sent_by: Mapped[str | None] = mapped_column(String(NAME + 8))
+    sent_at: Mapped[str | None] = mapped_column(String(TIME))
+
+
+class Delivery(Base):
+    """A signed envelope delivered on this instance into a recipient organisation's inbox,
+    waiting for its analyst to verify and import it (then ``envelope_id`` names the
+    inbox's copy)."""
+
+    __tablename__ = "delivery"
+    __table_args__ = (UniqueConstraint("outgoing_id", "organisation_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    outgoing_id: Mapped[int] = mapped_column(ForeignKey("outgoing.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    digest: Mapped[str] = mapped_column(ForeignKey("blob.digest"))
+    origin: Mapped[str] = mapped_column(String(NAME))
+    tlp: Mapped[str] = mapped_column(String(16))
+    envelope_id: Mapped[int | None] = mapped_column(ForeignKey("envelope.id"))
+    created_at: Mapped[str] = mapped_column(String(TIME))
+    imported_by: Mapped[str | None] = mapped_column(String(NAME + 8))
+    imported_at: Mapped[str | None] = mapped_column(String(TIME))

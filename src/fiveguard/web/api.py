@@ -373,13 +373,17 @@ def file_envelope(
     direction: Literal["inbox", "outbox"],
     call: CallerDep,
     envelope: Annotated[UploadFile, File(description="A DSSE envelope (.dsse.json).")],
-    keyring: Annotated[UploadFile, File(description="The keyring to verify it against.")],
+    keyring: Annotated[
+        UploadFile | None,
+        File(description="The keyring to verify it against (default: the one kept)."),
+    ] = None,
 ) -> EnvelopeOut:
-    """Verify an envelope (every check, failing closed) and keep it: a received one in
+    """Verify an envelope (every check, failing closed; against the keyring given, or the
+    one your organisation keeps) and keep it: a received one in
     your organisation's inbox, one it signed (a signing officer's act) in its outbox;
     422 with the located problems when a check fails."""
     given = UploadedFile(envelope.filename or "envelope", envelope.file.read())
-    ring = UploadedFile(keyring.filename or "keyring", keyring.file.read())
+    ring = UploadedFile(keyring.filename or "keyring", keyring.file.read()) if keyring else None
     with call.acting() as (session, principal):
         filed = file_received_upload(session, principal, given, ring, direction=direction)
     return EnvelopeOut.model_validate(asdict(filed.view))
@@ -388,11 +392,15 @@ def file_envelope(
 @router.post("/coordination", tags=["exchange"])
 def coordination(
     call: CallerDep,
-    keyring: Annotated[UploadFile, File(description="The keyring to verify the inbox against.")],
+    keyring: Annotated[
+        UploadFile | None,
+        File(description="The keyring to verify the inbox against (default: the one kept)."),
+    ] = None,
 ) -> Coordination:
     """The coordinated view of the national summaries in your inbox, each verified again
-    against the keyring given (as ``fiveguard coordinate``); nothing is kept."""
-    ring = UploadedFile(keyring.filename or "keyring", keyring.file.read())
+    against the keyring given, or the one your organisation keeps (as ``fiveguard
+    coordinate``); nothing is kept."""
+    ring = UploadedFile(keyring.filename or "keyring", keyring.file.read()) if keyring else None
     with call.acting() as (session, principal):
         view: Coordination = coordinated_view(session, principal, ring)
     return view

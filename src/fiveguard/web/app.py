@@ -13,7 +13,16 @@ from fastapi.staticfiles import StaticFiles
 from fiveguard import __version__
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.store.database import Database
-from fiveguard.web import api, errors, pages_admin, pages_common, pages_models, pages_runs
+from fiveguard.web import (
+    api,
+    api_outbox,
+    errors,
+    pages_admin,
+    pages_common,
+    pages_exchange,
+    pages_models,
+    pages_runs,
+)
 from fiveguard.web.context import AppState
 from fiveguard.web.jobs import JobRunner
 from fiveguard.web.middleware import BodyLimit, SecurityHeaders
@@ -52,7 +61,8 @@ def create_app(
     app.state.jobs = runner
     errors.install(app)
     app.include_router(api.router)
-    for pages in (pages_common, pages_models, pages_runs, pages_admin):
+    app.include_router(api_outbox.router)
+    for pages in (pages_common, pages_models, pages_runs, pages_admin, pages_exchange):
         app.include_router(pages.router)
     static = resources.files("fiveguard.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

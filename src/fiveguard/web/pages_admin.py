@@ -1,27 +1,23 @@
 """Pages: the audit log with its chain verified, users and tokens for organisation
-admins, evidence, the exchange inbox and outbox, and the EU coordinator's view."""
+admins, and evidence (the exchange's pages are :mod:`fiveguard.web.pages_exchange`)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from fiveguard.domain.errors import InputError
 from fiveguard.domain.parties import Tlp
-from fiveguard.store import accounts, audit, envelopes, evidence_records
+from fiveguard.store import accounts, audit, evidence_records
 from fiveguard.store.common import ForbiddenError
 from fiveguard.store.principal import Action
-from fiveguard.web.context import CallerDep, Ident, Offset, PublicId
+from fiveguard.web.context import CallerDep, Offset, PublicId
 from fiveguard.web.errors import problems_of
 from fiveguard.web.pages_common import render
 from fiveguard.web.usecases import (
-    VERIFY_CHECKS,
     UploadedFile,
-    coordinated_view,
-    file_received_upload,
     record_uploaded_evidence,
 )
 
@@ -153,121 +149,3 @@ def upload_evidence(
             raise
         return _evidence_page(request, call, problems_of(exc))
     return _evidence_page(request, call)
-
-
-@router.get("/exchange", response_class=HTMLResponse)
-def exchange(request: Request, call: CallerDep) -> Response:
-    return _exchange_page(request, call)
-
-
-def _exchange_page(
-    request: Request,
-    call: CallerDep,
-    *,
-    filed: object = None,
-    problems: list[dict[str, object]] | None = None,
-) -> Response:
-    with call.acting() as (session, principal):
-        inbox = envelopes.list_envelopes(session, principal, "inbox")
-        outbox = envelopes.list_envelopes(session, principal, "outbox")
-    return render(
-        request,
-        "exchange.html.j2",
-        principal,
-        call.csrf_token,
-        status_code=422 if problems else 200,
-        inbox=inbox,
-        outbox=outbox,
-        filed=filed,
-        problems=problems or [],
-        checks=VERIFY_CHECKS,
-    )
-
-
-@router.post("/exchange/{direction}", response_class=HTMLResponse)
-def file_envelope(
-    request: Request,
-    direction: Literal["inbox", "outbox"],
-    call: CallerDep,
-    envelope: Annotated[UploadFile, File()],
-    keyring: Annotated[UploadFile, File()],
-    csrf_token: Annotated[str, Form(max_length=64)] = "",
-) -> Response:
-    """Verify an envelope, showing every check, and file it in the inbox (received) or
-    the outbox (signed by your organisation)."""
-    given = UploadedFile(envelope.filename or "envelope", envelope.file.read())
-    ring = UploadedFile(keyring.filename or "keyring", keyring.file.read())
-    try:
-        with call.acting(csrf=csrf_token) as (session, principal):
-            filed = file_received_upload(session, principal, given, ring, direction=direction)
-    except InputError as exc:
-        if type(exc) is not InputError:
-            raise
-        return _exchange_page(request, call, problems=problems_of(exc))
-    return _exchange_page(request, call, filed=filed)
-
-
-@router.get("/exchange/{envelope_id}", response_class=HTMLResponse)
-def envelope(request: Request, envelope_id: Ident, call: CallerDep) -> Response:
-    with call.acting() as (session, principal):
-        view = next(
-            (v for v in envelopes.list_envelopes(session, principal) if v.id == envelope_id), None
-        )
-        _raw, statement = envelopes.read_envelope(session, principal, envelope_id)
-    return render(
-        request,
-        "envelope.html.j2",
-        principal,
-        call.csrf_token,
-        envelope=view,
-        statement=statement,
-        fields=asdict(view) if view else {},
-    )
-
-
-@router.get("/eu", response_class=HTMLResponse)
-def eu_view(request: Request, call: CallerDep) -> Response:
-    """The EU coordinator's view: the national summaries addressed to it, by origin."""
-    with call.acting() as (session, principal):
-        inbox = envelopes.list_envelopes(session, principal, "inbox")
-    origins: dict[str, list[envelopes.EnvelopeView]] = {}
-    for view in inbox:
-        origins.setdefault(view.origin, []).append(view)
-    return render(request, "eu.html.j2", principal, call.csrf_token, origins=origins)
-
-
-@router.post("/eu/view", response_class=HTMLResponse)
-def eu_coordinated(
-    request: Request,
-    call: CallerDep,
-    keyring: Annotated[UploadFile, File()],
-    csrf_token: Annotated[str, Form(max_length=64)] = "",
-) -> Response:
-    """The coordinated report of the summaries in the inbox, verified against the keyring
-    given (the report's own page, as ``fiveguard coordinate`` writes it)."""
-    from fiveguard.report.coordination import render_coordination
-    from fiveguard.web.middleware import REPORT_CSP
-
-    ring = UploadedFile(keyring.filename or "keyring", keyring.file.read())
-    try:
-        with call.acting(csrf=csrf_token) as (session, principal):
-            view = coordinated_view(session, principal, ring)
-    except InputError as exc:
-        if type(exc) is not InputError:
-            raise
-        with call.acting(csrf=csrf_token) as (session, principal):
-            inbox = envelopes.list_envelopes(session, principal, "inbox")
-        origins: dict[str, list[envelopes.EnvelopeView]] = {}
-        for item in inbox:
-            origins.setdefault(item.origin, []).append(item)
-        return render(
-            request,
-            "eu.html.j2",
-            principal,
-            call.csrf_token,
-            status_code=422,
-            origins=origins,
-            problems=problems_of(exc),
-        )
-    html = render_coordination(view)
-    return HTMLResponse(html, headers={"content-security-policy": REPORT_CSP})

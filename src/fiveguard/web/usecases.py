@@ -273,18 +273,18 @@ def file_received_upload(
     session: Any,
     principal: Principal,
     envelope: UploadedFile,
-    keyring: UploadedFile,
+    keyring: UploadedFile | None,
     *,
     direction: str = "inbox",
 ) -> Any:
     """Verify an uploaded envelope against an uploaded keyring and file it in the
     principal's inbox (:func:`fiveguard.app.envelopes.file_received`), or, for one its
     organisation signed, its outbox (:func:`~fiveguard.app.envelopes.file_sent`); every
-    problem located in the files as they were named."""
+    problem located in the files as they were named. Without a keyring given, the one
+    the organisation keeps in the record."""
     import datetime as dt
 
     from fiveguard.app.envelopes import file_received, file_sent
-    from fiveguard.exchange.keyring import read_keyring, verify_keyring
 
     # refused by role before any input is read: filing a sent one is a signing officer's act
     if direction == "outbox":
@@ -292,28 +292,38 @@ def file_received_upload(
     else:
         require(principal, Action.IMPORT, "file a received envelope")
     envelope_name = PurePosixPath(envelope.name.replace("\\", "/")).name or "envelope"
-    keyring_name = PurePosixPath(keyring.name.replace("\\", "/")).name or "keyring"
-    ring = verify_keyring(read_keyring(keyring.content, keyring_name), keyring_name)
+    ring = keyring_of(session, principal, keyring)
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     filing = file_sent if direction == "outbox" else file_received
     return filing(session, principal, envelope.content, envelope_name, ring, now=now)
 
 
-def coordinated_view(session: Any, principal: Principal, keyring: UploadedFile) -> Any:
+def keyring_of(session: Any, principal: Principal, given: UploadedFile | None) -> Any:
+    """The keyring uploaded with a request (verified), else the one the principal's
+    organisation keeps in the record (a located problem when it keeps none)."""
+    from fiveguard.exchange.keyring import read_keyring, verify_keyring
+    from fiveguard.store.keyrings import kept_keyring
+
+    if given is None or not given.content:
+        return kept_keyring(session, principal)[1]
+    name = PurePosixPath(given.name.replace("\\", "/")).name or "keyring"
+    return verify_keyring(read_keyring(given.content, name), name)
+
+
+def coordinated_view(session: Any, principal: Principal, keyring: UploadedFile | None) -> Any:
     """The coordinated view (:class:`fiveguard.exchange.coordinate.Coordination`) of the
     national summaries in the principal's inbox, each verified again against ``keyring``
-    (every check, failing closed), for the principal's organisation as audience. Reading
+    (every check, failing closed) — the keyring given, else the one kept in the record —
+    for the principal's organisation as audience. Reading
     each envelope is an audited read; nothing is written besides."""
     import datetime as dt
 
     from fiveguard.exchange.coordinate import coordinate
-    from fiveguard.exchange.keyring import read_keyring, verify_keyring
     from fiveguard.exchange.verify import verify_all
     from fiveguard.store import envelopes
 
     require(principal, Action.READ, "build a coordinated view")
-    keyring_name = PurePosixPath(keyring.name.replace("\\\\", "/")).name or "keyring"
-    ring = verify_keyring(read_keyring(keyring.content, keyring_name), keyring_name)
+    ring = keyring_of(session, principal, keyring)
     inbox = envelopes.list_envelopes(session, principal, "inbox")
     if not inbox:
         raise InputError.at(

@@ -163,12 +163,60 @@ class ReportingThreshold(Frozen):
     source: Text
 
 
+class DurationExtension(Frozen):
+    """Hours added to an outage's duration when a condition holds, with its source."""
+
+    hours: StrictFloat = Field(ge=0)
+    source: Text
+
+
+EVENT_KINDS = (
+    "supplier-update", "supplier-fault", "product-fault", "change-push", "limit-reached",
+    "region-power", "asset-down", "asset-failure", "misconfiguration",
+)  # fmt: skip
+"""The kinds of events a duration can be given for (what-if events and Monte Carlo ones)."""
+
+
+class SiteAccessExtension(DurationExtension):
+    """Hours added to outages started by events that need someone on site."""
+
+    kinds: tuple[str, ...] = Field(
+        min_length=1, description="Event kinds whose repair needs physical access."
+    )
+
+    @model_validator(mode="after")
+    def _known_kinds(self) -> SiteAccessExtension:
+        unknown = [k for k in self.kinds if k not in EVENT_KINDS]
+        if unknown:
+            raise ValueError(
+                f"unknown event kind(s) {', '.join(unknown)}; known: {', '.join(EVENT_KINDS)}"
+            )
+        return self
+
+
+class IncidentExtensions(Frozen):
+    """What makes a Monte Carlo incident last longer than its drawn restoration time."""
+
+    management_down: DurationExtension | None = Field(
+        default=None,
+        description="Added when a management asset (kind mgmt.*) is down in the incident: "
+        "the operator has lost remote access to its network.",
+    )
+    site_access: SiteAccessExtension | None = Field(
+        default=None, description="Added to incidents started by one of its kinds."
+    )
+
+
 class IncidentTimeParameters(Frozen):
     """How long outages last, and when authorities must be told of them."""
 
     rationale: Text
     restoration: dict[str, RestorationTime] = Field(
         description="Per event type (change-push, product-fault …), its restoration time."
+    )
+    extensions: IncidentExtensions = Field(
+        default_factory=IncidentExtensions,
+        description="Hours the Monte Carlo adds to an incident's drawn duration.",
     )
     reporting_thresholds: tuple[ReportingThreshold, ...] = ()
 
@@ -181,6 +229,17 @@ class PowerLossParameters(Frozen):
     duration: DurationDistribution
     unknown_battery_hours: StrictFloat = Field(
         ge=0, description="Autonomy of an asset whose battery_hours the model leaves out."
+    )
+    area_population: StrictInt | None = Field(
+        default=None,
+        gt=0,
+        description="Residents one power loss reaches: a region is cut into power areas of "
+        "at most this many residents, each losing power on its own, annual_probability being "
+        "the probability for an area of exactly this size. None: one area per region, each "
+        "at annual_probability whatever its size.",
+    )
+    area_source: Text | None = Field(
+        default=None, description="Where area_population comes from, and why."
     )
 
 

@@ -61,6 +61,7 @@ def site_table(rng: np.random.Generator, plan: Plan) -> SiteTable:
             np.where(shared, 0, -1).astype(np.int32),
             ((plan.operator_ids[plan.people.guest],),) if plan.people.host >= 0 else (),
         ),
+        site=Categorical.constant(None, n),
         installed=Categorical.constant(None, n),
         purchased=Categorical.constant(None, n),
         latitude=np.full(n, np.nan),

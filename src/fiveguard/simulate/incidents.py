@@ -1,0 +1,502 @@
+"""Incidents of the Monte Carlo: durations, user-hours and reporting thresholds per trial.
+
+An *incident* is one sampled event on its own: a supplier update (in the modes and at
+the operators it reached), a version fault, a power loss, a misconfiguration, an
+independent failure. Its people without service are those of the event alone, as the
+what-if counts them (nationally, per operator, per region); its duration is the
+restoration time drawn for it (:mod:`fiveguard.simulate.durations`) plus the catalogue's
+extensions; its user-hours are people times hours. Authorities receive one report per
+incident, so each incident is checked against each reporting threshold on its own: a
+national threshold with the incident's people, an operator threshold with each
+operator's customers in it (an incident reaching two carriers is two reports).
+
+The year's people without service (the engine's ``people_without_service``) still take
+the year's events together; user-hours and reports take them one by one, as if the year's
+events happened at different times, which is how they are reported.
+
+Every event but one kind is evaluated by the engine itself, one event per trial column
+(propagate and measure, as the what-if does), so the rules of the engine hold for each
+incident. The exception is the failure of an asset that shares its class with others
+(a *leaf*): nothing depends on it, so alone it costs the people of each part it serves
+whose operator has no roaming partner serving the region, in closed form
+(:func:`leaf_parts`), for a million sites without a column each.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import numpy.typing as npt
+
+from fiveguard.domain.catalogue import Catalogue
+from fiveguard.domain.catalogue.simulation import ReportingThreshold
+from fiveguard.domain.graph import ragged_ranges, row_of_entry
+from fiveguard.domain.model import NetworkModel
+from fiveguard.simulate.bits import get_bits
+from fiveguard.simulate.compile import CompiledNetwork
+from fiveguard.simulate.durations import TimedEvents
+from fiveguard.simulate.events import EVENT_COLUMNS, SampledEvents
+from fiveguard.simulate.metrics import measure
+from fiveguard.simulate.propagate import propagate
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+KINDS = ("supplier-update", "product-fault", "region-power", "misconfiguration", "asset-failure")
+"""The kinds of sampled events, in the order of their codes."""
+UPDATE, FAULT, POWER, MISCONFIGURATION, FAILURE = range(len(KINDS))
+COLUMNS_PER_PASS = 4096
+"""Incidents evaluated by the engine together (one per trial column)."""
+
+
+@dataclass(frozen=True, eq=False)
+class TimePlan:
+    """What a run's incidents need from the model and the catalogue, computed once.
+
+    ``median``, ``sigma``, ``site_access``: per kind of :data:`KINDS` (``median`` NaN
+    for power, which keeps its own hours). ``management_classes``: classes holding an
+    asset of a ``mgmt.*`` kind. ``users``: the national user base; ``operator_users``:
+    ``(K,)`` each operator's people subscribers. ``part_*``: the closed form of leaves,
+    one entry per served part of every asset, in ``compiled.asset_part_ptr`` order (see
+    :func:`leaf_parts`).
+    """
+
+    median: FloatArray
+    sigma: FloatArray
+    site_access: FloatArray
+    management_hours: float
+    management_classes: IntArray
+    users: int
+    operator_users: IntArray
+    thresholds: tuple[ReportingThreshold, ...]
+    part_operator: IntArray
+    part_region: IntArray
+    part_lost: IntArray
+
+
+def time_plan(
+    model: NetworkModel, catalogue: Catalogue, compiled: CompiledNetwork
+) -> TimePlan | None:
+    """The plan of ``model``'s incidents; None when the catalogue has no incident time or
+    no restoration time for one of the sampled kinds but power."""
+    params = catalogue.simulation.incident_time
+    if params is None:
+        return None
+    median = np.full(len(KINDS), math.nan)
+    sigma = np.zeros(len(KINDS))
+    for code, kind in enumerate(KINDS):
+        if code == POWER:
+            continue
+        time = params.restoration.get(kind)
+        if time is None:
+            return None
+        median[code], sigma[code] = time.median_hours, time.sigma
+    site_access = np.zeros(len(KINDS))
+    access = params.extensions.site_access
+    if access is not None:
+        for code, kind in enumerate(KINDS):
+            site_access[code] = access.hours if kind in access.kinds else 0.0
+    management = params.extensions.management_down
+    table = model.table
+    mgmt_kind = np.asarray([k.startswith("mgmt.") for k in table.kinds] + [False], dtype=bool)
+    mgmt_assets = np.flatnonzero(mgmt_kind[table.kind])
+    people = {o.id: o.people_subscribers for o in model.document.operators}
+    operator_users = np.asarray([people.get(o, 0) for o in compiled.operators], dtype=np.int64)
+    _, operator, region, lost = leaf_parts(compiled)
+    return TimePlan(
+        median=median,
+        sigma=sigma,
+        site_access=site_access,
+        management_hours=management.hours if management is not None else 0.0,
+        management_classes=np.unique(compiled.asset_class[mgmt_assets]),
+        users=int(sum(people.values())),
+        operator_users=operator_users,
+        thresholds=params.reporting_thresholds,
+        part_operator=operator,
+        part_region=region,
+        part_lost=lost,
+    )
+
+
+def leaf_parts(compiled: CompiledNetwork) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+    """Per served part of every asset: its asset, operator, region and the people it
+    leaves without service when the asset alone fails while its class stays up — all the
+    part's people, unless the part's operator has a roaming partner serving the region
+    (wireline never roams). Only meaningful for assets sharing their class with others:
+    those serve the same operators in the same region, so a partner still serves it."""
+    c = compiled
+    k, r = len(c.operators), len(c.regions)
+    rows = c.serving_order
+    cells = np.zeros(k * r, dtype=bool)
+    cells[c.class_operator[rows] * r + c.class_region[rows]] = True
+    serving = cells.reshape(k, r)
+    owner = row_of_entry(c.asset_part_ptr)
+    slot = np.arange(owner.size, dtype=np.int64) - c.asset_part_ptr[owner]
+    cls = c.asset_class[owner]
+    part_row = c.class_part_rows[c.class_part_ptr[cls] + slot]
+    operator = np.where(slot == 0, c.class_operator[cls], c.class_operator[part_row])
+    region = np.where(slot == 0, c.class_region[cls], c.class_region[part_row])
+    roaming_region = np.where(c.class_roams[part_row], c.class_region[cls], -1)
+    covered = np.zeros(owner.size, dtype=bool)
+    for o in range(k):
+        mine = (c.class_operator[part_row] == o) & (roaming_region >= 0)
+        for p in np.flatnonzero(c.partners[o]).tolist():
+            covered |= mine & serving[p, np.maximum(roaming_region, 0)]
+    lost = np.where(covered, 0, c.asset_part_people).astype(np.int64)
+    return owner.astype(np.int64), operator.astype(np.int64), region.astype(np.int64), lost
+
+
+# ---------------------------------------------------------------------------- per trial
+
+
+@dataclass(frozen=True, eq=False)
+class TrialTime:
+    """Per trial of a run (``T`` trials): user-hours ``(T,)``, by operator ``(T, K)`` and
+    region ``(T, R)``; ``longest_hours`` ``(T,)``, the longest incident leaving someone
+    without service (0 without one); ``worst_hours``, the duration of the largest (most
+    people without service; on a tie the longest; 0 without one); ``incidents`` ``(T,)``,
+    how many left someone without service; ``reports`` ``(T, J)``, per reporting
+    threshold, the incidents (at an operator threshold, the incident-operator pairs)
+    crossing it."""
+
+    user_hours: FloatArray
+    user_hours_by_operator: FloatArray
+    user_hours_by_region: FloatArray
+    longest_hours: FloatArray
+    worst_hours: FloatArray
+    incidents: IntArray
+    reports: IntArray
+
+    @classmethod
+    def concat(cls, parts: Sequence[TrialTime]) -> TrialTime:
+        """Trials of ``parts`` one after another."""
+        return cls(
+            *(
+                np.concatenate([getattr(p, name) for p in parts])
+                for name in (
+                    "user_hours", "user_hours_by_operator", "user_hours_by_region",
+                    "longest_hours", "worst_hours", "incidents", "reports",
+                )
+            )
+        )  # fmt: skip
+
+
+@dataclass(frozen=True, eq=False)
+class Incidents:
+    """The incidents of a batch: ``trial``, ``kind``, ``hours``, ``people`` per incident;
+    ``operator_entries`` and ``region_entries``: ``(incident, operator or region,
+    people)`` for each nonzero share of an incident's people."""
+
+    trial: IntArray
+    kind: IntArray
+    hours: FloatArray
+    people: IntArray
+    operator_entries: tuple[IntArray, IntArray, IntArray]
+    region_entries: tuple[IntArray, IntArray, IntArray]
+
+
+GROUP_KINDS = {
+    "update_trial": UPDATE,
+    "fault_trial": FAULT,
+    "power_trial": POWER,
+    "down_trial": MISCONFIGURATION,
+    "failure_trial": FAILURE,
+}
+"""The kind of each group of :data:`~fiveguard.simulate.events.EVENT_COLUMNS` the Monte
+Carlo samples, by its trial column."""
+
+
+def one_per_column(
+    timed: TimedEvents, compiled: CompiledNetwork
+) -> tuple[SampledEvents, IntArray, IntArray, FloatArray]:
+    """Every event but leaf failures as its own trial column, group by group in the order
+    of ``EVENT_COLUMNS`` with every column of its group: the events, and per column its
+    original trial, kind and normal (power: its hours). Raises ValueError for sampled
+    events of a group with no kind here (they would otherwise go uncounted)."""
+    e = timed.events
+    single = compiled.class_size[compiled.asset_class[e.failure_asset]] == 1
+    normals = {
+        "update_trial": timed.update_z,
+        "fault_trial": timed.fault_z,
+        "power_trial": e.power_hours,
+        "down_trial": timed.down_z,
+        "failure_trial": timed.failure_z,
+    }
+    values: dict[str, object] = {}
+    trial, kind, normal = [], [], []
+    start = 0
+    for names in EVENT_COLUMNS:
+        trials = getattr(e, names[0])
+        code = GROUP_KINDS.get(names[0])
+        if code is None:
+            if trials.size:
+                raise ValueError(f"no restoration kind for sampled events of {names[0]}")
+            values.update({name: getattr(e, name) for name in names})
+            continue
+        keep = single if names[0] == "failure_trial" else np.ones(trials.shape[0], dtype=bool)
+        n = int(keep.sum())
+        values.update({name: getattr(e, name)[keep] for name in names})
+        values[names[0]] = np.arange(start, start + n, dtype=np.int64)
+        start += n
+        trial.append(trials[keep])
+        kind.append(np.full(n, code, dtype=np.int64))
+        normal.append(normals[names[0]][keep])
+    events = replace(e, trials=start, **values)  # type: ignore[arg-type]
+    return events, np.concatenate(trial), np.concatenate(kind), np.concatenate(normal)
+
+
+def signatures(events: SampledEvents, compiled: CompiledNetwork) -> list[tuple[object, ...]]:
+    """Per column of :func:`one_per_column`'s events, what decides its impact: every
+    column of its event (an update's supplier, mode and reach; a fault's version and
+    whatever else its group carries; the asset a misconfiguration or failure takes down),
+    except that a power loss counts by its region and how many of the region's autonomies
+    it outlasts, not by its exact hours."""
+    ptr, autonomy = compiled.power_ptr, compiled.power_hours
+    reach = np.zeros(events.power_region.shape[0], dtype=np.int64)
+    for r in np.unique(events.power_region).tolist():
+        at = np.flatnonzero(events.power_region == r)
+        reach[at] = np.searchsorted(autonomy[ptr[r] : ptr[r + 1]], events.power_hours[at], "left")
+    keys: list[tuple[object, ...]] = []
+    for group, names in enumerate(EVENT_COLUMNS):
+        if getattr(events, names[0]).shape[0] == 0:
+            continue
+        columns: list[list[object]] = []
+        for name in names[1:]:
+            column = reach if name == "power_hours" else getattr(events, name)
+            cells: list[object] = (
+                [row.tobytes() for row in column] if column.ndim > 1 else list(column.tolist())
+            )
+            columns.append(cells)
+        tag: object = "asset" if names[0] in ("down_trial", "failure_trial") else group
+        keys += [(tag, *row) for row in zip(*columns, strict=True)]
+    return keys
+
+
+def pick_columns(events: SampledEvents, picks: IntArray) -> SampledEvents:
+    """The columns ``picks`` of one-event-per-column ``events``, renumbered in that order."""
+    new = np.full(events.trials, -1, dtype=np.int64)
+    new[picks] = np.arange(picks.shape[0], dtype=np.int64)
+    values: dict[str, object] = {}
+    for names in EVENT_COLUMNS:
+        column = new[getattr(events, names[0])]
+        keep = column >= 0
+        values.update({name: getattr(events, name)[keep] for name in names})
+        values[names[0]] = column[keep]
+    return replace(events, trials=int(picks.shape[0]), **values)  # type: ignore[arg-type]
+
+
+class ImpactCache:
+    """The impact of each distinct event alone, evaluated once per run: people without
+    service (nationally, ``(K,)`` per operator, ``(R,)`` per region) and whether a
+    management asset is down."""
+
+    def __init__(self, compiled: CompiledNetwork, plan: TimePlan) -> None:
+        self.compiled, self.plan = compiled, plan
+        self.row: dict[tuple[object, ...], int] = {}
+        k, r = len(compiled.operators), len(compiled.regions)
+        self.people = np.zeros(0, dtype=np.int64)
+        self.by_operator = np.zeros((0, k), dtype=np.int64)
+        self.by_region = np.zeros((0, r), dtype=np.int64)
+        self.management = np.zeros(0, dtype=bool)
+
+    def rows(self, events: SampledEvents) -> IntArray:
+        """Per column of ``events``, its row in the cache (evaluating what is new)."""
+        keys = signatures(events, self.compiled)
+        fresh: dict[tuple[object, ...], int] = {}
+        for column, key in enumerate(keys):
+            if key not in self.row and key not in fresh:
+                fresh[key] = column
+        if fresh:
+            self._add(pick_columns(events, np.asarray(list(fresh.values()), dtype=np.int64)))
+            first = len(self.row)
+            for i, key in enumerate(fresh):
+                self.row[key] = first + i
+        return np.asarray([self.row[key] for key in keys], dtype=np.int64)
+
+    def _add(self, events: SampledEvents) -> None:
+        c, plan = self.compiled, self.plan
+        n = events.trials
+        people = np.zeros(n, dtype=np.int64)
+        management = np.zeros(n, dtype=bool)
+        by_operator = np.zeros((n, len(c.operators)), dtype=np.int64)
+        by_region = np.zeros((n, len(c.regions)), dtype=np.int64)
+        for begin in range(0, n, COLUMNS_PER_PASS):
+            end = min(begin + COLUMNS_PER_PASS, n)
+            state = propagate(c, events.window(begin, end))
+            impacts = measure(c, state)
+            people[begin:end] = impacts.national[:, 0]
+            by_operator[begin:end] = impacts.by_operator[:, :, 0]
+            by_region[begin:end] = impacts.by_region[:, :, 0]
+            rows = plan.management_classes
+            if rows.size:
+                cols = np.arange(end - begin, dtype=np.int64)
+                hit = get_bits(state.down, np.repeat(rows, cols.size), np.tile(cols, rows.size))
+                management[begin:end] = hit.reshape(rows.size, cols.size).any(axis=0)
+        self.people = np.concatenate([self.people, people])
+        self.by_operator = np.concatenate([self.by_operator, by_operator])
+        self.by_region = np.concatenate([self.by_region, by_region])
+        self.management = np.concatenate([self.management, management])
+
+
+def incidents_of(
+    timed: TimedEvents, compiled: CompiledNetwork, plan: TimePlan, cache: ImpactCache | None = None
+) -> Incidents:
+    """Every incident of a batch with its people and duration (before a storm's hours);
+    ``cache`` keeps the impacts of events already seen (by default, a new one)."""
+    cache = cache if cache is not None else ImpactCache(compiled, plan)
+    events, trial, kind, normal = one_per_column(timed, compiled)
+    row = cache.rows(events)
+    people = cache.people[row]
+    by_operator = cache.by_operator[row]
+    by_region = cache.by_region[row]
+    management = cache.management[row]
+    hours = np.where(
+        kind == POWER, normal, plan.median[kind] * np.exp(plan.sigma[kind] * normal)
+    )  # fmt: skip
+    hours = hours + plan.site_access[kind] + plan.management_hours * management
+    op_i, op_k = np.nonzero(by_operator)
+    reg_i, reg_r = np.nonzero(by_region)
+    leaf = _leaves(timed, compiled, plan)
+    shift = events.trials
+    keep = leaf.lost > 0
+    in_region = keep & (plan.part_region[leaf.parts] >= 0)
+    return Incidents(
+        trial=np.concatenate([trial, leaf.trial]),
+        kind=np.concatenate([kind, np.full(leaf.trial.size, FAILURE, dtype=np.int64)]),
+        hours=np.concatenate([hours, leaf.hours]),
+        people=np.concatenate([people, leaf.people]),
+        operator_entries=(
+            np.concatenate([op_i, shift + leaf.owner[keep]]),
+            np.concatenate([op_k, plan.part_operator[leaf.parts[keep]]]),
+            np.concatenate([by_operator[op_i, op_k], leaf.lost[keep]]),
+        ),
+        region_entries=(
+            np.concatenate([reg_i, shift + leaf.owner[in_region]]),
+            np.concatenate([reg_r, plan.part_region[leaf.parts[in_region]]]),
+            np.concatenate([by_region[reg_i, reg_r], leaf.lost[in_region]]),
+        ),
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class _Leaves:
+    """A batch's leaf failures (``trial``, ``hours``, ``people`` each) and their served
+    parts (``owner``: the failure, ``parts``: the part's index, ``lost``: its people)."""
+
+    trial: IntArray
+    hours: FloatArray
+    people: IntArray
+    owner: IntArray
+    parts: IntArray
+    lost: IntArray
+
+
+def _leaves(timed: TimedEvents, compiled: CompiledNetwork, plan: TimePlan) -> _Leaves:
+    """The failures of assets sharing their class, in closed form (:func:`leaf_parts`)."""
+    e = timed.events
+    leaf = compiled.class_size[compiled.asset_class[e.failure_asset]] > 1
+    asset = e.failure_asset[leaf]
+    hours = plan.median[FAILURE] * np.exp(plan.sigma[FAILURE] * timed.failure_z[leaf])
+    ptr = compiled.asset_part_ptr
+    owner = np.repeat(np.arange(asset.size, dtype=np.int64), ptr[asset + 1] - ptr[asset])
+    parts = ragged_ranges(ptr, asset)
+    lost = plan.part_lost[parts]
+    return _Leaves(
+        trial=e.failure_trial[leaf],
+        hours=hours + plan.site_access[FAILURE],
+        people=np.bincount(owner, weights=lost, minlength=asset.size).astype(np.int64),
+        owner=owner,
+        parts=parts,
+        lost=lost,
+    )
+
+
+def crosses(
+    threshold: ReportingThreshold, people: IntArray, users: IntArray, hours: FloatArray
+) -> BoolArray:
+    """Whether each incident (``people`` of ``users`` for ``hours``) crosses
+    ``threshold``: some condition's hours and its people or share (as the what-if)."""
+    out = np.zeros(people.shape[0], dtype=bool)
+    for condition in threshold.conditions:
+        reach = np.zeros(people.shape[0], dtype=bool)
+        if condition.min_users is not None:
+            reach |= people >= condition.min_users
+        if condition.min_share is not None:
+            reach |= (users > 0) & (people > condition.min_share * users)
+        out |= (hours >= condition.min_hours) & reach
+    return out & (people > 0)
+
+
+def largest(incidents: Incidents) -> IntArray:
+    """Per trial with incidents, the index of its largest (most people without service;
+    on a tie the longest, after which the choice changes nothing)."""
+    t, people, hours = incidents.trial, incidents.people, incidents.hours
+    span = int(t.max()) + 1 if t.size else 0
+    most = np.full(span, -1, dtype=np.int64)
+    np.maximum.at(most, t, people)
+    tied = np.flatnonzero(people == most[t])
+    longest = np.full(span, -np.inf)
+    np.maximum.at(longest, t[tied], hours[tied])
+    chosen = tied[hours[tied] == longest[t[tied]]]
+    _, first = np.unique(t[chosen], return_index=True)
+    return np.asarray(chosen[first], dtype=np.int64)
+
+
+def with_storms(incidents: Incidents, storm_hours: FloatArray | None) -> Incidents:
+    """``incidents`` with each trial's storm hours (``(T,)``, 0 for none) added to its
+    largest incident (most people without service; on a tie the longest, after which
+    the choice changes nothing)."""
+    if storm_hours is None or incidents.trial.size == 0:
+        return incidents
+    first = largest(incidents)
+    hours = incidents.hours.copy()
+    hours[first] += storm_hours[incidents.trial[first]]
+    return Incidents(
+        incidents.trial, incidents.kind, hours, incidents.people,
+        incidents.operator_entries, incidents.region_entries,
+    )  # fmt: skip
+
+
+def trial_time(incidents: Incidents, plan: TimePlan, trials: int, k: int, r: int) -> TrialTime:
+    """Per-trial sums of a batch's incidents (see :class:`TrialTime`)."""
+    t, hours, people = incidents.trial, incidents.hours, incidents.people
+    hit = people > 0
+    longest = np.zeros(trials)
+    np.maximum.at(longest, t[hit], hours[hit])
+    worst = np.zeros(trials)
+    if t.size:
+        top = largest(incidents)
+        top = top[people[top] > 0]
+        worst[t[top]] = hours[top]
+    oi, ok, op = incidents.operator_entries
+    ri, rr, rp = incidents.region_entries
+    reports = np.zeros((trials, len(plan.thresholds)), dtype=np.int64)
+    for j, threshold in enumerate(plan.thresholds):
+        if threshold.per == "national":
+            users = np.full(people.size, plan.users, dtype=np.int64)
+            crossed = crosses(threshold, people, users, hours)
+            reports[:, j] = np.bincount(t[crossed], minlength=trials)
+        else:
+            crossed = crosses(threshold, op, plan.operator_users[ok], hours[oi])
+            reports[:, j] = np.bincount(t[oi[crossed]], minlength=trials)
+    return TrialTime(
+        user_hours=np.bincount(t, weights=people * hours, minlength=trials).astype(np.float64),
+        user_hours_by_operator=np.bincount(
+            t[oi] * k + ok, weights=op * hours[oi], minlength=trials * k
+        )
+        .reshape(trials, k)
+        .astype(np.float64),
+        user_hours_by_region=np.bincount(
+            t[ri] * r + rr, weights=rp * hours[ri], minlength=trials * r
+        )
+        .reshape(trials, r)
+        .astype(np.float64),
+        longest_hours=longest,
+        worst_hours=worst,
+        incidents=np.bincount(t[hit], minlength=trials).astype(np.int64),
+        reports=reports,
+    )

@@ -1,0 +1,222 @@
+"""The answer must not depend on how a model is drawn (issue 14, item 3).
+
+Each test draws one network two ways and compares the national people without service
+of the two Monte Carlo runs (different seeds) with a two-sample chi-square test on the
+pooled sample's quantile bins: the same network must pass at 1e-3, and the same check run
+with the old rule (switched on by the model or a catalogue override) must fail at 1e-6,
+so the test can fail.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+from helpers import busy_catalogue, engine_impact, model_of
+from oracle import Oracle
+from scipy import stats
+
+from fiveguard.domain.catalogue import Catalogue, Domain
+from fiveguard.domain.model import NetworkModel
+from fiveguard.domain.network import Asset, Operator, Product
+from fiveguard.modelio.generate import generate_model
+from fiveguard.simulate import prepare, simulate
+from fiveguard.simulate.engines import run_trials
+from fiveguard.simulate.events import Event, EventType, events_of_trials
+from fiveguard.simulate.metrics import measure
+from fiveguard.simulate.propagate import propagate
+from fiveguard.simulate.sampling import sample_trials
+from fiveguard.simulate.whatif import scenario_impacts
+
+TRIALS = 4096
+SAME, DIFFERENT = 1e-3, 1e-6
+
+
+def two_sample_p(a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> float:
+    """p-value that ``a`` and ``b`` come from one distribution: chi-square on the counts of
+    each sample in the pooled sample's distinct deciles."""
+    pooled = np.concatenate([a, b])
+    edges = np.unique(np.quantile(pooled, np.linspace(0, 1, 11)[1:-1], method="inverted_cdf"))
+    table = np.array([np.bincount(np.searchsorted(edges, x, side="left"), minlength=edges.size + 1)
+                      for x in (a, b)])  # fmt: skip
+    table = table[:, table.sum(axis=0) > 0]
+    if table.shape[1] < 2:
+        return 1.0
+    return float(stats.chi2_contingency(table).pvalue)
+
+
+def only(catalogue: Catalogue, **updates: object) -> Catalogue:
+    """``catalogue`` with every event source off, then ``updates`` to its simulation."""
+    sim = catalogue.simulation
+    zero = {"low": 0.0, "medium": 0.0, "high": 0.0}
+    quiet = sim.model_copy(
+        update={
+            "supplier_update": sim.supplier_update.model_copy(
+                update={"annual_probability": sim.supplier_update.annual_probability.model_copy(
+                    update=zero)}
+            ),
+            "product_fault": sim.product_fault.model_copy(
+                update={"annual_probability": sim.product_fault.annual_probability.model_copy(
+                    update=zero), "record_rate": None}
+            ),
+            "misconfiguration": sim.misconfiguration.model_copy(update={"annual_probability": 0.0}),
+            "power_loss": sim.power_loss.model_copy(update={"annual_probability": 0.0}),
+            "asset_failure": sim.asset_failure.model_copy(
+                update={"annual_probability": dict.fromkeys(Domain, 0.0)}
+            ),
+            **updates,
+        }
+    )  # fmt: skip
+    return catalogue.model_copy(update={"simulation": quiet})
+
+
+def people(model: NetworkModel, catalogue: Catalogue, seed: int) -> npt.NDArray[np.int64]:
+    ready = prepare(model, catalogue)
+    impacts = run_trials(ready.compiled, ready.sources, TRIALS, seed)
+    return impacts.national[:, 0]
+
+
+# ---------------------------------------------------------------- one release, one source
+
+CORES = 10
+
+
+def release_model(products: int, platform: str | None) -> NetworkModel:
+    """Ten core functions of one supplier's release, shipped as ``products`` products
+    (one product for all, or one per function), and a radio site needing all ten."""
+    catalogue_products = [
+        Product(id=f"core-{i}", supplier="alpha", name=f"Core function {i}", kind="core.amf",
+                versions=("5.1",), platform=platform)
+        for i in range(products)
+    ]  # fmt: skip
+    cores = [
+        Asset(id=f"amf-{i}", operator="op-a", kind="core.amf",
+              product=f"core-{i % products}@5.1")
+        for i in range(CORES)
+    ]  # fmt: skip
+    radio = Asset(id="site", operator="op-a", kind="ran.gnb", region="N", sites=1,
+                  population=1000, requires=tuple(a.id for a in cores))  # fmt: skip
+    return model_of(
+        [*cores, radio],
+        operators=[Operator(id="op-a", name="A", subscribers=1000)],
+        products=catalogue_products,
+    )
+
+
+def faults(catalogue: Catalogue) -> Catalogue:
+    sim = catalogue.simulation
+    rates = sim.product_fault.annual_probability.model_copy(
+        update={"low": 0.1, "medium": 0.1, "high": 0.1}
+    )
+    return only(
+        catalogue,
+        product_fault=sim.product_fault.model_copy(
+            update={"annual_probability": rates, "record_rate": None, "reach_share": None}
+        ),
+    )
+
+
+def test_a_release_shipped_as_ten_products_faults_as_one_product(catalogue: Catalogue) -> None:
+    cat = faults(catalogue)
+    one = people(release_model(1, None), cat, seed=1)
+    ten = people(release_model(CORES, "Core 5"), cat, seed=2)
+    assert two_sample_p(one, ten) > SAME
+    assert 0.07 < np.mean(ten > 0) < 0.13  # one event a year at 0.1, not ten
+
+
+def test_ten_products_without_a_platform_are_ten_sources(catalogue: Catalogue) -> None:
+    """The check above can fail: ten products not declared one release (the old rule)
+    fault independently, and the site is down in about 65 % of years, not 10 %."""
+    cat = faults(catalogue)
+    one = people(release_model(1, None), cat, seed=1)
+    ten = people(release_model(CORES, None), cat, seed=2)
+    assert two_sample_p(one, ten) < DIFFERENT
+
+
+def test_a_release_is_one_event_source_in_the_contributions(catalogue: Catalogue) -> None:
+    ready = prepare(release_model(CORES, "Core 5"), faults(catalogue))
+    result = simulate(ready, ready.catalogue, 256, 1)
+    sources = [e for e in result.events if e.kind == "product-fault"]
+    assert len(sources) == 1
+    assert sources[0].annual_probability == 0.1
+    assert sources[0].impact.people_without_service == 1000
+    assert sources[0].expected_people_without_service == 100
+
+
+# ------------------------------------------------------------ power areas, not regions
+
+SITES, PEOPLE_PER_SITE = 200, 10_000
+
+
+def power(catalogue: Catalogue, area_population: int | None) -> Catalogue:
+    loss = catalogue.simulation.power_loss.model_copy(
+        update={"annual_probability": 0.1, "area_population": area_population,
+                "unknown_battery_hours": 0.0}
+    )  # fmt: skip
+    return only(catalogue, power_loss=loss)
+
+
+def regions_model(split: bool) -> NetworkModel:
+    """200 radio sites of 10,000 people without batteries: in one region of 2 million
+    residents, or in two of a million (the first hundred sites in one, the rest in the
+    other)."""
+    sites = [
+        Asset(id=f"site-{i:03d}", operator="op-a", kind="ran.gnb", sites=1,
+              region=("S" if i < SITES // 2 else "T") if split else "W",
+              population=PEOPLE_PER_SITE)
+        for i in range(SITES)
+    ]  # fmt: skip
+    model = model_of(
+        [],
+        sites=sites,
+        regions=("S", "T") if split else ("W",),
+        operators=[Operator(id="op-a", name="A", subscribers=SITES * PEOPLE_PER_SITE)],
+    )
+    residents = SITES * PEOPLE_PER_SITE // (2 if split else 1)
+    regions = tuple(r.model_copy(update={"population": residents}) for r in model.document.regions)
+    return NetworkModel(model.document.model_copy(update={"regions": regions}), model.sites)
+
+
+def test_a_region_split_in_two_loses_power_as_the_whole(catalogue: Catalogue) -> None:
+    cat = power(catalogue, 1_000_000)
+    whole = people(regions_model(split=False), cat, seed=3)
+    halves = people(regions_model(split=True), cat, seed=4)
+    assert two_sample_p(whole, halves) > SAME
+    # a loss reaches one area of a million residents, at 0.1 a year each
+    assert 0.16 < np.mean(halves > 0) < 0.22
+    assert set(np.unique(halves).tolist()) <= {0, 1_000_000, 2_000_000}
+
+
+def test_with_one_rate_per_region_a_split_changes_the_distribution(
+    catalogue: Catalogue,
+) -> None:
+    """The check above can fail: the flat rule (no area_population) gives the whole region
+    one loss a year in ten, taking all 2 million, and each half its own."""
+    cat = power(catalogue, None)
+    whole = people(regions_model(split=False), cat, seed=3)
+    halves = people(regions_model(split=True), cat, seed=4)
+    assert two_sample_p(whole, halves) < DIFFERENT
+
+
+def test_power_areas_give_the_oracles_impacts(catalogue: Catalogue) -> None:
+    """Monte Carlo trials with regions cut into areas, and a what-if of a whole region,
+    equal the reference oracle's impacts for the same events."""
+    model = generate_model(sites=300, seed=3, regions=3)
+    smallest = min(r.population for r in model.document.regions)
+    busy = busy_catalogue(catalogue)
+    loss = busy.simulation.power_loss.model_copy(update={"area_population": smallest // 3})
+    cat = busy.model_copy(
+        update={"simulation": busy.simulation.model_copy(update={"power_loss": loss})}
+    )
+    ready = prepare(model, cat)
+    assert np.all(np.diff(ready.compiled.area_ptr) >= 3)
+    sampled = sample_trials(ready.sources, 5, 0, 300)
+    impacts = measure(ready.compiled, propagate(ready.compiled, sampled))
+    oracle = Oracle(model, cat)
+    per_trial = events_of_trials(sampled, ready.compiled, model.table.ids.tolist())
+    assert any(e.area is not None for events in per_trial for e in events)
+    for trial, events in enumerate(per_trial):
+        assert engine_impact(ready.compiled, impacts, trial) == oracle.impact(events)
+    region = model.document.regions[0].id
+    whole = [[Event(EventType.REGION_POWER, region, hours=6.0)]]
+    got = scenario_impacts(model, ready.compiled, whole)
+    assert engine_impact(ready.compiled, got, 0) == oracle.impact(whole[0])
