@@ -49,6 +49,12 @@ def test_only_leaves_one_source_switched_on(catalogue: Catalogue, source: str) -
         "misconfiguration": sources.misconfiguration_probability,
         "power_loss": sources.power_probability,
         "asset_failure": sources.failure_probability,
+        "change_push": (
+            sources.change_push.probability if sources.change_push is not None else np.zeros(1)
+        ),
+        "limit_reached": (
+            sources.limit_reached.probability if sources.limit_reached is not None else np.zeros(1)
+        ),
     }
     for name, probability in on.items():
         if name == source:
@@ -90,16 +96,14 @@ def test_where_the_record_counted_nothing_only_its_upper_bound_is_checked(
     )
 
 
-def test_with_the_record_rate_product_faults_land_within_the_record_on_the_demo() -> None:
+def test_product_faults_of_the_packaged_catalogue_land_within_the_record_on_the_demo(
+    catalogue: Catalogue,
+) -> None:
     from importlib import resources
-    from pathlib import Path
 
-    from fiveguard.catalog import load_catalogue
     from fiveguard.modelio.load import load_model
 
-    example = Path(__file__).parents[2] / "examples" / "catalogues" / "record-product-faults.yaml"
-    calibrated = load_catalogue(example)
     with resources.as_file(resources.files("fiveguard.examples") / "demo" / "model.yaml") as path:
-        model = load_model(path, calibrated)
-    [check] = operator_outage_checks(model, calibrated, 4096, 1, causes=["product-fault"])
+        model = load_model(path, catalogue)
+    [check] = operator_outage_checks(model, catalogue, 4096, 1, causes=["product-fault"])
     assert check.within, (check.simulated, check.record)

@@ -120,3 +120,19 @@ incidents:
 """
     [problem] = problems(tmp_path, text)
     assert "either select" in problem
+
+
+def test_an_enisa_year_counted_against_a_population_that_is_not_one_is_located(
+    tmp_path: Path,
+) -> None:
+    text = """\
+incidents:
+  enisa:
+    - year: 2017
+      population: large-operator-years
+      source: a report
+"""
+    [problem] = problems(tmp_path, text)
+    assert "override.yaml:4:" in problem
+    assert "unknown population 'large-operator-years'" in problem
+    assert "eu-population-2017" in problem

@@ -64,12 +64,15 @@ def test_simulation_json_gives_every_parameter_its_derivation_and_source() -> No
     for row in rows.values():
         assert row["value"] and row["derivation"] and row["source"]
     fault = rows["simulation.product_fault.annual_probability.medium"]
-    assert fault["value"] == "0.01"
+    # the packaged value is derived from the record, with its interval
+    assert re.match(r"^0\.0023 per deployment \([0-9.e-]+–[0-9.e-]+\)$", fault["value"])
+    assert fault["interval"] and fault["derivation"].startswith("Derived from the record")
     assert "product-fault-per-deployment" in fault["derivation"]
     assert "posterior Gamma(" in fault["derivation"]
     assert re.match(r"^[0-9.e-]+ \([0-9.e-]+–[0-9.e-]+\) per ", fault["record"])
     reach = rows["simulation.product_fault.reach"]
     assert "Beta(" in reach["derivation"]
+    assert reach["value"].startswith("0.3 per operator running the version")
     sabotage = rows["simulation.supplier_update.sabotage_share"]
     assert sabotage["record"] == ""
     assert "editorial" in sabotage["derivation"]
@@ -84,6 +87,6 @@ def test_a_changed_interval_in_an_override_changes_the_intervals_shown(tmp_path:
     def record(*extra: str) -> str:
         out = run(*extra, "catalog", "simulation", "--json")[1]
         rows = {row["parameter"]: row for row in json.loads(out)["parameters"]}
-        return str(rows["simulation.misconfiguration.annual_probability"]["record"])
+        return str(rows["simulation.change_push.annual_probability"]["record"])
 
     assert record() != record("--catalog", str(override))

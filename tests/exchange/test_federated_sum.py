@@ -107,7 +107,14 @@ def _state(country: str) -> NetworkModel:
 
 def test_a_shared_suppliers_years_fall_together_in_every_state(catalogue: Catalogue) -> None:
     states = [_state(c) for c in ("XA", "XB", "XC")]
-    cat = busy_catalogue(catalogue)
+    # a fault of the shared version reaching every operator on it (reach 1): with the
+    # record's reach (0.3) each state's operator is reached on its own draw, keyed by the
+    # version and the operator (tests/simulate/test_fault_reach.py)
+    busy = busy_catalogue(catalogue)
+    fault = busy.simulation.product_fault.model_copy(update={"reach_share": None})
+    cat = busy.model_copy(
+        update={"simulation": busy.simulation.model_copy(update={"product_fault": fault})}
+    )
     vectors, together, _ = federated_and_merged(states, cat, seed=3, trials=2048)
     assert np.array_equal(sum(vectors), together)
     view = summed(

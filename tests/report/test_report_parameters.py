@@ -25,7 +25,10 @@ def test_the_section_lists_the_parameters_and_the_record_in_its_provenance(
     assert len(table.rows) == len(rows)
     by_name = {row[0]: row for row in table.rows}
     fault = by_name["product_fault.annual_probability.medium"]
-    assert fault[1] == "0.01" and "per deployed-version-year" in fault[2]
+    assert (
+        fault[1].startswith("0.0023 per deployment (") and "per deployed-version-year" in fault[2]
+    )
+    assert fault[3].startswith("derived from the record")
     assert by_name["supplier_update.sabotage_share"][2] == "—"
     provenance = dict(section.provenance)
     assert "incidents.rates.product-fault-per-deployment" in provenance["incident record"]

@@ -85,12 +85,18 @@ def busy_catalogue(catalogue: Catalogue) -> Catalogue:
             "supplier_update": sim.supplier_update.model_copy(
                 update={"annual_probability": levels, "sabotage_share": 0.5}
             ),
-            "product_fault": sim.product_fault.model_copy(update={"annual_probability": faults}),
+            "product_fault": sim.product_fault.model_copy(
+                update={"annual_probability": faults, "record_rate": None}
+            ),
             "misconfiguration": sim.misconfiguration.model_copy(update={"annual_probability": 0.3}),
             "power_loss": sim.power_loss.model_copy(update={"annual_probability": 0.3}),
             "asset_failure": sim.asset_failure.model_copy(
                 update={"annual_probability": dict.fromkeys(Domain, 0.15)}
             ),
+            # down events stay the misconfigurations' (tests/simulate/test_pushes.py
+            # samples the pushed changes and limits reached)
+            "change_push": None,
+            "limit_reached": None,
         }
     )
     return catalogue.model_copy(update={"simulation": busy})

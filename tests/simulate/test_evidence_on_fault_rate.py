@@ -24,7 +24,8 @@ def test_evidence_moving_the_level_is_named_with_its_factor(catalogue: Catalogue
     p, steps = fault_probability(
         supplier("medium"), catalogue, quality={"s": (Level.HIGH, "raised from medium by ev-1")}
     )
-    assert p == levels.high
+    medium, _ = fault_probability(supplier("medium"), catalogue)
+    assert p / medium == levels.high / levels.medium
     [step] = [s for s in steps if s.parameter == "assurance evidence on s's product faults"]
     assert step.value == (
         f"× {levels.high / levels.medium:.3g} (medium {levels.medium:g} → high {levels.high:g})"

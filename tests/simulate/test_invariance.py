@@ -110,7 +110,7 @@ def faults(catalogue: Catalogue) -> Catalogue:
     return only(
         catalogue,
         product_fault=sim.product_fault.model_copy(
-            update={"annual_probability": rates, "record_rate": None}
+            update={"annual_probability": rates, "record_rate": None, "reach_share": None}
         ),
     )
 

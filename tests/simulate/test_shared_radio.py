@@ -206,13 +206,17 @@ def test_a_year_of_core_faults_and_updates_counts_each_operators_customers(
                         update={
                             "annual_probability": sim.product_fault.annual_probability.model_copy(
                                 update=certain
-                            )
+                            ),
+                            "record_rate": None,
+                            "reach_share": None,
                         }
                     ),
                     "misconfiguration": sim.misconfiguration.model_copy(
                         update={"annual_probability": 0.0}
                     ),
                     "power_loss": sim.power_loss.model_copy(update={"annual_probability": 0.0}),
+                    "change_push": None,
+                    "limit_reached": None,
                     "asset_failure": sim.asset_failure.model_copy(
                         update={"annual_probability": zero}
                     ),

@@ -75,8 +75,18 @@ def test_unscored_factors_are_never_read_as_low(catalogue: Catalogue) -> None:
 
 def test_product_quality_sets_the_version_fault_probability(catalogue: Catalogue) -> None:
     rates = catalogue.simulation.product_fault.annual_probability
-    assert fault_probability(supplier(product_quality="low"), catalogue)[0] == rates.low
-    assert fault_probability(supplier(), catalogue)[0] == rates.high
+    low = fault_probability(supplier(product_quality="low"), catalogue)[0]
+    unscored = fault_probability(supplier(), catalogue)[0]
+    assert unscored / low == pytest.approx(rates.high / rates.low)
+    # as the levels stand, without the record's scale and reach
+    fault = catalogue.simulation.product_fault.model_copy(
+        update={"record_rate": None, "reach_share": None}
+    )
+    editorial = catalogue.model_copy(
+        update={"simulation": catalogue.simulation.model_copy(update={"product_fault": fault})}
+    )
+    assert fault_probability(supplier(product_quality="low"), editorial)[0] == rates.low
+    assert fault_probability(supplier(), editorial)[0] == rates.high
 
 
 def test_measures_in_place_lower_probabilities_per_operator(

@@ -28,15 +28,21 @@ PEOPLE = IMPACT_FIELDS.index("people_without_service")
 CAUSE_SOURCES: dict[str, str] = {
     "product-fault": "product_fault",
     "change-error": "misconfiguration",
+    "external-trigger": "limit_reached",
     "power": "power_loss",
     "hardware": "asset_failure",
     "malicious": "supplier_update",
 }
 """Each cause class of the record and the simulation's event source that stands for it."""
 
+ALSO: dict[str, tuple[str, ...]] = {"change-error": ("change_push",)}
+"""Sources switched on with a cause's main one: an operator's changes are both its
+misconfigurations of one element and its changes pushed to a whole kind."""
+
 RECORD_RULES: dict[str, str] = {
     "product-fault": "product-fault-outage",
     "change-error": "change-error-outage",
+    "external-trigger": "external-trigger-outage",
     "power": "power-outage",
     "hardware": "hardware-outage",
     "malicious": "malicious-outage",
@@ -78,8 +84,8 @@ class OperatorOutageCheck:
         return bool(low <= self.simulated <= high)
 
 
-def only(catalogue: Catalogue, source: str) -> Catalogue:
-    """``catalogue`` with every event source but ``source`` switched off."""
+def only(catalogue: Catalogue, source: str, *also: str) -> Catalogue:
+    """``catalogue`` with every event source but ``source`` (and ``also``) switched off."""
     params = catalogue.simulation
     zero = LevelProbabilities(low=0.0, medium=0.0, high=0.0)
     off: dict[str, object] = {
@@ -92,8 +98,11 @@ def only(catalogue: Catalogue, source: str) -> Catalogue:
                 "annual_probability": dict.fromkeys(params.asset_failure.annual_probability, 0.0)
             }
         ),
+        "change_push": None,
+        "limit_reached": None,
     }
-    del off[source]
+    for kept in (source, *also):
+        off.pop(kept, None)
     simulation: SimulationParameters = params.model_copy(update=off)
     return catalogue.model_copy(update={"simulation": simulation})
 
@@ -124,7 +133,7 @@ def operator_outage_checks(
     for cause, source in CAUSE_SOURCES.items():
         if causes and cause not in causes:
             continue
-        alone = only(catalogue, source)
+        alone = only(catalogue, source, *ALSO.get(cause, ()))
         ready = prepare(model, alone)
         compiled = ready.compiled
         served = np.bincount(

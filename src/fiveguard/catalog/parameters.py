@@ -9,7 +9,6 @@ are editorial judgements whose rationale is in ``simulation``.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 from fiveguard.catalog.rates import (
@@ -18,11 +17,11 @@ from fiveguard.catalog.rates import (
     annual_probability,
     derived_rates,
     derived_shares,
-    posterior_mean,
 )
 from fiveguard.domain.catalogue import Catalogue
 
 EDITORIAL = "editorial judgement"
+DERIVED = "derived from the record"
 EDITORIAL_DETAIL = "an editorial judgement; its rationale is in the catalogue beside the value"
 
 
@@ -42,11 +41,14 @@ class ParameterRow:
     """Where the value or the record's figure comes from, in a few words."""
     sources: str
     """The sources in full."""
+    interval: str = ""
+    """The value's interval where the record sets the value; "" for an editorial value."""
 
     def as_json(self) -> dict[str, str]:
         return {
             "parameter": self.parameter,
             "value": self.value,
+            "interval": self.interval,
             "record": self.record,
             "derivation": self.detail,
             "source": self.sources,
@@ -70,26 +72,14 @@ def parameter_rows(catalogue: Catalogue) -> list[ParameterRow]:
         ("simulation.supplier_update.sabotage_share", f"{params.supplier_update.sabotage_share:g}")
     )
     fault = params.product_fault
-    scale = (
-        annual_probability(
-            posterior_mean(catalogue.incidents, catalogue.incidents.rates[fault.record_rate])
-        )
-        / fault.annual_probability.medium
-        if fault.record_rate is not None
-        else None
-    )
-    for level in ("low", "medium", "high"):
-        value = getattr(fault.annual_probability, level)
-        rows.append(
-            (
-                f"simulation.product_fault.annual_probability.{level}",
-                f"{value:g}"
-                if scale is None
-                else f"{min(1.0, value * scale):.2g} ({value:g} scaled to the record by "
-                f"record_rate {fault.record_rate})",
-            )
-        )
-    rows.append(("simulation.product_fault.reach", "1 (every operator on the version)"))
+    derived_rows: list[ParameterRow] = []
+    if fault.record_rate is None:
+        for level in ("low", "medium", "high"):
+            value = getattr(fault.annual_probability, level)
+            rows.append((f"simulation.product_fault.annual_probability.{level}", f"{value:g}"))
+        rows.append(("simulation.product_fault.reach", "1 (every operator on the version)"))
+    else:
+        derived_rows = _product_fault_rows(catalogue, rates, shares)
     rows.append(
         (
             "simulation.misconfiguration.annual_probability",
@@ -119,24 +109,108 @@ def parameter_rows(catalogue: Catalogue) -> list[ParameterRow]:
         )
         rows.append((f"simulation.measure_effects.{effect_id}", f"{value} ({effect.measure})"))
     out = [_row(path, value, rates, shares, catalogue) for path, value in rows]
-    if scale is None:
-        return out
-    prefix = "simulation.product_fault.annual_probability."
-    return [
-        dataclasses.replace(
-            row,
-            derivation=row.derivation.replace(EDITORIAL, "scaled to the record", 1),
-            detail=row.detail.replace(
-                f"The value is {EDITORIAL_DETAIL}.",
-                f"The medium level is the record's posterior mean (record_rate "
-                f"{fault.record_rate}); the other levels keep their editorial ratio to it.",
-                1,
-            ),
+    at = next(i for i, row in enumerate(out) if row.parameter.endswith("sabotage_share")) + 1
+    out = [*out[:at], *derived_rows, *out[at:]]
+    at = next(i for i, row in enumerate(out) if row.parameter.startswith("simulation.power"))
+    return [*out[:at], *_group_rows(catalogue, rates), *out[at:]]
+
+
+def _group_rows(catalogue: Catalogue, rates: dict[str, DerivedRate]) -> list[ParameterRow]:
+    """Changes pushed and limits reached: their probability per operator, from the record."""
+    out = []
+    for section in ("change_push", "limit_reached"):
+        params = getattr(catalogue.simulation, section)
+        if params is None:
+            continue
+        rate = rates[params.record_rate]
+        mean, low, high = (annual_probability(x) for x in (rate.mean, rate.low, rate.high))
+        out.append(
+            ParameterRow(
+                parameter=f"simulation.{section}.annual_probability",
+                value=f"{mean:.2g} per operator ({low:.2g}–{high:.2g})",
+                record=f"{mean:.2g} ({low:.2g}–{high:.2g}) per "
+                f"{rate.exposure.unit.removesuffix('s')}",
+                derivation=f"{DERIVED}: {rate.summary()}",
+                detail=f"Derived from the record (incidents.rates.{rate.rule.id}): "
+                f"{rate.derivation()}, as an annual probability per operator, with the "
+                f"{rate.level:.0%} interval {low:.2g}–{high:.2g}. {rate.rule.relation}",
+                source=f"incidents.rates.{rate.rule.id}",
+                sources=f"{rate.exposure.source}; {catalogue.incidents.source}",
+                interval=f"{low:.2g}–{high:.2g}",
+            )
         )
-        if row.parameter.startswith(prefix)
-        else row
-        for row in out
-    ]
+    return out
+
+
+def _product_fault_rows(
+    catalogue: Catalogue, rates: dict[str, DerivedRate], shares: dict[str, DerivedShare]
+) -> list[ParameterRow]:
+    """The product-fault levels and reach as the record sets them (``record_rate`` given):
+    each value with its interval, worked out from the record."""
+    fault = catalogue.simulation.product_fault
+    assert fault.record_rate is not None
+    rate = rates[fault.record_rate]
+    sources = f"{rate.exposure.source}; {catalogue.incidents.source}"
+    out = []
+    for level in ("low", "medium", "high"):
+        ratio = getattr(fault.annual_probability, level) / fault.annual_probability.medium
+        mean, low, high = (
+            min(1.0, annual_probability(x) * ratio) for x in (rate.mean, rate.low, rate.high)
+        )
+        scaled = "" if ratio == 1 else f" × {ratio:g} (this level's editorial ratio to medium)"
+        out.append(
+            ParameterRow(
+                parameter=f"simulation.product_fault.annual_probability.{level}",
+                value=f"{mean:.2g} per deployment ({low:.2g}–{high:.2g})",
+                record=f"{rate.annual_probability:.2g} ({_probability(rate.low)}–"
+                f"{_probability(rate.high)}) per {rate.exposure.unit.removesuffix('s')}",
+                derivation=f"{DERIVED}: {rate.summary()}{scaled}",
+                detail=f"Derived from the record: the medium level is the posterior mean of "
+                f"incidents.rates.{rate.rule.id} ({rate.derivation()}) as an annual probability"
+                f"{'' if ratio == 1 else f'; this level is {ratio:g} × medium'}, with the "
+                f"{rate.level:.0%} interval {low:.2g}–{high:.2g}. The levels' ratio (low "
+                f"{fault.annual_probability.low:g} : medium {fault.annual_probability.medium:g} "
+                f": high {fault.annual_probability.high:g}) is an editorial judgement of how "
+                f"much product quality spreads the rate. {rate.rule.relation}",
+                source=f"incidents.rates.{rate.rule.id}",
+                sources=sources,
+                interval=f"{low:.2g}–{high:.2g}",
+            )
+        )
+    if fault.reach_share is None:
+        reach = "1 (every operator on the version)"
+        out.append(
+            _row("simulation.product_fault.reach", reach, rates, shares, catalogue)
+            if shares
+            else ParameterRow(
+                parameter="simulation.product_fault.reach",
+                value=reach,
+                record="",
+                derivation=EDITORIAL,
+                detail=f"The value is {EDITORIAL_DETAIL}.",
+                source="simulation (rationale)",
+                sources=catalogue.simulation.source,
+            )
+        )
+        return out
+    share = shares[fault.reach_share]
+    out.append(
+        ParameterRow(
+            parameter="simulation.product_fault.reach",
+            value=f"{share.mean:.2g} per operator running the version "
+            f"({share.low:.2g}–{share.high:.2g})",
+            record=f"{share.mean:.2g} ({share.low:.2g}–{share.high:.2g})",
+            derivation=f"{DERIVED}: {share.summary()}",
+            detail=f"Derived from the record (incidents.shares.{share.rule.id}): "
+            f"{share.derivation()}. A version's fault reaches each operator running it with "
+            f"this probability, and the version's annual probability is a deployment's divided "
+            f"by it, so each deployment keeps its probability. {share.rule.relation}",
+            source=f"incidents.shares.{share.rule.id}",
+            sources=catalogue.incidents.source,
+            interval=f"{share.low:.2g}–{share.high:.2g}",
+        )
+    )
+    return out
 
 
 def _informs(informs: str, path: str) -> bool:

@@ -88,6 +88,22 @@ def simulation_checks(catalogue: Catalogue) -> Iterator[Check]:
             f"unknown rate {record_rate!r}; the incident record has: "
             + ", ".join(catalogue.incidents.rates),
         )
+    for section in ("change_push", "limit_reached"):
+        group = getattr(params, section)
+        if group is not None and group.record_rate not in catalogue.incidents.rates:
+            yield (
+                [("simulation", section, "record_rate")],
+                f"unknown rate {group.record_rate!r}; the incident record has: "
+                + ", ".join(catalogue.incidents.rates),
+            )
+    if params.evidence is not None:
+        kinds = catalogue.assessment.assurance.signals
+        for index, kind in enumerate(params.evidence.availability_signals):
+            if kind not in kinds:
+                yield (
+                    [("simulation", "evidence", "availability_signals", index)],
+                    f"unknown signal kind {kind!r}; known kinds: {', '.join(kinds)}",
+                )
     reach_share = params.product_fault.reach_share
     if reach_share is not None and reach_share not in catalogue.incidents.shares:
         yield (
@@ -130,6 +146,22 @@ def incident_checks(catalogue: Catalogue) -> Iterator[Check]:
             yield (
                 [("incidents", "rates", rate_id, "exposure")],
                 f"unknown exposure {rate.exposure!r}; known: {', '.join(record.exposures)}",
+            )
+    for index, year in enumerate(record.enisa):
+        exposure = record.exposures.get(year.population) if year.population else None
+        if year.population is not None and (
+            exposure is None or exposure.unit != "million-people-years"
+        ):
+            yield (
+                [("incidents", "enisa", index, "population")],
+                f"unknown population {year.population!r}; the exposures in "
+                "million-people-years are: "
+                + (
+                    ", ".join(
+                        e for e, x in record.exposures.items() if x.unit == "million-people-years"
+                    )
+                    or "none"
+                ),
             )
     selections: list[tuple[PathKey, IncidentSelection | None]] = [
         (("incidents", "rates", rate_id, "select"), rate.select)

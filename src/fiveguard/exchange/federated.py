@@ -47,7 +47,8 @@ DTYPE = np.dtype("<i8")
 
 
 def cross_border_sources(sources: EventSources) -> EventSources:
-    """``sources`` with the national ones (misconfiguration, power, failure) switched off."""
+    """``sources`` with the national ones (misconfiguration, pushed change, limit reached,
+    power, failure) switched off."""
     no_failure = np.zeros_like(sources.failure_probability)
     return dataclasses.replace(
         sources,
@@ -55,6 +56,8 @@ def cross_border_sources(sources: EventSources) -> EventSources:
         power_probability=np.zeros_like(sources.power_probability),
         failure_probability=no_failure,
         failure_groups=ProbabilityGroups.of(no_failure),
+        change_push=None,
+        limit_reached=None,
     )
 
 

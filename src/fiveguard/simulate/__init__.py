@@ -25,7 +25,7 @@ from fiveguard.simulate.incident_runs import run_time
 from fiveguard.simulate.incidents import FloatArray, time_plan
 from fiveguard.simulate.measures import OperatorEffects, operator_effects
 from fiveguard.simulate.results import SimulationResult, SupplierEvent, WhatIfResult
-from fiveguard.simulate.sources import EventSources, Quality, event_sources
+from fiveguard.simulate.sources import AssuranceEvidence, EventSources, Quality, event_sources
 from fiveguard.simulate.summary import simulated_time, simulation_result
 from fiveguard.simulate.whatif import whatif, worst_supplier_events
 
@@ -40,7 +40,7 @@ class Prepared:
     effects: OperatorEffects
     sources: EventSources
 
-    def with_quality(self, quality: Quality | None) -> Prepared:
+    def with_quality(self, quality: Quality | AssuranceEvidence | None) -> Prepared:
         """The same compiled network with its event sources derived again, taking
         suppliers' product quality after assurance evidence from ``quality`` (see
         :func:`prepare`); cheap, the network is not compiled again."""
@@ -50,13 +50,19 @@ class Prepared:
         return dataclasses.replace(self, sources=sources)
 
 
-def prepare(model: NetworkModel, catalogue: Catalogue, quality: Quality | None = None) -> Prepared:
+def prepare(
+    model: NetworkModel,
+    catalogue: Catalogue,
+    quality: Quality | AssuranceEvidence | None = None,
+) -> Prepared:
     """Compile ``model`` and derive its event sources (raises InputError on bad parameters).
 
-    ``quality`` maps a supplier id to its product quality after assurance evidence and a
-    short reason in words (``(Level.HIGH, "raised from medium by ev-1")``): the assessment
-    computes it (:func:`fiveguard.assess.quality.assessed_quality`); without it, or for a
-    supplier it leaves out, a version's fault probability follows the model's score.
+    ``quality`` is the model's assurance evidence, which moves rates by the catalogue's
+    ``simulation.evidence`` rule: the assessment computes it
+    (:func:`fiveguard.assess.quality.assessed_quality`). It may instead map a supplier id
+    to a product quality given outright with a reason in words (``(Level.HIGH, "raised
+    from medium by ev-1")``), taken for every version of its products. Without it, a
+    version's fault probability follows the model's score.
     """
     effects = operator_effects(model, catalogue)
     compiled = compile_network(model, catalogue, effects=effects)
@@ -128,6 +134,7 @@ def simulate(
 
 
 __all__ = [
+    "AssuranceEvidence",
     "CompiledNetwork",
     "Event",
     "EventType",

@@ -63,6 +63,7 @@ def source_results(
         *_update_sources(compiled, sources),
         *_fault_sources(compiled, sources),
         *_misconfiguration_sources(model, compiled, sources),
+        *_group_sources(compiled, sources),
         *_power_sources(compiled, sources),
     ]
     scenarios = [events for plan in plans for _, _, events in plan.variants]
@@ -246,6 +247,31 @@ def _misconfiguration_sources(
                 [(name, 1.0 / len(names), [Event(EventType.ASSET_DOWN, name)]) for name in names],
             )
         )
+    return out
+
+
+def _group_sources(compiled: CompiledNetwork, sources: EventSources) -> list[_Source]:
+    """Changes pushed and limits reached: per operator, one variant per group."""
+    out = []
+    for group in (sources.change_push, sources.limit_reached):
+        if group is None:
+            continue
+        for k, operator in enumerate(compiled.operators):
+            first, end = int(group.group_ptr[k]), int(group.group_ptr[k + 1])
+            if end == first:
+                continue
+            out.append(
+                _Source(
+                    f"{group.kind.value}:{operator}",
+                    group.kind.value,
+                    float(group.probability[k]),
+                    _steps(group.steps[k]),
+                    [
+                        (group.selectors[g], 1.0 / (end - first), [group.event(operator, g)])
+                        for g in range(first, end)
+                    ],
+                )
+            )
     return out
 
 

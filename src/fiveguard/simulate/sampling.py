@@ -111,6 +111,14 @@ def national_block(sources: EventSources, seed: int, block: int) -> SampledEvent
         sources.power_sigma * rng.standard_normal(region.shape[0])
     )
     asset, failure_trial = bernoulli_hits(rng, sources.failure_groups, trials)
+    # changes pushed and limits reached come last, so that they leave the draws above as
+    # they were; each takes a whole group of assets down
+    pushed_trials, pushed_assets = [misconfiguration_trial], [targets.astype(np.int64)]
+    for group in (sources.change_push, sources.limit_reached):
+        if group is not None:
+            trial, assets = group.sample(rng, bernoulli_hits(rng, group.probability, trials))
+            pushed_trials.append(trial)
+            pushed_assets.append(assets)
     none = np.zeros(0, dtype=np.int64)
     return SampledEvents(
         trials=trials,
@@ -126,8 +134,8 @@ def national_block(sources: EventSources, seed: int, block: int) -> SampledEvent
         power_trial=power_trial,
         power_region=region,
         power_hours=hours.astype(np.float64),
-        down_trial=misconfiguration_trial,
-        down_asset=targets.astype(np.int64),
+        down_trial=np.concatenate(pushed_trials).astype(np.int64),
+        down_asset=np.concatenate(pushed_assets).astype(np.int64),
         failure_trial=failure_trial,
         failure_asset=asset,
     )

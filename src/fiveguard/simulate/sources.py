@@ -14,6 +14,8 @@ Sources, one Bernoulli trial per year each:
   operator's deployment keeps the level's probability;
 - per operator, a misconfiguration taking down one of its core or transport assets,
   chosen uniformly; lowered by the operator's measures;
+- per operator, a change pushed to every asset of one kind and a limit reached on every
+  asset of one product, at the incident record's rates (:mod:`fiveguard.simulate.pushes`);
 - per power area (a region, or a part of it of the catalogue's ``area_population``; see
   :mod:`fiveguard.simulate.areas`), a power loss with a log-normal duration;
 - per asset, an independent failure: probability by the domain of its kind, lowered by
@@ -46,17 +48,41 @@ from fiveguard.domain.network import Supplier
 from fiveguard.simulate.areas import area_label, area_probability
 from fiveguard.simulate.compile import CompiledNetwork
 from fiveguard.simulate.measures import OperatorEffects
+from fiveguard.simulate.pushes import GroupSource, group_sources
 from fiveguard.simulate.streams import StreamKeys, stream_keys
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 LEVELS = (Level.LOW, Level.MEDIUM, Level.HIGH)
 QUALITY = "product_quality"
+NAMED_SIGNALS = 5  # signals named in a derivation step; the rest counted
 
 Quality = Mapping[str, tuple[Level, str]]
 """Supplier id → its product quality after assurance evidence, and how it got there in
 words (e.g. "raised from medium by ev-1"): what the assessment made of the evidence, given
 by the caller so that this package needs nothing from :mod:`fiveguard.assess`."""
+
+
+@dataclass(frozen=True)
+class EvidenceSignal:
+    """One assurance signal as the simulation reads it: its kind, where it came from, the
+    supplier and the deployed versions (``PRODUCT@VERSION``) it concerns, and whether it
+    raises or lowers risk."""
+
+    kind: str
+    source: str
+    supplier: str
+    versions: tuple[str, ...]
+    direction: str
+
+
+@dataclass(frozen=True)
+class AssuranceEvidence:
+    """A model's assurance signals, handed to the simulation by the assessment
+    (:func:`fiveguard.assess.quality.assessed_quality`); the catalogue's
+    ``simulation.evidence`` rule says which signal moves which rate."""
+
+    signals: tuple[EvidenceSignal, ...]
 
 
 @dataclass(frozen=True)
@@ -114,6 +140,8 @@ class EventSources:
     power_steps: tuple[Derivation, ...]  # (A,)
     keys: StreamKeys  # canonical keys of suppliers, versions and operators (streams.py)
     fault_reach: float = 1.0  # probability a version's fault reaches each operator running it
+    change_push: GroupSource | None = None  # per operator, a change pushed to one kind
+    limit_reached: GroupSource | None = None  # per operator, a limit of one product reached
 
 
 def parameter_problems(catalogue: Catalogue) -> list[Problem]:
@@ -132,26 +160,47 @@ def event_sources(
     catalogue: Catalogue,
     compiled: CompiledNetwork,
     effects: OperatorEffects,
-    quality: Quality | None = None,
+    quality: Quality | AssuranceEvidence | None = None,
 ) -> EventSources:
     """The event sources of a model, with probabilities from the catalogue and measures.
 
-    ``quality`` gives suppliers' product quality after assurance evidence; when the
+    ``quality`` is either the model's assurance evidence (:class:`AssuranceEvidence`),
+    which moves rates by the catalogue's ``simulation.evidence`` rule (a version's fault
+    rate by evaluations of that version, a supplier's update rate by its security
+    evidence), or suppliers' product quality given outright (:data:`Quality`): when the
     catalogue's product-fault rule reads ``product_quality``, a supplier in it is taken at
-    that level instead of its score in the model.
+    that level instead of its score in the model, for every version of its products.
     """
     problems = parameter_problems(catalogue)
     if problems:
         raise InputError(problems)
     params = catalogue.simulation
     suppliers = model.suppliers
-    update = [update_probability(suppliers[s], catalogue) for s in compiled.suppliers]
+    evidence = quality if isinstance(quality, AssuranceEvidence) else None
+    given = None if isinstance(quality, AssuranceEvidence) else quality
+    deployed: dict[int, list[str]] = {}
+    for v, s in enumerate(compiled.version_supplier.tolist()):
+        deployed.setdefault(s, []).append(compiled.versions[v])
+    update = [
+        _with_security_evidence(
+            update_probability(suppliers[supplier], catalogue),
+            supplier,
+            deployed.get(s, []),
+            evidence,
+            catalogue,
+        )
+        for s, supplier in enumerate(compiled.suppliers)
+    ]
     update_tail = _update_tail_steps(catalogue, compiled, effects)
     faults = [
         fault_probability(
-            suppliers[compiled.suppliers[s]] if s >= 0 else None, catalogue, quality=quality
+            suppliers[compiled.suppliers[s]] if s >= 0 else None,
+            catalogue,
+            quality=given,
+            evidence=evidence,
+            version=compiled.versions[v],
         )
-        for s in compiled.version_supplier.tolist()
+        for v, s in enumerate(compiled.version_supplier.tolist())
     ]
     keys = stream_keys(model, compiled.suppliers, compiled.versions)
     faults = _one_probability_per_release(faults, keys.versions)
@@ -160,6 +209,9 @@ def event_sources(
     misconfiguration = base * effects.misconfiguration * (np.diff(ptr) > 0)
     duration = params.power_loss.duration
     failure = _failure_probability(model, catalogue, compiled, effects)
+    pushes = group_sources(
+        model, catalogue, compiled, effects, list(asset_domains(model, catalogue))
+    )
     return EventSources(
         update_probability=np.asarray([p for p, _ in update], dtype=np.float64),
         update_reach=effects.reach.copy(),
@@ -182,6 +234,8 @@ def event_sources(
         power_steps=_power_steps(model, catalogue, compiled, effects),
         keys=keys,
         fault_reach=fault_reach(catalogue),
+        change_push=pushes[0],
+        limit_reached=pushes[1],
     )
 
 
@@ -348,12 +402,19 @@ def update_probability(supplier: Supplier, catalogue: Catalogue) -> tuple[float,
 
 
 def fault_probability(
-    supplier: Supplier | None, catalogue: Catalogue, *, quality: Quality | None = None
+    supplier: Supplier | None,
+    catalogue: Catalogue,
+    *,
+    quality: Quality | None = None,
+    evidence: AssuranceEvidence | None = None,
+    version: str | None = None,
 ) -> tuple[float, Derivation]:
     """Annual probability of a common-mode fault of one version of ``supplier``'s product.
 
     With ``quality`` naming the supplier and the rule reading ``product_quality``, the
-    level is the one assurance evidence left (see :func:`event_sources`).
+    level is the one given there. With ``evidence`` and ``version``, the level moves only
+    with the catalogue's availability signals that name that version (see
+    :func:`event_sources`).
     """
     rule = catalogue.simulation.product_fault
     moved = (
@@ -361,6 +422,9 @@ def fault_probability(
         if quality is not None and supplier is not None and rule.factor == QUALITY
         else None
     )
+    evidence_steps: Derivation = ()
+    if moved is None and evidence is not None and version is not None and rule.factor == QUALITY:
+        moved, evidence_steps = _availability_evidence(supplier, version, evidence, catalogue)
     if moved is not None:
         level, reason = moved
         value = f"{level.value} (after assurance evidence: {reason})"
@@ -381,9 +445,13 @@ def fault_probability(
             "annual probability of a fault stopping every asset on the version",
         ),
     )
-    if moved is not None and supplier is not None:
+    if moved is not None and supplier is not None and evidence_steps:
+        steps = (*steps, *evidence_steps)
+    elif moved is not None and supplier is not None:
         steps = (*steps, _evidence_step(supplier, rule, level, moved[1]))
-    if rule.record_rate is not None:
+    elif evidence_steps:
+        steps = (*steps, *evidence_steps)
+    if rule.record_rate is not None and rule.annual_probability.medium > 0:
         probability, steps = _scaled_to_record(probability, rule, catalogue, steps)
     return _spread_over_reach(probability, catalogue, steps)
 
@@ -421,6 +489,114 @@ def _spread_over_reach(
             f"events in the record reached several operators, {rule.prior.name} prior); the "
             f"version's annual probability is the deployment's divided by {reach:.2g}, so "
             "each operator's deployment keeps the probability above",
+        ),
+    )
+
+
+def _availability_evidence(
+    supplier: Supplier | None, version: str, evidence: AssuranceEvidence, catalogue: Catalogue
+) -> tuple[tuple[Level, str] | None, Derivation]:
+    """The level a version's availability evidence leaves, with the step saying which
+    signals moved it and by how much, or which signals of the version did not and why."""
+    rule = catalogue.simulation.evidence
+    fault = catalogue.simulation.product_fault
+    about = [sig for sig in evidence.signals if version in sig.versions]
+    if rule is None or not about:
+        return None, ()
+    kinds = set(rule.availability_signals)
+    moving = [sig for sig in about if sig.kind in kinds and sig.direction in ("raise", "lower")]
+    other = [sig for sig in about if sig not in moving]
+    steps: list[Step] = []
+    level: tuple[Level, str] | None = None
+    if moving and rule.availability_steps:
+        raising = [sig for sig in moving if sig.direction == "raise"]
+        chosen = raising or moving
+        sign = 1 if raising else -1
+        if supplier is not None:
+            scored, known = _factor_level(supplier, fault.factor, fault.unknown_level)
+        else:
+            scored, known = fault.unknown_level, False
+        # an unknown level is taken at its highest possible: raising leaves it there
+        rank = min(3, max(1, scored.rank + sign * rule.availability_steps))
+        if not known and sign > 0:
+            rank = scored.rank
+        after = _level_of_rank(rank)
+        before_p = fault.annual_probability.of(scored)
+        after_p = fault.annual_probability.of(after)
+        factor = f"× {after_p / before_p:.3g}" if before_p > 0 else "from 0"
+        named = ", ".join(f"{sig.source} ({sig.kind})" for sig in chosen)
+        verb = "raised" if sign > 0 else "lowered"
+        reason = (
+            f"{verb} from {scored.value}{'' if known else ' (unscored)'} by {named}"
+            if after is not scored
+            else f"already {scored.value}{'' if known else ' (unscored)'}, where {named} "
+            f"would move it; not moved"
+        )
+        level = (after, reason)
+        steps.append(
+            Step(
+                f"assurance evidence on {version}'s faults",
+                f"{factor} ({scored.value}{'' if known else ', unscored'} {before_p:g} → "
+                f"{after.value} {after_p:g})",
+                f"{reason}: an evaluation of this version moves its fault rate "
+                "(simulation.evidence.availability_signals); no other version's",
+            )
+        )
+    if other:
+        named = ", ".join(f"{sig.source} ({sig.kind})" for sig in other)
+        steps.append(
+            Step(
+                f"assurance evidence on {version}, not moving its faults",
+                f"{len(other)} signal{'' if len(other) == 1 else 's'}",
+                f"{named}: security evidence, which moves the supplier's update rate, not "
+                "the fault rate (simulation.evidence)",
+            )
+        )
+    return level, tuple(steps)
+
+
+def _level_of_rank(rank: int) -> Level:
+    return LEVELS[rank - 1]
+
+
+def _with_security_evidence(
+    update: tuple[float, Derivation],
+    supplier: str,
+    versions: list[str],
+    evidence: AssuranceEvidence | None,
+    catalogue: Catalogue,
+) -> tuple[float, Derivation]:
+    """A supplier's update probability moved by its security evidence (the catalogue's
+    ``simulation.evidence``): × ``security_raise`` for any raising signal on a deployed
+    version, else × ``security_lower`` when lowering signals cover every deployed one."""
+    rule = catalogue.simulation.evidence
+    probability, steps = update
+    if evidence is None or rule is None:
+        return update
+    mine = [
+        sig
+        for sig in evidence.signals
+        if sig.supplier == supplier and set(sig.versions) & set(versions)
+    ]
+    raising = [sig for sig in mine if sig.direction == "raise"]
+    lowering = [sig for sig in mine if sig.direction == "lower"]
+    covered = {v for sig in lowering for v in sig.versions}
+    if raising:
+        factor, chosen, what = rule.security_raise, raising, "security_raise"
+    elif lowering and covered >= set(versions):
+        factor, chosen, what = rule.security_lower, lowering, "security_lower"
+    else:
+        return update
+    moved = min(1.0, probability * factor)
+    named = ", ".join(f"{sig.source} ({sig.kind})" for sig in chosen[:NAMED_SIGNALS])
+    more = f" and {len(chosen) - NAMED_SIGNALS} more" if len(chosen) > NAMED_SIGNALS else ""
+    return moved, (
+        *steps,
+        Step(
+            f"simulation.evidence.{what}",
+            f"× {factor:g} ({probability:g} → {moved:.3g})",
+            f"assurance evidence on {supplier}'s deployed versions: {named}{more}; security "
+            "evidence moves the update rate, not the fault rate of its products",
         ),
     )
 

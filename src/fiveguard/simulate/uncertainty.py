@@ -27,6 +27,7 @@ from fiveguard.simulate import Prepared
 from fiveguard.simulate.contributions import source_results
 from fiveguard.simulate.engines import MAX_BLOCKS_PER_BATCH, Batch, run_batch
 from fiveguard.simulate.metrics import PEOPLE, TrialImpacts, summarise
+from fiveguard.simulate.pushes import GroupSource
 from fiveguard.simulate.results import (
     ExceedanceInterval,
     Interval,
@@ -45,11 +46,14 @@ SOURCE_FIELDS: dict[str, str] = {
     "product_fault": "fault_probability",
     "misconfiguration": "misconfiguration_probability",
     "power_loss": "power_probability",
+    "change_push": "change_push",
+    "limit_reached": "limit_reached",
 }
 """Each source section that can be drawn, and the probabilities it sets."""
 
 FIXED = ("asset_failure",)
-"""Sections held at their values (the record has no rate for them)."""
+"""Sections held at their values (the record has no rate for them); so is any section of
+:data:`SOURCE_FIELDS` no rate of the record informs (misconfigurations of one element)."""
 
 MULTIPLIER_KEY = 0x5EED_CA1
 """Spawn key of the multipliers' stream, apart from the blocks' (small integers)."""
@@ -78,6 +82,11 @@ def scaled(sources: EventSources, multipliers: dict[str, float]) -> EventSources
         m = multipliers.get(section, 1.0)
         return -np.expm1(m * np.log1p(-np.minimum(p, 1.0 - 1e-15)))
 
+    def _group_scaled(group: GroupSource | None, section: str) -> GroupSource | None:
+        if group is None:
+            return None
+        return dataclasses.replace(group, probability=rate_scaled(group.probability, section))
+
     return dataclasses.replace(
         sources,
         update_probability=rate_scaled(sources.update_probability, "supplier_update"),
@@ -86,6 +95,8 @@ def scaled(sources: EventSources, multipliers: dict[str, float]) -> EventSources
             sources.misconfiguration_probability, "misconfiguration"
         ),
         power_probability=rate_scaled(sources.power_probability, "power_loss"),
+        change_push=_group_scaled(sources.change_push, "change_push"),
+        limit_reached=_group_scaled(sources.limit_reached, "limit_reached"),
     )
 
 
@@ -145,7 +156,15 @@ def simulate_with_uncertainty(
         trials_per_draw=plan[0][1],
         level=level,
         sources=tuple(uncertain),
-        fixed=FIXED,
+        fixed=(
+            *FIXED,
+            *(
+                section
+                for section in SOURCE_FIELDS
+                if getattr(catalogue.simulation, section) is not None
+                and section not in {u.source for u in uncertain}
+            ),
+        ),
         people_mean=interval(pooled.mean, [d.mean for d in per_draw]),
         people_p95=interval(pooled.p95, [d.p95 for d in per_draw]),
         people_p99=interval(pooled.p99, [d.p99 for d in per_draw]),

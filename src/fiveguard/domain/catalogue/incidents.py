@@ -181,6 +181,13 @@ class EnisaYear(Frozen):
     incidents: StrictInt | None = Field(default=None, ge=0)
     countries_reporting: StrictInt | None = Field(default=None, ge=0)
     user_hours_millions: StrictFloat | None = Field(default=None, ge=0)
+    users_per_incident: StrictInt | None = Field(
+        default=None, ge=0, description="Users affected per incident, as reported (a mean)."
+    )
+    population: Identifier | None = Field(
+        default=None,
+        description="Exposure (million-people-years) of the states reporting that year.",
+    )
     cause_share_of_incidents: dict[EnisaCause, StrictFloat] = Field(default_factory=dict)
     cause_share_of_user_hours: dict[EnisaCause, StrictFloat] = Field(default_factory=dict)
     source: Text

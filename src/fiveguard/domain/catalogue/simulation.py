@@ -89,6 +89,34 @@ class ProductFaultParameters(Frozen):
         return self
 
 
+class GroupEventParameters(Frozen):
+    """Per operator and year, an event taking down every asset of one group (a kind, or a
+    product) in ``target_domains`` at once, at the posterior mean of the incident
+    record's ``record_rate`` (see :mod:`fiveguard.simulate.pushes`)."""
+
+    rationale: Text
+    record_rate: Identifier
+    target_domains: tuple[Domain, ...] = Field(min_length=1)
+
+
+class EvidenceRuleParameters(Frozen):
+    """Which assurance evidence moves which simulated rate, and by how much.
+
+    Availability: a version's fault level moves ``availability_steps`` levels only with
+    signals of ``availability_signals`` kinds (an evaluation of that product) that name
+    that version; a raising signal wins over a lowering one. Security: a supplier's
+    malicious-update probability is multiplied by ``security_raise`` when any raising
+    signal concerns one of its deployed versions, else by ``security_lower`` when lowering
+    signals cover every deployed version of it.
+    """
+
+    rationale: Text
+    availability_signals: tuple[Identifier, ...]
+    availability_steps: StrictInt = Field(default=1, ge=0, le=2)
+    security_raise: StrictFloat = Field(gt=0)
+    security_lower: StrictFloat = Field(gt=0)
+
+
 class MisconfigurationParameters(Frozen):
     """An operator's misconfiguration taking down one of its assets in ``target_domains``,
     chosen uniformly."""
@@ -337,6 +365,19 @@ class SimulationParameters(Frozen):
         default=None,
         description="When customers roam and within what capacity; without it, they roam "
         "whenever their part of the network is down, without limit.",
+    )
+    change_push: GroupEventParameters | None = Field(
+        default=None,
+        description="A change pushed at once to every asset of one kind of an operator.",
+    )
+    limit_reached: GroupEventParameters | None = Field(
+        default=None,
+        description="A limit of one product reached on every asset running it at an operator.",
+    )
+    evidence: EvidenceRuleParameters | None = Field(
+        default=None,
+        description="Which assurance evidence moves which rate; without it, evidence moves "
+        "no simulated rate.",
     )
     incident_time: IncidentTimeParameters | None = Field(
         default=None,
