@@ -154,7 +154,9 @@ def event_sources(
         for s in compiled.version_supplier.tolist()
     ]
     keys = stream_keys(model, compiled.suppliers, compiled.versions)
-    faults = _one_probability_per_release(faults, keys.versions)
+    faults = _one_probability_per_release(
+        faults, keys.versions, compiled.version_supplier.tolist()
+    )
     targets, ptr = _misconfiguration_targets(model, catalogue, compiled)
     base = params.misconfiguration.annual_probability
     misconfiguration = base * effects.misconfiguration * (np.diff(ptr) > 0)
@@ -186,12 +188,21 @@ def event_sources(
 
 
 def _one_probability_per_release(
-    faults: list[tuple[float, Derivation]], keys: tuple[str, ...]
+    faults: list[tuple[float, Derivation]], keys: tuple[str, ...], suppliers: list[int]
 ) -> list[tuple[float, Derivation]]:
     """Each version with its release's probability and derivation: the first of its
-    versions' (all of one supplier, so equal unless evidence was given per version)."""
-    first: dict[str, tuple[float, Derivation]] = {}
-    return [first.setdefault(key, fault) for key, fault in zip(keys, faults, strict=True)]
+    versions' of the same declared supplier (equal unless evidence was given per version).
+
+    Versions of one key declared under different suppliers (two states' declarations of
+    one registered supplier, as in a merged model) keep each their own supplier's
+    probability: they still draw the same numbers, so the state that scores the supplier
+    higher sees the same faults and more, and a merged run equals the states' runs
+    summed trial by trial."""
+    first: dict[tuple[int, str], tuple[float, Derivation]] = {}
+    return [
+        first.setdefault((supplier, key), fault)
+        for key, supplier, fault in zip(keys, suppliers, faults, strict=True)
+    ]
 
 
 def _update_tail_steps(
