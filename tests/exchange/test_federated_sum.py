@@ -16,9 +16,9 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "simulate"))
 from helpers import busy_catalogue, model_of
 from strategies import models
 
+from fiveguard.domain.base import Level
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.model import NetworkModel
-from fiveguard.domain.base import Level
 from fiveguard.domain.network import Asset, FactorScore, Operator, Product
 from fiveguard.domain.parties import Tlp
 from fiveguard.exchange.federated import (

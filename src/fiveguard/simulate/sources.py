@@ -154,9 +154,7 @@ def event_sources(
         for s in compiled.version_supplier.tolist()
     ]
     keys = stream_keys(model, compiled.suppliers, compiled.versions)
-    faults = _one_probability_per_release(
-        faults, keys.versions, compiled.version_supplier.tolist()
-    )
+    faults = _one_probability_per_release(faults, keys.versions, compiled.version_supplier.tolist())
     targets, ptr = _misconfiguration_targets(model, catalogue, compiled)
     base = params.misconfiguration.annual_probability
     misconfiguration = base * effects.misconfiguration * (np.diff(ptr) > 0)
