@@ -19,7 +19,7 @@ from strategies import models
 from fiveguard.domain.base import Level
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.model import NetworkModel
-from fiveguard.domain.network import Asset, FactorScore, Operator, Product
+from fiveguard.domain.network import Asset, FactorScore, NationalRoaming, Operator, Product
 from fiveguard.domain.parties import Tlp
 from fiveguard.exchange.federated import (
     COLUMNS,
@@ -186,3 +186,21 @@ def test_states_scoring_a_release_differently_keep_their_own_fault_probability(
     assert np.array_equal(sum(vectors), impacts)
     for mine, theirs in zip(vectors, per_state, strict=True):
         assert np.array_equal(mine, theirs)
+
+
+def test_a_states_national_roaming_names_its_own_host_and_regions(catalogue: Catalogue) -> None:
+    assets = [
+        Asset(id="amf", operator="op", kind="core.amf"),
+        Asset(id="ran", operator="op", kind="ran.gnb", region="N", population=100, sites=1,
+              requires=("amf",)),
+    ]  # fmt: skip
+    operators = [
+        Operator(id="op", name="Op", subscribers=1),
+        Operator(id="guest", name="Guest", subscribers=1,
+                 national_roaming=(NationalRoaming(host="op", regions=("N",)),)),
+    ]  # fmt: skip
+    states = [as_state(model_of(assets, operators=operators), c) for c in ("XA", "XB")]
+    deal = states[1].document.operators[1].national_roaming[0]
+    assert (deal.host, deal.regions) == ("xb-op", ("xb-N",))
+    vectors, together, _ = federated_and_merged(states, busy_catalogue(catalogue), seed=1)
+    assert np.array_equal(sum(vectors), together)
