@@ -7,8 +7,10 @@ Sources, one Bernoulli trial per year each:
   measures (TM07 …), and is sabotage with the catalogue's share;
 - per release (a product version, or the equal versions of a supplier's products built on
   one ``platform``), a common-mode fault: probability from the supplier's product quality
-  (as assurance evidence moved it, when the caller gives that); the versions of a release
-  draw from one stream (:mod:`fiveguard.simulate.streams`), so they fault together; it
+  (as assurance evidence moved it, when the caller gives that), one per release and
+  declared supplier (two states' declarations of one company keep each their own); the
+  versions of a release draw from one stream (:mod:`fiveguard.simulate.streams`), so
+  they fault together; it
   reaches each operator running it with the catalogue's reach (the record's share of
   faults reaching several operators), the probability divided by that reach so that each
   operator's deployment keeps the level's probability;
