@@ -14,8 +14,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fiveguard.domain.model import NetworkModel
-from fiveguard.domain.network import AnyOf, Asset, ModelDocument, Operator
+from fiveguard.domain.network import AnyOf, Asset, ModelDocument, Operator, Requirement
 from fiveguard.domain.sites import SiteTable
+
+
+def _requires(requires: tuple[Requirement, ...], p: str) -> tuple[Requirement, ...]:
+    return tuple(
+        AnyOf(any=tuple(p + m for m in r.any)) if isinstance(r, AnyOf) else p + r for r in requires
+    )
 
 
 def _asset(a: Asset, p: str) -> Asset:
@@ -28,10 +34,7 @@ def _asset(a: Asset, p: str) -> Asset:
             "operator": ref(a.operator),
             "product": ref(a.product) if a.product else None,
             "region": ref(a.region) if a.region else None,
-            "requires": tuple(
-                AnyOf(any=tuple(ref(m) for m in r.any)) if isinstance(r, AnyOf) else ref(r)
-                for r in a.requires
-            ),
+            "requires": _requires(a.requires, p),
             "managed_by": ref(a.managed_by) if a.managed_by else None,
             "shared_with": tuple(ref(o) for o in a.shared_with),
             "site": ref(a.site) if a.site else None,
@@ -47,6 +50,14 @@ roaming names an operator, regions and assets, all prefixed too."""
 def _operator(o: Operator, p: str, country: str) -> Operator:
     data = o.model_dump()
     data.update(id=p + o.id, country=country)
+    data["national_roaming"] = [
+        {
+            "host": p + deal.host,
+            "regions": [p + r for r in deal.regions],
+            "requires": _requires(deal.requires, p),
+        }
+        for deal in o.national_roaming
+    ]
     for name in OPERATOR_REFERENCES:
         value = data.get(name)
         if isinstance(value, str):

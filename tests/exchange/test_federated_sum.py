@@ -16,9 +16,10 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "simulate"))
 from helpers import busy_catalogue, model_of
 from strategies import models
 
+from fiveguard.domain.base import Level
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.model import NetworkModel
-from fiveguard.domain.network import Asset, Operator, Product
+from fiveguard.domain.network import Asset, FactorScore, NationalRoaming, Operator, Product
 from fiveguard.domain.parties import Tlp
 from fiveguard.exchange.federated import (
     COLUMNS,
@@ -163,3 +164,50 @@ def test_vector_fields_are_the_impacts_the_engine_counts() -> None:
     from fiveguard.simulate.metrics import IMPACT_FIELDS
 
     assert [IMPACT_FIELDS[c] for c in COLUMNS] == list(VECTOR_FIELDS)
+
+
+def _scored(state: NetworkModel, quality: Level) -> NetworkModel:
+    """``state`` with its suppliers' product quality scored ``quality``."""
+    doc = state.document
+    score = FactorScore(score=quality, rationale="test")
+    suppliers = tuple(
+        s.model_copy(update={"profile": s.profile.model_copy(update={"product_quality": score})})
+        for s in doc.suppliers
+    )
+    return NetworkModel(doc.model_copy(update={"suppliers": suppliers}), state.sites)
+
+
+def test_states_scoring_a_release_differently_keep_their_own_fault_probability(
+    catalogue: Catalogue,
+) -> None:
+    # one registered supplier, one release, scored high in XA and low in XB: the merged
+    # model must give each state's versions its own probability (not the first state's)
+    states = [_scored(_state("XA"), Level.HIGH), _scored(_state("XB"), Level.LOW)]
+    cat = busy_catalogue(catalogue)
+    together = prepare(merged(states), cat)
+    assert len(set(together.sources.keys.versions)) == 1  # one release in the merged model
+    own = [float(prepare(s, cat).sources.fault_probability[0]) for s in states]
+    assert own[0] > own[1]
+    assert sorted(set(together.sources.fault_probability.tolist())) == sorted(own)
+    vectors, impacts, per_state = federated_and_merged(states, cat, seed=5, trials=2048)
+    assert np.array_equal(sum(vectors), impacts)
+    for mine, theirs in zip(vectors, per_state, strict=True):
+        assert np.array_equal(mine, theirs)
+
+
+def test_a_states_national_roaming_names_its_own_host_and_regions(catalogue: Catalogue) -> None:
+    assets = [
+        Asset(id="amf", operator="op", kind="core.amf"),
+        Asset(id="ran", operator="op", kind="ran.gnb", region="N", population=100, sites=1,
+              requires=("amf",)),
+    ]  # fmt: skip
+    operators = [
+        Operator(id="op", name="Op", subscribers=1),
+        Operator(id="guest", name="Guest", subscribers=1,
+                 national_roaming=(NationalRoaming(host="op", regions=("N",)),)),
+    ]  # fmt: skip
+    states = [as_state(model_of(assets, operators=operators), c) for c in ("XA", "XB")]
+    deal = states[1].document.operators[1].national_roaming[0]
+    assert (deal.host, deal.regions) == ("xb-op", ("xb-N",))
+    vectors, together, _ = federated_and_merged(states, busy_catalogue(catalogue), seed=1)
+    assert np.array_equal(sum(vectors), together)

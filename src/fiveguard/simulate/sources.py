@@ -7,8 +7,10 @@ Sources, one Bernoulli trial per year each:
   measures (TM07 …), and is sabotage with the catalogue's share;
 - per release (a product version, or the equal versions of a supplier's products built on
   one ``platform``), a common-mode fault: probability from the supplier's product quality
-  (as assurance evidence moved it, when the caller gives that); the versions of a release
-  draw from one stream (:mod:`fiveguard.simulate.streams`), so they fault together; it
+  (as assurance evidence moved it, when the caller gives that), one per release and
+  declared supplier (two states' declarations of one company keep each their own); the
+  versions of a release draw from one stream (:mod:`fiveguard.simulate.streams`), so
+  they fault together; it
   reaches each operator running it with the catalogue's reach (the record's share of
   faults reaching several operators), the probability divided by that reach so that each
   operator's deployment keeps the level's probability;
@@ -203,7 +205,7 @@ def event_sources(
         for v, s in enumerate(compiled.version_supplier.tolist())
     ]
     keys = stream_keys(model, compiled.suppliers, compiled.versions)
-    faults = _one_probability_per_release(faults, keys.versions)
+    faults = _one_probability_per_release(faults, keys.versions, compiled.version_supplier.tolist())
     targets, ptr = _misconfiguration_targets(model, catalogue, compiled)
     base = params.misconfiguration.annual_probability
     misconfiguration = base * effects.misconfiguration * (np.diff(ptr) > 0)
@@ -240,12 +242,21 @@ def event_sources(
 
 
 def _one_probability_per_release(
-    faults: list[tuple[float, Derivation]], keys: tuple[str, ...]
+    faults: list[tuple[float, Derivation]], keys: tuple[str, ...], suppliers: list[int]
 ) -> list[tuple[float, Derivation]]:
     """Each version with its release's probability and derivation: the first of its
-    versions' (all of one supplier, so equal unless evidence was given per version)."""
-    first: dict[str, tuple[float, Derivation]] = {}
-    return [first.setdefault(key, fault) for key, fault in zip(keys, faults, strict=True)]
+    versions' of the same declared supplier (equal unless evidence was given per version).
+
+    Versions of one key declared under different suppliers (two states' declarations of
+    one registered supplier, as in a merged model) keep each their own supplier's
+    probability: they still draw the same numbers, so the state that scores the supplier
+    higher sees the same faults and more, and a merged run equals the states' runs
+    summed trial by trial."""
+    first: dict[tuple[int, str], tuple[float, Derivation]] = {}
+    return [
+        first.setdefault((supplier, key), fault)
+        for key, supplier, fault in zip(keys, suppliers, faults, strict=True)
+    ]
 
 
 def _update_tail_steps(
