@@ -26,7 +26,7 @@ the classes (rows ``C + g``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -35,6 +35,7 @@ from fiveguard.domain.catalogue import Catalogue, Domain
 from fiveguard.domain.graph import ragged_ranges, row_of_entry
 from fiveguard.domain.model import NetworkModel
 from fiveguard.domain.table import AssetTable
+from fiveguard.simulate.capacity import CapacityPlan, capacity_plan
 from fiveguard.simulate.measures import OperatorEffects, operator_effects
 from fiveguard.simulate.plan import (
     Entries,
@@ -113,6 +114,8 @@ class CompiledNetwork:
     # critical services: classes carrying each service
     service_ptr: IntArray  # (S+1,)
     service_classes: IntArray
+    # pools with capacity and signalling storms (fiveguard.simulate.capacity)
+    capacity: CapacityPlan | None = None
 
     @property
     def n_assets(self) -> int:
@@ -170,7 +173,7 @@ def compile_network(
     part_ptr, part_rows = _part_rows(classes)
     service_ptr, service_classes = _service_index(classes, len(t.service_ids))
     versions = t.product_versions
-    return CompiledNetwork(
+    compiled = CompiledNetwork(
         operators=tuple(o.id for o in doc.operators),
         regions=tuple(r.id for r in doc.regions),
         suppliers=tuple(s.id for s in doc.suppliers),
@@ -210,6 +213,19 @@ def compile_network(
         shared_classes=np.unique(classes.site[classes.site >= 0]),
         service_ptr=service_ptr,
         service_classes=service_classes,
+    )
+    return replace(
+        compiled,
+        capacity=capacity_plan(
+            model,
+            catalogue,
+            n_classes=compiled.n_classes,
+            asset_class=asset_class,
+            class_operator=compiled.class_operator,
+            class_people=compiled.class_people,
+            class_serves=compiled.class_serves,
+            requires_levels=levels,
+        ),
     )
 
 

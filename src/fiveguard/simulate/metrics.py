@@ -37,6 +37,7 @@ from scipy import sparse  # type: ignore[import-untyped]
 
 from fiveguard.domain.graph import ragged_ranges, row_of_entry
 from fiveguard.simulate.bits import Plane, get_bits, unpack, words_for
+from fiveguard.simulate.capacity import partial_losses
 from fiveguard.simulate.compile import CompiledNetwork
 from fiveguard.simulate.propagate import ClassState
 
@@ -70,6 +71,12 @@ class TrialImpacts:
     by_operator: IntArray
     by_region: IntArray
     service_assets: IntArray
+    partial: IntArray | None = None
+    """``(T, K, R+1)``: of the people without service, those lost to partial service and
+    storms, by operator and region (index 0: no region); see
+    :mod:`fiveguard.simulate.capacity`."""
+    storms: BoolArray | None = None
+    """``(T, K)``: the operators with a signalling storm in each trial."""
 
     @property
     def trials(self) -> int:
@@ -84,11 +91,15 @@ class TrialImpacts:
     @classmethod
     def concat(cls, parts: Sequence[TrialImpacts]) -> TrialImpacts:
         """Trials of ``parts`` one after another."""
+        partial = [p.partial for p in parts]
+        storms = [p.storms for p in parts]
         return cls(
             national=np.concatenate([p.national for p in parts]),
             by_operator=np.concatenate([p.by_operator for p in parts]),
             by_region=np.concatenate([p.by_region for p in parts]),
             service_assets=np.concatenate([p.service_assets for p in parts]),
+            partial=None if any(x is None for x in partial) else np.concatenate(partial),  # type: ignore[arg-type]
+            storms=None if any(x is None for x in storms) else np.concatenate(storms),  # type: ignore[arg-type]
         )
 
     def head(self, trials: int) -> TrialImpacts:
@@ -98,6 +109,8 @@ class TrialImpacts:
             self.by_operator[:trials],
             self.by_region[:trials],
             self.service_assets[:trials],
+            None if self.partial is None else self.partial[:trials],
+            None if self.storms is None else self.storms[:trials],
         )
 
 
@@ -112,12 +125,23 @@ def measure(compiled: CompiledNetwork, state: ClassState) -> TrialImpacts:
     cells, services = _class_sums(compiled, state, lost, asset_down)  # (T, G, 5), (T, S)
     leaf.add_to(cells, served)
     leaf.add_services_to(services, state)
+    losses = partial_losses(
+        compiled,
+        state.down,
+        state.partial,
+        (state.storm_trial, state.storm_operator),
+        (leaf.trial, leaf.asset),
+        cells[:, :, PEOPLE],
+    )
+    cells[:, :, PEOPLE] += losses.people
     grid = cells.reshape(trials, k, r + 1, len(IMPACT_FIELDS))
     return TrialImpacts(
         national=cells.sum(axis=1),
         by_operator=grid.sum(axis=2),
         by_region=grid[:, :, 1:, :].sum(axis=1),
         service_assets=services,
+        partial=losses.people.reshape(trials, k, r + 1),
+        storms=losses.storms,
     )
 
 

@@ -110,11 +110,45 @@ class IncidentTime(_Result):
     )
 
 
+class PartialService(_Result):
+    """What pools short of capacity and signalling storms add to an outage: people who
+    lose service in part of a served part's load, not all of it."""
+
+    people: int = Field(
+        description="Of people_without_service, those lost in part: customers of served "
+        "parts that are up but carry less than their whole load (a pool's surviving members "
+        "short of capacity, a storm), per asset and part floor(people x (1 - share) + 0.5)."
+    )
+    by_operator: dict[str, int]
+    by_region: dict[str, int]
+    storms: tuple[str, ...] = Field(
+        description="Operators with a signalling storm (forced, or started by the "
+        "catalogue's simulation.storms rule)."
+    )
+    storm_recovery_hours: float | None = Field(
+        default=None,
+        description="simulation.storms.recovery_hours: how long a storm lasts until load is "
+        "shed (when a storm happened).",
+    )
+    share_by_operator: dict[str, float] = Field(
+        description="Each operator's people without service (whole and partial) as a share "
+        "of the people of its served parts, to four decimals."
+    )
+    share_by_region: dict[str, float] = Field(
+        description="The same per region: of the people of the served parts in it."
+    )
+
+
 class WhatIfResult(Impact):
     """The impact of a set of events happening together."""
 
     model: str | None
     events: tuple[str, ...]
+    partial_service: PartialService | None = Field(
+        default=None,
+        description="Partial service and storms, when the outage has any (their people are "
+        "in the figures above too).",
+    )
     time: IncidentTime | None = Field(
         default=None,
         description="Duration, user-hours and reporting thresholds crossed; absent when the "
