@@ -269,7 +269,7 @@ class Asset(Frozen):
         default=None, ge=0, description="Autonomy on batteries/generators after power loss."
     )
     requires: tuple[Requirement, ...] = ()
-    capacity: float | None = Field(
+    capacity: StrictFloat | None = Field(
         default=None,
         gt=0,
         le=1,
