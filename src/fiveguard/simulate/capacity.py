@@ -79,6 +79,18 @@ class CapacityPlan:
     asset_trigger: BoolArray
     trigger_share: float | None
     customer_share: float | None
+    _assets: dict[str, IntArray] = field(default_factory=dict, repr=False)
+
+    def class_assets(self, asset_class: IntArray) -> tuple[IntArray, IntArray]:
+        """Each class's assets (CSR pointers and assets), worked out once when first
+        needed: only outages with partial service or storms need them."""
+        if not self._assets:
+            n = self.class_capacity.shape[0]
+            ptr = np.zeros(n + 1, dtype=np.int64)
+            np.cumsum(np.bincount(asset_class, minlength=n), out=ptr[1:])
+            self._assets["ptr"] = ptr
+            self._assets["assets"] = np.argsort(asset_class, kind="stable").astype(np.int64)
+        return self._assets["ptr"], self._assets["assets"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -263,24 +275,23 @@ def partial_losses(
     storms = np.zeros((trials, k), dtype=bool)
     if plan is None:
         return Losses(added, storms)
-    counter = _PeopleLost(c, leaves, trials)
     if partial.row.size:
+        counter = _PeopleLost(c, leaves, trials)
         lost = counter.lost(partial.row, partial.trial, 1.0 - partial.share)
         np.add.at(added, (partial.trial, c.class_group[partial.row]), lost)
     storms = _storms(c, plan, down, people_by_cell + added, forced_storms, leaves)
     if plan.customer_share is None or not storms.any():
         return Losses(added, storms)
+    if not partial.row.size:
+        counter = _PeopleLost(c, leaves, trials)
+    # every serving row on a stormed operator's network, in each trial of its storm
     storm_trial, storm_op = np.nonzero(storms)
     rows = np.flatnonzero(c.class_serves)
     network = plan.host[c.class_operator[rows]]
-    pairs_row: list[IntArray] = []
-    pairs_trial: list[IntArray] = []
-    for t, o in zip(storm_trial.tolist(), storm_op.tolist(), strict=True):
-        mine = rows[network == o]
-        pairs_row.append(mine)
-        pairs_trial.append(np.full(mine.size, t, dtype=np.int64))
-    row = np.concatenate(pairs_row)
-    trial = np.concatenate(pairs_trial)
+    by_network = np.argsort(network, kind="stable")
+    ptr = np.searchsorted(network[by_network], np.arange(k + 1))
+    row = rows[by_network][ragged_ranges(ptr, storm_op)]
+    trial = np.repeat(storm_trial, np.diff(ptr)[storm_op])
     up = ~get_bits(down, row, trial)
     row, trial = row[up], trial[up]
     before = np.ones(row.size, dtype=np.float64)
@@ -336,10 +347,8 @@ class _PeopleLost:
 
     def __init__(self, c: CompiledNetwork, leaves: tuple[IntArray, IntArray], trials: int) -> None:
         self.c = c
-        order = np.argsort(c.asset_class, kind="stable")
-        self.class_assets = order
-        self.class_ptr = np.zeros(c.n_classes + 1, dtype=np.int64)
-        np.cumsum(np.bincount(c.asset_class, minlength=c.n_classes), out=self.class_ptr[1:])
+        assert c.capacity is not None
+        self.class_ptr, self.class_assets = c.capacity.class_assets(c.asset_class)
         # each serving row's class (its radio, for a served part) and part number
         owner = row_of_entry(c.class_part_ptr)
         self.row_part = np.zeros(c.n_classes, dtype=np.int64)
@@ -363,10 +372,11 @@ class _PeopleLost:
         if rows.size == 0:
             return out
         # the sum over a class's assets depends only on (row, fraction): once per pair
-        pairs = np.stack([rows.astype(np.float64), fraction])
-        unique, inverse = np.unique(pairs, axis=1, return_inverse=True)
-        u_row = unique[0].astype(np.int64)
-        u_fraction = unique[1]
+        fractions, which = np.unique(fraction, return_inverse=True)  # few distinct values
+        key = rows * fractions.size + which.reshape(-1)
+        unique, inverse = np.unique(key, return_inverse=True)
+        u_row = unique // fractions.size
+        u_fraction = fractions[unique % fractions.size]
         cls = self.row_class[u_row]
         assets = self.class_assets[ragged_ranges(self.class_ptr, cls)]
         owner = np.repeat(np.arange(u_row.size), np.diff(self.class_ptr)[cls])
