@@ -383,7 +383,7 @@ class _PeopleLost:
         people = self._people(assets, self.row_part[u_row][owner])
         each = np.floor(people * u_fraction[owner] + 0.5)
         total = np.bincount(owner, weights=each, minlength=u_row.size)
-        out = np.rint(total[inverse.reshape(-1)]).astype(np.int64)
+        out = np.asarray(np.rint(total[inverse.reshape(-1)]), dtype=np.int64)
         # assets down on their own in that trial are counted whole already
         if self.leaf_key.size:
             key = cls[inverse.reshape(-1)] * self.span + trials
@@ -397,9 +397,8 @@ class _PeopleLost:
                 own = np.floor(
                     self._people(hit, self.row_part[rows][which]) * fraction[which] + 0.5
                 )
-                out -= np.rint(np.bincount(which, weights=own, minlength=rows.size)).astype(
-                    np.int64
-                )
+                counted = np.bincount(which, weights=own, minlength=rows.size)
+                out -= np.asarray(np.rint(counted), dtype=np.int64)
         return out
 
 
