@@ -174,7 +174,41 @@ def test_monte_carlo_years_count_partial_losses_and_storms(tmp_path: Path) -> No
     compiled = compile_network(model, rules, effects=effects)
     sampled = sample_trials(event_sources(model, rules, compiled, effects), 7, 0, 512)
     impacts = measure(compiled, propagate(compiled, sampled))
-    assert impacts.partial is not None and impacts.storms is not None
-    assert impacts.partial.sum() > 0  # some years with pools short of capacity
+    partial = impacts.partial_by_operator
+    assert partial is not None and impacts.storms is not None
+    assert partial.sum() > 0  # some years with pools short of capacity
     assert impacts.storms[:, 1].any()  # and storms at B from its routers
-    assert np.all(impacts.partial.sum(axis=(1, 2)) <= impacts.national[:, 0])
+    assert np.all(partial.sum(axis=1) <= impacts.national[:, 0])
+
+
+def test_simulate_gives_the_years_with_partial_service_and_storms(tmp_path: Path) -> None:
+    path = example(tmp_path, "capacity")
+    override = tmp_path / "busy.yaml"
+    override.write_text(
+        "simulation:\n"
+        "  asset_failure:\n"
+        "    annual_probability: {core: 0.3}\n"
+        "  storms:\n"
+        "    trigger_share: 0.5\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(
+        "--catalog",
+        str(override),
+        "simulate",
+        str(path),
+        "--trials",
+        "256",
+        "--workers",
+        "1",
+        "--json",
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    partial = data["partial_service"]
+    assert partial["mean_people"] > 0 and 0 < partial["years"] < 1
+    assert partial["storm_probability"]["op-a"] > 0  # two AMFs down: half of A lost
+    code, out, _ = run("simulate", str(path), "--trials", "256", "--workers", "1", "--json")
+    packaged = json.loads(out)["partial_service"]  # misconfigurations hit the pools
+    assert packaged["mean_people"] > 0
+    assert set(packaged["storm_probability"].values()) == {0.0}  # no trigger packaged

@@ -345,6 +345,14 @@ def print_simulation(result: SimulationResult, seconds: float, sources: bool = T
         ops.add_row(*_distribution_row(operator, d.people_without_service))
     show(ops)
     print_services(result)
+    partial = result.partial_service
+    if partial is not None:
+        storms = ", ".join(f"{o} {p:.3g}" for o, p in partial.storm_probability.items() if p)
+        say(
+            f"In part (pools short of capacity, storms): {partial.mean_people:,.0f} people a "
+            f"year on average, in {partial.years:.1%} of the years; annual probability of a "
+            f"signalling storm: {storms or 'none'}"
+        )
     if sources:
         print_sources(result)
     if result.parameter_uncertainty is not None:

@@ -47,7 +47,7 @@ from fiveguard.simulate.plan import RequiresLevel
 if TYPE_CHECKING:
     from fiveguard.simulate.compile import CompiledNetwork
     from fiveguard.simulate.metrics import TrialImpacts
-    from fiveguard.simulate.results import Impact, PartialService
+    from fiveguard.simulate.results import Impact, PartialService, SimulatedPartialService
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -412,11 +412,15 @@ def partial_service(
     without service; None when nothing was lost in part and no storm happened."""
     from fiveguard.simulate.results import PartialService
 
-    if impacts.partial is None or impacts.storms is None:
+    by_op, by_reg, stormed = (
+        impacts.partial_by_operator,
+        impacts.partial_by_region,
+        impacts.storms,
+    )
+    if by_op is None or by_reg is None or stormed is None:
         return None
-    cells = impacts.partial[0]  # (K, R+1)
-    storms = [o for k, o in enumerate(compiled.operators) if impacts.storms[0, k]]
-    if not cells.any() and not storms:
+    storms = [o for k, o in enumerate(compiled.operators) if stormed[0, k]]
+    if not by_op[0].any() and not storms:
         return None
     rows = np.flatnonzero(compiled.class_serves)
     k, r = len(compiled.operators), len(compiled.regions)
@@ -430,9 +434,9 @@ def partial_service(
 
     rule = catalogue.simulation.storms
     return PartialService(
-        people=int(cells.sum()),
-        by_operator={o: int(cells[i].sum()) for i, o in enumerate(compiled.operators)},
-        by_region={g: int(cells[:, i + 1].sum()) for i, g in enumerate(compiled.regions)},
+        people=int(by_op[0].sum()),
+        by_operator={o: int(by_op[0, i]) for i, o in enumerate(compiled.operators)},
+        by_region={g: int(by_reg[0, i]) for i, g in enumerate(compiled.regions)},
         storms=tuple(storms),
         storm_recovery_hours=rule.recovery_hours if storms and rule is not None else None,
         share_by_operator={
@@ -442,5 +446,28 @@ def partial_service(
         share_by_region={
             g: share(impact.by_region[g].people_without_service, by_region[i])
             for i, g in enumerate(compiled.regions)
+        },
+    )
+
+
+def simulated_partial_service(
+    compiled: CompiledNetwork, impacts: TrialImpacts
+) -> SimulatedPartialService | None:
+    """Over the simulated years: people without service in part (mean), the share of
+    years with any, and each operator's annual probability of a storm; None when no year
+    had any."""
+    from fiveguard.simulate.results import SimulatedPartialService
+
+    by_op, stormed = impacts.partial_by_operator, impacts.storms
+    if by_op is None or stormed is None or impacts.trials == 0:
+        return None
+    people = by_op.sum(axis=1)
+    if not people.any() and not stormed.any():
+        return None
+    return SimulatedPartialService(
+        mean_people=float(people.sum()) / impacts.trials,
+        years=float((people > 0).mean()),
+        storm_probability={
+            o: float(stormed[:, k].mean()) for k, o in enumerate(compiled.operators)
         },
     )

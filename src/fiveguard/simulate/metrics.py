@@ -71,10 +71,10 @@ class TrialImpacts:
     by_operator: IntArray
     by_region: IntArray
     service_assets: IntArray
-    partial: IntArray | None = None
-    """``(T, K, R+1)``: of the people without service, those lost to partial service and
-    storms, by operator and region (index 0: no region); see
-    :mod:`fiveguard.simulate.capacity`."""
+    partial_by_operator: IntArray | None = None
+    """``(T, K)``: of the people without service, those lost to partial service and storms
+    (:mod:`fiveguard.simulate.capacity`), by operator; ``partial_by_region``: ``(T, R)``."""
+    partial_by_region: IntArray | None = None
     storms: BoolArray | None = None
     """``(T, K)``: the operators with a signalling storm in each trial."""
 
@@ -91,15 +91,19 @@ class TrialImpacts:
     @classmethod
     def concat(cls, parts: Sequence[TrialImpacts]) -> TrialImpacts:
         """Trials of ``parts`` one after another."""
-        partial = [p.partial for p in parts]
-        storms = [p.storms for p in parts]
+        optional = {
+            name: [getattr(p, name) for p in parts]
+            for name in ("partial_by_operator", "partial_by_region", "storms")
+        }
         return cls(
             national=np.concatenate([p.national for p in parts]),
             by_operator=np.concatenate([p.by_operator for p in parts]),
             by_region=np.concatenate([p.by_region for p in parts]),
             service_assets=np.concatenate([p.service_assets for p in parts]),
-            partial=None if any(x is None for x in partial) else np.concatenate(partial),  # type: ignore[arg-type]
-            storms=None if any(x is None for x in storms) else np.concatenate(storms),  # type: ignore[arg-type]
+            **{
+                name: None if any(x is None for x in arrays) else np.concatenate(arrays)
+                for name, arrays in optional.items()
+            },
         )
 
     def head(self, trials: int) -> TrialImpacts:
@@ -109,7 +113,8 @@ class TrialImpacts:
             self.by_operator[:trials],
             self.by_region[:trials],
             self.service_assets[:trials],
-            None if self.partial is None else self.partial[:trials],
+            None if self.partial_by_operator is None else self.partial_by_operator[:trials],
+            None if self.partial_by_region is None else self.partial_by_region[:trials],
             None if self.storms is None else self.storms[:trials],
         )
 
@@ -140,7 +145,8 @@ def measure(compiled: CompiledNetwork, state: ClassState) -> TrialImpacts:
         by_operator=grid.sum(axis=2),
         by_region=grid[:, :, 1:, :].sum(axis=1),
         service_assets=services,
-        partial=losses.people.reshape(trials, k, r + 1),
+        partial_by_operator=losses.people.reshape(trials, k, r + 1).sum(axis=2),
+        partial_by_region=losses.people.reshape(trials, k, r + 1)[:, :, 1:].sum(axis=1),
         storms=losses.storms,
     )
 

@@ -293,6 +293,21 @@ class ParameterUncertainty(_Result):
     people_exceedance: tuple[ExceedanceInterval, ...]
 
 
+class SimulatedPartialService(_Result):
+    """Partial service and storms over the simulated years (their people are in the
+    distributions too)."""
+
+    mean_people: float = Field(
+        description="People without service in part (pools short of capacity, storms), "
+        "mean per year."
+    )
+    years: float = Field(description="Share of the years with anyone without service in part.")
+    storm_probability: dict[str, float] = Field(
+        description="Per operator, the annual probability of a signalling storm (the "
+        "catalogue's simulation.storms triggers; none packaged)."
+    )
+
+
 class SimulationResult(_Result):
     """A Monte Carlo run: one trial per simulated year."""
 
@@ -317,6 +332,10 @@ class SimulationResult(_Result):
         default=None,
         description="Intervals from drawing the parameters per batch of trials "
         "(`--parameter-draws`); none when the parameters were held fixed.",
+    )
+    partial_service: SimulatedPartialService | None = Field(
+        default=None,
+        description="Partial service and storms over the years; none when no year had any.",
     )
 
 

@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from fiveguard.domain.catalogue import Catalogue
+from fiveguard.simulate.capacity import simulated_partial_service
 from fiveguard.simulate.compile import CompiledNetwork
 from fiveguard.simulate.metrics import (
     IMPACT_FIELDS,
@@ -114,4 +115,5 @@ def simulation_result(
         ),
         events=tuple(events),
         parameters=catalogue.simulation.source,
+        partial_service=simulated_partial_service(compiled, impacts),
     )
