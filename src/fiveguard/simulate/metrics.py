@@ -62,9 +62,9 @@ class TrialImpacts:
 
     ``national``: ``(T, 5)`` int64; ``by_operator``: ``(T, K, 5)``; ``by_region``:
     ``(T, R, 5)``; ``service_assets``: ``(T, S)`` int64, per critical service the assets
-    carrying it that are down or compromised. In all ``T × (5 + 5K + 5R + S)`` int64,
-    kept whole for the percentiles: about 11 MB for 10,000 trials of 4 operators, 20
-    regions and 9 services.
+    carrying it that are down or compromised; the partial figures, ``T × (K + R)`` int64
+    and ``T × K`` bool. In all about ``T × (5 + 6K + 6R + S)`` int64, kept whole for the
+    percentiles: about 13 MB for 10,000 trials of 4 operators, 20 regions and 9 services.
     """
 
     national: IntArray
