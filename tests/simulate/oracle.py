@@ -208,7 +208,7 @@ class Oracle:
                     down.add(a.id)
                     changed = True
         shares = capacity_shares(self, down)
-        forced = {e.target for e in events if e.type is EventType.STORM}
+        forced = {self.host[e.target] for e in events if e.type is EventType.STORM}
         first = self._count(down, compromised, shares, set())
         storms = forced | storm_triggers(self, first, down)
         if not storms:
@@ -389,8 +389,9 @@ def partial_people(oracle: Oracle, part: Part, shares: dict[str, float], storms:
 
 
 def storm_triggers(oracle: Oracle, first: OracleImpact, down: set[str]) -> set[str]:
-    """Operators whose storm the catalogue's rule starts: ``trigger_share`` of their own
-    customers without service, or one of their assets of a ``trigger_kinds`` kind down."""
+    """Operators whose storm the catalogue's rule starts: ``trigger_share`` of the customers
+    on their network (their own and their MVNOs') without service, or one of their
+    assets of a ``trigger_kinds`` kind down."""
     rule = oracle.storm_rule
     if rule is None:
         return set()
@@ -400,9 +401,13 @@ def storm_triggers(oracle: Oracle, first: OracleImpact, down: set[str]) -> set[s
             part.people
             for parts in oracle.parts.values()
             for part in parts
-            if part.operator == operator
+            if oracle.host[part.operator] == operator
         )
-        lost = first.by_operator[operator]["people_without_service"]
+        lost = sum(
+            first.by_operator[o]["people_without_service"]
+            for o in oracle.operators
+            if oracle.host[o] == operator
+        )
         if (
             rule.trigger_share is not None
             and customers > 0

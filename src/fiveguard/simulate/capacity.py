@@ -21,11 +21,12 @@ radio keeps broadcasting, so they do not roam; and a partial part still counts a
 operator's network for partners' roaming users.
 
 **Storms.** With the catalogue's ``simulation.storms`` rule, an operator has a signalling
-storm in a trial when ``trigger_share`` of its customers (the people of its own served
-parts) or more are without service, when one of its assets of a ``trigger_kinds`` kind is
+storm in a trial when ``trigger_share`` of the customers on its network (the people of
+its own served parts and its MVNOs') or more are without service, when one of its assets of a ``trigger_kinds`` kind is
 down, or when ``storm:OPERATOR`` forces one. The storm overloads its registration
 functions: every served part on its network (its own, and its MVNOs' parts) that is up
 keeps only ``1 - customer_share`` of its share, and loses the rest as a partial loss.
+An MVNO's customers count with its host's, and a storm forced at an MVNO is its host's.
 Storms are found after the partial losses, in one more pass over the trials where one
 triggers; a storm does not start another.
 """
@@ -321,12 +322,16 @@ def _storms(
     trials = people_by_cell.shape[0]
     k = len(c.operators)
     storms = np.zeros((trials, k), dtype=bool)
-    storms[forced[0], forced[1]] = True
+    storms[forced[0], plan.host[forced[1]]] = True  # an MVNO's storm is its host's
     if plan.trigger_share is None:
         return storms
-    lost = people_by_cell.reshape(trials, k, -1).sum(axis=2)
-    has = plan.customers > 0
-    storms[:, has] |= lost[:, has] >= plan.trigger_share * plan.customers[has]
+    # the customers on each operator's network: its own and its MVNOs'
+    own = people_by_cell.reshape(trials, k, -1).sum(axis=2)
+    lost = np.zeros_like(own)
+    np.add.at(lost.T, plan.host, own.T)
+    customers = np.bincount(plan.host, weights=plan.customers, minlength=k)
+    has = customers > 0
+    storms[:, has] |= lost[:, has] >= plan.trigger_share * customers[has]
     triggers = np.flatnonzero(plan.class_trigger)
     if triggers.size:
         hit = down[triggers]
