@@ -24,9 +24,9 @@ operator's network for partners' roaming users.
 storm in a trial when ``trigger_share`` of the customers on its network (the people of
 its own served parts and its MVNOs') or more are without service, when one of its
 assets of a ``trigger_kinds`` kind is down, or when ``storm:OPERATOR`` forces one. The
-storm overloads its registration functions: every served part on its network (its own, and its MVNOs' parts) that is up
-keeps only ``1 - customer_share`` of its share, and loses the rest as a partial loss.
-An MVNO's customers count with its host's, and a storm forced at an MVNO is its host's.
+storm overloads its registration functions: every served part on its network (its own,
+and its MVNOs' parts) that is up keeps only ``1 - customer_share`` of its share, and
+loses the rest as a partial loss. An MVNO's customers count with its host's, and a storm forced at an MVNO is its host's.
 Storms are found after the partial losses, in one more pass over the trials where one
 triggers; a storm does not start another.
 """
