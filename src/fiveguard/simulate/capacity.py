@@ -23,12 +23,12 @@ operator's network for partners' roaming users.
 **Storms.** With the catalogue's ``simulation.storms`` rule, an operator has a signalling
 storm in a trial when ``trigger_share`` of the customers on its network (the people of
 its own served parts and its MVNOs') or more are without service, when one of its
-assets of a ``trigger_kinds`` kind is down, or when ``storm:OPERATOR`` forces one. The
-storm overloads its registration functions: every served part on its network (its own,
-and its MVNOs' parts) that is up keeps only ``1 - customer_share`` of its share, and
-loses the rest as a partial loss. An MVNO's customers count with its host's, and a storm forced at an MVNO is its host's.
-Storms are found after the partial losses, in one more pass over the trials where one
-triggers; a storm does not start another.
+assets of a ``trigger_kinds`` kind is down, or when ``storm:OPERATOR`` forces one (a
+storm forced at an MVNO is its host's). The storm overloads its registration functions:
+every served part on its network (its own, and its MVNOs' parts) that is up keeps only
+``1 - customer_share`` of its share, and loses the rest as a partial loss. Storms are
+found after the partial losses, in one more pass over the trials where one triggers; a
+storm does not start another.
 """
 
 from __future__ import annotations
