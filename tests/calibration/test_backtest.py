@@ -33,9 +33,9 @@ DOC = ROOT / "docs" / "calibration.md"
 START, END = "<!-- backtest-table -->", "<!-- /backtest-table -->"
 
 PINNED_COUNT = 14
-PINNED_MEDIAN = 0.33
-PINNED_BEYOND = 7
-PINNED_NOTHING = 4
+PINNED_MEDIAN = 0.20
+PINNED_BEYOND = 6
+PINNED_NOTHING = 3
 """Today's backtest on the shipped catalogue (docs/calibration.md says why it misses)."""
 
 

@@ -37,6 +37,7 @@ from scipy import sparse  # type: ignore[import-untyped]
 
 from fiveguard.domain.graph import ragged_ranges, row_of_entry
 from fiveguard.simulate.bits import Plane, get_bits, unpack, words_for
+from fiveguard.simulate.capacity import partial_losses
 from fiveguard.simulate.compile import CompiledNetwork
 from fiveguard.simulate.propagate import ClassState
 
@@ -61,15 +62,21 @@ class TrialImpacts:
 
     ``national``: ``(T, 5)`` int64; ``by_operator``: ``(T, K, 5)``; ``by_region``:
     ``(T, R, 5)``; ``service_assets``: ``(T, S)`` int64, per critical service the assets
-    carrying it that are down or compromised. In all ``T × (5 + 5K + 5R + S)`` int64,
-    kept whole for the percentiles: about 11 MB for 10,000 trials of 4 operators, 20
-    regions and 9 services.
+    carrying it that are down or compromised; the partial figures, ``T × (K + R)`` int64
+    and ``T × K`` bool. In all about ``T × (5 + 6K + 6R + S)`` int64, kept whole for the
+    percentiles: about 13 MB for 10,000 trials of 4 operators, 20 regions and 9 services.
     """
 
     national: IntArray
     by_operator: IntArray
     by_region: IntArray
     service_assets: IntArray
+    partial_by_operator: IntArray | None = None
+    """``(T, K)``: of the people without service, those lost to partial service and storms
+    (:mod:`fiveguard.simulate.capacity`), by operator; ``partial_by_region``: ``(T, R)``."""
+    partial_by_region: IntArray | None = None
+    storms: BoolArray | None = None
+    """``(T, K)``: the operators with a signalling storm in each trial."""
 
     @property
     def trials(self) -> int:
@@ -84,11 +91,19 @@ class TrialImpacts:
     @classmethod
     def concat(cls, parts: Sequence[TrialImpacts]) -> TrialImpacts:
         """Trials of ``parts`` one after another."""
+        optional = {
+            name: [getattr(p, name) for p in parts]
+            for name in ("partial_by_operator", "partial_by_region", "storms")
+        }
         return cls(
             national=np.concatenate([p.national for p in parts]),
             by_operator=np.concatenate([p.by_operator for p in parts]),
             by_region=np.concatenate([p.by_region for p in parts]),
             service_assets=np.concatenate([p.service_assets for p in parts]),
+            **{
+                name: None if any(x is None for x in arrays) else np.concatenate(arrays)
+                for name, arrays in optional.items()
+            },
         )
 
     def head(self, trials: int) -> TrialImpacts:
@@ -98,6 +113,9 @@ class TrialImpacts:
             self.by_operator[:trials],
             self.by_region[:trials],
             self.service_assets[:trials],
+            None if self.partial_by_operator is None else self.partial_by_operator[:trials],
+            None if self.partial_by_region is None else self.partial_by_region[:trials],
+            None if self.storms is None else self.storms[:trials],
         )
 
 
@@ -112,12 +130,24 @@ def measure(compiled: CompiledNetwork, state: ClassState) -> TrialImpacts:
     cells, services = _class_sums(compiled, state, lost, asset_down)  # (T, G, 5), (T, S)
     leaf.add_to(cells, served)
     leaf.add_services_to(services, state)
+    losses = partial_losses(
+        compiled,
+        state.down,
+        state.partial,
+        (state.storm_trial, state.storm_operator),
+        (leaf.trial, leaf.asset),
+        cells[:, :, PEOPLE],
+    )
+    cells[:, :, PEOPLE] += losses.people
     grid = cells.reshape(trials, k, r + 1, len(IMPACT_FIELDS))
     return TrialImpacts(
         national=cells.sum(axis=1),
         by_operator=grid.sum(axis=2),
         by_region=grid[:, :, 1:, :].sum(axis=1),
         service_assets=services,
+        partial_by_operator=losses.people.reshape(trials, k, r + 1).sum(axis=2),
+        partial_by_region=losses.people.reshape(trials, k, r + 1)[:, :, 1:].sum(axis=1),
+        storms=losses.storms,
     )
 
 

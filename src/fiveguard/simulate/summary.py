@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from fiveguard.domain.catalogue import Catalogue
+from fiveguard.simulate.capacity import simulated_partial_service
 from fiveguard.simulate.compile import CompiledNetwork
 from fiveguard.simulate.incidents import KINDS, TimePlan, TrialTime
 from fiveguard.simulate.metrics import (
@@ -121,6 +122,7 @@ def simulation_result(
         events=tuple(events),
         parameters=catalogue.simulation.source,
         time=time,
+        partial_service=simulated_partial_service(compiled, impacts),
     )
 
 
