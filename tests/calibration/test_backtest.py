@@ -37,6 +37,8 @@ PINNED_MEDIAN = 0.20
 PINNED_BEYOND = 6
 PINNED_NOTHING = 3
 """Today's backtest on the shipped catalogue (docs/calibration.md says why it misses)."""
+WITH_OVERRIDE = {"2020-06-tmobile-ims", "2022-07-kddi-voice"}
+"""Backtest figures recorded with the replay's own catalogue (storm-triggers.yaml)."""
 
 
 def reference_summary(scores: list[float]) -> tuple[float, int]:
@@ -128,8 +130,11 @@ def rerun_figures() -> list[BacktestFigure]:
 def test_the_backtest_on_the_shipped_catalogue_is_the_recorded_one(
     rerun_figures: list[BacktestFigure],
 ) -> None:
-    recorded = load_figures(REPLAYS)
-    assert [f.fiveguard for f in rerun_figures] == pytest.approx([f.fiveguard for f in recorded])
+    # replays run with their own catalogue override (the storm triggers) are recorded on
+    # it; on the shipped catalogue, without triggers, they give what the doc says
+    recorded = [f for f in load_figures(REPLAYS) if f.replay not in WITH_OVERRIDE]
+    shipped = [f for f in rerun_figures if f.replay not in WITH_OVERRIDE]
+    assert [f.fiveguard for f in shipped] == pytest.approx([f.fiveguard for f in recorded])
     summary = summarise([f.score for f in rerun_figures])
     assert (summary.count, round(summary.median, 2), summary.beyond, summary.nothing) == (
         PINNED_COUNT,
@@ -148,13 +153,9 @@ def test_the_doc_says_which_figures_miss_and_by_how_much(
 ) -> None:
     text = " ".join(DOC.read_text(encoding="utf-8").split())
     nothing = {f.replay for f in rerun_figures if math.isinf(f.score)}
-    assert nothing == {
-        "2020-06-tmobile-ims",
-        "2021-10-docomo-iot-switchover",
-        "2022-07-kddi-voice",
-        "2024-02-att-mobility",
-    }
-    assert "Four figures are infinitely far" in text
+    assert nothing == {"2020-06-tmobile-ims", "2022-07-kddi-voice", "2024-02-att-mobility"}
+    assert "AT&T 2024 is infinitely far" in text
+    assert "T-Mobile's and KDDI's give nothing" in text
     over = {
         f.replay: f.fiveguard / f.reported
         for f in rerun_figures
@@ -171,7 +172,9 @@ def test_the_doc_says_which_figures_miss_and_by_how_much(
         ("2022-09-rakuten-dc-switch", "Rakuten Mobile 2022 ({:.1f} times)"),
     ):
         assert words.format(over[replay]) in text
-    rest = [f for f in rerun_figures if f.score <= math.log10(3)]
+    storm = {f.replay: f for f in rerun_figures}["2021-10-docomo-iot-switchover"]
+    assert f"NTT Docomo 2021 ({storm.fiveguard / storm.reported:.2f})" in text
+    rest = [f for f in rerun_figures if f.score <= math.log10(3) and f is not storm]
     assert len(rest) == 7 and "The other seven land within a factor of 1.35" in text
     assert max(10**f.score for f in rest) < 1.35
     assert f"(median score {statistics.median(f.score for f in rest):.2f})" in text
