@@ -700,3 +700,22 @@ def storm_triggers(oracle: Oracle, first: OracleImpact, down: set[str]) -> set[s
             out.add(a.operator)
     return out
 
+
+def oracle_storms(oracle: Oracle, events: Sequence[Event]) -> set[str]:
+    """The operators with a storm when ``events`` happen together, as
+    :meth:`Oracle.impact` finds them: forced ones (an MVNO's is its host's) and those the
+    rule starts from the people lost before any storm."""
+    down = oracle_down(oracle, events)
+    first = oracle._count(down, set(), capacity_shares(oracle, down), set())
+    forced = {oracle.host[e.target] for e in events if e.type is EventType.STORM}
+    return forced | storm_triggers(oracle, first, down)
+
+
+def oracle_storm_hours(
+    oracle: Oracle, catalogue: Catalogue, per_trial: Sequence[Sequence[Event]]
+) -> list[float]:
+    """Per trial, the storm rule's recovery hours when any operator had a storm, else 0
+    (what the Monte Carlo adds to the trial's largest incident)."""
+    rule = catalogue.simulation.storms
+    assert rule is not None
+    return [rule.recovery_hours if oracle_storms(oracle, events) else 0.0 for events in per_trial]

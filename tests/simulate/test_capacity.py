@@ -4,17 +4,25 @@ and started by the rule; and the rules' edges worked by hand."""
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
 from helpers import busy_catalogue, engine_impact
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from oracle import Oracle
+from oracle import Oracle, oracle_storm_hours, timed_events_of_trials
 from strategies import models, scenarios
 
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.model import NetworkModel
 from fiveguard.domain.network import AnyOf
+from fiveguard.modelio.generate import generate_model
+from fiveguard.simulate import prepare, simulate
+from fiveguard.simulate.capacity import trial_storm_hours
 from fiveguard.simulate.compile import compile_network
+from fiveguard.simulate.durations import sample_timed
 from fiveguard.simulate.events import Event, EventType, events_of_trials
+from fiveguard.simulate.incident_runs import run_time
+from fiveguard.simulate.incidents import time_plan
 from fiveguard.simulate.measures import operator_effects
 from fiveguard.simulate.metrics import measure
 from fiveguard.simulate.propagate import propagate
@@ -104,3 +112,45 @@ def test_monte_carlo_years_with_pools_and_storms_give_the_oracles_impacts(
         assert engine_impact(compiled, impacts, trial) == oracle.impact(events), [
             str(e) for e in events
         ]
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
+@given(model=pooled_models(), seed=st.integers(0, 2**32))
+def test_a_year_with_a_storm_at_any_operator_gets_its_recovery_hours(
+    model: NetworkModel, seed: int, catalogue: Catalogue
+) -> None:
+    busy = storm_catalogue(busy_catalogue(catalogue))
+    effects = operator_effects(model, busy)
+    compiled = compile_network(model, busy, effects=effects)
+    sources = event_sources(model, busy, compiled, effects)
+    trials = 200
+    impacts = measure(compiled, propagate(compiled, sample_trials(sources, seed, 0, trials)))
+    hours = trial_storm_hours(impacts, busy)
+    assert hours is not None
+    oracle = Oracle(model, busy)
+    timed = sample_timed(sources, seed, 0, trials)
+    per_trial = timed_events_of_trials(timed, compiled, model.table.ids.tolist())
+    expected = oracle_storm_hours(oracle, busy, [[e for e, _, _ in t] for t in per_trial])
+    assert hours.tolist() == expected
+
+
+def test_the_monte_carlo_adds_storm_hours_where_the_rule_started_one(
+    catalogue: Catalogue,
+) -> None:
+    model = generate_model(sites=200, operators=2, regions=2, seed=4)
+    busy = storm_catalogue(catalogue, share=0.5)
+    ready = prepare(model, busy)
+    impacts = measure(
+        ready.compiled, propagate(ready.compiled, sample_trials(ready.sources, 3, 0, 256))
+    )
+    hours = trial_storm_hours(impacts, busy)
+    assert hours is not None and 0 < (hours > 0).sum() < 256
+    plan = time_plan(ready.model, busy, ready.compiled)
+    assert plan is not None
+    stormed = simulate(ready, busy, 256, 3).time
+    calm = simulate(ready, busy, 256, 3, storm_hours=np.zeros(256)).time
+    given_hours = run_time(ready.compiled, ready.sources, plan, 256, 3, storm_hours=hours)
+    assert stormed is not None and calm is not None
+    assert stormed.user_hours.mean == pytest.approx(float(given_hours.user_hours.mean()))
+    assert stormed.longest_outage_hours.max >= calm.longest_outage_hours.max
+    assert stormed.user_hours.mean > calm.user_hours.mean

@@ -77,6 +77,19 @@ def test_a_storm_says_when_load_is_shed(tmp_path: Path) -> None:
     assert "storm at op-a" in out
 
 
+def test_a_storms_recovery_adds_to_the_outages_duration(tmp_path: Path) -> None:
+    path = example(tmp_path, "capacity")
+    alone = json.loads(run("whatif", str(path), "-e", "storm:op-a", "--json")[1])["time"]
+    assert alone["hours"] == 20.0  # a storm alone lasts its recovery
+    assert [s["parameter"] for s in alone["basis"]] == ["simulation.storms.recovery_hours"]
+    with_storm = json.loads(
+        run("whatif", str(path), "-e", "storm:op-a", "-e", "asset-down:a.amf-1", "--json")[1]
+    )["time"]
+    without = json.loads(run("whatif", str(path), "-e", "asset-down:a.amf-1", "--json")[1])["time"]
+    assert with_storm["hours"] == without["hours"] + 20.0
+    assert with_storm["basis"][-1]["value"] == "+20 h"
+
+
 def test_a_pool_that_cannot_carry_its_load_is_refused_where_it_is_written(
     tmp_path: Path,
 ) -> None:

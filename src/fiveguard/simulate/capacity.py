@@ -455,6 +455,17 @@ def partial_service(
     )
 
 
+def trial_storm_hours(impacts: TrialImpacts, catalogue: Catalogue) -> FloatArray | None:
+    """``(T,)``: the storm rule's ``recovery_hours`` in each trial where any operator had a
+    signalling storm, 0 elsewhere (what the Monte Carlo adds to that trial's largest
+    incident); None when the run has no storm figures or the catalogue no storm rule."""
+    rule = catalogue.simulation.storms
+    if impacts.storms is None or rule is None:
+        return None
+    hours: FloatArray = np.where(impacts.storms.any(axis=1), rule.recovery_hours, 0.0)
+    return hours
+
+
 def simulated_partial_service(
     compiled: CompiledNetwork, impacts: TrialImpacts
 ) -> SimulatedPartialService | None:

@@ -78,13 +78,16 @@ def whatif(
     impacts = evaluate(compiled, sampled)
     impact = impact_at(compiled, impacts, 0)
     regions = [e.target for e in events if e.type is EventType.REGION_POWER]
+    partial = partial_service(compiled, catalogue, impacts, impact)
     return WhatIfResult(
         **impact.model_dump(),
-        partial_service=partial_service(compiled, catalogue, impacts, impact),
+        partial_service=partial,
         model=model.source,
         events=tuple(str(e) for e in events),
         assumptions=power_assumptions(model, catalogue, regions) if regions else (),
-        time=incident_time(model, catalogue, events, impact),
+        time=incident_time(
+            model, catalogue, events, impact, storms=partial.storms if partial else ()
+        ),
     )
 
 
