@@ -1,6 +1,7 @@
 """The backtest of docs/calibration.md: every replay's backtest figure re-run on a
-catalogue and scored as |log10(fiveguard / reported)|, with the median and the misses
-against issue 14's targets. Run by `make backtest`.
+catalogue (the replay's own override, if it has one, merged over it) and scored as
+|log10(fiveguard / reported)|, with the median and the misses against issue 14's targets.
+Run by `make backtest`.
 
     python tools/backtest.py [--catalog FILE] [--json]
     python tools/backtest.py --update-doc   # the doc's table from the recorded figures
@@ -15,7 +16,6 @@ import math
 from pathlib import Path
 
 from fiveguard.calibration.backtest import load_figures, render_table, rerun, summarise
-from fiveguard.catalog import default_catalogue, load_catalogue
 
 REPLAYS = Path(__file__).parents[1] / "examples" / "replays"
 DOC = Path(__file__).parents[1] / "docs" / "calibration.md"
@@ -37,7 +37,11 @@ def finite(value: float) -> float | None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--catalog", type=Path, help="a catalogue override to score instead")
+    parser.add_argument(
+        "--catalog",
+        type=Path,
+        help="a catalogue override to score (a replay's own override still applies over it)",
+    )
     parser.add_argument("--json", action="store_true", help="the figures and summary as JSON")
     parser.add_argument(
         "--update-doc", action="store_true", help="rewrite the doc's table from the replays"
@@ -46,9 +50,8 @@ def main() -> None:
     if args.update_doc:
         update_doc()
         return
-    catalogue = load_catalogue(args.catalog) if args.catalog else default_catalogue()
     figures = [
-        dataclasses.replace(f, fiveguard=rerun(f, REPLAYS, catalogue))
+        dataclasses.replace(f, fiveguard=rerun(f, REPLAYS, args.catalog))
         for f in load_figures(REPLAYS)
     ]
     if not args.json:

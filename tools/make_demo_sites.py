@@ -255,6 +255,7 @@ def build_sites(regions: dict[str, int]) -> SiteTable:
         requires=Categorical.from_values(rows.requires),
         managed_by=Categorical.from_values(rows.managed_by),
         shared_with=Categorical.from_values(rows.shared_with),
+        site=Categorical.constant(None, n),
         installed=Categorical.constant(None, n),
         purchased=Categorical.constant(None, n),
         latitude=np.full(n, np.nan),

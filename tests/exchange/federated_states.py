@@ -34,12 +34,14 @@ def _asset(a: Asset, p: str) -> Asset:
             ),
             "managed_by": ref(a.managed_by) if a.managed_by else None,
             "shared_with": tuple(ref(o) for o in a.shared_with),
+            "site": ref(a.site) if a.site else None,
         }
     )
 
 
 OPERATOR_REFERENCES = ("roaming", "hosted_by")
-"""Fields of an operator naming other operators (those the model has)."""
+"""Fields of an operator naming other operators (those the model has); its national
+roaming names an operator, regions and assets, all prefixed too."""
 
 
 def _operator(o: Operator, p: str, country: str) -> Operator:
@@ -51,6 +53,17 @@ def _operator(o: Operator, p: str, country: str) -> Operator:
             data[name] = p + value
         elif isinstance(value, list | tuple):
             data[name] = [p + v for v in value]
+    data["national_roaming"] = [
+        {
+            "host": p + deal.host,
+            "regions": [p + r for r in deal.regions],
+            "requires": [
+                {"any": [p + m for m in r.any]} if isinstance(r, AnyOf) else p + r
+                for r in deal.requires
+            ],
+        }
+        for deal in o.national_roaming
+    ]
     return Operator.model_validate(data)
 
 

@@ -20,7 +20,7 @@ from fiveguard.domain.model import NetworkModel
 from fiveguard.domain.network import Asset, MeasureRecord, MeasureStatus, Operator
 from fiveguard.modelio.load import load_model
 from fiveguard.simulate import prepare
-from fiveguard.simulate.contributions import _FailureGroups, source_results
+from fiveguard.simulate.contributions import _FailureGroups, _spare_radios, source_results
 from fiveguard.simulate.events import Event, EventType, Mode
 from fiveguard.simulate.results import EventSourceResult
 from fiveguard.simulate.whatif import scenario_impacts
@@ -102,7 +102,9 @@ def test_an_asset_failing_alone_in_its_class_costs_what_the_oracle_says(
     failures = _FailureGroups(model, catalogue, ready.compiled, ready.sources, ready.effects)
     oracle = Oracle(model, catalogue)
     ids = model.table.ids.tolist()
-    closed = np.flatnonzero(ready.compiled.class_size[ready.compiled.asset_class] > 1)
+    shared_class = ready.compiled.class_size[ready.compiled.asset_class] > 1
+    # and for the radios of a site of several radios that nothing else needs
+    closed = np.flatnonzero(shared_class | _spare_radios(model, catalogue))
     for i in closed.tolist():
         lost = oracle.impact([Event(EventType.ASSET_DOWN, ids[i])]).national
         assert failures.leaf_people[i] == lost["people_without_service"], ids[i]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from web_world import SMALL, fresh_record
 
-from fiveguard.web.demo import seed_demo
+from fiveguard.web.demo import SeededDemo, seed_demo
 
 CHROMIUM = Path(os.environ.get("FIVEGUARD_CHROMIUM", "/usr/bin/chromium"))
 PASSWORD = "browser test pass phrase"
@@ -36,7 +36,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int, SeededDemo]]:
     import uvicorn
 
     from fiveguard.web.app import create_app
@@ -61,7 +61,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]
         time.sleep(0.05)
     assert running.started, "the server did not start"
     # localhost, not 127.0.0.1: browsers keep Secure cookies for http://localhost
-    yield f"http://localhost:{port}", int(seeded.national_snapshot or 0)
+    yield f"http://localhost:{port}", int(seeded.national_snapshot or 0), seeded
     running.should_exit = True
     thread.join(timeout=10)
     db.close()
@@ -96,9 +96,9 @@ def _shot(page: object, name: str) -> None:
 
 
 def test_upload_a_mistake_see_it_located_fix_it_assess_and_open_the_report(
-    server: tuple[str, int], browser: object, tmp_path: Path
+    server: tuple[str, int, SeededDemo], browser: object, tmp_path: Path
 ) -> None:
-    base, _ = server
+    base, _, _ = server
     page = _page(browser, base, "xr-xcsa.analyst")
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)  # type: ignore[attr-defined]
@@ -144,9 +144,9 @@ def test_upload_a_mistake_see_it_located_fix_it_assess_and_open_the_report(
 
 
 def test_an_operator_cannot_reach_the_national_model_or_another_operators_part(
-    server: tuple[str, int], browser: object
+    server: tuple[str, int, SeededDemo], browser: object
 ) -> None:
-    base, national = server
+    base, national, _ = server
     page = _page(browser, base, "xtel.org-admin")
     page.goto("/models")
     parts = page.locator("table").last.inner_text()
@@ -160,9 +160,9 @@ def test_an_operator_cannot_reach_the_national_model_or_another_operators_part(
 
 
 def test_the_eu_coordinator_sees_the_eu_view_and_no_national_models(
-    server: tuple[str, int], browser: object
+    server: tuple[str, int, SeededDemo], browser: object
 ) -> None:
-    base, national = server
+    base, national, _ = server
     page = _page(browser, base, "EU-COORD.analyst")
     nav = page.inner_text("nav")
     assert "EU view" in nav and "Models" not in nav
@@ -175,10 +175,57 @@ def test_the_eu_coordinator_sees_the_eu_view_and_no_national_models(
     assert answer is not None and answer.status == 404
 
 
-def test_sign_out_ends_the_session(server: tuple[str, int], browser: object) -> None:
-    base, _ = server
+def test_sign_out_ends_the_session(server: tuple[str, int, SeededDemo], browser: object) -> None:
+    base, _, _ = server
     page = _page(browser, base, "nova.viewer")
     page.click("text=Sign out")
     page.wait_for_url("**/login")
     page.goto("/models")
     assert page.url.endswith("/login")
+
+
+def test_sign_and_send_with_two_users_then_import_at_the_coordinator_and_the_eu_view(
+    server: tuple[str, int, SeededDemo], browser: object
+) -> None:
+    base, _, seeded = server
+    assert seeded.signing_key and seeded.key_passphrase
+    analyst = _page(browser, base, "xr-xcsa.analyst")
+    analyst.goto("/exchange")
+    analyst.select_option("select[name=run_id]", str(seeded.run_id))  # the national model's
+    analyst.check("input[name=recipients][value=EU-COORD]")
+    _shot(analyst, "8-exchange-prepare")
+    analyst.click("text=Prepare the summary")
+    analyst.wait_for_url("**/outbox/*")
+    outgoing = analyst.url
+    assert "prepared" in analyst.inner_text("h2")
+    assert analyst.locator("text=Sign with this key").count() == 0
+    _shot(analyst, "8b-outbox-prepared")
+
+    officer = _page(browser, base, "xr-xcsa.signing-officer")
+    officer.goto(outgoing)
+    officer.set_input_files("input[name=key]", seeded.signing_key)
+    officer.fill("input[name=passphrase]", seeded.key_passphrase)
+    officer.click("text=Sign with this key")
+    officer.locator("text=Signed, verified against the kept keyring").wait_for()
+    _shot(officer, "9-outbox-signed")
+    officer.click("text=Send to EU-COORD")
+    officer.locator("text=Delivered to EU-COORD").wait_for()
+    assert "sent" in officer.inner_text("h2")
+    _shot(officer, "10-outbox-sent")
+
+    coordinator = _page(browser, base, "EU-COORD.analyst")
+    coordinator.goto("/exchange")
+    assert "xr-xcsa" in coordinator.locator("text=Delivered to you").locator("..").inner_text()
+    coordinator.click("text=Verify and import")
+    coordinator.locator("text=Verified and filed").wait_for()
+    assert "signed by xr-xcsa" in coordinator.inner_text(".ok")
+    _shot(coordinator, "11-imported")
+
+    coordinator.goto("/eu")
+    assert "xr-xcsa" in coordinator.inner_text("table")
+    assert "leave empty to use the one kept" in coordinator.inner_text("form[action='/eu/view']")
+    coordinator.click("text=Verify and build the view")
+    coordinator.wait_for_load_state()
+    body = coordinator.inner_text("body")
+    assert "XR" in body and "XA" in body and "XB" in body
+    _shot(coordinator, "12-eu-coordinated-view")

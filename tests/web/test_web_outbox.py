@@ -32,16 +32,23 @@ OFFICER = member("nra-x", Role.SIGNING_OFFICER)
 EU_ANALYST = member("eu", Role.ANALYST)
 
 
+OPENED: list[TestClient] = []
+"""Clients a test opened, closed (their app shut down) when it ends."""
+
+
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[ExchangeWorld]:
     db = fresh_record(tmp_path)
     yield build_exchange_world(db)
+    while OPENED:
+        OPENED.pop().__exit__(None, None, None)
     db.close()
 
 
 def as_user(world: ExchangeWorld, user: str) -> TestClient:
     client = make_app(world.db)
     client.__enter__()
+    OPENED.append(client)
     sign_in(client, user)
     return client
 
@@ -275,3 +282,31 @@ def test_the_key_file_is_never_kept(world: ExchangeWorld) -> None:
                         assert pem not in blob and private_raw not in blob
                         assert private_raw.hex().encode() not in blob
                         assert PASSPHRASE.encode() not in blob
+
+
+def test_oversized_or_mistyped_signing_requests_are_refused_clearly(world: ExchangeWorld) -> None:
+    ident = prepare(world)
+    small = make_app(world.db, max_upload_bytes=4096)
+    small.__enter__()
+    OPENED.append(small)
+    sign_in(small, OFFICER)
+    huge = sign_with_key(small, ident, b"-" * 10_000)
+    assert huge.status_code == 413 and "larger than" in huge.json()["error"]
+    officer = as_user(world, OFFICER)
+    as_json = officer.post(f"/api/v1/outbox/{ident}/sign", json={"key": "…"})
+    assert as_json.status_code == 422 and "give either a key file" in as_json.text
+    both = officer.post(
+        f"/api/v1/outbox/{ident}/sign",
+        files={
+            "key": ("k.key", world.key_file("nra-x"), "application/octet-stream"),
+            "envelope": ("e.json", b"{}", "application/json"),
+        },
+        data={"passphrase": PASSPHRASE},
+    )
+    assert both.status_code == 422
+    big_key = sign_with_key(officer, ident, b"x" * 70_000)
+    assert big_key.status_code == 422 and "too large" in big_key.text
+    not_a_run = officer.post("/api/v1/outbox", json={"run_id": "one", "recipients": ["eu"]})
+    assert not_a_run.status_code == 422 and not_a_run.json()["problems"][0]["path"]
+    assert officer.get(f"/api/v1/outbox/{ident}").json()["signatures"] == 0
+    assert count(world, Envelope) == 0

@@ -18,11 +18,16 @@ from web_world import PASSWORD, fresh_record, make_app
 from fiveguard.domain.parties import Role
 from fiveguard.store.tables import AuditEntry, Outgoing
 
+OPENED: list[TestClient] = []
+"""Clients a test opened, closed (their app shut down) when it ends."""
+
 
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[ExchangeWorld]:
     db = fresh_record(tmp_path)
     yield build_exchange_world(db)
+    while OPENED:
+        OPENED.pop().__exit__(None, None, None)
     db.close()
 
 
@@ -35,6 +40,7 @@ def csrf_of(html: str) -> str:
 def signed_in(world: ExchangeWorld, user: str) -> TestClient:
     client = make_app(world.db)
     client.__enter__()
+    OPENED.append(client)
     nonce = csrf_of(client.get("/login").text)
     answer = client.post(
         "/login",
@@ -69,6 +75,7 @@ def prepared_in_the_page(world: ExchangeWorld) -> int:
 def test_sign_and_send_in_the_pages_then_import_at_the_recipient(world: ExchangeWorld) -> None:
     ident = prepared_in_the_page(world)
     officer = signed_in(world, member("nra-x", Role.SIGNING_OFFICER))
+    assert f"outgoing summary #{ident} to be signed" in officer.get("/").text
     page = officer.get(f"/outbox/{ident}")
     assert "Sign with this key" in page.text and "/api/v1/outbox" in page.text
     signed = officer.post(
@@ -81,7 +88,10 @@ def test_sign_and_send_in_the_pages_then_import_at_the_recipient(world: Exchange
     sent = officer.post(f"/outbox/{ident}/send", data={"csrf_token": csrf_of(signed.text)})
     assert "Delivered to eu" in sent.text
 
+    assert "Waiting" not in officer.get("/").text
     coordinator = signed_in(world, member("eu", Role.ANALYST))
+    assert "a summary from nra-x to verify and import" in coordinator.get("/").text
+    assert "outgoing summary" not in signed_in(world, member("nra-y", Role.ANALYST)).get("/").text
     inbox = coordinator.get("/exchange")
     assert "Delivered to you" in inbox.text and "Verify and import" in inbox.text
     delivery = re.search(r'action="/exchange/deliveries/(\d+)/import"', inbox.text)

@@ -59,3 +59,64 @@ def test_the_web_app_works_on_postgresql(pg_record: Database) -> None:
         assert client.get(f"/api/v1/assessments/{job['run_id']}/result").status_code == 200
         assert client.get(f"/api/v1/models/{world.snapshots['op-x2']}").status_code == 404
         assert client.get("/api/v1/models/2147483647").status_code == 404
+
+
+def test_the_outbox_works_on_postgresql(pg_record: Database) -> None:
+    from web_outbox_world import PASSPHRASE, build_exchange_world, member
+
+    from fiveguard.domain.parties import Role
+
+    world = build_exchange_world(pg_record)
+    with make_app(pg_record) as client:
+        sign_in(client, member("nra-x", Role.ANALYST))
+        prepared = client.post(
+            "/api/v1/outbox", json={"run_id": world.run_id, "recipients": ["eu"]}
+        )
+        assert prepared.status_code == 201, prepared.text
+        ident = prepared.json()["id"]
+        sign_in(client, member("nra-x", Role.SIGNING_OFFICER))
+        signed = client.post(
+            f"/api/v1/outbox/{ident}/sign",
+            files={"key": ("k.key", world.key_file("nra-x"), "application/octet-stream")},
+            data={"passphrase": PASSPHRASE},
+        )
+        assert signed.status_code == 200, signed.text
+        assert client.post(f"/api/v1/outbox/{ident}/send").status_code == 200
+        sign_in(client, member("eu", Role.ANALYST))
+        delivery = client.get("/api/v1/deliveries").json()["items"][0]["id"]
+        assert client.post(f"/api/v1/deliveries/{delivery}/import").status_code == 201
+        assert client.get("/api/v1/envelopes?direction=inbox").json()["count"] == 1
+
+
+def test_two_officers_signing_at_once_sign_once(pg_record: Database) -> None:
+    import datetime as dt
+    from concurrent.futures import ThreadPoolExecutor
+
+    from web_outbox_world import PASSPHRASE, SECOND_OFFICER, build_exchange_world, member
+
+    from fiveguard.app import outbox
+    from fiveguard.catalog import default_catalogue
+    from fiveguard.domain.errors import InputError
+    from fiveguard.domain.parties import Role, Tlp
+    from fiveguard.store import accounts
+
+    world = build_exchange_world(pg_record)
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    with pg_record.transaction() as session:
+        analyst = accounts.act_as(session, member("nra-x", Role.ANALYST))
+        ident = outbox.prepare_summary(
+            session, analyst, world.run_id, ["eu"], Tlp.AMBER, default_catalogue(), at=now
+        ).id
+
+    def sign(user: str) -> str:
+        try:
+            with pg_record.transaction() as session:
+                officer = accounts.act_as(session, user)
+                pem = world.key_file("nra-x")
+                return outbox.sign_with_key(session, officer, ident, pem, PASSPHRASE, at=now).status
+        except InputError as exc:
+            return str(exc)
+
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(sign, [member("nra-x", Role.SIGNING_OFFICER), SECOND_OFFICER]))
+    assert sorted(answers)[1] == "signed" and "signed already" in sorted(answers)[0], answers

@@ -220,11 +220,22 @@ def unsigned_payload(session: Session, principal: Principal, ident: int) -> byte
     return blob_bytes(session, row.payload_digest)
 
 
+def _locked(session: Session, row: Outgoing) -> Outgoing:
+    """The row again, locked until the transaction ends (on PostgreSQL; SQLite's writers
+    take turns anyway), so two officers acting at once find it one after the other."""
+    return session.execute(
+        select(Outgoing)
+        .where(Outgoing.id == row.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
 def _may_sign(session: Session, principal: Principal, ident: int) -> Outgoing:
     require(principal, Action.SIGN, "sign an outgoing summary")
     if principal.token is not None:
         raise ForbiddenError("an outgoing summary is signed by a signing officer in person")
-    row = get_outgoing(session, principal, ident)
+    row = _locked(session, get_outgoing(session, principal, ident))
     if row.organisation_id != principal.organisation_id:
         raise ForbiddenError(f"{row.id} is prepared by another organisation, which signs it")
     if row.status != PREPARED:
@@ -383,7 +394,7 @@ def send(session: Session, principal: Principal, ident: int, *, at: dt.datetime)
     checked to be a recipient the signed data names); the others are listed as left to
     send by other means."""
     require(principal, Action.SIGN, "send an outgoing summary")
-    row = get_outgoing(session, principal, ident)
+    row = _locked(session, get_outgoing(session, principal, ident))
     if row.organisation_id != principal.organisation_id:
         raise ForbiddenError(f"{row.id} is another organisation's to send")
     if row.status != SIGNED or row.signed_digest is None:
@@ -456,7 +467,12 @@ def import_delivery(
     """Verify a delivered envelope (every check, failing closed) against the
     organisation's kept keyring (or ``keyring``) and file it in its inbox."""
     require(principal, Action.IMPORT, "import a delivered envelope")
-    row = get_delivery(session, principal, ident)
+    row = session.execute(
+        select(Delivery)
+        .where(Delivery.id == get_delivery(session, principal, ident).id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
     if row.envelope_id is not None:
         raise _form("delivery", f"delivery {ident} is imported already")
     ring = keyring if keyring is not None else keyrings.kept_keyring(session, principal)[1]

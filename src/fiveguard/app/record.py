@@ -60,6 +60,89 @@ class Reproduction:
         return self.problem is None
 
 
+@dataclass(frozen=True)
+class RunPlan:
+    """What an assessment of a recorded snapshot will run, decided before it runs: the
+    snapshot, the policy (and what the run records of it), the simulated years, the seed,
+    the TLP label and the run's context (all that ``store reproduce`` needs)."""
+
+    snapshot: SnapshotView
+    policy: RestrictionPolicy | None
+    recorded_policy: str
+    trials: int
+    seed: int
+    tlp: Tlp | None
+    context: dict[str, Any]
+
+
+def plan_assessment(
+    session: Session,
+    principal: Principal,
+    snapshot: SnapshotView,
+    catalogue: Catalogue,
+    *,
+    policy: str | None = None,
+    trials: int | None = None,
+    seed: int = 0,
+    tlp: Tlp | None = None,
+    catalogue_label: str = PACKAGED,
+    record_registry: bool = False,
+) -> RunPlan:
+    """The read step: check the principal may run, resolve the policy (a preset id or
+    ``none``) and the years (default: the catalogue's), and fix the run's context.
+    ``record_registry``: a model that names a product registry reads the record's (as
+    the principal sees it today) in place of the one the snapshot keeps."""
+    require(principal, Action.RUN, "record an assessment")
+    chosen, origin, recorded = recorded_policy(policy, catalogue)
+    years = chosen_trials(trials, catalogue.simulation.assess_trials, catalogue)
+    source = f"record {snapshot.organisation}/{snapshot.name} v{snapshot.version}"
+    context: dict[str, Any] = {
+        "source": source,
+        "policy_origin": origin,
+        "catalogue": catalogue_label,
+    }
+    if record_registry:
+        context.update(registry_records.record_registry(session, principal, snapshot.id))
+    if "registry" in context:  # the run carries at least the labels of the lab records used
+        used = Tlp(context["registry"]["tlp"])
+        tlp = most_restrictive([tlp or snapshot.tlp, used]) if used.rank > Tlp.GREEN.rank else tlp
+    return RunPlan(snapshot, chosen, recorded, years, seed, tlp, context)
+
+
+def read_planned_model(
+    session: Session, principal: Principal, plan: RunPlan, catalogue: Catalogue
+) -> NetworkModel:
+    """The snapshot's model, read from the record (an audited read) under the name the
+    run records."""
+    return read_snapshot_model(
+        session, principal, plan.snapshot.id, catalogue, plan.context, "assess"
+    )
+
+
+def assess_planned(model: NetworkModel, catalogue: Catalogue, plan: RunPlan) -> Assessment:
+    """The assess step, outside any transaction: the assessment as ``fiveguard assess``
+    makes it."""
+    return assess_model(model, catalogue, plan.policy, plan.context, plan.trials, plan.seed)
+
+
+def record_run(
+    session: Session, principal: Principal, plan: RunPlan, assessment: Assessment
+) -> RunView:
+    """The record step: keep the run with everything needed to give it again."""
+    return assessments.record_assessment(
+        session,
+        principal,
+        plan.snapshot.id,
+        assessment,
+        catalogue_digest=assessment.metadata.catalogue_digest,
+        policy=plan.recorded_policy,
+        seed=plan.seed,
+        trials=plan.trials,
+        tlp=plan.tlp,
+        context=plan.context,
+    )
+
+
 def assess_snapshot(
     session: Session,
     principal: Principal,
@@ -77,39 +160,26 @@ def assess_snapshot(
 ) -> RecordedAssessment:
     """Assess the snapshot ``name`` (held by ``holder``, default the principal's
     organisation; its latest version unless ``version``) as ``fiveguard assess`` does,
-    with ``trials`` simulated years (default: the catalogue's), and record the run.
-    ``record_registry``: a model that names a product registry reads the record's (as the
-    principal sees it today) in place of the one the snapshot keeps."""
+    with ``trials`` simulated years (default: the catalogue's), and record the run — the
+    read, assess and record steps in one unit of work (the web app runs them in two
+    transactions with the assessment between, outside any)."""
     require(principal, Action.RUN, "record an assessment")
-    chosen, origin, recorded = _recorded_policy(policy, catalogue)
-    years = chosen_trials(trials, catalogue.simulation.assess_trials, catalogue)
     snapshot = snapshots.find_snapshot(session, principal, name, holder=holder, version=version)
-    source = f"record {snapshot.organisation}/{snapshot.name} v{snapshot.version}"
-    context: dict[str, Any] = {
-        "source": source,
-        "policy_origin": origin,
-        "catalogue": catalogue_label,
-    }
-    if record_registry:
-        context.update(registry_records.record_registry(session, principal, snapshot.id))
-    if "registry" in context:  # the run carries at least the labels of the lab records used
-        used = Tlp(context["registry"]["tlp"])
-        tlp = most_restrictive([tlp or snapshot.tlp, used]) if used.rank > Tlp.GREEN.rank else tlp
-    assessment, model = _assess(
-        session, principal, snapshot.id, catalogue, chosen, context, years, seed, "assess"
-    )
-    run = assessments.record_assessment(
+    plan = plan_assessment(
         session,
         principal,
-        snapshot.id,
-        assessment,
-        catalogue_digest=assessment.metadata.catalogue_digest,
-        policy=recorded,
+        snapshot,
+        catalogue,
+        policy=policy,
+        trials=trials,
         seed=seed,
-        trials=years,
         tlp=tlp,
-        context=context,
+        catalogue_label=catalogue_label,
+        record_registry=record_registry,
     )
+    model = read_planned_model(session, principal, plan, catalogue)
+    assessment = assess_planned(model, catalogue, plan)
+    run = record_run(session, principal, plan, assessment)
     return RecordedAssessment(run, assessment, snapshot, model.notes + model.warnings)
 
 
@@ -155,18 +225,11 @@ def reproduce_run(
         return Reproduction(
             run, None, "recorded from a result computed elsewhere: nothing kept says how to run it"
         )
-    chosen, _, _ = _recorded_policy(run.policy, catalogue)
-    assessment, _ = _assess(
-        session,
-        principal,
-        run.snapshot_id,
-        catalogue,
-        chosen,
-        context,
-        run.trials,
-        run.seed or 0,
-        "reproduce",
+    chosen, _, _ = recorded_policy(run.policy, catalogue)
+    model = read_snapshot_model(
+        session, principal, run.snapshot_id, catalogue, context, "reproduce"
     )
+    assessment = assess_model(model, catalogue, chosen, context, run.trials, run.seed or 0)
     digest = hashlib.sha256(canonical(assessment.model_dump(mode="json"))).hexdigest()
     if digest == run.result_digest:
         return Reproduction(run, digest, None)
@@ -175,9 +238,7 @@ def reproduce_run(
     return Reproduction(run, digest, f"the result differs from the recorded one at {where}")
 
 
-def _recorded_policy(
-    value: str | None, cat: Catalogue
-) -> tuple[RestrictionPolicy | None, str, str]:
+def recorded_policy(value: str | None, cat: Catalogue) -> tuple[RestrictionPolicy | None, str, str]:
     """The policy, its origin, and what the run records of it: a preset id or ``none``.
     A policy file is refused: the record would not keep it, so the run could not be given
     again."""
@@ -199,19 +260,16 @@ def _recorded_policy(
     )
 
 
-def _assess(
+def read_snapshot_model(
     session: Session,
     principal: Principal,
     snapshot_id: int,
     catalogue: Catalogue,
-    policy: RestrictionPolicy | None,
     context: dict[str, Any],
-    trials: int,
-    seed: int,
     purpose: str,
-) -> tuple[Assessment, NetworkModel]:
-    """The assessment of the snapshot's files, written out to a private directory and
-    read under the name the run records (so the result does not depend on where)."""
+) -> NetworkModel:
+    """The snapshot's model, its files written out to a private directory and read under
+    the name the run records (so the result does not depend on where)."""
     source = str(context["source"])
     with tempfile.TemporaryDirectory(prefix="fiveguard-snapshot-") as work:
         root = Path(work) / "model"
@@ -228,7 +286,18 @@ def _assess(
         elif registry is not None:  # named by where it is in the snapshot, not on this disk
             inside = Path(os.path.relpath(Path(registry.label).resolve(), root.resolve()))
             registry = dataclasses.replace(registry, label=f"{source}: {inside.as_posix()}")
-    model = dataclasses.replace(model, source=source, registry=registry)
+    return dataclasses.replace(model, source=source, registry=registry)
+
+
+def assess_model(
+    model: NetworkModel,
+    catalogue: Catalogue,
+    policy: RestrictionPolicy | None,
+    context: dict[str, Any],
+    trials: int,
+    seed: int,
+) -> Assessment:
+    """The assessment of a model read from the record, labelled as the run's context says."""
     assessment, _ = national_assessment(
         model,
         catalogue,
@@ -238,7 +307,7 @@ def _assess(
         trials=trials,
         seed=seed,
     )
-    return assessment, model
+    return assessment
 
 
 def first_difference(before: Any, after: Any, path: str = "") -> str | None:

@@ -14,8 +14,10 @@ paths it is given.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +55,8 @@ class BacktestFigure:
     reported_in: tuple[str, ...]
     model_sources: tuple[str, ...]
     fiveguard: float
+    catalog: Path | None = None
+    """The replay's own catalogue override (its ``catalog`` key), if it has one."""
 
     @property
     def score(self) -> float:
@@ -135,6 +139,8 @@ def load_figures(replays: Path) -> list[BacktestFigure]:
     for replay_file in sorted(replays.glob("*/replay.yaml")):
         replay: dict[str, Any] = yaml.safe_load(replay_file.read_text(encoding="utf-8"))
         sources = model_sources(replay_file.parent / replay["model"])
+        override = replay.get("catalog")
+        catalog = (replay_file.parent / override).resolve() if override else None
         for figure in replay["figures"]:
             if not figure.get("backtest"):
                 continue
@@ -152,6 +158,7 @@ def load_figures(replays: Path) -> list[BacktestFigure]:
                     reported_in=urls(figure["source"]),
                     model_sources=sources,
                     fiveguard=float(figure["fiveguard"]),
+                    catalog=catalog,
                 )
             )
     return figures
@@ -162,17 +169,43 @@ def as_list(value: str | list[str]) -> list[str]:
     return list(value) if isinstance(value, list) else [value]
 
 
-def rerun(figure: BacktestFigure, replays: Path, catalogue: Catalogue) -> float:
-    """The figure the what-if gives today, on ``catalogue``, for a backtest figure."""
+def catalogue_for(figure: BacktestFigure, override: Path | None = None) -> Catalogue:
+    """The catalogue a figure is re-run on: the packaged one, with ``override`` (a
+    catalogue being scored) and then the replay's own override merged over it."""
+    files = tuple(p for p in (override, figure.catalog) if p is not None)
+    return _catalogue(files)
+
+
+@functools.cache
+def _catalogue(files: tuple[Path, ...]) -> Catalogue:
+    from fiveguard.catalog import default_catalogue, load_catalogue
+    from fiveguard.catalog.loader import merge
+
+    if not files:
+        return default_catalogue()
+    if len(files) == 1:
+        return load_catalogue(files[0])
+    merged: dict[str, Any] = {}
+    for path in files:
+        merged = merge(merged, yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    with tempfile.TemporaryDirectory() as folder:
+        combined = Path(folder) / "catalogue.yaml"
+        combined.write_text(yaml.safe_dump(merged), encoding="utf-8")
+        return load_catalogue(combined)
+
+
+def rerun(figure: BacktestFigure, replays: Path, override: Path | None = None) -> float:
+    """The figure the what-if gives today for a backtest figure, on the packaged
+    catalogue with ``override`` and the replay's own override merged over it."""
     from fiveguard.app.simulation import parse_events, what_if
     from fiveguard.modelio.load import load_model
 
-    replay = yaml.safe_load((replays / figure.replay / "replay.yaml").read_text(encoding="utf-8"))
-    model_path = replays / figure.replay / replay["model"]
-    model = load_model(model_path, catalogue)
-    result = what_if(model, catalogue, parse_events(figure.events, mode=None, hours=None).events)
     if figure.measure not in MEASURES:
         raise ValueError(f"{figure.replay}: a backtest scores {MEASURES}, not {figure.measure}")
+    catalogue = catalogue_for(figure, override)
+    replay = yaml.safe_load((replays / figure.replay / "replay.yaml").read_text(encoding="utf-8"))
+    model = load_model(replays / figure.replay / replay["model"], catalogue)
+    result = what_if(model, catalogue, parse_events(figure.events, mode=None, hours=None).events)
     if not figure.operators:
         people = float(result.people_without_service)
     else:

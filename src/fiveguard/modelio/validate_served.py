@@ -188,25 +188,32 @@ class ServedChecks(CheckerBase):
         first = np.full(len(table.site_ids), -1, dtype=np.int64)
         first[site[first_at]] = named[first_at]
         ref = first[site]
+        # partners compared as sets, only where one of the two has any (most have none)
+        counts = np.diff(table.shared_ptr)
+        either = np.flatnonzero((counts[named] > 0) | (counts[ref] > 0))
         partners = {
             int(i): frozenset(
                 table.shared_with[table.shared_ptr[i] : table.shared_ptr[i + 1]].tolist()
             )
-            for i in np.unique(np.concatenate([named, ref])).tolist()
+            for i in np.unique(np.concatenate([named[either], ref[either]])).tolist()
         }
+        shared_differs = np.zeros(named.size, dtype=bool)
+        shared_differs[either] = [
+            partners[a] != partners[b]
+            for a, b in zip(named[either].tolist(), ref[either].tolist(), strict=True)
+        ]
         operators = [o.id for o in self.doc.operators]
         regions = [r.id for r in self.doc.regions]
 
         def name_of(codes: Iterable[int], names: list[str]) -> str:
             return ", ".join(names[c] for c in sorted(codes)) or "nobody"
 
-        pairs = zip(named.tolist(), ref.tolist(), strict=True)
         checks: list[tuple[str, npt.NDArray[np.bool_]]] = [
             ("operator", table.operator[named] != table.operator[ref]),
             ("region", table.region[named] != table.region[ref]),
             ("population", table.population[named] != table.population[ref]),
             ("sites", table.sites[named] != table.sites[ref]),
-            ("shared_with", np.asarray([partners[a] != partners[b] for a, b in pairs], dtype=bool)),
+            ("shared_with", shared_differs),
         ]
         for field, differs in checks:
             for index, first_index in list(

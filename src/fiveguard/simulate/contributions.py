@@ -22,14 +22,16 @@ from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.graph import row_of_entry
 from fiveguard.domain.model import NetworkModel
 from fiveguard.simulate.areas import area_label
-from fiveguard.simulate.compile import CompiledNetwork
+from fiveguard.simulate.compile import CompiledNetwork, colocated_radios, radio_kinds
 from fiveguard.simulate.events import Event, EventType, Mode
 from fiveguard.simulate.measures import OperatorEffects
 from fiveguard.simulate.metrics import IMPACT_FIELDS
 from fiveguard.simulate.results import Counts, EventSourceResult, Step, Variant
+from fiveguard.simulate.sharing import agreements
 from fiveguard.simulate.sources import EventSources, asset_domains, failure_steps
 from fiveguard.simulate.whatif import counts, scenario_impacts
 
+BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
 MAX_ENUMERATED_OPERATORS = 8
 """Beyond this many operators running a supplier's products, an update's variants are
@@ -307,6 +309,21 @@ def _power_sources(compiled: CompiledNetwork, sources: EventSources) -> list[_So
     return out
 
 
+def _spare_radios(model: NetworkModel, catalogue: Catalogue) -> BoolArray:
+    """Radio assets on a site with another radio that no asset or national roaming guest
+    needs: each is a class alone, but failing alone it costs only itself (the site's
+    other radios serve its people), as its leaf numbers say; no what-if is needed."""
+    t = model.table
+    spare = np.zeros(len(t), dtype=bool)
+    spare[colocated_radios(t, radio_kinds(t, catalogue))] = True
+    spare[t.members] = False
+    spare[t.managed_by[t.managed_by >= 0]] = False
+    for deal in agreements(model):
+        for entry in deal.requires:
+            spare[list(entry)] = False
+    return spare
+
+
 class _FailureGroups:
     """Independent asset failures, grouped by the domain of the kind and the operator."""
 
@@ -327,7 +344,7 @@ class _FailureGroups:
         self.sources, self.effects = sources, effects
         p = sources.failure_probability
         alone = compiled.class_size[compiled.asset_class] == 1
-        self.scenario = np.flatnonzero((p > 0) & alone)
+        self.scenario = np.flatnonzero((p > 0) & alone & ~_spare_radios(model, catalogue))
         self.scenario_assets = [str(model.table.ids[a]) for a in self.scenario]
         self.leaf_people = self._leaf_people()
 

@@ -54,9 +54,11 @@ from fiveguard.web.schemas import (
 from fiveguard.web.usecases import (
     UploadedFile,
     coordinated_view,
+    exported_part,
     file_received_upload,
     import_uploaded_model,
     record_uploaded_evidence,
+    replace_uploaded_part,
     whatif_snapshot,
 )
 
@@ -249,6 +251,38 @@ def model_whatif(
         hours=body.hours,
     )
     return result
+
+
+@router.post("/slices/{slice_id}/replace", tags=["models"], status_code=status.HTTP_201_CREATED)
+def replace_slice(
+    slice_id: Ident,
+    call: CallerDep,
+    part: Annotated[UploadFile, File(description="The new part (part.yaml).")],
+    sites: Annotated[
+        UploadFile | None, File(description="Its site rows (sites.csv), when it has some.")
+    ] = None,
+) -> SliceOut:
+    """The operator replaces its own part (its latest version) with uploaded files:
+    checked to hold only its operator entry, assets and site rows (422 with every problem
+    located, nothing kept); kept as the next draft version."""
+    given = UploadedFile(part.filename or "part.yaml", part.file.read())
+    rows = UploadedFile(sites.filename or "sites.csv", sites.file.read()) if sites else None
+    with call.acting() as (session, principal):
+        view = replace_uploaded_part(session, principal, slice_id, given, rows)
+    return SliceOut.model_validate(asdict(view))
+
+
+@router.get("/slices/{slice_id}/export", tags=["models"], response_class=Response)
+def export_part(slice_id: Ident, call: CallerDep) -> Response:
+    """The part as a zip of ``part.yaml`` and ``sites.csv``, as ``fiveguard store part
+    export`` writes them (audited)."""
+    with call.acting() as (session, principal):
+        name, data = exported_part(session, principal, slice_id)
+    return Response(
+        data,
+        media_type="application/zip",
+        headers={"content-disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @router.post("/slices/{slice_id}/submit", tags=["models"])

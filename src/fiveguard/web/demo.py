@@ -8,6 +8,7 @@ password is), else generated and printed once.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 import shutil
@@ -22,8 +23,10 @@ from fiveguard.app.eu_demo import COORDINATOR
 from fiveguard.catalog import default_catalogue
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.parties import OrganisationKind, Role, Tlp
+from fiveguard.exchange.keys import MIN_PASSPHRASE
 from fiveguard.store import accounts, slices, snapshots
 from fiveguard.store.database import Database
+from fiveguard.store.keyrings import keep_keyring
 from fiveguard.store.passwords import check_new_password
 from fiveguard.store.tables import Organisation
 
@@ -71,6 +74,9 @@ class SeededDemo:
     """National summaries filed in the EU coordinator's inbox."""
     keyring: str | None = None
     """Where the EU demo's keyring was kept (to verify those summaries again: the EU view)."""
+    signing_key: str | None = None
+    """Where the authority's signing key was written (for a signing officer to upload)."""
+    key_passphrase: str | None = None
 
     def describe(self) -> str:
         lines = [f"demo record: {self.location}"]
@@ -87,7 +93,14 @@ class SeededDemo:
         source = "generated" if self.generated else f"from {PASSWORD_VARIABLE}"
         lines.append(f"password of every demo user ({source}): {self.password}")
         if self.keyring:
-            lines.append(f"the EU demo's keyring (give it on the EU view): {self.keyring}")
+            lines.append(
+                f"the keyring {AUTHORITY} and {COORDINATOR} keep in the record: {self.keyring}"
+            )
+        if self.signing_key:
+            lines.append(
+                f"{AUTHORITY}'s signing key (a signing officer uploads it on an outgoing "
+                f"summary's page): {self.signing_key}, passphrase: {self.key_passphrase}"
+            )
         return "\n".join(lines)
 
 
@@ -146,16 +159,30 @@ def seed_demo(db: Database) -> SeededDemo:
         seed=0,
         progress=lambda _pct, _stage: None,
     )
-    inbox, keyring = _file_eu_summaries(db, catalogue)
-    return SeededDemo(location, password, generated, national.id, run_id, inbox, str(keyring))
+    inbox, keyring, key_file, key_passphrase = _file_eu_summaries(db, catalogue, password)
+    return SeededDemo(
+        location,
+        password,
+        generated,
+        national.id,
+        run_id,
+        inbox,
+        str(keyring),
+        str(key_file),
+        key_passphrase,
+    )
 
 
-def _file_eu_summaries(db: Database, catalogue: Catalogue) -> tuple[int, Path]:
+def _file_eu_summaries(
+    db: Database, catalogue: Catalogue, password: str
+) -> tuple[int, Path, Path, str]:
     """The EU demo's three national summaries (Xandria's and two generated states'),
     signed under its keyring and addressed to the EU coordinator, verified and filed in
-    the coordinator's inbox as its analyst would."""
-    import datetime as dt
-
+    the coordinator's inbox as its analyst would. That keyring, with the demo authority
+    added (version 2, signed by the EU demo's root), is kept in the record by the
+    authority's and the coordinator's admins, and the authority's new signing key is
+    written beside the record (encrypted with the demo password, or a generated
+    passphrase when that is too short), so the outbox can be tried end to end."""
     from fiveguard.app.envelopes import file_received
     from fiveguard.app.eu_demo import run_eu_demo
     from fiveguard.exchange.keyring import read_keyring, verify_keyring
@@ -175,11 +202,54 @@ def _file_eu_summaries(db: Database, catalogue: Catalogue) -> tuple[int, Path]:
                 file_received(
                     session, analyst, path.read_bytes(), f"envelopes/{path.name}", ring, now=now
                 )
-        kept = _keyring_place(db) / "eu-demo-keyring.json"
-        kept.write_bytes((result.out / "keyring.json").read_bytes())
-        return len(result.envelopes), kept
+        passphrase = password if len(password) >= MIN_PASSPHRASE else secrets.token_urlsafe(18)
+        extended, key_pem = _with_authority_key(result.out, passphrase, now)
+        with db.transaction() as session:
+            for org in (AUTHORITY, COORDINATOR):
+                admin = accounts.act_as(session, demo_user(org, Role.ORG_ADMIN))
+                keep_keyring(session, admin, extended, "keyring.json")
+        place = _keyring_place(db)
+        kept = place / "eu-demo-keyring.json"
+        kept.write_bytes(extended)
+        key_file = place / f"{AUTHORITY}-signing.key"
+        key_file.write_bytes(key_pem)
+        key_file.chmod(0o600)
+        return len(result.envelopes), kept, key_file, passphrase
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _with_authority_key(eu: Path, passphrase: str, now: dt.datetime) -> tuple[bytes, bytes]:
+    """The EU demo's keyring with the demo authority and a new key of its added, signed
+    by the EU demo's root key; and that key, encrypted with ``passphrase``."""
+    from fiveguard.app.eu_demo import KEY_YEARS, PASSPHRASE_ENV, PASSPHRASE_FILE
+    from fiveguard.exchange import keyring_edit, keys
+    from fiveguard.exchange.keyring import Organisation, keyring_json, read_keyring
+
+    secret = os.environ.get(PASSPHRASE_ENV) or (
+        (eu / "keys" / PASSPHRASE_FILE).read_text(encoding="utf-8").strip()
+    )
+    root_file = next((eu / "keys").glob("EU-ROOT-*.key"))
+    root = keys.load_private_key(root_file.read_bytes(), secret.encode(), str(root_file))
+    root_id = keys.keyid_of(keys.public_hex(root.public_key()))
+    ring = read_keyring((eu / "keyring.json").read_bytes(), "keyring.json")
+    until = now.replace(year=now.year + KEY_YEARS)
+    title = next(t for o, *_, t in ORGANISATIONS if o == AUTHORITY)
+    ring, _ = keyring_edit.add_organisation(
+        ring,
+        Organisation(
+            id=AUTHORITY,
+            name=title,
+            kind=OrganisationKind.NATIONAL_AUTHORITY,
+            country="XR",
+            threshold=1,
+        ),
+        now,
+    )
+    key = keys.new_key()
+    ring, _ = keyring_edit.add_key(ring, AUTHORITY, keys.describe(AUTHORITY, key), now, until, now)
+    ring, _ = keyring_edit.sign_keyring(ring, root, root_id)
+    return keyring_json(ring), keys.private_pem(key, passphrase.encode())
 
 
 def _keyring_place(db: Database) -> Path:

@@ -11,11 +11,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fiveguard.domain.errors import InputError
 from fiveguard.domain.parties import Tlp
 from fiveguard.store import assessments, envelopes, evidence_records, slices, snapshots
+from fiveguard.store.principal import Principal
 from fiveguard.web import jobs
 from fiveguard.web.context import AppDep, CallerDep, Ident, OptionalQueryIdent
 from fiveguard.web.errors import problems_of
 from fiveguard.web.pages_common import render
-from fiveguard.web.usecases import UploadedFile, import_uploaded_model, whatif_snapshot
+from fiveguard.web.usecases import (
+    UploadedFile,
+    import_uploaded_model,
+    replace_uploaded_part,
+    whatif_snapshot,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -33,6 +39,7 @@ def dashboard(request: Request, call: CallerDep) -> Response:
         }
         recent = assessments.list_assessments(session, principal)[-5:][::-1]
         running = [j for j in jobs.list_jobs(session, principal, 10) if j.status != "done"]
+        waiting = _waiting(session, principal)
     return render(
         request,
         "dashboard.html.j2",
@@ -41,7 +48,25 @@ def dashboard(request: Request, call: CallerDep) -> Response:
         counts=counts,
         recent=recent,
         running=running,
+        waiting=waiting,
     )
+
+
+def _waiting(session: Any, principal: Principal) -> list[tuple[str, str]]:
+    """What waits for someone of the organisation: summaries to sign or to send, and
+    envelopes delivered but not yet verified and imported (link, text)."""
+    from fiveguard.store.outbox import list_deliveries, list_outgoing
+
+    found = []
+    for row in list_outgoing(session, principal):
+        if row.organisation_id != principal.organisation_id or row.status == "sent":
+            continue
+        step = "to be signed" if row.status == "prepared" else "signed, to be sent"
+        found.append((f"/outbox/{row.id}", f"outgoing summary #{row.id} {step}"))
+    for delivery in list_deliveries(session, principal):
+        if delivery.status == "pending":
+            found.append(("/exchange", f"a summary from {delivery.origin} to verify and import"))
+    return found
 
 
 @router.get("/models", response_class=HTMLResponse)
@@ -221,6 +246,66 @@ def _bars(result: Any) -> list[dict[str, object]]:
         }
         for index, (name, counts) in enumerate(rows)
     ]
+
+
+def _part_page(
+    request: Request,
+    call: CallerDep,
+    slice_id: int,
+    *,
+    problems: list[dict[str, object]] | None = None,
+    uploaded: list[str] | None = None,
+) -> Response:
+    with call.acting() as (session, principal):
+        part = slices.get_slice(session, principal, slice_id)
+        versions = [
+            p
+            for p in slices.list_slices(session, principal)
+            if p.national_id == part.national_id and p.operator_id == part.operator_id
+        ]
+    return render(
+        request,
+        "part.html.j2",
+        principal,
+        call.csrf_token,
+        status_code=422 if problems else 200,
+        part=part,
+        latest=max(v.version for v in versions) == part.version,
+        versions=versions[::-1],
+        problems=problems or [],
+        uploaded=uploaded or [],
+    )
+
+
+@router.get("/slices/{slice_id}", response_class=HTMLResponse)
+def part(request: Request, slice_id: Ident, call: CallerDep) -> Response:
+    """An operator's part: its versions, its export, and (its operator) a replace form."""
+    return _part_page(request, call, slice_id)
+
+
+@router.post("/slices/{slice_id}/replace", response_class=HTMLResponse)
+def replace_part(
+    request: Request,
+    slice_id: Ident,
+    call: CallerDep,
+    part: Annotated[UploadFile, File()],
+    sites: Annotated[UploadFile | None, File()] = None,
+    csrf_token: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
+    """Replace the operator's part with uploaded files; problems located in the page."""
+    given = UploadedFile(part.filename or "part.yaml", part.file.read())
+    rows = None
+    if sites is not None and sites.filename:
+        rows = UploadedFile(sites.filename, sites.file.read())
+    try:
+        with call.acting(csrf=csrf_token) as (session, principal):
+            view = replace_uploaded_part(session, principal, slice_id, given, rows)
+    except InputError as exc:
+        if type(exc) is not InputError:
+            raise
+        names = [given.name] + ([rows.name] if rows else [])
+        return _part_page(request, call, slice_id, problems=problems_of(exc), uploaded=names)
+    return RedirectResponse(f"/slices/{view.id}", status_code=303)
 
 
 @router.post("/slices/{slice_id}/{step}", response_class=HTMLResponse)

@@ -1,18 +1,43 @@
-"""The JSON API's request and response bodies (published in its OpenAPI document)."""
+"""The JSON API's request and response bodies (published in its OpenAPI document).
+
+An answer that is one of the record's views is derived from that view (its dataclass)
+by :func:`derived`, so the published shape follows the store instead of repeating it."""
 
 from __future__ import annotations
 
+import dataclasses
+import typing
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from fiveguard.domain.parties import Tlp
+from fiveguard.store import accounts, assessments, envelopes, evidence_records, slices, snapshots
+from fiveguard.store.chain import Link
+from fiveguard.web.jobs import JobView
 
 Item = TypeVar("Item")
 
 
 class Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
+
+
+def derived(view: type, *, exclude: frozenset[str] = frozenset()) -> type[Out]:
+    """A response model with the fields of the store's view ``view`` (a dataclass), its
+    types and defaults, less ``exclude``."""
+    hints = typing.get_type_hints(view)
+    fields: dict[str, Any] = {}
+    for field in dataclasses.fields(view):
+        if field.name in exclude:
+            continue
+        if field.default is not dataclasses.MISSING:
+            default: Any = field.default
+        elif field.default_factory is not dataclasses.MISSING:
+            default = Field(default_factory=field.default_factory)
+        else:
+            default = ...
+        fields[field.name] = (hints[field.name], default)
+    return create_model(f"{view.__name__}Fields", __base__=Out, **fields)
 
 
 class ProblemOut(Out):
@@ -62,54 +87,16 @@ class Listing(Out, Generic[Item]):
     count: int
 
 
-class OrganisationOut(Out):
-    id: int
-    name: str
-    title: str
-    kind: str
-    country: str | None
-    supervisor: str | None
+class OrganisationOut(derived(accounts.OrganisationView), Out):  # type: ignore[misc]
+    """An organisation you are shown."""
 
 
-class FileOut(Out):
-    path: str
-    role: str
-    digest: str
-    size: int
+class SnapshotOut(derived(snapshots.SnapshotView), Out):  # type: ignore[misc]
+    """A model snapshot: one version of a model, with its files and their digests."""
 
 
-class SnapshotOut(Out):
-    id: int
-    organisation: str
-    name: str
-    version: int
-    digest: str
-    tlp: Tlp
-    country: str
-    title: str
-    as_of: str
-    assets: int
-    site_rows: int
-    created_by: str
-    created_at: str
-    files: list[FileOut]
-    unchanged: bool = False
-
-
-class RunOut(Out):
-    id: int
-    organisation: str
-    snapshot_id: int
-    snapshot_digest: str
-    catalogue_digest: str
-    policy: str | None
-    seed: int | None
-    trials: int
-    fiveguard_version: str
-    result_digest: str
-    tlp: Tlp
-    created_by: str
-    created_at: str
+class RunOut(derived(assessments.RunView, exclude=frozenset({"inputs"})), Out):  # type: ignore[misc]
+    """A recorded assessment run (what ``store reproduce`` needs is in its result)."""
 
 
 class AssessmentRequest(BaseModel):
@@ -126,57 +113,20 @@ class AssessmentRequest(BaseModel):
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
 
 
-class JobOut(Out):
-    id: int
-    kind: str
-    status: str
-    progress: int
-    stage: str
-    snapshot_id: int | None
-    run_id: int | None
-    error: str | None
-    created_by: str
-    created_at: str
-    finished_at: str | None
+class JobOut(derived(JobView), Out):  # type: ignore[misc]
+    """A background assessment and its progress."""
 
 
-class EvidenceOut(Out):
-    id: int
-    organisation: str
-    record_id: str
-    kind: str
-    product: str | None
-    digest: str
-    tlp: Tlp
-    created_by: str
-    created_at: str
+class EvidenceOut(derived(evidence_records.EvidenceView), Out):  # type: ignore[misc]
+    """An evidence record kept in the record."""
 
 
-class EnvelopeOut(Out):
-    id: int
-    organisation: str
-    direction: str
-    digest: str
-    origin: str
-    sequence: int | None
-    tlp: Tlp
-    labels: dict[str, Tlp]
-    created_by: str
-    created_at: str
+class EnvelopeOut(derived(envelopes.EnvelopeView), Out):  # type: ignore[misc]
+    """An exchange envelope in an inbox or an outbox."""
 
 
-class AuditRowOut(Out):
-    seq: int
-    at: str
-    actor: str
-    organisation: str | None
-    action: str
-    object_kind: str | None
-    object_id: str | None
-    object_digest: str | None
-    detail: str
-    prev_hash: str
-    row_hash: str
+class AuditRowOut(derived(Link), Out):  # type: ignore[misc]
+    """One row of the audit log, as chained."""
 
 
 class AuditVerifyOut(Out):
@@ -194,14 +144,8 @@ class TokenRequest(BaseModel):
     days: int = Field(default=30, ge=1, le=366)
 
 
-class TokenOut(Out):
-    public_id: str
-    name: str
-    organisation: str
-    scopes: list[str]
-    expires_at: str
-    revoked: bool
-    secret: str | None = None
+class TokenOut(derived(accounts.TokenView), Out):  # type: ignore[misc]
+    """An API token (its secret only in the answer that made it)."""
 
 
 class MembershipOut(Out):
@@ -215,17 +159,8 @@ class UserOut(Out):
     memberships: list[MembershipOut]
 
 
-class SliceOut(Out):
-    id: int
-    organisation: str
-    operator_id: str
-    national_id: int
-    version: int
-    status: str
-    tlp: Tlp
-    created_by: str
-    created_at: str
-    changes: dict[str, Any] | None = None
+class SliceOut(derived(slices.SliceView), Out):  # type: ignore[misc]
+    """An operator's part of a national model."""
 
 
 class WhatIfRequest(BaseModel):

@@ -136,63 +136,27 @@ def assess_recorded(
     """Assess a recorded snapshot as the principal and record the run as ``fiveguard store
     assess`` does (the same inputs kept, so ``store reproduce`` gives it again); its id.
 
-    Unlike :func:`fiveguard.app.record.assess_snapshot`, which is one unit of work, the
-    model is read in one transaction and the run recorded in another, with the assessment
-    in between outside any: a SQLite record stays open to everyone else (and to this
-    job's progress) while it runs. The policy, trials and run context follow that
-    function's rules exactly; a test reproduces a run made here.
+    The read, assess and record steps are :mod:`fiveguard.app.record`'s, as the command
+    line runs them, but the model is read in one transaction and the run recorded in
+    another, with the assessment in between outside any: a SQLite record stays open to
+    everyone else (and to this job's progress) while it runs.
     """
-    import dataclasses
+    from fiveguard.app import record
 
-    from fiveguard.app.choices import chosen_trials
-    from fiveguard.app.national import national_assessment
-    from fiveguard.app.record import PACKAGED, _recorded_policy
-    from fiveguard.modelio.load import load_model
-    from fiveguard.store.assessments import record_assessment
-
-    chosen, origin, recorded = _recorded_policy(policy, catalogue)
-    years = chosen_trials(trials, catalogue.simulation.assess_trials, catalogue)
-    work = Path(tempfile.mkdtemp(prefix="fiveguard-assess-"))
-    try:
-        progress(10, "reading the model from the record")
-        with db.transaction() as session:
-            view = snapshots.get_snapshot(session, principal, snapshot_id)
-            path = export_snapshot(
-                session, principal, snapshot_id, work / "model", action="snapshot.assess"
-            )
-        context = {
-            "source": f"record {view.organisation}/{view.name} v{view.version}",
-            "policy_origin": origin,
-            "catalogue": PACKAGED,
-        }
-        progress(25, "validating the model")
-        model = dataclasses.replace(load_model(path, catalogue), source=context["source"])
-        progress(40, "assessing" + (f" and simulating {years:,} years" if years else ""))
-        assessment, _engine = national_assessment(
-            model,
-            catalogue,
-            chosen,
-            policy_origin=origin,
-            catalogue_label=PACKAGED,
-            trials=years,
-            seed=seed,
+    progress(10, "reading and validating the model from the record")
+    with db.transaction() as session:
+        snapshot = snapshots.get_snapshot(session, principal, snapshot_id)
+        plan = record.plan_assessment(
+            session, principal, snapshot, catalogue, policy=policy, trials=trials, seed=seed
         )
-        progress(90, "recording the result")
-        with db.transaction() as session:
-            run = record_assessment(
-                session,
-                principal,
-                snapshot_id,
-                assessment,
-                catalogue_digest=assessment.metadata.catalogue_digest,
-                policy=recorded,
-                seed=seed,
-                trials=years,
-                context=context,
-            )
-        return run.id
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+        model = record.read_planned_model(session, principal, plan, catalogue)
+    years = plan.trials
+    progress(40, "assessing" + (f" and simulating {years:,} years" if years else ""))
+    assessment = record.assess_planned(model, catalogue, plan)
+    progress(90, "recording the result")
+    with db.transaction() as session:
+        run = record.record_run(session, principal, plan, assessment)
+    return run.id
 
 
 MAX_EVENTS = 50
@@ -355,7 +319,7 @@ def record_uploaded_evidence(
     from fiveguard.store.evidence_records import record_evidence
 
     require(principal, Action.IMPORT, "record evidence")  # before reading any input
-    name = PurePosixPath(upload.name.replace("\\\\", "/")).name or "evidence.json"
+    name = PurePosixPath(upload.name.replace("\\", "/")).name or "evidence.json"
     text = decode(upload.content, name)
     data = parse_json(text, name)
     try:
@@ -363,3 +327,74 @@ def record_uploaded_evidence(
     except ValidationError as exc:
         raise InputError(problems_from(exc, Evidence, JsonLocator(text, name), ())) from None
     return record_evidence(session, principal, record, tlp)
+
+
+PART_SUFFIXES = (".yaml", ".yml")
+
+
+def replace_uploaded_part(
+    session: Any,
+    principal: Principal,
+    slice_id: int,
+    part: UploadedFile,
+    sites: UploadedFile | None,
+) -> Any:
+    """Replace an operator's part with uploaded files (the part's YAML, and its site rows
+    when it has some), as ``fiveguard store part replace`` does: checked to hold only the
+    operator's own entry, assets and site rows, every problem located in the files as
+    they were named; kept as the part's next draft version."""
+    from fiveguard.store.slices import replace_part
+
+    require(principal, Action.IMPORT, "replace its part")  # before reading any input
+    part_name = PurePosixPath(part.name.replace("\\", "/")).name
+    if not part_name.lower().endswith(PART_SUFFIXES) or part_name.startswith("."):
+        raise InputError.at(
+            f"expected the part's YAML file (part.yaml), got {part.name!r}", "upload", path="part"
+        )
+    sites_name = None
+    if sites is not None:
+        sites_name = PurePosixPath(sites.name.replace("\\", "/")).name
+        if not sites_name.lower().endswith(".csv") or sites_name.startswith("."):
+            raise InputError.at(
+                f"expected the part's site rows (sites.csv), got {sites.name!r}",
+                "upload",
+                path="sites",
+            )
+        if sites_name == part_name:
+            raise InputError.at("the two files have the same name", "upload", path="sites")
+    work = Path(tempfile.mkdtemp(prefix="fiveguard-part-"))
+    try:
+        (work / part_name).write_bytes(part.content)
+        sites_path = None
+        if sites is not None and sites_name is not None:
+            sites_path = work / sites_name
+            sites_path.write_bytes(sites.content)
+        try:
+            return replace_part(session, principal, slice_id, work / part_name, sites_path)
+        except (ForbiddenError, NotFoundError):
+            raise
+        except InputError as exc:
+            raise InputError([_relocated(p, work) for p in exc.problems]) from None
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def exported_part(session: Any, principal: Principal, slice_id: int) -> tuple[str, bytes]:
+    """An operator's part as a zip of ``part.yaml`` (and ``sites.csv``), as ``fiveguard
+    store part export`` writes them, and the zip's file name (an audited export)."""
+    import io
+    import zipfile
+
+    from fiveguard.store.slices import export_slice, get_slice
+
+    view = get_slice(session, principal, slice_id)
+    work = Path(tempfile.mkdtemp(prefix="fiveguard-part-export-"))
+    try:
+        part_file = export_slice(session, principal, slice_id, work / "part")
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for item in sorted(part_file.parent.iterdir()):
+                archive.writestr(item.name, item.read_bytes())
+        return f"part-{view.id}-{view.operator_id}-v{view.version}.zip", buffer.getvalue()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
