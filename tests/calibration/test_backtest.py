@@ -34,9 +34,9 @@ DOC = ROOT / "docs" / "calibration.md"
 START, END = "<!-- backtest-table -->", "<!-- /backtest-table -->"
 
 PINNED_COUNT = 14
-PINNED_MEDIAN = 0.33
-PINNED_BEYOND = 7
-PINNED_NOTHING = 4
+PINNED_MEDIAN = 0.13
+PINNED_BEYOND = 5
+PINNED_NOTHING = 1
 """Today's backtest on the shipped catalogue (docs/calibration.md says why it misses)."""
 
 
@@ -137,7 +137,7 @@ def test_the_backtest_on_the_shipped_catalogue_is_the_recorded_one(
         "the backtest moved: update the pins here and say in docs/calibration.md what "
         "misses now, by how much and why"
     )
-    assert not summary.median_met and not summary.misses_met
+    assert summary.median_met and not summary.misses_met
 
 
 def test_the_doc_names_every_miss_with_its_factor(

@@ -114,6 +114,12 @@ class Oracle:
         }
         self.core = {a.id: catalogue.asset_kinds[a.kind].domain is Domain.CORE for a in self.assets}
         subscribers = {o.id: o.people_subscribers for o in model.document.operators}
+        self.capacity = {
+            a.id: a.capacity if a.capacity is not None else catalogue.asset_kinds[a.kind].capacity
+            for a in self.assets
+        }
+        self.storm_rule = params.storms
+        self.host = {o.id: o.hosted_by or o.id for o in model.document.operators}
         self.parts: dict[str, list[Part]] = {}
         self.radio_entries: dict[str, list[tuple[str, ...]]] = {}
         for a in self.assets:
@@ -285,6 +291,7 @@ class Oracle:
 
     def impact(self, events: Iterable[Event]) -> OracleImpact:
         """The impact of ``events`` all happening in the same trial."""
+        events = list(events)
         compromised: set[str] = set()
         sabotaged: set[str] = set()
         down: set[str] = set()
@@ -314,7 +321,13 @@ class Oracle:
                 if any(all(m in down for m in e) for e in self.radio_entries[a.id]):
                     down.add(a.id)
                     changed = True
-        return self._count(down, compromised, forced)
+        shares = capacity_shares(self, down)
+        storm_forced = {self.host[e.target] for e in events if e.type is EventType.STORM}
+        first = self._count(down, compromised, forced, shares, set())
+        storms = storm_forced | storm_triggers(self, first, down)
+        if not storms:
+            return first
+        return self._count(down, compromised, forced, shares, storms)
 
     @staticmethod
     def _part_down(part: Part, down: set[str]) -> bool:
@@ -362,7 +375,14 @@ class Oracle:
                 if a.region == event.target and in_area and self.autonomy[a.id] < hours:
                     down.add(a.id)
 
-    def _count(self, down: set[str], compromised: set[str], forced: set[str]) -> OracleImpact:
+    def _count(
+        self,
+        down: set[str],
+        compromised: set[str],
+        forced: set[str],
+        shares: dict[str, float] | None = None,
+        storms: set[str] | None = None,
+    ) -> OracleImpact:
         zero = dict.fromkeys(FIELDS, 0)
         national = dict(zero)
         by_operator = {o: dict(zero) for o in self.operators}
@@ -384,6 +404,9 @@ class Oracle:
                 add(a.operator, a.region, "assets_down", 1)
                 add(a.operator, a.region, "sites_down", 0 if a.id in self.colocated else a.sites)
             for part in parts:
+                if not self._part_down(part, down) and shares is not None:
+                    lost = partial_people(self, part, shares, storms or set())
+                    add(part.operator, a.region, "people_without_service", lost)
                 if self._part_exposed(part, compromised):
                     add(part.operator, a.region, "subscribers_exposed", part.people)
             if a.id in compromised:
@@ -772,3 +795,125 @@ def oracle_time(
                         )
         out.append(result)
     return out
+
+
+# ---------------------------------------------------------------------------- capacity
+# Pools with capacity and partial service (docs/simulation.md, "Capacity and partial
+# service"): a served share per asset, written from the rule as plainly as possible.
+
+
+def capacity_shares(oracle: Oracle, down: set[str]) -> dict[str, float]:
+    """Each asset's served share: 0 when down; else the product, in the order written, of
+    its radio entries' shares (:func:`entry_share`)."""
+    shares: dict[str, float] = {}
+    remaining = [a.id for a in oracle.assets]
+    while remaining:  # an asset's share once its entries' members have theirs (a DAG)
+        waiting = []
+        for asset_id in remaining:
+            entries = oracle.radio_entries[asset_id]
+            if any(m not in shares for e in entries for m in e):
+                waiting.append(asset_id)
+                continue
+            value = (
+                0.0
+                if asset_id in down
+                else product(entry_share(oracle, e, shares) for e in entries)
+            )
+            shares[asset_id] = value
+        remaining = waiting
+    return shares
+
+
+def product(values: Iterable[float]) -> float:
+    """The product of ``values`` in order (1 when there are none)."""
+    out: float | None = None
+    for v in values:
+        out = v if out is None else out * v
+    return 1.0 if out is None else out
+
+
+def entry_share(oracle: Oracle, entry: tuple[str, ...], shares: dict[str, float]) -> float:
+    """A plain entry's share is its member's; an ``any:`` group of several members carries
+    ``min(1, sum of capacity x share)``, summed in member order."""
+    if len(set(entry)) == 1:
+        return shares[entry[0]]
+    total: float | None = None
+    for member in entry:
+        term = oracle.capacity[member] * shares[member]
+        total = term if total is None else total + term
+    return min(1.0, total or 0.0)
+
+
+def part_share(oracle: Oracle, part: Part, shares: dict[str, float]) -> float:
+    """A served part's share: its operator's core entries' shares (in order), then times
+    the radio's."""
+    return product([*(entry_share(oracle, e, shares) for e in part.core), shares[part.asset.id]])
+
+
+def partial_people(oracle: Oracle, part: Part, shares: dict[str, float], storms: set[str]) -> int:
+    """People of a part that is up who lose service: ``floor(people x (1 - s) + 0.5)``,
+    ``s`` its share, times ``1 - customer_share`` when its network's operator storms."""
+    s = part_share(oracle, part, shares)
+    if oracle.host[part.operator] in storms and oracle.storm_rule is not None:
+        s = s * (1.0 - oracle.storm_rule.customer_share)
+    return math.floor(part.people * (1.0 - s) + 0.5)
+
+
+# ---------------------------------------------------------------------------- storms
+
+
+def storm_triggers(oracle: Oracle, first: OracleImpact, down: set[str]) -> set[str]:
+    """Operators whose storm the catalogue's rule starts: ``trigger_share`` of the customers
+    on their network (their own and their MVNOs') without service, or one of their
+    assets of a ``trigger_kinds`` kind down."""
+    rule = oracle.storm_rule
+    if rule is None:
+        return set()
+    out: set[str] = set()
+    for operator in oracle.operators:
+        customers = sum(
+            part.people
+            for parts in oracle.parts.values()
+            for part in parts
+            if oracle.host[part.operator] == operator
+        ) + sum(  # the people of sites of several radios are customers too
+            people
+            for parts in oracle.site_parts.values()
+            for people, on_radios in parts
+            if oracle.host[on_radios[0].operator] == operator
+        )
+        lost = sum(
+            first.by_operator[o]["people_without_service"]
+            for o in oracle.operators
+            if oracle.host[o] == operator
+        )
+        if (
+            rule.trigger_share is not None
+            and customers > 0
+            and lost >= rule.trigger_share * customers
+        ):
+            out.add(operator)
+    for a in oracle.assets:
+        if a.id in down and a.kind in rule.trigger_kinds:
+            out.add(a.operator)
+    return out
+
+
+def oracle_storms(oracle: Oracle, events: Sequence[Event]) -> set[str]:
+    """The operators with a storm when ``events`` happen together, as
+    :meth:`Oracle.impact` finds them: forced ones (an MVNO's is its host's) and those the
+    rule starts from the people lost before any storm."""
+    down = oracle_down(oracle, events)
+    first = oracle._count(down, set(), capacity_shares(oracle, down), set())
+    forced = {oracle.host[e.target] for e in events if e.type is EventType.STORM}
+    return forced | storm_triggers(oracle, first, down)
+
+
+def oracle_storm_hours(
+    oracle: Oracle, catalogue: Catalogue, per_trial: Sequence[Sequence[Event]]
+) -> list[float]:
+    """Per trial, the storm rule's recovery hours when any operator had a storm, else 0
+    (what the Monte Carlo adds to the trial's largest incident)."""
+    rule = catalogue.simulation.storms
+    assert rule is not None
+    return [rule.recovery_hours if oracle_storms(oracle, events) else 0.0 for events in per_trial]

@@ -382,6 +382,8 @@ def scenarios(draw: st.DrawFn, model: NetworkModel, max_events: int = 4) -> list
             product = draw(st.sampled_from([p.id for p in doc.products]))
             where = draw(st.sampled_from(["", *(f"{o}/" for o in operators)]))
             events.append(Event(kind, where + product))
+        elif kind is EventType.STORM:
+            events.append(Event(kind, draw(st.sampled_from(operators))))
         elif kind is EventType.REGION_POWER:
             hours = draw(st.sampled_from((0.5, 1.0, 2.0, 2.5, 3.0, 4.0, 6.0, 8.0, 12.5, 100.0)))
             events.append(

@@ -38,8 +38,18 @@ def load(folder: Path) -> dict[str, Any]:
     return data
 
 
+def catalogue_option(folder: Path, root: Path | None = None) -> list[str]:
+    """``--catalog FILE`` when the replay runs with a catalogue override (``catalog``, a
+    path relative to its folder), as a path from ``root`` (default: absolute)."""
+    override = load(folder).get("catalog")
+    if override is None:
+        return []
+    path = (folder / override).resolve()
+    return ["--catalog", str(path.relative_to(root) if root else path)]
+
+
 def command(folder: Path, figure: dict[str, Any]) -> list[str]:
-    """The what-if arguments that produce a figure (after `fiveguard`)."""
+    """The what-if arguments that produce a figure (after `fiveguard` and its options)."""
     args = ["whatif", str(folder / load(folder)["model"])]
     for event in figure["events"]:
         args += ["-e", event]
@@ -48,15 +58,16 @@ def command(folder: Path, figure: dict[str, Any]) -> list[str]:
 
 def shown_command(folder: Path, figure: dict[str, Any]) -> str:
     """The command as a reader runs it from the repository's root."""
-    relative = folder.relative_to(REPLAYS.parents[1])
+    root = REPLAYS.parents[1]
+    relative = folder.relative_to(root)
     args = command(folder, figure)
     args[1] = str(relative / load(folder)["model"])
-    return "fiveguard " + " ".join(args)
+    return "fiveguard " + " ".join([*catalogue_option(folder, root.resolve()), *args])
 
 
 @cache
 def whatif(folder: Path, events: tuple[str, ...]) -> dict[str, Any]:
-    args = ["whatif", str(folder / load(folder)["model"])]
+    args = [*catalogue_option(folder), "whatif", str(folder / load(folder)["model"])]
     for event in events:
         args += ["-e", event]
     result = CliRunner().invoke(app, [*args, "--json"])

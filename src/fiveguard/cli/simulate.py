@@ -25,6 +25,7 @@ from fiveguard.simulate.results import (
     Distribution,
     IncidentTime,
     ParameterUncertainty,
+    PartialService,
     SimulatedTime,
     SimulationResult,
     Step,
@@ -244,6 +245,7 @@ def print_whatif(result: WhatIfResult) -> None:
     )
     console.print(f"Critical services affected: {services or 'none'}", markup=False)
     print_people_by_service(result)
+    print_partial_service(result.partial_service)
     print_incident_time(result.time)
     print_assumptions(result.assumptions)
 
@@ -274,6 +276,28 @@ def print_people_by_service(result: WhatIfResult) -> None:
             console.print(
                 f"  {step.parameter} = {step.value}: {step.note}", markup=False, soft_wrap=True
             )
+
+
+def print_partial_service(partial: PartialService | None) -> None:
+    """People lost in part (pools short of capacity, storms), shares of customers without
+    service, and each storm with its recovery time."""
+    if partial is None:
+        return
+    shares = ", ".join(f"{o} {share:.1%}" for o, share in partial.share_by_operator.items())
+    console.print(
+        f"In part: {partial.people:,} of the people without service are customers of served "
+        f"parts carrying only part of their load; share of customers without service: {shares}",
+        markup=False,
+        soft_wrap=True,
+    )
+    for operator in partial.storms:
+        console.print(
+            f"Signalling storm at {operator}: its registration functions overloaded, "
+            f"load shed after {partial.storm_recovery_hours:g} h "
+            "(simulation.storms.recovery_hours)",
+            markup=False,
+            soft_wrap=True,
+        )
 
 
 def print_incident_time(time: IncidentTime | None) -> None:
@@ -360,6 +384,14 @@ def print_simulation(result: SimulationResult, seconds: float, sources: bool = T
     print_services(result)
     if result.time is not None:
         print_simulated_time(result.time)
+    partial = result.partial_service
+    if partial is not None:
+        storms = ", ".join(f"{o} {p:.3g}" for o, p in partial.storm_probability.items() if p)
+        say(
+            f"In part (pools short of capacity, storms): {partial.mean_people:,.0f} people a "
+            f"year on average, in {partial.years:.1%} of the years; annual probability of a "
+            f"signalling storm: {storms or 'none'}"
+        )
     if sources:
         print_sources(result)
     if result.parameter_uncertainty is not None:

@@ -305,6 +305,13 @@ class Asset(Frozen):
         default=None, ge=0, description="Autonomy on batteries/generators after power loss."
     )
     requires: tuple[Requirement, ...] = ()
+    capacity: StrictFloat | None = Field(
+        default=None,
+        gt=0,
+        le=1,
+        description="Share of the load of an any: pool it is a member of that it carries "
+        "(default: its kind's capacity in the catalogue, 1 for every packaged kind).",
+    )
     managed_by: Identifier | None = None
     shared_with: tuple[Identifier, ...] = Field(
         default=(),

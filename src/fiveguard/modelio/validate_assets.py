@@ -42,6 +42,10 @@ class AssetChecks(CheckerBase):
                     wrong = self.member_problem(asset.id, member)
                     if wrong:
                         self.at(where, wrong)
+            for j, requirement in enumerate(asset.requires):
+                short = self.pool_capacity_problem(requirement)
+                if short:
+                    self.at((*path, "requires", j, "any"), short)
             for field, message in self.number_problems(
                 asset.kind, asset.sites, asset.population, asset.battery_hours
             ):
@@ -214,6 +218,28 @@ class AssetChecks(CheckerBase):
         else:
             kind = self.sites.kind.value(index - self.n_written_assets)
         return self.cat.asset_kinds.get(kind) if kind else None
+
+    def pool_capacity_problem(self, requirement: object) -> str | None:
+        """An ``any:`` pool whose members together carry less than its whole load: it
+        would leave people without service with nothing failed."""
+        if not isinstance(requirement, AnyOf):
+            return None
+        capacities = {}
+        for member in requirement.any:
+            kind = self.asset_kind(member)
+            if kind is None:
+                return None  # reported elsewhere
+            own = self.declared_capacity.get(member)
+            capacities[member] = own if own is not None else kind.capacity
+        total = sum(capacities.values())
+        if total >= 1 - 1e-9:
+            return None
+        listed = ", ".join(f"{m} {c:g}" for m, c in capacities.items())
+        return (
+            f"the pool's members carry {total:g} of its load together ({listed}); an any: "
+            "pool must be able to carry all of it (capacities adding up to at least 1) with "
+            "every member up"
+        )
 
     def member_problem(self, owner: str, member: str) -> str | None:
         if member == owner:

@@ -40,8 +40,10 @@ class CheckerBase:
         self.assets: dict[str, int] = {}
         """Every asset id, YAML or site row, and its index (see ``n_written_assets``)."""
         self.declared_kinds: dict[str, str] = {}
+        self.declared_capacity: dict[str, float | None] = {}
         for asset in reversed(document.assets):  # the first of duplicates wins
             self.declared_kinds[asset.id] = asset.kind
+            self.declared_capacity[asset.id] = asset.capacity
         self.broken_references = False
         self.table: AssetTable | None = None
 

@@ -26,7 +26,7 @@ the classes (rows ``C + g``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -36,6 +36,7 @@ from fiveguard.domain.graph import ragged_ranges, row_of_entry
 from fiveguard.domain.model import NetworkModel
 from fiveguard.domain.table import AssetTable
 from fiveguard.simulate.areas import power_areas
+from fiveguard.simulate.capacity import CapacityPlan, capacity_plan
 from fiveguard.simulate.measures import OperatorEffects, operator_effects
 from fiveguard.simulate.plan import (
     Entries,
@@ -122,6 +123,8 @@ class CompiledNetwork:
     service_classes: IntArray
     # per-service loss and roaming rules (fiveguard.simulate.services)
     service_rules: ServiceRules
+    # pools with capacity and signalling storms (fiveguard.simulate.capacity)
+    capacity: CapacityPlan | None = None
 
     @property
     def n_assets(self) -> int:
@@ -198,7 +201,7 @@ def compile_network(
     asset_sites[colocated] = 0
     part_people = parts.people.copy()
     part_people[ragged_ranges(parts.ptr, colocated)] = 0
-    return CompiledNetwork(
+    compiled = CompiledNetwork(
         operators=tuple(o.id for o in doc.operators),
         regions=tuple(r.id for r in doc.regions),
         suppliers=tuple(s.id for s in doc.suppliers),
@@ -243,6 +246,19 @@ def compile_network(
         service_ptr=service_ptr,
         service_classes=service_classes,
         service_rules=compile_rules(model, catalogue, asset_class),
+    )
+    return replace(
+        compiled,
+        capacity=capacity_plan(
+            model,
+            catalogue,
+            n_classes=compiled.n_classes,
+            asset_class=asset_class,
+            class_operator=compiled.class_operator,
+            class_people=compiled.class_people,
+            class_serves=compiled.class_serves,
+            requires_levels=levels,
+        ),
     )
 
 

@@ -17,7 +17,9 @@ An :class:`Event` is one initiating event, written ``TYPE:TARGET``:
   PRODUCT@VERSION): all of them are down;
 - ``limit-reached:PRODUCT`` or ``limit-reached:OPERATOR/PRODUCT`` — a limit built into a
   product (a routing-table or update limit) reached on every asset running any version of
-  it, everywhere or at one operator, after an outside trigger: all of them are down.
+  it, everywhere or at one operator, after an outside trigger: all of them are down;
+- ``storm:OPERATOR`` — a signalling storm at the operator, as if the catalogue's storm rule
+  had triggered there (see :mod:`fiveguard.simulate.capacity`).
 
 :class:`SampledEvents` holds many events over many trials as index arrays: what the
 samplers produce, what what-if questions are resolved into, and what the kernel reads.
@@ -28,7 +30,7 @@ from __future__ import annotations
 import difflib
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
 
 import numpy as np
@@ -55,6 +57,7 @@ class EventType(StrEnum):
     REGION_POWER = "region-power"
     CHANGE_PUSH = "change-push"
     LIMIT_REACHED = "limit-reached"
+    STORM = "storm"
 
 
 class Mode(StrEnum):
@@ -97,7 +100,7 @@ EVENT_HELP = (
     "TYPE:TARGET with TYPE one of "
     + ", ".join(t.value for t in EventType)
     + " (e.g. supplier-update:vendor-x, product-fault:core-x@5.2, region-power:R1, "
-    "change-push:op-a/transport.ipcore, limit-reached:op-a/edge-router)"
+    "change-push:op-a/transport.ipcore, limit-reached:op-a/edge-router, storm:op-a)"
 )
 
 
@@ -183,6 +186,9 @@ class SampledEvents:
     down_asset: IntArray
     failure_trial: IntArray
     failure_asset: IntArray
+    storm_trial: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    storm_operator: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Storms forced at an operator (``storm:OPERATOR``); the rule's own are found later."""
 
     @classmethod
     def empty(cls, trials: int, n_operators: int) -> SampledEvents:
@@ -237,6 +243,7 @@ EVENT_COLUMNS: tuple[tuple[str, ...], ...] = (
     ("power_trial", "power_region", "power_hours"),
     ("down_trial", "down_asset"),
     ("failure_trial", "failure_asset"),
+    ("storm_trial", "storm_operator"),
 )
 """The columns of :class:`SampledEvents`, by kind of event; each starts with its trials."""
 
@@ -278,6 +285,8 @@ def resolve_events(
         down_asset=_ints(columns["down_asset"]),
         failure_trial=np.zeros(0, dtype=np.int64),
         failure_asset=np.zeros(0, dtype=np.int64),
+        storm_trial=_ints(columns["storm_trial"]),
+        storm_operator=_ints(columns["storm_operator"]),
     )
 
 
@@ -350,6 +359,16 @@ class _Targets:
             assets = self._selected(event, where)
             columns["down_trial"].extend([trial] * assets.size)
             columns["down_asset"].extend(assets.tolist())
+        elif t is EventType.STORM:
+            operator = self.operators.get(event.target)
+            if operator is None:
+                raise InputError.at(
+                    f"unknown operator {event.target!r}; known operators: {_known(self.operators)}",
+                    file=COMMAND_LINE,
+                    path=where,
+                )
+            columns["storm_trial"].append(trial)
+            columns["storm_operator"].append(operator)
         elif t is EventType.ASSET_DOWN:
             asset = self.model.table.position.get(event.target)
             if asset is None:
@@ -489,4 +508,6 @@ def events_of_trials(
     ):
         for t, a in zip(trials.tolist(), assets.tolist(), strict=True):
             out[t].append(Event(EventType.ASSET_DOWN, str(asset_ids[a])))
+    for t, o in zip(sampled.storm_trial.tolist(), sampled.storm_operator.tolist(), strict=True):
+        out[t].append(Event(EventType.STORM, compiled.operators[o]))
     return out

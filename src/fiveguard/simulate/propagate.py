@@ -22,12 +22,13 @@ for the metrics stage: nothing depends on such assets, so they change nothing he
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
 from fiveguard.simulate.bits import Plane, empty_plane, set_bits, words_for
+from fiveguard.simulate.capacity import PartialShares, partial_shares
 from fiveguard.simulate.compile import CompiledNetwork
 from fiveguard.simulate.events import SampledEvents
 from fiveguard.simulate.plan import RequiresLevel
@@ -50,6 +51,12 @@ class ClassState:
     leaf_asset: IntArray
     """Distinct (trial, asset) pairs of assets down by their own event, in classes of
     several assets (the class as a whole may or may not be down)."""
+    partial: PartialShares = field(default_factory=PartialShares)
+    """Served parts up with a share of their load strictly between 0 and 1 (pools with
+    capacity); see :mod:`fiveguard.simulate.capacity`."""
+    storm_trial: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    storm_operator: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Storms forced by ``storm:OPERATOR`` events."""
 
 
 def propagate(compiled: CompiledNetwork, events: SampledEvents) -> ClassState:
@@ -66,6 +73,9 @@ def propagate(compiled: CompiledNetwork, events: SampledEvents) -> ClassState:
     state[:n, 1] = security[:, 0]
     spread_requires(compiled, state)
     return ClassState(
+        partial=partial_shares(compiled, state[:, 0], events.trials),
+        storm_trial=events.storm_trial,
+        storm_operator=events.storm_operator,
         trials=events.trials,
         down=np.ascontiguousarray(state[:n, 0]),
         compromised=np.ascontiguousarray(security[:, 0]),

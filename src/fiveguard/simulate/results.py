@@ -151,11 +151,45 @@ class IncidentTime(_Result):
     )
 
 
+class PartialService(_Result):
+    """What pools short of capacity and signalling storms add to an outage: people who
+    lose service in part of a served part's load, not all of it."""
+
+    people: int = Field(
+        description="Of people_without_service, those lost in part: customers of served "
+        "parts that are up but carry less than their whole load (a pool's surviving members "
+        "short of capacity, a storm), per asset and part floor(people x (1 - share) + 0.5)."
+    )
+    by_operator: dict[str, int]
+    by_region: dict[str, int]
+    storms: tuple[str, ...] = Field(
+        description="Operators with a signalling storm (forced, or started by the "
+        "catalogue's simulation.storms rule)."
+    )
+    storm_recovery_hours: float | None = Field(
+        default=None,
+        description="simulation.storms.recovery_hours: how long a storm lasts until load is "
+        "shed (when a storm happened).",
+    )
+    share_by_operator: dict[str, float] = Field(
+        description="Each operator's people without service (whole and partial) as a share "
+        "of the people of its served parts, to four decimals."
+    )
+    share_by_region: dict[str, float] = Field(
+        description="The same per region: of the people of the served parts in it."
+    )
+
+
 class WhatIfResult(Impact):
     """The impact of a set of events happening together."""
 
     model: str | None
     events: tuple[str, ...]
+    partial_service: PartialService | None = Field(
+        default=None,
+        description="Partial service and storms, when the outage has any (their people are "
+        "in the figures above too).",
+    )
     time: IncidentTime | None = Field(
         default=None,
         description="Duration, user-hours and reporting thresholds crossed; absent when the "
@@ -349,6 +383,21 @@ class SimulatedTime(_Result):
     )
 
 
+class SimulatedPartialService(_Result):
+    """Partial service and storms over the simulated years (their people are in the
+    distributions too)."""
+
+    mean_people: float = Field(
+        description="People without service in part (pools short of capacity, storms), "
+        "mean per year."
+    )
+    years: float = Field(description="Share of the years with anyone without service in part.")
+    storm_probability: dict[str, float] = Field(
+        description="Per operator, the annual probability of a signalling storm (the "
+        "catalogue's simulation.storms triggers; none packaged)."
+    )
+
+
 class SimulationResult(_Result):
     """A Monte Carlo run: one trial per simulated year."""
 
@@ -385,6 +434,10 @@ class SimulationResult(_Result):
         default=None,
         description="Durations, user-hours and reporting-threshold crossings per year; none "
         "when the catalogue gives no incident time, or with `--parameter-draws`.",
+    )
+    partial_service: SimulatedPartialService | None = Field(
+        default=None,
+        description="Partial service and storms over the years; none when no year had any.",
     )
 
 

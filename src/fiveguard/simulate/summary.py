@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from fiveguard.domain.catalogue import Catalogue
+from fiveguard.simulate.capacity import simulated_partial_service
 from fiveguard.simulate.compile import CompiledNetwork
 from fiveguard.simulate.incidents import KINDS, TimePlan, TrialTime
 from fiveguard.simulate.metrics import (
@@ -125,6 +126,7 @@ def simulation_result(
         service_distributions=by_service,
         service_distributions_by_operator=by_service_operator,
         time=time,
+        partial_service=simulated_partial_service(compiled, impacts),
     )
 
 

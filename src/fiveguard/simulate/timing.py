@@ -7,6 +7,10 @@ are people times hours, nationally, per operator and per region. A reporting thr
 crossed when any of its conditions holds: the outage lasts at least ``min_hours`` and
 reaches at least ``min_users`` people, or more than ``min_share`` of the user base (the
 people subscribers of every operator nationally, or of the operator).
+
+A signalling storm (:mod:`fiveguard.simulate.capacity`) lasts the storm rule's
+``recovery_hours`` after that restoration, until load is shed: its hours are added to the
+duration, and a storm alone lasts them.
 """
 
 from __future__ import annotations
@@ -21,10 +25,15 @@ from fiveguard.simulate.results import Impact, IncidentTime, Step, ThresholdCros
 
 
 def incident_time(
-    model: NetworkModel, catalogue: Catalogue, events: Sequence[Event], impact: Impact
+    model: NetworkModel,
+    catalogue: Catalogue,
+    events: Sequence[Event],
+    impact: Impact,
+    storms: Sequence[str] = (),
 ) -> IncidentTime | None:
     """The duration of ``events``' outage and what follows from it; None when the
-    catalogue gives no time for any of them."""
+    catalogue gives no time for any of them. ``storms``: the operators with a signalling
+    storm in the outage, whose recovery hours are added."""
     params = catalogue.simulation.incident_time
     if params is None:
         return None
@@ -54,9 +63,13 @@ def incident_time(
                     ),
                 )
             )
-    if not basis:
+    storm = _storm_step(catalogue, storms)
+    if not basis and storm is None:
         return None
-    hours = max(h for h, _ in basis)
+    hours = max((h for h, _ in basis), default=0.0)
+    if storm is not None:
+        hours += storm[0]
+        basis.append(storm)
     people = {o.id: o.people_subscribers for o in model.document.operators}
     crossings: list[ThresholdCrossing] = []
     for threshold in params.reporting_thresholds:
@@ -85,6 +98,22 @@ def incident_time(
         },
         reporting=tuple(crossings),
     )  # fmt: skip
+
+
+def _storm_step(catalogue: Catalogue, storms: Sequence[str]) -> tuple[float, Step] | None:
+    """The storm's hours and the step saying so, when a storm happened."""
+    rule = catalogue.simulation.storms
+    if not storms or rule is None:
+        return None
+    return (
+        rule.recovery_hours,
+        Step(
+            parameter="simulation.storms.recovery_hours",
+            value=f"+{rule.recovery_hours:g} h",
+            note=f"signalling storm at {', '.join(storms)}: added to the restoration time, "
+            "until load is shed",
+        ),
+    )
 
 
 def _crossed(

@@ -14,6 +14,7 @@ import numpy as np
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.model import NetworkModel
 from fiveguard.simulate.assumptions import power_assumptions
+from fiveguard.simulate.capacity import partial_service
 from fiveguard.simulate.compile import CompiledNetwork, compile_network
 from fiveguard.simulate.events import Event, EventType, Mode, SampledEvents, resolve_events
 from fiveguard.simulate.metrics import IMPACT_FIELDS, TrialImpacts, carrying_assets, measure
@@ -85,14 +86,19 @@ def whatif(
     """The impact of ``events`` happening together. Raises InputError for unknown targets."""
     compiled = compiled if compiled is not None else compile_network(model, catalogue)
     sampled = resolve_events(model, compiled, [events])
-    impact = impact_at(compiled, evaluate(compiled, sampled), 0, catalogue)
+    impacts = evaluate(compiled, sampled)
+    impact = impact_at(compiled, impacts, 0, catalogue)
     regions = [e.target for e in events if e.type is EventType.REGION_POWER]
+    partial = partial_service(compiled, catalogue, impacts, impact)
     return WhatIfResult(
         **impact.model_dump(),
+        partial_service=partial,
         model=model.source,
         events=tuple(str(e) for e in events),
         assumptions=power_assumptions(model, catalogue, regions) if regions else (),
-        time=incident_time(model, catalogue, events, impact),
+        time=incident_time(
+            model, catalogue, events, impact, storms=partial.storms if partial else ()
+        ),
     )
 
 

@@ -60,6 +60,13 @@ class AssetKind(Frozen):
     )
     tags: tuple[Identifier, ...] = ()
     source: Text | None = None
+    capacity: StrictFloat = Field(
+        default=1.0,
+        gt=0,
+        le=1,
+        description="Share of an any: pool's load one member of this kind carries, unless "
+        "the asset says otherwise (1: one member carries everything).",
+    )
 
     @property
     def is_radio(self) -> bool:

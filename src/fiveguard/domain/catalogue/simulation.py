@@ -207,6 +207,24 @@ class IncidentExtensions(Frozen):
     )
 
 
+class StormParameters(Frozen):
+    """A signalling or registration storm at one operator: when ``trigger_share`` or more
+    of its customers lose service, or an asset of one of ``trigger_kinds`` of it is down,
+    or ``storm:OPERATOR`` forces one, the re-registration load overloads its registration
+    functions (subscriber database, IMS, mobility management) and ``customer_share`` of
+    its customers still served lose service too, for ``recovery_hours`` until load is
+    shed."""
+
+    rationale: Text
+    trigger_share: StrictFloat | None = Field(
+        default=None, gt=0, le=1, description="None: a share of customers lost starts no storm."
+    )
+    trigger_kinds: tuple[Identifier, ...] = ()
+    customer_share: Probability
+    recovery_hours: StrictFloat = Field(gt=0)
+    incidents: tuple[Text, ...] = Field(min_length=1)
+
+
 class IncidentTimeParameters(Frozen):
     """How long outages last, and when authorities must be told of them."""
 
@@ -383,6 +401,11 @@ class SimulationParameters(Frozen):
         default=None,
         description="Restoration times and reporting thresholds; without them, what-if "
         "results give no duration, user-hours or reporting.",
+    )
+    storms: StormParameters | None = Field(
+        default=None,
+        description="The signalling-storm rule; without it, storms happen only when forced "
+        "(storm:OPERATOR), at no share of customers.",
     )
     demo_trials: StrictInt = Field(ge=64, description="Trials the demo summary runs.")
     default_trials: StrictInt = Field(
