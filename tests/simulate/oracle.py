@@ -677,8 +677,8 @@ def timed_events_of_trials(
     ]
 
 
-def oracle_down(oracle: Oracle, events: Iterable[Event]) -> set[str]:
-    """The assets down when ``events`` happen together (as :meth:`Oracle.impact` finds them)."""
+def oracle_forced(oracle: Oracle, events: Iterable[Event]) -> set[str]:
+    """The assets the events take down themselves, before ``requires`` spreads it."""
     compromised: set[str] = set()
     sabotaged: set[str] = set()
     down: set[str] = set()
@@ -691,7 +691,13 @@ def oracle_down(oracle: Oracle, events: Iterable[Event]) -> set[str]:
             if a.managed_by in sabotaged and a.id not in sabotaged:
                 sabotaged.add(a.id)
                 changed = True
-    down |= sabotaged
+    return down | sabotaged
+
+
+def oracle_down(oracle: Oracle, events: Iterable[Event]) -> set[str]:
+    """The assets down when ``events`` happen together (as :meth:`Oracle.impact` finds them)."""
+    events = list(events)
+    down = oracle_forced(oracle, events)
     changed = True
     while changed:
         changed = False
@@ -904,7 +910,8 @@ def oracle_storms(oracle: Oracle, events: Sequence[Event]) -> set[str]:
     :meth:`Oracle.impact` finds them: forced ones (an MVNO's is its host's) and those the
     rule starts from the people lost before any storm."""
     down = oracle_down(oracle, events)
-    first = oracle._count(down, set(), capacity_shares(oracle, down), set())
+    forced_down = oracle_forced(oracle, events)
+    first = oracle._count(down, set(), forced_down, capacity_shares(oracle, down), set())
     forced = {oracle.host[e.target] for e in events if e.type is EventType.STORM}
     return forced | storm_triggers(oracle, first, down)
 
