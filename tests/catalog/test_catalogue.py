@@ -27,6 +27,7 @@ KINDS = {
     *("wireline.olt", "wireline.cmts", "wireline.dslam"),
     *("mgmt.oss", "mgmt.ems", "mano.nfvo", "mano.vnfm", "mano.vim"),
     *("transport.backhaul", "transport.ipcore", "li", "ims", "interconnect"),
+    *("core.smsf", "smsc", "emergency-routing"),
 }
 RISKS = {f"R{i}" for i in range(1, 10)}
 AREAS = {
@@ -71,7 +72,7 @@ def cat() -> Catalogue:
 
 def test_every_asset_kind_is_present(cat: Catalogue) -> None:
     assert set(cat.asset_kinds) == KINDS
-    assert len(cat.asset_kinds) == 45
+    assert len(cat.asset_kinds) == 48
 
 
 def test_older_generations_and_wireline_access_have_their_own_kinds(cat: Catalogue) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StrictFloat, StrictInt, model_validator
+from pydantic import Field, StrictBool, StrictFloat, StrictInt, model_validator
 
 from fiveguard.domain.base import Frozen, Identifier, Level, Text
 from fiveguard.domain.catalogue.reference import Domain
@@ -327,12 +327,12 @@ class ServiceRule(Frozen):
 
     title: Text
     needs: tuple[tuple[Identifier, ...], ...]
-    any_network: bool = Field(
+    any_network: StrictBool = Field(
         default=False,
         description="Whether a phone whose home radio stops broadcasting reaches the service "
         "through any network in its region, a roaming partner's or not (emergency calls).",
     )
-    wireline: bool = Field(
+    wireline: StrictBool = Field(
         description="Whether wireline customers count in the service: they lose it when their "
         "access is down (the pools are the mobile core's)."
     )
@@ -350,7 +350,7 @@ class RoamingParameters(Frozen):
     """When and how far a roaming partner takes an operator's customers."""
 
     rationale: Text
-    only_when_radio_down: bool = Field(
+    only_when_radio_down: StrictBool = Field(
         description="Customers roam only when their home radio stops broadcasting; a dead core "
         "behind a live radio keeps their phones attached, without service."
     )
