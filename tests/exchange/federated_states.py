@@ -50,14 +50,6 @@ roaming names an operator, regions and assets, all prefixed too."""
 def _operator(o: Operator, p: str, country: str) -> Operator:
     data = o.model_dump()
     data.update(id=p + o.id, country=country)
-    data["national_roaming"] = [
-        {
-            "host": p + deal.host,
-            "regions": [p + r for r in deal.regions],
-            "requires": _requires(deal.requires, p),
-        }
-        for deal in o.national_roaming
-    ]
     for name in OPERATOR_REFERENCES:
         value = data.get(name)
         if isinstance(value, str):
