@@ -72,20 +72,21 @@ def test_enisas_figures_are_worked_out_from_the_catalogue(
 
 
 STANDS: dict[str, tuple[float, float]] = {
-    "share of incidents: human-error": (0.4, 2.0),
+    "share of incidents: human-error": (0.4, 3.0),
     "users affected per capita and year": (0.25, 2.0),
     "incidents above the reporting thresholds per country-year": (0.0, 0.2),
     "user-hours per capita and year": (0.0, 0.5),
-    "share of incidents: system-failure": (0.0, 0.5),
+    "share of incidents: system-failure": (0.25, 1.0),
     "share of incidents: malicious-action": (0.0, 0.2),
-    "share of incidents: third-party-failure": (0.0, 0.2),
-    "share of incidents: natural-phenomena": (2.0, 10.0),
+    "share of incidents: third-party-failure": (0.0, 0.4),
+    "share of incidents: natural-phenomena": (0.35, 2.0),
 }
 """Where each figure stands on the shipped catalogue (the small countries), as a range of
-the ratio simulated / ENISA in every year: human errors within or near the factor of 2,
-users affected near it, the rest beyond it on the side docs/calibration.md explains (at
-most one incident per cause and year, one outside trigger in the record, one power-loss rate per
-region whatever its size). A change of defaults that moves a figure out of its range
+the ratio simulated / ENISA in every year: human errors and natural phenomena (power
+losses per area of a million residents at the record's rate per person) within or near the
+factor of 2, users affected and system failures near it, the rest beyond it on the side
+docs/calibration.md explains (at most one incident per cause and year, one outside trigger
+in the record). A change of defaults that moves a figure out of its range
 fails here, and the docs' table is to be run again (`make calibration`)."""
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
+import pytest
 from helpers import busy_catalogue, engine_impact, model_of
 from oracle import Oracle
 from scipy import stats
@@ -20,6 +21,7 @@ from fiveguard.domain.model import NetworkModel
 from fiveguard.domain.network import Asset, Operator, Product
 from fiveguard.modelio.generate import generate_model
 from fiveguard.simulate import prepare, simulate
+from fiveguard.simulate.areas import area_probability
 from fiveguard.simulate.engines import run_trials
 from fiveguard.simulate.events import Event, EventType, events_of_trials
 from fiveguard.simulate.metrics import measure
@@ -220,3 +222,37 @@ def test_power_areas_give_the_oracles_impacts(catalogue: Catalogue) -> None:
     whole = [[Event(EventType.REGION_POWER, region, hours=6.0)]]
     got = scenario_impacts(model, ready.compiled, whole)
     assert engine_impact(ready.compiled, got, 0) == oracle.impact(whole[0])
+
+
+def packaged_power(catalogue: Catalogue) -> Catalogue:
+    """The packaged catalogue with every source but power off (its power rule as shipped)."""
+    return only(catalogue, power_loss=catalogue.simulation.power_loss)
+
+
+def test_the_packaged_power_loss_is_the_records_rate_per_area_of_a_million(
+    catalogue: Catalogue,
+) -> None:
+    """docs/simulation.md: (0.5 + 29) / 526 a year per million people; an area of a
+    million loses power with 1 − exp(−0.0561) = 0.0545 a year, one of 5,000 with 0.00028."""
+    power = catalogue.simulation.power_loss
+    assert power.annual_probability is None
+    assert power.record_rate == "natural-phenomena-incident"
+    assert power.area_population == 1_000_000
+    rate = (0.5 + 29) / 526
+    got = area_probability(catalogue, np.array([1_000_000.0, 500_000.0, 5_000.0]))
+    assert got.tolist() == pytest.approx(
+        [-np.expm1(-rate), -np.expm1(-rate / 2), -np.expm1(-rate * 0.005)], rel=1e-12
+    )
+    assert round(rate, 4) == 0.0561 and round(float(got[0]), 4) == 0.0545
+    assert round(float(got[2]), 5) == 0.00028
+
+
+def test_with_the_packaged_catalogue_a_split_region_loses_power_as_the_whole(
+    catalogue: Catalogue,
+) -> None:
+    cat = packaged_power(catalogue)
+    whole = people(regions_model(split=False), cat, seed=5)
+    halves = people(regions_model(split=True), cat, seed=6)
+    assert two_sample_p(whole, halves) > SAME
+    # two areas of a million at 0.0545 each: at least one loss in about 10.6 % of years
+    assert 0.085 < np.mean(halves > 0) < 0.13

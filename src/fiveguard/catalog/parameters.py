@@ -20,6 +20,10 @@ from fiveguard.catalog.rates import (
 )
 from fiveguard.domain.catalogue import Catalogue
 
+PEOPLE_PER_UNIT = 1_000_000
+"""People in one unit of a per-person exposure (``million-people-years``): a power
+area's residents over this are its units (:mod:`fiveguard.simulate.areas`)."""
+
 EDITORIAL = "editorial judgement"
 DERIVED = "derived from the record"
 EDITORIAL_DETAIL = "an editorial judgement; its rationale is in the catalogue beside the value"
@@ -87,7 +91,8 @@ def parameter_rows(catalogue: Catalogue) -> list[ParameterRow]:
         )
     )
     power = params.power_loss
-    rows.append(("simulation.power_loss.annual_probability", f"{power.annual_probability:g}"))
+    if power.annual_probability is not None:
+        rows.append(("simulation.power_loss.annual_probability", f"{power.annual_probability:g}"))
     rows.append(
         (
             "simulation.power_loss.duration",
@@ -112,7 +117,43 @@ def parameter_rows(catalogue: Catalogue) -> list[ParameterRow]:
     at = next(i for i, row in enumerate(out) if row.parameter.endswith("sabotage_share")) + 1
     out = [*out[:at], *derived_rows, *out[at:]]
     at = next(i for i, row in enumerate(out) if row.parameter.startswith("simulation.power"))
-    return [*out[:at], *_group_rows(catalogue, rates), *out[at:]]
+    return [*out[:at], *_group_rows(catalogue, rates), *_power_rows(catalogue, rates), *out[at:]]
+
+
+def _power_rows(catalogue: Catalogue, rates: dict[str, DerivedRate]) -> list[ParameterRow]:
+    """The power loss's probability per area when the record sets it (no
+    ``annual_probability`` given): the per-person rate times the area's residents."""
+    power = catalogue.simulation.power_loss
+    if power.annual_probability is not None or power.record_rate is None:
+        return []
+    assert power.area_population is not None  # the type's validator
+    rate = rates[power.record_rate]
+    millions = power.area_population / PEOPLE_PER_UNIT
+    mean, low, high = (annual_probability(x * millions) for x in (rate.mean, rate.low, rate.high))
+    return [
+        ParameterRow(
+            parameter="simulation.power_loss.annual_probability",
+            value=f"{mean:.2g} per area of {power.area_population:,} residents "
+            f"({low:.2g}–{high:.2g})",
+            record=f"{rate.annual_probability:.2g} ({_probability(rate.low)}–"
+            f"{_probability(rate.high)}) per {rate.exposure.unit.removesuffix('s')}",
+            derivation=f"{DERIVED}: {rate.summary()} × {millions:g} million residents per area",
+            detail=f"Derived from the record (incidents.rates.{rate.rule.id}): "
+            f"{rate.derivation()}; times the {power.area_population:,} residents of a power "
+            f"area (simulation.power_loss.area_population) as an annual probability per area, "
+            f"with the {rate.level:.0%} interval {low:.2g}–{high:.2g}. Each such incident is "
+            f"taken as the loss of one area's power (editorial). {rate.rule.relation}",
+            source=f"incidents.rates.{rate.rule.id}",
+            sources="; ".join(
+                [
+                    *([rate.rule.reported.source] if rate.rule.reported is not None else []),
+                    rate.exposure.source,
+                    catalogue.incidents.source,
+                ]
+            ),
+            interval=f"{low:.2g}–{high:.2g}",
+        )
+    ]
 
 
 def _group_rows(catalogue: Catalogue, rates: dict[str, DerivedRate]) -> list[ParameterRow]:

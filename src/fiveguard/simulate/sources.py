@@ -47,7 +47,7 @@ from fiveguard.domain.catalogue import Catalogue, Domain, ProductFaultParameters
 from fiveguard.domain.errors import InputError, Location, Problem
 from fiveguard.domain.model import NetworkModel
 from fiveguard.domain.network import Supplier
-from fiveguard.simulate.areas import area_label, area_probability
+from fiveguard.simulate.areas import area_label, area_probability, base_probability
 from fiveguard.simulate.compile import CompiledNetwork
 from fiveguard.simulate.measures import OperatorEffects
 from fiveguard.simulate.pushes import GroupSource, group_sources
@@ -336,17 +336,31 @@ def _area_steps(
 ) -> Derivation:
     """How a power area's annual probability follows from the catalogue."""
     params = catalogue.simulation.power_loss
+    base = base_probability(catalogue)
     if params.area_population is None:
         return (
             Step(
                 "simulation.power_loss.annual_probability",
-                f"{params.annual_probability:g}",
+                f"{base.value:g}",
                 "per region and year, whatever its size (no area_population)",
             ),
         )
     r = int(compiled.area_region[area])
     count = int(compiled.area_ptr[r + 1] - compiled.area_ptr[r])
     residents = float(compiled.area_residents[area])
+    record: Derivation = ()
+    if base.rate is not None:
+        rate = base.rate
+        record = (
+            Step(
+                f"simulation.power_loss.record_rate = {rate.rule.id}",
+                f"{rate.mean:.3g} a year per million people → {base.value:.3g} per area",
+                f"the incident record's posterior mean (incidents.rates.{rate.rule.id}: "
+                f"{rate.summary()}) times the {params.area_population:,} residents of an "
+                "area, as an annual probability; each such incident is taken as the power "
+                "loss of one area",
+            ),
+        )
     return (
         Step(
             "simulation.power_loss.area_population",
@@ -355,9 +369,10 @@ def _area_steps(
             + (f"cut into {count} power areas of {residents:,.0f}" if count > 1
                else f"one power area of {residents:,.0f}"),
         ),
+        *record,
         Step(
             "simulation.power_loss.annual_probability",
-            f"{params.annual_probability:g} → {probability:.3g}",
+            f"{base.value:.3g} → {probability:.3g}",
             f"per area of {params.area_population:,} residents and year, as a rate scaled "
             f"to this area's {residents:,.0f}: 1 − (1 − p)^({residents:,.0f} / "
             f"{params.area_population:,})",

@@ -240,10 +240,26 @@ class IncidentTimeParameters(Frozen):
 
 
 class PowerLossParameters(Frozen):
-    """A regional power loss; assets whose autonomy is shorter than it go down."""
+    """A regional power loss; assets whose autonomy is shorter than it go down.
+
+    The probability of a loss in a power area of ``area_population`` residents is
+    ``annual_probability`` when given; otherwise ``record_rate`` (a rate of the incident
+    record per million people and year) sets it: the posterior mean times the area's
+    millions of residents, as an annual probability. ``annual_probability: 0`` switches
+    the source off whatever the record says.
+    """
 
     rationale: Text
-    annual_probability: Probability
+    annual_probability: Probability | None = Field(
+        default=None,
+        description="Probability of a loss in an area of area_population residents (or in "
+        "a region, without area_population); left out, record_rate sets it.",
+    )
+    record_rate: Identifier | None = Field(
+        default=None,
+        description="Rate of incidents.rates per million people and year that sets the "
+        "probability per area when annual_probability is left out.",
+    )
     duration: DurationDistribution
     unknown_battery_hours: StrictFloat = Field(
         ge=0, description="Autonomy of an asset whose battery_hours the model leaves out."
@@ -259,6 +275,17 @@ class PowerLossParameters(Frozen):
     area_source: Text | None = Field(
         default=None, description="Where area_population comes from, and why."
     )
+
+    @model_validator(mode="after")
+    def _probability_or_rate(self) -> PowerLossParameters:
+        if self.annual_probability is None and self.record_rate is None:
+            raise ValueError("give annual_probability or record_rate")
+        if self.record_rate is not None and self.area_population is None:
+            raise ValueError(
+                "record_rate is a rate per person: it needs area_population, the residents "
+                "one loss reaches"
+            )
+        return self
 
 
 class AssetFailureParameters(Frozen):
