@@ -106,12 +106,12 @@ class Oracle:
             for operator in self.operators:
                 weight = params.status_weights.get(self._status(effect.measure, operator), 0.0)  # type: ignore[call-overload]
                 extra[operator] += weight * (effect.extra_hours or 0.0)
-        unknown = params.power_loss.unknown_battery_hours
         self.power_area = self._power_areas(model, params.power_loss.area_population)
         self.autonomy = {
-            a.id: (unknown if a.battery_hours is None else a.battery_hours) + extra[a.operator]
+            a.id: (self._battery_prior(a.kind, catalogue) if a.battery_hours is None
+                   else a.battery_hours) + extra[a.operator]
             for a in self.assets
-        }
+        }  # fmt: skip
         self.core = {a.id: catalogue.asset_kinds[a.kind].domain is Domain.CORE for a in self.assets}
         subscribers = {o.id: o.people_subscribers for o in model.document.operators}
         self.capacity = {
@@ -146,6 +146,21 @@ class Oracle:
         self.rules = ServiceRulesOracle(self, catalogue)
 
     # ------------------------------------------------------------ power areas (invariance)
+
+    @staticmethod
+    def _battery_prior(kind: str, catalogue: Catalogue) -> float:
+        """The battery taken when the model gives none: the catalogue's one value for all
+        when it sets one, else the prior naming the domain of the kind, else (a kind the
+        catalogue does not know) the shortest prior."""
+        power = catalogue.simulation.power_loss
+        if power.unknown_battery_hours is not None or not power.battery_priors:
+            return power.unknown_battery_hours or 0.0
+        if kind in catalogue.asset_kinds:
+            domain = catalogue.asset_kinds[kind].domain
+            for prior in power.battery_priors.values():
+                if domain in prior.domains:
+                    return prior.hours
+        return min(prior.hours for prior in power.battery_priors.values())
 
     def _power_areas(self, model: NetworkModel, area_population: int | None) -> dict[str, int]:
         """Each asset's power area within its region, as docs/simulation.md says: a region

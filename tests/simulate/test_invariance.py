@@ -254,5 +254,7 @@ def test_with_the_packaged_catalogue_a_split_region_loses_power_as_the_whole(
     whole = people(regions_model(split=False), cat, seed=5)
     halves = people(regions_model(split=True), cat, seed=6)
     assert two_sample_p(whole, halves) > SAME
-    # two areas of a million at 0.0545 each: at least one loss in about 10.6 % of years
-    assert 0.085 < np.mean(halves > 0) < 0.13
+    # two areas of a million at 0.0545 each; the sites give no battery and take the radio
+    # prior, 2 h, which a loss outlasts with probability 1 − Φ(ln(2/3) / 1.2) = 0.632:
+    # 1 − (1 − 0.0545 × 0.632)² = 0.068 of the years lose some sites (sd 0.004)
+    assert 0.055 < np.mean(halves > 0) < 0.081

@@ -99,9 +99,18 @@ def parameter_rows(catalogue: Catalogue) -> list[ParameterRow]:
             f"log-normal, median {power.duration.median_hours:g} h, sigma {power.duration.sigma:g}",
         )
     )
-    rows.append(
-        ("simulation.power_loss.unknown_battery_hours", f"{power.unknown_battery_hours:g} h")
-    )
+    if power.unknown_battery_hours is not None or not power.battery_priors:
+        hours = power.unknown_battery_hours or 0.0
+        rows.append(("simulation.power_loss.unknown_battery_hours", f"{hours:g} h"))
+    else:
+        for prior_id, prior in power.battery_priors.items():
+            domains = ", ".join(d.value for d in prior.domains)
+            rows.append(
+                (
+                    f"simulation.power_loss.battery_priors.{prior_id}",
+                    f"{prior.hours:g} h (unknown battery of {domains})",
+                )
+            )
     for domain, probability in params.asset_failure.annual_probability.items():
         rows.append(
             (f"simulation.asset_failure.annual_probability.{domain.value}", f"{probability:g}")

@@ -50,6 +50,7 @@ from fiveguard.simulate.plan import (
     requires_levels_of,
     requires_plan,
 )
+from fiveguard.simulate.priors import battery_priors
 from fiveguard.simulate.ragged import column_ids, row_ids
 from fiveguard.simulate.services import ServiceRules, compile_rules, service_kind_keys
 from fiveguard.simulate.sharing import Agreement, ServedParts, agreements, served_parts
@@ -168,7 +169,7 @@ def compile_network(
     effects = effects if effects is not None else operator_effects(model, catalogue)
     radio = radio_kinds(t, catalogue)
     access = access_kinds(t, catalogue)
-    battery = autonomy(t, catalogue, effects)
+    battery = autonomy(model, catalogue, effects)
     n_regions = len(doc.regions)
     params = catalogue.simulation
     # telling the radio from the core matters to roaming and to emergency calls
@@ -305,11 +306,12 @@ def _ordered_classes(
     return classes, new_of_old[asset_class], levels, n_groups, managed
 
 
-def autonomy(t: AssetTable, catalogue: Catalogue, effects: OperatorEffects) -> FloatArray:
-    """Each asset's power autonomy in hours: its battery (or the catalogue's default when
-    the model leaves it out) plus the hours its operator's measures add."""
-    unknown = catalogue.simulation.power_loss.unknown_battery_hours
-    battery = np.where(np.isnan(t.battery_hours), unknown, t.battery_hours)
+def autonomy(model: NetworkModel, catalogue: Catalogue, effects: OperatorEffects) -> FloatArray:
+    """Each asset's power autonomy in hours: its battery (or the catalogue's prior for its
+    kind when the model leaves it out, :mod:`fiveguard.simulate.priors`) plus the hours its
+    operator's measures add."""
+    t = model.table
+    battery = battery_priors(model, catalogue).hours
     return np.asarray(battery + effects.extra_hours[np.maximum(t.operator, 0)], dtype=np.float64)
 
 

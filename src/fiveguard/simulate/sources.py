@@ -50,6 +50,7 @@ from fiveguard.domain.network import Supplier
 from fiveguard.simulate.areas import area_label, area_probability, base_probability
 from fiveguard.simulate.compile import CompiledNetwork
 from fiveguard.simulate.measures import OperatorEffects
+from fiveguard.simulate.priors import FLAT, battery_priors
 from fiveguard.simulate.pushes import GroupSource, group_sources
 from fiveguard.simulate.streams import StreamKeys, stream_keys
 
@@ -292,7 +293,14 @@ def _power_steps(
     placed = area >= 0
     n_areas = compiled.area_region.shape[0]
     in_area = np.bincount(area[placed], minlength=n_areas)
-    unknown = np.bincount(area[placed & np.isnan(t.battery_hours)], minlength=n_areas).tolist()
+    priors = battery_priors(model, catalogue)
+    n_priors = len(priors.names)
+    took = placed & (priors.prior >= 0)
+    taken = (
+        np.bincount(area[took] * n_priors + priors.prior[took], minlength=n_areas * n_priors)
+        .reshape(n_areas, n_priors)
+        .tolist()
+    )
     present = np.zeros((n_areas, len(compiled.operators)), dtype=bool)
     present[area[placed], t.operator[placed]] = True
     probability = area_probability(catalogue, compiled.area_residents)
@@ -319,11 +327,16 @@ def _power_steps(
                     f"log-normal, median {duration.median_hours:g} h, sigma {duration.sigma:g}",
                     "how long a loss lasts; assets with shorter autonomy go down",
                 ),
-                Step(
-                    "simulation.power_loss.unknown_battery_hours",
-                    f"{params.unknown_battery_hours:g} h",
-                    f"the battery taken for the {unknown[a]} of the {int(in_area[a])} assets "
-                    f"in {name} whose battery_hours the model leaves out",
+                *(
+                    Step(
+                        priors.names[j],
+                        f"{priors.values[j]:g} h",
+                        f"the battery taken for the {taken[a][j]} of the {int(in_area[a])} "
+                        f"assets in {name} whose battery_hours the model leaves out "
+                        f"({priors.notes[j]})",
+                    )
+                    for j in range(n_priors)
+                    if taken[a][j] or (n_priors == 1 and priors.names[j] == FLAT)
                 ),
                 *autonomy,
             )
