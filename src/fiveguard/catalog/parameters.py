@@ -251,9 +251,13 @@ def _spread_rows(catalogue: Catalogue) -> list[ParameterRow]:
     return out
 
 
+SHORT = 90
+"""Characters of a source's first sentence shown in the table's derivation column."""
+
+
 def _first_sentence(text: str) -> str:
     head = text.split(". ", 1)[0].rstrip(".")
-    return head if len(head) <= 90 else head[:87].rstrip() + "…"
+    return head if len(head) <= SHORT else head[: SHORT - 3].rstrip() + "…"
 
 
 def _group_rows(catalogue: Catalogue, rates: dict[str, DerivedRate]) -> list[ParameterRow]:
