@@ -139,6 +139,7 @@ def parameter_rows(catalogue: Catalogue) -> list[ParameterRow]:
         )
         rows.append((f"simulation.measure_effects.{effect_id}", f"{value} ({effect.measure})"))
     out = [_row(path, value, rates, shares, catalogue) for path, value in rows]
+    out = [_with_own_source(row, catalogue) for row in out]
     at = next(i for i, row in enumerate(out) if row.parameter.endswith("sabotage_share")) + 1
     out = [*out[:at], *derived_rows, *out[at:]]
     at = next(i for i, row in enumerate(out) if row.parameter.startswith("simulation.power"))
@@ -150,6 +151,23 @@ def parameter_rows(catalogue: Catalogue) -> list[ParameterRow]:
         *_time_rows(catalogue),
         *_spread_rows(catalogue),
     ]
+
+
+def _with_own_source(row: ParameterRow, catalogue: Catalogue) -> ParameterRow:
+    """An editorial power row with the source written beside its value in the catalogue
+    (a battery prior's, the area size's) rather than the section's."""
+    power = catalogue.simulation.power_loss
+    prefix = "simulation.power_loss.battery_priors."
+    own = None
+    if row.parameter.startswith(prefix):
+        prior = power.battery_priors[row.parameter.removeprefix(prefix)]
+        own = ("editorial: " if prior.editorial else "") + prior.source
+    elif row.parameter == "simulation.power_loss.area_population" and power.area_source:
+        own = power.area_source
+    if own is None:
+        return row
+    where = "simulation.power_loss (source beside the value)"
+    return _judged(row.parameter, row.value, f"{own} {power.rationale}", own, where)
 
 
 def _judged(path: str, value: str, detail: str, sources: str, source: str) -> ParameterRow:
