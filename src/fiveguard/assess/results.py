@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from fiveguard.assess.lab_results import LabsSection
 from fiveguard.domain.base import Level
-from fiveguard.simulate.results import ParameterUncertainty
+from fiveguard.simulate.results import ParameterUncertainty, PartialService, ThresholdCrossing
 
 
 class Result(BaseModel):
@@ -241,6 +241,52 @@ class ShareTable(Result):
     band: Literal["unconcentrated", "moderate", "high", "no-attributed-supplier"]
 
 
+class ServiceLoss(Result):
+    """People losing one service (voice, data, SMS, emergency calls) in a fault's what-if,
+    as the simulation counts them (simulation.services)."""
+
+    service: str = Field(description="The service's id in simulation.services, e.g. voice.")
+    title: str = Field(
+        description="In words; for emergency calls 'people unable to reach emergency services'."
+    )
+    emergency: bool = Field(
+        description="Reached through any network in the region when the home radio stops "
+        "broadcasting (the rule's any_network): emergency calls."
+    )
+    people: int = Field(description="Nationally, people losing the service.")
+    by_operator: dict[str, int] = Field(description="Per operator, its customers losing it.")
+    rule: str = Field(description="How the simulation counts it, in words.")
+
+
+class ThresholdCheck(Result):
+    """Whether a fault's outage would cross one reporting threshold of the catalogue
+    (simulation.incident_time.reporting_thresholds)."""
+
+    threshold: str = Field(description="Its id in simulation.incident_time.")
+    authority: str
+    per: Literal["national", "operator"] = Field(
+        description="'national': the country's people against its user base; 'operator': "
+        "each operator's customers against its own."
+    )
+    crossed: bool | None = Field(
+        description="Whether the outage crosses it; null when its duration is unknown (the "
+        "catalogue gives the event no restoration time)."
+    )
+    crossings: tuple[ThresholdCrossing, ...] = Field(
+        default=(), description="Nationally or per operator, each crossing with its condition."
+    )
+
+
+class FaultFigure(Result):
+    """One figure of a fault's what-if, as printed, with what it is."""
+
+    label: str = Field(
+        description="What the figure counts, e.g. 'unable to reach emergency services'."
+    )
+    value: str = Field(description="As printed: a count, hours, or yes/no/unknown.")
+    meaning: str = Field(description="How the simulation arrives at it, in words.")
+
+
 class FaultImpact(Result):
     """What the simulation engine computes for one fault happening (a deterministic what-if)."""
 
@@ -277,6 +323,24 @@ class FaultImpact(Result):
         default=(),
         description="The reporting thresholds of the catalogue the outage crosses, each as "
         "THRESHOLD (national) or THRESHOLD (OPERATOR), e.g. 'eu-enisa (national)'.",
+    )
+    services: tuple[ServiceLoss, ...] = Field(
+        default=(),
+        description="People losing each service (empty when the catalogue counts no "
+        "services apart).",
+    )
+    partial_service: PartialService | None = Field(
+        default=None,
+        description="People losing service in part (pools short of capacity, signalling "
+        "storms); null when nobody does.",
+    )
+    reporting: tuple[ThresholdCheck, ...] = Field(
+        default=(), description="Each reporting threshold of the catalogue: crossed or not."
+    )
+    figures: tuple[FaultFigure, ...] = Field(
+        default=(),
+        description="Every figure above as printed, each with what it is (the terminal and "
+        "the report show these lines).",
     )
     text: str
 
