@@ -40,6 +40,7 @@ from fiveguard.assess.results import (
     SourceContribution,
     WorstEvent,
 )
+from fiveguard.assess.simulated_figures import partial_summary, service_summaries, time_summary
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.model import NetworkModel
 from fiveguard.simulate import (
@@ -231,9 +232,13 @@ def _stats(distribution: object) -> dict[str, float]:
 
 
 def simulation_summary(
-    result: SimulationResult, worst: Sequence[SupplierEvent], top: int = TOP_SOURCES
+    result: SimulationResult,
+    worst: Sequence[SupplierEvent],
+    top: int = TOP_SOURCES,
+    catalogue: Catalogue | None = None,
 ) -> SimulationSummary:
-    """The Monte Carlo result and supplier events as the assessment's ``simulation``."""
+    """The Monte Carlo result and supplier events as the assessment's ``simulation``;
+    ``catalogue`` names the services (their titles, which one is emergency calls)."""
     distributions = tuple(
         DistributionSummary(
             impact=name,
@@ -294,4 +299,7 @@ def simulation_summary(
             )
             for e in ranked
         ),
+        services=service_summaries(result, catalogue),
+        time=time_summary(result.time),
+        partial_service=partial_summary(result.partial_service),
     )
