@@ -4,6 +4,8 @@ the texts that cite an impact."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from assess_builders import build, operator, product, run, site, supplier
 
 from fiveguard.assess.fault_figures import cited_faults
@@ -140,3 +142,14 @@ def test_each_fault_cited_is_listed_once() -> None:
     assessment = two_operators("x-gnb@1")
     events = [f.event for f in cited_faults(assessment.diversity)]
     assert events == ["supplier-fault:x"]
+
+
+def test_the_worked_case_in_the_docs_is_what_the_assessment_says() -> None:
+    """docs/assessment.md quotes the text of the case above; it must be the one computed."""
+    docs = Path(__file__).parents[2] / "docs" / "assessment.md"
+    prose = " ".join(docs.read_text(encoding="utf-8").split())
+    fault = fault_of_a(two_operators("x-gnb@1"))
+    assert f'"{fault.text}"' in prose
+    quiet = fault_of_a(two_operators("y-gnb@1"))
+    hours = f"for 10 h (the catalogue's median restoration of a supplier fault), {quiet.user_hours:,.0f}"
+    assert f"{hours} user-hours" in prose
