@@ -51,11 +51,7 @@ def simulation_section(
             _distribution_table(result),
             _threshold_table(result),
             _operator_table(result),
-            *(
-                (_people_by_service_table(result), _service_threshold_table(result))
-                if result.service_distributions
-                else ()
-            ),
+            *service_tables(result),
             _service_table(result),
             *((time_table(result.time),) if result.time is not None else ()),
             *((_partial_table(result),) if result.partial_service is not None else ()),
@@ -254,6 +250,14 @@ SERVICE_NOTE = (
     "broadcasting calls on any other network in its region. Figures to two significant "
     "digits."
 )
+
+
+def service_tables(result: SimulationResult) -> tuple[ReportTable, ...]:
+    """People losing each service per year, and the annual probability of at least N
+    losing each, to two significant digits; none without per-service figures."""
+    if not result.service_distributions:
+        return ()
+    return (_people_by_service_table(result), _service_threshold_table(result))
 
 
 def _people_by_service_table(result: SimulationResult) -> ReportTable:
