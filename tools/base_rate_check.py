@@ -37,10 +37,9 @@ def main() -> None:
           "| incidents above the thresholds per year |")  # fmt: skip
     print("| --- | --- | --- | --- | --- |")
     for c in countries:
-        hours = c.user_hours_per_capita
         print(
             f"| {c.country.name} | {c.population:,} | {c.users_affected_per_capita:.2g} | "
-            f"{'—' if hours is None else f'{hours:.2g}'} | {c.incidents_per_year:.2g} |"
+            f"{c.user_hours_per_capita:.2g} | {c.incidents_per_year:.2g} |"
         )
     print()
     print("| figure | year | simulated | ENISA | ratio |")
