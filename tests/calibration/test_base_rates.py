@@ -5,14 +5,18 @@ move a figure across the target."""
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from fiveguard.calibration.base_rate_doc import dumps, from_record, render_tables, tables_in
 from fiveguard.calibration.base_rates import (
+    EU_LIKE,
     SMALL_EU_LIKE,
     SOURCE_CAUSES,
     CountryRates,
@@ -171,3 +175,28 @@ def test_the_shipped_catalogue_stands_where_the_docs_say(
     for row in rows:
         low, high = STANDS[row.metric]
         assert row.ratio is not None and low <= row.ratio <= high, (row.metric, row.year, row.ratio)
+
+
+DOCS = Path(__file__).parents[2] / "docs"
+
+
+def test_the_docs_tables_are_what_the_code_makes_of_the_recorded_run(
+    catalogue: Catalogue,
+) -> None:
+    """docs/calibration.md's tables are rendered from docs/base-rates.json (the full-size
+    run, `python tools/base_rate_check.py --update-doc`) with today's code and catalogue:
+    a change of the rendering or of ENISA's figures without running it again fails."""
+    countries, seed = from_record(json.loads((DOCS / "base-rates.json").read_text("utf-8")))
+    assert [c.country for c in countries] == list(EU_LIKE)
+    assert [r.source for r in countries[0].causes] == list(SOURCE_CAUSES)
+    doc = tables_in((DOCS / "calibration.md").read_text(encoding="utf-8"))
+    assert doc == render_tables(catalogue, countries, seed), (
+        "run `python tools/base_rate_check.py --update-doc`"
+    )
+
+
+def test_a_record_gives_back_the_countries_it_was_made_of(
+    small_countries: list[CountryRates],
+) -> None:
+    again, seed = from_record(json.loads(dumps(small_countries, 7)))
+    assert seed == 7 and again == small_countries
