@@ -200,3 +200,17 @@ def test_a_record_gives_back_the_countries_it_was_made_of(
 ) -> None:
     again, seed = from_record(json.loads(dumps(small_countries, 7)))
     assert seed == 7 and again == small_countries
+
+
+def test_the_docs_prose_quotes_the_recorded_run(catalogue: Catalogue) -> None:
+    """The figures the text under the tables works out by hand from the recorded run."""
+    countries, _ = from_record(json.loads((DOCS / "base-rates.json").read_text("utf-8")))
+    runs = [r.counted for c in countries for r in c.causes]
+    reported = sum(r.reported for r in runs)
+    people = sum(r.reported_people for r in runs)
+    hours = sum(r.reported_user_hours for r in runs)
+    text = " ".join((DOCS / "calibration.md").read_text(encoding="utf-8").split())
+    assert f"{people / reported / 1e6:.1f} million people without service each" in text
+    assert f"for {hours / people:.1f} hours on average" in text
+    per_year = sum(c.incidents_per_year for c in countries) / len(countries)
+    assert f"({per_year:.1g} per country-year against 5.6 in 2017" in text
