@@ -68,7 +68,9 @@ REACH = "product_fault.reach"
 
 
 def uncertain_sources(catalogue: Catalogue) -> list[UncertainSource]:
-    """The sources whose rates are drawn, each with the record rate that sets its spread."""
+    """The sources whose rates are drawn, each with the record rate that sets its spread,
+    then (last, so the rates' draws come first from the stream) a product fault's reach
+    with the record share whose Beta posterior it is drawn from."""
     record = catalogue.incidents
     out = []
     for section in SOURCE_FIELDS:
