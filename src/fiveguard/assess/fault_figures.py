@@ -183,8 +183,8 @@ def fault_figures(
             FaultFigure(
                 label="duration",
                 value=f"{time.hours:g} h",
-                meaning="the longest restoration time of the fault's events: "
-                + "; ".join(f"{s.parameter} = {s.value} ({s.note})" for s in time.basis),
+                meaning="the longest restoration time of its events; "
+                + "; ".join(f"{s.parameter} = {s.value}: {s.note}" for s in time.basis),
             ),
             FaultFigure(
                 label="user-hours",
