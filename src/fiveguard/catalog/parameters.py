@@ -131,6 +131,14 @@ def parameter_rows(catalogue: Catalogue) -> list[ParameterRow]:
         rows.append(
             (f"simulation.asset_failure.annual_probability.{domain.value}", f"{probability:g}")
         )
+    rows.append(
+        (
+            "simulation.asset_failure.per_site",
+            "on: each site of a row fails on its own"
+            if params.asset_failure.per_site
+            else "off: a row of several sites fails as one",
+        )
+    )
     for effect_id, effect in params.measure_effects.items():
         value = (
             f"× {effect.multiplier:g}"
