@@ -410,3 +410,12 @@ def test_the_per_site_example_of_the_docs_is_what_the_engine_draws(
     expected = [TRIALS * exact[0], TRIALS * exact[1], TRIALS * exact[2:].sum()]
     assert stats.chisquare(observed, expected).pvalue > SAME
     assert abs(got.mean() - 400) < 30  # 4,000 × 0.1; sd 600 / 64 ≈ 9.4
+
+
+def test_site_failures_are_not_a_what_if_event() -> None:
+    from fiveguard.domain.errors import InputError
+    from fiveguard.simulate import parse_event
+
+    with pytest.raises(InputError) as caught:
+        parse_event("site-failures:row")
+    assert "drawn by the Monte Carlo" in str(caught.value.problems[0])

@@ -103,7 +103,7 @@ class Event:
 
 EVENT_HELP = (
     "TYPE:TARGET with TYPE one of "
-    + ", ".join(t.value for t in EventType)
+    + ", ".join(t.value for t in EventType if t is not EventType.SITE_FAILURES)
     + " (e.g. supplier-update:vendor-x, product-fault:core-x@5.2, region-power:R1, "
     "change-push:op-a/transport.ipcore, limit-reached:op-a/edge-router, storm:op-a)"
 )
@@ -129,6 +129,13 @@ def parse_event(text: str, *, mode: Mode | None = None, hours: float | None = No
             path=where,
         ) from None
     target = target.strip()
+    if event_type is EventType.SITE_FAILURES:
+        raise InputError.at(
+            "site-failures are drawn by the Monte Carlo (asset_failure.per_site), not given; "
+            f"expected {EVENT_HELP}",
+            file=COMMAND_LINE,
+            path=where,
+        )
     if event_type is EventType.PRODUCT_FAULT and "@" not in target:
         raise InputError.at(
             "a product fault names PRODUCT@VERSION, e.g. core-x@5.2", file=COMMAND_LINE, path=where
