@@ -14,9 +14,12 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 import pytest
-from helpers import busy_catalogue, engine_impact, model_of
+from helpers import busy_catalogue, engine_impact, model_of, rule_variants
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from oracle import Oracle
 from scipy import stats
+from strategies import models
 
 from fiveguard.domain.catalogue import Catalogue, Domain
 from fiveguard.domain.model import NetworkModel
@@ -419,3 +422,26 @@ def test_site_failures_are_not_a_what_if_event() -> None:
     with pytest.raises(InputError) as caught:
         parse_event("site-failures:row")
     assert "drawn by the Monte Carlo" in str(caught.value.problems[0])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(model=models(), seed=st.integers(0, 2**32), variant=st.integers(0, 4))
+def test_per_site_monte_carlo_trials_give_the_oracles_impacts(
+    model: NetworkModel, seed: int, variant: int, catalogue: Catalogue
+) -> None:
+    """Property: on random models (rows of up to three sites) under every rule variant
+    (roaming, capacity, storms …), failures counted per site give the oracle's impacts."""
+    busy = busy_catalogue(rule_variants(catalogue)[variant])
+    failure = busy.simulation.asset_failure.model_copy(update={"per_site": True})
+    cat = busy.model_copy(
+        update={"simulation": busy.simulation.model_copy(update={"asset_failure": failure})}
+    )
+    ready = prepare(model, cat)
+    sampled = sample_trials(ready.sources, seed, 0, 300)
+    impacts = measure(ready.compiled, propagate(ready.compiled, sampled))
+    oracle = Oracle(model, cat)
+    per_trial = events_of_trials(sampled, ready.compiled, model.table.ids.tolist())
+    for trial, events in enumerate(per_trial):
+        assert engine_impact(ready.compiled, impacts, trial) == oracle.impact(events), [
+            str(e) for e in events
+        ]
