@@ -10,7 +10,7 @@ import datetime as dt
 import json
 
 import pytest
-from exchange_helpers import ISSUED, Ring, addressing, sign_payload
+from exchange_helpers import ISSUED, Ring, addressing, export_envelope, sign_payload
 
 from fiveguard.app.exchange import export_summary
 from fiveguard.app.national import national_assessment
@@ -18,10 +18,15 @@ from fiveguard.assess.fault_figures import cited_faults, emergency_people
 from fiveguard.assess.results import Assessment
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.model import NetworkModel
+from fiveguard.domain.network import Scope
+from fiveguard.domain.parties import Tlp
+from fiveguard.exchange.coordinate import coordinate
+from fiveguard.exchange.coordination import CommonMode, Coordination
 from fiveguard.exchange.jsonio import canonical
 from fiveguard.exchange.keyring import verify_keyring
-from fiveguard.exchange.summary import FaultLine, NationalSummary
-from fiveguard.exchange.verify import Verified, verify_envelope
+from fiveguard.exchange.summary import FaultLine, NationalSummary, Section
+from fiveguard.exchange.tlp import reshare_summary
+from fiveguard.exchange.verify import Verified, verify_all, verify_envelope
 
 NOW = ISSUED + dt.timedelta(days=1)
 
@@ -130,3 +135,141 @@ def test_a_summary_without_the_figures_still_verifies(
     assert [f.people_without_service for f in faults(received)] == [
         f.people_without_service for f in faults(exported[1])
     ]
+
+
+# ---------------------------------------------------------------------------- coordinated
+
+
+def in_state(model: NetworkModel, country: str) -> NetworkModel:
+    doc = model.document
+    scope = Scope(country=country, name=f"{country} test", as_of=doc.scope.as_of)
+    return NetworkModel(doc.model_copy(update={"scope": scope}), model.sites)
+
+
+def state_envelope(
+    model: NetworkModel, catalogue: Catalogue, ring: Ring, country: str, **to: object
+) -> tuple[str, bytes]:
+    org = f"{country}-NCA"
+    raw = export_envelope(
+        in_state(model, country), catalogue, ring.signers[org], addressing(org, **to)
+    )
+    return f"{country}.dsse.json", raw
+
+
+@pytest.fixture(scope="module")
+def three_states(
+    small_model: NetworkModel, catalogue: Catalogue, ring: Ring
+) -> list[tuple[str, bytes]]:
+    """XS and XA send the figures; XB sends a summary made before them."""
+    xs = state_envelope(small_model, catalogue, ring, "XS")
+    xa = state_envelope(small_model, catalogue, ring, "XA")
+    _, xb = state_envelope(small_model, catalogue, ring, "XB")
+    older = sign_payload(canonical(without_figures(xb)), ring.signers["XB-NCA"])
+    return [xs, xa, ("XB.dsse.json", older)]
+
+
+def coordinated(
+    inputs: list[tuple[str, bytes]], ring: Ring, audience: tuple[str, ...] = ("EU-COORD",)
+) -> Coordination:
+    keyring = verify_keyring(ring.keyring, "ring.json")
+    checked = verify_all(inputs, keyring, now=NOW, as_org="EU-COORD")
+    return coordinate(checked, coordinator="EU-COORD", audience=audience, now=NOW)
+
+
+def nordvik(view: Coordination) -> CommonMode:
+    return next(c for c in view.common_mode if c.kind == "supplier" and "Nordvik" in c.supplier)
+
+
+def test_the_view_sums_emergency_over_the_states_reporting_it(
+    three_states: list[tuple[str, bytes]], ring: Ring
+) -> None:
+    view = coordinated(three_states, ring)
+    fault = nordvik(view)
+    assert fault.states_deploying == 3
+    assert fault.people_without_service == 3 * 614_862
+    # XB's summary predates the figure: not reported, and not in the sum
+    assert fault.people_unable_to_reach_emergency == 2 * 614_862
+    assert fault.emergency_not_reported == ("XB",)
+    assert {s.country: s.people_unable_to_reach_emergency for s in fault.by_state} == {
+        "XS": 614_862,
+        "XA": 614_862,
+        "XB": None,
+    }
+    # the faults no state's assessment cites (Cloudcore, Eastwave): not reported, never 0
+    others = [c for c in view.common_mode if c.kind == "supplier" and c is not fault]
+    assert len(others) == 2
+    for other in others:
+        assert other.people_unable_to_reach_emergency is None
+        assert other.emergency_not_reported == ("XA", "XB", "XS")
+
+
+def test_the_report_and_terminal_say_not_reported(
+    three_states: list[tuple[str, bytes]], ring: Ring
+) -> None:
+    from fiveguard.cli.coordinate import common_mode_lines
+    from fiveguard.report.coordination import render_coordination
+
+    view = coordinated(three_states, ring)
+    html = render_coordination(view)
+    assert "unable to reach emergency services" in html
+    assert "not reported: XB" in html and "XB 614,862 / not reported" in html
+    assert "XS 614,862 / 614,862" in html
+    lines = common_mode_lines(view)
+    worst = next(line for line in lines if "Nordvik" in line and "nv-" not in line)
+    assert worst.endswith(
+        "3 states, 1,844,586 people without service, 1,229,724 unable to reach emergency "
+        "services (not reported: XB)"
+    )
+
+
+def test_a_section_withheld_for_people_is_withheld_for_emergency_too(
+    small_model: NetworkModel, catalogue: Catalogue, ring: Ring
+) -> None:
+    both = ("EU-COORD", "XA-NCA")
+    xs = state_envelope(small_model, catalogue, ring, "XS", recipients=both)
+    xa = state_envelope(small_model, catalogue, ring, "XA", recipients=both)
+    # XB's bundle is GREEN, its simulation section AMBER+STRICT for the coordinator alone
+    xb = state_envelope(
+        small_model,
+        catalogue,
+        ring,
+        "XB",
+        recipients=("EU-COORD",),
+        tlp=Tlp.GREEN,
+        section_tlp={Section.SIMULATION: Tlp.AMBER_STRICT},
+    )
+    view = coordinated([xs, xa, xb], ring, audience=both)
+    assert [(w.country, w.section) for w in view.withheld] == [("XB", "simulation")]
+    fault = nordvik(view)
+    assert [s.country for s in fault.by_state] == ["XA", "XS"]
+    assert fault.people_without_service == 2 * 614_862
+    assert fault.people_unable_to_reach_emergency == 2 * 614_862
+    # withheld is not "not reported": XB is absent from the fault, not listed as silent
+    assert fault.emergency_not_reported == ()
+    # shown to the coordinator alone, XB's figures are there
+    alone = nordvik(coordinated([xs, xa, xb], ring))
+    assert alone.people_unable_to_reach_emergency == 3 * 614_862
+
+
+def test_a_reshare_withholding_the_simulation_withholds_the_figures(
+    ring: Ring, small_model: NetworkModel, catalogue: Catalogue
+) -> None:
+    raw = export_envelope(
+        small_model,
+        catalogue,
+        ring.signers["XS-NCA"],
+        addressing("XS-NCA", section_tlp={Section.SIMULATION: Tlp.RED}),
+    )
+    original = verify(raw, ring)
+    assert original.summary.simulation is not None
+    shared, notes = reshare_summary(
+        original,
+        resharer="EU-COORD",
+        recipients=["XA-NCA"],
+        bundle_id="bundle-EU-1",
+        sequence=1,
+        issued_at=NOW,
+    )
+    assert shared.simulation is None and Section.SIMULATION in shared.withheld
+    assert "figures" not in shared.model_dump_json()
+    assert any("simulation" in n for n in notes)
