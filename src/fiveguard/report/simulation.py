@@ -112,13 +112,18 @@ def uncertainty_rows(u: ParameterUncertainty) -> list[tuple[str, str, str]]:
 
 def uncertainty_note(u: ParameterUncertainty) -> str:
     """Which sources were drawn (with the record's rate and shape) and which held."""
-    drawn = "; ".join(
-        f"{s.source} (incidents.rates.{s.rule}, shape {s.shape:g})" for s in u.sources
+    drawn = "; ".join(s.describe() for s in u.sources)
+    reach = (
+        ", and takes a product fault's reach from its Beta posterior (each deployment "
+        "keeping its rate)"
+        if any(s.alpha is not None for s in u.sources)
+        else ""
     )
     return (
         f"{u.draws} draws of the rates, {u.trials_per_draw:,} simulated years each; each draw "
         "multiplies a source's probabilities, as a rate, by a gamma variate of mean 1 with "
-        f"the incident record's posterior shape. Drawn: {drawn or 'none'}. Held at their "
+        f"the incident record's posterior shape{reach}. "
+        f"Drawn: {drawn or 'none'}. Held at their "
         f"values (the record says nothing of them): {', '.join(u.fixed) or 'none'}. "
         f"Intervals: {u.level:.0%} of the draws' figures; estimates pool every trial."
     )
