@@ -15,7 +15,7 @@ from exchange_helpers import ISSUED, Ring, addressing, export_envelope, sign_pay
 from fiveguard.app.exchange import export_summary
 from fiveguard.app.national import national_assessment
 from fiveguard.assess.fault_figures import cited_faults, emergency_people
-from fiveguard.assess.results import Assessment
+from fiveguard.assess.results import Assessment, FaultImpact
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.model import NetworkModel
 from fiveguard.domain.network import Scope
@@ -218,7 +218,7 @@ def test_the_report_and_terminal_say_not_reported(
     worst = next(line for line in lines if "Nordvik" in line and "nv-" not in line)
     assert worst.endswith(
         "3 states, 1,844,586 people without service, 1,229,724 unable to reach emergency "
-        "services (not reported: XB)"
+        "services in the 2 states reporting it (not reported: XB)"
     )
 
 
@@ -273,3 +273,38 @@ def test_a_reshare_withholding_the_simulation_withholds_the_figures(
     assert shared.simulation is None and Section.SIMULATION in shared.withheld
     assert "figures" not in shared.model_dump_json()
     assert any("simulation" in n for n in notes)
+
+
+def test_an_assessment_made_before_the_figures_gives_none(
+    small_model: NetworkModel, catalogue: Catalogue, assessment: Assessment
+) -> None:
+    from fiveguard.assess.engine import prepare_engine
+    from fiveguard.exchange.build import build_summary
+
+    def bare(fault: FaultImpact | None) -> FaultImpact | None:
+        if fault is None:
+            return None
+        return fault.model_copy(
+            update={"services": (), "partial_service": None, "reporting": (), "figures": ()}
+        )
+
+    diversity = assessment.diversity
+    older = assessment.model_copy(
+        update={
+            "diversity": diversity.model_copy(
+                update={
+                    name: tuple(
+                        x.model_copy(update={"fault": bare(x.fault)})
+                        for x in getattr(diversity, name)
+                    )
+                    for name in ("single_supplier", "national_concentration", "common_mode")
+                }
+            )
+        }
+    )
+    compiled = prepare_engine(small_model, catalogue).compiled
+    summary = build_summary(small_model, older, compiled, addressing("XS-NCA"))
+    assert all(f.figures is None for f in faults(summary))
+    # the same assessment with its figures gives them: the test is not vacuous
+    current = build_summary(small_model, assessment, compiled, addressing("XS-NCA"))
+    assert any(f.figures is not None for f in faults(current))

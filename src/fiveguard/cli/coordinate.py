@@ -168,7 +168,11 @@ def common_mode_lines(view: Coordination) -> list[str]:
         else:
             emergency = f"{c.people_unable_to_reach_emergency:,} unable to reach emergency services"
             if c.emergency_not_reported:
-                emergency += f" (not reported: {', '.join(c.emergency_not_reported)})"
+                reporting = c.states_deploying - len(c.emergency_not_reported)
+                emergency += (
+                    f" in the {reporting} state{'s' if reporting > 1 else ''} reporting it "
+                    f"(not reported: {', '.join(c.emergency_not_reported)})"
+                )
         lines.append(
             f"  {name}: {c.states_deploying} states, {c.people_without_service:,} people "
             f"without service, {emergency}"
