@@ -574,20 +574,10 @@ class ServiceRulesOracle:
                 )
         without: dict[Cell, int] = {}
         roaming: dict[Cell, tuple[int, int]] = {}
+        served = self.roamers_served(want, up_people)
         for cell in set(total) | set(wire_down):
-            operator, region = cell
             wanting = want.get(cell, 0)
-            unserved = 0
-            if self.share is not None and wanting:
-                # the partners' capacity, shared by the network's operator and its MVNOs
-                # in proportion to their roamers, rounded down
-                offered = sum(up_people.get((p, region), 0) for p in o.roaming.get(operator, ()))
-                capacity = math.floor(self.share * float(offered))
-                network = self.network[operator]
-                wanted = sum(
-                    want.get((p, region), 0) for p in o.operators if self.network[p] == network
-                )
-                unserved = max(0, wanting - capacity * wanting // wanted)
+            unserved = wanting - served.get(cell, wanting)
             radio_lost = down_people.get(cell, 0) - wanting + unserved
             without[cell] = radio_lost + wire_down.get(cell, 0)
             roaming[cell] = (wanting - unserved, unserved)
@@ -612,6 +602,30 @@ class ServiceRulesOracle:
             by_service,
             {"people_roaming": roamed, "roamers_beyond_capacity": beyond},
         )
+
+    def roamers_served(
+        self, want: dict[tuple[str, str | None], int], up: dict[tuple[str, str | None], int]
+    ) -> dict[tuple[str, str | None], int]:
+        """Per cell wanting to roam, its roamers served: each partner's spare capacity in
+        the region (a share of its own customers served there, rounded down) is one
+        budget, granted to the operators roaming onto it in proportion to their roamers
+        (rounded down); an operator's roamers served are its grants, at most its roamers."""
+        if self.share is None:
+            return dict(want)
+        out = {}
+        for (operator, region), wanting in want.items():
+            granted = 0
+            for partner in self.o.roaming.get(operator, ()):
+                budget = math.floor(self.share * float(up.get((partner, region), 0)))
+                demand = sum(
+                    want.get((other, region), 0)
+                    for other in self.o.operators
+                    if partner in self.o.roaming.get(other, ())
+                )
+                if demand:
+                    granted += budget * wanting // demand
+            out[(operator, region)] = min(wanting, granted)
+        return out
 
     def _levels(self, figures: dict[tuple[str, str | None], int]) -> dict[str, int]:
         """National, per operator and per region sums of per-cell figures (every operator
