@@ -51,12 +51,20 @@ def storm_catalogue(catalogue: Catalogue, *, share: float = 0.5) -> Catalogue:
 
 @st.composite
 def pooled_models(draw: st.DrawFn) -> NetworkModel:
-    """A random model whose declared pool members have random capacities, raised where
-    a pool's members would carry less than its whole load together."""
+    """A random model whose declared pool members and radio assets on one site have
+    random capacities, raised where a pool's members (a site's radios) would carry less
+    than its whole load together."""
     model = draw(models())
     doc = model.document
     capacity = {a.id: draw(st.sampled_from(CAPACITIES)) for a in doc.assets}
-    pools = [r.any for a in doc.assets for r in a.requires if isinstance(r, AnyOf)]
+    written = [*doc.assets, *(model.sites.asset(i) for i in range(len(model.sites)))]
+    pools = [r.any for a in written for r in a.requires if isinstance(r, AnyOf)]
+    # the radio assets of one site are a pool of the site's load too
+    sites: dict[str, list[str]] = {}
+    for a in written:
+        if a.site is not None:
+            sites.setdefault(a.site, []).append(a.id)
+    pools += [tuple(radios) for radios in sites.values() if len(radios) > 1]
     for pool in pools:
         if sum(capacity.get(m, 1.0) for m in pool) < 1:
             for m in pool:

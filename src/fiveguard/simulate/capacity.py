@@ -128,9 +128,12 @@ def capacity_plan(
     class_operator: IntArray,
     class_people: IntArray,
     class_serves: BoolArray,
+    class_site: IntArray,
     requires_levels: tuple[RequiresLevel, ...],
 ) -> CapacityPlan:
-    """The plan of a compiled network (its columns as named)."""
+    """The plan of a compiled network (its columns as named). A served part's row carries
+    its class's capacity: on a site of several radios, the rows of one part on each radio
+    are the members of that part's pool (the site's row of the part)."""
     groups = [
         (level.group_lo + i, np.asarray([m[i] for m in level.group_slots if m.shape[0] > i]))
         for level in requires_levels
@@ -139,6 +142,8 @@ def capacity_plan(
     capacity = asset_capacities(model, catalogue)
     class_capacity = np.ones(n_classes, dtype=np.float64)
     class_capacity[asset_class] = capacity  # pool members are alone in their class
+    parts = np.flatnonzero(class_site >= 0)
+    class_capacity[parts] = class_capacity[class_site[parts]]
     pooled = [(g, m) for g, m in groups if (class_capacity[m] < 1).any()]
     members = [m for _, m in pooled]
     operators = [o.id for o in model.document.operators]
@@ -388,6 +393,10 @@ class _PeopleLost:
         people = self._people(assets, self.row_part[u_row][owner])
         each = np.floor(people * u_fraction[owner] + 0.5)
         total = np.bincount(owner, weights=each, minlength=u_row.size)
+        # a row of no asset (a site's part, on its radios) loses its own people
+        alone = np.diff(self.class_ptr)[cls] == 0
+        own = self.c.class_people[u_row[alone]]
+        total[alone] = np.floor(own * u_fraction[alone] + 0.5)
         out = np.asarray(np.rint(total[inverse.reshape(-1)]), dtype=np.int64)
         # assets down on their own in that trial are counted whole already
         if self.leaf_key.size:
