@@ -69,6 +69,26 @@ def test_radios_on_one_site_carry_their_capacity_of_its_load(tmp_path: Path) -> 
         assert [national[k] for k in FIELDS] == expected, events
 
 
+def test_capacities_from_a_site_file_give_the_pages_figures(tmp_path: Path) -> None:
+    # the two radios of mast 1 moved to a site file, their capacities in its column
+    path = example(tmp_path, "site-capacity")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    kept = [line for line in lines if "site: mast-1" not in line]
+    assert len(kept) == len(lines) - 2
+    path.write_text("sites: sites.csv\n" + "\n".join(kept) + "\n", encoding="utf-8")
+    (tmp_path / "sites.csv").write_text(
+        "id,operator,kind,region,sites,population,requires,site,capacity\n"
+        "a.enb-1,op-a,ran.enb,N,1,600,a.mme,mast-1,0.6\n"
+        "a.gnb-1,op-a,ran.gnb,N,1,600,a.amf,mast-1,0.4\n",
+        encoding="utf-8",
+    )
+    for events, people, _, assets, sites in table_after("<!-- site-capacity-example-whatif -->"):
+        code, out, err = run("whatif", str(path), *shlex.split(events), "--json")
+        assert code == 0, err
+        data = json.loads(out)
+        assert [data[k] for k in FIELDS] == [int(people), int(assets), int(sites)], events
+
+
 def test_a_site_whose_radios_carry_less_than_its_load_is_refused(tmp_path: Path) -> None:
     path = example(tmp_path, "site-capacity")
     text = path.read_text(encoding="utf-8").replace("capacity: 0.6}", "capacity: 0.5}")

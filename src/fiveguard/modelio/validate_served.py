@@ -281,6 +281,9 @@ class ServedChecks(CheckerBase):
         for i, asset in enumerate(self.doc.assets[: table.n_declared]):
             if asset.capacity is not None:
                 capacity[i] = asset.capacity
+        rows = self.sites.capacity
+        given = np.flatnonzero(~np.isnan(rows))
+        capacity[table.n_declared + given] = rows[given]
         return capacity
 
     def _at_asset(self, table: AssetTable, index: int, field: str, message: str) -> None:

@@ -116,6 +116,9 @@ def asset_capacities(model: NetworkModel, catalogue: Catalogue) -> FloatArray:
     for i, asset in enumerate(model.document.assets):
         if asset.capacity is not None:
             capacity[i] = asset.capacity
+    rows = model.sites.capacity
+    given = np.flatnonzero(~np.isnan(rows))
+    capacity[t.n_declared + given] = rows[given]
     return capacity
 
 
