@@ -8,6 +8,11 @@ kind). A row's *served share* ``s`` is 0 when it is down and otherwise
 - for a class (or a served part): the product of its entries' shares, in the order
   written (a plain entry's share is its member's).
 
+The radios of a site of several radios are such a group: each served part of the
+site requires ``any:`` of that part's rows on the radios, which carry their radio's
+capacity (:func:`capacity_plan`); the site's part rows, of no asset, lose their own
+people (:class:`_PeopleLost`).
+
 With every capacity 1 a group is whole while one member is up, so shares are 0 or 1 and
 the bits say everything. A share strictly between 0 and 1 arises only where a group with
 a member of capacity below 1 has some members down, and in what depends on it: the kernel
