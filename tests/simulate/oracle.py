@@ -114,6 +114,7 @@ class Oracle:
         }  # fmt: skip
         self.core = {a.id: catalogue.asset_kinds[a.kind].domain is Domain.CORE for a in self.assets}
         subscribers = {o.id: o.people_subscribers for o in model.document.operators}
+        self.sites = {a.id: a.sites for a in self.assets}
         self.capacity = {
             a.id: a.capacity if a.capacity is not None else catalogue.asset_kinds[a.kind].capacity
             for a in self.assets
@@ -343,7 +344,9 @@ class Oracle:
                 if any(all(m in down for m in e) for e in self.radio_entries[a.id]):
                     down.add(a.id)
                     changed = True
-        shares = capacity_shares(self, down)
+        failed_sites = {e.target: e.sites or 0 for e in events
+                        if e.type is EventType.SITE_FAILURES}  # fmt: skip
+        shares = capacity_shares(self, down, failed_sites)
         storm_forced = {self.host[e.target] for e in events if e.type is EventType.STORM}
         first = self._count(down, compromised, forced, shares, set())
         storms = storm_forced | storm_triggers(self, first, down)
@@ -844,9 +847,13 @@ def oracle_time(
 # service"): a served share per asset, written from the rule as plainly as possible.
 
 
-def capacity_shares(oracle: Oracle, down: set[str]) -> dict[str, float]:
+def capacity_shares(
+    oracle: Oracle, down: set[str], failed_sites: dict[str, int] | None = None
+) -> dict[str, float]:
     """Each asset's served share: 0 when down; else the product, in the order written, of
-    its radio entries' shares (:func:`entry_share`)."""
+    its radio entries' shares (:func:`entry_share`), times the share of its sites left
+    when ``failed_sites`` says k of its n sites failed: (n - k) / n."""
+    failed_sites = failed_sites or {}
     shares: dict[str, float] = {}
     remaining = [a.id for a in oracle.assets]
     while remaining:  # an asset's share once its entries' members have theirs (a DAG)
@@ -861,6 +868,9 @@ def capacity_shares(oracle: Oracle, down: set[str]) -> dict[str, float]:
                 if asset_id in down
                 else product(entry_share(oracle, e, shares) for e in entries)
             )
+            if asset_id in failed_sites and asset_id not in down:
+                n = oracle.sites[asset_id]
+                value = value * ((n - failed_sites[asset_id]) / n)
             shares[asset_id] = value
         remaining = waiting
     return shares

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -51,20 +52,14 @@ def test_an_operator_threshold_is_crossed_by_that_operators_customers_only(
 
 def test_a_short_outage_crosses_only_the_thresholds_its_hours_reach(tmp_path: Path) -> None:
     packaged = default_catalogue()
-    model = load_model(example(tmp_path, "push"), packaged)
-    # the example gives no battery: with the packaged per-kind priors (a radio site's 2 h)
-    # half an hour without power leaves everyone served
-    assert (
-        whatif(model, packaged, [parse_event("region-power:N", hours=0.5)]).people_without_service
-        == 0
-    )
-    # taken as without batteries: B's 1,000 of 3,000 users (33 %) for half an hour, then
-    # for 1.5 h (a power loss)
+    # the example's radios give no battery: taken as none here (an override's flat value),
+    # so that a loss of half an hour takes them down
     power = packaged.simulation.power_loss.model_copy(update={"unknown_battery_hours": 0.0})
     catalogue = packaged.model_copy(
         update={"simulation": packaged.simulation.model_copy(update={"power_loss": power})}
     )
     model = load_model(example(tmp_path, "push"), catalogue)
+    # B's 1,000 of 3,000 users (33 %) for half an hour, then for 1.5 h (a power loss)
     short = whatif(model, catalogue, [parse_event("region-power:N", hours=0.5)])
     assert short.time is not None and short.time.hours == 0.5
     assert short.people_without_service == 3500 and short.time.reporting == ()
@@ -95,14 +90,14 @@ def test_event_sources_give_their_expected_user_hours(tmp_path: Path) -> None:
     code, out, err = run("simulate", str(path), "--trials", "64", "--seed", "1", "--json")
     assert code == 0, err
     events = {e["source"]: e for e in json.loads(out)["events"]}
-    # a power loss in South: log-normal, median 3 h, sigma 1.2; 700 people when it lasts
-    # 1 to 2 h, 1,900 beyond 2 h; each person for the hours it lasts (partial expectations)
-    # at the region's annual probability (its 5,000 residents' share of a power area's)
-    power = events["region-power:S"]
-    probability = 1 - (1 - 0.0545) ** (5000 / 1_000_000)
-    assert power["annual_probability"] == pytest.approx(probability, rel=1e-3)
+    # a power loss in South (5,000 residents, one power area): the record's 29.5 / 526 a
+    # year per million people; log-normal, median 3 h, sigma 1.2; 700 people when it
+    # lasts 1 to 2 h, 1,900 beyond 2 h; each person for the hours it lasts (partial
+    # expectations)
+    probability = -math.expm1(-29.5 / 526 * 0.005)
+    assert events["region-power:S"]["annual_probability"] == pytest.approx(probability)
     duration = stats.lognorm(s=1.2, scale=3.0)
-    expected = power["annual_probability"] * (
+    expected = probability * (
         700 * duration.expect(lambda h: h, lb=1.0, ub=2.0)
         + 1900 * duration.expect(lambda h: h, lb=2.0, ub=float("inf"))
     )

@@ -192,30 +192,47 @@ def capacity_plan(
 # ---------------------------------------------------------------------------- shares
 
 
-def partial_shares(compiled: CompiledNetwork, down: Plane, trials: int) -> PartialShares:
+def partial_shares(
+    compiled: CompiledNetwork,
+    down: Plane,
+    trials: int,
+    sites: tuple[IntArray, IntArray, FloatArray] | None = None,
+) -> PartialShares:
     """Served shares strictly between 0 and 1, from the kernel's down bits ``down``
     (``(C + G, W)``: classes, then groups), computed only for the trials where a pool
-    with capacity below 1 has some members down but not all."""
+    with capacity below 1 has some members down but not all, or where a row lost some of
+    its sites: ``sites`` gives (class row, trial, the share of its sites left), each such
+    row a class alone, whose own share is multiplied by it."""
     plan = compiled.capacity
-    if plan is None or plan.pool_groups.size == 0:
+    site_rows, site_trials, site_left = (
+        sites if sites is not None else (np.zeros(0, dtype=np.int64),) * 2 + (np.zeros(0),)
+    )
+    if plan is None or (plan.pool_groups.size == 0 and site_rows.size == 0):
         return PartialShares()
     n = compiled.n_classes
-    members_down = down[plan.pool_member_rows]
-    some = np.bitwise_or.reduceat(members_down, plan.pool_member_ptr[:-1], axis=0)
-    candidates = np.bitwise_or.reduce(some & ~down[n + plan.pool_groups], axis=0)
-    words = np.flatnonzero(candidates)
-    if words.size == 0:
+    chosen = np.unique(site_trials).astype(np.int64)
+    if plan.pool_groups.size:
+        members_down = down[plan.pool_member_rows]
+        some = np.bitwise_or.reduceat(members_down, plan.pool_member_ptr[:-1], axis=0)
+        candidates = np.bitwise_or.reduce(some & ~down[n + plan.pool_groups], axis=0)
+        words = np.flatnonzero(candidates)
+        bits = (candidates[words, None] >> np.arange(64, dtype=np.uint64)) & np.uint64(1)
+        pooled = (words[:, None] * 64 + np.arange(64))[bits.astype(bool)]
+        chosen = np.union1d(chosen, pooled[pooled < trials]).astype(np.int64)
+    if chosen.size == 0:
         return PartialShares()
-    bits = (candidates[words, None] >> np.arange(64, dtype=np.uint64)) & np.uint64(1)
-    chosen = (words[:, None] * 64 + np.arange(64))[bits.astype(bool)]
-    chosen = chosen[chosen < trials]
     serving = np.flatnonzero(compiled.class_serves)
     out_row: list[IntArray] = []
     out_trial: list[IntArray] = []
     out_share: list[FloatArray] = []
     for start in range(0, chosen.size, TRIAL_CHUNK):
         batch = chosen[start : start + TRIAL_CHUNK]
-        share = _shares(compiled, plan, down, batch)
+        left = None
+        if site_rows.size:
+            inside = (site_trials >= batch[0]) & (site_trials <= batch[-1])
+            left = np.ones((n, batch.size), dtype=np.float64)
+            left[site_rows[inside], np.searchsorted(batch, site_trials[inside])] = site_left[inside]
+        share = _shares(compiled, plan, down, batch, left)
         mine = share[serving]
         row, col = np.nonzero((mine > 0) & (mine < 1))
         out_row.append(serving[row])
@@ -227,15 +244,22 @@ def partial_shares(compiled: CompiledNetwork, down: Plane, trials: int) -> Parti
 
 
 def _shares(
-    compiled: CompiledNetwork, plan: CapacityPlan, down: Plane, trials: IntArray
+    compiled: CompiledNetwork,
+    plan: CapacityPlan,
+    down: Plane,
+    trials: IntArray,
+    left: FloatArray | None = None,
 ) -> FloatArray:
     """``(C + G, len(trials))``: every row's served share in those trials, level by level
     over the kernel's plan (groups: capped sums in member order; classes: products in
-    entry order, 0 where down)."""
+    entry order, 0 where down, times ``left``, ``(C, len(trials))``, the share of a row's
+    sites not failed, where given)."""
     n = compiled.n_classes
     word = down[:, trials >> 6]
     is_down = ((word >> (trials & 63).astype(np.uint64)) & np.uint64(1)).astype(bool)
     share = np.where(is_down, 0.0, 1.0)
+    if left is not None:
+        share[:n] *= left
     capacity = plan.class_capacity
     for level in compiled.requires_levels:
         if level.group_slots:
@@ -251,6 +275,8 @@ def _shares(
                 table[: slot.shape[0]] *= share[slot]
             rows = slice(level.lo, level.hi)
             share[rows] = np.where(is_down[rows], 0.0, table[level.owner_pattern])
+            if left is not None:
+                share[rows] *= left[rows]
     return share
 
 

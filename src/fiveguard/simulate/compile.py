@@ -188,6 +188,8 @@ def compile_network(
         deals,
         areas.asset_area,
         service_kind_keys(model, catalogue),
+        # rows whose sites fail one by one carry their own served share: a class alone
+        np.flatnonzero(t.sites > 1) if params.asset_failure.per_site else None,
     )
     power_ptr, power_hours, power_row = _power_rows(
         np.where(classes.size > 0, classes.area, -1), classes.battery, areas.region.shape[0]
@@ -274,6 +276,7 @@ def _ordered_classes(
     deals: tuple[Agreement, ...],
     asset_area: IntArray,
     kind_key: IntArray,
+    alone: IntArray | None = None,
 ) -> tuple[_Classes, IntArray, tuple[RequiresLevel, ...], int, tuple[ManagedLevel, ...]]:
     """The classes (and part rows) in kernel order, each asset's class, and the kernel's
     plan of the ``requires`` and ``managed_by`` levels. ``access`` per asset: 0 none, 1
@@ -282,7 +285,11 @@ def _ordered_classes(
     # rows without an asset, so each stands alone in its class
     colocated = colocated_radios(t, access == RADIO_ACCESS)
     pinned = np.concatenate(
-        [np.asarray([m for d in deals for e in d.requires for m in e], dtype=np.int64), colocated]
+        [
+            np.asarray([m for d in deals for e in d.requires for m in e], dtype=np.int64),
+            colocated,
+            alone if alone is not None else np.zeros(0, dtype=np.int64),
+        ]
     )
     asset_class, order, starts = _group(
         t, access, battery, n_regions, group_assets, parts, pinned, asset_area, kind_key

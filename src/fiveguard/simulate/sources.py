@@ -30,7 +30,7 @@ effects that produced it, named by their path in the catalogue.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -145,6 +145,11 @@ class EventSources:
     fault_reach: float = 1.0  # probability a version's fault reaches each operator running it
     change_push: GroupSource | None = None  # per operator, a change pushed to one kind
     limit_reached: GroupSource | None = None  # per operator, a limit of one product reached
+    # failures counted per site (asset_failure.per_site): rows of several sites, their
+    # sites and per-site probability; these rows are left out of failure_groups
+    site_asset: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    site_count: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    site_probability: FloatArray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
 
 
 def parameter_problems(catalogue: Catalogue) -> list[Problem]:
@@ -212,6 +217,12 @@ def event_sources(
     misconfiguration = base * effects.misconfiguration * (np.diff(ptr) > 0)
     duration = params.power_loss.duration
     failure = _failure_probability(model, catalogue, compiled, effects)
+    site_asset = np.zeros(0, dtype=np.int64)
+    whole = failure
+    if params.asset_failure.per_site:
+        site_asset = np.flatnonzero(model.table.sites > 1).astype(np.int64)
+        whole = failure.copy()
+        whole[site_asset] = 0.0
     pushes = group_sources(
         model, catalogue, compiled, effects, list(asset_domains(model, catalogue))
     )
@@ -227,7 +238,7 @@ def event_sources(
         power_median_hours=duration.median_hours,
         power_sigma=duration.sigma,
         failure_probability=failure,
-        failure_groups=ProbabilityGroups.of(failure),
+        failure_groups=ProbabilityGroups.of(whole),
         update_steps=tuple((*steps, *update_tail) for _, steps in update),
         fault_steps=tuple(steps for _, steps in faults),
         misconfiguration_steps=tuple(
@@ -239,6 +250,9 @@ def event_sources(
         fault_reach=fault_reach(catalogue),
         change_push=pushes[0],
         limit_reached=pushes[1],
+        site_asset=site_asset,
+        site_count=model.table.sites[site_asset].astype(np.int64),
+        site_probability=failure[site_asset].astype(np.float64),
     )
 
 

@@ -324,6 +324,12 @@ class AssetFailureParameters(Frozen):
 
     rationale: Text
     annual_probability: dict[Domain, Probability]
+    per_site: StrictBool = Field(
+        default=False,
+        description="Count failures per site: a row of N sites (its sites field) has each "
+        "site fail on its own at the asset's probability, a failed site costing the row's "
+        "people / N; the row is down only when all N fail. False: the row fails as one.",
+    )
 
 
 EffectTarget = Literal[
