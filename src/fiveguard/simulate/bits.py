@@ -46,8 +46,14 @@ def get_bits(plane: Plane, rows: npt.ArrayLike, trials: npt.ArrayLike) -> npt.ND
     """Bit ``trials[i]`` of row ``rows[i]``, as booleans of the pairs' shape."""
     r = np.asarray(rows, dtype=np.int64)
     t = np.asarray(trials, dtype=np.int64)
-    words = plane[r, t >> 6]
-    bits: npt.NDArray[np.bool_] = ((words >> (t & (BITS - 1)).astype(np.uint64)) & 1).astype(bool)
+    if plane.flags.c_contiguous:
+        # one gather from the flat words: several times faster than a 2-D fancy index, and
+        # the same words (a row of -1, counted from the end, is the last row either way)
+        words = plane.reshape(-1).take(r * plane.shape[1] + (t >> 6))
+    else:
+        words = plane[r, t >> 6]
+    words >>= (t & (BITS - 1)).astype(np.uint64)
+    bits: npt.NDArray[np.bool_] = (words & np.uint64(1)).astype(bool)
     return bits
 
 
