@@ -158,6 +158,10 @@ STANDS: dict[str, tuple[float, float]] = {
     "share of incidents: malicious-action": (0.0, 0.2),
     "share of incidents: third-party-failure": (0.1, 0.6),
     "share of incidents: natural-phenomena": (0.3, 2.0),
+    "incidents per country-year: system-failure": (0.01, 0.1),
+    "incidents per country-year: human-error": (0.04, 0.3),
+    "incidents per country-year: natural-phenomena": (0.01, 0.1),
+    "incidents per country-year: malicious-action": (0.0, 0.05),
 }
 """Where each figure stands on the shipped catalogue (the small countries), as a range of
 the ratio simulated / ENISA in every year: natural phenomena (power losses per area of a

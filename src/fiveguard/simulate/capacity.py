@@ -8,6 +8,11 @@ kind). A row's *served share* ``s`` is 0 when it is down and otherwise
 - for a class (or a served part): the product of its entries' shares, in the order
   written (a plain entry's share is its member's).
 
+The radios of a site of several radios are such a group: each served part of the
+site requires ``any:`` of that part's rows on the radios, which carry their radio's
+capacity (:func:`capacity_plan`); the site's part rows, of no asset, lose their own
+people (:class:`_PeopleLost`).
+
 With every capacity 1 a group is whole while one member is up, so shares are 0 or 1 and
 the bits say everything. A share strictly between 0 and 1 arises only where a group with
 a member of capacity below 1 has some members down, and in what depends on it: the kernel
@@ -116,6 +121,9 @@ def asset_capacities(model: NetworkModel, catalogue: Catalogue) -> FloatArray:
     for i, asset in enumerate(model.document.assets):
         if asset.capacity is not None:
             capacity[i] = asset.capacity
+    rows = model.sites.capacity
+    given = np.flatnonzero(~np.isnan(rows))
+    capacity[t.n_declared + given] = rows[given]
     return capacity
 
 
@@ -128,9 +136,12 @@ def capacity_plan(
     class_operator: IntArray,
     class_people: IntArray,
     class_serves: BoolArray,
+    class_site: IntArray,
     requires_levels: tuple[RequiresLevel, ...],
 ) -> CapacityPlan:
-    """The plan of a compiled network (its columns as named)."""
+    """The plan of a compiled network (its columns as named). A served part's row carries
+    its class's capacity: on a site of several radios, the rows of one part on each radio
+    are the members of that part's pool (the site's row of the part)."""
     groups = [
         (level.group_lo + i, np.asarray([m[i] for m in level.group_slots if m.shape[0] > i]))
         for level in requires_levels
@@ -139,6 +150,8 @@ def capacity_plan(
     capacity = asset_capacities(model, catalogue)
     class_capacity = np.ones(n_classes, dtype=np.float64)
     class_capacity[asset_class] = capacity  # pool members are alone in their class
+    parts = np.flatnonzero(class_site >= 0)
+    class_capacity[parts] = class_capacity[class_site[parts]]
     pooled = [(g, m) for g, m in groups if (class_capacity[m] < 1).any()]
     members = [m for _, m in pooled]
     operators = [o.id for o in model.document.operators]
@@ -414,6 +427,10 @@ class _PeopleLost:
         people = self._people(assets, self.row_part[u_row][owner])
         each = np.floor(people * u_fraction[owner] + 0.5)
         total = np.bincount(owner, weights=each, minlength=u_row.size)
+        # a row of no asset (a site's part, on its radios) loses its own people
+        alone = np.diff(self.class_ptr)[cls] == 0
+        own = self.c.class_people[u_row[alone]]
+        total[alone] = np.floor(own * u_fraction[alone] + 0.5)
         out = np.asarray(np.rint(total[inverse.reshape(-1)]), dtype=np.int64)
         # assets down on their own in that trial are counted whole already
         if self.leaf_key.size:

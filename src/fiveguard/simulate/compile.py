@@ -260,6 +260,7 @@ def compile_network(
             class_operator=compiled.class_operator,
             class_people=compiled.class_people,
             class_serves=compiled.class_serves,
+            class_site=compiled.class_site,
             requires_levels=levels,
         ),
     )
