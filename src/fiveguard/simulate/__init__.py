@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.model import NetworkModel
+from fiveguard.simulate.assumptions import power_assumptions
 from fiveguard.simulate.capacity import trial_storm_hours
 from fiveguard.simulate.compile import CompiledNetwork, compile_network
 from fiveguard.simulate.contributions import source_results
@@ -126,7 +127,7 @@ def simulate(
             workers=workers if scheduler is None else 1,
         )
         time = simulated_time(ready.compiled, catalogue, plan, per_trial)
-    return simulation_result(
+    result = simulation_result(
         ready.compiled,
         catalogue,
         impacts,
@@ -135,6 +136,8 @@ def simulate(
         events=events,
         time=time,
     )
+    assumed = power_assumptions(ready.model, catalogue, effects=ready.effects)
+    return result.model_copy(update={"assumptions": assumed})
 
 
 __all__ = [

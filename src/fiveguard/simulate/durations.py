@@ -16,7 +16,7 @@ batching, and leaves the events themselves exactly as before:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -50,6 +50,8 @@ class TimedEvents:
     fault_z: FloatArray
     down_z: FloatArray
     failure_z: FloatArray
+    site_z: FloatArray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
+    """Normals of the ``site_*`` events (failures of some of a row's sites)."""
 
 
 def duration_rng(seed: int, block: int) -> np.random.Generator:
@@ -79,16 +81,18 @@ def sample_timed(sources: EventSources, seed: int, first_block: int, trials: int
     """The events of ``trials`` trials from block ``first_block`` (exactly those of
     :func:`fiveguard.simulate.sampling.sample_trials`), each with its normal."""
     blocks = -(-trials // BLOCK_TRIALS)
-    parts, down_z, failure_z = [], [], []
+    parts, down_z, failure_z, site_z = [], [], [], []
     for b in range(first_block, first_block + blocks):
         events = national_block(sources, seed, b)
         rng = duration_rng(seed, b)
         down_z.append(rng.standard_normal(events.down_trial.shape[0]))
         failure_z.append(rng.standard_normal(events.failure_trial.shape[0]))
+        site_z.append(rng.standard_normal(events.site_trial.shape[0]))
         parts.append(events)
     joined = SampledEvents.concat(parts)
     down = np.concatenate(down_z)[joined.down_trial < trials]
     failure = np.concatenate(failure_z)[joined.failure_trial < trials]
+    sites = np.concatenate(site_z)[joined.site_trial < trials]
     first = first_block * BLOCK_TRIALS
     events = with_cross_border(joined.truncated(trials), sources, seed, first)
     keys = sources.keys
@@ -103,4 +107,5 @@ def sample_timed(sources: EventSources, seed: int, first_block: int, trials: int
         ),
         down_z=down,
         failure_z=failure,
+        site_z=sites,
     )  # fmt: skip

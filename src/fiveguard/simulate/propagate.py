@@ -73,7 +73,16 @@ def propagate(compiled: CompiledNetwork, events: SampledEvents) -> ClassState:
     state[:n, 1] = security[:, 0]
     spread_requires(compiled, state)
     return ClassState(
-        partial=partial_shares(compiled, state[:, 0], events.trials),
+        partial=partial_shares(
+            compiled,
+            state[:, 0],
+            events.trials,
+            (
+                compiled.asset_class[events.site_asset],
+                events.site_trial,
+                (events.site_total - events.site_failed) / events.site_total,
+            ),
+        ),
         storm_trial=events.storm_trial,
         storm_operator=events.storm_operator,
         trials=events.trials,
