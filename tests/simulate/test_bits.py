@@ -21,7 +21,7 @@ def planes_and_pairs(draw: st.DrawFn) -> tuple[np.ndarray, list[int], list[int]]
     return plane, [r for r, _ in pairs], [t for _, t in pairs]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(case=planes_and_pairs(), strided=st.booleans())
 def test_get_bits_reads_each_pairs_bit(
     case: tuple[np.ndarray, list[int], list[int]], strided: bool

@@ -67,7 +67,7 @@ def _level(
     return level, owners
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(case=levels(), words=st.integers(1, 3), seed=st.integers(0, 2**32 - 1))
 def test_a_level_ors_each_class_entries_as_a_plain_loop_does(
     case: tuple[list[tuple[int, ...]], list[int], int, bool], words: int, seed: int
