@@ -653,6 +653,8 @@ def timed_events_of_trials(
 
     The events are :func:`events_of_trials`' own (so whatever they carry, the oracle
     sees); it lists a trial's events kind by kind in the arrays' order, and so does this.
+    Every ``down_*`` row is a misconfiguration here, even one of a pushed change's assets
+    (:func:`timed_incidents_of_trials` puts those together).
     """
     sampled = timed.events
     per_trial = events_of_trials(sampled, compiled, asset_ids)
@@ -675,6 +677,45 @@ def timed_events_of_trials(
         [(event, kind, z) for event, (kind, z) in zip(events, marks, strict=True)]
         for events, marks in zip(per_trial, labels, strict=True)
     ]
+
+
+DOWN_CAUSES = ("misconfiguration", "change-push", "limit-reached")
+"""The kind of a ``down_*`` row by its cause code (0, 1, 2), as the sampler numbers them."""
+
+
+def timed_incidents_of_trials(
+    timed: Any, compiled: Any, asset_ids: Sequence[str]
+) -> list[list[tuple[list[Event], str, float]]]:
+    """Per trial, each sampled incident: the events it is made of, its kind and its
+    normal (a power loss: its hours). A misconfiguration, a power loss, a failure… is one
+    event; a pushed change or a limit reached is the ``asset-down`` of every asset it
+    took, all together, of kind ``change-push`` or ``limit-reached``, with the normal of
+    its first asset's row."""
+    per_row = timed_events_of_trials(timed, compiled, asset_ids)
+    sampled = timed.events
+    # which down row of each trial each event is, to find its cause and its event number
+    down_rows: list[list[int]] = [[] for _ in range(sampled.trials)]
+    for row, t in enumerate(sampled.down_trial.tolist()):
+        down_rows[t].append(row)
+    out: list[list[tuple[list[Event], str, float]]] = []
+    for t, events in enumerate(per_row):
+        incidents: list[tuple[list[Event], str, float]] = []
+        seen: dict[int, int] = {}  # event number -> its place in incidents
+        rows = iter(down_rows[t])
+        for event, kind, z in events:
+            if kind != "misconfiguration":
+                incidents.append(([event], kind, z))
+                continue
+            row = next(rows)
+            number = int(timed.down_event[row]) if timed.down_event is not None else row
+            cause = int(timed.down_cause[row]) if timed.down_cause is not None else 0
+            if number in seen:
+                incidents[seen[number]][0].append(event)
+            else:
+                seen[number] = len(incidents)
+                incidents.append(([event], DOWN_CAUSES[cause], z))
+        out.append(incidents)
+    return out
 
 
 def oracle_forced(oracle: Oracle, events: Iterable[Event]) -> set[str]:
@@ -727,10 +768,11 @@ def oracle_reportable(condition_list: Any, people: int, users: int, hours: float
 def oracle_time(
     oracle: Oracle,
     catalogue: Catalogue,
-    per_trial: Sequence[Sequence[tuple[Event, str, float]]],
+    per_trial: Sequence[Sequence[tuple[Event | list[Event], str, float]]],
     storm_hours: Sequence[float] | None = None,
 ) -> list[OracleTime]:
-    """Per trial: every event alone is an incident; its hours are the power loss's own, or
+    """Per trial: every incident (one event, or the events of a pushed change or a limit
+    reached, together) is counted alone; its hours are the power loss's own, or
     the median times exp(sigma × its normal), plus site access for the kinds that need it
     and the management extension when a mgmt.* asset is down; a trial's storm hours go to
     its largest incident (the longest of the largest: which one does not matter then)."""
@@ -744,6 +786,7 @@ def oracle_time(
     for t, events in enumerate(per_trial):
         incidents = []
         for event, kind, z in events:
+            together = event if isinstance(event, list) else [event]
             if kind == "region-power":
                 hours = z
             else:
@@ -752,10 +795,10 @@ def oracle_time(
             if access is not None and kind in access.kinds:
                 hours += access.hours
             if management is not None and any(
-                oracle.by_id[a].kind.startswith("mgmt.") for a in oracle_down(oracle, [event])
+                oracle.by_id[a].kind.startswith("mgmt.") for a in oracle_down(oracle, together)
             ):
                 hours += management.hours
-            incidents.append([oracle.impact([event]), hours])
+            incidents.append([oracle.impact(together), hours])
         if storm_hours is not None and incidents:
             largest = max(
                 range(len(incidents)),

@@ -1,9 +1,11 @@
 """Incidents of the Monte Carlo: durations, user-hours and reporting thresholds per trial.
 
 An *incident* is one sampled event on its own: a supplier update (in the modes and at
-the operators it reached), a version fault, a power loss, a misconfiguration, an
-independent failure. Its people without service are those of the event alone, as the
-what-if counts them (nationally, per operator, per region); its duration is the
+the operators it reached), a version fault, a power loss, a misconfiguration, a pushed
+change or a limit reached (all the assets it took down, together), an independent
+failure. Its people without service are those of the event alone, as the what-if counts
+them (nationally, per operator, per region; partial losses and the losses of a storm the
+event alone starts included); its duration is the
 restoration time drawn for it (:mod:`fiveguard.simulate.durations`) plus the catalogue's
 extensions; its user-hours are people times hours. Authorities receive one report per
 incident, so each incident is checked against each reporting threshold on its own: a
@@ -19,7 +21,8 @@ Every event but one kind is evaluated by the engine itself, one event per trial 
 incident. The exception is the failure of an asset that shares its class with others
 (a *leaf*): nothing depends on it, so alone it costs the people of each part it serves
 whose operator has no roaming partner serving the region, in closed form
-(:func:`leaf_parts`), for a million sites without a column each.
+(:func:`leaf_parts`), for a million sites without a column each; except a leaf whose
+failure may start a signalling storm, which the engine evaluates (:func:`engine_failures`).
 """
 
 from __future__ import annotations
@@ -47,9 +50,15 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
-KINDS = ("supplier-update", "product-fault", "region-power", "misconfiguration", "asset-failure")
+KINDS = (
+    "supplier-update", "product-fault", "region-power", "misconfiguration", "asset-failure",
+    "change-push", "limit-reached",
+)  # fmt: skip
 """The kinds of sampled events, in the order of their codes."""
-UPDATE, FAULT, POWER, MISCONFIGURATION, FAILURE = range(len(KINDS))
+UPDATE, FAULT, POWER, MISCONFIGURATION, FAILURE, CHANGE_PUSH, LIMIT_REACHED = range(len(KINDS))
+DOWN_KINDS = np.asarray([MISCONFIGURATION, CHANGE_PUSH, LIMIT_REACHED], dtype=np.int64)
+"""The kind of each cause of a ``down_*`` row, by its code in
+:mod:`fiveguard.simulate.sampling` (``DOWN_MISCONFIGURATION`` and the others, in order)."""
 COLUMNS_PER_PASS = 4096
 """Incidents evaluated by the engine together (one per trial column)."""
 
@@ -63,7 +72,8 @@ class TimePlan:
     asset of a ``mgmt.*`` kind. ``users``: the national user base; ``operator_users``:
     ``(K,)`` each operator's people subscribers. ``part_*``: the closed form of leaves,
     one entry per served part of every asset, in ``compiled.asset_part_ptr`` order (see
-    :func:`leaf_parts`).
+    :func:`leaf_parts`). ``engine_failure``: ``(N,)`` whether an asset's failure alone is
+    evaluated by the engine rather than in closed form (:func:`engine_failures`).
     """
 
     median: FloatArray
@@ -77,6 +87,7 @@ class TimePlan:
     part_operator: IntArray
     part_region: IntArray
     part_lost: IntArray
+    engine_failure: BoolArray
 
 
 def time_plan(
@@ -107,7 +118,7 @@ def time_plan(
     mgmt_assets = np.flatnonzero(mgmt_kind[table.kind])
     people = {o.id: o.people_subscribers for o in model.document.operators}
     operator_users = np.asarray([people.get(o, 0) for o in compiled.operators], dtype=np.int64)
-    _, operator, region, lost = leaf_parts(compiled)
+    owner, operator, region, lost = leaf_parts(compiled)
     return TimePlan(
         median=median,
         sigma=sigma,
@@ -120,7 +131,29 @@ def time_plan(
         part_operator=operator,
         part_region=region,
         part_lost=lost,
+        engine_failure=engine_failures(compiled, owner, lost),
     )
+
+
+def engine_failures(compiled: CompiledNetwork, owner: IntArray, lost: IntArray) -> BoolArray:
+    """``(N,)``: the assets whose failure alone the engine evaluates: those alone in their
+    class, and the leaves whose failure may start a signalling storm (an asset of a
+    ``trigger_kinds`` kind, or one leaving at least ``trigger_share`` of the smallest
+    network's customers without service), whose storm losses the closed form of
+    :func:`leaf_parts` does not count. ``owner``, ``lost``: :func:`leaf_parts`' parts."""
+    c = compiled
+    out = np.asarray(c.class_size[c.asset_class] == 1, dtype=bool)
+    storms = c.capacity
+    if storms is None:
+        return out
+    out |= storms.asset_trigger
+    if storms.trigger_share is not None:
+        customers = np.bincount(storms.host, weights=storms.customers, minlength=len(c.operators))
+        positive = customers[customers > 0]
+        if positive.size:
+            people = np.bincount(owner, weights=lost, minlength=out.size)
+            out |= people >= storms.trigger_share * float(positive.min())
+    return out
 
 
 def leaf_parts(compiled: CompiledNetwork) -> tuple[IntArray, IntArray, IntArray, IntArray]:
@@ -214,14 +247,15 @@ Carlo samples, by its trial column."""
 
 
 def one_per_column(
-    timed: TimedEvents, compiled: CompiledNetwork
+    timed: TimedEvents, compiled: CompiledNetwork, plan: TimePlan
 ) -> tuple[SampledEvents, IntArray, IntArray, FloatArray]:
-    """Every event but leaf failures as its own trial column, group by group in the order
-    of ``EVENT_COLUMNS`` with every column of its group: the events, and per column its
-    original trial, kind and normal (power: its hours). Raises ValueError for sampled
+    """Every event but closed-form leaf failures (see ``plan.engine_failure``) as its own
+    trial column, group by group in the order of ``EVENT_COLUMNS``: the events, and per
+    column its original trial, kind and normal (power: its hours). A pushed change or a
+    limit reached is one column with all its assets. Raises ValueError for sampled
     events of a group with no kind here (they would otherwise go uncounted)."""
     e = timed.events
-    single = compiled.class_size[compiled.asset_class[e.failure_asset]] == 1
+    single = plan.engine_failure[e.failure_asset]
     normals = {
         "update_trial": timed.update_z,
         "fault_trial": timed.fault_z,
@@ -241,21 +275,40 @@ def one_per_column(
             values.update({name: getattr(e, name) for name in names})
             continue
         keep = single if names[0] == "failure_trial" else np.ones(trials.shape[0], dtype=bool)
-        n = int(keep.sum())
         values.update({name: getattr(e, name)[keep] for name in names})
-        values[names[0]] = np.arange(start, start + n, dtype=np.int64)
+        if names[0] == "down_trial":
+            # one column per event: a pushed change or a limit reached takes its rows
+            column, first = _down_events(timed)
+            codes = DOWN_KINDS[timed.down_cause[first]] if timed.down_cause is not None else code
+        else:
+            column = np.arange(int(keep.sum()), dtype=np.int64)
+            first, codes = np.flatnonzero(keep), code
+        n = first.size
+        values[names[0]] = start + column
         start += n
-        trial.append(trials[keep])
-        kind.append(np.full(n, code, dtype=np.int64))
-        normal.append(normals[names[0]][keep])
+        trial.append(trials[first])
+        kind.append(np.broadcast_to(np.asarray(codes, dtype=np.int64), (n,)).copy())
+        normal.append(normals[names[0]][first])
     events = replace(e, trials=start, **values)  # type: ignore[arg-type]
     return events, np.concatenate(trial), np.concatenate(kind), np.concatenate(normal)
+
+
+def _down_events(timed: TimedEvents) -> tuple[IntArray, IntArray]:
+    """Per ``down_*`` row, its event's number (0, 1, … in row order), and per event its
+    first row."""
+    rows = timed.events.down_trial.shape[0]
+    if timed.down_event is None:
+        every = np.arange(rows, dtype=np.int64)
+        return every, every
+    _, first, column = np.unique(timed.down_event, return_index=True, return_inverse=True)
+    return column.astype(np.int64), first.astype(np.int64)
 
 
 def signatures(events: SampledEvents, compiled: CompiledNetwork) -> list[tuple[object, ...]]:
     """Per column of :func:`one_per_column`'s events, what decides its impact: every
     column of its event (an update's supplier, mode and reach; a fault's version and
-    whatever else its group carries; the asset a misconfiguration or failure takes down),
+    whatever else its group carries; the assets a misconfiguration, pushed change, limit
+    reached or failure takes down),
     except that a power loss counts by its region and how many of the region's autonomies
     it outlasts, not by its exact hours."""
     ptr, autonomy = compiled.power_ptr, compiled.power_hours
@@ -274,7 +327,15 @@ def signatures(events: SampledEvents, compiled: CompiledNetwork) -> list[tuple[o
                 [row.tobytes() for row in column] if column.ndim > 1 else list(column.tolist())
             )
             columns.append(cells)
-        tag: object = "asset" if names[0] in ("down_trial", "failure_trial") else group
+        if names[0] == "down_trial":
+            # an event may take several assets down (rows of the same column)
+            taken: dict[int, set[int]] = {}
+            down = zip(events.down_trial.tolist(), events.down_asset.tolist(), strict=True)
+            for at, asset in down:
+                taken.setdefault(at, set()).add(asset)
+            keys += [("asset", *sorted(taken[at])) for at in sorted(taken)]
+            continue
+        tag: object = "asset" if names[0] == "failure_trial" else group
         keys += [(tag, *row) for row in zip(*columns, strict=True)]
     return keys
 
@@ -351,7 +412,7 @@ def incidents_of(
     """Every incident of a batch with its people and duration (before a storm's hours);
     ``cache`` keeps the impacts of events already seen (by default, a new one)."""
     cache = cache if cache is not None else ImpactCache(compiled, plan)
-    events, trial, kind, normal = one_per_column(timed, compiled)
+    events, trial, kind, normal = one_per_column(timed, compiled, plan)
     row = cache.rows(events)
     people = cache.people[row]
     by_operator = cache.by_operator[row]
@@ -401,7 +462,7 @@ class _Leaves:
 def _leaves(timed: TimedEvents, compiled: CompiledNetwork, plan: TimePlan) -> _Leaves:
     """The failures of assets sharing their class, in closed form (:func:`leaf_parts`)."""
     e = timed.events
-    leaf = compiled.class_size[compiled.asset_class[e.failure_asset]] > 1
+    leaf = ~plan.engine_failure[e.failure_asset]
     asset = e.failure_asset[leaf]
     hours = plan.median[FAILURE] * np.exp(plan.sigma[FAILURE] * timed.failure_z[leaf])
     ptr = compiled.asset_part_ptr
