@@ -20,6 +20,7 @@ service is all down; emergency calls reach any other network when the radio is d
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
 import zlib
@@ -774,10 +775,17 @@ def oracle_time(
     """Per trial: every incident (one event, or the events of a pushed change or a limit
     reached, together) is counted alone; its hours are the power loss's own, or
     the median times exp(sigma × its normal), plus site access for the kinds that need it
-    and the management extension when a mgmt.* asset is down; a trial's storm hours go to
-    its largest incident (the longest of the largest: which one does not matter then)."""
+    and the management extension when a mgmt.* asset is down. When the incident alone
+    starts a storm, it lasts the storm's recovery hours more: the people its events leave
+    without service with no storm count for all its hours, the rest of its people (the
+    storm's) for the recovery hours only. A trial's ``storm_hours`` go to its largest
+    incident (the longest of the largest: which one does not matter then), everyone in
+    it without service for them too."""
     params = catalogue.simulation.incident_time
     assert params is not None
+    rule = catalogue.simulation.storms
+    calm = copy.copy(oracle)
+    calm.storm_rule = None  # the same network, without the storm rule
     access = params.extensions.site_access
     management = params.extensions.management_down
     users = {o.id: o.people_subscribers for o in oracle.model.document.operators}
@@ -798,13 +806,15 @@ def oracle_time(
                 oracle.by_id[a].kind.startswith("mgmt.") for a in oracle_down(oracle, together)
             ):
                 hours += management.hours
-            incidents.append([oracle.impact(together), hours])
+            storm = rule.recovery_hours if rule and oracle_storms(oracle, together) else 0.0
+            incidents.append([oracle.impact(together), hours + storm, calm.impact(together), storm])
         if storm_hours is not None and incidents:
             largest = max(
                 range(len(incidents)),
                 key=lambda i: (incidents[i][0].national["people_without_service"], incidents[i][1]),
             )
             incidents[largest][1] += storm_hours[t]
+            incidents[largest][3] += storm_hours[t]  # everyone in it counts for these hours
         result = OracleTime(
             0.0,
             dict.fromkeys(oracle.operators, 0.0),
@@ -821,13 +831,22 @@ def oracle_time(
         )
         if worst is not None and worst[0].national["people_without_service"] > 0:
             result.worst_hours = worst[1]
-        for impact, hours in incidents:
+        for impact, hours, own, everyone in incidents:
             people = impact.national["people_without_service"]
-            result.user_hours += people * hours
+            lost = "people_without_service"
+            # the event's own people for all the hours; everyone for the storm's (and
+            # for the trial's storm hours)
+            result.user_hours += own.national[lost] * (hours - everyone) + people * everyone
             for o in oracle.operators:
-                result.by_operator[o] += impact.by_operator[o]["people_without_service"] * hours
+                result.by_operator[o] += (
+                    own.by_operator[o][lost] * (hours - everyone)
+                    + impact.by_operator[o][lost] * everyone
+                )
             for r in oracle.regions:
-                result.by_region[r] += impact.by_region[r]["people_without_service"] * hours
+                result.by_region[r] += (
+                    own.by_region[r][lost] * (hours - everyone)
+                    + impact.by_region[r][lost] * everyone
+                )
             if people > 0:
                 result.incidents += 1
                 result.longest_hours = max(result.longest_hours, hours)

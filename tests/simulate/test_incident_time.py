@@ -387,3 +387,73 @@ def test_events_share_a_cached_impact_only_when_everything_that_decides_it_is_eq
     assert len(set(updates)) == 3
     assert powers[0] == powers[1] != powers[2]
     assert assets[0] == assets[1]
+
+
+def test_the_hand_worked_pushes_limits_and_storm_of_the_docs_are_what_the_engine_and_the_oracle_give(
+    tmp_path: Path, catalogue: Catalogue
+) -> None:
+    from fiveguard.catalog import load_catalogue
+
+    text = DOC.read_text(encoding="utf-8")
+    after = text.split("<!-- push-example-model -->", 1)[1]
+    path = tmp_path / "model.yaml"
+    path.write_text(after.split("```yaml\n", 1)[1].split("```", 1)[0], encoding="utf-8")
+    rows = table_after(text, "<!-- monte-carlo-push-storm-example -->")
+    assert len(rows) == 4
+    triggers = DOC.parents[1] / "examples" / "replays" / "storm-triggers.yaml"
+    push = Event(EventType.CHANGE_PUSH, "op-a/transport.ipcore")
+    limit = Event(EventType.LIMIT_REACHED, "op-b/edge")
+    failure = Event(EventType.ASSET_DOWN, "a.pe-1")
+    for cat, columns in ((catalogue, (1, None, 2, 3)), (load_catalogue(triggers), (4, 5, 6, 7))):
+        model = load_model(path, cat)
+        ready = prepare(model, cat)
+        sampled = resolve_events(model, ready.compiled, [[push, limit]])
+        assert sampled.down_asset.size == 3  # two routers of A's, B's router
+        sampled = dataclasses.replace(
+            sampled,
+            failure_trial=np.asarray([0]),
+            failure_asset=np.asarray([model.table.ids.tolist().index("a.pe-1")]),
+        )
+        timed = TimedEvents(
+            events=sampled,
+            update_z=np.zeros(0),
+            fault_z=np.zeros(0),
+            down_z=np.zeros(3),
+            failure_z=np.zeros(1),
+            down_cause=np.asarray([1, 1, 2]),  # a pushed change of two rows, a limit
+            down_event=np.asarray([0, 0, 1]),
+        )
+        plan = time_plan(model, cat, ready.compiled)
+        assert plan is not None
+        incidents = incidents_of(timed, ready.compiled, plan)
+        people, stormed, hours, user_hours = columns
+        for row, i in zip(rows[:3], (0, 1, 2), strict=True):
+            assert int(incidents.people[i]) == int(row[people]), row
+            assert float(incidents.hours[i]) == float(row[hours]), row
+            assert float(incidents.user_hours[i]) == float(row[user_hours]), row
+            if stormed is not None:
+                calm = Oracle(model, catalogue).impact([(push, limit, failure)[i]])
+                lost = calm.national["people_without_service"]
+                assert int(incidents.people[i]) - lost == int(row[stormed]), row
+        k, r = len(ready.compiled.operators), len(ready.compiled.regions)
+        got = trial_time(incidents, plan, 1, k, r)
+        year = rows[3]
+        assert int(incidents.people.sum()) == int(year[people])
+        assert float(got.longest_hours[0]) == float(year[hours])
+        assert float(got.user_hours[0]) == float(year[user_hours])
+        (expected,) = oracle_time(
+            Oracle(model, cat),
+            cat,
+            [
+                [
+                    ([push], "change-push", 0.0),
+                    ([limit], "limit-reached", 0.0),
+                    ([failure], "asset-failure", 0.0),
+                ]
+            ],
+        )
+        assert expected.user_hours == pytest.approx(float(year[user_hours]))
+        assert expected.longest_hours == float(year[hours])
+        assert expected.reports["eu-enisa"] == int(got.reports[0][0])
+        assert int(got.reports[0][0]) == (3 if stormed else 2)
+    assert "(two without)" in text

@@ -69,7 +69,8 @@ class TimePlan:
 
     ``median``, ``sigma``, ``site_access``: per kind of :data:`KINDS` (``median`` NaN
     for power, which keeps its own hours). ``management_classes``: classes holding an
-    asset of a ``mgmt.*`` kind. ``users``: the national user base; ``operator_users``:
+    asset of a ``mgmt.*`` kind. ``storm_hours``: a signalling storm's recovery hours
+    (0 without a storm rule). ``users``: the national user base; ``operator_users``:
     ``(K,)`` each operator's people subscribers. ``part_*``: the closed form of leaves,
     one entry per served part of every asset, in ``compiled.asset_part_ptr`` order (see
     :func:`leaf_parts`). ``engine_failure``: ``(N,)`` whether an asset's failure alone is
@@ -81,6 +82,7 @@ class TimePlan:
     site_access: FloatArray
     management_hours: float
     management_classes: IntArray
+    storm_hours: float
     users: int
     operator_users: IntArray
     thresholds: tuple[ReportingThreshold, ...]
@@ -113,6 +115,7 @@ def time_plan(
         for code, kind in enumerate(KINDS):
             site_access[code] = access.hours if kind in access.kinds else 0.0
     management = params.extensions.management_down
+    storms = catalogue.simulation.storms
     table = model.table
     mgmt_kind = np.asarray([k.startswith("mgmt.") for k in table.kinds] + [False], dtype=bool)
     mgmt_assets = np.flatnonzero(mgmt_kind[table.kind])
@@ -125,6 +128,7 @@ def time_plan(
         site_access=site_access,
         management_hours=management.hours if management is not None else 0.0,
         management_classes=np.unique(compiled.asset_class[mgmt_assets]),
+        storm_hours=storms.recovery_hours if storms is not None else 0.0,
         users=int(sum(people.values())),
         operator_users=operator_users,
         thresholds=params.reporting_thresholds,
@@ -223,16 +227,34 @@ class TrialTime:
 
 @dataclass(frozen=True, eq=False)
 class Incidents:
-    """The incidents of a batch: ``trial``, ``kind``, ``hours``, ``people`` per incident;
-    ``operator_entries`` and ``region_entries``: ``(incident, operator or region,
-    people)`` for each nonzero share of an incident's people."""
+    """The incidents of a batch: ``trial``, ``kind``, ``hours`` (its duration), ``people``
+    and ``user_hours`` per incident; ``operator_entries`` and ``region_entries``:
+    ``(incident, operator or region, people, user-hours)`` for each nonzero share of an
+    incident's people. Without a storm, user-hours are people times hours; an incident
+    whose event alone starts a storm lasts the storm's recovery hours longer, and the
+    people the storm takes count for those hours only (see :func:`incidents_of`)."""
 
     trial: IntArray
     kind: IntArray
     hours: FloatArray
     people: IntArray
-    operator_entries: tuple[IntArray, IntArray, IntArray]
-    region_entries: tuple[IntArray, IntArray, IntArray]
+    user_hours: FloatArray
+    operator_entries: tuple[IntArray, IntArray, IntArray, FloatArray]
+    region_entries: tuple[IntArray, IntArray, IntArray, FloatArray]
+
+    def longer(self, at: IntArray, extra: FloatArray) -> Incidents:
+        """These incidents with incidents ``at`` (distinct) lasting ``extra`` hours longer,
+        everyone in them without service for those hours too."""
+        more = np.zeros(self.trial.size)
+        more[at] = extra
+        oi, ok, op, ou = self.operator_entries
+        ri, rr, rp, ru = self.region_entries
+        return Incidents(
+            self.trial, self.kind, self.hours + more, self.people,
+            self.user_hours + self.people * more,
+            (oi, ok, op, ou + op * more[oi]),
+            (ri, rr, rp, ru + rp * more[ri]),
+        )  # fmt: skip
 
 
 GROUP_KINDS = {
@@ -355,8 +377,10 @@ def pick_columns(events: SampledEvents, picks: IntArray) -> SampledEvents:
 
 class ImpactCache:
     """The impact of each distinct event alone, evaluated once per run: people without
-    service (nationally, ``(K,)`` per operator, ``(R,)`` per region) and whether a
-    management asset is down."""
+    service (nationally, ``(K,)`` per operator, ``(R,)`` per region), whether a
+    management asset is down, whether the event alone starts a signalling storm, and
+    (``calm_*``) the people without service before the storm's losses (the same as the
+    people where no storm starts)."""
 
     def __init__(self, compiled: CompiledNetwork, plan: TimePlan) -> None:
         self.compiled, self.plan = compiled, plan
@@ -366,6 +390,24 @@ class ImpactCache:
         self.by_operator = np.zeros((0, k), dtype=np.int64)
         self.by_region = np.zeros((0, r), dtype=np.int64)
         self.management = np.zeros(0, dtype=bool)
+        self.stormed = np.zeros(0, dtype=bool)
+        self.calm_people = np.zeros(0, dtype=np.int64)
+        self.calm_by_operator = np.zeros((0, k), dtype=np.int64)
+        self.calm_by_region = np.zeros((0, r), dtype=np.int64)
+        self._calm: CompiledNetwork | None = None
+
+    def calm(self) -> CompiledNetwork:
+        """The compiled network with the storm rule's triggers off (made once)."""
+        if self._calm is None:
+            plan = self.compiled.capacity
+            assert plan is not None, "a storm needs the capacity plan"
+            off = np.zeros_like(plan.asset_trigger)
+            quiet = replace(
+                plan, trigger_share=None, class_trigger=np.zeros_like(plan.class_trigger),
+                asset_trigger=off,
+            )  # fmt: skip
+            self._calm = replace(self.compiled, capacity=quiet)
+        return self._calm
 
     def rows(self, events: SampledEvents) -> IntArray:
         """Per column of ``events``, its row in the cache (evaluating what is new)."""
@@ -386,6 +428,7 @@ class ImpactCache:
         n = events.trials
         people = np.zeros(n, dtype=np.int64)
         management = np.zeros(n, dtype=bool)
+        stormed = np.zeros(n, dtype=bool)
         by_operator = np.zeros((n, len(c.operators)), dtype=np.int64)
         by_region = np.zeros((n, len(c.regions)), dtype=np.int64)
         for begin in range(0, n, COLUMNS_PER_PASS):
@@ -395,22 +438,47 @@ class ImpactCache:
             people[begin:end] = impacts.national[:, 0]
             by_operator[begin:end] = impacts.by_operator[:, :, 0]
             by_region[begin:end] = impacts.by_region[:, :, 0]
+            if impacts.storms is not None:
+                stormed[begin:end] = impacts.storms.any(axis=1)
             rows = plan.management_classes
             if rows.size:
                 cols = np.arange(end - begin, dtype=np.int64)
                 hit = get_bits(state.down, np.repeat(rows, cols.size), np.tile(cols, rows.size))
                 management[begin:end] = hit.reshape(rows.size, cols.size).any(axis=0)
+        calm_people, calm_operator, calm_region = (
+            people.copy(),
+            by_operator.copy(),
+            by_region.copy(),
+        )
+        picks = np.flatnonzero(stormed)
+        if picks.size:
+            # the same events with no storm: what the event alone leaves without service
+            calm = self.calm()
+            impacts = measure(calm, propagate(calm, pick_columns(events, picks)))
+            calm_people[picks] = impacts.national[:, 0]
+            calm_operator[picks] = impacts.by_operator[:, :, 0]
+            calm_region[picks] = impacts.by_region[:, :, 0]
         self.people = np.concatenate([self.people, people])
         self.by_operator = np.concatenate([self.by_operator, by_operator])
         self.by_region = np.concatenate([self.by_region, by_region])
         self.management = np.concatenate([self.management, management])
+        self.stormed = np.concatenate([self.stormed, stormed])
+        self.calm_people = np.concatenate([self.calm_people, calm_people])
+        self.calm_by_operator = np.concatenate([self.calm_by_operator, calm_operator])
+        self.calm_by_region = np.concatenate([self.calm_by_region, calm_region])
 
 
 def incidents_of(
     timed: TimedEvents, compiled: CompiledNetwork, plan: TimePlan, cache: ImpactCache | None = None
 ) -> Incidents:
-    """Every incident of a batch with its people and duration (before a storm's hours);
-    ``cache`` keeps the impacts of events already seen (by default, a new one)."""
+    """Every incident of a batch with its people, duration and user-hours (before the
+    hours :func:`with_storms` adds); ``cache`` keeps the impacts of events already seen
+    (by default, a new one).
+
+    An incident whose event alone starts a signalling storm lasts the storm's recovery
+    hours longer than its drawn duration; the people its event leaves without service
+    count for the whole, the people the storm takes (its partial losses) for the
+    recovery hours only. Its people are both, as the what-if counts them."""
     cache = cache if cache is not None else ImpactCache(compiled, plan)
     events, trial, kind, normal = one_per_column(timed, compiled, plan)
     row = cache.rows(events)
@@ -418,30 +486,46 @@ def incidents_of(
     by_operator = cache.by_operator[row]
     by_region = cache.by_region[row]
     management = cache.management[row]
-    hours = np.where(
+    drawn = np.where(
         kind == POWER, normal, plan.median[kind] * np.exp(plan.sigma[kind] * normal)
     )  # fmt: skip
-    hours = hours + plan.site_access[kind] + plan.management_hours * management
+    drawn = drawn + plan.site_access[kind] + plan.management_hours * management
+    storm = np.where(cache.stormed[row], plan.storm_hours, 0.0)
+    hours = drawn + storm
     op_i, op_k = np.nonzero(by_operator)
     reg_i, reg_r = np.nonzero(by_region)
+    # the event's own people for the whole duration, the storm's for its hours only
+    user_hours = cache.calm_people[row] * drawn + people * storm
+    op_hours = (
+        cache.calm_by_operator[row][op_i, op_k] * drawn[op_i]
+        + by_operator[op_i, op_k] * storm[op_i]
+    )
+    reg_hours = (
+        cache.calm_by_region[row][reg_i, reg_r] * drawn[reg_i]
+        + by_region[reg_i, reg_r] * storm[reg_i]
+    )
     leaf = _leaves(timed, compiled, plan)
     shift = events.trials
     keep = leaf.lost > 0
     in_region = keep & (plan.part_region[leaf.parts] >= 0)
+    owner_hours = leaf.hours[leaf.owner]
     return Incidents(
         trial=np.concatenate([trial, leaf.trial]),
         kind=np.concatenate([kind, np.full(leaf.trial.size, FAILURE, dtype=np.int64)]),
         hours=np.concatenate([hours, leaf.hours]),
         people=np.concatenate([people, leaf.people]),
+        user_hours=np.concatenate([user_hours, leaf.people * leaf.hours]),
         operator_entries=(
             np.concatenate([op_i, shift + leaf.owner[keep]]),
             np.concatenate([op_k, plan.part_operator[leaf.parts[keep]]]),
             np.concatenate([by_operator[op_i, op_k], leaf.lost[keep]]),
+            np.concatenate([op_hours, leaf.lost[keep] * owner_hours[keep]]),
         ),
         region_entries=(
             np.concatenate([reg_i, shift + leaf.owner[in_region]]),
             np.concatenate([reg_r, plan.part_region[leaf.parts[in_region]]]),
             np.concatenate([by_region[reg_i, reg_r], leaf.lost[in_region]]),
+            np.concatenate([reg_hours, leaf.lost[in_region] * owner_hours[in_region]]),
         ),
     )
 
@@ -517,12 +601,7 @@ def with_storms(incidents: Incidents, storm_hours: FloatArray | None) -> Inciden
     if storm_hours is None or incidents.trial.size == 0:
         return incidents
     first = largest(incidents)
-    hours = incidents.hours.copy()
-    hours[first] += storm_hours[incidents.trial[first]]
-    return Incidents(
-        incidents.trial, incidents.kind, hours, incidents.people,
-        incidents.operator_entries, incidents.region_entries,
-    )  # fmt: skip
+    return incidents.longer(first, storm_hours[incidents.trial[first]])
 
 
 def trial_time(incidents: Incidents, plan: TimePlan, trials: int, k: int, r: int) -> TrialTime:
@@ -536,8 +615,8 @@ def trial_time(incidents: Incidents, plan: TimePlan, trials: int, k: int, r: int
         top = largest(incidents)
         top = top[people[top] > 0]
         worst[t[top]] = hours[top]
-    oi, ok, op = incidents.operator_entries
-    ri, rr, rp = incidents.region_entries
+    oi, ok, op, ou = incidents.operator_entries
+    ri, rr, _, ru = incidents.region_entries
     reports = np.zeros((trials, len(plan.thresholds)), dtype=np.int64)
     for j, threshold in enumerate(plan.thresholds):
         if threshold.per == "national":
@@ -548,15 +627,13 @@ def trial_time(incidents: Incidents, plan: TimePlan, trials: int, k: int, r: int
             crossed = crosses(threshold, op, plan.operator_users[ok], hours[oi])
             reports[:, j] = np.bincount(t[oi[crossed]], minlength=trials)
     return TrialTime(
-        user_hours=np.bincount(t, weights=people * hours, minlength=trials).astype(np.float64),
-        user_hours_by_operator=np.bincount(
-            t[oi] * k + ok, weights=op * hours[oi], minlength=trials * k
-        )
+        user_hours=np.bincount(t, weights=incidents.user_hours, minlength=trials).astype(
+            np.float64
+        ),
+        user_hours_by_operator=np.bincount(t[oi] * k + ok, weights=ou, minlength=trials * k)
         .reshape(trials, k)
         .astype(np.float64),
-        user_hours_by_region=np.bincount(
-            t[ri] * r + rr, weights=rp * hours[ri], minlength=trials * r
-        )
+        user_hours_by_region=np.bincount(t[ri] * r + rr, weights=ru, minlength=trials * r)
         .reshape(trials, r)
         .astype(np.float64),
         longest_hours=longest,
