@@ -1,8 +1,10 @@
-"""Base rates: generated EU-like countries simulated cause by cause, beside the EU's
-annual figures (ENISA): the table of docs/calibration.md. Run by `make calibration`; the
-numbers depend on the seed only.
+"""Base rates: generated EU-like countries simulated cause by cause, their incidents
+counted one by one, beside the EU's annual figures (ENISA): the tables of
+docs/calibration.md. Run by `make calibration`; the numbers depend on the seed only.
 
     python tools/base_rate_check.py [--trials N] [--seed S] [--catalog FILE] [--small]
+    python tools/base_rate_check.py --update-doc   # run, then rewrite the doc's tables
+                                                   # and docs/base-rates.json
 """
 
 from __future__ import annotations
@@ -10,14 +12,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from fiveguard.calibration.base_rates import (
-    EU_LIKE,
-    SMALL_EU_LIKE,
-    TARGET_FACTOR,
-    comparisons,
-    simulate_countries,
-)
+from fiveguard.calibration.base_rate_doc import dumps, render_tables, replace_tables
+from fiveguard.calibration.base_rates import EU_LIKE, SMALL_EU_LIKE, simulate_countries
 from fiveguard.catalog import default_catalogue, load_catalogue
+
+DOCS = Path(__file__).parents[1] / "docs"
+DOC, RECORD = DOCS / "calibration.md", DOCS / "base-rates.json"
 
 
 def main() -> None:
@@ -26,33 +26,25 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--catalog", type=Path, help="a catalogue override to check instead")
     parser.add_argument("--small", action="store_true", help="the test suite's small countries")
+    parser.add_argument(
+        "--update-doc",
+        action="store_true",
+        help="rewrite docs/calibration.md's tables and docs/base-rates.json from this run "
+        "(the packaged catalogue and the full-size countries only)",
+    )
     args = parser.parse_args()
+    if args.update_doc and (args.catalog or args.small):
+        parser.error("--update-doc records the packaged catalogue on the full-size countries")
     catalogue = load_catalogue(args.catalog) if args.catalog else default_catalogue()
     countries = simulate_countries(
         catalogue, SMALL_EU_LIKE if args.small else EU_LIKE, args.trials, args.seed
     )
-    label = f", catalogue {args.catalog}" if args.catalog else ""
-    print(f"Trials: {args.trials:,} per cause and country, seed {args.seed}{label}.\n")
-    print("| country | people | users affected per capita | user-hours per capita "
-          "| incidents above the thresholds per year |")  # fmt: skip
-    print("| --- | --- | --- | --- | --- |")
-    for c in countries:
-        hours = c.user_hours_per_capita
-        print(
-            f"| {c.country.name} | {c.population:,} | {c.users_affected_per_capita:.2g} | "
-            f"{'—' if hours is None else f'{hours:.2g}'} | {c.incidents_per_year:.2g} |"
-        )
-    print()
-    print("| figure | year | simulated | ENISA | ratio |")
-    print("| --- | --- | --- | --- | --- |")
-    for row in comparisons(catalogue, countries):
-        simulated = "—" if row.simulated is None else f"{row.simulated:.2g}"
-        ratio = "—" if row.ratio is None else f"{row.ratio:.2g}"
-        mark = "" if row.within in (None, True) else f" **beyond {TARGET_FACTOR:g}×**"
-        print(
-            f"| {row.metric} | {row.year} | {simulated} | {row.enisa:.2g} ({row.basis}) | "
-            f"{ratio}{mark} |"
-        )
+    tables = render_tables(catalogue, countries, args.seed)
+    if args.update_doc:
+        RECORD.write_text(dumps(countries, args.seed), encoding="utf-8")
+        DOC.write_text(replace_tables(DOC.read_text(encoding="utf-8"), tables), encoding="utf-8")
+    label = f" Catalogue {args.catalog}." if args.catalog else ""
+    print(tables + label)
 
 
 if __name__ == "__main__":

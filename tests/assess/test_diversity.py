@@ -143,7 +143,7 @@ def test_a_dependency_carries_the_what_if_of_its_suppliers_fault(diversity: Dive
     )
     assert fault.by_operator == {"a": 600, "b": 1_000}
     # the simulation's by_operator: the people of the radio sites b runs, said so
-    assert fault.text.endswith("(11 radio sites down), 1,000 of them on radio sites b runs")
+    assert "(11 radio sites down), 1,000 of them on radio sites b runs" in fault.text
     # for the catalogue's median restoration time of a supplier fault: 10 h
     assert (fault.hours, fault.user_hours) == (10.0, 16_000.0)
     assert "eu-enisa (national)" in fault.reportable
@@ -185,8 +185,11 @@ def test_the_what_if_keeps_users_who_can_roam_onto_a_partner_with_radio_up() -> 
         "would leave 625 people without service nationally (3 radio sites down; 25 of "
         "their 650 people assumed to roam onto partners' radio still up in their region, "
         "within the partners' spare capacity), 575 of them on radio sites a runs (where 25 "
-        "more are assumed to roam)"
+        "more are assumed to roam); 50 people unable to reach emergency services"
     )
+    # a's 575 can still call 112 on b's y site (any network will do); b's 50 cannot: no
+    # other operator's radio broadcasts in R1, a's being down
+    assert {s.service: s.people for s in fault.services}["emergency"] == 50
 
 
 def test_a_what_if_where_everyone_roams_says_so_next_to_its_zero() -> None:

@@ -348,3 +348,35 @@ def test_footprint_counts_where_the_supplier_runs() -> None:
         footprint.critical_assets,
     ) == (3, 4, 15, 1)
     assert footprint.operators == ("a", "b") and footprint.domains == ("ran", "core")
+
+
+def test_a_suppliers_footprint_counts_a_site_with_several_radios_once() -> None:
+    """Mast m1 carries x's 4G and 5G radios (600 people); mast m2 a radio of x and one of y
+    (400 people); site 3 an x radio alone (100). x runs radios on three sites serving
+    1,100 people (not four sites and 1,700); y one site of 400: m2 is in both footprints,
+    as each one's products serve its people. The summary, like the simulation, counts the
+    model's three sites once."""
+    from assess_builders import site
+
+    model = build(
+        suppliers=[supplier("x"), supplier("y")],
+        products=[
+            product("x-enb", "x", "ran.enb"),
+            product("x-gnb", "x", "ran.gnb"),
+            product("y-gnb", "y", "ran.gnb"),
+        ],
+        operators=[operator("a")],
+        sites=[
+            site("m1-4g", "a", "x-enb@1", kind="ran.enb", site="m1", population=600),
+            site("m1-5g", "a", "x-gnb@1", site="m1", population=600),
+            site("m2-x", "a", "x-gnb@1", site="m2", population=400),
+            site("m2-y", "a", "y-gnb@1", site="m2", population=400),
+            site("s3", "a", "x-gnb@1", population=100),
+        ],
+    )
+    result = run(model)
+    footprints = {s.id: s.footprint for s in result.suppliers}
+    x, y = footprints["x"], footprints["y"]
+    assert (x.assets, x.radio_sites, x.population) == (4, 3, 1_100)
+    assert (y.assets, y.radio_sites, y.population) == (1, 1, 400)
+    assert result.summary.radio_sites == 3

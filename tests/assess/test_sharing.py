@@ -211,7 +211,8 @@ def test_a_what_if_counts_each_operators_customers_on_a_shared_site_and_says_so(
     assert fault is not None and fault.by_operator == {"h": 1_200, "g": 400}
     assert "users of" not in fault.text
     assert fault.text.endswith(
-        "1,200 of them h's customers, on its own radio sites and its part of shared ones"
+        "1,200 of them h's customers, on its own radio sites and its part of shared ones; "
+        "1,600 people unable to reach emergency services"
     )
     assert "The what-ifs count an operator's people the same way" in (result.diversity.sharing_rule)
 
@@ -267,5 +268,7 @@ def test_a_guests_core_fault_cuts_off_its_customers_on_the_hosts_sites_that_stay
     assert fault.text == (
         "a fault of every product of c would leave 400 people without service nationally "
         "(1 radio site down), 400 of them g's customers, on its own radio sites and its part "
-        "of shared ones"
+        "of shared ones; 400 people unable to reach emergency services"
     )
+    # attached to radios that still broadcast over a dead core, g's phones cannot call
+    # 112 on h's network either (Rogers, 8 July 2022)

@@ -580,3 +580,21 @@ def test_the_json_and_the_report_hold_every_simulated_figure_the_terminal_prints
         assert "No asset of the model carries a critical service." in html
     terminal = " ".join(out.split())
     assert "People without service, by operator (its customers)" in terminal
+
+
+def test_assess_prints_the_faults_figures_and_the_services_per_year_rounded() -> None:
+    """The terminal gives each cited fault's figures with what they are, and the Monte
+    Carlo's people losing each service to two significant digits, as the JSON has them."""
+    from fiveguard.report.simulation import rounded
+
+    code, out, err = run("assess", str(EXAMPLE), "--trials", "64")
+    assert code == 0, err
+    assert "What if supplier-fault:nordvik" in out
+    assert "unable to reach emergency services" in out and "reportable under eu-enisa" in out
+    assert "Annual probability of at least N people losing each service" in out
+    code, text, err = run("assess", str(EXAMPLE), "--trials", "64", "--json")
+    assert code == 0, err
+    [emergency] = [s for s in json.loads(text)["simulation"]["services"] if s["emergency"]]
+    mean = emergency["per_year"]["mean"]
+    row = next(line for line in out.splitlines() if line.startswith("│ emergency "))
+    assert row.split("│")[2].strip() == rounded(mean)

@@ -191,3 +191,20 @@ def test_a_region_outline_needs_three_points_located(write_model, model_problems
     )
     problems = model_problems(write_model(text))
     assert any("model.yaml:4:" in p and "regions[0].outline" in p for p in problems), problems
+
+
+def test_a_what_if_names_the_people_unable_to_reach_emergency_services(demo: Assessment) -> None:
+    """Each supplier event's sentence gives the emergency figure of its what-if when it is
+    not zero, and says nothing of it when it is."""
+    from fiveguard.assess.fault_figures import cited_faults, emergency_people
+
+    texts = [f.text for f in build_briefing(demo).findings if f.text.startswith("If every ")]
+    faults = [f for f in cited_faults(demo.diversity) if f.event.startswith("supplier-fault:")]
+    assert texts and len(texts) == len(faults)
+    for fault in faults:
+        people = emergency_people(fault)
+        told = [t for t in texts if f"{fault.people_without_service:,} people" in t]
+        assert told, fault.event
+        phrase = f", {people:,} unable to reach emergency services;"
+        assert all((phrase in t) == (people > 0) for t in told), fault.event
+    assert any(emergency_people(f) > 0 for f in faults)

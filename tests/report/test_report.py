@@ -329,3 +329,23 @@ def test_register_headings_name_the_descriptive_risk_area(html: str) -> None:
     text = " ".join(" ".join(parse(html).text).split())
     assert "(risk area supply-chain)" in text
     assert "(area A)" not in text
+
+
+def test_each_cited_fault_has_its_figures_explained(html: str, demo_assessment: Assessment) -> None:
+    from markupsafe import escape
+
+    from fiveguard.assess.fault_figures import cited_faults
+
+    faults = cited_faults(demo_assessment.diversity)
+    assert faults
+    diversity = html[html.index('id="diversity"') : html.index('id="register"')]
+    assert "What the faults cited would do" in diversity
+    for fault in faults:
+        assert f'What if <span class="ids">{escape(fault.event)}</span>' in diversity
+        assert fault.figures
+        for figure in fault.figures:
+            row = (
+                f'<tr><td>{escape(figure.label)}</td><td class="num">{escape(figure.value)}'
+                f'</td><td class="small">{escape(figure.meaning)}</td></tr>'
+            )
+            assert row in diversity, figure.label

@@ -7,13 +7,14 @@ from importlib import resources
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.model import NetworkModel
-from fiveguard.simulate import prepare, simulate
+from fiveguard.simulate import Prepared, prepare, simulate
 from fiveguard.simulate import uncertainty as unc
+from fiveguard.simulate.engines import run_trials
 from fiveguard.simulate.sampling import BLOCK_TRIALS
 
 
@@ -23,6 +24,11 @@ def demo(catalogue: Catalogue) -> NetworkModel:
 
     with resources.as_file(resources.files("fiveguard.examples") / "demo" / "model.yaml") as path:
         return load_model(path, catalogue)
+
+
+@pytest.fixture(scope="module")
+def demo_ready(demo: NetworkModel, catalogue: Catalogue) -> Prepared:
+    return prepare(demo, catalogue)
 
 
 @given(trials=st.integers(1, 20_000), draws=st.integers(1, 100))
@@ -56,12 +62,69 @@ def test_every_source_the_record_speaks_to_is_drawn_and_failures_are_held(
 ) -> None:
     drawn = {u.source: u for u in unc.uncertain_sources(catalogue)}
     # the misconfiguration of one element has no rate in the record (the pushed change does)
-    assert set(drawn) == set(unc.SOURCE_FIELDS) - {"misconfiguration"}
+    assert set(drawn) == set(unc.SOURCE_FIELDS) - {"misconfiguration"} | {unc.REACH}
     assert drawn["product_fault"].rule == "product-fault-per-deployment"
     assert drawn["change_push"].rule == "change-error-outage"
     assert drawn["limit_reached"].rule == "external-trigger-outage"
-    assert all(u.shape > 0 for u in drawn.values())
+    rates = [u for u in drawn.values() if u.source != unc.REACH]
+    assert all(u.shape is not None and u.shape > 0 and u.alpha is None for u in rates)
+    # 1 of the record's 4 product-fault events reached several operators; Jeffreys' prior
+    reach = drawn[unc.REACH]
+    assert (reach.rule, reach.alpha, reach.beta, reach.shape) == (
+        "product-fault-shared", 1.5, 3.5, None,
+    )  # fmt: skip
     assert "asset_failure" in unc.FIXED
+
+
+def test_a_drawn_reach_keeps_each_deployments_rate(
+    demo: NetworkModel, catalogue: Catalogue
+) -> None:
+    sources = prepare(demo, catalogue).sources
+    held = sources.fault_reach
+    assert 0 < held < 1
+    for reach in (0.05, 0.3, 0.9):
+        out = unc.scaled(sources, {}, reach)
+        assert out.fault_reach == reach
+        for before, after in zip(sources.fault_probability, out.fault_probability, strict=True):
+            assert math.isclose(after * reach, before * held, rel_tol=1e-12)
+    both = unc.scaled(sources, {"product_fault": 2.0}, 0.6)
+    for before, after in zip(sources.fault_probability, both.fault_probability, strict=True):
+        assert math.isclose(after, 1 - (1 - before * held / 0.6) ** 2.0, rel_tol=1e-9)
+    assert unc.scaled(sources, {}).fault_reach == held
+
+
+def test_each_draw_takes_a_reach_from_its_beta_posterior(catalogue: Catalogue) -> None:
+    uncertain = unc.uncertain_sources(catalogue)
+    rng = np.random.Generator(np.random.PCG64(11))
+    reaches = []
+    for _ in range(4000):
+        multipliers, reach = unc.draw_parameters(uncertain, rng)
+        assert reach is not None and set(multipliers) == {
+            u.source for u in uncertain if u.source != unc.REACH
+        }
+        reaches.append(reach)
+    # Beta(1.5, 3.5): mean 0.3, standard deviation 0.187 (standard error 0.003 here)
+    assert abs(float(np.mean(reaches)) - 0.3) < 0.015
+    assert abs(float(np.std(reaches)) - math.sqrt(1.5 * 3.5 / (25 * 6))) < 0.015
+    assert unc.draw_parameters([], rng) == ({}, None)
+
+
+@settings(max_examples=8, deadline=None)
+@given(seed=st.integers(0, 2**31), trials=st.integers(1, 1500), draws=st.integers(1, 8))
+def test_drawn_runs_repeat_with_the_seed_and_without_draws_are_the_plain_run(
+    demo_ready: Prepared, catalogue: Catalogue, seed: int, trials: int, draws: int
+) -> None:
+    uncertain = unc.uncertain_sources(catalogue)
+    first, plan = unc.drawn_impacts(demo_ready, uncertain, trials, seed, draws)
+    again, _ = unc.drawn_impacts(demo_ready, uncertain, trials, seed, draws)
+    assert np.array_equal(first.national, again.national)
+    assert np.array_equal(first.by_operator, again.by_operator)
+    assert sum(n for _, n in plan) == trials == first.national.shape[0]
+    held, _ = unc.drawn_impacts(demo_ready, [], trials, seed, draws)
+    plain = run_trials(demo_ready.compiled, demo_ready.sources, trials, seed)
+    assert np.array_equal(held.national, plain.national)
+    assert np.array_equal(held.by_operator, plain.by_operator)
+    assert np.array_equal(held.by_region, plain.by_region)
 
 
 def test_without_uncertain_sources_the_trials_are_those_of_the_plain_run(
@@ -120,7 +183,12 @@ def test_the_command_prints_rounded_intervals_and_the_json_carries_them() -> Non
         assert re.fullmatch(r"[0-9]{1,2}(,?0+)*", estimate.replace(",", "")) or estimate == "0"
     data = json.loads(given.stdout)["parameter_uncertainty"]
     assert data["draws"] == 4 and data["trials_per_draw"] == 256
-    assert {s["source"] for s in data["sources"]} == set(unc.SOURCE_FIELDS) - {"misconfiguration"}
+    assert {s["source"] for s in data["sources"]} == set(unc.SOURCE_FIELDS) - {
+        "misconfiguration"
+    } | {unc.REACH}
+    assert "product_fault.reach (incidents.shares.product-fault-shared, Beta(1.5, 3.5))" in (
+        " ".join(text.split())
+    )
     assert set(data["fixed"]) == {"asset_failure", "misconfiguration"}
 
 

@@ -14,7 +14,7 @@ import fiveguard.cli  # noqa: F401  (registers the commands)
 from fiveguard.cli.app import app
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.modelio.load import load_model
-from fiveguard.report.simulation import exceedance_chart, simulation_section
+from fiveguard.report.simulation import exceedance_chart, rounded, simulation_section
 from fiveguard.simulate import prepare, simulate, worst_supplier_events
 from fiveguard.simulate.results import CurvePoint
 
@@ -50,7 +50,16 @@ def test_the_section_has_the_tables_and_a_well_formed_chart(catalogue: Catalogue
         assert title in titles, title
     per_service = next(t for t in section.tables if t.title.startswith("People losing each"))
     assert [row[0] for row in per_service.rows] == ["voice", "data", "sms", "emergency"]
-    assert per_service.rows[0][1] == f"{result.service_distributions['voice'].mean:,.0f}"
+    # two significant digits: a few hundred simulated years do not know a mean to the person
+    assert per_service.rows[0][1] == rounded(result.service_distributions["voice"].mean)
+    by_level = next(t for t in section.tables if t.title.endswith("losing each service"))
+    emergency = result.service_distributions["emergency"].exceedance
+    assert by_level.rows[3] == ("emergency", *(rounded(e.probability) for e in emergency))
+    assert result.time is not None
+    timing = next(t for t in section.tables if t.title.startswith("Duration, user-hours"))
+    hours = result.time.user_hours
+    spread = (hours.mean, hours.p50, hours.p95, hours.p99, hours.max)
+    assert timing.rows[0] == ("user-hours without service", *(rounded(v) for v in spread))
     per_year = next(t for t in section.tables if t.title == "Per simulated year")
     assert [row[0] for row in per_year.rows][3] == "assets compromised"
     assert "assets compromised" in section.tables[0].columns

@@ -108,6 +108,6 @@ def assess_with_policy(
     if simulated is None:
         return AssessedModel(assessment, None, engine)
     result, worst = simulated
-    summary = simulation_summary(result, worst)
+    summary = simulation_summary(result, worst, catalogue=catalogue)
     assessment = assessment.model_copy(update={"simulation": summary})
     return AssessedModel(assessment, (result, tuple(worst)), engine)

@@ -22,6 +22,12 @@ from collections.abc import Sequence
 import numpy as np
 
 from fiveguard.assess.context import plural
+from fiveguard.assess.fault_figures import (
+    emergency_people,
+    fault_figures,
+    service_losses,
+    threshold_checks,
+)
 from fiveguard.assess.results import (
     CriticalServiceSummary,
     DistributionSummary,
@@ -34,6 +40,7 @@ from fiveguard.assess.results import (
     SourceContribution,
     WorstEvent,
 )
+from fiveguard.assess.simulated_figures import partial_summary, service_summaries, time_summary
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.model import NetworkModel
 from fiveguard.simulate import (
@@ -96,7 +103,13 @@ def attach_fault_impacts(
                     f"{c.threshold} ({c.who})"
                     for c in (result.time.reporting if result.time else ())
                 ),
+                services=service_losses(result, catalogue),
+                partial_service=result.partial_service,
+                reporting=threshold_checks(result, catalogue),
                 text="",
+            )
+            cache[event] = cache[event].model_copy(
+                update={"figures": fault_figures(cache[event], result, catalogue)}
             )
         found = cache[event]
         return found.model_copy(update={"text": _words(found, scope, sharing)})
@@ -183,6 +196,11 @@ def _words(found: FaultImpact, scope: str | None, sharing: frozenset[str] = froz
             where = f"{scope}'s customers, on its own radio sites and its part of shared ones"
         text += f", {f'{mine:,}' if mine else 'none'} of them {where}"
         text += f" ({'; '.join(notes)})" if notes else ""
+    emergency = emergency_people(found)
+    if emergency:
+        # what an authority reads first; not a part of the people without service: a dead
+        # emergency-call path leaves people unable to call for help on a working radio
+        text += f"; {plural(emergency, 'person', 'people')} unable to reach emergency services"
     return text
 
 
@@ -214,9 +232,13 @@ def _stats(distribution: object) -> dict[str, float]:
 
 
 def simulation_summary(
-    result: SimulationResult, worst: Sequence[SupplierEvent], top: int = TOP_SOURCES
+    result: SimulationResult,
+    worst: Sequence[SupplierEvent],
+    top: int = TOP_SOURCES,
+    catalogue: Catalogue | None = None,
 ) -> SimulationSummary:
-    """The Monte Carlo result and supplier events as the assessment's ``simulation``."""
+    """The Monte Carlo result and supplier events as the assessment's ``simulation``;
+    ``catalogue`` names the services (their titles, which one is emergency calls)."""
     distributions = tuple(
         DistributionSummary(
             impact=name,
@@ -277,4 +299,7 @@ def simulation_summary(
             )
             for e in ranked
         ),
+        services=service_summaries(result, catalogue),
+        time=time_summary(result.time),
+        partial_service=partial_summary(result.partial_service),
     )

@@ -295,13 +295,18 @@ def _deployed_by_supplier(prep: Prepared) -> dict[str, frozenset[str]]:
 
 
 def _footprints(prep: Prepared) -> list[Footprint]:
-    """Per supplier: assets, radio sites, people served by radio, operators, domains."""
+    """Per supplier: assets, radio sites, people served by radio, operators, domains.
+
+    Radio assets naming one ``site`` (4G and 5G radios on a mast) share its sites and
+    people: a supplier counts them once however many of its radios the site carries, and
+    a site with radios of two suppliers is in both footprints (each one's products serve
+    its people), as the simulation counts the site once (docs/simulation.md)."""
     n_sup, n_ops = prep.n_suppliers, prep.n_operators
     sup = prep.supplier
     has = sup >= 0
     s = sup[has]
     table = prep.table
-    radio = prep.radio[has]
+    radio = prep.radio[has] & _first_of_supplier_on_site(s, table.site[has])
     assets = np.bincount(s, minlength=n_sup)
     sites = np.bincount(s, weights=table.sites[has] * radio, minlength=n_sup)
     people = np.bincount(s, weights=table.population[has] * radio, minlength=n_sup)
@@ -324,3 +329,17 @@ def _footprints(prep: Prepared) -> list[Footprint]:
         )
         for i in range(n_sup)
     ]
+
+
+def _first_of_supplier_on_site(
+    supplier: npt.NDArray[np.integer], site: npt.NDArray[np.integer]
+) -> npt.NDArray[np.bool_]:
+    """Per row, False for a row naming a site an earlier row of the same supplier named."""
+    out = np.ones(len(site), dtype=bool)
+    named = np.flatnonzero(site >= 0)
+    if named.size:
+        keys = supplier[named].astype(np.int64) * (int(site.max()) + 1) + site[named]
+        _, first = np.unique(keys, return_index=True)
+        out[named] = False
+        out[named[first]] = True
+    return out

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from fiveguard.assess.lab_results import LabsSection
 from fiveguard.domain.base import Level
-from fiveguard.simulate.results import ParameterUncertainty
+from fiveguard.simulate.results import ParameterUncertainty, PartialService, ThresholdCrossing
 
 
 class Result(BaseModel):
@@ -241,6 +241,52 @@ class ShareTable(Result):
     band: Literal["unconcentrated", "moderate", "high", "no-attributed-supplier"]
 
 
+class ServiceLoss(Result):
+    """People losing one service (voice, data, SMS, emergency calls) in a fault's what-if,
+    as the simulation counts them (simulation.services)."""
+
+    service: str = Field(description="The service's id in simulation.services, e.g. voice.")
+    title: str = Field(
+        description="In words; for emergency calls 'people unable to reach emergency services'."
+    )
+    emergency: bool = Field(
+        description="Reached through any network in the region when the home radio stops "
+        "broadcasting (the rule's any_network): emergency calls."
+    )
+    people: int = Field(description="Nationally, people losing the service.")
+    by_operator: dict[str, int] = Field(description="Per operator, its customers losing it.")
+    rule: str = Field(description="How the simulation counts it, in words.")
+
+
+class ThresholdCheck(Result):
+    """Whether a fault's outage would cross one reporting threshold of the catalogue
+    (simulation.incident_time.reporting_thresholds)."""
+
+    threshold: str = Field(description="Its id in simulation.incident_time.")
+    authority: str
+    per: Literal["national", "operator"] = Field(
+        description="'national': the country's people against its user base; 'operator': "
+        "each operator's customers against its own."
+    )
+    crossed: bool | None = Field(
+        description="Whether the outage crosses it; null when its duration is unknown (the "
+        "catalogue gives the event no restoration time)."
+    )
+    crossings: tuple[ThresholdCrossing, ...] = Field(
+        default=(), description="Nationally or per operator, each crossing with its condition."
+    )
+
+
+class FaultFigure(Result):
+    """One figure of a fault's what-if, as printed, with what it is."""
+
+    label: str = Field(
+        description="What the figure counts, e.g. 'unable to reach emergency services'."
+    )
+    value: str = Field(description="As printed: a count, hours, or yes/no/unknown.")
+    meaning: str = Field(description="How the simulation arrives at it, in words.")
+
+
 class FaultImpact(Result):
     """What the simulation engine computes for one fault happening (a deterministic what-if)."""
 
@@ -277,6 +323,24 @@ class FaultImpact(Result):
         default=(),
         description="The reporting thresholds of the catalogue the outage crosses, each as "
         "THRESHOLD (national) or THRESHOLD (OPERATOR), e.g. 'eu-enisa (national)'.",
+    )
+    services: tuple[ServiceLoss, ...] = Field(
+        default=(),
+        description="People losing each service (empty when the catalogue counts no "
+        "services apart).",
+    )
+    partial_service: PartialService | None = Field(
+        default=None,
+        description="People losing service in part (pools short of capacity, signalling "
+        "storms); null when nobody does.",
+    )
+    reporting: tuple[ThresholdCheck, ...] = Field(
+        default=(), description="Each reporting threshold of the catalogue: crossed or not."
+    )
+    figures: tuple[FaultFigure, ...] = Field(
+        default=(),
+        description="Every figure above as printed, each with what it is (the terminal and "
+        "the report show these lines).",
     )
     text: str
 
@@ -630,6 +694,85 @@ class SourceContribution(Result):
     expected_people_without_service: float
 
 
+class RoundedSpread(Result):
+    """A figure over the simulated years to two significant digits (no false precision):
+    mean, percentiles (values that occurred) and maximum."""
+
+    mean: float
+    p50: float
+    p95: float
+    p99: float
+    max: float
+
+
+class ServiceSummary(Result):
+    """People losing one service per simulated year (simulation.services), rounded."""
+
+    service: str = Field(description="The service's id in simulation.services, e.g. voice.")
+    title: str = Field(
+        description="In words; for emergency calls 'people unable to reach emergency services'."
+    )
+    emergency: bool = Field(
+        description="Reached through any network in the region (the rule's any_network): "
+        "emergency calls."
+    )
+    per_year: RoundedSpread = Field(description="People losing it in a simulated year.")
+    exceedance: tuple[ExceedancePoint, ...] = Field(
+        description="Annual probability (two significant digits) of at least N people losing "
+        "it, at the catalogue's thresholds (simulation.exceedance.people)."
+    )
+    meaning: str = Field(description="What the figure counts, in words.")
+
+
+class ReportingSummary(Result):
+    """How many incidents a year cross one reporting threshold, rounded."""
+
+    threshold: str = Field(description="Its id in simulation.incident_time.")
+    authority: str
+    per: str = Field(
+        description="'national': one report per incident; 'operator': one per incident and "
+        "operator whose customers cross it."
+    )
+    reports: RoundedSpread = Field(description="Reports per year.")
+    probability: float = Field(description="The share of years with at least one report.")
+
+
+class TimeSummary(Result):
+    """Durations, user-hours and reports over the simulated years, rounded; incident by
+    incident as docs/simulation.md ("Time in the Monte Carlo") counts them."""
+
+    user_hours: RoundedSpread = Field(
+        description="Per year, the incidents' people without service times their hours."
+    )
+    user_hours_by_operator: dict[str, RoundedSpread] = Field(
+        description="The same for each operator's customers."
+    )
+    incidents: RoundedSpread = Field(
+        description="Incidents a year leaving someone without service."
+    )
+    worst_outage_hours: RoundedSpread = Field(
+        description="The duration of the year's incident leaving most people without service."
+    )
+    longest_outage_hours: RoundedSpread = Field(description="The year's longest incident.")
+    reporting: tuple[ReportingSummary, ...] = Field(
+        description="Per reporting threshold of the catalogue, the reports a year."
+    )
+    note: str = Field(description="How the figures are counted, in words.")
+
+
+class PartialServiceSummary(Result):
+    """People losing service in part over the simulated years, rounded."""
+
+    mean_people: float = Field(
+        description="People without service in part (pools short of capacity, storms), mean "
+        "per year."
+    )
+    years: float = Field(description="Share of the years with anyone without service in part.")
+    storm_probability: dict[str, float] = Field(
+        description="Per operator, the annual probability of a signalling storm."
+    )
+
+
 class SimulationSummary(Result):
     """The Monte Carlo run and the single-supplier what-ifs the report's simulation section
     shows (``fiveguard assess --trials N``, ``fiveguard demo``); see docs/simulation.md."""
@@ -661,6 +804,20 @@ class SimulationSummary(Result):
         default=None,
         description="Intervals from drawing the rates per batch of trials "
         "(`--parameter-draws`); none when the parameters were held fixed.",
+    )
+    services: tuple[ServiceSummary, ...] = Field(
+        default=(),
+        description="People losing each service per year (voice, data, SMS, emergency "
+        "calls), to two significant digits; empty when the catalogue counts none apart.",
+    )
+    time: TimeSummary | None = Field(
+        default=None,
+        description="User-hours, outage durations and reports per reporting threshold per "
+        "year, to two significant digits; none when the catalogue gives no incident time, "
+        "or with `--parameter-draws`.",
+    )
+    partial_service: PartialServiceSummary | None = Field(
+        default=None, description="People losing service in part; none when no year had any."
     )
 
 

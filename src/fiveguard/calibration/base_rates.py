@@ -2,34 +2,39 @@
 
 Generated countries spanning the EU's sizes and operator counts are simulated once per
 cause, with only that cause's event source switched on (as in
-:mod:`fiveguard.calibration.operator_outages`), and four figures are compared with the
-years of ``incidents.enisa``:
+:mod:`fiveguard.calibration.operator_outages`), and every sampled event of a simulated year
+is an incident of its own, as the Monte Carlo's incidents take it
+(:mod:`fiveguard.simulate.incidents`): its people without service alone, its drawn
+restoration time plus the catalogue's extensions. An incident is *reported* when it
+crosses the catalogue's national threshold (``eu-enisa``) on its own. Four figures are
+compared with the years of ``incidents.enisa``:
 
-- **users affected per capita and year**: the people without service in the outages
-  above the reporting threshold, per year, summed over causes, over the population;
-  ENISA's figure is its incidents times the users affected per incident it reports, over
-  the population of the reporting states;
-- **incidents above the reporting thresholds per country-year**: simulated years in which
-  a cause's outage crosses the catalogue's national threshold (``eu-enisa``), summed over
-  causes; ENISA's figure is its incidents over the states reporting;
-- **user-hours per capita and year**: those people times the outage's hours; ENISA's is
-  its user-hours over the population;
-- **cause mix**: each cause's share of the simulated incidents above the thresholds,
-  against ENISA's root-cause shares of incidents.
+- **users affected per capita and year**: the people without service of the reported
+  incidents, per year, summed over causes, over the population; ENISA's figure is its
+  incidents times the users affected per incident it reports, over the population of the
+  reporting states;
+- **incidents above the reporting thresholds per country-year**: the reported incidents
+  per simulated year, summed over causes; ENISA's figure is its incidents over the states
+  reporting;
+- **user-hours per capita and year**: each reported incident's people times its hours;
+  ENISA's is its user-hours over the population;
+- **cause mix**: each cause's share of the reported incidents, against ENISA's root-cause
+  shares of incidents.
 
-How long an outage lasts: the Monte Carlo does not yet draw durations per trial, so each
-cause's outages last its kind's median restoration time (``incident_time.restoration``;
-a power loss its median duration). :func:`outage_hours` is the one place that says so;
-when the Monte Carlo carries drawn durations it takes them instead.
+A cause's incidents last its own kind's restoration time (``incident_time.restoration``;
+a power loss the hours it was sampled with): since the source runs alone, every incident
+of the run is its own, and :func:`restored_as` gives the run's time plan that kind's
+distribution for every kind of event. Signalling storms are left out (the packaged
+catalogue triggers none).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
 from fiveguard.calibration.operator_outages import only
 from fiveguard.domain.catalogue import Catalogue, EnisaYear
@@ -37,10 +42,18 @@ from fiveguard.domain.catalogue.simulation import ReportingThreshold
 from fiveguard.domain.model import NetworkModel
 from fiveguard.modelio.generate import generate_model
 from fiveguard.simulate import prepare
-from fiveguard.simulate.engines import run_trials
-from fiveguard.simulate.metrics import IMPACT_FIELDS
+from fiveguard.simulate.durations import sample_timed
+from fiveguard.simulate.engines import plan_batches
+from fiveguard.simulate.incidents import (
+    POWER,
+    ImpactCache,
+    Incidents,
+    TimePlan,
+    crosses,
+    incidents_of,
+    time_plan,
+)
 
-PEOPLE = IMPACT_FIELDS.index("people_without_service")
 TARGET_FACTOR = 2.0
 """The target: every simulated figure within this factor of ENISA's."""
 
@@ -81,19 +94,61 @@ SMALL_EU_LIKE = (
 
 
 @dataclass(frozen=True)
+class Tally:
+    """Sums over a run's incidents: every incident leaving someone without service, and
+    those crossing the national threshold (*reported*)."""
+
+    incidents: int = 0
+    people: int = 0
+    user_hours: float = 0.0
+    reported: int = 0
+    reported_people: int = 0
+    reported_user_hours: float = 0.0
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(
+            *(getattr(self, f.name) + getattr(other, f.name) for f in dataclasses.fields(self))
+        )
+
+
+def tally(incidents: Incidents, threshold: ReportingThreshold, users: int) -> Tally:
+    """The sums of ``incidents`` (a batch's), each checked on its own against the national
+    ``threshold`` with the country's ``users``."""
+    people, hours = incidents.people, incidents.hours
+    hit = people > 0
+    crossed = crosses(threshold, people, np.full(people.shape[0], users, dtype=np.int64), hours)
+    return Tally(
+        incidents=int(hit.sum()),
+        people=int(people[hit].sum()),
+        user_hours=float((people[hit] * hours[hit]).sum()),
+        reported=int(crossed.sum()),
+        reported_people=int(people[crossed].sum()),
+        reported_user_hours=float((people[crossed] * hours[crossed]).sum()),
+    )
+
+
+@dataclass(frozen=True)
 class CauseRun:
-    """One event source of one country, simulated alone."""
+    """One event source of one country, simulated alone for ``trials`` years."""
 
     source: str
     cause: str
-    hours: float | None
-    """How long its outages last (``None``: the catalogue gives no time for it)."""
-    mean_people: float
-    """People without service per year, every outage counted."""
-    mean_reported_people: float
-    """People without service per year in the outages above the reporting threshold:
-    what the EU's figures count."""
-    reportable_years: int
+    trials: int
+    counted: Tally
+
+    @property
+    def reported_per_year(self) -> float:
+        return self.counted.reported / self.trials
+
+    @property
+    def reported_people_per_year(self) -> float:
+        """People without service per year in the reported incidents: what the EU's
+        figures count."""
+        return self.counted.reported_people / self.trials
+
+    @property
+    def reported_user_hours_per_year(self) -> float:
+        return self.counted.reported_user_hours / self.trials
 
 
 @dataclass(frozen=True)
@@ -107,27 +162,32 @@ class CountryRates:
 
     @property
     def users_affected_per_capita(self) -> float:
-        """Users of reportable outages per person and year."""
-        return sum(c.mean_reported_people for c in self.causes) / self.population
+        """Users of reported incidents per person and year."""
+        return sum(c.reported_people_per_year for c in self.causes) / self.population
 
     @property
-    def user_hours_per_capita(self) -> float | None:
-        """User-hours of reportable outages per person and year (``None``: a cause's
-        outages have no duration)."""
-        if any(c.hours is None for c in self.causes):
-            return None
-        return sum(c.mean_reported_people * (c.hours or 0.0) for c in self.causes) / self.population
+    def user_hours_per_capita(self) -> float:
+        """User-hours of reported incidents per person and year."""
+        return sum(c.reported_user_hours_per_year for c in self.causes) / self.population
 
     @property
     def incidents_per_year(self) -> float:
-        return sum(c.reportable_years for c in self.causes) / self.trials
+        """Reported incidents per year."""
+        return sum(c.reported_per_year for c in self.causes)
+
+    @property
+    def users_per_incident(self) -> float | None:
+        """People without service per reported incident (``None``: none reported)."""
+        reported = sum(c.counted.reported for c in self.causes)
+        people = sum(c.counted.reported_people for c in self.causes)
+        return people / reported if reported else None
 
     def cause_mix(self) -> dict[str, float]:
         """Each ENISA cause's share of the simulated incidents above the thresholds."""
-        total = sum(c.reportable_years for c in self.causes)
+        total = sum(c.counted.reported for c in self.causes)
         out: dict[str, float] = {}
         for c in self.causes:
-            out[c.cause] = out.get(c.cause, 0.0) + (c.reportable_years / total if total else 0.0)
+            out[c.cause] = out.get(c.cause, 0.0) + (c.counted.reported / total if total else 0.0)
         return out
 
 
@@ -156,37 +216,6 @@ class Comparison:
         return bool(1.0 / TARGET_FACTOR <= ratio <= TARGET_FACTOR)
 
 
-def outage_hours(catalogue: Catalogue, source: str) -> float | None:
-    """How long an outage of ``source`` lasts in this comparison: its kind's median
-    restoration time, or the power loss's median duration; ``None`` without either."""
-    kind = SOURCE_CAUSES[source][1]
-    if kind == "power":
-        return catalogue.simulation.power_loss.duration.median_hours
-    time = catalogue.simulation.incident_time
-    restoration = time.restoration.get(kind) if time is not None else None
-    return restoration.median_hours if restoration is not None else None
-
-
-def reportable(
-    people: npt.NDArray[np.int64], users: int, hours: float | None, threshold: ReportingThreshold
-) -> npt.NDArray[np.bool_]:
-    """``(T,)``: the years whose outage (``people`` without service of ``users``, for
-    ``hours``) crosses the national ``threshold``: any condition holds."""
-    out = np.zeros(people.shape[0], dtype=bool)
-    if hours is None:
-        return out
-    for condition in threshold.conditions:
-        if hours < condition.min_hours:
-            continue
-        hit = np.zeros_like(out)
-        if condition.min_users is not None:
-            hit |= people >= condition.min_users
-        if condition.min_share is not None and users > 0:
-            hit |= people > condition.min_share * users
-        out |= hit & (people > 0)
-    return out
-
-
 def national_threshold(catalogue: Catalogue, threshold_id: str = "eu-enisa") -> ReportingThreshold:
     """The national reporting threshold the EU's figures count by."""
     time = catalogue.simulation.incident_time
@@ -195,6 +224,50 @@ def national_threshold(catalogue: Catalogue, threshold_id: str = "eu-enisa") -> 
     if threshold is None or threshold.per != "national":
         raise ValueError(f"the catalogue has no national reporting threshold {threshold_id!r}")
     return threshold
+
+
+def restored_as(plan: TimePlan, catalogue: Catalogue, kind: str) -> TimePlan:
+    """``plan`` with every kind of event but power restored as ``kind`` (its median, shape
+    and site-access extension): the plan of a run in which only ``kind``'s source is on.
+    ``kind`` ``power`` leaves the plan as it is."""
+    if kind == "power":
+        return plan
+    time = catalogue.simulation.incident_time
+    restoration = time.restoration.get(kind) if time is not None else None
+    if time is None or restoration is None:
+        raise ValueError(f"the catalogue has no restoration time for {kind!r}")
+    access = time.extensions.site_access
+    extra = access.hours if access is not None and kind in access.kinds else 0.0
+    others = np.arange(plan.median.shape[0]) != POWER
+    return dataclasses.replace(
+        plan,
+        median=np.where(others, restoration.median_hours, plan.median),
+        sigma=np.where(others, restoration.sigma, plan.sigma),
+        site_access=np.where(others, extra, plan.site_access),
+    )
+
+
+def cause_run(
+    model: NetworkModel,
+    catalogue: Catalogue,
+    source: str,
+    trials: int,
+    seed: int,
+    threshold: ReportingThreshold,
+) -> CauseRun:
+    """``source`` alone on ``model`` for ``trials`` years: its incidents, tallied."""
+    cause, kind = SOURCE_CAUSES[source]
+    ready = prepare(model, only(catalogue, source))
+    plan = time_plan(ready.model, ready.catalogue, ready.compiled)
+    if plan is None:
+        raise ValueError("the catalogue has no incident time (simulation.incident_time)")
+    plan = restored_as(plan, catalogue, kind)
+    cache = ImpactCache(ready.compiled, plan)
+    counted = Tally()
+    for batch in plan_batches(trials, 1):
+        timed = sample_timed(ready.sources, seed, batch.first_block, batch.trials)
+        counted += tally(incidents_of(timed, ready.compiled, plan, cache), threshold, plan.users)
+    return CauseRun(source, cause, trials, counted)
 
 
 def country_rates(
@@ -206,25 +279,11 @@ def country_rates(
 ) -> CountryRates:
     """The simulated figures of one country: every source alone, ``trials`` years each."""
     threshold = national_threshold(catalogue)
-    users = sum(o.people_subscribers for o in model.document.operators)
     population = sum(r.population for r in model.document.regions)
-    runs = []
-    for source, (cause, _) in SOURCE_CAUSES.items():
-        ready = prepare(model, only(catalogue, source))
-        people = run_trials(ready.compiled, ready.sources, trials, seed).national[:, PEOPLE]
-        hours = outage_hours(catalogue, source)
-        crossed = reportable(people, users, hours, threshold)
-        runs.append(
-            CauseRun(
-                source=source,
-                cause=cause,
-                hours=hours,
-                mean_people=float(people.mean()),
-                mean_reported_people=float(np.where(crossed, people, 0).mean()),
-                reportable_years=int(crossed.sum()),
-            )
-        )
-    return CountryRates(country, population, trials, tuple(runs))
+    runs = tuple(
+        cause_run(model, catalogue, source, trials, seed, threshold) for source in SOURCE_CAUSES
+    )
+    return CountryRates(country, population, trials, runs)
 
 
 def simulate_countries(
@@ -248,18 +307,13 @@ def comparisons(catalogue: Catalogue, countries: Sequence[CountryRates]) -> list
     record = catalogue.incidents
     people = sum(c.population for c in countries)
     users = sum(c.users_affected_per_capita * c.population for c in countries) / people
-    hours_known = all(c.user_hours_per_capita is not None for c in countries)
-    user_hours = (
-        sum((c.user_hours_per_capita or 0.0) * c.population for c in countries) / people
-        if hours_known
-        else None
-    )
+    user_hours = sum(c.user_hours_per_capita * c.population for c in countries) / people
     incidents = sum(c.incidents_per_year for c in countries) / len(countries)
-    reportable_total = sum(sum(r.reportable_years for r in c.causes) for c in countries)
+    reported_total = sum(sum(r.counted.reported for r in c.causes) for c in countries)
     mix: dict[str, float] = {}
     for c in countries:
         for run in c.causes:
-            share = run.reportable_years / reportable_total if reportable_total else 0.0
+            share = run.counted.reported / reported_total if reported_total else 0.0
             mix[run.cause] = mix.get(run.cause, 0.0) + share
     out: list[Comparison] = []
     for year in record.enisa:
@@ -301,7 +355,7 @@ def comparisons(catalogue: Catalogue, countries: Sequence[CountryRates]) -> list
                 Comparison(
                     f"share of incidents: {cause}",
                     year.year,
-                    mix.get(cause, 0.0) if reportable_total else None,
+                    mix.get(cause, 0.0) if reported_total else None,
                     share,
                     f"{share:.1%} of the year's incidents",
                 )

@@ -68,9 +68,18 @@ def parameter_rows(catalogue: Catalogue) -> list[ParameterRow]:
                 f"{getattr(params.supplier_update.annual_probability, level):g}",
             )
         )
-    rows.append(
-        ("simulation.supplier_update.sabotage_share", f"{params.supplier_update.sabotage_share:g}")
-    )
+    update = params.supplier_update
+    factors = ", ".join(update.factors)
+    for cut in ("medium_from", "high_from"):
+        rows.append(
+            (
+                f"simulation.supplier_update.{cut}",
+                f"level {cut.removesuffix('_from')} from a combined rank of "
+                f"{getattr(update, cut):g} (ranks 1-3 of {factors}, combined by "
+                f"{update.combine}; unscored: {update.unknown_level})",
+            )
+        )
+    rows.append(("simulation.supplier_update.sabotage_share", f"{update.sabotage_share:g}"))
     fault = params.product_fault
     derived_rows: list[ParameterRow] = []
     if fault.record_rate is None:
@@ -112,7 +121,143 @@ def parameter_rows(catalogue: Catalogue) -> list[ParameterRow]:
     at = next(i for i, row in enumerate(out) if row.parameter.endswith("sabotage_share")) + 1
     out = [*out[:at], *derived_rows, *out[at:]]
     at = next(i for i, row in enumerate(out) if row.parameter.startswith("simulation.power"))
-    return [*out[:at], *_group_rows(catalogue, rates), *out[at:]]
+    return [
+        *out[:at],
+        *_group_rows(catalogue, rates),
+        *out[at:],
+        *_time_rows(catalogue),
+        *_spread_rows(catalogue),
+    ]
+
+
+def _judged(path: str, value: str, detail: str, sources: str, source: str) -> ParameterRow:
+    """A parameter set by judgement from the sources it names (not derived from counts)."""
+    return ParameterRow(
+        parameter=path,
+        value=value,
+        record="",
+        derivation=EDITORIAL,
+        detail=detail,
+        source=source,
+        sources=sources,
+    )
+
+
+def _time_rows(catalogue: Catalogue) -> list[ParameterRow]:
+    """How long outages last and when they are reportable (``simulation.incident_time``):
+    each kind's restoration time, the extensions, and the reporting thresholds."""
+    time = catalogue.simulation.incident_time
+    if time is None:
+        return []
+    out = []
+    for kind, restoration in time.restoration.items():
+        set_from = "editorial" if restoration.source.lower().startswith("editorial") else (
+            "set from reported restoration times")  # fmt: skip
+        out.append(
+            ParameterRow(
+                parameter=f"simulation.incident_time.restoration.{kind}",
+                value=f"log-normal, median {restoration.median_hours:g} h, "
+                f"sigma {restoration.sigma:g}",
+                record="",
+                derivation=f"{set_from}: {_first_sentence(restoration.source)}",
+                detail=f"{restoration.source} {time.rationale}",
+                source="simulation.incident_time (source beside the value)",
+                sources=restoration.source,
+            )
+        )
+    for name in ("management_down", "site_access"):
+        extension = getattr(time.extensions, name)
+        if extension is not None:
+            out.append(
+                _judged(
+                    f"simulation.incident_time.extensions.{name}",
+                    f"+{extension.hours:g} h",
+                    f"Hours added to an incident's drawn duration. {extension.source}",
+                    extension.source,
+                    "simulation.incident_time (source beside the value)",
+                )
+            )
+    for threshold in time.reporting_thresholds:
+        conditions = "; or ".join(
+            " and ".join(
+                part
+                for part in (
+                    f"≥ {c.min_users:,} users" if c.min_users is not None else "",
+                    f"> {c.min_share:.0%} of users" if c.min_share is not None else "",
+                    f"≥ {c.min_hours:g} h",
+                )
+                if part
+            )
+            for c in threshold.conditions
+        )
+        out.append(
+            ParameterRow(
+                parameter=f"simulation.incident_time.reporting_thresholds.{threshold.id}",
+                value=f"per {threshold.per}: {conditions}",
+                record="",
+                derivation=f"rule of {threshold.authority}",
+                detail=f"Reportable when any condition holds, counted per {threshold.per}. "
+                f"{threshold.source}",
+                source=threshold.authority,
+                sources=threshold.source,
+            )
+        )
+    return out
+
+
+def _spread_rows(catalogue: Catalogue) -> list[ParameterRow]:
+    """How far an outage spreads or is absorbed: roaming partners' spare capacity and the
+    signalling-storm rule."""
+    params = catalogue.simulation
+    out = []
+    if params.roaming is not None:
+        share = params.roaming.spare_capacity_share
+        out.append(
+            _judged(
+                "simulation.roaming.spare_capacity_share",
+                "no limit" if share is None else f"{share:g} of the partner's customers served",
+                f"The value is {EDITORIAL_DETAIL}. {params.roaming.rationale}",
+                params.roaming.rationale,
+                "simulation (rationale)",
+            )
+        )
+    storms = params.storms
+    if storms is not None:
+        in_sample = (
+            f"set by judgement from {len(storms.incidents)} outages that spread by signalling "
+            "load (in-sample for their replays)"
+        )
+        incidents = "; ".join(storms.incidents)
+        detail = f"{storms.rationale} Outages: {incidents}."
+        for path, value, how in (
+            ("customer_share", f"{storms.customer_share:g} of the customers still served",
+             in_sample),
+            ("recovery_hours", f"{storms.recovery_hours:g} h", in_sample),
+            ("trigger_share", "none (storms only when forced)" if storms.trigger_share is None
+             else f"{storms.trigger_share:g} of an operator's customers lost", EDITORIAL),
+            ("trigger_kinds", ", ".join(storms.trigger_kinds) or "none", EDITORIAL),
+        ):  # fmt: skip
+            out.append(
+                ParameterRow(
+                    parameter=f"simulation.storms.{path}",
+                    value=value,
+                    record="",
+                    derivation=how,
+                    detail=detail,
+                    source="simulation.storms (incidents listed)",
+                    sources=incidents,
+                )
+            )
+    return out
+
+
+SHORT = 90
+"""Characters of a source's first sentence shown in the table's derivation column."""
+
+
+def _first_sentence(text: str) -> str:
+    head = text.split(". ", 1)[0].rstrip(".")
+    return head if len(head) <= SHORT else head[: SHORT - 3].rstrip() + "…"
 
 
 def _group_rows(catalogue: Catalogue, rates: dict[str, DerivedRate]) -> list[ParameterRow]:

@@ -643,6 +643,23 @@ def _diversity(a: Assessment) -> None:
     lines += [f"{g.rule}: {g.text}" for g in a.diversity.common_mode]
     for line in lines:
         say(f"  • {line}")
+    _faults(a)
+
+
+def _faults(a: Assessment) -> None:
+    """Each fault the diversity findings cite: its what-if's figures, each with what it is."""
+    from fiveguard.assess.fault_figures import cited_faults
+
+    for fault in cited_faults(a.diversity):
+        if not fault.figures:
+            continue
+        table = Table(title=f"What if {escape(fault.event)}", title_justify="left")
+        table.add_column("figure", overflow="fold")
+        table.add_column("value", justify="right", no_wrap=True)
+        table.add_column("what it is", overflow="fold")
+        for figure in fault.figures:
+            table.add_row(escape(figure.label), escape(figure.value), escape(figure.meaning))
+        show(table)
 
 
 def _changed(j: Judgement) -> bool:

@@ -349,8 +349,12 @@ def _distribution_row(label: str, d: Distribution) -> list[str]:
     ]
 
 
-def print_simulation(result: SimulationResult, seconds: float, sources: bool = True) -> None:
-    """A Monte Carlo result as Rich tables."""
+def print_simulation(
+    result: SimulationResult, seconds: float, sources: bool = True, significant: bool = False
+) -> None:
+    """A Monte Carlo result as Rich tables; ``significant`` writes the per-service, time
+    and partial-service figures to two significant digits, with the annual probability
+    of at least N people losing each service (the assessment's and the demo's view)."""
     took = f" ({seconds:.1f} s)" if seconds else ""
     heading(f"[bold]Monte Carlo[/bold] {result.trials:,} simulated years, seed {result.seed}{took}")
     table = Table(title="Per year", title_justify="left")
@@ -375,22 +379,31 @@ def print_simulation(result: SimulationResult, seconds: float, sources: bool = T
         ops.add_row(*_distribution_row(operator, d.people_without_service))
     show(ops)
     if result.service_distributions:
-        per_service = Table(title="People losing each service, per year", title_justify="left")
-        for column in ("service", "mean", "P50", "P95", "P99", "max"):
-            per_service.add_column(column, justify="left" if column == "service" else "right")
-        for service, spread in result.service_distributions.items():
-            per_service.add_row(*_distribution_row(service, spread))
-        show(per_service)
+        if significant:
+            print_people_by_service_rounded(result)
+        else:
+            per_service = Table(title="People losing each service, per year", title_justify="left")
+            for column in ("service", "mean", "P50", "P95", "P99", "max"):
+                per_service.add_column(column, justify="left" if column == "service" else "right")
+            for service, spread in result.service_distributions.items():
+                per_service.add_row(*_distribution_row(service, spread))
+            show(per_service)
     print_services(result)
     if result.time is not None:
-        print_simulated_time(result.time)
+        print_simulated_time(result.time, significant)
     partial = result.partial_service
     if partial is not None:
         storms = ", ".join(f"{o} {p:.3g}" for o, p in partial.storm_probability.items() if p)
+        mean = f"{partial.mean_people:,.0f}"
+        share = f"{partial.years:.1%}"
+        if significant:
+            from fiveguard.report.simulation import rounded
+
+            mean, share = rounded(partial.mean_people), f"{rounded(partial.years * 100)}%"
         say(
-            f"In part (pools short of capacity, storms): {partial.mean_people:,.0f} people a "
-            f"year on average, in {partial.years:.1%} of the years; annual probability of a "
-            f"signalling storm: {storms or 'none'}"
+            f"In part (pools short of capacity, storms): {mean} people a year on average, in "
+            f"{share} of the years; annual probability of a signalling storm: "
+            f"{storms or 'none'}"
         )
     if sources:
         print_sources(result)
@@ -402,17 +415,32 @@ def print_simulation(result: SimulationResult, seconds: float, sources: bool = T
         say(f"Parameters: {result.parameters}")
 
 
-def print_simulated_time(time: SimulatedTime) -> None:
+def print_simulated_time(time: SimulatedTime, significant: bool = False) -> None:
     """User-hours, the longest outage and reports per year, with what an incident is."""
     from fiveguard.report.simulation import TIME_COLUMNS, TIME_NOTE, time_rows
 
     table = Table(title="Duration, user-hours and reporting thresholds", title_justify="left")
     for column in TIME_COLUMNS:
         table.add_column(column, justify="left" if column == TIME_COLUMNS[0] else "right")
-    for row in time_rows(time):
+    for row in time_rows(time, significant):
         table.add_row(*(escape(cell) for cell in row))
     show(table)
-    say(TIME_NOTE)
+    say(TIME_NOTE + (" Figures to two significant digits." if significant else ""))
+
+
+def print_people_by_service_rounded(result: SimulationResult) -> None:
+    """People losing each service per year and the annual probability of at least N, to
+    two significant digits, with how a service is lost."""
+    from fiveguard.report.simulation import SERVICE_NOTE, service_tables
+
+    for t in service_tables(result):
+        table = Table(title=t.title, title_justify="left")
+        for k, column in enumerate(t.columns):
+            table.add_column(escape(column), justify="left" if k == 0 else "right")
+        for row in t.rows:
+            table.add_row(*(escape(cell) for cell in row))
+        show(table)
+    say(SERVICE_NOTE)
 
 
 def print_uncertainty(u: ParameterUncertainty) -> None:
@@ -515,4 +543,4 @@ def print_demo_simulation(
         label = escape(e.event) + (f" — {escape(e.name)}" if e.name else "")
         table.add_row(label, *(f"{getattr(e.impact, name):,}" for name, _ in IMPACT_LABELS))
     show(table)
-    print_simulation(result, seconds=0.0, sources=False)
+    print_simulation(result, seconds=0.0, sources=False, significant=True)

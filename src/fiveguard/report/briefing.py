@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from fiveguard.assess.context import NATIONAL, plural
+from fiveguard.assess.fault_figures import emergency_people
 from fiveguard.assess.results import Assessment, FaultImpact, VersionAttention, Violation
 
 SEVERITY_RANK = {"high": 3, "medium": 2, "low": 1, "unknown": 0}
@@ -297,7 +298,7 @@ def _supplier_event_findings(a: Assessment, names: _Names) -> list[BriefFinding]
                 severities.get(supplier, "medium"),
                 fault.people_without_service,
                 f"If every {name} product failed at once, {fault.people_without_service:,} people"
-                f"{share} would lose service; {name} supplies {held}.",
+                f"{share} would lose service{_emergency(fault)}; {name} supplies {held}.",
                 "diversity",
                 f"Decide whether the share of {name} needs a second supplier or a fallback.",
             )
@@ -330,12 +331,18 @@ def _version_event_findings(a: Assessment, names: _Names) -> list[BriefFinding]:
                 fault.people_without_service,
                 f"{who} {verb} every member of a redundant group on {product}: one fault "
                 f"of that version would leave {fault.people_without_service:,} people without "
-                "service.",
+                f"service{_emergency(fault)}.",
                 "diversity",
                 f"Ask {who} to mix versions in the group running {product}.",
             )
         )
     return out
+
+
+def _emergency(fault: FaultImpact) -> str:
+    """``, N unable to reach emergency services`` when any are: an authority reads it first."""
+    people = emergency_people(fault)
+    return f", {people:,} unable to reach emergency services" if people else ""
 
 
 def _headline_severities(a: Assessment) -> dict[str, str]:

@@ -15,6 +15,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from fiveguard.assess.context import NATIONAL, plural
+from fiveguard.assess.fault_figures import cited_faults
 from fiveguard.assess.results import Assessment, RegisterEntry, ShareTable, VersionAttention
 from fiveguard.report import charts
 from fiveguard.report.briefing import ATTENTION_FLOOR, SEVERITY_RANK, build_briefing
@@ -194,6 +195,7 @@ def report_context(
         "kind_tables": _kind_tables(assessment.diversity.tables),
         "heat_maps": _heat_maps(register.entries, register.matrix, scopes, assessment),
         "register_by_risk": _by_risk(register.entries),
+        "cited_faults": cited_faults(assessment.diversity),
         # RAN sharing: the what-ifs then count an operator's people differently (see notes)
         "shared": any(t.shared_in for t in assessment.diversity.tables),
         "simulation": simulation,

@@ -51,9 +51,10 @@ def simulation_section(
             _distribution_table(result),
             _threshold_table(result),
             _operator_table(result),
-            *((_people_by_service_table(result),) if result.service_distributions else ()),
+            *service_tables(result),
             _service_table(result),
             *((time_table(result.time),) if result.time is not None else ()),
+            *((_partial_table(result),) if result.partial_service is not None else ()),
             _source_table(result, top),
             *((_parameter_table(parameters),) if parameters else ()),
             *(
@@ -111,13 +112,18 @@ def uncertainty_rows(u: ParameterUncertainty) -> list[tuple[str, str, str]]:
 
 def uncertainty_note(u: ParameterUncertainty) -> str:
     """Which sources were drawn (with the record's rate and shape) and which held."""
-    drawn = "; ".join(
-        f"{s.source} (incidents.rates.{s.rule}, shape {s.shape:g})" for s in u.sources
+    drawn = "; ".join(s.describe() for s in u.sources)
+    reach = (
+        ", and takes a product fault's reach from its Beta posterior (each deployment "
+        "keeping its rate)"
+        if any(s.alpha is not None for s in u.sources)
+        else ""
     )
     return (
         f"{u.draws} draws of the rates, {u.trials_per_draw:,} simulated years each; each draw "
         "multiplies a source's probabilities, as a rate, by a gamma variate of mean 1 with "
-        f"the incident record's posterior shape. Drawn: {drawn or 'none'}. Held at their "
+        f"the incident record's posterior shape{reach}. "
+        f"Drawn: {drawn or 'none'}. Held at their "
         f"values (the record says nothing of them): {', '.join(u.fixed) or 'none'}. "
         f"Intervals: {u.level:.0%} of the draws' figures; estimates pool every trial."
     )
@@ -126,11 +132,15 @@ def uncertainty_note(u: ParameterUncertainty) -> str:
 TIME_COLUMNS = ("per year", "mean", "P50", "P95", "P99", "max")
 
 
-def time_rows(time: SimulatedTime) -> list[tuple[str, ...]]:
+def time_rows(time: SimulatedTime, significant: bool = False) -> list[tuple[str, ...]]:
     """Rows of the Monte Carlo's time figures: user-hours (national, per operator), the
-    year's longest outage, incidents, and reports under each threshold."""
+    year's longest outage, incidents, and reports under each threshold; ``significant``
+    writes every figure to two significant digits (the report's)."""
 
     def row(label: str, s: Spread, mean: str = ",.0f", rest: str = ",.0f") -> tuple[str, ...]:
+        values = (s.mean, s.p50, s.p95, s.p99, s.max)
+        if significant:
+            return (label, *(rounded(v) for v in values))
         return (
             label,
             format(s.mean, mean),
@@ -144,8 +154,9 @@ def time_rows(time: SimulatedTime) -> list[tuple[str, ...]]:
     rows.append(row("incidents leaving people without service", time.incidents, ",.2f"))
     for r in time.reporting:
         where = "incidents" if r.per == "national" else "incident-operator pairs"
+        probability = rounded(r.probability) if significant else f"{r.probability:.3g}"
         rows.append(
-            row(f"reportable under {r.threshold} ({where}; P(≥1) {r.probability:.3g})",
+            row(f"reportable under {r.threshold} ({where}; P(≥1) {probability})",
                 r.reports, ",.3g")
         )  # fmt: skip
     return rows
@@ -166,8 +177,8 @@ def time_table(time: SimulatedTime) -> ReportTable:
     return ReportTable(
         title="Duration, user-hours and reporting thresholds",
         columns=TIME_COLUMNS,
-        rows=tuple(time_rows(time)),
-        note=TIME_NOTE,
+        rows=tuple(time_rows(time, significant=True)),
+        note=TIME_NOTE + " Figures to two significant digits.",
     )
 
 
@@ -237,19 +248,68 @@ def _threshold_table(result: SimulationResult) -> ReportTable:
     )
 
 
+SERVICE_NOTE = (
+    "A customer loses a service when without service, or when every asset of one of the "
+    "core kinds the service needs is down at its operator (simulation.services). "
+    "Emergency: people unable to reach emergency services; a phone whose radio stops "
+    "broadcasting calls on any other network in its region. Figures to two significant "
+    "digits."
+)
+
+
+def service_tables(result: SimulationResult) -> tuple[ReportTable, ...]:
+    """People losing each service per year, and the annual probability of at least N
+    losing each, to two significant digits; none without per-service figures."""
+    if not result.service_distributions:
+        return ()
+    return (_people_by_service_table(result), _service_threshold_table(result))
+
+
 def _people_by_service_table(result: SimulationResult) -> ReportTable:
     rows = tuple(
-        (name, f"{d.mean:,.0f}", f"{d.p50:,}", f"{d.p95:,}", f"{d.p99:,}", f"{d.max:,}")
+        (name, *(rounded(v) for v in (d.mean, d.p50, d.p95, d.p99, d.max)))
         for name, d in result.service_distributions.items()
     )
     return ReportTable(
         title="People losing each service, per simulated year",
         columns=("service", "mean", "P50", "P95", "P99", "max"),
         rows=rows,
-        note="A customer loses a service when without service, or when every asset of one "
-        "of the core kinds the service needs is down at its operator (simulation.services). "
-        "Emergency: people unable to reach emergency services; a phone whose radio stops "
-        "broadcasting calls on any other network in its region.",
+        note=SERVICE_NOTE,
+    )
+
+
+def _service_threshold_table(result: SimulationResult) -> ReportTable:
+    services = result.service_distributions
+    levels = next(iter(services.values())).exceedance
+    return ReportTable(
+        title="Annual probability of at least N people losing each service",
+        columns=("service", *(f"N = {e.threshold:,}" for e in levels)),
+        rows=tuple(
+            (name, *(rounded(e.probability) for e in d.exceedance)) for name, d in services.items()
+        ),
+        note="The share of simulated years in which at least N people lose the service, at "
+        "the catalogue's thresholds (simulation.exceedance.people), to two significant digits.",
+    )
+
+
+def _partial_table(result: SimulationResult) -> ReportTable:
+    partial = result.partial_service
+    assert partial is not None
+    storms = [
+        (f"annual probability of a signalling storm at {o}", rounded(p))
+        for o, p in partial.storm_probability.items()
+    ]
+    return ReportTable(
+        title="People losing service in part",
+        columns=("figure", "value"),
+        rows=(
+            ("people without service in part, mean per year", rounded(partial.mean_people)),
+            ("share of the years with anyone without service in part", rounded(partial.years)),
+            *storms,
+        ),
+        note="Customers of served parts that stay up but carry only part of their load: a "
+        "pool's surviving members short of capacity, or a signalling storm (simulation."
+        "storms). They are in the people without service above too. Two significant digits.",
     )
 
 

@@ -307,13 +307,36 @@ class ExceedanceInterval(_Result):
 
 
 class UncertainSource(_Result):
-    """An event source whose probabilities are drawn anew for each batch of trials."""
+    """A parameter drawn anew for each batch of trials: an event source's probabilities
+    (a gamma multiplier, ``shape``) or a product fault's reach (a Beta posterior,
+    ``alpha`` and ``beta``)."""
 
-    source: str = Field(description="The simulation section, e.g. product_fault.")
-    rule: str = Field(description="The incident record's rate whose spread is used.")
-    shape: float = Field(
-        description="Shape of the gamma multiplier (mean 1): the rate's posterior shape."
+    source: str = Field(
+        description="The simulation section, e.g. product_fault, or product_fault.reach."
     )
+    rule: str = Field(
+        description="The incident record's rate (incidents.rates) or, for a reach, share "
+        "(incidents.shares) whose posterior is used."
+    )
+    shape: float | None = Field(
+        default=None,
+        description="Shape of the gamma multiplier (mean 1): the rate's posterior shape "
+        "(null for a reach).",
+    )
+    alpha: float | None = Field(
+        default=None, description="A reach's Beta posterior, first parameter (null for a rate)."
+    )
+    beta: float | None = Field(
+        default=None, description="A reach's Beta posterior, second parameter (null for a rate)."
+    )
+
+    def describe(self) -> str:
+        """The parameter, the record's rule and its posterior, in words."""
+        if self.alpha is not None and self.beta is not None:
+            return (
+                f"{self.source} (incidents.shares.{self.rule}, Beta({self.alpha:g}, {self.beta:g}))"
+            )
+        return f"{self.source} (incidents.rates.{self.rule}, shape {self.shape:g})"
 
 
 class ParameterUncertainty(_Result):

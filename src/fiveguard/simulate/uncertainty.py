@@ -4,13 +4,18 @@ The trials are cut into ``draws`` runs of whole sampling blocks. For each run, e
 source the incident record speaks to (``incidents.rates`` whose ``informs`` names the
 source's section) has its probabilities multiplied, as a rate, by a gamma variate of mean
 1 and shape equal to the rate's posterior shape: the record's relative uncertainty applied
-to the catalogue's value (p → 1 − (1 − p)^m). Sources the record says nothing of (asset
-failures) are held fixed, and the output says so. The pooled trials give the figures
+to the catalogue's value (p → 1 − (1 − p)^m). The reach of a product fault (the
+probability that a version's fault reaches each operator running it) is drawn too, from
+the Beta posterior of the record's share it rests on (``product_fault.reach_share``); the
+version's probability follows it, so that each deployment keeps its rate (the version's
+probability is the deployment's over the reach). Sources the record says nothing of
+(asset failures) are held fixed, and the output says so. The pooled trials give the figures
 with parameter uncertainty included; the spread of each draw's figure gives its interval.
 
-The multipliers come from their own stream (the seed with a spawn key of their own), and
-the trials keep their numbers and their streams: the events of a trial depend only on the
-seed, the trial's number and its draw's multipliers.
+The multipliers and reaches come from their own stream (the seed with a spawn key of
+their own), drawn per run in the order of :func:`uncertain_sources`, and the trials keep
+their numbers and their streams: the events of a trial depend only on the seed, the
+trial's number and its draw's parameters.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import itertools
 import numpy as np
 import numpy.typing as npt
 
-from fiveguard.catalog.rates import derive_rate
+from fiveguard.catalog.rates import derive_rate, derive_share
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.simulate import Prepared
 from fiveguard.simulate.contributions import source_results
@@ -58,9 +63,14 @@ FIXED = ("asset_failure",)
 MULTIPLIER_KEY = 0x5EED_CA1
 """Spawn key of the multipliers' stream, apart from the blocks' (small integers)."""
 
+REACH = "product_fault.reach"
+"""The name of a product fault's drawn reach among the uncertain sources."""
+
 
 def uncertain_sources(catalogue: Catalogue) -> list[UncertainSource]:
-    """The sources whose rates are drawn, each with the record rate that sets its spread."""
+    """The sources whose rates are drawn, each with the record rate that sets its spread,
+    then (last, so the rates' draws come first from the stream) a product fault's reach
+    with the record share whose Beta posterior it is drawn from."""
     record = catalogue.incidents
     out = []
     for section in SOURCE_FIELDS:
@@ -71,12 +81,34 @@ def uncertain_sources(catalogue: Catalogue) -> list[UncertainSource]:
                 derived = derive_rate(record, rule)
                 out.append(UncertainSource(source=section, rule=rule.id, shape=derived.shape))
                 break
+    share_id = catalogue.simulation.product_fault.reach_share
+    if share_id is not None:
+        share = derive_share(record, record.shares[share_id])
+        out.append(UncertainSource(source=REACH, rule=share_id, alpha=share.alpha, beta=share.beta))
     return out
 
 
-def scaled(sources: EventSources, multipliers: dict[str, float]) -> EventSources:
+def draw_parameters(
+    uncertain: list[UncertainSource], rng: np.random.Generator
+) -> tuple[dict[str, float], float | None]:
+    """One draw: each rate's multiplier (by source) and the reach (``None``: held)."""
+    multipliers: dict[str, float] = {}
+    reach = None
+    for u in uncertain:
+        if u.alpha is not None and u.beta is not None:
+            reach = float(rng.beta(u.alpha, u.beta))
+        elif u.shape is not None:
+            multipliers[u.source] = float(rng.gamma(u.shape, 1.0 / u.shape))
+    return multipliers, reach
+
+
+def scaled(
+    sources: EventSources, multipliers: dict[str, float], reach: float | None = None
+) -> EventSources:
     """``sources`` with each named section's probabilities scaled as rates by its
-    multiplier: p → 1 − (1 − p)^m."""
+    multiplier: p → 1 − (1 − p)^m; with ``reach``, a version's fault reaches each operator
+    with that probability and its fault probability is the deployment's (the version's
+    times the held reach) over it, at most 1, before its multiplier."""
 
     def rate_scaled(p: FloatArray, section: str) -> FloatArray:
         m = multipliers.get(section, 1.0)
@@ -87,10 +119,14 @@ def scaled(sources: EventSources, multipliers: dict[str, float]) -> EventSources
             return None
         return dataclasses.replace(group, probability=rate_scaled(group.probability, section))
 
+    fault = sources.fault_probability
+    if reach is not None:
+        fault = np.minimum(1.0, fault * (sources.fault_reach / reach))
     return dataclasses.replace(
         sources,
         update_probability=rate_scaled(sources.update_probability, "supplier_update"),
-        fault_probability=rate_scaled(sources.fault_probability, "product_fault"),
+        fault_probability=rate_scaled(fault, "product_fault"),
+        fault_reach=sources.fault_reach if reach is None else reach,
         misconfiguration_probability=rate_scaled(
             sources.misconfiguration_probability, "misconfiguration"
         ),
@@ -112,27 +148,35 @@ def draw_blocks(trials: int, draws: int) -> list[tuple[int, int]]:
     return out
 
 
-def simulate_with_uncertainty(
-    ready: Prepared, catalogue: Catalogue, trials: int, seed: int, draws: int
-) -> SimulationResult:
-    """A Monte Carlo of ``trials`` years whose parameters are drawn ``draws`` times (once
-    per run of blocks), with intervals on the national people without service."""
-    uncertain = uncertain_sources(catalogue)
+def drawn_impacts(
+    ready: Prepared, uncertain: list[UncertainSource], trials: int, seed: int, draws: int
+) -> tuple[TrialImpacts, list[tuple[int, int]]]:
+    """The impacts of trials ``0 … trials-1``, each run of blocks (:func:`draw_blocks`)
+    with its own draw of ``uncertain``: the trials in order, and the runs."""
     rng = np.random.Generator(
         np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(MULTIPLIER_KEY,)))
     )
     plan = draw_blocks(trials, draws)
     parts: list[TrialImpacts] = []
     for first, count in plan:
-        multipliers = {u.source: float(rng.gamma(u.shape, 1.0 / u.shape)) for u in uncertain}
-        sources = scaled(ready.sources, multipliers)
+        multipliers, reach = draw_parameters(uncertain, rng)
+        sources = scaled(ready.sources, multipliers, reach)
         done = 0
         while done < count:
             n = min(MAX_BLOCKS_PER_BATCH * BLOCK_TRIALS, count - done)
             batch = Batch(first + done // BLOCK_TRIALS, n)
             parts.append(run_batch(ready.compiled, sources, seed, batch))
             done += n
-    impacts = TrialImpacts.concat(parts)
+    return TrialImpacts.concat(parts), plan
+
+
+def simulate_with_uncertainty(
+    ready: Prepared, catalogue: Catalogue, trials: int, seed: int, draws: int
+) -> SimulationResult:
+    """A Monte Carlo of ``trials`` years whose parameters are drawn ``draws`` times (once
+    per run of blocks), with intervals on the national people without service."""
+    uncertain = uncertain_sources(catalogue)
+    impacts, plan = drawn_impacts(ready, uncertain, trials, seed, draws)
     events = source_results(ready.model, catalogue, ready.compiled, ready.sources, ready.effects)
     result = simulation_result(
         ready.compiled, catalogue, impacts, seed=seed, model=ready.model.source, events=events
@@ -163,6 +207,12 @@ def simulate_with_uncertainty(
                 for section in SOURCE_FIELDS
                 if getattr(catalogue.simulation, section) is not None
                 and section not in {u.source for u in uncertain}
+            ),
+            *(
+                (REACH,)
+                if catalogue.simulation.product_fault.reach_share is not None
+                and REACH not in {u.source for u in uncertain}
+                else ()
             ),
         ),
         people_mean=interval(pooled.mean, [d.mean for d in per_draw]),
