@@ -807,7 +807,18 @@ def oracle_time(
             ):
                 hours += management.hours
             storm = rule.recovery_hours if rule and oracle_storms(oracle, together) else 0.0
-            incidents.append([oracle.impact(together), hours + storm, calm.impact(together), storm])
+            own = calm.impact(together)
+            lost = "people_without_service"
+            drawn = hours  # the event's own people count for these hours (a power loss: below)
+            own_hours = OracleTime(
+                own.national[lost] * drawn,
+                {o: own.by_operator[o][lost] * drawn for o in oracle.operators},
+                {r: own.by_region[r][lost] * drawn for r in oracle.regions},
+                0.0, 0.0, 0, {},
+            )  # fmt: skip
+            if kind == "region-power":
+                own_hours = power_user_hours(calm, together[0], hours - z)
+            incidents.append([oracle.impact(together), hours + storm, own_hours, storm])
         if storm_hours is not None and incidents:
             largest = max(
                 range(len(incidents)),
@@ -834,19 +845,13 @@ def oracle_time(
         for impact, hours, own, everyone in incidents:
             people = impact.national["people_without_service"]
             lost = "people_without_service"
-            # the event's own people for all the hours; everyone for the storm's (and
-            # for the trial's storm hours)
-            result.user_hours += own.national[lost] * (hours - everyone) + people * everyone
+            # the event's own people for their hours; everyone for the storm's (and for
+            # the trial's storm hours)
+            result.user_hours += own.user_hours + people * everyone
             for o in oracle.operators:
-                result.by_operator[o] += (
-                    own.by_operator[o][lost] * (hours - everyone)
-                    + impact.by_operator[o][lost] * everyone
-                )
+                result.by_operator[o] += own.by_operator[o] + impact.by_operator[o][lost] * everyone
             for r in oracle.regions:
-                result.by_region[r] += (
-                    own.by_region[r][lost] * (hours - everyone)
-                    + impact.by_region[r][lost] * everyone
-                )
+                result.by_region[r] += own.by_region[r] + impact.by_region[r][lost] * everyone
             if people > 0:
                 result.incidents += 1
                 result.longest_hours = max(result.longest_hours, hours)
@@ -862,6 +867,40 @@ def oracle_time(
                             threshold.conditions, mine, users[o], hours
                         )
         out.append(result)
+    return out
+
+
+def power_user_hours(oracle: Oracle, event: Event, extensions: float) -> OracleTime:
+    """User-hours of a power loss alone (``oracle`` without storm rule): an asset is down
+    once its batteries run out, so between one autonomy of the area and the next (or
+    power's return) the people of what is down then count; after power returns, the
+    ``extensions`` hours count everyone the whole loss took."""
+    hours = event.hours or 0.0
+    levels = sorted(
+        {
+            oracle.autonomy[a.id]
+            for a in oracle.assets
+            if a.region == event.target
+            and (event.area is None or oracle.power_area[a.id] == event.area)
+            and oracle.autonomy[a.id] < hours
+        }
+    )
+    lost = "people_without_service"
+    out = OracleTime(
+        0.0, dict.fromkeys(oracle.operators, 0.0), dict.fromkeys(oracle.regions, 0.0),
+        0.0, 0.0, 0, {},
+    )  # fmt: skip
+    ends = [*levels[1:], hours] if levels else []
+    pieces = [(e, e - start) for start, e in zip(levels, ends, strict=True)]
+    pieces.append((hours, extensions))  # the whole loss's people, for the extensions
+    for until, length in pieces:
+        # a loss lasting ``until`` takes down what has less autonomy: up to ``start``
+        state = oracle.impact([dataclasses.replace(event, hours=until)])
+        out.user_hours += state.national[lost] * length
+        for o in oracle.operators:
+            out.by_operator[o] += state.by_operator[o][lost] * length
+        for r in oracle.regions:
+            out.by_region[r] += state.by_region[r][lost] * length
     return out
 
 

@@ -207,7 +207,7 @@ def test_the_hand_worked_year_of_the_docs_is_what_the_engine_and_the_oracle_give
         people, hours, user_hours = int(row[1]), float(row[2]), float(row[3])
         assert int(incidents.people[i]) == people, row
         assert round(float(incidents.hours[i]), 2) == hours, row
-        assert round(float(incidents.people[i] * incidents.hours[i])) == user_hours, row
+        assert round(float(incidents.user_hours[i])) == user_hours, row
     year = rows[3]
     assert int(year[1]) == int(incidents.people.sum())
     assert round(float(got.longest_hours[0]), 2) == float(year[2])

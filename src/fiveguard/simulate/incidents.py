@@ -492,18 +492,16 @@ def incidents_of(
     drawn = drawn + plan.site_access[kind] + plan.management_hours * management
     storm = np.where(cache.stormed[row], plan.storm_hours, 0.0)
     hours = drawn + storm
-    op_i, op_k = np.nonzero(by_operator)
-    reg_i, reg_r = np.nonzero(by_region)
-    # the event's own people for the whole duration, the storm's for its hours only
-    user_hours = cache.calm_people[row] * drawn + people * storm
-    op_hours = (
-        cache.calm_by_operator[row][op_i, op_k] * drawn[op_i]
-        + by_operator[op_i, op_k] * storm[op_i]
-    )
-    reg_hours = (
-        cache.calm_by_region[row][reg_i, reg_r] * drawn[reg_i]
-        + by_region[reg_i, reg_r] * storm[reg_i]
-    )
+    # the event's own people for the whole duration (a power loss: each for the hours
+    # after its batteries ran out), the storm's for its hours only
+    own = _own_user_hours(events, kind, normal, drawn, row, cache)
+    user_hours = own[0] + people * storm
+    by_operator_hours = own[1] + by_operator * storm[:, None]
+    by_region_hours = own[2] + by_region * storm[:, None]
+    op_i, op_k = np.nonzero((by_operator > 0) | (by_operator_hours > 0))
+    reg_i, reg_r = np.nonzero((by_region > 0) | (by_region_hours > 0))
+    op_hours = by_operator_hours[op_i, op_k]
+    reg_hours = by_region_hours[reg_i, reg_r]
     leaf = _leaves(timed, compiled, plan)
     shift = events.trials
     keep = leaf.lost > 0
@@ -528,6 +526,71 @@ def incidents_of(
             np.concatenate([reg_hours, leaf.lost[in_region] * owner_hours[in_region]]),
         ),
     )
+
+
+def _own_user_hours(
+    events: SampledEvents,
+    kind: IntArray,
+    normal: FloatArray,
+    drawn: FloatArray,
+    row: IntArray,
+    cache: ImpactCache,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Per column of :func:`one_per_column`'s ``events``, the user-hours of the people its
+    event leaves without service with no storm: nationally ``(n,)``, per operator
+    ``(n, K)`` and per region ``(n, R)``. Their people times ``drawn`` hours, except a
+    power loss: while it lasts, an asset is down from the moment its batteries run out,
+    so each set of assets down (those of autonomy up to one of the area's autonomies)
+    counts its people until the next autonomy runs out or power returns; after that, the
+    extensions count the whole loss's people (:func:`power_steps`)."""
+    national = cache.calm_people[row] * drawn
+    by_operator = cache.calm_by_operator[row] * drawn[:, None]
+    by_region = cache.calm_by_region[row] * drawn[:, None]
+    power = np.flatnonzero(kind == POWER)
+    if power.size == 0:
+        return national, by_operator, by_region
+    steps, owner, length = power_steps(events, cache.compiled)
+    at = power[owner]
+    after = drawn[power] - normal[power]  # the extensions, once power is back
+    step_row = cache.rows(steps) if steps.trials else np.zeros(0, dtype=np.int64)
+    national[power] = cache.calm_people[row[power]] * after
+    by_operator[power] = cache.calm_by_operator[row[power]] * after[:, None]
+    by_region[power] = cache.calm_by_region[row[power]] * after[:, None]
+    np.add.at(national, at, cache.calm_people[step_row] * length)
+    np.add.at(by_operator, at, cache.calm_by_operator[step_row] * length[:, None])
+    np.add.at(by_region, at, cache.calm_by_region[step_row] * length[:, None])
+    return national, by_operator, by_region
+
+
+def power_steps(
+    events: SampledEvents, compiled: CompiledNetwork
+) -> tuple[SampledEvents, IntArray, FloatArray]:
+    """The steps of each power loss of ``events`` (one per column, in column order): for
+    each distinct autonomy ``a`` of its area below its hours, a power loss that takes
+    down what has autonomy up to ``a`` (one lasting until the next autonomy, or the loss's
+    own hours), as one column each. Returns those columns, the power loss (its index
+    among ``events``' power losses) each belongs to, and how long each state lasts: from
+    ``a`` to the next autonomy or the loss's end."""
+    ptr, autonomy = compiled.power_ptr, compiled.power_hours
+    area, owner, until, length = [], [], [], []
+    lost = zip(events.power_region.tolist(), events.power_hours.tolist(), strict=True)
+    for i, (a, hours) in enumerate(lost):
+        levels = autonomy[ptr[a] : ptr[a + 1]]
+        levels = levels[levels < hours].tolist()
+        ends = [*levels[1:], hours] if levels else []
+        for start, end in zip(levels, ends, strict=True):
+            area.append(a)
+            owner.append(i)
+            until.append(end)
+            length.append(end - start)
+    n = len(area)
+    steps = replace(
+        SampledEvents.empty(n, len(compiled.operators)),
+        power_trial=np.arange(n, dtype=np.int64),
+        power_region=np.asarray(area, dtype=np.int64),
+        power_hours=np.asarray(until, dtype=np.float64),
+    )
+    return steps, np.asarray(owner, dtype=np.int64), np.asarray(length, dtype=np.float64)
 
 
 @dataclass(frozen=True, eq=False)
