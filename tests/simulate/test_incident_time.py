@@ -458,3 +458,45 @@ def test_the_hand_worked_pushes_limits_and_storm_of_the_docs_are_what_the_engine
         assert expected.reports["eu-enisa"] == int(got.reports[0][0])
         assert int(got.reports[0][0]) == (3 if stormed else 2)
     assert "(two without)" in text
+
+
+def test_incidents_of_runs_with_their_own_sources_are_the_runs_trials(
+    catalogue: Catalogue,
+) -> None:
+    from fiveguard.simulate.incident_runs import run_time_per_draw
+    from fiveguard.simulate.uncertainty import draw_blocks
+
+    model = generate_model(sites=300, operators=3, regions=3, seed=5)
+    busy = busy_catalogue(catalogue)
+    ready = prepare(model, busy)
+    plan = time_plan(ready.model, busy, ready.compiled)
+    assert plan is not None
+    runs = draw_blocks(2600, 3)
+    # the same sources in every run: the same trials as one undivided run
+    whole = run_time(ready.compiled, ready.sources, plan, 2600, 4)
+    split = run_time_per_draw(ready.compiled, [(ready.sources, f, n) for f, n in runs], plan, 4)
+    assert np.array_equal(whole.user_hours, split.user_hours)
+    assert np.array_equal(whole.reports, split.reports)
+    # a run with its own sources gives that run's trials as run_time gives them
+    power = ready.sources.power_probability
+    off = dataclasses.replace(ready.sources, power_probability=np.zeros_like(power))
+    mixed = run_time_per_draw(
+        ready.compiled, [(ready.sources, *runs[0]), (off, *runs[1]), (ready.sources, *runs[2])],
+        plan, 4,
+    )  # fmt: skip
+    first, count = runs[1]
+    alone = run_time(ready.compiled, off, plan, first * 256 + count, 4)
+    start = first * 256
+    assert np.array_equal(mixed.user_hours[start : start + count], alone.user_hours[start:])
+    assert not np.array_equal(mixed.user_hours, whole.user_hours)
+
+
+def test_parameter_draws_give_the_incidents_figures_too(catalogue: Catalogue) -> None:
+    from fiveguard.simulate.uncertainty import simulate_with_uncertainty
+
+    model = generate_model(sites=200, operators=2, regions=2, seed=4)
+    ready = prepare(model, catalogue)
+    drawn = simulate_with_uncertainty(ready, catalogue, 1024, 3, 4)
+    assert drawn.time is not None and drawn.parameter_uncertainty is not None
+    assert [r.threshold for r in drawn.time.reporting] == ["eu-enisa", "jp-mic"]
+    assert drawn.time.user_hours.mean > 0
