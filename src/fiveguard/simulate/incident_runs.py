@@ -57,8 +57,8 @@ def run_time(
     """The incidents' per-trial figures of trials ``0 … trials-1`` for ``seed``: the same
     events as :func:`fiveguard.simulate.engines.run_trials` draws, whatever its batching.
 
-    ``storm_hours`` (``(trials,)``, optional) is the hook for signalling storms: the
-    recovery hours of a storm in each trial, added to that trial's largest incident.
+    ``storm_hours`` (``(trials,)``, optional): more hours in each trial, added to that
+    trial's largest incident (the storms the rule starts count in their incidents).
     ``workers`` local processes share the batches (1: this process).
     """
     batches = plan_batches(trials, workers)
