@@ -5,9 +5,12 @@ the operators it reached), a version fault, a power loss, a misconfiguration, a 
 change or a limit reached (all the assets it took down, together), an independent
 failure. Its people without service are those of the event alone, as the what-if counts
 them (nationally, per operator, per region; partial losses and the losses of a storm the
-event alone starts included); its duration is the
-restoration time drawn for it (:mod:`fiveguard.simulate.durations`) plus the catalogue's
-extensions; its user-hours are people times hours. Authorities receive one report per
+event alone starts included); its duration is the restoration time drawn for it
+(:mod:`fiveguard.simulate.durations`) plus the catalogue's extensions, plus a storm's
+recovery hours when the event starts one. Its user-hours are people times hours, except
+that a storm's own losses count for its recovery hours only, and that a power loss
+counts each site from when its battery ran out (:func:`power_steps`). Authorities
+receive one report per
 incident, so each incident is checked against each reporting threshold on its own: a
 national threshold with the incident's people, an operator threshold with each
 operator's customers in it (an incident reaching two carriers is two reports).
