@@ -500,3 +500,17 @@ def test_parameter_draws_give_the_incidents_figures_too(catalogue: Catalogue) ->
     assert drawn.time is not None and drawn.parameter_uncertainty is not None
     assert [r.threshold for r in drawn.time.reporting] == ["eu-enisa", "jp-mic"]
     assert drawn.time.user_hours.mean > 0
+
+
+def test_the_basis_names_the_new_kinds_and_the_storms_recovery_when_triggers_are_on(
+    catalogue: Catalogue,
+) -> None:
+    from fiveguard.simulate.summary import time_basis
+
+    triggers = DOC.parents[1] / "examples" / "replays" / "storm-triggers.yaml"
+    packaged = {s.parameter: s.value for s in time_basis(catalogue)}
+    stormy = {s.parameter: s.value for s in time_basis(load_catalogue(triggers))}
+    for kind, median in (("change-push", "10.5"), ("limit-reached", "12")):
+        assert f"median {median} h" in packaged[f"simulation.incident_time.restoration.{kind}"]
+    assert "simulation.storms.recovery_hours" not in packaged
+    assert stormy["simulation.storms.recovery_hours"] == "+20 h"
