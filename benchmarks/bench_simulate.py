@@ -236,10 +236,11 @@ def bandwidth(sites: int) -> dict[str, Any]:
                 total += 2 * (level.group_hi - level.group_lo) * row  # groups written, read
                 patterns = level.run_pattern.size
                 total += sum(s.size for s in level.pattern_slots) * row  # entries read
-                total += patterns * row  # pattern table written
                 total += 2 * (level.hi - level.lo) * row  # classes read and written
-                reads = patterns if level.runs_are_long else level.hi - level.lo
-                total += reads * row  # pattern rows OR-ed in
+                if patterns < level.hi - level.lo:  # else OR-ed straight in: no table
+                    total += patterns * row  # pattern table written
+                    reads = patterns if level.runs_are_long else level.hi - level.lo
+                    total += reads * row  # pattern rows OR-ed in
             for level in compiled.managed_levels:  # compromised and sabotaged planes
                 n = level.classes.size
                 total += 2 * n * row  # managed rows read and written

@@ -114,6 +114,19 @@ def test_the_demo_states_simulate_the_same_years(demo: Path) -> None:
     every = federated["states_hit"][-1]
     assert every["states"] == 3
     assert every["probability"] > 1.5 * every["if_independent"]
+    # docs/exchange.md quotes the demo's figures
+    none = federated["states_hit"][0]
+    doc = (Path(__file__).parents[2] / "docs" / "exchange.md").read_text(encoding="utf-8")
+    quoted = re.search(
+        r"\(([\d.]+) % of the years against\s+([\d.]+) %\), and none is hit in (\d+) % "
+        r"against (\d+) %",
+        doc,
+    )
+    assert quoted is not None
+    figures = [every["probability"], every["if_independent"], none["probability"],
+               none["if_independent"]]  # fmt: skip
+    for text, value in zip(quoted.groups(), figures, strict=True):
+        assert float(text) == float(f"{100 * value:.2g}")
     assert "Federated Monte Carlo" in (demo / "coordinated" / "report.html").read_text()
 
 

@@ -128,6 +128,20 @@ def test_mutated_site_column_gives_located_problems_only(csv_text: str) -> None:
     check_outcome(SERVED_YAML, csv_text)
 
 
+CAPACITY_CSV = """\
+id,operator,kind,region,population,requires,site,capacity
+a.s1,op-a,ran.gnb,R2,500,a.amf,m2,0.75
+a.s1-4g,op-a,ran.enb,R2,500,a.amf,m2,0.25
+a.s2,op-a,ran.gnb,R2,400,a.amf,,
+"""
+
+
+@FUZZ
+@given(mutated(CAPACITY_CSV))
+def test_mutated_capacity_column_gives_located_problems_only(csv_text: str) -> None:
+    check_outcome(SERVED_YAML, csv_text)
+
+
 @FUZZ
 @given(st.text(max_size=400))
 def test_arbitrary_text_as_yaml(text: str) -> None:

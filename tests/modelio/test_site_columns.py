@@ -57,7 +57,7 @@ def test_coordinates_and_an_authoritys_own_columns_are_kept_or_ignored(write_mod
         "sites.csv:1:83: site_ref: note: 1 column fiveguard does not read is ignored: 'site_ref'; "
         "the columns read are id, operator, kind, product, name, region, sites, population, "
         "critical_services, sensitive, battery_hours, requires, managed_by, shared_with, site, "
-        "installed, purchased, latitude, longitude"
+        "capacity, installed, purchased, latitude, longitude"
     ]
 
 
@@ -156,3 +156,65 @@ def test_thousands_of_ignored_columns_make_one_short_note(tmp_path: Path, hang_g
         "'extra_00000', 'extra_00001',"
     )
     assert "'extra_00007' and 29,992 more; the columns read are id," in str(note)
+
+
+def test_a_capacity_column_is_read_and_may_be_left_empty(write_model, load) -> None:
+    model = load(write_model(csv_text=with_columns("capacity", "0.5", "")))
+    assert model.sites.capacity[0] == 0.5 and math.isnan(model.sites.capacity[1])
+    assert model.sites.asset(0).capacity == 0.5 and model.sites.asset(1).capacity is None
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        (
+            "0",
+            "expected a number above 0 and at most 1 (the share of a pool's or a site's load "
+            "the radio carries), got 0",
+        ),
+        (
+            "1.5",
+            "expected a number above 0 and at most 1 (the share of a pool's or a site's "
+            "load the radio carries), got 1.5",
+        ),
+        (
+            "-0.25",
+            "expected a number above 0 and at most 1 (the share of a pool's or a site's "
+            "load the radio carries), got -0.25",
+        ),
+        ("half", "expected a number, got 'half'"),
+    ],
+)
+def test_a_capacity_outside_what_the_yaml_field_accepts_is_located(
+    write_model, model_problems, cell: str, message: str
+) -> None:
+    found = model_problems(write_model(csv_text=with_columns("capacity", "1", cell)))
+    assert found == [f"sites.csv:3:46: capacity: {message}"]
+
+
+def test_capacities_are_written_back(tmp_path: Path, write_model, load) -> None:
+    model = load(write_model(csv_text=with_columns("capacity", "0.25", "")))
+    out = tmp_path / "out.csv"
+    write_sites(model.sites, out)
+    assert out.read_text().splitlines()[0].endswith(",capacity")
+    table, problems, _ = read_sites(out, "out.csv")
+    assert problems == [] and table.equals(model.sites)
+    assert np.array_equal(table.capacity, [0.25, np.nan], equal_nan=True)
+
+
+def test_a_pool_of_site_rows_short_of_its_load_is_refused_at_its_requirement(
+    write_model, model_problems
+) -> None:
+    # a.s2 requires a pool of a.s1 (0.25, from the site file) and the AMF (its kind's, 1):
+    # enough; at 0.25 each for two site rows it is not
+    text = (
+        "id,operator,kind,product,region,population,requires,managed_by,capacity\n"
+        "a.s1,op-a,ran.gnb,gnb@2.0,R2,500,a.amf,a.oss,0.25\n"
+        "a.s2,op-a,ran.gnb,gnb@2.0,R2,400,a.amf,a.oss,0.25\n"
+        "a.s3,op-a,ran.gnb,gnb@2.0,R2,400,a.s1|a.s2,a.oss,\n"
+    )
+    found = model_problems(write_model(csv_text=text))
+    assert any(
+        "the pool's members carry 0.5 of its load together (a.s1 0.25, a.s2 0.25)" in p
+        for p in found
+    ), found

@@ -107,14 +107,15 @@ class Oracle:
             for operator in self.operators:
                 weight = params.status_weights.get(self._status(effect.measure, operator), 0.0)  # type: ignore[call-overload]
                 extra[operator] += weight * (effect.extra_hours or 0.0)
-        unknown = params.power_loss.unknown_battery_hours
         self.power_area = self._power_areas(model, params.power_loss.area_population)
         self.autonomy = {
-            a.id: (unknown if a.battery_hours is None else a.battery_hours) + extra[a.operator]
+            a.id: (self._battery_prior(a.kind, catalogue) if a.battery_hours is None
+                   else a.battery_hours) + extra[a.operator]
             for a in self.assets
-        }
+        }  # fmt: skip
         self.core = {a.id: catalogue.asset_kinds[a.kind].domain is Domain.CORE for a in self.assets}
         subscribers = {o.id: o.people_subscribers for o in model.document.operators}
+        self.sites = {a.id: a.sites for a in self.assets}
         self.capacity = {
             a.id: a.capacity if a.capacity is not None else catalogue.asset_kinds[a.kind].capacity
             for a in self.assets
@@ -147,6 +148,21 @@ class Oracle:
         self.rules = ServiceRulesOracle(self, catalogue)
 
     # ------------------------------------------------------------ power areas (invariance)
+
+    @staticmethod
+    def _battery_prior(kind: str, catalogue: Catalogue) -> float:
+        """The battery taken when the model gives none: the catalogue's one value for all
+        when it sets one, else the prior naming the domain of the kind, else (a kind the
+        catalogue does not know) the shortest prior."""
+        power = catalogue.simulation.power_loss
+        if power.unknown_battery_hours is not None or not power.battery_priors:
+            return power.unknown_battery_hours or 0.0
+        if kind in catalogue.asset_kinds:
+            domain = catalogue.asset_kinds[kind].domain
+            for prior in power.battery_priors.values():
+                if domain in prior.domains:
+                    return prior.hours
+        return min(prior.hours for prior in power.battery_priors.values())
 
     def _power_areas(self, model: NetworkModel, area_population: int | None) -> dict[str, int]:
         """Each asset's power area within its region, as docs/simulation.md says: a region
@@ -245,13 +261,20 @@ class Oracle:
         down: set[str],
         compromised: set[str],
         add: Callable[[str, str | None, str, int], None],
+        shares: dict[str, float] | None = None,
+        storms: set[str] | None = None,
     ) -> None:
-        """The people and sites of the sites of several radios."""
+        """The people and sites of the sites of several radios; a part of the site that is
+        up loses people in part as a pool of its rows on the radios (each radio's
+        capacity its share of the site's load)."""
         for parts in self.site_parts.values():
             nobody = True
             for people, on_radios in parts:
                 lost = all(self._part_down(p, down) for p in on_radios)
                 part = on_radios[0]
+                if not lost and shares is not None:
+                    gone = site_partial_people(self, people, on_radios, shares, storms)
+                    add(part.operator, part.asset.region, "people_without_service", gone)
                 # its people without service are counted with roaming and services
                 # (ServiceRulesOracle.people): the site stops broadcasting when it is lost
                 if any(self._part_exposed(p, compromised) for p in on_radios):
@@ -322,7 +345,9 @@ class Oracle:
                 if any(all(m in down for m in e) for e in self.radio_entries[a.id]):
                     down.add(a.id)
                     changed = True
-        shares = capacity_shares(self, down)
+        failed_sites = {e.target: e.sites or 0 for e in events
+                        if e.type is EventType.SITE_FAILURES}  # fmt: skip
+        shares = capacity_shares(self, down, failed_sites)
         storm_forced = {self.host[e.target] for e in events if e.type is EventType.STORM}
         first = self._count(down, compromised, forced, shares, set())
         storms = storm_forced | storm_triggers(self, first, down)
@@ -416,7 +441,7 @@ class Oracle:
                 services.update(a.critical_services)
                 for service in set(a.critical_services):
                     service_assets[service] += 1
-        self._count_sites(down, compromised, add)
+        self._count_sites(down, compromised, add, shares, storms or set())
         people = self.rules.people(down, forced)
         for (operator, region), value in people.without_service.items():
             add(operator, region, "people_without_service", value)
@@ -575,20 +600,10 @@ class ServiceRulesOracle:
                 )
         without: dict[Cell, int] = {}
         roaming: dict[Cell, tuple[int, int]] = {}
+        served = self.roamers_served(want, up_people)
         for cell in set(total) | set(wire_down):
-            operator, region = cell
             wanting = want.get(cell, 0)
-            unserved = 0
-            if self.share is not None and wanting:
-                # the partners' capacity, shared by the network's operator and its MVNOs
-                # in proportion to their roamers, rounded down
-                offered = sum(up_people.get((p, region), 0) for p in o.roaming.get(operator, ()))
-                capacity = math.floor(self.share * float(offered))
-                network = self.network[operator]
-                wanted = sum(
-                    want.get((p, region), 0) for p in o.operators if self.network[p] == network
-                )
-                unserved = max(0, wanting - capacity * wanting // wanted)
+            unserved = wanting - served.get(cell, wanting)
             radio_lost = down_people.get(cell, 0) - wanting + unserved
             without[cell] = radio_lost + wire_down.get(cell, 0)
             roaming[cell] = (wanting - unserved, unserved)
@@ -613,6 +628,30 @@ class ServiceRulesOracle:
             by_service,
             {"people_roaming": roamed, "roamers_beyond_capacity": beyond},
         )
+
+    def roamers_served(
+        self, want: dict[tuple[str, str | None], int], up: dict[tuple[str, str | None], int]
+    ) -> dict[tuple[str, str | None], int]:
+        """Per cell wanting to roam, its roamers served: each partner's spare capacity in
+        the region (a share of its own customers served there, rounded down) is one
+        budget, granted to the operators roaming onto it in proportion to their roamers
+        (rounded down); an operator's roamers served are its grants, at most its roamers."""
+        if self.share is None:
+            return dict(want)
+        out = {}
+        for (operator, region), wanting in want.items():
+            granted = 0
+            for partner in self.o.roaming.get(operator, ()):
+                budget = math.floor(self.share * float(up.get((partner, region), 0)))
+                demand = sum(
+                    want.get((other, region), 0)
+                    for other in self.o.operators
+                    if partner in self.o.roaming.get(other, ())
+                )
+                if demand:
+                    granted += budget * wanting // demand
+            out[(operator, region)] = min(wanting, granted)
+        return out
 
     def _levels(self, figures: dict[tuple[str, str | None], int]) -> dict[str, int]:
         """National, per operator and per region sums of per-cell figures (every operator
@@ -909,9 +948,13 @@ def power_user_hours(oracle: Oracle, event: Event, extensions: float) -> OracleT
 # service"): a served share per asset, written from the rule as plainly as possible.
 
 
-def capacity_shares(oracle: Oracle, down: set[str]) -> dict[str, float]:
+def capacity_shares(
+    oracle: Oracle, down: set[str], failed_sites: dict[str, int] | None = None
+) -> dict[str, float]:
     """Each asset's served share: 0 when down; else the product, in the order written, of
-    its radio entries' shares (:func:`entry_share`)."""
+    its radio entries' shares (:func:`entry_share`), times the share of its sites left
+    when ``failed_sites`` says k of its n sites failed: (n - k) / n."""
+    failed_sites = failed_sites or {}
     shares: dict[str, float] = {}
     remaining = [a.id for a in oracle.assets]
     while remaining:  # an asset's share once its entries' members have theirs (a DAG)
@@ -926,6 +969,9 @@ def capacity_shares(oracle: Oracle, down: set[str]) -> dict[str, float]:
                 if asset_id in down
                 else product(entry_share(oracle, e, shares) for e in entries)
             )
+            if asset_id in failed_sites and asset_id not in down:
+                n = oracle.sites[asset_id]
+                value = value * ((n - failed_sites[asset_id]) / n)
             shares[asset_id] = value
         remaining = waiting
     return shares
@@ -964,6 +1010,28 @@ def partial_people(oracle: Oracle, part: Part, shares: dict[str, float], storms:
     if oracle.host[part.operator] in storms and oracle.storm_rule is not None:
         s = s * (1.0 - oracle.storm_rule.customer_share)
     return math.floor(part.people * (1.0 - s) + 0.5)
+
+
+def site_partial_people(
+    oracle: Oracle,
+    people: int,
+    on_radios: list[Part],
+    shares: dict[str, float],
+    storms: set[str] | None,
+) -> int:
+    """People of a part of a site of several radios, up on one radio at least, who lose
+    service: the site's part carries ``min(1, sum of capacity x share)`` over the part on
+    each radio (in the order the radios are written), as an ``any:`` pool of them; then
+    as :func:`partial_people`."""
+    total: float | None = None
+    for part in on_radios:
+        term = oracle.capacity[part.asset.id] * part_share(oracle, part, shares)
+        total = term if total is None else total + term
+    s = min(1.0, total or 0.0)
+    operator = on_radios[0].operator
+    if storms and oracle.host[operator] in storms and oracle.storm_rule is not None:
+        s = s * (1.0 - oracle.storm_rule.customer_share)
+    return math.floor(people * (1.0 - s) + 0.5)
 
 
 # ---------------------------------------------------------------------------- storms

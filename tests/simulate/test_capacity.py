@@ -4,6 +4,9 @@ and started by the rule; and the rules' edges worked by hand."""
 
 from __future__ import annotations
 
+import dataclasses
+
+import numpy as np
 from helpers import busy_catalogue, engine_impact
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -47,18 +50,30 @@ def storm_catalogue(catalogue: Catalogue, *, share: float = 0.5) -> Catalogue:
 
 @st.composite
 def pooled_models(draw: st.DrawFn) -> NetworkModel:
-    """A random model whose declared pool members have random capacities, raised where
-    a pool's members would carry less than its whole load together."""
+    """A random model whose assets (declared, and site rows through the site file's
+    ``capacity`` column, left empty now and then) have random capacities, raised where
+    a pool's members (a site's radios) would carry less than its whole load together."""
     model = draw(models())
     doc = model.document
-    capacity = {a.id: draw(st.sampled_from(CAPACITIES)) for a in doc.assets}
-    pools = [r.any for a in doc.assets for r in a.requires if isinstance(r, AnyOf)]
+    written = [*doc.assets, *(model.sites.asset(i) for i in range(len(model.sites)))]
+    choices = st.sampled_from((None, *CAPACITIES))
+    capacity = {a.id: draw(choices) for a in written}
+    pools = [r.any for a in written for r in a.requires if isinstance(r, AnyOf)]
+    # the radio assets of one site are a pool of the site's load too
+    sites: dict[str, list[str]] = {}
+    for a in written:
+        if a.site is not None:
+            sites.setdefault(a.site, []).append(a.id)
+    pools += [tuple(radios) for radios in sites.values() if len(radios) > 1]
     for pool in pools:
-        if sum(capacity.get(m, 1.0) for m in pool) < 1:
+        if sum(capacity.get(m) or 1.0 for m in pool) < 1:
             for m in pool:
                 capacity[m] = 1.0
     assets = tuple(a.model_copy(update={"capacity": capacity[a.id]}) for a in doc.assets)
-    return NetworkModel(doc.model_copy(update={"assets": assets}), model.sites)
+    rows = [capacity[str(i)] for i in model.sites.id.tolist()]
+    column = np.asarray([np.nan if c is None else c for c in rows], dtype=np.float64)
+    sites = dataclasses.replace(model.sites, capacity=column)
+    return NetworkModel(doc.model_copy(update={"assets": assets}), sites)
 
 
 SETTINGS = settings(

@@ -317,7 +317,7 @@ def test_the_worked_examples_monte_carlo_time_figures_are_what_simulate_gives(
         assert [round(v, digits) for v in got] == [float(x) for x in rows[label]], label
     # "0.1 a year × 1,600 people × 4 e^(1/2) … ≈ 1,055 user-hours a year"
     assert round(0.1 * 1600 * 4 * math.exp(0.5)) == 1055
-    assert 0.1 < 1055 / time.user_hours.mean < 0.2
+    assert 0.25 < 1055 / time.user_hours.mean < 0.4  # "about a quarter"
     # "one incident that left all 4,600 people without service for 334 hours"
     assert round(time.user_hours.max / 4600) == round(time.worst_outage_hours.max) == 334
 

@@ -9,8 +9,11 @@ so the test can fail.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import numpy.typing as npt
+import pytest
 from helpers import busy_catalogue, engine_impact, model_of
 from oracle import Oracle
 from scipy import stats
@@ -20,6 +23,7 @@ from fiveguard.domain.model import NetworkModel
 from fiveguard.domain.network import Asset, Operator, Product
 from fiveguard.modelio.generate import generate_model
 from fiveguard.simulate import prepare, simulate
+from fiveguard.simulate.areas import area_probability
 from fiveguard.simulate.engines import run_trials
 from fiveguard.simulate.events import Event, EventType, events_of_trials
 from fiveguard.simulate.metrics import measure
@@ -220,3 +224,189 @@ def test_power_areas_give_the_oracles_impacts(catalogue: Catalogue) -> None:
     whole = [[Event(EventType.REGION_POWER, region, hours=6.0)]]
     got = scenario_impacts(model, ready.compiled, whole)
     assert engine_impact(ready.compiled, got, 0) == oracle.impact(whole[0])
+
+
+def packaged_power(catalogue: Catalogue) -> Catalogue:
+    """The packaged catalogue with every source but power off (its power rule as shipped)."""
+    return only(catalogue, power_loss=catalogue.simulation.power_loss)
+
+
+def test_the_packaged_power_loss_is_the_records_rate_per_area_of_a_million(
+    catalogue: Catalogue,
+) -> None:
+    """docs/simulation.md: (0.5 + 29) / 526 a year per million people; an area of a
+    million loses power with 1 − exp(−0.0561) = 0.0545 a year, one of 5,000 with 0.00028."""
+    power = catalogue.simulation.power_loss
+    assert power.annual_probability is None
+    assert power.record_rate == "natural-phenomena-incident"
+    assert power.area_population == 1_000_000
+    rate = (0.5 + 29) / 526
+    got = area_probability(catalogue, np.array([1_000_000.0, 500_000.0, 5_000.0]))
+    assert got.tolist() == pytest.approx(
+        [-np.expm1(-rate), -np.expm1(-rate / 2), -np.expm1(-rate * 0.005)], rel=1e-12
+    )
+    assert round(rate, 4) == 0.0561 and round(float(got[0]), 4) == 0.0545
+    assert round(float(got[2]), 5) == 0.00028
+
+
+def test_with_the_packaged_catalogue_a_split_region_loses_power_as_the_whole(
+    catalogue: Catalogue,
+) -> None:
+    cat = packaged_power(catalogue)
+    whole = people(regions_model(split=False), cat, seed=5)
+    halves = people(regions_model(split=True), cat, seed=6)
+    assert two_sample_p(whole, halves) > SAME
+    # two areas of a million at 0.0545 each; the sites give no battery and take the radio
+    # prior, 2 h, which a loss outlasts with probability 1 − Φ(ln(2/3) / 1.2) = 0.632:
+    # 1 − (1 − 0.0545 × 0.632)² = 0.068 of the years lose some sites (sd 0.004)
+    assert 0.055 < np.mean(halves > 0) < 0.081
+
+
+# ------------------------------------------------- independent failures: rows of many sites
+
+ROWS, SITES_PER_ROW, PEOPLE_PER_ROW = 20, 10, 10_000
+
+
+def failures(catalogue: Catalogue, p: float, per_site: bool = False) -> Catalogue:
+    """Only independent failures, at ``p`` a year for a radio asset (or each of its sites,
+    ``per_site``)."""
+    rates = dict.fromkeys(Domain, 0.0) | {Domain.RAN: p}
+    sim = catalogue.simulation
+    return only(
+        catalogue,
+        asset_failure=sim.asset_failure.model_copy(
+            update={"annual_probability": rates, "per_site": per_site}
+        ),
+    )
+
+
+def rows_model(aggregated: bool) -> NetworkModel:
+    """200 radio sites of 1,000 people in one region: as 20 rows of 10 sites each
+    (aggregated) or as 200 rows of one site."""
+    if aggregated:
+        sites = [
+            Asset(id=f"row-{i:02d}", operator="op-a", kind="ran.gnb", region="W",
+                  sites=SITES_PER_ROW, population=PEOPLE_PER_ROW, battery_hours=8.0)
+            for i in range(ROWS)
+        ]  # fmt: skip
+    else:
+        sites = [
+            Asset(id=f"site-{i:03d}", operator="op-a", kind="ran.gnb", region="W", sites=1,
+                  population=PEOPLE_PER_ROW // SITES_PER_ROW, battery_hours=8.0)
+            for i in range(ROWS * SITES_PER_ROW)
+        ]  # fmt: skip
+    return model_of(
+        [],
+        sites=sites,
+        regions=("W",),
+        operators=[Operator(id="op-a", name="A", subscribers=ROWS * PEOPLE_PER_ROW)],
+    )
+
+
+def test_counted_per_site_a_row_of_ten_sites_fails_as_its_ten_sites(
+    catalogue: Catalogue,
+) -> None:
+    """With ``asset_failure.per_site``, each of a row's ten sites fails on its own: the
+    aggregated drawing gives the distribution of the site-by-site one."""
+    cat = failures(catalogue, 0.05, per_site=True)
+    aggregated = people(rows_model(aggregated=True), cat, seed=7)
+    by_site = people(rows_model(aggregated=False), cat, seed=8)
+    assert two_sample_p(aggregated, by_site) > SAME
+    assert np.any(aggregated % PEOPLE_PER_ROW)  # rows lose some of their sites
+    assert abs(aggregated.mean() - 10_000) < 200 and abs(by_site.mean() - 10_000) < 200
+
+
+def test_a_row_of_many_sites_fails_as_one_element_without_per_site(
+    catalogue: Catalogue,
+) -> None:
+    """The check above can fail: failing as one element (``per_site: false``), a row of
+    ten sites keeps the mean of the site-by-site drawing (each person is lost with
+    probability p either way: 200,000 × 0.05 = 10,000 a year) but not its spread: it
+    loses 10,000 people at a time, the sites drawn one per row 1,000."""
+    cat = failures(catalogue, 0.05)
+    aggregated = people(rows_model(aggregated=True), cat, seed=7)
+    by_site = people(rows_model(aggregated=False), cat, seed=8)
+    assert two_sample_p(aggregated, by_site) < DIFFERENT
+    assert set(np.unique(aggregated % PEOPLE_PER_ROW).tolist()) == {0}
+    assert np.any(by_site % PEOPLE_PER_ROW)
+    # the means agree: 10,000 a year, standard errors about 9,700/64 ≈ 150 and 3,100/64 ≈ 48
+    assert abs(aggregated.mean() - 10_000) < 500 and abs(by_site.mean() - 10_000) < 200
+
+
+def sites_model() -> NetworkModel:
+    """Two operators (A's customers roam onto B), each with a core function its radios
+    require; radio rows of 1, 3 and 10 sites in two regions, some without a battery."""
+    cores = [
+        Asset(id=f"{o}.amf", operator=f"op-{o}", kind="core.amf") for o in ("a", "b")
+    ]  # fmt: skip
+    sites = [
+        Asset(id=f"{o}.ran-{i:02d}", operator=f"op-{o}", kind="ran.gnb",
+              region="N" if i % 2 else "S", sites=(1, 3, 10)[i % 3],
+              population=(700, 2_000, 9_999)[i % 3],
+              battery_hours=None if i % 4 == 0 else 2.0, requires=(f"{o}.amf",))
+        for o in ("a", "b")
+        for i in range(12)
+    ]  # fmt: skip
+    return model_of(
+        cores,
+        sites=sites,
+        regions=("N", "S"),
+        operators=[
+            Operator(id="op-a", name="A", subscribers=60_000, roaming=("op-b",)),
+            Operator(id="op-b", name="B", subscribers=60_000),
+        ],
+    )
+
+
+def test_failures_per_site_give_the_oracles_impacts(catalogue: Catalogue) -> None:
+    """Monte Carlo trials with failures counted per site (some sites of a row down: a
+    partial loss of its people; all of them: the row down) equal the reference oracle's
+    impacts for the same events, trial by trial."""
+    busy = busy_catalogue(catalogue)
+    failure = busy.simulation.asset_failure.model_copy(update={"per_site": True})
+    cat = busy.model_copy(
+        update={"simulation": busy.simulation.model_copy(update={"asset_failure": failure})}
+    )
+    model = sites_model()
+    ready = prepare(model, cat)
+    sampled = sample_trials(ready.sources, 11, 0, 512)
+    assert sampled.site_trial.size > 0  # some rows lost some of their sites
+    assert set(sampled.site_total.tolist()) == {3, 10}
+    impacts = measure(ready.compiled, propagate(ready.compiled, sampled))
+    oracle = Oracle(model, cat)
+    per_trial = events_of_trials(sampled, ready.compiled, model.table.ids.tolist())
+    for trial, events in enumerate(per_trial):
+        assert engine_impact(ready.compiled, impacts, trial) == oracle.impact(events), trial
+
+
+DOC = Path(__file__).parents[2] / "docs" / "simulation.md"
+
+
+def test_the_per_site_example_of_the_docs_is_what_the_engine_draws(
+    catalogue: Catalogue,
+) -> None:
+    """docs/simulation.md's table: a row of 4 sites and 4,000 people, each site failing at
+    0.1 a year; its probabilities are Binomial(4, 0.1) and the engine's frequencies fit
+    them (chi-square on 0, 1 and 2 or more sites failed)."""
+    text = DOC.read_text(encoding="utf-8").split("<!-- per-site-example -->", 1)[1]
+    rows = [
+        [c.strip() for c in line.strip().strip("|").split("|")]
+        for line in text.strip().splitlines()[2:7]
+    ]
+    failed = [int(r[0].split()[0]) for r in rows]
+    lost = [int(r[1]) for r in rows]
+    probability = [float(r[2]) for r in rows]
+    assert failed == [0, 1, 2, 3, 4] and lost == [1000 * k for k in failed]
+    exact = stats.binom.pmf(failed, 4, 0.1)
+    assert probability == pytest.approx(exact.tolist(), abs=5e-5)
+    row = Asset(id="row", operator="op-a", kind="ran.gnb", region="W", sites=4,
+                population=4000, battery_hours=8.0)  # fmt: skip
+    model = model_of([], sites=[row], regions=("W",),
+                     operators=[Operator(id="op-a", name="A", subscribers=4000)])  # fmt: skip
+    got = people(model, failures(catalogue, 0.1, per_site=True), seed=9)
+    assert set(np.unique(got).tolist()) <= set(lost)
+    counts = np.bincount(got // 1000, minlength=5)
+    observed = [counts[0], counts[1], counts[2:].sum()]
+    expected = [TRIALS * exact[0], TRIALS * exact[1], TRIALS * exact[2:].sum()]
+    assert stats.chisquare(observed, expected).pvalue > SAME
+    assert abs(got.mean() - 400) < 30  # 4,000 × 0.1; sd 600 / 64 ≈ 9.4

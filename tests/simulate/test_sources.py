@@ -225,7 +225,17 @@ def test_the_catalogue_numbers_the_hand_computed_figures_assume(catalogue: Catal
     assert sim.asset_failure.annual_probability[Domain.RAN] == 0.002
     assert sim.asset_failure.annual_probability[Domain.CORE] == 0.001
     assert sim.asset_failure.annual_probability[Domain.TRANSPORT] == 0.002
-    assert sim.power_loss.unknown_battery_hours == 0.0
+    assert sim.power_loss.unknown_battery_hours is None
+    priors = {k: (p.hours, set(p.domains)) for k, p in sim.power_loss.battery_priors.items()}
+    assert priors == {
+        "radio": (2.0, {Domain.RAN}),
+        "access-and-transport": (4.0, {Domain.TRANSPORT, Domain.WIRELINE}),
+        "core-and-data-centre": (
+            24.0,
+            {Domain.CORE, Domain.MANAGEMENT, Domain.ORCHESTRATION,
+             Domain.LAWFUL_INTERCEPTION, Domain.SERVICES},
+        ),
+    }  # fmt: skip
 
 
 def test_every_measure_effect_gives_the_hand_computed_probabilities(
@@ -244,11 +254,13 @@ def test_every_measure_effect_gives_the_hand_computed_probabilities(
     assert failure == pytest.approx(
         {"a.upf": 0.0009, "a.ran": 0.0018, "b.bh": 0.002, "b.ran": 0.002}
     )
-    # autonomy: op-a's 1.5 h + 0.5 × 4 h; op-b's unknown battery counts as 0 h
+    # autonomy: op-a's 1.5 h + 0.5 × 4 h; op-b's unknown batteries take the priors of
+    # their domains: 2 h for the radio, 4 h for the backhaul
     autonomy = dict(
         zip(measured.table.ids.tolist(), ready.compiled.asset_battery.tolist(), strict=True)
     )
-    assert autonomy["a.ran"] == pytest.approx(3.5) and autonomy["b.ran"] == 0.0
+    assert autonomy["a.ran"] == pytest.approx(3.5)
+    assert (autonomy["b.ran"], autonomy["b.bh"]) == (2.0, 4.0)
 
 
 def test_the_derivations_name_each_measure_at_each_operator(
@@ -275,12 +287,16 @@ def test_the_power_derivation_names_the_unknown_battery_hours_and_tm11(
     assert set(steps) >= {
         "simulation.power_loss.annual_probability",
         "simulation.power_loss.duration",
-        "simulation.power_loss.unknown_battery_hours",
+        "simulation.power_loss.battery_priors.radio",
+        "simulation.power_loss.battery_priors.access-and-transport",
         "autonomy at op-a",
         "autonomy at op-b",
     }
-    unknown = steps["simulation.power_loss.unknown_battery_hours"]
-    assert unknown.value == "0 h" and "2 of the 3 assets in N" in unknown.note
+    assert "simulation.power_loss.battery_priors.core-and-data-centre" not in steps
+    radio = steps["simulation.power_loss.battery_priors.radio"]
+    assert radio.value == "2 h" and "1 of the 3 assets in N" in radio.note
+    transport = steps["simulation.power_loss.battery_priors.access-and-transport"]
+    assert transport.value == "4 h" and "1 of the 3 assets in N" in transport.note
     assert steps["autonomy at op-a"].value == "+2 h"
     assert "TM11 in-progress at op-a" in steps["autonomy at op-a"].note
     assert steps["autonomy at op-b"].value == "+0 h"

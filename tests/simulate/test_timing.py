@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -50,7 +51,13 @@ def test_an_operator_threshold_is_crossed_by_that_operators_customers_only(
 
 
 def test_a_short_outage_crosses_only_the_thresholds_its_hours_reach(tmp_path: Path) -> None:
-    catalogue = default_catalogue()
+    packaged = default_catalogue()
+    # the example's radios give no battery: taken as none here (an override's flat value),
+    # so that a loss of half an hour takes them down
+    power = packaged.simulation.power_loss.model_copy(update={"unknown_battery_hours": 0.0})
+    catalogue = packaged.model_copy(
+        update={"simulation": packaged.simulation.model_copy(update={"power_loss": power})}
+    )
     model = load_model(example(tmp_path, "push"), catalogue)
     # B's 1,000 of 3,000 users (33 %) for half an hour, then for 1.5 h (a power loss)
     short = whatif(model, catalogue, [parse_event("region-power:N", hours=0.5)])
@@ -83,10 +90,14 @@ def test_event_sources_give_their_expected_user_hours(tmp_path: Path) -> None:
     code, out, err = run("simulate", str(path), "--trials", "64", "--seed", "1", "--json")
     assert code == 0, err
     events = {e["source"]: e for e in json.loads(out)["events"]}
-    # a power loss in South: log-normal, median 3 h, sigma 1.2; 700 people when it lasts
-    # 1 to 2 h, 1,900 beyond 2 h; each person for the hours it lasts (partial expectations)
+    # a power loss in South (5,000 residents, one power area): the record's 29.5 / 526 a
+    # year per million people; log-normal, median 3 h, sigma 1.2; 700 people when it
+    # lasts 1 to 2 h, 1,900 beyond 2 h; each person for the hours it lasts (partial
+    # expectations)
+    probability = -math.expm1(-29.5 / 526 * 0.005)
+    assert events["region-power:S"]["annual_probability"] == pytest.approx(probability)
     duration = stats.lognorm(s=1.2, scale=3.0)
-    expected = 0.1 * (
+    expected = probability * (
         700 * duration.expect(lambda h: h, lb=1.0, ub=2.0)
         + 1900 * duration.expect(lambda h: h, lb=2.0, ub=float("inf"))
     )

@@ -19,7 +19,9 @@ compared with the years of ``incidents.enisa``:
 - **user-hours per capita and year**: each reported incident's people times its hours;
   ENISA's is its user-hours over the population;
 - **cause mix**: each cause's share of the reported incidents, against ENISA's root-cause
-  shares of incidents.
+  shares of incidents; and, since a share depends on every other cause, each cause's
+  reported incidents per country-year, against its share of ENISA's incidents per state
+  (in the years giving both).
 
 A cause's incidents last its own kind's restoration time (``incident_time.restoration``;
 a power loss the hours it was sampled with): since the source runs alone, every incident
@@ -311,10 +313,14 @@ def comparisons(catalogue: Catalogue, countries: Sequence[CountryRates]) -> list
     incidents = sum(c.incidents_per_year for c in countries) / len(countries)
     reported_total = sum(sum(r.counted.reported for r in c.causes) for c in countries)
     mix: dict[str, float] = {}
+    per_cause: dict[str, float] = {}
     for c in countries:
         for run in c.causes:
             share = run.counted.reported / reported_total if reported_total else 0.0
             mix[run.cause] = mix.get(run.cause, 0.0) + share
+            per_cause[run.cause] = per_cause.get(run.cause, 0.0) + run.reported_per_year / len(
+                countries
+            )
     out: list[Comparison] = []
     for year in record.enisa:
         population = _population(catalogue, year)
@@ -360,6 +366,17 @@ def comparisons(catalogue: Catalogue, countries: Sequence[CountryRates]) -> list
                     f"{share:.1%} of the year's incidents",
                 )
             )
+            if year.incidents is not None and year.countries_reporting:
+                out.append(
+                    Comparison(
+                        f"incidents per country-year: {cause}",
+                        year.year,
+                        per_cause.get(cause, 0.0),
+                        share * year.incidents / year.countries_reporting,
+                        f"{share:.1%} of {year.incidents} incidents / "
+                        f"{year.countries_reporting} states",
+                    )
+                )
     return out
 
 

@@ -20,6 +20,10 @@ from fiveguard.catalog.rates import (
 )
 from fiveguard.domain.catalogue import Catalogue
 
+PEOPLE_PER_UNIT = 1_000_000
+"""People in one unit of a per-person exposure (``million-people-years``): a power
+area's residents over this are its units (:mod:`fiveguard.simulate.areas`)."""
+
 EDITORIAL = "editorial judgement"
 DERIVED = "derived from the record"
 EDITORIAL_DETAIL = "an editorial judgement; its rationale is in the catalogue beside the value"
@@ -96,16 +100,33 @@ def parameter_rows(catalogue: Catalogue) -> list[ParameterRow]:
         )
     )
     power = params.power_loss
-    rows.append(("simulation.power_loss.annual_probability", f"{power.annual_probability:g}"))
+    if power.annual_probability is not None:
+        rows.append(("simulation.power_loss.annual_probability", f"{power.annual_probability:g}"))
     rows.append(
         (
             "simulation.power_loss.duration",
             f"log-normal, median {power.duration.median_hours:g} h, sigma {power.duration.sigma:g}",
         )
     )
-    rows.append(
-        ("simulation.power_loss.unknown_battery_hours", f"{power.unknown_battery_hours:g} h")
-    )
+    if power.area_population is not None:
+        rows.append(
+            (
+                "simulation.power_loss.area_population",
+                f"{power.area_population:,} residents per power area",
+            )
+        )
+    if power.unknown_battery_hours is not None or not power.battery_priors:
+        hours = power.unknown_battery_hours or 0.0
+        rows.append(("simulation.power_loss.unknown_battery_hours", f"{hours:g} h"))
+    else:
+        for prior_id, prior in power.battery_priors.items():
+            domains = ", ".join(d.value for d in prior.domains)
+            rows.append(
+                (
+                    f"simulation.power_loss.battery_priors.{prior_id}",
+                    f"{prior.hours:g} h (unknown battery of {domains})",
+                )
+            )
     for domain, probability in params.asset_failure.annual_probability.items():
         rows.append(
             (f"simulation.asset_failure.annual_probability.{domain.value}", f"{probability:g}")
@@ -118,16 +139,35 @@ def parameter_rows(catalogue: Catalogue) -> list[ParameterRow]:
         )
         rows.append((f"simulation.measure_effects.{effect_id}", f"{value} ({effect.measure})"))
     out = [_row(path, value, rates, shares, catalogue) for path, value in rows]
+    out = [_with_own_source(row, catalogue) for row in out]
     at = next(i for i, row in enumerate(out) if row.parameter.endswith("sabotage_share")) + 1
     out = [*out[:at], *derived_rows, *out[at:]]
     at = next(i for i, row in enumerate(out) if row.parameter.startswith("simulation.power"))
     return [
         *out[:at],
         *_group_rows(catalogue, rates),
+        *_power_rows(catalogue, rates),
         *out[at:],
         *_time_rows(catalogue),
         *_spread_rows(catalogue),
     ]
+
+
+def _with_own_source(row: ParameterRow, catalogue: Catalogue) -> ParameterRow:
+    """An editorial power row with the source written beside its value in the catalogue
+    (a battery prior's, the area size's) rather than the section's."""
+    power = catalogue.simulation.power_loss
+    prefix = "simulation.power_loss.battery_priors."
+    own = None
+    if row.parameter.startswith(prefix):
+        prior = power.battery_priors[row.parameter.removeprefix(prefix)]
+        own = ("editorial: " if prior.editorial else "") + prior.source
+    elif row.parameter == "simulation.power_loss.area_population" and power.area_source:
+        own = power.area_source
+    if own is None:
+        return row
+    where = "simulation.power_loss (source beside the value)"
+    return _judged(row.parameter, row.value, f"{own} {power.rationale}", own, where)
 
 
 def _judged(path: str, value: str, detail: str, sources: str, source: str) -> ParameterRow:
@@ -258,6 +298,42 @@ SHORT = 90
 def _first_sentence(text: str) -> str:
     head = text.split(". ", 1)[0].rstrip(".")
     return head if len(head) <= SHORT else head[: SHORT - 3].rstrip() + "…"
+
+
+def _power_rows(catalogue: Catalogue, rates: dict[str, DerivedRate]) -> list[ParameterRow]:
+    """The power loss's probability per area when the record sets it (no
+    ``annual_probability`` given): the per-person rate times the area's residents."""
+    power = catalogue.simulation.power_loss
+    if power.annual_probability is not None or power.record_rate is None:
+        return []
+    assert power.area_population is not None  # the type's validator
+    rate = rates[power.record_rate]
+    millions = power.area_population / PEOPLE_PER_UNIT
+    mean, low, high = (annual_probability(x * millions) for x in (rate.mean, rate.low, rate.high))
+    return [
+        ParameterRow(
+            parameter="simulation.power_loss.annual_probability",
+            value=f"{mean:.2g} per area of {power.area_population:,} residents "
+            f"({low:.2g}–{high:.2g})",
+            record=f"{rate.annual_probability:.2g} ({_probability(rate.low)}–"
+            f"{_probability(rate.high)}) per {rate.exposure.unit.removesuffix('s')}",
+            derivation=f"{DERIVED}: {rate.summary()} × {millions:g} million residents per area",
+            detail=f"Derived from the record (incidents.rates.{rate.rule.id}): "
+            f"{rate.derivation()}; times the {power.area_population:,} residents of a power "
+            f"area (simulation.power_loss.area_population) as an annual probability per area, "
+            f"with the {rate.level:.0%} interval {low:.2g}–{high:.2g}. Each such incident is "
+            f"taken as the loss of one area's power (editorial). {rate.rule.relation}",
+            source=f"incidents.rates.{rate.rule.id}",
+            sources="; ".join(
+                [
+                    *([rate.rule.reported.source] if rate.rule.reported is not None else []),
+                    rate.exposure.source,
+                    catalogue.incidents.source,
+                ]
+            ),
+            interval=f"{low:.2g}–{high:.2g}",
+        )
+    ]
 
 
 def _group_rows(catalogue: Catalogue, rates: dict[str, DerivedRate]) -> list[ParameterRow]:

@@ -88,6 +88,22 @@ def simulation_checks(catalogue: Catalogue) -> Iterator[Check]:
             f"unknown rate {record_rate!r}; the incident record has: "
             + ", ".join(catalogue.incidents.rates),
         )
+    power_rate = params.power_loss.record_rate
+    if power_rate is not None:
+        rule = catalogue.incidents.rates.get(power_rate)
+        exposure = None if rule is None else catalogue.incidents.exposures.get(rule.exposure)
+        if rule is None:
+            yield (
+                [("simulation", "power_loss", "record_rate")],
+                f"unknown rate {power_rate!r}; the incident record has: "
+                + ", ".join(catalogue.incidents.rates),
+            )
+        elif exposure is not None and exposure.unit != "million-people-years":
+            yield (
+                [("simulation", "power_loss", "record_rate")],
+                f"rate {power_rate!r} is per {exposure.unit}; a power area's probability "
+                "needs a rate per million-people-years",
+            )
     for section in ("change_push", "limit_reached"):
         group = getattr(params, section)
         if group is not None and group.record_rate not in catalogue.incidents.rates:

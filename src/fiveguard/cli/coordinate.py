@@ -14,6 +14,7 @@ from fiveguard.cli.keyring import now
 from fiveguard.domain.errors import COMMAND_LINE, InputError
 
 if TYPE_CHECKING:
+    from fiveguard.exchange.coordination import Coordination
     from fiveguard.exchange.mapping import SupplierMapping
 
 JSON_NAME = "coordination.json"
@@ -121,6 +122,8 @@ def coordinate_command(
         f"{len(view.suppliers)} suppliers, {len(view.withheld)} section(s) withheld",
         soft_wrap=True,
     )
+    for line in common_mode_lines(view):
+        console.print(escape(line), soft_wrap=True)
     f = view.federated
     if f is not None:
         people = next(i for i in f.impacts if i.impact == "people_without_service")
@@ -141,6 +144,40 @@ def coordinate_command(
             f"JSON:   {escape(str((out / JSON_NAME).resolve()))}",
             soft_wrap=True,
         )
+
+
+COMMON_MODE_SHOWN = 3
+"""Cross-border faults the terminal names (the worst first); the report shows them all."""
+
+
+def common_mode_lines(view: Coordination) -> list[str]:
+    """The worst cross-border faults (deployed in two or more states), each with people
+    without service and people unable to reach emergency services, summed over the
+    states; states that sent no emergency figure are named as not reported."""
+    across = [c for c in view.common_mode if c.states_deploying > 1]
+    if not across:
+        return []
+    lines = [
+        f"cross-border faults (deployed in 2 or more states): {len(across)}; the worst, "
+        "summed over the states:"
+    ]
+    for c in across[:COMMON_MODE_SHOWN]:
+        name = c.supplier + (f" {c.product} {c.version}" if c.version else "")
+        if c.people_unable_to_reach_emergency is None:
+            emergency = "people unable to reach emergency services not reported"
+        else:
+            emergency = f"{c.people_unable_to_reach_emergency:,} unable to reach emergency services"
+            if c.emergency_not_reported:
+                reporting = c.states_deploying - len(c.emergency_not_reported)
+                emergency += (
+                    f" in the {reporting} state{'s' if reporting > 1 else ''} reporting it "
+                    f"(not reported: {', '.join(c.emergency_not_reported)})"
+                )
+        lines.append(
+            f"  {name}: {c.states_deploying} states, {c.people_without_service:,} people "
+            f"without service, {emergency}"
+        )
+    return lines
 
 
 def _mapping(path: Path | None) -> SupplierMapping | None:

@@ -409,6 +409,7 @@ def print_simulation(
         print_sources(result)
     if result.parameter_uncertainty is not None:
         print_uncertainty(result.parameter_uncertainty)
+    print_assumptions(result.assumptions)
     if current() is TableFormat.TEXT:
         console.print(f"Parameters: {result.parameters}", markup=False, soft_wrap=True)
     else:

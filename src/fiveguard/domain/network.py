@@ -282,6 +282,11 @@ class Operator(Frozen):
 # ---------------------------------------------------------------------------- assets
 
 
+CAPACITY_BOUNDS = (0.0, 1.0)
+"""An asset's ``capacity`` lies above the first and at most the second (YAML field and
+site-file column alike)."""
+
+
 class Asset(Frozen):
     """A network function, management system, transport element or radio asset."""
 
@@ -307,10 +312,11 @@ class Asset(Frozen):
     requires: tuple[Requirement, ...] = ()
     capacity: StrictFloat | None = Field(
         default=None,
-        gt=0,
-        le=1,
-        description="Share of the load of an any: pool it is a member of that it carries "
-        "(default: its kind's capacity in the catalogue, 1 for every packaged kind).",
+        gt=CAPACITY_BOUNDS[0],
+        le=CAPACITY_BOUNDS[1],
+        description="Share of the load of an any: pool it is a member of that it carries, "
+        "or, for a radio asset on a site with others, of the site's load (default: its "
+        "kind's capacity in the catalogue, 1 for every packaged kind).",
     )
     managed_by: Identifier | None = None
     shared_with: tuple[Identifier, ...] = Field(

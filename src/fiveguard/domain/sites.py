@@ -113,6 +113,9 @@ class SiteTable:
     sensitive: BoolArray
     battery_hours: FloatArray
     requires: Categorical[tuple[str | AnyOf, ...]]
+    capacity: FloatArray
+    """A row's capacity as a pool member or on a site of several radios (0 excluded to 1),
+    NaN where not given: its kind's."""
     managed_by: Categorical[str]
     shared_with: Categorical[tuple[str, ...]]
     site: Categorical[str]
@@ -141,7 +144,15 @@ class SiteTable:
         "installed",
         "purchased",
     )
-    NUMERIC = ("sites", "population", "sensitive", "battery_hours", "latitude", "longitude")
+    NUMERIC = (
+        "sites",
+        "population",
+        "sensitive",
+        "battery_hours",
+        "capacity",
+        "latitude",
+        "longitude",
+    )
 
     def __len__(self) -> int:
         return int(self.id.shape[0])
@@ -170,6 +181,9 @@ class SiteTable:
                 dtype=np.float64,
             ).reshape(n),
             requires=Categorical.from_values([a.requires for a in assets]),
+            capacity=np.array(
+                [np.nan if a.capacity is None else a.capacity for a in assets], dtype=np.float64
+            ).reshape(n),
             managed_by=Categorical.from_values([a.managed_by for a in assets]),
             shared_with=Categorical.from_values([a.shared_with for a in assets]),
             site=Categorical.from_values([a.site for a in assets]),
@@ -222,6 +236,7 @@ class SiteTable:
     def asset(self, row: int) -> Asset:
         """Row ``row`` as an :class:`Asset` (for explanations and reports)."""
         battery = float(self.battery_hours[row])
+        capacity = float(self.capacity[row])
         return Asset(
             id=str(self.id[row]),
             operator=self.operator.value(row) or "",
@@ -235,6 +250,7 @@ class SiteTable:
             sensitive=bool(self.sensitive[row]),
             battery_hours=None if np.isnan(battery) else battery,
             requires=self.requires.value(row) or (),
+            capacity=None if np.isnan(capacity) else capacity,
             managed_by=self.managed_by.value(row),
             shared_with=self.shared_with.value(row) or (),
             site=self.site.value(row),
@@ -260,6 +276,7 @@ class SiteTable:
             and np.array_equal(self.population, other.population)
             and np.array_equal(self.sensitive, other.sensitive)
             and np.array_equal(self.battery_hours, other.battery_hours, equal_nan=True)
+            and np.array_equal(self.capacity, other.capacity, equal_nan=True)
             and np.array_equal(self.latitude, other.latitude, equal_nan=True)
             and np.array_equal(self.longitude, other.longitude, equal_nan=True)
         )

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fiveguard.assess.context import NATIONAL
-from fiveguard.assess.results import Assessment, RegisterEntry, SupplierAssessment
+from fiveguard.assess.fault_figures import cited_faults
+from fiveguard.assess.results import Assessment, FaultImpact, RegisterEntry, SupplierAssessment
 from fiveguard.domain.base import split_product_ref
 from fiveguard.domain.errors import InputError, Location, Problem
 from fiveguard.domain.model import NetworkModel
@@ -37,11 +38,14 @@ from fiveguard.exchange.summary import (
     RegisterLine,
     RuleCount,
     Section,
+    ServiceLine,
     ShareLine,
     SimulationResult,
     Statement,
     Subject,
     SupplierLine,
+    ThresholdLine,
+    WhatIfFigures,
 )
 from fiveguard.simulate import CompiledNetwork
 from fiveguard.simulate.events import Event, EventType
@@ -236,6 +240,7 @@ def _simulation(
     scenarios = [[Event(EventType.SUPPLIER_FAULT, s)] for s in used]
     scenarios += [[Event(EventType.PRODUCT_FAULT, v)] for v in versions]
     impacts = scenario_impacts(model, compiled, scenarios) if scenarios else None
+    cited = {f.event: f for f in cited_faults(assessment.diversity)}
     lines: list[FaultLine] = []
     for i, scenario in enumerate(scenarios):
         assert impacts is not None
@@ -259,6 +264,7 @@ def _simulation(
                 sites_down=int(national[SITES]),
                 assets_down=int(national[ASSETS_DOWN]),
                 critical_services=tuple(hit),
+                figures=_figures(cited.get(str(event))),
             )
         )
     mc = assessment.simulation
@@ -281,6 +287,38 @@ def _simulation(
             if mc is not None
             else "No Monte Carlo ran for this assessment (trials 0): only the what-ifs are "
             "given; the distribution is unknown, not zero"
+        ),
+    )
+
+
+def _figures(fault: FaultImpact | None) -> WhatIfFigures | None:
+    """The figures the assessment cites for ``fault``, as counts: read from its result,
+    none computed again, no operator named. None when the assessment cites no finding on
+    the fault, or was made before it carried these figures (none printed)."""
+    if fault is None or not fault.figures:
+        return None
+    emergency = [s.people for s in fault.services if s.emergency]
+    return WhatIfFigures(
+        services=tuple(
+            ServiceLine(service=s.service, title=s.title, emergency=s.emergency, people=s.people)
+            for s in fault.services
+        ),
+        people_unable_to_reach_emergency=sum(emergency) if emergency else None,
+        people_partial_service=(
+            fault.partial_service.people if fault.partial_service is not None else 0
+        ),
+        hours=fault.hours,
+        user_hours=fault.user_hours,
+        reporting=tuple(
+            ThresholdLine(
+                threshold=c.threshold,
+                authority=c.authority,
+                per=c.per,
+                crossed=c.crossed,
+                nationally=any(x.who == "national" for x in c.crossings),
+                operators=sum(1 for x in c.crossings if x.who != "national"),
+            )
+            for c in fault.reporting
         ),
     )
 

@@ -63,7 +63,10 @@ METHOD = (
     "percentage shares, 0-10,000, over the quantity that names a supplier.",
     "Cross-border common mode: each state's national what-if of the same supplier's (or "
     "product version's) fault, summed; states hit are those where it leaves people without "
-    "service. The sum assumes the faults happen together, as a common-mode fault does.",
+    "service. The sum assumes the faults happen together, as a common-mode fault does. "
+    "People unable to reach emergency services are summed over the states whose summary "
+    "gives the figure for the fault; a state that gives none is listed as not reported "
+    "and left out of the sum (unknown, not 0).",
     "Federated Monte Carlo: each state simulated the same years under one shared seed, "
     "with every supplier's update and every product version's fault drawn from a stream "
     "keyed by its canonical id, so one supplier's event falls in the same year in every "

@@ -356,11 +356,19 @@ def common_mode(used: Sequence[Used], keys: Keys, shown: Shown) -> tuple[CommonM
             StateImpact(
                 country=u.country,
                 people_without_service=f.people_without_service,
+                people_unable_to_reach_emergency=(
+                    f.figures.people_unable_to_reach_emergency if f.figures is not None else None
+                ),
                 sites_down=f.sites_down,
                 tlp=label,
             )
             for u, f, label in rows
         )
+        emergency = [
+            s.people_unable_to_reach_emergency
+            for s in by_state
+            if s.people_unable_to_reach_emergency is not None
+        ]
         supplier_key_ = key.split("|", 1)[0]
         out.append(
             CommonMode(
@@ -370,6 +378,10 @@ def common_mode(used: Sequence[Used], keys: Keys, shown: Shown) -> tuple[CommonM
                 product=first.product,
                 version=first.version,
                 people_without_service=sum(s.people_without_service for s in by_state),
+                people_unable_to_reach_emergency=sum(emergency) if emergency else None,
+                emergency_not_reported=tuple(
+                    s.country for s in by_state if s.people_unable_to_reach_emergency is None
+                ),
                 sites_down=sum(s.sites_down for s in by_state),
                 states_deploying=len(by_state),
                 states_hit=sum(1 for s in by_state if s.people_without_service > 0),

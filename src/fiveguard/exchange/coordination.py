@@ -176,6 +176,11 @@ class EuDomainShares(_View):
 class StateImpact(_View):
     country: str
     people_without_service: int
+    people_unable_to_reach_emergency: int | None = Field(
+        description="As the state's summary gives it for the fault; null when it gives none "
+        "(not reported: its assessment cites no finding on the fault, or the summary "
+        "predates the figure), never read as 0."
+    )
     sites_down: int
     tlp: Tlp
 
@@ -189,6 +194,14 @@ class CommonMode(_View):
     product: str | None
     version: str | None
     people_without_service: int
+    people_unable_to_reach_emergency: int | None = Field(
+        description="Summed over the states that report it; null when none does. The states "
+        "in emergency_not_reported are not in the sum: their figure is unknown, not 0."
+    )
+    emergency_not_reported: tuple[str, ...] = Field(
+        description="States deploying it whose summary gives no figure of people unable to "
+        "reach emergency services for this fault."
+    )
     sites_down: int
     states_deploying: int
     states_hit: int = Field(description="States where the fault leaves people without service.")

@@ -151,6 +151,56 @@ class PolicyResult(_Part):
     rules: tuple[RuleCount, ...]
 
 
+class ServiceLine(_Part):
+    """People losing one service in a fault's what-if, nationally."""
+
+    service: str = Field(description="The service's id in the catalogue (simulation.services).")
+    title: str = Field(description="In words, as the catalogue titles it.")
+    emergency: bool = Field(
+        description="True for the service reached through any network in the region "
+        "(emergency calls): its people are those unable to reach emergency services."
+    )
+    people: int = Field(ge=0)
+
+
+class ThresholdLine(_Part):
+    """Whether a fault's outage crosses one reporting threshold of the catalogue, as counts
+    (no operator is named)."""
+
+    threshold: str = Field(description="Its id in simulation.incident_time.")
+    authority: str
+    per: Literal["national", "operator"]
+    crossed: bool | None = Field(
+        description="Null when the outage's duration is unknown (no restoration time)."
+    )
+    nationally: bool = Field(description="Crossed by the country's people against its users.")
+    operators: int = Field(ge=0, description="Operators whose customers cross it.")
+
+
+class WhatIfFigures(_Part):
+    """The figures the assessment cites for a fault: read from its result, not computed
+    again for the summary."""
+
+    services: tuple[ServiceLine, ...] = Field(
+        description="People losing each service; empty when the catalogue counts none apart."
+    )
+    people_unable_to_reach_emergency: int | None = Field(
+        ge=0,
+        description="People unable to reach emergency services (the emergency service's "
+        "people); null when the catalogue counts no emergency service, never read as 0.",
+    )
+    people_partial_service: int = Field(
+        ge=0, description="People losing service in part (pools short of capacity, storms)."
+    )
+    hours: float | None = Field(
+        ge=0,
+        description="The outage's duration; null when the catalogue gives the event no "
+        "restoration time (unknown, not 0).",
+    )
+    user_hours: float | None = Field(ge=0, description="People without service times hours.")
+    reporting: tuple[ThresholdLine, ...]
+
+
 class FaultLine(_Part):
     """The national what-if of one supplier's or one product version's fault."""
 
@@ -163,6 +213,13 @@ class FaultLine(_Part):
     sites_down: int = Field(ge=0)
     assets_down: int = Field(ge=0)
     critical_services: tuple[str, ...] = Field(description="Critical services hit (ids).")
+    figures: WhatIfFigures | None = Field(
+        default=None,
+        description="People losing each service, unable to reach emergency services, losing "
+        "service in part, duration, user-hours and reporting thresholds, as the assessment "
+        "cites them; null when it cites no finding on this fault (or the summary predates "
+        "these figures): not reported, never zero.",
+    )
 
 
 class MonteCarloLine(_Part):

@@ -14,6 +14,7 @@ import numpy as np
 
 from fiveguard.domain.base import ID_MAX_LENGTH, ID_RE
 from fiveguard.domain.errors import Problem
+from fiveguard.domain.network import CAPACITY_BOUNDS
 from fiveguard.domain.sites import Categorical, SiteTable
 from fiveguard.modelio.csvsites_cells import (
     COORDINATE_RANGES,
@@ -92,7 +93,8 @@ def numeric_column(
             if spec.kind == "float" and not np.isfinite(array[np.asarray(filled) != "nan"]).all():
                 raise ValueError("not finite")
         except (ValueError, OverflowError):
-            array = np.zeros(len(values), dtype=dtype)
+            # a cell that cannot be read is reported once: no range check sees it (NaN)
+            array = np.full(len(values), np.nan if spec.kind == "float" else 0, dtype=dtype)
             for offset, value in enumerate(values):
                 try:
                     array[offset] = parse_number(spec, value)
@@ -133,6 +135,8 @@ def assemble_table(
     population = numeric("population")
     battery = numeric("battery_hours")
     _check_ranges(sites, population, battery, problems, locator)
+    capacity = numeric("capacity")
+    _check_capacity(capacity, problems, locator)
     coordinates = {name: numeric(name) for name in COORDINATE_RANGES}
     _check_coordinates(coordinates, problems, locator)
     sensitive = categorical("sensitive")
@@ -149,6 +153,7 @@ def assemble_table(
         sensitive=sensitive.remap([1 if v else 0 for v in sensitive.categories]) == 1,
         battery_hours=battery.astype(np.float64),
         requires=categorical("requires"),
+        capacity=capacity,
         managed_by=categorical("managed_by"),
         shared_with=categorical("shared_with"),
         site=categorical("site"),
@@ -183,6 +188,24 @@ def _check_ranges(
     for row in np.flatnonzero(sites > _INT32_MAX)[:MAX_REPEATS].tolist():
         problems.append(
             Problem(locator.locate(row, "sites"), f"absurd number of sites: {sites[row]}")
+        )
+
+
+def _check_capacity(
+    capacity: np.ndarray, problems: list[Problem], locator: SiteFileLocator
+) -> None:
+    """Capacities within the bounds the YAML ``capacity`` field accepts (empty: the
+    kind's)."""
+    low, high = CAPACITY_BOUNDS
+    given = ~np.isnan(capacity)
+    bad = np.flatnonzero(given & ((capacity <= low) | (capacity > high)))
+    for row in bad[:MAX_REPEATS].tolist():
+        problems.append(
+            Problem(
+                locator.locate(row, "capacity"),
+                f"expected a number above {low:g} and at most {high:g} (the share of a pool's "
+                f"or a site's load the radio carries), got {capacity[row]:g}",
+            )
         )
 
 

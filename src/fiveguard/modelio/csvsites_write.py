@@ -71,6 +71,7 @@ def write_sites(table: SiteTable, path: Path, compress: bool | None = None) -> N
         "managed_by": strings(table.managed_by, _format_category),
         "shared_with": strings(table.shared_with, _format_list),
         "site": strings(table.site, _format_category),
+        "capacity": _format_floats(table.capacity),
         "installed": strings(table.installed, _format_category),
         "purchased": strings(table.purchased, _format_category),
         "latitude": _format_floats(table.latitude),

@@ -7,6 +7,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import numpy as np
+
 from fiveguard.domain.base import split_product_ref
 from fiveguard.domain.catalogue import ACCESS_DOMAINS, Domain
 from fiveguard.domain.network import AnyOf, Asset
@@ -219,6 +221,16 @@ class AssetChecks(CheckerBase):
             kind = self.sites.kind.value(index - self.n_written_assets)
         return self.cat.asset_kinds.get(kind) if kind else None
 
+    def written_capacity(self, ident: str, default: float) -> float:
+        """Asset ``ident``'s capacity as written (YAML field or site-file column), else
+        ``default``."""
+        index = self.assets.get(ident)
+        if index is not None and index >= self.n_written_assets:
+            value = float(self.sites.capacity[index - self.n_written_assets])
+            return default if np.isnan(value) else value
+        own = self.declared_capacity.get(ident)
+        return own if own is not None else default
+
     def pool_capacity_problem(self, requirement: object) -> str | None:
         """An ``any:`` pool whose members together carry less than its whole load: it
         would leave people without service with nothing failed."""
@@ -229,8 +241,7 @@ class AssetChecks(CheckerBase):
             kind = self.asset_kind(member)
             if kind is None:
                 return None  # reported elsewhere
-            own = self.declared_capacity.get(member)
-            capacities[member] = own if own is not None else kind.capacity
+            capacities[member] = self.written_capacity(member, kind.capacity)
         total = sum(capacities.values())
         if total >= 1 - 1e-9:
             return None

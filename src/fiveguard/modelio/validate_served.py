@@ -249,6 +249,42 @@ class ServedChecks(CheckerBase):
                     field,
                     f"site {site_id!r} is {said} as {other!r} gives it: {why}",
                 )
+        self._check_site_capacity(table, named)
+
+    def _check_site_capacity(self, table: AssetTable, named: npt.NDArray[np.int64]) -> None:
+        """The radio assets of a site carry its whole load together (their capacities
+        add up to at least 1), as the members of an ``any:`` pool must: else the site's
+        people would lose service in part with nothing failed."""
+        capacity = self.asset_capacities(table)
+        site = table.site[named]
+        total = np.bincount(site, weights=capacity[named], minlength=len(table.site_ids))
+        radios_on = np.bincount(site, minlength=len(table.site_ids))
+        short = np.flatnonzero((total < 1 - 1e-9) & (radios_on > 1))
+        for code in short[:MAX_LISTED].tolist():
+            radios = named[site == code]
+            listed = ", ".join(f"{table.ids[i]} {capacity[i]:g}" for i in radios.tolist())
+            self._at_asset(
+                table,
+                int(radios[-1]),
+                "capacity",
+                f"the radio assets of site {table.site_ids[code]!r} carry {total[code]:g} of "
+                f"its load together ({listed}); they must be able to carry all of it "
+                "(capacities adding up to at least 1) with every radio up",
+            )
+
+    def asset_capacities(self, table: AssetTable) -> npt.NDArray[np.float64]:
+        """Each asset's capacity: its own where written, else its kind's (1 for an
+        unknown kind, reported elsewhere)."""
+        kinds = self.cat.asset_kinds
+        by_kind = [kinds[k].capacity if k in kinds else 1.0 for k in table.kinds]
+        capacity = np.asarray([*by_kind, 1.0], dtype=np.float64)[table.kind]
+        for i, asset in enumerate(self.doc.assets[: table.n_declared]):
+            if asset.capacity is not None:
+                capacity[i] = asset.capacity
+        rows = self.sites.capacity
+        given = np.flatnonzero(~np.isnan(rows))
+        capacity[table.n_declared + given] = rows[given]
+        return capacity
 
     def _at_asset(self, table: AssetTable, index: int, field: str, message: str) -> None:
         if index < table.n_declared:

@@ -113,6 +113,9 @@ class SiteRowChecks(AssetChecks):
                             f"{member!r} is not a declared asset",
                             rows_using("requires", pattern),
                         )
+                short = self.pool_capacity_problem(requirement)
+                if short:
+                    self.at_site(row, "requires", short, rows_using("requires", pattern))
         for column in ("installed", "purchased"):
             for date, row in used(column).items():
                 late = self.late_date_problem(column, date)

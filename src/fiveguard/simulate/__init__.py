@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.model import NetworkModel
+from fiveguard.simulate.assumptions import power_assumptions
 from fiveguard.simulate.compile import CompiledNetwork, compile_network
 from fiveguard.simulate.contributions import source_results
 from fiveguard.simulate.engines import Progress, run_trials
@@ -124,7 +125,7 @@ def simulate(
             workers=workers if scheduler is None else 1,
         )
         time = simulated_time(ready.compiled, catalogue, plan, per_trial)
-    return simulation_result(
+    result = simulation_result(
         ready.compiled,
         catalogue,
         impacts,
@@ -133,6 +134,8 @@ def simulate(
         events=events,
         time=time,
     )
+    assumed = power_assumptions(ready.model, catalogue, effects=ready.effects)
+    return result.model_copy(update={"assumptions": assumed})
 
 
 __all__ = [

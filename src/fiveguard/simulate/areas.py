@@ -6,7 +6,9 @@ of P residents is cut into ``n = ceil(P / area_population)`` power areas (at lea
 each of ``P / n`` residents; a power loss reaches one area, and an area loses power with
 the annual probability ``1 - (1 - p) ** (P / n / area_population)``, ``p`` being
 ``power_loss.annual_probability`` (the probability for an area of exactly
-``area_population`` residents). So the expected number of losses is proportional to the
+``area_population`` residents, or, when the catalogue leaves it out, the incident
+record's ``power_loss.record_rate`` per million people a year times the area's millions:
+see :func:`base_probability`). So the expected number of losses is proportional to the
 population, and a region drawn as two halves has the areas of the whole: the national
 distribution does not depend on how regions are drawn (within sampling error).
 
@@ -27,6 +29,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from fiveguard.catalog.parameters import PEOPLE_PER_UNIT
+from fiveguard.catalog.rates import DerivedRate, annual_probability, derive_rate
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.model import NetworkModel
 
@@ -104,10 +108,36 @@ def _within(ids: list[str], region: IntArray, people: FloatArray, counts: IntArr
     return out
 
 
+@dataclass(frozen=True)
+class BaseProbability:
+    """The annual probability of a loss in one area of ``area_population`` residents (in
+    one region, without an area size), and where it comes from: ``rate`` is the record's
+    derived rate when the record sets it (``None`` when the catalogue gives the value)."""
+
+    value: float
+    rate: DerivedRate | None = None
+
+
+def base_probability(catalogue: Catalogue) -> BaseProbability:
+    """The probability of a loss in an area of exactly ``area_population`` residents: the
+    catalogue's ``annual_probability`` when given, else the posterior mean of the record's
+    ``record_rate`` (per million people and year) times ``area_population`` / 1,000,000,
+    as the annual probability 1 − exp(−λ) of at least one loss."""
+    params = catalogue.simulation.power_loss
+    if params.annual_probability is not None:
+        return BaseProbability(params.annual_probability)
+    if params.record_rate is None or params.area_population is None:
+        raise ValueError("power_loss needs annual_probability, or record_rate and area_population")
+    rate = derive_rate(catalogue.incidents, catalogue.incidents.rates[params.record_rate])
+    return BaseProbability(
+        annual_probability(rate.mean * params.area_population / PEOPLE_PER_UNIT), rate
+    )
+
+
 def area_probability(catalogue: Catalogue, residents: FloatArray) -> FloatArray:
     """``(A,)``: the annual probability of a loss in each area of ``residents``."""
     params = catalogue.simulation.power_loss
-    p = params.annual_probability
+    p = base_probability(catalogue).value
     if params.area_population is None:
         return np.full(residents.shape[0], p, dtype=np.float64)
     if p >= 1.0:

@@ -2,8 +2,10 @@
 
 A regional power loss takes down every asset in the region whose autonomy is shorter than
 the loss. An asset's autonomy is its ``battery_hours`` or, where the model leaves it out,
-the catalogue's ``simulation.power_loss.unknown_battery_hours`` (0 h packaged: a power
-loss takes it down at once), plus the hours its operator's measures add (TM11). Neither
+the catalogue's prior for the domain of its kind (``simulation.power_loss.battery_priors``:
+2 h for radio, 4 h for transport and wireline access, 24 h for core and data-centre
+functions packaged; :mod:`fiveguard.simulate.priors`), plus the hours its operator's
+measures add (TM11). Neither
 is visible in the model file, so ``fiveguard whatif`` lists them for the regions of its
 power losses and ``fiveguard validate`` for the whole model, each as a :class:`Step`: the
 parameter or measure, its value, and which assets it applies to.
@@ -19,6 +21,7 @@ import numpy.typing as npt
 from fiveguard.domain.catalogue import Catalogue, Domain
 from fiveguard.domain.model import NetworkModel
 from fiveguard.simulate.measures import OperatorEffects, operator_effects
+from fiveguard.simulate.priors import battery_priors
 from fiveguard.simulate.results import Step
 
 NAMED = 5
@@ -42,7 +45,7 @@ def power_assumptions(
     out = []
     unknown = np.flatnonzero(placed & np.isnan(t.battery_hours))
     if unknown.size:
-        out.append(_unknown_battery(model, catalogue, unknown, where))
+        out.extend(_unknown_battery(model, catalogue, unknown, where))
     operators = [o.id for o in model.document.operators]
     for k in np.unique(t.operator[placed]).tolist():
         applied = effects.of(operators[k], "power-autonomy")
@@ -63,28 +66,36 @@ def power_assumptions(
 
 def _unknown_battery(
     model: NetworkModel, catalogue: Catalogue, rows: npt.NDArray[np.int64], where: str
-) -> Step:
-    """The battery taken for the assets ``rows`` whose battery the model leaves out."""
+) -> list[Step]:
+    """The battery taken for the assets ``rows`` whose battery the model leaves out: one
+    step per prior taken (:mod:`fiveguard.simulate.priors`), with how many assets took it."""
     t = model.table
-    hours = catalogue.simulation.power_loss.unknown_battery_hours
+    priors = battery_priors(model, catalogue)
     kinds = catalogue.asset_kinds
     radio_kind = np.asarray(
         [k in kinds and kinds[k].domain is Domain.RAN for k in t.kinds] + [False], dtype=bool
     )
-    others = rows[~radio_kind[t.kind[rows]]]
-    radio = rows.size - others.size
-    parts = [_count(radio, "radio asset")] if radio else []
-    if others.size:
-        named = ", ".join(f"{t.ids[i]} ({t.kinds[t.kind[i]]})" for i in others[:NAMED].tolist())
-        more = f" and {others.size - NAMED:,} more" if others.size > NAMED else ""
-        parts.append(f"{_count(others.size, 'other asset')}: {named}{more}")
-    return Step(
-        parameter="simulation.power_loss.unknown_battery_hours",
-        value=f"{hours:g} h",
-        note=f"the battery taken for {_count(rows.size, 'asset')} {where} whose battery_hours "
-        f"the model leaves out ({'; '.join(parts)}): a power loss longer than that (plus the "
-        "hours measures add) takes them down; give battery_hours where it is known",
-    )
+    out = []
+    for j, _ in priors.counts(rows):
+        mine = rows[priors.prior[rows] == j]
+        others = mine[~radio_kind[t.kind[mine]]]
+        radio = mine.size - others.size
+        parts = [_count(radio, "radio asset")] if radio else []
+        if others.size:
+            named = ", ".join(f"{t.ids[i]} ({t.kinds[t.kind[i]]})" for i in others[:NAMED].tolist())
+            more = f" and {others.size - NAMED:,} more" if others.size > NAMED else ""
+            parts.append(f"{_count(others.size, 'other asset')}: {named}{more}")
+        out.append(
+            Step(
+                parameter=priors.names[j],
+                value=f"{priors.values[j]:g} h",
+                note=f"the battery taken for {_count(mine.size, 'asset')} {where} whose "
+                f"battery_hours the model leaves out ({'; '.join(parts)}): a power loss "
+                "longer than that (plus the hours measures add) takes them down; "
+                f"{priors.notes[j]}; give battery_hours where it is known",
+            )
+        )
+    return out
 
 
 def _count(n: int, noun: str) -> str:

@@ -46,9 +46,41 @@ def get_bits(plane: Plane, rows: npt.ArrayLike, trials: npt.ArrayLike) -> npt.ND
     """Bit ``trials[i]`` of row ``rows[i]``, as booleans of the pairs' shape."""
     r = np.asarray(rows, dtype=np.int64)
     t = np.asarray(trials, dtype=np.int64)
-    words = plane[r, t >> 6]
-    bits: npt.NDArray[np.bool_] = ((words >> (t & (BITS - 1)).astype(np.uint64)) & 1).astype(bool)
+    if plane.flags.c_contiguous:
+        # one gather from the flat words: several times faster than a 2-D fancy index, and
+        # the same words (a row of -1, counted from the end, is the last row either way)
+        words = plane.reshape(-1).take(r * plane.shape[1] + (t >> 6))
+    else:
+        words = plane[r, t >> 6]
+    words >>= (t & (BITS - 1)).astype(np.uint64)
+    bits: npt.NDArray[np.bool_] = (words & np.uint64(1)).astype(bool)
     return bits
+
+
+def distinct_rows(plane: Plane, rows: IntArray) -> tuple[IntArray, IntArray]:
+    """Of ``plane``'s ``rows``, those with distinct bits (``distinct``, one row of each) and,
+    for each of ``rows``, the position in ``distinct`` of the row with its bits.
+
+    Rows are grouped by a hash of their words, then every row is compared with its
+    group's first: when two different rows share a hash (rare) the rows are grouped by
+    their words themselves, so the grouping is always exact.
+    """
+    picked = plane[rows]
+    if rows.size <= 1:
+        return rows, np.arange(rows.size, dtype=np.int64)
+    hashes = (picked * np.resize(_HASH_FACTORS, picked.shape[1])).sum(axis=1, dtype=np.uint64)
+    _, first, which = np.unique(hashes, return_index=True, return_inverse=True)
+    which = which.reshape(-1)
+    if not np.array_equal(picked, picked[first[which]]):
+        _, first, which = np.unique(picked, axis=0, return_index=True, return_inverse=True)
+        which = which.reshape(-1)
+    return rows[first], which.astype(np.int64)
+
+
+_HASH_FACTORS: Plane = np.random.default_rng(20261207).integers(
+    0, 2**63, size=64, dtype=np.uint64
+) * np.uint64(2) + np.uint64(1)
+"""Odd 64-bit multipliers, one per word, of the row hash in :func:`distinct_rows`."""
 
 
 def unpack(plane: Plane, trials: int) -> npt.NDArray[np.uint8]:

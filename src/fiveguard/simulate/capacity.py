@@ -8,6 +8,11 @@ kind). A row's *served share* ``s`` is 0 when it is down and otherwise
 - for a class (or a served part): the product of its entries' shares, in the order
   written (a plain entry's share is its member's).
 
+The radios of a site of several radios are such a group: each served part of the
+site requires ``any:`` of that part's rows on the radios, which carry their radio's
+capacity (:func:`capacity_plan`); the site's part rows, of no asset, lose their own
+people (:class:`_PeopleLost`).
+
 With every capacity 1 a group is whole while one member is up, so shares are 0 or 1 and
 the bits say everything. A share strictly between 0 and 1 arises only where a group with
 a member of capacity below 1 has some members down, and in what depends on it: the kernel
@@ -116,6 +121,9 @@ def asset_capacities(model: NetworkModel, catalogue: Catalogue) -> FloatArray:
     for i, asset in enumerate(model.document.assets):
         if asset.capacity is not None:
             capacity[i] = asset.capacity
+    rows = model.sites.capacity
+    given = np.flatnonzero(~np.isnan(rows))
+    capacity[t.n_declared + given] = rows[given]
     return capacity
 
 
@@ -128,9 +136,12 @@ def capacity_plan(
     class_operator: IntArray,
     class_people: IntArray,
     class_serves: BoolArray,
+    class_site: IntArray,
     requires_levels: tuple[RequiresLevel, ...],
 ) -> CapacityPlan:
-    """The plan of a compiled network (its columns as named)."""
+    """The plan of a compiled network (its columns as named). A served part's row carries
+    its class's capacity: on a site of several radios, the rows of one part on each radio
+    are the members of that part's pool (the site's row of the part)."""
     groups = [
         (level.group_lo + i, np.asarray([m[i] for m in level.group_slots if m.shape[0] > i]))
         for level in requires_levels
@@ -139,6 +150,8 @@ def capacity_plan(
     capacity = asset_capacities(model, catalogue)
     class_capacity = np.ones(n_classes, dtype=np.float64)
     class_capacity[asset_class] = capacity  # pool members are alone in their class
+    parts = np.flatnonzero(class_site >= 0)
+    class_capacity[parts] = class_capacity[class_site[parts]]
     pooled = [(g, m) for g, m in groups if (class_capacity[m] < 1).any()]
     members = [m for _, m in pooled]
     operators = [o.id for o in model.document.operators]
@@ -179,30 +192,47 @@ def capacity_plan(
 # ---------------------------------------------------------------------------- shares
 
 
-def partial_shares(compiled: CompiledNetwork, down: Plane, trials: int) -> PartialShares:
+def partial_shares(
+    compiled: CompiledNetwork,
+    down: Plane,
+    trials: int,
+    sites: tuple[IntArray, IntArray, FloatArray] | None = None,
+) -> PartialShares:
     """Served shares strictly between 0 and 1, from the kernel's down bits ``down``
     (``(C + G, W)``: classes, then groups), computed only for the trials where a pool
-    with capacity below 1 has some members down but not all."""
+    with capacity below 1 has some members down but not all, or where a row lost some of
+    its sites: ``sites`` gives (class row, trial, the share of its sites left), each such
+    row a class alone, whose own share is multiplied by it."""
     plan = compiled.capacity
-    if plan is None or plan.pool_groups.size == 0:
+    site_rows, site_trials, site_left = (
+        sites if sites is not None else (np.zeros(0, dtype=np.int64),) * 2 + (np.zeros(0),)
+    )
+    if plan is None or (plan.pool_groups.size == 0 and site_rows.size == 0):
         return PartialShares()
     n = compiled.n_classes
-    members_down = down[plan.pool_member_rows]
-    some = np.bitwise_or.reduceat(members_down, plan.pool_member_ptr[:-1], axis=0)
-    candidates = np.bitwise_or.reduce(some & ~down[n + plan.pool_groups], axis=0)
-    words = np.flatnonzero(candidates)
-    if words.size == 0:
+    chosen = np.unique(site_trials).astype(np.int64)
+    if plan.pool_groups.size:
+        members_down = down[plan.pool_member_rows]
+        some = np.bitwise_or.reduceat(members_down, plan.pool_member_ptr[:-1], axis=0)
+        candidates = np.bitwise_or.reduce(some & ~down[n + plan.pool_groups], axis=0)
+        words = np.flatnonzero(candidates)
+        bits = (candidates[words, None] >> np.arange(64, dtype=np.uint64)) & np.uint64(1)
+        pooled = (words[:, None] * 64 + np.arange(64))[bits.astype(bool)]
+        chosen = np.union1d(chosen, pooled[pooled < trials]).astype(np.int64)
+    if chosen.size == 0:
         return PartialShares()
-    bits = (candidates[words, None] >> np.arange(64, dtype=np.uint64)) & np.uint64(1)
-    chosen = (words[:, None] * 64 + np.arange(64))[bits.astype(bool)]
-    chosen = chosen[chosen < trials]
     serving = np.flatnonzero(compiled.class_serves)
     out_row: list[IntArray] = []
     out_trial: list[IntArray] = []
     out_share: list[FloatArray] = []
     for start in range(0, chosen.size, TRIAL_CHUNK):
         batch = chosen[start : start + TRIAL_CHUNK]
-        share = _shares(compiled, plan, down, batch)
+        left = None
+        if site_rows.size:
+            inside = (site_trials >= batch[0]) & (site_trials <= batch[-1])
+            left = np.ones((n, batch.size), dtype=np.float64)
+            left[site_rows[inside], np.searchsorted(batch, site_trials[inside])] = site_left[inside]
+        share = _shares(compiled, plan, down, batch, left)
         mine = share[serving]
         row, col = np.nonzero((mine > 0) & (mine < 1))
         out_row.append(serving[row])
@@ -214,15 +244,22 @@ def partial_shares(compiled: CompiledNetwork, down: Plane, trials: int) -> Parti
 
 
 def _shares(
-    compiled: CompiledNetwork, plan: CapacityPlan, down: Plane, trials: IntArray
+    compiled: CompiledNetwork,
+    plan: CapacityPlan,
+    down: Plane,
+    trials: IntArray,
+    left: FloatArray | None = None,
 ) -> FloatArray:
     """``(C + G, len(trials))``: every row's served share in those trials, level by level
     over the kernel's plan (groups: capped sums in member order; classes: products in
-    entry order, 0 where down)."""
+    entry order, 0 where down, times ``left``, ``(C, len(trials))``, the share of a row's
+    sites not failed, where given)."""
     n = compiled.n_classes
     word = down[:, trials >> 6]
     is_down = ((word >> (trials & 63).astype(np.uint64)) & np.uint64(1)).astype(bool)
     share = np.where(is_down, 0.0, 1.0)
+    if left is not None:
+        share[:n] *= left
     capacity = plan.class_capacity
     for level in compiled.requires_levels:
         if level.group_slots:
@@ -238,6 +275,8 @@ def _shares(
                 table[: slot.shape[0]] *= share[slot]
             rows = slice(level.lo, level.hi)
             share[rows] = np.where(is_down[rows], 0.0, table[level.owner_pattern])
+            if left is not None:
+                share[rows] *= left[rows]
     return share
 
 
@@ -388,6 +427,10 @@ class _PeopleLost:
         people = self._people(assets, self.row_part[u_row][owner])
         each = np.floor(people * u_fraction[owner] + 0.5)
         total = np.bincount(owner, weights=each, minlength=u_row.size)
+        # a row of no asset (a site's part, on its radios) loses its own people
+        alone = np.diff(self.class_ptr)[cls] == 0
+        own = self.c.class_people[u_row[alone]]
+        total[alone] = np.floor(own * u_fraction[alone] + 0.5)
         out = np.asarray(np.rint(total[inverse.reshape(-1)]), dtype=np.int64)
         # assets down on their own in that trial are counted whole already
         if self.leaf_key.size:

@@ -50,6 +50,7 @@ from fiveguard.simulate.plan import (
     requires_levels_of,
     requires_plan,
 )
+from fiveguard.simulate.priors import battery_priors
 from fiveguard.simulate.ragged import column_ids, row_ids
 from fiveguard.simulate.services import ServiceRules, compile_rules, service_kind_keys
 from fiveguard.simulate.sharing import Agreement, ServedParts, agreements, served_parts
@@ -168,7 +169,7 @@ def compile_network(
     effects = effects if effects is not None else operator_effects(model, catalogue)
     radio = radio_kinds(t, catalogue)
     access = access_kinds(t, catalogue)
-    battery = autonomy(t, catalogue, effects)
+    battery = autonomy(model, catalogue, effects)
     n_regions = len(doc.regions)
     params = catalogue.simulation
     # telling the radio from the core matters to roaming and to emergency calls
@@ -187,6 +188,8 @@ def compile_network(
         deals,
         areas.asset_area,
         service_kind_keys(model, catalogue),
+        # rows whose sites fail one by one carry their own served share: a class alone
+        np.flatnonzero(t.sites > 1) if params.asset_failure.per_site else None,
     )
     power_ptr, power_hours, power_row = _power_rows(
         np.where(classes.size > 0, classes.area, -1), classes.battery, areas.region.shape[0]
@@ -257,6 +260,7 @@ def compile_network(
             class_operator=compiled.class_operator,
             class_people=compiled.class_people,
             class_serves=compiled.class_serves,
+            class_site=compiled.class_site,
             requires_levels=levels,
         ),
     )
@@ -272,6 +276,7 @@ def _ordered_classes(
     deals: tuple[Agreement, ...],
     asset_area: IntArray,
     kind_key: IntArray,
+    alone: IntArray | None = None,
 ) -> tuple[_Classes, IntArray, tuple[RequiresLevel, ...], int, tuple[ManagedLevel, ...]]:
     """The classes (and part rows) in kernel order, each asset's class, and the kernel's
     plan of the ``requires`` and ``managed_by`` levels. ``access`` per asset: 0 none, 1
@@ -280,7 +285,11 @@ def _ordered_classes(
     # rows without an asset, so each stands alone in its class
     colocated = colocated_radios(t, access == RADIO_ACCESS)
     pinned = np.concatenate(
-        [np.asarray([m for d in deals for e in d.requires for m in e], dtype=np.int64), colocated]
+        [
+            np.asarray([m for d in deals for e in d.requires for m in e], dtype=np.int64),
+            colocated,
+            alone if alone is not None else np.zeros(0, dtype=np.int64),
+        ]
     )
     asset_class, order, starts = _group(
         t, access, battery, n_regions, group_assets, parts, pinned, asset_area, kind_key
@@ -305,11 +314,12 @@ def _ordered_classes(
     return classes, new_of_old[asset_class], levels, n_groups, managed
 
 
-def autonomy(t: AssetTable, catalogue: Catalogue, effects: OperatorEffects) -> FloatArray:
-    """Each asset's power autonomy in hours: its battery (or the catalogue's default when
-    the model leaves it out) plus the hours its operator's measures add."""
-    unknown = catalogue.simulation.power_loss.unknown_battery_hours
-    battery = np.where(np.isnan(t.battery_hours), unknown, t.battery_hours)
+def autonomy(model: NetworkModel, catalogue: Catalogue, effects: OperatorEffects) -> FloatArray:
+    """Each asset's power autonomy in hours: its battery (or the catalogue's prior for its
+    kind when the model leaves it out, :mod:`fiveguard.simulate.priors`) plus the hours its
+    operator's measures add."""
+    t = model.table
+    battery = battery_priors(model, catalogue).hours
     return np.asarray(battery + effects.extra_hours[np.maximum(t.operator, 0)], dtype=np.float64)
 
 

@@ -18,7 +18,7 @@ batching, and leaves the events themselves exactly as before:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -60,6 +60,8 @@ class TimedEvents:
     failure_z: FloatArray
     down_cause: IntArray | None = None
     down_event: IntArray | None = None
+    site_z: FloatArray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
+    """Normals of the ``site_*`` events (failures of some of a row's sites)."""
 
 
 def duration_rng(seed: int, block: int) -> np.random.Generator:
@@ -89,13 +91,14 @@ def sample_timed(sources: EventSources, seed: int, first_block: int, trials: int
     """The events of ``trials`` trials from block ``first_block`` (exactly those of
     :func:`fiveguard.simulate.sampling.sample_trials`), each with its normal."""
     blocks = -(-trials // BLOCK_TRIALS)
-    parts, down_z, failure_z, causes, numbers = [], [], [], [], []
+    parts, down_z, failure_z, site_z, causes, numbers = [], [], [], [], [], []
     counted = 0
     for b in range(first_block, first_block + blocks):
         events, cause, number = national_block_down(sources, seed, b)
         rng = duration_rng(seed, b)
         down_z.append(rng.standard_normal(events.down_trial.shape[0]))
         failure_z.append(rng.standard_normal(events.failure_trial.shape[0]))
+        site_z.append(rng.standard_normal(events.site_trial.shape[0]))
         parts.append(events)
         causes.append(cause)
         numbers.append(counted + number)
@@ -104,6 +107,7 @@ def sample_timed(sources: EventSources, seed: int, first_block: int, trials: int
     kept = joined.down_trial < trials
     down = np.concatenate(down_z)[kept]
     failure = np.concatenate(failure_z)[joined.failure_trial < trials]
+    sites = np.concatenate(site_z)[joined.site_trial < trials]
     first = first_block * BLOCK_TRIALS
     events = with_cross_border(joined.truncated(trials), sources, seed, first)
     keys = sources.keys
@@ -120,4 +124,5 @@ def sample_timed(sources: EventSources, seed: int, first_block: int, trials: int
         failure_z=failure,
         down_cause=np.concatenate(causes)[kept],
         down_event=np.concatenate(numbers)[kept],
+        site_z=sites,
     )  # fmt: skip

@@ -58,6 +58,7 @@ class EventType(StrEnum):
     CHANGE_PUSH = "change-push"
     LIMIT_REACHED = "limit-reached"
     STORM = "storm"
+    SITE_FAILURES = "site-failures"
 
 
 class Mode(StrEnum):
@@ -80,6 +81,8 @@ class Event:
     hours: float | None = None
     operators: tuple[str, ...] | None = None
     area: int | None = None
+    sites: int | None = None
+    """For ``site-failures``: how many of the row's sites failed (fewer than all)."""
 
     def __str__(self) -> str:
         text = f"{self.type.value}:{self.target}"
@@ -89,6 +92,8 @@ class Event:
                 text += " at " + (", ".join(self.operators) or "no operator")
         if self.type is EventType.PRODUCT_FAULT and self.operators is not None:
             text += " at " + (", ".join(self.operators) or "no operator")
+        if self.type is EventType.SITE_FAILURES:
+            text += f" ({self.sites} sites)"
         if self.type is EventType.REGION_POWER:
             if self.area is not None:
                 text += f" area {self.area + 1}"
@@ -189,6 +194,13 @@ class SampledEvents:
     storm_trial: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     storm_operator: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     """Storms forced at an operator (``storm:OPERATOR``); the rule's own are found later."""
+    site_trial: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    site_asset: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    site_failed: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    site_total: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Independent failures counted per site (``asset_failure.per_site``): in trial
+    ``site_trial[i]``, ``site_failed[i]`` of the ``site_total[i]`` sites of row
+    ``site_asset[i]`` failed, fewer than all (all of them is a ``failure_*`` event)."""
 
     @classmethod
     def empty(cls, trials: int, n_operators: int) -> SampledEvents:
@@ -244,6 +256,7 @@ EVENT_COLUMNS: tuple[tuple[str, ...], ...] = (
     ("down_trial", "down_asset"),
     ("failure_trial", "failure_asset"),
     ("storm_trial", "storm_operator"),
+    ("site_trial", "site_asset", "site_failed", "site_total"),
 )
 """The columns of :class:`SampledEvents`, by kind of event; each starts with its trials."""
 
@@ -510,4 +523,11 @@ def events_of_trials(
             out[t].append(Event(EventType.ASSET_DOWN, str(asset_ids[a])))
     for t, o in zip(sampled.storm_trial.tolist(), sampled.storm_operator.tolist(), strict=True):
         out[t].append(Event(EventType.STORM, compiled.operators[o]))
+    for t, a, k in zip(
+        sampled.site_trial.tolist(),
+        sampled.site_asset.tolist(),
+        sampled.site_failed.tolist(),
+        strict=True,
+    ):
+        out[t].append(Event(EventType.SITE_FAILURES, str(asset_ids[a]), sites=k))
     return out

@@ -266,6 +266,7 @@ GROUP_KINDS = {
     "power_trial": POWER,
     "down_trial": MISCONFIGURATION,
     "failure_trial": FAILURE,
+    "site_trial": FAILURE,
 }
 """The kind of each group of :data:`~fiveguard.simulate.events.EVENT_COLUMNS` the Monte
 Carlo samples, by its trial column."""
@@ -287,6 +288,7 @@ def one_per_column(
         "power_trial": e.power_hours,
         "down_trial": timed.down_z,
         "failure_trial": timed.failure_z,
+        "site_trial": timed.site_z,
     }
     values: dict[str, object] = {}
     trial, kind, normal = [], [], []

@@ -1,6 +1,7 @@
 """People an asset failing alone leaves without service, part by part, in closed form: a
 part covered by a roaming partner in its region keeps the roamers its partners' spare
-capacity takes (:mod:`fiveguard.simulate.services`), the rest lose service."""
+capacity takes (the rule of :func:`fiveguard.simulate.services.roamers_served`, applied
+to the asset failing alone), the rest lose service."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ import numpy as np
 import numpy.typing as npt
 
 from fiveguard.simulate.compile import CompiledNetwork
+from fiveguard.simulate.services import roamers_served
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
+ASSET_CHUNK = 65536
+"""Failing assets whose roamers are weighed together (``(chunk, K)`` arrays)."""
 
 
 def parts_lost(
@@ -23,14 +27,17 @@ def parts_lost(
 ) -> IntArray:
     """Per part (of asset ``owner``, class ``cls``, its customers' ``operator`` and
     roaming ``region``, -1 for none), the people without service when the asset alone
-    fails: all of an uncovered part's, and a covered part's roamers beyond the partners'
-    spare capacity (the partners' parts on the failed asset itself are down too; a
-    network's operator and its MVNOs share the capacity in proportion to their roamers).
-    """
+    fails: all of an uncovered part's, and a covered part's share of its operator's
+    roamers beyond the partners' spare capacity. Each failing asset is one case of the
+    roaming rule: its covered parts' people roam, and the partners' customers served in
+    the region are those of the whole network less their parts on the failed asset
+    (down too). A part's roamers served are its operator's, split in proportion to the
+    parts' people (rounded down)."""
     people = c.asset_part_people
     share = c.service_rules.spare_share
-    if share is None:
-        return np.where(covered, 0, people).astype(np.int64)
+    lost: IntArray = np.where(covered, 0, people).astype(np.int64)
+    if share is None or not covered.any():
+        return lost
     k, r = len(c.operators), len(c.regions)
     radio = c.class_serves & c.class_roams & (c.class_region >= 0)
     rows = np.flatnonzero(radio)
@@ -39,16 +46,27 @@ def parts_lost(
         weights=c.class_people[rows],
         minlength=k * r,
     ).reshape(k, r)
-    offered = (c.partners.astype(np.float64) @ served)[operator, np.maximum(region, 0)]
-    counts = np.diff(c.asset_part_ptr)
-    for other in range(int(counts.max(initial=0))):
-        has = counts[owner] > other
-        at = c.asset_part_ptr[owner[has]] + other
-        theirs = c.class_operator[c.class_part_rows[c.class_part_ptr[cls[has]] + other]]
-        offered[has] -= np.where(c.partners[operator[has], theirs], people[at], 0)
-    capacity = np.floor(share * np.rint(offered)).astype(np.int64)
-    key = owner * k + c.service_rules.network[operator]
-    wanted = np.zeros(c.n_assets * k, dtype=np.int64)
-    np.add.at(wanted, key[covered], people[covered])
-    mine = capacity * people // np.maximum(wanted[key], 1)
-    return np.where(covered, np.maximum(people - mine, 0), people).astype(np.int64)
+    served = np.rint(served).astype(np.int64)
+    # every part of the failing assets, by asset: who roams, and who is down with them
+    failing = np.unique(owner[covered])
+    case = np.full(c.n_assets, -1, dtype=np.int64)
+    case[failing] = np.arange(failing.size)
+    slot = np.arange(owner.size, dtype=np.int64) - c.asset_part_ptr[owner]
+    theirs = c.class_operator[c.class_part_rows[c.class_part_ptr[cls] + slot]]
+    in_case = case[owner] >= 0
+    case_region = np.zeros(failing.size, dtype=np.int64)
+    case_region[case[owner[covered]]] = region[covered]
+    for lo in range(0, failing.size, ASSET_CHUNK):
+        hi = min(lo + ASSET_CHUNK, failing.size)
+        want = np.zeros((hi - lo, k), dtype=np.int64)
+        gone = np.zeros((hi - lo, k), dtype=np.int64)
+        mine = in_case & (case[owner] >= lo) & (case[owner] < hi)
+        roams = mine & covered
+        np.add.at(want, (case[owner[roams]] - lo, operator[roams]), people[roams])
+        np.add.at(gone, (case[owner[mine]] - lo, theirs[mine]), people[mine])
+        offered = served[:, case_region[lo:hi]].T - gone
+        taken = roamers_served(want, offered, c.partners, share)
+        at = (case[owner[roams]] - lo, operator[roams])
+        part_served = taken[at] * people[roams] // np.maximum(want[at], 1)
+        lost[np.flatnonzero(roams)] = np.maximum(people[roams] - part_served, 0)
+    return lost

@@ -36,7 +36,7 @@ import numpy.typing as npt
 from scipy import sparse  # type: ignore[import-untyped]
 
 from fiveguard.domain.graph import ragged_ranges, row_of_entry
-from fiveguard.simulate.bits import Plane, get_bits, set_bits, unpack, words_for
+from fiveguard.simulate.bits import Plane, distinct_rows, get_bits, set_bits, unpack, words_for
 from fiveguard.simulate.capacity import partial_losses
 from fiveguard.simulate.compile import CompiledNetwork
 from fiveguard.simulate.propagate import ClassState
@@ -50,6 +50,7 @@ from fiveguard.simulate.services import (
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
+FloatArray = npt.NDArray[np.float64]
 
 IMPACT_FIELDS: tuple[str, ...] = (
     "people_without_service",
@@ -396,53 +397,112 @@ def _hit_people(
     needed: tuple[bool, ...],
 ) -> None:
     """Add to ``sums`` (in place) what each leaf hit changes: the hit asset's radio goes
-    down, so each of its parts moves from its (R, D) to (1, 1)."""
+    down, so each of its parts moves from its (R, D) to (1, 1).
+
+    A part's change depends on its row's cell, group and radio flag (its *kind*: a few
+    hundred at national scale), on the cell's cover bits in the trial, and on its own
+    down bit ``D``; it is affine in ``D``. So the hits' people are first summed per
+    (trial, kind), all of them and those whose part is down, in two weighted counts over
+    the hits, and :func:`_hit_deltas` is applied per (trial, kind) at ``D`` = 0 and 1:
+    the cost per hit is a few passes, whatever the number of sums."""
     cls = c.asset_class[state.leaf_asset]
     up = ~get_bits(state.down, cls, state.leaf_trial)
     cls, asset, trial = cls[up], state.leaf_asset[up], state.leaf_trial[up]
     if cls.size == 0:
         return
-    g = sums[1].shape[1]
+    trials, g = sums[1].shape
     position = np.full(c.n_classes, -1, dtype=np.int64)
     position[serving] = np.arange(serving.shape[0], dtype=np.int64)
+    class_cell = cell[position] if cell.size else np.full(c.n_classes, -1, dtype=np.int64)
+    kinds = _PartKinds.of(c, class_cell)
+    cover_bits = kinds.cell_bits(cover, trials) if needed[1] else kinds.no_bits(trials)
+    other_bits = kinds.cell_bits(other, trials) if needed[2] else kinds.no_bits(trials)
+    radio = np.broadcast_to(kinds.radio, cover_bits.shape)
+    rule = c.service_rules.radio_down_only
+    when_up = _hit_deltas(np.zeros_like(radio), cover_bits, other_bits, radio, rule)
+    when_down = _hit_deltas(np.ones_like(radio), cover_bits, other_bits, radio, rule)
+    columns = (np.where(kinds.radio, kinds.group, g + kinds.group), kinds.group)
     count = np.diff(c.class_part_ptr)[cls]
+    first_row = c.class_part_ptr[cls]
+    first_people = c.asset_part_ptr[asset]
+    words = state.down.shape[1]
+    size = trials * kinds.count
     for part in range(int(count.max(initial=0))):
-        hit = np.flatnonzero(count > part)
-        rows = c.class_part_rows[c.class_part_ptr[cls[hit]] + part]
+        hit = slice(None) if bool((count > part).all()) else np.flatnonzero(count > part)
+        rows = c.class_part_rows[first_row[hit] + part]
         t = trial[hit]
-        people = c.asset_part_people[c.asset_part_ptr[asset[hit]] + part]
-        at = position[rows]
-        where = cell[at]
-        has = where >= 0
+        people = c.asset_part_people[first_people[hit] + part].astype(np.float64)
         # the hit's class is up: a part served by the class itself is up, and a part row's
         # radio is the class, so its radio is up too (under the rule that roaming follows
         # the radio; otherwise R is D)
-        d = np.zeros(rows.shape[0], dtype=bool)
-        own = rows != cls[hit]
-        d[own] = get_bits(state.down, rows[own], t[own])
-        c_bit = np.zeros_like(d)
-        e_bit = np.zeros_like(d)
-        if needed[1]:
-            c_bit[has] = get_bits(cover, where[has], t[has])
-        if needed[2]:
-            e_bit[has] = get_bits(other, where[has], t[has])
-        group = c.class_group[rows]
-        radio = c.class_roams[rows]
-        deltas = _hit_deltas(d, c_bit, e_bit, radio, c.service_rules.radio_down_only)
-        for i, delta in enumerate(deltas):
-            if not needed[i]:
-                continue
-            n_out = sums[i].shape[1]
-            moved = np.flatnonzero(delta)
-            if moved.size == 0:
-                continue
-            out = group[moved]
-            if i == 0:
-                out = np.where(radio[moved], out, g + out)
-            flat = t[moved] * n_out + out
-            weights = people[moved] * delta[moved]
-            added = np.bincount(flat, weights=weights, minlength=sums[i].size)
-            sums[i] += np.rint(added).astype(np.int64).reshape(sums[i].shape)
+        d = _bits_at(state.down, rows * words + (t >> 6), (t & 63).astype(np.uint64))
+        d &= rows != cls[hit]
+        key = t * kinds.count + kinds.of_row[rows]
+        everyone = np.bincount(key, weights=people, minlength=size).reshape(trials, -1)
+        down = np.bincount(key[d], weights=people[d], minlength=size).reshape(trials, -1)
+        for i in range(len(sums)):
+            if needed[i]:
+                moved = when_up[i] * (everyone - down) + when_down[i] * down
+                _add_columns(sums[i], moved, columns[min(i, 1)])
+
+
+def _add_columns(sums: IntArray, moved: FloatArray, columns: IntArray) -> None:
+    """``sums[:, columns[j]] += moved[:, j]`` for every ``j`` (columns may repeat); the
+    values are integers, exact in float64."""
+    trials, n_out = sums.shape
+    flat = (np.arange(trials, dtype=np.int64)[:, None] * n_out + columns[None, :]).reshape(-1)
+    added = np.bincount(flat, weights=moved.reshape(-1), minlength=sums.size)
+    sums += np.rint(added).astype(np.int64).reshape(sums.shape)
+
+
+@dataclass(frozen=True)
+class _PartKinds:
+    """Serving rows grouped by what a leaf hit's change depends on besides the trial:
+    their operator-region cell for roaming (``cell``, -1 for none), their group and
+    whether they are radio rows. ``of_row``: per class, its kind (0 for classes that
+    serve nobody, never read)."""
+
+    of_row: IntArray
+    cell: IntArray
+    group: IntArray
+    radio: BoolArray
+
+    @property
+    def count(self) -> int:
+        return int(self.cell.shape[0])
+
+    @classmethod
+    def of(cls, c: CompiledNetwork, class_cell: IntArray) -> _PartKinds:
+        rows = np.unique(c.class_part_rows)
+        n_cells = int(class_cell.max(initial=-1)) + 2
+        code = (c.class_group[rows] * n_cells + class_cell[rows] + 1) * 2 + c.class_roams[rows]
+        _, first, which = np.unique(code, return_index=True, return_inverse=True)
+        of_row = np.zeros(c.n_classes, dtype=np.int64)
+        of_row[rows] = which.reshape(-1)
+        kind_rows = rows[first]
+        return cls(
+            of_row, class_cell[kind_rows], c.class_group[kind_rows], c.class_roams[kind_rows]
+        )
+
+    def cell_bits(self, plane: Plane, trials: int) -> BoolArray:
+        """``(T, kinds)``: each kind's cell's bit of ``plane`` per trial, False without a
+        cell."""
+        has = self.cell >= 0
+        out = np.zeros((trials, self.count), dtype=bool)
+        if has.any() and plane.shape[0]:
+            out[:, has] = unpack(plane[self.cell[has]], trials).T.astype(bool)
+        return out
+
+    def no_bits(self, trials: int) -> BoolArray:
+        return np.zeros((trials, self.count), dtype=bool)
+
+
+def _bits_at(plane: Plane, flat: IntArray, shift: npt.NDArray[np.uint64]) -> BoolArray:
+    """Bits of ``plane`` at word ``flat[i]`` of its flattened rows, bit ``shift[i]``."""
+    words = np.ascontiguousarray(plane).reshape(-1).take(flat)
+    words >>= shift
+    bits: BoolArray = (words & np.uint64(1)).astype(bool)
+    return bits
 
 
 def _hit_deltas(
@@ -530,6 +590,10 @@ def _plane_sums(plane: Plane, terms: Sequence[Terms], n_out: int, trials: int) -
     """``(n_out, trials)``: the sparse matrix of ``terms`` times the unpacked bits of
     ``plane``'s classes, in chunks of trials, exact in float64 below 2**53; ``None`` when
     no class the terms name has a bit set (for compromise and exposure, nearly always).
+
+    Classes whose rows of bits are equal share one column (their weights added, exactly,
+    as integers below 2**53): events take whole regions, versions and suppliers down, so
+    a batch has a few times fewer distinct rows than classes, and only those are unpacked.
     """
     if not terms:
         return None
@@ -539,18 +603,19 @@ def _plane_sums(plane: Plane, terms: Sequence[Terms], n_out: int, trials: int) -
     if not keep.any():
         return None
     rows, column = np.unique(cls[keep], return_inverse=True)
+    distinct, which = distinct_rows(plane, rows)
     matrix = sparse.csr_matrix(
         (
             np.concatenate([t.weight for t in terms])[keep].astype(np.float64),
-            (np.concatenate([t.row for t in terms])[keep], column.reshape(-1)),
+            (np.concatenate([t.row for t in terms])[keep], which[column.reshape(-1)]),
         ),
-        shape=(n_out, rows.size),
+        shape=(n_out, distinct.size),
     )
     out: list[IntArray] = []
-    step = max(64, (UNPACK_BYTES // (8 * rows.size)) // 64 * 64)
+    step = max(64, (UNPACK_BYTES // (8 * distinct.size)) // 64 * 64)
     for start in range(0, trials, step):
         stop = min(start + step, trials)
-        bits = unpack(plane[rows, start // 64 : -(-stop // 64)], stop - start)
+        bits = unpack(plane[distinct, start // 64 : -(-stop // 64)], stop - start)
         out.append(np.rint(matrix @ bits.astype(np.float64)).astype(np.int64))
     return np.concatenate(out, axis=1)
 

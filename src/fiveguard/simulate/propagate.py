@@ -73,7 +73,16 @@ def propagate(compiled: CompiledNetwork, events: SampledEvents) -> ClassState:
     state[:n, 1] = security[:, 0]
     spread_requires(compiled, state)
     return ClassState(
-        partial=partial_shares(compiled, state[:, 0], events.trials),
+        partial=partial_shares(
+            compiled,
+            state[:, 0],
+            events.trials,
+            (
+                compiled.asset_class[events.site_asset],
+                events.site_trial,
+                (events.site_total - events.site_failed) / events.site_total,
+            ),
+        ),
         storm_trial=events.storm_trial,
         storm_operator=events.storm_operator,
         trials=events.trials,
@@ -203,11 +212,11 @@ def spread_requires(compiled: CompiledNetwork, state: Plane) -> None:
     """
     words = state.shape[2]
     chunk = max(16, CHUNK_BYTES // (16 * words))
-    buffer = np.empty((chunk, 2, words), dtype=np.uint64)
+    buffers = np.empty((2, chunk, 2, words), dtype=np.uint64)
     n = compiled.n_classes
     for level in compiled.requires_levels:
         _groups(state, level, n + level.group_lo)
-        _owners(state, level, buffer)
+        _owners(state, level, buffers)
 
 
 def _groups(state: Plane, level: RequiresLevel, first_row: int) -> None:
@@ -216,7 +225,7 @@ def _groups(state: Plane, level: RequiresLevel, first_row: int) -> None:
         return
     count = level.group_slots[0].shape[0]
     rows = state[first_row : first_row + count]
-    np.take(state, level.group_slots[0], axis=0, out=rows)
+    np.take(state, level.group_slots[0], axis=0, out=rows, mode="clip")
     for members in level.group_slots[1:]:
         part = state[members]
         head = rows[: members.shape[0]]
@@ -224,30 +233,63 @@ def _groups(state: Plane, level: RequiresLevel, first_row: int) -> None:
         head[:, 1] |= part[:, 1]
 
 
-def _owners(state: Plane, level: RequiresLevel, buffer: Plane) -> None:
+def _owners(state: Plane, level: RequiresLevel, buffers: Plane) -> None:
     """A class is down (exposed) when any of its entries is.
 
-    Each distinct requirement list is OR-ed together once into a small table; then each
-    run of classes sharing it gets that row OR-ed in (a streaming pass), or, when runs are
-    short, each class gathers its row, in cache-sized chunks.
+    Each distinct requirement list is OR-ed together once, in cache-sized chunks, into a
+    small table; then each run of classes sharing it gets that row OR-ed in (a streaming
+    pass), or, when runs are short, each class gathers its row. When every class of the
+    level has a list of its own (the sites' rows of a national model), each chunk of lists
+    is OR-ed straight into its classes, without a table.
     """
     if not level.pattern_slots:
         return
-    table = np.empty((level.pattern_slots[0].shape[0], *state.shape[1:]), dtype=np.uint64)
-    np.take(state, level.pattern_slots[0], axis=0, out=table)
-    for slot in level.pattern_slots[1:]:
-        head = table[: slot.shape[0]]
-        np.bitwise_or(head, state[slot], out=head)
     rows = state[level.lo : level.hi]
+    patterns = level.pattern_slots[0].shape[0]
+    # one pattern per class: OR each chunk of patterns straight into its classes
+    owners = _owner_of_pattern(level) if patterns == rows.shape[0] else None
+    table = None if owners is not None else np.empty((patterns, *state.shape[1:]), np.uint64)
+    chunk = buffers.shape[1]
+    for start in range(0, patterns, chunk):
+        stop = min(start + chunk, patterns)
+        acc = buffers[0, : stop - start] if table is None else table[start:stop]
+        # indices come from the compiled plan and are in range: "clip" spares np.take the
+        # copy it makes of its output to check them
+        np.take(state, level.pattern_slots[0][start:stop], axis=0, out=acc, mode="clip")
+        for slot in level.pattern_slots[1:]:
+            end = min(stop, slot.shape[0])
+            if end <= start:
+                continue
+            part = buffers[1, : end - start]
+            np.take(state, slot[start:end], axis=0, out=part, mode="clip")
+            np.bitwise_or(acc[: end - start], part, out=acc[: end - start])
+        if isinstance(owners, slice):
+            target = rows[start:stop]
+            np.bitwise_or(target, acc, out=target)
+        elif owners is not None:
+            at = owners[start:stop]
+            rows[at] = rows[at] | acc
+    if table is None:
+        return
     if level.runs_are_long:
         bounds = level.run_bounds.tolist()
         for run, pattern in enumerate(level.run_pattern.tolist()):
             target = rows[bounds[run] : bounds[run + 1]]
             np.bitwise_or(target, table[pattern], out=target)
         return
-    chunk = buffer.shape[0]
     for start in range(0, rows.shape[0], chunk):
         target = rows[start : start + chunk]
-        part = buffer[: target.shape[0]]
-        np.take(table, level.owner_pattern[start : start + chunk], axis=0, out=part)
+        part = buffers[0, : target.shape[0]]
+        np.take(table, level.owner_pattern[start : start + chunk], axis=0, out=part, mode="clip")
         np.bitwise_or(target, part, out=target)
+
+
+def _owner_of_pattern(level: RequiresLevel) -> slice | IntArray:
+    """For a level whose classes each have a pattern of their own: the class (relative to
+    ``lo``) of each pattern, as a slice when class ``i`` has pattern ``i``."""
+    n = level.owner_pattern.shape[0]
+    if bool((level.owner_pattern == np.arange(n)).all()):
+        return slice(None)
+    owners = np.empty(n, dtype=np.int64)
+    owners[level.owner_pattern] = np.arange(n, dtype=np.int64)
+    return owners

@@ -462,6 +462,12 @@ class SimulationResult(_Result):
         default=None,
         description="Partial service and storms over the years; none when no year had any.",
     )
+    assumptions: tuple[Step, ...] = Field(
+        default=(),
+        description="What the figures rest on that the model does not say: the battery "
+        "taken for each asset whose battery_hours it leaves out (each prior with how many "
+        "assets took it) and the hours measures add (TM11).",
+    )
 
 
 class SupplierEvent(_Result):

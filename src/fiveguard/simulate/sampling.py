@@ -143,6 +143,7 @@ def national_block_down(
             causes.append(np.full(assets.size, cause, dtype=np.int64))
             numbers.append(count + hit)
             count += hits[0].size
+    site = site_failures(rng, sources, trials)
     none = np.zeros(0, dtype=np.int64)
     events = SampledEvents(
         trials=trials,
@@ -160,10 +161,53 @@ def national_block_down(
         power_hours=hours.astype(np.float64),
         down_trial=np.concatenate(pushed_trials).astype(np.int64),
         down_asset=np.concatenate(pushed_assets).astype(np.int64),
-        failure_trial=failure_trial,
-        failure_asset=asset,
+        failure_trial=np.concatenate([failure_trial, site[0]]),
+        failure_asset=np.concatenate([asset, site[1]]),
+        site_trial=site[2],
+        site_asset=site[3],
+        site_failed=site[4],
+        site_total=site[5],
     )
     return events, np.concatenate(causes), np.concatenate(numbers)
+
+
+def site_failures(
+    rng: np.random.Generator, sources: EventSources, trials: int
+) -> tuple[IntArray, IntArray, IntArray, IntArray, IntArray, IntArray]:
+    """Failures counted per site: each site of a row of ``N`` sites fails on its own, as
+    ``N`` Bernoulli trials of the row's probability drawn by hits (one sequence per
+    probability over the concatenated site-trials). Returns the (trial, row) pairs where
+    all ``N`` failed (the row down), then (trial, row, failed, N) where some but not all
+    did. Draws nothing when no row counts per site."""
+    none = np.zeros(0, dtype=np.int64)
+    if sources.site_asset.size == 0:
+        return none, none, none, none, none, none
+    groups = ProbabilityGroups.of(sources.site_probability)
+    rows, hit_trials = [], []
+    for value, start, count in zip(
+        groups.values.tolist(), groups.starts.tolist(), groups.counts.tolist(), strict=True
+    ):
+        members = groups.order[start : start + count]
+        ends = np.cumsum(sources.site_count[members])
+        positions = success_positions(rng, value, int(ends[-1]) * trials)
+        rows.append(members[np.searchsorted(ends, positions // trials, side="right")])
+        hit_trials.append(positions % trials)
+    row = np.concatenate(rows).astype(np.int64)
+    key = row * trials + np.concatenate(hit_trials).astype(np.int64)
+    unique, failed = np.unique(key, return_counts=True)
+    which, trial = unique // trials, unique % trials
+    total = sources.site_count[which]
+    asset = sources.site_asset[which]
+    whole = failed == total
+    part = ~whole
+    return (
+        trial[whole],
+        asset[whole],
+        trial[part],
+        asset[part],
+        failed[part].astype(np.int64),
+        total[part].astype(np.int64),
+    )
 
 
 def with_cross_border(

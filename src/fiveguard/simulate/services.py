@@ -6,10 +6,11 @@ the served parts into people:
 - **Roaming.** A part's customers roam only when its radio stops broadcasting (the part's
   radio row is down: the asset itself, or what it needs that is not its operator's core);
   a dead core behind a live radio keeps their phones attached, without service. Roamers
-  are served by the operator's partners in the region within their spare capacity: a
-  share of the partners' own customers served there, rounded down, which a network's
-  operator and its MVNOs share in proportion to their roamers (rounded down); the rest
-  are without service.
+  are served by the operator's partners in the region within their spare capacity: each
+  partner's is a share of its own customers served there, rounded down, one budget
+  shared by every operator whose customers roam onto it (other networks, MVNOs) in
+  proportion to their roamers, rounded down (:func:`roamers_served`, the one place the
+  rule is computed); the rest are without service.
 - **Services.** An operator's service is lost when, for one of the service's pools of
   core kinds, every asset the operator runs of those kinds is down (an MVNO's are its
   host's). A customer loses a service when it is without service (as counted in
@@ -210,16 +211,17 @@ def served_people(
     unserved = np.zeros_like(sums.want)
     if rules.spare_share is not None:
         up = (total_radio[None, :] - sums.down_radio).reshape(trials, k, n_regions + 1)
-        offered = np.einsum("op,tpr->tor", partners.astype(np.int64), up)
-        capacity = np.floor(rules.spare_share * offered.astype(np.float64)).astype(np.int64)
-        # a network's customers (its operator's and its MVNOs') share its partners'
-        # capacity in proportion to the roamers of each, rounded down
         want = sums.want.reshape(trials, k, n_regions + 1)
-        wanted = np.zeros_like(want)
-        for operator, network in enumerate(rules.network.tolist()):
-            wanted[:, network] += want[:, operator]
-        mine = capacity * want // np.maximum(wanted[:, rules.network], 1)
-        unserved = np.maximum(want - mine, 0).reshape(trials, g)
+        # one case per (trial, region): operators along the last axis
+        by_case = (trials * (n_regions + 1), k)
+        served = roamers_served(
+            want.transpose(0, 2, 1).reshape(by_case),
+            up.transpose(0, 2, 1).reshape(by_case),
+            partners,
+            rules.spare_share,
+        )
+        served = served.reshape(trials, n_regions + 1, k).transpose(0, 2, 1)
+        unserved = (want - served).reshape(trials, g)
     radio = sums.down_radio - sums.want + unserved
     roaming = np.stack([sums.want - unserved, unserved], axis=-1)
     n_services = len(rules.names)
@@ -232,6 +234,32 @@ def served_people(
             people = np.where(cell_lost[:, :, s], total_radio[None, :], radio)
         by_service[:, :, s] = people + (sums.down_wire if rules.wireline[s] else 0)
     return ServedPeople(radio + sums.down_wire, roaming, by_service)
+
+
+def roamers_served(
+    want: IntArray, offered: IntArray, partners: BoolArray, share: float | None
+) -> IntArray:
+    """The roaming rule's capacity, case by case (a case: one region in one trial, or one
+    asset failing alone): ``(B, K)`` roamers each operator's customers send, served.
+
+    ``want``: ``(B, K)`` each operator's customers wanting to roam; ``offered``:
+    ``(B, K)`` each operator's own customers served in the region (what its spare
+    capacity is a share of); ``partners``: ``(K, K)``, ``[o, p]`` when ``o``'s customers
+    roam onto ``p``'s network. Each partner ``p`` has one budget, ``floor(share ·
+    offered[p])``, shared by every operator whose customers roam onto it in proportion
+    to their roamers: ``o`` is granted ``floor(budget · want[o] / Σ want)`` (the sum over
+    the operators roaming onto ``p``). An operator's roamers served are its grants over
+    its partners, at most its roamers. ``share`` None: every roamer is served."""
+    if share is None:
+        return want.copy()
+    budget = np.floor(share * offered.astype(np.float64)).astype(np.int64)
+    demand = want @ partners.astype(np.int64)  # (B, K): roamers onto each partner
+    granted = np.zeros_like(want)
+    for p in np.flatnonzero(partners.any(axis=0)).tolist():
+        mine = budget[:, p, None] * want // np.maximum(demand[:, p, None], 1)
+        granted += np.where(partners[None, :, p], mine, 0)
+    served: IntArray = np.minimum(want, granted)
+    return served
 
 
 def hit_deltas(
@@ -275,8 +303,9 @@ def roaming_rule(rules: ServiceRules) -> str:
         return f"customers roam {when}, without a capacity limit"
     share = f"{rules.spare_share:g}"
     return (
-        f"customers roam {when}; partners serve roamers up to {share} of their own customers "
-        "served in the region (rounded down), the rest are without service"
+        f"customers roam {when}; a partner serves roamers up to {share} of its own customers "
+        "served in the region (rounded down), shared by every operator roaming onto it in "
+        "proportion to their roamers; the rest are without service"
     )
 
 

@@ -30,7 +30,7 @@ effects that produced it, named by their path in the catalogue.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -47,9 +47,10 @@ from fiveguard.domain.catalogue import Catalogue, Domain, ProductFaultParameters
 from fiveguard.domain.errors import InputError, Location, Problem
 from fiveguard.domain.model import NetworkModel
 from fiveguard.domain.network import Supplier
-from fiveguard.simulate.areas import area_label, area_probability
+from fiveguard.simulate.areas import area_label, area_probability, base_probability
 from fiveguard.simulate.compile import CompiledNetwork
 from fiveguard.simulate.measures import OperatorEffects
+from fiveguard.simulate.priors import FLAT, battery_priors
 from fiveguard.simulate.pushes import GroupSource, group_sources
 from fiveguard.simulate.streams import StreamKeys, stream_keys
 
@@ -144,6 +145,11 @@ class EventSources:
     fault_reach: float = 1.0  # probability a version's fault reaches each operator running it
     change_push: GroupSource | None = None  # per operator, a change pushed to one kind
     limit_reached: GroupSource | None = None  # per operator, a limit of one product reached
+    # failures counted per site (asset_failure.per_site): rows of several sites, their
+    # sites and per-site probability; these rows are left out of failure_groups
+    site_asset: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    site_count: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    site_probability: FloatArray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
 
 
 def parameter_problems(catalogue: Catalogue) -> list[Problem]:
@@ -211,6 +217,12 @@ def event_sources(
     misconfiguration = base * effects.misconfiguration * (np.diff(ptr) > 0)
     duration = params.power_loss.duration
     failure = _failure_probability(model, catalogue, compiled, effects)
+    site_asset = np.zeros(0, dtype=np.int64)
+    whole = failure
+    if params.asset_failure.per_site:
+        site_asset = np.flatnonzero(model.table.sites > 1).astype(np.int64)
+        whole = failure.copy()
+        whole[site_asset] = 0.0
     pushes = group_sources(
         model, catalogue, compiled, effects, list(asset_domains(model, catalogue))
     )
@@ -226,7 +238,7 @@ def event_sources(
         power_median_hours=duration.median_hours,
         power_sigma=duration.sigma,
         failure_probability=failure,
-        failure_groups=ProbabilityGroups.of(failure),
+        failure_groups=ProbabilityGroups.of(whole),
         update_steps=tuple((*steps, *update_tail) for _, steps in update),
         fault_steps=tuple(steps for _, steps in faults),
         misconfiguration_steps=tuple(
@@ -238,6 +250,9 @@ def event_sources(
         fault_reach=fault_reach(catalogue),
         change_push=pushes[0],
         limit_reached=pushes[1],
+        site_asset=site_asset,
+        site_count=model.table.sites[site_asset].astype(np.int64),
+        site_probability=failure[site_asset].astype(np.float64),
     )
 
 
@@ -292,7 +307,14 @@ def _power_steps(
     placed = area >= 0
     n_areas = compiled.area_region.shape[0]
     in_area = np.bincount(area[placed], minlength=n_areas)
-    unknown = np.bincount(area[placed & np.isnan(t.battery_hours)], minlength=n_areas).tolist()
+    priors = battery_priors(model, catalogue)
+    n_priors = len(priors.names)
+    took = placed & (priors.prior >= 0)
+    taken = (
+        np.bincount(area[took] * n_priors + priors.prior[took], minlength=n_areas * n_priors)
+        .reshape(n_areas, n_priors)
+        .tolist()
+    )
     present = np.zeros((n_areas, len(compiled.operators)), dtype=bool)
     present[area[placed], t.operator[placed]] = True
     probability = area_probability(catalogue, compiled.area_residents)
@@ -319,11 +341,16 @@ def _power_steps(
                     f"log-normal, median {duration.median_hours:g} h, sigma {duration.sigma:g}",
                     "how long a loss lasts; assets with shorter autonomy go down",
                 ),
-                Step(
-                    "simulation.power_loss.unknown_battery_hours",
-                    f"{params.unknown_battery_hours:g} h",
-                    f"the battery taken for the {unknown[a]} of the {int(in_area[a])} assets "
-                    f"in {name} whose battery_hours the model leaves out",
+                *(
+                    Step(
+                        priors.names[j],
+                        f"{priors.values[j]:g} h",
+                        f"the battery taken for the {taken[a][j]} of the {int(in_area[a])} "
+                        f"assets in {name} whose battery_hours the model leaves out "
+                        f"({priors.notes[j]})",
+                    )
+                    for j in range(n_priors)
+                    if taken[a][j] or (n_priors == 1 and priors.names[j] == FLAT)
                 ),
                 *autonomy,
             )
@@ -336,17 +363,31 @@ def _area_steps(
 ) -> Derivation:
     """How a power area's annual probability follows from the catalogue."""
     params = catalogue.simulation.power_loss
+    base = base_probability(catalogue)
     if params.area_population is None:
         return (
             Step(
                 "simulation.power_loss.annual_probability",
-                f"{params.annual_probability:g}",
+                f"{base.value:g}",
                 "per region and year, whatever its size (no area_population)",
             ),
         )
     r = int(compiled.area_region[area])
     count = int(compiled.area_ptr[r + 1] - compiled.area_ptr[r])
     residents = float(compiled.area_residents[area])
+    record: Derivation = ()
+    if base.rate is not None:
+        rate = base.rate
+        record = (
+            Step(
+                f"simulation.power_loss.record_rate = {rate.rule.id}",
+                f"{rate.mean:.3g} a year per million people → {base.value:.3g} per area",
+                f"the incident record's posterior mean (incidents.rates.{rate.rule.id}: "
+                f"{rate.summary()}) times the {params.area_population:,} residents of an "
+                "area, as an annual probability; each such incident is taken as the power "
+                "loss of one area",
+            ),
+        )
     return (
         Step(
             "simulation.power_loss.area_population",
@@ -355,9 +396,10 @@ def _area_steps(
             + (f"cut into {count} power areas of {residents:,.0f}" if count > 1
                else f"one power area of {residents:,.0f}"),
         ),
+        *record,
         Step(
             "simulation.power_loss.annual_probability",
-            f"{params.annual_probability:g} → {probability:.3g}",
+            f"{base.value:.3g} → {probability:.3g}",
             f"per area of {params.area_population:,} residents and year, as a rate scaled "
             f"to this area's {residents:,.0f}: 1 − (1 − p)^({residents:,.0f} / "
             f"{params.area_population:,})",

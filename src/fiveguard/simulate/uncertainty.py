@@ -29,6 +29,7 @@ import numpy.typing as npt
 from fiveguard.catalog.rates import derive_rate, derive_share
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.simulate import Prepared
+from fiveguard.simulate.assumptions import power_assumptions
 from fiveguard.simulate.contributions import source_results
 from fiveguard.simulate.engines import MAX_BLOCKS_PER_BATCH, Batch, run_batch
 from fiveguard.simulate.incident_runs import run_time_per_draw
@@ -252,4 +253,5 @@ def simulate_with_uncertainty(
             for i, t in enumerate(pooled.thresholds)
         ),
     )
-    return result.model_copy(update={"parameter_uncertainty": uncertainty})
+    assumed = power_assumptions(ready.model, catalogue, effects=ready.effects)
+    return result.model_copy(update={"parameter_uncertainty": uncertainty, "assumptions": assumed})

@@ -239,14 +239,50 @@ class IncidentTimeParameters(Frozen):
     reporting_thresholds: tuple[ReportingThreshold, ...] = ()
 
 
+class BatteryPrior(Frozen):
+    """The autonomy taken for an asset of ``domains`` whose battery_hours the model leaves
+    out: ``hours``, with where the figure comes from (``source``; ``editorial`` when it is
+    a judgement)."""
+
+    domains: tuple[Domain, ...] = Field(min_length=1)
+    hours: StrictFloat = Field(ge=0)
+    editorial: StrictBool = True
+    source: Text
+
+
 class PowerLossParameters(Frozen):
-    """A regional power loss; assets whose autonomy is shorter than it go down."""
+    """A regional power loss; assets whose autonomy is shorter than it go down.
+
+    The probability of a loss in a power area of ``area_population`` residents is
+    ``annual_probability`` when given; otherwise ``record_rate`` (a rate of the incident
+    record per million people and year) sets it: the posterior mean times the area's
+    millions of residents, as an annual probability. ``annual_probability: 0`` switches
+    the source off whatever the record says.
+    """
 
     rationale: Text
-    annual_probability: Probability
+    annual_probability: Probability | None = Field(
+        default=None,
+        description="Probability of a loss in an area of area_population residents (or in "
+        "a region, without area_population); left out, record_rate sets it.",
+    )
+    record_rate: Identifier | None = Field(
+        default=None,
+        description="Rate of incidents.rates per million people and year that sets the "
+        "probability per area when annual_probability is left out.",
+    )
     duration: DurationDistribution
-    unknown_battery_hours: StrictFloat = Field(
-        ge=0, description="Autonomy of an asset whose battery_hours the model leaves out."
+    unknown_battery_hours: StrictFloat | None = Field(
+        default=None,
+        ge=0,
+        description="Autonomy of every asset whose battery_hours the model leaves out, "
+        "whatever its kind; left out, battery_priors gives it by the kind's domain.",
+    )
+    battery_priors: dict[Identifier, BatteryPrior] = Field(
+        default_factory=dict,
+        description="Per group of domains, the autonomy taken for an asset of that domain "
+        "whose battery_hours the model leaves out (when unknown_battery_hours is not given); "
+        "every domain in exactly one prior.",
     )
     area_population: StrictInt | None = Field(
         default=None,
@@ -260,12 +296,40 @@ class PowerLossParameters(Frozen):
         default=None, description="Where area_population comes from, and why."
     )
 
+    @model_validator(mode="after")
+    def _probability_or_rate(self) -> PowerLossParameters:
+        if self.annual_probability is None and self.record_rate is None:
+            raise ValueError("give annual_probability or record_rate")
+        if self.unknown_battery_hours is None:
+            named = [d for prior in self.battery_priors.values() for d in prior.domains]
+            missing = [d.value for d in Domain if d not in named]
+            twice = sorted({d.value for d in named if named.count(d) > 1})
+            if missing or twice:
+                raise ValueError(
+                    "without unknown_battery_hours, battery_priors must name every domain "
+                    "once"
+                    + (f"; missing: {', '.join(missing)}" if missing else "")
+                    + (f"; named twice: {', '.join(twice)}" if twice else "")
+                )
+        if self.record_rate is not None and self.area_population is None:
+            raise ValueError(
+                "record_rate is a rate per person: it needs area_population, the residents "
+                "one loss reaches"
+            )
+        return self
+
 
 class AssetFailureParameters(Frozen):
     """Independent failure of one asset, by the domain of its kind."""
 
     rationale: Text
     annual_probability: dict[Domain, Probability]
+    per_site: StrictBool = Field(
+        default=False,
+        description="Count failures per site: a row of N sites (its sites field) has each "
+        "site fail on its own at the asset's probability, a failed site costing the row's "
+        "people / N; the row is down only when all N fail. False: the row fails as one.",
+    )
 
 
 EffectTarget = Literal[

@@ -56,6 +56,7 @@ def site_table(rng: np.random.Generator, plan: Plan) -> SiteTable:
         sensitive=sensitive,
         battery_hours=battery,
         requires=_requirements(plan, group, counts),
+        capacity=np.full(n, np.nan),
         managed_by=_managers(plan, operator, supplier),
         shared_with=Categorical(
             np.where(shared, 0, -1).astype(np.int32),
