@@ -20,6 +20,7 @@ service is all down; emergency calls reach any other network when the radio is d
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
 import zlib
@@ -692,6 +693,8 @@ def timed_events_of_trials(
 
     The events are :func:`events_of_trials`' own (so whatever they carry, the oracle
     sees); it lists a trial's events kind by kind in the arrays' order, and so does this.
+    Every ``down_*`` row is a misconfiguration here, even one of a pushed change's assets
+    (:func:`timed_incidents_of_trials` puts those together).
     """
     sampled = timed.events
     per_trial = events_of_trials(sampled, compiled, asset_ids)
@@ -714,6 +717,45 @@ def timed_events_of_trials(
         [(event, kind, z) for event, (kind, z) in zip(events, marks, strict=True)]
         for events, marks in zip(per_trial, labels, strict=True)
     ]
+
+
+DOWN_CAUSES = ("misconfiguration", "change-push", "limit-reached")
+"""The kind of a ``down_*`` row by its cause code (0, 1, 2), as the sampler numbers them."""
+
+
+def timed_incidents_of_trials(
+    timed: Any, compiled: Any, asset_ids: Sequence[str]
+) -> list[list[tuple[list[Event], str, float]]]:
+    """Per trial, each sampled incident: the events it is made of, its kind and its
+    normal (a power loss: its hours). A misconfiguration, a power loss, a failure… is one
+    event; a pushed change or a limit reached is the ``asset-down`` of every asset it
+    took, all together, of kind ``change-push`` or ``limit-reached``, with the normal of
+    its first asset's row."""
+    per_row = timed_events_of_trials(timed, compiled, asset_ids)
+    sampled = timed.events
+    # which down row of each trial each event is, to find its cause and its event number
+    down_rows: list[list[int]] = [[] for _ in range(sampled.trials)]
+    for row, t in enumerate(sampled.down_trial.tolist()):
+        down_rows[t].append(row)
+    out: list[list[tuple[list[Event], str, float]]] = []
+    for t, events in enumerate(per_row):
+        incidents: list[tuple[list[Event], str, float]] = []
+        seen: dict[int, int] = {}  # event number -> its place in incidents
+        rows = iter(down_rows[t])
+        for event, kind, z in events:
+            if kind != "misconfiguration":
+                incidents.append(([event], kind, z))
+                continue
+            row = next(rows)
+            number = int(timed.down_event[row]) if timed.down_event is not None else row
+            cause = int(timed.down_cause[row]) if timed.down_cause is not None else 0
+            if number in seen:
+                incidents[seen[number]][0].append(event)
+            else:
+                seen[number] = len(incidents)
+                incidents.append(([event], DOWN_CAUSES[cause], z))
+        out.append(incidents)
+    return out
 
 
 def oracle_forced(oracle: Oracle, events: Iterable[Event]) -> set[str]:
@@ -766,15 +808,23 @@ def oracle_reportable(condition_list: Any, people: int, users: int, hours: float
 def oracle_time(
     oracle: Oracle,
     catalogue: Catalogue,
-    per_trial: Sequence[Sequence[tuple[Event, str, float]]],
+    per_trial: Sequence[Sequence[tuple[Event | list[Event], str, float]]],
     storm_hours: Sequence[float] | None = None,
 ) -> list[OracleTime]:
-    """Per trial: every event alone is an incident; its hours are the power loss's own, or
+    """Per trial: every incident (one event, or the events of a pushed change or a limit
+    reached, together) is counted alone; its hours are the power loss's own, or
     the median times exp(sigma × its normal), plus site access for the kinds that need it
-    and the management extension when a mgmt.* asset is down; a trial's storm hours go to
-    its largest incident (the longest of the largest: which one does not matter then)."""
+    and the management extension when a mgmt.* asset is down. When the incident alone
+    starts a storm, it lasts the storm's recovery hours more: the people its events leave
+    without service with no storm count for all its hours, the rest of its people (the
+    storm's) for the recovery hours only. A trial's ``storm_hours`` go to its largest
+    incident (the longest of the largest: which one does not matter then), everyone in
+    it without service for them too."""
     params = catalogue.simulation.incident_time
     assert params is not None
+    rule = catalogue.simulation.storms
+    calm = copy.copy(oracle)
+    calm.storm_rule = None  # the same network, without the storm rule
     access = params.extensions.site_access
     management = params.extensions.management_down
     users = {o.id: o.people_subscribers for o in oracle.model.document.operators}
@@ -783,6 +833,7 @@ def oracle_time(
     for t, events in enumerate(per_trial):
         incidents = []
         for event, kind, z in events:
+            together = event if isinstance(event, list) else [event]
             if kind == "region-power":
                 hours = z
             else:
@@ -791,16 +842,29 @@ def oracle_time(
             if access is not None and kind in access.kinds:
                 hours += access.hours
             if management is not None and any(
-                oracle.by_id[a].kind.startswith("mgmt.") for a in oracle_down(oracle, [event])
+                oracle.by_id[a].kind.startswith("mgmt.") for a in oracle_down(oracle, together)
             ):
                 hours += management.hours
-            incidents.append([oracle.impact([event]), hours])
+            storm = rule.recovery_hours if rule and oracle_storms(oracle, together) else 0.0
+            own = calm.impact(together)
+            lost = "people_without_service"
+            drawn = hours  # the event's own people count for these hours (a power loss: below)
+            own_hours = OracleTime(
+                own.national[lost] * drawn,
+                {o: own.by_operator[o][lost] * drawn for o in oracle.operators},
+                {r: own.by_region[r][lost] * drawn for r in oracle.regions},
+                0.0, 0.0, 0, {},
+            )  # fmt: skip
+            if kind == "region-power":
+                own_hours = power_user_hours(calm, together[0], hours - z)
+            incidents.append([oracle.impact(together), hours + storm, own_hours, storm])
         if storm_hours is not None and incidents:
             largest = max(
                 range(len(incidents)),
                 key=lambda i: (incidents[i][0].national["people_without_service"], incidents[i][1]),
             )
             incidents[largest][1] += storm_hours[t]
+            incidents[largest][3] += storm_hours[t]  # everyone in it counts for these hours
         result = OracleTime(
             0.0,
             dict.fromkeys(oracle.operators, 0.0),
@@ -817,13 +881,16 @@ def oracle_time(
         )
         if worst is not None and worst[0].national["people_without_service"] > 0:
             result.worst_hours = worst[1]
-        for impact, hours in incidents:
+        for impact, hours, own, everyone in incidents:
             people = impact.national["people_without_service"]
-            result.user_hours += people * hours
+            lost = "people_without_service"
+            # the event's own people for their hours; everyone for the storm's (and for
+            # the trial's storm hours)
+            result.user_hours += own.user_hours + people * everyone
             for o in oracle.operators:
-                result.by_operator[o] += impact.by_operator[o]["people_without_service"] * hours
+                result.by_operator[o] += own.by_operator[o] + impact.by_operator[o][lost] * everyone
             for r in oracle.regions:
-                result.by_region[r] += impact.by_region[r]["people_without_service"] * hours
+                result.by_region[r] += own.by_region[r] + impact.by_region[r][lost] * everyone
             if people > 0:
                 result.incidents += 1
                 result.longest_hours = max(result.longest_hours, hours)
@@ -839,6 +906,40 @@ def oracle_time(
                             threshold.conditions, mine, users[o], hours
                         )
         out.append(result)
+    return out
+
+
+def power_user_hours(oracle: Oracle, event: Event, extensions: float) -> OracleTime:
+    """User-hours of a power loss alone (``oracle`` without storm rule): an asset is down
+    once its batteries run out, so between one autonomy of the area and the next (or
+    power's return) the people of what is down then count; after power returns, the
+    ``extensions`` hours count everyone the whole loss took."""
+    hours = event.hours or 0.0
+    levels = sorted(
+        {
+            oracle.autonomy[a.id]
+            for a in oracle.assets
+            if a.region == event.target
+            and (event.area is None or oracle.power_area[a.id] == event.area)
+            and oracle.autonomy[a.id] < hours
+        }
+    )
+    lost = "people_without_service"
+    out = OracleTime(
+        0.0, dict.fromkeys(oracle.operators, 0.0), dict.fromkeys(oracle.regions, 0.0),
+        0.0, 0.0, 0, {},
+    )  # fmt: skip
+    ends = [*levels[1:], hours] if levels else []
+    pieces = [(e, e - start) for start, e in zip(levels, ends, strict=True)]
+    pieces.append((hours, extensions))  # the whole loss's people, for the extensions
+    for until, length in pieces:
+        # a loss lasting ``until`` takes down what has less autonomy: up to ``start``
+        state = oracle.impact([dataclasses.replace(event, hours=until)])
+        out.user_hours += state.national[lost] * length
+        for o in oracle.operators:
+            out.by_operator[o] += state.by_operator[o][lost] * length
+        for r in oracle.regions:
+            out.by_region[r] += state.by_region[r][lost] * length
     return out
 
 

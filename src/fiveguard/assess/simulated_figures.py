@@ -30,8 +30,10 @@ __all__ = ["partial_summary", "service_summaries", "significant", "time_summary"
 TIME_NOTE = (
     "Each sampled event is one incident: its people without service alone, for its drawn "
     "restoration time (simulation.incident_time.restoration; a power loss its own hours) "
-    "plus the catalogue's extensions; user-hours are people times hours, added over the "
-    "year's incidents. Reports count the incidents crossing each reporting threshold (at "
+    "plus the catalogue's extensions, and a signalling storm's recovery hours when the "
+    "event starts one; user-hours are people times hours (a power loss counts each site "
+    "from when its battery ran out, a storm's losses its recovery hours only), added over "
+    "the year's incidents. Reports count the incidents crossing each reporting threshold (at "
     "an operator threshold, each operator whose customers cross it). Figures to two "
     "significant digits."
 )

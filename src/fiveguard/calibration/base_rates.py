@@ -122,10 +122,10 @@ def tally(incidents: Incidents, threshold: ReportingThreshold, users: int) -> Ta
     return Tally(
         incidents=int(hit.sum()),
         people=int(people[hit].sum()),
-        user_hours=float((people[hit] * hours[hit]).sum()),
+        user_hours=float(incidents.user_hours[hit].sum()),
         reported=int(crossed.sum()),
         reported_people=int(people[crossed].sum()),
-        reported_user_hours=float((people[crossed] * hours[crossed]).sum()),
+        reported_user_hours=float(incidents.user_hours[crossed].sum()),
     )
 
 

@@ -165,8 +165,10 @@ def time_rows(time: SimulatedTime, significant: bool = False) -> list[tuple[str,
 TIME_NOTE = (
     "Each sampled event is one incident: its people without service alone, for its drawn "
     "restoration time (simulation.incident_time.restoration, log-normal per kind; a power "
-    "loss its own hours) plus the catalogue's extensions; user-hours are people times "
-    "hours, added over the year's incidents. Reports count the incidents crossing each "
+    "loss its own hours) plus the catalogue's extensions, and a signalling storm's "
+    "recovery hours when the event starts one; user-hours are people times hours (a power "
+    "loss counts each site from when its battery ran out, a storm's losses its recovery "
+    "hours only), added over the year's incidents. Reports count the incidents crossing each "
     "reporting threshold (at an operator threshold, each operator whose customers cross "
     "it). The worst outage is the year's incident leaving most people without service; it "
     "and the longest are 0 in a year without one."

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.model import NetworkModel
 from fiveguard.simulate.assumptions import power_assumptions
-from fiveguard.simulate.capacity import trial_storm_hours
 from fiveguard.simulate.compile import CompiledNetwork, compile_network
 from fiveguard.simulate.contributions import source_results
 from fiveguard.simulate.engines import Progress, run_trials
@@ -96,9 +95,10 @@ def simulate(
     connecting to a scheduler address (default ``cluster.CONNECT_TIMEOUT``). The same seed
     gives the same result whatever the workers, batches or scheduler.
 
-    ``storm_hours`` (``(trials,)``): a signalling storm's recovery hours per trial, added
-    to the duration of that trial's largest incident; by default the catalogue's
-    ``simulation.storms.recovery_hours`` in each trial where an operator had a storm.
+    ``storm_hours`` (``(trials,)``, optional): more hours per trial, added to the
+    duration of that trial's largest incident. The storms the rule starts need none: an
+    incident whose event alone starts one counts its recovery hours itself
+    (:func:`fiveguard.simulate.incidents.incidents_of`).
     """
     ready = model if isinstance(model, Prepared) else prepare(model, catalogue)
     impacts = run_trials(
@@ -114,8 +114,6 @@ def simulate(
     events = source_results(ready.model, catalogue, ready.compiled, ready.sources, ready.effects)
     plan = time_plan(ready.model, catalogue, ready.compiled)
     time = None
-    if storm_hours is None:
-        storm_hours = trial_storm_hours(impacts, catalogue)
     if plan is not None:
         per_trial = run_time(
             ready.compiled,

@@ -500,8 +500,10 @@ def partial_service(
 
 def trial_storm_hours(impacts: TrialImpacts, catalogue: Catalogue) -> FloatArray | None:
     """``(T,)``: the storm rule's ``recovery_hours`` in each trial where any operator had a
-    signalling storm, 0 elsewhere (what the Monte Carlo adds to that trial's largest
-    incident); None when the run has no storm figures or the catalogue no storm rule."""
+    signalling storm with the year's events together, 0 elsewhere (the Monte Carlo's
+    incidents count the storms their own events start instead, see
+    :mod:`fiveguard.simulate.incidents`); None when the run has no storm figures or the
+    catalogue no storm rule."""
     rule = catalogue.simulation.storms
     if impacts.storms is None or rule is None:
         return None

@@ -5,10 +5,12 @@ time is ``median × exp(sigma × z)`` for its kind (a power loss keeps the hours
 sampled with). Where ``z`` comes from keeps results the same for a seed whatever the
 batching, and leaves the events themselves exactly as before:
 
-- a national event (misconfiguration, independent failure) draws from its block's
-  *duration stream* ``SeedSequence(seed, spawn_key=(block, DURATION_STREAM))``, separate
-  from the block's event stream, in a fixed order: the block's misconfigurations, then
-  its failures, each in the order the block sampled them;
+- a national event (misconfiguration, pushed change, limit reached, independent
+  failure) draws from its block's *duration stream*
+  ``SeedSequence(seed, spawn_key=(block, DURATION_STREAM))``, separate from the block's
+  event stream, in a fixed order: one normal per ``down_*`` row of the block (a pushed
+  change or a limit reached, one row per asset, uses its first row's), then one per
+  failure, each in the order the block sampled them;
 - a cross-border event (supplier update, version fault) reads lane 2 of its own keyed
   stream (:mod:`fiveguard.simulate.streams`) at its trial's counter, a lane nothing else
   reads: every state sharing the supplier draws the same duration for the same update.
@@ -23,7 +25,7 @@ import numpy.typing as npt
 from scipy.special import ndtri  # type: ignore[import-untyped]
 
 from fiveguard.simulate.events import SampledEvents
-from fiveguard.simulate.sampling import BLOCK_TRIALS, national_block, with_cross_border
+from fiveguard.simulate.sampling import BLOCK_TRIALS, national_block_down, with_cross_border
 from fiveguard.simulate.sources import EventSources
 from fiveguard.simulate.streams import trial_uniforms
 
@@ -41,8 +43,14 @@ class TimedEvents:
     """Sampled events and, aligned with each kind's arrays, their standard normals.
 
     ``update_z[i]`` belongs to update ``i`` of ``events``, ``fault_z`` to its version
-    faults, ``down_z`` to its ``down_*`` events (misconfigurations), ``failure_z`` to its
-    failures. Power losses carry their hours in ``events.power_hours``.
+    faults, ``down_z`` to its ``down_*`` rows, ``failure_z`` to its failures. Power
+    losses carry their hours in ``events.power_hours``.
+
+    ``down_cause`` and ``down_event`` (per ``down_*`` row; None: every row a
+    misconfiguration of its own): what put the row there
+    (:data:`~fiveguard.simulate.sampling.DOWN_MISCONFIGURATION` and the others) and the
+    event it belongs to, numbered in row order: a pushed change or a limit reached is
+    several consecutive rows, and takes the normal of its first.
     """
 
     events: SampledEvents
@@ -50,6 +58,8 @@ class TimedEvents:
     fault_z: FloatArray
     down_z: FloatArray
     failure_z: FloatArray
+    down_cause: IntArray | None = None
+    down_event: IntArray | None = None
     site_z: FloatArray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
     """Normals of the ``site_*`` events (failures of some of a row's sites)."""
 
@@ -81,16 +91,21 @@ def sample_timed(sources: EventSources, seed: int, first_block: int, trials: int
     """The events of ``trials`` trials from block ``first_block`` (exactly those of
     :func:`fiveguard.simulate.sampling.sample_trials`), each with its normal."""
     blocks = -(-trials // BLOCK_TRIALS)
-    parts, down_z, failure_z, site_z = [], [], [], []
+    parts, down_z, failure_z, site_z, causes, numbers = [], [], [], [], [], []
+    counted = 0
     for b in range(first_block, first_block + blocks):
-        events = national_block(sources, seed, b)
+        events, cause, number = national_block_down(sources, seed, b)
         rng = duration_rng(seed, b)
         down_z.append(rng.standard_normal(events.down_trial.shape[0]))
         failure_z.append(rng.standard_normal(events.failure_trial.shape[0]))
         site_z.append(rng.standard_normal(events.site_trial.shape[0]))
         parts.append(events)
+        causes.append(cause)
+        numbers.append(counted + number)
+        counted += int(number.max()) + 1 if number.size else 0
     joined = SampledEvents.concat(parts)
-    down = np.concatenate(down_z)[joined.down_trial < trials]
+    kept = joined.down_trial < trials
+    down = np.concatenate(down_z)[kept]
     failure = np.concatenate(failure_z)[joined.failure_trial < trials]
     sites = np.concatenate(site_z)[joined.site_trial < trials]
     first = first_block * BLOCK_TRIALS
@@ -107,5 +122,7 @@ def sample_timed(sources: EventSources, seed: int, first_block: int, trials: int
         ),
         down_z=down,
         failure_z=failure,
+        down_cause=np.concatenate(causes)[kept],
+        down_event=np.concatenate(numbers)[kept],
         site_z=sites,
     )  # fmt: skip

@@ -10,11 +10,12 @@ keeps its own cache of the impacts of distinct events.
 from __future__ import annotations
 
 import multiprocessing
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 from fiveguard.simulate.compile import CompiledNetwork
 from fiveguard.simulate.durations import sample_timed
-from fiveguard.simulate.engines import Batch, plan_batches
+from fiveguard.simulate.engines import MAX_BLOCKS_PER_BATCH, Batch, plan_batches
 from fiveguard.simulate.incidents import (
     FloatArray,
     ImpactCache,
@@ -56,8 +57,8 @@ def run_time(
     """The incidents' per-trial figures of trials ``0 … trials-1`` for ``seed``: the same
     events as :func:`fiveguard.simulate.engines.run_trials` draws, whatever its batching.
 
-    ``storm_hours`` (``(trials,)``, optional) is the hook for signalling storms: the
-    recovery hours of a storm in each trial, added to that trial's largest incident.
+    ``storm_hours`` (``(trials,)``, optional): more hours in each trial, added to that
+    trial's largest incident (the storms the rule starts count in their incidents).
     ``workers`` local processes share the batches (1: this process).
     """
     batches = plan_batches(trials, workers)
@@ -81,6 +82,29 @@ def run_time(
     ) as pool:
         futures = [pool.submit(_run_installed, seed, b, storms(b)) for b in batches]
         return TrialTime.concat([f.result() for f in futures])
+
+
+def run_time_per_draw(
+    compiled: CompiledNetwork,
+    runs: Sequence[tuple[EventSources, int, int]],
+    plan: TimePlan,
+    seed: int,
+) -> TrialTime:
+    """The incidents' per-trial figures of a run whose parameters were drawn once per
+    run of blocks (``--parameter-draws``): ``runs`` are ``(sources, first block,
+    trials)``, one after the other, each sampled with its own sources exactly as
+    :func:`fiveguard.simulate.uncertainty.drawn_impacts` samples its trials. One process,
+    one cache: an event's impact does not depend on how likely it was."""
+    cache = ImpactCache(compiled, plan)
+    parts = []
+    for sources, first, count in runs:
+        done = 0
+        while done < count:
+            n = min(MAX_BLOCKS_PER_BATCH * BLOCK_TRIALS, count - done)
+            batch = Batch(first + done // BLOCK_TRIALS, n)
+            parts.append(batch_time(compiled, sources, plan, seed, batch, cache, None))
+            done += n
+    return TrialTime.concat(parts)
 
 
 _INSTALLED: tuple[CompiledNetwork, EventSources, TimePlan, ImpactCache] | None = None

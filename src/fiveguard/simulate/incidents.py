@@ -1,11 +1,16 @@
 """Incidents of the Monte Carlo: durations, user-hours and reporting thresholds per trial.
 
 An *incident* is one sampled event on its own: a supplier update (in the modes and at
-the operators it reached), a version fault, a power loss, a misconfiguration, an
-independent failure. Its people without service are those of the event alone, as the
-what-if counts them (nationally, per operator, per region); its duration is the
-restoration time drawn for it (:mod:`fiveguard.simulate.durations`) plus the catalogue's
-extensions; its user-hours are people times hours. Authorities receive one report per
+the operators it reached), a version fault, a power loss, a misconfiguration, a pushed
+change or a limit reached (all the assets it took down, together), an independent
+failure. Its people without service are those of the event alone, as the what-if counts
+them (nationally, per operator, per region; partial losses and the losses of a storm the
+event alone starts included); its duration is the restoration time drawn for it
+(:mod:`fiveguard.simulate.durations`) plus the catalogue's extensions, plus a storm's
+recovery hours when the event starts one. Its user-hours are people times hours, except
+that a storm's own losses count for its recovery hours only, and that a power loss
+counts each site from when its battery ran out (:func:`power_steps`). Authorities
+receive one report per
 incident, so each incident is checked against each reporting threshold on its own: a
 national threshold with the incident's people, an operator threshold with each
 operator's customers in it (an incident reaching two carriers is two reports).
@@ -19,7 +24,8 @@ Every event but one kind is evaluated by the engine itself, one event per trial 
 incident. The exception is the failure of an asset that shares its class with others
 (a *leaf*): nothing depends on it, so alone it costs the people of each part it serves
 whose operator has no roaming partner serving the region, in closed form
-(:func:`leaf_parts`), for a million sites without a column each.
+(:func:`leaf_parts`), for a million sites without a column each; except a leaf whose
+failure may start a signalling storm, which the engine evaluates (:func:`engine_failures`).
 """
 
 from __future__ import annotations
@@ -47,9 +53,15 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
-KINDS = ("supplier-update", "product-fault", "region-power", "misconfiguration", "asset-failure")
+KINDS = (
+    "supplier-update", "product-fault", "region-power", "misconfiguration", "asset-failure",
+    "change-push", "limit-reached",
+)  # fmt: skip
 """The kinds of sampled events, in the order of their codes."""
-UPDATE, FAULT, POWER, MISCONFIGURATION, FAILURE = range(len(KINDS))
+UPDATE, FAULT, POWER, MISCONFIGURATION, FAILURE, CHANGE_PUSH, LIMIT_REACHED = range(len(KINDS))
+DOWN_KINDS = np.asarray([MISCONFIGURATION, CHANGE_PUSH, LIMIT_REACHED], dtype=np.int64)
+"""The kind of each cause of a ``down_*`` row, by its code in
+:mod:`fiveguard.simulate.sampling` (``DOWN_MISCONFIGURATION`` and the others, in order)."""
 COLUMNS_PER_PASS = 4096
 """Incidents evaluated by the engine together (one per trial column)."""
 
@@ -60,10 +72,12 @@ class TimePlan:
 
     ``median``, ``sigma``, ``site_access``: per kind of :data:`KINDS` (``median`` NaN
     for power, which keeps its own hours). ``management_classes``: classes holding an
-    asset of a ``mgmt.*`` kind. ``users``: the national user base; ``operator_users``:
+    asset of a ``mgmt.*`` kind. ``storm_hours``: a signalling storm's recovery hours
+    (0 without a storm rule). ``users``: the national user base; ``operator_users``:
     ``(K,)`` each operator's people subscribers. ``part_*``: the closed form of leaves,
     one entry per served part of every asset, in ``compiled.asset_part_ptr`` order (see
-    :func:`leaf_parts`).
+    :func:`leaf_parts`). ``engine_failure``: ``(N,)`` whether an asset's failure alone is
+    evaluated by the engine rather than in closed form (:func:`engine_failures`).
     """
 
     median: FloatArray
@@ -71,12 +85,14 @@ class TimePlan:
     site_access: FloatArray
     management_hours: float
     management_classes: IntArray
+    storm_hours: float
     users: int
     operator_users: IntArray
     thresholds: tuple[ReportingThreshold, ...]
     part_operator: IntArray
     part_region: IntArray
     part_lost: IntArray
+    engine_failure: BoolArray
 
 
 def time_plan(
@@ -102,25 +118,49 @@ def time_plan(
         for code, kind in enumerate(KINDS):
             site_access[code] = access.hours if kind in access.kinds else 0.0
     management = params.extensions.management_down
+    storms = catalogue.simulation.storms
     table = model.table
     mgmt_kind = np.asarray([k.startswith("mgmt.") for k in table.kinds] + [False], dtype=bool)
     mgmt_assets = np.flatnonzero(mgmt_kind[table.kind])
     people = {o.id: o.people_subscribers for o in model.document.operators}
     operator_users = np.asarray([people.get(o, 0) for o in compiled.operators], dtype=np.int64)
-    _, operator, region, lost = leaf_parts(compiled)
+    owner, operator, region, lost = leaf_parts(compiled)
     return TimePlan(
         median=median,
         sigma=sigma,
         site_access=site_access,
         management_hours=management.hours if management is not None else 0.0,
         management_classes=np.unique(compiled.asset_class[mgmt_assets]),
+        storm_hours=storms.recovery_hours if storms is not None else 0.0,
         users=int(sum(people.values())),
         operator_users=operator_users,
         thresholds=params.reporting_thresholds,
         part_operator=operator,
         part_region=region,
         part_lost=lost,
+        engine_failure=engine_failures(compiled, owner, lost),
     )
+
+
+def engine_failures(compiled: CompiledNetwork, owner: IntArray, lost: IntArray) -> BoolArray:
+    """``(N,)``: the assets whose failure alone the engine evaluates: those alone in their
+    class, and the leaves whose failure may start a signalling storm (an asset of a
+    ``trigger_kinds`` kind, or one leaving at least ``trigger_share`` of the smallest
+    network's customers without service), whose storm losses the closed form of
+    :func:`leaf_parts` does not count. ``owner``, ``lost``: :func:`leaf_parts`' parts."""
+    c = compiled
+    out = np.asarray(c.class_size[c.asset_class] == 1, dtype=bool)
+    storms = c.capacity
+    if storms is None:
+        return out
+    out |= storms.asset_trigger
+    if storms.trigger_share is not None:
+        customers = np.bincount(storms.host, weights=storms.customers, minlength=len(c.operators))
+        positive = customers[customers > 0]
+        if positive.size:
+            people = np.bincount(owner, weights=lost, minlength=out.size)
+            out |= people >= storms.trigger_share * float(positive.min())
+    return out
 
 
 def leaf_parts(compiled: CompiledNetwork) -> tuple[IntArray, IntArray, IntArray, IntArray]:
@@ -190,16 +230,34 @@ class TrialTime:
 
 @dataclass(frozen=True, eq=False)
 class Incidents:
-    """The incidents of a batch: ``trial``, ``kind``, ``hours``, ``people`` per incident;
-    ``operator_entries`` and ``region_entries``: ``(incident, operator or region,
-    people)`` for each nonzero share of an incident's people."""
+    """The incidents of a batch: ``trial``, ``kind``, ``hours`` (its duration), ``people``
+    and ``user_hours`` per incident; ``operator_entries`` and ``region_entries``:
+    ``(incident, operator or region, people, user-hours)`` for each nonzero share of an
+    incident's people. Without a storm, user-hours are people times hours; an incident
+    whose event alone starts a storm lasts the storm's recovery hours longer, and the
+    people the storm takes count for those hours only (see :func:`incidents_of`)."""
 
     trial: IntArray
     kind: IntArray
     hours: FloatArray
     people: IntArray
-    operator_entries: tuple[IntArray, IntArray, IntArray]
-    region_entries: tuple[IntArray, IntArray, IntArray]
+    user_hours: FloatArray
+    operator_entries: tuple[IntArray, IntArray, IntArray, FloatArray]
+    region_entries: tuple[IntArray, IntArray, IntArray, FloatArray]
+
+    def longer(self, at: IntArray, extra: FloatArray) -> Incidents:
+        """These incidents with incidents ``at`` (distinct) lasting ``extra`` hours longer,
+        everyone in them without service for those hours too."""
+        more = np.zeros(self.trial.size)
+        more[at] = extra
+        oi, ok, op, ou = self.operator_entries
+        ri, rr, rp, ru = self.region_entries
+        return Incidents(
+            self.trial, self.kind, self.hours + more, self.people,
+            self.user_hours + self.people * more,
+            (oi, ok, op, ou + op * more[oi]),
+            (ri, rr, rp, ru + rp * more[ri]),
+        )  # fmt: skip
 
 
 GROUP_KINDS = {
@@ -215,14 +273,15 @@ Carlo samples, by its trial column."""
 
 
 def one_per_column(
-    timed: TimedEvents, compiled: CompiledNetwork
+    timed: TimedEvents, compiled: CompiledNetwork, plan: TimePlan
 ) -> tuple[SampledEvents, IntArray, IntArray, FloatArray]:
-    """Every event but leaf failures as its own trial column, group by group in the order
-    of ``EVENT_COLUMNS`` with every column of its group: the events, and per column its
-    original trial, kind and normal (power: its hours). Raises ValueError for sampled
+    """Every event but closed-form leaf failures (see ``plan.engine_failure``) as its own
+    trial column, group by group in the order of ``EVENT_COLUMNS``: the events, and per
+    column its original trial, kind and normal (power: its hours). A pushed change or a
+    limit reached is one column with all its assets. Raises ValueError for sampled
     events of a group with no kind here (they would otherwise go uncounted)."""
     e = timed.events
-    single = compiled.class_size[compiled.asset_class[e.failure_asset]] == 1
+    single = plan.engine_failure[e.failure_asset]
     normals = {
         "update_trial": timed.update_z,
         "fault_trial": timed.fault_z,
@@ -243,21 +302,40 @@ def one_per_column(
             values.update({name: getattr(e, name) for name in names})
             continue
         keep = single if names[0] == "failure_trial" else np.ones(trials.shape[0], dtype=bool)
-        n = int(keep.sum())
         values.update({name: getattr(e, name)[keep] for name in names})
-        values[names[0]] = np.arange(start, start + n, dtype=np.int64)
+        if names[0] == "down_trial":
+            # one column per event: a pushed change or a limit reached takes its rows
+            column, first = _down_events(timed)
+            codes = DOWN_KINDS[timed.down_cause[first]] if timed.down_cause is not None else code
+        else:
+            column = np.arange(int(keep.sum()), dtype=np.int64)
+            first, codes = np.flatnonzero(keep), code
+        n = first.size
+        values[names[0]] = start + column
         start += n
-        trial.append(trials[keep])
-        kind.append(np.full(n, code, dtype=np.int64))
-        normal.append(normals[names[0]][keep])
+        trial.append(trials[first])
+        kind.append(np.broadcast_to(np.asarray(codes, dtype=np.int64), (n,)).copy())
+        normal.append(normals[names[0]][first])
     events = replace(e, trials=start, **values)  # type: ignore[arg-type]
     return events, np.concatenate(trial), np.concatenate(kind), np.concatenate(normal)
+
+
+def _down_events(timed: TimedEvents) -> tuple[IntArray, IntArray]:
+    """Per ``down_*`` row, its event's number (0, 1, … in row order), and per event its
+    first row."""
+    rows = timed.events.down_trial.shape[0]
+    if timed.down_event is None:
+        every = np.arange(rows, dtype=np.int64)
+        return every, every
+    _, first, column = np.unique(timed.down_event, return_index=True, return_inverse=True)
+    return column.astype(np.int64), first.astype(np.int64)
 
 
 def signatures(events: SampledEvents, compiled: CompiledNetwork) -> list[tuple[object, ...]]:
     """Per column of :func:`one_per_column`'s events, what decides its impact: every
     column of its event (an update's supplier, mode and reach; a fault's version and
-    whatever else its group carries; the asset a misconfiguration or failure takes down),
+    whatever else its group carries; the assets a misconfiguration, pushed change, limit
+    reached or failure takes down),
     except that a power loss counts by its region and how many of the region's autonomies
     it outlasts, not by its exact hours."""
     ptr, autonomy = compiled.power_ptr, compiled.power_hours
@@ -276,7 +354,15 @@ def signatures(events: SampledEvents, compiled: CompiledNetwork) -> list[tuple[o
                 [row.tobytes() for row in column] if column.ndim > 1 else list(column.tolist())
             )
             columns.append(cells)
-        tag: object = "asset" if names[0] in ("down_trial", "failure_trial") else group
+        if names[0] == "down_trial":
+            # an event may take several assets down (rows of the same column)
+            taken: dict[int, set[int]] = {}
+            down = zip(events.down_trial.tolist(), events.down_asset.tolist(), strict=True)
+            for at, asset in down:
+                taken.setdefault(at, set()).add(asset)
+            keys += [("asset", *sorted(taken[at])) for at in sorted(taken)]
+            continue
+        tag: object = "asset" if names[0] == "failure_trial" else group
         keys += [(tag, *row) for row in zip(*columns, strict=True)]
     return keys
 
@@ -296,8 +382,10 @@ def pick_columns(events: SampledEvents, picks: IntArray) -> SampledEvents:
 
 class ImpactCache:
     """The impact of each distinct event alone, evaluated once per run: people without
-    service (nationally, ``(K,)`` per operator, ``(R,)`` per region) and whether a
-    management asset is down."""
+    service (nationally, ``(K,)`` per operator, ``(R,)`` per region), whether a
+    management asset is down, whether the event alone starts a signalling storm, and
+    (``calm_*``) the people without service before the storm's losses (the same as the
+    people where no storm starts)."""
 
     def __init__(self, compiled: CompiledNetwork, plan: TimePlan) -> None:
         self.compiled, self.plan = compiled, plan
@@ -307,6 +395,24 @@ class ImpactCache:
         self.by_operator = np.zeros((0, k), dtype=np.int64)
         self.by_region = np.zeros((0, r), dtype=np.int64)
         self.management = np.zeros(0, dtype=bool)
+        self.stormed = np.zeros(0, dtype=bool)
+        self.calm_people = np.zeros(0, dtype=np.int64)
+        self.calm_by_operator = np.zeros((0, k), dtype=np.int64)
+        self.calm_by_region = np.zeros((0, r), dtype=np.int64)
+        self._calm: CompiledNetwork | None = None
+
+    def calm(self) -> CompiledNetwork:
+        """The compiled network with the storm rule's triggers off (made once)."""
+        if self._calm is None:
+            plan = self.compiled.capacity
+            assert plan is not None, "a storm needs the capacity plan"
+            off = np.zeros_like(plan.asset_trigger)
+            quiet = replace(
+                plan, trigger_share=None, class_trigger=np.zeros_like(plan.class_trigger),
+                asset_trigger=off,
+            )  # fmt: skip
+            self._calm = replace(self.compiled, capacity=quiet)
+        return self._calm
 
     def rows(self, events: SampledEvents) -> IntArray:
         """Per column of ``events``, its row in the cache (evaluating what is new)."""
@@ -327,6 +433,7 @@ class ImpactCache:
         n = events.trials
         people = np.zeros(n, dtype=np.int64)
         management = np.zeros(n, dtype=bool)
+        stormed = np.zeros(n, dtype=bool)
         by_operator = np.zeros((n, len(c.operators)), dtype=np.int64)
         by_region = np.zeros((n, len(c.regions)), dtype=np.int64)
         for begin in range(0, n, COLUMNS_PER_PASS):
@@ -336,55 +443,159 @@ class ImpactCache:
             people[begin:end] = impacts.national[:, 0]
             by_operator[begin:end] = impacts.by_operator[:, :, 0]
             by_region[begin:end] = impacts.by_region[:, :, 0]
+            if impacts.storms is not None:
+                stormed[begin:end] = impacts.storms.any(axis=1)
             rows = plan.management_classes
             if rows.size:
                 cols = np.arange(end - begin, dtype=np.int64)
                 hit = get_bits(state.down, np.repeat(rows, cols.size), np.tile(cols, rows.size))
                 management[begin:end] = hit.reshape(rows.size, cols.size).any(axis=0)
+        calm_people, calm_operator, calm_region = (
+            people.copy(),
+            by_operator.copy(),
+            by_region.copy(),
+        )
+        picks = np.flatnonzero(stormed)
+        if picks.size:
+            # the same events with no storm: what the event alone leaves without service
+            calm = self.calm()
+            impacts = measure(calm, propagate(calm, pick_columns(events, picks)))
+            calm_people[picks] = impacts.national[:, 0]
+            calm_operator[picks] = impacts.by_operator[:, :, 0]
+            calm_region[picks] = impacts.by_region[:, :, 0]
         self.people = np.concatenate([self.people, people])
         self.by_operator = np.concatenate([self.by_operator, by_operator])
         self.by_region = np.concatenate([self.by_region, by_region])
         self.management = np.concatenate([self.management, management])
+        self.stormed = np.concatenate([self.stormed, stormed])
+        self.calm_people = np.concatenate([self.calm_people, calm_people])
+        self.calm_by_operator = np.concatenate([self.calm_by_operator, calm_operator])
+        self.calm_by_region = np.concatenate([self.calm_by_region, calm_region])
 
 
 def incidents_of(
     timed: TimedEvents, compiled: CompiledNetwork, plan: TimePlan, cache: ImpactCache | None = None
 ) -> Incidents:
-    """Every incident of a batch with its people and duration (before a storm's hours);
-    ``cache`` keeps the impacts of events already seen (by default, a new one)."""
+    """Every incident of a batch with its people, duration and user-hours (before the
+    hours :func:`with_storms` adds); ``cache`` keeps the impacts of events already seen
+    (by default, a new one).
+
+    An incident whose event alone starts a signalling storm lasts the storm's recovery
+    hours longer than its drawn duration; the people its event leaves without service
+    count for the whole, the people the storm takes (its partial losses) for the
+    recovery hours only. Its people are both, as the what-if counts them."""
     cache = cache if cache is not None else ImpactCache(compiled, plan)
-    events, trial, kind, normal = one_per_column(timed, compiled)
+    events, trial, kind, normal = one_per_column(timed, compiled, plan)
     row = cache.rows(events)
     people = cache.people[row]
     by_operator = cache.by_operator[row]
     by_region = cache.by_region[row]
     management = cache.management[row]
-    hours = np.where(
+    drawn = np.where(
         kind == POWER, normal, plan.median[kind] * np.exp(plan.sigma[kind] * normal)
     )  # fmt: skip
-    hours = hours + plan.site_access[kind] + plan.management_hours * management
-    op_i, op_k = np.nonzero(by_operator)
-    reg_i, reg_r = np.nonzero(by_region)
+    drawn = drawn + plan.site_access[kind] + plan.management_hours * management
+    storm = np.where(cache.stormed[row], plan.storm_hours, 0.0)
+    hours = drawn + storm
+    # the event's own people for the whole duration (a power loss: each for the hours
+    # after its batteries ran out), the storm's for its hours only
+    own = _own_user_hours(events, kind, normal, drawn, row, cache)
+    user_hours = own[0] + people * storm
+    by_operator_hours = own[1] + by_operator * storm[:, None]
+    by_region_hours = own[2] + by_region * storm[:, None]
+    op_i, op_k = np.nonzero((by_operator > 0) | (by_operator_hours > 0))
+    reg_i, reg_r = np.nonzero((by_region > 0) | (by_region_hours > 0))
+    op_hours = by_operator_hours[op_i, op_k]
+    reg_hours = by_region_hours[reg_i, reg_r]
     leaf = _leaves(timed, compiled, plan)
     shift = events.trials
     keep = leaf.lost > 0
     in_region = keep & (plan.part_region[leaf.parts] >= 0)
+    owner_hours = leaf.hours[leaf.owner]
     return Incidents(
         trial=np.concatenate([trial, leaf.trial]),
         kind=np.concatenate([kind, np.full(leaf.trial.size, FAILURE, dtype=np.int64)]),
         hours=np.concatenate([hours, leaf.hours]),
         people=np.concatenate([people, leaf.people]),
+        user_hours=np.concatenate([user_hours, leaf.people * leaf.hours]),
         operator_entries=(
             np.concatenate([op_i, shift + leaf.owner[keep]]),
             np.concatenate([op_k, plan.part_operator[leaf.parts[keep]]]),
             np.concatenate([by_operator[op_i, op_k], leaf.lost[keep]]),
+            np.concatenate([op_hours, leaf.lost[keep] * owner_hours[keep]]),
         ),
         region_entries=(
             np.concatenate([reg_i, shift + leaf.owner[in_region]]),
             np.concatenate([reg_r, plan.part_region[leaf.parts[in_region]]]),
             np.concatenate([by_region[reg_i, reg_r], leaf.lost[in_region]]),
+            np.concatenate([reg_hours, leaf.lost[in_region] * owner_hours[in_region]]),
         ),
     )
+
+
+def _own_user_hours(
+    events: SampledEvents,
+    kind: IntArray,
+    normal: FloatArray,
+    drawn: FloatArray,
+    row: IntArray,
+    cache: ImpactCache,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Per column of :func:`one_per_column`'s ``events``, the user-hours of the people its
+    event leaves without service with no storm: nationally ``(n,)``, per operator
+    ``(n, K)`` and per region ``(n, R)``. Their people times ``drawn`` hours, except a
+    power loss: while it lasts, an asset is down from the moment its batteries run out,
+    so each set of assets down (those of autonomy up to one of the area's autonomies)
+    counts its people until the next autonomy runs out or power returns; after that, the
+    extensions count the whole loss's people (:func:`power_steps`)."""
+    national = cache.calm_people[row] * drawn
+    by_operator = cache.calm_by_operator[row] * drawn[:, None]
+    by_region = cache.calm_by_region[row] * drawn[:, None]
+    power = np.flatnonzero(kind == POWER)
+    if power.size == 0:
+        return national, by_operator, by_region
+    steps, owner, length = power_steps(events, cache.compiled)
+    at = power[owner]
+    after = drawn[power] - normal[power]  # the extensions, once power is back
+    step_row = cache.rows(steps) if steps.trials else np.zeros(0, dtype=np.int64)
+    national[power] = cache.calm_people[row[power]] * after
+    by_operator[power] = cache.calm_by_operator[row[power]] * after[:, None]
+    by_region[power] = cache.calm_by_region[row[power]] * after[:, None]
+    np.add.at(national, at, cache.calm_people[step_row] * length)
+    np.add.at(by_operator, at, cache.calm_by_operator[step_row] * length[:, None])
+    np.add.at(by_region, at, cache.calm_by_region[step_row] * length[:, None])
+    return national, by_operator, by_region
+
+
+def power_steps(
+    events: SampledEvents, compiled: CompiledNetwork
+) -> tuple[SampledEvents, IntArray, FloatArray]:
+    """The steps of each power loss of ``events`` (one per column, in column order): for
+    each distinct autonomy ``a`` of its area below its hours, a power loss that takes
+    down what has autonomy up to ``a`` (one lasting until the next autonomy, or the loss's
+    own hours), as one column each. Returns those columns, the power loss (its index
+    among ``events``' power losses) each belongs to, and how long each state lasts: from
+    ``a`` to the next autonomy or the loss's end."""
+    ptr, autonomy = compiled.power_ptr, compiled.power_hours
+    area, owner, until, length = [], [], [], []
+    lost = zip(events.power_region.tolist(), events.power_hours.tolist(), strict=True)
+    for i, (a, hours) in enumerate(lost):
+        levels = autonomy[ptr[a] : ptr[a + 1]]
+        levels = levels[levels < hours].tolist()
+        ends = [*levels[1:], hours] if levels else []
+        for start, end in zip(levels, ends, strict=True):
+            area.append(a)
+            owner.append(i)
+            until.append(end)
+            length.append(end - start)
+    n = len(area)
+    steps = replace(
+        SampledEvents.empty(n, len(compiled.operators)),
+        power_trial=np.arange(n, dtype=np.int64),
+        power_region=np.asarray(area, dtype=np.int64),
+        power_hours=np.asarray(until, dtype=np.float64),
+    )
+    return steps, np.asarray(owner, dtype=np.int64), np.asarray(length, dtype=np.float64)
 
 
 @dataclass(frozen=True, eq=False)
@@ -403,7 +614,7 @@ class _Leaves:
 def _leaves(timed: TimedEvents, compiled: CompiledNetwork, plan: TimePlan) -> _Leaves:
     """The failures of assets sharing their class, in closed form (:func:`leaf_parts`)."""
     e = timed.events
-    leaf = compiled.class_size[compiled.asset_class[e.failure_asset]] > 1
+    leaf = ~plan.engine_failure[e.failure_asset]
     asset = e.failure_asset[leaf]
     hours = plan.median[FAILURE] * np.exp(plan.sigma[FAILURE] * timed.failure_z[leaf])
     ptr = compiled.asset_part_ptr
@@ -458,12 +669,7 @@ def with_storms(incidents: Incidents, storm_hours: FloatArray | None) -> Inciden
     if storm_hours is None or incidents.trial.size == 0:
         return incidents
     first = largest(incidents)
-    hours = incidents.hours.copy()
-    hours[first] += storm_hours[incidents.trial[first]]
-    return Incidents(
-        incidents.trial, incidents.kind, hours, incidents.people,
-        incidents.operator_entries, incidents.region_entries,
-    )  # fmt: skip
+    return incidents.longer(first, storm_hours[incidents.trial[first]])
 
 
 def trial_time(incidents: Incidents, plan: TimePlan, trials: int, k: int, r: int) -> TrialTime:
@@ -477,8 +683,8 @@ def trial_time(incidents: Incidents, plan: TimePlan, trials: int, k: int, r: int
         top = largest(incidents)
         top = top[people[top] > 0]
         worst[t[top]] = hours[top]
-    oi, ok, op = incidents.operator_entries
-    ri, rr, rp = incidents.region_entries
+    oi, ok, op, ou = incidents.operator_entries
+    ri, rr, _, ru = incidents.region_entries
     reports = np.zeros((trials, len(plan.thresholds)), dtype=np.int64)
     for j, threshold in enumerate(plan.thresholds):
         if threshold.per == "national":
@@ -489,15 +695,13 @@ def trial_time(incidents: Incidents, plan: TimePlan, trials: int, k: int, r: int
             crossed = crosses(threshold, op, plan.operator_users[ok], hours[oi])
             reports[:, j] = np.bincount(t[oi[crossed]], minlength=trials)
     return TrialTime(
-        user_hours=np.bincount(t, weights=people * hours, minlength=trials).astype(np.float64),
-        user_hours_by_operator=np.bincount(
-            t[oi] * k + ok, weights=op * hours[oi], minlength=trials * k
-        )
+        user_hours=np.bincount(t, weights=incidents.user_hours, minlength=trials).astype(
+            np.float64
+        ),
+        user_hours_by_operator=np.bincount(t[oi] * k + ok, weights=ou, minlength=trials * k)
         .reshape(trials, k)
         .astype(np.float64),
-        user_hours_by_region=np.bincount(
-            t[ri] * r + rr, weights=rp * hours[ri], minlength=trials * r
-        )
+        user_hours_by_region=np.bincount(t[ri] * r + rr, weights=ru, minlength=trials * r)
         .reshape(trials, r)
         .astype(np.float64),
         longest_hours=longest,

@@ -65,13 +65,14 @@ class GroupSource:
 
     def sample(
         self, rng: np.random.Generator, hits: tuple[IntArray, IntArray]
-    ) -> tuple[IntArray, IntArray]:
-        """``(trials, assets)`` down for the hits ``(operators, trials)``: each hit picks
-        one of its operator's groups uniformly (one draw per hit) and takes all of it."""
+    ) -> tuple[IntArray, IntArray, IntArray]:
+        """``(trials, assets, hit)`` down for the hits ``(operators, trials)``: each hit
+        picks one of its operator's groups uniformly (one draw per hit) and takes all of
+        it; ``hit`` numbers the hit each row belongs to (a hit's rows are consecutive)."""
         operator, trial = hits
         if operator.size == 0:
             empty = np.zeros(0, dtype=np.int64)
-            return empty, empty
+            return empty, empty, empty
         first = self.group_ptr[operator]
         group = first + rng.integers(0, self.group_ptr[operator + 1] - first)
         sizes = self.asset_ptr[group + 1] - self.asset_ptr[group]
@@ -79,7 +80,8 @@ class GroupSource:
             np.cumsum(sizes) - sizes, sizes
         )
         assets = self.assets[np.repeat(self.asset_ptr[group], sizes) + within]
-        return np.repeat(trial, sizes).astype(np.int64), assets.astype(np.int64)
+        hit = np.repeat(np.arange(operator.size, dtype=np.int64), sizes)
+        return np.repeat(trial, sizes).astype(np.int64), assets.astype(np.int64), hit
 
     def event(self, operator: str, g: int) -> Event:
         """The what-if event of group ``g`` at ``operator``."""

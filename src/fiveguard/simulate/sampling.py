@@ -91,12 +91,26 @@ def sample_block(sources: EventSources, seed: int, block: int) -> SampledEvents:
     return sample_trials(sources, seed, block, BLOCK_TRIALS)
 
 
+DOWN_MISCONFIGURATION, DOWN_CHANGE_PUSH, DOWN_LIMIT_REACHED = range(3)
+"""What put a ``down_*`` row of a sampled block there (:func:`national_block_down`)."""
+
+
 def national_block(sources: EventSources, seed: int, block: int) -> SampledEvents:
     """The national events of block ``block`` (no update or version fault).
 
     The draws always come in the same order (misconfigurations and their targets, power
     losses and their durations, failures), which is what makes a block reproducible.
     """
+    return national_block_down(sources, seed, block)[0]
+
+
+def national_block_down(
+    sources: EventSources, seed: int, block: int
+) -> tuple[SampledEvents, IntArray, IntArray]:
+    """:func:`national_block`'s events, and per ``down_*`` row its cause
+    (``DOWN_MISCONFIGURATION``, ``DOWN_CHANGE_PUSH`` or ``DOWN_LIMIT_REACHED``) and its
+    event within the block (0, 1, …; a pushed change or a limit reached takes several
+    consecutive rows, one per asset)."""
     rng = block_rng(seed, block)
     trials = BLOCK_TRIALS
     operator, misconfiguration_trial = bernoulli_hits(
@@ -114,14 +128,24 @@ def national_block(sources: EventSources, seed: int, block: int) -> SampledEvent
     # changes pushed and limits reached come last, so that they leave the draws above as
     # they were; each takes a whole group of assets down
     pushed_trials, pushed_assets = [misconfiguration_trial], [targets.astype(np.int64)]
-    for group in (sources.change_push, sources.limit_reached):
+    causes = [np.full(targets.size, DOWN_MISCONFIGURATION, dtype=np.int64)]
+    numbers = [np.arange(targets.size, dtype=np.int64)]
+    count = targets.size
+    for cause, group in (
+        (DOWN_CHANGE_PUSH, sources.change_push),
+        (DOWN_LIMIT_REACHED, sources.limit_reached),
+    ):
         if group is not None:
-            trial, assets = group.sample(rng, bernoulli_hits(rng, group.probability, trials))
+            hits = bernoulli_hits(rng, group.probability, trials)
+            trial, assets, hit = group.sample(rng, hits)
             pushed_trials.append(trial)
             pushed_assets.append(assets)
+            causes.append(np.full(assets.size, cause, dtype=np.int64))
+            numbers.append(count + hit)
+            count += hits[0].size
     site = site_failures(rng, sources, trials)
     none = np.zeros(0, dtype=np.int64)
-    return SampledEvents(
+    events = SampledEvents(
         trials=trials,
         update_trial=none,
         update_supplier=none,
@@ -144,6 +168,7 @@ def national_block(sources: EventSources, seed: int, block: int) -> SampledEvent
         site_failed=site[4],
         site_total=site[5],
     )
+    return events, np.concatenate(causes), np.concatenate(numbers)
 
 
 def site_failures(

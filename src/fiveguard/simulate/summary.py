@@ -160,7 +160,10 @@ def time_basis(catalogue: Catalogue) -> tuple[Step, ...]:
         Step(
             parameter="simulation.power_loss",
             value=f"log-normal, median {power.median_hours:g} h, sigma {power.sigma:g}",
-            note="a power loss lasts the hours drawn for it against the sites' autonomy",
+            note=(
+                "a power loss lasts the hours drawn for it against the sites' autonomy; its "
+                "user-hours count each site from when its battery ran out"
+            ),
         )
     )
     ext = params.extensions
@@ -178,6 +181,18 @@ def time_basis(catalogue: Catalogue) -> tuple[Step, ...]:
                 parameter="simulation.incident_time.extensions.site_access",
                 value=f"+{ext.site_access.hours:g} h",
                 note=f"for {', '.join(ext.site_access.kinds)}; {ext.site_access.source}",
+            )
+        )
+    storms = catalogue.simulation.storms
+    if storms is not None and (storms.trigger_share is not None or storms.trigger_kinds):
+        steps.append(
+            Step(
+                parameter="simulation.storms.recovery_hours",
+                value=f"+{storms.recovery_hours:g} h",
+                note=(
+                    "when the incident's event starts a signalling storm; the people the "
+                    "storm takes count for these hours only"
+                ),
             )
         )
     return tuple(steps)

@@ -32,6 +32,8 @@ from fiveguard.simulate import Prepared
 from fiveguard.simulate.assumptions import power_assumptions
 from fiveguard.simulate.contributions import source_results
 from fiveguard.simulate.engines import MAX_BLOCKS_PER_BATCH, Batch, run_batch
+from fiveguard.simulate.incident_runs import run_time_per_draw
+from fiveguard.simulate.incidents import time_plan
 from fiveguard.simulate.metrics import PEOPLE, TrialImpacts, summarise
 from fiveguard.simulate.pushes import GroupSource
 from fiveguard.simulate.results import (
@@ -43,7 +45,7 @@ from fiveguard.simulate.results import (
 )
 from fiveguard.simulate.sampling import BLOCK_TRIALS
 from fiveguard.simulate.sources import EventSources
-from fiveguard.simulate.summary import simulation_result
+from fiveguard.simulate.summary import simulated_time, simulation_result
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -154,14 +156,11 @@ def drawn_impacts(
 ) -> tuple[TrialImpacts, list[tuple[int, int]]]:
     """The impacts of trials ``0 … trials-1``, each run of blocks (:func:`draw_blocks`)
     with its own draw of ``uncertain``: the trials in order, and the runs."""
-    rng = np.random.Generator(
-        np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(MULTIPLIER_KEY,)))
-    )
     plan = draw_blocks(trials, draws)
     parts: list[TrialImpacts] = []
-    for first, count in plan:
-        multipliers, reach = draw_parameters(uncertain, rng)
-        sources = scaled(ready.sources, multipliers, reach)
+    for sources, (first, count) in zip(
+        drawn_sources(ready, uncertain, seed, plan), plan, strict=True
+    ):
         done = 0
         while done < count:
             n = min(MAX_BLOCKS_PER_BATCH * BLOCK_TRIALS, count - done)
@@ -169,6 +168,16 @@ def drawn_impacts(
             parts.append(run_batch(ready.compiled, sources, seed, batch))
             done += n
     return TrialImpacts.concat(parts), plan
+
+
+def drawn_sources(
+    ready: Prepared, uncertain: list[UncertainSource], seed: int, plan: list[tuple[int, int]]
+) -> list[EventSources]:
+    """The sources of each run of ``plan``, with that run's draw of ``uncertain``."""
+    rng = np.random.Generator(
+        np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(MULTIPLIER_KEY,)))
+    )
+    return [scaled(ready.sources, *draw_parameters(uncertain, rng)) for _ in plan]
 
 
 def simulate_with_uncertainty(
@@ -179,8 +188,25 @@ def simulate_with_uncertainty(
     uncertain = uncertain_sources(catalogue)
     impacts, plan = drawn_impacts(ready, uncertain, trials, seed, draws)
     events = source_results(ready.model, catalogue, ready.compiled, ready.sources, ready.effects)
+    time_of = time_plan(ready.model, catalogue, ready.compiled)
+    time = None
+    if time_of is not None:
+        runs = [
+            (sources, first, count)
+            for sources, (first, count) in zip(
+                drawn_sources(ready, uncertain, seed, plan), plan, strict=True
+            )
+        ]
+        per_trial = run_time_per_draw(ready.compiled, runs, time_of, seed)
+        time = simulated_time(ready.compiled, catalogue, time_of, per_trial)
     result = simulation_result(
-        ready.compiled, catalogue, impacts, seed=seed, model=ready.model.source, events=events
+        ready.compiled,
+        catalogue,
+        impacts,
+        seed=seed,
+        model=ready.model.source,
+        events=events,
+        time=time,
     )
     people = impacts.national[:, PEOPLE]
     thresholds = catalogue.simulation.exceedance.people
