@@ -252,6 +252,7 @@ def build_sites(regions: dict[str, int]) -> SiteTable:
         critical_services=Categorical.from_values(rows.services),
         sensitive=np.asarray(rows.sensitive, dtype=bool),
         battery_hours=np.asarray(rows.battery, dtype=np.float64),
+        capacity=np.full(n, np.nan),
         requires=Categorical.from_values(rows.requires),
         managed_by=Categorical.from_values(rows.managed_by),
         shared_with=Categorical.from_values(rows.shared_with),
