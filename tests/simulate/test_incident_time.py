@@ -52,8 +52,19 @@ def timed_catalogue(catalogue: Catalogue) -> Catalogue:
         source="test",
     )
     time = time.model_copy(update={"reporting_thresholds": (*time.reporting_thresholds, small)})
+    # one power area a region, at the busy rate: the strategies declare regions of up to
+    # hundreds of millions of residents, which areas of a million would cut into hundreds
+    # of power sources a year, each stepped through by the oracle (areas are checked
+    # against the oracle in test_invariance.py)
+    power = busy.simulation.power_loss.model_copy(
+        update={"area_population": None, "record_rate": None, "annual_probability": 0.3}
+    )
     return busy.model_copy(
-        update={"simulation": busy.simulation.model_copy(update={"incident_time": time})}
+        update={
+            "simulation": busy.simulation.model_copy(
+                update={"incident_time": time, "power_loss": power}
+            )
+        }
     )
 
 
