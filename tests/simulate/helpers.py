@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 import numpy as np
-from oracle import OracleImpact
+from oracle import Oracle, OracleImpact
 
 from fiveguard.domain.catalogue import Catalogue, Domain
 from fiveguard.domain.model import NetworkModel
@@ -24,9 +24,11 @@ from fiveguard.domain.network import (
     Supplier,
 )
 from fiveguard.domain.sites import SiteTable
-from fiveguard.simulate.compile import CompiledNetwork
+from fiveguard.simulate.compile import CompiledNetwork, compile_network
+from fiveguard.simulate.events import Event
 from fiveguard.simulate.metrics import IMPACT_FIELDS, PeopleCells, TrialImpacts
 from fiveguard.simulate.services import ROAMING_FIELDS
+from fiveguard.simulate.whatif import scenario_impacts
 
 
 def engine_impact(compiled: CompiledNetwork, impacts: TrialImpacts, trial: int) -> OracleImpact:
@@ -163,3 +165,18 @@ def model_of(
         measures=tuple(measures),
     )
     return NetworkModel(document, SiteTable.from_assets(list(sites)))
+
+
+def assert_scenarios_match_oracle(
+    model: NetworkModel, catalogue: Catalogue, cases: Sequence[Sequence[Event]]
+) -> None:
+    """Each case of events, one trial column, gives the oracle's impact in the engine, with
+    assets grouped into classes and without."""
+    oracle = Oracle(model, catalogue)
+    expected = [oracle.impact(list(events)) for events in cases]
+    for grouped in (True, False):
+        compiled = compile_network(model, catalogue, group_assets=grouped)
+        impacts = scenario_impacts(model, compiled, [list(events) for events in cases])
+        for trial, events in enumerate(cases):
+            got = engine_impact(compiled, impacts, trial)
+            assert got == expected[trial], (grouped, [str(e) for e in events])

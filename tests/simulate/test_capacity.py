@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
-from helpers import busy_catalogue, engine_impact
+from helpers import assert_scenarios_match_oracle, busy_catalogue, engine_impact
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from oracle import Oracle, oracle_storm_hours, timed_events_of_trials
@@ -27,7 +27,6 @@ from fiveguard.simulate.metrics import measure
 from fiveguard.simulate.propagate import propagate
 from fiveguard.simulate.sampling import sample_trials
 from fiveguard.simulate.sources import event_sources
-from fiveguard.simulate.whatif import scenario_impacts
 
 CAPACITIES = (0.25, 0.5, 0.75, 1.0)
 """Multiples of 1/4: sums and products of shares are exact in floating point, so the
@@ -96,14 +95,7 @@ def test_pools_with_capacity_and_storms_give_the_oracles_impacts(
         events = data.draw(scenarios(model))
         storms = data.draw(st.lists(st.sampled_from(operators), max_size=2))
         cases.append(events + [Event(EventType.STORM, o) for o in storms])
-    oracle = Oracle(model, rules)
-    expected = [oracle.impact(events) for events in cases]
-    for grouped in (True, False):
-        compiled = compile_network(model, rules, group_assets=grouped)
-        impacts = scenario_impacts(model, compiled, cases)
-        for trial, events in enumerate(cases):
-            got = engine_impact(compiled, impacts, trial)
-            assert got == expected[trial], (grouped, [str(e) for e in events])
+    assert_scenarios_match_oracle(model, rules, cases)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from oracle import Oracle, oracle_time, timed_incidents_of_trials
 from strategies import models
 from test_capacity import pooled_models, storm_catalogue
+from test_served_example import example
 
 from fiveguard.catalog import load_catalogue
 from fiveguard.domain.catalogue import Catalogue
@@ -187,9 +188,7 @@ def test_the_hand_worked_year_of_the_docs_is_what_the_engine_and_the_oracle_give
     tmp_path: Path, catalogue: Catalogue
 ) -> None:
     text = DOC.read_text(encoding="utf-8")
-    after = text.split("<!-- worked-example-model -->", 1)[1]
-    path = tmp_path / "model.yaml"
-    path.write_text(after.split("```yaml\n", 1)[1].split("```", 1)[0], encoding="utf-8")
+    path = example(tmp_path, "worked")
     model = load_model(path, catalogue)
     rows = table_after(text, "<!-- monte-carlo-time-example -->")
     assert len(rows) == 4
@@ -311,9 +310,7 @@ def test_the_worked_examples_monte_carlo_time_figures_are_what_simulate_gives(
     tmp_path: Path, catalogue: Catalogue
 ) -> None:
     text = DOC.read_text(encoding="utf-8")
-    after = text.split("<!-- worked-example-model -->", 1)[1]
-    path = tmp_path / "model.yaml"
-    path.write_text(after.split("```yaml\n", 1)[1].split("```", 1)[0], encoding="utf-8")
+    path = example(tmp_path, "worked")
     result = simulate(load_model(path, catalogue), catalogue, 10_000, 1)
     time = result.time
     assert time is not None
@@ -377,10 +374,7 @@ def test_events_share_a_cached_impact_only_when_everything_that_decides_it_is_eq
 ) -> None:
     from fiveguard.simulate.incidents import signatures
 
-    text = DOC.read_text(encoding="utf-8")
-    after = text.split("<!-- worked-example-model -->", 1)[1]
-    path = tmp_path / "model.yaml"
-    path.write_text(after.split("```yaml\n", 1)[1].split("```", 1)[0], encoding="utf-8")
+    path = example(tmp_path, "worked")
     model = load_model(path, catalogue)
     compiled = prepare(model, catalogue).compiled
     scenarios = [
@@ -407,9 +401,7 @@ def test_the_hand_worked_pushes_limits_and_storm_of_the_docs_are_what_the_engine
     from fiveguard.catalog import load_catalogue
 
     text = DOC.read_text(encoding="utf-8")
-    after = text.split("<!-- push-example-model -->", 1)[1]
-    path = tmp_path / "model.yaml"
-    path.write_text(after.split("```yaml\n", 1)[1].split("```", 1)[0], encoding="utf-8")
+    path = example(tmp_path, "push")
     rows = table_after(text, "<!-- monte-carlo-push-storm-example -->")
     assert len(rows) == 4
     triggers = DOC.parents[1] / "examples" / "replays" / "storm-triggers.yaml"

@@ -4,7 +4,7 @@ events, and on Monte Carlo trials with the events the sampler drew."""
 from __future__ import annotations
 
 import pytest
-from helpers import busy_catalogue, engine_impact, rule_variants
+from helpers import assert_scenarios_match_oracle, busy_catalogue, engine_impact, rule_variants
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from oracle import Oracle
@@ -20,7 +20,6 @@ from fiveguard.simulate.plan import ManagedLevel, RequiresLevel
 from fiveguard.simulate.propagate import propagate
 from fiveguard.simulate.sampling import sample_trials
 from fiveguard.simulate.sources import event_sources
-from fiveguard.simulate.whatif import scenario_impacts
 
 SETTINGS = settings(
     max_examples=120,
@@ -36,14 +35,7 @@ def test_forced_events_give_the_oracles_impacts(data: st.DataObject, catalogue: 
     model = data.draw(models())
     cases = [data.draw(scenarios(model)) for _ in range(data.draw(st.integers(1, 6)))]
     cases.append(data.draw(radio_wipe(model)))  # on its own, so nothing else masks it
-    oracle = Oracle(model, catalogue)
-    expected = [oracle.impact(events) for events in cases]
-    for grouped in (True, False):
-        compiled = compile_network(model, catalogue, group_assets=grouped)
-        impacts = scenario_impacts(model, compiled, cases)
-        for trial, events in enumerate(cases):
-            got = engine_impact(compiled, impacts, trial)
-            assert got == expected[trial], (grouped, [str(e) for e in events])
+    assert_scenarios_match_oracle(model, catalogue, cases)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
@@ -85,12 +77,4 @@ def test_a_generated_national_model_gives_the_oracles_impacts_either_way(
     cases += [[Event(EventType.REGION_POWER, r.id, hours=h)] for r in doc.regions for h in (2, 4.5)]
     cases += [[Event(EventType.ASSET_DOWN, a.id)] for a in doc.assets[:40]]
     cases.append([Event(EventType.ASSET_DOWN, str(model.table.ids[-1])), *cases[1]])
-    oracle = Oracle(model, catalogue)
-    expected = [oracle.impact(events) for events in cases]
-    for grouped in (True, False):
-        compiled = compile_network(model, catalogue, group_assets=grouped)
-        impacts = scenario_impacts(model, compiled, cases)
-        for trial, events in enumerate(cases):
-            assert engine_impact(compiled, impacts, trial) == expected[trial], [
-                str(e) for e in events
-            ]
+    assert_scenarios_match_oracle(model, catalogue, cases)
