@@ -288,3 +288,72 @@ def test_a_redundancy_group_on_one_version_is_reported_with_the_people_depending
     r4 = next(e for e in result.risk_register.entries if (e.risk, e.scope) == ("R4", "a"))
     assert any("common-mode-version" in f.text for f in r4.likelihood.facts)
     assert any(f.section == "diversity" and "x-amf@1" in f.text for f in result.summary.findings)
+
+
+def _masts(shared: bool = False) -> Diversity:
+    """Operator a. Mast m1: x's 4G and 5G radios (600 people); mast m2: a radio of x and
+    one of y (400 people); s3: an x radio alone (100); m3: a y radio and one naming no
+    product (200). With ``shared``, a shares m2 with b (equal subscribers)."""
+    more = {"shared_with": ["b"]} if shared else {}
+    model = build(
+        suppliers=[supplier("x"), supplier("y")],
+        products=[
+            product("x-enb", "x", "ran.enb"),
+            product("x-gnb", "x", "ran.gnb"),
+            product("y-gnb", "y", "ran.gnb"),
+        ],
+        operators=[operator("a"), operator("b")],
+        sites=[
+            site("m1-4g", "a", "x-enb@1", kind="ran.enb", site="m1", population=600),
+            site("m1-5g", "a", "x-gnb@1", site="m1", population=600),
+            site("m2-x", "a", "x-gnb@1", site="m2", population=400, **more),
+            site("m2-y", "a", "y-gnb@1", site="m2", population=400, **more),
+            site("s3", "a", "x-gnb@1", population=100),
+            site("m3-y", "a", "y-gnb@1", site="m3", population=200),
+            site("m3-none", "a", None, site="m3", population=200),
+        ],
+    )
+    return run(model).diversity
+
+
+def test_a_site_of_two_suppliers_is_split_between_them_so_shares_sum_to_one() -> None:
+    """By sites: x holds m1 whole (two radios, one supplier), half of m2 and s3 = 2.5;
+    y half of m2 and half of m3 = 1; m3's other half is unattributed. 3.5 + 0.5 is the
+    4 sites, each once. By people: x 600 + 200 + 100 = 900, y 200 + 100 = 300,
+    unattributed 100; 1,300 people, each once. HHI by people: 75² + 25² = 6,250."""
+    d = _masts()
+    for scope in ("a", "national"):
+        by_sites = table(d, "ran", scope, "sites")
+        assert [(s.supplier, s.quantity) for s in by_sites.shares] == [("x", 2.5), ("y", 1.0)]
+        assert (by_sites.total, by_sites.unattributed) == (3.5, 0.5)
+        assert by_sites.unattributed_share == pytest.approx(0.5 / 4)
+        assert [s.share for s in by_sites.shares] == pytest.approx([5 / 7, 2 / 7])
+        assert sum(s.share for s in by_sites.shares) == pytest.approx(1.0)
+        by_people = table(d, "ran", scope, "population")
+        assert [(s.supplier, s.quantity) for s in by_people.shares] == [("x", 900), ("y", 300)]
+        assert (by_people.total, by_people.unattributed) == (1_200, 100)
+        assert by_people.hhi == pytest.approx(6_250)
+
+
+def test_a_shared_two_supplier_site_is_split_in_the_guests_view_too() -> None:
+    """m2 shared with b: b's view holds m2 whole as a site, half x and half y; its people
+    are b's half of 400 (equal subscribers), 100 each. a's people on m2 are 200, 100 each:
+    x 600 + 100 + 100 = 800. Nationally each asset once, as without sharing."""
+    d = _masts(shared=True)
+    b_sites = table(d, "ran", "b", "sites")
+    assert [(s.supplier, s.quantity) for s in b_sites.shares] == [("x", 0.5), ("y", 0.5)]
+    assert (b_sites.total, b_sites.shared_in, b_sites.hhi) == (1.0, 1.0, pytest.approx(5_000))
+    b_people = table(d, "ran", "b", "population")
+    assert [(s.supplier, s.quantity) for s in b_people.shares] == [("x", 100), ("y", 100)]
+    a_people = table(d, "ran", "a", "population")
+    assert [(s.supplier, s.quantity) for s in a_people.shares] == [("x", 800), ("y", 200)]
+    national = table(d, "ran", "national", "population")
+    assert [(s.supplier, s.quantity) for s in national.shares] == [("x", 900), ("y", 300)]
+
+
+def test_a_split_site_is_written_with_its_fraction_and_the_rule_is_stated() -> None:
+    from fiveguard.assess.diversity import count
+
+    assert count(2.5, "sites") == "2.5 radio sites"
+    assert count(1, "sites") == "1 radio site" and count(200.5, "population") == "200 people"
+    assert "split equally between the suppliers of its radios" in _masts().sharing_rule

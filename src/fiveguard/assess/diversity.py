@@ -8,6 +8,14 @@ own assets and the radio assets other operators share with it, a shared site cou
 as a whole site and its people split by subscribers. National figures count every asset
 once. The HHI is the sum of squared percentage shares: 10,000 for one supplier, 10,000/n
 for n equal suppliers.
+
+Radio assets naming one ``site`` share its sites and people. By sites and by people, a
+site of the group is split equally between the suppliers of its radios in the group
+(assets naming no product counting as one more, *unattributed*), a supplier counted once
+however many of its radios the site carries: the shares sum to 100 % and the total plus
+the unattributed quantity is the group's sites (or people), each once. By assets, every
+asset counts one. (A supplier's footprint, in :mod:`.profiles`, counts a two-supplier
+site whole in both footprints: it answers who is exposed, not who holds what share.)
 """
 
 from __future__ import annotations
@@ -62,7 +70,10 @@ def band(index: float | None, bands: HhiBands) -> str:
 
 
 def count(n: float, weight: str) -> str:
-    """A quantity with its unit: ``1 radio site``, ``12,000 people``, ``3 assets``."""
+    """A quantity with its unit: ``1 radio site``, ``12,000 people``, ``3 assets``; a part
+    of a site split between suppliers with one decimal (``2.5 radio sites``)."""
+    if weight == "sites" and n != round(n):
+        return f"{n:,.1f} {PLURAL_UNITS[weight]}"
     return plural(n, UNITS[weight], PLURAL_UNITS[weight])
 
 
@@ -90,6 +101,8 @@ def quantities(prep: Prepared, mask: npt.NDArray[np.bool_], weight: str) -> Quan
         counts = np.bincount(ops * width + column[rows], weights=w, minlength=n_ops * width)
         return counts.astype(np.float64, copy=False).reshape(n_ops, width)
 
+    if weight != "assets":
+        base = base * site_split(prep.table.site, column, mask)
     own_rows = np.flatnonzero(mask)
     own = cells(own_rows, prep.operator[own_rows], base[own_rows])
     national = own.sum(axis=0)
@@ -113,6 +126,27 @@ def quantities(prep: Prepared, mask: npt.NDArray[np.bool_], weight: str) -> Quan
         national_unattributed=float(national[n_sup]),
         own_per_op=own[:, :n_sup],
     )
+
+
+def site_split(
+    site: npt.NDArray[np.integer], column: npt.NDArray[np.integer], mask: npt.NDArray[np.bool_]
+) -> FloatArray:
+    """Per row, the part of its site's sites and people it counts for, among the rows in
+    ``mask``: a site's first row of each distinct ``column`` (supplier, or the unattributed
+    column) gets 1 / the number of distinct columns on the site, its other rows 0; a row
+    naming no site gets 1. Rows outside ``mask`` get 0."""
+    out = mask.astype(np.float64)
+    named = np.flatnonzero(mask & (site >= 0))
+    if not named.size:
+        return out
+    width = int(column.max()) + 1
+    keys = site[named].astype(np.int64) * width + column[named]
+    _, first = np.unique(keys, return_index=True)
+    firsts = named[first]
+    distinct = np.bincount(site[firsts], minlength=int(site.max()) + 1)
+    out[named] = 0.0
+    out[firsts] = 1.0 / distinct[site[firsts]]
+    return out
 
 
 def assess_diversity(prep: Prepared) -> Diversity:
@@ -149,6 +183,14 @@ def assess_diversity(prep: Prepared) -> Diversity:
             "subscribers. National figures count every asset once. The what-ifs count an "
             "operator's people the same way: its customers on a shared site are its part of "
             "the site's people."
+            + (
+                " Radio assets on one site share its sites and people: by sites and by "
+                "people, the site is split equally between the suppliers of its radios "
+                "(those naming no product counting as one more, unattributed), so the "
+                "shares sum to 100 % and each site and person counts once."
+                if bool((prep.table.site >= 0).any())
+                else ""
+            )
         ),
         tables=tuple(tables),
         single_supplier=tuple(dependencies),

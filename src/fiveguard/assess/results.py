@@ -224,7 +224,11 @@ class ShareTable(Result):
     kind: str | None = Field(description="Asset kind when the group is split by kind.")
     scope: str = Field(description="Operator id, or 'national'.")
     weight: Weight
-    total: float = Field(description="Attributed quantity: assets naming a product.")
+    total: float = Field(
+        description="Attributed quantity: assets naming a product. By sites and by people, "
+        "a site carrying radios of several suppliers is split equally between them (a "
+        "supplier once however many of its radios it carries), so each site counts once."
+    )
     unattributed: float = Field(description="Quantity of assets that name no product.")
     unattributed_share: float = Field(
         description="Unattributed quantity over the whole group (attributed + unattributed)."
