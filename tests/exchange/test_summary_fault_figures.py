@@ -195,6 +195,16 @@ def test_the_view_sums_emergency_over_the_states_reporting_it(
         "XA": 614_862,
         "XB": None,
     }
+    # per state: median and range over the states reporting, XB named as not reporting
+    across = {a.figure: a for a in fault.across}
+    emergency = across["people_unable_to_reach_emergency"]
+    assert (emergency.median, emergency.reported_by, emergency.not_reported) == (
+        614_862,
+        2,
+        ("XB",),
+    )
+    assert across["people_without_service"].values == dict.fromkeys(("XA", "XB", "XS"), 614_862)
+    assert (across["hours"].median, across["hours"].not_reported) == (10.0, ("XB",))
     # the faults no state's assessment cites (Cloudcore, Eastwave): not reported, never 0
     others = [c for c in view.common_mode if c.kind == "supplier" and c is not fault]
     assert len(others) == 2
@@ -220,6 +230,14 @@ def test_the_report_and_terminal_say_not_reported(
         "3 states, 1,844,586 people without service, 1,229,724 unable to reach emergency "
         "services in the 2 states reporting it (not reported: XB)"
     )
+    per_state = lines[lines.index(worst) + 1]
+    assert per_state == (
+        "    per state: people without service: median 614,862, range 614,862–614,862, 3 of "
+        "3 states; people unable to reach emergency services: median 614,862, range "
+        "614,862–614,862, 2 of 3 states (not reported: XB)"
+    )
+    assert "Per state, median and range over the states reporting each figure" in html
+    assert "user-hours (people without service times hours): median 6,148,620" in html
 
 
 def test_a_section_withheld_for_people_is_withheld_for_emergency_too(

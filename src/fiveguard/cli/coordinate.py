@@ -148,12 +148,16 @@ def coordinate_command(
 
 COMMON_MODE_SHOWN = 3
 """Cross-border faults the terminal names (the worst first); the report shows them all."""
+TERMINAL_FIGURES = ("people_without_service", "people_unable_to_reach_emergency")
+"""The figures whose median and range across states the terminal gives per fault (the
+report gives every one)."""
 
 
 def common_mode_lines(view: Coordination) -> list[str]:
     """The worst cross-border faults (deployed in two or more states), each with people
     without service and people unable to reach emergency services, summed over the
-    states; states that sent no emergency figure are named as not reported."""
+    states, then their median and range per state over the states reporting them; states
+    that sent no emergency figure are named as not reported."""
     across = [c for c in view.common_mode if c.states_deploying > 1]
     if not across:
         return []
@@ -177,6 +181,9 @@ def common_mode_lines(view: Coordination) -> list[str]:
             f"  {name}: {c.states_deploying} states, {c.people_without_service:,} people "
             f"without service, {emergency}"
         )
+        per_state = [a for a in c.across if a.figure in TERMINAL_FIGURES]
+        if per_state:
+            lines.append("    per state: " + "; ".join(a.text() for a in per_state))
     return lines
 
 

@@ -66,7 +66,11 @@ METHOD = (
     "service. The sum assumes the faults happen together, as a common-mode fault does. "
     "People unable to reach emergency services are summed over the states whose summary "
     "gives the figure for the fault; a state that gives none is listed as not reported "
-    "and left out of the sum (unknown, not 0).",
+    "and left out of the sum (unknown, not 0). Each figure of the fault (people without "
+    "service, radio sites down, unable to reach emergency services, losing service in part, "
+    "duration, user-hours, people without each service) also has its median and range over "
+    "the states whose summary gives it, with how many do; the others are listed as not "
+    "reported, never counted as 0.",
     "Federated Monte Carlo: each state simulated the same years under one shared seed, "
     "with every supplier's update and every product version's fault drawn from a stream "
     "keyed by its canonical id, so one supplier's event falls in the same year in every "

@@ -18,6 +18,7 @@ from fiveguard.exchange.coordination import (
     EuShare,
     FactorAcross,
     FactorScore,
+    FigureAcross,
     MeasureCell,
     MeasureCount,
     MeasureInfo,
@@ -386,9 +387,70 @@ def common_mode(used: Sequence[Used], keys: Keys, shown: Shown) -> tuple[CommonM
                 states_deploying=len(by_state),
                 states_hit=sum(1 for s in by_state if s.people_without_service > 0),
                 by_state=by_state,
+                across=(
+                    figures_across([(u.country, f) for u, f, _ in rows]) if len(rows) > 1 else ()
+                ),
                 tlp=most_restrictive([s.tlp for s in by_state]),
             )
         )
     # cross-border first (deployed in more than one state), then by people
     out.sort(key=lambda c: (c.states_deploying == 1, -c.people_without_service, c.key))
+    return tuple(out)
+
+
+FIGURES: tuple[tuple[str, str], ...] = (
+    ("people_without_service", "people without service"),
+    ("sites_down", "radio sites down"),
+    ("people_unable_to_reach_emergency", "people unable to reach emergency services"),
+    ("people_partial_service", "people losing service in part"),
+    ("hours", "outage duration (hours)"),
+    ("user_hours", "user-hours (people without service times hours)"),
+)
+"""The figures of a fault compared across states, in order; then each non-emergency
+service of the catalogue as ``service:ID``."""
+
+
+def _figure(fault: FaultLine, figure: str) -> int | float | None:
+    """One figure of a state's fault line; None when its summary does not give it."""
+    if figure == "people_without_service":
+        return fault.people_without_service
+    if figure == "sites_down":
+        return fault.sites_down
+    figures = fault.figures
+    if figures is None:
+        return None
+    if figure.startswith("service:"):
+        wanted = figure.removeprefix("service:")
+        return next((s.people for s in figures.services if s.service == wanted), None)
+    value: int | float | None = getattr(figures, figure)
+    return value
+
+
+def figures_across(rows: Sequence[tuple[str, FaultLine]]) -> tuple[FigureAcross, ...]:
+    """Each figure of one fault over the states deploying it (``(country, line)``): the
+    median and range over the states that give it; the others are not reported, never
+    counted as 0."""
+    wanted = list(FIGURES)
+    for _, fault in rows:
+        for s in fault.figures.services if fault.figures is not None else ():
+            entry = (f"service:{s.service}", f"people without {s.title}")
+            if not s.emergency and entry[0] not in {w for w, _ in wanted}:
+                wanted.append(entry)
+    out = []
+    for figure, title in wanted:
+        given = [(country, _figure(fault, figure)) for country, fault in rows]
+        values = {country: v for country, v in given if v is not None}
+        numbers = list(values.values())
+        out.append(
+            FigureAcross(
+                figure=figure,
+                title=title,
+                values=values,
+                reported_by=len(values),
+                not_reported=tuple(country for country, v in given if v is None),
+                median=statistics.median(numbers) if numbers else None,
+                lowest=min(numbers) if numbers else None,
+                highest=max(numbers) if numbers else None,
+            )
+        )
     return tuple(out)

@@ -185,6 +185,47 @@ class StateImpact(_View):
     tlp: Tlp
 
 
+class FigureAcross(_View):
+    """One figure of a fault across the states deploying it: its median and range over
+    the states whose summary gives it. A state that gives none is listed as not reported,
+    never counted as 0."""
+
+    figure: str = Field(
+        description="people_without_service, sites_down, people_unable_to_reach_emergency, "
+        "people_partial_service, hours, user_hours, or service:ID (people losing that "
+        "service)."
+    )
+    title: str = Field(description="The figure in words.")
+    values: dict[str, int | float] = Field(
+        description="Per state reporting it (country → value); the states not reporting it "
+        "are not here."
+    )
+    reported_by: int = Field(ge=0, description="States whose summary gives the figure.")
+    not_reported: tuple[str, ...] = Field(
+        description="States deploying it whose summary gives no such figure for the fault "
+        "(unknown, not 0)."
+    )
+    median: int | float | None = Field(description="Over the states reporting it; null when none.")
+    lowest: int | float | None
+    highest: int | float | None
+
+    def text(self) -> str:
+        """``people without service: median 200, range 100–300, 3 of 3 states``; the
+        states not reporting it named."""
+        states = self.reported_by + len(self.not_reported)
+        if self.median is None or self.lowest is None or self.highest is None:
+            return f"{self.title}: not reported by any of the {states} states"
+        return (
+            f"{self.title}: median {_number(self.median)}, range {_number(self.lowest)}–"
+            f"{_number(self.highest)}, {self.reported_by} of {states} states"
+            + (f" (not reported: {', '.join(self.not_reported)})" if self.not_reported else "")
+        )
+
+
+def _number(value: int | float) -> str:
+    return f"{value:,.0f}" if value == round(value) else f"{value:,.1f}"
+
+
 class CommonMode(_View):
     """One supplier's or product version's fault, summed over the states deploying it."""
 
@@ -206,6 +247,12 @@ class CommonMode(_View):
     states_deploying: int
     states_hit: int = Field(description="States where the fault leaves people without service.")
     by_state: tuple[StateImpact, ...]
+    across: tuple[FigureAcross, ...] = Field(
+        default=(),
+        description="Each figure of the fault per state: median and range over the states "
+        "that report it, and which do not; empty for a fault deployed in one state (its "
+        "by_state row and the state's summary give its figures).",
+    )
     tlp: Tlp
 
 
