@@ -80,7 +80,7 @@ def export_phase(sites: int) -> dict[str, float]:
         json_seconds, _ = best(lambda: assessment.model_dump_json(indent=2), 1)
 
         def export() -> int:
-            summary = build_summary(model, assessment, engine.compiled, to)
+            summary = build_summary(model, assessment, engine.compiled, to, catalogue=cat)
             check_no_inventory(summary, model, "model.yaml")
             doc = model.document
             digest = snapshot_digest(model_snapshot(path, doc.sites, doc.evidence_dirs, None))
@@ -155,7 +155,7 @@ def states_phase() -> dict[str, float]:
         scope = Scope(country=country, name=country, as_of=model.document.scope.as_of)
         state = NetworkModel(model.document.model_copy(update={"scope": scope}), model.sites)
         to = Addressing(f"{org}-bundle-1", org, 1, NOW, ("EU-COORD",), Tlp.AMBER)
-        summary = build_summary(state, assessment, engine.compiled, to)
+        summary = build_summary(state, assessment, engine.compiled, to, catalogue=cat)
         envelope = sign_envelope(unsigned_envelope(summary, "0" * 64), key, public.keyid)
         inputs.append((f"{country}.dsse.json", envelope.to_json()))
         reference.append(

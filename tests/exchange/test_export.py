@@ -94,11 +94,17 @@ def test_per_operator_register_only_on_request_then_amber_strict(
     small_model: NetworkModel, catalogue: Catalogue
 ) -> None:
     assessment, engine = national_assessment(small_model, catalogue, None)
-    plain = build_summary(small_model, assessment, engine.compiled, addressing("XS-NCA"))
+    plain = build_summary(
+        small_model, assessment, engine.compiled, addressing("XS-NCA"), catalogue=catalogue
+    )
     assert plain.register_operators is None
     assert {line.scope for line in plain.risk_register or ()} == {"national"}
     asked = build_summary(
-        small_model, assessment, engine.compiled, addressing("XS-NCA", per_operator=True)
+        small_model,
+        assessment,
+        engine.compiled,
+        addressing("XS-NCA", per_operator=True),
+        catalogue=catalogue,
     )
     assert asked.register_operators and all(e.scope != "national" for e in asked.register_operators)
     assert asked.label_of(Section.REGISTER_OPERATORS) is Tlp.AMBER_STRICT
@@ -107,6 +113,7 @@ def test_per_operator_register_only_on_request_then_amber_strict(
         assessment,
         engine.compiled,
         addressing("XS-NCA", tlp=Tlp.RED, per_operator=True),
+        catalogue=catalogue,
     )
     assert red.label_of(Section.REGISTER_OPERATORS) is Tlp.RED
 
@@ -121,6 +128,7 @@ def test_a_section_may_only_be_stricter_than_the_bundle(
             assessment,
             engine.compiled,
             addressing("XS-NCA", section_tlp={Section.SUPPLIERS: Tlp.GREEN}),
+            catalogue=catalogue,
         )
 
 
@@ -128,12 +136,16 @@ def test_without_monte_carlo_the_distribution_is_unknown_not_zero(
     small_model: NetworkModel, catalogue: Catalogue
 ) -> None:
     assessment, engine = national_assessment(small_model, catalogue, None, trials=0)
-    summary = build_summary(small_model, assessment, engine.compiled, addressing("XS-NCA"))
+    summary = build_summary(
+        small_model, assessment, engine.compiled, addressing("XS-NCA"), catalogue=catalogue
+    )
     assert summary.simulation is not None
     assert summary.simulation.monte_carlo is None
     assert "the distribution is unknown, not zero" in summary.simulation.note
     with_mc, engine = national_assessment(small_model, catalogue, None, trials=64, seed=1)
-    summary = build_summary(small_model, with_mc, engine.compiled, addressing("XS-NCA"))
+    summary = build_summary(
+        small_model, with_mc, engine.compiled, addressing("XS-NCA"), catalogue=catalogue
+    )
     assert summary.simulation and summary.simulation.monte_carlo
     assert summary.simulation.monte_carlo.trials == 64
 
@@ -142,7 +154,9 @@ def test_what_ifs_cover_every_supplier_and_deployed_version(
     small_model: NetworkModel, catalogue: Catalogue
 ) -> None:
     assessment, engine = national_assessment(small_model, catalogue, None)
-    summary = build_summary(small_model, assessment, engine.compiled, addressing("XS-NCA"))
+    summary = build_summary(
+        small_model, assessment, engine.compiled, addressing("XS-NCA"), catalogue=catalogue
+    )
     assert summary.simulation is not None
     deployed = {
         small_model.table.product_versions[i]
@@ -160,8 +174,12 @@ def test_assessment_json_gives_the_same_summary(
     assessment, engine = national_assessment(small_model, catalogue, None)
     raw = assessment.model_dump_json().encode()
     again = read_assessment(raw, "assessment.json", small_model)
-    a = build_summary(small_model, assessment, engine.compiled, addressing("XS-NCA"))
-    b = build_summary(small_model, again, engine.compiled, addressing("XS-NCA"))
+    a = build_summary(
+        small_model, assessment, engine.compiled, addressing("XS-NCA"), catalogue=catalogue
+    )
+    b = build_summary(
+        small_model, again, engine.compiled, addressing("XS-NCA"), catalogue=catalogue
+    )
     assert a == b
 
 

@@ -1,7 +1,8 @@
-"""The per-service figures a national summary carries for each fault the assessment cites
-(people without each service, unable to reach emergency services, in part, duration,
-user-hours, reporting thresholds): read from the assessment, under the simulation
-section's label, and absent ("not reported", never zero) from older summaries."""
+"""The per-service figures a national summary carries for each fault (people without each
+service, unable to reach emergency services, in part, duration, user-hours, reporting
+thresholds): those of the fault's what-if, equal to the assessment's for a fault it
+cites, under the simulation section's label, and absent ("not reported", never zero) from
+older summaries."""
 
 from __future__ import annotations
 
@@ -65,18 +66,15 @@ def verify(raw: bytes, ring: Ring) -> Verified:
     return verify_envelope(raw, "xs.dsse.json", keyring, now=NOW, as_org="EU-COORD")
 
 
-def test_each_cited_fault_carries_the_assessments_figures_and_no_other_does(
+def test_every_fault_carries_its_figures_and_a_cited_one_the_assessments(
     exported: tuple[bytes, NationalSummary], assessment: Assessment
 ) -> None:
     _, summary = exported
     cited = {f.event: f for f in cited_faults(assessment.diversity)}
     lines = {f.event: f for f in faults(summary)}
-    assert cited and set(cited) <= set(lines)
-    for event, line in lines.items():
-        fault = cited.get(event)
-        if fault is None:
-            assert line.figures is None, event
-            continue
+    assert cited and set(cited) <= set(lines) and len(lines) > len(cited)
+    for event, fault in cited.items():
+        line = lines[event]
         figures = line.figures
         assert figures is not None
         assert line.people_without_service == fault.people_without_service
@@ -84,10 +82,37 @@ def test_each_cited_fault_carries_the_assessments_figures_and_no_other_does(
             (s.service, s.people) for s in fault.services
         ]
         assert figures.people_unable_to_reach_emergency == emergency_people(fault)
+        partial = fault.partial_service.people if fault.partial_service is not None else 0
+        assert figures.people_partial_service == partial
         assert (figures.hours, figures.user_hours) == (fault.hours, fault.user_hours)
         assert [(t.threshold, t.crossed) for t in figures.reporting] == [
             (t.threshold, t.crossed) for t in fault.reporting
         ]
+
+
+def test_every_faults_figures_are_its_what_ifs(
+    exported: tuple[bytes, NationalSummary], small_model: NetworkModel, catalogue: Catalogue
+) -> None:
+    """The summary takes each fault's figures from one pass over every fault; each equals
+    the what-if of that fault alone (``fiveguard whatif``)."""
+    from fiveguard.assess.engine import prepare_engine
+    from fiveguard.simulate import parse_event, whatif
+
+    compiled = prepare_engine(small_model, catalogue).compiled
+    _, summary = exported
+    for line in faults(summary):
+        alone = whatif(small_model, catalogue, [parse_event(line.event)], compiled=compiled)
+        figures = line.figures
+        assert figures is not None, line.event
+        by_service = alone.people_without_service_by_service
+        assert by_service is not None
+        assert {s.service: s.people for s in figures.services} == by_service.national
+        partial = alone.partial_service.people if alone.partial_service is not None else 0
+        assert figures.people_partial_service == partial, line.event
+        assert alone.time is not None
+        assert (figures.hours, figures.user_hours) == (alone.time.hours, alone.time.user_hours)
+        crossed = {c.threshold for c in alone.time.reporting}
+        assert {t.threshold for t in figures.reporting if t.crossed} == crossed, line.event
 
 
 def test_the_small_examples_nordvik_fault_in_figures(
@@ -205,12 +230,15 @@ def test_the_view_sums_emergency_over_the_states_reporting_it(
     )
     assert across["people_without_service"].values == dict.fromkeys(("XA", "XB", "XS"), 614_862)
     assert (across["hours"].median, across["hours"].not_reported) == (10.0, ("XB",))
-    # the faults no state's assessment cites (Cloudcore, Eastwave): not reported, never 0
+    # the faults no state's assessment cites (Cloudcore, Eastwave) carry their figures
+    # too: summed over XS and XA, XB (before the figures) not reported
     others = [c for c in view.common_mode if c.kind == "supplier" and c is not fault]
     assert len(others) == 2
     for other in others:
-        assert other.people_unable_to_reach_emergency is None
-        assert other.emergency_not_reported == ("XA", "XB", "XS")
+        per_state = {s.country: s.people_unable_to_reach_emergency for s in other.by_state}
+        assert per_state["XB"] is None and per_state["XS"] == per_state["XA"] is not None
+        assert other.people_unable_to_reach_emergency == 2 * per_state["XS"]
+        assert other.emergency_not_reported == ("XB",)
 
 
 def test_the_report_and_terminal_say_not_reported(
@@ -293,9 +321,11 @@ def test_a_reshare_withholding_the_simulation_withholds_the_figures(
     assert any("simulation" in n for n in notes)
 
 
-def test_an_assessment_made_before_the_figures_gives_none(
+def test_the_figures_do_not_depend_on_the_assessment_carrying_them(
     small_model: NetworkModel, catalogue: Catalogue, assessment: Assessment
 ) -> None:
+    """An assessment made before its faults carried figures (a recorded result read
+    again) gives the same summary: the export runs every fault's what-if itself."""
     from fiveguard.assess.engine import prepare_engine
     from fiveguard.exchange.build import build_summary
 
@@ -321,8 +351,8 @@ def test_an_assessment_made_before_the_figures_gives_none(
         }
     )
     compiled = prepare_engine(small_model, catalogue).compiled
-    summary = build_summary(small_model, older, compiled, addressing("XS-NCA"))
-    assert all(f.figures is None for f in faults(summary))
-    # the same assessment with its figures gives them: the test is not vacuous
-    current = build_summary(small_model, assessment, compiled, addressing("XS-NCA"))
-    assert any(f.figures is not None for f in faults(current))
+    to = addressing("XS-NCA")
+    summary = build_summary(small_model, older, compiled, to, catalogue=catalogue)
+    current = build_summary(small_model, assessment, compiled, to, catalogue=catalogue)
+    assert all(f.figures is not None for f in faults(summary))
+    assert faults(summary) == faults(current)

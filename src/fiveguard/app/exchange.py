@@ -77,7 +77,9 @@ def export_summary(
 
         ready = engine.with_quality(quality_for_simulation(assessment.suppliers))
         federated = federated_section(ready, trials, seed)
-    summary = build_summary(model, assessment, engine.compiled, to, federated=federated)
+    summary = build_summary(
+        model, assessment, engine.compiled, to, catalogue=catalogue, federated=federated
+    )
     check_no_inventory(summary, model, str(model_path))
     document = model.document
     digest = snapshot_digest(

@@ -19,11 +19,14 @@ from fiveguard.assess.results import (
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.catalogue.simulation import ReportingThreshold
 from fiveguard.simulate import WhatIfResult
+from fiveguard.simulate.results import IncidentTime, ServiceImpact
 
 __all__ = [
+    "checks_of",
     "cited_faults",
     "emergency_people",
     "fault_figures",
+    "losses_of",
     "service_losses",
     "threshold_checks",
 ]
@@ -42,7 +45,12 @@ PARTIAL_MEANING = (
 
 def service_losses(result: WhatIfResult, catalogue: Catalogue) -> tuple[ServiceLoss, ...]:
     """People losing each service in ``result``; none when the catalogue counts none."""
-    services = result.people_without_service_by_service
+    return losses_of(result.people_without_service_by_service, catalogue)
+
+
+def losses_of(services: ServiceImpact | None, catalogue: Catalogue) -> tuple[ServiceLoss, ...]:
+    """People losing each service, from a what-if's (or one scenario's) per-service
+    figures; none when the catalogue counts none."""
     rules = catalogue.simulation.services
     if services is None or rules is None:
         return ()
@@ -65,10 +73,15 @@ def service_losses(result: WhatIfResult, catalogue: Catalogue) -> tuple[ServiceL
 def threshold_checks(result: WhatIfResult, catalogue: Catalogue) -> tuple[ThresholdCheck, ...]:
     """Each reporting threshold of the catalogue, crossed by ``result`` or not (unknown
     without a duration)."""
+    return checks_of(result.time, catalogue)
+
+
+def checks_of(time: IncidentTime | None, catalogue: Catalogue) -> tuple[ThresholdCheck, ...]:
+    """Each reporting threshold of the catalogue, crossed in an outage of ``time`` or not
+    (unknown without a duration)."""
     params = catalogue.simulation.incident_time
     if params is None:
         return ()
-    time = result.time
     return tuple(
         ThresholdCheck(
             threshold=t.id,

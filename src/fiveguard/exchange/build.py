@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fiveguard.assess.context import NATIONAL
-from fiveguard.assess.fault_figures import cited_faults
-from fiveguard.assess.results import Assessment, FaultImpact, RegisterEntry, SupplierAssessment
+from fiveguard.assess.fault_figures import checks_of, losses_of
+from fiveguard.assess.results import Assessment, RegisterEntry, SupplierAssessment
 from fiveguard.domain.base import split_product_ref
+from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.errors import InputError, Location, Problem
 from fiveguard.domain.model import NetworkModel
 from fiveguard.domain.parties import Tlp
@@ -49,8 +50,9 @@ from fiveguard.exchange.summary import (
 )
 from fiveguard.simulate import CompiledNetwork
 from fiveguard.simulate.events import Event, EventType
-from fiveguard.simulate.metrics import ASSETS_DOWN, PEOPLE, SITES
-from fiveguard.simulate.whatif import scenario_impacts
+from fiveguard.simulate.metrics import ASSETS_DOWN, PEOPLE, SITES, TrialImpacts
+from fiveguard.simulate.timing import incident_time
+from fiveguard.simulate.whatif import impact_at, scenario_impacts
 
 OPERATOR_REGISTER_DEFAULT = Tlp.AMBER_STRICT
 """Per-operator register entries are sent only on request, and then at least this label."""
@@ -77,10 +79,12 @@ def build_summary(
     compiled: CompiledNetwork,
     to: Addressing,
     *,
+    catalogue: Catalogue,
     federated: FederatedSection | None = None,
 ) -> NationalSummary:
-    """The national summary of ``assessment`` (of ``model``), addressed as ``to`` says,
-    with the federated Monte Carlo's vectors when ``federated`` gives them."""
+    """The national summary of ``assessment`` (of ``model``, under ``catalogue``),
+    addressed as ``to`` says, with the federated Monte Carlo's vectors when ``federated``
+    gives them."""
     labels = dict(to.section_tlp)
     if to.per_operator:
         labels.setdefault(
@@ -116,7 +120,7 @@ def build_summary(
         measures=_measures(model, assessment),
         diversity=_diversity(assessment),
         policy=_policy(assessment),
-        simulation=_simulation(model, assessment, compiled),
+        simulation=_simulation(model, catalogue, assessment, compiled),
         federated=federated,
     )
 
@@ -233,14 +237,13 @@ def _policy(assessment: Assessment) -> PolicyResult:
 
 
 def _simulation(
-    model: NetworkModel, assessment: Assessment, compiled: CompiledNetwork
+    model: NetworkModel, catalogue: Catalogue, assessment: Assessment, compiled: CompiledNetwork
 ) -> SimulationResult:
     used = sorted({compiled.suppliers[i] for i in compiled.class_supplier.tolist() if i >= 0})
     versions = sorted({compiled.versions[i] for i in compiled.class_version.tolist() if i >= 0})
     scenarios = [[Event(EventType.SUPPLIER_FAULT, s)] for s in used]
     scenarios += [[Event(EventType.PRODUCT_FAULT, v)] for v in versions]
     impacts = scenario_impacts(model, compiled, scenarios) if scenarios else None
-    cited = {f.event: f for f in cited_faults(assessment.diversity)}
     lines: list[FaultLine] = []
     for i, scenario in enumerate(scenarios):
         assert impacts is not None
@@ -264,7 +267,7 @@ def _simulation(
                 sites_down=int(national[SITES]),
                 assets_down=int(national[ASSETS_DOWN]),
                 critical_services=tuple(hit),
-                figures=_figures(cited.get(str(event))),
+                figures=_figures(model, catalogue, compiled, impacts, i, scenario),
             )
         )
     mc = assessment.simulation
@@ -291,24 +294,40 @@ def _simulation(
     )
 
 
-def _figures(fault: FaultImpact | None) -> WhatIfFigures | None:
-    """The figures the assessment cites for ``fault``, as counts: read from its result,
-    none computed again, no operator named. None when the assessment cites no finding on
-    the fault, or was made before it carried these figures (none printed)."""
-    if fault is None or not fault.figures:
-        return None
-    emergency = [s.people for s in fault.services if s.emergency]
+def _figures(
+    model: NetworkModel,
+    catalogue: Catalogue,
+    compiled: CompiledNetwork,
+    impacts: TrialImpacts,
+    trial: int,
+    events: Sequence[Event],
+) -> WhatIfFigures:
+    """A fault's figures from its scenario in the what-ifs of every fault (``trial`` of
+    ``impacts``), as counts, no operator named: as ``fiveguard whatif`` and the
+    assessment's cited faults give them (the same propagation, the same rules), without
+    propagating each fault again."""
+    impact = impact_at(compiled, impacts, trial, catalogue)
+    storms = (
+        [o for k, o in enumerate(compiled.operators) if impacts.storms[trial, k]]
+        if impacts.storms is not None
+        else []
+    )
+    time = incident_time(model, catalogue, events, impact, storms=storms)
+    services = losses_of(impact.people_without_service_by_service, catalogue)
+    emergency = [s.people for s in services if s.emergency]
     return WhatIfFigures(
         services=tuple(
             ServiceLine(service=s.service, title=s.title, emergency=s.emergency, people=s.people)
-            for s in fault.services
+            for s in services
         ),
         people_unable_to_reach_emergency=sum(emergency) if emergency else None,
         people_partial_service=(
-            fault.partial_service.people if fault.partial_service is not None else 0
+            int(impacts.partial_by_operator[trial].sum())
+            if impacts.partial_by_operator is not None
+            else 0
         ),
-        hours=fault.hours,
-        user_hours=fault.user_hours,
+        hours=time.hours if time else None,
+        user_hours=time.user_hours if time else None,
         reporting=tuple(
             ThresholdLine(
                 threshold=c.threshold,
@@ -318,7 +337,7 @@ def _figures(fault: FaultImpact | None) -> WhatIfFigures | None:
                 nationally=any(x.who == "national" for x in c.crossings),
                 operators=sum(1 for x in c.crossings if x.who != "national"),
             )
-            for c in fault.reporting
+            for c in checks_of(time, catalogue)
         ),
     )
 

@@ -178,8 +178,8 @@ class StateImpact(_View):
     people_without_service: int
     people_unable_to_reach_emergency: int | None = Field(
         description="As the state's summary gives it for the fault; null when it gives none "
-        "(not reported: its assessment cites no finding on the fault, or the summary "
-        "predates the figure), never read as 0."
+        "(not reported: the summary predates the figure, or an earlier version of the "
+        "export gave it only for the faults the assessment cites), never read as 0."
     )
     sites_down: int
     tlp: Tlp

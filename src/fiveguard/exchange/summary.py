@@ -178,8 +178,8 @@ class ThresholdLine(_Part):
 
 
 class WhatIfFigures(_Part):
-    """The figures the assessment cites for a fault: read from its result, not computed
-    again for the summary."""
+    """The figures of a fault's what-if, as the assessment gives them for the faults it
+    cites (the same propagation and rules)."""
 
     services: tuple[ServiceLine, ...] = Field(
         description="People losing each service; empty when the catalogue counts none apart."
@@ -216,9 +216,9 @@ class FaultLine(_Part):
     figures: WhatIfFigures | None = Field(
         default=None,
         description="People losing each service, unable to reach emergency services, losing "
-        "service in part, duration, user-hours and reporting thresholds, as the assessment "
-        "cites them; null when it cites no finding on this fault (or the summary predates "
-        "these figures): not reported, never zero.",
+        "service in part, duration, user-hours and reporting thresholds: the fault's "
+        "what-if, as the assessment cites it for a fault it cites; null only in a summary "
+        "made before these figures: not reported, never zero.",
     )
 
 
