@@ -97,3 +97,30 @@ def test_distinct_rows_stays_exact_when_every_hash_collides(
 def monkeypatch_factors(monkeypatch: pytest.MonkeyPatch) -> None:
     # all multipliers 0: every row hashes to 0, so the grouping must compare the words
     monkeypatch.setattr(bits, "_HASH_FACTORS", np.zeros(64, dtype=np.uint64))
+
+
+def _hashes(plane: np.ndarray) -> np.ndarray:
+    factors = np.resize(bits._HASH_FACTORS, plane.shape[1])
+    return (bits._mixed(plane) * factors).sum(axis=1, dtype=np.uint64)
+
+
+def test_rows_differing_in_high_bits_hash_apart() -> None:
+    """Rows that differ in a few trials, at the top bits of their words, get distinct
+    hashes: the exact fallback is for rare collisions, not for these."""
+    words = 8
+    base = np.zeros(words, dtype=np.uint64)
+    top = np.uint64(1) << np.uint64(63)
+    rows = [base]
+    for i in range(words):
+        for j in range(i + 1, words):
+            row = base.copy()
+            row[i] ^= top
+            row[j] ^= top
+            rows.append(row)
+    plane = np.asarray(rows)
+    # without mixing, every one of these rows would hash like the base row (bit 63 of two
+    # words, times odd factors, cancels)
+    unmixed = (plane * np.resize(bits._HASH_FACTORS, words)).sum(axis=1, dtype=np.uint64)
+    assert np.unique(unmixed).size == 1
+    assert np.unique(_hashes(plane)).size == plane.shape[0]
+    _check_distinct(plane, np.arange(plane.shape[0], dtype=np.int64))

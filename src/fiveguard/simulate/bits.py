@@ -68,13 +68,28 @@ def distinct_rows(plane: Plane, rows: IntArray) -> tuple[IntArray, IntArray]:
     picked = plane[rows]
     if rows.size <= 1:
         return rows, np.arange(rows.size, dtype=np.int64)
-    hashes = (picked * np.resize(_HASH_FACTORS, picked.shape[1])).sum(axis=1, dtype=np.uint64)
+    hashes = (_mixed(picked) * np.resize(_HASH_FACTORS, picked.shape[1])).sum(
+        axis=1, dtype=np.uint64
+    )
     _, first, which = np.unique(hashes, return_index=True, return_inverse=True)
     which = which.reshape(-1)
     if not np.array_equal(picked, picked[first[which]]):
         _, first, which = np.unique(picked, axis=0, return_index=True, return_inverse=True)
         which = which.reshape(-1)
     return rows[first], which.astype(np.int64)
+
+
+def _mixed(words: Plane) -> Plane:
+    """Each word through the SplitMix64 finaliser, so that every bit of a word moves every
+    bit of its hash. Without it, rows differing in a few high bits (rows that differ in a
+    few trials, as a power area's rows differ from its neighbours') often summed to the
+    same hash (two differences in bit 63 cancel), and the exact fallback ran."""
+    x = words ^ (words >> np.uint64(30))
+    x *= np.uint64(0xBF58476D1CE4E5B9)
+    x ^= x >> np.uint64(27)
+    x *= np.uint64(0x94D049BB133111EB)
+    x ^= x >> np.uint64(31)
+    return x
 
 
 _HASH_FACTORS: Plane = np.random.default_rng(20261207).integers(
