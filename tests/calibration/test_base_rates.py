@@ -292,3 +292,13 @@ def test_the_docs_prose_quotes_the_recorded_run(catalogue: Catalogue) -> None:
     assert f"for {hours / people:.1f} hours on average" in text
     per_year = sum(c.incidents_per_year for c in countries) / len(countries)
     assert f"({per_year:.2g} per country-year against 5.6 in 2017" in text
+    # counted per service
+    service_reported = sum(r.service_reported for r in runs)
+    service_people = sum(r.service_reported_people for r in runs)
+    service_hours = sum(r.service_reported_user_hours for r in runs)
+    each = service_people / service_reported / 1e6
+    assert f"{each:.1f} million people without voice or data each" in text
+    assert f"for {service_hours / service_people:.1f} hours on average: the count per" in text
+    service_per_year = sum(c.service_incidents_per_year for c in countries) / len(countries)
+    assert f"; {service_per_year:.2g} counted per service" in text
+    assert f"adds {100 * (service_reported / reported - 1):.1f} % to the count" in text
