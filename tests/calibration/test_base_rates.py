@@ -302,3 +302,23 @@ def test_the_docs_prose_quotes_the_recorded_run(catalogue: Catalogue) -> None:
     service_per_year = sum(c.service_incidents_per_year for c in countries) / len(countries)
     assert f"; {service_per_year:.2g} counted per service" in text
     assert f"adds {100 * (service_reported / reported - 1):.1f} % to the count" in text
+
+
+def test_the_tables_say_whether_storms_were_sampled_and_that_fixed_services_are_absent(
+    catalogue: Catalogue,
+) -> None:
+    countries, seed = from_record(json.loads((DOCS / "base-rates.json").read_text("utf-8")))
+    packaged = render_tables(catalogue, countries, seed).splitlines()[0]
+    assert "Signalling storms: not sampled (the catalogue triggers none)" in packaged
+    assert "Fixed services: none" in packaged
+    storms = catalogue.simulation.storms
+    assert storms is not None
+    on = storms.model_copy(update={"trigger_share": 0.5, "trigger_kinds": ("transport.ipcore",)})
+    triggered = catalogue.model_copy(
+        update={"simulation": catalogue.simulation.model_copy(update={"storms": on})}
+    )
+    header = render_tables(triggered, countries, seed).splitlines()[0]
+    assert (
+        "Signalling storms: sampled (triggered by 0.5 of an operator's customers or "
+        "transport.ipcore down)" in header
+    )
