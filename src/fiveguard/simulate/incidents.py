@@ -564,8 +564,11 @@ def incidents_of(
     keep = leaf.lost > 0
     in_region = keep & (plan.part_region[leaf.parts] >= 0)
     owner_hours = leaf.hours[leaf.owner]
-    leaf_service = np.zeros((leaf.trial.size, cache.service.shape[1]), dtype=np.int64)
-    np.add.at(leaf_service, leaf.owner, cache.part_services()[leaf.parts])
+    part_service = cache.part_services()
+    leaf_service = np.zeros((leaf.trial.size, part_service.shape[1]), dtype=np.int64)
+    for s in range(part_service.shape[1]):
+        lost = part_service[leaf.parts, s]
+        leaf_service[:, s] = np.bincount(leaf.owner, weights=lost, minlength=leaf.trial.size)
     return Incidents(
         trial=np.concatenate([trial, leaf.trial]),
         kind=np.concatenate([kind, np.full(leaf.trial.size, FAILURE, dtype=np.int64)]),
