@@ -10,6 +10,7 @@ docs/calibration.md. Run by `make calibration`; the numbers depend on the seed o
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from fiveguard.calibration.base_rate_doc import dumps, render_tables, replace_tables
@@ -36,9 +37,14 @@ def main() -> None:
     if args.update_doc and (args.catalog or args.small):
         parser.error("--update-doc records the packaged catalogue on the full-size countries")
     catalogue = load_catalogue(args.catalog) if args.catalog else default_catalogue()
-    countries = simulate_countries(
-        catalogue, SMALL_EU_LIKE if args.small else EU_LIKE, args.trials, args.seed
-    )
+    try:
+        countries = simulate_countries(
+            catalogue, SMALL_EU_LIKE if args.small else EU_LIKE, args.trials, args.seed
+        )
+    except ValueError as error:
+        where = args.catalog or "the packaged catalogue"
+        print(f"error: {where}: {error}", file=sys.stderr)
+        sys.exit(2)
     tables = render_tables(catalogue, countries, args.seed)
     if args.update_doc:
         RECORD.write_text(dumps(countries, args.seed), encoding="utf-8")

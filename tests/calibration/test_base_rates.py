@@ -1,5 +1,5 @@
-"""Base rates against the EU's annual figures: the counting of incidents against plain
-loops and against the Monte Carlo's own reports, ENISA's figures as the catalogue gives
+"""Base rates against the EU's annual figures: the counting of incidents (on the whole
+base and per service) against plain loops and against the Monte Carlo's own reports, ENISA's figures as the catalogue gives
 them, and where the shipped catalogue stands, so a change of defaults cannot silently
 move a figure across the target."""
 
@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from fiveguard.calibration.base_rate_doc import dumps, from_record, render_tables, tables_in
 from fiveguard.calibration.base_rates import (
+    ENISA_SERVICES,
     EU_LIKE,
     SMALL_EU_LIKE,
     SOURCE_CAUSES,
@@ -54,15 +55,28 @@ def plain_crosses(catalogue: Catalogue, people: int, users: int, hours: float) -
 
 @given(
     rows=st.lists(
-        st.tuples(st.integers(0, 3_000_000), st.floats(0.0, 60.0)), min_size=0, max_size=40
+        st.tuples(
+            st.integers(0, 3_000_000),
+            st.floats(0.0, 60.0),
+            st.integers(0, 1_000_000),
+            st.integers(0, 1_000_000),
+            st.integers(0, 5_000_000),
+        ),
+        min_size=0,
+        max_size=40,
     ),
     users=st.integers(0, 20_000_000),
 )
 def test_the_tally_counts_each_incident_on_its_own_as_a_plain_loop_does(
-    catalogue: Catalogue, rows: list[tuple[int, float]], users: int
+    catalogue: Catalogue, rows: list[tuple[int, float, int, int, int]], users: int
 ) -> None:
-    people = np.asarray([p for p, _ in rows], dtype=np.int64)
-    hours = np.asarray([h for _, h in rows], dtype=np.float64)
+    """Whole base and per service: ``rows`` are (people without service, hours, people
+    losing voice beyond them, losing data beyond them, losing a service not counted)."""
+    people = np.asarray([r[0] for r in rows], dtype=np.int64)
+    hours = np.asarray([r[1] for r in rows], dtype=np.float64)
+    service = np.asarray([(r[0] + r[2], r[4], r[0] + r[3]) for r in rows], dtype=np.int64).reshape(
+        len(rows), 3
+    )
     incidents = Incidents(
         trial=np.zeros(len(rows), dtype=np.int64),
         kind=np.zeros(len(rows), dtype=np.int64),
@@ -71,10 +85,16 @@ def test_the_tally_counts_each_incident_on_its_own_as_a_plain_loop_does(
         user_hours=people * hours,
         operator_entries=(EMPTY, EMPTY, EMPTY, EMPTY.astype(np.float64)),
         region_entries=(EMPTY, EMPTY, EMPTY, EMPTY.astype(np.float64)),
+        service_people=service,
     )
     expected = Tally()
-    for p, h in rows:
+    for p, h, more_voice, more_data, _ in rows:
         reported = plain_crosses(catalogue, p, users, h)
+        voice, data = p + more_voice, p + more_data
+        by_service = plain_crosses(catalogue, voice, users, h) or plain_crosses(
+            catalogue, data, users, h
+        )
+        most = max(voice, data)
         expected += Tally(
             incidents=int(p > 0),
             people=p,
@@ -82,18 +102,30 @@ def test_the_tally_counts_each_incident_on_its_own_as_a_plain_loop_does(
             reported=int(reported),
             reported_people=p if reported else 0,
             reported_user_hours=p * h if reported else 0.0,
+            service_reported=int(by_service),
+            service_reported_people=most if by_service else 0,
+            service_reported_user_hours=most * h if by_service else 0.0,
         )
-    found = tally(incidents, national_threshold(catalogue), users)
-    assert (found.incidents, found.people, found.reported, found.reported_people) == (
-        expected.incidents,
-        expected.people,
-        expected.reported,
-        expected.reported_people,
+    found = tally(incidents, national_threshold(catalogue), users, (0, 2))
+    counts = ("incidents", "people", "reported", "reported_people", "service_reported")
+    counts += ("service_reported_people",)
+    assert [getattr(found, f) for f in counts] == [getattr(expected, f) for f in counts]
+    for f in ("user_hours", "reported_user_hours", "service_reported_user_hours"):
+        assert math.isclose(getattr(found, f), getattr(expected, f), rel_tol=1e-9, abs_tol=1e-6)
+
+
+def test_the_tally_needs_the_incidents_people_per_service(catalogue: Catalogue) -> None:
+    incidents = Incidents(
+        trial=EMPTY,
+        kind=EMPTY,
+        hours=EMPTY.astype(np.float64),
+        people=EMPTY,
+        user_hours=EMPTY.astype(np.float64),
+        operator_entries=(EMPTY, EMPTY, EMPTY, EMPTY.astype(np.float64)),
+        region_entries=(EMPTY, EMPTY, EMPTY, EMPTY.astype(np.float64)),
     )
-    assert math.isclose(found.user_hours, expected.user_hours, rel_tol=1e-9, abs_tol=1e-6)
-    assert math.isclose(
-        found.reported_user_hours, expected.reported_user_hours, rel_tol=1e-9, abs_tol=1e-6
-    )
+    with pytest.raises(ValueError, match="per service"):
+        tally(incidents, national_threshold(catalogue), 1_000, (0, 1))
 
 
 def test_a_cause_run_alone_lasts_its_own_kinds_restoration_time(catalogue: Catalogue) -> None:
@@ -150,9 +182,46 @@ def test_enisas_figures_are_worked_out_from_the_catalogue(
     assert rows["share of incidents: human-error", 2017].enisa == 0.183
 
 
+def test_counted_per_service_an_incident_is_reported_at_least_as_often_and_as_large(
+    small_countries: list[CountryRates],
+) -> None:
+    """Voice and data are lost by everyone without service and more (a core pool down), so
+    each source's count per service is at least its whole-base count, and not vacuously."""
+    for country in small_countries:
+        for run in country.causes:
+            c = run.counted
+            assert c.service_reported >= c.reported, run.source
+            assert c.service_reported_people >= c.reported_people, run.source
+            assert c.service_reported_user_hours >= c.reported_user_hours - 1e-6, run.source
+    assert sum(c.service_incidents_per_year for c in small_countries) > 0
+
+
+def test_the_services_enisa_counts_must_be_in_the_catalogue(catalogue: Catalogue) -> None:
+    services = catalogue.simulation.services
+    assert services is not None and set(ENISA_SERVICES) <= set(services.services)
+    rest = {k: v for k, v in services.services.items() if k != "voice"}
+    without = catalogue.model_copy(
+        update={
+            "simulation": catalogue.simulation.model_copy(
+                update={"services": services.model_copy(update={"services": rest})}
+            )
+        }
+    )
+    model = generate_model(300, operators=2, seed=1)
+    with pytest.raises(ValueError, match="no service voice"):
+        cause_run(model, without, "power_loss", 8, 1, national_threshold(catalogue))
+
+
 STANDS: dict[str, tuple[float, float]] = {
     "users affected per capita and year": (0.3, 2.0),
+    "users affected per capita and year, per service": (0.3, 2.0),
     "user-hours per capita and year": (0.05, 2.0),
+    "user-hours per capita and year, per service": (0.05, 2.0),
+    "incidents above the reporting thresholds per country-year, per service": (0.03, 0.2),
+    "incidents per country-year, per service: system-failure": (0.01, 0.1),
+    "incidents per country-year, per service: human-error": (0.04, 0.3),
+    "incidents per country-year, per service: natural-phenomena": (0.01, 0.1),
+    "incidents per country-year, per service: malicious-action": (0.0, 0.05),
     "share of incidents: human-error": (0.5, 3.0),
     "incidents above the reporting thresholds per country-year": (0.03, 0.2),
     "share of incidents: system-failure": (0.25, 1.0),
@@ -166,7 +235,8 @@ STANDS: dict[str, tuple[float, float]] = {
     "incidents per country-year: malicious-action": (0.0, 0.05),
 }
 """Where each figure stands on the shipped catalogue (the small countries), as a range of
-the ratio simulated / ENISA in every year: natural phenomena (power losses per area of a
+the ratio simulated / ENISA in every year (counted on the whole base and per service,
+which moves no figure out of its range): natural phenomena (power losses per area of a
 million residents at the record's rate per person), system failures and human errors
 within or near the factor of 2 as shares (their counts per country-year far below
 it), users affected and user-hours of 2019 and 2020 near it
@@ -223,3 +293,33 @@ def test_the_docs_prose_quotes_the_recorded_run(catalogue: Catalogue) -> None:
     assert f"for {hours / people:.1f} hours on average" in text
     per_year = sum(c.incidents_per_year for c in countries) / len(countries)
     assert f"({per_year:.2g} per country-year against 5.6 in 2017" in text
+    # counted per service
+    service_reported = sum(r.service_reported for r in runs)
+    service_people = sum(r.service_reported_people for r in runs)
+    service_hours = sum(r.service_reported_user_hours for r in runs)
+    each = service_people / service_reported / 1e6
+    assert f"{each:.1f} million people without voice or data each" in text
+    assert f"for {service_hours / service_people:.1f} hours on average: the count per" in text
+    service_per_year = sum(c.service_incidents_per_year for c in countries) / len(countries)
+    assert f"; {service_per_year:.2g} counted per service" in text
+    assert f"adds {100 * (service_reported / reported - 1):.1f} % to the count" in text
+
+
+def test_the_tables_say_whether_storms_were_sampled_and_that_fixed_services_are_absent(
+    catalogue: Catalogue,
+) -> None:
+    countries, seed = from_record(json.loads((DOCS / "base-rates.json").read_text("utf-8")))
+    packaged = render_tables(catalogue, countries, seed).splitlines()[0]
+    assert "Signalling storms: not sampled (the catalogue triggers none)" in packaged
+    assert "Fixed services: none" in packaged
+    storms = catalogue.simulation.storms
+    assert storms is not None
+    on = storms.model_copy(update={"trigger_share": 0.5, "trigger_kinds": ("transport.ipcore",)})
+    triggered = catalogue.model_copy(
+        update={"simulation": catalogue.simulation.model_copy(update={"storms": on})}
+    )
+    header = render_tables(triggered, countries, seed).splitlines()[0]
+    assert (
+        "Signalling storms: sampled (triggered by 0.5 of an operator's customers or "
+        "transport.ipcore down)" in header
+    )

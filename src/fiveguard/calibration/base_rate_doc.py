@@ -67,6 +67,20 @@ def dumps(countries: Sequence[CountryRates], seed: int) -> str:
     return json.dumps(to_record(countries, seed), indent=2) + "\n"
 
 
+def _storms(catalogue: Catalogue) -> str:
+    """Whether the run samples signalling storms, in words."""
+    rule = catalogue.simulation.storms
+    if rule is None or (rule.trigger_share is None and not rule.trigger_kinds):
+        return "not sampled (the catalogue triggers none)"
+    on = [f"{rule.trigger_share:g} of an operator's customers"] if rule.trigger_share else []
+    on += [", ".join(rule.trigger_kinds)] if rule.trigger_kinds else []
+    return f"sampled (triggered by {' or '.join(on)} down)"
+
+
+def _n(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.0f}"
+
+
 def _g(value: float | None) -> str:
     return "—" if value is None else f"{value:.2g}"
 
@@ -76,24 +90,31 @@ def render_tables(catalogue: Catalogue, countries: Sequence[CountryRates], seed:
     trials = {c.trials for c in countries}
     lines = [
         f"{'/'.join(f'{t:,}' for t in sorted(trials))} simulated years per source and "
-        f"country, seed {seed}.",
+        f"country, seed {seed}. Whole base: the people without service against all "
+        "subscribers; per service: the people losing mobile voice or mobile data, each "
+        "against the mobile customers. Fixed services: none (the generated countries have "
+        f"no wireline access). Signalling storms: {_storms(catalogue)}.",
         "",
-        "| country | people | reported incidents per year | users per reported incident "
-        "| users affected per capita | user-hours per capita |",
+        "| country | people | reported incidents per year (whole base / per service) "
+        "| users per reported incident (whole base / per service) "
+        "| users affected per capita (whole base / per service) "
+        "| user-hours per capita (whole base / per service) |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for c in countries:
-        per = c.users_per_incident
+        per, service_per = c.users_per_incident, c.service_users_per_incident
         lines.append(
-            f"| {c.country.name} | {c.population:,} | {c.incidents_per_year:.2g} | "
-            f"{'—' if per is None else f'{per:,.0f}'} | {c.users_affected_per_capita:.2g} | "
-            f"{c.user_hours_per_capita:.2g} |"
+            f"| {c.country.name} | {c.population:,} | {c.incidents_per_year:.2g} / "
+            f"{c.service_incidents_per_year:.2g} | {_n(per)} / {_n(service_per)} | "
+            f"{c.users_affected_per_capita:.2g} / {c.service_users_affected_per_capita:.2g} | "
+            f"{c.user_hours_per_capita:.2g} / {c.service_user_hours_per_capita:.2g} |"
         )
     lines += [
         "",
         "| source | ENISA cause | incidents per country-year | reported per country-year "
+        "| reported per service per country-year "
         "| users per reported incident | hours per reported user |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for i, run in enumerate(countries[0].causes):
         runs = [c.causes[i] for c in countries]
@@ -103,7 +124,7 @@ def render_tables(catalogue: Catalogue, countries: Sequence[CountryRates], seed:
         hours = total.reported_user_hours / total.reported_people if total.reported_people else None
         lines.append(
             f"| {run.source} | {run.cause} | {total.incidents / years:.2g} | "
-            f"{total.reported / years:.2g} | {'—' if per is None else f'{per:,.0f}'} | "
+            f"{total.reported / years:.2g} | {total.service_reported / years:.2g} | {_n(per)} | "
             f"{_g(hours)} |"
         )
     lines += ["", "| figure | year | simulated | ENISA | ratio |"]

@@ -6,8 +6,19 @@ cause, with only that cause's event source switched on (as in
 is an incident of its own, as the Monte Carlo's incidents take it
 (:mod:`fiveguard.simulate.incidents`): its people without service alone, its drawn
 restoration time plus the catalogue's extensions. An incident is *reported* when it
-crosses the catalogue's national threshold (``eu-enisa``) on its own. Four figures are
-compared with the years of ``incidents.enisa``:
+crosses the catalogue's national threshold (``eu-enisa``) on its own, counted two ways:
+
+- **whole base**: the people it leaves without service against all the country's
+  subscribers together;
+- **per service**, as ENISA's thresholds count: the people losing each of
+  :data:`ENISA_SERVICES` (mobile telephony and mobile internet, the catalogue's ``voice``
+  and ``data``), each against that service's own national base, the mobile customers;
+  reported when one of them crosses. Its users affected are the most people losing one
+  of those services, its user-hours the whole-base incident's plus, for the people
+  losing that service while still served, the incident's hours. The generated
+  countries have no wireline access, so ENISA's fixed services have no counterpart.
+
+Four figures are compared with the years of ``incidents.enisa``, each counted both ways:
 
 - **users affected per capita and year**: the people without service of the reported
   incidents, per year, summed over causes, over the population; ENISA's figure is its
@@ -26,8 +37,9 @@ compared with the years of ``incidents.enisa``:
 A cause's incidents last its own kind's restoration time (``incident_time.restoration``;
 a power loss the hours it was sampled with): since the source runs alone, every incident
 of the run is its own, and :func:`restored_as` gives the run's time plan that kind's
-distribution for every kind of event. Signalling storms are left out (the packaged
-catalogue triggers none).
+distribution for every kind of event. Signalling storms are not sampled with the packaged
+catalogue (it triggers none); a catalogue override with triggers (``--catalog``) counts a
+storm an event starts in that event's incident.
 """
 
 from __future__ import annotations
@@ -55,6 +67,12 @@ from fiveguard.simulate.incidents import (
     incidents_of,
     time_plan,
 )
+
+ENISA_SERVICES = ("voice", "data")
+"""The catalogue's services (``simulation.services``) that are ENISA's mobile telephony
+and mobile internet, each counted against the mobile customers. SMS and emergency calls
+are not services ENISA sets a threshold on (a judgement: its annual reports count
+telephony and internet, mobile and fixed)."""
 
 TARGET_FACTOR = 2.0
 """The target: every simulated figure within this factor of ENISA's."""
@@ -106,6 +124,11 @@ class Tally:
     reported: int = 0
     reported_people: int = 0
     reported_user_hours: float = 0.0
+    service_reported: int = 0
+    service_reported_people: int = 0
+    service_reported_user_hours: float = 0.0
+    """``service_*``: the incidents reported per service (see the module doc), their users
+    affected and user-hours."""
 
     def __add__(self, other: Tally) -> Tally:
         return Tally(
@@ -113,12 +136,25 @@ class Tally:
         )
 
 
-def tally(incidents: Incidents, threshold: ReportingThreshold, users: int) -> Tally:
+def tally(
+    incidents: Incidents, threshold: ReportingThreshold, users: int, services: Sequence[int]
+) -> Tally:
     """The sums of ``incidents`` (a batch's), each checked on its own against the national
-    ``threshold`` with the country's ``users``."""
+    ``threshold`` with the country's ``users``: with the people without service, and
+    with the people losing each service of ``services`` (columns of
+    ``incidents.service_people``), each against ``users`` (the mobile customers)."""
     people, hours = incidents.people, incidents.hours
+    if incidents.service_people is None:
+        raise ValueError("the incidents carry no people per service")
+    base = np.full(people.shape[0], users, dtype=np.int64)
     hit = people > 0
-    crossed = crosses(threshold, people, np.full(people.shape[0], users, dtype=np.int64), hours)
+    crossed = crosses(threshold, people, base, hours)
+    lost = incidents.service_people[:, list(services)]
+    by_service = np.zeros(people.shape[0], dtype=bool)
+    for column in range(lost.shape[1]):
+        by_service |= crosses(threshold, lost[:, column], base, hours)
+    most = lost.max(axis=1, initial=0)
+    service_hours = incidents.user_hours + np.maximum(most - people, 0) * hours
     return Tally(
         incidents=int(hit.sum()),
         people=int(people[hit].sum()),
@@ -126,6 +162,9 @@ def tally(incidents: Incidents, threshold: ReportingThreshold, users: int) -> Ta
         reported=int(crossed.sum()),
         reported_people=int(people[crossed].sum()),
         reported_user_hours=float(incidents.user_hours[crossed].sum()),
+        service_reported=int(by_service.sum()),
+        service_reported_people=int(most[by_service].sum()),
+        service_reported_user_hours=float(service_hours[by_service].sum()),
     )
 
 
@@ -151,6 +190,11 @@ class CauseRun:
     @property
     def reported_user_hours_per_year(self) -> float:
         return self.counted.reported_user_hours / self.trials
+
+    @property
+    def service_reported_per_year(self) -> float:
+        """Incidents reported per service (one of :data:`ENISA_SERVICES` crossing)."""
+        return self.counted.service_reported / self.trials
 
 
 @dataclass(frozen=True)
@@ -184,6 +228,30 @@ class CountryRates:
         people = sum(c.counted.reported_people for c in self.causes)
         return people / reported if reported else None
 
+    @property
+    def service_incidents_per_year(self) -> float:
+        """Incidents reported per service per year."""
+        return sum(c.service_reported_per_year for c in self.causes)
+
+    @property
+    def service_users_affected_per_capita(self) -> float:
+        """Users affected of the incidents reported per service, per person and year."""
+        people = sum(c.counted.service_reported_people for c in self.causes)
+        return people / self.trials / self.population
+
+    @property
+    def service_user_hours_per_capita(self) -> float:
+        """User-hours of the incidents reported per service, per person and year."""
+        hours = sum(c.counted.service_reported_user_hours for c in self.causes)
+        return hours / self.trials / self.population
+
+    @property
+    def service_users_per_incident(self) -> float | None:
+        """Users affected per incident reported per service (``None``: none reported)."""
+        reported = sum(c.counted.service_reported for c in self.causes)
+        people = sum(c.counted.service_reported_people for c in self.causes)
+        return people / reported if reported else None
+
     def cause_mix(self) -> dict[str, float]:
         """Each ENISA cause's share of the simulated incidents above the thresholds."""
         total = sum(c.counted.reported for c in self.causes)
@@ -191,6 +259,10 @@ class CountryRates:
         for c in self.causes:
             out[c.cause] = out.get(c.cause, 0.0) + (c.counted.reported / total if total else 0.0)
         return out
+
+
+PER_SERVICE = ", per service"
+"""The suffix of a figure counted per service (see the module doc)."""
 
 
 @dataclass(frozen=True)
@@ -260,6 +332,14 @@ def cause_run(
     """``source`` alone on ``model`` for ``trials`` years: its incidents, tallied."""
     cause, kind = SOURCE_CAUSES[source]
     ready = prepare(model, only(catalogue, source))
+    names = ready.compiled.service_rules.names
+    missing = [s for s in ENISA_SERVICES if s not in names]
+    if missing:
+        raise ValueError(
+            f"simulation.services: no service {', '.join(missing)} (the base rates count "
+            f"ENISA's mobile telephony and internet as {' and '.join(ENISA_SERVICES)})"
+        )
+    services = [names.index(s) for s in ENISA_SERVICES]
     plan = time_plan(ready.model, ready.catalogue, ready.compiled)
     if plan is None:
         raise ValueError("the catalogue has no incident time (simulation.incident_time)")
@@ -268,7 +348,8 @@ def cause_run(
     counted = Tally()
     for batch in plan_batches(trials, 1):
         timed = sample_timed(ready.sources, seed, batch.first_block, batch.trials)
-        counted += tally(incidents_of(timed, ready.compiled, plan, cache), threshold, plan.users)
+        incidents = incidents_of(timed, ready.compiled, plan, cache)
+        counted += tally(incidents, threshold, plan.users, services)
     return CauseRun(source, cause, trials, counted)
 
 
@@ -311,11 +392,18 @@ def comparisons(catalogue: Catalogue, countries: Sequence[CountryRates]) -> list
     users = sum(c.users_affected_per_capita * c.population for c in countries) / people
     user_hours = sum(c.user_hours_per_capita * c.population for c in countries) / people
     incidents = sum(c.incidents_per_year for c in countries) / len(countries)
+    service_users = sum(c.service_users_affected_per_capita * c.population for c in countries)
+    service_hours = sum(c.service_user_hours_per_capita * c.population for c in countries)
+    service_incidents = sum(c.service_incidents_per_year for c in countries) / len(countries)
     reported_total = sum(sum(r.counted.reported for r in c.causes) for c in countries)
     mix: dict[str, float] = {}
     per_cause: dict[str, float] = {}
+    service_per_cause: dict[str, float] = {}
     for c in countries:
         for run in c.causes:
+            service_per_cause[run.cause] = service_per_cause.get(
+                run.cause, 0.0
+            ) + run.service_reported_per_year / len(countries)
             share = run.counted.reported / reported_total if reported_total else 0.0
             mix[run.cause] = mix.get(run.cause, 0.0) + share
             per_cause[run.cause] = per_cause.get(run.cause, 0.0) + run.reported_per_year / len(
@@ -334,26 +422,49 @@ def comparisons(catalogue: Catalogue, countries: Sequence[CountryRates]) -> list
                     f"{year.incidents} incidents / {year.countries_reporting} states",
                 )
             )
-        if population and year.incidents is not None and year.users_per_incident is not None:
             out.append(
                 Comparison(
-                    "users affected per capita and year",
+                    f"incidents above the reporting thresholds per country-year{PER_SERVICE}",
                     year.year,
-                    users,
-                    year.incidents * year.users_per_incident / population,
-                    f"{year.incidents} incidents × {year.users_per_incident:,} users / "
-                    f"{population / 1e6:g} million people",
+                    service_incidents,
+                    year.incidents / year.countries_reporting,
+                    f"{year.incidents} incidents / {year.countries_reporting} states",
+                )
+            )
+        if population and year.incidents is not None and year.users_per_incident is not None:
+            basis = (
+                f"{year.incidents} incidents × {year.users_per_incident:,} users / "
+                f"{population / 1e6:g} million people"
+            )
+            enisa = year.incidents * year.users_per_incident / population
+            out.append(
+                Comparison("users affected per capita and year", year.year, users, enisa, basis)
+            )
+            out.append(
+                Comparison(
+                    f"users affected per capita and year{PER_SERVICE}",
+                    year.year,
+                    service_users / people,
+                    enisa,
+                    basis,
                 )
             )
         if population and year.user_hours_millions is not None:
+            basis = (
+                f"{year.user_hours_millions:g} million user-hours / "
+                f"{population / 1e6:g} million people"
+            )
+            enisa = year.user_hours_millions * 1e6 / population
+            out.append(
+                Comparison("user-hours per capita and year", year.year, user_hours, enisa, basis)
+            )
             out.append(
                 Comparison(
-                    "user-hours per capita and year",
+                    f"user-hours per capita and year{PER_SERVICE}",
                     year.year,
-                    user_hours,
-                    year.user_hours_millions * 1e6 / population,
-                    f"{year.user_hours_millions:g} million user-hours / "
-                    f"{population / 1e6:g} million people",
+                    service_hours / people,
+                    enisa,
+                    basis,
                 )
             )
         for cause, share in year.cause_share_of_incidents.items():
@@ -367,14 +478,26 @@ def comparisons(catalogue: Catalogue, countries: Sequence[CountryRates]) -> list
                 )
             )
             if year.incidents is not None and year.countries_reporting:
+                basis = (
+                    f"{share:.1%} of {year.incidents} incidents / {year.countries_reporting} states"
+                )
+                enisa = share * year.incidents / year.countries_reporting
                 out.append(
                     Comparison(
                         f"incidents per country-year: {cause}",
                         year.year,
                         per_cause.get(cause, 0.0),
-                        share * year.incidents / year.countries_reporting,
-                        f"{share:.1%} of {year.incidents} incidents / "
-                        f"{year.countries_reporting} states",
+                        enisa,
+                        basis,
+                    )
+                )
+                out.append(
+                    Comparison(
+                        f"incidents per country-year{PER_SERVICE}: {cause}",
+                        year.year,
+                        service_per_cause.get(cause, 0.0),
+                        enisa,
+                        basis,
                     )
                 )
     return out

@@ -193,6 +193,41 @@ def leaf_parts(compiled: CompiledNetwork) -> tuple[IntArray, IntArray, IntArray,
     return owner.astype(np.int64), operator.astype(np.int64), region.astype(np.int64), lost
 
 
+def leaf_part_services(compiled: CompiledNetwork, plan: TimePlan) -> IntArray:
+    """``(parts, S)``: per served part of every asset (as :func:`leaf_parts`), the people
+    losing each service when the asset alone fails while its class stays up. No pool goes
+    down then, so a service is lost where the part is without service (``plan.part_lost``):
+    on radio parts, and on wireline parts for the services counting wireline; a service
+    reached on any network (emergency calls) on a radio part only where no other
+    operator's network serves the region, and then by all of the part's people."""
+    c = compiled
+    rules = c.service_rules
+    k, r = len(c.operators), len(c.regions)
+    rows = c.serving_order
+    cells = np.zeros(k * r, dtype=bool)
+    cells[c.class_operator[rows] * r + c.class_region[rows]] = True
+    serving = cells.reshape(k, r)
+    owner = row_of_entry(c.asset_part_ptr)
+    slot = np.arange(owner.size, dtype=np.int64) - c.asset_part_ptr[owner]
+    cls = c.asset_class[owner]
+    part_row = c.class_part_rows[c.class_part_ptr[cls] + slot]
+    radio = c.class_roams[part_row]
+    region = c.class_region[cls]
+    operator = c.class_operator[part_row]
+    elsewhere = np.zeros(owner.size, dtype=bool)
+    placed = radio & (region >= 0)
+    reached = rules.others.astype(np.int64) @ serving.astype(np.int64) > 0
+    elsewhere[placed] = reached[operator[placed], region[placed]]
+    lost = plan.part_lost
+    out = np.zeros((owner.size, len(rules.names)), dtype=np.int64)
+    for s in range(len(rules.names)):
+        counted = radio | bool(rules.wireline[s])
+        if rules.any_network[s]:
+            counted &= ~elsewhere
+        out[:, s] = np.where(counted, lost, 0)
+    return out
+
+
 # ---------------------------------------------------------------------------- per trial
 
 
@@ -244,6 +279,10 @@ class Incidents:
     user_hours: FloatArray
     operator_entries: tuple[IntArray, IntArray, IntArray, FloatArray]
     region_entries: tuple[IntArray, IntArray, IntArray, FloatArray]
+    service_people: IntArray | None = None
+    """``(n, S)``: per incident, the people losing each service of
+    ``compiled.service_rules.names`` (nationally, as the what-if counts them); ``None``
+    where not worked out."""
 
     def longer(self, at: IntArray, extra: FloatArray) -> Incidents:
         """These incidents with incidents ``at`` (distinct) lasting ``extra`` hours longer,
@@ -257,6 +296,7 @@ class Incidents:
             self.user_hours + self.people * more,
             (oi, ok, op, ou + op * more[oi]),
             (ri, rr, rp, ru + rp * more[ri]),
+            self.service_people,
         )  # fmt: skip
 
 
@@ -399,7 +439,15 @@ class ImpactCache:
         self.calm_people = np.zeros(0, dtype=np.int64)
         self.calm_by_operator = np.zeros((0, k), dtype=np.int64)
         self.calm_by_region = np.zeros((0, r), dtype=np.int64)
+        self.service = np.zeros((0, len(compiled.service_rules.names)), dtype=np.int64)
         self._calm: CompiledNetwork | None = None
+        self._part_services: IntArray | None = None
+
+    def part_services(self) -> IntArray:
+        """:func:`leaf_part_services` of the run (made once)."""
+        if self._part_services is None:
+            self._part_services = leaf_part_services(self.compiled, self.plan)
+        return self._part_services
 
     def calm(self) -> CompiledNetwork:
         """The compiled network with the storm rule's triggers off (made once)."""
@@ -436,6 +484,7 @@ class ImpactCache:
         stormed = np.zeros(n, dtype=bool)
         by_operator = np.zeros((n, len(c.operators)), dtype=np.int64)
         by_region = np.zeros((n, len(c.regions)), dtype=np.int64)
+        service = np.zeros((n, self.service.shape[1]), dtype=np.int64)
         for begin in range(0, n, COLUMNS_PER_PASS):
             end = min(begin + COLUMNS_PER_PASS, n)
             state = propagate(c, events.window(begin, end))
@@ -443,6 +492,8 @@ class ImpactCache:
             people[begin:end] = impacts.national[:, 0]
             by_operator[begin:end] = impacts.by_operator[:, :, 0]
             by_region[begin:end] = impacts.by_region[:, :, 0]
+            if impacts.by_service is not None:
+                service[begin:end] = impacts.by_service.national
             if impacts.storms is not None:
                 stormed[begin:end] = impacts.storms.any(axis=1)
             rows = plan.management_classes
@@ -466,6 +517,7 @@ class ImpactCache:
         self.people = np.concatenate([self.people, people])
         self.by_operator = np.concatenate([self.by_operator, by_operator])
         self.by_region = np.concatenate([self.by_region, by_region])
+        self.service = np.concatenate([self.service, service])
         self.management = np.concatenate([self.management, management])
         self.stormed = np.concatenate([self.stormed, stormed])
         self.calm_people = np.concatenate([self.calm_people, calm_people])
@@ -512,6 +564,11 @@ def incidents_of(
     keep = leaf.lost > 0
     in_region = keep & (plan.part_region[leaf.parts] >= 0)
     owner_hours = leaf.hours[leaf.owner]
+    part_service = cache.part_services()
+    leaf_service = np.zeros((leaf.trial.size, part_service.shape[1]), dtype=np.int64)
+    for s in range(part_service.shape[1]):
+        lost = part_service[leaf.parts, s]
+        leaf_service[:, s] = np.bincount(leaf.owner, weights=lost, minlength=leaf.trial.size)
     return Incidents(
         trial=np.concatenate([trial, leaf.trial]),
         kind=np.concatenate([kind, np.full(leaf.trial.size, FAILURE, dtype=np.int64)]),
@@ -530,6 +587,7 @@ def incidents_of(
             np.concatenate([by_region[reg_i, reg_r], leaf.lost[in_region]]),
             np.concatenate([reg_hours, leaf.lost[in_region] * owner_hours[in_region]]),
         ),
+        service_people=np.concatenate([cache.service[row], leaf_service]),
     )
 
 
