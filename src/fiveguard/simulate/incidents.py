@@ -338,11 +338,7 @@ def signatures(events: SampledEvents, compiled: CompiledNetwork) -> list[tuple[o
     reached or failure takes down),
     except that a power loss counts by its region and how many of the region's autonomies
     it outlasts, not by its exact hours."""
-    ptr, autonomy = compiled.power_ptr, compiled.power_hours
-    reach = np.zeros(events.power_region.shape[0], dtype=np.int64)
-    for r in np.unique(events.power_region).tolist():
-        at = np.flatnonzero(events.power_region == r)
-        reach[at] = np.searchsorted(autonomy[ptr[r] : ptr[r + 1]], events.power_hours[at], "left")
+    reach = power_reach(events, compiled)
     keys: list[tuple[object, ...]] = []
     for group, names in enumerate(EVENT_COLUMNS):
         if getattr(events, names[0]).shape[0] == 0:
@@ -365,6 +361,116 @@ def signatures(events: SampledEvents, compiled: CompiledNetwork) -> list[tuple[o
         tag: object = "asset" if names[0] == "failure_trial" else group
         keys += [(tag, *row) for row in zip(*columns, strict=True)]
     return keys
+
+
+def power_reach(events: SampledEvents, compiled: CompiledNetwork) -> IntArray:
+    """Per power loss of ``events``, how many of its area's autonomies it outlasts (those
+    strictly below its hours)."""
+    ptr, autonomy = compiled.power_ptr, compiled.power_hours
+    area, hours = events.power_region, events.power_hours
+    reach = np.zeros(area.shape[0], dtype=np.int64)
+    order = np.argsort(area, kind="stable")
+    areas, starts = np.unique(area[order], return_index=True)
+    ends = [*starts[1:].tolist(), order.shape[0]]
+    for a, lo, hi in zip(areas.tolist(), starts.tolist(), ends, strict=True):
+        at = order[lo:hi]
+        reach[at] = np.searchsorted(autonomy[ptr[a] : ptr[a + 1]], hours[at], "left")
+    return reach
+
+
+def distinct_signatures(
+    events: SampledEvents, compiled: CompiledNetwork
+) -> tuple[IntArray, list[tuple[object, ...]], IntArray]:
+    """The signatures of :func:`signatures`, each made once: per column of ``events``,
+    the index of its signature; the distinct signatures in the order of the first column
+    having each; and that first column. Columns are told apart with arrays (one code per
+    distinct row of a group's columns), so only distinct events make a key."""
+    found: list[tuple[object, ...]] = []
+    found_first: list[IntArray] = []
+    local = np.full(events.trials, -1, dtype=np.int64)
+    reach: IntArray | None = None
+    for group, names in enumerate(EVENT_COLUMNS):
+        trials = getattr(events, names[0])
+        if trials.shape[0] == 0:
+            continue
+        if names[0] == "down_trial":
+            # an event may take several assets down (rows of the same column)
+            taken: dict[int, set[int]] = {}
+            down = zip(trials.tolist(), events.down_asset.tolist(), strict=True)
+            for at, asset in down:
+                taken.setdefault(at, set()).add(asset)
+            columns = sorted(taken)
+            local[columns] = len(found) + np.arange(len(columns), dtype=np.int64)
+            found += [("asset", *sorted(taken[at])) for at in columns]
+            found_first.append(np.asarray(columns, dtype=np.int64))
+            continue
+        cells: list[npt.NDArray[np.generic]] = []
+        codes: list[IntArray] = []
+        for name in names[1:]:
+            if name == "power_hours":
+                reach = power_reach(events, compiled) if reach is None else reach
+                column: npt.NDArray[np.generic] = reach
+            else:
+                column = getattr(events, name)
+            cells.append(column)
+            if column.ndim > 1:
+                raw = np.ascontiguousarray(column).view(np.uint8).reshape(column.shape[0], -1)
+                codes += [raw[:, j].astype(np.int64) for j in range(raw.shape[1])]
+            else:
+                codes.append(_integer_codes(column))
+        first, inverse = _distinct_rows(codes)
+        local[trials] = len(found) + inverse
+        tag: object = "asset" if names[0] == "failure_trial" else group
+        parts = [
+            [row.tobytes() for row in cell[first]] if cell.ndim > 1 else cell[first].tolist()
+            for cell in cells
+        ]
+        found += [(tag, *row) for row in zip(*parts, strict=True)]
+        found_first.append(trials[first])
+    first_column = np.concatenate(found_first) if found_first else np.zeros(0, dtype=np.int64)
+    # equal keys of different groups (one asset down by a failure or a misconfiguration)
+    # become one, listed at the first column having it
+    index: dict[tuple[object, ...], int] = {}
+    merged = np.zeros(len(found), dtype=np.int64)
+    keys: list[tuple[object, ...]] = []
+    firsts: list[int] = []
+    for j in np.argsort(first_column, kind="stable").tolist():
+        at = index.setdefault(found[j], len(keys))
+        if at == len(keys):
+            keys.append(found[j])
+            firsts.append(int(first_column[j]))
+        merged[j] = at
+    return merged[local], keys, np.asarray(firsts, dtype=np.int64)
+
+
+def _integer_codes(column: npt.NDArray[np.generic]) -> IntArray:
+    """A 1-D column as integers equal exactly when its values are (its bits for floats,
+    0.0 and -0.0 made one)."""
+    if column.dtype.kind == "f":
+        return np.asarray(column.astype(np.float64) + 0.0).view(np.int64)
+    return column.astype(np.int64)
+
+
+def _distinct_rows(codes: list[IntArray]) -> tuple[IntArray, IntArray]:
+    """The distinct rows of integer columns ``codes``: the first row of each, in row
+    order, and per row the index of its distinct row."""
+    if len(codes) == 1:
+        packed = codes[0]
+    else:
+        matrix = np.stack(codes, axis=1)
+        low, high = matrix.min(axis=0), matrix.max(axis=0)
+        spans = [int(h) - int(lo) + 1 for lo, h in zip(low.tolist(), high.tolist(), strict=True)]
+        if math.prod(spans) < 2**62:
+            packed = np.zeros(matrix.shape[0], dtype=np.int64)
+            for j, span in enumerate(spans):
+                packed = packed * span + (matrix[:, j] - low[j])
+        else:
+            packed = np.unique(matrix, axis=0, return_inverse=True)[1].reshape(-1)
+    _, first, inverse = np.unique(packed, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty(order.shape[0], dtype=np.int64)
+    rank[order] = np.arange(order.shape[0], dtype=np.int64)
+    return first[order].astype(np.int64), rank[inverse.reshape(-1)]
 
 
 def pick_columns(events: SampledEvents, picks: IntArray) -> SampledEvents:
@@ -416,17 +522,15 @@ class ImpactCache:
 
     def rows(self, events: SampledEvents) -> IntArray:
         """Per column of ``events``, its row in the cache (evaluating what is new)."""
-        keys = signatures(events, self.compiled)
-        fresh: dict[tuple[object, ...], int] = {}
-        for column, key in enumerate(keys):
-            if key not in self.row and key not in fresh:
-                fresh[key] = column
+        which, keys, first = distinct_signatures(events, self.compiled)
+        fresh = [i for i, key in enumerate(keys) if key not in self.row]
         if fresh:
-            self._add(pick_columns(events, np.asarray(list(fresh.values()), dtype=np.int64)))
-            first = len(self.row)
-            for i, key in enumerate(fresh):
-                self.row[key] = first + i
-        return np.asarray([self.row[key] for key in keys], dtype=np.int64)
+            self._add(pick_columns(events, first[fresh]))
+            start = len(self.row)
+            for i, at in enumerate(fresh):
+                self.row[keys[at]] = start + i
+        rows = np.asarray([self.row[key] for key in keys], dtype=np.int64)
+        return rows[which]
 
     def _add(self, events: SampledEvents) -> None:
         c, plan = self.compiled, self.plan
@@ -561,9 +665,14 @@ def _own_user_hours(
     national[power] = cache.calm_people[row[power]] * after
     by_operator[power] = cache.calm_by_operator[row[power]] * after[:, None]
     by_region[power] = cache.calm_by_region[row[power]] * after[:, None]
-    np.add.at(national, at, cache.calm_people[step_row] * length)
-    np.add.at(by_operator, at, cache.calm_by_operator[step_row] * length[:, None])
-    np.add.at(by_region, at, cache.calm_by_region[step_row] * length[:, None])
+    # each loss's steps added in their order, one step of every loss at a time
+    level = np.arange(owner.shape[0], dtype=np.int64) - np.searchsorted(owner, owner)
+    for j in range(int(level.max()) + 1 if level.size else 0):
+        step = np.flatnonzero(level == j)
+        loss, used, hours = at[step], step_row[step], length[step]
+        national[loss] += cache.calm_people[used] * hours
+        by_operator[loss] += cache.calm_by_operator[used] * hours[:, None]
+        by_region[loss] += cache.calm_by_region[used] * hours[:, None]
     return national, by_operator, by_region
 
 
@@ -577,25 +686,26 @@ def power_steps(
     among ``events``' power losses) each belongs to, and how long each state lasts: from
     ``a`` to the next autonomy or the loss's end."""
     ptr, autonomy = compiled.power_ptr, compiled.power_hours
-    area, owner, until, length = [], [], [], []
-    lost = zip(events.power_region.tolist(), events.power_hours.tolist(), strict=True)
-    for i, (a, hours) in enumerate(lost):
-        levels = autonomy[ptr[a] : ptr[a + 1]]
-        levels = levels[levels < hours].tolist()
-        ends = [*levels[1:], hours] if levels else []
-        for start, end in zip(levels, ends, strict=True):
-            area.append(a)
-            owner.append(i)
-            until.append(end)
-            length.append(end - start)
-    n = len(area)
+    area, hours = events.power_region, events.power_hours
+    count = power_reach(events, compiled)  # the autonomies below each loss's hours
+    owner = np.repeat(np.arange(count.shape[0], dtype=np.int64), count)
+    n = owner.shape[0]
+    # each step's autonomy among its area's: 0, 1, … up to the loss's count
+    level = np.arange(n, dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)
+    at = ptr[area[owner]] + level
+    until, length = np.zeros(n), np.zeros(n)
+    if n:
+        # a step lasts until the area's next autonomy, the last one until power is back
+        following = autonomy[np.minimum(at + 1, autonomy.shape[0] - 1)]
+        until = np.where(level + 1 == count[owner], hours[owner], following)
+        length = until - autonomy[at]
     steps = replace(
         SampledEvents.empty(n, len(compiled.operators)),
         power_trial=np.arange(n, dtype=np.int64),
-        power_region=np.asarray(area, dtype=np.int64),
-        power_hours=np.asarray(until, dtype=np.float64),
+        power_region=area[owner].astype(np.int64),
+        power_hours=until.astype(np.float64),
     )
-    return steps, np.asarray(owner, dtype=np.int64), np.asarray(length, dtype=np.float64)
+    return steps, owner, length.astype(np.float64)
 
 
 @dataclass(frozen=True, eq=False)
