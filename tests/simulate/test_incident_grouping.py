@@ -13,17 +13,20 @@ from scipy.special import ndtri  # type: ignore[import-untyped]
 from test_capacity import storm_catalogue
 
 from fiveguard.domain.catalogue import Catalogue
+from fiveguard.domain.graph import ragged_ranges
 from fiveguard.modelio.generate import generate_model
 from fiveguard.simulate import prepare
 from fiveguard.simulate.compile import CompiledNetwork
-from fiveguard.simulate.durations import DURATION_LANE, keyed_normals, sample_timed
+from fiveguard.simulate.durations import DURATION_LANE, TimedEvents, keyed_normals, sample_timed
 from fiveguard.simulate.events import SampledEvents
 from fiveguard.simulate.incidents import (
+    FAILURE,
     POWER,
     ImpactCache,
     TimePlan,
     _own_user_hours,
     distinct_signatures,
+    incidents_of,
     one_per_column,
     power_steps,
     signatures,
@@ -148,3 +151,51 @@ def test_keyed_normals_read_per_source_are_those_read_per_event(
         for s, t in zip(source.tolist(), trial.tolist(), strict=True)
     ]  # fmt: skip
     assert got.tobytes() == np.asarray(want, dtype=np.float64).tobytes()
+
+
+def plain_leaves(timed: TimedEvents, compiled: CompiledNetwork, plan: TimePlan) -> dict[str, list]:  # type: ignore[type-arg]
+    """The closed form of leaf failures over every served part, zeros dropped after."""
+    e = timed.events
+    leaf = ~plan.engine_failure[e.failure_asset]
+    asset = e.failure_asset[leaf]
+    hours = plan.median[FAILURE] * np.exp(plan.sigma[FAILURE] * timed.failure_z[leaf])
+    hours = hours + plan.site_access[FAILURE]
+    ptr = compiled.asset_part_ptr
+    owner = np.repeat(np.arange(asset.size, dtype=np.int64), ptr[asset + 1] - ptr[asset])
+    parts = ragged_ranges(ptr, asset)
+    lost = plan.part_lost[parts]
+    people = np.bincount(owner, weights=lost, minlength=asset.size).astype(np.int64)
+    keep = lost > 0
+    region = keep & (plan.part_region[parts] >= 0)
+    return {
+        "trial": e.failure_trial[leaf], "hours": hours, "people": people,
+        "user_hours": people * hours,
+        "operator": [owner[keep], plan.part_operator[parts[keep]], lost[keep],
+                     lost[keep] * hours[owner][keep]],
+        "region": [owner[region], plan.part_region[parts[region]], lost[region],
+                   lost[region] * hours[owner][region]],
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(("seed", "storms"), [(1, False), (8, True)])
+def test_leaf_failures_over_the_parts_that_lose_people_are_those_over_every_part(
+    catalogue: Catalogue, seed: int, storms: bool
+) -> None:
+    cat = storm_catalogue(busy_catalogue(catalogue)) if storms else busy_catalogue(catalogue)
+    model = generate_model(sites=600, operators=3, suppliers=4, regions=3, seed=seed)
+    ready = prepare(model, cat)
+    plan = time_plan(ready.model, cat, ready.compiled)
+    assert plan is not None
+    timed = sample_timed(ready.sources, seed, 0, 200)
+    got = incidents_of(timed, ready.compiled, plan)
+    want = plain_leaves(timed, ready.compiled, plan)
+    shift = one_per_column(timed, ready.compiled, plan)[0].trials
+    assert want["trial"].size > 100 and (plan.part_lost == 0).any()
+    for name in ("trial", "hours", "people", "user_hours"):
+        assert getattr(got, name)[shift:].tobytes() == want[name].tobytes(), name
+    for name in ("operator", "region"):
+        entries = getattr(got, f"{name}_entries")
+        tail = entries[0] >= shift
+        assert (entries[0][tail] - shift).tobytes() == want[name][0].tobytes()
+        for column, expected in zip(entries[1:], want[name][1:], strict=True):
+            assert column[tail].tobytes() == expected.tobytes(), name

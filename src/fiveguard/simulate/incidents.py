@@ -78,6 +78,9 @@ class TimePlan:
     one entry per served part of every asset, in ``compiled.asset_part_ptr`` order (see
     :func:`leaf_parts`). ``engine_failure``: ``(N,)`` whether an asset's failure alone is
     evaluated by the engine rather than in closed form (:func:`engine_failures`).
+    ``asset_people``: ``(N,)`` the people of an asset's parts together; ``lost_ptr``
+    ``(N+1,)`` and ``lost_parts``: each asset's parts that leave someone without service,
+    in part order (the entries of a leaf's failure).
     """
 
     median: FloatArray
@@ -93,6 +96,9 @@ class TimePlan:
     part_region: IntArray
     part_lost: IntArray
     engine_failure: BoolArray
+    asset_people: IntArray
+    lost_ptr: IntArray
+    lost_parts: IntArray
 
 
 def time_plan(
@@ -125,6 +131,10 @@ def time_plan(
     people = {o.id: o.people_subscribers for o in model.document.operators}
     operator_users = np.asarray([people.get(o, 0) for o in compiled.operators], dtype=np.int64)
     owner, operator, region, lost = leaf_parts(compiled)
+    n = compiled.asset_class.shape[0]
+    lost_parts = np.flatnonzero(lost > 0).astype(np.int64)
+    lost_ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(owner[lost_parts], minlength=n), out=lost_ptr[1:])
     return TimePlan(
         median=median,
         sigma=sigma,
@@ -139,7 +149,15 @@ def time_plan(
         part_region=region,
         part_lost=lost,
         engine_failure=engine_failures(compiled, owner, lost),
+        asset_people=_asset_people(owner, lost, n),
+        lost_ptr=lost_ptr,
+        lost_parts=lost_parts,
     )
+
+
+def _asset_people(owner: IntArray, lost: IntArray, n: int) -> IntArray:
+    """``(N,)``: the people of each asset's parts (``owner``, ``lost``) added up."""
+    return np.bincount(owner, weights=lost, minlength=n).astype(np.int64)
 
 
 def engine_failures(compiled: CompiledNetwork, owner: IntArray, lost: IntArray) -> BoolArray:
@@ -612,10 +630,14 @@ def incidents_of(
     op_hours = by_operator_hours[op_i, op_k]
     reg_hours = by_region_hours[reg_i, reg_r]
     leaf = _leaves(timed, compiled, plan)
-    shift = events.trials
-    keep = leaf.lost > 0
-    in_region = keep & (plan.part_region[leaf.parts] >= 0)
-    owner_hours = leaf.hours[leaf.owner]
+    owner = events.trials + leaf.owner
+    leaf_hours = leaf.lost * leaf.hours[leaf.owner]
+    by_part = (owner, plan.part_operator[leaf.parts], leaf.lost, leaf_hours)
+    region = plan.part_region[leaf.parts]
+    in_region = (owner, region, leaf.lost, leaf_hours)
+    if not (region >= 0).all():
+        inside = np.flatnonzero(region >= 0)
+        in_region = (owner[inside], region[inside], leaf.lost[inside], leaf_hours[inside])
     return Incidents(
         trial=np.concatenate([trial, leaf.trial]),
         kind=np.concatenate([kind, np.full(leaf.trial.size, FAILURE, dtype=np.int64)]),
@@ -623,16 +645,16 @@ def incidents_of(
         people=np.concatenate([people, leaf.people]),
         user_hours=np.concatenate([user_hours, leaf.people * leaf.hours]),
         operator_entries=(
-            np.concatenate([op_i, shift + leaf.owner[keep]]),
-            np.concatenate([op_k, plan.part_operator[leaf.parts[keep]]]),
-            np.concatenate([by_operator[op_i, op_k], leaf.lost[keep]]),
-            np.concatenate([op_hours, leaf.lost[keep] * owner_hours[keep]]),
+            np.concatenate([op_i, by_part[0]]),
+            np.concatenate([op_k, by_part[1]]),
+            np.concatenate([by_operator[op_i, op_k], by_part[2]]),
+            np.concatenate([op_hours, by_part[3]]),
         ),
         region_entries=(
-            np.concatenate([reg_i, shift + leaf.owner[in_region]]),
-            np.concatenate([reg_r, plan.part_region[leaf.parts[in_region]]]),
-            np.concatenate([by_region[reg_i, reg_r], leaf.lost[in_region]]),
-            np.concatenate([reg_hours, leaf.lost[in_region] * owner_hours[in_region]]),
+            np.concatenate([reg_i, in_region[0]]),
+            np.concatenate([reg_r, in_region[1]]),
+            np.concatenate([by_region[reg_i, reg_r], in_region[2]]),
+            np.concatenate([reg_hours, in_region[3]]),
         ),
     )
 
@@ -711,7 +733,8 @@ def power_steps(
 @dataclass(frozen=True, eq=False)
 class _Leaves:
     """A batch's leaf failures (``trial``, ``hours``, ``people`` each) and their served
-    parts (``owner``: the failure, ``parts``: the part's index, ``lost``: its people)."""
+    parts that leave someone without service (``owner``: the failure, ``parts``: the
+    part's index, ``lost``: its people), in failure then part order."""
 
     trial: IntArray
     hours: FloatArray
@@ -727,17 +750,16 @@ def _leaves(timed: TimedEvents, compiled: CompiledNetwork, plan: TimePlan) -> _L
     leaf = ~plan.engine_failure[e.failure_asset]
     asset = e.failure_asset[leaf]
     hours = plan.median[FAILURE] * np.exp(plan.sigma[FAILURE] * timed.failure_z[leaf])
-    ptr = compiled.asset_part_ptr
+    ptr = plan.lost_ptr  # only the parts that leave someone without service
     owner = np.repeat(np.arange(asset.size, dtype=np.int64), ptr[asset + 1] - ptr[asset])
-    parts = ragged_ranges(ptr, asset)
-    lost = plan.part_lost[parts]
+    parts = plan.lost_parts[ragged_ranges(ptr, asset)]
     return _Leaves(
         trial=e.failure_trial[leaf],
         hours=hours + plan.site_access[FAILURE],
-        people=np.bincount(owner, weights=lost, minlength=asset.size).astype(np.int64),
+        people=plan.asset_people[asset],
         owner=owner,
         parts=parts,
-        lost=lost,
+        lost=plan.part_lost[parts],
     )
 
 
