@@ -818,14 +818,18 @@ def trial_time(incidents: Incidents, plan: TimePlan, trials: int, k: int, r: int
     oi, ok, op, ou = incidents.operator_entries
     ri, rr, _, ru = incidents.region_entries
     reports = np.zeros((trials, len(plan.thresholds)), dtype=np.int64)
+    # only incidents (incident-operator pairs) leaving someone without service can cross
+    national = (t[hit], people[hit], hours[hit])
+    users = np.full(national[0].size, plan.users, dtype=np.int64)
+    pair = np.flatnonzero(op > 0)
+    carrier = (t[oi[pair]], op[pair], plan.operator_users[ok[pair]], hours[oi[pair]])
     for j, threshold in enumerate(plan.thresholds):
         if threshold.per == "national":
-            users = np.full(people.size, plan.users, dtype=np.int64)
-            crossed = crosses(threshold, people, users, hours)
-            reports[:, j] = np.bincount(t[crossed], minlength=trials)
+            crossed = crosses(threshold, national[1], users, national[2])
+            reports[:, j] = np.bincount(national[0][crossed], minlength=trials)
         else:
-            crossed = crosses(threshold, op, plan.operator_users[ok], hours[oi])
-            reports[:, j] = np.bincount(t[oi[crossed]], minlength=trials)
+            crossed = crosses(threshold, *carrier[1:])
+            reports[:, j] = np.bincount(carrier[0][crossed], minlength=trials)
     return TrialTime(
         user_hours=np.bincount(t, weights=incidents.user_hours, minlength=trials).astype(
             np.float64
