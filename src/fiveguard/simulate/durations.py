@@ -81,9 +81,14 @@ def keyed_normals(
     """Standard normals of events ``(source[i], trial[i])`` (trials numbered from
     ``first``), each from lane :data:`DURATION_LANE` of its source's keyed stream."""
     out = np.zeros(source.shape[0], dtype=np.float64)
-    for i, (s, t) in enumerate(zip(source.tolist(), trial.tolist(), strict=True)):
-        u = trial_uniforms(seed, purpose, keys[s], first + t, 1)[0, DURATION_LANE]
-        out[i] = float(ndtri(u + _HALF_UNIT))
+    # one read of each source's stream over the trials its events span (trial t at
+    # counter first + t, whatever the read starts at)
+    for s in np.unique(source).tolist():
+        at = np.flatnonzero(source == s)
+        low = int(trial[at].min())
+        span = int(trial[at].max()) - low + 1
+        u = trial_uniforms(seed, purpose, keys[s], first + low, span)[:, DURATION_LANE]
+        out[at] = ndtri(u[trial[at] - low] + _HALF_UNIT)
     return out
 
 

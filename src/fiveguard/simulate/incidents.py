@@ -78,6 +78,9 @@ class TimePlan:
     one entry per served part of every asset, in ``compiled.asset_part_ptr`` order (see
     :func:`leaf_parts`). ``engine_failure``: ``(N,)`` whether an asset's failure alone is
     evaluated by the engine rather than in closed form (:func:`engine_failures`).
+    ``asset_people``: ``(N,)`` the people of an asset's parts together; ``lost_ptr``
+    ``(N+1,)`` and ``lost_parts``: each asset's parts that leave someone without service,
+    in part order (the entries of a leaf's failure).
     """
 
     median: FloatArray
@@ -93,6 +96,9 @@ class TimePlan:
     part_region: IntArray
     part_lost: IntArray
     engine_failure: BoolArray
+    asset_people: IntArray
+    lost_ptr: IntArray
+    lost_parts: IntArray
 
 
 def time_plan(
@@ -125,6 +131,10 @@ def time_plan(
     people = {o.id: o.people_subscribers for o in model.document.operators}
     operator_users = np.asarray([people.get(o, 0) for o in compiled.operators], dtype=np.int64)
     owner, operator, region, lost = leaf_parts(compiled)
+    n = compiled.asset_class.shape[0]
+    lost_parts = np.flatnonzero(lost > 0).astype(np.int64)
+    lost_ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(owner[lost_parts], minlength=n), out=lost_ptr[1:])
     return TimePlan(
         median=median,
         sigma=sigma,
@@ -139,7 +149,15 @@ def time_plan(
         part_region=region,
         part_lost=lost,
         engine_failure=engine_failures(compiled, owner, lost),
+        asset_people=_asset_people(owner, lost, n),
+        lost_ptr=lost_ptr,
+        lost_parts=lost_parts,
     )
+
+
+def _asset_people(owner: IntArray, lost: IntArray, n: int) -> IntArray:
+    """``(N,)``: the people of each asset's parts (``owner``, ``lost``) added up."""
+    return np.bincount(owner, weights=lost, minlength=n).astype(np.int64)
 
 
 def engine_failures(compiled: CompiledNetwork, owner: IntArray, lost: IntArray) -> BoolArray:
@@ -378,11 +396,7 @@ def signatures(events: SampledEvents, compiled: CompiledNetwork) -> list[tuple[o
     reached or failure takes down),
     except that a power loss counts by its region and how many of the region's autonomies
     it outlasts, not by its exact hours."""
-    ptr, autonomy = compiled.power_ptr, compiled.power_hours
-    reach = np.zeros(events.power_region.shape[0], dtype=np.int64)
-    for r in np.unique(events.power_region).tolist():
-        at = np.flatnonzero(events.power_region == r)
-        reach[at] = np.searchsorted(autonomy[ptr[r] : ptr[r + 1]], events.power_hours[at], "left")
+    reach = power_reach(events, compiled)
     keys: list[tuple[object, ...]] = []
     for group, names in enumerate(EVENT_COLUMNS):
         if getattr(events, names[0]).shape[0] == 0:
@@ -405,6 +419,116 @@ def signatures(events: SampledEvents, compiled: CompiledNetwork) -> list[tuple[o
         tag: object = "asset" if names[0] == "failure_trial" else group
         keys += [(tag, *row) for row in zip(*columns, strict=True)]
     return keys
+
+
+def power_reach(events: SampledEvents, compiled: CompiledNetwork) -> IntArray:
+    """Per power loss of ``events``, how many of its area's autonomies it outlasts (those
+    strictly below its hours)."""
+    ptr, autonomy = compiled.power_ptr, compiled.power_hours
+    area, hours = events.power_region, events.power_hours
+    reach = np.zeros(area.shape[0], dtype=np.int64)
+    order = np.argsort(area, kind="stable")
+    areas, starts = np.unique(area[order], return_index=True)
+    ends = [*starts[1:].tolist(), order.shape[0]]
+    for a, lo, hi in zip(areas.tolist(), starts.tolist(), ends, strict=True):
+        at = order[lo:hi]
+        reach[at] = np.searchsorted(autonomy[ptr[a] : ptr[a + 1]], hours[at], "left")
+    return reach
+
+
+def distinct_signatures(
+    events: SampledEvents, compiled: CompiledNetwork
+) -> tuple[IntArray, list[tuple[object, ...]], IntArray]:
+    """The signatures of :func:`signatures`, each made once: per column of ``events``,
+    the index of its signature; the distinct signatures in the order of the first column
+    having each; and that first column. Columns are told apart with arrays (one code per
+    distinct row of a group's columns), so only distinct events make a key."""
+    found: list[tuple[object, ...]] = []
+    found_first: list[IntArray] = []
+    local = np.full(events.trials, -1, dtype=np.int64)
+    reach: IntArray | None = None
+    for group, names in enumerate(EVENT_COLUMNS):
+        trials = getattr(events, names[0])
+        if trials.shape[0] == 0:
+            continue
+        if names[0] == "down_trial":
+            # an event may take several assets down (rows of the same column)
+            taken: dict[int, set[int]] = {}
+            down = zip(trials.tolist(), events.down_asset.tolist(), strict=True)
+            for at, asset in down:
+                taken.setdefault(at, set()).add(asset)
+            columns = sorted(taken)
+            local[columns] = len(found) + np.arange(len(columns), dtype=np.int64)
+            found += [("asset", *sorted(taken[at])) for at in columns]
+            found_first.append(np.asarray(columns, dtype=np.int64))
+            continue
+        cells: list[npt.NDArray[np.generic]] = []
+        codes: list[IntArray] = []
+        for name in names[1:]:
+            if name == "power_hours":
+                reach = power_reach(events, compiled) if reach is None else reach
+                column: npt.NDArray[np.generic] = reach
+            else:
+                column = getattr(events, name)
+            cells.append(column)
+            if column.ndim > 1:
+                raw = np.ascontiguousarray(column).view(np.uint8).reshape(column.shape[0], -1)
+                codes += [raw[:, j].astype(np.int64) for j in range(raw.shape[1])]
+            else:
+                codes.append(_integer_codes(column))
+        first, inverse = _distinct_rows(codes)
+        local[trials] = len(found) + inverse
+        tag: object = "asset" if names[0] == "failure_trial" else group
+        parts = [
+            [row.tobytes() for row in cell[first]] if cell.ndim > 1 else cell[first].tolist()
+            for cell in cells
+        ]
+        found += [(tag, *row) for row in zip(*parts, strict=True)]
+        found_first.append(trials[first])
+    first_column = np.concatenate(found_first) if found_first else np.zeros(0, dtype=np.int64)
+    # equal keys of different groups (one asset down by a failure or a misconfiguration)
+    # become one, listed at the first column having it
+    index: dict[tuple[object, ...], int] = {}
+    merged = np.zeros(len(found), dtype=np.int64)
+    keys: list[tuple[object, ...]] = []
+    firsts: list[int] = []
+    for j in np.argsort(first_column, kind="stable").tolist():
+        at = index.setdefault(found[j], len(keys))
+        if at == len(keys):
+            keys.append(found[j])
+            firsts.append(int(first_column[j]))
+        merged[j] = at
+    return merged[local], keys, np.asarray(firsts, dtype=np.int64)
+
+
+def _integer_codes(column: npt.NDArray[np.generic]) -> IntArray:
+    """A 1-D column as integers equal exactly when its values are (its bits for floats,
+    0.0 and -0.0 made one)."""
+    if column.dtype.kind == "f":
+        return np.asarray(column.astype(np.float64) + 0.0).view(np.int64)
+    return column.astype(np.int64)
+
+
+def _distinct_rows(codes: list[IntArray]) -> tuple[IntArray, IntArray]:
+    """The distinct rows of integer columns ``codes``: the first row of each, in row
+    order, and per row the index of its distinct row."""
+    if len(codes) == 1:
+        packed = codes[0]
+    else:
+        matrix = np.stack(codes, axis=1)
+        low, high = matrix.min(axis=0), matrix.max(axis=0)
+        spans = [int(h) - int(lo) + 1 for lo, h in zip(low.tolist(), high.tolist(), strict=True)]
+        if math.prod(spans) < 2**62:
+            packed = np.zeros(matrix.shape[0], dtype=np.int64)
+            for j, span in enumerate(spans):
+                packed = packed * span + (matrix[:, j] - low[j])
+        else:
+            packed = np.unique(matrix, axis=0, return_inverse=True)[1].reshape(-1)
+    _, first, inverse = np.unique(packed, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty(order.shape[0], dtype=np.int64)
+    rank[order] = np.arange(order.shape[0], dtype=np.int64)
+    return first[order].astype(np.int64), rank[inverse.reshape(-1)]
 
 
 def pick_columns(events: SampledEvents, picks: IntArray) -> SampledEvents:
@@ -464,17 +588,15 @@ class ImpactCache:
 
     def rows(self, events: SampledEvents) -> IntArray:
         """Per column of ``events``, its row in the cache (evaluating what is new)."""
-        keys = signatures(events, self.compiled)
-        fresh: dict[tuple[object, ...], int] = {}
-        for column, key in enumerate(keys):
-            if key not in self.row and key not in fresh:
-                fresh[key] = column
+        which, keys, first = distinct_signatures(events, self.compiled)
+        fresh = [i for i, key in enumerate(keys) if key not in self.row]
         if fresh:
-            self._add(pick_columns(events, np.asarray(list(fresh.values()), dtype=np.int64)))
-            first = len(self.row)
-            for i, key in enumerate(fresh):
-                self.row[key] = first + i
-        return np.asarray([self.row[key] for key in keys], dtype=np.int64)
+            self._add(pick_columns(events, first[fresh]))
+            start = len(self.row)
+            for i, at in enumerate(fresh):
+                self.row[keys[at]] = start + i
+        rows = np.asarray([self.row[key] for key in keys], dtype=np.int64)
+        return rows[which]
 
     def _add(self, events: SampledEvents) -> None:
         c, plan = self.compiled, self.plan
@@ -560,10 +682,14 @@ def incidents_of(
     op_hours = by_operator_hours[op_i, op_k]
     reg_hours = by_region_hours[reg_i, reg_r]
     leaf = _leaves(timed, compiled, plan)
-    shift = events.trials
-    keep = leaf.lost > 0
-    in_region = keep & (plan.part_region[leaf.parts] >= 0)
-    owner_hours = leaf.hours[leaf.owner]
+    owner = events.trials + leaf.owner
+    leaf_hours = leaf.lost * leaf.hours[leaf.owner]
+    by_part = (owner, plan.part_operator[leaf.parts], leaf.lost, leaf_hours)
+    region = plan.part_region[leaf.parts]
+    in_region = (owner, region, leaf.lost, leaf_hours)
+    if not (region >= 0).all():
+        inside = np.flatnonzero(region >= 0)
+        in_region = (owner[inside], region[inside], leaf.lost[inside], leaf_hours[inside])
     part_service = cache.part_services()
     leaf_service = np.zeros((leaf.trial.size, part_service.shape[1]), dtype=np.int64)
     for s in range(part_service.shape[1]):
@@ -576,16 +702,16 @@ def incidents_of(
         people=np.concatenate([people, leaf.people]),
         user_hours=np.concatenate([user_hours, leaf.people * leaf.hours]),
         operator_entries=(
-            np.concatenate([op_i, shift + leaf.owner[keep]]),
-            np.concatenate([op_k, plan.part_operator[leaf.parts[keep]]]),
-            np.concatenate([by_operator[op_i, op_k], leaf.lost[keep]]),
-            np.concatenate([op_hours, leaf.lost[keep] * owner_hours[keep]]),
+            np.concatenate([op_i, by_part[0]]),
+            np.concatenate([op_k, by_part[1]]),
+            np.concatenate([by_operator[op_i, op_k], by_part[2]]),
+            np.concatenate([op_hours, by_part[3]]),
         ),
         region_entries=(
-            np.concatenate([reg_i, shift + leaf.owner[in_region]]),
-            np.concatenate([reg_r, plan.part_region[leaf.parts[in_region]]]),
-            np.concatenate([by_region[reg_i, reg_r], leaf.lost[in_region]]),
-            np.concatenate([reg_hours, leaf.lost[in_region] * owner_hours[in_region]]),
+            np.concatenate([reg_i, in_region[0]]),
+            np.concatenate([reg_r, in_region[1]]),
+            np.concatenate([by_region[reg_i, reg_r], in_region[2]]),
+            np.concatenate([reg_hours, in_region[3]]),
         ),
         service_people=np.concatenate([cache.service[row], leaf_service]),
     )
@@ -619,9 +745,14 @@ def _own_user_hours(
     national[power] = cache.calm_people[row[power]] * after
     by_operator[power] = cache.calm_by_operator[row[power]] * after[:, None]
     by_region[power] = cache.calm_by_region[row[power]] * after[:, None]
-    np.add.at(national, at, cache.calm_people[step_row] * length)
-    np.add.at(by_operator, at, cache.calm_by_operator[step_row] * length[:, None])
-    np.add.at(by_region, at, cache.calm_by_region[step_row] * length[:, None])
+    # each loss's steps added in their order, one step of every loss at a time
+    level = np.arange(owner.shape[0], dtype=np.int64) - np.searchsorted(owner, owner)
+    for j in range(int(level.max()) + 1 if level.size else 0):
+        step = np.flatnonzero(level == j)
+        loss, used, hours = at[step], step_row[step], length[step]
+        national[loss] += cache.calm_people[used] * hours
+        by_operator[loss] += cache.calm_by_operator[used] * hours[:, None]
+        by_region[loss] += cache.calm_by_region[used] * hours[:, None]
     return national, by_operator, by_region
 
 
@@ -635,31 +766,33 @@ def power_steps(
     among ``events``' power losses) each belongs to, and how long each state lasts: from
     ``a`` to the next autonomy or the loss's end."""
     ptr, autonomy = compiled.power_ptr, compiled.power_hours
-    area, owner, until, length = [], [], [], []
-    lost = zip(events.power_region.tolist(), events.power_hours.tolist(), strict=True)
-    for i, (a, hours) in enumerate(lost):
-        levels = autonomy[ptr[a] : ptr[a + 1]]
-        levels = levels[levels < hours].tolist()
-        ends = [*levels[1:], hours] if levels else []
-        for start, end in zip(levels, ends, strict=True):
-            area.append(a)
-            owner.append(i)
-            until.append(end)
-            length.append(end - start)
-    n = len(area)
+    area, hours = events.power_region, events.power_hours
+    count = power_reach(events, compiled)  # the autonomies below each loss's hours
+    owner = np.repeat(np.arange(count.shape[0], dtype=np.int64), count)
+    n = owner.shape[0]
+    # each step's autonomy among its area's: 0, 1, … up to the loss's count
+    level = np.arange(n, dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)
+    at = ptr[area[owner]] + level
+    until, length = np.zeros(n), np.zeros(n)
+    if n:
+        # a step lasts until the area's next autonomy, the last one until power is back
+        following = autonomy[np.minimum(at + 1, autonomy.shape[0] - 1)]
+        until = np.where(level + 1 == count[owner], hours[owner], following)
+        length = until - autonomy[at]
     steps = replace(
         SampledEvents.empty(n, len(compiled.operators)),
         power_trial=np.arange(n, dtype=np.int64),
-        power_region=np.asarray(area, dtype=np.int64),
-        power_hours=np.asarray(until, dtype=np.float64),
+        power_region=area[owner].astype(np.int64),
+        power_hours=until.astype(np.float64),
     )
-    return steps, np.asarray(owner, dtype=np.int64), np.asarray(length, dtype=np.float64)
+    return steps, owner, length.astype(np.float64)
 
 
 @dataclass(frozen=True, eq=False)
 class _Leaves:
     """A batch's leaf failures (``trial``, ``hours``, ``people`` each) and their served
-    parts (``owner``: the failure, ``parts``: the part's index, ``lost``: its people)."""
+    parts that leave someone without service (``owner``: the failure, ``parts``: the
+    part's index, ``lost``: its people), in failure then part order."""
 
     trial: IntArray
     hours: FloatArray
@@ -675,17 +808,16 @@ def _leaves(timed: TimedEvents, compiled: CompiledNetwork, plan: TimePlan) -> _L
     leaf = ~plan.engine_failure[e.failure_asset]
     asset = e.failure_asset[leaf]
     hours = plan.median[FAILURE] * np.exp(plan.sigma[FAILURE] * timed.failure_z[leaf])
-    ptr = compiled.asset_part_ptr
+    ptr = plan.lost_ptr  # only the parts that leave someone without service
     owner = np.repeat(np.arange(asset.size, dtype=np.int64), ptr[asset + 1] - ptr[asset])
-    parts = ragged_ranges(ptr, asset)
-    lost = plan.part_lost[parts]
+    parts = plan.lost_parts[ragged_ranges(ptr, asset)]
     return _Leaves(
         trial=e.failure_trial[leaf],
         hours=hours + plan.site_access[FAILURE],
-        people=np.bincount(owner, weights=lost, minlength=asset.size).astype(np.int64),
+        people=plan.asset_people[asset],
         owner=owner,
         parts=parts,
-        lost=lost,
+        lost=plan.part_lost[parts],
     )
 
 
@@ -744,14 +876,18 @@ def trial_time(incidents: Incidents, plan: TimePlan, trials: int, k: int, r: int
     oi, ok, op, ou = incidents.operator_entries
     ri, rr, _, ru = incidents.region_entries
     reports = np.zeros((trials, len(plan.thresholds)), dtype=np.int64)
+    # only incidents (incident-operator pairs) leaving someone without service can cross
+    national = (t[hit], people[hit], hours[hit])
+    users = np.full(national[0].size, plan.users, dtype=np.int64)
+    pair = np.flatnonzero(op > 0)
+    carrier = (t[oi[pair]], op[pair], plan.operator_users[ok[pair]], hours[oi[pair]])
     for j, threshold in enumerate(plan.thresholds):
         if threshold.per == "national":
-            users = np.full(people.size, plan.users, dtype=np.int64)
-            crossed = crosses(threshold, people, users, hours)
-            reports[:, j] = np.bincount(t[crossed], minlength=trials)
+            crossed = crosses(threshold, national[1], users, national[2])
+            reports[:, j] = np.bincount(national[0][crossed], minlength=trials)
         else:
-            crossed = crosses(threshold, op, plan.operator_users[ok], hours[oi])
-            reports[:, j] = np.bincount(t[oi[crossed]], minlength=trials)
+            crossed = crosses(threshold, *carrier[1:])
+            reports[:, j] = np.bincount(carrier[0][crossed], minlength=trials)
     return TrialTime(
         user_hours=np.bincount(t, weights=incidents.user_hours, minlength=trials).astype(
             np.float64
