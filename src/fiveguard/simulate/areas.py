@@ -80,7 +80,7 @@ def power_areas(model: NetworkModel, catalogue: Catalogue) -> PowerAreas:
     split = np.flatnonzero((asset_region >= 0) & (counts[np.maximum(asset_region, 0)] > 1))
     if split.size:
         asset_area[split] += _within(
-            [str(t.ids[i]) for i in split.tolist()],
+            list(map(str, t.ids[split].tolist())),
             asset_region[split],
             t.population[split].astype(np.float64),
             counts,
@@ -91,7 +91,8 @@ def power_areas(model: NetworkModel, catalogue: Catalogue) -> PowerAreas:
 def _within(ids: list[str], region: IntArray, people: FloatArray, counts: IntArray) -> IntArray:
     """Each asset's area within its region: runs of about equal people in CRC-32 order."""
     crc = np.asarray([zlib.crc32(i.encode()) for i in ids], dtype=np.int64)
-    order = np.lexsort((np.arange(crc.shape[0]), crc, region))
+    # by region, then CRC, then place: one stable sort of a key below 2**63
+    order = np.argsort(region * 2**32 + crc, kind="stable")
     sorted_region = region[order]
     weight = people[order]
     starts = np.flatnonzero(np.r_[True, sorted_region[1:] != sorted_region[:-1]])
