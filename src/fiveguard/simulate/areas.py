@@ -123,7 +123,19 @@ def base_probability(catalogue: Catalogue) -> BaseProbability:
     """The probability of a loss in an area of exactly ``area_population`` residents: the
     catalogue's ``annual_probability`` when given, else the posterior mean of the record's
     ``record_rate`` (per million people and year) times ``area_population`` / 1,000,000,
-    as the annual probability 1 − exp(−λ) of at least one loss."""
+    as the annual probability 1 − exp(−λ) of at least one loss. The last catalogue's
+    answer is kept (catalogues are frozen): the event sources ask once per power area."""
+    if _LAST and _LAST[0][0] is catalogue:
+        return _LAST[0][1]
+    found = _base_probability(catalogue)
+    _LAST[:] = [(catalogue, found)]
+    return found
+
+
+_LAST: list[tuple[Catalogue, BaseProbability]] = []
+
+
+def _base_probability(catalogue: Catalogue) -> BaseProbability:
     params = catalogue.simulation.power_loss
     if params.annual_probability is not None:
         return BaseProbability(params.annual_probability)
