@@ -287,7 +287,13 @@ def _split(population: IntArray, count: IntArray, weight: IntArray) -> IntArray:
     people = exact // total[owner]
     remainder = exact % total[owner]
     left = population - np.bincount(owner, weights=people, minlength=count.size).astype(np.int64)
-    order = np.lexsort((np.arange(owner.size), -remainder, owner))
+    # by asset, then remainder downwards, then place: one stable sort of one key when
+    # it fits (remainders are below the asset's total)
+    span = int(total.max()) + 1
+    if count.size * span < EXACT_LIMIT:
+        order = np.argsort(owner * span + (span - 1 - remainder), kind="stable")
+    else:
+        order = np.lexsort((np.arange(owner.size), -remainder, owner))
     rank = np.empty(owner.size, dtype=np.int64)
     rank[order] = np.arange(owner.size, dtype=np.int64) - start[owner[order]]
     return people + (rank < left[owner])
