@@ -1,6 +1,7 @@
 """The prepare stage's array code equals plain references, entry by entry and asset by
 asset: which served part's core each ``requires`` entry is (``sharing._entry_parts``,
-both ways of looking parts up), and each asset's power area (``areas.power_areas``)."""
+both ways of looking parts up), the largest-remainder split of people (``sharing._split``
+against its Python-integer twin), and each asset's power area (``areas.power_areas``)."""
 
 from __future__ import annotations
 
@@ -129,3 +130,31 @@ def test_power_areas_equal_the_oracles(catalogue: Catalogue) -> None:
     ]
     assert areas.asset_area.tolist() == expected
     assert len(set(expected)) > 3 * len(region)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    assets=st.lists(
+        st.tuples(
+            st.integers(0, 10**6),
+            st.lists(st.sampled_from((0, 1, 2, 3, 7, 10**6, 3 * 10**7)), min_size=1, max_size=6),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_people_split_equals_the_split_in_python_integers(
+    assets: list[tuple[int, list[int]]],
+) -> None:
+    """Ties of remainders are many (equal weights): they go by place in the asset."""
+    population = np.asarray([p for p, _ in assets], dtype=np.int64)
+    count = np.asarray([len(w) for _, w in assets], dtype=np.int64)
+    weight = np.asarray([x for _, w in assets for x in w], dtype=np.int64)
+    got = sharing._split(population, count, weight)
+    start = np.cumsum(count) - count
+    owner = np.repeat(np.arange(count.size), count)
+    total = np.bincount(owner, weights=weight, minlength=count.size).astype(np.int64)
+    weight = np.where(total[owner] > 0, weight, 1)
+    total = np.bincount(owner, weights=weight, minlength=count.size).astype(np.int64)
+    assert got.tolist() == sharing._split_exactly(population, start, weight, total).tolist()
+    assert np.bincount(owner, weights=got, minlength=count.size).tolist() == population.tolist()
