@@ -80,7 +80,7 @@ def power_areas(model: NetworkModel, catalogue: Catalogue) -> PowerAreas:
     split = np.flatnonzero((asset_region >= 0) & (counts[np.maximum(asset_region, 0)] > 1))
     if split.size:
         asset_area[split] += _within(
-            [str(t.ids[i]) for i in split.tolist()],
+            list(map(str, t.ids[split].tolist())),
             asset_region[split],
             t.population[split].astype(np.float64),
             counts,
@@ -91,7 +91,8 @@ def power_areas(model: NetworkModel, catalogue: Catalogue) -> PowerAreas:
 def _within(ids: list[str], region: IntArray, people: FloatArray, counts: IntArray) -> IntArray:
     """Each asset's area within its region: runs of about equal people in CRC-32 order."""
     crc = np.asarray([zlib.crc32(i.encode()) for i in ids], dtype=np.int64)
-    order = np.lexsort((np.arange(crc.shape[0]), crc, region))
+    # by region, then CRC, then place: one stable sort of a key below 2**63
+    order = np.argsort(region * 2**32 + crc, kind="stable")
     sorted_region = region[order]
     weight = people[order]
     starts = np.flatnonzero(np.r_[True, sorted_region[1:] != sorted_region[:-1]])
@@ -122,7 +123,19 @@ def base_probability(catalogue: Catalogue) -> BaseProbability:
     """The probability of a loss in an area of exactly ``area_population`` residents: the
     catalogue's ``annual_probability`` when given, else the posterior mean of the record's
     ``record_rate`` (per million people and year) times ``area_population`` / 1,000,000,
-    as the annual probability 1 − exp(−λ) of at least one loss."""
+    as the annual probability 1 − exp(−λ) of at least one loss. The last catalogue's
+    answer is kept (catalogues are frozen): the event sources ask once per power area."""
+    if _LAST and _LAST[0][0] is catalogue:
+        return _LAST[0][1]
+    found = _base_probability(catalogue)
+    _LAST[:] = [(catalogue, found)]
+    return found
+
+
+_LAST: list[tuple[Catalogue, BaseProbability]] = []
+
+
+def _base_probability(catalogue: Catalogue) -> BaseProbability:
     params = catalogue.simulation.power_loss
     if params.annual_probability is not None:
         return BaseProbability(params.annual_probability)

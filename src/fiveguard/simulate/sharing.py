@@ -287,7 +287,13 @@ def _split(population: IntArray, count: IntArray, weight: IntArray) -> IntArray:
     people = exact // total[owner]
     remainder = exact % total[owner]
     left = population - np.bincount(owner, weights=people, minlength=count.size).astype(np.int64)
-    order = np.lexsort((np.arange(owner.size), -remainder, owner))
+    # by asset, then remainder downwards, then place: one stable sort of one key when
+    # it fits (remainders are below the asset's total)
+    span = int(total.max()) + 1
+    if count.size * span < EXACT_LIMIT:
+        order = np.argsort(owner * span + (span - 1 - remainder), kind="stable")
+    else:
+        order = np.lexsort((np.arange(owner.size), -remainder, owner))
     rank = np.empty(owner.size, dtype=np.int64)
     rank[order] = np.arange(owner.size, dtype=np.int64) - start[owner[order]]
     return people + (rank < left[owner])
@@ -309,6 +315,11 @@ def _split_exactly(
     return out
 
 
+DENSE_LIMIT = 2**24
+"""Above this many (asset, operator) pairs, :func:`_entry_parts` finds parts by sorting
+rather than in a table of one cell per pair."""
+
+
 def _entry_parts(
     model: NetworkModel,
     catalogue: Catalogue,
@@ -316,40 +327,77 @@ def _entry_parts(
     operator: IntArray,
     rides: IntArray,
     shared: BoolArray,
+    dense_limit: int = DENSE_LIMIT,
 ) -> IntArray:
     """Per ``requires`` entry: the part whose core it is (assets of ``shared`` only), else
-    -1. Only network parts have core entries: MVNOs' and guests' parts ride on another's."""
+    -1. Only network parts have core entries: MVNOs' and guests' parts ride on another's.
+
+    An entry is some operator's core when all its members are core functions of that one
+    operator: with each member's operator where its kind is core and -1 where not, its
+    first member's value is an operator and every other member's equals its predecessor's.
+    The part is then looked up by (asset, operator) among the asset's network parts."""
     t = model.table
-    out = np.full(t.entry_ptr.shape[0] - 1, -1, dtype=np.int64)
-    assets = np.flatnonzero(shared)
-    entries = ragged_ranges(t.req_ptr, assets)
-    entry_asset = np.repeat(assets, np.diff(t.req_ptr)[assets])
-    spans = t.entry_ptr[entries + 1] - t.entry_ptr[entries]
-    entries, entry_asset, spans = entries[spans > 0], entry_asset[spans > 0], spans[spans > 0]
-    if entries.size == 0:
-        return out
+    n_entries = t.entry_ptr.shape[0] - 1
+    entry_asset = row_of_entry(t.req_ptr)
+    wanted = shared[entry_asset] & (np.diff(t.entry_ptr) > 0)
+    if not wanted.any():
+        return np.full(n_entries, -1, dtype=np.int64)
     kinds = catalogue.asset_kinds
     core_kind = np.asarray(
         [k in kinds and kinds[k].domain is Domain.CORE for k in t.kinds] + [False], dtype=bool
     )
-    flat = t.members[np.repeat(t.entry_ptr[entries], spans) + _within(spans)].astype(np.int64)
-    cut = np.cumsum(spans) - spans
-    all_core = np.minimum.reduceat(core_kind[t.kind[flat]], cut)
-    member_op = t.operator[flat].astype(np.int64)
-    lowest = np.minimum.reduceat(member_op, cut)
-    candidate = all_core & (lowest == np.maximum.reduceat(member_op, cut))
-    # the part of the entry's asset run by that operator, if the asset has one
+    # per asset: its operator if it is a core function, else -1
+    core_of = np.where(core_kind[t.kind], t.operator, -1).astype(np.int32)
+    # one more value (-1) past the last member, where empty entries at the end start
+    value = np.full(int(t.entry_ptr[-1]) + 1, -1, dtype=np.int32)
+    value[:-1] = core_of[t.members[: t.entry_ptr[-1]]]
+    first = t.entry_ptr[:-1]
+    owner = value[first]
+    # a member differing from its predecessor in the same entry spoils its entry
+    differs = np.zeros(value.size, dtype=bool)
+    differs[1:-1] = value[1:-1] != value[:-2]
+    differs[first] = False
+    spoilt = np.searchsorted(t.entry_ptr, np.flatnonzero(differs), side="right") - 1
+    core = wanted & (owner >= 0)
+    core[spoilt] = False
     k = max(len(model.document.operators), 1)
-    parts = ragged_ranges(ptr, assets)
-    keys = np.where(
-        rides[parts] < 0, np.repeat(assets, np.diff(ptr)[assets]) * k + operator[parts], -1
-    )
+    part = _part_of(ptr, operator, rides, entry_asset, owner, core, k, dense_limit)
+    return np.where(core, part, -1)
+
+
+def _part_of(
+    ptr: IntArray,
+    operator: IntArray,
+    rides: IntArray,
+    asset: IntArray,
+    owner: npt.NDArray[np.int32],
+    wanted: BoolArray,
+    k: int,
+    dense_limit: int,
+) -> IntArray:
+    """Per (``asset``, ``owner``) pair where ``wanted``, the index among the asset's parts
+    of its first network part (riding on none) of that operator, -1 where it has none
+    (anything where not ``wanted``). In a table of one cell per (asset, operator) when
+    there are at most ``dense_limit``, else by sorting."""
+    n = ptr.shape[0] - 1
+    part_asset = row_of_entry(ptr)
+    network = np.flatnonzero(rides < 0)
+    keys = part_asset[network] * k + operator[network]
+    position = network - ptr[part_asset[network]]
+    if n * k <= dense_limit:
+        table = np.full(n * k, -1, dtype=np.int32)
+        # reversed, so that of two parts of one key the first is written last
+        table[keys[::-1]] = position[::-1]
+        return table[np.where(wanted, asset * k + owner, 0)].astype(np.int64)
+    out = np.full(asset.shape[0], -1, dtype=np.int64)
+    if keys.size == 0:
+        return out
+    at = np.flatnonzero(wanted)
+    key = asset[at] * k + owner[at]
     order = np.argsort(keys, kind="stable")
-    wanted = entry_asset * k + lowest
-    at = np.minimum(np.searchsorted(keys[order], wanted), max(keys.size - 1, 0))
-    found = candidate & (keys[order][at] == wanted)
-    part = parts[order[at]] - ptr[entry_asset]
-    out[entries[found]] = part[found]
+    keys = keys[order]
+    found = np.minimum(np.searchsorted(keys, key), keys.size - 1)
+    out[at] = np.where(keys[found] == key, position[order][found], -1)
     return out
 
 
