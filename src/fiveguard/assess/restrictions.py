@@ -38,6 +38,7 @@ import numpy as np
 import numpy.typing as npt
 
 from fiveguard.assess.context import BoolArray, Prepared, dependents, plural
+from fiveguard.assess.diversity import site_split
 from fiveguard.assess.profiles import SupplierLevels
 from fiveguard.assess.results import (
     PolicyAssessment,
@@ -326,7 +327,7 @@ def _cap(
 ) -> tuple[list[Violation], list[str]]:
     targeted = prep.rows_matching(rule.targets)
     certain, possible = in_scope(levels, prep.supplier, rule.min_profile.rank)
-    entries = _CapEntries(prep, rule)
+    entries = _CapEntries(prep, rule, targeted)
     n_groups = prep.n_operators if rule.per == "operator" else 1
 
     def totals(mask: BoolArray) -> npt.NDArray[np.float64]:
@@ -375,11 +376,17 @@ def _cap(
 class _CapEntries:
     """What a cap counts: (row, group, weight) entries. Per operator, one entry per row of
     each operator's view (a shared row for its host and each guest; people split by
-    subscribers, sites whole); nationally, each row once."""
+    subscribers, sites whole); nationally, each row once. Radio assets naming one ``site``
+    among the targeted rows share its sites and people as in the diversity shares: the site
+    is split equally between the suppliers of its radios (those naming no product counting
+    as one more), a supplier once however many of its radios, so each site and person
+    counts once in the total and a supplier's part is its part of the site."""
 
-    def __init__(self, prep: Prepared, rule: CapRule) -> None:
+    def __init__(self, prep: Prepared, rule: CapRule, targeted: BoolArray) -> None:
         table = prep.table
         base = (table.sites if rule.measure == "sites" else table.population).astype(np.float64)
+        column = np.where(prep.supplier >= 0, prep.supplier, prep.n_suppliers)
+        base = base * site_split(table.site, column, targeted)
         if rule.per == "operator":
             view = prep.view
             self.row = view.row
@@ -419,6 +426,7 @@ def _cap_violation(
     unit = "radio sites" if rule.measure == "sites" else "people served"
     excess_unit = unit if excess != 1 else ("radio site" if rule.measure == "sites" else "person")
     kinds = tuple(sorted({table.kinds[k] for k in np.unique(table.kind[rows]).tolist()}))
+    once = _site_once(prep, rows)
     guest = entries.guest[chosen]
     shared = ""
     if guest.any():
@@ -426,10 +434,12 @@ def _cap_violation(
             dict.fromkeys(prep.operator_ids[int(k)] for k in prep.operator[rows[guest]])
         )
         shared = (
-            f"; {plural(int(table.sites[rows[guest]].sum()), 'radio site')} of them are "
+            f"; {plural(int(table.sites[rows[guest]] @ once[guest]), 'radio site')} of them are "
             f"{hosts}'s, shared with {operator}"
         )
-    operator_people = round(float((table.population[rows] * entries.people_share[chosen]).sum()))
+    operator_people = round(
+        float((table.population[rows] * entries.people_share[chosen] * once).sum())
+    )
     return Violation(
         rule=rule.id,
         rule_text=rule.text,
@@ -442,8 +452,8 @@ def _cap_violation(
         kinds=kinds,
         quantity=Quantity(
             assets=int(rows.size),
-            sites=int(table.sites[rows].sum()),
-            population=int(table.population[rows].sum()),
+            sites=int(table.sites[rows] @ once),
+            population=int(table.population[rows] @ once),
             operator_population=operator_people,
         ),
         people_depending=people_depending(prep, rows),
@@ -463,3 +473,12 @@ def _cap_violation(
             + _deadline_words(rule, status)
         ),
     )
+
+
+def _site_once(prep: Prepared, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+    """Per row of ``rows``, 1 for the first row naming its site (or naming none), 0 for
+    another row on a site already counted: the sites and people of ``rows``, each once."""
+    table = prep.table
+    site = table.site[rows]
+    mask = np.ones(len(rows), dtype=bool)
+    return site_split(site, np.zeros(len(rows), dtype=np.int64), mask)
