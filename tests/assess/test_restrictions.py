@@ -452,6 +452,15 @@ def test_a_cap_splits_a_two_vendor_site_between_its_suppliers(per: str) -> None:
     assert within.violations == ()
 
 
+def test_an_exclusion_counts_a_mast_of_two_radios_once() -> None:
+    """hi's 4G and 5G radios on mast m1 (600 people): two assets, one radio site, 600
+    people, 600 depending on them (not 2 sites and 1,200)."""
+    [v] = check(_mast_model(two_vendor=False), rule(targets={"domains": ["ran"]})).violations
+    assert (v.asset_count, v.quantity.sites, v.quantity.population) == (2, 1, 600)
+    assert (v.quantity.operator_population, v.people_depending) == (600, 600)
+    assert "1 radio site serving 600 people" in v.explanation
+
+
 def test_no_policy_checks_nothing(network: NetworkModel) -> None:
     result = run(network, None).violations
     assert (result.policy, result.rules, result.violations) == (None, (), ())

@@ -225,11 +225,12 @@ def _grouped(
         supplier = prep.supplier_ids[key // n_ops]
         operator = prep.operator_ids[key % n_ops]
         kinds = tuple(sorted({table.kinds[k] for k in np.unique(table.kind[group]).tolist()}))
+        once = _site_once(prep, group)
         quantity = Quantity(
             assets=int(group.size),
-            sites=int(table.sites[group].sum()),
-            population=int(table.population[group].sum()),
-            operator_population=round(float(prep.people(key % n_ops)[group].sum())),
+            sites=int(table.sites[group] @ once),
+            population=int(table.population[group] @ once),
+            operator_population=round(float(prep.people(key % n_ops)[group] @ once)),
         )
         depending = people_depending(prep, group)
         yield Violation(
@@ -273,8 +274,9 @@ def _exclude_words(
         kinds = sorted({table.kinds[k] for k in np.unique(table.kind[rows]).tolist()})
         what = f"{rows.size:,} assets ({', '.join(kinds)})"
     where = " at sensitive sites" if rule.sensitive_sites_only else ""
-    sites = int(table.sites[rows].sum())
-    people = int(table.population[rows].sum())
+    once = _site_once(prep, rows)
+    sites = int(table.sites[rows] @ once)
+    people = int(table.population[rows] @ once)
     size = (
         f"; {plural(sites, 'radio site')} serving {plural(people, 'person', 'people')}"
         if sites
@@ -284,11 +286,13 @@ def _exclude_words(
 
 
 def people_depending(prep: Prepared, rows: npt.NDArray[np.int64]) -> int:
-    """People served by radio assets depending on ``rows`` (them included), transitively."""
+    """People served by radio assets depending on ``rows`` (them included), transitively,
+    a site's people once however many of its radios are reached."""
     seeds = np.zeros(len(prep.table), dtype=bool)
     seeds[rows] = True
     reached = dependents(prep, seeds) & prep.radio
-    return int(prep.table.population[reached].sum())
+    table = prep.table
+    return int(table.population @ site_split(table.site, np.zeros(len(table), np.int64), reached))
 
 
 def _depending_words(quantity: Quantity, depending: int) -> str:
