@@ -434,6 +434,36 @@ def test_register_rules_count_a_site_of_several_radios_once() -> None:
     assert "1,500 people (15.0% of the population) are served by 1 radio site" in facts[0]
 
 
+def test_supplier_shares_and_site_counts_in_facts_count_a_site_once() -> None:
+    """Product quality: h holds m1 and half of m2, 1.5 of 3 radio sites (50 %), l half of
+    m2 and s3, 50 % (counting radios: 60 % and 40 %). h's key assets: 3 radios on 2 sites.
+    A shared mast of two radios is 1 radio site of b's, and 1 of them shared."""
+    _, facts = apply(_masts(), 0, rule="supplier-product-quality", min_share=0.05)
+    assert [f.endswith("and 50.0% of the radio sites") for f in facts] == [True, True]
+    _, facts = apply(_masts(), 0, rule="high-profile-key-assets")
+    assert facts == ["h (profile high) runs 3 assets of a; 2 radio sites"]
+    shared = network(
+        products=[product("h-enb", "h", "ran.enb"), product("h-gnb", "h", "ran.gnb")],
+        assets=[],
+        sites=[
+            site(
+                "m1-4g",
+                "a",
+                "h-enb@1",
+                kind="ran.enb",
+                site="m1",
+                population=1500,
+                shared_with=["b"],
+            ),
+            site("m1-5g", "a", "h-gnb@1", site="m1", population=1500, shared_with=["b"]),
+        ],
+    )
+    _, facts = apply(shared, 1, rule="high-profile-key-assets")
+    assert facts == [
+        "h (profile high) runs 2 assets of b; 1 radio site (1 of them radio sites a shares with b)"
+    ]
+
+
 def test_an_unknown_suppliers_exposure_counts_a_site_once() -> None:
     """u (profile unknown) runs both radios of mast m1 (1,500 people): its exposure fact
     counts them once, not 3,000."""

@@ -108,7 +108,9 @@ def supplier_product_quality(ctx: RuleContext, spec: LevelRule, scope: int | Non
     rows = ctx.rows(scope)
     sup = prep.supplier
     radio = rows & prep.radio & (sup >= 0)
-    sites = np.bincount(sup[radio], weights=prep.table.sites[radio], minlength=prep.n_suppliers)
+    # a site of several suppliers' radios is split between them, as the diversity shares
+    split = prep.table.sites * site_split(prep.table.site, np.maximum(sup, 0), radio)
+    sites = np.bincount(sup[radio], weights=split[radio], minlength=prep.n_suppliers)
     total_sites = float(sites.sum())
     crit = rows & prep.critical & (sup >= 0)
     critical = np.bincount(sup[crit], minlength=prep.n_suppliers)
@@ -227,7 +229,7 @@ def high_profile_key_assets(ctx: RuleContext, spec: LevelRule, scope: int | None
         if not mine.any():
             continue
         crit = mine & prep.critical
-        sites = int(prep.table.sites[mine & prep.radio].sum())
+        sites = int(prep.table.sites @ _once(ctx, mine & prep.radio))
         profile = (
             "profile high"
             if basis.certain[s]
@@ -252,7 +254,7 @@ def high_profile_key_assets(ctx: RuleContext, spec: LevelRule, scope: int | None
                 f"{'is' if int(managed.sum()) == 1 else 'are'} on the "
                 f"management path of {basis.words} (managed by its systems, directly or "
                 f"through other managers), {int(crit_managed.sum())} of them critical, "
-                f"{plural(int(prep.table.sites[radio_managed].sum()), 'radio site')}"
+                f"{plural(int(prep.table.sites @ _once(ctx, radio_managed)), 'radio site')}"
                 + ctx.shared_note(scope, radio_managed),
                 refs=ctx.sample(crit_managed) + ctx.sample(managed & ~crit_managed, 3),
             )
