@@ -452,6 +452,32 @@ def test_a_cap_splits_a_two_vendor_site_between_its_suppliers(per: str) -> None:
     assert within.violations == ()
 
 
+def test_a_shared_two_vendor_site_is_split_in_the_guests_cap() -> None:
+    """m2 (a hi radio and a lo radio) is a's, shared with b (equal subscribers): b's view is
+    m2 alone, half hi: 0.5 of 1 radio site (50 %) and 100 of its 200 people, above 35 %."""
+    model = build(
+        suppliers=[supplier("hi", HIGH), supplier("lo", "low")],
+        products=[product("hi-gnb", "hi", "ran.gnb"), product("lo-gnb", "lo", "ran.gnb")],
+        operators=[operator("a"), operator("b")],
+        sites=[
+            site("m2-hi", "a", "hi-gnb@1", site="m2", population=400, shared_with=["b"]),
+            site("m2-lo", "a", "lo-gnb@1", site="m2", population=400, shared_with=["b"]),
+            *(site(f"l{i}", "a", "lo-gnb@1", population=100) for i in range(2)),
+        ],
+    )
+    [v] = check(model, cap(measure="sites", per="operator")).violations
+    assert (v.operator, v.share, v.total, v.excess) == ("b", 0.5, 1, 1)
+    assert "(0.5 of 1 radio sites: hi 50.0%)" in v.explanation
+    assert "1 radio site of them are a's, shared with b" in v.explanation
+    [v] = check(model, cap(measure="population", per="operator")).violations
+    assert (v.operator, v.share, v.total, v.excess) == ("b", 0.5, 200, 30)
+    assert (v.quantity.sites, v.quantity.population, v.quantity.operator_population) == (
+        1,
+        400,
+        200,
+    )
+
+
 def test_an_exclusion_counts_a_mast_of_two_radios_once() -> None:
     """hi's 4G and 5G radios on mast m1 (600 people): two assets, one radio site, 600
     people, 600 depending on them (not 2 sites and 1,200)."""

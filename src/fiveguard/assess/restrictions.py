@@ -470,7 +470,8 @@ def _cap_violation(
         explanation=(
             f"suppliers at or above {rule.min_profile.value} hold {share:.1%} of "
             f"{'the ' + operator + ' network' if operator else 'the national total'} "
-            f"({held:,.0f} of {whole:,.0f} {unit}: {parts}), above the cap of "
+            f"({_amount(held, rule.measure)} of {_amount(whole, rule.measure)} {unit}: "
+            f"{parts}), above the cap of "
             f"{rule.max_share:.0%} by {excess:,} {excess_unit}"
             + shared
             + (" (counting suppliers whose profile is unknown)" if status == "unresolved" else "")
@@ -486,3 +487,14 @@ def _site_once(prep: Prepared, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.fl
     site = table.site[rows]
     mask = np.ones(len(rows), dtype=bool)
     return site_split(site, np.zeros(len(rows), dtype=np.int64), mask)
+
+
+_FRACTION = 1e-9  # below this, a count of sites is whole
+
+
+def _amount(x: float, measure: str) -> str:
+    """A count of sites or people; sites with one decimal when a site split between
+    suppliers leaves a fraction (``2.5``), people rounded."""
+    if measure == "sites" and abs(x - round(x)) > _FRACTION:
+        return f"{x:,.1f}"
+    return f"{x:,.0f}"
