@@ -386,6 +386,102 @@ def test_largest_supplier_population_pooled_nationally() -> None:
     )
 
 
+def _masts() -> NetworkModel:
+    """Operator a (country of 10,000): mast m1 carries h's 4G and 5G radios (1,500 people,
+    1 h of battery); mast m2 an h radio and an l radio (1,000 people); s3 an l radio alone
+    (500 people); m2 and s3 have 8 h of battery."""
+    return network(
+        products=[
+            product("h-enb", "h", "ran.enb"),
+            product("h-gnb", "h", "ran.gnb"),
+            product("l-gnb", "l", "ran.gnb"),
+        ],
+        assets=[],
+        sites=[
+            site(
+                "m1-4g", "a", "h-enb@1", kind="ran.enb", site="m1", population=1500, battery_hours=1
+            ),
+            site("m1-5g", "a", "h-gnb@1", site="m1", population=1500, battery_hours=1),
+            site("m2-h", "a", "h-gnb@1", site="m2", population=1000, battery_hours=8),
+            site("m2-l", "a", "l-gnb@1", site="m2", population=1000, battery_hours=8),
+            site("s3", "a", "l-gnb@1", population=500, battery_hours=8),
+        ],
+    )
+
+
+def test_register_rules_count_a_site_of_several_radios_once() -> None:
+    """a serves 1,500 + 1,000 + 500 = 3,000 people on 3 radio sites (counting each radio:
+    5,500 on 5). h's largest: m1 once and m2 whole (its radio serves m2's people, as in its
+    footprint) = 2,500 (not 4,000); its exposure the same 2,500 on 2 sites. Short of 3 h:
+    m1, 1 of 3 sites, 1,500 people (not 2 of 5, 3,000)."""
+    model = _masts()
+    level, facts = apply(model, 0, rule="population-share", medium_at=0.25, high_at=0.5)
+    assert level is Level.MEDIUM and "a serves 3,000 people by radio, 30.0%" in facts[0]
+    level, facts = apply(model, 0, rule="largest-supplier-population", medium_at=0.1, high_at=0.3)
+    assert level is Level.MEDIUM
+    assert "h is the largest radio supplier of a, serving 2,500 people" in facts[0]
+    level, facts = apply(
+        model, 0, rule="exposed-population", basis="profile", medium_at=0.1, high_at=0.3
+    )
+    assert level is Level.MEDIUM
+    assert facts[0].startswith("2,500 people exposed (25.0%") and "2 radio sites of a" in facts[0]
+    level, facts = apply(model, 0, rule="battery-autonomy", hours=3, medium_at=0.3, high_at=0.4)
+    assert level is Level.MEDIUM and facts[0].startswith("1 of 3 radio sites of a (33.3%)")
+    level, facts = apply(
+        model, 0, rule="short-autonomy-population", hours=3, medium_at=0.1, high_at=0.2
+    )
+    assert level is Level.MEDIUM
+    assert "1,500 people (15.0% of the population) are served by 1 radio site" in facts[0]
+
+
+def test_supplier_shares_and_site_counts_in_facts_count_a_site_once() -> None:
+    """Product quality: h holds m1 and half of m2, 1.5 of 3 radio sites (50 %), l half of
+    m2 and s3, 50 % (counting radios: 60 % and 40 %). h's key assets: 3 radios on 2 sites.
+    A shared mast of two radios is 1 radio site of b's, and 1 of them shared."""
+    _, facts = apply(_masts(), 0, rule="supplier-product-quality", min_share=0.05)
+    assert [f.endswith("and 50.0% of the radio sites") for f in facts] == [True, True]
+    _, facts = apply(_masts(), 0, rule="high-profile-key-assets")
+    assert facts == ["h (profile high) runs 3 assets of a; 2 radio sites"]
+    shared = network(
+        products=[product("h-enb", "h", "ran.enb"), product("h-gnb", "h", "ran.gnb")],
+        assets=[],
+        sites=[
+            site(
+                "m1-4g",
+                "a",
+                "h-enb@1",
+                kind="ran.enb",
+                site="m1",
+                population=1500,
+                shared_with=["b"],
+            ),
+            site("m1-5g", "a", "h-gnb@1", site="m1", population=1500, shared_with=["b"]),
+        ],
+    )
+    _, facts = apply(shared, 1, rule="high-profile-key-assets")
+    assert facts == [
+        "h (profile high) runs 2 assets of b; 1 radio site (1 of them radio sites a shares with b)"
+    ]
+
+
+def test_an_unknown_suppliers_exposure_counts_a_site_once() -> None:
+    """u (profile unknown) runs both radios of mast m1 (1,500 people): its exposure fact
+    counts them once, not 3,000."""
+    model = network(
+        suppliers=[supplier("h", HIGH), supplier("l", "low"), supplier("u", None)],
+        products=[product("u-enb", "u", "ran.enb"), product("u-gnb", "u", "ran.gnb")],
+        assets=[],
+        sites=[
+            site("m1-4g", "a", "u-enb@1", kind="ran.enb", site="m1", population=1500),
+            site("m1-5g", "a", "u-gnb@1", site="m1", population=1500),
+        ],
+    )
+    _, facts = apply(
+        model, 0, rule="exposed-population", basis="profile", medium_at=0.1, high_at=0.3
+    )
+    assert any(f.startswith("1,500 of the people a serves are on radio sites") for f in facts)
+
+
 def test_critical_services_counts_distinct_services() -> None:
     model = network(
         sites=[

@@ -394,6 +394,99 @@ def test_cap_with_unknown_profiles_that_could_exceed_it_is_unresolved() -> None:
     assert (v.status, v.share) == ("unresolved", 0.5)
 
 
+def _mast_model(two_vendor: bool) -> NetworkModel:
+    """Operator a. Without ``two_vendor``: mast m1 carries hi's 4G and 5G radios (600
+    people), and three lo sites serve 100 each. With it: mast m2 carries a hi radio and a
+    lo radio (400 people), and two lo sites serve 100 each."""
+    if two_vendor:
+        sites = [
+            site("m2-hi", "a", "hi-gnb@1", site="m2", population=400),
+            site("m2-lo", "a", "lo-gnb@1", site="m2", population=400),
+            *(site(f"l{i}", "a", "lo-gnb@1", population=100) for i in range(2)),
+        ]
+    else:
+        sites = [
+            site("m1-4g", "a", "hi-enb@1", kind="ran.enb", site="m1", population=600),
+            site("m1-5g", "a", "hi-gnb@1", site="m1", population=600),
+            *(site(f"l{i}", "a", "lo-gnb@1", population=100) for i in range(3)),
+        ]
+    return build(
+        suppliers=[supplier("hi", HIGH), supplier("lo", "low")],
+        products=[
+            product("hi-enb", "hi", "ran.enb"),
+            product("hi-gnb", "hi", "ran.gnb"),
+            product("lo-gnb", "lo", "ran.gnb"),
+        ],
+        operators=[operator("a")],
+        sites=sites,
+    )
+
+
+@pytest.mark.parametrize("per", ["operator", "national"])
+def test_a_cap_counts_a_mast_of_two_radios_once(per: str) -> None:
+    """m1 is one radio site of 4: hi holds 1 of 4 (25 %), within 35 %. Counting each radio
+    would give 2 of 5 (40 %), a false violation. By people: 600 of 900 (not 1,200 of
+    1,500), above the cap by 600 - 0.35 × 900 = 285 people."""
+    model = _mast_model(two_vendor=False)
+    by_sites = check(model, cap(measure="sites", per=per))
+    assert by_sites.violations == () and by_sites.rules[0].status == "met"
+    [v] = check(model, cap(measure="population", per=per)).violations
+    assert (v.share, v.total, v.excess) == (pytest.approx(600 / 900), 900, 285)
+    assert (v.asset_count, v.quantity.sites, v.quantity.population) == (2, 1, 600)
+    assert "600 of 900 people served" in v.explanation
+
+
+@pytest.mark.parametrize("per", ["operator", "national"])
+def test_a_cap_splits_a_two_vendor_site_between_its_suppliers(per: str) -> None:
+    """m2 is half hi and half lo: hi holds 0.5 of 3 radio sites (1/6) and 200 of 600
+    people (1/3), not 1 of 4 and 400 of 800. At a 10 % cap both exceed it: by sites by
+    ceil(0.5 - 0.3) = 1 site, by people by 200 - 60 = 140."""
+    model = _mast_model(two_vendor=True)
+    [v] = check(model, cap(measure="sites", per=per, max_share=0.1)).violations
+    assert (v.share, v.total, v.excess) == (pytest.approx(1 / 6), 3, 1)
+    assert (v.quantity.sites, v.quantity.population) == (1, 400)
+    [v] = check(model, cap(measure="population", per=per, max_share=0.1)).violations
+    assert (v.share, v.total, v.excess) == (pytest.approx(1 / 3), 600, 140)
+    # a 34 % cap holds: 1/3 of the people (counting m2 twice gave 400 of 800, 50 %)
+    within = check(model, cap(measure="population", per=per, max_share=0.34))
+    assert within.violations == ()
+
+
+def test_a_shared_two_vendor_site_is_split_in_the_guests_cap() -> None:
+    """m2 (a hi radio and a lo radio) is a's, shared with b (equal subscribers): b's view is
+    m2 alone, half hi: 0.5 of 1 radio site (50 %) and 100 of its 200 people, above 35 %."""
+    model = build(
+        suppliers=[supplier("hi", HIGH), supplier("lo", "low")],
+        products=[product("hi-gnb", "hi", "ran.gnb"), product("lo-gnb", "lo", "ran.gnb")],
+        operators=[operator("a"), operator("b")],
+        sites=[
+            site("m2-hi", "a", "hi-gnb@1", site="m2", population=400, shared_with=["b"]),
+            site("m2-lo", "a", "lo-gnb@1", site="m2", population=400, shared_with=["b"]),
+            *(site(f"l{i}", "a", "lo-gnb@1", population=100) for i in range(2)),
+        ],
+    )
+    [v] = check(model, cap(measure="sites", per="operator")).violations
+    assert (v.operator, v.share, v.total, v.excess) == ("b", 0.5, 1, 1)
+    assert "(0.5 of 1 radio sites: hi 50.0%)" in v.explanation
+    assert "1 radio site of them are a's, shared with b" in v.explanation
+    [v] = check(model, cap(measure="population", per="operator")).violations
+    assert (v.operator, v.share, v.total, v.excess) == ("b", 0.5, 200, 30)
+    assert (v.quantity.sites, v.quantity.population, v.quantity.operator_population) == (
+        1,
+        400,
+        200,
+    )
+
+
+def test_an_exclusion_counts_a_mast_of_two_radios_once() -> None:
+    """hi's 4G and 5G radios on mast m1 (600 people): two assets, one radio site, 600
+    people, 600 depending on them (not 2 sites and 1,200)."""
+    [v] = check(_mast_model(two_vendor=False), rule(targets={"domains": ["ran"]})).violations
+    assert (v.asset_count, v.quantity.sites, v.quantity.population) == (2, 1, 600)
+    assert (v.quantity.operator_population, v.people_depending) == (600, 600)
+    assert "1 radio site serving 600 people" in v.explanation
+
+
 def test_no_policy_checks_nothing(network: NetworkModel) -> None:
     result = run(network, None).violations
     assert (result.policy, result.rules, result.violations) == (None, (), ())

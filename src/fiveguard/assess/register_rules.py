@@ -17,6 +17,7 @@ from collections.abc import Callable
 import numpy as np
 
 from fiveguard.assess.context import managed_via, plural
+from fiveguard.assess.diversity import site_split
 from fiveguard.assess.measures import DONE
 from fiveguard.assess.profiles import level_of
 from fiveguard.assess.results import Fact
@@ -107,7 +108,9 @@ def supplier_product_quality(ctx: RuleContext, spec: LevelRule, scope: int | Non
     rows = ctx.rows(scope)
     sup = prep.supplier
     radio = rows & prep.radio & (sup >= 0)
-    sites = np.bincount(sup[radio], weights=prep.table.sites[radio], minlength=prep.n_suppliers)
+    # a site of several suppliers' radios is split between them, as the diversity shares
+    split = prep.table.sites * site_split(prep.table.site, np.maximum(sup, 0), radio)
+    sites = np.bincount(sup[radio], weights=split[radio], minlength=prep.n_suppliers)
     total_sites = float(sites.sum())
     crit = rows & prep.critical & (sup >= 0)
     critical = np.bincount(sup[crit], minlength=prep.n_suppliers)
@@ -226,7 +229,7 @@ def high_profile_key_assets(ctx: RuleContext, spec: LevelRule, scope: int | None
         if not mine.any():
             continue
         crit = mine & prep.critical
-        sites = int(prep.table.sites[mine & prep.radio].sum())
+        sites = int(prep.table.sites @ _once(ctx, mine & prep.radio))
         profile = (
             "profile high"
             if basis.certain[s]
@@ -251,7 +254,7 @@ def high_profile_key_assets(ctx: RuleContext, spec: LevelRule, scope: int | None
                 f"{'is' if int(managed.sum()) == 1 else 'are'} on the "
                 f"management path of {basis.words} (managed by its systems, directly or "
                 f"through other managers), {int(crit_managed.sum())} of them critical, "
-                f"{plural(int(prep.table.sites[radio_managed].sum()), 'radio site')}"
+                f"{plural(int(prep.table.sites @ _once(ctx, radio_managed)), 'radio site')}"
                 + ctx.shared_note(scope, radio_managed),
                 refs=ctx.sample(crit_managed) + ctx.sample(managed & ~crit_managed, 3),
             )
@@ -369,9 +372,9 @@ def battery_autonomy(ctx: RuleContext, spec: LevelRule, scope: int | None) -> Me
     rows = ctx.rows(scope)
     short, unknown = ctx.short_autonomy(hours)
     sites = ctx.prep.table.sites
-    total = float(sites[rows & ctx.prep.radio].sum())
-    below = float(sites[rows & short].sum())
-    missing = float(sites[rows & unknown].sum())
+    total = float(sites @ _once(ctx, rows & ctx.prep.radio))
+    below = float(sites @ _once(ctx, rows & short))
+    missing = float(sites @ _once(ctx, rows & unknown))
     share = below / total if total else 0.0
     return by_threshold(share, spec), [
         Fact(
@@ -385,8 +388,16 @@ def battery_autonomy(ctx: RuleContext, spec: LevelRule, scope: int | None) -> Me
     ]
 
 
+def _once(ctx: RuleContext, mask: np.ndarray) -> np.ndarray:
+    """Per row, 1 for a row of ``mask`` that is the first of ``mask`` naming its site (or
+    names none), else 0: weights counting the sites and people of ``mask`` once however
+    many radios a site carries."""
+    return site_split(ctx.prep.table.site, np.zeros(len(mask), dtype=np.int64), mask)
+
+
 def _served(ctx: RuleContext, scope: int | None, mask: np.ndarray) -> float:
-    return float(ctx.people(scope)[mask & ctx.prep.radio].sum())
+    """People the radio rows of ``mask`` serve for the scope, each site's once."""
+    return float(ctx.people(scope) @ _once(ctx, mask & ctx.prep.radio))
 
 
 def _sharing_words(ctx: RuleContext, scope: int | None, mask: np.ndarray) -> str:
@@ -396,7 +407,7 @@ def _sharing_words(ctx: RuleContext, scope: int | None, mask: np.ndarray) -> str
     shared = mask & ctx.prep.radio & ctx.prep.shared_in(scope)
     if not shared.any():
         return ""
-    people = float(ctx.people(scope)[shared].sum())
+    people = float(ctx.people(scope) @ _once(ctx, shared))
     hosts = ", ".join(ctx.prep.hosts_of(shared))
     return (
         f" ({people:,.0f} of them at radio sites {hosts} shares with {ctx.whose(scope)}: its "
@@ -463,7 +474,7 @@ def _reach_words(
             f"no radio site of {whose} runs on, is managed through or depends on an asset of "
             f"{words}"
         )
-    sites = int(ctx.prep.table.sites[reached].sum())
+    sites = int(ctx.prep.table.sites @ _once(ctx, reached))
     return (
         f"the people of {plural(sites, 'radio site')} of {whose} that run on, are managed "
         f"through or depend on assets of {words} ({', '.join(names)}), directly or "
@@ -495,8 +506,11 @@ def _unknown_exposure(
 def largest_supplier_population(ctx: RuleContext, spec: LevelRule, scope: int | None) -> Measured:
     prep = ctx.prep
     radio = ctx.rows(scope) & prep.radio & (prep.supplier >= 0)
+    # a supplier counts a site's people once however many of its radios the site carries,
+    # and a site with radios of two suppliers whole for each (as the footprints)
+    first = site_split(prep.table.site, np.maximum(prep.supplier, 0), radio) > 0
     people = np.bincount(
-        prep.supplier[radio], weights=ctx.people(scope)[radio], minlength=prep.n_suppliers
+        prep.supplier[first], weights=ctx.people(scope)[first], minlength=prep.n_suppliers
     )
     if not people.any():
         return Level.LOW, [Fact(text=f"{ctx.whose(scope)} has no attributed radio sites")]
@@ -550,8 +564,9 @@ def short_autonomy_population(ctx: RuleContext, spec: LevelRule, scope: int | No
     hours = spec.hours or 0.0
     short, _ = ctx.short_autonomy(hours)
     mask = ctx.rows(scope) & short
-    people = ctx.people(scope)[mask]
-    sites = int(prep.table.sites[mask].sum())
+    once = _once(ctx, mask) > 0
+    people = ctx.people(scope)[once]
+    sites = int(prep.table.sites[once].sum())
     exposed = float(people.sum())
     share = exposed / prep.national_population if prep.national_population else 0.0
     per_site = exposed / sites if sites else 0.0

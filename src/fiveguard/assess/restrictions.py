@@ -38,6 +38,7 @@ import numpy as np
 import numpy.typing as npt
 
 from fiveguard.assess.context import BoolArray, Prepared, dependents, plural
+from fiveguard.assess.diversity import site_split
 from fiveguard.assess.profiles import SupplierLevels
 from fiveguard.assess.results import (
     PolicyAssessment,
@@ -224,11 +225,12 @@ def _grouped(
         supplier = prep.supplier_ids[key // n_ops]
         operator = prep.operator_ids[key % n_ops]
         kinds = tuple(sorted({table.kinds[k] for k in np.unique(table.kind[group]).tolist()}))
+        once = _site_once(prep, group)
         quantity = Quantity(
             assets=int(group.size),
-            sites=int(table.sites[group].sum()),
-            population=int(table.population[group].sum()),
-            operator_population=round(float(prep.people(key % n_ops)[group].sum())),
+            sites=int(table.sites[group] @ once),
+            population=int(table.population[group] @ once),
+            operator_population=round(float(prep.people(key % n_ops)[group] @ once)),
         )
         depending = people_depending(prep, group)
         yield Violation(
@@ -272,8 +274,9 @@ def _exclude_words(
         kinds = sorted({table.kinds[k] for k in np.unique(table.kind[rows]).tolist()})
         what = f"{rows.size:,} assets ({', '.join(kinds)})"
     where = " at sensitive sites" if rule.sensitive_sites_only else ""
-    sites = int(table.sites[rows].sum())
-    people = int(table.population[rows].sum())
+    once = _site_once(prep, rows)
+    sites = int(table.sites[rows] @ once)
+    people = int(table.population[rows] @ once)
     size = (
         f"; {plural(sites, 'radio site')} serving {plural(people, 'person', 'people')}"
         if sites
@@ -283,11 +286,13 @@ def _exclude_words(
 
 
 def people_depending(prep: Prepared, rows: npt.NDArray[np.int64]) -> int:
-    """People served by radio assets depending on ``rows`` (them included), transitively."""
+    """People served by radio assets depending on ``rows`` (them included), transitively,
+    a site's people once however many of its radios are reached."""
     seeds = np.zeros(len(prep.table), dtype=bool)
     seeds[rows] = True
     reached = dependents(prep, seeds) & prep.radio
-    return int(prep.table.population[reached].sum())
+    table = prep.table
+    return int(table.population @ site_split(table.site, np.zeros(len(table), np.int64), reached))
 
 
 def _depending_words(quantity: Quantity, depending: int) -> str:
@@ -326,7 +331,7 @@ def _cap(
 ) -> tuple[list[Violation], list[str]]:
     targeted = prep.rows_matching(rule.targets)
     certain, possible = in_scope(levels, prep.supplier, rule.min_profile.rank)
-    entries = _CapEntries(prep, rule)
+    entries = _CapEntries(prep, rule, targeted)
     n_groups = prep.n_operators if rule.per == "operator" else 1
 
     def totals(mask: BoolArray) -> npt.NDArray[np.float64]:
@@ -375,11 +380,17 @@ def _cap(
 class _CapEntries:
     """What a cap counts: (row, group, weight) entries. Per operator, one entry per row of
     each operator's view (a shared row for its host and each guest; people split by
-    subscribers, sites whole); nationally, each row once."""
+    subscribers, sites whole); nationally, each row once. Radio assets naming one ``site``
+    among the targeted rows share its sites and people as in the diversity shares: the site
+    is split equally between the suppliers of its radios (those naming no product counting
+    as one more), a supplier once however many of its radios, so each site and person
+    counts once in the total and a supplier's part is its part of the site."""
 
-    def __init__(self, prep: Prepared, rule: CapRule) -> None:
+    def __init__(self, prep: Prepared, rule: CapRule, targeted: BoolArray) -> None:
         table = prep.table
         base = (table.sites if rule.measure == "sites" else table.population).astype(np.float64)
+        column = np.where(prep.supplier >= 0, prep.supplier, prep.n_suppliers)
+        base = base * site_split(table.site, column, targeted)
         if rule.per == "operator":
             view = prep.view
             self.row = view.row
@@ -419,6 +430,7 @@ def _cap_violation(
     unit = "radio sites" if rule.measure == "sites" else "people served"
     excess_unit = unit if excess != 1 else ("radio site" if rule.measure == "sites" else "person")
     kinds = tuple(sorted({table.kinds[k] for k in np.unique(table.kind[rows]).tolist()}))
+    once = _site_once(prep, rows)
     guest = entries.guest[chosen]
     shared = ""
     if guest.any():
@@ -426,10 +438,12 @@ def _cap_violation(
             dict.fromkeys(prep.operator_ids[int(k)] for k in prep.operator[rows[guest]])
         )
         shared = (
-            f"; {plural(int(table.sites[rows[guest]].sum()), 'radio site')} of them are "
+            f"; {plural(int(table.sites[rows[guest]] @ once[guest]), 'radio site')} of them are "
             f"{hosts}'s, shared with {operator}"
         )
-    operator_people = round(float((table.population[rows] * entries.people_share[chosen]).sum()))
+    operator_people = round(
+        float((table.population[rows] * entries.people_share[chosen] * once).sum())
+    )
     return Violation(
         rule=rule.id,
         rule_text=rule.text,
@@ -442,8 +456,8 @@ def _cap_violation(
         kinds=kinds,
         quantity=Quantity(
             assets=int(rows.size),
-            sites=int(table.sites[rows].sum()),
-            population=int(table.population[rows].sum()),
+            sites=int(table.sites[rows] @ once),
+            population=int(table.population[rows] @ once),
             operator_population=operator_people,
         ),
         people_depending=people_depending(prep, rows),
@@ -456,10 +470,31 @@ def _cap_violation(
         explanation=(
             f"suppliers at or above {rule.min_profile.value} hold {share:.1%} of "
             f"{'the ' + operator + ' network' if operator else 'the national total'} "
-            f"({held:,.0f} of {whole:,.0f} {unit}: {parts}), above the cap of "
+            f"({_amount(held, rule.measure)} of {_amount(whole, rule.measure)} {unit}: "
+            f"{parts}), above the cap of "
             f"{rule.max_share:.0%} by {excess:,} {excess_unit}"
             + shared
             + (" (counting suppliers whose profile is unknown)" if status == "unresolved" else "")
             + _deadline_words(rule, status)
         ),
     )
+
+
+def _site_once(prep: Prepared, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+    """Per row of ``rows``, 1 for the first row naming its site (or naming none), 0 for
+    another row on a site already counted: the sites and people of ``rows``, each once."""
+    table = prep.table
+    site = table.site[rows]
+    mask = np.ones(len(rows), dtype=bool)
+    return site_split(site, np.zeros(len(rows), dtype=np.int64), mask)
+
+
+_FRACTION = 1e-9  # below this, a count of sites is whole
+
+
+def _amount(x: float, measure: str) -> str:
+    """A count of sites or people; sites with one decimal when a site split between
+    suppliers leaves a fraction (``2.5``), people rounded."""
+    if measure == "sites" and abs(x - round(x)) > _FRACTION:
+        return f"{x:,.1f}"
+    return f"{x:,.0f}"

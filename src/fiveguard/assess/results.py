@@ -123,10 +123,14 @@ class Quantity(Result):
     """How much of the network: assets (rows), radio sites and the people they serve."""
 
     assets: int
-    sites: int
+    sites: int = Field(
+        description="Radio sites of the assets, a site carrying several of them (a 4G and a "
+        "5G radio) counted once."
+    )
     population: int = Field(
         description="Everyone the assets serve themselves, a shared site's people whole, "
-        "whichever operator they subscribe to: all of them depend on its radio."
+        "whichever operator they subscribe to: all of them depend on its radio. A site "
+        "carrying several of the assets counts its people once."
     )
     operator_population: int = Field(
         description="The violation's operator's part of population: a shared site's people "

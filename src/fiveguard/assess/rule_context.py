@@ -25,6 +25,7 @@ from fiveguard.assess.context import (
     dependents,
     managed_via,
 )
+from fiveguard.assess.diversity import site_split
 from fiveguard.assess.measures import MeasureBook
 from fiveguard.assess.profiles import SupplierLevels
 from fiveguard.assess.results import AssuranceSignal, Diversity, SupplierAssessment
@@ -97,7 +98,8 @@ class RuleContext:
         if not shared.any():
             return ""
         table = self.prep.table
-        number = table.sites[shared].sum() if what == "radio sites" else shared.sum()
+        once = site_split(table.site, np.zeros(len(shared), dtype=np.int64), shared)
+        number = int(table.sites @ once) if what == "radio sites" else shared.sum()
         hosts = ", ".join(self.prep.hosts_of(shared))
         return f" ({number:,} of them {what} {hosts} shares with {self.whose(scope)})"
 
