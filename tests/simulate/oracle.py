@@ -116,6 +116,8 @@ class Oracle:
         self.core = {a.id: catalogue.asset_kinds[a.kind].domain is Domain.CORE for a in self.assets}
         subscribers = {o.id: o.people_subscribers for o in model.document.operators}
         self.sites = {a.id: a.sites for a in self.assets}
+        self.failed: dict[str, int] = {}  # per trial: sites failed of rows that are up
+        self.own_shares: dict[str, float] = {}  # per trial: those rows' shares without it
         self.capacity = {
             a.id: a.capacity if a.capacity is not None else catalogue.asset_kinds[a.kind].capacity
             for a in self.assets
@@ -347,13 +349,43 @@ class Oracle:
                     changed = True
         failed_sites = {e.target: e.sites or 0 for e in events
                         if e.type is EventType.SITE_FAILURES}  # fmt: skip
-        shares = capacity_shares(self, down, failed_sites)
+        own: dict[str, float] = {}
+        shares = capacity_shares(self, down, failed_sites, own)
+        # sites failed of rows that are up: the people of each failed site stop being
+        # served by it (its radio is off the air, they roam as a site drawn alone would)
+        self.failed = {
+            a: k for a, k in failed_sites.items() if not self.radio_off(self.by_id[a], down, forced)
+        }
+        self.own_shares = own
         storm_forced = {self.host[e.target] for e in events if e.type is EventType.STORM}
         first = self._count(down, compromised, forced, shares, set())
         storms = storm_forced | storm_triggers(self, first, down)
         if not storms:
             return first
         return self._count(down, compromised, forced, shares, storms)
+
+    def radio_off(self, a: Asset, down: set[str], forced: set[str]) -> bool:
+        """Whether the radio asset ``a`` is off the air at every site: a shared one when it
+        is down; an unshared one when down by its own events or by an entry it requires
+        that is not its operator's core (a dead core behind it leaves it broadcasting)."""
+        if len(set((a.operator, *a.shared_with))) > 1:
+            return a.id in down
+        if a.id in forced:
+            return True
+        own = self.host[a.operator]
+        for entry in (_members(e) for e in a.requires):
+            mine = all(self.core[m] and self.by_id[m].operator == own for m in entry)
+            if not mine and all(m in down for m in entry):
+                return True
+        return False
+
+    def failed_people(self, part: Part) -> int:
+        """People of ``part`` on the failed sites of its row: ``floor(people x k / n + 0.5)``
+        when ``k`` of the row's ``n`` sites failed (0 when none did, or the row is down)."""
+        k = self.failed.get(part.asset.id, 0)
+        if not k:
+            return 0
+        return math.floor(part.people * k / self.sites[part.asset.id] + 0.5)
 
     @staticmethod
     def _part_down(part: Part, down: set[str]) -> bool:
@@ -429,9 +461,23 @@ class Oracle:
             if is_down:
                 add(a.operator, a.region, "assets_down", 1)
                 add(a.operator, a.region, "sites_down", 0 if a.id in self.colocated else a.sites)
+            elif a.id in self.failed and a.id not in self.colocated:  # the failed sites
+                add(a.operator, a.region, "sites_down", self.failed[a.id])
             for part in parts:
                 if not self._part_down(part, down) and shares is not None:
-                    lost = partial_people(self, part, shares, storms or set())
+                    if a.id in self.failed:
+                        # the failed sites' people are counted with roaming (below); the
+                        # rest keep the part's share without the row's own lost sites
+                        lost = partial_people(
+                            self,
+                            dataclasses.replace(
+                                part, people=part.people - self.failed_people(part)
+                            ),
+                            {**shares, a.id: self.own_shares.get(a.id, shares[a.id])},
+                            storms or set(),
+                        )
+                    else:
+                        lost = partial_people(self, part, shares, storms or set())
                     add(part.operator, a.region, "people_without_service", lost)
                 if self._part_exposed(part, compromised):
                     add(part.operator, a.region, "subscribers_exposed", part.people)
@@ -553,29 +599,41 @@ class ServiceRulesOracle:
         wire_down: dict[Cell, int] = {}
         emergency: dict[Cell, tuple[int, int]] = {}  # (without another network, with)
         for a in o.assets:
-            for part in o.parts[a.id]:
-                cell = (part.operator, a.region)
-                is_down = o._part_down(part, down)
-                if not o.radio[a.id]:
+            for whole in o.parts[a.id]:
+                cell = (whole.operator, a.region)
+                if o.radio[a.id]:
+                    total[cell] = total.get(cell, 0) + whole.people
+                # the people of a row's failed sites: their radio is off the air and
+                # their part down, as if each failed site were a row of its own
+                failed = o.failed_people(whole)
+                states = [(whole.people - failed, None), (failed, True)] if failed else [
+                    (whole.people, None)]  # fmt: skip
+                for people, site_failed in states:
+                    part = dataclasses.replace(whole, people=people)
+                    is_down = bool(site_failed) or o._part_down(part, down)
+                    if not o.radio[a.id]:
+                        if is_down:
+                            wire_down[cell] = wire_down.get(cell, 0) + part.people
+                        continue
+                    radio = bool(site_failed) or self.radio_down(part, down, forced)
                     if is_down:
-                        wire_down[cell] = wire_down.get(cell, 0) + part.people
-                    continue
-                total[cell] = total.get(cell, 0) + part.people
-                radio = self.radio_down(part, down, forced)
-                if is_down:
-                    down_people[cell] = down_people.get(cell, 0) + part.people
-                else:
-                    up_people[cell] = up_people.get(cell, 0) + part.people
-                if a.region is not None and radio and o._roams(part, down):
-                    want[cell] = want.get(cell, 0) + part.people
-                others = {p for p in o.operators if self.network[p] != self.network[part.operator]}
-                helped = a.region is not None and radio and self.network_up(others, a.region, down)
-                alone_now = (radio and not helped) or (is_down and not radio)
-                was = emergency.get(cell, (0, 0))
-                emergency[cell] = (
-                    was[0] + (part.people if alone_now else 0),
-                    was[1] + (part.people if (radio and helped) else 0),
-                )
+                        down_people[cell] = down_people.get(cell, 0) + part.people
+                    else:
+                        up_people[cell] = up_people.get(cell, 0) + part.people
+                    if a.region is not None and radio and o._roams(part, down):
+                        want[cell] = want.get(cell, 0) + part.people
+                    others = {
+                        p for p in o.operators if self.network[p] != self.network[part.operator]
+                    }
+                    helped = (
+                        a.region is not None and radio and self.network_up(others, a.region, down)
+                    )
+                    alone_now = (radio and not helped) or (is_down and not radio)
+                    was = emergency.get(cell, (0, 0))
+                    emergency[cell] = (
+                        was[0] + (part.people if alone_now else 0),
+                        was[1] + (part.people if (radio and helped) else 0),
+                    )
         # the sites of several radios: a part of the site is down, and its radio off the
         # air, when that part is down on every radio of the site
         for site_parts in getattr(o, "site_parts", {}).values():
@@ -949,11 +1007,16 @@ def power_user_hours(oracle: Oracle, event: Event, extensions: float) -> OracleT
 
 
 def capacity_shares(
-    oracle: Oracle, down: set[str], failed_sites: dict[str, int] | None = None
+    oracle: Oracle,
+    down: set[str],
+    failed_sites: dict[str, int] | None = None,
+    own: dict[str, float] | None = None,
 ) -> dict[str, float]:
     """Each asset's served share: 0 when down; else the product, in the order written, of
     its radio entries' shares (:func:`entry_share`), times the share of its sites left
-    when ``failed_sites`` says k of its n sites failed: (n - k) / n."""
+    when ``failed_sites`` says k of its n sites failed: (n - k) / n (what requires the row
+    sees). ``own``, when given, gets each such row's share before that factor: what its
+    own sites that did not fail carry."""
     failed_sites = failed_sites or {}
     shares: dict[str, float] = {}
     remaining = [a.id for a in oracle.assets]
@@ -970,6 +1033,8 @@ def capacity_shares(
                 else product(entry_share(oracle, e, shares) for e in entries)
             )
             if asset_id in failed_sites and asset_id not in down:
+                if own is not None:
+                    own[asset_id] = value
                 n = oracle.sites[asset_id]
                 value = value * ((n - failed_sites[asset_id]) / n)
             shares[asset_id] = value

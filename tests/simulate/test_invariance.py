@@ -286,6 +286,16 @@ def failures(catalogue: Catalogue, p: float, per_site: bool = False) -> Catalogu
 def rows_model(aggregated: bool) -> NetworkModel:
     """200 radio sites of 1,000 people in one region: as 20 rows of 10 sites each
     (aggregated) or as 200 rows of one site."""
+    return model_of(
+        [],
+        sites=a_rows(aggregated),
+        regions=("W",),
+        operators=[Operator(id="op-a", name="A", subscribers=ROWS * PEOPLE_PER_ROW)],
+    )
+
+
+def a_rows(aggregated: bool) -> list[Asset]:
+    """The radio rows of :func:`rows_model`."""
     if aggregated:
         sites = [
             Asset(id=f"row-{i:02d}", operator="op-a", kind="ran.gnb", region="W",
@@ -298,12 +308,7 @@ def rows_model(aggregated: bool) -> NetworkModel:
                   population=PEOPLE_PER_ROW // SITES_PER_ROW, battery_hours=8.0)
             for i in range(ROWS * SITES_PER_ROW)
         ]  # fmt: skip
-    return model_of(
-        [],
-        sites=sites,
-        regions=("W",),
-        operators=[Operator(id="op-a", name="A", subscribers=ROWS * PEOPLE_PER_ROW)],
-    )
+    return sites
 
 
 def test_counted_per_site_a_row_of_ten_sites_fails_as_its_ten_sites(
@@ -334,6 +339,52 @@ def test_a_row_of_many_sites_fails_as_one_element_without_per_site(
     assert np.any(by_site % PEOPLE_PER_ROW)
     # the means agree: 10,000 a year, standard errors about 9,700/64 ≈ 150 and 3,100/64 ≈ 48
     assert abs(aggregated.mean() - 10_000) < 500 and abs(by_site.mean() - 10_000) < 200
+
+
+PARTNER_SITES = 20
+
+
+def roaming_rows_model(aggregated: bool) -> NetworkModel:
+    """:func:`rows_model`'s 200 sites of operator A, whose customers roam onto operator B:
+    20 sites of 1,000 people drawn one per row (the same in both drawings). B's spare
+    capacity, a quarter of its customers served in the region (the packaged roaming rule),
+    takes at most 5,000 of A's roamers."""
+    partner = [
+        Asset(id=f"b-site-{i:02d}", operator="op-b", kind="ran.gnb", region="W", sites=1,
+              population=PEOPLE_PER_ROW // SITES_PER_ROW, battery_hours=8.0)
+        for i in range(PARTNER_SITES)
+    ]  # fmt: skip
+    return model_of(
+        [],
+        sites=[*a_rows(aggregated), *partner],
+        regions=("W",),
+        operators=[
+            Operator(id="op-a", name="A", subscribers=ROWS * PEOPLE_PER_ROW, roaming=("op-b",)),
+            Operator(id="op-b", name="B", subscribers=PARTNER_SITES * 1_000),
+        ],
+    )
+
+
+def test_counted_per_site_failed_sites_roam_as_sites_drawn_one_by_one(
+    catalogue: Catalogue,
+) -> None:
+    """With roaming partners, the failed sites of an aggregated row let their customers
+    roam as the same sites drawn one per row do: within the partner's spare capacity
+    (5,000 people), the rest without service. The distributions agree; and the check can
+    fail: failing as one element, the aggregated rows send 10,000 roamers at a time."""
+    assert catalogue.simulation.roaming is not None
+    assert catalogue.simulation.roaming.spare_capacity_share == 0.25
+    cat = failures(catalogue, 0.05, per_site=True)
+    aggregated = people(roaming_rows_model(aggregated=True), cat, seed=17)
+    by_site = people(roaming_rows_model(aggregated=False), cat, seed=18)
+    assert two_sample_p(aggregated, by_site) > SAME
+    # A loses 10 sites a year on average, 10,000 roamers against a budget of about 4,750
+    # (B loses one of its own sites a year): nearly every year loses some people, about
+    # 6,250 on average (sd about 3,000, so each mean within about 50)
+    assert np.mean(by_site > 0) > 0.9 and np.mean(aggregated > 0) > 0.9
+    assert abs(aggregated.mean() - by_site.mean()) < 300
+    whole = people(roaming_rows_model(aggregated=True), failures(catalogue, 0.05), seed=17)
+    assert two_sample_p(whole, by_site) < DIFFERENT
 
 
 def sites_model() -> NetworkModel:

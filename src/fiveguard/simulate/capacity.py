@@ -202,7 +202,10 @@ def partial_shares(
     (``(C + G, W)``: classes, then groups), computed only for the trials where a pool
     with capacity below 1 has some members down but not all, or where a row lost some of
     its sites: ``sites`` gives (class row, trial, the share of its sites left), each such
-    row a class alone, whose own share is multiplied by it."""
+    row a class alone. What requires such a row sees its share times the share of its
+    sites left; the row's own served parts keep their share without it (their people on
+    the failed sites are off the air, counted as a radio down by the metrics stage, and
+    the rest are served at that share)."""
     plan = compiled.capacity
     site_rows, site_trials, site_left = (
         sites if sites is not None else (np.zeros(0, dtype=np.int64),) * 2 + (np.zeros(0),)
@@ -232,8 +235,11 @@ def partial_shares(
             inside = (site_trials >= batch[0]) & (site_trials <= batch[-1])
             left = np.ones((n, batch.size), dtype=np.float64)
             left[site_rows[inside], np.searchsorted(batch, site_trials[inside])] = site_left[inside]
-        share = _shares(compiled, plan, down, batch, left)
+        own = None if left is None else np.where(down_at(down[:n], batch), 0.0, 1.0)
+        share = _shares(compiled, plan, down, batch, left, own)
         mine = share[serving]
+        if left is not None and own is not None:
+            _own_shares(compiled, share, own, left, serving, mine)
         row, col = np.nonzero((mine > 0) & (mine < 1))
         out_row.append(serving[row])
         out_trial.append(batch[col])
@@ -243,17 +249,25 @@ def partial_shares(
     )
 
 
+def down_at(down: Plane, trials: IntArray) -> npt.NDArray[np.bool_]:
+    """``(rows, len(trials))``: the bits of ``down`` at those trials."""
+    word = down[:, trials >> 6]
+    return ((word >> (trials & 63).astype(np.uint64)) & np.uint64(1)).astype(bool)
+
+
 def _shares(
     compiled: CompiledNetwork,
     plan: CapacityPlan,
     down: Plane,
     trials: IntArray,
     left: FloatArray | None = None,
+    own: FloatArray | None = None,
 ) -> FloatArray:
     """``(C + G, len(trials))``: every row's served share in those trials, level by level
     over the kernel's plan (groups: capped sums in member order; classes: products in
     entry order, 0 where down, times ``left``, ``(C, len(trials))``, the share of a row's
-    sites not failed, where given)."""
+    sites not failed, where given). ``own`` (``(C, len(trials))``, the classes' down
+    states as 0 and 1) gets each class's share before ``left``."""
     n = compiled.n_classes
     word = down[:, trials >> 6]
     is_down = ((word >> (trials & 63).astype(np.uint64)) & np.uint64(1)).astype(bool)
@@ -275,9 +289,77 @@ def _shares(
                 table[: slot.shape[0]] *= share[slot]
             rows = slice(level.lo, level.hi)
             share[rows] = np.where(is_down[rows], 0.0, table[level.owner_pattern])
+            if own is not None:
+                own[rows] = share[rows]
             if left is not None:
                 share[rows] *= left[rows]
     return share
+
+
+def _own_shares(
+    compiled: CompiledNetwork,
+    share: FloatArray,
+    own: FloatArray,
+    left: FloatArray,
+    serving: IntArray,
+    mine: FloatArray,
+) -> None:
+    """Set in ``mine`` (the serving rows' shares, in place) the share of each served part
+    of a row with failed sites (``left`` below 1) as if the row had lost none: the row's
+    own share before ``left`` where the row serves its customers itself, and for the parts
+    of a shared row, the product of their entries (in order) with the row's share before
+    ``left`` in place of its share."""
+    site, col = np.nonzero(left < 1.0)
+    if site.size == 0:
+        return
+    ptr, part_rows = compiled.class_part_ptr, compiled.class_part_rows
+    counts = np.diff(ptr)[site]
+    rows = part_rows[ragged_ranges(ptr, site)]
+    cols = np.repeat(col, counts)
+    values = np.empty(rows.size, dtype=np.float64)
+    itself = rows == np.repeat(site, counts)
+    values[itself] = own[rows[itself], cols[itself]]
+    others = np.flatnonzero(~itself)
+    if others.size:
+        owner = np.repeat(site, counts)
+        span = share.shape[1]
+        done_key = np.zeros(0, dtype=np.int64)
+        done_value = np.zeros(0, dtype=np.float64)
+        los = np.asarray([level.lo for level in compiled.requires_levels], dtype=np.int64)
+        at = np.searchsorted(los, rows[others], "right") - 1
+        for li in np.unique(at).tolist():
+            level = compiled.requires_levels[li]
+            pick = others[at == li]
+            pattern = level.owner_pattern[rows[pick] - level.lo]
+            product = np.ones(pick.size, dtype=np.float64)
+            for j, slot in enumerate(level.pattern_slots):
+                has = pattern < slot.shape[0]
+                entry, col_, mine_ = slot[pattern[has]], cols[pick][has], owner[pick][has]
+                # the row's own share without its lost sites, and so the rows of its parts
+                # before this one (an MVNO's part needs its host's); every other entry as it is
+                term = np.where(entry == mine_, own[mine_, col_], share[entry, col_])
+                if done_key.size:
+                    key = entry * span + col_
+                    at_ = np.minimum(np.searchsorted(done_key, key), done_key.size - 1)
+                    found = done_key[at_] == key
+                    term[found] = done_value[at_[found]]
+                product[has] = term if j == 0 else product[has] * term
+            values[pick] = np.where(own_down(share, rows[pick], cols[pick]), 0.0, product)
+            key = rows[pick] * span + cols[pick]
+            done_key = np.concatenate([done_key, key])
+            done_value = np.concatenate([done_value, values[pick]])
+            order = np.argsort(done_key, kind="stable")
+            done_key, done_value = done_key[order], done_value[order]
+    position = np.full(share.shape[0], -1, dtype=np.int64)
+    position[serving] = np.arange(serving.size, dtype=np.int64)
+    keep = position[rows] >= 0
+    mine[position[rows[keep]], cols[keep]] = values[keep]
+
+
+def own_down(share: FloatArray, rows: IntArray, cols: IntArray) -> npt.NDArray[np.bool_]:
+    """Whether rows are at share 0 (down): a part row of a row with failed sites is down
+    only when down outright, which leaves its share 0 whatever the sites."""
+    return np.asarray(share[rows, cols] == 0.0, dtype=bool)
 
 
 # ---------------------------------------------------------------------------- losses
@@ -299,13 +381,16 @@ def partial_losses(
     forced_storms: tuple[IntArray, IntArray],
     leaves: tuple[IntArray, IntArray],
     people_by_cell: IntArray,
+    sites: tuple[IntArray, IntArray, IntArray, IntArray] | None = None,
 ) -> Losses:
     """The people partial service and storms take out of service, per trial and cell.
 
     ``people_by_cell``: ``(T, G)`` people without service so far (what storms are
     triggered by); ``leaves``: (trial, asset) of assets down on their own in classes
     not down (their people are counted already, whole); ``forced_storms``: (trial,
-    operator) of ``storm:`` events.
+    operator) of ``storm:`` events; ``sites``: (trial, asset, failed, sites) of rows up
+    that lost some of their sites, whose parts keep their people less those of the failed
+    sites (counted already, off the air).
     """
     c = compiled
     plan = c.capacity
@@ -316,14 +401,14 @@ def partial_losses(
     if plan is None:
         return Losses(added, storms)
     if partial.row.size:
-        counter = _PeopleLost(c, leaves, trials)
+        counter = _PeopleLost(c, leaves, trials, sites)
         lost = counter.lost(partial.row, partial.trial, 1.0 - partial.share)
         np.add.at(added, (partial.trial, c.class_group[partial.row]), lost)
     storms = _storms(c, plan, down, people_by_cell + added, forced_storms, leaves)
     if plan.customer_share is None or not storms.any():
         return Losses(added, storms)
     if not partial.row.size:
-        counter = _PeopleLost(c, leaves, trials)
+        counter = _PeopleLost(c, leaves, trials, sites)
     # every serving row on a stormed operator's network, in each trial of its storm
     storm_trial, storm_op = np.nonzero(storms)
     rows = np.flatnonzero(c.class_serves)
@@ -389,7 +474,13 @@ class _PeopleLost:
     its part, ``floor(people · u + 0.5)``, leaving out assets down on their own in that
     trial (counted whole already)."""
 
-    def __init__(self, c: CompiledNetwork, leaves: tuple[IntArray, IntArray], trials: int) -> None:
+    def __init__(
+        self,
+        c: CompiledNetwork,
+        leaves: tuple[IntArray, IntArray],
+        trials: int,
+        sites: tuple[IntArray, IntArray, IntArray, IntArray] | None = None,
+    ) -> None:
         self.c = c
         assert c.capacity is not None
         self.class_ptr, self.class_assets = c.capacity.class_assets(c.asset_class)
@@ -404,6 +495,23 @@ class _PeopleLost:
         order = np.argsort(key, kind="stable")
         self.leaf_key = key[order]
         self.leaf_asset = leaf_asset[order]
+        # the parts of rows that lost some of their sites: their people less the failed
+        # sites', floor(people × failed / sites + 0.5), by (row, trial)
+        self.site_key = np.zeros(0, dtype=np.int64)
+        self.site_people = np.zeros(0, dtype=np.int64)
+        if sites is not None and sites[0].size:
+            s_trial, s_asset, failed, total = sites
+            cls = c.asset_class[s_asset]
+            counts = np.diff(c.class_part_ptr)[cls]
+            rows = c.class_part_rows[ragged_ranges(c.class_part_ptr, cls)]
+            hit = np.repeat(np.arange(cls.size), counts)
+            part = np.arange(rows.size) - np.repeat(np.cumsum(counts) - counts, counts)
+            people = c.asset_part_people[c.asset_part_ptr[s_asset[hit]] + part]
+            gone = np.floor(people.astype(np.float64) * failed[hit] / total[hit] + 0.5)
+            key = rows * self.span + s_trial[hit]
+            order = np.argsort(key, kind="stable")
+            self.site_key = key[order]
+            self.site_people = (people - gone.astype(np.int64))[order]
 
     def _people(self, assets: IntArray, part: IntArray) -> IntArray:
         c = self.c
@@ -447,6 +555,12 @@ class _PeopleLost:
                 )
                 counted = np.bincount(which, weights=own, minlength=rows.size)
                 out -= np.asarray(np.rint(counted), dtype=np.int64)
+        if self.site_key.size:
+            key = rows * self.span + trials
+            at = np.minimum(np.searchsorted(self.site_key, key), self.site_key.size - 1)
+            found = self.site_key[at] == key
+            rest = self.site_people[at[found]].astype(np.float64)
+            out[found] = np.floor(rest * fraction[found] + 0.5).astype(np.int64)
         return out
 
 

@@ -180,9 +180,16 @@ def measure(compiled: CompiledNetwork, state: ClassState) -> TrialImpacts:
     cover, other = _spread(networks, compiled.partners), _spread(networks, rules.others)
     cells, services = _class_sums(compiled, state, asset_down)  # (T, G, 5), (T, S)
     leaf.add_to(cells)
+    sites = _site_hits(compiled, state)
+    if sites[0].size:  # the failed sites are down, where their row is not down whole
+        cls = compiled.asset_class[sites[1]]
+        # (a radio of a site of several radios counts no sites of its own)
+        up = ~get_bits(asset_down, cls, sites[0]) & (compiled.asset_sites[sites[1]] > 0)
+        flat = sites[0][up] * cells.shape[1] + compiled.class_group[cls[up]]
+        _LeafHits._add(cells, SITES, flat, sites[2][up])
     leaf.add_services_to(services, state)
     lost = operator_services_lost(rules, leaf.exhausted_plane(asset_down), k, trials)
-    served = _served(compiled, state, cover, other, lost)
+    served = _served(compiled, state, cover, other, lost, sites)
     cells[:, :, PEOPLE] = served.without_service
     losses = partial_losses(
         compiled,
@@ -191,6 +198,7 @@ def measure(compiled: CompiledNetwork, state: ClassState) -> TrialImpacts:
         (state.storm_trial, state.storm_operator),
         (leaf.trial, leaf.asset),
         cells[:, :, PEOPLE],
+        sites,
     )
     cells[:, :, PEOPLE] += losses.people
     grid = cells.reshape(trials, k, r + 1, len(IMPACT_FIELDS))
@@ -204,6 +212,24 @@ def measure(compiled: CompiledNetwork, state: ClassState) -> TrialImpacts:
         partial_by_operator=losses.people.reshape(trials, k, r + 1).sum(axis=2),
         partial_by_region=losses.people.reshape(trials, k, r + 1)[:, :, 1:].sum(axis=1),
         storms=losses.storms,
+    )
+
+
+SiteHits = tuple[IntArray, IntArray, IntArray, IntArray]
+"""(trial, asset, sites failed, sites of the row) of rows that lost some of their sites."""
+
+
+def _site_hits(compiled: CompiledNetwork, state: ClassState) -> SiteHits:
+    """The rows that lost some of their sites in trials where the row is not down: their
+    failed sites' people are off the air, as if each failed site were a row of its own
+    (``floor(people × failed / sites + 0.5)`` of each part), and those sites are down."""
+    cls = compiled.asset_class[state.site_asset]
+    up = ~get_bits(state.down, cls, state.site_trial)
+    return (
+        state.site_trial[up],
+        state.site_asset[up],
+        state.site_failed[up],
+        state.site_total[up],
     )
 
 
@@ -335,7 +361,12 @@ def _spread(networks: Plane, reach: BoolArray) -> Plane:
 
 
 def _served(
-    compiled: CompiledNetwork, state: ClassState, cover: Plane, other: Plane, lost: BoolArray
+    compiled: CompiledNetwork,
+    state: ClassState,
+    cover: Plane,
+    other: Plane,
+    lost: BoolArray,
+    sites: SiteHits | None = None,
 ) -> ServedPeople:
     """People without service, roaming and per service (:mod:`fiveguard.simulate.services`)
     per trial and operator-region cell: four sums over the serving rows' bits, corrected
@@ -371,6 +402,8 @@ def _served(
         got = _plane_sums(plane, [terms], n_out, trials)
         sums.append(np.zeros((trials, n_out), np.int64) if got is None else got.T.copy())
     _hit_people(c, state, serving, cell, cover, other, sums, needed)
+    if sites is not None and sites[0].size:
+        _hit_people(c, state, serving, cell, cover, other, sums, needed, sites)
     total = np.bincount(group[roams], weights=c.class_people[serving][roams], minlength=g).astype(
         np.int64
     )
@@ -395,9 +428,12 @@ def _hit_people(
     other: Plane,
     sums: list[IntArray],
     needed: tuple[bool, ...],
+    sites: SiteHits | None = None,
 ) -> None:
     """Add to ``sums`` (in place) what each leaf hit changes: the hit asset's radio goes
-    down, so each of its parts moves from its (R, D) to (1, 1).
+    down, so each of its parts moves from its (R, D) to (1, 1). With ``sites``, the hits
+    are rows that lost some of their sites instead, and only the people of the failed
+    sites move: ``floor(people × failed / sites + 0.5)`` of each part.
 
     A part's change depends on its row's cell, group and radio flag (its *kind*: a few
     hundred at national scale), on the cell's cover bits in the trial, and on its own
@@ -405,9 +441,14 @@ def _hit_people(
     (trial, kind), all of them and those whose part is down, in two weighted counts over
     the hits, and :func:`_hit_deltas` is applied per (trial, kind) at ``D`` = 0 and 1:
     the cost per hit is a few passes, whatever the number of sums."""
-    cls = c.asset_class[state.leaf_asset]
-    up = ~get_bits(state.down, cls, state.leaf_trial)
-    cls, asset, trial = cls[up], state.leaf_asset[up], state.leaf_trial[up]
+    if sites is None:
+        cls = c.asset_class[state.leaf_asset]
+        up = ~get_bits(state.down, cls, state.leaf_trial)
+        cls, asset, trial = cls[up], state.leaf_asset[up], state.leaf_trial[up]
+        failed = total = None
+    else:
+        trial, asset, failed, total = sites  # rows up already
+        cls = c.asset_class[asset]
     if cls.size == 0:
         return
     trials, g = sums[1].shape
@@ -432,6 +473,8 @@ def _hit_people(
         rows = c.class_part_rows[first_row[hit] + part]
         t = trial[hit]
         people = c.asset_part_people[first_people[hit] + part].astype(np.float64)
+        if failed is not None and total is not None:
+            people = np.floor(people * failed[hit] / total[hit] + 0.5)
         # the hit's class is up: a part served by the class itself is up, and a part row's
         # radio is the class, so its radio is up too (under the rule that roaming follows
         # the radio; otherwise R is D)

@@ -54,6 +54,12 @@ class ClassState:
     partial: PartialShares = field(default_factory=PartialShares)
     """Served parts up with a share of their load strictly between 0 and 1 (pools with
     capacity); see :mod:`fiveguard.simulate.capacity`."""
+    site_trial: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    site_asset: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    site_failed: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    site_total: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Rows that lost some of their sites (``failed`` of ``total``), each a class alone:
+    the failed sites' people are off the air (see :mod:`fiveguard.simulate.metrics`)."""
     storm_trial: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     storm_operator: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     """Storms forced by ``storm:OPERATOR`` events."""
@@ -83,6 +89,10 @@ def propagate(compiled: CompiledNetwork, events: SampledEvents) -> ClassState:
                 (events.site_total - events.site_failed) / events.site_total,
             ),
         ),
+        site_trial=events.site_trial,
+        site_asset=events.site_asset,
+        site_failed=events.site_failed,
+        site_total=events.site_total,
         storm_trial=events.storm_trial,
         storm_operator=events.storm_operator,
         trials=events.trials,
