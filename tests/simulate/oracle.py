@@ -553,7 +553,8 @@ class ServiceRulesOracle:
     def radio_down(self, part: Part, down: set[str], forced: set[str]) -> bool:
         """Whether the part's radio stops broadcasting: on a shared asset, its radio is
         down; on an unshared one, the asset is down by its own events or an entry it
-        requires that is not its own operator's core is unsatisfied."""
+        requires that is not the asset's operator's core is unsatisfied (for every part
+        on it: its operator's, its MVNOs' and national roaming guests')."""
         if not self.radio_down_only:
             return self.o._part_down(part, down)
         a = part.asset
@@ -561,7 +562,9 @@ class ServiceRulesOracle:
             return a.id in down
         if a.id in forced:
             return True
-        own = self.network[part.operator]
+        # the radio's operator's core, whoever the part is: a national roaming guest's
+        # phones stay attached to the host's broadcasting radio when the host's core fails
+        own = self.network[a.operator]
         for entry in (_members(e) for e in a.requires):
             mine = all(self.o.core[m] and self.o.by_id[m].operator == own for m in entry)
             if not mine and all(m in down for m in entry):

@@ -1,25 +1,32 @@
 """Cases the engine and the reference oracle count differently, both about the fallback
 roaming of national-roaming guests: the people of a single asset down differ, so the
 incident figures of ``test_incident_time.py`` (each incident is one event alone, checked
-against the oracle) differ too whenever a sampled event hits such a model, which is how
-that property test fails now and then (about one random model in several hundred).
+against the oracle) differed too whenever a sampled event hit such a model, which is how
+that property test failed now and then (about one random model in several hundred).
 Each model was shrunk (assets removed one by one while the difference stayed) to what
-the difference needs. Both are expected to fail until the side that departs from
-docs/simulation.md ("National roaming", "Services and roaming") is fixed.
+the difference needs.
+
+Both came from one slip of the oracle: on an unshared radio asset it told the radio from
+the core by the *part's* operator, so for a national roaming guest the host's core counted
+as "not its own operator's core" and a dead host core took the radio off the air for the
+guest alone. docs/simulation.md ("Roaming follows the radio") tells the radio asset's own
+operator's core apart, as on a shared site: a dead core behind a live radio keeps every
+phone on it attached (the host's, its MVNOs' and the guests'), so none of them roams. The
+engine counted it so; the oracle now does too.
 
 The first was found by checking every pushed change of random pooled models alone.
 
 Operator op0 has no radio of its own: its customers ride on op1's radios by national
 roaming (in every region), and it has ordinary roaming agreements with op1 and op2. When
 op1's only core (``a1``) is down, op1's radio ``site-2-2`` is down with op0's part of it
-(72 people). The oracle lets those 72 roam onto op2's radios in R1 (still up, with spare
-capacity); the engine counts them without service. Capacities play no part (the case
+(72 people). The radio still broadcasts (only its operator's core is down), so those 72
+stay attached to it without service and do not roam onto op2's radios in R1. Capacities play no part (the case
 differs with every capacity left unset too)."""
 
 from __future__ import annotations
 
-import pytest
 from helpers import assert_scenarios_match_oracle
+from oracle import Oracle
 
 from fiveguard.domain.catalogue import Catalogue
 from fiveguard.domain.model import NetworkModel
@@ -63,15 +70,19 @@ def guest_model() -> NetworkModel:
     return NetworkModel(ModelDocument.model_validate_json(DOCUMENT), SiteTable.from_assets([]))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine and oracle differ on a national-roaming guest's roaming when its host's "
-    "radio is down (72 people of op0); which side follows docs/simulation.md is open",
-)
 def test_a_national_roaming_guest_on_a_downed_radio_is_counted_alike(
     catalogue: Catalogue,
 ) -> None:
     assert_scenarios_match_oracle(guest_model(), catalogue, [[Event(EventType.ASSET_DOWN, "a1")]])
+
+
+def test_a_guest_stays_attached_to_a_host_radio_whose_core_is_down(catalogue: Catalogue) -> None:
+    """The figures themselves: op0's 72 on op1's broadcasting radio lose service and none
+    of them roams (nor anyone else: every radio down with a1 still broadcasts)."""
+    impact = Oracle(guest_model(), catalogue).impact([Event(EventType.ASSET_DOWN, "a1")])
+    assert impact.by_operator["op0"]["people_without_service"] == 72
+    assert impact.roaming["people_roaming"]["national"] == 0
+    assert impact.roaming["roamers_beyond_capacity"]["national"] == 0
 
 
 SPLIT_DOCUMENT = (
@@ -108,15 +119,12 @@ triggers_equal_the_oracles`` failed (op0's user-hours in one trial: 16,902.0 in 
 against 16,728.0 in the oracle): op1 and op2 ride on op0's radios by national roaming, and
 op2's agreement needs its UPF ``a2``. With ``a2`` down, the engine and the oracle agree on
 the people without service nationally but split them differently among the operators
-(engine op0 38, op1 38, op2 70, mvno0 36; oracle 32, 32, 76, 38): the roamers their
-partners take are shared out differently between the guests' and the host's parts."""
+(engine op0 38, op1 38, op2 70, mvno0 36; oracle 32, 32, 76, 38). The cause was the
+first case's: ``a2`` is op2's core, so the oracle took op0's radio ``site-1-1`` off the air
+for everyone but op2's guest part, which alone stayed attached; the radio is op0's, and
+``a2`` is not op0's core, so the radio stops broadcasting for every part on it."""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine and oracle split the roamers served differently among national-roaming "
-    "guests and their host; which side follows docs/simulation.md is open",
-)
 def test_roamers_served_are_split_alike_among_guests_and_hosts(catalogue: Catalogue) -> None:
     model = NetworkModel(
         ModelDocument.model_validate_json(SPLIT_DOCUMENT), SiteTable.from_assets([])
