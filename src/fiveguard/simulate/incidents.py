@@ -566,12 +566,30 @@ class ImpactCache:
         self.service = np.zeros((0, len(compiled.service_rules.names)), dtype=np.int64)
         self._calm: CompiledNetwork | None = None
         self._part_services: IntArray | None = None
+        self._asset_services: IntArray | None = None
 
     def part_services(self) -> IntArray:
         """:func:`leaf_part_services` of the run (made once)."""
         if self._part_services is None:
             self._part_services = leaf_part_services(self.compiled, self.plan)
         return self._part_services
+
+    def asset_services(self) -> IntArray:
+        """``(N, S)``: per asset, the people losing each service when it alone fails
+        while its class stays up: :meth:`part_services` summed over the asset's parts
+        that leave someone without service (``plan.lost_parts``; made once)."""
+        if self._asset_services is None:
+            parts = self.part_services()
+            ptr = self.plan.lost_ptr
+            out = np.zeros((ptr.shape[0] - 1, parts.shape[1]), dtype=np.int64)
+            some = np.flatnonzero(ptr[1:] > ptr[:-1])
+            if some.size:
+                # segments of consecutive entries: an asset with none lies between two
+                # starts that are equal, so each segment is exactly its asset's parts
+                picked = parts[self.plan.lost_parts]
+                out[some] = np.add.reduceat(picked, ptr[some], axis=0)
+            self._asset_services = out
+        return self._asset_services
 
     def calm(self) -> CompiledNetwork:
         """The compiled network with the storm rule's triggers off (made once)."""
@@ -690,11 +708,7 @@ def incidents_of(
     if not (region >= 0).all():
         inside = np.flatnonzero(region >= 0)
         in_region = (owner[inside], region[inside], leaf.lost[inside], leaf_hours[inside])
-    part_service = cache.part_services()
-    leaf_service = np.zeros((leaf.trial.size, part_service.shape[1]), dtype=np.int64)
-    for s in range(part_service.shape[1]):
-        lost = part_service[leaf.parts, s]
-        leaf_service[:, s] = np.bincount(leaf.owner, weights=lost, minlength=leaf.trial.size)
+    leaf_service = cache.asset_services()[leaf.asset]
     return Incidents(
         trial=np.concatenate([trial, leaf.trial]),
         kind=np.concatenate([kind, np.full(leaf.trial.size, FAILURE, dtype=np.int64)]),
@@ -790,13 +804,14 @@ def power_steps(
 
 @dataclass(frozen=True, eq=False)
 class _Leaves:
-    """A batch's leaf failures (``trial``, ``hours``, ``people`` each) and their served
+    """A batch's leaf failures (``trial``, ``hours``, ``people``, ``asset`` each) and their served
     parts that leave someone without service (``owner``: the failure, ``parts``: the
     part's index, ``lost``: its people), in failure then part order."""
 
     trial: IntArray
     hours: FloatArray
     people: IntArray
+    asset: IntArray
     owner: IntArray
     parts: IntArray
     lost: IntArray
@@ -815,6 +830,7 @@ def _leaves(timed: TimedEvents, compiled: CompiledNetwork, plan: TimePlan) -> _L
         trial=e.failure_trial[leaf],
         hours=hours + plan.site_access[FAILURE],
         people=plan.asset_people[asset],
+        asset=asset,
         owner=owner,
         parts=parts,
         lost=plan.part_lost[parts],
