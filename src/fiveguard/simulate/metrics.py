@@ -149,8 +149,7 @@ class PeopleCells:
     @classmethod
     def of(cls, cells: IntArray, k: int, r: int) -> PeopleCells:
         """From ``(T, G, F)`` operator-region cells (``G = K * (R + 1)``)."""
-        grid = cells.reshape(cells.shape[0], k, r + 1, cells.shape[-1])
-        return cls(cells.sum(axis=1), grid.sum(axis=2), grid[:, :, 1:, :].sum(axis=1))
+        return cls(*cell_totals(cells, k, r))
 
     @classmethod
     def concat(cls, parts: Sequence[PeopleCells | None]) -> PeopleCells | None:
@@ -167,6 +166,31 @@ class PeopleCells:
         return PeopleCells(
             self.national[:trials], self.by_operator[:trials], self.by_region[:trials]
         )
+
+
+def cell_totals(cells: IntArray, k: int, r: int) -> tuple[IntArray, IntArray, IntArray]:
+    """``(T, G, F)`` operator-region cells (``G = K * (R + 1)``, region 0 for none) to
+    their national ``(T, F)``, per operator ``(T, K, F)`` and per region ``(T, R, F)``
+    totals.
+
+    The same sums as ``cells.sum(axis=1)``, ``grid.sum(axis=2)`` and
+    ``grid[:, :, 1:].sum(axis=1)``, exactly (integers), added one slice at a time: NumPy
+    reduces a middle axis over a short last axis slowly, and these run on every batch.
+    National totals are the operators' totals added up.
+    """
+    trials, fields = cells.shape[0], cells.shape[-1]
+    grid = cells.reshape(trials, k, r + 1, fields)
+    if k == 0 or cells.dtype != np.int64:  # nothing to add, or sums that change the type
+        return cells.sum(axis=1), grid.sum(axis=2), grid[:, :, 1:, :].sum(axis=1)
+    by_operator = grid[:, :, 0, :].copy()
+    for region in range(1, r + 1):
+        by_operator += grid[:, :, region, :]
+    by_region = grid[:, 0, 1:, :].copy()
+    national = by_operator[:, 0, :].copy()
+    for operator in range(1, k):
+        by_region += grid[:, operator, 1:, :]
+        national += by_operator[:, operator, :]
+    return national, by_operator, by_region
 
 
 def measure(compiled: CompiledNetwork, state: ClassState) -> TrialImpacts:
@@ -201,11 +225,11 @@ def measure(compiled: CompiledNetwork, state: ClassState) -> TrialImpacts:
         sites,
     )
     cells[:, :, PEOPLE] += losses.people
-    grid = cells.reshape(trials, k, r + 1, len(IMPACT_FIELDS))
+    national, by_operator, by_region = cell_totals(cells, k, r)
     return TrialImpacts(
-        national=cells.sum(axis=1),
-        by_operator=grid.sum(axis=2),
-        by_region=grid[:, :, 1:, :].sum(axis=1),
+        national=national,
+        by_operator=by_operator,
+        by_region=by_region,
         service_assets=services,
         by_service=PeopleCells.of(served.by_service, k, r) if rules.counted else None,
         roaming=PeopleCells.of(served.roaming, k, r),
@@ -440,7 +464,8 @@ def _hit_people(
     down bit ``D``; it is affine in ``D``. So the hits' people are first summed per
     (trial, kind), all of them and those whose part is down, in two weighted counts over
     the hits, and :func:`_hit_deltas` is applied per (trial, kind) at ``D`` = 0 and 1:
-    the cost per hit is a few passes, whatever the number of sums."""
+    the cost per hit is a few passes, whatever the number of sums (and the sums are
+    moved once for all of a hit's parts)."""
     if sites is None:
         cls = c.asset_class[state.leaf_asset]
         up = ~get_bits(state.down, cls, state.leaf_trial)
@@ -468,6 +493,10 @@ def _hit_people(
     first_people = c.asset_part_ptr[asset]
     words = state.down.shape[1]
     size = trials * kinds.count
+    # every part's people are summed first, then moved once: the moves are linear in
+    # them, and the sums are integers, exact in float64
+    everyone = np.zeros(size, dtype=np.float64)
+    down = np.zeros(size, dtype=np.float64)
     for part in range(int(count.max(initial=0))):
         hit = slice(None) if bool((count > part).all()) else np.flatnonzero(count > part)
         rows = c.class_part_rows[first_row[hit] + part]
@@ -481,12 +510,13 @@ def _hit_people(
         d = _bits_at(state.down, rows * words + (t >> 6), (t & 63).astype(np.uint64))
         d &= rows != cls[hit]
         key = t * kinds.count + kinds.of_row[rows]
-        everyone = np.bincount(key, weights=people, minlength=size).reshape(trials, -1)
-        down = np.bincount(key[d], weights=people[d], minlength=size).reshape(trials, -1)
-        for i in range(len(sums)):
-            if needed[i]:
-                moved = when_up[i] * (everyone - down) + when_down[i] * down
-                _add_columns(sums[i], moved, columns[min(i, 1)])
+        everyone += np.bincount(key, weights=people, minlength=size)
+        down += np.bincount(key[d], weights=people[d], minlength=size)
+    everyone_kind, down_kind = everyone.reshape(trials, -1), down.reshape(trials, -1)
+    for i in range(len(sums)):
+        if needed[i]:
+            moved = when_up[i] * (everyone_kind - down_kind) + when_down[i] * down_kind
+            _add_columns(sums[i], moved, columns[min(i, 1)])
 
 
 def _add_columns(sums: IntArray, moved: FloatArray, columns: IntArray) -> None:
