@@ -1,5 +1,5 @@
 """A national roaming agreement whose ``requires`` names one of the guest's own radio
-assets: the engine and the reference oracle count the guest's part differently when that
+assets: the engine and the reference oracle counted the guest's part differently when that
 radio is down only because the guest's core behind it is. Found by the single-event
 property test (``test_single_event_figures.py``) on a random pooled model with national
 roaming, shrunk by hand to what the difference needs.
@@ -10,20 +10,17 @@ both sides count ``site-0-0`` down (assets_down 2, sites_down 1). docs/simulatio
 ("National roaming") says the guest's part on the host's radio needs the entries the
 agreement lists, an entry failing when all its members are down: so op0's part of op2's
 radio ``site-1-0`` (47 people) is without service, and does not roam, since the host's
-radio still broadcasts. The oracle counts that; the engine counts no one. The engine
-appears to read a radio asset named in an agreement by whether it broadcasts (a radio
-whose only failed requirement is its own operator's core stays on the air) rather than
-by whether it is down. With ``site-0-0`` made a core function instead (``core.udm``) the
-two agree, so the difference is confined to agreements naming a radio asset, an unusual
-model (an agreement normally names the guest's subscriber database and gateways). The
-engine side is the one to fix (simulate/compile.py, the guest rows' requirement entries);
-until then the case is a strict expected failure and the property test leaves such
-agreements out."""
+radio still broadcasts. The oracle counts that. The engine counted no one: it took the
+agreement's entries to the radio asset's own row, which stays up while the radio broadcasts, rather
+than to its customers' row, which is down with the core behind it (the row every other
+dependent of an unshared, split radio needs). With ``site-0-0`` made a core function
+(``core.udm``) the two agreed, so the difference was confined to agreements naming a
+radio asset, an unusual model (an agreement normally names the guest's subscriber
+database and gateways). The engine now needs the customers' row there too."""
 
 from __future__ import annotations
 
-import pytest
-from helpers import engine_impact
+from helpers import assert_scenarios_match_oracle, engine_impact
 from oracle import Oracle
 
 from fiveguard.domain.catalogue import Catalogue
@@ -63,7 +60,7 @@ def guest_model() -> NetworkModel:
 def test_the_oracle_counts_the_guest_part_lost_when_its_required_radio_is_down(
     catalogue: Catalogue,
 ) -> None:
-    """The oracle's side, as docs/simulation.md reads: 47 of op0 without every service."""
+    """As docs/simulation.md reads: 47 of op0 without every service."""
     impact = Oracle(guest_model(), catalogue).impact([Event(EventType.ASSET_DOWN, "a1")])
     assert impact.national["assets_down"] == 2 and impact.national["sites_down"] == 1
     assert impact.by_operator["op0"]["people_without_service"] == 47
@@ -72,11 +69,6 @@ def test_the_oracle_counts_the_guest_part_lost_when_its_required_radio_is_down(
         assert impact.by_service[service]["op:op0"] == 47, service
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine reads a radio asset named in a national roaming agreement by whether it "
-    "broadcasts, not whether it is down: counts 0 of op0's 47 without service",
-)
 def test_the_engine_counts_the_guest_part_lost_when_its_required_radio_is_down(
     catalogue: Catalogue,
 ) -> None:
@@ -88,3 +80,5 @@ def test_the_engine_counts_the_guest_part_lost_when_its_required_radio_is_down(
     assert got.national == expected.national
     assert got.by_operator == expected.by_operator
     assert got.by_service == expected.by_service
+    assert got.by_operator["op0"]["people_without_service"] == 47
+    assert_scenarios_match_oracle(model, catalogue, [events])  # classes grouped and not

@@ -9,7 +9,7 @@ SMS, emergency) and the roaming figures, with assets grouped into classes and wi
 from __future__ import annotations
 
 from helpers import engine_impact, rule_variants
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from oracle import Oracle, OracleImpact
 from test_capacity import pooled_models, storm_catalogue
@@ -65,22 +65,6 @@ def has_national_roaming(model: NetworkModel) -> bool:
     return any(o.national_roaming for o in model.document.operators)
 
 
-def agreement_names_a_radio(model: NetworkModel, catalogue: Catalogue) -> bool:
-    """Whether a national roaming agreement requires one of the guest's radio assets: the
-    engine and the oracle differ there (test_guest_requires_radio.py, a strict xfail)."""
-    kinds = {a.id: a.kind for a in model.document.assets}
-    rows = (model.sites.asset(i) for i in range(len(model.sites)))
-    kinds |= {a.id: a.kind for a in rows}
-    members = {
-        m
-        for o in model.document.operators
-        for deal in o.national_roaming
-        for entry in deal.requires
-        for m in ((entry,) if isinstance(entry, str) else entry.any)
-    }
-    return any("radio" in catalogue.asset_kinds[kinds[m]].tags for m in members if m in kinds)
-
-
 @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_each_single_event_gives_the_oracles_figures_per_operator_and_service(
@@ -91,7 +75,6 @@ def test_each_single_event_gives_the_oracles_figures_per_operator_and_service(
     rules = storm_catalogue(data.draw(st.sampled_from(rule_variants(catalogue)[:4])), share=share)
     operators = [o.id for o in model.document.operators]
     storm_at = data.draw(st.lists(st.sampled_from(operators), min_size=1, max_size=3))
-    assume(not agreement_names_a_radio(model, catalogue))
     assert_single_events_match(model, rules, storm_at)
 
 
@@ -104,5 +87,4 @@ def test_each_single_event_under_national_roaming_gives_the_oracles_figures(
     rules = storm_catalogue(data.draw(st.sampled_from(rule_variants(catalogue)[:4])))
     operators = [o.id for o in model.document.operators]
     storm_at = data.draw(st.lists(st.sampled_from(operators), min_size=1, max_size=3))
-    assume(not agreement_names_a_radio(model, catalogue))
     assert_single_events_match(model, rules, storm_at)
