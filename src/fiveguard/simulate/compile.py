@@ -586,7 +586,11 @@ def _with_parts(
         sizes = np.asarray([len(e) for d in deals for e in d.requires], dtype=np.int64)
         members = np.asarray([m for d in deals for e in d.requires for m in e], dtype=np.int64)
         member_ptr = np.concatenate([member_ptr, member_ptr[-1] + np.cumsum(sizes)])
-        member_class = np.concatenate([member_class, asset_class[members]])
+        # an unshared radio split into part rows is needed whole, as by any dependent
+        needed = asset_class[members]
+        member_class = np.concatenate(
+            [member_class, np.where(alone[needed], first[needed], needed)]
+        )
     order = np.argsort(rows, kind="stable")
     return classes, Entries(
         ptr_of(np.bincount(rows, minlength=n + site.size)),
