@@ -181,6 +181,22 @@ def engine_failures(compiled: CompiledNetwork, owner: IntArray, lost: IntArray) 
     return out
 
 
+def _served_part_rows(
+    c: CompiledNetwork,
+) -> tuple[BoolArray, IntArray, IntArray, IntArray, IntArray]:
+    """Which operator serves which region ``(K, R)``, and per served part of every asset:
+    its asset, its slot among the asset's parts, the asset's class and the part's row."""
+    k, r = len(c.operators), len(c.regions)
+    rows = c.serving_order
+    cells = np.zeros(k * r, dtype=bool)
+    cells[c.class_operator[rows] * r + c.class_region[rows]] = True
+    owner = row_of_entry(c.asset_part_ptr)
+    slot = np.arange(owner.size, dtype=np.int64) - c.asset_part_ptr[owner]
+    cls = c.asset_class[owner]
+    part_row = c.class_part_rows[c.class_part_ptr[cls] + slot]
+    return cells.reshape(k, r), owner, slot, cls, part_row
+
+
 def leaf_parts(compiled: CompiledNetwork) -> tuple[IntArray, IntArray, IntArray, IntArray]:
     """Per served part of every asset: its asset, operator, region and the people it
     leaves without service when the asset alone fails while its class stays up — all the
@@ -189,15 +205,8 @@ def leaf_parts(compiled: CompiledNetwork) -> tuple[IntArray, IntArray, IntArray,
     Only meaningful for assets sharing their class with others:
     those serve the same operators in the same region, so a partner still serves it."""
     c = compiled
-    k, r = len(c.operators), len(c.regions)
-    rows = c.serving_order
-    cells = np.zeros(k * r, dtype=bool)
-    cells[c.class_operator[rows] * r + c.class_region[rows]] = True
-    serving = cells.reshape(k, r)
-    owner = row_of_entry(c.asset_part_ptr)
-    slot = np.arange(owner.size, dtype=np.int64) - c.asset_part_ptr[owner]
-    cls = c.asset_class[owner]
-    part_row = c.class_part_rows[c.class_part_ptr[cls] + slot]
+    k = len(c.operators)
+    serving, owner, slot, cls, part_row = _served_part_rows(c)
     operator = np.where(slot == 0, c.class_operator[cls], c.class_operator[part_row])
     region = np.where(slot == 0, c.class_region[cls], c.class_region[part_row])
     roaming_region = np.where(c.class_roams[part_row], c.class_region[cls], -1)
@@ -220,15 +229,7 @@ def leaf_part_services(compiled: CompiledNetwork, plan: TimePlan) -> IntArray:
     operator's network serves the region, and then by all of the part's people."""
     c = compiled
     rules = c.service_rules
-    k, r = len(c.operators), len(c.regions)
-    rows = c.serving_order
-    cells = np.zeros(k * r, dtype=bool)
-    cells[c.class_operator[rows] * r + c.class_region[rows]] = True
-    serving = cells.reshape(k, r)
-    owner = row_of_entry(c.asset_part_ptr)
-    slot = np.arange(owner.size, dtype=np.int64) - c.asset_part_ptr[owner]
-    cls = c.asset_class[owner]
-    part_row = c.class_part_rows[c.class_part_ptr[cls] + slot]
+    serving, owner, _, cls, part_row = _served_part_rows(c)
     radio = c.class_roams[part_row]
     region = c.class_region[cls]
     operator = c.class_operator[part_row]
